@@ -1,0 +1,4 @@
+"""Clipfile: a searchable, honest file of news clippings."""
+from __future__ import annotations
+
+__version__ = "0.1.0"

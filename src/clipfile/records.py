@@ -1,0 +1,279 @@
+"""Record types: one immutable dataclass per concept.
+
+Every extracted item carries ``start``/``end`` character offsets into the stored text of its
+document (``Document.text``); the invariant ``document.text[start:end] == item.text`` holds for
+every item that has a ``text`` field.  Records never hold parser objects, so they serialise to
+JSON with :func:`to_dict` and back without loss.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Document",
+    "Span",
+    "Mention",
+    "Entity",
+    "Cue",
+    "Speaker",
+    "Quote",
+    "Ref",
+    "Marker",
+    "TimeExpr",
+    "Claim",
+    "Forecast",
+    "Event",
+    "DuplicateOf",
+    "Duplicate",
+    "to_dict",
+    "content_id",
+    "normalize_for_hash",
+]
+
+
+def normalize_for_hash(text: str) -> str:
+    """Normalise text for identity: Unicode NFC, whitespace runs folded, ends trimmed.
+
+    Two copies of an article that differ only in line endings, BOM or spacing get the same id.
+    """
+    text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
+    return " ".join(text.split())
+
+
+def content_id(text: str) -> str:
+    """Stable document id from the normalised content hash."""
+    digest = hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+    return "d" + digest[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One stored text with its provenance.
+
+    ``text`` is what every offset refers to.  For plain-text input it is the decoded file,
+    unchanged (a UTF-8 BOM is part of the encoding, not of the text, and is not kept).
+    ``published`` is ISO 8601 (``2020-08-20`` or ``2020-08-20T10:15:00+00:00``) with its
+    ``published_precision`` (``second``, ``day``, ``month``, ``year``) or None.
+    """
+
+    text: str
+    id: str = ""
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    published_precision: str | None = None
+    fetched: str | None = None
+    ingested: str | None = None
+    language: str | None = None
+    kind: str = "text"
+    origin: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    supersedes: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_id(self.text))
+
+    def replace(self, **changes: Any) -> "Document":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A plain stretch of the text (a sentence, a paragraph)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a named entity in the text."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ... (spaCy labels; PER is mapped to PERSON)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Mentions of one real-world referent within a document.
+
+    ``id`` is local to the analysis (``e1``, ``e2``...); the library maps it to a library-wide
+    entity id.  ``name`` is the canonical (fullest) form, without titles.
+    """
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The words that introduce a quotation (``said``, ``told me``, ``according to``)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who a quotation is attributed to, and how that was decided.
+
+    ``start``/``end`` mark the mention the attribution rests on as written (``he``,
+    ``the general``); ``name``/``entity_id`` are the resolved person or group.
+    ``resolution`` is one of ``named``, ``pronoun``, ``nominal``, ``continuation``,
+    ``first-person``, ``unresolved``.
+    """
+
+    name: str | None
+    entity_id: str | None
+    start: int | None
+    end: int | None
+    resolution: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct, mixed or indirect quotation.
+
+    For direct quotes ``start``/``end`` cover the content without the quotation marks.
+    ``nested_in`` is the ``id`` of the enclosing quote for a quote inside a quote.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # direct | mixed | indirect
+    cue: Cue | None = None
+    speaker: Speaker | None = None
+    nested_in: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a person or group: resolved name and entity id (either may be None)."""
+
+    name: str | None
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A word or phrase that decided something (a hedge, a hearsay cue, a denial)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # the status or role it signals: hedged, hearsay, evidenced, condition, ...
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A temporal expression normalised against the publication date.
+
+    ``value`` is ISO 8601 truncated to its precision (``2020-08-20``, ``1978``, ``2020-08``);
+    ``precision`` is ``day``, ``month``, ``year``, ``decade`` or ``approximate``.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A factual assertion and its footing.
+
+    ``status``: asserted | hedged | hearsay | evidenced | unsupported | disputed | denied.
+    ``source`` is the speaker (None for the author's own narration); ``quote_id`` links the
+    quote the claim was made in.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    status: str
+    certainty: float
+    source: Ref | None = None
+    subject: Ref | None = None
+    markers: tuple[Marker, ...] = ()
+    quote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A predictive statement: who expects what of whom, under what condition, by when."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    event: Span
+    probability: float
+    probability_term: str | None = None
+    forecaster: Ref | None = None
+    target: Ref | None = None
+    condition: Span | None = None
+    deadline: TimeExpr | None = None
+    markers: tuple[Marker, ...] = ()
+    quote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated happening with its participants."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    date: TimeExpr
+    participants: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateOf:
+    """The earlier copy a passage repeats (``document`` is a document id)."""
+
+    document: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A passage that repeats an earlier one, in this document or another."""
+
+    start: int
+    end: int
+    of: DuplicateOf
+    similarity: float
+    inconsistencies: tuple[str, ...] = ()
+
+
+def to_dict(record: Any) -> Any:
+    """Turn a record (or list/tuple/dict of records) into JSON-ready data."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (list, tuple)):
+        return [to_dict(r) for r in record]
+    if isinstance(record, dict):
+        return {k: to_dict(v) for k, v in record.items()}
+    return record
