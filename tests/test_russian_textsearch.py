@@ -1,0 +1,30 @@
+"""Stemmed full-text index terms (clipfile.textsearch)."""
+import sqlite3
+
+from clipfile.textsearch import index_text, query_terms
+
+
+def test_case_forms_share_an_index_term():
+    terms = {index_text(w) for w in ["Путин", "Путина", "Путиным", "Путину", "Путине"]}
+    assert len(terms) == 1
+    assert index_text("Навальным") == index_text("Навального")
+
+
+def test_other_scripts_lowercased_unchanged():
+    assert index_text("Kremlin SAID") == "kremlin said"
+
+
+def test_query_syntax_is_kept():
+    q = query_terms('"Путиным заявил" OR Навального* AND NOT title:Кремле (Moscow)')
+    assert q == '"путин заяв" OR навальн* AND NOT title:кремл (moscow)'
+
+
+def test_fts5_finds_any_case():
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+    db.execute("INSERT INTO t VALUES (?)", (index_text("Встреча с Путиным прошла в Кремле."),))
+    db.execute("INSERT INTO t VALUES (?)", (index_text("The minister met reporters."),))
+    for query in ["Путина", "путин", '"Путину прошла"', "Кремль", "Minister"]:
+        rows = db.execute("SELECT rowid FROM t WHERE t MATCH ?", (query_terms(query),)).fetchall()
+        assert rows, query
+    assert not db.execute("SELECT rowid FROM t WHERE t MATCH ?", (query_terms("Навальный"),)).fetchall()
