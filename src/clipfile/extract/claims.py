@@ -1,0 +1,323 @@
+"""Claims: factual assertions about entities, with their footing and a certainty score.
+
+A claim comes from a quote (its ``source`` is the quote's speaker) or from the author's own
+narration (``source`` None).  Its ``status`` is decided by the markers found in it and by
+later sentences that comment on it ("X produced no evidence to back these claims").
+
+When a claim has several facets (hearsay that is also unsupported), ``status`` is the weakest
+footing, in the order ``denied < disputed < unsupported < hearsay < hedged < asserted <
+evidenced``, and ``markers`` lists every marker, so each facet stays visible.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import Claim, Entity, Marker, Quote, Ref
+from .markers import FOOTING_KINDS, find_markers
+from .referents import REPORTING_LEMMAS, Referents, same_ref, speaker_ref
+
+__all__ = ["claims", "certainty", "status_of", "WEIGHTS", "BASE_CERTAINTY"]
+
+# Certainty formula (docs/analysis.md): BASE_CERTAINTY plus, for each marker class, its weight
+# for the first marker and half of it for the second (further ones add nothing); clipped to
+# [0, 1].  The hedge, precision, condition and limitation weights were set by hand on the
+# Pei & Jurgens (2021) dev split, rounded from a least-squares fit of per-class counts; the
+# footing weights (hearsay, unsupported, disputed, denied) have no science-news data behind
+# them and encode the ordering of statuses.
+BASE_CERTAINTY = 0.80
+WEIGHTS: dict[tuple[str, str], float] = {
+    ("hedged", "modal"): -0.30,
+    ("hedged", "modal_weak"): -0.06,
+    ("hedged", "adverb"): -0.14,
+    ("hedged", "allegation"): -0.15,
+    ("hedged", "epistemic_verb"): -0.09,
+    ("hedged", "belief"): -0.08,
+    ("hedged", "adjective"): -0.30,
+    ("hedged", "approximator"): -0.10,
+    ("hearsay", "told"): -0.25,
+    ("hearsay", "anonymous"): -0.25,
+    ("evidenced", "demonstration"): 0.05,
+    ("evidenced", "source"): 0.10,
+    ("unsupported", "no_evidence"): -0.30,
+    ("unsupported", "unverified"): -0.30,
+    ("disputed", "dispute"): -0.30,
+    ("denied", "denial"): -0.45,
+    ("booster", "certain"): 0.06,
+    ("booster", "finding"): 0.05,
+    ("condition", "conditional"): -0.07,
+    ("suggestion", "deontic"): 0.0,
+    ("precision", "figure"): 0.0,
+    ("limitation", "research"): -0.22,
+}
+
+# Marker classes that decide a status (the others only move certainty: "can" is mostly
+# ability and "often" is extent, not doubt about the claim).
+_STATUS_CLASSES = {
+    ("hedged", c) for c in ("modal", "adverb", "allegation", "epistemic_verb", "belief", "adjective")
+} | {(k, c) for (k, c) in WEIGHTS if k in {"hearsay", "evidenced", "unsupported", "disputed", "denied"}}
+
+_STATUS_ORDER = ("denied", "disputed", "unsupported", "hearsay", "hedged", "asserted", "evidenced")
+
+_MODAL_SKIP = {"should", "ought", "will", "shall", "'ll", "wo"}
+
+# "these claims", "the allegation of bribery", "the report": a later sentence pointing back.
+_ANAPHOR = re.compile(
+    r"(?<!\w)(?:these|those|the|this|that|such|his|her|their|its)\s+(?:\w+\s+)?"
+    r"(?P<noun>claims?|allegations?|accusations?|reports?|assertions?|statements?|stories|story|"
+    r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories)"
+    r"(?!\w)(?:\s+(?:of|about|that|regarding)\s+(?P<topic>[\w\s'\u2019-]{1,60}?))?"
+    r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on)\b|\s*$)",
+    re.IGNORECASE,
+)
+_PRONOUN_OBJECT = re.compile(r"\s+(?:it|this|that|them)(?!\w)", re.IGNORECASE)
+_COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
+_LOOKBACK_SENTENCES = 8
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    source: Ref | None
+    subject: Ref
+    quote_id: str | None
+    sent_index: int
+    markers: list[tuple[Marker, str]] = field(default_factory=list)
+
+
+def _score(markers: list[tuple[Marker, str]]) -> float:
+    seen: dict[tuple[str, str], int] = {}
+    total = BASE_CERTAINTY
+    for m, cls in markers:
+        key = (m.kind, cls)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n < 2:
+            total += WEIGHTS.get(key, 0.0) * (1.0 if n == 0 else 0.5)
+    return round(min(1.0, max(0.0, total)), 4)
+
+
+def certainty(span) -> float:
+    """Certainty of a statement in [0, 1], from its hedge, evidence and footing markers.
+
+    Args:
+        span: a spaCy ``Span``/``Doc`` or a plain string.
+    Returns:
+        ``BASE_CERTAINTY`` moved by the weight of each marker class found (see ``WEIGHTS``).
+    """
+    text = span if isinstance(span, str) else span.text
+    return _score(find_markers(text))
+
+
+def status_of(markers: list[tuple[Marker, str]]) -> str:
+    """The weakest footing among status-deciding markers; ``asserted`` when there is none."""
+    kinds = {m.kind for m, cls in markers if (m.kind, cls) in _STATUS_CLASSES}
+    for status in _STATUS_ORDER:
+        if status in kinds:
+            return status
+    return "asserted"
+
+
+def _tokens(sent, start: int, end: int):
+    return [t for t in sent if t.idx >= start and t.idx + len(t) <= end]
+
+
+def _predicate(tokens):
+    """The content predicate of a unit: its root, descending through reporting verbs."""
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    verbs = [t for t in roots if t.pos_ in {"VERB", "AUX"}]
+    if not verbs:
+        return None
+    pred = verbs[0]
+    for _ in range(4):
+        if pred.lemma_.lower() not in REPORTING_LEMMAS:
+            break
+        comp = [c for c in pred.children if c.dep_ == "ccomp" and c.i in inside]
+        if not comp:
+            break
+        pred = comp[0]
+    return pred
+
+
+def _is_assertion(tokens, pred) -> bool:
+    """A declarative statement of fact: not a question, request, recommendation or forecast."""
+    text_end = tokens[-1].text if tokens else ""
+    if text_end == "?" or pred is None:
+        return False
+    auxes = [c for c in pred.children if c.dep_ in {"aux", "auxpass"}]
+    if any(a.lower_ in _MODAL_SKIP for a in auxes):
+        return False
+    if any(a.lower_ in {"going", "gon"} for a in auxes) or (
+        pred.head.lower_ == "going" and pred.dep_ == "xcomp"
+    ):
+        return False
+    # Imperatives: a bare verb with no subject opening the unit.
+    has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in pred.children)
+    if not has_subject and pred.tag_ == "VB" and pred.dep_ == "ROOT":
+        return False
+    return True
+
+
+def _subject(refs: Referents, tokens, pred) -> Ref | None:
+    if pred is not None:
+        for c in pred.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                ref = refs.resolve_token(c)
+                if ref is not None:
+                    return ref
+    return refs.first_ref(tokens)
+
+
+def _units(doc, refs: Referents):
+    """Candidate stretches: quote content per sentence, and narration sentences."""
+    sents = list(doc.sents)
+    out: list[tuple[int, int, Quote | None, int]] = []
+    for i, sent in enumerate(sents):
+        s0, s1 = sent.start_char, sent.end_char
+        covered = 0
+        for q in refs.quotes:
+            if q.end <= s0 or q.start >= s1:
+                continue
+            a, b = max(q.start, s0), min(q.end, s1)
+            covered += b - a
+            out.append((a, b, q, i))
+        if covered < 0.3 * (s1 - s0):
+            out.append((s0, s1, None, i))
+    return sents, out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in "\"'\u201c\u201d\u2018\u2019([-\u2013\u2014"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'\u201c\u201d\u2018\u2019)]-\u2013\u2014"):
+        end -= 1
+    return start, end
+
+
+def _comments(doc, sents, refs: Referents):
+    """Sentences that comment on earlier claims: (sent index, markers, actor, topic, plural)."""
+    out = []
+    for i, sent in enumerate(sents):
+        text = sent.text
+        found = find_markers(text, offset=sent.start_char, kinds=_COMMENT_KINDS)
+        if not found:
+            continue
+        for marker, cls in found:
+            rel = marker.end - sent.start_char
+            tail = text[rel:rel + 80]
+            m = _ANAPHOR.search(tail)
+            plural = topic = None
+            if m is not None and len(tail[: m.start()].split()) <= 6:
+                plural = m.group("noun").lower().endswith(("s", "ies")) and not m.group("noun").lower().endswith("us")
+                topic = m.group("topic")
+            elif m is None and _PRONOUN_OBJECT.match(tail) and marker.kind in {"denied", "disputed"}:
+                plural = _PRONOUN_OBJECT.match(tail).group(0).strip().lower() == "them"
+            else:
+                continue
+            actor = None
+            toks = [t for t in sent if marker.start <= t.idx < marker.end]
+            verb = next((t for t in toks if t.pos_ in {"VERB", "AUX"}), toks[0] if toks else None)
+            while verb is not None and actor is None:
+                subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+                if subj:
+                    actor = refs.resolve_token(subj[0])
+                    break
+                if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+                    verb = verb.head
+                else:
+                    break
+            out.append((i, marker, cls, actor, topic, plural))
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+
+
+def _apply_comments(drafts: list[_Draft], comments, sents) -> None:
+    for i, marker, cls, actor, topic, plural in comments:
+        earlier = [
+            d for d in drafts
+            if d.end <= marker.start and i - _LOOKBACK_SENTENCES <= d.sent_index <= i
+            and not (d.start <= marker.start < d.end)
+        ]
+        if not earlier:
+            continue
+        by_actor = [d for d in earlier if same_ref(d.source, actor) or same_ref(d.subject, actor)]
+        if marker.kind == "unsupported":
+            # "X produced no evidence": X's own claims.
+            by_actor = [d for d in earlier if same_ref(d.source, actor)] or by_actor
+        pool = by_actor or earlier
+        if topic:
+            stems = _stems(topic)
+            on_topic = [d for d in pool if stems & _stems(sents[d.sent_index].doc.text[d.start:d.end])]
+            pool = on_topic or pool
+        if plural:
+            last_source = pool[-1].source
+            targets = [d for d in pool if d.source == last_source]
+        else:
+            targets = pool[-1:]
+        for d in targets:
+            if all(m.start != marker.start for m, _ in d.markers):
+                d.markers.append((marker, cls))
+
+
+def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
+    """Extract factual assertions about entities, each with status, markers and certainty.
+
+    Args:
+        doc: the parsed document (spaCy ``Doc``); offsets refer to ``doc.text``.
+        entities: the document's entities (their mentions decide claim subjects).
+        quotes: the document's quotes (their speakers are claim sources).
+    Returns:
+        Claims in text order with ids ``c1``, ``c2``...
+    """
+    refs = Referents(doc, entities, quotes)
+    sents, units = _units(doc, refs)
+    comments = _comments(doc, sents, refs)
+    comment_sents = {c[0] for c in comments}
+    drafts: list[_Draft] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, quote, si in units:
+        start, end = _trim(doc.text, start, end)
+        if end - start < 8 or any(a < end and start < b for a, b in taken):
+            continue
+        if quote is None and si in comment_sents:
+            # "X produced no evidence to back these claims" is a comment, not a new claim.
+            continue
+        toks = _tokens(sents[si], start, end)
+        if not toks:
+            continue
+        pred = _predicate(toks)
+        if not _is_assertion(toks, pred):
+            continue
+        subject = _subject(refs, toks, pred)
+        if subject is None:
+            continue
+        source = speaker_ref(quote) if quote is not None else None
+        markers = find_markers(doc.text[start:end], offset=start)
+        drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
+        taken.append((start, end))
+    _apply_comments(drafts, comments, sents)
+    drafts.sort(key=lambda d: d.start)
+    out = []
+    for n, d in enumerate(drafts, 1):
+        d.markers.sort(key=lambda mc: mc[0].start)
+        shown = tuple(m for m, cls in d.markers if WEIGHTS.get((m.kind, cls), 0.0) or m.kind in FOOTING_KINDS)
+        out.append(
+            Claim(
+                id=f"c{n}",
+                start=d.start,
+                end=d.end,
+                text=doc.text[d.start:d.end],
+                status=status_of(d.markers),
+                certainty=_score(d.markers),
+                source=d.source,
+                subject=d.subject,
+                markers=shown,
+                quote_id=d.quote_id,
+            )
+        )
+    return out
