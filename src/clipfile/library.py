@@ -1,0 +1,173 @@
+"""The library API the CLI and web layer call: ingest, analyse, look up.
+
+A :class:`Library` wraps a :class:`~clipfile.store.base.Store` and the pipeline.  Batch methods
+never stop at a bad item: each item gets an :class:`ItemOutcome`, and the caller decides how to
+report failures.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import ClipfileError, IngestError
+from .pipeline import PIPELINE_VERSION, analyze
+from .records import Document
+from .store.sqlite import SQLiteStore
+
+__all__ = ["Library", "ItemOutcome", "BatchReport", "default_library_path"]
+
+
+def default_library_path() -> Path:
+    """``$CLIPFILE_LIBRARY``, else ``library.sqlite`` in the user's data folder."""
+    env = os.environ.get("CLIPFILE_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("clipfile", appauthor=False)) / "library.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """What happened to one input item: ``status`` is new, version, duplicate or failed."""
+
+    origin: str
+    status: str
+    doc_id: str | None = None
+    title: str | None = None
+    message: str | None = None
+    analyzed: bool = False
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[ItemOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("new", "version", "duplicate", "failed") if self.count(s)]
+        return ", ".join(parts) or "nothing to do"
+
+
+class Library:
+    """A Clipfile library on disk.
+
+    Args:
+        path: the library file; default :func:`default_library_path`.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path else default_library_path()
+        self.store = SQLiteStore(self.path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest -----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        targets: Iterable[str],
+        *,
+        analyze_documents: bool = True,
+        recursive: bool = True,
+        max_bytes: int | None = None,
+        stdin: Any = None,
+        on_item: Callable[[ItemOutcome], None] | None = None,
+        on_source: Callable[[str], None] | None = None,
+    ) -> BatchReport:
+        """Read every target (paths, folders, URLs, ``-``), store and analyse what is new.
+
+        A document already in the library is not stored again; if a previous run stopped before
+        analysing it, it is analysed now.
+        """
+        from .ingest import DEFAULT_MAX_BYTES, expand_sources, read_source
+
+        report = BatchReport()
+
+        def emit(outcome: ItemOutcome) -> None:
+            report.outcomes.append(outcome)
+            if on_item:
+                on_item(outcome)
+
+        for src in expand_sources(targets, recursive=recursive):
+            if on_source:
+                on_source(src.ref)
+            try:
+                result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin)
+            except ClipfileError as exc:
+                emit(ItemOutcome(src.ref, "failed", message=str(exc)))
+                continue
+            docs, errors = _documents_and_errors(result)
+            for err in errors:
+                emit(ItemOutcome(src.ref, "failed", message=str(err)))
+            for doc in docs:
+                emit(self.add(doc, analyze_document=analyze_documents, origin=src.ref))
+        return report
+
+    def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
+        """Store one document (and analyse it); never raises for a bad document."""
+        origin = origin or doc.origin or doc.id
+        try:
+            added = self.store.add_document(doc)
+        except ClipfileError as exc:
+            return ItemOutcome(origin, "failed", message=str(exc))
+        analyzed = False
+        stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
+        if analyze_document and stale:
+            try:
+                self.analyze_stored(added.id)
+                analyzed = True
+            except ClipfileError as exc:
+                return ItemOutcome(origin, added.status, added.id, doc.title,
+                                   message=f"stored, but analysis failed: {exc}")
+        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed)
+
+    def analyze_stored(self, doc_id: str) -> dict[str, Any]:
+        """Run the pipeline over a stored document and save the result."""
+        doc = self.store.get_document(doc_id)
+        result = analyze(doc).to_json()
+        return self.store.save_analysis(result, version=PIPELINE_VERSION)
+
+    def reanalyze(
+        self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
+    ) -> BatchReport:
+        """Analyse documents whose stored results are missing or from another pipeline version."""
+        report = BatchReport()
+        ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
+        for doc_id in ids:
+            try:
+                self.analyze_stored(doc_id)
+                outcome = ItemOutcome(doc_id, "new", doc_id, analyzed=True)
+            except ClipfileError as exc:
+                outcome = ItemOutcome(doc_id, "failed", doc_id, message=str(exc))
+            report.outcomes.append(outcome)
+            if on_item:
+                on_item(outcome)
+        return report
+
+    def pending_analysis(self, *, everything: bool = False) -> int:
+        return self.store.document_count() if everything else len(self.store.stale_documents(PIPELINE_VERSION))
+
+
+def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]:
+    """Accept what the readers return: a list of documents, or an object with both."""
+    if isinstance(result, (list, tuple)):
+        return list(result), []
+    docs = list(getattr(result, "documents", []) or [])
+    errors = list(getattr(result, "errors", []) or [])
+    return docs, [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]

@@ -1,0 +1,74 @@
+"""Keys that link entity names across documents and scripts.
+
+A within-document entity (``Entity``) is linked to a library-wide entity when they share a key of
+the same type.  Keys, strongest first:
+
+* ``full:<type>:<normalised name>`` — titles, possessives, case and spacing removed
+  (``Gen. Oleg Kalugin's`` → ``oleg kalugin``);
+* ``xs:<type>:<key>`` — script-neutral keys from :func:`clipfile.translit.name_keys`, so that
+  ``Путин`` and ``Vladimir Putin`` meet;
+* ``last:<type>:<surname>`` — a person's surname alone, used only when a document names the
+  person by surname only and exactly one library person carries that surname.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["name_key", "entity_keys", "surname_key"]
+
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "gen", "general", "lt", "lieutenant", "col", "colonel", "maj", "major", "capt", "captain",
+    "adm", "admiral", "sgt", "sergeant", "cmdr", "commander", "president", "vice", "prime",
+    "minister", "senator", "sen", "rep", "representative", "gov", "governor", "mayor",
+    "judge", "justice", "rev", "reverend", "father", "pope", "king", "queen", "prince",
+    "princess", "chancellor", "secretary", "ambassador", "comrade", "marshal", "chairman",
+    "господин", "госпожа", "генерал", "президент", "премьер", "министр", "мэр",
+}
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+def _normalize_fallback(name: str) -> str:
+    words = [w.casefold() for w in _WORD.findall(name)]
+    words = [re.sub(r"['’]s$", "", w) for w in words]
+    while len(words) > 1 and words[0].rstrip(".") in _TITLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+def name_key(name: str) -> str:
+    """Normalised form of a name (titles, possessives, case and spacing removed)."""
+    try:
+        from .extract.entities import normalize_name
+    except ImportError:  # the extraction package is optional for the store
+        return _normalize_fallback(name)
+    return normalize_name(name) or _normalize_fallback(name)
+
+
+def _script_keys(name: str) -> set[str]:
+    try:
+        from .translit import name_keys
+    except ImportError:
+        return set()
+    return set(name_keys(name))
+
+
+def surname_key(name: str, type_: str) -> str | None:
+    """The surname-only key of a person's name, or None for other types."""
+    norm = name_key(name)
+    if type_ != "PERSON" or not norm:
+        return None
+    return f"last:{type_}:{norm.split()[-1]}"
+
+
+def entity_keys(name: str, type_: str) -> list[str]:
+    """Keys of a name, strongest first (see the module docstring)."""
+    norm = name_key(name)
+    if not norm:
+        return []
+    keys = [f"full:{type_}:{norm}"]
+    keys += sorted(f"xs:{type_}:{k}" for k in _script_keys(name))
+    last = surname_key(name, type_)
+    if last and len(norm.split()) > 1:
+        keys.append(last)
+    return keys

@@ -1,0 +1,726 @@
+"""The embedded library: one SQLite file in WAL mode with FTS5 indexes.
+
+Every write that belongs together happens in one transaction (a document; a document's analysis),
+so a run killed half-way leaves the library consistent and a re-run continues where it stopped.
+The schema is versioned in ``PRAGMA user_version`` and migrated forward on open.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import NotFound, QueryError, StoreError
+from ..linking import entity_keys, name_key, surname_key
+from ..records import Document
+from ..textindex import index_text, query_terms, snippet
+from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+
+__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE documents (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT, title TEXT, source TEXT, author TEXT,
+        published TEXT, published_precision TEXT,
+        fetched TEXT, ingested TEXT NOT NULL,
+        language TEXT, kind TEXT NOT NULL, origin TEXT,
+        text TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        supersedes TEXT,
+        superseded_by TEXT
+    );
+    CREATE INDEX documents_url ON documents(url);
+    CREATE INDEX documents_published ON documents(published);
+    CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');
+
+    CREATE TABLE analyses (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        analyzed TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        merged_into INTEGER REFERENCES entities(id)
+    );
+    CREATE TABLE entity_aliases (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        alias TEXT NOT NULL,
+        PRIMARY KEY (entity_id, alias)
+    );
+    CREATE TABLE entity_keys (
+        key TEXT NOT NULL,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        PRIMARY KEY (key, entity_id)
+    );
+    CREATE TABLE mentions (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE INDEX mentions_doc ON mentions(doc_id);
+
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        local_id TEXT,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX items_doc ON items(doc_id, kind);
+    CREATE INDEX items_kind ON items(kind);
+    CREATE TABLE item_entities (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        role TEXT NOT NULL
+    );
+    CREATE INDEX item_entities_entity ON item_entities(entity_id, role);
+    CREATE INDEX item_entities_item ON item_entities(item_id);
+    CREATE VIRTUAL TABLE items_fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
+
+    CREATE TABLE forecast_resolutions (
+        key TEXT PRIMARY KEY,
+        outcome INTEGER NOT NULL,
+        date TEXT,
+        note TEXT,
+        resolved TEXT NOT NULL
+    );
+
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Fields of item JSON that hold entity references, and the role each gives the entity.
+_REF_FIELDS = {
+    "speaker": "speaker",
+    "source": "speaker",
+    "forecaster": "speaker",
+    "subject": "subject",
+    "target": "subject",
+}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _entity_ref(entity_id: int) -> str:
+    return f"E{entity_id}"
+
+
+def _parse_entity_ref(ref: str | int) -> int:
+    if isinstance(ref, int):
+        return ref
+    m = re.fullmatch(r"[Ee]?(\d+)", ref.strip())
+    if not m:
+        raise NotFound(f"not an entity id: {ref!r} (entity ids look like E12)")
+    return int(m.group(1))
+
+
+class SQLiteStore:
+    """A Clipfile library in one SQLite file.
+
+    Args:
+        path: the library file; its folder is created when missing.  ``":memory:"`` works for
+            throw-away libraries.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open library {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._db.row_factory = sqlite3.Row
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{self.path} is not a Clipfile library (or is damaged): {exc}") from exc
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any error."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"library {self.path} has schema version {version}, newer than this Clipfile "
+                f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
+            )
+        for target in range(version, SCHEMA_VERSION):
+            with self._tx() as db:
+                for statement in _split_sql(MIGRATIONS[target]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- documents --------------------------------------------------------------------------
+
+    def add_document(self, doc: Document) -> AddResult:
+        """Store a document unless its content is already there.
+
+        A document whose URL was seen before with other content is stored as a new version and
+        linked to the previous one (``supersedes``/``superseded_by``).
+        """
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                return AddResult(doc.id, "duplicate")
+            previous = None
+            if doc.url:
+                row = db.execute(
+                    "SELECT id FROM documents WHERE url = ? AND superseded_by IS NULL "
+                    "ORDER BY rowid DESC LIMIT 1",
+                    (doc.url,),
+                ).fetchone()
+                previous = row["id"] if row else None
+            cur = db.execute(
+                "INSERT INTO documents (id, url, title, source, author, published, published_precision,"
+                " fetched, ingested, language, kind, origin, text, metadata, supersedes)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.id, doc.url, doc.title, doc.source, doc.author, doc.published,
+                    doc.published_precision, doc.fetched, doc.ingested or _now(), doc.language,
+                    doc.kind, doc.origin, doc.text, json.dumps(doc.metadata, ensure_ascii=False),
+                    previous,
+                ),
+            )
+            db.execute(
+                "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+                (cur.lastrowid, index_text(doc.title or ""), index_text(doc.text)),
+            )
+            if previous:
+                db.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, previous))
+                return AddResult(doc.id, "version", previous)
+        return AddResult(doc.id, "new")
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def _resolve_doc_id(self, ref: str) -> str:
+        ref = ref.strip()
+        rows = self._db.execute(
+            "SELECT id FROM documents WHERE id = ? OR id LIKE ? LIMIT 2",
+            (ref, ref.replace("%", "").replace("_", r"\_") + "%"),
+        ).fetchall()
+        if not rows or len(ref) < 4 and rows[0]["id"] != ref:
+            raise NotFound(f"no document {ref!r} in {self.path}")
+        if len(rows) > 1 and rows[0]["id"] != ref:
+            raise NotFound(f"{ref!r} matches several documents; give more of the id")
+        return rows[0]["id"]
+
+    def get_document(self, ref: str) -> Document:
+        """The document with this id (or a unique id prefix)."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM documents WHERE id = ?", (self._resolve_doc_id(ref),)).fetchone()
+        return _row_to_document(row)
+
+    def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
+                " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
+                " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        return [DocumentSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+    def iter_documents(self) -> Iterator[Document]:
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT * FROM documents WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_document(row)
+            last = rows[-1]["rowid"]
+
+    def document_count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()
+    ) -> list[SearchHit]:
+        """Full-text search over documents (``kinds=()``) or extracted items of the given kinds.
+
+        The query uses FTS5 syntax (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``,
+        ``NEAR(a b)``); words are matched in any grammatical case for Russian.
+
+        Raises:
+            QueryError: the query could not be parsed; the message says why.
+        """
+        fts_query = query_terms(query)
+        if not fts_query.strip():
+            raise QueryError("empty query: give at least one word to search for")
+        try:
+            with self._lock:
+                if not kinds:
+                    rows = self._db.execute(
+                        "SELECT d.id, d.title, d.text, d.published, d.source, d.language, bm25(documents_fts) AS rank"
+                        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+                        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                        (fts_query, limit, offset),
+                    ).fetchall()
+                    return [
+                        SearchHit(r["id"], r["title"], snippet(r["text"], query), r["rank"],
+                                  published=r["published"], source=r["source"], language=r["language"])
+                        for r in rows
+                    ]
+                marks = ",".join("?" * len(kinds))
+                rows = self._db.execute(
+                    "SELECT i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published, d.source, d.language,"
+                    " bm25(items_fts) AS rank FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+                    f" JOIN documents d ON d.id = i.doc_id WHERE items_fts MATCH ? AND i.kind IN ({marks})"
+                    " ORDER BY rank LIMIT ? OFFSET ?",
+                    (fts_query, *kinds, limit, offset),
+                ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(_explain_fts_error(query, exc)) from exc
+        return [
+            SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
+                      start=r["start"], end=r["end"], published=r["published"], source=r["source"],
+                      language=r["language"])
+            for r in rows
+        ]
+
+    # -- analyses ---------------------------------------------------------------------------
+
+    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> dict[str, Any]:
+        """Store one document's analysis (the ``analyze --json`` object) in one transaction.
+
+        Local entity ids (``e1``) are linked to library entities (``E12``) and rewritten in the
+        stored items; earlier results for the document are replaced.  Returns the stored object.
+        """
+        doc_id = analysis["document"]["id"]
+        with self._tx() as db:
+            if not db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+                raise NotFound(f"no document {doc_id!r}: store it before its analysis")
+            self._clear_analysis(db, doc_id)
+            mapping = self._link_entities(db, doc_id, analysis.get("entities", []))
+            stored = _rewrite_entity_ids(analysis, mapping)
+            for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
+                              ("event", "events"), ("duplicate", "duplicates")):
+                for item in stored.get(key, []):
+                    self._insert_item(db, doc_id, kind, item)
+            body = {k: v for k, v in stored.items() if k != "document"}
+            db.execute(
+                "INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (?,?,?,?)",
+                (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
+            )
+        return stored
+
+    def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
+        ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
+        db.executemany("DELETE FROM items_fts WHERE rowid = ?", [(i,) for i in ids])
+        db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
+
+    def _link_entities(self, db: sqlite3.Connection, doc_id: str, entities: list[dict]) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for ent in entities:
+            names = [ent["name"], *ent.get("aliases", [])]
+            etype = ent.get("type") or "MISC"
+            entity_id = self._find_entity_for(db, names, etype)
+            if entity_id is None:
+                entity_id = db.execute(
+                    "INSERT INTO entities (name, type) VALUES (?, ?)", (ent["name"], etype)
+                ).lastrowid
+            elif len(name_key(ent["name"])) > len(name_key(_entity_name(db, entity_id))):
+                # The library keeps the fullest form as the canonical name.
+                db.execute("UPDATE entities SET name = ? WHERE id = ?", (ent["name"], entity_id))
+            for name in names:
+                db.execute("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", (entity_id, name))
+                for key in entity_keys(name, etype):
+                    db.execute("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", (key, entity_id))
+            db.executemany(
+                "INSERT INTO mentions (doc_id, entity_id, start, end, text) VALUES (?,?,?,?,?)",
+                [(doc_id, entity_id, m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
+            )
+            mapping[ent["id"]] = _entity_ref(entity_id)
+        return mapping
+
+    def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str) -> int | None:
+        keys = [k for n in names for k in entity_keys(n, etype) if not k.startswith("last:")]
+        for key in keys:
+            rows = db.execute(
+                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0][0]
+        # A surname alone ("Kalugin") joins the one library person with that surname.
+        if all(len(name_key(n).split()) <= 1 for n in names):
+            for n in names:
+                key = surname_key(n, etype)
+                if not key:
+                    continue
+                rows = db.execute(
+                    "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                    " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
+                ).fetchall()
+                if len(rows) == 1:
+                    return rows[0][0]
+        return None
+
+    def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
+        text = item.get("text") or ""
+        cur = db.execute(
+            "INSERT INTO items (doc_id, kind, local_id, start, end, text, data) VALUES (?,?,?,?,?,?,?)",
+            (doc_id, kind, item.get("id"), item["start"], item["end"], text,
+             json.dumps(item, ensure_ascii=False)),
+        )
+        item_id = cur.lastrowid
+        if text:
+            db.execute("INSERT INTO items_fts (rowid, body) VALUES (?, ?)", (item_id, index_text(text)))
+        links: set[tuple[int, str]] = set()
+        for field_name, role in _REF_FIELDS.items():
+            ref = item.get(field_name)
+            if isinstance(ref, dict) and ref.get("entity_id"):
+                links.add((_parse_entity_ref(ref["entity_id"]), role))
+        for ref in item.get("participants") or []:
+            if ref.get("entity_id"):
+                links.add((_parse_entity_ref(ref["entity_id"]), "participant"))
+        for (eid,) in db.execute(
+            "SELECT DISTINCT entity_id FROM mentions WHERE doc_id = ? AND start >= ? AND end <= ?",
+            (doc_id, item["start"], item["end"]),
+        ):
+            links.add((eid, "mentioned"))
+        db.executemany("INSERT INTO item_entities VALUES (?, ?, ?)", [(item_id, e, r) for e, r in links])
+
+    def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored analysis of a document (with its document record), or None."""
+        with self._lock:
+            doc_id = self._resolve_doc_id(doc_id)
+            row = self._db.execute("SELECT version, data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row["data"])
+        from ..records import to_dict
+
+        return {"document": to_dict(self.get_document(doc_id)), **data, "pipeline_version": row["version"]}
+
+    def analysis_version(self, doc_id: str) -> str | None:
+        """The pipeline version of a document's stored analysis, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT version FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def stale_documents(self, version: str) -> list[str]:
+        """Ids of documents never analysed or analysed by another pipeline version."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.id FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
+                " WHERE a.version IS NULL OR a.version != ? ORDER BY d.rowid",
+                (version,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- items ------------------------------------------------------------------------------
+
+    def items(
+        self,
+        kind: str,
+        *,
+        doc_id: str | None = None,
+        entity: int | None = None,
+        role: str | tuple[str, ...] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored items of one kind, optionally of one document or linked to an entity.
+
+        Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
+        ``source`` and ``item_id`` (the library's row id).
+        """
+        sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
+               " JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?")
+        args: list[Any] = [kind]
+        if doc_id:
+            sql += " AND i.doc_id = ?"
+            args.append(doc_id)
+        if entity is not None:
+            roles = (role,) if isinstance(role, str) else tuple(role or ())
+            sql += " AND i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
+            args.append(entity)
+            if roles:
+                sql += f" AND role IN ({','.join('?' * len(roles))})"
+                args.extend(roles)
+            sql += ")"
+        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        out = []
+        for r in rows:
+            data = json.loads(r["data"])
+            data.update(item_id=r["id"], document=r["doc_id"], title=r["title"],
+                        published=r["published"], source=r["source"], url=r["url"])
+            out.append(data)
+        return out
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def find_entities(self, name: str) -> list[EntityRecord]:
+        """Library entities whose name, alias or link key matches ``name`` (any script)."""
+        with self._lock:
+            ids: list[int] = []
+            try:
+                ids.append(_parse_entity_ref(name))
+                if not self._db.execute("SELECT 1 FROM entities WHERE id = ?", (ids[0],)).fetchone():
+                    ids = []
+            except NotFound:
+                pass
+            if not ids:
+                keys = set()
+                for etype in self._entity_types():
+                    keys.update(entity_keys(name, etype))
+                    last = surname_key(name, etype)
+                    if last:
+                        keys.add(last)
+                if keys:
+                    marks = ",".join("?" * len(keys))
+                    ids = [r[0] for r in self._db.execute(
+                        f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", sorted(keys))]
+            if not ids:
+                ids = [r[0] for r in self._db.execute(
+                    "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE", (name,))]
+            roots = []
+            for i in ids:
+                root = self._root(i)
+                if root not in roots:
+                    roots.append(root)
+        found = [self.get_entity(i) for i in roots]
+        return sorted(found, key=lambda e: -e.mention_count)
+
+    def _entity_types(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT type FROM entities")]
+
+    def _root(self, entity_id: int) -> int:
+        seen = set()
+        while entity_id not in seen:
+            seen.add(entity_id)
+            row = self._db.execute("SELECT merged_into FROM entities WHERE id = ?", (entity_id,)).fetchone()
+            if row is None or row[0] is None:
+                return entity_id
+            entity_id = row[0]
+        return entity_id
+
+    def get_entity(self, entity_id: int | str) -> EntityRecord:
+        eid = _parse_entity_ref(entity_id)
+        with self._lock:
+            eid = self._root(eid)
+            row = self._db.execute("SELECT id, name, type FROM entities WHERE id = ?", (eid,)).fetchone()
+            if row is None:
+                raise NotFound(f"no entity E{eid}")
+            aliases = tuple(r[0] for r in self._db.execute(
+                f"SELECT DISTINCT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET}) ORDER BY alias",
+                (eid,)))
+            counts = self._db.execute(
+                f"SELECT count(*), count(DISTINCT doc_id) FROM mentions WHERE entity_id IN ({_MERGED_SET})",
+                (eid,)).fetchone()
+        return EntityRecord(row["id"], row["name"], row["type"], aliases, counts[0], counts[1])
+
+    def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
+        """Make ``other`` part of ``keep``: names, mentions and statements of both become one."""
+        a, b = self._root(_parse_entity_ref(keep)), self._root(_parse_entity_ref(other))
+        self.get_entity(a), self.get_entity(b)
+        if a == b:
+            return self.get_entity(a)
+        with self._tx() as db:
+            db.execute("UPDATE entities SET merged_into = ? WHERE id = ?", (a, b))
+        return self.get_entity(a)
+
+    def split_entity(self, entity_id: int | str, alias: str) -> EntityRecord:
+        """Take one name (and its mentions) out of an entity into an entity of its own."""
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._tx() as db:
+            members = [r[0] for r in db.execute(
+                f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (eid,))]
+            marks = ",".join("?" * len(members))
+            hit = db.execute(
+                f"SELECT entity_id FROM entity_aliases WHERE entity_id IN ({marks}) AND alias = ?",
+                (*members, alias)).fetchone()
+            if hit is None:
+                raise NotFound(f"entity E{eid} has no name {alias!r}")
+            etype = db.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()[0]
+            new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (alias, etype)).lastrowid
+            db.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks}) AND alias = ?", (*members, alias))
+            db.execute("INSERT INTO entity_aliases VALUES (?, ?)", (new_id, alias))
+            for key in entity_keys(alias, etype):
+                db.execute(f"DELETE FROM entity_keys WHERE key = ? AND entity_id IN ({marks})", (key, *members))
+                db.execute("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", (key, new_id))
+            db.execute(f"UPDATE mentions SET entity_id = ? WHERE entity_id IN ({marks}) AND text = ?",
+                       (new_id, *members, alias))
+            if db.execute("SELECT name FROM entities WHERE id = ?", (eid,)).fetchone()[0] == alias:
+                rest = db.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY length(alias) DESC",
+                                  (eid,)).fetchone()
+                if rest:
+                    db.execute("UPDATE entities SET name = ? WHERE id = ?", (rest[0], eid))
+        return self.get_entity(new_id)
+
+    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str, int]]:
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT substr(coalesce(d.published, d.ingested), 1, 7) AS month, count(*) FROM mentions m"
+                f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
+                " GROUP BY month ORDER BY month", (eid,)).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    # -- forecast ledger --------------------------------------------------------------------
+
+    def resolve_forecast(self, key: str, *, outcome: bool, date: str | None, note: str | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO forecast_resolutions (key, outcome, date, note, resolved) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, date=excluded.date,"
+                " note=excluded.note, resolved=excluded.resolved",
+                (key, int(outcome), date, note, _now()),
+            )
+
+    def forecast_resolutions(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM forecast_resolutions").fetchall()
+        return {r["key"]: {"outcome": bool(r["outcome"]), "date": r["date"], "note": r["note"],
+                           "resolved": r["resolved"]} for r in rows}
+
+    # -- state and stats --------------------------------------------------------------------
+
+    def get_state(self, key: str) -> Any:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                       (key, json.dumps(value, ensure_ascii=False)))
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            q = lambda sql: self._db.execute(sql).fetchall()  # noqa: E731
+            out: dict[str, Any] = {
+                "library": self.path,
+                "schema_version": self.schema_version,
+                "documents": q("SELECT count(*) FROM documents")[0][0],
+                "analyzed": q("SELECT count(*) FROM analyses")[0][0],
+                "entities": q("SELECT count(*) FROM entities WHERE merged_into IS NULL")[0][0],
+                "by_language": dict(q("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1")),
+                "by_kind": dict(q("SELECT kind, count(*) FROM documents GROUP BY 1")),
+                "items": dict(q("SELECT kind, count(*) FROM items GROUP BY 1")),
+                "characters": q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
+            }
+        return out
+
+
+# Every entity id that has been merged (directly or through others) into the given root id.
+_MERGED_SET = (
+    "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
+    " SELECT id FROM m"
+)
+
+
+def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
+    return db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+
+
+def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    """Replace local entity ids (``e1``) with library ids (``E12``) throughout an analysis."""
+
+    def walk(obj: Any) -> Any:
+        if isinstance(obj, dict):
+            return {k: (mapping.get(v, v) if k == "entity_id" and isinstance(v, str) else walk(v))
+                    for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [walk(v) for v in obj]
+        return obj
+
+    out = walk(analysis)
+    out["entities"] = [{**e, "id": mapping.get(e["id"], e["id"])} for e in out.get("entities", [])]
+    return out
+
+
+def _row_to_document(row: sqlite3.Row) -> Document:
+    return Document(
+        text=row["text"], id=row["id"], title=row["title"], source=row["source"], url=row["url"],
+        author=row["author"], published=row["published"], published_precision=row["published_precision"],
+        fetched=row["fetched"], ingested=row["ingested"], language=row["language"], kind=row["kind"],
+        origin=row["origin"], metadata=json.loads(row["metadata"] or "{}"), supersedes=row["supersedes"],
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _explain_fts_error(query: str, exc: sqlite3.OperationalError) -> str:
+    msg = str(exc)
+    if "syntax error" in msg or "unterminated" in msg or "malformed" in msg:
+        detail = msg.replace("fts5: ", "")
+        return (f"cannot understand the query {query!r} ({detail}); use words, \"quoted phrases\", "
+                "AND / OR / NOT between terms, and word* for prefixes")
+    if "no such column" in msg:
+        return (f"cannot understand the query {query!r}: a word followed by ':' is read as a column name; "
+                "put it in double quotes")
+    return f"search failed for {query!r}: {msg}"
