@@ -1,7 +1,9 @@
 """Audio and video ingest: speech to a transcript document with faster-whisper.
 
 The transcript is shaped like an ``.srt`` one: ``Document(kind="transcript")`` whose text is
-the recognised segments, one per line, and ``metadata["cues"]`` maps each segment to its
+the recognised segments laid out like caption transcripts (segments run on with a space, a
+pause of :data:`PAUSE_SECONDS` starts a paragraph, ``[Music]``-style notes are dropped), and
+``metadata["cues"]`` maps each segment to its
 character range (``start``/``end``) and its seconds (``t_start``/``t_end``), so every item
 extracted later can be played back from its second.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,10 @@ SAMPLE_RATE = 16000
 WINDOW_SECONDS = 300.0
 # Cut windows at the quietest moment of their last seconds so words are rarely split.
 CUT_SEARCH_SECONDS = 5.0
+# A pause this long starts a new paragraph, as in caption transcripts (ingest/transcript.py).
+PAUSE_SECONDS = 2.0
+# Whisper's non-speech annotations: "[Music]", "(applause)", "♪".
+_SOUND = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|[\u266a\u266b#*\s]+)\s*$")
 
 _MODEL_HELP = (
     "no speech-recognition model configured: pass --asr-model NAME|PATH, set the environment "
@@ -226,7 +233,7 @@ def transcribe(
     total = probe(path) or 0.0
     whisper = _load_model(spec)
 
-    lines: list[str] = []
+    parts: list[str] = []
     cues: list[dict[str, Any]] = []
     pos = 0
     detected, probability = language, 1.0 if language else None
@@ -250,7 +257,7 @@ def transcribe(
             detected, probability = info.language, float(info.language_probability)
         last_end = offset
         for seg in segments:  # lazy: decoding happens as we iterate
-            text = seg.text.strip()
+            text = " ".join(seg.text.split())
             t_start = round(min(offset + max(seg.start, 0.0), duration), 3)
             t_end = round(min(offset + max(seg.end, seg.start), duration), 3)
             # Whisper occasionally restarts a timestamp a little early; keep cues ordered.
@@ -259,18 +266,23 @@ def transcribe(
             last_end = t_end
             if progress is not None:
                 progress(min(t_end, total), total)
-            if not text:
+            if not text or _SOUND.match(text):
                 continue
-            if lines:
-                pos += 1  # the newline between cues
+            if cues and text == parts[-1]:
+                continue  # a hallucinated repeat of the previous segment
+            if cues:
+                # Same layout as caption transcripts: segments run on, a pause starts a paragraph.
+                sep = "\n\n" if t_start - cues[-1]["t_end"] >= PAUSE_SECONDS else " "
+                parts.append(sep)
+                pos += len(sep)
             cues.append({"start": pos, "end": pos + len(text), "t_start": t_start, "t_end": t_end, "speaker": None})
-            lines.append(text)
+            parts.append(text)
             pos += len(text)
         if progress is not None and last_end < duration:
             progress(duration, total)
         del samples
 
-    text = "\n".join(lines)
+    text = "".join(parts)
     asr = {
         "model": spec,
         "language": detected,
