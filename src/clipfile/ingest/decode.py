@@ -1,0 +1,242 @@
+"""Bytes to text: byte-order marks, UTF-8, legacy code pages, and refusing binary data.
+
+The order of evidence is: a BOM decides; valid UTF-8 wins; a declared charset (HTTP header or
+HTML meta) is next; otherwise the candidates proposed by charset-normalizer plus the common
+Cyrillic and Western code pages are each decoded and scored for plausibility, because
+charset-normalizer alone often misreads short Russian texts (koi8-r as Shift-JIS, cp1251 as
+cp1125).  Only the BOM is ever removed: the decoded text is otherwise what the file says.
+"""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from clipfile.errors import IngestError
+
+__all__ = ["Decoded", "decode_text", "looks_binary"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Single-byte code pages worth trying for the languages Clipfile reads (English, Russian) and
+# their usual neighbours.  charset-normalizer's own guesses are scored alongside these.
+_CANDIDATES = (
+    "cp1251", "koi8-r", "koi8-u", "cp866", "mac_cyrillic", "iso8859_5",
+    "cp1252", "iso8859_15", "cp1250", "iso8859_2",
+)
+
+# Non-ASCII punctuation that real text uses; anything else that is not a letter counts as noise.
+_PLAUSIBLE_SYMBOLS = set("«»„“”‘’‚—–…№°§©®™€£•·\u00a0\u2009\u202f±×")
+
+_COMMON_LETTERS = frozenset(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+    "іїєґІЇЄҐ"
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßœÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒ"
+)
+
+# Prior preference among code pages that decode the same bytes equally plausibly.
+_PRIOR = {"cp1251": 1.0, "koi8-r": 0.8, "cp1252": 1.0, "iso8859-15": 0.3}
+
+# Controls that plain text may contain (tab, newlines, form feed); other controls mean binary.
+_TEXT_CONTROLS = set("\t\n\r\f\v\x1b")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text and the encoding it was read with (``bom`` tells whether one was dropped)."""
+
+    text: str
+    encoding: str
+    bom: bool = False
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text in any encoding Clipfile reads without a BOM.
+
+    A NUL byte never occurs in single-byte or UTF-8 text; BOM-less UTF-16 is checked before.
+    """
+    return b"\x00" in data[:65536] or _control_share(data[:65536]) > 0.05
+
+
+def _control_share(data: bytes) -> float:
+    if not data:
+        return 0.0
+    bad = sum(1 for b in data if b < 32 and chr(b) not in _TEXT_CONTROLS)
+    return bad / len(data)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """Guess UTF-16 without a BOM from the NUL pattern of mostly-ASCII or Cyrillic text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:4096]
+    evens, odds = sample[0::2], sample[1::2]
+    nul_even = evens.count(0) / len(evens)
+    nul_odd = odds.count(0) / len(odds)
+    if nul_odd > 0.3 and nul_even < 0.05:
+        encoding = "utf-16-le"
+    elif nul_even > 0.3 and nul_odd < 0.05:
+        encoding = "utf-16-be"
+    else:
+        # Cyrillic in UTF-16 has 0x04 as the high byte instead of NUL.
+        hi_le = odds.count(4) + odds.count(0)
+        hi_be = evens.count(4) + evens.count(0)
+        if hi_le / len(odds) > 0.8 and odds.count(4) > 0:
+            encoding = "utf-16-le"
+        elif hi_be / len(evens) > 0.8 and evens.count(4) > 0:
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if _plausibility(text) > 0 else None
+
+
+def _plausibility(text: str) -> float:
+    """Score how much ``text`` looks like real writing rather than mojibake (higher is better).
+
+    Rewards non-ASCII letters that sit in words of one script and one case pattern; penalises
+    symbols, controls, script mixing inside a word, and capitals in the middle of words (which is
+    what koi8-r read as cp1251 and vice versa looks like).
+    """
+    score = 0.0
+    for word in text.split():
+        letters = [c for c in word if c.isalpha()]
+        if not letters:
+            score -= 2 * sum(1 for c in word if ord(c) > 127 and c not in _PLAUSIBLE_SYMBOLS)
+            continue
+        non_ascii = [c for c in letters if ord(c) > 127]
+        scripts = {_script(c) for c in letters}
+        if len(scripts) > 1:
+            score -= 3 * len(non_ascii) + 1
+        inner_caps = sum(
+            1 for a, b in zip(letters, letters[1:]) if a.islower() and b.isupper()
+        )
+        score -= 2 * inner_caps
+        if len(letters) > 2 and all(c.isupper() for c in letters) and non_ascii:
+            # All-caps words exist, but mojibake produces them wholesale; a mild penalty.
+            score -= 0.5
+        if scripts == {"LATIN"} and len(letters) > 2 and len(non_ascii) == len(letters):
+            score -= 2 * len(non_ascii)  # "Ìýð": Cyrillic bytes read as Western European
+        elif len(scripts) == 1:
+            # Clipfile reads Russian and Western European text: reward their letters only, so
+            # Greek or Serbian-looking mojibake of the same bytes scores lower.
+            score += sum(1 for c in non_ascii if c in _COMMON_LETTERS)
+        for i, c in enumerate(word):
+            if ord(c) > 127 and not c.isalpha() and c not in _PLAUSIBLE_SYMBOLS:
+                score -= 3
+            elif c in _PLAUSIBLE_SYMBOLS and 0 < i < len(word) - 1 and word[i - 1].isalpha() \
+                    and word[i + 1].isalpha():
+                score -= 3  # "за€вил": a symbol between letters is a misread letter
+            elif unicodedata.category(c) == "Cc" and c not in _TEXT_CONTROLS:
+                score -= 5
+    return score
+
+
+def _script(char: str) -> str:
+    if ord(char) < 128:
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _decode_declared(data: bytes, declared: str | None) -> Decoded | None:
+    if not declared:
+        return None
+    try:
+        codecs.lookup(declared)
+        return Decoded(data.decode(declared), codecs.lookup(declared).name)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def decode_text(data: bytes, *, declared: str | None = None, origin: str | None = None) -> Decoded:
+    """Decode ``data`` to text, dropping only a leading BOM.
+
+    Args:
+        data: the raw bytes of a file or HTTP body.
+        declared: a charset named by the container (HTTP ``Content-Type``, HTML ``<meta>``);
+            it is used only when the bytes are not valid UTF-8 and it decodes them cleanly.
+        origin: where the bytes came from, for error messages.
+
+    Raises:
+        IngestError: for binary data or bytes no candidate encoding reads plausibly.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(encoding), encoding, bom=True)
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    f"undecodable bytes: the file starts with a {encoding} byte-order mark but "
+                    f"is not valid {encoding} at byte {exc.start + len(bom)}",
+                    origin,
+                ) from exc
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return Decoded(data.decode(utf16), utf16)
+    if looks_binary(data):
+        raise IngestError("binary file (contains NUL or control bytes), not text", origin)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared_result = _decode_declared(data, declared)
+    if declared_result is not None:
+        return declared_result
+    return _guess(data, origin)
+
+
+def _guess(data: bytes, origin: str | None) -> Decoded:
+    """Pick the most plausible decoding among charset-normalizer's guesses and common code pages."""
+    sample = data[:200_000]
+    proposed: list[str] = []
+    try:
+        for match in charset_normalizer.from_bytes(sample):
+            proposed.append(match.encoding)
+    except Exception:  # noqa: BLE001 - a detector failure just leaves our own candidates
+        proposed = []
+    best: tuple[float, int, str] | None = None
+    seen: set[str] = set()
+    for rank, encoding in enumerate([*proposed, *_CANDIDATES]):
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            continue
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text) + _PRIOR.get(name, 0.0)
+        if encoding in proposed[:1]:
+            score += 0.5  # charset-normalizer's first choice breaks near-ties
+        key = (score, -rank, name)
+        if best is None or key > best:
+            best = key
+    if best is None or best[0] < 0:
+        raise IngestError(
+            "undecodable bytes: not UTF-8 and no common encoding (cp1251, koi8-r, cp1252, "
+            "...) reads it as text",
+            origin,
+        )
+    encoding = best[2]
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"undecodable bytes: looks like {encoding} but byte {exc.start} does not decode", origin
+        ) from exc

@@ -1,0 +1,185 @@
+"""HTML pages to documents (trafilatura), and HTML fragments to plain paragraphs (lxml)."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from clipfile.errors import IngestError
+from clipfile.ingest.dates import normalize_date
+
+__all__ = ["html_fields", "fragment_text", "declared_charset", "is_truncated"]
+
+# Pages that end before their closing tags keep their text only if this much survives.
+MIN_TRUNCATED_WORDS = 20
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header "
+    "footer aside figure figcaption dd dt dl hr address main".split()
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg")
+_DATE_META = (
+    "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
+    "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
+    "dcterms.date", "parsely-pub-date", "sailthru.date",
+)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page names in its ``<meta>`` (first 4 KB), if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
+def is_truncated(markup: str) -> bool:
+    """True when an HTML page ends before closing its body and html elements."""
+    tail = markup[-2048:].lower()
+    return "</html" not in tail and "</body" not in tail
+
+
+def _published_from_markup(tree: Any) -> tuple[str | None, str | None]:
+    """Look for a full publication timestamp in meta tags, JSON-LD and ``<time>``."""
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATE_META and meta.get("content"):
+            iso, precision = normalize_date(meta.get("content"))
+            if iso:
+                return iso, precision
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
+                iso, precision = normalize_date(item["datePublished"])
+                if iso:
+                    return iso, precision
+    for node in tree.iter("time"):
+        if node.get("datetime") and (node.get("itemprop") == "datePublished" or node.get("pubdate") is not None):
+            iso, precision = normalize_date(node.get("datetime"))
+            if iso:
+                return iso, precision
+    return None, None
+
+
+def _drop_partial_tag(markup: str) -> str:
+    # A page cut mid-tag leaves "<di" at the end, which parsers turn into text.
+    last_open, last_close = markup.rfind("<"), markup.rfind(">")
+    return markup[:last_open] if last_open > last_close else markup
+
+
+def html_fields(markup: str, *, url: str | None = None, origin: str | None = None) -> dict[str, Any]:
+    """Extract the main text and metadata of an HTML page as Document fields.
+
+    Returns a dict with ``text``, ``title``, ``author``, ``source`` (site name), ``url``,
+    ``published``, ``published_precision`` and ``metadata``.
+
+    Raises:
+        IngestError: when the page has no readable text (saying so if it looks truncated).
+    """
+    truncated = is_truncated(markup)
+    if truncated:
+        markup = _drop_partial_tag(markup)
+    if not markup.strip():
+        raise IngestError("empty HTML page", origin)
+    try:
+        extracted = trafilatura.bare_extraction(
+            markup, url=url, with_metadata=True, favor_recall=True, include_comments=False,
+            include_tables=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted parser errors
+        raise IngestError(f"HTML could not be parsed ({type(exc).__name__}: {exc})", origin) from exc
+    data = extracted.as_dict() if extracted is not None and not isinstance(extracted, dict) else extracted
+    text = (data or {}).get("text") or ""
+    if not text.strip():
+        text = _fallback_text(markup)
+    words = len(text.split())
+    if truncated and words < MIN_TRUNCATED_WORDS:
+        raise IngestError(
+            f"truncated HTML: the page ends before its closing tags and only {words} words of "
+            "text survive",
+            origin,
+        )
+    if not words:
+        raise IngestError("no readable text in the HTML page", origin)
+    data = data or {}
+    try:
+        tree = lxml.html.document_fromstring(markup)
+        published, precision = _published_from_markup(tree)
+    except (lxml.etree.ParserError, ValueError):
+        published, precision = None, None
+    if published is None and data.get("date"):
+        published, precision = normalize_date(data["date"])
+    metadata: dict[str, Any] = {}
+    for key in ("description", "hostname", "categories", "tags", "language"):
+        if data.get(key):
+            metadata[key] = data[key]
+    if truncated:
+        metadata["truncated"] = True
+    return {
+        "text": text,
+        "title": data.get("title") or None,
+        "author": data.get("author") or None,
+        "source": data.get("sitename") or None,
+        "url": data.get("url") or url,
+        "published": published,
+        "published_precision": precision,
+        "metadata": metadata,
+    }
+
+
+def _fallback_text(markup: str) -> str:
+    try:
+        return fragment_text(markup)
+    except IngestError:
+        return ""
+
+
+def fragment_text(markup: str) -> str:
+    """Plain text of an HTML fragment: block elements become paragraphs separated by a blank line.
+
+    Raises:
+        IngestError: when lxml cannot parse the fragment at all.
+    """
+    if not markup or not markup.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise IngestError(f"HTML fragment could not be parsed: {exc}") from exc
+    for bad in list(root.iter(*_DROP_TAGS)):
+        bad.drop_tree()
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        words = " ".join("".join(current).split())
+        if words:
+            paragraphs.append(words)
+        current.clear()
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        block = tag.lower() in _BLOCK_TAGS
+        if block:
+            flush()
+        if node.text and tag:
+            current.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return "\n\n".join(paragraphs)

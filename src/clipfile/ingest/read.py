@@ -1,0 +1,167 @@
+"""Bytes of any supported kind to documents: sniff the kind, decode, parse, build records."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
+from typing import Any
+
+from clipfile.errors import IngestError
+from clipfile.ingest.decode import decode_text
+from clipfile.ingest.feed import feed_entries
+from clipfile.ingest.html import declared_charset, html_fields
+from clipfile.ingest.jsonl import jsonl_records
+from clipfile.ingest.result import ReadResult
+from clipfile.ingest.text import text_fields
+from clipfile.ingest.transcript import looks_like_srt, transcript_fields
+from clipfile.language import detect_language
+from clipfile.records import Document
+
+__all__ = ["read_bytes", "sniff_kind", "DEFAULT_MAX_BYTES", "format_size", "too_big", "now_iso"]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_EXTENSIONS = {
+    ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".rss": "feed", ".atom": "feed",
+    ".txt": "text", ".text": "text", ".md": "text",
+}
+_CONTENT_TYPES = {
+    "text/html": "html", "application/xhtml+xml": "html",
+    "application/rss+xml": "feed", "application/atom+xml": "feed", "application/rdf+xml": "feed",
+    "text/vtt": "vtt", "application/x-subrip": "srt", "text/srt": "srt",
+    "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
+}
+_FEED_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b", re.S | re.I
+)
+_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.S | re.I)
+_KIND = {"text": "text", "html": "html", "feed": "feed-entry", "srt": "transcript",
+         "vtt": "transcript", "jsonl": "jsonl"}
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def format_size(size: int) -> str:
+    """Bytes as a short human figure (``104.9 MB``)."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def too_big(size: int | None, max_bytes: int, origin: str | None, *, what: str = "file") -> IngestError:
+    """The error for input over the size cap, saying both sizes and how to raise the cap."""
+    amount = f"is {format_size(size)}" if size is not None else "is larger than that"
+    return IngestError(
+        f"{what} {amount}, over the {format_size(max_bytes)} limit "
+        f"(raise it with --max-bytes, or max_bytes= in Python)",
+        origin,
+    )
+
+
+def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
+    if not content_type:
+        return None, None
+    media, _, params = content_type.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media.strip().lower() or None, charset
+
+
+def sniff_kind(head: str, *, name: str | None = None, content_type: str | None = None) -> str:
+    """Decide the input kind: ``text``, ``html``, ``feed``, ``srt``, ``vtt`` or ``jsonl``.
+
+    A file extension decides (except ``.xml`` and unknown ones), then a specific content type,
+    then the content itself: a ``WEBVTT`` signature, an SRT cue, a feed or HTML root element.
+    """
+    suffix = PurePosixPath(name).suffix.lower() if name else ""
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    media, _ = _media_type(content_type)
+    if media in _CONTENT_TYPES:
+        return _CONTENT_TYPES[media]
+    head = head.lstrip("\ufeff")
+    if head.startswith("WEBVTT"):
+        return "vtt"
+    if looks_like_srt(head):
+        return "srt"
+    if _FEED_START.match(head):
+        return "feed"
+    if _HTML_START.match(head):
+        return "html"
+    return "text"
+
+
+def read_bytes(
+    data: bytes,
+    *,
+    name: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    origin: str | None = None,
+) -> ReadResult:
+    """Read one input held in memory into documents.
+
+    Args:
+        data: the raw bytes.
+        name: a file name (its extension helps decide the kind).
+        content_type: an HTTP ``Content-Type`` (the kind and a declared charset).
+        url: the address the bytes came from (``Document.url`` and feed metadata).
+        max_bytes: refuse input larger than this.
+        origin: where the input came from, for ``Document.origin`` and error messages;
+            defaults to ``url`` or ``name``.
+
+    Returns:
+        A :class:`ReadResult`: the documents, and in ``.errors`` the items that failed.
+
+    Raises:
+        IngestError: when nothing could be read (empty, binary, undecodable, too big, broken).
+    """
+    origin = origin or url or name
+    if len(data) > max_bytes:
+        raise too_big(len(data), max_bytes, origin)
+    if not data:
+        raise IngestError("empty file (0 bytes)", origin)
+    _, header_charset = _media_type(content_type)
+    declared = header_charset or declared_charset(data)
+    decoded = decode_text(data, declared=declared, origin=origin)
+    text = decoded.text
+    if not text.strip():
+        raise IngestError("the file holds only whitespace, no text", origin)
+    kind = sniff_kind(text[:2048], name=name, content_type=content_type)
+    base: dict[str, Any] = {"origin": origin, "ingested": now_iso()}
+    records: list[dict[str, Any]]
+    errors: list[IngestError] = []
+    if kind == "html":
+        records = [html_fields(text, url=url, origin=origin)]
+        records[0]["metadata"]["encoding"] = decoded.encoding
+    elif kind == "feed":
+        records, errors = feed_entries(data, url=url, origin=origin)
+    elif kind in ("srt", "vtt"):
+        fields = transcript_fields(text, fmt=kind, origin=origin)
+        fields["title"] = fields["title"] or (PurePosixPath(name).stem if name else None)
+        records = [fields]
+    elif kind == "jsonl":
+        records, errors = jsonl_records(text, origin=origin)
+    else:
+        fields = text_fields(text)
+        fields["metadata"] = {"encoding": decoded.encoding, "bom": decoded.bom}
+        records = [fields]
+    documents = []
+    for fields in records:
+        fields = {**base, "kind": _KIND[kind], **fields}
+        if url and not fields.get("url"):
+            fields["url"] = url
+        if not fields.get("language"):
+            fields["language"] = detect_language(fields["text"])
+        documents.append(Document(**fields))
+    return ReadResult(documents, errors)

@@ -1,0 +1,109 @@
+"""What the user named on the command line: files, folders, URLs, or standard input."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+from clipfile.errors import IngestError
+from clipfile.ingest.fetch import read_url
+from clipfile.ingest.read import DEFAULT_MAX_BYTES, read_bytes, too_big
+from clipfile.ingest.result import ReadResult
+
+__all__ = ["Source", "expand_sources", "read_source"]
+
+_URL = re.compile(r"^https?://", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: ``kind`` is ``path``, ``url`` or ``stdin``; ``ref`` is what to show the user."""
+
+    kind: str
+    ref: str
+    path: Path | None = None
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def expand_sources(targets: Iterable[str], *, recursive: bool = True) -> Iterator[Source]:
+    """Turn command-line targets into sources, in a stable (sorted) order.
+
+    A folder yields its files (descending into subfolders when ``recursive``), skipping hidden
+    files and folders; ``-`` is standard input; ``http(s)://`` is a URL.  A path that does not
+    exist is still yielded, so that reading it reports the problem for that item alone.
+    """
+    for target in targets:
+        if target == "-":
+            yield Source("stdin", "-")
+        elif _URL.match(target):
+            yield Source("url", target)
+        else:
+            path = Path(target).expanduser()
+            if path.is_dir():
+                yield from _walk(path, recursive=recursive)
+            else:
+                yield Source("path", target, path)
+
+
+def _walk(folder: Path, *, recursive: bool) -> Iterator[Source]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not _hidden(d)) if recursive else []
+        for name in sorted(files):
+            if not _hidden(name):
+                path = Path(root) / name
+                yield Source("path", str(path), path)
+
+
+def read_source(
+    src: Source,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    client: httpx.Client | None = None,
+    stdin: BinaryIO | None = None,
+) -> ReadResult:
+    """Read one source into documents.
+
+    Returns:
+        A :class:`ReadResult` (a list of documents with ``.errors`` for items that failed,
+        e.g. bad JSON Lines records).
+
+    Raises:
+        IngestError: when nothing could be read from the source; the message is one line.
+    """
+    if src.kind == "url":
+        return read_url(src.ref, client=client, max_bytes=max_bytes)
+    if src.kind == "stdin":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_big(None, max_bytes, "<stdin>", what="input")
+        return read_bytes(data, max_bytes=max_bytes, origin="<stdin>")
+    if src.kind != "path":
+        raise IngestError(f"unknown source kind {src.kind!r}", src.ref)
+    path = src.path or Path(src.ref)
+    origin = str(path.resolve())
+    try:
+        if path.is_dir():
+            raise IngestError("is a folder; name it as a target to read the files inside", src.ref)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise too_big(size, max_bytes, src.ref)
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IngestError("no such file", src.ref) from exc
+    except PermissionError as exc:
+        raise IngestError("permission denied", src.ref) from exc
+    except IsADirectoryError as exc:
+        raise IngestError("is a folder", src.ref) from exc
+    except OSError as exc:
+        raise IngestError(f"could not read the file: {exc.strerror or exc}", src.ref) from exc
+    return read_bytes(data, name=path.name, max_bytes=max_bytes, origin=origin)
