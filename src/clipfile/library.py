@@ -165,9 +165,6 @@ class Library:
 
 
 def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]:
-    """Accept what the readers return: a list of documents, or an object with both."""
-    if isinstance(result, (list, tuple)):
-        return list(result), []
-    docs = list(getattr(result, "documents", []) or [])
-    errors = list(getattr(result, "errors", []) or [])
-    return docs, [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]
+    """Split what a reader returns (a list of documents with an ``errors`` list) in two."""
+    errors = list(getattr(result, "errors", None) or [])
+    return list(result), [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]

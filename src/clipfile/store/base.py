@@ -42,6 +42,7 @@ class SearchHit:
     published: str | None = None
     source: str | None = None
     language: str | None = None
+    item_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

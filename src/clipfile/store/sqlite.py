@@ -328,7 +328,7 @@ class SQLiteStore:
                     ]
                 marks = ",".join("?" * len(kinds))
                 rows = self._db.execute(
-                    "SELECT i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published, d.source, d.language,"
+                    "SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published, d.source, d.language,"
                     " bm25(items_fts) AS rank FROM items_fts JOIN items i ON i.id = items_fts.rowid"
                     f" JOIN documents d ON d.id = i.doc_id WHERE items_fts MATCH ? AND i.kind IN ({marks})"
                     " ORDER BY rank LIMIT ? OFFSET ?",
@@ -339,7 +339,7 @@ class SQLiteStore:
         return [
             SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
                       start=r["start"], end=r["end"], published=r["published"], source=r["source"],
-                      language=r["language"])
+                      language=r["language"], item_id=r["item_id"])
             for r in rows
         ]
 
@@ -485,6 +485,7 @@ class SQLiteStore:
         doc_id: str | None = None,
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
+        ids: list[int] | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored items of one kind, optionally of one document or linked to an entity.
@@ -498,6 +499,9 @@ class SQLiteStore:
         if doc_id:
             sql += " AND i.doc_id = ?"
             args.append(doc_id)
+        if ids is not None:
+            sql += f" AND i.id IN ({','.join('?' * len(ids))})"
+            args.extend(ids)
         if entity is not None:
             roles = (role,) if isinstance(role, str) else tuple(role or ())
             sql += " AND i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"

@@ -1,0 +1,440 @@
+"""The ``clipfile`` command: a thin Typer layer over :mod:`clipfile.library` and friends.
+
+Each command opens the library, calls the library API and renders the result; library errors
+become one-line messages (exit 1), never tracebacks.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ClipfileError
+from .library import BatchReport, ItemOutcome, Library, default_library_path
+
+app = typer.Typer(
+    name="clipfile",
+    help="Clipfile: a searchable, honest file of news clippings — who said what, on what footing, "
+    "what they predicted, and where the text came from.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+_state: dict[str, Optional[Path]] = {"library": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"clipfile {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    library: Optional[Path] = typer.Option(
+        None, "--library", "-L", envvar="CLIPFILE_LIBRARY",
+        help="Library file (default: library.sqlite in your user data folder).",
+    ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    _state["library"] = library
+
+
+@contextmanager
+def _open_library() -> Iterator[Library]:
+    try:
+        lib = Library(_state["library"] or default_library_path())
+    except ClipfileError as exc:
+        _fail(str(exc))
+    try:
+        yield lib
+    except ClipfileError as exc:
+        _fail(str(exc))
+    finally:
+        lib.close()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]Error:[/red] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _highlight(snippet: str) -> str:
+    return escape(snippet).replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]")
+
+
+def _outcome_line(o: ItemOutcome) -> str:
+    colour = {"new": "green", "version": "cyan", "duplicate": "dim", "failed": "red"}[o.status]
+    what = escape(o.title or o.doc_id or "")
+    line = f"[{colour}]{o.status:9}[/{colour}] {escape(o.origin)}"
+    if o.doc_id:
+        line += f"  [dim]{o.doc_id}[/dim] {what}"
+    if o.message:
+        line += f"  [red]{escape(o.message)}[/red]" if o.status == "failed" else f"  [yellow]{escape(o.message)}[/yellow]"
+    return line
+
+
+def _finish(report: BatchReport, verb: str) -> None:
+    err.print(f"{verb}: {report.summary()}")
+    if report.failed or any(o.message for o in report.outcomes):
+        raise typer.Exit(1)
+
+
+# -- ingest and analysis -----------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    targets: List[str] = typer.Argument(..., help="Files, folders (recursive), http(s) URLs, or - for standard input."),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run the analysis pipeline on new documents."),
+    recursive: bool = typer.Option(True, "--recursive/--no-recursive", help="Descend into folders."),
+    max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures and the summary."),
+) -> None:
+    """Read articles, pages, feeds, transcripts and JSON Lines into the library."""
+    from .ingest import expand_sources
+
+    with _open_library() as lib:
+        sources = [s.ref for s in expand_sources(targets, recursive=recursive)]
+        if not sources:
+            _fail("nothing to ingest: no readable files under " + ", ".join(targets))
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(sources))
+
+            def on_source(ref: str) -> None:
+                progress.update(task, description=escape(Path(ref).name if "://" not in ref else ref)[:60])
+
+            def on_item(o: ItemOutcome) -> None:
+                if not quiet or o.status == "failed" or o.message:
+                    progress.console.print(_outcome_line(o))
+
+            seen: set[str] = set()
+
+            def advance(ref: str) -> None:
+                if ref not in seen:
+                    seen.add(ref)
+                    progress.advance(task)
+
+            report = lib.ingest(
+                sources, analyze_documents=analyze, recursive=recursive, max_bytes=max_bytes,
+                stdin=sys.stdin.buffer, on_item=lambda o: (on_item(o), advance(o.origin)),
+                on_source=lambda ref: (on_source(ref)),
+            )
+        _finish(report, "ingest")
+
+
+@app.command()
+def reanalyze(
+    everything: bool = typer.Option(False, "--all", help="Re-run every document, not only stale ones."),
+) -> None:
+    """Refresh analyses that are missing or from an older pipeline version."""
+    with _open_library() as lib:
+        total = lib.pending_analysis(everything=everything)
+        with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:
+            task = progress.add_task("", total=total)
+
+            def on_item(o: ItemOutcome) -> None:
+                progress.advance(task)
+                if o.status == "failed":
+                    progress.console.print(_outcome_line(o))
+
+            report = lib.reanalyze(everything=everything, on_item=on_item)
+        err.print(f"reanalyze: {report.count('new')} analysed" + (f", {len(report.failed)} failed" if report.failed else ""))
+        if report.failed:
+            raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    paths: List[str] = typer.Argument(..., help="Files, folders, URLs or - ; nothing is stored."),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print JSON Lines (the only format for now)."),
+    max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes"),
+) -> None:
+    """Analyse inputs without a library; print one JSON object per document (docs/FORMAT.md)."""
+    from .ingest import expand_sources, read_source
+    from .pipeline import analyze as run
+
+    failed = 0
+    for src in expand_sources(paths):
+        try:
+            result = read_source(src, max_bytes=max_bytes, stdin=sys.stdin.buffer)
+        except ClipfileError as exc:
+            err.print(f"[red]failed[/red] {escape(str(exc))}")
+            failed += 1
+            continue
+        for e in getattr(result, "errors", []) or []:
+            err.print(f"[red]failed[/red] {escape(str(e))}")
+            failed += 1
+        for doc in result:
+            try:
+                obj = run(doc).to_json()
+            except ClipfileError as exc:
+                err.print(f"[red]failed[/red] {escape(src.ref)}: {escape(str(exc))}")
+                failed += 1
+                continue
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+# -- looking things up -------------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='FTS query: words, "phrases", AND/OR/NOT, prefix*.'),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Search extracted items: quote, claim, forecast, event."),
+    limit: int = typer.Option(20, "--limit", "-n"),
+    offset: int = typer.Option(0, "--offset"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON Lines."),
+) -> None:
+    """Full-text search with highlighted snippets."""
+    with _open_library() as lib:
+        hits = lib.store.search(query, limit=limit, offset=offset, kinds=(kind,) if kind else ())
+    if as_json:
+        from .records import to_dict
+
+        for h in hits:
+            print(json.dumps(to_dict(h), ensure_ascii=False))
+        return
+    if not hits:
+        err.print(f"no matches for {escape(query)!s}")
+        return
+    for h in hits:
+        where = f" [dim]{h.kind} {h.start}-{h.end}[/dim]" if h.kind != "document" else ""
+        meta = " · ".join(x for x in (h.source, (h.published or "")[:10]) if x)
+        out.print(f"[bold]{escape(h.title or '(untitled)')}[/bold]  [dim]{h.doc_id}[/dim]{where}  {escape(meta)}")
+        out.print("  " + _highlight(h.snippet))
+
+
+@app.command("list")
+def list_documents(
+    limit: int = typer.Option(50, "--limit", "-n"),
+    offset: int = typer.Option(0, "--offset"),
+) -> None:
+    """List documents, newest first."""
+    with _open_library() as lib:
+        docs = lib.store.list_documents(limit=limit, offset=offset)
+    table = Table("id", "published", "lang", "kind", "source", "title", "chars", box=None)
+    for d in docs:
+        table.add_row(d.id, (d.published or "")[:10], d.language or "", d.kind, escape(d.source or ""),
+                      escape((d.title or "")[:70]), str(d.chars))
+    out.print(table)
+
+
+@app.command()
+def show(
+    doc: str = typer.Argument(..., help="Document id (or a unique prefix)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the stored analysis as JSON."),
+) -> None:
+    """Show a document, its provenance and what was found in it."""
+    with _open_library() as lib:
+        d = lib.store.get_document(doc)
+        analysis = lib.store.get_analysis(d.id)
+    if as_json:
+        from .records import to_dict
+
+        print(json.dumps(analysis or {"document": to_dict(d)}, ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]{escape(d.title or '(untitled)')}[/bold]")
+    for label, value in (("id", d.id), ("source", d.source), ("url", d.url), ("author", d.author),
+                         ("published", d.published and f"{d.published} ({d.published_precision})"),
+                         ("language", d.language), ("kind", d.kind), ("origin", d.origin),
+                         ("ingested", d.ingested), ("supersedes", d.supersedes)):
+        if value:
+            out.print(f"  [dim]{label:10}[/dim] {escape(str(value))}")
+    out.print()
+    out.print(escape(d.text))
+    if analysis:
+        out.print()
+        counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
+                           ("entities", "quotes", "claims", "forecasts", "events", "duplicates"))
+        out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
+        for q in analysis.get("quotes", []):
+            _print_quote(q, d.text)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl: one analyze-JSON object per document."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+) -> None:
+    """Export every document with its analysis."""
+    if fmt != "jsonl":
+        _fail(f"unknown export format {fmt!r}: only jsonl is supported")
+    from .records import to_dict
+
+    with _open_library() as lib:
+        fh = output.open("w", encoding="utf-8") if output else sys.stdout
+        n = 0
+        try:
+            for d in lib.store.iter_documents():
+                obj = lib.store.get_analysis(d.id) or {"document": to_dict(d)}
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                n += 1
+        finally:
+            if output:
+                fh.close()
+    err.print(f"exported {n} documents")
+
+
+@app.command()
+def stats(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Counts of documents, analyses, entities and items."""
+    with _open_library() as lib:
+        s = lib.store.stats()
+    if as_json:
+        print(json.dumps(s, ensure_ascii=False, indent=1))
+        return
+    table = Table(box=None, show_header=False)
+    for k, v in s.items():
+        table.add_row(k, escape(", ".join(f"{a}: {b}" for a, b in v.items()) if isinstance(v, dict) else str(v)))
+    out.print(table)
+
+
+# -- who said what -----------------------------------------------------------------------------
+
+
+def _print_quote(q: dict, text: str | None = None, *, sources: list[dict] | None = None) -> None:
+    spk = q.get("speaker") or {}
+    who = spk.get("name") or "?"
+    how = spk.get("resolution", "")
+    conf = spk.get("confidence")
+    conf_s = f" {conf:.2f}" if isinstance(conf, (int, float)) else ""
+    mark = "“" if q.get("kind") == "direct" else ""
+    body = q.get("text", "")
+    out.print(f"[bold cyan]{escape(who)}[/bold cyan] [dim]({how}{conf_s}, {q.get('kind')})[/dim]: "
+              f"{mark}{escape(body[:400])}{'…' if len(body) > 400 else ''}{'”' if mark else ''}")
+    for s in sources or ([q] if q.get("document") else []):
+        out.print(f"    [dim]{s.get('document')} {s.get('start')}-{s.get('end')} "
+                  f"{escape(s.get('source') or '')} {escape((s.get('published') or '')[:10])} "
+                  f"{escape((s.get('title') or '')[:60])}[/dim]")
+
+
+def _one_entity(lib: Library, name: str):
+    found = lib.store.find_entities(name)
+    if not found:
+        _fail(f"no entity named {name!r} in the library")
+    return found[0]
+
+
+@app.command()
+def quotes(
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group."),
+    about: Optional[str] = typer.Option(None, "--about", help="Quotes that mention this entity."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="direct, mixed or indirect."),
+    limit: int = typer.Option(100, "--limit", "-n"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Quotations in the library, with speakers and sources."""
+    with _open_library() as lib:
+        if speaker and about:
+            by = {q["item_id"] for q in lib.store.items("quote", entity=_one_entity(lib, speaker).id, role="speaker")}
+            rows = [q for q in lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
+                    if q["item_id"] in by]
+        elif speaker:
+            rows = lib.store.items("quote", entity=_one_entity(lib, speaker).id, role="speaker")
+        elif about:
+            rows = lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
+        else:
+            rows = lib.store.items("quote")
+    if kind:
+        rows = [q for q in rows if q.get("kind") == kind]
+    rows = rows[:limit]
+    if as_json:
+        for q in rows:
+            print(json.dumps(q, ensure_ascii=False))
+        return
+    for q in rows:
+        _print_quote(q)
+    err.print(f"{len(rows)} quotes")
+
+
+@app.command("who-said")
+def who_said(
+    phrase: str = typer.Argument(..., help="Words of the quote."),
+    limit: int = typer.Option(20, "--limit", "-n"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Find a quote and who said it; the same quote in several outlets shows once with all sources."""
+    from .whosaid import who_said as find
+
+    with _open_library() as lib:
+        groups = find(lib.store, phrase, limit=limit)
+    if as_json:
+        for g in groups:
+            print(json.dumps(g, ensure_ascii=False))
+        return
+    if not groups:
+        err.print(f"no quote matches {escape(phrase)}")
+        return
+    for g in groups:
+        _print_quote(g["quote"], sources=g["sources"])
+        speakers = {s["speaker"] for s in g["sources"] if s.get("speaker")}
+        if len(speakers) > 1:
+            out.print(f"    [yellow]attributed differently: {escape(', '.join(sorted(speakers)))}[/yellow]")
+
+
+@app.command()
+def entity(
+    args: List[str] = typer.Argument(..., metavar="NAME | merge A B | split A NAME",
+                                     help="Show an entity; or merge two; or split a name off one."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """An entity's names in every script, mention counts, quotes by and about it.
+
+    `clipfile entity merge A B` makes B part of A; `clipfile entity split A NAME` takes NAME out of A.
+    A and B are entity ids (E12) or names.
+    """
+    with _open_library() as lib:
+        if args[0] in ("merge", "split") and len(args) == 3:
+            a = _one_entity(lib, args[1])
+            if args[0] == "merge":
+                b = _one_entity(lib, args[2])
+                e = lib.store.merge_entities(a.id, b.id)
+                err.print(f"merged E{b.id} into E{e.id} {escape(e.name)}")
+            else:
+                e = lib.store.split_entity(a.id, args[2])
+                err.print(f"split {escape(args[2])!s} off E{a.id} into E{e.id}")
+            return
+        name = " ".join(args[1:] if args[0] == "show" else args)
+        e = _one_entity(lib, name)
+        by = lib.store.items("quote", entity=e.id, role="speaker")
+        about = [q for q in lib.store.items("quote", entity=e.id, role="mentioned")
+                 if q["item_id"] not in {b["item_id"] for b in by}]
+        others = lib.store.find_entities(name)[1:]
+    if as_json:
+        from .records import to_dict
+
+        print(json.dumps({"entity": to_dict(e), "quotes_by": by, "quotes_about": about}, ensure_ascii=False))
+        return
+    out.print(f"[bold]E{e.id} {escape(e.name)}[/bold] [dim]{e.type}[/dim] — {e.mention_count} mentions "
+              f"in {e.document_count} documents")
+    out.print("  names: " + escape(", ".join(e.aliases)))
+    if others:
+        out.print("  [dim]also matching: " + escape(", ".join(f"E{o.id} {o.name}" for o in others)) + "[/dim]")
+    out.print(f"\n[bold]Quotes by {escape(e.name)}[/bold] ({len(by)})")
+    for q in by:
+        _print_quote(q)
+    out.print(f"\n[bold]Quotes about {escape(e.name)}[/bold] ({len(about)})")
+    for q in about:
+        _print_quote(q)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

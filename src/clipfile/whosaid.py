@@ -1,0 +1,47 @@
+"""``who-said``: find a quotation across the library and everyone it is attributed to.
+
+The same words reported by several outlets (or twice in one article) are one group, listed once
+with all their sources; differing attributions of the same words are kept visible.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import QueryError
+from .store.base import Store
+
+__all__ = ["who_said", "quote_key"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def quote_key(text: str) -> str:
+    """Words of a quote, case-folded: copies that differ in marks, case or spacing share it."""
+    return " ".join(w.casefold() for w in _WORD.findall(text))
+
+
+def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Quotes containing ``phrase`` (as a phrase, else all its words), grouped by wording.
+
+    Returns a list of ``{"quote": item, "sources": [{document, start, end, title, source,
+    published, speaker, resolution}]}``, the most widely sourced first.
+    """
+    words = _WORD.findall(phrase)
+    if not words:
+        raise QueryError("give some words of the quote to look for")
+    hits = store.search('"' + " ".join(words) + '"', kinds=("quote",), limit=500)
+    if not hits:
+        hits = store.search(" AND ".join(words), kinds=("quote",), limit=500)
+    items = store.items("quote", ids=[h.item_id for h in hits if h.item_id is not None]) if hits else []
+    groups: dict[str, dict[str, Any]] = {}
+    for q in items:
+        g = groups.setdefault(quote_key(q["text"]), {"quote": q, "sources": []})
+        spk = q.get("speaker") or {}
+        g["sources"].append({
+            "document": q["document"], "start": q["start"], "end": q["end"], "title": q.get("title"),
+            "source": q.get("source"), "published": q.get("published"), "url": q.get("url"),
+            "speaker": spk.get("name"), "entity_id": spk.get("entity_id"), "resolution": spk.get("resolution"),
+        })
+    ranked = sorted(groups.values(), key=lambda g: (-len(g["sources"]), g["quote"].get("published") or ""))
+    return ranked[:limit]
