@@ -1,0 +1,102 @@
+"""Word lists for quotation cues: reporting and cognition verbs, titles, role nouns.
+
+General English lexicon only; nothing here is keyed to a particular text.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "SPEECH_VERBS",
+    "COGNITION_VERBS",
+    "REPORTING_VERBS",
+    "OBJECT_CONTENT_VERBS",
+    "PREDICATIVE_ADJECTIVES",
+    "TITLES",
+    "TITLE_NOUNS",
+    "PERSON_NOUNS",
+]
+
+# Verbs of saying: their subject is a source, their complement is what was said.
+SPEECH_VERBS = frozenset("""
+say tell add note state declare claim assert insist argue explain warn predict suggest
+announce report write tweet post reply respond answer ask acknowledge admit concede confirm
+deny allege charge contend maintain recall remark observe comment complain boast brag
+testify reveal disclose caution vow promise pledge threaten urge demand recommend propose
+mention repeat reiterate emphasize emphasise stress conclude continue counter retort quip joke
+joked concur agree disagree estimate indicate signal hint imply accuse blame praise criticize
+criticise call describe dub label brand characterize characterise question wonder advise
+order instruct request demand lament concede speculate assure inform notify point
+reject dismiss dispute
+""".split())
+
+# Verbs of belief and thought: PolNeAR and the issue count these as attributions too.
+COGNITION_VERBS = frozenset("""
+believe think feel expect hope fear know suspect doubt reckon assume figure guess consider
+find see view regard understand realize realise worry anticipate want wish imagine
+""".split())
+
+REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS
+
+# Verbs whose direct object (with an object predicate or to-infinitive) carries the content:
+# "called him a stooge", "urged them to act", "expects Putin to order".
+OBJECT_CONTENT_VERBS = frozenset("""
+call dub label brand describe accuse urge expect ask want warn advise order tell
+""".split())
+
+# "X is sure that ...", "X is convinced ...": adjectives that report a belief.
+PREDICATIVE_ADJECTIVES = frozenset("""
+sure certain confident convinced aware worried afraid concerned hopeful skeptical sceptical
+optimistic pessimistic adamant clear
+""".split())
+
+# Titles and ranks written before a name; stripped from canonical names.
+TITLES = frozenset("""
+mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady
+gen gen. general lt lt. lieutenant col col. colonel maj maj. major capt capt. captain
+adm adm. admiral sgt sgt. sergeant cmdr cmdr. commander marshal brig brig. brigadier
+president vice-president vice pres. premier chancellor minister secretary senator sen sen.
+rep rep. representative congressman congresswoman gov gov. governor mayor judge justice
+ambassador rev rev. reverend father pope king queen prince princess sheikh ayatollah
+chairman chairwoman chief director speaker leader comrade former ex late
+""".split())
+
+# Role nouns that name a person by office; "the general" -> someone titled "General".
+TITLE_NOUNS = {
+    "general": {"gen", "gen.", "general"},
+    "colonel": {"col", "col.", "colonel"},
+    "major": {"maj", "maj.", "major"},
+    "captain": {"capt", "capt.", "captain"},
+    "admiral": {"adm", "adm.", "admiral"},
+    "lieutenant": {"lt", "lt.", "lieutenant"},
+    "sergeant": {"sgt", "sgt.", "sergeant"},
+    "president": {"president", "pres."},
+    "senator": {"sen", "sen.", "senator"},
+    "governor": {"gov", "gov.", "governor"},
+    "congressman": {"rep", "rep.", "representative", "congressman"},
+    "congresswoman": {"rep", "rep.", "representative", "congresswoman"},
+    "mayor": {"mayor"},
+    "judge": {"judge"},
+    "justice": {"justice"},
+    "ambassador": {"ambassador"},
+    "minister": {"minister"},
+    "chancellor": {"chancellor"},
+    "professor": {"prof", "prof.", "professor"},
+    "doctor": {"dr", "dr.", "doctor"},
+    "secretary": {"secretary"},
+    "speaker": {"speaker"},
+    "premier": {"premier"},
+}
+
+# Common nouns that denote people (heads of nominal speaker mentions).
+PERSON_NOUNS = frozenset("""
+official officer spokesman spokeswoman spokesperson man woman person leader chief head
+director analyst expert source aide adviser advisor economist lawyer attorney candidate
+politician lawmaker legislator diplomat agent spy veteran founder author writer journalist
+reporter executive president chairman chairwoman minister secretary senator governor mayor
+general colonel major captain admiral lieutenant sergeant commander judge justice professor
+doctor scientist researcher activist critic supporter opponent resident witness victim
+businessman businesswoman billionaire strategist consultant pollster campaigner organizer
+prosecutor defector dissident defendant chancellor premier ambassador envoy negotiator
+manager owner employee worker student teacher priest bishop congressman congresswoman
+nominee incumbent challenger rival ally friend partner colleague father mother son daughter
+wife husband brother sister member representative
+""".split())

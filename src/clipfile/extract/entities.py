@@ -1,0 +1,216 @@
+"""Within-document entities: named mentions clustered into referents.
+
+Mentions come from the parser's named-entity layer.  Titles and ranks (``Gen.``, ``President``,
+``Mr.``) are kept in the mention as written but stripped from the name; a surname joins the
+full name it belongs to; a name the tagger mislabelled (``Kalugin`` as ORG) is corrected when
+the same name is a person elsewhere in the text; and a person's bare surname that the tagger
+missed is added as a mention.  The canonical name is the fullest form.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..records import Entity, Mention
+from .cues import TITLES
+
+__all__ = ["entities", "normalize_name", "strip_title_words"]
+
+_KEEP_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+# Titles stripped from names; "former"/"late" too, since they qualify the title.
+_TITLE_WORDS = TITLES
+
+
+def strip_title_words(words: list[str]) -> list[str]:
+    """Drop leading titles/ranks (``Gen.``, ``President``) while a name word remains."""
+    i = 0
+    while i < len(words) - 1 and words[i].casefold().rstrip(".") in {t.rstrip(".") for t in _TITLE_WORDS}:
+        i += 1
+    return words[i:]
+
+
+def normalize_name(name: str) -> str:
+    """Library-wide merge key: titles stripped, possessive removed, whitespace folded, casefolded."""
+    name = unicodedata.normalize("NFC", name)
+    words = name.split()
+    if not words:
+        return ""
+    words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
+    if words[0].casefold() == "the" and len(words) > 1:
+        words = words[1:]
+    words = strip_title_words(words)
+    return " ".join(words).casefold()
+
+
+@dataclass
+class _M:
+    start: int  # as written, title included
+    end: int
+    core_start: int  # the name itself
+    core_end: int
+    words: list[str]
+    label: str
+
+
+@dataclass
+class _Cluster:
+    label: str
+    mentions: list[_M] = field(default_factory=list)
+
+    @property
+    def full(self) -> list[str]:
+        return max((m.words for m in self.mentions), key=lambda w: (len(w), sum(map(len, w))))
+
+
+def _is_title(tok) -> bool:
+    return tok.lower_.rstrip(".") in {t.rstrip(".") for t in _TITLE_WORDS} and (tok.is_title or tok.text.endswith("."))
+
+
+def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
+    toks = list(doc[start_tok:end_tok])
+    # Trim possessive ending and punctuation.
+    while toks and (toks[-1].lower_ in ("'s", "\u2019s", "'", "\u2019") or toks[-1].is_punct):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].lower_ == "the"):
+        toks.pop(0)
+    if not toks:
+        return None
+    core = toks
+    # Titles inside the entity span move out of the core.
+    while len(core) > 1 and _is_title(core[0]):
+        core = core[1:]
+    first = toks[0].i
+    # Titles just before the span belong to the mention as written (``Gen. Kalugin``).
+    while first > 0 and _is_title(doc[first - 1]):
+        first -= 1
+    words = [_POSSESSIVE.sub("", t.text) or t.text for t in core]
+    return _M(doc[first].idx, toks[-1].idx + len(toks[-1]), core[0].idx,
+              core[-1].idx + len(core[-1]), words, "PERSON" if label == "PER" else label)
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(w.casefold() for w in words)
+
+
+def entities(doc) -> list[Entity]:
+    """Cluster the named mentions of ``doc`` into within-document entities (``e1``, ``e2``...).
+
+    Args:
+        doc: a spaCy ``Doc`` of the whole stored text.
+    Returns:
+        Entities in order of first mention, each with its canonical (fullest) name, type,
+        aliases (distinct forms as written) and mentions (offsets into the text).
+    """
+    raw: list[_M] = []
+    for ent in doc.ents:
+        if ent.label_ not in _KEEP_LABELS:
+            continue
+        m = _mention(doc, ent.start, ent.end, ent.label_)
+        if m is not None and any(ch.isalpha() for ch in "".join(m.words)):
+            raw.append(m)
+
+    # Correct obvious tagger errors: a name that is a PERSON elsewhere is a person here.
+    person_keys: set[str] = set()
+    surnames: set[str] = set()
+    for m in raw:
+        if m.label == "PERSON":
+            person_keys.add(_key(m.words))
+            if len(m.words) > 1:
+                surnames.add(m.words[-1].casefold())
+    label_votes: dict[str, Counter] = defaultdict(Counter)
+    for m in raw:
+        label_votes[_key(m.words)][m.label] += 1
+    for m in raw:
+        k = _key(m.words)
+        single = {pk for pk in person_keys if " " not in pk} | surnames
+        if m.label != "PERSON" and (
+            k in person_keys
+            or (len(m.words) == 1 and k in surnames)
+            # "Alexei Navalny" tagged ORG while "Navalny" is a person: a short all-capitalised
+            # name ending in a person's surname is that person.
+            or (2 <= len(m.words) <= 3 and m.words[-1].casefold() in single
+                and all(w[:1].isupper() for w in m.words))
+        ):
+            m.label = "PERSON"
+        elif m.label != "PERSON":
+            # Majority label for the same string (NER flips between ORG and GPE).
+            m.label = label_votes[k].most_common(1)[0][0]
+
+    # Bare surnames of known people that the tagger missed.
+    covered = set()
+    for m in raw:
+        covered.update(range(m.start, m.end))
+    if surnames:
+        for tok in doc:
+            if tok.idx in covered or not tok.is_title or tok.lower_ not in surnames:
+                continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].is_title and doc[tok.i + 1].pos_ == "PROPN":
+                continue  # part of another name (``Kalugin Street``)
+            m = _mention(doc, tok.i, tok.i + 1, "PERSON")
+            if m is not None:
+                raw.append(m)
+                covered.update(range(m.start, m.end))
+    raw.sort(key=lambda m: m.start)
+
+    clusters: list[_Cluster] = []
+    by_key: dict[tuple[str, str], _Cluster] = {}
+    # People: longest names first so surnames find their full name.
+    persons = sorted((m for m in raw if m.label == "PERSON"), key=lambda m: (-len(m.words), m.start))
+    person_clusters: list[_Cluster] = []
+    for m in persons:
+        target = None
+        k = _key(m.words)
+        candidates = []
+        for c in person_clusters:
+            full = [w.casefold() for w in c.full]
+            mw = [w.casefold() for w in m.words]
+            if full == mw or (len(mw) < len(full) and full[-len(mw):] == mw) or (
+                len(mw) == 1 and full[0] == mw[0] and len(full) > 1
+            ):
+                candidates.append(c)
+        if len(candidates) == 1:
+            target = candidates[0]
+        elif candidates:
+            # Two people share a surname: the nearest earlier full mention wins.
+            def last_before(c: _Cluster) -> int:
+                return max((x.start for x in c.mentions if x.start <= m.start), default=-1)
+            target = max(candidates, key=lambda c: (last_before(c), len(c.mentions)))
+        if target is None:
+            target = _Cluster("PERSON")
+            person_clusters.append(target)
+            by_key[("PERSON", k)] = target
+        target.mentions.append(m)
+    clusters.extend(person_clusters)
+    for m in raw:
+        if m.label == "PERSON":
+            continue
+        k = (m.label, _key(m.words))
+        c = by_key.get(k)
+        if c is None:
+            c = _Cluster(m.label)
+            by_key[k] = c
+            clusters.append(c)
+        c.mentions.append(m)
+
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+    clusters.sort(key=lambda c: c.mentions[0].start)
+    text = doc.text
+    out = []
+    for n, c in enumerate(clusters, 1):
+        full = c.full
+        # The canonical name as written in its fullest mention (keeps the text's spacing).
+        best = max(c.mentions, key=lambda m: (len(m.words), m.core_end - m.core_start))
+        name = text[best.core_start:best.core_end]
+        name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
+        aliases = []
+        for m in c.mentions:
+            form = " ".join(text[m.start:m.end].split())
+            if form not in aliases:
+                aliases.append(form)
+        mentions = tuple(Mention(m.start, m.end, text[m.start:m.end], c.label) for m in c.mentions)
+        out.append(Entity(id=f"e{n}", name=name, type=c.label, aliases=tuple(aliases), mentions=mentions))
+    return out

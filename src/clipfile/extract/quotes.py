@@ -1,0 +1,390 @@
+"""Quotations (direct, mixed, indirect) with their cue and speaker.
+
+Direct quotes come from the quotation marks (:mod:`.marks`), reported speech from the parse
+(:mod:`.reported`).  A direct quote's cue is the nearest reporting verb outside the marks in
+its sentence (or a verb introducing it with a colon); without one, a quote continues the
+speaker of the quote before it in the same paragraph, then of the report that precedes it
+there, then — the news convention — of the previous paragraph's quote.  A reported clause that
+contains a quoted fragment is a ``mixed`` quote and absorbs the fragment.  Interview turns
+written ``NAME: ...`` are attributed by that convention (``first-person``).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+
+from ..records import Cue, Entity, Quote, Speaker
+from .cues import REPORTING_VERBS
+from .marks import MarkedSpan, marked_spans
+from .reported import Report, _subject, reports
+from .speakers import Resolver, speaker_np
+
+__all__ = ["quotes"]
+
+_LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}):[ \t]+(\S.*?)[ \t]*$", re.M)
+
+
+@dataclass
+class _Q:
+    start: int
+    end: int
+    kind: str
+    outer: tuple[int, int]  # range incl. marks (for exclusion)
+    para: int
+    cue: Cue | None = None
+    speaker: Speaker | None = None
+    depth: int = 0
+    parent: int | None = None  # index of the enclosing quote
+    continued: bool = False
+    weak: bool = False  # short fragment without a cue
+
+
+def _para_index(text: str):
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return starts
+
+
+def quotes(doc, entities: list[Entity]) -> list[Quote]:
+    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
+
+    Args:
+        doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
+        entities: the output of :func:`clipfile.extract.entities.entities` for ``doc``.
+    Returns:
+        Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
+        a quote to its container.
+    """
+    text = doc.text
+    para_starts = _para_index(text)
+
+    def para_of(pos: int) -> int:
+        return bisect.bisect_right(para_starts, pos) - 1
+
+    marked = marked_spans(text)
+    items: list[_Q] = []
+    for n, m in enumerate(marked):
+        lo = m.open_mark if m.open_mark is not None else m.start
+        hi = (m.close_mark + 1) if m.close_mark is not None else m.end
+        q = _Q(m.start, m.end, "direct", (lo, hi), para_of(m.start), depth=m.depth, continued=m.continued)
+        if m.depth == 0:
+            last_top = len(items)
+        else:
+            q.parent = last_top
+        items.append(q)
+    top = [q for q in items if q.depth == 0]
+    quoted_ranges = sorted(q.outer for q in top)
+    res = Resolver(doc, entities, quoted=quoted_ranges)
+    tok_quoted = _token_mask(doc, quoted_ranges)
+
+    reps = reports(doc)
+    labels = _interview_turns(doc, text, res, quoted_ranges)
+
+    # Decide what each report is before resolving anyone: the attribution of a quotation,
+    # a mixed quote that absorbs a quoted fragment, or plain indirect speech.
+    absorbed: set[int] = set()
+    pending: list[tuple[Report, str]] = []
+    for r in reps:
+        if _inside(quoted_ranges, r.cue_start):
+            continue
+        crossing = [q for q in top if q.outer[0] < r.end and q.outer[1] > r.start
+                    and not (r.start <= q.outer[0] and q.outer[1] <= r.end + 1)]
+        if any(q.outer[0] <= r.start and r.end <= q.outer[1] for q in crossing):
+            continue  # a report inside a quotation: the quote already carries it
+        if crossing:
+            first = min(crossing, key=lambda q: q.outer[0])
+            if first.outer[0] > r.start:
+                # "X is sure Putin will “try ... more.”": the fragment runs on past the
+                # clause; the mixed quote runs to its closing mark.
+                r = Report(r.start, max(r.end, first.end), r.cue_start, r.cue_end, r.source, r.verb)
+            else:
+                continue
+        contained = [i for i, q in enumerate(items) if q.depth == 0
+                     and r.start <= q.start and _rstrip_punct(text, q.start, q.end) <= r.end]
+        kind = "indirect"
+        if contained:
+            rest = text[r.start:r.end]
+            for i in sorted(contained, reverse=True):
+                lo, hi = items[i].outer[0] - r.start, items[i].outer[1] - r.start
+                rest = rest[:max(lo, 0)] + " " + rest[max(hi, 0):]
+            if not (set(re.findall(r"\w+", rest.lower())) - {"that", "and", "but"}):
+                for i in contained:
+                    q = items[i]
+                    if q.cue is None:
+                        q.cue = Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end])
+                continue
+            kind = "mixed"
+            absorbed.update(contained)
+        pending.append((r, kind))
+    # A report whose cue sits inside another report's content ("X rejected suggestions that
+    # Y wanted ...") is not the salient speaker for what follows.
+    embedded = {id(r) for r, _k in pending
+                if any(o is not r and o.start <= r.cue_start < o.end for o, _ in pending)
+                or _subordinate(r.verb)}
+
+    # Resolve speakers in reading order, so "he" and continuations see who spoke last.
+    events: list[tuple[int, int, object]] = []
+    for i, q in enumerate(items):
+        if q.depth == 0 and i not in absorbed:
+            events.append((q.outer[0], 0, q))
+    for r, kind in pending:
+        events.append((min(r.start, r.cue_start), 1, (r, kind)))
+    events.sort(key=lambda ev: (ev[0], ev[1]))
+    by_para: dict[int, list[_Q]] = {}
+    history: list[_Q] = []
+    out_reports: list[_Q] = []
+    for _pos, typ, obj in events:
+        if typ == 0:
+            q = obj
+            cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
+            if spk is None:
+                spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
+            q.cue, q.speaker = cue, spk
+            if cue is None and len(text[q.start:q.end].split()) < 4:
+                q.weak = True
+        else:
+            r, kind = obj
+            spk = _report_speaker(r, res)
+            q = _Q(r.start, r.end, kind, (r.start, r.end), para_of(r.start),
+                   cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
+            out_reports.append(q)
+            if id(r) in embedded:
+                continue
+        by_para.setdefault(q.para, []).append(q)
+        if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
+            res.note_speaker(q.speaker)
+            history.append(q)
+
+    # Nested quotes take a speaker from a cue inside their container.
+    for q in items:
+        if q.depth == 1:
+            container = items[q.parent]
+            q.cue, q.speaker = _nested_cue(doc, q, container, res)
+
+    final: list[_Q] = []
+    for i, q in enumerate(items):
+        if i in absorbed:
+            continue
+        if q.depth == 0 and q.weak:
+            continue  # scare quotes and titles: a short fragment with no one saying it
+        final.append(q)
+    final.extend(out_reports)
+    final.extend(labels)
+    final.sort(key=lambda q: (q.start, -q.end))
+    ids: dict[int, str] = {}
+    out: list[Quote] = []
+    for n, q in enumerate(final, 1):
+        ids[id(q)] = f"q{n}"
+    for q in final:
+        nested_in = None
+        if q.parent is not None:
+            parent = items[q.parent]
+            nested_in = ids.get(id(parent))
+        out.append(Quote(id=ids[id(q)], start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
+                         cue=q.cue, speaker=q.speaker, nested_in=nested_in))
+    return out
+
+
+# ---------------------------------------------------------------------------- helpers
+def _subordinate(verb) -> bool:
+    """True for a cue inside a noun's clause or an adverbial one ("suggestions that Y wanted")."""
+    cur = verb
+    while cur.dep_ == "conj":
+        cur = cur.head
+    return cur.dep_ in ("acl", "relcl", "pcomp", "pobj", "amod", "csubj")
+
+
+def _rstrip_punct(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?\u2026"):
+        end -= 1
+    return end
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:\u2014\u2013-"):
+        end -= 1
+    return end
+
+
+def _inside(ranges, pos: int) -> bool:
+    i = bisect.bisect_right([r[0] for r in ranges], pos) - 1
+    return i >= 0 and ranges[i][0] <= pos < ranges[i][1]
+
+
+def _token_mask(doc, ranges) -> list[bool]:
+    mask = [False] * len(doc)
+    starts = [r[0] for r in ranges]
+    for t in doc:
+        i = bisect.bisect_right(starts, t.idx) - 1
+        if i >= 0 and ranges[i][0] <= t.idx < ranges[i][1]:
+            mask[t.i] = True
+    return mask
+
+
+def _cue_tokens(verb) -> tuple[int, int]:
+    toks = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    toks.sort(key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
+    """The reporting verb next to a direct quote, and its subject as the speaker."""
+    lo, hi = q.outer
+    # Paragraph bounds.
+    ps = text.rfind("\n", 0, lo) + 1
+    pe = text.find("\n", hi)
+    pe = len(text) if pe == -1 else pe
+    span = doc.char_span(ps, pe, alignment_mode="expand")
+    if span is None:
+        return None, None
+    first_tok = doc.char_span(lo, min(hi, len(text)), alignment_mode="expand")
+    if first_tok is None:
+        return None, None
+    sents = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    # The sentence right after the quote may hold the cue when the quote closed mid-sentence.
+    after = first_tok[-1].i + 1
+    if after < len(doc) and after < span.end:
+        sents.add(doc[after].sent.start)
+    ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
+    best = None
+    for t in span:
+        if quoted[t.i] or t.sent.start not in sents:
+            continue
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = t.lemma_.lower()
+        nxt = t.nbor(1) if t.i + 1 < len(doc) else None
+        colon = False
+        j = t.i + 1
+        # "He went on: “...”" / "told correspondents: “...”": any verb introducing a colon
+        while j < len(doc) and j < t.i + 6 and not quoted[j]:
+            if doc[j].text == ":":
+                colon = doc[j].idx < lo and text[doc[j].idx + 1:lo].strip() == ""
+                break
+            j += 1
+        if lemma not in REPORTING_VERBS and not colon:
+            continue
+        if t.idx >= hi:
+            dist = t.idx - hi
+            if ends_sentence and t.sent.start != first_tok[-1].sent.start:
+                dist += 150
+        else:
+            dist = lo - (t.idx + len(t))
+            if not colon:
+                dist += 40  # "X said “...”" reads less often than "“...,” X said"
+        if colon:
+            dist -= 30
+        if t.sent.start not in (first_tok[0].sent.start, first_tok[-1].sent.start):
+            dist += 60
+        if best is None or dist < best[0]:
+            best = (dist, t)
+    if best is None:
+        return None, None
+    verb = best[1]
+    cue = Cue(*_cue_tokens(verb), text=text[_cue_tokens(verb)[0]:_cue_tokens(verb)[1]])
+    subj = _subject(verb)
+    if subj is None or quoted[subj.i]:
+        return cue, None
+    s, e = speaker_np(subj, stop=q.outer)
+    return cue, res.resolve(subj, (s, e))
+
+
+def _speaks_of(text: str, q: _Q, spk: Speaker, res: Resolver) -> bool:
+    """True when the quote names the candidate in the third person while speaking as "I":
+    people rarely quote themselves by surname ("I agree with X on that")."""
+    if spk.entity_id is None:
+        return False
+    body = text[q.start:q.end]
+    if not re.search(r"\b(I|me|my|we|our)\b", body):
+        return False
+    e = res.by_id.get(spk.entity_id)
+    return e is not None and any(q.start <= m.start < q.end for m in e.mentions)
+
+
+def _fallback(q: _Q, by_para, history: list[_Q], res: Resolver, text: str, para_starts, cue):
+    """Speaker for a quote without its own cue: the same paragraph's speaker, else the
+    previous quote's (the news convention), less sure the further back it is."""
+    for p in reversed(by_para.get(q.para, [])):
+        if p.speaker is not None and p.speaker.resolution != "unresolved" and not _speaks_of(text, q, p.speaker, res):
+            conf = p.speaker.confidence * (0.95 if p.kind == "direct" else 0.85)
+            return replace(p.speaker, confidence=round(conf, 2)), cue or p.cue
+    for p in reversed(history[-6:]):
+        if p.para >= q.para or p.speaker is None or _speaks_of(text, q, p.speaker, res):
+            continue
+        gap = _nonempty_between(text, para_starts, p.para, q.para)
+        conf = {0: 0.85, 1: 0.6, 2: 0.45}.get(gap, 0.3)
+        spk = p.speaker
+        return Speaker(spk.name, spk.entity_id, spk.start, spk.end, "continuation",
+                       round(min(spk.confidence, 0.95) * conf, 2)), cue
+    return Speaker(None, None, None, None, "unresolved", 0.0), cue
+
+
+def _nonempty_between(text, para_starts, a: int, b: int) -> int:
+    n = 0
+    for i in range(a + 1, b):
+        s = para_starts[i]
+        e = para_starts[i + 1] - 1 if i + 1 < len(para_starts) else len(text)
+        if text[s:e].strip():
+            n += 1
+    return n
+
+
+def _nested_cue(doc, q: _Q, container: _Q, res: Resolver):
+    """Speaker of a quote inside a quote: a reporting verb inside the container."""
+    span = doc.char_span(container.start, container.end, alignment_mode="expand")
+    inner = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or inner is None:
+        return None, Speaker(None, None, None, None, "unresolved", 0.0)
+    sent = inner[0].sent
+    best = None
+    for t in span:
+        if t.sent != sent or q.outer[0] <= t.idx < q.outer[1]:
+            continue
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        colon = any(doc[j].text == ":" for j in range(t.i + 1, min(t.i + 6, inner.start)))
+        if t.lemma_.lower() not in REPORTING_VERBS and not colon:
+            continue
+        dist = abs(t.idx - q.outer[0]) - (30 if colon else 0)
+        if best is None or dist < best[0]:
+            best = (dist, t)
+    if best is None:
+        return None, Speaker(None, None, None, None, "unresolved", 0.0)
+    verb = best[1]
+    cs, ce = _cue_tokens(verb)
+    cue = Cue(cs, ce, doc.text[cs:ce])
+    subj = _subject(verb)
+    if subj is None:
+        return cue, Speaker(None, None, None, None, "unresolved", 0.1)
+    s, e = speaker_np(subj, stop=q.outer)
+    return cue, res.resolve(subj, (s, e))
+
+
+def _report_speaker(r: Report, res: Resolver) -> Speaker:
+    if r.source is None:
+        return Speaker(None, None, None, None, "unresolved", 0.0)
+    s, e = speaker_np(r.source)
+    if e > s and r.start <= s < r.end:
+        # the source phrase swallowed the content (inverted parse): keep just the head
+        s, e = r.source.idx, r.source.idx + len(r.source)
+    return res.resolve(r.source, (s, e))
+
+
+def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
+    """``NAME: words`` paragraphs of a transcript, attributed to NAME (first-person speech)."""
+    out = []
+    for m in _LABEL.finditer(text):
+        label = m.group(1)
+        if not (label.isupper() or res.entity_at(m.start(1), m.end(1)) is not None):
+            continue
+        if len(label) < 2 or _inside(quoted_ranges, m.start(2)):
+            continue
+        s, e = m.start(2), m.end(2)
+        if text[s] in "\u201c\"":
+            continue  # a marked quote after a colon is handled as a direct quote
+        ent = res.entity_at(m.start(1), m.end(1))
+        spk = Speaker(ent.name if ent else label, ent.id if ent else None, m.start(1), m.end(1),
+                      "first-person", 0.8 if ent else 0.6)
+        colon = m.end(1)
+        out.append(_Q(s, e, "direct", (s, e), 0, cue=Cue(colon, colon + 1, ":"), speaker=spk))
+    return out

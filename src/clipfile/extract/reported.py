@@ -1,0 +1,172 @@
+"""Reported (indirect) speech and belief from the dependency parse.
+
+A reporting or cognition verb (``said``, ``told``, ``believes``) with a clausal complement
+gives the content (the complement, ``that`` included) and the source (the verb's subject, or
+the subject it shares through coordination or a participle: ``..., adding that ...``).
+Also: inverted and parenthetical reports (``This, says X, helps explain ...``), ``according
+to X``, predicative beliefs (``X is sure that ...``) and object-predicate reports
+(``X has called Y a stooge``, ``X expects Y to ...``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cues import OBJECT_CONTENT_VERBS, PREDICATIVE_ADJECTIVES, REPORTING_VERBS
+
+__all__ = ["Report", "reports"]
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One reported statement: content range, cue range, the source's head token (or None)."""
+
+    start: int
+    end: int
+    cue_start: int
+    cue_end: int
+    source: object  # spaCy Token or None
+    verb: object  # the cue's main token
+
+
+def _subject(tok):
+    """The subject of ``tok``, inherited through conjunction/participle/xcomp chains."""
+    seen = 0
+    cur = tok
+    while cur is not None and seen < 4:
+        subs = [c for c in cur.children if c.dep_ in _SUBJ]
+        if subs:
+            # "This, says X, helps ...": two subjects; the demonstrative is not the source
+            named = [c for c in subs if c.lower_ not in _DEMONSTRATIVE]
+            return (named or subs)[0]
+        for c in cur.children:
+            if c.dep_ == "agent":  # "was told by X"
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head is not cur:
+            cur = cur.head
+            seen += 1
+            continue
+        break
+    return None
+
+
+def _span(toks) -> tuple[int, int]:
+    toks = sorted(toks, key=lambda t: t.i)
+    while toks and (toks[-1].is_punct or toks[-1].is_space) and toks[-1].text not in "\u201d\"'":
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].lower_ in ("and", "but")) and toks[0].text not in "\u201c\"'":
+        toks.pop(0)
+    if not toks:
+        return 0, 0
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _subtree_range(tok, *, minus=None, side_of=None):
+    """Character range of ``tok``'s subtree, without ``minus``'s subtree.
+
+    ``side_of`` (the cue verb) keeps only the part of the subtree on the complement's side of
+    the verb: in "a mock-up that X says he finds amusing", the relative "that" belongs to
+    "finds" but lies before "says".
+    """
+    toks = list(tok.subtree)
+    if minus is not None:
+        drop = {t.i for t in minus.subtree}
+        toks = [t for t in toks if t.i not in drop]
+    if side_of is not None:
+        if tok.i > side_of.i:
+            toks = [t for t in toks if t.i > side_of.i]
+        else:
+            toks = [t for t in toks if t.i < side_of.i]
+    return _span(toks)
+
+
+_DEMONSTRATIVE = {"this", "that", "these", "those", "which", "what"}
+
+
+def _real_source(verb, src):
+    """Skip a demonstrative parsed as the subject when a name sits beside the verb."""
+    if src is None or src.lower_ not in _DEMONSTRATIVE:
+        return src
+    for c in verb.children:
+        if c is not src and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr", "dep") and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            return c
+    return None
+
+
+def _cue(verb) -> tuple[int, int]:
+    toks = [verb] + [c for c in verb.children if c.dep_ in ("prt", "neg")]
+    toks.sort(key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def reports(doc) -> list[Report]:
+    """All reported-speech candidates of ``doc`` in text order."""
+    out: list[Report] = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in REPORTING_VERBS:
+            r = _verb_report(tok, lemma)
+            if r is not None:
+                out.append(r)
+        elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            r = _according(tok)
+            if r is not None:
+                out.append(r)
+        elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is not None:
+                s, e = _subtree_range(comp)
+                if e > s:
+                    src = _subject(tok.head)
+                    cs = min(tok.head.idx, tok.idx)
+                    out.append(Report(s, e, cs, tok.idx + len(tok), src, tok))
+    out.sort(key=lambda r: (r.start, r.end))
+    return out
+
+
+def _verb_report(verb, lemma: str) -> Report | None:
+    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    src = _subject(verb)
+    if comp is not None:
+        s, e = _subtree_range(comp, side_of=verb)
+    else:
+        dobj = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
+        pred = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp")), None)
+        if lemma in OBJECT_CONTENT_VERBS and dobj is not None and pred is not None:
+            toks = list(dobj.subtree) + list(pred.subtree)
+            s, e = _span(toks)
+        elif pred is not None and pred.dep_ == "xcomp" and lemma in ("expect", "want", "hope", "urge", "ask", "promise", "vow", "threaten", "pledge", "plan"):
+            s, e = _subtree_range(pred)
+        elif verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i > verb.i - 30:
+            # Parenthetical or inverted report: "This, says X, helps explain ..." /
+            # "..., said X."  The content is the host clause without the cue.
+            host = verb.head
+            if host.lemma_.lower() in REPORTING_VERBS and verb.dep_ == "ccomp":
+                return None
+            s, e = _subtree_range(host, minus=verb)
+        else:
+            return None
+    if e <= s:
+        return None
+    src = _real_source(verb, src)
+    if src is None or src.lower_ in ("it", "there"):
+        return None
+    cs, ce = _cue(verb)
+    return Report(s, e, cs, ce, src, verb)
+
+
+def _according(tok) -> Report | None:
+    to = next(c for c in tok.children if c.lower_ == "to")
+    src = next((c for c in to.children if c.dep_ == "pobj"), None)
+    host = tok.head
+    if src is None or host is tok:
+        return None
+    while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head is not host:
+        host = host.head
+    s, e = _subtree_range(host, minus=tok)
+    if e <= s:
+        return None
+    return Report(s, e, tok.idx, to.idx + len(to), src, tok)
