@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Both create (or reuse) the virtual environment .venv/ with the pinned stack.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLIPFILE := $(VENV)/bin/clipfile
+DEMO_LIBRARY := demo-library/library.sqlite
+SAMPLES := src/clipfile/samples
+
+.PHONY: setup demo test bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	rm -rf demo-library
+	$(CLIPFILE) -L $(DEMO_LIBRARY) ingest $(SAMPLES)
+	$(CLIPFILE) -L $(DEMO_LIBRARY) stats
+	$(CLIPFILE) -L $(DEMO_LIBRARY) search "bridge OR pipeline" --limit 5
+	$(CLIPFILE) -L $(DEMO_LIBRARY) quotes --limit 12
+	@echo
+	@echo "Library: $(DEMO_LIBRARY)   try: $(CLIPFILE) -L $(DEMO_LIBRARY) --help"
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/ingest.py
+	$(PY) bench/eval_quotes.py
+	$(PY) bench/throughput.py
+
+clean:
+	rm -rf demo-library .pytest_cache .hypothesis

@@ -1,0 +1,138 @@
+"""Contract tests for the library store; every backend must pass them."""
+from __future__ import annotations
+
+import pytest
+
+from clipfile.errors import NotFound, QueryError
+from clipfile.records import Document
+from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+BACKENDS = {"sqlite": lambda tmp_path: SQLiteStore(tmp_path / "lib.sqlite")}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def store(request, tmp_path):
+    s = BACKENDS[request.param](tmp_path)
+    yield s
+    s.close()
+
+
+def doc(text, **kw):
+    return Document(text=text, **kw)
+
+
+def test_add_is_idempotent_by_content(store):
+    a = doc("The harbour board approved the new quay on Monday.", title="Quay")
+    assert store.add_document(a).status == "new"
+    assert store.add_document(a).status == "duplicate"
+    # Same words, other line endings and spacing: the same content.
+    again = doc("The harbour board  approved the new quay\r\non Monday.\n")
+    assert again.id == a.id
+    assert store.add_document(again).status == "duplicate"
+    assert store.stats()["documents"] == 1
+
+
+def test_changed_page_at_same_url_is_a_new_version(store):
+    v1 = doc("Mayor Lena Voss opened the bridge.", url="https://news.example/bridge")
+    v2 = doc("Mayor Lena Voss opened the bridge, two weeks late.", url="https://news.example/bridge")
+    store.add_document(v1)
+    r = store.add_document(v2)
+    assert (r.status, r.previous) == ("version", v1.id)
+    assert store.get_document(v2.id).supersedes == v1.id
+
+
+def test_get_document_roundtrip_and_prefix(store):
+    d = doc("Text with ünïcödé — and a dash.\n", title="T", metadata={"cues": [{"start": 0, "end": 4}]},
+            published="2024-05-01", published_precision="day", language="en")
+    store.add_document(d)
+    got = store.get_document(d.id[:8])
+    assert got.text == d.text and got.metadata == d.metadata and got.published == "2024-05-01"
+    with pytest.raises(NotFound):
+        store.get_document("dzzzzzzzz")
+
+
+def test_search_snippets_and_bad_queries(store):
+    store.add_document(doc("The port authority said the dredging will finish in 2026.", title="Port"))
+    store.add_document(doc("Farmers protested the water tariff outside the ministry.", title="Water"))
+    hits = store.search("dredging")
+    assert [h.title for h in hits] == ["Port"]
+    assert "[[dredging]]" in hits[0].snippet
+    assert store.search('"water tariff"')[0].title == "Water"
+    assert store.search("farm*")[0].title == "Water"
+    assert store.search("authority's") == []  # punctuation inside a word is not a syntax error
+    for bad in ('"unclosed', "AND OR", "dredging AND", "(port"):
+        with pytest.raises(QueryError) as info:
+            store.search(bad)
+        assert "\n" not in str(info.value)
+
+
+def _analysis(d):
+    i = d.text.index("Ivo Marek")
+    q = d.text.index("the quay")
+    return {
+        "document": {"id": d.id},
+        "entities": [{"id": "e1", "name": "Ivo Marek", "type": "PERSON", "aliases": ["Marek"],
+                      "mentions": [{"start": i, "end": i + 9, "text": "Ivo Marek", "label": "PERSON"}]}],
+        "quotes": [{"id": "q1", "start": q, "end": q + 8, "text": "the quay", "kind": "indirect",
+                    "speaker": {"name": "Ivo Marek", "entity_id": "e1", "start": i, "end": i + 9,
+                                "resolution": "named", "confidence": 0.9}}],
+    }
+
+
+def test_analysis_links_entities_across_documents(store):
+    d1 = doc("Ivo Marek said the quay would open.")
+    d2 = doc("Engineer Ivo Marek praised the quay again.")
+    for d in (d1, d2):
+        store.add_document(d)
+        saved = store.save_analysis(_analysis(d), version="t1")
+        assert saved["quotes"][0]["speaker"]["entity_id"].startswith("E")
+    [ent] = store.find_entities("Marek")
+    assert ent.mention_count == 2 and ent.document_count == 2
+    assert len(store.items("quote", entity=ent.id, role="speaker")) == 2
+    assert store.search("quay", kinds=("quote",))[0].kind == "quote"
+    assert store.stale_documents("t1") == [] and len(store.stale_documents("t2")) == 2
+    # Re-saving replaces, never duplicates.
+    store.save_analysis(_analysis(d1), version="t1")
+    assert len(store.items("quote")) == 2
+
+
+def test_merge_and_split_entities(store):
+    d1 = doc("Ivo Marek said the quay would open.")
+    store.add_document(d1)
+    store.save_analysis(_analysis(d1), version="t")
+    other = doc("Marta Kell and the quay board met.")
+    store.add_document(other)
+    store.save_analysis({"document": {"id": other.id}, "entities": [
+        {"id": "e1", "name": "Marta Kell", "type": "PERSON", "aliases": [],
+         "mentions": [{"start": 0, "end": 10, "text": "Marta Kell", "label": "PERSON"}]}]}, version="t")
+    a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    merged = store.merge_entities(a.id, b.id)
+    assert set(merged.aliases) >= {"Ivo Marek", "Marta Kell"} and merged.mention_count == 2
+    assert store.find_entities("Marta Kell")[0].id == a.id
+    split = store.split_entity(a.id, "Marta Kell")
+    assert split.id != a.id and split.mention_count == 1
+    assert store.find_entities("Marta Kell")[0].id == split.id
+
+
+def test_state_and_schema_version(store):
+    assert store.get_state("watch") is None
+    store.set_state("watch", {"etag": "x", "seen": [1, 2]})
+    assert store.get_state("watch") == {"etag": "x", "seen": [1, 2]}
+    assert store.stats()["schema_version"] == SCHEMA_VERSION
+
+
+def test_reopen_keeps_everything(tmp_path):
+    path = tmp_path / "lib.sqlite"
+    with SQLiteStore(path) as s:
+        s.add_document(doc("One line that stays."))
+    with SQLiteStore(path) as s:
+        assert s.stats()["documents"] == 1
+
+
+def test_not_a_library(tmp_path):
+    from clipfile.errors import StoreError
+
+    bad = tmp_path / "junk.sqlite"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError):
+        SQLiteStore(bad)
