@@ -6,6 +6,7 @@ become one-line messages (exit 1), never tracebacks.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import ClipfileError
@@ -71,8 +73,12 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _highlight(snippet: str) -> str:
-    return escape(snippet).replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]")
+def _highlight(snippet: str) -> Text:
+    """Render a snippet whose matches are wrapped in [[ ]] with the matches in bold."""
+    text = Text("  ")
+    for i, part in enumerate(re.split(r"\[\[|\]\]", snippet)):
+        text.append(part, style="bold yellow" if i % 2 else None)
+    return text
 
 
 def _outcome_line(o: ItemOutcome) -> str:
@@ -219,7 +225,7 @@ def search(
         where = f" [dim]{h.kind} {h.start}-{h.end}[/dim]" if h.kind != "document" else ""
         meta = " · ".join(x for x in (h.source, (h.published or "")[:10]) if x)
         out.print(f"[bold]{escape(h.title or '(untitled)')}[/bold]  [dim]{h.doc_id}[/dim]{where}  {escape(meta)}")
-        out.print("  " + _highlight(h.snippet))
+        out.print(_highlight(h.snippet))
 
 
 @app.command("list")
@@ -230,7 +236,11 @@ def list_documents(
     """List documents, newest first."""
     with _open_library() as lib:
         docs = lib.store.list_documents(limit=limit, offset=offset)
-    table = Table("id", "published", "lang", "kind", "source", "title", "chars", box=None)
+    table = Table(box=None)
+    for name in ("id", "published", "lang", "kind", "source"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
+    table.add_column("chars", justify="right")
     for d in docs:
         table.add_row(d.id, (d.published or "")[:10], d.language or "", d.kind, escape(d.source or ""),
                       escape((d.title or "")[:70]), str(d.chars))
