@@ -63,16 +63,22 @@ _MODAL_SKIP = {"should", "ought", "will", "shall", "'ll", "wo"}
 
 # "these claims", "the allegation of bribery", "the report": a later sentence pointing back.
 _ANAPHOR = re.compile(
-    r"(?<!\w)(?:these|those|the|this|that|such|his|her|their|its)\s+(?:\w+\s+)?"
+    r"(?<!\w)(?P<det>these|those|the|this|that|such|his|her|their|its)\s+(?:\w+\s+)?"
     r"(?P<noun>claims?|allegations?|accusations?|reports?|assertions?|statements?|stories|story|"
     r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories)"
-    r"(?!\w)(?:\s+(?:of|about|that|regarding)\s+(?P<topic>[\w\s'\u2019-]{1,60}?))?"
+    r"(?!\w)(?:\s+(?P<link>of|about|that|regarding)\s+(?P<topic>[\w\s'\u2019-]{1,60}?))?"
     r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on)\b|\s*$)",
     re.IGNORECASE,
 )
-_PRONOUN_OBJECT = re.compile(r"\s+(?:it|this|that|them)(?!\w)", re.IGNORECASE)
+# "denied it", "disputed that": a pronoun object that ends the clause ("that" opening a
+# content clause is not one).
+_PRONOUN_OBJECT = re.compile(
+    r"\s+(?:it|this|that|them)(?=\s*[,.;:!?\u201d\"]|\s+(?:as|and|but|on|in|at|to|outright|flatly)(?!\w)|\s*$)",
+    re.IGNORECASE,
+)
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
 _LOOKBACK_SENTENCES = 8
+_RUN_SENTENCES = 2
 
 
 @dataclass
@@ -129,16 +135,38 @@ def _predicate(tokens):
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     verbs = [t for t in roots if t.pos_ in {"VERB", "AUX"}]
     if not verbs:
+        # The tagger sometimes reads a passive participle as an adjective ("was informed").
+        verbs = [
+            t for t in roots
+            if any(c.dep_ in {"nsubj", "nsubjpass", "ccomp", "auxpass", "cop"} for c in t.children)
+        ]
+    if not verbs:
         return None
     pred = verbs[0]
     for _ in range(4):
-        if pred.lemma_.lower() not in REPORTING_LEMMAS:
+        if not _is_reporting(pred):
             break
         comp = [c for c in pred.children if c.dep_ == "ccomp" and c.i in inside]
+        if not comp:
+            # The parser sometimes hangs the "that"-clause on a noun ("told by a colleague
+            # that ..."): take the first verb below that is introduced by "that".
+            comp = [
+                t for t in pred.subtree
+                if t.i in inside and t.pos_ in {"VERB", "AUX"}
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)
+            ]
         if not comp:
             break
         pred = comp[0]
     return pred
+
+
+def _is_reporting(tok) -> bool:
+    low = tok.lower_
+    return any(
+        form in REPORTING_LEMMAS
+        for form in (tok.lemma_.lower(), low, low[:-2], low[:-1], {"told": "tell", "heard": "hear"}.get(low, ""))
+    )
 
 
 def _is_assertion(tokens, pred) -> bool:
@@ -205,15 +233,19 @@ def _comments(doc, sents, refs: Referents):
         if not found:
             continue
         for marker, cls in found:
-            rel = marker.end - sent.start_char
-            tail = text[rel:rel + 80]
+            rel = marker.start - sent.start_char
+            tail = text[rel:rel + 100]
             m = _ANAPHOR.search(tail)
             plural = topic = None
-            if m is not None and len(tail[: m.start()].split()) <= 6:
-                plural = m.group("noun").lower().endswith(("s", "ies")) and not m.group("noun").lower().endswith("us")
+            if m is not None and len(tail[len(marker.text):m.start()].split()) <= 4 and not (
+                m.group("det").lower() in {"the", "that"} and (m.group("link") or "").lower() == "that"
+            ):
+                # "the claim that X": a content clause names its own claim; not a back-reference.
+                noun = m.group("noun").lower()
+                plural = noun.endswith("s") and not noun.endswith("us") or noun == "stories"
                 topic = m.group("topic")
-            elif m is None and _PRONOUN_OBJECT.match(tail) and marker.kind in {"denied", "disputed"}:
-                plural = _PRONOUN_OBJECT.match(tail).group(0).strip().lower() == "them"
+            elif _PRONOUN_OBJECT.match(text, rel + len(marker.text)) and marker.kind in {"denied", "disputed"}:
+                plural = _PRONOUN_OBJECT.match(text, rel + len(marker.text)).group(0).strip().lower() == "them"
             else:
                 continue
             actor = None
@@ -255,8 +287,12 @@ def _apply_comments(drafts: list[_Draft], comments, sents) -> None:
             on_topic = [d for d in pool if stems & _stems(sents[d.sent_index].doc.text[d.start:d.end])]
             pool = on_topic or pool
         if plural:
-            last_source = pool[-1].source
-            targets = [d for d in pool if d.source == last_source]
+            # "these claims": the latest run of claims by one source (a few sentences).
+            last = pool[-1]
+            targets = [
+                d for d in pool
+                if d.source == last.source and d.sent_index >= last.sent_index - _RUN_SENTENCES
+            ]
         else:
             targets = pool[-1:]
         for d in targets:

@@ -56,6 +56,7 @@ class Referents:
         self._mentions = mentions
         self._starts = [m[0] for m in mentions]
         # Outermost quotes only: a nested quote is part of its host's content.
+        self._antecedents: dict = {}
         self.quotes = sorted((q for q in quotes if not q.nested_in), key=lambda q: (q.start, -q.end))
 
     def quote_at(self, pos: int) -> Quote | None:
@@ -93,6 +94,51 @@ class Referents:
             return ent
         return None
 
+    def _person_of(self, tok, exclude: Ref | None, depth: int) -> Entity | None:
+        ent = self.entity_in(tok.idx, tok.idx + len(tok))
+        if ent is None and tok.lower_ in _THIRD_PERSON and depth < 6:
+            ent = self.antecedent(tok, exclude=exclude, depth=depth + 1)
+        if ent is None or ent.type not in _PERSON_TYPES:
+            return None
+        if exclude is not None and same_ref(ref_of(ent), exclude):
+            return None
+        return ent
+
+    def antecedent(self, tok, *, exclude: Ref | None = None, depth: int = 0) -> Entity | None:
+        """The person a third-person pronoun most likely refers to.
+
+        Grammatical subjects are the most salient antecedents (centering): first a subject
+        earlier in the same sentence, then the subjects of up to three previous sentences
+        (main clause first), and only then the nearest person mentioned before.
+        """
+        key = (tok.i, exclude)
+        if key in self._antecedents:
+            return self._antecedents[key]
+        found = None
+        sent = tok.sent
+        subjects = [t for t in sent if t.i < tok.i and t.dep_ in {"nsubj", "nsubjpass"}]
+        for cand in subjects:
+            found = self._person_of(cand, exclude, depth)
+            if found is not None:
+                break
+        prev = sent
+        for _ in range(3):
+            if found is not None or prev.start == 0:
+                break
+            prev = self.doc[prev.start - 1].sent
+            subjects = sorted(
+                (t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}),
+                key=lambda t: (t.head.dep_ != "ROOT", t.i),
+            )
+            for cand in subjects:
+                found = self._person_of(cand, exclude, depth)
+                if found is not None:
+                    break
+        if found is None:
+            found = self.previous_person(tok.idx, exclude=exclude)
+        self._antecedents[key] = found
+        return found
+
     def resolve_token(self, tok) -> Ref | None:
         """Resolve a token (a name, a pronoun, or a noun with a possessive) to a Ref."""
         ent = self.entity_in(tok.idx, tok.idx + len(tok))
@@ -106,7 +152,7 @@ class Referents:
             return speaker
         if low in _THIRD_PERSON:
             # Inside a quote, "he" is rarely the speaker himself.
-            ent = self.previous_person(tok.idx, exclude=speaker)
+            ent = self.antecedent(tok, exclude=speaker)
             return ref_of(ent) if ent is not None else None
         if tok.pos_ in {"NOUN", "PROPN"}:
             # "his wife", "Russia's leader": the possessor is who the phrase is about.
