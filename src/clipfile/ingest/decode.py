@@ -46,6 +46,9 @@ _COMMON_LETTERS = frozenset(
 # Prior preference among code pages that decode the same bytes equally plausibly.
 _PRIOR = {"cp1251": 1.0, "koi8-r": 0.8, "cp1252": 1.0, "iso8859-15": 0.3}
 
+# Longer "words" of non-ASCII letters are runs of misread bytes, not writing.
+_MAX_WORD = 40
+
 # Controls that plain text may contain (tab, newlines, form feed); other controls mean binary.
 _TEXT_CONTROLS = set("\t\n\r\f\v\x1b")
 
@@ -100,7 +103,9 @@ def _bomless_utf16(data: bytes) -> str | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return encoding if _plausibility(text) > 0 else None
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _TEXT_CONTROLS)
+    # ASCII-only English scores 0 on plausibility; what rules UTF-16 out is stray controls.
+    return encoding if controls <= len(text) // 100 and _plausibility(text) >= 0 else None
 
 
 def _plausibility(text: str) -> float:
@@ -117,6 +122,9 @@ def _plausibility(text: str) -> float:
             score -= 2 * sum(1 for c in word if ord(c) > 127 and c not in _PLAUSIBLE_SYMBOLS)
             continue
         non_ascii = [c for c in letters if ord(c) > 127]
+        if len(letters) > _MAX_WORD and non_ascii:
+            score -= len(non_ascii)  # no real word is that long: a run of misread bytes
+            continue
         scripts = {_script(c) for c in letters}
         if len(scripts) > 1:
             score -= 3 * len(non_ascii) + 1

@@ -7,8 +7,8 @@ or a pause of :data:`PAUSE_SECONDS` or more starts a new paragraph.  Speaker lab
 the text and kept as metadata: ``metadata["cues"]`` lists, in order, one entry per stretch of
 one speaker within one cue, ``{"start", "end", "t_start", "t_end", "speaker"}``, where
 ``text[start:end]`` is exactly the words spoken and ``t_*`` are seconds.  Lines that are only a
-sound description (``[MUSIC]``, ``(applause)``, ``♪``) are dropped; roll-up captions that repeat
-the previous cue's last line have the repeat dropped.
+sound description (``[MUSIC]``, ``(applause)``, ``♪``) are dropped; roll-up captions (a cue of several
+lines whose first line is the previous cue's last line) have the repeat dropped.
 """
 from __future__ import annotations
 
@@ -188,8 +188,10 @@ def assemble(captions: list[Caption], *, pause: float = PAUSE_SECONDS) -> tuple[
     prev_last_line: str | None = None
     for caption in captions:
         lines = caption.lines
-        if lines and prev_last_line is not None and lines[0].strip() == prev_last_line:
-            lines = lines[1:]  # roll-up captions repeat the previous cue's last line
+        if len(lines) > 1 and prev_last_line is not None and lines[0].strip() == prev_last_line:
+            # Roll-up captions show the previous cue's last line again above the new one; a
+            # one-line cue that repeats is a real repetition ("No." "No.") and is kept.
+            lines = lines[1:]
         if caption.lines:
             prev_last_line = caption.lines[-1].strip()
         cleaned, current = _clean_lines(Caption(caption.t_start, caption.t_end, lines), current)

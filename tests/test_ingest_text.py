@@ -1,0 +1,136 @@
+"""Plain text: encodings round-trip exactly, titles, language, and every kind of bad input."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from clipfile.errors import IngestError
+from clipfile.ingest import read_bytes
+from clipfile.ingest.decode import decode_text
+from clipfile.language import detect_language
+
+RUSSIAN = (
+    "Плотина выдержит паводок\r\n\r\n"
+    "«Мы проверили все затворы», — сказал инженер. По словам мэра, ремонт завершат к 2026 году.\r\n"
+    "— Вы уверены? — спросили мы.\n— Да, ёлки-палки, уверен.\n"
+)
+ENGLISH = (
+    "Bridge reopens early\n\n"
+    "The Millbrook bridge reopened on Tuesday, “two weeks ahead of schedule,” the council said.\n"
+    "Crews worked   through the weekend.\t\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (ENGLISH, "utf-8"),
+        (ENGLISH, "utf-8-sig"),
+        (ENGLISH, "utf-16"),
+        (ENGLISH, "utf-16-be"),
+        (RUSSIAN, "utf-8"),
+        (RUSSIAN, "utf-8-sig"),
+        (RUSSIAN, "utf-16"),
+        (RUSSIAN, "utf-16-le"),
+        (RUSSIAN, "cp1251"),
+        (RUSSIAN.replace("«", '"').replace("»", '"').replace("—", "-"), "koi8-r"),
+        (ENGLISH.replace("“", '"').replace("”", '"') + "Café naïve résumé.\n", "cp1252"),
+    ],
+)
+def test_encodings_round_trip_exactly(text: str, encoding: str) -> None:
+    (doc,) = read_bytes(text.encode(encoding), name="article.txt")
+    # Stored text is the decoded file unchanged: CRLF, tabs and spacing stay; only a BOM goes.
+    assert doc.text == text
+    assert doc.kind == "text"
+    first_word = text.split()[1]
+    start = text.index(first_word)
+    assert doc.text[start:start + len(first_word)] == first_word
+
+
+def test_bom_is_dropped_and_recorded() -> None:
+    (doc,) = read_bytes(codecs.BOM_UTF8 + "Hello there, this is a short note.".encode(), name="a.txt")
+    assert not doc.text.startswith("\ufeff")
+    assert doc.metadata["bom"] is True
+    assert doc.metadata["encoding"] == "utf-8"
+
+
+def test_short_cp1251_and_koi8_are_told_apart() -> None:
+    for encoding in ("cp1251", "koi8-r"):
+        assert decode_text("Привет, мир".encode(encoding)).text == "Привет, мир"
+        assert decode_text("Ёжик в тумане шёл домой".encode(encoding)).text == "Ёжик в тумане шёл домой"
+
+
+def test_same_text_in_two_encodings_is_one_document() -> None:
+    (a,) = read_bytes(RUSSIAN.encode("utf-8"), name="a.txt")
+    (b,) = read_bytes(RUSSIAN.encode("cp1251"), name="b.txt")
+    assert a.id == b.id
+    assert a.language == b.language == "ru"
+
+
+def test_title_is_first_short_line() -> None:
+    (doc,) = read_bytes(ENGLISH.encode(), name="a.txt")
+    assert doc.title == "Bridge reopens early"
+    (one_line,) = read_bytes(b"Just one line of text without anything after it.", name="b.txt")
+    assert one_line.title is None
+    long_first = ("word " * 60 + "\nsecond line").encode()
+    assert read_bytes(long_first, name="c.txt")[0].title is None
+
+
+def test_fields_set_on_text_documents() -> None:
+    (doc,) = read_bytes(ENGLISH.encode(), name="a.txt", origin="/tmp/a.txt")
+    assert doc.origin == "/tmp/a.txt"
+    assert doc.ingested and doc.ingested.endswith("+00:00")
+    assert doc.language == "en"
+    assert doc.id.startswith("d")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (b"   \n\t\r\n  ", "only whitespace"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "binary file"),
+        (bytes(range(256)) * 8, "binary file"),
+        (b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 20 + b"text", "binary file"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", "undecodable"),
+        (codecs.BOM_UTF8 + b"ok \xff\xfe\xfd", "undecodable"),
+    ],
+)
+def test_bad_input_gives_one_line_message(data: bytes, message: str) -> None:
+    with pytest.raises(IngestError) as info:
+        read_bytes(data, name="bad.txt", origin="bad.txt")
+    text = str(info.value)
+    assert message in text
+    assert text.startswith("bad.txt: ")
+    assert "\n" not in text
+
+
+def test_undecodable_bytes_without_bom() -> None:
+    # High bytes that no candidate code page turns into words: only symbols and stray letters.
+    data = bytes([0x80, 0x81, 0x83, 0x88, 0x8B, 0x98, 0x99, 0x9B, 0xA6, 0xA9]) * 30
+    with pytest.raises(IngestError, match="undecodable bytes"):
+        read_bytes(data, name="odd.txt")
+
+
+def test_too_big_names_size_limit_and_option() -> None:
+    with pytest.raises(IngestError) as info:
+        read_bytes(b"x" * 2048, name="big.txt", max_bytes=1024)
+    message = str(info.value)
+    assert "2.0 KB" in message and "1.0 KB limit" in message and "--max-bytes" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The council voted on Tuesday to approve the new bridge over the river.", "en"),
+        ("Городской совет во вторник проголосовал за строительство нового моста.", "ru"),
+        ("Міська рада у вівторок проголосувала за будівництво нового мосту через річку.", "uk"),
+        ("Le conseil municipal a voté mardi pour la construction du nouveau pont.", "fr"),
+        ("Der Stadtrat stimmte am Dienstag für den Bau der neuen Brücke über den Fluss.", "de"),
+        ("Ok.", None),
+        ("  12 34 -- !!", None),
+    ],
+)
+def test_detect_language(text: str, expected: str | None) -> None:
+    assert detect_language(text) == expected
