@@ -1,0 +1,423 @@
+"""Watchlists and alerts: rules matched against one document's analysis, delivered to sinks.
+
+A rule names an ``entity``, a ``phrase`` or a ``query`` (or several: all must hold), optionally
+restricted to a ``kind`` of item:
+
+- ``quote-by``: a quotation whose speaker is the entity (phrase/query inside the quote);
+- ``claim-about``: a claim whose subject is the entity or that mentions it;
+- ``forecast-about``: a forecast whose target is the entity or that mentions it;
+- ``recycled``: a passage repeated from earlier text (any, or one mentioning the entity/phrase).
+
+Without a kind, a rule fires once per document on the first mention/occurrence (with a count).
+A query is words that must all occur, ``"quoted phrases"``, ``-word`` or ``NOT word`` to exclude,
+and ``OR`` between alternatives: ``bridge "next year" -rumour OR ferry``.
+
+Sinks: a terminal line, a JSON Lines log (what ``clipfile alerts`` lists), a webhook (JSON POST
+with retries and a timeout).  Each alert carries the document id and the offsets of the item,
+and for transcripts the second it was spoken.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .records import to_dict
+
+__all__ = [
+    "ALERT_KINDS",
+    "AlertRule",
+    "Alert",
+    "DeliveryReport",
+    "rule_from_dict",
+    "match_alerts",
+    "deliver",
+    "format_alert",
+    "read_alert_log",
+]
+
+ALERT_KINDS = ("quote-by", "claim-about", "forecast-about", "recycled")
+SNIPPET = 160
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """One watchlist rule (see the module docstring)."""
+
+    name: str
+    entity: str | None = None
+    phrase: str | None = None
+    query: str | None = None
+    kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in ALERT_KINDS:
+            raise ValueError(f"alert {self.name!r}: unknown kind {self.kind!r} (one of {', '.join(ALERT_KINDS)})")
+        if not (self.entity or self.phrase or self.query) and self.kind != "recycled":
+            raise ValueError(f"alert {self.name!r}: needs an entity, a phrase or a query")
+        if self.kind == "quote-by" and not self.entity:
+            raise ValueError(f"alert {self.name!r}: kind 'quote-by' needs the entity who speaks")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A rule that fired on one item of one document."""
+
+    rule: str
+    document: str
+    start: int
+    end: int
+    text: str
+    item: str  # quote | claim | forecast | duplicate | mention | phrase | query
+    matched: str
+    item_id: str | None = None
+    count: int = 1
+    speaker: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    t_start: float | None = None  # for transcripts: the second the item was spoken
+    fired: str = ""
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What :func:`deliver` managed: counts per sink and the failures."""
+
+    printed: int = 0
+    logged: int = 0
+    posted: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def rule_from_dict(data: Mapping[str, Any], *, index: int = 0) -> AlertRule:
+    """Build a rule from a watch-file ``[[alert]]`` table.
+
+    Raises:
+        ValueError: unknown keys, unknown kind, or nothing to match.
+    """
+    known = {"name", "entity", "phrase", "query", "kind"}
+    extra = set(data) - known
+    if extra:
+        raise ValueError(f"alert {index + 1}: unknown key(s) {', '.join(sorted(extra))} (use {', '.join(sorted(known))})")
+    for key in known & set(data):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise ValueError(f"alert {index + 1}: {key} must be a non-empty string")
+    name = data.get("name") or data.get("entity") or data.get("phrase") or data.get("query") or data.get("kind")
+    return AlertRule(
+        name=str(name or f"alert {index + 1}"),
+        entity=data.get("entity"),
+        phrase=data.get("phrase"),
+        query=data.get("query"),
+        kind=data.get("kind"),
+    )
+
+
+# --- matching ---------------------------------------------------------------------------
+
+def _tokens(name: str) -> list[str]:
+    return re.findall(r"\w+", name.casefold().replace("ё", "е"))
+
+
+def _name_matches(rule: str, candidate: str | None) -> bool:
+    """The rule's words appear, in order and together, in the candidate name."""
+    if not candidate:
+        return False
+    want, have = _tokens(rule), _tokens(candidate)
+    if not want:
+        return False
+    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
+
+def _phrase_regex(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _parse_query(query: str) -> list[list[tuple[bool, re.Pattern[str]]]]:
+    """``a "b c" -d OR e`` to OR-groups of (negated, pattern)."""
+    groups: list[list[tuple[bool, re.Pattern[str]]]] = [[]]
+    negate_next = False
+    for m in re.finditer(r'(-?)"([^"]+)"|(\S+)', query):
+        if m.group(3) == "OR":
+            groups.append([])
+            continue
+        if m.group(3) == "NOT":
+            negate_next = True
+            continue
+        if m.group(2) is not None:
+            negated, term = bool(m.group(1)), m.group(2)
+        else:
+            term = m.group(3)
+            negated = term.startswith("-") and len(term) > 1
+            term = term[1:] if negated else term
+        groups[-1].append((negated or negate_next, _phrase_regex(term)))
+        negate_next = False
+    return [g for g in groups if any(not neg for neg, _ in g)]
+
+
+def _query_hit(groups: list[list[tuple[bool, re.Pattern[str]]]], text: str) -> re.Match[str] | None:
+    """First match of a positive term in the first satisfied group, or None."""
+    for group in groups:
+        hits = []
+        ok = True
+        for negated, pattern in group:
+            m = pattern.search(text)
+            if negated and m:
+                ok = False
+                break
+            if not negated:
+                if not m:
+                    ok = False
+                    break
+                hits.append(m)
+        if ok and hits:
+            return min(hits, key=lambda h: h.start())
+    return None
+
+
+def _get(item: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(item, Mapping):
+            return None
+        item = item.get(key)
+    return item
+
+
+def _t_start(cues: list[dict[str, Any]] | None, offset: int) -> float | None:
+    for cue in cues or []:
+        if cue.get("start", 0) <= offset < cue.get("end", 0) or offset < cue.get("start", 0):
+            return cue.get("t_start")
+    return None
+
+
+def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> list[Alert]:
+    """Fire ``rules`` on one analysis (the ``analyze`` JSON object of one document).
+
+    Args:
+        rules: the watchlist.
+        analysis: keys ``document`` (its fields, ``text`` and ``id`` at least), ``entities``,
+            ``quotes``, ``claims``, ``forecasts``, ``events``, ``duplicates``.
+
+    Returns:
+        Alerts in rule order, then text order; each links the document id and item offsets.
+    """
+    document = analysis.get("document") or {}
+    text: str = document.get("text") or ""
+    doc_id = document.get("id") or ""
+    cues = _get(document, "metadata", "cues")
+    fired = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    entities = analysis.get("entities") or []
+    out: list[Alert] = []
+
+    def make(rule: AlertRule, start: int, end: int, item: str, matched: str, **extra: Any) -> Alert:
+        snippet = text[start:end]
+        if len(snippet) > SNIPPET:
+            snippet = snippet[: SNIPPET - 1].rstrip() + "…"
+        return Alert(
+            rule=rule.name, document=doc_id, start=start, end=end, text=snippet, item=item, matched=matched,
+            title=document.get("title"), url=document.get("url"), published=document.get("published"),
+            t_start=_t_start(cues, start), fired=fired, **extra,
+        )
+
+    for rule in rules:
+        ids: set[str] = set()
+        mentions: list[dict[str, Any]] = []
+        if rule.entity:
+            for ent in entities:
+                names = [ent.get("name")] + list(ent.get("aliases") or [])
+                if any(_name_matches(rule.entity, n) for n in names):
+                    ids.add(ent.get("id"))
+                    mentions.extend(ent.get("mentions") or [])
+            mentions.sort(key=lambda m: m.get("start", 0))
+        phrase = _phrase_regex(rule.phrase) if rule.phrase else None
+        query = _parse_query(rule.query) if rule.query else None
+
+        def mentioned(start: int, end: int) -> bool:
+            return any(start <= m.get("start", -1) and m.get("end", -1) <= end for m in mentions)
+
+        def words_hold(start: int, end: int) -> str | None:
+            """None when phrase/query fail inside [start, end), else what matched."""
+            span = text[start:end]
+            if phrase and not phrase.search(span):
+                return None
+            if query and _query_hit(query, span) is None:
+                return None
+            return rule.phrase or rule.query or ""
+
+        def ref_matches(ref: Any) -> bool:
+            if not isinstance(ref, Mapping):
+                return False
+            return (ref.get("entity_id") in ids and ref.get("entity_id") is not None) or _name_matches(
+                rule.entity or "", ref.get("name")
+            )
+
+        if rule.kind == "quote-by":
+            for q in analysis.get("quotes") or []:
+                speaker = q.get("speaker") or {}
+                if not ref_matches(speaker):
+                    continue
+                if words_hold(q["start"], q["end"]) is None:
+                    continue
+                out.append(make(rule, q["start"], q["end"], "quote", speaker.get("name") or rule.entity or "",
+                                item_id=q.get("id"), speaker=speaker.get("name")))
+        elif rule.kind in ("claim-about", "forecast-about"):
+            key, refs = ("claims", ("subject",)) if rule.kind == "claim-about" else ("forecasts", ("target",))
+            for item in analysis.get(key) or []:
+                s, e = item["start"], item["end"]
+                if rule.entity and not (any(ref_matches(item.get(r)) for r in refs) or mentioned(s, e)):
+                    continue
+                if words_hold(s, e) is None:
+                    continue
+                who = _get(item, "source", "name") or _get(item, "forecaster", "name")
+                out.append(make(rule, s, e, key[:-1], rule.entity or rule.phrase or rule.query or "",
+                                item_id=item.get("id"), speaker=who))
+        elif rule.kind == "recycled":
+            for dup in analysis.get("duplicates") or []:
+                s, e = dup["start"], dup["end"]
+                if rule.entity and not mentioned(s, e):
+                    continue
+                if words_hold(s, e) is None:
+                    continue
+                of = dup.get("of") or {}
+                out.append(make(rule, s, e, "duplicate", f"repeats {of.get('document')} {of.get('start')}-{of.get('end')}"))
+        else:
+            # Plain watchlist: once per document, at the first place everything holds.
+            if rule.entity:
+                if mentions and words_hold(0, len(text)) is not None:
+                    m = mentions[0]
+                    out.append(make(rule, m["start"], m["end"], "mention", rule.entity, count=len(mentions)))
+            elif phrase:
+                found = list(phrase.finditer(text))
+                if found and (query is None or _query_hit(query, text)):
+                    out.append(make(rule, found[0].start(), found[0].end(), "phrase", rule.phrase or "",
+                                    count=len(found)))
+            elif query:
+                hit = _query_hit(query, text)
+                if hit:
+                    out.append(make(rule, hit.start(), hit.end(), "query", rule.query or ""))
+    return out
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+def format_alert(alert: Alert | Mapping[str, Any]) -> str:
+    """One terminal line: rule, what fired, where (document, offsets, second)."""
+    a = to_dict(alert) if not isinstance(alert, Mapping) else alert
+    where = f"{a['document']} [{a['start']}:{a['end']}]"
+    if a.get("t_start") is not None:
+        t = int(a["t_start"])
+        where += f" at {t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+    who = f"{a['speaker']}: " if a.get("speaker") else ""
+    count = f" (x{a['count']})" if a.get("count", 1) > 1 else ""
+    title = f" — {a['title']}" if a.get("title") else ""
+    return f"ALERT {a['rule']} · {a['item']}{count} · {who}“{a['text']}” · {where}{title}"
+
+
+def deliver(
+    alerts: Iterable[Alert],
+    *,
+    log_path: Path | None,
+    webhook: str | None,
+    console: Any = None,
+    client: httpx.Client | None = None,
+    retries: int = 3,
+    timeout: float = 5.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """Send alerts to the terminal, the JSON Lines log and the webhook.
+
+    A webhook failure does not lose the alert (it is in the log) and does not raise: it is
+    retried ``retries`` times on connection errors, timeouts, 429 and 5xx (with growing
+    pauses), then listed in ``DeliveryReport.failed``.
+
+    Args:
+        console: a ``rich.console.Console``; None prints to standard error.
+        client: an ``httpx.Client`` for the webhook; None makes one with ``timeout``.
+    """
+    alerts = list(alerts)
+    report = DeliveryReport()
+    if not alerts:
+        return report
+    if console is None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+    for alert in alerts:
+        console.print(format_alert(alert), markup=False, highlight=False, soft_wrap=True)
+        report.printed += 1
+    if log_path is not None:
+        log_path = Path(log_path)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "a", encoding="utf-8") as fh:
+            for alert in alerts:
+                fh.write(json.dumps(to_dict(alert), ensure_ascii=False) + "\n")
+                report.logged += 1
+    if webhook:
+        own = client is None
+        http = client or httpx.Client(timeout=timeout)
+        try:
+            for alert in alerts:
+                error = _post(http, webhook, to_dict(alert), retries=retries, timeout=timeout, sleep=sleep)
+                if error is None:
+                    report.posted += 1
+                else:
+                    report.failed.append(f"webhook {webhook}: {error} (alert {alert.rule} on {alert.document})")
+        finally:
+            if own:
+                http.close()
+    return report
+
+
+def _post(http: httpx.Client, url: str, payload: dict[str, Any], *, retries: int, timeout: float,
+          sleep: Callable[[float], None]) -> str | None:
+    """POST with retries; None on success, else the last error."""
+    error = "not attempted"
+    for attempt in range(max(0, retries) + 1):
+        if attempt:
+            sleep(min(0.5 * 2 ** (attempt - 1), 10.0))
+        try:
+            resp = http.post(url, json={"alert": payload}, timeout=timeout)
+        except httpx.TimeoutException:
+            error = f"timed out after {timeout:g}s"
+            continue
+        except httpx.TransportError as exc:
+            error = f"connection failed ({exc.__class__.__name__}: {exc})"
+            continue
+        if resp.status_code < 300:
+            return None
+        error = f"HTTP {resp.status_code}"
+        if resp.status_code != 429 and resp.status_code < 500:
+            return error  # the receiver refuses this payload: retrying will not help
+    return f"{error}, gave up after {max(0, retries) + 1} attempts"
+
+
+def read_alert_log(path: Path, *, rule: str | None = None, since: str | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+    """Alerts from a JSON Lines log, newest last; filtered by rule name and ISO ``fired`` time.
+
+    Damaged lines (a crash mid-write) are skipped.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if rule and item.get("rule") != rule:
+                continue
+            if since and (item.get("fired") or "") < since:
+                continue
+            out.append(item)
+    return out[-limit:] if limit else out
