@@ -1,0 +1,12 @@
+"""Russian analysis on natasha: parsing, entities and quotations with the English records.
+
+``parse(text)`` runs natasha once; ``entities(rudoc)`` and ``quotes(rudoc, entities)`` read
+that parse.  Offsets in every record refer to the text given to :func:`parse`.
+"""
+from __future__ import annotations
+
+from .entities import entities, normalize_name
+from .parse import RuDoc, parse
+from .quotes import analyze, quotes
+
+__all__ = ["RuDoc", "parse", "entities", "normalize_name", "quotes", "analyze"]
