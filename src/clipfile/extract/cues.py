@@ -9,6 +9,7 @@ __all__ = [
     "COGNITION_VERBS",
     "REPORTING_VERBS",
     "OBJECT_CONTENT_VERBS",
+    "DOBJ_CONTENT_VERBS",
     "PREDICATIVE_ADJECTIVES",
     "TITLES",
     "TITLE_NOUNS",
@@ -40,6 +41,15 @@ REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS
 # "called him a stooge", "urged them to act", "expects Putin to order".
 OBJECT_CONTENT_VERBS = frozenset("""
 call dub label brand describe accuse urge expect ask want warn advise order tell
+""".split())
+
+# Verbs whose direct object is itself the reported content ("cited the poll", "accused
+# Number 10 of ...", "praised her record"): PolNeAR-style attribution of stances.
+DOBJ_CONTENT_VERBS = frozenset("""
+cite accuse praise criticize criticise defend endorse support announce deny reject dismiss
+dispute propose mention describe question blame condemn applaud welcome recommend predict
+acknowledge confirm reveal show demand promise pledge urge oppose favor favour back slam
+attack denounce tout highlight reiterate repeat echo
 """.split())
 
 # "X is sure that ...", "X is convinced ...": adjectives that report a belief.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cues import OBJECT_CONTENT_VERBS, PREDICATIVE_ADJECTIVES, REPORTING_VERBS
+from .cues import DOBJ_CONTENT_VERBS, OBJECT_CONTENT_VERBS, PREDICATIVE_ADJECTIVES, REPORTING_VERBS
 
 __all__ = ["Report", "reports"]
 
@@ -107,10 +107,8 @@ def reports(doc) -> list[Report]:
     out: list[Report] = []
     for tok in doc:
         lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") and lemma in REPORTING_VERBS:
-            r = _verb_report(tok, lemma)
-            if r is not None:
-                out.append(r)
+        if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS):
+            out.extend(_verb_report(tok, lemma))
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             r = _according(tok)
             if r is not None:
@@ -127,7 +125,7 @@ def reports(doc) -> list[Report]:
     return out
 
 
-def _verb_report(verb, lemma: str) -> Report | None:
+def _verb_report(verb, lemma: str) -> list[Report]:
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     src = _subject(verb)
     if comp is not None:
@@ -140,22 +138,38 @@ def _verb_report(verb, lemma: str) -> Report | None:
             s, e = _span(toks)
         elif pred is not None and pred.dep_ == "xcomp" and lemma in ("expect", "want", "hope", "urge", "ask", "promise", "vow", "threaten", "pledge", "plan"):
             s, e = _subtree_range(pred)
+        elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
+            s, e = _subtree_range(dobj)
         elif verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i > verb.i - 30:
             # Parenthetical or inverted report: "This, says X, helps explain ..." /
             # "..., said X."  The content is the host clause without the cue.
             host = verb.head
             if host.lemma_.lower() in REPORTING_VERBS and verb.dep_ == "ccomp":
-                return None
-            s, e = _subtree_range(host, minus=verb)
+                return []
+            src = _real_source(verb, src)
+            if src is None or lemma not in REPORTING_VERBS:
+                return []
+            # The content wraps around the cue ("The museum, he said, would ..."): one span
+            # on each side, as annotators mark a discontinuous quote.
+            drop = {t.i for t in verb.subtree}
+            left = [t for t in host.subtree if t.i not in drop and t.i < verb.i]
+            right = [t for t in host.subtree if t.i not in drop and t.i > verb.i]
+            cs, ce = _cue(verb)
+            out = []
+            for part in (left, right):
+                ps, pe = _span(part)
+                if pe > ps and any(t.is_alpha for t in part):
+                    out.append(Report(ps, pe, cs, ce, src, verb))
+            return out
         else:
-            return None
+            return []
     if e <= s:
-        return None
+        return []
     src = _real_source(verb, src)
     if src is None or src.lower_ in ("it", "there"):
-        return None
+        return []
     cs, ce = _cue(verb)
-    return Report(s, e, cs, ce, src, verb)
+    return [Report(s, e, cs, ce, src, verb)]
 
 
 def _according(tok) -> Report | None:
