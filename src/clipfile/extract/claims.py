@@ -76,6 +76,11 @@ _PRONOUN_OBJECT = re.compile(
     r"\s+(?:it|this|that|them)(?=\s*[,.;:!?\u201d\"]|\s+(?:as|and|but|on|in|at|to|outright|flatly)(?!\w)|\s*$)",
     re.IGNORECASE,
 )
+_TOPIC_AFTER = re.compile(
+    r"\s+(?:of|for)\s+(?:the|his|her|their|its|these|those|this)\s+(?P<topic>[\w\s'\u2019-]{1,60}?)"
+    r"(?=\s*[,.;:!?]|\s+(?:but|and)(?!\w)|\s*$)",
+    re.IGNORECASE,
+)
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
 _LOOKBACK_SENTENCES = 8
 _RUN_SENTENCES = 2
@@ -152,8 +157,9 @@ def _predicate(tokens):
             # that ..."): take the first verb below that is introduced by "that".
             comp = [
                 t for t in pred.subtree
-                if t.i in inside and t.pos_ in {"VERB", "AUX"}
-                and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)
+                if t.i in inside and t.i > pred.i and t.pos_ in {"VERB", "AUX"}
+                and any(c.lower_ == "that" and c.i < t.i for c in t.children)
+                and any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ != "that" for c in t.children)
             ]
         if not comp:
             break
@@ -244,6 +250,10 @@ def _comments(doc, sents, refs: Referents):
                 noun = m.group("noun").lower()
                 plural = noun.endswith("s") and not noun.endswith("us") or noun == "stories"
                 topic = m.group("topic")
+            elif marker.kind == "unsupported" and _TOPIC_AFTER.match(text, rel + len(marker.text)):
+                # "offered no proof of the licence sales": the topic names the claims.
+                topic = _TOPIC_AFTER.match(text, rel + len(marker.text)).group("topic")
+                plural = topic.rstrip().lower().endswith("s")
             elif _PRONOUN_OBJECT.match(text, rel + len(marker.text)) and marker.kind in {"denied", "disputed"}:
                 plural = _PRONOUN_OBJECT.match(text, rel + len(marker.text)).group(0).strip().lower() == "them"
             else:
