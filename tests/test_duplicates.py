@@ -1,0 +1,194 @@
+"""Recycled text: within a document, across a library, persistence, and a generated-library property."""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clipfile.extract.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
+
+STORY = (
+    "The harbour board met on Tuesday to discuss the silted channel near the old fish market.\n"
+    "Board chair Ana Ruiz said the dredging contract would cost six million euros over three years.\n"
+    "Short caption here.\n"
+    "Fishermen complained that larger trawlers had been stuck outside the breakwater for weeks.\n"
+    "Ruiz said the port would stay closed to large ships indefinitely. Several crews have already left.\n"
+    "Board chair Ana Ruiz said the dredging contract would cost seven million euros over three years.\n"
+    "Short caption here.\n"
+    "Ruiz said the port would stay closed to large ships for at least two more months.\n"
+    "Fishermen complained that larger trawlers had been stuck outside the breakwater for weeks.\n"
+)
+
+
+def check(text: str, found):
+    for d in found:
+        assert d.start < d.end and d.of.start < d.of.end
+        assert text[d.start:d.end].strip() == text[d.start:d.end]
+
+
+def test_paragraph_units_skip_short_ones():
+    units = paragraphs(STORY)
+    assert all(STORY[u.start:u.end] == u.text for u in units)
+    assert not any(u.text == "Short caption here." for u in units)
+    assert all(len(u.text.split()) >= MIN_WORDS for u in units)
+    # The two-sentence paragraph is compared whole and by its sentences.
+    assert any(u.text == "Several crews have already left." for u in units) is False  # 5 words: too short
+    assert any(u.text.startswith("Ruiz said the port would stay closed to large ships indefinitely.")
+               and u.text.endswith("indefinitely.") for u in units)
+
+
+def test_within_document_exact_and_near_copies():
+    found = duplicates(STORY, document_id="d1")
+    check(STORY, found)
+    by_text = {STORY[d.start:d.end]: d for d in found}
+    exact = by_text["Fishermen complained that larger trawlers had been stuck outside the breakwater for weeks."]
+    assert exact.similarity == 1.0 and exact.of.document == "d1"
+    assert exact.of.start == STORY.index("Fishermen") and exact.inconsistencies == ()
+
+    figure = by_text["Board chair Ana Ruiz said the dredging contract would cost seven million euros over three years."]
+    assert figure.of.start == STORY.index("Board chair")
+    assert 0.5 <= figure.similarity < 1.0
+    assert figure.inconsistencies == ("'six' vs 'seven'",)
+
+    span = by_text["Ruiz said the port would stay closed to large ships for at least two more months."]
+    assert STORY[span.of.start:span.of.end] == "Ruiz said the port would stay closed to large ships indefinitely."
+    assert span.inconsistencies == ("'indefinitely' vs 'for at least two more months'",)
+    assert len(found) == 3
+
+
+def test_no_duplicates_in_distinct_text():
+    text = ("The council approved a new cycle lane along the river road last spring.\n"
+            "Shopkeepers on the high street said the works had cut their trade by half.\n"
+            "A spokesman for the council promised compensation for businesses along the route.\n")
+    assert duplicates(text, document_id="x") == []
+
+
+def test_library_points_at_earliest_published_copy():
+    para = "Heavy rain flooded the lower town overnight and the mayor ordered the school to close."
+    other = "The fire brigade pumped water from twelve cellars while volunteers filled sandbags."
+    index = DuplicateIndex()
+    index.add("late", "2022-05-03", f"{other}\n{para}\n")
+    index.add("early", "2022-05-01", f"Intro line about the weather in the valley today.\n{para}\n")
+    text = f"Local news roundup for the week in the river valley towns.\n{para} Residents said the same thing had happened twice before and nobody listened to them.\n"
+    found = index.find("new", text, "2022-05-04")
+    assert len(found) == 1
+    d = found[0]
+    assert d.of.document == "early"
+    assert text[d.start:d.end] == para
+    # The origin of a passage is not reported as a duplicate of its later copies.
+    assert index.find("early", f"Intro line about the weather in the valley today.\n{para}\n", "2022-05-01") == []
+
+
+def test_library_near_copy_with_changed_figure():
+    index = DuplicateIndex()
+    index.add("a", "2021-01-01", "The ministry said nine people were injured when the bridge collapsed near the mill.\n")
+    text = "The ministry said eleven people were injured when the bridge collapsed near the mill.\n"
+    (d,) = index.find("b", text, "2021-01-02")
+    assert d.of.document == "a" and d.inconsistencies == ("'nine' vs 'eleven'",)
+
+
+def test_state_round_trip():
+    index = DuplicateIndex()
+    texts = {
+        "a": "Workers at the cannery walked out after managers cut the night shift without notice.\n",
+        "b": "A new bakery opened on the corner of Mill Street, selling rye bread and pastries.\n",
+    }
+    for i, (doc, t) in enumerate(texts.items()):
+        index.add(doc, f"2020-01-0{i + 1}", t)
+    state = index.to_state()
+    rebuilt = DuplicateIndex.from_state(state, texts=texts)
+    query = "Workers at the cannery walked out after managers cut the night shift without any notice.\n"
+    assert [(d.of.document, d.of.start, d.of.end) for d in rebuilt.find("c", query, "2020-02-01")] == \
+        [(d.of.document, d.of.start, d.of.end) for d in index.find("c", query, "2020-02-01")] != []
+    # Without texts the index still finds the copy, using the MinHash estimate.
+    blind = DuplicateIndex.from_state(state)
+    assert blind.find("c", query, "2020-02-01")[0].of.document == "a"
+
+
+WORDS = [f"w{i}" for i in range(2000)]
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))) + "."
+
+
+def _edit(rng: random.Random, para: str, edits: int) -> str:
+    words = para.rstrip(".").split()
+    for _ in range(edits):
+        i = rng.randrange(len(words))
+        op = rng.choice(["sub", "del", "ins"])
+        if op == "sub":
+            words[i] = rng.choice(WORDS)
+        elif op == "del" and len(words) > MIN_WORDS + 12:
+            del words[i]
+        else:
+            words.insert(i, rng.choice(WORDS))
+    return " ".join(words) + "."
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_docs=st.integers(2, 8), edits=st.integers(0, 2))
+def test_generated_library_every_copy_found(seed, n_docs, edits):
+    rng = random.Random(seed)
+    docs = [[_paragraph(rng) for _ in range(rng.randint(2, 6))] for _ in range(n_docs)]
+    copies = {}  # doc index -> the edited copy planted in it
+    for d in range(1, n_docs):
+        src = rng.randrange(d)
+        copy = _edit(rng, rng.choice(docs[src]), edits)
+        docs[d].insert(rng.randrange(len(docs[d]) + 1), copy)
+        copies[d] = copy
+    index = DuplicateIndex()
+    for d, paras in enumerate(docs):
+        text = "\n".join(paras) + "\n"
+        found = index.find(f"d{d}", text, f"2020-01-{d + 1:02d}")
+        if d:
+            start = text.index(copies[d])
+            hit = [f for f in found if f.start == start and f.end == start + len(copies[d])]
+            assert hit, (copies[d], found)
+            assert int(hit[0].of.document[1:]) < d and hit[0].similarity >= 0.5
+        index.add(f"d{d}", f"2020-01-{d + 1:02d}", text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), edits=st.integers(0, 2))
+def test_generated_document_every_copy_found(seed, edits):
+    rng = random.Random(seed)
+    paras = [_paragraph(rng) for _ in range(rng.randint(3, 10))]
+    src = rng.randrange(len(paras))
+    copy = _edit(rng, paras[src], edits)
+    paras.insert(rng.randint(src + 1, len(paras)), copy)
+    text = "\n".join(paras) + "\n"
+    found = duplicates(text, document_id="g")
+    copy_start = text.index(copy, text.index(paras[src]) + len(paras[src]))
+    assert any(f.start == copy_start and f.of.start == text.index(paras[src]) for f in found), found
+
+
+def _shared() -> Path:
+    env = os.environ.get("CLIPFILE_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def test_seed_repeats_found():
+    import pytest
+
+    seed_dir = _shared() / "seed"
+    files = sorted(seed_dir.glob("*.txt")) if seed_dir.is_dir() else []
+    if not files:
+        pytest.skip(f"seed article not found under {seed_dir}")
+    text = files[0].read_text(encoding="utf-8")
+    found = duplicates(text, document_id="seed")
+    check(text, found)
+    # Every verbatim repeat of a unit (normalised) must be reported.
+    from clipfile.extract.duplicates import _units
+
+    seen: dict[tuple[str, ...], int] = {}
+    for u in _units(text):
+        key = tuple(u.tokens)
+        if key in seen and seen[key] < u.paragraph:
+            assert any(d.start <= u.start and u.end <= d.end for d in found), text[u.start:u.end]
+        seen.setdefault(key, u.paragraph)
+    # At least one pair differs in a time span and is flagged.
+    assert any(d.inconsistencies for d in found)
