@@ -1,0 +1,166 @@
+"""HTML pages, RSS/Atom feeds and JSON Lines: fields, partial failures, clear errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clipfile.errors import IngestError
+from clipfile.ingest import Source, read_bytes, read_source, samples_dir
+from clipfile.ingest.dates import normalize_date
+from clipfile.ingest.html import fragment_text
+
+DATA = Path(__file__).parent / "data" / "ingest"
+
+
+def _read(path: Path):
+    return read_source(Source("path", str(path), path))
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+def test_sample_html_page() -> None:
+    (doc,) = _read(samples_dir() / "coastline-ferry.html")
+    assert doc.kind == "html"
+    assert doc.title == "Gull Island ferry to resume after storm repairs"
+    assert doc.author == "Nadia Brook"
+    assert doc.source == "Coastline Daily"
+    assert doc.published == "2024-11-29T07:45:00+00:00" and doc.published_precision == "second"
+    assert doc.url == "https://coastline-daily.example/news/gull-island-ferry-resumes"
+    assert "Captain Ilse Marr" in doc.text
+    # Boilerplate around the article is not text.
+    assert "Most read" not in doc.text and "All rights reserved" not in doc.text
+    assert doc.language == "en"
+
+
+def test_truncated_html_keeps_surviving_text() -> None:
+    (doc,) = _read(DATA / "truncated-page.html")
+    assert doc.metadata["truncated"] is True
+    assert "harbour festival will not take place" in doc.text
+    assert doc.source == "Coastline Daily"
+
+
+def test_html_cut_before_the_article_is_a_clear_error() -> None:
+    with pytest.raises(IngestError, match="truncated HTML"):
+        _read(DATA / "cut-early.html")
+
+
+def test_html_without_text() -> None:
+    with pytest.raises(IngestError, match="no readable text"):
+        read_bytes(b"<html><head><title>x</title></head><body><script>var a=1;</script></body></html>",
+                   name="empty.html")
+
+
+def test_html_charset_from_meta() -> None:
+    page = (
+        '<html><head><meta charset="windows-1251"><title>Мост</title></head><body><article>'
+        "<p>Мост через Кессель закроют на ремонт в октябре, сообщили в мэрии города во вторник.</p>"
+        "<p>По словам инженеров, работы займут не меньше трёх недель и обойдутся недорого.</p>"
+        "</article></body></html>"
+    )
+    (doc,) = read_bytes(page.encode("cp1251"), name="most.html")
+    assert "Мост через Кессель" in doc.text
+    assert doc.language == "ru"
+
+
+def test_fragment_text_paragraphs() -> None:
+    text = fragment_text("<p>One <b>bold</b> move.</p><div>Two<script>x()</script></div>tail")
+    assert text == "One bold move.\n\nTwo\n\ntail"
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+def test_sample_rss_feed_three_entries() -> None:
+    docs = _read(samples_dir() / "averill-courier-feed.xml")
+    assert len(docs) == 3 and not docs.errors
+    assert {d.kind for d in docs} == {"feed-entry"}
+    first = docs[0]
+    assert first.title == "Library reopens after two-year renovation"
+    assert first.url == "https://averill-courier.example/news/library-reopens"
+    assert first.author == "Mara Quill"
+    assert first.source == "The Averill Courier"
+    assert first.published == "2024-12-07T09:30:00+00:00" and first.published_precision == "second"
+    assert first.metadata["feed"] == {"title": "The Averill Courier", "url": "https://averill-courier.example/"}
+    assert first.text.startswith("Port Averill's central library reopened")
+    assert "<p>" not in first.text and "\n\n" in first.text
+    assert docs[1].metadata["tags"] == ["Kessel dam"]
+
+
+def test_atom_feed_and_headline_only_entry() -> None:
+    docs = _read(DATA / "valley-atom.xml")
+    assert [d.title for d in docs] == ["Orchard harvest starts early", "Headline only"]
+    assert docs[0].author == "Edda Voss"
+    assert docs[0].published == "2024-09-04T08:00:00+00:00"
+    assert docs[0].text.endswith('"The warm spring did it," said grower Ruben Kask.')
+    assert docs[1].text == "Headline only" and docs[1].metadata["title_only"] is True
+
+
+def test_malformed_feed_keeps_parsed_entries() -> None:
+    docs = _read(DATA / "malformed-with-entries.xml")
+    assert docs[0].title == "Bridge repainting begins"
+    assert docs[0].text == "Crews began repainting the Millbrook bridge on Monday. The work will take six weeks."
+    assert all(d.metadata["feed_malformed"] for d in docs)
+
+
+def test_malformed_feed_without_entries_is_an_error() -> None:
+    with pytest.raises(IngestError, match="malformed feed XML"):
+        _read(DATA / "malformed-no-entries.xml")
+
+
+def test_feed_kind_from_content_type() -> None:
+    rss = (samples_dir() / "averill-courier-feed.xml").read_bytes()
+    docs = read_bytes(rss, content_type="application/rss+xml", url="https://averill-courier.example/rss")
+    assert len(docs) == 3
+    assert docs[0].metadata["feed"]["url"] == "https://averill-courier.example/rss"
+
+
+# --- JSON Lines ------------------------------------------------------------------------------
+
+def test_jsonl_good_lines_come_through_bad_lines_reported() -> None:
+    docs = _read(DATA / "batch.jsonl")
+    assert [d.text[:15] for d in docs] == ["The Millbrook b", "Councillors app", "Мост через Кесс"]
+    bakery, bus, bridge = docs
+    assert (bakery.title, bakery.url, bakery.source, bakery.author) == (
+        "Bakery to close", "https://valley.example/bakery", "Valley Bulletin", "Edda Voss")
+    assert (bakery.published, bakery.published_precision, bakery.kind) == ("2024-09-02", "day", "jsonl")
+    assert (bus.published, bus.published_precision, bus.kind) == ("2024-09-03T14:30:00+00:00", "second", "article")
+    assert bus.metadata["section"] == "transport"
+    assert bridge.language == "ru"
+    messages = [str(e) for e in docs.errors]
+    assert len(messages) == 3
+    assert "line 3: invalid JSON" in messages[0]
+    assert "line 5: expected a JSON object" in messages[1]
+    assert 'line 6: no "text" string' in messages[2]
+
+
+def test_jsonl_with_nothing_good_is_an_error() -> None:
+    with pytest.raises(IngestError, match=r"no line could be read \(2 bad; first: line 1"):
+        read_bytes(b'{"text": 5}\nnot json\n', name="x.jsonl")
+
+
+def test_jsonl_accepts_analyze_output() -> None:
+    line = b'{"document": {"text": "A short note about the ferry timetable.", "title": "Ferry"}, "quotes": []}'
+    (doc,) = read_bytes(line, name="out.jsonl")
+    assert doc.title == "Ferry" and doc.text == "A short note about the ferry timetable."
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2019", ("2019", "year")),
+        ("2019-03", ("2019-03", "month")),
+        ("March 2019", ("2019-03", "month")),
+        ("2019-03-03", ("2019-03-03", "day")),
+        ("March 3, 2019", ("2019-03-03", "day")),
+        ("3 March 2019", ("2019-03-03", "day")),
+        ("Sun, 03 Mar 2019 10:15:00 GMT", ("2019-03-03T10:15:00+00:00", "second")),
+        ("2019-03-03T10:15:00+02:00", ("2019-03-03T10:15:00+02:00", "second")),
+        ("Tuesday", (None, None)),
+        ("not a date", (None, None)),
+        ("2019-02-30", (None, None)),
+    ],
+)
+def test_normalize_date(value: str, expected: tuple) -> None:
+    assert normalize_date(value) == expected
