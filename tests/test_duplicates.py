@@ -72,7 +72,7 @@ def test_library_points_at_earliest_published_copy():
     index = DuplicateIndex()
     index.add("late", "2022-05-03", f"{other}\n{para}\n")
     index.add("early", "2022-05-01", f"Intro line about the weather in the valley today.\n{para}\n")
-    text = f"Local news roundup for the week in the river valley towns.\n{para} Residents said the same thing had happened twice before and nobody listened to them.\n"
+    text = f"Local news roundup for the week in the river valley towns.\n{para} Residents said the same thing had happened twice before and that nobody at the town hall ever listened to them.\n"
     found = index.find("new", text, "2022-05-04")
     assert len(found) == 1
     d = found[0]
