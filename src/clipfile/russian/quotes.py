@@ -259,8 +259,13 @@ class _Analyzer:
                 return (a.start, b.end), (np_toks[0].start, np_toks[-1].end), head
         return None
 
-    def speech_verbs(self, lo: int, hi: int) -> list[RuToken]:
-        return [t for t in self.tokens_in(lo, hi) if _is_speech_verb(t) and self.inside_marked(t.start) is None]
+    def speech_verbs(self, lo: int, hi: int, *, nested: bool = False) -> list[RuToken]:
+        """Reporting verbs in [lo, hi) outside quotation marks (inside, for a nested quote)."""
+        return [
+            t
+            for t in self.tokens_in(lo, hi)
+            if _is_speech_verb(t) and (nested or self.inside_marked(t.start) is None)
+        ]
 
     # ---- passes -------------------------------------------------------------------
     def add(self, f: _Found) -> int:
@@ -385,7 +390,7 @@ class _Analyzer:
             clause_lo = s_start
             clause_hi = s_start + len(before) - 1
             src = self.source_phrase(clause_lo, clause_hi)
-            verbs = self.speech_verbs(clause_lo, clause_hi)
+            verbs = self.speech_verbs(clause_lo, clause_hi, nested=parent is not None)
             if before.endswith(","):
                 # Only "как сказал X," or "по словам X," may precede a quote after a comma.
                 verbs = [v for v in verbs if self._after_kak(v, clause_lo)]

@@ -1,0 +1,165 @@
+"""Russian quotations: every convention the module claims, on sentences written for the tests."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("natasha")
+
+from clipfile.russian.quotes import analyze  # noqa: E402
+
+
+def run(text):
+    ents, qs = analyze(text)
+    for q in qs:
+        assert text[q.start : q.end] == q.text
+        if q.cue is not None:
+            assert text[q.cue.start : q.cue.end] == q.cue.text
+        if q.speaker is not None and q.speaker.start is not None:
+            assert 0 <= q.speaker.start < q.speaker.end <= len(text)
+    return ents, qs
+
+
+def one(text, quote):
+    _ents, qs = run(text)
+    match = [q for q in qs if q.text == quote]
+    assert match, [q.text for q in qs]
+    return match[0], text
+
+
+def said_by(q, text):
+    return text[q.speaker.start : q.speaker.end] if q.speaker.start is not None else None
+
+
+def test_guillemets_then_dash_attribution():
+    q, t = one("«Мы не отступим», — заявил министр Андрей Соколов.", "Мы не отступим")
+    assert q.kind == "direct" and q.cue.text == "заявил"
+    assert q.speaker.name == "Андрей Соколов" and q.speaker.resolution == "named"
+
+
+def test_straight_quotes_and_hyphen():
+    q, t = one('"Прибыль выросла вдвое", - говорит директор завода.', "Прибыль выросла вдвое")
+    assert said_by(q, t) == "директор завода" and q.speaker.resolution == "nominal"
+
+
+def test_author_first_with_colon():
+    q, t = one("Глава комитета Ольга Белова сказала: «Мы ждём поправок к осени».", "Мы ждём поправок к осени")
+    assert q.speaker.name == "Ольга Белова" and q.cue.text == "сказала"
+
+
+def test_nested_lapki_keep_the_outer_quote_whole():
+    text = "«Он сказал мне: „Держись до конца“, и я держался», — вспоминает Иван Петров."
+    _ents, qs = run(text)
+    outer = next(q for q in qs if q.text.startswith("Он сказал"))
+    assert outer.text == "Он сказал мне: „Держись до конца“, и я держался"
+    assert outer.speaker.name == "Иван Петров"
+    inner = [q for q in qs if q.text == "Держись до конца"]
+    assert inner and inner[0].nested_in == outer.id
+
+
+def test_scare_quotes_are_not_speech():
+    _ents, qs = run("Компания «Северный ветер» открыла новый завод.")
+    assert qs == []
+
+
+def test_dialogue_dash_with_continuation():
+    text = "Министр Андрей Соколов выступил в Думе.\n\n— Мы не отступим, — заявил Соколов. — Бюджет будет сбалансирован."
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["Мы не отступим", "Бюджет будет сбалансирован"]
+    assert qs[0].speaker.name == "Андрей Соколов" and qs[0].speaker.resolution == "named"
+    assert qs[1].speaker.name == "Андрей Соколов" and qs[1].speaker.resolution == "continuation"
+
+
+def test_po_slovam():
+    q, t = one("По словам Марии Захаровой, переговоры продолжатся в мае.", "переговоры продолжатся в мае")
+    assert q.kind == "indirect" and q.cue.text == "По словам"
+    assert q.speaker.name == "Мария Захарова"
+
+
+def test_po_ego_slovam_is_a_pronoun():
+    text = "Андрей Соколов выступил в среду. По его словам, «ведомство сократит расходы»."
+    q, t = one(text, "ведомство сократит расходы")
+    assert q.speaker.resolution == "pronoun" and q.speaker.name == "Андрей Соколов"
+
+
+def test_kak_soobshil():
+    q, t = one("Как сообщил губернатор Пётр Орлов, мост откроют летом.", "мост откроют летом")
+    assert q.speaker.name == "Пётр Орлов"
+
+
+def test_indirect_with_chto_and_pronoun():
+    text = "Ольга Белова выступила на форуме. Она добавила, что депутаты готовы работать и в августе."
+    q, t = one(text, "что депутаты готовы работать и в августе")
+    assert q.kind == "indirect"
+    assert q.speaker.resolution == "pronoun" and q.speaker.name == "Ольга Белова"
+
+
+def test_indirect_stops_at_concession():
+    text = "Экономисты отмечают, что рост цен замедлился, хотя данные пока неполные."
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["что рост цен замедлился"]
+
+
+@pytest.mark.parametrize("verb", ["сказал", "отметил", "подчеркнул", "добавил"])
+def test_reporting_verbs_after_quote(verb):
+    text = f"«Решение уже принято», — {verb} представитель ведомства."
+    q, t = one(text, "Решение уже принято")
+    assert q.cue.text == verb and said_by(q, t) == "представитель ведомства"
+
+
+def test_trailing_attribution_without_marks():
+    q, t = one("Рубль к осени окрепнет, говорят аналитики банка.", "Рубль к осени окрепнет")
+    assert q.kind == "indirect" and said_by(q, t) == "аналитики банка"
+
+
+def test_mixed_quote_after_colon():
+    text = "Вице-премьер Игорь Кузнецов признал: у регионов нет «настоящих рычагов влияния» на цены."
+    q, t = one(text, "у регионов нет «настоящих рычагов влияния» на цены")
+    assert q.kind == "mixed" and q.speaker.name == "Игорь Кузнецов"
+
+
+def test_nominal_resolves_to_titled_person():
+    text = "Министр обороны Олег Волков прибыл на учения. «Армия готова», — сказал министр."
+    q, t = one(text, "Армия готова")
+    assert q.speaker.resolution == "nominal" and q.speaker.name == "Олег Волков"
+
+
+def test_standalone_quote_continues_last_speaker():
+    text = "«Мы ждём поправок», — сказала Ольга Белова. «Это вопрос доверия»."
+    q, t = one(text, "Это вопрос доверия")
+    assert q.speaker.resolution == "continuation" and q.speaker.name == "Ольга Белова"
+
+
+def test_first_person():
+    q, t = one("«Я этого не обещал», — сказал я.", "Я этого не обещал")
+    assert q.speaker.resolution == "first-person"
+
+
+def _shared() -> Path:
+    env = os.environ.get("CLIPFILE_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def test_adaq_dev_direct_quotes_meet_targets(tmp_path):
+    gold = _shared() / "bench/quotes/adaq-ru-dev.jsonl"
+    if not gold.exists():
+        pytest.skip(f"shared evaluation data not found at {gold}")
+    pred = tmp_path / "pred.jsonl"
+    with gold.open(encoding="utf-8") as fh, pred.open("w", encoding="utf-8") as w:
+        for line in fh:
+            d = json.loads(line)
+            _e, qs = analyze(d["text"])
+            rows = [
+                {"start": q.start, "end": q.end, "speaker": d["text"][q.speaker.start : q.speaker.end]
+                 if q.speaker and q.speaker.start is not None else (q.speaker.name if q.speaker else None)}
+                for q in qs if q.kind == "direct"
+            ]
+            w.write(json.dumps({"id": d["id"], "quotes": rows}, ensure_ascii=False) + "\n")
+    out = subprocess.run([sys.executable, str(gold.parents[1] / "score_quotes.py"), str(gold), str(pred),
+                          "--kinds", "direct"], capture_output=True, text=True, check=True).stdout
+    res = json.loads(out)
+    assert res["overlap50"]["f1"] >= 0.9
+    assert res["speaker_accuracy_overlap"]["accuracy"] >= 0.85
