@@ -237,8 +237,9 @@ def list_documents(
     with _open_library() as lib:
         docs = lib.store.list_documents(limit=limit, offset=offset)
     table = Table(box=None)
-    for name in ("id", "published", "lang", "kind", "source"):
-        table.add_column(name, no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=17)
+    for name in ("published", "lang", "kind", "source"):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=18)
     table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
     table.add_column("chars", justify="right")
     for d in docs:
@@ -444,6 +445,136 @@ def entity(
     out.print(f"\n[bold]Quotes about {escape(e.name)}[/bold] ({len(about)})")
     for q in about:
         _print_quote(q)
+
+
+# -- the analyst's layer -----------------------------------------------------------------------
+
+
+@app.command()
+def forecasts(
+    by: Optional[str] = typer.Option(None, "--by", help="Forecasts made by this person."),
+    about: Optional[str] = typer.Option(None, "--about", help="Forecasts about this entity."),
+    only_open: bool = typer.Option(False, "--open", help="Only unresolved forecasts."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The forecast ledger: who predicted what, and what became of it."""
+    from .ledger import ledger
+
+    with _open_library() as lib:
+        entries = ledger(lib.store, by=_one_entity(lib, by).id if by else None,
+                         about=_one_entity(lib, about).id if about else None, only_open=only_open)
+    if as_json:
+        for e in entries:
+            print(json.dumps({"id": e.id, "key": e.key, "status": e.status, "resolution": e.resolution,
+                              **e.forecast}, ensure_ascii=False))
+        return
+    colours = {"open": "white", "overdue": "red", "resolved-yes": "green", "resolved-no": "yellow"}
+    for e in entries:
+        f = e.forecast
+        deadline = (f.get("deadline") or {}).get("value")
+        target = (f.get("target") or {}).get("name")
+        out.print(f"[bold]{e.id}[/bold] [{colours[e.status]}]{e.status}[/{colours[e.status]}] "
+                  f"[cyan]{escape(e.forecaster)}[/cyan]"
+                  + (f" → {escape(target)}" if target else "")
+                  + f" p={f.get('probability', 0):.2f} ({escape(f.get('probability_term') or '')})"
+                  + (f" by {deadline}" if deadline else ""))
+        out.print(f"    {escape(f['text'][:300])}")
+        if f.get("condition"):
+            out.print(f"    [dim]if: {escape(f['condition']['text'][:200])}[/dim]")
+        out.print(f"    [dim]{f['document']} {f['start']}-{f['end']} {escape(f.get('title') or '')}[/dim]")
+    err.print(f"{len(entries)} forecasts, {sum(e.overdue for e in entries)} overdue")
+
+
+forecast_app = typer.Typer(help="Resolve forecasts in the ledger.", no_args_is_help=True)
+app.add_typer(forecast_app, name="forecast")
+
+
+@forecast_app.command("resolve")
+def forecast_resolve(
+    forecast_id: str = typer.Argument(..., help="The forecast id shown by `clipfile forecasts` (F1a2b3c4)."),
+    outcome: str = typer.Option(..., "--outcome", help="yes (it happened) or no."),
+    when: Optional[str] = typer.Option(None, "--date", help="When it was settled (YYYY-MM-DD)."),
+    note: Optional[str] = typer.Option(None, "--note", help="Why: the evidence for the outcome."),
+) -> None:
+    """Record whether a forecast came true."""
+    from .ledger import resolve
+
+    if outcome.lower() not in ("yes", "no"):
+        _fail("--outcome must be yes or no", code=2)
+    if when:
+        from datetime import date as _date
+
+        try:
+            _date.fromisoformat(when)
+        except ValueError:
+            _fail(f"--date {when!r} is not a date like 2026-03-01", code=2)
+    with _open_library() as lib:
+        entry = resolve(lib.store, forecast_id, outcome=outcome.lower() == "yes", when=when, note=note)
+    err.print(f"{entry.id} {entry.status}: {escape(entry.forecast['text'][:120])}")
+
+
+@app.command()
+def scores(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Brier score, resolved count and calibration per forecaster."""
+    from .ledger import scores as compute
+
+    with _open_library() as lib:
+        rows = compute(lib.store)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("forecaster", "forecasts", "resolved", "overdue", "Brier", "calibration (mean forecast → observed, n)",
+                  box=None)
+    for r in rows:
+        cal = "  ".join(f"{c['mean_forecast']:.2f}→{c['observed']:.2f} ({c['n']})" for c in r["calibration"] if c["n"])
+        table.add_row(escape(r["forecaster"]), str(r["forecasts"]), str(r["resolved"]), str(r["overdue"]),
+                      f"{r['brier']:.3f}" if r["brier"] is not None else "—", cal)
+    out.print(table)
+
+
+@app.command()
+def timeline(
+    name: str = typer.Argument(..., help="A person, group or place."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """An entity's dated events in order, with their sources."""
+    from .brief import timeline as build
+
+    with _open_library() as lib:
+        e = _one_entity(lib, name)
+        events = build(lib.store, e)
+    if as_json:
+        for ev in events:
+            print(json.dumps(ev, ensure_ascii=False))
+        return
+    out.print(f"[bold]Timeline: {escape(e.name)}[/bold]")
+    for ev in events:
+        d = ev.get("date") or {}
+        out.print(f"[bold]{escape(d.get('value') or '?'):12}[/bold] [dim]{d.get('precision', '')}[/dim] "
+                  f"{escape(ev['text'][:200])}")
+        out.print(f"    [dim]“{escape(d.get('text') or '')}” · {ev['document']} {ev['start']}-{ev['end']} "
+                  f"{escape(ev.get('title') or '')}[/dim]")
+
+
+@app.command()
+def brief(
+    name: str = typer.Argument(..., help="A person, group or place."),
+    fmt: str = typer.Option("md", "--format", help="md or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """One page on an actor: statements, claims, forecasts, timeline, recycled material, sources."""
+    from .brief import brief_data, render_html, render_markdown
+
+    if fmt not in ("md", "html"):
+        _fail(f"unknown format {fmt!r}: use md or html", code=2)
+    with _open_library() as lib:
+        data = brief_data(lib.store, _one_entity(lib, name))
+    page = render_markdown(data) if fmt == "md" else render_html(data)
+    if output:
+        output.write_text(page, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        sys.stdout.write(page + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
