@@ -117,8 +117,15 @@ def certainty(span) -> float:
     Returns:
         ``BASE_CERTAINTY`` moved by the weight of each marker class found (see ``WEIGHTS``).
     """
-    text = span if isinstance(span, str) else span.text
-    return _score(find_markers(text))
+    if isinstance(span, str):
+        return _score(find_markers(span))
+    return _score(find_markers(span.text, lang=_lang(span)))
+
+
+def _lang(doc_or_span) -> str:
+    """The document's language code (spaCy's ``lang_``); lexicons fall back to English."""
+    doc = getattr(doc_or_span, "doc", doc_or_span)
+    return getattr(doc, "lang_", None) or "en"
 
 
 def status_of(markers: list[tuple[Marker, str]]) -> str:
@@ -230,12 +237,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _comments(doc, sents, refs: Referents):
+def _comments(doc, sents, refs: Referents, lang: str):
     """Sentences that comment on earlier claims: (sent index, markers, actor, topic, plural)."""
     out = []
     for i, sent in enumerate(sents):
         text = sent.text
-        found = find_markers(text, offset=sent.start_char, kinds=_COMMENT_KINDS)
+        found = find_markers(text, offset=sent.start_char, kinds=_COMMENT_KINDS, lang=lang)
         if not found:
             continue
         for marker, cls in found:
@@ -321,8 +328,9 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
         Claims in text order with ids ``c1``, ``c2``...
     """
     refs = Referents(doc, entities, quotes)
+    lang = _lang(doc)
     sents, units = _units(doc, refs)
-    comments = _comments(doc, sents, refs)
+    comments = _comments(doc, sents, refs, lang)
     comment_sents = {c[0] for c in comments}
     drafts: list[_Draft] = []
     taken: list[tuple[int, int]] = []
@@ -343,7 +351,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
         if subject is None:
             continue
         source = speaker_ref(quote) if quote is not None else None
-        markers = find_markers(doc.text[start:end], offset=start)
+        markers = find_markers(doc.text[start:end], offset=start, lang=lang)
         drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
     _apply_comments(drafts, comments, sents)

@@ -167,7 +167,7 @@ class _Finder:
         sent_start = pred.sent.start_char
         text = pred.sent.text
         terms = {
-            (s + sent_start, e + sent_start): (term, cat) for s, e, term, cat in probability_terms(text)
+            (s + sent_start, e + sent_start): (term, cat) for s, e, term, cat in probability_terms(text, lang=getattr(self.doc, "lang_", None) or "en")
         }
 
         def term_at(tok):

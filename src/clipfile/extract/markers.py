@@ -206,6 +206,7 @@ PROBABILITY_SCALE: dict[str, list[tuple[str, str]]] = {
         (r"(?:will|'ll|won't|shall)\s+(?:certainly|definitely|surely)", "certain"),
         (r"(?:highly|very)\s+(?:likely|probable)|almost\s+certain(?:ly)?|all\s+but\s+certain", "almost certain"),
         (r"(?:highly|very)\s+(?:unlikely|improbable)|almost\s+certainly\s+not|little\s+chance|(?:I|we)\s+doubt", "almost certainly not"),
+        (r"impossible|cannot|can't|will\s+never", "impossible"),
         (r"unlikely|improbable|probably\s+not|doubtful", "probably not"),
         (r"(?:even|fifty-fifty|50-50)\s+chance|chances\s+(?:are\s+)?about\s+even|toss-up", "chances about even"),
         (r"likely|probabl[ey]|expect(?:s|ed|ing)?|anticipat(?:e|es|ed)|predict(?:s|ed)?|"
@@ -213,7 +214,6 @@ PROBABILITY_SCALE: dict[str, list[tuple[str, str]]] = {
          r"(?:I|we)\s+believe|believes?", "probable"),
         (r"will|'ll|won't|shall|(?:is|are|am|was|were|'s|'re|'m)\s+going\s+to|gonna", "almost certain"),
         (r"could|may|might|possibl[ey]|can", "chances about even"),
-        (r"impossible|cannot|can't|will\s+never", "impossible"),
     ],
 }
 
