@@ -67,6 +67,7 @@ president vice-president vice pres. premier chancellor minister secretary senato
 rep rep. representative congressman congresswoman gov gov. governor mayor judge justice
 ambassador rev rev. reverend father pope king queen prince princess sheikh ayatollah
 chairman chairwoman chief director speaker leader comrade former ex late
+councillor councilor councilman councilwoman alderman deputy spokesman spokeswoman
 """.split())
 
 # Role nouns that name a person by office; "the general" -> someone titled "General".

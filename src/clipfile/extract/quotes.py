@@ -140,8 +140,7 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             if spk is None:
                 spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
             q.cue, q.speaker = cue, spk
-            if cue is None and len(text[q.start:q.end].split()) < 4:
-                q.weak = True
+            q.weak = _is_fragment(text, q, cue)
         else:
             r, kind = obj
             spk = _report_speaker(r, res)
@@ -186,6 +185,21 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
 
 
 # ---------------------------------------------------------------------------- helpers
+def _is_fragment(text: str, q: _Q, cue) -> bool:
+    """A scare quote, title or quoted fragment rather than someone's words.
+
+    Short fragments without a cue are dropped; so are fragments that start in lower case in
+    the middle of a sentence (``pledges to stand firm against its “cheating”``), which are
+    direct quotes only as part of a mixed quote.
+    """
+    words = text[q.start:q.end].split()
+    if cue is None and len(words) < 4:
+        return True
+    before = text[max(0, q.outer[0] - 3):q.outer[0]].rstrip()
+    mid_sentence = bool(before) and (before[-1].isalnum() or before[-1] in ",(-")
+    return mid_sentence and text[q.start:q.start + 1].islower() and len(words) < 12
+
+
 def _subordinate(verb) -> bool:
     """True for a cue inside a noun's clause or an adverbial one ("suggestions that Y wanted")."""
     cur = verb
@@ -357,7 +371,9 @@ def _nested_cue(doc, q: _Q, container: _Q, res: Resolver):
     if subj is None:
         return cue, Speaker(None, None, None, None, "unresolved", 0.1)
     s, e = speaker_np(subj, stop=q.outer)
-    return cue, res.resolve(subj, (s, e))
+    # "He" inside someone's quote is never that someone.
+    outer = container.speaker.entity_id if container.speaker else None
+    return cue, res.resolve(subj, (s, e), exclude={outer} if outer else frozenset())
 
 
 def _report_speaker(r: Report, res: Resolver) -> Speaker:

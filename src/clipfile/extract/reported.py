@@ -133,9 +133,13 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     else:
         dobj = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
         pred = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp")), None)
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
         if lemma in OBJECT_CONTENT_VERBS and dobj is not None and pred is not None:
             toks = list(dobj.subtree) + list(pred.subtree)
             s, e = _span(toks)
+        elif lemma in OBJECT_CONTENT_VERBS and len(objs) >= 2:
+            # "called Lindqvist a troublemaker" parsed as two object predicates
+            s, e = _span([t for o in objs for t in o.subtree])
         elif pred is not None and pred.dep_ == "xcomp" and lemma in ("expect", "want", "hope", "urge", "ask", "promise", "vow", "threaten", "pledge", "plan"):
             s, e = _subtree_range(pred)
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
