@@ -4,9 +4,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clipfile.errors import IngestError
-from clipfile.ingest import read_bytes
+from clipfile.ingest import read_bytes, samples_dir
 from clipfile.ingest.decode import decode_text
 from clipfile.language import detect_language
 
@@ -134,3 +136,44 @@ def test_too_big_names_size_limit_and_option() -> None:
 )
 def test_detect_language(text: str, expected: str | None) -> None:
     assert detect_language(text) == expected
+
+
+def test_nearly_valid_utf8_keeps_text_and_counts_bad_bytes() -> None:
+    good = "Мэр заявил, что ремонт закончат к 2026 году, — сообщил «Вестник Побережья»."
+    data = bytearray(good.encode("utf-8"))
+    data[2] = 0xFF  # corrupt one byte of the first letter
+    (doc,) = read_bytes(bytes(data), name="damaged.txt")
+    assert doc.metadata["encoding"] == "utf-8" and doc.metadata["replaced_bytes"] >= 1
+    assert doc.text.endswith(good[2:]) and "\ufffd" in doc.text
+
+
+def test_legacy_code_page_is_not_mistaken_for_damaged_utf8() -> None:
+    text = "Ремонт плотины закончат к 2026 году, сообщили в мэрии."
+    (doc,) = read_bytes(text.encode("cp1251"), name="a.txt")
+    assert doc.text == text and "replaced_bytes" not in doc.metadata
+
+
+_SAMPLE_BYTES = [p.read_bytes() for p in sorted(samples_dir().iterdir())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sample=st.sampled_from(_SAMPLE_BYTES),
+    cut=st.floats(min_value=0, max_value=1),
+    noise=st.lists(st.tuples(st.floats(min_value=0, max_value=1), st.integers(0, 255)), max_size=8),
+    name=st.sampled_from([None, "a.txt", "a.html", "a.srt", "a.vtt", "a.jsonl", "a.xml"]),
+)
+def test_damaged_input_never_escapes_as_a_traceback(sample, cut, noise, name) -> None:
+    data = bytearray(sample[: int(len(sample) * cut)])
+    for where, value in noise:
+        if data:
+            data[min(int(where * len(data)), len(data) - 1)] = value
+    try:
+        docs = read_bytes(bytes(data), name=name)
+    except IngestError as err:
+        assert "\n" not in str(err)
+        return
+    for doc in docs:
+        assert doc.text.strip()
+        for cue in doc.metadata.get("cues", []):
+            assert doc.text[cue["start"]:cue["end"]].strip()

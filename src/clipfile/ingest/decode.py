@@ -1,6 +1,7 @@
 """Bytes to text: byte-order marks, UTF-8, legacy code pages, and refusing binary data.
 
-The order of evidence is: a BOM decides; valid UTF-8 wins; a declared charset (HTTP header or
+The order of evidence is: a BOM decides; valid UTF-8 wins (UTF-8 with a few corrupt bytes is
+kept, the bad bytes becoming U+FFFD); a declared charset (HTTP header or
 HTML meta) is next; otherwise the candidates proposed by charset-normalizer plus the common
 Cyrillic and Western code pages are each decoded and scored for plausibility, because
 charset-normalizer alone often misreads short Russian texts (koi8-r as Shift-JIS, cp1251 as
@@ -55,11 +56,12 @@ _TEXT_CONTROLS = set("\t\n\r\f\v\x1b")
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Decoded text and the encoding it was read with (``bom`` tells whether one was dropped)."""
+    """Decoded text, the encoding it was read with, whether a BOM was dropped."""
 
     text: str
     encoding: str
     bom: bool = False
+    replaced: int = 0  # invalid bytes shown as U+FFFD in nearly-valid UTF-8
 
 
 def looks_binary(data: bytes) -> bool:
@@ -159,6 +161,20 @@ def _script(char: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
+def _nearly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few corrupt bytes: keep it, marking each bad byte with U+FFFD.
+
+    Only when the file clearly is UTF-8 (several valid multi-byte characters) and the damage
+    is small; a legacy code page has no valid multi-byte sequences and goes to the guesser.
+    """
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    multibyte = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+    if multibyte >= 3 and replaced * 20 <= multibyte and replaced <= max(3, len(data) // 500):
+        return Decoded(text, "utf-8", replaced=replaced)
+    return None
+
+
 def _decode_declared(data: bytes, declared: str | None) -> Decoded | None:
     if not declared:
         return None
@@ -200,6 +216,9 @@ def decode_text(data: bytes, *, declared: str | None = None, origin: str | None 
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    nearly = _nearly_utf8(data)
+    if nearly is not None:
+        return nearly
     declared_result = _decode_declared(data, declared)
     if declared_result is not None:
         return declared_result

@@ -114,8 +114,8 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
     try:
         tree = lxml.html.document_fromstring(markup)
         published, precision = _published_from_markup(tree)
-    except (lxml.etree.ParserError, ValueError):
-        published, precision = None, None
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        published, precision = None, None  # the date is optional; the text was already found
     if published is None and data.get("date"):
         published, precision = normalize_date(data["date"])
     metadata: dict[str, Any] = {}
@@ -153,8 +153,9 @@ def fragment_text(markup: str) -> str:
         return ""
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise IngestError(f"HTML fragment could not be parsed: {exc}") from exc
+    except (lxml.etree.ParserError, ValueError, AssertionError) as exc:
+        # lxml asserts on documents without a body (a page cut inside <head>).
+        raise IngestError(f"HTML could not be parsed: {' '.join(str(exc).split())[:120]}") from exc
     for bad in list(root.iter(*_DROP_TAGS)):
         bad.drop_tree()
     paragraphs: list[str] = []

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from clipfile.errors import IngestError
-from clipfile.ingest.decode import decode_text
+from clipfile.ingest.decode import Decoded, decode_text
 from clipfile.ingest.feed import feed_entries
 from clipfile.ingest.html import declared_charset, html_fields
 from clipfile.ingest.jsonl import jsonl_records
@@ -138,7 +138,33 @@ def read_bytes(
     if not text.strip():
         raise IngestError("the file holds only whitespace, no text", origin)
     kind = sniff_kind(text[:2048], name=name, content_type=content_type)
+    try:
+        records, errors = _parse(kind, data, decoded, name=name, url=url, origin=origin)
+    except IngestError as exc:
+        if exc.origin is None and origin is not None:
+            raise IngestError(str(exc), origin) from exc
+        raise
+    except Exception as exc:  # noqa: BLE001 - third-party parsers fail in many ways on bad input
+        detail = " ".join(str(exc).split())[:160]
+        raise IngestError(f"could not parse as {kind} ({type(exc).__name__}: {detail})", origin) from exc
     base: dict[str, Any] = {"origin": origin, "ingested": now_iso()}
+    documents = []
+    for fields in records:
+        fields = {**base, "kind": _KIND[kind], **fields}
+        if url and not fields.get("url"):
+            fields["url"] = url
+        if not fields.get("language"):
+            fields["language"] = detect_language(fields["text"])
+        documents.append(Document(**fields))
+    return ReadResult(documents, errors)
+
+
+def _parse(
+    kind: str, data: bytes, decoded: Decoded, *, name: str | None, url: str | None,
+    origin: str | None,
+) -> tuple[list[dict[str, Any]], list[IngestError]]:
+    """Document fields for each item of one input, and the errors of items that failed."""
+    text = decoded.text
     records: list[dict[str, Any]]
     errors: list[IngestError] = []
     if kind == "html":
@@ -155,13 +181,7 @@ def read_bytes(
     else:
         fields = text_fields(text)
         fields["metadata"] = {"encoding": decoded.encoding, "bom": decoded.bom}
+        if decoded.replaced:
+            fields["metadata"]["replaced_bytes"] = decoded.replaced
         records = [fields]
-    documents = []
-    for fields in records:
-        fields = {**base, "kind": _KIND[kind], **fields}
-        if url and not fields.get("url"):
-            fields["url"] = url
-        if not fields.get("language"):
-            fields["language"] = detect_language(fields["text"])
-        documents.append(Document(**fields))
-    return ReadResult(documents, errors)
+    return records, errors
