@@ -92,10 +92,8 @@ def parse_duration(value: str | float | int) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     text = value.strip().lower().replace(" ", "")
-    try:
+    if text.replace(".", "", 1).isdigit():
         return float(text)
-    except ValueError:
-        pass
     units = {"h": 3600.0, "m": 60.0, "s": 1.0}
     total, number = 0.0, ""
     for ch in text:
