@@ -315,6 +315,8 @@ class DuplicateIndex:
         self._sig_chunks: list[np.ndarray] = []
         self._sigs = np.zeros((0, num_perm), dtype=np.uint32)
         self._exact: dict[int, int | list[int]] = {}
+        # The units hashed by the last find(), reused when add() follows with the same text.
+        self._last: tuple[str, list[tuple[_Unit, int, np.ndarray]]] | None = None
 
     # -- building
 
@@ -356,9 +358,13 @@ class DuplicateIndex:
         idx = self._register(document_id, published)
         if self.keep_text:
             self._texts[document_id] = text
-        for u in _units(text):
-            self._add_unit(idx, (u.start, u.end), _exact_key(u.tokens),
-                           self._hasher.signature(u.tokens))
+        hashed = self._last if self._last and self._last[0] == text else (text, self._hash_units(text))
+        self._last = None
+        for u, key, sig in hashed[1]:
+            self._add_unit(idx, (u.start, u.end), key, sig)
+
+    def _hash_units(self, text: str) -> list[tuple[_Unit, int, np.ndarray]]:
+        return [(u, _exact_key(u.tokens), self._hasher.signature(u.tokens)) for u in _units(text)]
 
     # -- searching
 
@@ -405,8 +411,10 @@ class DuplicateIndex:
         me = self._doc_index.get(document_id)
         my_order = self._order(_Doc(document_id, published, me if me is not None else len(self._docs)))
         found: list[tuple[_Unit, int, float]] = []
-        for u in _units(text):
-            sims = self._candidates(u.tokens, self._hasher.signature(u.tokens))
+        hashed = self._hash_units(text)
+        self._last = (text, hashed)
+        for u, _, sig in hashed:
+            sims = self._candidates(u.tokens, sig)
             others = [(self._order(self._docs[self._unit_doc[unit]]), -sim, unit)
                       for unit, sim in sims.items()
                       if self._docs[self._unit_doc[unit]].id != document_id]
