@@ -263,9 +263,9 @@ def transcribe(
             # Whisper occasionally restarts a timestamp a little early; keep cues ordered.
             t_start = max(t_start, cues[-1]["t_start"]) if cues else t_start
             t_end = max(t_end, t_start)
-            last_end = t_end
+            last_end = max(last_end, t_end)  # progress never runs backwards
             if progress is not None:
-                progress(min(t_end, total), total)
+                progress(min(last_end, total), total)
             if not text or _SOUND.match(text):
                 continue
             if cues and text == parts[-1]:
