@@ -103,3 +103,22 @@ def test_samples_reuse_a_paragraph_across_outlets() -> None:
     assert len(repeated) == 1 and repeated[0] in funding
     # ...and a near-repeat with a changed figure.
     assert repeated[0].replace("340", "430") in paragraphs
+
+
+def test_audio_files_go_to_speech_recognition(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from clipfile.ingest import audio
+    from clipfile.ingest.sources import _AUDIO_SUFFIXES
+    from clipfile.records import Document
+
+    assert _AUDIO_SUFFIXES == audio.AUDIO_EXTENSIONS
+    clip = tmp_path / "bulletin.mp3"
+    clip.write_bytes(b"ID3 not really audio")
+    seen = []
+
+    def fake_transcribe(path: Path, **_: object) -> Document:
+        seen.append(path)
+        return Document(text="Good evening from the valley.", kind="transcript", metadata={"cues": []})
+
+    monkeypatch.setattr(audio, "transcribe", fake_transcribe)
+    (doc,) = read_source(Source("path", str(clip), clip), max_bytes=4)  # byte cap is for text
+    assert seen == [clip] and doc.origin == str(clip.resolve()) and doc.ingested

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 import time
 from datetime import date, datetime, timezone
@@ -60,10 +61,8 @@ def _strip_year(text: str) -> str:
 
 
 def _parse(text: str) -> datetime | None:
-    try:
-        return parsedate_to_datetime(text)  # RFC 822, the usual RSS form
-    except (TypeError, ValueError, IndexError):
-        pass
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return parsedate_to_datetime(text)  # RFC 822, the usual RSS form; else try dateutil
     if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
         return None  # without a year dateutil would invent one from its default
     try:

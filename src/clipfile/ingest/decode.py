@@ -10,6 +10,7 @@ cp1125).  Only the BOM is ever removed: the decoded text is otherwise what the f
 from __future__ import annotations
 
 import codecs
+import contextlib
 import unicodedata
 from dataclasses import dataclass
 
@@ -212,10 +213,8 @@ def decode_text(data: bytes, *, declared: str | None = None, origin: str | None 
         return Decoded(data.decode(utf16), utf16)
     if looks_binary(data):
         raise IngestError("binary file (contains NUL or control bytes), not text", origin)
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    with contextlib.suppress(UnicodeDecodeError):
+        return Decoded(data.decode("utf-8"), "utf-8")  # valid UTF-8 wins
     nearly = _nearly_utf8(data)
     if nearly is not None:
         return nearly

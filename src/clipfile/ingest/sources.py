@@ -19,6 +19,10 @@ from clipfile.ingest.result import ReadResult
 __all__ = ["Source", "expand_sources", "read_source"]
 
 _URL = re.compile(r"^https?://", re.I)
+# Audio and video go to speech recognition (ingest/audio.py); the byte cap does not apply
+# because audio is decoded in windows, never held whole.  Kept in step with AUDIO_EXTENSIONS
+# there, which is not imported here because it pulls in numpy for every text ingest.
+_AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".m4a", ".mp4", ".webm", ".flac", ".opus", ".mkv"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,8 @@ def read_source(
         raise IngestError(f"unknown source kind {src.kind!r}", src.ref)
     path = src.path or Path(src.ref)
     origin = str(path.resolve())
+    if path.suffix.lower() in _AUDIO_SUFFIXES and path.is_file():
+        return _read_audio(path, origin)
     try:
         if path.is_dir():
             raise IngestError("is a folder; name it as a target to read the files inside", src.ref)
@@ -107,3 +113,13 @@ def read_source(
     except OSError as exc:
         raise IngestError(f"could not read the file: {exc.strerror or exc}", src.ref) from exc
     return read_bytes(data, name=path.name, max_bytes=max_bytes, origin=origin)
+
+
+def _read_audio(path: Path, origin: str) -> ReadResult:
+    from clipfile.ingest.audio import transcribe
+    from clipfile.ingest.read import now_iso
+
+    doc = transcribe(path)
+    if not doc.text.strip():
+        raise IngestError("no speech recognised in the recording", origin)
+    return ReadResult([doc.replace(origin=origin, ingested=doc.ingested or now_iso())])
