@@ -577,5 +577,94 @@ def brief(
         sys.stdout.write(page + "\n")
 
 
+# -- the listening post ------------------------------------------------------------------------
+
+
+@app.command()
+def listen(
+    url: str = typer.Argument(..., help="An internet radio or HLS stream URL (anything ffmpeg reads)."),
+    duration: str = typer.Option("30m", "--for", help="How long to listen: 90s, 30m, 2h."),
+    chunk: str = typer.Option("5m", "--chunk", help="Transcribe and store every chunk of this length."),
+    asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
+                                            help="faster-whisper model name or path."),
+    recordings: Optional[Path] = typer.Option(None, "--recordings", help="Keep chunk audio here."),
+) -> None:
+    """Record a stream in chunks; each chunk is transcribed and stored as a dated document."""
+    from .listen import listen as record
+    from .listen import parse_duration
+
+    try:
+        seconds, chunk_s = parse_duration(duration), parse_duration(chunk)
+    except ValueError as exc:
+        _fail(str(exc), code=2)
+    with _open_library() as lib:
+        out_dir = recordings or lib.path.parent / "recordings"
+
+        def on_chunk(doc) -> None:
+            o = lib.add(doc)
+            err.print(_outcome_line(o))
+
+        report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model)
+    for g in report.gaps:
+        err.print(f"[yellow]gap[/yellow] {g}")
+    err.print(f"listen: {len(report.documents)} chunks stored, {report.recorded_seconds:.0f} s recorded, "
+              f"{report.missed_seconds:.0f} s missed, {report.reconnects} reconnects")
+
+
+@app.command()
+def watch(
+    watch_file: Path = typer.Argument(..., help="TOML file of sources and alert rules (docs/listening-post.md)."),
+    once: bool = typer.Option(False, "--once", help="Poll every due source once, then stop."),
+    duration: Optional[str] = typer.Option(None, "--for", help="Stop after this long (default: run until Ctrl-C)."),
+    asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL"),
+) -> None:
+    """Keep watch over feeds, pages and streams: new items only, alerts on what matters."""
+    import time as _time
+
+    from .listen import parse_duration
+    from .watch import load_watch_file, run_watch
+
+    config = load_watch_file(watch_file)
+    state_key = f"watch:{watch_file.resolve()}"
+    with _open_library() as lib:
+
+        def ingest_docs(docs) -> list[str]:
+            ids = []
+            for doc in docs:
+                o = lib.add(doc)
+                if o.status == "failed":
+                    raise ClipfileError(o.message or "could not store a document")
+                if o.status != "duplicate" and o.doc_id:
+                    ids.append(o.doc_id)
+            return ids
+
+        until = _time.time() + parse_duration(duration) if duration else None
+        try:
+            run_watch(config, state_load=lambda: lib.store.get_state(state_key) or {},
+                      state_save=lambda st: lib.store.set_state(state_key, st), ingest=ingest_docs,
+                      analyze=lambda doc_id: lib.store.get_analysis(doc_id) or {}, until=until, once=once,
+                      console=err, model=asr_model)
+        except KeyboardInterrupt:
+            err.print("watch stopped; its state is saved")
+
+
+@app.command()
+def alerts(
+    log: Path = typer.Argument(..., help="The alert log (JSON Lines) named in the watch file's [delivery]."),
+    rule: Optional[str] = typer.Option(None, "--rule", help="Only alerts of this rule."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only alerts fired at or after this ISO time."),
+    limit: int = typer.Option(50, "--limit", "-n"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the alerts fired by `clipfile watch`."""
+    from .alerts import format_alert, read_alert_log
+
+    rows = read_alert_log(log, rule=rule, since=since, limit=limit)
+    for a in rows:
+        print(json.dumps(a, ensure_ascii=False)) if as_json else out.print(escape(format_alert(a)))
+    if not as_json:
+        err.print(f"{len(rows)} alerts")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
