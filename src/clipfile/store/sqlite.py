@@ -677,6 +677,167 @@ class SQLiteStore:
             }
         return out
 
+    # -- web queries ------------------------------------------------------------------------
+    # Read-only queries the web workbench needs beyond the CLI's: filtered search with facet
+    # counts, entity browsing and co-mentions.
+
+    def search_page(
+        self,
+        query: str = "",
+        *,
+        kinds: tuple[str, ...] = (),
+        source: str | None = None,
+        language: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        entity: int | str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """Search (or, with an empty query, browse) documents or items with filters and facets.
+
+        Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
+        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}}``.  Dates compare
+        on the first ten characters of ``published`` (``YYYY-MM-DD``).
+
+        Raises:
+            QueryError: the query could not be parsed.
+        """
+        fts_query = query_terms(query) if query.strip() else ""
+        if query.strip() and not fts_query.strip():
+            raise QueryError("the query has no words to search for")
+        doc_where, doc_args = ["1"], []
+        if source:
+            doc_where.append("d.source = ?")
+            doc_args.append(source)
+        if language:
+            doc_where.append("d.language = ?")
+            doc_args.append(language)
+        if date_from:
+            doc_where.append("substr(d.published, 1, 10) >= ?")
+            doc_args.append(date_from)
+        if date_to:
+            doc_where.append("substr(d.published, 1, 10) <= ?")
+            doc_args.append(date_to)
+        eid = self._root(_parse_entity_ref(entity)) if entity not in (None, "") else None
+
+        def doc_part() -> tuple[str, list[Any]]:
+            where, args = list(doc_where), list(doc_args)
+            join = ""
+            if fts_query:
+                join = " JOIN documents_fts ON documents_fts.rowid = d.rowid AND documents_fts MATCH ?"
+                args.insert(0, fts_query)
+            if eid is not None:
+                where.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))")
+                args.append(eid)
+            return f"FROM documents d{join} WHERE " + " AND ".join(where), args
+
+        def item_part(item_kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
+            where, args = list(doc_where), list(doc_args)
+            join = ""
+            if fts_query:
+                join = " JOIN items_fts ON items_fts.rowid = i.id AND items_fts MATCH ?"
+                args.insert(0, fts_query)
+            if item_kinds:
+                where.append(f"i.kind IN ({','.join('?' * len(item_kinds))})")
+                args.extend(item_kinds)
+            if eid is not None:
+                where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))")
+                args.append(eid)
+            return f"FROM items i JOIN documents d ON d.id = i.doc_id{join} WHERE " + " AND ".join(where), args
+
+        try:
+            with self._lock:
+                if kinds:
+                    base, args = item_part(kinds)
+                    rank = "bm25(items_fts)" if fts_query else "0"
+                    order = "rank, d.published DESC" if fts_query else "coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
+                    rows = self._db.execute(
+                        f"SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
+                        f" d.source, d.language, {rank} AS rank {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                        (*args, limit, offset)).fetchall()
+                    hits = [SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                                      kind=r["kind"], start=r["start"], end=r["end"], published=r["published"],
+                                      source=r["source"], language=r["language"], item_id=r["item_id"])
+                            for r in rows]
+                    total = self._db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+                else:
+                    base, args = doc_part()
+                    rank = "bm25(documents_fts)" if fts_query else "0"
+                    order = "rank" if fts_query else "coalesce(d.published, d.ingested) DESC, d.rowid DESC"
+                    rows = self._db.execute(
+                        f"SELECT d.id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
+                        f" {base} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+                    hits = [SearchHit(r["id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                                      published=r["published"], source=r["source"], language=r["language"])
+                            for r in rows]
+                    total = self._db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+                facets: dict[str, Any] = {}
+                for col in ("source", "language"):
+                    facets[col] = [(r[0], r[1]) for r in self._db.execute(
+                        f"SELECT d.{col}, count(*) AS n {base} AND d.{col} IS NOT NULL GROUP BY 1"
+                        " ORDER BY n DESC, 1 LIMIT 15", args)]
+                dbase, dargs = doc_part()
+                kind_counts = [("document", self._db.execute(f"SELECT count(*) {dbase}", dargs).fetchone()[0])]
+                ibase, iargs = item_part(())
+                kind_counts += [(r[0], r[1]) for r in self._db.execute(
+                    f"SELECT i.kind, count(*) {ibase} AND i.kind != 'duplicate' GROUP BY 1 ORDER BY 1", iargs)]
+                facets["kind"] = kind_counts
+                ent_rows = self._db.execute(
+                    f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
+                    f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
+                roots: dict[int, int] = {}
+                for r in ent_rows:
+                    root = self._root(r[0])
+                    roots[root] = max(roots.get(root, 0), r[1])
+        except sqlite3.OperationalError as exc:
+            raise QueryError(_explain_fts_error(query, exc)) from exc
+        top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
+        facets["entity"] = [(self.get_entity(i), n) for i, n in top]
+        return {"hits": hits, "total": total, "facets": facets}
+
+    def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
+        """Library entities (merged ones folded in), most mentioned first."""
+        sql = ("SELECT e.id FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id"
+               " WHERE e.merged_into IS NULL")
+        args: list[Any] = []
+        if type:
+            sql += " AND e.type = ?"
+            args.append(type)
+        sql += " GROUP BY e.id ORDER BY count(m.entity_id) DESC, e.name LIMIT ? OFFSET ?"
+        with self._lock:
+            ids = [r[0] for r in self._db.execute(sql, (*args, limit, offset))]
+        return [self.get_entity(i) for i in ids]
+
+    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
+        """Entities mentioned in the same documents as this one, with the number of shared documents."""
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._lock:
+            rows = self._db.execute(
+                f"WITH mine AS ({_MERGED_SET}),"
+                " docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN (SELECT id FROM mine))"
+                " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
+                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND m.entity_id NOT IN (SELECT id FROM mine)"
+                " GROUP BY 1 ORDER BY n DESC LIMIT ?", (eid, limit * 3)).fetchall()
+            shared: dict[int, int] = {}
+            for r in rows:
+                root = self._root(r[0])
+                if root != eid:
+                    shared[root] = max(shared.get(root, 0), r[1])
+        top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
+        return [(self.get_entity(i), n) for i, n in top]
+
+    def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
+        """Documents mentioning an entity, newest first."""
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text), d.url, a.version"
+                " FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.id IN"
+                f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
+                " ORDER BY coalesce(d.published, d.ingested) DESC LIMIT ?", (eid, limit)).fetchall()
+        return [DocumentSummary(*tuple(r)) for r in rows]
+
 
 # Every entity id that has been merged (directly or through others) into the given root id.
 _MERGED_SET = (
@@ -728,3 +889,11 @@ def _explain_fts_error(query: str, exc: sqlite3.OperationalError) -> str:
         return (f"cannot understand the query {query!r}: a word followed by ':' is read as a column name; "
                 "put it in double quotes")
     return f"search failed for {query!r}: {msg}"
+
+
+def _web_snippet(text: str, query: str, *, width: int = 240) -> str:
+    """A search snippet; without a query, the opening of the text."""
+    if query.strip():
+        return snippet(text, query, width=width)
+    head = " ".join(text[: width + 40].split())
+    return head[:width] + ("…" if len(head) > width else "")

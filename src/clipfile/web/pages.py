@@ -1,0 +1,181 @@
+"""What each page shows, assembled from the store: plain dicts for the templates, no HTML.
+
+Kept apart from the routes so the CLI or tests can reach the same data.
+"""
+from __future__ import annotations
+
+import calendar
+import unicodedata
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from ..store.base import EntityRecord
+from .highlight import CLAIM_STATUSES
+
+__all__ = ["forecast_key", "deadline_end", "ledger", "entity_page", "brief", "script_of", "passage_href"]
+
+
+def forecast_key(item: dict[str, Any]) -> str:
+    """The ledger key of a stored forecast: ``doc_id:start-end``."""
+    return f"{item['document']}:{item['start']}-{item['end']}"
+
+
+def passage_href(doc_id: str, start: Any, end: Any) -> str:
+    """Link to a passage of a document, highlighted and scrolled to."""
+    if isinstance(start, int) and isinstance(end, int):
+        return f"/doc/{doc_id}?hl={start}-{end}#passage"
+    return f"/doc/{doc_id}"
+
+
+def deadline_end(value: str | None) -> date | None:
+    """The last day a deadline (``2021``, ``2021-03``, ``2021-03-04``) still allows, or None."""
+    if not value or not isinstance(value, str):
+        return None
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return date(year, 12, 31)
+        month = int(parts[1])
+        if len(parts) == 2:
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, int(parts[2]))
+    except (ValueError, IndexError):
+        return None
+
+
+def _ref_name(ref: Any) -> str | None:
+    return ref.get("name") if isinstance(ref, dict) else None
+
+
+def _ref_id(ref: Any) -> str | None:
+    return ref.get("entity_id") if isinstance(ref, dict) else None
+
+
+def ledger(store: Any, *, today: date | None = None, forecaster: str | None = None) -> dict[str, Any]:
+    """Forecasts split into open, overdue and resolved, with Brier score and calibration per
+    forecaster (over resolved forecasts)."""
+    from ..scoring import brier, calibration  # written alongside; imported when the page is used
+
+    today = today or date.today()
+    resolutions = store.forecast_resolutions()
+    groups: dict[str, list[dict]] = {"open": [], "overdue": [], "resolved": []}
+    per_forecaster: dict[tuple[str | None, str], list[tuple[float, bool]]] = defaultdict(list)
+    for f in store.items("forecast"):
+        row = dict(f)
+        row["key"] = forecast_key(f)
+        row["forecaster_name"] = _ref_name(f.get("forecaster")) or "the author"
+        row["forecaster_id"] = _ref_id(f.get("forecaster"))
+        row["target_name"] = _ref_name(f.get("target"))
+        row["target_id"] = _ref_id(f.get("target"))
+        dl = f.get("deadline") if isinstance(f.get("deadline"), dict) else {}
+        row["deadline_value"] = dl.get("value")
+        row["deadline_text"] = dl.get("text")
+        row["href"] = passage_href(f["document"], f.get("start"), f.get("end"))
+        prob = f.get("probability")
+        row["probability"] = prob if isinstance(prob, (int, float)) else None
+        if forecaster and forecaster not in (row["forecaster_id"], row["forecaster_name"]):
+            continue
+        res = resolutions.get(row["key"])
+        if res:
+            row["resolution"] = res
+            groups["resolved"].append(row)
+            if row["probability"] is not None:
+                per_forecaster[(row["forecaster_id"], row["forecaster_name"])].append(
+                    (min(max(row["probability"], 0.0), 1.0), res["outcome"]))
+        else:
+            end = deadline_end(row["deadline_value"])
+            row["overdue"] = bool(end and end < today)
+            groups["overdue" if row["overdue"] else "open"].append(row)
+    scores = []
+    for (fid, name), pairs in sorted(per_forecaster.items(), key=lambda kv: (-len(kv[1]), kv[0][1])):
+        scores.append({"id": fid, "name": name, "n": len(pairs), "brier": brier(pairs),
+                       "calibration": calibration(pairs, bins=5)})
+    return {**groups, "scores": scores, "today": today.isoformat()}
+
+
+def script_of(name: str) -> str:
+    """The writing system a name is in (Latin, Cyrillic, ...), from its letters."""
+    for ch in name:
+        if ch.isalpha():
+            try:
+                return unicodedata.name(ch).split()[0].title()
+            except ValueError:
+                return "Other"
+    return "Other"
+
+
+def _dedupe(items: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for it in items:
+        if it["item_id"] not in seen:
+            seen.add(it["item_id"])
+            out.append(it)
+    return out
+
+
+def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
+    """Everything the entity page shows: names by script, statements by and about, claims by
+    status, forecasts, events, mention volume and co-mentioned entities."""
+    eid = entity.id
+    names: dict[str, list[str]] = defaultdict(list)
+    for n in sorted({entity.name, *entity.aliases}):
+        names[script_of(n)].append(n)
+    quotes_by = store.items("quote", entity=eid, role="speaker")
+    by_ids = {q["item_id"] for q in quotes_by}
+    quotes_about = [q for q in _dedupe(store.items("quote", entity=eid, role=("subject", "mentioned")))
+                    if q["item_id"] not in by_ids]
+    claims_by = store.items("claim", entity=eid, role="speaker")
+    claims_about = [c for c in _dedupe(store.items("claim", entity=eid, role=("subject", "mentioned")))
+                    if c["item_id"] not in {x["item_id"] for x in claims_by}]
+    claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
+    for c in _dedupe(claims_by + claims_about):
+        status = c.get("status") if c.get("status") in CLAIM_STATUSES else "asserted"
+        c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
+        claims_by_status[status].append(c)
+    forecasts_by = store.items("forecast", entity=eid, role="speaker")
+    forecasts_about = [f for f in _dedupe(store.items("forecast", entity=eid, role=("subject", "mentioned")))
+                       if f["item_id"] not in {x["item_id"] for x in forecasts_by}]
+    resolutions = store.forecast_resolutions()
+    for f in forecasts_by + forecasts_about:
+        f["key"] = forecast_key(f)
+        f["resolution"] = resolutions.get(f["key"])
+    events = _dedupe(store.items("event", entity=eid))
+    timeline = []
+    for ev in events:
+        d = ev.get("date") if isinstance(ev.get("date"), dict) else {}
+        if d.get("value"):
+            timeline.append({"date": d["value"], "precision": d.get("precision"), "label": ev.get("text", "")[:120],
+                             "href": passage_href(ev["document"], ev.get("start"), ev.get("end"))})
+    timeline.sort(key=lambda t: t["date"])
+    return {
+        "entity": entity,
+        "names": dict(names),
+        "quotes_by": quotes_by,
+        "quotes_about": quotes_about,
+        "claims_by_status": {k: v for k, v in claims_by_status.items() if v},
+        "forecasts_by": forecasts_by,
+        "forecasts_about": forecasts_about,
+        "events": sorted(events, key=lambda e: ((e.get("date") or {}).get("value") or "")),
+        "timeline": timeline,
+        "volume": [{"month": m, "n": n} for m, n in store.entity_mentions_by_month(eid)],
+        "co_mentioned": store.co_mentioned_entities(eid),
+        "documents": store.entity_documents(eid, limit=20),
+    }
+
+
+def brief(store: Any, entity: EntityRecord) -> dict[str, Any]:
+    """The actor brief: the entity page's material as sourced lines, plus recycled passages."""
+    page = entity_page(store, entity)
+    dups = _dedupe(store.items("duplicate", entity=entity.id))
+    texts: dict[str, str] = {}
+    for d in dups:  # duplicate records carry offsets only; show the passage itself
+        if not d.get("text") and isinstance(d.get("start"), int):
+            if d["document"] not in texts:
+                texts[d["document"]] = store.get_document(d["document"]).text
+            d["text"] = texts[d["document"]][d["start"]:d["end"]]
+    page["recycled"] = dups
+    page["open_forecasts"] = [f for f in page["forecasts_by"] + page["forecasts_about"] if not f["resolution"]]
+    page["resolved_forecasts"] = [f for f in page["forecasts_by"] + page["forecasts_about"] if f["resolution"]]
+    return page
