@@ -177,3 +177,32 @@ def test_damaged_input_never_escapes_as_a_traceback(sample, cut, noise, name) ->
         assert doc.text.strip()
         for cue in doc.metadata.get("cues", []):
             assert doc.text[cue["start"]:cue["end"]].strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bakery closes\nBy Anna van Dijk, Valley Notes\nPublished 2 September 2024\n\n"
+            "The Millbrook bakery closed its doors on Friday after sixty years on the high street.",
+            {"author": "Anna van Dijk", "source": "Valley Notes", "published": "2024-09-02",
+             "published_precision": "day"},
+        ),
+        (
+            "Harbour news\nCoastline Daily\n22 January 2025\n\nThe harbour master resigned on Monday.",
+            {"source": "Coastline Daily", "published": "2025-01-22", "published_precision": "day"},
+        ),
+        (
+            "Мост закроют\n«Вестник Долины», 3 марта 2019 года\n\nМост через реку закроют на ремонт.",
+            {"source": "Вестник Долины", "published": "2019-03-03", "published_precision": "day"},
+        ),
+        # Not headers: a sentence that starts with "By", a list of short capitalised lines.
+        ("Vote soon\nBy Tuesday, the council must decide.\nMore text follows here.", {}),
+        ("Notes\nShopping List\nMilk\nEggs", {}),
+    ],
+)
+def test_header_lines_give_author_outlet_date(text: str, expected: dict) -> None:
+    (doc,) = read_bytes(text.encode(), name="a.txt")
+    got = {k: getattr(doc, k) for k in ("author", "source", "published", "published_precision")}
+    assert {k: v for k, v in got.items() if v is not None} == expected
+    assert doc.text == text  # the header stays in the text
