@@ -6,6 +6,7 @@ become one-line messages (exit 1), never tracebacks.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -108,9 +109,14 @@ def ingest(
     recursive: bool = typer.Option(True, "--recursive/--no-recursive", help="Descend into folders."),
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures and the summary."),
+    asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
+                                            help="faster-whisper model name or path for audio and video."),
 ) -> None:
-    """Read articles, pages, feeds, transcripts and JSON Lines into the library."""
+    """Read articles, pages, feeds, transcripts, JSON Lines and recordings into the library."""
     from .ingest import expand_sources
+
+    if asr_model:
+        os.environ["CLIPFILE_ASR_MODEL"] = asr_model  # read by the audio reader
 
     with _open_library() as lib:
         sources = [s.ref for s in expand_sources(targets, recursive=recursive)]
