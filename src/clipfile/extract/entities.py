@@ -123,9 +123,9 @@ def entities(doc) -> list[Entity]:
     label_votes: dict[str, Counter] = defaultdict(Counter)
     for m in raw:
         label_votes[_key(m.words)][m.label] += 1
+    single = {pk for pk in person_keys if " " not in pk} | surnames
     for m in raw:
         k = _key(m.words)
-        single = {pk for pk in person_keys if " " not in pk} | surnames
         if m.label != "PERSON" and (
             k in person_keys
             or (len(m.words) == 1 and k in surnames)
