@@ -187,6 +187,13 @@ class _Hasher:
         m.update_batch(list(_bigrams(tokens)))
         return m.hashvalues.astype(np.uint32)
 
+    def band_keys_many(self, sigs: np.ndarray) -> np.ndarray:
+        """Band keys of many signatures at once: shape (n, bands)."""
+        n = len(sigs)
+        bands = sigs[:, : self.bands * self.rows].astype(np.uint64).reshape(n, self.bands, self.rows)
+        with np.errstate(over="ignore"):
+            return (bands * self.mult).sum(axis=2, dtype=np.uint64) ^ self.salt
+
     def band_keys(self, sig: np.ndarray) -> np.ndarray:
         bands = sig[: self.bands * self.rows].astype(np.uint64).reshape(self.bands, self.rows)
         with np.errstate(over="ignore"):
@@ -228,6 +235,13 @@ class _BandTable:
         order = np.argsort(keys, kind="stable")
         self.keys, self.vals = keys[order], vals[order]
         self.buffer, self.buffered = {}, 0
+
+    def bulk(self, keys: np.ndarray) -> None:
+        """Load the keys of units 0..n-1 (shape (n, bands)) into an empty table in one sort."""
+        flat = keys.reshape(-1)
+        vals = np.repeat(np.arange(len(keys), dtype=np.uint32), keys.shape[1])
+        order = np.argsort(flat, kind="stable")
+        self.keys, self.vals = flat[order], vals[order]
 
     def query(self, keys: np.ndarray) -> set[int]:
         out: set[int] = set()
@@ -312,7 +326,6 @@ class DuplicateIndex:
         # Per unit: owning document, offsets, signature (rows of a growing list of arrays).
         self._unit_doc: list[int] = []
         self._unit_span: list[tuple[int, int]] = []
-        self._sig_chunks: list[np.ndarray] = []
         self._sigs = np.zeros((0, num_perm), dtype=np.uint32)
         self._exact: dict[int, int | list[int]] = {}
         # The units hashed by the last find(), reused when add() follows with the same text.
@@ -324,18 +337,18 @@ class DuplicateIndex:
         return len(self._unit_doc)
 
     def _signatures(self) -> np.ndarray:
-        if self._sig_chunks:
-            self._sigs = np.concatenate([self._sigs, *self._sig_chunks])
-            self._sig_chunks = []
-        return self._sigs
+        return self._sigs[: len(self._unit_doc)]
 
     def _add_unit(self, doc: int, span: tuple[int, int], key: int, sig: np.ndarray) -> None:
         unit = len(self._unit_doc)
         self._unit_doc.append(doc)
         self._unit_span.append(span)
-        self._sig_chunks.append(sig.reshape(1, -1))
-        if len(self._sig_chunks) >= 4096:
-            self._signatures()
+        if unit >= len(self._sigs):
+            # Grow by doubling so appending stays amortised O(1).
+            grown = np.zeros((max(1024, 2 * len(self._sigs)), self.num_perm), dtype=np.uint32)
+            grown[: len(self._sigs)] = self._sigs
+            self._sigs = grown
+        self._sigs[unit] = sig
         prev = self._exact.get(key)
         if prev is None:
             self._exact[key] = unit
@@ -472,9 +485,8 @@ class DuplicateIndex:
         index._unit_doc = unit_doc.tolist()
         index._unit_span = [tuple(x) for x in spans.tolist()]
         index._sigs = sigs.copy()
-        for u in range(len(sigs)):
-            index._table.add(index._hasher.band_keys(sigs[u]), u)
-        index._table.merge()
+        if len(sigs):
+            index._table.bulk(index._hasher.band_keys_many(index._sigs))
         for k, u in np.frombuffer(state["exact"], dtype=np.int64).reshape(-1, 2).tolist():
             prev = index._exact.get(k)
             if prev is None:
