@@ -213,7 +213,7 @@ def _subject(refs: Referents, tokens, pred) -> Ref | None:
 
 def _units(doc, refs: Referents):
     """Candidate stretches: quote content per sentence, and narration sentences."""
-    sents = list(doc.sents)
+    sents = refs.sents
     out: list[tuple[int, int, Quote | None, int]] = []
     for i, sent in enumerate(sents):
         s0, s1 = sent.start_char, sent.end_char
@@ -285,7 +285,7 @@ def _stems(text: str) -> set[str]:
     return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
 
 
-def _apply_comments(drafts: list[_Draft], comments, sents) -> None:
+def _apply_comments(drafts: list[_Draft], comments, text: str) -> None:
     for i, marker, cls, actor, topic, plural in comments:
         earlier = [
             d for d in drafts
@@ -301,7 +301,7 @@ def _apply_comments(drafts: list[_Draft], comments, sents) -> None:
         pool = by_actor or earlier
         if topic:
             stems = _stems(topic)
-            on_topic = [d for d in pool if stems & _stems(sents[d.sent_index].doc.text[d.start:d.end])]
+            on_topic = [d for d in pool if stems & _stems(text[d.start:d.end])]
             pool = on_topic or pool
         if plural:
             # "these claims": the latest run of claims by one source (a few sentences).
@@ -328,6 +328,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
         Claims in text order with ids ``c1``, ``c2``...
     """
     refs = Referents(doc, entities, quotes)
+    text = refs.text
     lang = _lang(doc)
     sents, units = _units(doc, refs)
     comments = _comments(doc, sents, refs, lang)
@@ -335,7 +336,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
     drafts: list[_Draft] = []
     taken: list[tuple[int, int]] = []
     for start, end, quote, si in units:
-        start, end = _trim(doc.text, start, end)
+        start, end = _trim(text, start, end)
         if end - start < 8 or any(a < end and start < b for a, b in taken):
             continue
         if quote is None and si in comment_sents:
@@ -351,10 +352,10 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
         if subject is None:
             continue
         source = speaker_ref(quote) if quote is not None else None
-        markers = find_markers(doc.text[start:end], offset=start, lang=lang)
+        markers = find_markers(text[start:end], offset=start, lang=lang)
         drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
-    _apply_comments(drafts, comments, sents)
+    _apply_comments(drafts, comments, text)
     drafts.sort(key=lambda d: d.start)
     out = []
     for n, d in enumerate(drafts, 1):
@@ -365,7 +366,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
                 id=f"c{n}",
                 start=d.start,
                 end=d.end,
-                text=doc.text[d.start:d.end],
+                text=text[d.start:d.end],
                 status=status_of(d.markers),
                 certainty=_score(d.markers),
                 source=d.source,

@@ -18,9 +18,8 @@ condition, not the prediction).  The probability comes from the verbal scale in
 """
 from __future__ import annotations
 
-import re
 
-from ..records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
+from ..records import Entity, Forecast, Marker, Quote, Span, TimeExpr
 from .markers import KENT, probability_terms
 from .referents import Referents, speaker_ref
 
@@ -126,6 +125,9 @@ class _Finder:
         self.refs = Referents(doc, entities, quotes)
         self.published = published
 
+    def sent_of(self, tok):
+        return self.refs.sents[self.refs.sent_index(tok.i)]
+
     def forecaster(self, pred, trigger, form):
         """Who predicts: the quote's speaker, the subject of an attitude verb, or a sayer."""
         quote = self.refs.quote_at(trigger.idx)
@@ -142,7 +144,7 @@ class _Finder:
                     if ref is not None:
                         return ref, quote
         # A parenthetical sayer ("This, says X, explains why ...") anywhere in the sentence.
-        for tok in pred.sent:
+        for tok in self.sent_of(pred):
             if tok.lemma_.lower() in {"say", "tell", "predict", "warn", "believe", "expect"}:
                 s = _subj(tok)
                 if s is not None:
@@ -159,15 +161,18 @@ class _Finder:
             subj = _subj(trigger)
         if subj is not None:
             ref = self.refs.resolve_token(subj)
-            if ref is not None and not (subj.lower_ in {"i", "we"} and False):
+            if ref is not None:
                 return ref
         return self.refs.first_ref(event_tokens)
 
     def probability(self, pred, trigger, form) -> tuple[float, str | None, list[Marker]]:
-        sent_start = pred.sent.start_char
-        text = pred.sent.text
+        sent = self.sent_of(pred)
+        sent_start = sent.start_char
+        text = sent.text
+        lang = getattr(self.doc, "lang_", None) or "en"
         terms = {
-            (s + sent_start, e + sent_start): (term, cat) for s, e, term, cat in probability_terms(text, lang=getattr(self.doc, "lang_", None) or "en")
+            (s + sent_start, e + sent_start): (term, cat)
+            for s, e, term, cat in probability_terms(text, lang=lang)
         }
 
         def term_at(tok):
@@ -196,14 +201,14 @@ class _Finder:
         if found is None:
             return KENT["probable"][0], None, []
         s, e, term, cat = found
-        marker = Marker(start=s, end=e, text=self.doc.text[s:e], kind="probability")
+        marker = Marker(start=s, end=e, text=self.refs.text[s:e], kind="probability")
         return KENT[cat][0], term, [marker]
 
     def deadline(self, sent, lo: int, hi: int) -> TimeExpr | None:
         if find_times is None:
             return None
         try:
-            times = find_times(self.doc.text, published=self.published, start=sent.start_char, end=sent.end_char)
+            times = find_times(self.refs.text, published=self.published, start=sent.start_char, end=sent.end_char)
         except Exception:  # a timex failure must not lose the forecast itself
             return None
         for t in times:
@@ -224,9 +229,9 @@ def forecasts(doc, entities: list[Entity], quotes: list[Quote], *, published: st
         Forecasts in text order with ids ``f1``, ``f2``...
     """
     finder = _Finder(doc, entities, quotes, published)
-    text = doc.text
+    text = finder.refs.text
     drafts = []
-    for sent in doc.sents:
+    for sent in finder.refs.sents:
         if sent.text.rstrip().rstrip("\u201d\"'").endswith("?"):
             continue  # questions and requests predict nothing
         seen_preds: set[int] = set()

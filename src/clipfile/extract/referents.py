@@ -51,12 +51,16 @@ class Referents:
 
     def __init__(self, doc, entities: list[Entity], quotes: list[Quote]) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
         mentions = [(m.start, m.end, e) for e in entities for m in e.mentions]
         mentions.sort(key=lambda x: (x[0], -x[1]))
         self._mentions = mentions
         self._starts = [m[0] for m in mentions]
         # Outermost quotes only: a nested quote is part of its host's content.
         self._antecedents: dict = {}
+        # Token.sent walks every sentence of the document: look sentences up by index instead.
+        self.sents = list(doc.sents)
+        self._sent_starts = [sent.start for sent in self.sents]
         self.quotes = sorted((q for q in quotes if not q.nested_in), key=lambda q: (q.start, -q.end))
 
     def quote_at(self, pos: int) -> Quote | None:
@@ -115,17 +119,17 @@ class Referents:
         if key in self._antecedents:
             return self._antecedents[key]
         found = None
-        sent = tok.sent
+        si = self.sent_index(tok.i)
+        sent = self.sents[si]
         subjects = [t for t in sent if t.i < tok.i and t.dep_ in {"nsubj", "nsubjpass"}]
         for cand in subjects:
             found = self._person_of(cand, exclude, depth)
             if found is not None:
                 break
-        prev = sent
-        for _ in range(3):
-            if found is not None or prev.start == 0:
+        for back in range(1, 4):
+            if found is not None or si - back < 0:
                 break
-            prev = self.doc[prev.start - 1].sent
+            prev = self.sents[si - back]
             subjects = sorted(
                 (t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}),
                 key=lambda t: (t.head.dep_ != "ROOT", t.i),
@@ -138,6 +142,10 @@ class Referents:
             found = self.previous_person(tok.idx, exclude=exclude)
         self._antecedents[key] = found
         return found
+
+    def sent_index(self, token_i: int) -> int:
+        """Index (in ``self.sents``) of the sentence holding token ``token_i``."""
+        return bisect.bisect_right(self._sent_starts, token_i) - 1
 
     def resolve_token(self, tok) -> Ref | None:
         """Resolve a token (a name, a pronoun, or a noun with a possessive) to a Ref."""
