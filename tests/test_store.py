@@ -136,3 +136,37 @@ def test_not_a_library(tmp_path):
     bad.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError):
         SQLiteStore(bad)
+
+
+def _person_analysis(d, *names):
+    ents = []
+    for i, name in enumerate(names, 1):
+        at = d.text.index(name)
+        ents.append({"id": f"e{i}", "name": name, "type": "PERSON", "aliases": [],
+                     "mentions": [{"start": at, "end": at + len(name), "text": name, "label": "PERSON"}]})
+    return {"document": {"id": d.id}, "entities": ents}
+
+
+def test_people_sharing_a_surname_stay_apart_but_a_bare_surname_joins(store):
+    d1, d2, d3 = (doc("Anna Kessler opened the port."), doc("Boris Kessler closed the mill."),
+                  doc("Later, Orlova met Kessler again."))
+    for d in (d1, d2):
+        store.add_document(d)
+    store.save_analysis(_person_analysis(d1, "Anna Kessler"), version="t")
+    store.save_analysis(_person_analysis(d2, "Boris Kessler"), version="t")
+    assert len(store.find_entities("Anna Kessler")) == 1
+    assert store.find_entities("Anna Kessler")[0].id != store.find_entities("Boris Kessler")[0].id
+    # "Kessler" alone is ambiguous now: it must not be filed under either of them.
+    store.add_document(d3)
+    store.save_analysis(_person_analysis(d3, "Kessler"), version="t")
+    assert store.find_entities("Anna Kessler")[0].mention_count == 1
+
+
+def test_names_in_two_scripts_are_one_entity(store):
+    en, ru = doc("Mayor Anna Kessler spoke."), doc("Мэр Анна Кесслер выступила.")
+    for d, name in ((en, "Anna Kessler"), (ru, "Анна Кесслер")):
+        store.add_document(d)
+        store.save_analysis(_person_analysis(d, name), version="t")
+    [one] = store.find_entities("Кесслер")
+    assert set(one.aliases) == {"Anna Kessler", "Анна Кесслер"} and one.document_count == 2
+    assert store.find_entities("Anna Kessler")[0].id == one.id

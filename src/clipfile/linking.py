@@ -7,14 +7,16 @@ the same type.  Keys, strongest first:
   (``Gen. Oleg Kalugin's`` → ``oleg kalugin``);
 * ``xs:<type>:<key>`` — script-neutral keys from :func:`clipfile.translit.name_keys`, so that
   ``Путин`` and ``Vladimir Putin`` meet;
-* ``last:<type>:<surname>`` — a person's surname alone, used only when a document names the
-  person by surname only and exactly one library person carries that surname.
+* ``last:<type>:...`` — weak keys: a person's surname alone, as written and script-neutral
+  (``last:PERSON:kessler``, ``last:PERSON:sur:kesler``).  They are used only when a document
+  names the person by surname alone, and only when exactly one library person carries it;
+  two people who share a surname never merge through them.
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["name_key", "entity_keys", "surname_key"]
+__all__ = ["name_key", "entity_keys", "surname_key", "weak_keys", "is_weak"]
 
 _TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
@@ -61,14 +63,23 @@ def surname_key(name: str, type_: str) -> str | None:
     return f"last:{type_}:{norm.split()[-1]}"
 
 
+def is_weak(key: str) -> bool:
+    return key.startswith("last:")
+
+
+def weak_keys(name: str, type_: str) -> list[str]:
+    """Surname keys of a name (as written and script-neutral); empty for non-persons."""
+    last = surname_key(name, type_)
+    if not last:
+        return []
+    return [last] + sorted(f"last:{type_}:{k}" for k in _script_keys(name) if k.startswith("sur:"))
+
+
 def entity_keys(name: str, type_: str) -> list[str]:
-    """Keys of a name, strongest first (see the module docstring)."""
+    """Keys of a name, strong ones first, then the weak surname keys (see the module docstring)."""
     norm = name_key(name)
     if not norm:
         return []
     keys = [f"full:{type_}:{norm}"]
-    keys += sorted(f"xs:{type_}:{k}" for k in _script_keys(name))
-    last = surname_key(name, type_)
-    if last and len(norm.split()) > 1:
-        keys.append(last)
-    return keys
+    keys += sorted(f"xs:{type_}:{k}" for k in _script_keys(name) if not k.startswith("sur:"))
+    return keys + weak_keys(name, type_)

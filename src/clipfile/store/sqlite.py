@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import NotFound, QueryError, StoreError
-from ..linking import entity_keys, name_key, surname_key
+from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
 from ..textindex import index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
@@ -401,26 +401,21 @@ class SQLiteStore:
         return mapping
 
     def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str) -> int | None:
-        keys = [k for n in names for k in entity_keys(n, etype) if not k.startswith("last:")]
-        for key in keys:
+        def only_entity(key: str) -> int | None:
             rows = db.execute(
                 "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
                 " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
             ).fetchall()
-            if len(rows) == 1:
-                return rows[0][0]
-        # A surname alone ("Kalugin") joins the one library person with that surname.
+            return rows[0][0] if len(rows) == 1 else None
+
+        for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
+            if (found := only_entity(key)) is not None:
+                return found
+        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname.
         if all(len(name_key(n).split()) <= 1 for n in names):
-            for n in names:
-                key = surname_key(n, etype)
-                if not key:
-                    continue
-                rows = db.execute(
-                    "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
-                    " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
-                ).fetchall()
-                if len(rows) == 1:
-                    return rows[0][0]
+            for key in (k for n in names for k in weak_keys(n, etype)):
+                if (found := only_entity(key)) is not None:
+                    return found
         return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
@@ -539,9 +534,7 @@ class SQLiteStore:
                 keys = set()
                 for etype in self._entity_types():
                     keys.update(entity_keys(name, etype))
-                    last = surname_key(name, etype)
-                    if last:
-                        keys.add(last)
+                    keys.update(weak_keys(name, etype))
                 if keys:
                     marks = ",".join("?" * len(keys))
                     ids = [r[0] for r in self._db.execute(
@@ -826,6 +819,16 @@ class SQLiteStore:
                     shared[root] = max(shared.get(root, 0), r[1])
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.get_entity(i), n) for i, n in top]
+
+    def item_data(self, item_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The stored JSON of items by row id, exactly as saved (``items()`` adds document fields
+        such as ``source`` on top, which hides a claim's own ``source``)."""
+        if not item_ids:
+            return {}
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, data FROM items WHERE id IN ({','.join('?' * len(item_ids))})", list(item_ids)).fetchall()
+        return {r[0]: json.loads(r[1]) for r in rows}
 
     def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
         """Documents mentioning an entity, newest first."""
