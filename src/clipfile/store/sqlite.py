@@ -530,15 +530,16 @@ class SQLiteStore:
                     ids = []
             except NotFound:
                 pass
-            if not ids:
-                keys = set()
-                for etype in self._entity_types():
-                    keys.update(entity_keys(name, etype))
-                    keys.update(weak_keys(name, etype))
+            types = self._entity_types()
+            # Full-name keys first; a surname alone (weak keys) finds everyone who bears it.
+            for strength in (False, True):
+                if ids:
+                    break
+                keys = sorted({k for t in types for k in entity_keys(name, t) if is_weak(k) == strength})
                 if keys:
                     marks = ",".join("?" * len(keys))
                     ids = [r[0] for r in self._db.execute(
-                        f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", sorted(keys))]
+                        f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", keys)]
             if not ids:
                 ids = [r[0] for r in self._db.execute(
                     "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE", (name,))]
