@@ -17,7 +17,8 @@ ARTICLE_1 = (
 ARTICLE_2 = (
     "Councillor Pavel Dunmore questioned the terminal. <script>alert(\"owned\")</script> "
     "\"Lena Osk has no evidence for her timetable,\" Dunmore said. "
-    "An attached image <img src=x onerror=\"alert(1)\"> was removed by the editors.\n\n"
+    "An attached image <img src=x onerror=\"alert(1)\"> was removed by the editors. "
+    "Dunmore warned that harbour fees will probably rise by 2099.\n\n"
     "Osk expects the council to approve the second pier by 2021."
 )
 
@@ -89,6 +90,7 @@ def build_library(path: str | Path) -> dict[str, str]:
 
     t = ARTICLE_2
     q2 = at(t, "Lena Osk has no evidence for her timetable,")
+    f2 = at(t, "harbour fees will probably rise by 2099")
     dup = at(t, "Osk expects the council to approve the second pier by 2021.")
     store.save_analysis({
         "document": {"id": d2.id},
@@ -104,7 +106,12 @@ def build_library(path: str | Path) -> dict[str, str]:
         "claims": [{"id": "c1", "start": q2[0], "end": q2[1] - 1, "text": t[q2[0]:q2[1] - 1],
                     "status": "disputed", "certainty": 0.5, "source": {"name": "Pavel Dunmore", "entity_id": "e1"},
                     "subject": {"name": "Lena Osk", "entity_id": "e2"}}],
-        "forecasts": [],
+        "forecasts": [{"id": "f1", "start": f2[0], "end": f2[1], "text": t[f2[0]:f2[1]],
+                       "event": {"start": f2[0], "end": f2[1], "text": t[f2[0]:f2[1]]},
+                       "probability": 0.7, "probability_term": "probably",
+                       "forecaster": {"name": "Pavel Dunmore", "entity_id": "e1"}, "target": None,
+                       "deadline": {"start": at(t, "2099")[0], "end": at(t, "2099")[1], "text": "by 2099",
+                                    "value": "2099", "precision": "year"}}],
         "events": [],
         "duplicates": [{"start": dup[0], "end": dup[1], "of": {"document": d1.id, "start": f1[0], "end": f1[1] + 1},
                         "similarity": 1.0, "inconsistencies": []}],

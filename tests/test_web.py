@@ -160,6 +160,9 @@ def test_entity_page(client):
     assert "will open before the winter storms" in text  # statement by
     assert "has no evidence for her timetable" in text  # statement about
     assert 'class="status claim-evidenced"' in text and 'class="status claim-disputed"' in text
+    # A claim keeps its own source (its speaker), not the document's source.
+    assert re.search(r'has no evidence for her timetable\s*<span class="meta">— <a class="entref" '
+                     r'href="/entity/E3">Pavel Dunmore</a>', text)
     assert 'id="volume-data"' in text and '"month": "2020-03"' in text
     assert 'id="timeline-data"' in text and '"date": "2019"' in text
     assert "Pavel Dunmore" in text and "Brannoch Works" in text  # co-mentioned

@@ -130,7 +130,12 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
     claims_about = [c for c in _dedupe(store.items("claim", entity=eid, role=("subject", "mentioned")))
                     if c["item_id"] not in {x["item_id"] for x in claims_by}]
     claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
-    for c in _dedupe(claims_by + claims_about):
+    claims = _dedupe(claims_by + claims_about)
+    raw = store.item_data([c["item_id"] for c in claims])
+    for c in claims:
+        # items() puts the document's source over the claim's own ``source`` (its speaker).
+        c["source_ref"] = (raw.get(c["item_id"]) or {}).get("source")
+    for c in claims:
         status = c.get("status") if c.get("status") in CLAIM_STATUSES else "asserted"
         c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
         claims_by_status[status].append(c)

@@ -3,9 +3,20 @@
   "use strict";
   var tip = document.getElementById("tip");
 
+  // Highlights nest (an entity inside a claim inside a quote): show every layer's tip, innermost first.
+  function tipsOf(el) {
+    var lines = [];
+    for (var e = el; e && e.getAttribute; e = e.parentElement) {
+      var t = e.getAttribute("data-tip");
+      if (t) lines.push(t);
+      if (e.id === "doctext") break;
+    }
+    return lines.join("\n");
+  }
+
   function show(el) {
     if (!tip) return;
-    tip.textContent = el.getAttribute("data-tip");  // textContent: the tip is never parsed as HTML
+    tip.textContent = tipsOf(el);  // textContent: the tip is never parsed as HTML
     var r = el.getBoundingClientRect();
     tip.hidden = false;
     tip.style.left = Math.max(4, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4)) + "px";
@@ -17,7 +28,7 @@
     var el = ev.target.closest ? ev.target.closest("[data-tip]") : null;
     if (el) {
       // Browsers show the title as well; keep ours only while hovering.
-      if (el.title) { el.setAttribute("data-title", el.title); el.removeAttribute("title"); }
+      for (var e = el; e && e.removeAttribute; e = e.parentElement) e.removeAttribute("title");
       show(el);
     }
   });

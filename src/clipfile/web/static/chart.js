@@ -34,7 +34,7 @@
       }
     }
     var W = 600, H = 160, pad = 28, max = Math.max.apply(null, data.map(function (d) { return d.n; })) || 1;
-    var s = svg(host, W, H), bw = (W - pad * 2) / months.length;
+    var s = svg(host, W, H), bw = Math.min(40, (W - pad * 2) / months.length);
     el("line", { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, "class": "axis" }, s);
     el("text", { x: 2, y: 14, "class": "lbl" }, s, String(max));
     months.forEach(function (mo, i) {
