@@ -1,7 +1,7 @@
 """The forecast ledger: every forecast in the library, its resolution, and forecasters' scores.
 
-A forecast is keyed by where it stands, ``<document id>:<start>-<end>``, so a resolution
-survives re-analysis; its short id (``F`` + 7 hex digits of that key) is what the analyst types.
+A forecast is keyed by where its predicted event stands, ``<document id>:<start>-<end>``
+(two forecasts can share a sentence, never an event), so a resolution survives re-analysis; its short id (``F`` + 7 hex digits of that key) is what the analyst types.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ __all__ = ["LedgerEntry", "ledger", "resolve", "scores", "forecast_key", "short_
 
 
 def forecast_key(item: dict[str, Any]) -> str:
-    return f"{item['document']}:{item['start']}-{item['end']}"
+    span = item.get("event") or item
+    return f"{item['document']}:{span['start']}-{span['end']}"
 
 
 def short_id(key: str) -> str:
