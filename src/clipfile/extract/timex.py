@@ -527,7 +527,8 @@ def find_times(text: str, *, published: str | None, start: int = 0, end: int | N
         text: the document text.
         published: the publication date (ISO date or datetime) relatives count from, or None.
         start, end: the stretch to search; relatives are anchored only on dates found inside it.
-        lang: ``en``; ``ru`` uses a small Russian pattern set.
+        lang: ``en``.  Other languages get the same patterns (only ISO dates and bare years
+            are language-neutral); Russian patterns are not written yet.
 
     Returns:
         The expressions in order of appearance, each normalised (see the module docstring).
