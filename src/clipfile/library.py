@@ -6,6 +6,8 @@ report failures.
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 from .errors import ClipfileError, IngestError
 from .pipeline import PIPELINE_VERSION, analyze
-from .records import Document
+from .records import Document, to_dict
 from .store.sqlite import SQLiteStore
 
 __all__ = ["Library", "ItemOutcome", "BatchReport", "default_library_path"]
@@ -67,8 +69,11 @@ class Library:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else default_library_path()
         self.store = SQLiteStore(self.path)
+        self._recycled: Any = None  # the cross-document DuplicateIndex, loaded on first use
+        self._recycled_dirty = False
 
     def close(self) -> None:
+        self.save_indexes()
         self.store.close()
 
     def __enter__(self) -> "Library":
@@ -104,7 +109,9 @@ class Library:
             if on_item:
                 on_item(outcome)
 
-        for src in expand_sources(targets, recursive=recursive):
+        for n, src in enumerate(expand_sources(targets, recursive=recursive), 1):
+            if n % 200 == 0:
+                self.save_indexes()  # a long run killed later loses little index work
             if on_source:
                 on_source(src.ref)
             try:
@@ -117,6 +124,7 @@ class Library:
                 emit(ItemOutcome(src.ref, "failed", message=str(err)))
             for doc in docs:
                 emit(self.add(doc, analyze_document=analyze_documents, origin=src.ref))
+        self.save_indexes()
         return report
 
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
@@ -138,10 +146,53 @@ class Library:
         return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed)
 
     def analyze_stored(self, doc_id: str) -> dict[str, Any]:
-        """Run the pipeline over a stored document and save the result."""
+        """Run the pipeline over a stored document and save the result.
+
+        Besides the within-document stages, passages that repeat other documents of the library
+        are found here (``duplicates`` whose ``of.document`` is another document).
+        """
         doc = self.store.get_document(doc_id)
         result = analyze(doc).to_json()
+        index = self._recycled_index()
+        result["duplicates"] += to_dict(index.find(doc.id, doc.text, doc.published))
+        if doc.id not in index:
+            index.add(doc.id, doc.published, doc.text)
+            self._recycled_dirty = True
         return self.store.save_analysis(result, version=PIPELINE_VERSION)
+
+    # -- the recycled-text index ---------------------------------------------------------------
+
+    _RECYCLED_KEY = "recycled-index"
+
+    def _recycled_index(self) -> Any:
+        """The library's paragraph index, rebuilt from its saved state plus any analysed
+        document the state does not cover yet (a run killed before saving it)."""
+        if self._recycled is not None:
+            return self._recycled
+        from .extract.duplicates import DuplicateIndex
+
+        texts = lambda doc_id: self.store.get_document(doc_id).text  # noqa: E731
+        raw = self.store.get_blob(self._RECYCLED_KEY)
+        index = None
+        if raw:
+            try:
+                index = DuplicateIndex.from_state(_decode_state(raw), texts=texts)
+            except (ValueError, KeyError):
+                index = None  # a state this version cannot read: rebuild it below
+        if index is None:
+            index = DuplicateIndex(keep_text=False, texts=texts)
+        for doc_id, published in self.store.analyzed_documents():
+            if doc_id not in index:
+                index.add(doc_id, published, texts(doc_id))
+                self._recycled_dirty = True
+        self._recycled = index
+        return index
+
+    def save_indexes(self) -> None:
+        """Write the recycled-text index back to the library if it changed."""
+        if self._recycled is not None and self._recycled_dirty:
+            self.store.set_blob(self._RECYCLED_KEY, _encode_state(self._recycled.to_state()))
+            self._recycled_dirty = False
 
     def reanalyze(
         self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
@@ -158,6 +209,7 @@ class Library:
             report.outcomes.append(outcome)
             if on_item:
                 on_item(outcome)
+        self.save_indexes()
         return report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
@@ -168,3 +220,14 @@ def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]
     """Split what a reader returns (a list of documents with an ``errors`` list) in two."""
     errors = list(getattr(result, "errors", None) or [])
     return list(result), [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]
+
+
+def _encode_state(state: dict[str, Any]) -> bytes:
+    """JSON with bytes values as base64: a portable, non-executable format for index state."""
+    return json.dumps({k: {"b64": base64.b64encode(v).decode()} if isinstance(v, bytes) else v
+                       for k, v in state.items()}).encode()
+
+
+def _decode_state(raw: bytes) -> dict[str, Any]:
+    return {k: base64.b64decode(v["b64"]) if isinstance(v, dict) and set(v) == {"b64"} else v
+            for k, v in json.loads(raw).items()}

@@ -310,7 +310,8 @@ class DuplicateIndex:
     """
 
     def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
-                 keep_text: bool = True) -> None:
+                 keep_text: bool = True,
+                 texts: Mapping[str, str] | Callable[[str], str | None] | None = None) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -322,7 +323,8 @@ class DuplicateIndex:
         self._docs: list[_Doc] = []
         self._doc_index: dict[str, int] = {}
         self._texts: dict[str, str] = {}
-        self._text_source: Callable[[str], str | None] | None = None
+        self._text_source: Callable[[str], str | None] | None = (
+            texts.get if isinstance(texts, Mapping) else texts)
         # Per unit: owning document, offsets, signature (rows of a growing list of arrays).
         self._unit_doc: list[int] = []
         self._unit_span: list[tuple[int, int]] = []
@@ -335,6 +337,9 @@ class DuplicateIndex:
 
     def __len__(self) -> int:
         return len(self._unit_doc)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._doc_index
 
     def _signatures(self) -> np.ndarray:
         return self._sigs[: len(self._unit_doc)]
