@@ -115,7 +115,8 @@ def measure(path: Path, n: int, seed: int = 11) -> dict[str, list[float]]:
     doc_ids = [d.id for d in store.list_documents(limit=100_000)]
     entity_ids = [e.id for e in store.list_entities(limit=300)]
     store.close()
-    times: dict[str, list[float]] = {"search": [], "search+filters": [], "document": [], "entity": []}
+    times: dict[str, list[float]] = {"search": [], "search+filters": [], "document": [], "entity": [],
+                                     "ledger": []}
     with TestClient(create_app(path)) as c:
         c.get("/search?q=warmup")
         for _ in range(n):
@@ -125,6 +126,8 @@ def measure(path: Path, n: int, seed: int = 11) -> dict[str, list[float]]:
                 "document": f"/doc/{rng.choice(doc_ids)}",
                 "entity": f"/entity/E{rng.choice(entity_ids)}",
             }
+            if len(times["ledger"]) < 10:  # the whole ledger: every forecast in the library
+                jobs["ledger"] = "/forecasts"
             for kind, url in jobs.items():
                 t = time.perf_counter()
                 r = c.get(url)

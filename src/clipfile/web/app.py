@@ -278,7 +278,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     def forecasts(request: Request, by: str = "", show: str = "all") -> HTMLResponse:
         if show not in ("all", "open", "overdue", "resolved"):
             raise BadRequest("show must be one of all, open, overdue, resolved")
-        return render(request, "ledger.html", title="Forecast ledger", by=by, show=show,
+        return render(request, "ledger.html", title="Forecast ledger", by=by, show=show, row_limit=200,
                       **pages.ledger(store, forecaster=by or None))
 
     @app.post("/forecasts/resolve")

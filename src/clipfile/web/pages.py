@@ -13,6 +13,9 @@ from typing import Any
 from ..store.base import EntityRecord
 from .highlight import CLAIM_STATUSES
 
+# Lists on the entity page stop here; the full, paginated lists are a search away.
+LIST_LIMIT = 200
+
 __all__ = ["forecast_key", "deadline_end", "ledger", "entity_page", "brief", "script_of", "passage_href"]
 
 
@@ -88,6 +91,10 @@ def ledger(store: Any, *, today: date | None = None, forecaster: str | None = No
             end = deadline_end(row["deadline_value"])
             row["overdue"] = bool(end and end < today)
             groups["overdue" if row["overdue"] else "open"].append(row)
+    # Most pressing first: overdue and open by deadline, resolved by when they were resolved.
+    groups["overdue"].sort(key=lambda r: r["deadline_value"] or "")
+    groups["open"].sort(key=lambda r: (r["deadline_value"] is None, r["deadline_value"] or ""))
+    groups["resolved"].sort(key=lambda r: r["resolution"].get("resolved") or "", reverse=True)
     scores = []
     for (fid, name), pairs in sorted(per_forecaster.items(), key=lambda kv: (-len(kv[1]), kv[0][1])):
         scores.append({"id": fid, "name": name, "n": len(pairs), "brier": brier(pairs),
@@ -122,12 +129,12 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
     names: dict[str, list[str]] = defaultdict(list)
     for n in sorted({entity.name, *entity.aliases}):
         names[script_of(n)].append(n)
-    quotes_by = store.items("quote", entity=eid, role="speaker")
+    quotes_by = store.items("quote", entity=eid, role="speaker", limit=LIST_LIMIT)
     by_ids = {q["item_id"] for q in quotes_by}
-    quotes_about = [q for q in _dedupe(store.items("quote", entity=eid, role=("subject", "mentioned")))
+    quotes_about = [q for q in _dedupe(store.items("quote", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                     if q["item_id"] not in by_ids]
-    claims_by = store.items("claim", entity=eid, role="speaker")
-    claims_about = [c for c in _dedupe(store.items("claim", entity=eid, role=("subject", "mentioned")))
+    claims_by = store.items("claim", entity=eid, role="speaker", limit=LIST_LIMIT)
+    claims_about = [c for c in _dedupe(store.items("claim", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                     if c["item_id"] not in {x["item_id"] for x in claims_by}]
     claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
     claims = _dedupe(claims_by + claims_about)
@@ -139,14 +146,14 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
         status = c.get("status") if c.get("status") in CLAIM_STATUSES else "asserted"
         c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
         claims_by_status[status].append(c)
-    forecasts_by = store.items("forecast", entity=eid, role="speaker")
-    forecasts_about = [f for f in _dedupe(store.items("forecast", entity=eid, role=("subject", "mentioned")))
+    forecasts_by = store.items("forecast", entity=eid, role="speaker", limit=LIST_LIMIT)
+    forecasts_about = [f for f in _dedupe(store.items("forecast", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                        if f["item_id"] not in {x["item_id"] for x in forecasts_by}]
     resolutions = store.forecast_resolutions()
     for f in forecasts_by + forecasts_about:
         f["key"] = forecast_key(f)
         f["resolution"] = resolutions.get(f["key"])
-    events = _dedupe(store.items("event", entity=eid))
+    events = _dedupe(store.items("event", entity=eid, limit=LIST_LIMIT))
     timeline = []
     for ev in events:
         d = ev.get("date") if isinstance(ev.get("date"), dict) else {}
@@ -156,6 +163,7 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
     timeline.sort(key=lambda t: t["date"])
     return {
         "entity": entity,
+        "list_limit": LIST_LIMIT,
         "names": dict(names),
         "quotes_by": quotes_by,
         "quotes_about": quotes_about,
