@@ -36,6 +36,7 @@ __all__ = [
     "FOOTING_KINDS",
     "find_markers",
     "probability_terms",
+    "register_language",
 ]
 
 # Kinds that decide a claim's status, weakest footing first (see claims.status_of).
@@ -236,6 +237,17 @@ def _compiled_scale(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(
         (re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), cat) for p, cat in scale
     )
+
+
+def register_language(lang: str, markers: dict[str, dict[str, list[str]]],
+                      scale: list[tuple[str, str]]) -> None:
+    """Plug in another language's lexicons (same kinds and classes as ``MARKERS["en"]``)."""
+    MARKERS[lang] = markers
+    PROBABILITY_SCALE[lang] = scale
+    # Compiled patterns are cached per language: a lookup made before registration fell back
+    # to English and must not stick.
+    _compiled.cache_clear()
+    _compiled_scale.cache_clear()
 
 
 def find_markers(

@@ -1,0 +1,329 @@
+"""Russian claims: factual assertions about entities, with footing markers and certainty.
+
+Same records, statuses, certainty formula and ordering as the English stage
+(:mod:`clipfile.extract.claims`, docs/analysis.md), read from the natasha parse:
+
+* units are the sentences of each quote's content and the narration sentences no quote
+  covers; a unit is a claim when its predicate (found by descending through reporting verbs:
+  ``сообщили, что …``) is not a question, an imperative, a future (``будет``, a perfective
+  future ``уйдёт``: those are forecasts) or a recommendation (``должен``, ``следует``), and
+  it has a subject entity;
+* markers come from the Russian lexicon (:mod:`clipfile.russian.footing`), in the claim and
+  in the attribution frame of its quote (``По данным следствия, …``);
+* later sentences reach earlier claims: ``Калугин не представил доказательств этих
+  утверждений`` adds its ``unsupported`` marker to Калугин's latest run of claims.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..extract.claims import BASE_CERTAINTY, WEIGHTS, status_of
+from ..extract.markers import FOOTING_KINDS, find_markers
+from ..extract.referents import same_ref, speaker_ref
+from ..records import Claim, Entity, Marker, Quote, Ref
+from . import footing  # noqa: F401  (registers the "ru" lexicons)
+from .lexicon import SPEECH_VERBS
+from .parse import RuDoc, RuToken
+from .referents import FUTURE_BE, SUBJ, RuReferents
+
+__all__ = ["claims"]
+
+# Verbs whose clausal complement holds the content: reporting, knowing, proving.
+_REPORTING = SPEECH_VERBS | frozenset(
+    "знать узнать слышать услышать показать показывать доказать доказывать выяснить выяснять "
+    "установить устанавливать обнаружить выявить подтвердить подтверждать опровергать сомневаться "
+    "уверять верить решить".split()
+)
+# Predicates of recommendation and obligation: advice, not an assertion of fact.
+_DEONTIC = frozenset("должный должен следовать нужно надо необходимо обязанный обязан стоить".split())
+_COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
+_LOOKBACK_SENTENCES = 8
+_RUN_SENTENCES = 2
+_MAX_GAP_WORDS = 4
+_LEAD = "\"'«»„“”([—–-,: \t\n"
+_TRAIL = "\"'«»„“”)]—–-,: \t\n"
+
+# "эти утверждения", "его слова", "такие обвинения в коррупции": a later sentence pointing
+# back at earlier statements (Russian word order lets it stand before or after the marker).
+_ANAPHOR = re.compile(
+    r"(?<![\w-])(?P<det>эт(?:и|их|им|ими|от|ого|ому|ой|у|а|о|ом)|так(?:ие|их|им|ое|ого|ой|ую|ая)|"
+    r"подобн\w+|данн(?:ые|ых|ым|ое|ого|ой|ую|ая)|его|её|ее|их|сво(?:и|их|им|ё|его|ей|ю|я|ими))\s+"
+    r"(?:\w+\s+)?(?P<noun>утверждени\w*|обвинени\w*|заявлени\w*|слух\w*|сведени\w*|информаци\w*|"
+    r"верси\w*|сообщени\w*|предположени\w*|слов(?:а|ам|ами|ах)?|рассказ\w*|данн(?:ые|ых|ым|ыми)|"
+    r"домысл\w*|инсинуаци\w*|подозрени\w*|теори\w*|публикаци\w*|материал\w*|обвинени\w*)(?![\w-])"
+    r"(?:\s+(?:о|об|в|насч[её]т|про)\s+(?P<topic>[^,.;:!?»\"]{1,60}))?",
+    re.IGNORECASE,
+)
+# "опроверг это", "это отрицает": a demonstrative object next to a denial.
+_PRONOUN_AFTER = re.compile(r"\s+(?:это|этого|всё\s+это|все\s+это)(?=\s*[,.;:!?»]|\s*$|\s+(?:и|но|как)\s)", re.I)
+_PRONOUN_BEFORE = re.compile(r"(?<![\w-])(?:это|этого|всё\s+это|все\s+это)\s+(?:\w+\s+)?$", re.I)
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    source: Ref | None
+    subject: Ref
+    quote_id: str | None
+    sent_index: int
+    markers: list[tuple[Marker, str]] = field(default_factory=list)
+
+
+def _score(markers: list[tuple[Marker, str]]) -> float:
+    """The certainty formula of docs/analysis.md (first marker of a class, half the second)."""
+    seen: dict[tuple[str, str], int] = {}
+    total = BASE_CERTAINTY
+    for m, cls in markers:
+        key = (m.kind, cls)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n < 2:
+            total += WEIGHTS.get(key, 0.0) * (1.0 if n == 0 else 0.5)
+    return round(min(1.0, max(0.0, total)), 4)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _LEAD:
+        start += 1
+    while end > start and text[end - 1] in _TRAIL:
+        end -= 1
+    # Indirect speech opens with its complementizer: "что Путин …" → "Путин …".
+    m = re.match(r"(?:что|будто)\s+", text[start:end], re.I)
+    if m:
+        start += m.end()
+    return start, end
+
+
+def _units(refs: RuReferents):
+    """Candidate stretches: quote content per sentence, and narration sentences."""
+    out: list[tuple[int, int, Quote | None, int]] = []
+    for i, sent in enumerate(refs.doc.sents):
+        s0, s1 = sent.start, sent.end
+        covered = 0
+        for q in refs.quotes:
+            if q.end <= s0 or q.start >= s1:
+                continue
+            a, b = max(q.start, s0), min(q.end, s1)
+            covered += b - a
+            out.append((a, b, q, i))
+        if covered < 0.3 * (s1 - s0):
+            out.append((s0, s1, None, i))
+    return out
+
+
+def is_future(refs: RuReferents, t: RuToken) -> bool:
+    """A future predicate: a perfective future, ``будет`` + infinitive, or ``будет`` itself."""
+    if t.feats.get("Tense") == "Fut" and t.feats.get("VerbForm") == "Fin":
+        return True
+    if t.lemma == "быть" and t.text.lower() in FUTURE_BE:
+        return True
+    return any(c.lemma == "быть" and c.text.lower() in FUTURE_BE and c.rel in {"aux", "cop"}
+               for c in refs.children(t.i))
+
+
+def _predicate(refs: RuReferents, toks: list[RuToken]) -> RuToken | None:
+    """The content predicate of a unit: its root, descending through reporting verbs."""
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head not in inside]
+    pred = next((t for t in roots if t.pos in {"VERB", "AUX"}), None)
+    if pred is None:
+        # A nominal predicate ("Путин — бывший офицер КГБ"): a root with a subject or copula.
+        pred = next((t for t in roots if any(c.rel in SUBJ | {"cop"} for c in refs.children(t.i))), None)
+    if pred is None:
+        return None
+    for _ in range(4):
+        if pred.lemma not in _REPORTING:
+            break
+        comp = [c for c in refs.children(pred.i) if c.rel == "ccomp" and c.i in inside]
+        if not comp:
+            break
+        pred = comp[0]
+    return pred
+
+
+def _is_assertion(refs: RuReferents, toks: list[RuToken], pred: RuToken | None) -> bool:
+    """A declarative statement of fact: not a question, request, recommendation or forecast."""
+    if pred is None or (toks and toks[-1].text == "?") or refs.text[toks[-1].end:toks[-1].end + 2].strip().startswith("?"):
+        return False
+    if pred.feats.get("Mood") == "Imp":
+        return False
+    if is_future(refs, pred):
+        return False
+    for t in [pred, *refs.ancestors(pred.i)[:2]]:
+        if t.lemma in _DEONTIC or any(c.lemma in _DEONTIC for c in refs.children(t.i) if c.rel in {"cop", "aux"}):
+            return False
+        if t.head < 0 or t.rel not in {"xcomp", "csubj"}:
+            break
+    return True
+
+
+def _subject(refs: RuReferents, toks: list[RuToken], pred: RuToken) -> Ref | None:
+    subj = refs.subject(pred.i)
+    if subj is not None:
+        ref = refs.resolve(subj.i)
+        if ref is not None:
+            return ref
+    return refs.first_ref([t.i for t in toks])
+
+
+def _frame_markers(refs: RuReferents, quote: Quote, si: int) -> list[tuple[Marker, str]]:
+    """Markers in the attribution frame of a quote: the sentence outside any quote content."""
+    sent = refs.doc.sents[si]
+    out = []
+    for m, cls in find_markers(refs.text[sent.start:sent.end], offset=sent.start, lang="ru"):
+        if quote.start <= m.start < quote.end:
+            continue
+        if any(q.start <= m.start < q.end for q in refs.quotes):
+            continue
+        if m.kind in FOOTING_KINDS:
+            out.append((m, cls))
+    return out
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(text[min(a, b):max(a, b)].split())
+
+
+def _comments(refs: RuReferents):
+    """Sentences commenting on earlier claims:
+    (sent index, marker, class, actor, principal, topic, plural)."""
+    text = refs.text
+    out = []
+    for i, sent in enumerate(refs.doc.sents):
+        s_text = text[sent.start:sent.end]
+        found = find_markers(s_text, offset=sent.start, kinds=_COMMENT_KINDS, lang="ru")
+        for marker, cls in found:
+            rel0, rel1 = marker.start - sent.start, marker.end - sent.start
+            plural = topic = None
+            hit = None
+            for m in _ANAPHOR.finditer(s_text):
+                if m.start() < rel1 and m.end() > rel0:
+                    gap = 0  # "Доказательств этих утверждений … не представил": inside the marker
+                elif m.start() >= rel1:
+                    gap = _words_between(s_text, rel1, m.start())
+                else:
+                    gap = _words_between(s_text, m.end(), rel0)
+                if gap <= _MAX_GAP_WORDS:
+                    hit = m
+                    break
+            if hit is not None:
+                noun_tok = next((t for t in refs.tokens_in(sent.start + hit.start("noun"), sent.end)), None)
+                plural = noun_tok is not None and noun_tok.feats.get("Number") == "Plur"
+                topic = hit.group("topic")
+            elif marker.kind in {"denied", "disputed"} and (
+                _PRONOUN_AFTER.match(s_text, rel1) or _PRONOUN_BEFORE.search(s_text[:rel0])
+            ):
+                plural = False
+            else:
+                continue
+            out.append((i, marker, cls, *_actor(refs, marker), topic, plural))
+    return out
+
+
+def _actor(refs: RuReferents, marker: Marker) -> tuple[Ref | None, Ref | None]:
+    """The subject of the verb carrying the marker ("Калугин не представил доказательств"),
+    and the party it speaks for ("пресс-секретарь Орлова" → Орлов), if any."""
+    toks = refs.tokens_in(marker.start, marker.end)
+    if not toks:
+        return None, None
+    verb = next((t for t in toks if t.pos in {"VERB", "AUX"} or t.feats.get("Variant") == "Short"), None)
+    if verb is None:
+        verb = next((a for a in refs.ancestors(toks[0].i)[:3] if a.pos in {"VERB", "AUX"}), None)
+    for _ in range(3):
+        if verb is None:
+            return None, None
+        subj = refs.subject(verb.i)
+        if subj is not None:
+            principal = next((refs.resolve(c.i) for c in refs.children(subj.i)
+                              if c.rel == "nmod" and c.i in refs.tok_ent), None)
+            return refs.resolve(subj.i), principal
+        if verb.rel in {"conj", "xcomp", "advcl"} and verb.head >= 0:
+            verb = refs.tokens[verb.head]
+        else:
+            return None, None
+    return None, None
+
+
+def _stems(text: str) -> set[str]:
+    # Five letters are enough to join Russian inflected forms (коррупции / коррупция).
+    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+
+
+def _apply_comments(drafts: list[_Draft], comments, text: str) -> None:
+    for i, marker, cls, actor, principal, topic, plural in comments:
+        earlier = [d for d in drafts if d.end <= marker.start
+                   and i - _LOOKBACK_SENTENCES <= d.sent_index <= i]
+        if not earlier:
+            continue
+        parties = [r for r in (actor, principal) if r is not None]
+        by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
+        if marker.kind == "unsupported":
+            # "X не представил доказательств": X's own claims.
+            by_actor = [d for d in earlier if same_ref(d.source, actor)] or by_actor
+        pool = by_actor or earlier
+        if topic:
+            stems = _stems(topic)
+            pool = [d for d in pool if stems & _stems(text[d.start:d.end])] or pool
+        if plural:
+            last = pool[-1]
+            targets = [d for d in pool if d.source == last.source
+                       and d.sent_index >= last.sent_index - _RUN_SENTENCES]
+        else:
+            targets = pool[-1:]
+        for d in targets:
+            if all(m.start != marker.start for m, _ in d.markers):
+                d.markers.append((marker, cls))
+
+
+def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
+    """Extract factual assertions about entities from a parsed Russian document.
+
+    Args:
+        rudoc: the natasha parse (:func:`clipfile.russian.parse`); offsets refer to its text.
+        entities: the document's entities (:func:`clipfile.russian.entities`).
+        quotes: the document's quotes (:func:`clipfile.russian.quotes`): speakers are sources.
+    Returns:
+        Claims in text order, ids ``c1``, ``c2``..., with status, markers and certainty as in
+        docs/analysis.md.
+    """
+    refs = RuReferents(rudoc, entities, quotes)
+    text = refs.text
+    comments = _comments(refs)
+    comment_sents = {c[0] for c in comments}
+    drafts: list[_Draft] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, quote, si in _units(refs):
+        start, end = _trim(text, start, end)
+        if end - start < 8 or any(a < end and start < b for a, b in taken):
+            continue
+        if quote is None and si in comment_sents:
+            continue  # "X не представил доказательств этих утверждений" comments, not claims
+        toks = [t for t in refs.tokens_in(start, end) if t.sent == si]
+        if not toks:
+            continue
+        pred = _predicate(refs, toks)
+        if not _is_assertion(refs, toks, pred):
+            continue
+        source = speaker_ref(quote) if quote is not None else None
+        subject = _subject(refs, toks, pred)
+        if subject is None:
+            continue
+        markers = find_markers(text[start:end], offset=start, lang="ru")
+        if quote is not None:
+            markers += _frame_markers(refs, quote, si)
+        drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
+        taken.append((start, end))
+    _apply_comments(drafts, comments, text)
+    drafts.sort(key=lambda d: d.start)
+    out = []
+    for n, d in enumerate(drafts, 1):
+        d.markers.sort(key=lambda mc: mc[0].start)
+        shown = tuple(m for m, cls in d.markers if WEIGHTS.get((m.kind, cls), 0.0) or m.kind in FOOTING_KINDS)
+        out.append(Claim(
+            id=f"c{n}", start=d.start, end=d.end, text=text[d.start:d.end],
+            status=status_of(d.markers), certainty=_score(d.markers), source=d.source,
+            subject=d.subject, markers=shown, quote_id=d.quote_id,
+        ))
+    return out
