@@ -672,5 +672,24 @@ def alerts(
         err.print(f"{len(rows)} alerts")
 
 
+
+# -- the browser workbench ---------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; beyond loopback a token is required."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Open the library as a web workbench in your browser (search, documents, entities, ledger, briefs)."""
+    try:
+        from .web import run
+    except ImportError as exc:
+        _fail(f"the web workbench needs its extra packages (fastapi, uvicorn, jinja2, python-multipart): {exc}")
+    try:
+        run(_state["library"] or default_library_path(), host=host, port=port)
+    except ClipfileError as exc:
+        _fail(str(exc))
+
 if __name__ == "__main__":  # pragma: no cover
     app()

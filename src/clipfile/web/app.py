@@ -221,7 +221,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
         forecasts = []
         for f in analysis.get("forecasts") or []:
             if isinstance(f.get("start"), int):
-                key = f"{doc.id}:{f['start']}-{f['end']}"
+                key = pages.forecast_key({**f, "document": doc.id})
                 forecasts.append({**f, "key": key, "resolution": resolutions.get(key)})
         return render(request, "document.html", title=doc.title or doc.id, doc=doc, body=body,
                       analysis=analysis, forecasts=forecasts, target=target)
@@ -288,8 +288,8 @@ def create_app(library_path: str | Path, *, token: str | None = None,
         m = re.fullmatch(r"([A-Za-z0-9_-]+):(\d+)-(\d+)", key)
         if not m:
             raise BadRequest(f"{key!r} is not a forecast key (document:start-end)")
-        doc_id, start, end = m.group(1), int(m.group(2)), int(m.group(3))
-        if not any(f["start"] == start and f["end"] == end for f in store.items("forecast", doc_id=doc_id)):
+        doc_id = m.group(1)
+        if not any(pages.forecast_key(f) == key for f in store.items("forecast", doc_id=doc_id)):
             raise NotFound(f"no forecast {key!r}")
         outcome = form.get("outcome")
         if outcome not in ("yes", "no"):

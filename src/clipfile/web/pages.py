@@ -5,6 +5,7 @@ Kept apart from the routes so the CLI or tests can reach the same data.
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from collections import defaultdict
 from datetime import date
@@ -20,8 +21,10 @@ __all__ = ["forecast_key", "deadline_end", "ledger", "entity_page", "brief", "sc
 
 
 def forecast_key(item: dict[str, Any]) -> str:
-    """The ledger key of a stored forecast: ``doc_id:start-end``."""
-    return f"{item['document']}:{item['start']}-{item['end']}"
+    """The ledger key of a stored forecast (:func:`clipfile.ledger.forecast_key`)."""
+    from ..ledger import forecast_key as key
+
+    return key(item)
 
 
 def passage_href(doc_id: str, start: Any, end: Any) -> str:
@@ -58,47 +61,39 @@ def _ref_id(ref: Any) -> str | None:
 
 def ledger(store: Any, *, today: date | None = None, forecaster: str | None = None) -> dict[str, Any]:
     """Forecasts split into open, overdue and resolved, with Brier score and calibration per
-    forecaster (over resolved forecasts)."""
-    from ..scoring import brier, calibration  # written alongside; imported when the page is used
+    forecaster, from :mod:`clipfile.ledger` (the same book the CLI keeps).
+
+    ``forecaster`` is an entity id (``E12``) or a forecaster's name as the ledger shows it.
+    """
+    from .. import ledger as book
 
     today = today or date.today()
-    resolutions = store.forecast_resolutions()
+    by = store.get_entity(forecaster).id if forecaster and re.fullmatch(r"[Ee]\d+", forecaster) else None
+    entries = book.ledger(store, by=by, today=today)
+    if forecaster and by is None:
+        entries = [e for e in entries if e.forecaster == forecaster]
     groups: dict[str, list[dict]] = {"open": [], "overdue": [], "resolved": []}
-    per_forecaster: dict[tuple[str | None, str], list[tuple[float, bool]]] = defaultdict(list)
-    for f in store.items("forecast"):
+    ids_by_name: dict[str, str] = {}
+    for e in entries:
+        f = e.forecast
         row = dict(f)
-        row["key"] = forecast_key(f)
-        row["forecaster_name"] = _ref_name(f.get("forecaster")) or "the author"
-        row["forecaster_id"] = _ref_id(f.get("forecaster"))
-        row["target_name"] = _ref_name(f.get("target"))
-        row["target_id"] = _ref_id(f.get("target"))
         dl = f.get("deadline") if isinstance(f.get("deadline"), dict) else {}
-        row["deadline_value"] = dl.get("value")
-        row["deadline_text"] = dl.get("text")
-        row["href"] = passage_href(f["document"], f.get("start"), f.get("end"))
         prob = f.get("probability")
-        row["probability"] = prob if isinstance(prob, (int, float)) else None
-        if forecaster and forecaster not in (row["forecaster_id"], row["forecaster_name"]):
-            continue
-        res = resolutions.get(row["key"])
-        if res:
-            row["resolution"] = res
-            groups["resolved"].append(row)
-            if row["probability"] is not None:
-                per_forecaster[(row["forecaster_id"], row["forecaster_name"])].append(
-                    (min(max(row["probability"], 0.0), 1.0), res["outcome"]))
-        else:
-            end = deadline_end(row["deadline_value"])
-            row["overdue"] = bool(end and end < today)
-            groups["overdue" if row["overdue"] else "open"].append(row)
+        row.update(key=e.key, short_id=e.id, resolution=e.resolution, overdue=e.overdue,
+                   forecaster_name=e.forecaster, deadline_value=dl.get("value"), deadline_text=dl.get("text"),
+                   probability=prob if isinstance(prob, (int, float)) else None,
+                   href=passage_href(f["document"], f.get("start"), f.get("end")))
+        if _ref_id(f.get("forecaster")):
+            ids_by_name[e.forecaster] = _ref_id(f.get("forecaster"))
+        groups["resolved" if e.resolution else "overdue" if e.overdue else "open"].append(row)
     # Most pressing first: overdue and open by deadline, resolved by when they were resolved.
     groups["overdue"].sort(key=lambda r: r["deadline_value"] or "")
     groups["open"].sort(key=lambda r: (r["deadline_value"] is None, r["deadline_value"] or ""))
     groups["resolved"].sort(key=lambda r: r["resolution"].get("resolved") or "", reverse=True)
-    scores = []
-    for (fid, name), pairs in sorted(per_forecaster.items(), key=lambda kv: (-len(kv[1]), kv[0][1])):
-        scores.append({"id": fid, "name": name, "n": len(pairs), "brier": brier(pairs),
-                       "calibration": calibration(pairs, bins=5)})
+    names = {e.forecaster for e in entries}
+    scores = [{"id": ids_by_name.get(sc["forecaster"]), "name": sc["forecaster"], "n": sc["resolved"],
+               "brier": sc["brier"], "calibration": sc["calibration"]}
+              for sc in book.scores(store) if sc["resolved"] and sc["forecaster"] in names]
     return {**groups, "scores": scores, "today": today.isoformat()}
 
 
@@ -179,16 +174,28 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
 
 
 def brief(store: Any, entity: EntityRecord) -> dict[str, Any]:
-    """The actor brief: the entity page's material as sourced lines, plus recycled passages."""
-    page = entity_page(store, entity)
-    dups = _dedupe(store.items("duplicate", entity=entity.id))
+    """The actor brief: :func:`clipfile.brief.brief_data` (what the CLI prints), plus names by
+    script, claim speakers, the text of recycled passages and co-mentioned entities."""
+    from ..brief import brief_data
+
+    data = brief_data(store, entity)
+    names: dict[str, list[str]] = defaultdict(list)
+    for n in sorted({entity.name, *entity.aliases}):
+        names[script_of(n)].append(n)
+    claims = [c for cs in data["claims_by_status"].values() for c in cs]
+    raw = store.item_data([c["item_id"] for c in claims])
+    for c in claims:  # items() puts the document's source over the claim's own ``source``
+        c["source_ref"] = (raw.get(c["item_id"]) or {}).get("source")
     texts: dict[str, str] = {}
-    for d in dups:  # duplicate records carry offsets only; show the passage itself
+    for d in data["recycled"]:  # duplicate records carry offsets only; show the passage itself
         if not d.get("text") and isinstance(d.get("start"), int):
             if d["document"] not in texts:
                 texts[d["document"]] = store.get_document(d["document"]).text
             d["text"] = texts[d["document"]][d["start"]:d["end"]]
-    page["recycled"] = dups
-    page["open_forecasts"] = [f for f in page["forecasts_by"] + page["forecasts_about"] if not f["resolution"]]
-    page["resolved_forecasts"] = [f for f in page["forecasts_by"] + page["forecasts_about"] if f["resolution"]]
-    return page
+    return {
+        **data,
+        "names": dict(names),
+        "open_forecasts": [e for e in data["forecasts"] if not e.resolution],
+        "resolved_forecasts": [e for e in data["forecasts"] if e.resolution],
+        "co_mentioned": store.co_mentioned_entities(entity.id),
+    }
