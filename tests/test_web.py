@@ -327,3 +327,29 @@ def test_deadline_end_and_scripts():
     assert str(deadline_end("2020-08-20")) == "2020-08-20"
     assert deadline_end("197X") is None and deadline_end(None) is None
     assert script_of("Лена") == "Cyrillic" and script_of("Lena") == "Latin"
+
+
+def test_run_asks_for_a_token_beyond_loopback(monkeypatch, tmp_path, capsys):
+    import uvicorn
+
+    from clipfile.web import run
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    run(tmp_path / "lib.sqlite", host="0.0.0.0", port=8123)
+    err = capsys.readouterr().err
+    token = calls[-1]["app"].state.token
+    assert token and f"token: {token}" in err and "other machines" in err
+    run(tmp_path / "lib.sqlite", host="127.0.0.1", port=8123)
+    assert calls[-1]["app"].state.token is None
+    assert "no token needed" in capsys.readouterr().err
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8123
+
+
+def test_serve_command_is_listed():
+    from typer.testing import CliRunner
+
+    from clipfile.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output
