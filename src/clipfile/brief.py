@@ -64,7 +64,7 @@ def brief_data(store: Store, entity: EntityRecord) -> dict[str, Any]:
 
 
 def _src(item: dict[str, Any]) -> str:
-    bits = [item.get("source") or "", (item.get("published") or "")[:10], item.get("title") or ""]
+    bits = [item.get("outlet") or "", (item.get("published") or "")[:10], item.get("title") or ""]
     label = " · ".join(b for b in bits if b)
     return f"{label} [{item['document']} {item['start']}-{item['end']}]".strip()
 

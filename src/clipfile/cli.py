@@ -471,8 +471,8 @@ def forecasts(
                          about=_one_entity(lib, about).id if about else None, only_open=only_open)
     if as_json:
         for e in entries:
-            print(json.dumps({"id": e.id, "key": e.key, "status": e.status, "resolution": e.resolution,
-                              **e.forecast}, ensure_ascii=False))
+            print(json.dumps({**e.forecast, "id": e.id, "local_id": e.forecast.get("id"), "key": e.key,
+                              "status": e.status, "resolution": e.resolution}, ensure_ascii=False))
         return
     colours = {"open": "white", "overdue": "red", "resolved-yes": "green", "resolved-no": "yellow"}
     for e in entries:

@@ -40,7 +40,7 @@ def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, An
         spk = q.get("speaker") or {}
         g["sources"].append({
             "document": q["document"], "start": q["start"], "end": q["end"], "title": q.get("title"),
-            "source": q.get("source"), "published": q.get("published"), "url": q.get("url"),
+            "source": q.get("outlet"), "published": q.get("published"), "url": q.get("url"),
             "speaker": spk.get("name"), "entity_id": spk.get("entity_id"), "resolution": spk.get("resolution"),
         })
     ranked = sorted(groups.values(), key=lambda g: (-len(g["sources"]), g["quote"].get("published") or ""))

@@ -494,7 +494,8 @@ class SQLiteStore:
         """Stored items of one kind, optionally of one document or linked to an entity.
 
         Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
-        ``source`` and ``item_id`` (the library's row id).
+        ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
+        Items without a ``source`` of their own also get the outlet as ``source``.
         """
         sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
                " JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?")
@@ -521,8 +522,10 @@ class SQLiteStore:
         out = []
         for r in rows:
             data = json.loads(r["data"])
+            # The document's outlet is ``outlet``: a claim's own ``source`` is its speaker.
             data.update(item_id=r["id"], document=r["doc_id"], title=r["title"],
-                        published=r["published"], source=r["source"], url=r["url"])
+                        published=r["published"], outlet=r["source"], url=r["url"])
+            data.setdefault("source", r["source"])
             out.append(data)
         return out
 
