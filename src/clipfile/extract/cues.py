@@ -14,6 +14,11 @@ __all__ = [
     "TITLES",
     "TITLE_NOUNS",
     "PERSON_NOUNS",
+    "CCOMP_NON_REPORTING",
+    "XCOMP_CONTENT_VERBS",
+    "XCOMP_ADJECTIVES",
+    "APPEARANCE_VERBS",
+    "PREP_CONTENT",
 ]
 
 # Verbs of saying: their subject is a source, their complement is what was said.
@@ -46,10 +51,12 @@ call dub label brand describe accuse urge expect ask want warn advise order tell
 # Verbs whose direct object is itself the reported content ("cited the poll", "accused
 # Number 10 of ...", "praised her record"): PolNeAR-style attribution of stances.
 DOBJ_CONTENT_VERBS = frozenset("""
-cite accuse praise criticize criticise defend endorse support announce deny reject dismiss
-dispute propose mention describe question blame condemn applaud welcome recommend predict
-acknowledge confirm reveal show demand promise pledge urge oppose favor favour back slam
-attack denounce tout highlight reiterate repeat echo
+cite praise criticize criticise defend endorse announce deny reject dismiss dispute propose
+mention describe question condemn applaud welcome recommend predict acknowledge confirm
+reveal demand promise pledge oppose favor favour back slam attack denounce tout highlight
+reiterate repeat echo discuss express issue explain note tweet blast ignore consider detail
+outline recount affirm stress prefer deem invoke recall declare name reference exploit post
+mock decry lament hail laud
 """.split())
 
 # "X is sure that ...", "X is convinced ...": adjectives that report a belief.
@@ -110,4 +117,50 @@ prosecutor defector dissident defendant chancellor premier ambassador envoy nego
 manager owner employee worker student teacher priest bishop congressman congresswoman
 nominee incumbent challenger rival ally friend partner colleague father mother son daughter
 wife husband brother sister member representative
+""".split())
+
+# Verbs whose clausal complement is not a report ("make sure that", "help them see"): any
+# other verb with a clausal complement and a subject reports a statement, a thought or a
+# finding ("the poll shows that ...", "she wondered whether ...").
+CCOMP_NON_REPORTING = frozenset("""
+make have get go do need ensure mean let be become keep take put come give use help try
+happen turn seem appear look sound bet
+""".split())
+
+# Verbs of intention, attempt and stance with a to-infinitive content: "declined to say",
+# "plans to call", "vowed to fight", "would like to see".
+XCOMP_CONTENT_VERBS = frozenset("""
+refuse decline seek plan expect ask vow promise intend decide urge pledge encourage call like
+propose order support agree fail continue want hope claim consider design threaten aim prefer
+choose offer tell convince persuade press demand advise warn invite instruct allow
+""".split())
+
+# Adjectives of readiness and will with a to-infinitive: "is willing to", "eager to".
+XCOMP_ADJECTIVES = frozenset("""
+willing eager reluctant determined unwilling ready anxious keen loath hesitant
+""".split())
+
+# Raising verbs of appearance: the author's judgement on the subject ("X seems to ...",
+# "X appears uneasy"); annotated with the subject and the complement as the content.
+APPEARANCE_VERBS = frozenset("seem appear look sound".split())
+
+# (head lemma, preposition) pairs whose prepositional object is what is said, asked or
+# judged: "accused X of ...", "asked about ...", "criticism of ...", "concerns about ...".
+PREP_CONTENT = frozenset(tuple(p.split("/")) for p in """
+accuse/of call/for refer/to ask/about respond/to describe/as see/as know/as criticize/for
+criticise/for point/to speak/about speak/of comment/on comment/about rail/against ask/for
+apologize/for apologise/for advocate/for praise/for slam/for blast/for blame/for cite/as
+view/as portray/as assure/of warn/of warn/about complain/about argue/for argue/against
+push/for worry/about talk/about think/about focus/on joke/about brag/about boast/about
+lash/at testify/about reflect/on insist/on elaborate/on
+question/about attack/on attack/against concern/about concern/over comment/about
+request/for call/for statement/about statement/on story/about criticism/of criticism/on
+response/to commitment/to reference/to need/for fear/of fear/about discussion/of view/of
+idea/of claim/of claim/about critical/of supportive/of worried/about concerned/about
+interested/in responsible/for opposition/to support/for complaint/about warning/about
+warning/of message/of promise/of pledge/of questions/about remark/about remarks/about
+allegation/of allegations/of accusation/of accusations/of praise/for demand/for calls/for
+speech/on speech/about argument/for argument/against case/for case/against belief/in
+confidence/in doubt/about doubts/about skeptical/of sceptical/of optimistic/about
+pessimistic/about confident/of proud/of afraid/of angry/about upset/about
 """.split())

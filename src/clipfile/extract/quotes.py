@@ -38,6 +38,7 @@ class _Q:
     parent: int | None = None  # index of the enclosing quote
     continued: bool = False
     weak: bool = False  # short fragment without a cue
+    host: "_Q | None" = None  # the report whose content holds this report's cue
 
 
 def _para_index(text: str):
@@ -118,6 +119,13 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
         pending.append((r, kind))
     # A report whose cue sits inside another report's content ("X rejected suggestions that
     # Y wanted ...") is not the salient speaker for what follows.
+    # A report whose cue lies inside another report's content ("She said she believes
+    # ..."): the inner one is nested in the outer one, like a quote inside a quote.
+    host_of = {}
+    for r, _k in pending:
+        outer = [o for o, _ in pending if o is not r and o.start <= r.cue_start < o.end]
+        if outer:
+            host_of[id(r)] = id(min(outer, key=lambda o: o.end - o.start))
     embedded = {id(r) for r, _k in pending
                 if any(o is not r and o.start <= r.cue_start < o.end for o, _ in pending)
                 or _subordinate(r.verb)}
@@ -133,6 +141,8 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
     by_para: dict[int, list[_Q]] = {}
     history: list[_Q] = []
     out_reports: list[_Q] = []
+    q_of_report: dict[int, _Q] = {}
+    nested_reports: list[tuple[_Q, int]] = []
     for _pos, typ, obj in events:
         if typ == 0:
             q = obj
@@ -147,8 +157,11 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             q = _Q(r.start, r.end, kind, (r.start, r.end), para_of(r.start),
                    cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
             out_reports.append(q)
-            if id(r) in embedded:
-                continue
+            q_of_report[id(r)] = q
+            if id(r) in host_of:
+                nested_reports.append((q, host_of[id(r)]))
+            if id(r) in embedded or not _says(r):
+                continue  # only a speaker who said something is continued by the next quote
         by_para.setdefault(q.para, []).append(q)
         if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
             res.note_speaker(q.speaker)
@@ -159,6 +172,9 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
         if q.depth == 1:
             container = items[q.parent]
             q.cue, q.speaker = _nested_cue(doc, q, container, res)
+
+    for q, host in nested_reports:
+        q.host = q_of_report.get(host)
 
     final: list[_Q] = []
     for i, q in enumerate(items):
@@ -179,6 +195,8 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
         if q.parent is not None:
             parent = items[q.parent]
             nested_in = ids.get(id(parent))
+        elif q.host is not None:
+            nested_in = ids.get(id(q.host))
         out.append(Quote(id=ids[id(q)], start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
                          cue=q.cue, speaker=q.speaker, nested_in=nested_in))
     return out
@@ -198,6 +216,13 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
     before = text[max(0, q.outer[0] - 3):q.outer[0]].rstrip()
     mid_sentence = bool(before) and (before[-1].isalnum() or before[-1] in ",(-")
     return mid_sentence and text[q.start:q.start + 1].islower() and len(words) < 12
+
+
+def _says(r: Report) -> bool:
+    """A report of speech or belief (``said``, ``believes``, ``according to``), as opposed to a
+    stance or topic (``criticism of``, ``declined to``, ``seems``)."""
+    lemma = r.verb.lemma_.lower()
+    return r.source is not None and (lemma in REPORTING_VERBS or lemma == "according")
 
 
 def _subordinate(verb) -> bool:

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cues import DOBJ_CONTENT_VERBS, OBJECT_CONTENT_VERBS, PREDICATIVE_ADJECTIVES, REPORTING_VERBS
+from .cues import (
+    APPEARANCE_VERBS,
+    CCOMP_NON_REPORTING,
+    DOBJ_CONTENT_VERBS,
+    OBJECT_CONTENT_VERBS,
+    PREDICATIVE_ADJECTIVES,
+    PREP_CONTENT,
+    REPORTING_VERBS,
+    XCOMP_ADJECTIVES,
+    XCOMP_CONTENT_VERBS,
+)
 
 __all__ = ["Report", "reports"]
 
@@ -45,6 +55,13 @@ def _subject(tok):
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
+        if (cur.dep_ == "conj" and cur.head.dep_ == "ccomp" and cur.lemma_.lower() in REPORTING_VERBS
+                and cur.head.head.lemma_.lower() in REPORTING_VERBS):
+            # "He said his attacks have worked and said that ...": the parser hangs the second
+            # "said" on the first one's complement; the subject is the first one's.
+            cur = cur.head.head
+            seen += 1
+            continue
         if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head is not cur:
             cur = cur.head
             seen += 1
@@ -72,6 +89,14 @@ def _subtree_range(tok, *, minus=None, side_of=None):
     "finds" but lies before "says".
     """
     toks = list(tok.subtree)
+    # "... have given his campaign momentum and said that ...": a coordinated reporting verb
+    # without its own subject starts a new report, not more content.
+    for c in tok.children:
+        if (c.dep_ == "conj" and c.lemma_.lower() in REPORTING_VERBS
+                and not any(g.dep_ in _SUBJ for g in c.children)):
+            drop = {t.i for t in c.subtree}
+            cc = {g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i}
+            toks = [t for t in toks if t.i not in drop and t.i not in cc]
     if minus is not None:
         drop = {t.i for t in minus.subtree}
         toks = [t for t in toks if t.i not in drop]
@@ -107,8 +132,22 @@ def reports(doc) -> list[Report]:
     out: list[Report] = []
     for tok in doc:
         lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS):
+        if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
+            out.extend(_appearance(tok))
+        elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                             or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
             out.extend(_verb_report(tok, lemma))
+        elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
+            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+            src = _subject(tok.head)
+            if comp is not None and src is not None:
+                s, e = _subtree_range(comp)
+                if e > s:
+                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok))
+        if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
+            r = _prep_report(tok)
+            if r is not None:
+                out.append(r)
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             r = _according(tok)
             if r is not None:
@@ -121,8 +160,92 @@ def reports(doc) -> list[Report]:
                     src = _subject(tok.head)
                     cs = min(tok.head.idx, tok.idx)
                     out.append(Report(s, e, cs, tok.idx + len(tok), src, tok))
-    out.sort(key=lambda r: (r.start, r.end))
+    out = [c for r in out for c in [_clip_to_paragraph(doc.text, r)] if c is not None]
+    # One content, one report: a verb may yield the same span by two routes (a stance verb
+    # with a prepositional content); keep the first found.
+    kept: list[Report] = []
+    seen: set[tuple[int, int]] = set()
+    for r in out:
+        if (r.start, r.end) not in seen:
+            seen.add((r.start, r.end))
+            kept.append(r)
+    kept.sort(key=lambda r: (r.start, r.end))
+    return kept
+
+
+def _reports_clause(verb, lemma: str) -> bool:
+    """Any verb with a subject and a clausal complement reports, bar a few light verbs."""
+    if lemma in CCOMP_NON_REPORTING:
+        return False
+    return any(c.dep_ == "ccomp" for c in verb.children) and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _appearance(verb) -> list[Report]:
+    """``X seems to …`` / ``X appears uneasy``: the subject and the complement, no source."""
+    comp = next((c for c in verb.children if c.dep_ in ("xcomp", "oprd", "acomp", "ccomp", "attr")), None)
+    if comp is None:
+        comp = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("like", "as")), None)
+    if comp is None or comp.i < verb.i:
+        return []
+    cs, ce = _cue(verb)
+    out = []
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ not in ("it", "there", "that", "this", "which", "what"):
+        s, e = _subtree_range(subj)
+        if e > s:
+            out.append(Report(s, e, cs, ce, None, verb))
+    s, e = _subtree_range(comp)
+    if e > s:
+        out.append(Report(s, e, cs, ce, None, verb))
     return out
+
+
+def _prep_report(prep) -> Report | None:
+    """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content."""
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    head = prep.head
+    if obj is None:
+        return None
+    s, e = _subtree_range(obj)
+    if e <= s:
+        return None
+    if head.pos_ in ("VERB", "AUX"):
+        src = _subject(head)
+        if head.lemma_.lower() in ("accuse", "criticize", "criticise", "praise", "blame", "slam", "blast"):
+            # "accused Y of X": annotators take the accused and the charge together
+            dobj = next((c for c in head.children if c.dep_ == "dobj" and c.i < prep.i), None)
+            if dobj is not None:
+                s = min(s, _subtree_range(dobj)[0])
+    else:
+        src = next((c for c in head.children if c.dep_ == "poss"), None)
+        if src is None and head.dep_ in ("dobj", "attr", "pobj", "acomp"):
+            gov = head.head if head.dep_ != "pobj" else head.head.head
+            if gov.pos_ in ("VERB", "AUX"):
+                src = _subject(gov)
+    if src is not None and src.lower_ in ("it", "there"):
+        src = None
+    return Report(s, e, head.idx, prep.idx + len(prep), src, head)
+
+
+def _clip_to_paragraph(text: str, r: Report) -> Report | None:
+    """Keep a report's content inside the cue's paragraph.
+
+    The parser sometimes runs a sentence across a paragraph break (a quote paragraph followed
+    by ``she said`` hangs on the previous paragraph's verb); reported content never does.
+    """
+    ps = text.rfind("\n", 0, r.cue_start) + 1
+    pe = text.find("\n", r.cue_end)
+    pe = len(text) if pe == -1 else pe
+    s, e = max(r.start, ps), min(r.end, pe)
+    while s < e and (text[s].isspace() or text[s] in ",;:\u2014\u2013"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014\u2013"):
+        e -= 1
+    if e <= s or not any(ch.isalpha() for ch in text[s:e]):
+        return None
+    if (s, e) == (r.start, r.end):
+        return r
+    return Report(s, e, r.cue_start, r.cue_end, r.source, r.verb)
 
 
 def _verb_report(verb, lemma: str) -> list[Report]:
@@ -140,7 +263,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         elif lemma in OBJECT_CONTENT_VERBS and len(objs) >= 2:
             # "called Lindqvist a troublemaker" parsed as two object predicates
             s, e = _span([t for o in objs for t in o.subtree])
-        elif pred is not None and pred.dep_ == "xcomp" and lemma in ("expect", "want", "hope", "urge", "ask", "promise", "vow", "threaten", "pledge", "plan"):
+        elif pred is not None and pred.dep_ == "xcomp" and lemma in XCOMP_CONTENT_VERBS and pred.i > verb.i:
             s, e = _subtree_range(pred)
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
             s, e = _subtree_range(dobj)

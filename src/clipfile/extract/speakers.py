@@ -39,7 +39,13 @@ def speaker_np(tok, *, stop: tuple[int, int] | None = None) -> tuple[int, int]:
 
     ``stop`` is a character range (a quotation) the phrase must not run into.
     """
-    toks = [t for t in tok.subtree]
+    text = tok.doc.text
+    # The parser may run a sentence over a paragraph break ("9:05 p.m.\n\nX said"): a
+    # mention never does.
+    ps = text.rfind("\n", 0, tok.idx) + 1
+    pe = text.find("\n", tok.idx)
+    pe = len(text) if pe == -1 else pe
+    toks = [t for t in tok.subtree if ps <= t.idx < pe]
     if stop is not None:
         toks = [t for t in toks if not (stop[0] <= t.idx < stop[1])]
         # keep the contiguous run around the head
