@@ -126,7 +126,8 @@ def is_future(refs: RuReferents, t: RuToken) -> bool:
 def _predicate(refs: RuReferents, toks: list[RuToken]) -> RuToken | None:
     """The content predicate of a unit: its root, descending through reporting verbs."""
     inside = {t.i for t in toks}
-    roots = [t for t in toks if t.head not in inside]
+    # The parser occasionally returns a cycle with no root: then any token may head.
+    roots = [t for t in toks if t.head not in inside] or toks
     pred = next((t for t in roots if t.pos in {"VERB", "AUX"}), None)
     if pred is None:
         # A nominal predicate ("Путин — бывший офицер КГБ"): a root with a subject or copula.
