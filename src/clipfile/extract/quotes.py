@@ -210,12 +210,33 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
     the middle of a sentence (``pledges to stand firm against its “cheating”``), which are
     direct quotes only as part of a mixed quote.
     """
-    words = text[q.start:q.end].split()
+    body = text[q.start:q.end]
+    words = body.split()
+    if q.outer[0] > 0 and text[q.outer[0] - 1] == "=":
+        return True  # an attribute value in markup (id="...")
     if cue is None and len(words) < 4:
+        return True
+    if len(words) <= 6 and _title_case(words) and not re.search(r"[.!?]$", body.rstrip("\u201d\"' ")):
+        # "told NBC's “Meet the Press”", a slogan, a book title: a name, not words spoken
         return True
     before = text[max(0, q.outer[0] - 3):q.outer[0]].rstrip()
     mid_sentence = bool(before) and (before[-1].isalnum() or before[-1] in ",(-")
+    if cue is not None and before[-1:] in (",", ":") and cue.end <= q.outer[0] \
+            and not re.search(r"\w", text[cue.end:q.outer[0]].replace(",", "")):
+        return False  # 'Clinton said, “as long as we ...”': the quote follows its cue
     return mid_sentence and text[q.start:q.start + 1].islower() and len(words) < 12
+
+
+_MINOR = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "for", "to", "with", "by", "from", "is", "vs"}
+
+
+def _title_case(words: list[str]) -> bool:
+    """Every word capitalised bar short function words: a title or a name."""
+    letters = [w.strip(".,!?;:'\"\u2019\u2018()") for w in words]
+    letters = [w for w in letters if w]
+    if not letters or not letters[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _MINOR for w in letters)
 
 
 def _says(r: Report) -> bool:

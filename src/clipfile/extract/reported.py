@@ -92,8 +92,13 @@ def _subtree_range(tok, *, minus=None, side_of=None):
     # "... have given his campaign momentum and said that ...": a coordinated reporting verb
     # without its own subject starts a new report, not more content.
     for c in tok.children:
-        if (c.dep_ == "conj" and c.lemma_.lower() in REPORTING_VERBS
-                and not any(g.dep_ in _SUBJ for g in c.children)):
+        own_subj = next((g for g in c.children if g.dep_ in _SUBJ), None)
+        if ((c.dep_ in ("conj", "advcl") and c.lemma_.lower() in REPORTING_VERBS
+             and (own_subj is None or c.tag_ == "VBG"))
+                or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and own_subj is not None
+                    and own_subj.lower_ in _NARRATIVE_PRONOUNS and c.i > tok.i
+                    and c.doc[c.left_edge.i - 1].text in (",", ";") if c.left_edge.i > 0 else False)):
+            # "..., and he railed against ...": the narrative goes on after the report.
             drop = {t.i for t in c.subtree}
             cc = {g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i}
             toks = [t for t in toks if t.i not in drop and t.i not in cc]
@@ -107,6 +112,8 @@ def _subtree_range(tok, *, minus=None, side_of=None):
             toks = [t for t in toks if t.i < side_of.i]
     return _span(toks)
 
+
+_NARRATIVE_PRONOUNS = {"he", "she", "they", "it", "we"}
 
 _DEMONSTRATIVE = {"this", "that", "these", "those", "which", "what"}
 
@@ -149,9 +156,7 @@ def reports(doc) -> list[Report]:
             if r is not None:
                 out.append(r)
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            r = _according(tok)
-            if r is not None:
-                out.append(r)
+            out.extend(_according(tok))
         elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is not None:
@@ -299,15 +304,24 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     return [Report(s, e, cs, ce, src, verb)]
 
 
-def _according(tok) -> Report | None:
+def _according(tok) -> list[Report]:
     to = next(c for c in tok.children if c.lower_ == "to")
     src = next((c for c in to.children if c.dep_ == "pobj"), None)
     host = tok.head
     if src is None or host is tok:
-        return None
+        return []
     while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head is not host:
         host = host.head
-    s, e = _subtree_range(host, minus=tok)
-    if e <= s:
-        return None
-    return Report(s, e, tok.idx, to.idx + len(to), src, tok)
+    # The content wraps around the cue ("That's bad, according to X, because ..."): one span
+    # on each side, the part after it only when it is more than a tag.
+    drop = {t.i for t in tok.subtree}
+    left = [t for t in host.subtree if t.i not in drop and t.i < tok.i]
+    right = [t for t in host.subtree if t.i not in drop and t.i > tok.i]
+    out = []
+    ls, le = _span(left)
+    if le > ls:
+        out.append(Report(ls, le, tok.idx, to.idx + len(to), src, tok))
+    rs, re_ = _span(right)
+    if re_ > rs and (not out or sum(t.is_alpha for t in right) >= 3):
+        out.append(Report(rs, re_, tok.idx, to.idx + len(to), src, tok))
+    return out
