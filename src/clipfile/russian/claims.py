@@ -33,7 +33,7 @@ __all__ = ["claims"]
 _REPORTING = SPEECH_VERBS | frozenset(
     "знать узнать слышать услышать показать показывать доказать доказывать выяснить выяснять "
     "установить устанавливать обнаружить выявить подтвердить подтверждать опровергать сомневаться "
-    "уверять верить решить".split()
+    "уверять верить решить уверенный убеждённый убежденный".split()
 )
 # Predicates of recommendation and obligation: advice, not an assertion of fact.
 _DEONTIC = frozenset("должный должен следовать нужно надо необходимо обязанный обязан стоить".split())
@@ -237,8 +237,8 @@ def _actor(refs: RuReferents, marker: Marker) -> tuple[Ref | None, Ref | None]:
             return None, None
         subj = refs.subject(verb.i)
         if subj is not None:
-            principal = next((refs.resolve(c.i) for c in refs.children(subj.i)
-                              if c.rel == "nmod" and c.i in refs.tok_ent), None)
+            principal = next((r for c in refs.children(subj.i) if c.rel == "nmod"
+                              and (r := refs.resolve(c.i)) is not None), None)
             return refs.resolve(subj.i), principal
         if verb.rel in {"conj", "xcomp", "advcl"} and verb.head >= 0:
             verb = refs.tokens[verb.head]

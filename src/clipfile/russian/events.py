@@ -142,8 +142,15 @@ def events(rudoc: RuDoc, entities: list[Entity], *, published: str | None = None
         start, end = _trim(text, start, end)
         if start >= end:
             continue
+        parts = _participants(refs, entities, start, end, antecedent)
+        subj = refs.subject(verb.i)
+        if subj is not None and subj.pos == "PRON":
+            # "20 августа он покинул страну": the pronoun's person takes part too.
+            who = refs.resolve(subj.i)
+            if who is not None and all(p.entity_id != who.entity_id for p in parts):
+                parts = (who, *parts)
         out.append(Event(id="", start=start, end=end, text=text[start:end], date=tx,
-                         participants=_participants(refs, entities, start, end, antecedent)))
+                         participants=parts))
     return [Event(id=f"v{n}", start=e.start, end=e.end, text=e.text, date=e.date,
                   participants=e.participants) for n, e in enumerate(out, 1)]
 

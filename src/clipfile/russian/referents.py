@@ -163,7 +163,14 @@ class RuReferents:
                         break
             return ent
 
-        here = [t for t in self.sent_tokens(tok.sent) if t.i < i and t.rel in SUBJ]
+        # In narration, subjects inside someone's quoted words are less salient than the
+        # narrated ones ("«…Орлов проиграет…», — сказал Зимин. Он уверен…" → Зимин).
+        narrated = self.quote_at(tok.start) is None
+
+        def quoted(t: RuToken) -> bool:
+            return narrated and self.quote_at(t.start) is not None
+
+        here = sorted((t for t in self.sent_tokens(tok.sent) if t.i < i and t.rel in SUBJ), key=quoted)
         for t in here:
             if ok(subject_entity(t)):
                 return subject_entity(t)
@@ -171,7 +178,7 @@ class RuReferents:
             if tok.sent - back < 0:
                 break
             subs = sorted((t for t in self.sent_tokens(tok.sent - back) if t.rel in SUBJ),
-                          key=lambda t: (t.head < 0 or self.tokens[t.head].rel != "root", t.i))
+                          key=lambda t: (quoted(t), t.head < 0 or self.tokens[t.head].rel != "root", t.i))
             for t in subs:
                 if ok(subject_entity(t)):
                     return subject_entity(t)
