@@ -866,16 +866,6 @@ class SQLiteStore:
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.get_entity(i), n) for i, n in top]
 
-    def item_data(self, item_ids: list[int]) -> dict[int, dict[str, Any]]:
-        """The stored JSON of items by row id, exactly as saved (``items()`` adds document fields
-        such as ``source`` on top, which hides a claim's own ``source``)."""
-        if not item_ids:
-            return {}
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, data FROM items WHERE id IN ({','.join('?' * len(item_ids))})", list(item_ids)).fetchall()
-        return {r[0]: json.loads(r[1]) for r in rows}
-
     def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
         """Documents mentioning an entity, newest first."""
         eid = self._root(_parse_entity_ref(entity_id))

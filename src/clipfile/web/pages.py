@@ -133,10 +133,8 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
                     if c["item_id"] not in {x["item_id"] for x in claims_by}]
     claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
     claims = _dedupe(claims_by + claims_about)
-    raw = store.item_data([c["item_id"] for c in claims])
     for c in claims:
-        # items() puts the document's source over the claim's own ``source`` (its speaker).
-        c["source_ref"] = (raw.get(c["item_id"]) or {}).get("source")
+        c["source_ref"] = c.get("source")  # the claim's speaker; the outlet is ``outlet``
     for c in claims:
         status = c.get("status") if c.get("status") in CLAIM_STATUSES else "asserted"
         c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
@@ -183,9 +181,8 @@ def brief(store: Any, entity: EntityRecord) -> dict[str, Any]:
     for n in sorted({entity.name, *entity.aliases}):
         names[script_of(n)].append(n)
     claims = [c for cs in data["claims_by_status"].values() for c in cs]
-    raw = store.item_data([c["item_id"] for c in claims])
-    for c in claims:  # items() puts the document's source over the claim's own ``source``
-        c["source_ref"] = (raw.get(c["item_id"]) or {}).get("source")
+    for c in claims:
+        c["source_ref"] = c.get("source")  # the claim's speaker; the outlet is ``outlet``
     texts: dict[str, str] = {}
     for d in data["recycled"]:  # duplicate records carry offsets only; show the passage itself
         if not d.get("text") and isinstance(d.get("start"), int):
