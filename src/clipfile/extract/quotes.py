@@ -216,7 +216,7 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
         return True  # an attribute value in markup (id="...")
     if cue is None and len(words) < 4:
         return True
-    if len(words) <= 6 and _title_case(words) and not re.search(r"[.!?]$", body.rstrip("\u201d\"' ")):
+    if _title_case(words) and (len(words) <= 4 or (len(words) <= 6 and not re.search(r"[.!?]$", body.rstrip("\u201d\"' ")))):
         # "told NBC's “Meet the Press”", a slogan, a book title: a name, not words spoken
         return True
     before = text[max(0, q.outer[0] - 3):q.outer[0]].rstrip()

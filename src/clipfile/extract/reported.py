@@ -276,8 +276,8 @@ def _verb_report(verb, lemma: str) -> list[Report]:
             # Parenthetical or inverted report: "This, says X, helps explain ..." /
             # "..., said X."  The content is the host clause without the cue.
             host = verb.head
-            if host.lemma_.lower() in REPORTING_VERBS and verb.dep_ == "ccomp":
-                return []
+            if host.lemma_.lower() in REPORTING_VERBS:
+                return []  # "Asked about X, Olsen said ...": the host verb reports itself
             src = _real_source(verb, src)
             if src is None or lemma not in REPORTING_VERBS:
                 return []

@@ -1,0 +1,137 @@
+"""Reported speech beyond ``X said that ...``: stances, intentions, appearances, prepositional
+content, nested reports, span bounds and titles. Fictional sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from clipfile.extract.entities import entities
+from clipfile.extract.quotes import quotes
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from clipfile.nlp import english
+
+    return english()
+
+
+def run(nlp, text):
+    doc = nlp(text)
+    qs = quotes(doc, entities(doc))
+    for q in qs:
+        assert text[q.start:q.end] == q.text
+        if q.cue is not None:
+            assert text[q.cue.start:q.cue.end] == q.cue.text
+    return qs
+
+
+def only(qs, text_exact):
+    hits = [q for q in qs if q.text == text_exact]
+    assert len(hits) == 1, f"{text_exact!r} not found once in {[(q.kind, q.text) for q in qs]}"
+    return hits[0]
+
+
+def at(text, fragment):
+    i = text.index(fragment)
+    return i, i + len(fragment)
+
+
+def spoken(q, text):
+    s = q.speaker
+    return text[s.start:s.end] if s is not None and s.start is not None else None
+
+
+def test_appearance_verb_gives_subject_and_complement_without_source(nlp):
+    text = "The harbour master seemed to regret the closure of the northern pier.\n"
+    qs = run(nlp, text)
+    subj = only(qs, "The harbour master")
+    comp = only(qs, "to regret the closure of the northern pier")
+    for q in (subj, comp):
+        assert q.kind == "indirect" and q.cue.text == "seemed"
+        assert q.speaker.resolution == "unresolved" and q.speaker.name is None
+    assert (comp.start, comp.end) == at(text, "to regret the closure of the northern pier")
+
+
+def test_intention_verb_with_infinitive(nlp):
+    text = "Councillor Mira Brandt declined to comment on the ferry budget.\n"
+    qs = run(nlp, text)
+    q = only(qs, "to comment on the ferry budget")
+    assert (q.start, q.end) == at(text, "to comment on the ferry budget")
+    assert q.kind == "indirect" and q.cue.text == "declined"
+    assert q.speaker.name == "Mira Brandt" and spoken(q, text) == "Councillor Mira Brandt"
+
+
+def test_any_verb_with_a_clausal_complement_reports(nlp):
+    text = "A survey by the transit board shows that most commuters prefer the night trams.\n"
+    qs = run(nlp, text)
+    q = only(qs, "that most commuters prefer the night trams")
+    assert q.kind == "indirect" and q.cue.text == "shows"
+    assert spoken(q, text) == "A survey by the transit board"
+
+
+def test_accused_of_takes_the_accused_and_the_charge(nlp):
+    text = "Opposition leader Ilse Varga accused the council of wasting public money on banners.\n"
+    qs = run(nlp, text)
+    q = only(qs, "the council of wasting public money on banners")
+    assert q.kind == "indirect" and q.cue.text == "accused the council of"
+    assert q.speaker.name == "Ilse Varga"
+
+
+def test_noun_cue_with_possessive_source(nlp):
+    text = "Mayor Ruth Olsen spoke at noon. Olsen's criticism of the tunnel plan surprised nobody.\n"
+    qs = run(nlp, text)
+    q = only(qs, "the tunnel plan")
+    assert (q.start, q.end) == at(text, "the tunnel plan")
+    assert q.kind == "indirect" and q.cue.text == "criticism of"
+    assert q.speaker.name == "Ruth Olsen" and spoken(q, text).startswith("Olsen")
+
+
+def test_report_inside_a_report_is_nested(nlp):
+    text = "Tomas Rehn said he believes the dockers will strike in May.\n"
+    qs = run(nlp, text)
+    outer = only(qs, "he believes the dockers will strike in May")
+    inner = only(qs, "the dockers will strike in May")
+    assert outer.cue.text == "said" and outer.nested_in is None
+    assert inner.cue.text == "believes" and inner.nested_in == outer.id
+    assert inner.speaker.name == "Tomas Rehn" and inner.speaker.resolution == "pronoun"
+
+
+def test_according_to_in_mid_sentence_gives_both_sides(nlp):
+    text = "The tunnel is far too costly, according to Ilse Varga, because the clay under the river keeps shifting.\n"
+    qs = run(nlp, text)
+    left = only(qs, "The tunnel is far too costly")
+    right = only(qs, "because the clay under the river keeps shifting")
+    for q in (left, right):
+        assert q.kind == "indirect" and q.cue.text == "according to" and q.speaker.name == "Ilse Varga"
+
+
+def test_report_stops_where_the_narrative_goes_on(nlp):
+    text = "Mayor Ruth Olsen said the budget was balanced, and she left the hall before the vote.\n"
+    qs = run(nlp, text)
+    q = only(qs, "the budget was balanced")
+    assert q.cue.text == "said" and spoken(q, text) == "Mayor Ruth Olsen"
+
+
+def test_speaker_mention_stays_in_its_paragraph(nlp):
+    text = "10:05 a.m.\n\nMayor Ruth Olsen said the trams would run again on Monday.\n"
+    qs = run(nlp, text)
+    q = only(qs, "the trams would run again on Monday")
+    assert spoken(q, text) == "Mayor Ruth Olsen"
+
+
+def test_programme_titles_and_markup_are_not_quotes(nlp):
+    text = (
+        "Olsen told the \u201cMorning Harbour Hour\u201d on Sunday that the depot would stay open.\n"
+        '<a id="item-2231" href="x">Depot news</a>\n'
+    )
+    qs = run(nlp, text)
+    assert not [q for q in qs if q.kind == "direct"]
+    q = only(qs, "that the depot would stay open")
+    assert q.cue.text == "told"
+
+
+def test_quote_right_after_its_cue_is_direct_even_in_lower_case(nlp):
+    text = "Asked about the fares, Olsen said, \u201cas long as the ferries run on time, nobody will complain.\u201d\n"
+    qs = run(nlp, text)
+    q = only(qs, "as long as the ferries run on time, nobody will complain.")
+    assert q.kind == "direct" and q.cue.text == "said" and q.speaker.name == "Olsen"
