@@ -74,6 +74,7 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             q.parent = last_top
         items.append(q)
     top = [q for q in items if q.depth == 0]
+    excerpts = _excerpts(text, top)
     quoted_ranges = sorted(q.outer for q in top)
     res = Resolver(doc, entities, quoted=quoted_ranges)
     tok_quoted = _token_mask(doc, quoted_ranges)
@@ -150,7 +151,7 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             if spk is None:
                 spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
             q.cue, q.speaker = cue, spk
-            q.weak = _is_fragment(text, q, cue)
+            q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
         else:
             r, kind = obj
             spk = _report_speaker(r, res)
@@ -182,6 +183,8 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             continue
         if q.depth == 0 and q.weak:
             continue  # scare quotes and titles: a short fragment with no one saying it
+        if q.depth > 0 and items[q.parent].weak:
+            continue  # a title inside a headline or excerpt that is itself left out
         final.append(q)
     final.extend(out_reports)
     final.extend(labels)
@@ -203,6 +206,42 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
 
 
 # ---------------------------------------------------------------------------- helpers
+# '"Headline of another story," by The Daily's Jane Roe: "Its first lines ..."': a link
+# roundup quotes headlines and excerpts of other articles, not anyone's words.
+_BYLINE_AFTER = re.compile(r"[,.]?[ \t]*by[ \t]+(?:the[ \t]+)?[A-Z]")
+_BYLINE_BEFORE = re.compile(r"\bby[ \t]+[A-Z][^.!?:\"\u201c\u201d\n]{1,60}:[ \t]*$")
+# "From Jane Roe writing at The Daily:" introduces paragraphs copied from another article.
+_EXCERPT_INTRO = re.compile(r"^[ \t]*From\b[^\n]{2,80}\b(?:writing|reporting)[ \t]+(?:at|in|for)\b[^\n]{2,60}:[ \t]*$", re.M)
+
+
+def _excerpts(text: str, top: list[_Q]) -> set[int]:
+    """Ids of top-level quotes that are headlines or excerpts of other articles."""
+    out: set[int] = set()
+    block = False  # inside paragraphs copied after a "From X writing at Y:" line
+    last_para = -1
+    for q in sorted(top, key=lambda q: q.outer[0]):
+        ps = text.rfind("\n", 0, q.outer[0]) + 1
+        if q.para != last_para:
+            # a new paragraph: the block goes on while paragraphs open with a mark
+            prev_end = ps - 1
+            prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+            while prev_end > 0 and not text[prev_start:prev_end].strip():
+                prev_end = prev_start - 1
+                prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+            intro = _EXCERPT_INTRO.match(text, prev_start, max(prev_end, prev_start))
+            if intro:
+                block = True
+            elif block and text[ps:q.outer[0]].strip():
+                block = False
+            last_para = q.para
+        pe = text.find("\n", q.outer[1])
+        pe = len(text) if pe == -1 else pe
+        if (block or _BYLINE_AFTER.match(text, q.outer[1], pe)
+                or _BYLINE_BEFORE.search(text[max(ps, q.outer[0] - 90):q.outer[0]])):
+            out.add(id(q))
+    return out
+
+
 def _is_fragment(text: str, q: _Q, cue) -> bool:
     """A scare quote, title or quoted fragment rather than someone's words.
 
@@ -216,15 +255,34 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
         return True  # an attribute value in markup (id="...")
     if cue is None and len(words) < 4:
         return True
+    if (cue is not None and cue.start >= q.outer[1] and re.search(r"[,!?]$", body) and body[:1].isupper()
+            and re.search(r"(?:^|[.!?][\"'\u201d\u2019]?)\s*$", text[max(0, q.outer[0] - 3):q.outer[0]])
+            and not re.search(r"[.!?\n]", text[q.outer[1]:cue.start]) and cue.start - q.outer[1] <= 60):
+        return False  # '“Absolutely,” he said': words spoken, however short
     if _title_case(words) and (len(words) <= 4 or (len(words) <= 6 and not re.search(r"[.!?]$", body.rstrip("\u201d\"' ")))):
         # "told NBC's “Meet the Press”", a slogan, a book title: a name, not words spoken
         return True
+    if _title_case(words) and len(words) <= 8 and re.search(r"['\u2019]s\s*$", text[max(0, q.outer[0] - 4):q.outer[0]]):
+        return True  # "said on the network's “This Week With ...”": a programme or book title
     before = text[max(0, q.outer[0] - 3):q.outer[0]].rstrip()
     mid_sentence = bool(before) and (before[-1].isalnum() or before[-1] in ",(-")
     if cue is not None and before[-1:] in (",", ":") and cue.end <= q.outer[0] \
             and not re.search(r"\w", text[cue.end:q.outer[0]].replace(",", "")):
         return False  # 'Clinton said, “as long as we ...”': the quote follows its cue
+    if cue is not None and before[-1:] in (",", ":") and cue.end <= q.outer[0] \
+            and re.search(r"[.!?]$", body.rstrip("\u201d\"' ")) and text[q.outer[0] - 60:q.outer[0]].count(".") == 0:
+        return False  # 'he told the host, “it was demoralizing.”': the rest of a cued sentence
+    prev_word = re.search(r"(?<![\w-])(\w+)(?:\s+as)?\s*$", text[max(0, q.outer[0] - 30):q.outer[0]])
+    if prev_word and prev_word.group(1).lower() in _NAMING_VERBS:
+        return False  # 'which he dubbed “the little senator”': the words themselves, quoted
     return mid_sentence and text[q.start:q.start + 1].islower() and len(words) < 12
+
+
+# Verbs that introduce the quoted words right after them, without a comma.
+_NAMING_VERBS = frozenset("""
+called dubbed labeled labelled declared chanting chanted described known termed branded
+nicknamed mouthing shouting shouted yelled yelling
+""".split())
 
 
 _MINOR = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "for", "to", "with", "by", "from", "is", "vs"}
@@ -435,9 +493,21 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
 def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
     """``NAME: words`` paragraphs of a transcript, attributed to NAME (first-person speech)."""
     out = []
-    for m in _LABEL.finditer(text):
+    found = list(_LABEL.finditer(text))
+    uses: dict[str, int] = {}
+    for m in found:
+        uses[m.group(1)] = uses.get(m.group(1), 0) + 1
+    caps_turns = sum(1 for m in found if m.group(1).isupper())
+    for m in found:
         label = m.group(1)
-        if not (label.isupper() or res.entity_at(m.start(1), m.end(1)) is not None):
+        known = res.entity_at(m.start(1), m.end(1)) is not None
+        if not (label.isupper() or known):
+            continue
+        if not known and uses[label] < 2 and caps_turns < 2 and not any(
+                k != label and (set(label.split()) <= set(k.split()) or set(k.split()) <= set(label.split()))
+                for k in uses):
+            # "BYLINE: ...", "EDITOR'S NOTE: ...": a one-off capitalised heading; a transcript
+            # has several capitalised turns ("SMITH:" after "JANE SMITH:").
             continue
         if len(label) < 2 or _inside(quoted_ranges, m.start(2)):
             continue

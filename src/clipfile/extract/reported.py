@@ -165,7 +165,7 @@ def reports(doc) -> list[Report]:
                     src = _subject(tok.head)
                     cs = min(tok.head.idx, tok.idx)
                     out.append(Report(s, e, cs, tok.idx + len(tok), src, tok))
-    out = [c for r in out for c in [_clip_to_paragraph(doc.text, r)] if c is not None]
+    out = [c for r in out for c in [_clip_to_paragraph(doc.text, _outside_cue(r))] if c is not None]
     # One content, one report: a verb may yield the same span by two routes (a stance verb
     # with a prepositional content); keep the first found.
     kept: list[Report] = []
@@ -230,6 +230,17 @@ def _prep_report(prep) -> Report | None:
     if src is not None and src.lower_ in ("it", "there"):
         src = None
     return Report(s, e, head.idx, prep.idx + len(prep), src, head)
+
+
+def _outside_cue(r: Report) -> Report:
+    """Content never holds its own cue (a misparse of ``“…,” she said, but …``): keep the side
+    of the cue away from the source."""
+    if not (r.start <= r.cue_start < r.end):
+        return r
+    src_after = r.source is not None and r.source.idx >= r.cue_end
+    if src_after or r.cue_end >= r.end:
+        return Report(r.start, r.cue_start, r.cue_start, r.cue_end, r.source, r.verb)
+    return Report(r.cue_end, r.end, r.cue_start, r.cue_end, r.source, r.verb)
 
 
 def _clip_to_paragraph(text: str, r: Report) -> Report | None:

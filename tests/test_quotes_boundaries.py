@@ -1,0 +1,94 @@
+"""Direct-quote boundaries and filters added in round 3, on fictional sentences written for these tests."""
+from __future__ import annotations
+
+from clipfile.extract.entities import entities
+from clipfile.extract.quotes import quotes
+
+
+def run(nlp, text):
+    doc = nlp(text)
+    qs = quotes(doc, entities(doc))
+    for q in qs:
+        assert text[q.start:q.end] == q.text
+        if q.cue is not None:
+            assert text[q.cue.start:q.cue.end] == q.cue.text
+    return qs
+
+
+def top_direct(qs):
+    return [q for q in qs if q.kind == "direct" and q.nested_in is None]
+
+
+def test_headlines_and_excerpts_of_a_link_roundup_are_not_quotes(nlp):
+    text = (
+        "HARBOUR NOTES\n\n"
+        "FERRIES\u2014\"Night ferry to stop running after the spring storms,\" by The Gazette's Mara Quill: "
+        "\"The night ferry between Ostby and the islands will be withdrawn for good in April.\"\n\n"
+        "\u201cWe will keep the morning boats running,\u201d the port director said.\n"
+    )
+    qs = top_direct(run(nlp, text))
+    assert [q.text for q in qs] == ["We will keep the morning boats running,"]
+    assert qs[0].cue.text == "said"
+
+
+def test_paragraphs_copied_after_from_x_writing_at_y_are_not_quotes(nlp):
+    text = (
+        "The debate over the bridge tolls went national this week.\n\n"
+        "From Jonas Brell writing at The Coastal Herald:\n\n"
+        "\"The toll was meant to pay for repairs that were finished a decade ago.\n\n"
+        "\"Drivers have been paying for a bridge that has long since paid for itself.\"\n\n"
+        "Mayor Edda Lunn disagreed. \u201cThe money goes to the next bridge,\u201d she said.\n"
+    )
+    qs = top_direct(run(nlp, text))
+    assert [q.text for q in qs] == ["The money goes to the next bridge,"]
+
+
+def test_one_off_capitalised_heading_is_not_an_interview_turn(nlp):
+    text = (
+        "UPDATE: The council vote has been moved to Thursday evening.\n"
+        "Councillor Ivo Renn said the delay was regrettable.\n"
+    )
+    qs = run(nlp, text)
+    assert not [q for q in qs if q.cue is not None and q.cue.text == ":"]
+
+
+def test_programme_title_after_possessive_is_not_a_quote(nlp):
+    text = "\u201cWe are not selling the port,\u201d Lunn said on Channel Four's \u201cMorning Watch With Ada Pryce.\u201d\n"
+    qs = top_direct(run(nlp, text))
+    assert [q.text for q in qs] == ["We are not selling the port,"]
+
+
+def test_words_quoted_right_after_a_naming_verb(nlp):
+    text = "The harbour board, which Renn once dubbed \u201cthe sleepiest committee in the north,\u201d meets on Fridays.\n"
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if "sleepiest" in q.text)
+    assert q.text == "the sleepiest committee in the north,"
+    assert text[q.start - 1] == "\u201c"
+
+
+def test_lower_case_rest_of_a_cued_sentence(nlp):
+    text = "Sooner or later, the mayor told reporters, \u201cthe ferries will pay for themselves.\u201d\n"
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if "ferries" in q.text)
+    assert q.text == "the ferries will pay for themselves."
+    assert q.cue.text == "told"
+    assert text[q.speaker.start:q.speaker.end] == "the mayor"
+
+
+def test_one_word_answer_with_its_cue(nlp):
+    text = (
+        "Lunn was asked whether the ferry would return next year.\n"
+        "\u201cCertainly,\u201d she said after the meeting.\n"
+    )
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if q.text == "Certainly,")
+    assert q.cue.text == "said"
+    assert text[q.speaker.start:q.speaker.end] == "she"
+
+
+def test_report_content_never_holds_its_own_cue(nlp):
+    text = "\u201cThe tolls are fair,\u201d she said, but the drivers\u2019 union called them \u201ca tax on work.\u201d\n"
+    qs = run(nlp, text)
+    for q in qs:
+        if q.cue is not None:
+            assert not (q.start <= q.cue.start < q.end), (q.kind, q.text, q.cue.text)
