@@ -123,3 +123,14 @@ def test_article_end_to_end():
     assert dates == ["1978", "2020-08-20", "2015"]
     assert [p.name for p in ev[1].participants] == ["Олег Зимин"]  # "он" resolved
     assert ev[0].participants[0].name == "Олег Зимин"
+
+
+def test_cyclic_parse_terminates():
+    # natasha parses this sentence into a head cycle with no root; every stage must still end.
+    text = "Сообщение о том, что Сергей Орлов покинул страну в 2019 году, не подтвердилось."
+    doc = parse(text)
+    ents = entities(doc)
+    qs = quotes(doc, ents)
+    for item in [*claims(doc, ents, qs), *forecasts(doc, ents, qs, published=PUB),
+                 *events(doc, ents, published=PUB)]:
+        assert text[item.start:item.end] == item.text

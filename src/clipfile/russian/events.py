@@ -72,12 +72,12 @@ def _clause(refs: RuReferents, verb: RuToken, keep: set[int]) -> list[int]:
     excluded: set[int] = set()
     for c in refs.children(verb.i):
         if c.rel in _CLAUSAL:
-            sub = set(refs.doc.subtree(c.i))
+            sub = set(refs.subtree(c.i))
             if not sub & keep:
                 excluded |= sub
         if c.rel == "cc" or (c.rel == "punct" and c.i > max(keep)):
             excluded.add(c.i)
-    return [i for i in refs.doc.subtree(verb.i) if i not in excluded]
+    return [i for i in refs.subtree(verb.i) if i not in excluded]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -305,20 +305,20 @@ def forecasts(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], *,
             forecaster, quote = finder.forecaster(pred, trigger, form)
             excluded: set[int] = set()
             if cond is not None:
-                excluded |= set(refs.doc.subtree(cond[0].i))
+                excluded |= set(refs.subtree(cond[0].i))
             for c in refs.children(pred.i):
                 if c.rel == "parataxis" or (c.rel == "conj" and refs.subject(c.i) is not None):
                     # A clause of its own, "— сказал он", or a parenthetical "вероятно,".
-                    excluded |= set(refs.doc.subtree(c.i))
+                    excluded |= set(refs.subtree(c.i))
                 if c.rel == "mark":
                     excluded.add(c.i)
-            ev = [i for i in refs.doc.subtree(pred.i) if i not in excluded]
+            ev = [i for i in refs.subtree(pred.i) if i not in excluded]
             if form == "will" and trigger.i != pred.i:
                 ev.append(trigger.i)
             if form in {"intend", "could"} or (form == "will" and trigger.rel == "cop"):
                 s = refs.subject(trigger.i)
                 if s is not None and form == "will":
-                    ev += refs.doc.subtree(s.i)
+                    ev += refs.subtree(s.i)
             if quote is not None:
                 ev = [i for i in ev if quote.start <= refs.tokens[i].start < quote.end]
             ev_start, ev_end = _span(refs, ev)
@@ -334,7 +334,7 @@ def forecasts(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], *,
             markers.append(Marker(trigger.start, trigger.end, trigger.text, "prediction"))
             condition = None
             if cond is not None:
-                cs, ce = _span(refs, refs.doc.subtree(cond[0].i))
+                cs, ce = _span(refs, refs.subtree(cond[0].i))
                 # Keep the subordinator: "если Запад не вмешается".
                 cs = min(cs, cond[1][0].start)
                 if ce > cs:

@@ -84,17 +84,29 @@ class RuReferents:
     def children(self, i: int) -> list[RuToken]:
         return self.doc.children(i)
 
+    def subtree(self, i: int) -> list[int]:
+        """Token ``i`` and its descendants, sorted.  natasha occasionally returns a cyclic
+        parse, so every token is visited once (``RuDoc.subtree`` would loop forever)."""
+        seen = {i}
+        todo = [i]
+        while todo:
+            for c in self.doc.children(todo.pop()):
+                if c.i not in seen:
+                    seen.add(c.i)
+                    todo.append(c.i)
+        return sorted(seen)
+
     def subject(self, i: int) -> RuToken | None:
         """The grammatical subject of token ``i`` (a verb, or a nominal predicate)."""
         return next((c for c in self.children(i) if c.rel in SUBJ), None)
 
     def ancestors(self, i: int) -> list[RuToken]:
-        out = []
+        out: list[RuToken] = []
+        seen = {i}
         t = self.tokens[i]
-        for _ in range(40):
-            if t.head < 0:
-                break
+        while t.head >= 0 and t.head not in seen:  # a cyclic parse stops where it loops
             t = self.tokens[t.head]
+            seen.add(t.i)
             out.append(t)
         return out
 
