@@ -134,26 +134,32 @@ def quotes(a: Analysis) -> Analysis:
 def claims(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.claims import claims as find
-
-        return a.replace(claims=tuple(find(a.parsed, list(a.entities), list(a.quotes))))
-    return a
+    elif a.language == "ru":
+        from .russian import claims as find
+    else:
+        return a
+    return a.replace(claims=tuple(find(a.parsed, list(a.entities), list(a.quotes))))
 
 
 def forecasts(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.forecasts import forecasts as find
-
-        found = find(a.parsed, list(a.entities), list(a.quotes), published=a.document.published)
-        return a.replace(forecasts=tuple(found))
-    return a
+    elif a.language == "ru":
+        from .russian import forecasts as find
+    else:
+        return a
+    found = find(a.parsed, list(a.entities), list(a.quotes), published=a.document.published)
+    return a.replace(forecasts=tuple(found))
 
 
 def events(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.events import events as find
-
-        return a.replace(events=tuple(find(a.parsed, list(a.entities), published=a.document.published)))
-    return a
+    elif a.language == "ru":
+        from .russian import events as find
+    else:
+        return a
+    return a.replace(events=tuple(find(a.parsed, list(a.entities), published=a.document.published)))
 
 
 def duplicates(a: Analysis) -> Analysis:

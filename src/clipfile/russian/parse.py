@@ -79,13 +79,18 @@ class RuDoc:
 
     def subtree(self, i: int, *, skip: frozenset[str] = frozenset()) -> list[int]:
         """Indices of token ``i`` and its descendants, leaving out children whose relation
-        is in ``skip`` (with their own subtrees), sorted."""
-        out, todo = [], [i]
+        is in ``skip`` (with their own subtrees), sorted.
+
+        natasha occasionally returns heads that form a loop; each token is visited once, so a
+        looped parse gives a finite subtree instead of an endless walk."""
+        seen, todo = {i}, [i]
         while todo:
             j = todo.pop()
-            out.append(j)
-            todo.extend(k for k in self._kids.get(j, ()) if self.tokens[k].rel not in skip)
-        return sorted(out)
+            for k in self._kids.get(j, ()):
+                if k not in seen and self.tokens[k].rel not in skip:
+                    seen.add(k)
+                    todo.append(k)
+        return sorted(seen)
 
     def token_at(self, offset: int) -> int | None:
         """Index of the token covering character ``offset`` (or the next one), if any."""
