@@ -100,11 +100,14 @@ def main() -> None:
         p50, p95 = time_queries(lib, rng, args.queries)
         print(f"search latency at {lib.store.document_count()} documents: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         if args.big > args.docs:
-            bulk = tmp / "bulk.jsonl"
-            with bulk.open("w", encoding="utf-8") as fh:
-                for i in range(args.docs, args.big):
-                    fh.write(json.dumps({"text": article(rng, i), "title": f"Bulletin {i}",
-                                         "source": "Bench Wire", "published": "2024-06-01"}) + "\n")
+            # JSON Lines files of 10,000 records each (one file would pass the 50 MB input cap).
+            bulk = tmp / "bulk"
+            bulk.mkdir()
+            for first in range(args.docs, args.big, 10_000):
+                with (bulk / f"{first:07d}.jsonl").open("w", encoding="utf-8") as fh:
+                    for i in range(first, min(first + 10_000, args.big)):
+                        fh.write(json.dumps({"text": article(rng, i), "title": f"Bulletin {i}",
+                                             "source": "Bench Wire", "published": "2024-06-01"}) + "\n")
             t = time.perf_counter()
             report = lib.ingest([str(bulk)], analyze_documents=False)
             dt = time.perf_counter() - t
