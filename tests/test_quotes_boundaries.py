@@ -92,3 +92,44 @@ def test_report_content_never_holds_its_own_cue(nlp):
     for q in qs:
         if q.cue is not None:
             assert not (q.start <= q.cue.start < q.end), (q.kind, q.text, q.cue.text)
+
+
+def _only(qs, exact):
+    hits = [q for q in qs if q.text == exact]
+    assert len(hits) == 1, f"{exact!r} not found once in {[(q.kind, q.text) for q in qs]}"
+    return hits[0]
+
+
+def test_passive_judgement_gives_subject_and_complement_without_source(nlp):
+    text = "The ferry operator is expected to raise fares in the spring.\n"
+    qs = run(nlp, text)
+    subj = _only(qs, "The ferry operator")
+    comp = _only(qs, "to raise fares in the spring")
+    for q in (subj, comp):
+        assert q.kind == "indirect"
+        assert q.cue.text == "expected"
+        assert q.speaker.resolution == "unresolved"
+
+
+def test_trailing_participle_and_relative_clause_are_the_writers(nlp):
+    text = (
+        "Councillor Ivo Renn said the harbour board ignored the fishermen, "
+        "tapping a deep anger along the coast.\n"
+        "The port authority announced that it hired a new harbour master, who starts in May.\n"
+    )
+    qs = run(nlp, text)
+    a = _only(qs, "the harbour board ignored the fishermen")
+    assert a.cue.text == "said" and text[a.speaker.start:a.speaker.end] == "Councillor Ivo Renn"
+    b = _only(qs, "that it hired a new harbour master")
+    assert b.cue.text == "announced"
+
+
+def test_report_content_is_taken_from_the_cue_paragraph(nlp):
+    text = (
+        "\u201cWe were never told about the closure,\u201d said Mira Olsen, a ferry pilot.\n\n"
+        "The operator said that the closure was announced in March and that pilots were informed.\n"
+    )
+    qs = run(nlp, text)
+    q = _only(qs, "that the closure was announced in March and that pilots were informed")
+    assert q.kind == "indirect" and q.cue.text == "said"
+    assert text[q.speaker.start:q.speaker.end] == "The operator"

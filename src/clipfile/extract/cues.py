@@ -19,7 +19,15 @@ __all__ = [
     "XCOMP_ADJECTIVES",
     "APPEARANCE_VERBS",
     "PREP_CONTENT",
+    "PASSIVE_EPISTEMIC",
 ]
+
+# Verbs of judging and expecting that, in the passive, state a belief with no named holder:
+# "X is expected to win", "X was seen as a concession", "X is widely considered the favourite".
+PASSIVE_EPISTEMIC = frozenset("""
+expect consider believe see view regard think say report rumor rumour deem project predict
+describe portray perceive know estimate suppose presume suspect thought assume
+""".split())
 
 # Verbs of saying: their subject is a source, their complement is what was said.
 SPEECH_VERBS = frozenset("""

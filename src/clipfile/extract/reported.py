@@ -16,9 +16,11 @@ from .cues import (
     CCOMP_NON_REPORTING,
     DOBJ_CONTENT_VERBS,
     OBJECT_CONTENT_VERBS,
+    PASSIVE_EPISTEMIC,
     PREDICATIVE_ADJECTIVES,
     PREP_CONTENT,
     REPORTING_VERBS,
+    SPEECH_VERBS,
     XCOMP_ADJECTIVES,
     XCOMP_CONTENT_VERBS,
 )
@@ -105,12 +107,44 @@ def _subtree_range(tok, *, minus=None, side_of=None):
     if minus is not None:
         drop = {t.i for t in minus.subtree}
         toks = [t for t in toks if t.i not in drop]
+    toks = _drop_trailing_appendage(tok, toks)
     if side_of is not None:
         if tok.i > side_of.i:
             toks = [t for t in toks if t.i > side_of.i]
         else:
             toks = [t for t in toks if t.i < side_of.i]
     return _span(toks)
+
+
+_TRAILING_PREPS = {"according", "despite"}
+_TRAILING_SUBORDINATORS = {"even", "while", "though", "although", "whereas", "when", "after", "before"}
+
+
+def _drop_trailing_appendage(root, toks):
+    """Cut a comma-led clause that closes the content but is the writer's, not the source's:
+    a participle (``..., tapping the anger of ...``), a non-restrictive relative (``..., who
+    has been outspoken``), an adverbial clause (``..., even as he ...``) or ``according to``."""
+    if len(toks) < 4:
+        return toks
+    ids = {t.i for t in toks}
+    last = max(ids)
+    for t in sorted(toks, key=lambda t: t.i):
+        if t is root or t.i not in ids:
+            continue
+        lead = t.left_edge.i - 1
+        if lead < 0 or t.doc[lead].text not in (",", "\u2014", "--") or lead not in ids or t.right_edge.i < last:
+            continue
+        kind = t.dep_
+        dash = t.doc[lead].text != ","
+        if ((kind in ("advcl", "acl") and t.tag_ in ("VBG", "VBN"))
+                or (kind == "relcl" and t.left_edge.lower_ in ("who", "which", "whose", "when", "where"))
+                or (kind == "advcl" and t.left_edge.lower_ in _TRAILING_SUBORDINATORS)
+                or (kind == "prep" and t.lower_ in _TRAILING_PREPS)
+                or (dash and kind in ("appos", "advcl", "acl", "relcl", "npadvmod", "prep"))):
+            keep = [x for x in toks if x.i < lead]
+            if sum(x.is_alpha for x in keep) >= 2:
+                return keep
+    return toks
 
 
 _NARRATIVE_PRONOUNS = {"he", "she", "they", "it", "we"}
@@ -141,6 +175,8 @@ def reports(doc) -> list[Report]:
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
             out.extend(_appearance(tok))
+        elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
+            out.extend(_passive_judgement(tok))
         elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
                                              or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
             out.extend(_verb_report(tok, lemma))
@@ -205,6 +241,35 @@ def _appearance(verb) -> list[Report]:
     return out
 
 
+def _passive_judgement(verb) -> list[Report]:
+    """``X is expected to …``, ``X was seen as …``, ``X is considered the favourite``: a
+    judgement with no named holder (or the agent, ``by Y``); the subject and the complement
+    are two spans, as annotators mark them."""
+    comp = next((c for c in verb.children if c.dep_ in ("xcomp", "oprd", "ccomp") and c.i > verb.i), None)
+    if comp is None:
+        comp = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("as", "for") and c.i > verb.i), None)
+    if comp is None:
+        return []
+    src = None
+    for c in verb.children:
+        if c.dep_ == "agent":
+            src = next((g for g in c.children if g.dep_ == "pobj"), None)
+    cs, ce = _cue(verb)
+    out = []
+    subj = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+    if subj is not None and subj.lower_ not in _NON_CONTENT_SUBJECTS:
+        s, e = _subtree_range(subj)
+        if e > s:
+            out.append(Report(s, e, cs, ce, src, verb))
+    s, e = _subtree_range(comp)
+    if e > s:
+        out.append(Report(s, e, cs, ce, src, verb))
+    return out
+
+
+_NON_CONTENT_SUBJECTS = {"it", "there", "that", "this", "which", "what", "who"}
+
+
 def _prep_report(prep) -> Report | None:
     """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content."""
     obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
@@ -265,7 +330,7 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
 
 
 def _verb_report(verb, lemma: str) -> list[Report]:
-    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    comp = _clause_complement(verb)
     src = _subject(verb)
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
@@ -309,10 +374,31 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     if e <= s:
         return []
     src = _real_source(verb, src)
-    if src is None or src.lower_ in ("it", "there"):
+    if src is None or src.lower_ == "there" or (src.lower_ == "it" and not _speaking_it(verb, src, lemma)):
         return []
     cs, ce = _cue(verb)
     return [Report(s, e, cs, ce, src, verb)]
+
+
+def _speaking_it(verb, src, lemma: str) -> bool:
+    """``it said that ...`` (a newspaper, a report, an agency): ``it`` as the active subject of
+    a verb of saying is a source; ``it seems``, ``it is said`` and ``it shows`` are not."""
+    return src.dep_ == "nsubj" and src.head is verb and lemma in SPEECH_VERBS
+
+
+def _clause_complement(verb):
+    """The verb's clausal complement in its own paragraph, the one after it first: the parser
+    hangs a quote of the previous paragraph on ``said`` as a second ccomp."""
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if len(comps) <= 1:
+        return comps[0] if comps else None
+    text = verb.doc.text
+
+    def same_para(c) -> bool:
+        a, b = sorted((c.idx, verb.idx))
+        return "\n" not in text[a:b]
+
+    return min(comps, key=lambda c: (not same_para(c), c.i < verb.i, abs(c.i - verb.i)))
 
 
 def _according(tok) -> list[Report]:
