@@ -8,7 +8,7 @@ from typing import Any
 from .ledger import ledger
 from .store.base import EntityRecord, Store
 
-__all__ = ["timeline", "brief_data", "render_markdown", "render_html"]
+__all__ = ["timeline", "brief_data", "render_markdown", "render_html", "unique_items"]
 
 CLAIM_ORDER = ("evidenced", "asserted", "hedged", "hearsay", "unsupported", "disputed", "denied")
 
@@ -19,16 +19,12 @@ def _date_key(event: dict[str, Any]) -> str:
 
 def timeline(store: Store, entity: EntityRecord) -> list[dict[str, Any]]:
     """Events the entity takes part in or is mentioned in, in date order."""
-    seen, out = set(), []
-    for role in ("participant", "mentioned"):
-        for ev in store.items("event", entity=entity.id, role=role):
-            if ev["item_id"] not in seen:
-                seen.add(ev["item_id"])
-                out.append(ev)
+    out = unique_items(store.items("event", entity=entity.id, role=("participant", "mentioned")))
     return sorted(out, key=lambda e: (_date_key(e), e.get("published") or "", e["start"]))
 
 
-def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def unique_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items in their order, each library item once (an item can match several roles)."""
     seen, out = set(), []
     for it in items:
         if it["item_id"] not in seen:
@@ -42,7 +38,7 @@ def brief_data(store: Store, entity: EntityRecord) -> dict[str, Any]:
     own = store.items("quote", entity=entity.id, role="speaker")
     own_ids = {q["item_id"] for q in own}
     about = [q for q in store.items("quote", entity=entity.id, role="mentioned") if q["item_id"] not in own_ids]
-    claims = _unique(store.items("claim", entity=entity.id, role=("speaker", "subject")))
+    claims = unique_items(store.items("claim", entity=entity.id, role=("speaker", "subject")))
     by_status: dict[str, list] = defaultdict(list)
     for c in claims:
         by_status[c.get("status", "asserted")].append(c)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from ..brief import unique_items
 from ..store.base import EntityRecord
 from .highlight import CLAIM_STATUSES
 
@@ -108,15 +109,6 @@ def script_of(name: str) -> str:
     return "Other"
 
 
-def _dedupe(items: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for it in items:
-        if it["item_id"] not in seen:
-            seen.add(it["item_id"])
-            out.append(it)
-    return out
-
-
 def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
     """Everything the entity page shows: names by script, statements by and about, claims by
     status, forecasts, events, mention volume and co-mentioned entities."""
@@ -126,13 +118,13 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
         names[script_of(n)].append(n)
     quotes_by = store.items("quote", entity=eid, role="speaker", limit=LIST_LIMIT)
     by_ids = {q["item_id"] for q in quotes_by}
-    quotes_about = [q for q in _dedupe(store.items("quote", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    quotes_about = [q for q in unique_items(store.items("quote", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                     if q["item_id"] not in by_ids]
     claims_by = store.items("claim", entity=eid, role="speaker", limit=LIST_LIMIT)
-    claims_about = [c for c in _dedupe(store.items("claim", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    claims_about = [c for c in unique_items(store.items("claim", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                     if c["item_id"] not in {x["item_id"] for x in claims_by}]
     claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
-    claims = _dedupe(claims_by + claims_about)
+    claims = unique_items(claims_by + claims_about)
     for c in claims:
         c["source_ref"] = c.get("source")  # the claim's speaker; the outlet is ``outlet``
     for c in claims:
@@ -140,13 +132,13 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
         c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
         claims_by_status[status].append(c)
     forecasts_by = store.items("forecast", entity=eid, role="speaker", limit=LIST_LIMIT)
-    forecasts_about = [f for f in _dedupe(store.items("forecast", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    forecasts_about = [f for f in unique_items(store.items("forecast", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
                        if f["item_id"] not in {x["item_id"] for x in forecasts_by}]
     resolutions = store.forecast_resolutions()
     for f in forecasts_by + forecasts_about:
         f["key"] = forecast_key(f)
         f["resolution"] = resolutions.get(f["key"])
-    events = _dedupe(store.items("event", entity=eid, limit=LIST_LIMIT))
+    events = unique_items(store.items("event", entity=eid, limit=LIST_LIMIT))
     timeline = []
     for ev in events:
         d = ev.get("date") if isinstance(ev.get("date"), dict) else {}
