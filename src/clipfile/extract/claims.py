@@ -87,7 +87,9 @@ _RUN_SENTENCES = 2
 
 
 @dataclass
-class _Draft:
+class ClaimDraft:
+    """A claim while its markers are still being gathered (shared with the Russian stage)."""
+
     start: int
     end: int
     source: Ref | None
@@ -97,7 +99,8 @@ class _Draft:
     markers: list[tuple[Marker, str]] = field(default_factory=list)
 
 
-def _score(markers: list[tuple[Marker, str]]) -> float:
+def score_markers(markers: list[tuple[Marker, str]]) -> float:
+    """The certainty formula of docs/analysis.md (first marker of a class, half the second)."""
     seen: dict[tuple[str, str], int] = {}
     total = BASE_CERTAINTY
     for m, cls in markers:
@@ -118,8 +121,8 @@ def certainty(span) -> float:
         ``BASE_CERTAINTY`` moved by the weight of each marker class found (see ``WEIGHTS``).
     """
     if isinstance(span, str):
-        return _score(find_markers(span))
-    return _score(find_markers(span.text, lang=_lang(span)))
+        return score_markers(find_markers(span))
+    return score_markers(find_markers(span.text, lang=_lang(span)))
 
 
 def _lang(doc_or_span) -> str:
@@ -285,7 +288,7 @@ def _stems(text: str) -> set[str]:
     return {w[:6] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
 
 
-def _apply_comments(drafts: list[_Draft], comments, text: str) -> None:
+def _apply_comments(drafts: list[ClaimDraft], comments, text: str) -> None:
     for i, marker, cls, actor, topic, plural in comments:
         earlier = [
             d for d in drafts
@@ -333,7 +336,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
     sents, units = _units(doc, refs)
     comments = _comments(doc, sents, refs, lang)
     comment_sents = {c[0] for c in comments}
-    drafts: list[_Draft] = []
+    drafts: list[ClaimDraft] = []
     taken: list[tuple[int, int]] = []
     for start, end, quote, si in units:
         start, end = _trim(text, start, end)
@@ -353,7 +356,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
             continue
         source = speaker_ref(quote) if quote is not None else None
         markers = find_markers(text[start:end], offset=start, lang=lang)
-        drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
+        drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
     _apply_comments(drafts, comments, text)
     drafts.sort(key=lambda d: d.start)
@@ -368,7 +371,7 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
                 end=d.end,
                 text=text[d.start:d.end],
                 status=status_of(d.markers),
-                certainty=_score(d.markers),
+                certainty=score_markers(d.markers),
                 source=d.source,
                 subject=d.subject,
                 markers=shown,

@@ -16,9 +16,8 @@ Same records, statuses, certainty formula and ordering as the English stage
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ..extract.claims import BASE_CERTAINTY, WEIGHTS, status_of
+from ..extract.claims import WEIGHTS, ClaimDraft, score_markers, status_of
 from ..extract.markers import FOOTING_KINDS, find_markers
 from ..extract.referents import same_ref, speaker_ref
 from ..records import Claim, Entity, Marker, Quote, Ref
@@ -60,28 +59,6 @@ _PRONOUN_AFTER = re.compile(r"\s+(?:это|этого|всё\s+это|все\s+�
 _PRONOUN_BEFORE = re.compile(r"(?<![\w-])(?:это|этого|всё\s+это|все\s+это)\s+(?:\w+\s+)?$", re.I)
 
 
-@dataclass
-class _Draft:
-    start: int
-    end: int
-    source: Ref | None
-    subject: Ref
-    quote_id: str | None
-    sent_index: int
-    markers: list[tuple[Marker, str]] = field(default_factory=list)
-
-
-def _score(markers: list[tuple[Marker, str]]) -> float:
-    """The certainty formula of docs/analysis.md (first marker of a class, half the second)."""
-    seen: dict[tuple[str, str], int] = {}
-    total = BASE_CERTAINTY
-    for m, cls in markers:
-        key = (m.kind, cls)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        if n < 2:
-            total += WEIGHTS.get(key, 0.0) * (1.0 if n == 0 else 0.5)
-    return round(min(1.0, max(0.0, total)), 4)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -252,7 +229,7 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
 
 
-def _apply_comments(drafts: list[_Draft], comments, text: str) -> None:
+def _apply_comments(drafts: list[ClaimDraft], comments, text: str) -> None:
     for i, marker, cls, actor, principal, topic, plural in comments:
         earlier = [d for d in drafts if d.end <= marker.start
                    and i - _LOOKBACK_SENTENCES <= d.sent_index <= i]
@@ -293,7 +270,7 @@ def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Cl
     text = refs.text
     comments = _comments(refs)
     comment_sents = {c[0] for c in comments}
-    drafts: list[_Draft] = []
+    drafts: list[ClaimDraft] = []
     taken: list[tuple[int, int]] = []
     for start, end, quote, si in _units(refs):
         start, end = _trim(text, start, end)
@@ -314,7 +291,7 @@ def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Cl
         markers = find_markers(text[start:end], offset=start, lang="ru")
         if quote is not None:
             markers += _frame_markers(refs, quote, si)
-        drafts.append(_Draft(start, end, source, subject, quote.id if quote else None, si, markers))
+        drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
     _apply_comments(drafts, comments, text)
     drafts.sort(key=lambda d: d.start)
@@ -324,7 +301,7 @@ def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Cl
         shown = tuple(m for m, cls in d.markers if WEIGHTS.get((m.kind, cls), 0.0) or m.kind in FOOTING_KINDS)
         out.append(Claim(
             id=f"c{n}", start=d.start, end=d.end, text=text[d.start:d.end],
-            status=status_of(d.markers), certainty=_score(d.markers), source=d.source,
+            status=status_of(d.markers), certainty=score_markers(d.markers), source=d.source,
             subject=d.subject, markers=shown, quote_id=d.quote_id,
         ))
     return out
