@@ -133,3 +133,32 @@ def test_report_content_is_taken_from_the_cue_paragraph(nlp):
     q = _only(qs, "that the closure was announced in March and that pilots were informed")
     assert q.kind == "indirect" and q.cue.text == "said"
     assert text[q.speaker.start:q.speaker.end] == "The operator"
+
+
+def test_one_clause_split_in_two_complements_is_one_content(nlp):
+    text = "Mayor Edda Lunn said the ferries bought by the city last year were in some cases older than the pier.\n"
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.cue is not None and q.cue.text == "said")
+    assert q.text == "the ferries bought by the city last year were in some cases older than the pier"
+    assert text[q.speaker.start:q.speaker.end] == "Mayor Edda Lunn"
+
+
+def test_new_lexicon_stance_objects(nlp):
+    text = "Councillor Ivo Renn thanked the volunteers who cleared the beach after the storm.\n"
+    qs = run(nlp, text)
+    q = _only(qs, "the volunteers who cleared the beach after the storm")
+    assert q.cue.text == "thanked"
+    assert text[q.speaker.start:q.speaker.end] == "Councillor Ivo Renn"
+
+
+def test_paragraph_opening_noun_phrase_is_the_fallback_source(nlp):
+    from clipfile.extract.reported import _paragraph_subject
+
+    text = "\u201cSo we\u2019ll see how it works.\u201d\n\nSen. Mara Quill, facing a tough race in the north, said she would welcome the bill.\n"
+    doc = nlp(text)
+    said = next(t for t in doc if t.text == "said")
+    assert _paragraph_subject(said).text == "Quill"
+    # a verb with its own clause before it has no paragraph-opening source
+    doc2 = nlp("The ferry left early and the crew said nothing.\n")
+    said2 = next(t for t in doc2 if t.text == "said")
+    assert _paragraph_subject(said2) is None

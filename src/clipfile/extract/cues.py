@@ -64,7 +64,8 @@ mention describe question condemn applaud welcome recommend predict acknowledge 
 reveal demand promise pledge oppose favor favour back slam attack denounce tout highlight
 reiterate repeat echo discuss express issue explain note tweet blast ignore consider detail
 outline recount affirm stress prefer deem invoke recall declare name reference exploit post
-mock decry lament hail laud
+mock decry lament hail laud write remind promote thank identify recognize recognise unveil
+publish address
 """.split())
 
 # "X is sure that ...", "X is convinced ...": adjectives that report a belief.
@@ -140,7 +141,7 @@ happen turn seem appear look sound bet
 XCOMP_CONTENT_VERBS = frozenset("""
 refuse decline seek plan expect ask vow promise intend decide urge pledge encourage call like
 propose order support agree fail continue want hope claim consider design threaten aim prefer
-choose offer tell convince persuade press demand advise warn invite instruct allow
+choose offer tell convince persuade press demand advise warn invite instruct allow vote opt
 """.split())
 
 # Adjectives of readiness and will with a to-infinitive: "is willing to", "eager to".
@@ -171,4 +172,5 @@ allegation/of allegations/of accusation/of accusations/of praise/for demand/for 
 speech/on speech/about argument/for argument/against case/for case/against belief/in
 confidence/in doubt/about doubts/about skeptical/of sceptical/of optimistic/about
 pessimistic/about confident/of proud/of afraid/of angry/about upset/about
+supporter/of supporters/of interest/in
 """.split())

@@ -332,8 +332,17 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
 def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
     src = _subject(verb)
+    if src is None and lemma in REPORTING_VERBS:
+        src = _paragraph_subject(verb)
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
+        # "said the Iranians released by X were close to ...": the parser splits one clause
+        # into two complements after the verb; the content runs over both.
+        for other in verb.children:
+            if other.dep_ == "ccomp" and other is not comp and other.i > verb.i and comp.i > verb.i:
+                os_, oe = _subtree_range(other, side_of=verb)
+                if oe > os_ and "\n" not in verb.doc.text[min(s, os_):max(e, oe)]:
+                    s, e = min(s, os_), max(e, oe)
     else:
         dobj = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
         pred = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp")), None)
@@ -384,6 +393,27 @@ def _speaking_it(verb, src, lemma: str) -> bool:
     """``it said that ...`` (a newspaper, a report, an agency): ``it`` as the active subject of
     a verb of saying is a source; ``it seems``, ``it is said`` and ``it shows`` are not."""
     return src.dep_ == "nsubj" and src.head is verb and lemma in SPEECH_VERBS
+
+
+def _paragraph_subject(verb):
+    """``Sen. X, facing a challenge in Iowa, said he ...`` when the parser hung ``Sen. X`` on
+    the previous paragraph: the noun phrase that opens the verb's paragraph, when nothing but
+    a comma-set description lies between it and the verb."""
+    doc = verb.doc
+    text = doc.text
+    ps = text.rfind("\n", 0, verb.idx) + 1
+    first = next((t for t in doc[max(0, verb.i - 40):verb.i] if t.idx >= ps and not t.is_space and not t.is_punct), None)
+    if first is None or first.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    if first.pos_ == "PRON" and first.lower_ not in ("he", "she", "they", "we", "i"):
+        return None
+    # the head of the opening noun phrase: the last token of its compound/flat run
+    head = first
+    while head.i + 1 < verb.i and head.nbor(1).pos_ in ("PROPN", "NOUN") and head.nbor(1).dep_ in ("compound", "flat", "nsubj", "dobj", "appos", "pobj", "nmod"):
+        head = head.nbor(1)
+    if text[verb.idx - 2:verb.idx].strip() not in (",", "") or any(t.pos_ == "VERB" and t.dep_ not in ("amod", "acl", "advcl", "relcl") for t in doc[head.i + 1:verb.i]):
+        return None
+    return head
 
 
 def _clause_complement(verb):
