@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
 from .marks import MarkedSpan, marked_spans
-from .reported import Report, _subject, reports
+from .reported import Report, _subject, doc_text, reports
 from .speakers import Resolver, speaker_np
 
 __all__ = ["quotes"]
@@ -56,7 +56,7 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
         a quote to its container.
     """
-    text = doc.text
+    text = doc_text(doc)
     para_starts = _para_index(text)
 
     def para_of(pos: int) -> int:
@@ -470,7 +470,7 @@ def _nested_cue(doc, q: _Q, container: _Q, res: Resolver):
         return None, Speaker(None, None, None, None, "unresolved", 0.0)
     verb = best[1]
     cs, ce = _cue_tokens(verb)
-    cue = Cue(cs, ce, doc.text[cs:ce])
+    cue = Cue(cs, ce, doc_text(doc)[cs:ce])
     subj = _subject(verb)
     if subj is None:
         return cue, Speaker(None, None, None, None, "unresolved", 0.1)

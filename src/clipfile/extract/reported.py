@@ -25,7 +25,17 @@ from .cues import (
     XCOMP_CONTENT_VERBS,
 )
 
-__all__ = ["Report", "reports"]
+__all__ = ["Report", "reports", "doc_text"]
+
+_LAST_TEXT: list = [None, ""]
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, kept for the last Doc seen: spaCy rebuilds the string on every access,
+    which dominated the stage's run time when called per token or per report."""
+    if _LAST_TEXT[0] is not doc:
+        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
+    return _LAST_TEXT[1]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 
@@ -201,7 +211,8 @@ def reports(doc) -> list[Report]:
                     src = _subject(tok.head)
                     cs = min(tok.head.idx, tok.idx)
                     out.append(Report(s, e, cs, tok.idx + len(tok), src, tok))
-    out = [c for r in out for c in [_clip_to_paragraph(doc.text, _outside_cue(r))] if c is not None]
+    text = doc_text(doc)
+    out = [c for r in out for c in [_clip_to_paragraph(text, _outside_cue(r))] if c is not None]
     # One content, one report: a verb may yield the same span by two routes (a stance verb
     # with a prepositional content); keep the first found.
     kept: list[Report] = []
@@ -341,7 +352,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         for other in verb.children:
             if other.dep_ == "ccomp" and other is not comp and other.i > verb.i and comp.i > verb.i:
                 os_, oe = _subtree_range(other, side_of=verb)
-                if oe > os_ and "\n" not in verb.doc.text[min(s, os_):max(e, oe)]:
+                if oe > os_ and "\n" not in doc_text(verb.doc)[min(s, os_):max(e, oe)]:
                     s, e = min(s, os_), max(e, oe)
     else:
         dobj = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
@@ -400,7 +411,7 @@ def _paragraph_subject(verb):
     the previous paragraph: the noun phrase that opens the verb's paragraph, when nothing but
     a comma-set description lies between it and the verb."""
     doc = verb.doc
-    text = doc.text
+    text = doc_text(doc)
     ps = text.rfind("\n", 0, verb.idx) + 1
     first = next((t for t in doc[max(0, verb.i - 40):verb.i] if t.idx >= ps and not t.is_space and not t.is_punct), None)
     if first is None or first.pos_ not in ("PROPN", "NOUN", "PRON"):
@@ -422,7 +433,7 @@ def _clause_complement(verb):
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
     if len(comps) <= 1:
         return comps[0] if comps else None
-    text = verb.doc.text
+    text = doc_text(verb.doc)
 
     def same_para(c) -> bool:
         a, b = sorted((c.idx, verb.idx))

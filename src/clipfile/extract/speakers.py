@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Entity, Speaker
 from .cues import PERSON_NOUNS, TITLE_NOUNS
+from .reported import doc_text
 
 __all__ = ["Resolver", "speaker_np"]
 
@@ -39,7 +40,7 @@ def speaker_np(tok, *, stop: tuple[int, int] | None = None) -> tuple[int, int]:
 
     ``stop`` is a character range (a quotation) the phrase must not run into.
     """
-    text = tok.doc.text
+    text = doc_text(tok.doc)
     # The parser may run a sentence over a paragraph break ("9:05 p.m.\n\nX said"): a
     # mention never does.
     ps = text.rfind("\n", 0, tok.idx) + 1
@@ -112,7 +113,7 @@ class Resolver:
     def _genders(self) -> dict[str, str]:
         """Gender evidence per person entity from titles and the pronouns that follow it."""
         votes: dict[str, Counter] = defaultdict(Counter)
-        text = self.doc.text
+        text = doc_text(self.doc)
         for e in self.entities:
             if e.type != "PERSON":
                 continue
@@ -284,13 +285,13 @@ class Resolver:
             return Speaker(None, None, start, end, "unresolved", 0.2)
         if head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
             # a group described in common nouns ("German scientists"): keep it as written
-            name = " ".join(self.doc.text[start:end].split())
+            name = " ".join(doc_text(self.doc)[start:end].split())
             return Speaker(name, None, start, end, "nominal", 0.5)
         if head.pos_ == "NOUN":
             ent, conf = self.nominal(head)
             if ent is not None:
                 return self._speaker(ent, start, end, "nominal", conf)
-        name = " ".join(self.doc.text[start:end].split())
+        name = " ".join(doc_text(self.doc)[start:end].split())
         return Speaker(name, None, start, end, "unresolved" if head.pos_ in ("PRON", "DET") else "named", 0.5)
 
     def _mention_has(self, e: Entity, pos: int) -> bool:
