@@ -75,10 +75,43 @@ def main():
             if new:
                 matched.add(new[0])
     rows = sorted(stats.items(), key=lambda kv: -sum(kv[1].values()))
-    for lemma, c in rows[:150]:
+    for lemma, c in rows[:400]:
         n = c["new"] + c["old"] + c["fp"]
         if n:
             print(f"{lemma:20s} n={n:4d} new={c['new']:4d} old={c['old']:3d} fp={c['fp']:4d} dup={c['dup']:4d} p={c['new']/n:.2f}")
+
+
+def svo_human(doc):
+    """Verb with a person/organisation subject and a direct object after it."""
+    for s, e, lemma, tag in svo(doc):
+        if tag in ("PERSON", "ORG", "NORP", "GPE", "he", "she", "they", "who", "we"):
+            yield s, e, lemma, tag
+
+
+def xcomp_any(doc):
+    """Any verb with a subject and a to-infinitive complement."""
+    from clipfile.extract.reported import _subtree_range, _subject
+    for t in doc:
+        if t.pos_ != "VERB":
+            continue
+        x = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+        if x is None or _subject(t) is None:
+            continue
+        s, e = _subtree_range(x)
+        yield s, e, t.lemma_.lower(), "x"
+
+
+def prep_any(doc):
+    """Any noun/verb/adjective + preposition: the prepositional object."""
+    from clipfile.extract.reported import _subtree_range
+    for t in doc:
+        if t.dep_ != "prep" or t.lower_ not in ("of", "about", "on", "for", "against", "to", "with", "over", "in"):
+            continue
+        obj = next((c for c in t.children if c.dep_ in ("pobj", "pcomp")), None)
+        if obj is None:
+            continue
+        s, e = _subtree_range(obj)
+        yield s, e, f"{t.head.lemma_.lower()}/{t.lower_}", t.head.pos_
 
 
 if __name__ == "__main__":
