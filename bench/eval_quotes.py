@@ -64,24 +64,30 @@ def predict_en(rows: list[dict], cache: Path | None):
     for row, doc in zip(rows, docs):
         ents = entities(doc)
         qs = quotes(doc, ents)
-        text = row["text"]
         for variant in preds:
-            out = []
-            for q in qs:
-                if q.nested_in is not None:
-                    continue  # the gold does not annotate quotes inside quotes
-                assert text[q.start:q.end] == q.text
-                spk = q.speaker
-                if spk is None:
-                    s = None
-                elif variant == "mention":
-                    s = text[spk.start:spk.end] if spk.start is not None else spk.name
-                else:
-                    s = spk.name or (text[spk.start:spk.end] if spk.start is not None else None)
-                out.append({"start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "speaker": s,
-                            "cue": q.cue.text if q.cue else None})
-            preds[variant].append({"id": row["id"], "quotes": out})
+            preds[variant].append(pred_row(row, qs, variant))
     return preds, time.perf_counter() - t0
+
+
+def pred_row(row: dict, qs, variant: str = "mention") -> dict:
+    """One prediction line in the scorer's format; the speaker as the mention written in the
+    text (``mention``, the gold convention) or as the resolved name (``name``)."""
+    text = row["text"]
+    out = []
+    for q in qs:
+        if q.nested_in is not None:
+            continue  # the gold does not annotate quotes inside quotes
+        assert text[q.start:q.end] == q.text
+        spk = q.speaker
+        if spk is None:
+            s = None
+        elif variant == "mention":
+            s = text[spk.start:spk.end] if spk.start is not None else spk.name
+        else:
+            s = spk.name or (text[spk.start:spk.end] if spk.start is not None else None)
+        out.append({"start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "speaker": s,
+                    "cue": q.cue.text if q.cue else None})
+    return {"id": row["id"], "quotes": out}
 
 
 def predict_ru(rows: list[dict]):

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from ..records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
 from .marks import MarkedSpan, marked_spans
-from .reported import Report, _subject, doc_text, reports
+from .report_model import Context, ReportModel, features, load_model
+from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .speakers import Resolver, speaker_np
 
 __all__ = ["quotes"]
@@ -46,12 +47,20 @@ def _para_index(text: str):
     return starts
 
 
-def quotes(doc, entities: list[Entity]) -> list[Quote]:
+_PACKAGED = object()
+
+
+def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
+           trace: list | None = None) -> list[Quote]:
     """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
 
     Args:
         doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
         entities: the output of :func:`clipfile.extract.entities.entities` for ``doc``.
+        model: the learned keep-or-drop decision over reported-speech candidates; the
+            packaged one by default, ``None`` for the hand rules alone.
+        trace: a list that receives ``(report, kind, features, prob)`` for every
+            reported-speech candidate considered (for training and error analysis).
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
         a quote to its container.
@@ -79,13 +88,16 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
     res = Resolver(doc, entities, quoted=quoted_ranges)
     tok_quoted = _token_mask(doc, quoted_ranges)
 
-    reps = reports(doc)
+    rule_reps = reports(doc)
+    mdl = load_model() if model is _PACKAGED else model
+    broad = broad_candidates(doc, known=rule_reps) if (mdl is not None or trace is not None) else []
+    reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
     labels = _interview_turns(doc, text, res, quoted_ranges)
 
     # Decide what each report is before resolving anyone: the attribution of a quotation,
     # a mixed quote that absorbs a quoted fragment, or plain indirect speech.
     absorbed: set[int] = set()
-    pending: list[tuple[Report, str]] = []
+    candidates: list[tuple[Report, str, list[int]]] = []
     for r in reps:
         if _inside(quoted_ranges, r.cue_start):
             continue
@@ -98,7 +110,7 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             if first.outer[0] > r.start:
                 # "X is sure Putin will “try ... more.”": the fragment runs on past the
                 # clause; the mixed quote runs to its closing mark.
-                r = Report(r.start, max(r.end, first.end), r.cue_start, r.cue_end, r.source, r.verb)
+                r = replace(r, end=max(r.end, first.end))
             else:
                 continue
         contained = [i for i, q in enumerate(items) if q.depth == 0
@@ -110,25 +122,43 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
                 lo, hi = items[i].outer[0] - r.start, items[i].outer[1] - r.start
                 rest = rest[:max(lo, 0)] + " " + rest[max(hi, 0):]
             if not (set(re.findall(r"\w+", rest.lower())) - {"that", "and", "but"}):
-                for i in contained:
-                    q = items[i]
-                    if q.cue is None:
-                        q.cue = Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end])
+                if r.family in RULE_FAMILIES:
+                    for i in contained:
+                        q = items[i]
+                        if q.cue is None:
+                            q.cue = Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end])
                 continue
             kind = "mixed"
-            absorbed.update(contained)
-        pending.append((r, kind))
+        candidates.append((r, kind, contained))
+
+    # The learned decision keeps or drops each candidate; a hand-rule report it drops still
+    # tells later quotes who spoke (the continuation convention), it is just not output.
+    kept = _decide(candidates, mdl, trace, Context(
+        doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
+        entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
+    pending: list[tuple[Report, str]] = []
+    silent: set[int] = set()
+    for n, (r, kind, contained) in enumerate(candidates):
+        if n in kept:
+            pending.append((r, kind))
+            if kind == "mixed":
+                absorbed.update(contained)
+        elif r.family in RULE_FAMILIES:
+            pending.append((r, kind))
+            silent.add(id(r))
+    outputs = [(r, k) for r, k in pending if id(r) not in silent]
     # A report whose cue sits inside another report's content ("X rejected suggestions that
     # Y wanted ...") is not the salient speaker for what follows.
     # A report whose cue lies inside another report's content ("She said she believes
     # ..."): the inner one is nested in the outer one, like a quote inside a quote.
     host_of = {}
-    for r, _k in pending:
-        outer = [o for o, _ in pending if o is not r and o.start <= r.cue_start < o.end]
+    for r, _k in outputs:
+        outer = [o for o, _ in outputs if o is not r and o.start <= r.cue_start < o.end]
         if outer:
             host_of[id(r)] = id(min(outer, key=lambda o: o.end - o.start))
-    embedded = {id(r) for r, _k in pending
-                if any(o is not r and o.start <= r.cue_start < o.end for o, _ in pending)
+    ruled = [r for r, _k in pending if r.family in RULE_FAMILIES]
+    embedded = {id(r) for r in ruled
+                if any(o is not r and o.start <= r.cue_start < o.end for o in ruled)
                 or _subordinate(r.verb)}
 
     # Resolve speakers in reading order, so "he" and continuations see who spoke last.
@@ -157,11 +187,12 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
             spk = _report_speaker(r, res)
             q = _Q(r.start, r.end, kind, (r.start, r.end), para_of(r.start),
                    cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
-            out_reports.append(q)
-            q_of_report[id(r)] = q
-            if id(r) in host_of:
-                nested_reports.append((q, host_of[id(r)]))
-            if id(r) in embedded or not _says(r):
+            if id(r) not in silent:
+                out_reports.append(q)
+                q_of_report[id(r)] = q
+                if id(r) in host_of:
+                    nested_reports.append((q, host_of[id(r)]))
+            if id(r) in embedded or not _says(r) or r.family not in RULE_FAMILIES:
                 continue  # only a speaker who said something is continued by the next quote
         by_para.setdefault(q.para, []).append(q)
         if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
@@ -206,6 +237,38 @@ def quotes(doc, entities: list[Entity]) -> list[Quote]:
 
 
 # ---------------------------------------------------------------------------- helpers
+def _decide(candidates, mdl: ReportModel | None, trace: list | None, ctx: Context) -> set[int]:
+    """Indices of the reported-speech candidates to output.
+
+    Without a model the hand rules stand alone.  With one, a candidate is kept when its
+    probability reaches the model's threshold (a lower one for the hand rules' reports, a
+    prior the data must argue against) and no likelier kept candidate covers the same words
+    (two spans overlapping by half would claim one attribution).
+    """
+    if mdl is None and trace is None:
+        return set(range(len(candidates)))
+    scored = []
+    for n, (r, kind, _c) in enumerate(candidates):
+        feats = features(r, kind, ctx)
+        p = mdl.prob(feats) if mdl is not None else (1.0 if r.family in RULE_FAMILIES else 0.0)
+        if trace is not None:
+            trace.append((r, kind, feats, p))
+        scored.append((p, n, r))
+    kept: set[int] = set()
+    spans: list[tuple[int, int, int]] = []
+    for p, n, r in sorted(scored, key=lambda x: (-x[0], x[1])):
+        rule = r.family in RULE_FAMILIES
+        if p < (0.5 if mdl is None else mdl.rule_threshold if rule else mdl.threshold):
+            continue
+        # a report nested in another ("She said she believes ...") is an attribution of its own
+        if any(min(b, r.end) - max(a, r.start) >= 0.5 * max(b - a, r.end - r.start)
+               and not (a <= r.cue_start < b or r.start <= c < r.end) for a, b, c in spans):
+            continue
+        kept.add(n)
+        spans.append((r.start, r.end, r.cue_start))
+    return kept
+
+
 # '"Headline of another story," by The Daily's Jane Roe: "Its first lines ..."': a link
 # roundup quotes headlines and excerpts of other articles, not anyone's words.
 _BYLINE_AFTER = re.compile(r"[,.]?[ \t]*by[ \t]+(?:the[ \t]+)?[A-Z]")

@@ -9,7 +9,7 @@ to X``, predicative beliefs (``X is sure that ...``) and object-predicate report
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cues import (
     APPEARANCE_VERBS,
@@ -25,7 +25,7 @@ from .cues import (
     XCOMP_CONTENT_VERBS,
 )
 
-__all__ = ["Report", "reports", "doc_text"]
+__all__ = ["Report", "reports", "broad_candidates", "doc_text", "RULE_FAMILIES"]
 
 _LAST_TEXT: list = [None, ""]
 
@@ -50,6 +50,9 @@ class Report:
     cue_end: int
     source: object  # spaCy Token or None
     verb: object  # the cue's main token
+    # Which construction proposed it: a hand rule ("ccomp", "dobj", "according", ...) or a
+    # broad candidate ("any-dobj", "any-xcomp", ...) that only the learned decision keeps.
+    family: str = "rule"
 
 
 def _subject(tok):
@@ -184,9 +187,9 @@ def reports(doc) -> list[Report]:
     for tok in doc:
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
-            out.extend(_appearance(tok))
+            out.extend(_tag(_appearance(tok), "appear"))
         elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
-            out.extend(_passive_judgement(tok))
+            out.extend(_tag(_passive_judgement(tok), "passive"))
         elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
                                              or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
             out.extend(_verb_report(tok, lemma))
@@ -196,13 +199,13 @@ def reports(doc) -> list[Report]:
             if comp is not None and src is not None:
                 s, e = _subtree_range(comp)
                 if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok))
+                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
         if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
             r = _prep_report(tok)
             if r is not None:
-                out.append(r)
+                out.append(replace(r, family="prep"))
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            out.extend(_according(tok))
+            out.extend(_tag(_according(tok), "according"))
         elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is not None:
@@ -210,7 +213,7 @@ def reports(doc) -> list[Report]:
                 if e > s:
                     src = _subject(tok.head)
                     cs = min(tok.head.idx, tok.idx)
-                    out.append(Report(s, e, cs, tok.idx + len(tok), src, tok))
+                    out.append(Report(s, e, cs, tok.idx + len(tok), src, tok, "predadj"))
     text = doc_text(doc)
     out = [c for r in out for c in [_clip_to_paragraph(text, _outside_cue(r))] if c is not None]
     # One content, one report: a verb may yield the same span by two routes (a stance verb
@@ -223,6 +226,10 @@ def reports(doc) -> list[Report]:
             kept.append(r)
     kept.sort(key=lambda r: (r.start, r.end))
     return kept
+
+
+def _tag(reps: list[Report], family: str) -> list[Report]:
+    return [replace(r, family=family) for r in reps]
 
 
 def _reports_clause(verb, lemma: str) -> bool:
@@ -315,8 +322,8 @@ def _outside_cue(r: Report) -> Report:
         return r
     src_after = r.source is not None and r.source.idx >= r.cue_end
     if src_after or r.cue_end >= r.end:
-        return Report(r.start, r.cue_start, r.cue_start, r.cue_end, r.source, r.verb)
-    return Report(r.cue_end, r.end, r.cue_start, r.cue_end, r.source, r.verb)
+        return replace(r, end=r.cue_start)
+    return replace(r, start=r.cue_end)
 
 
 def _clip_to_paragraph(text: str, r: Report) -> Report | None:
@@ -337,7 +344,7 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
         return None
     if (s, e) == (r.start, r.end):
         return r
-    return Report(s, e, r.cue_start, r.cue_end, r.source, r.verb)
+    return replace(r, start=s, end=e)
 
 
 def _verb_report(verb, lemma: str) -> list[Report]:
@@ -345,6 +352,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     src = _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
         src = _paragraph_subject(verb)
+    fam = "ccomp"
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
         # "said the Iranians released by X were close to ...": the parser splits one clause
@@ -361,13 +369,17 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         if lemma in OBJECT_CONTENT_VERBS and dobj is not None and pred is not None:
             toks = list(dobj.subtree) + list(pred.subtree)
             s, e = _span(toks)
+            fam = "objpred"
         elif lemma in OBJECT_CONTENT_VERBS and len(objs) >= 2:
             # "called Lindqvist a troublemaker" parsed as two object predicates
             s, e = _span([t for o in objs for t in o.subtree])
+            fam = "objpred"
         elif pred is not None and pred.dep_ == "xcomp" and lemma in XCOMP_CONTENT_VERBS and pred.i > verb.i:
             s, e = _subtree_range(pred)
+            fam = "xcomp"
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
             s, e = _subtree_range(dobj)
+            fam = "dobj"
         elif verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i > verb.i - 30:
             # Parenthetical or inverted report: "This, says X, helps explain ..." /
             # "..., said X."  The content is the host clause without the cue.
@@ -387,7 +399,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
             for part in (left, right):
                 ps, pe = _span(part)
                 if pe > ps and any(t.is_alpha for t in part):
-                    out.append(Report(ps, pe, cs, ce, src, verb))
+                    out.append(Report(ps, pe, cs, ce, src, verb, "paren"))
             return out
         else:
             return []
@@ -397,7 +409,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     if src is None or src.lower_ == "there" or (src.lower_ == "it" and not _speaking_it(verb, src, lemma)):
         return []
     cs, ce = _cue(verb)
-    return [Report(s, e, cs, ce, src, verb)]
+    return [Report(s, e, cs, ce, src, verb, fam)]
 
 
 def _speaking_it(verb, src, lemma: str) -> bool:
@@ -463,3 +475,115 @@ def _according(tok) -> list[Report]:
     if re_ > rs and (not out or sum(t.is_alpha for t in right) >= 3):
         out.append(Report(rs, re_, tok.idx, to.idx + len(to), src, tok))
     return out
+
+
+# ---------------------------------------------------------------------------- broad candidates
+# PolNeAR-style annotation counts almost any predicate with a human or institutional source
+# and an argument as an attribution ("supported X", "voting for X", "has been investigating
+# X"); no word list separates the good ones from the narrative, so these constructions are
+# only proposed here and a learned decision (:mod:`.report_model`) keeps or drops each.
+
+RULE_FAMILIES = frozenset("ccomp objpred xcomp dobj paren appear passive xadj prep according predadj".split())
+
+_BROAD_PREPS = frozenset("of about on for against to with over in from at into toward towards".split())
+
+# Nouns naming where a finding or statement appears: "In the latest poll, X leads ...".
+_SOURCE_NOUNS = frozenset("""
+poll survey interview statement report speech letter study data analysis memo op-ed
+editorial column post tweet filing lawsuit complaint email video ad advertisement book
+remarks comments testimony debate release briefing appearance address transcript
+""".split())
+
+
+def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
+    """Candidate reports from general constructions, beyond the hand rules of :func:`reports`.
+
+    ``known`` are the rule reports; a broad candidate with the same content span is left out.
+    """
+    out: list[Report] = []
+    for tok in doc:
+        pos = tok.pos_
+        if pos in ("VERB", "AUX"):
+            out.extend(_broad_verb(tok))
+        if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
+            r = _broad_prep(tok)
+            if r is not None:
+                out.append(r)
+        elif pos == "NOUN" and tok.dep_ not in ("compound",):
+            comp = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
+                         and c.i > tok.i and c.left_edge.dep_ == "mark"), None)
+            if comp is not None:
+                s, e = _subtree_range(comp)
+                src = next((c for c in tok.children if c.dep_ == "poss"), None)
+                if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+                    src = _subject(tok.head)
+                if e > s:
+                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "any-noun-that"))
+    text = doc_text(doc)
+    seen = {(r.start, r.end) for r in known or ()}
+    kept: list[Report] = []
+    for r in out:
+        c = _clip_to_paragraph(text, _outside_cue(r))
+        if c is not None and (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            kept.append(c)
+    kept.sort(key=lambda r: (r.start, r.end))
+    return kept
+
+
+def _broad_verb(verb) -> list[Report]:
+    out: list[Report] = []
+    kids = list(verb.children)
+    src = _subject(verb)
+    cs, ce = _cue(verb)
+    if src is not None and src.lower_ in ("there",):
+        src = None
+    dobj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+    if dobj is not None and src is not None and dobj.lower_ not in _DEMONSTRATIVE:
+        s, e = _subtree_range(dobj)
+        if e > s:
+            out.append(Report(s, e, cs, ce, src, verb, "any-dobj"))
+    x = next((c for c in kids if c.dep_ == "xcomp" and c.i > verb.i), None)
+    if x is not None and src is not None:
+        s, e = _subtree_range(x)
+        if e > s:
+            out.append(Report(s, e, cs, ce, src, verb, "any-xcomp"))
+    comp = next((c for c in kids if c.dep_ == "ccomp" and c.i > verb.i), None)
+    if comp is not None:
+        s, e = _subtree_range(comp, side_of=verb)
+        if e > s:
+            out.append(Report(s, e, cs, ce, src, verb, "any-ccomp"))
+    if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in kids):
+        agent = next((c for c in kids if c.dep_ == "agent"), None)
+        subj = next((c for c in kids if c.dep_ == "nsubjpass"), None)
+        by = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+        if subj is not None and by is not None and subj.lower_ not in _NON_CONTENT_SUBJECTS:
+            s, e = _subtree_range(subj)
+            if e > s:
+                out.append(Report(s, e, cs, ce, by, verb, "any-passive"))
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in ("in", "from") and c.i < verb.i:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() in _SOURCE_NOUNS:
+                drop = {t.i for t in c.subtree}
+                toks = [t for t in verb.subtree if t.i not in drop and t.i > c.right_edge.i]
+                s, e = _span(toks)
+                if e > s:
+                    out.append(Report(s, e, c.idx, c.idx + len(c), obj, c, "any-source"))
+    return out
+
+
+def _broad_prep(prep) -> Report | None:
+    head = prep.head
+    if head.i > prep.i:
+        return None  # a fronted phrase ("In the survey, ...") sets the scene, it is not content
+    if head.pos_ == "VERB":
+        if _subject(head) is None:
+            return None
+    elif head.pos_ == "NOUN":
+        if not (any(c.dep_ == "poss" for c in head.children) or head.dep_ in ("dobj", "attr")):
+            return None
+    elif not (head.pos_ == "ADJ" and head.dep_ == "acomp"):
+        return None
+    r = _prep_report(prep)
+    return None if r is None else replace(r, family="any-prep")
