@@ -140,10 +140,13 @@ def ingest(
                     seen.add(ref)
                     progress.advance(task)
 
+            def on_outcome(o: ItemOutcome) -> None:
+                on_item(o)
+                advance(o.origin)
+
             report = lib.ingest(
                 sources, analyze_documents=analyze, recursive=recursive, max_bytes=max_bytes,
-                stdin=sys.stdin.buffer, on_item=lambda o: (on_item(o), advance(o.origin)),
-                on_source=lambda ref: (on_source(ref)),
+                stdin=sys.stdin.buffer, on_item=on_outcome, on_source=on_source,
             )
         _finish(report, "ingest")
 
