@@ -21,8 +21,9 @@ demo: setup
 	rm -rf demo-library
 	$(CLIPFILE) -L $(DEMO_LIBRARY) ingest $(SAMPLES)
 	$(CLIPFILE) -L $(DEMO_LIBRARY) stats
-	$(CLIPFILE) -L $(DEMO_LIBRARY) search "bridge OR pipeline" --limit 5
-	$(CLIPFILE) -L $(DEMO_LIBRARY) quotes --limit 12
+	$(CLIPFILE) -L $(DEMO_LIBRARY) search '"Kessel dam" AND funding' --limit 5
+	$(CLIPFILE) -L $(DEMO_LIBRARY) quotes --kind direct --limit 8
+	$(CLIPFILE) -L $(DEMO_LIBRARY) forecasts --open
 	@echo
 	@echo "Library: $(DEMO_LIBRARY)   try: $(CLIPFILE) -L $(DEMO_LIBRARY) --help"
 
