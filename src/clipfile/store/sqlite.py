@@ -535,12 +535,9 @@ class SQLiteStore:
         """Library entities whose name, alias or link key matches ``name`` (any script)."""
         with self._lock:
             ids: list[int] = []
-            try:
-                ids.append(_parse_entity_ref(name))
-                if not self._db.execute("SELECT 1 FROM entities WHERE id = ?", (ids[0],)).fetchone():
-                    ids = []
-            except NotFound:
-                pass
+            ref = re.fullmatch(r"[Ee](\d+)", name.strip())  # an entity id such as E12
+            if ref and self._db.execute("SELECT 1 FROM entities WHERE id = ?", (int(ref.group(1)),)).fetchone():
+                ids.append(int(ref.group(1)))
             types = self._entity_types()
             # Full-name keys first; a surname alone (weak keys) finds everyone who bears it.
             for strength in (False, True):
