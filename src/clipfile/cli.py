@@ -694,5 +694,6 @@ def serve(
     except ClipfileError as exc:
         _fail(str(exc))
 
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -317,7 +317,7 @@ class _Resolver:
 
     def resolve(self, h: _Hit, par: int) -> tuple[str | None, str, _When | None, bool]:
         """Returns (value, precision, new anchor or None, whether the chain breaks)."""
-        m, rule, g = h.m, h.rule, h.m.groupdict()
+        rule, g = h.rule, h.m.groupdict()
         pub = self.pub
         future = _future_context(self.text, h.start)
 

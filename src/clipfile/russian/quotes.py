@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..records import Cue, Entity, Quote, Speaker
 from .entities import entities as find_entities
-from .lexicon import COMPLEMENTIZERS, FIRST_PERSON, PRONOUNS, SOURCE_FORMS, SPEECH_VERBS
+from .lexicon import FIRST_PERSON, PRONOUNS, SOURCE_FORMS, SPEECH_VERBS
 from .parse import RuDoc, RuToken, parse
 
 __all__ = ["quotes", "analyze"]
