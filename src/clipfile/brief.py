@@ -65,6 +65,11 @@ def _src(item: dict[str, Any]) -> str:
     return f"{label} [{item['document']} {item['start']}-{item['end']}]".strip()
 
 
+def _said(quote: dict[str, Any]) -> str:
+    """Direct quotes in quotation marks; reported and mixed speech as written."""
+    return f"“{quote['text']}”" if quote.get("kind") == "direct" else quote["text"]
+
+
 def _speaker(item: dict[str, Any], field: str = "speaker") -> str:
     return ((item.get(field) or {}).get("name")) or "unattributed"
 
@@ -81,9 +86,9 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append("")
 
     section("Their own statements",
-            [f"- “{q['text']}” ({q.get('kind')}; {_src(q)})" for q in data["own_quotes"]])
+            [f"- {_said(q)} ({q.get('kind')}; {_src(q)})" for q in data["own_quotes"]])
     section("What others say about them",
-            [f"- {_speaker(q)}: “{q['text']}” ({_src(q)})" for q in data["quotes_about"]])
+            [f"- {_speaker(q)}: {_said(q)} ({q.get('kind')}; {_src(q)})" for q in data["quotes_about"]])
     rows = []
     for status, claims in data["claims_by_status"].items():
         for c in claims:
