@@ -80,6 +80,10 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     env.filters["snippet"] = _snippet_html
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["short"] = lambda s, n=90: (s if len(s or "") <= n else (s or "")[: n - 1] + "…")
+    # Quotation marks around direct quotes only; reported and mixed speech read as written.
+    env.filters["said"] = lambda q, n=300: (
+        "“" + env.filters["short"](q.get("text"), n) + "”" if q.get("kind") == "direct"
+        else env.filters["short"](q.get("text"), n))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
