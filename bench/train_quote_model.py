@@ -41,6 +41,9 @@ from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
 from clipfile.extract.entities import entities  # noqa: E402
 from clipfile.extract.quotes import quotes  # noqa: E402
 from clipfile.extract.report_model import MODEL_FILE, ReportModel  # noqa: E402
+from clipfile.extract.reported import RULE_FAMILIES, doc_text  # noqa: E402
+from clipfile.extract.marks import marked_spans  # noqa: E402
+from clipfile.extract.span_choice import variants  # noqa: E402
 
 sys.path.insert(0, str(shared_dir() / "bench"))
 import score_quotes as sq  # noqa: E402
@@ -52,18 +55,23 @@ RULE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
 class Corpus:
     """Parsed dev documents with entities, candidates, features and labels."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], *, span_labels: bool = True):
         self.rows = rows
         self.gold = {r["id"]: r for r in rows}
         self.docs = parse_all([r["text"] for r in rows], ROOT / "bench" / "out")
         self.ents = [entities(d) for d in self.docs]
         self.feats: list[list[list[str]]] = []
         self.labels: list[list[int]] = []
+        # span choice: per document, groups of (variant features, matches gold) for each candidate
+        self.span_groups: list[list[list[tuple[tuple[str, ...], int]]]] = []
         for row, doc, ents in zip(rows, self.docs, self.ents):
             trace: list = []
             qs = quotes(doc, ents, model=None, trace=trace)
             self.feats.append([t[2] for t in trace])
-            self.labels.append(_labels(row, qs, [t[0] for t in trace]))
+            labels, groups = _labels(row, qs, [t[0] for t in trace], doc, [t[1] for t in trace],
+                                     span_labels=span_labels)
+            self.labels.append(labels)
+            self.span_groups.append(groups)
 
     def run(self, idx: list[int], model_for) -> dict:
         """Scorer figures (all kinds) of the pipeline on documents ``idx``; ``model_for(i)``
@@ -76,7 +84,9 @@ class Corpus:
         return sq.score(gold, preds)
 
 
-def _labels(row: dict, qs, cands) -> list[int]:
+def _labels(row: dict, qs, cands, doc, kinds, span_labels: bool = True) -> tuple[list[int], list]:
+    """Keep-or-drop labels of the candidates, and for the span choice the boundary variants
+    of each candidate with whether each matches a gold quote (groups where the choice matters)."""
     text = row["text"]
     tidx = sq.TokenIndex(text)
     gold = [sq.normalise(text, q["start"], q["end"]) for q in row["quotes"]]
@@ -90,13 +100,79 @@ def _labels(row: dict, qs, cands) -> list[int]:
         if -ov >= 0.5 and gi not in taken and pi not in used_p:
             taken.add(gi)
             used_p.add(pi)
+    free = [g for gi, g in enumerate(gold) if gi not in taken]
+
+    def hit(a: int, b: int) -> bool:
+        c = sq.normalise(text, a, b)
+        return any(g[0] < c[1] and g[1] > c[0] and sq.overlap(tidx, g, c) >= 0.5 for g in pool)
+
     out = []
-    for r in cands:
-        c = sq.normalise(text, r.start, r.end)
-        hit = any(g[0] < c[1] and g[1] > c[0] and sq.overlap(tidx, g, c) >= 0.5
-                  for gi, g in enumerate(gold) if gi not in taken)
-        out.append(int(hit))
-    return out
+    groups = []
+    quoted = sorted(((m.open_mark if m.open_mark is not None else m.start),
+                     (m.close_mark + 1) if m.close_mark is not None else m.end)
+                    for m in marked_spans(text) if m.depth == 0)
+    para_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for r, kind in zip(cands, kinds):
+        pool = free
+        out.append(int(hit(r.start, r.end)))
+        # a variant counts only when it matches a gold quote the parse's span already touches
+        # (an extension into the next report's words would steal that report's match)
+        pool = [g for g in free if g[0] < r.end and g[1] > r.start]
+        if kind != "indirect" or not pool:
+            continue
+        vs = variants(r, doc, doc_text(doc), quoted, para_starts)
+        if len(vs) < 2:
+            continue
+        ys = [int(hit(v.start, v.end)) for v in vs]
+        if 0 < sum(ys) < len(ys):
+            groups.append([(v.feats, y) for v, y in zip(vs, ys)])
+            if span_labels and r.family in RULE_FAMILIES:
+                # the span choice can mend this candidate's boundaries: keeping it is right
+                out[-1] = 1
+    return out, groups
+
+
+def train_span(corpus: Corpus, idx: list[int], *, c: float, min_count: int = 3) -> dict[str, float]:
+    """Conditional logit over the boundary variants of each candidate: maximise the
+    probability mass on the variants that match a gold quote."""
+    groups = [g for i in idx for g in corpus.span_groups[i]]
+    counts = Counter(f for g in groups for fs, _ in g for f in set(fs))
+    vocab = {f: k for k, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    rows, cols, ys, gid = [], [], [], []
+    n = 0
+    for j, g in enumerate(groups):
+        for fs, y in g:
+            for f in set(fs):
+                k = vocab.get(f)
+                if k is not None:
+                    rows.append(n)
+                    cols.append(k)
+            ys.append(y)
+            gid.append(j)
+            n += 1
+    if not n:
+        return {}
+    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
+    y = np.array(ys, dtype=float)
+    gid = np.array(gid)
+    G = sparse.csr_matrix((np.ones(n), (gid, np.arange(n))), shape=(len(groups), n))
+
+    def loss(w):
+        z = X @ w
+        z = z - z.max()
+        ez = np.exp(z)
+        tot = G @ ez
+        pos = G @ (ez * y)
+        ll = -np.sum(np.log(pos + 1e-300) - np.log(tot))
+        # d/dz: softmax over the group minus the softmax over its positives
+        p_all = ez / (G.T @ tot)
+        p_pos = ez * y / (G.T @ pos)
+        gz = p_all - p_pos
+        return ll + 0.5 * np.dot(w, w) / c, X.T @ gz + w / c
+
+    res = minimize(loss, np.zeros(len(vocab)), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    names = sorted(vocab, key=vocab.get)
+    return {f: float(res.x[vocab[f]]) for f in names if abs(res.x[vocab[f]]) >= 0.01}
 
 
 def train(corpus: Corpus, idx: list[int], *, c: float, min_count: int) -> ReportModel:
@@ -142,7 +218,16 @@ def folds_of(n: int, k: int, seed: int = 13) -> list[list[int]]:
 
 
 def with_threshold(m: ReportModel, t: tuple[float, float]) -> ReportModel:
-    return ReportModel(m.weights, m.bias, t[0], t[1], m.meta)
+    return ReportModel(m.weights, m.bias, t[0], t[1], m.meta, m.span_weights)
+
+
+def fit(corpus: Corpus, idx: list[int], args) -> ReportModel:
+    """Keep-or-drop model and (unless --no-span) span-choice ranker trained on documents ``idx``."""
+    m = train(corpus, idx, c=args.c, min_count=args.min_count)
+    if not args.no_span:
+        m = ReportModel(m.weights, m.bias, m.threshold, m.rule_threshold, m.meta,
+                        train_span(corpus, idx, c=args.span_c))
+    return m
 
 
 def best_threshold(corpus: Corpus, idx: list[int], model_of: dict[int, ReportModel]) -> tuple[tuple, dict]:
@@ -159,12 +244,16 @@ def best_threshold(corpus: Corpus, idx: list[int], model_of: dict[int, ReportMod
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    ap.add_argument("--c", type=float, default=0.3, help="inverse L2 strength")
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--inner", action="store_true",
                     help="choose each fold's threshold by an inner CV on its training articles (slow)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--no-span", action="store_true", help="no span-choice ranker (the parse's spans)")
+    ap.add_argument("--parse-labels", action="store_true",
+                    help="keep-or-drop labels from the parse's spans only, not from the best boundary variant")
+    ap.add_argument("--span-c", type=float, default=0.3, help="inverse L2 strength of the span ranker")
     args = ap.parse_args(argv)
     gold_path = shared_dir() / "bench" / "quotes" / "polnear-dev.jsonl"
     if not gold_path.exists():
@@ -172,10 +261,11 @@ def main(argv=None) -> int:
         return 1
     rows = load(gold_path)[: args.limit] if args.limit else load(gold_path)
     t0 = time.perf_counter()
-    corpus = Corpus(rows)
+    corpus = Corpus(rows, span_labels=not args.no_span and not args.parse_labels)
     n_c = sum(len(f) for f in corpus.feats)
     n_pos = sum(sum(y) for y in corpus.labels)
-    print(f"{len(rows)} articles, {n_c} candidates, {n_pos} positive ({time.perf_counter() - t0:.0f}s)")
+    print(f"{len(rows)} articles, {n_c} candidates, {n_pos} positive, "
+          f"{sum(len(g) for g in corpus.span_groups)} span-choice groups ({time.perf_counter() - t0:.0f}s)")
     base = corpus.run(list(range(len(rows))), lambda i: None)
     print(f"rules alone: overlap P/R/F1 {_prf(base)}")
 
@@ -185,13 +275,13 @@ def main(argv=None) -> int:
     fold_f1 = []
     for j, test in enumerate(folds):
         train_idx = [i for f in folds if f is not test for i in f]
-        m = train(corpus, train_idx, c=args.c, min_count=args.min_count)
+        m = fit(corpus, train_idx, args)
         if args.inner:
             inner = folds_of(len(train_idx), K - 1, seed=j)
             inner_model = {}
             for part in inner:
                 held = [train_idx[i] for i in part]
-                mi = train(corpus, [i for i in train_idx if i not in set(held)], c=args.c, min_count=args.min_count)
+                mi = fit(corpus, [i for i in train_idx if i not in set(held)], args)
                 inner_model.update({i: mi for i in held})
             t, _ = best_threshold(corpus, train_idx, inner_model)
         else:
@@ -213,7 +303,7 @@ def main(argv=None) -> int:
     t_best, scores = best_threshold(corpus, list(range(len(rows))), oof)
     print("out-of-fold F1 by (broad, rule) threshold: "
           + ", ".join(f"{t[0]:.2f}/{t[1]:.2f}: {f:.3f}" for t, f in scores.items()))
-    final = with_threshold(train(corpus, list(range(len(rows))), c=args.c, min_count=args.min_count), t_best)
+    final = with_threshold(fit(corpus, list(range(len(rows))), args), t_best)
     final.meta.update({"threshold_from": "pooled out-of-fold F1", "cv_mean_f1": round(float(np.mean(fold_f1)), 4),
                        "folds": K, "articles": len(rows)})
     print(f"final model: {len(final.weights)} weights, thresholds broad {t_best[0]:.2f} rule {t_best[1]:.2f}")

@@ -19,6 +19,7 @@ from .cues import REPORTING_VERBS
 from .marks import MarkedSpan, marked_spans
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
+from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
 
 __all__ = ["quotes"]
@@ -256,10 +257,24 @@ def _decide(candidates, mdl: ReportModel | None, trace: list | None, ctx: Contex
         scored.append((p, n, r))
     kept: set[int] = set()
     spans: list[tuple[int, int, int]] = []
-    for p, n, r in sorted(scored, key=lambda x: (-x[0], x[1])):
-        rule = r.family in RULE_FAMILIES
-        if p < (0.5 if mdl is None else mdl.rule_threshold if rule else mdl.threshold):
-            continue
+    passing = [(p, n, r) for p, n, r in scored
+               if p >= (0.5 if mdl is None else mdl.rule_threshold if r.family in RULE_FAMILIES else mdl.threshold)]
+    if mdl is not None and mdl.span_weights:
+        # The learned span choice: the boundaries annotators would draw.  A new boundary may
+        # not take in another candidate's cue (that report would become nested in this one).
+        cues = [r.cue_start for _p, _n, r in passing]
+        para_starts = ctx.para_starts
+        for k, (p, n, r) in enumerate(passing):
+            kind = candidates[n][1]
+            if kind != "indirect":
+                continue
+            v = choose(variants(r, ctx.doc, ctx.text, ctx.quoted, para_starts), mdl.span_weights)
+            if v.name == "orig" or any(v.start <= c < v.end and not r.start <= c < r.end for c in cues):
+                continue
+            r = replace(r, start=v.start, end=v.end)
+            candidates[n] = (r, kind, candidates[n][2])
+            passing[k] = (p, n, r)
+    for p, n, r in sorted(passing, key=lambda x: (-x[0], x[1])):
         # a report nested in another ("She said she believes ...") is an attribution of its own
         if any(min(b, r.end) - max(a, r.start) >= 0.5 * max(b - a, r.end - r.start)
                and not (a <= r.cue_start < b or r.start <= c < r.end) for a, b, c in spans):

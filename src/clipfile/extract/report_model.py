@@ -42,6 +42,8 @@ class ReportModel:
     threshold: float  # keep a broad candidate from this probability
     rule_threshold: float = 0.5  # keep a hand-rule report from this one (the rules are a prior)
     meta: dict = field(default_factory=dict)
+    # the span-choice ranker over boundary variants (:mod:`.span_choice`); empty: keep the parse's span
+    span_weights: dict[str, float] = field(default_factory=dict)
 
     def prob(self, feats: list[str]) -> float:
         """Probability that the candidate with these features is an attribution."""
@@ -51,14 +53,16 @@ class ReportModel:
     def to_json(self) -> str:
         return json.dumps({"bias": round(self.bias, 5), "threshold": round(self.threshold, 4),
                            "rule_threshold": round(self.rule_threshold, 4), "meta": self.meta,
-                           "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())}},
+                           "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())},
+                           "span_weights": {k: round(v, 4) for k, v in sorted(self.span_weights.items())}},
                           indent=0, ensure_ascii=True)
 
     @classmethod
     def from_json(cls, data: str) -> "ReportModel":
         d = json.loads(data)
         return cls(weights=dict(d["weights"]), bias=float(d["bias"]), threshold=float(d["threshold"]),
-                   rule_threshold=float(d.get("rule_threshold", d["threshold"])), meta=d.get("meta", {}))
+                   rule_threshold=float(d.get("rule_threshold", d["threshold"])), meta=d.get("meta", {}),
+                   span_weights=dict(d.get("span_weights", {})))
 
 
 @lru_cache(maxsize=1)

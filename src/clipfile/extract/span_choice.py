@@ -1,0 +1,190 @@
+"""Choosing the boundaries of a reported-speech content span.
+
+The parse gives one content range per report, but annotators often stop earlier (before a
+trailing adjunct, a relative clause, ``, adding ...``) or go on later (to the end of the
+sentence, into the next one).  For an accepted report, :func:`variants` proposes boundary
+variants — the original range, cuts before each clause break inside it, an extension to the
+end of its sentence or of the next one, a start at the sentence start — each with binary
+features (the kind of variant, what the cut falls before, how much it keeps or adds, the
+cue lemma's family); a linear ranker (weights in ``report_model.json``, trained by
+``bench/train_quote_model.py`` on which variant matches the annotators' span) picks one.
+Features are grammatical labels, word classes and cue lemmas only.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from .cues import COGNITION_VERBS, SPEECH_VERBS
+
+__all__ = ["Variant", "variants", "choose"]
+
+# Closed-class words whose identity after a cut point is informative.
+_CUT_WORDS = frozenset("""
+and but or because while although though as if when after before since so which who whose
+where that according adding saying noting even despite including in on at for with by to
+amid unless until than whether nor yet however
+""".split())
+_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013", "--", "-", "(", "\u2026"})
+_MAX_CUTS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One candidate content range with the ranker's features."""
+
+    name: str
+    start: int
+    end: int
+    feats: tuple[str, ...]
+
+
+def _bin(n: float, edges: tuple) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _lex(lemma: str) -> str:
+    if lemma in SPEECH_VERBS:
+        return "speech"
+    if lemma in COGNITION_VERBS:
+        return "cog"
+    return "other"
+
+
+def _word(t) -> str:
+    low = t.lower_
+    if low in _CUT_WORDS:
+        return low
+    if t.tag_ == "VBG":
+        return "VBG"
+    return t.pos_
+
+
+def _end_of(toks) -> int:
+    """End offset of the last token that is not trailing punctuation."""
+    for t in reversed(toks):
+        if not (t.is_punct or t.is_space) or t.text in "\u201d\"'":
+            return t.idx + len(t)
+    return toks[0].idx
+
+
+def _start_of(toks) -> int:
+    for t in toks:
+        if not (t.is_punct or t.is_space) or t.text in "\u201c\"'":
+            return t.idx
+    return toks[-1].idx + len(toks[-1])
+
+
+def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list[int]) -> list[Variant]:
+    """Boundary variants of report ``r``'s content (the original range first)."""
+    span = doc.char_span(r.start, r.end, alignment_mode="expand") if r.end > r.start else None
+    lemma = r.verb.lemma_.lower()
+    lex = _lex(lemma)
+    fam = r.family
+    side = "after" if r.start >= r.cue_end else "before"
+    base = [f"fam={fam}", f"lex={lex}", f"side={side}"]
+
+    def make(name: str, s: int, e: int, extra: list[str]) -> Variant:
+        fs = [name] + [f"{name}|{b}" for b in base] + [f"{name}|{x}" for x in extra]
+        return Variant(name, s, e, tuple(fs))
+
+    n_orig = len(span) if span is not None else 0
+    words = sum(1 for t in span if not t.is_punct) if span is not None else 0
+    out = [make("orig", r.start, r.end, ["len=" + _bin(words, (3, 8, 15, 25, 40))])]
+    if span is None or n_orig == 0:
+        return out
+    p = bisect.bisect_right(para_starts, r.start) - 1
+    p_lo = para_starts[p] if p >= 0 else 0
+    p_hi = para_starts[p + 1] - 1 if p + 1 < len(para_starts) else len(text)
+
+    def ok(s: int, e: int) -> bool:
+        if e - s < 2 or s < p_lo or e > p_hi or (s <= r.cue_start < e):
+            return False
+        # never cut through a direct quotation, nor reach one the parse's span left out
+        for a, b in quoted:
+            if a < e and b > s and not (a < r.end and b > r.start):
+                return False
+            if a < e and b > s and not (s <= a and b <= e) and not (a <= s and e <= b):
+                return False
+        return (s, e) != (r.start, r.end)
+
+    # Cuts before a clause break inside the content.
+    cuts = []
+    for t in span[1:]:
+        if t.i - span.start < 2:
+            continue
+        if t.text in _BREAKS or (t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX")) \
+                or (t.dep_ == "mark" and t.head.dep_ == "advcl") \
+                or (t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("who", "which") and t.head.dep_ == "relcl"):
+            cuts.append(t)
+    seen = set()
+    for k, t in enumerate(cuts[:_MAX_CUTS] + cuts[_MAX_CUTS:][-1:]):
+        keep = doc[span.start:t.i]
+        e = _end_of(keep)
+        if e in seen or not ok(r.start, e):
+            continue
+        seen.add(e)
+        nxt = t if t.text not in _BREAKS else (t.nbor(1) if t.i + 1 < len(doc) else t)
+        kept = sum(1 for x in keep if not x.is_punct)
+        frac = kept / max(words, 1)
+        order = "first" if k == 0 else ("last" if t is cuts[-1] else "mid")
+        head = nxt.head if nxt.head is not nxt else nxt
+        out.append(make("cut", r.start, e, [
+            "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
+            "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",
+            "order=" + order, "frac=" + _bin(frac, (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15)),
+            f"lex_next={lex}|{_word(nxt)}"]))
+    # Extensions to the end of the sentence, and of the next one.
+    governors = {a.i for a in r.verb.ancestors}
+    last = span[-1]
+    sent = last.sent
+    for name, stop in (("ext_sent", sent), ("ext_next", _next_sent(doc, sent))):
+        if stop is None or stop.end <= span.end:
+            continue
+        e = _end_of(doc[span.start:stop.end])
+        if not ok(r.start, e):
+            continue
+        added = doc[span.end:stop.end]
+        if any(x.i in governors for x in added):
+            continue  # "X's criticism of [Y] surprised nobody": the cue's own clause is not content
+        n_add = sum(1 for x in added if not x.is_punct)
+        first = next((x for x in added if not x.is_punct), added[0])
+        fs = ["add=" + _bin(n_add, (2, 5, 10, 20)), "addfrac=" + _bin(n_add / max(words, 1), (0.25, 0.5, 1, 2)),
+              "first=" + _word(first), "joint=" + (span.end < len(doc) and doc[span.end].text or "")[:2]]
+        if any(x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in SPEECH_VERBS for x in added):
+            fs.append("has_speech_verb")
+        if any(x.dep_ in ("nsubj", "nsubjpass") and x.pos_ == "PRON" for x in added):
+            fs.append("has_pron_subj")
+        out.append(make(name, r.start, e, fs))
+    # Start at the start of the sentence (content before its cue, or a cue inside the clause).
+    s0 = span[0].sent
+    if s0.start < span.start:
+        s = _start_of(doc[s0.start:span.end])
+        if ok(s, r.end):
+            n_add = sum(1 for x in doc[s0.start:span.start] if not x.is_punct)
+            out.append(make("from_sent", s, r.end, ["add=" + _bin(n_add, (2, 5, 10, 20))]))
+    # Without a leading complementiser.
+    if span[0].lower_ in ("that", "whether", "if", "to") and len(span) > 2:
+        s = _start_of(span[1:])
+        if ok(s, r.end):
+            out.append(make("drop_lead", s, r.end, ["w=" + span[0].lower_]))
+    return out
+
+
+def _next_sent(doc, sent):
+    if sent.end >= len(doc):
+        return None
+    return doc[sent.end].sent
+
+
+def choose(vs: list[Variant], weights: dict[str, float]) -> Variant:
+    """The variant with the highest linear score (the original one on a tie)."""
+    best, best_s = vs[0], sum(weights.get(f, 0.0) for f in vs[0].feats)
+    for v in vs[1:]:
+        s = sum(weights.get(f, 0.0) for f in v.feats)
+        if s > best_s:
+            best, best_s = v, s
+    return best
