@@ -37,3 +37,24 @@ def test_copied_paragraph_points_to_the_earliest_copy(tmp_path):
     with Library(path) as lib:
         lib.reanalyze(everything=True)
         assert any(d["of"]["document"] == first.id for d in lib.store.items("duplicate", doc_id=second.id))
+
+
+def test_an_older_copy_ingested_later_becomes_the_origin(tmp_path):
+    newer = tmp_path / "newer.jsonl"
+    newer.write_text(_record("Ledger drought story", "2024-03-05",
+                             f"Drought tightens\n\nShops ran out of bottled water on Friday.\n\n{SHARED}\n") + "\n",
+                     encoding="utf-8")
+    older = tmp_path / "older.jsonl"
+    older.write_text(_record("Courier reservoir report", "2024-03-01",
+                             f"Reservoir falls\n\n{SHARED}\n\nFarmers said they had expected worse.\n") + "\n",
+                     encoding="utf-8")
+    with Library(tmp_path / "lib.sqlite") as lib:
+        lib.ingest([str(newer)])
+        [late] = lib.store.list_documents()
+        assert not [d for d in lib.store.items("duplicate", doc_id=late.id) if d["of"]["document"] != late.id]
+        lib.ingest([str(older)])  # the archive's older copy arrives afterwards
+        early = next(d for d in lib.store.list_documents() if d.id != late.id)
+        [dup] = [d for d in lib.store.items("duplicate", doc_id=late.id) if d["of"]["document"] != late.id]
+        assert dup["of"]["document"] == early.id
+        assert lib.store.get_analysis(late.id)["duplicates"][-1]["of"]["document"] == early.id
+        assert not [d for d in lib.store.items("duplicate", doc_id=early.id) if d["of"]["document"] != early.id]

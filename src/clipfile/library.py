@@ -158,7 +158,31 @@ class Library:
         if doc.id not in index:
             index.add(doc.id, doc.published, doc.text)
             self._recycled_dirty = True
-        return self.store.save_analysis(result, version=PIPELINE_VERSION)
+        stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
+        self._repoint_later_copies(doc)
+        return stored
+
+    def _repoint_later_copies(self, doc: Document) -> None:
+        """A document published before copies already in the library becomes their origin.
+
+        Archives are often ingested out of order: when ``doc`` is older than the copy that other
+        documents' duplicates point to, those documents are searched again."""
+        if not doc.published:
+            return  # an undated document never predates the copies already stored
+        index = self._recycled_index()
+        # Searching as if ``doc`` were the newest document names, per passage, its earliest
+        # other copy; any that is later than ``doc`` has been taken for an origin too early.
+        later = set()
+        for dup in index.find(doc.id, doc.text, None):
+            other = dup.of.document
+            published = self.store.get_document(other).published
+            if not published or published > doc.published:
+                later.add(other)
+        for origin in sorted(later):
+            for copy_id in {origin, *self.store.documents_repeating(origin)} - {doc.id}:
+                copy = self.store.get_document(copy_id)
+                found = to_dict(index.find(copy.id, copy.text, copy.published))
+                self.store.replace_cross_duplicates(copy.id, found)
 
     # -- the recycled-text index ---------------------------------------------------------------
 

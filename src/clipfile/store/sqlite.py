@@ -451,6 +451,32 @@ class SQLiteStore:
             links.add((eid, "mentioned"))
         db.executemany("INSERT INTO item_entities VALUES (?, ?, ?)", [(item_id, e, r) for e, r in links])
 
+    def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None:
+        """Replace a document's duplicates that point into other documents (its own repeats and
+        the rest of its analysis stay), in one transaction."""
+        with self._tx() as db:
+            row = db.execute("SELECT data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
+            if row is None:
+                return
+            data = json.loads(row["data"])
+            stale = [r[0] for r in db.execute(
+                "SELECT id FROM items WHERE doc_id = ? AND kind = 'duplicate'"
+                " AND json_extract(data, '$.of.document') != ?", (doc_id, doc_id))]
+            db.executemany("DELETE FROM items_fts WHERE rowid = ?", [(i,) for i in stale])
+            db.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in stale])
+            for dup in duplicates:
+                self._insert_item(db, doc_id, "duplicate", dup)
+            data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
+            db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(data, ensure_ascii=False), doc_id))
+
+    def documents_repeating(self, doc_id: str) -> list[str]:
+        """Ids of other documents with passages recorded as copies of this document's."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT doc_id FROM items WHERE kind = 'duplicate' AND doc_id != ?"
+                " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchall()
+        return [r[0] for r in rows]
+
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
         """The stored analysis of a document (with its document record), or None."""
         with self._lock:
