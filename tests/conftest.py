@@ -1,5 +1,8 @@
-"""Shared fixtures: the English spaCy pipeline, loaded once per test session."""
+"""Shared fixtures: the English spaCy pipeline (loaded once per session) and the seed article."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -9,3 +12,24 @@ def nlp():
     from clipfile.nlp import english
 
     return english()
+
+
+def shared_dir() -> Path:
+    """``../shared`` beside the repository, or ``$CLIPFILE_SHARED``."""
+    env = os.environ.get("CLIPFILE_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared evaluation folder (it may be absent: tests check what they need in it)."""
+    return shared_dir()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed article's text; tests that need it skip where ../shared is absent (a user's clone)."""
+    files = sorted((shared_dir() / "seed").glob("*.txt"))
+    if not files:
+        pytest.skip(f"seed article not found under {shared_dir() / 'seed'} (set CLIPFILE_SHARED)")
+    return files[0].read_text(encoding="utf-8")

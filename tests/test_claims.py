@@ -1,8 +1,6 @@
 """Claims and their footing, on short fictional news text written for these tests."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -170,19 +168,12 @@ def test_markers_are_per_language_and_longest_wins():
     assert ("x" * 10 + text)[m.start:m.end] == m.text
 
 
-def _shared() -> Path:
-    env = os.environ.get("CLIPFILE_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
 
-
-def test_seed_article_claims(nlp):
-    seed = sorted((_shared() / "seed").glob("*.txt"))
-    if not seed:
-        pytest.skip("seed article not available (../shared/seed or CLIPFILE_SHARED)")
+def test_seed_article_claims(nlp, seed_text):
     quotes_mod = pytest.importorskip("clipfile.extract.quotes")
     from clipfile.extract.entities import entities
 
-    text = seed[0].read_text(encoding="utf-8")
+    text = seed_text
     doc = nlp(text)
     ents = entities(doc)
     found = claims(doc, ents, quotes_mod.quotes(doc, ents))

@@ -1,9 +1,7 @@
 """Recycled text: within a document, across a library, persistence, and a generated-library property."""
 from __future__ import annotations
 
-import os
 import random
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -166,19 +164,9 @@ def test_generated_document_every_copy_found(seed, edits):
     assert any(f.start == copy_start and f.of.start == text.index(paras[src]) for f in found), found
 
 
-def _shared() -> Path:
-    env = os.environ.get("CLIPFILE_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
 
-
-def test_seed_repeats_found():
-    import pytest
-
-    seed_dir = _shared() / "seed"
-    files = sorted(seed_dir.glob("*.txt")) if seed_dir.is_dir() else []
-    if not files:
-        pytest.skip(f"seed article not found under {seed_dir}")
-    text = files[0].read_text(encoding="utf-8")
+def test_seed_repeats_found(seed_text):
+    text = seed_text
     found = duplicates(text, document_id="seed")
     check(text, found)
     # Every verbatim repeat of a unit (normalised) must be reported.

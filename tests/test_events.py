@@ -1,8 +1,6 @@
 """Events: dated clauses with participants, on short fictional news text."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -86,17 +84,9 @@ def test_one_event_per_clause_keeps_precise_date(nlp):
     assert len({(e.start, e.end) for e in found}) == len(found)
 
 
-def _shared() -> Path:
-    env = os.environ.get("CLIPFILE_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
 
-
-def test_seed_events(nlp):
-    seed_dir = _shared() / "seed"
-    files = sorted(seed_dir.glob("*.txt")) if seed_dir.is_dir() else []
-    if not files:
-        pytest.skip(f"seed article not found under {seed_dir}")
-    text = files[0].read_text(encoding="utf-8")
+def test_seed_events(nlp, seed_text):
+    text = seed_text
     found = run(nlp, text, published=None)
     values = {e.date.value for e in found}
     assert {"1978", "2006", "2020-08-20"} <= values

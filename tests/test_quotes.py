@@ -1,11 +1,8 @@
 """Quotation extraction and speaker attribution on fictional news text written for these tests."""
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
-import pytest
 
 from clipfile.extract.entities import entities
 from clipfile.extract.quotes import quotes
@@ -191,17 +188,8 @@ def test_interview_turns_first_person(nlp):
     assert spoken(q, text) == "MAYOR DRESS"
 
 
-def _seed_text() -> str | None:
-    env = os.environ.get("CLIPFILE_SHARED")
-    shared = Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
-    files = sorted((shared / "seed").glob("*.txt"))
-    return files[0].read_text(encoding="utf-8") if files else None
-
-
-def test_seed_article(nlp):
-    text = _seed_text()
-    if text is None:
-        pytest.skip("seed article not found (../shared/seed or CLIPFILE_SHARED)")
+def test_seed_article(nlp, seed_text):
+    text = seed_text
     qs, ents = run(nlp, text)
     top = [q for q in qs if q.kind == "direct" and q.nested_in is None and len(q.text.split()) >= 4]
     assert len(top) >= 30

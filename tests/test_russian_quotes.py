@@ -1,9 +1,7 @@
 """Russian quotations: every convention the module claims, on sentences written for the tests."""
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -138,13 +136,8 @@ def test_first_person():
     assert q.speaker.resolution == "first-person"
 
 
-def _shared() -> Path:
-    env = os.environ.get("CLIPFILE_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
-
-
-def test_adaq_dev_direct_quotes_meet_targets(tmp_path):
-    gold = _shared() / "bench/quotes/adaq-ru-dev.jsonl"
+def test_adaq_dev_direct_quotes_meet_targets(tmp_path, shared):
+    gold = shared / "bench/quotes/adaq-ru-dev.jsonl"
     if not gold.exists():
         pytest.skip(f"shared evaluation data not found at {gold}")
     pred = tmp_path / "pred.jsonl"
