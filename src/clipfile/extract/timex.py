@@ -63,6 +63,8 @@ _NUM = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|an?)"
 )
+# TimeML writes a date whose year cannot be known with four X's in the year ("XXXX-08-20").
+UNKNOWN_YEAR = "X" * 4
 _UNIT = r"(?:day|week|fortnight|month|year|decade|century)"
 # Words that make a quantity a rough one ("about six months later").
 _HEDGE = r"(?:about|around|some|nearly|almost|roughly|approximately|more than|over|less than|under|barely|just over|just under|only|just|at least|at most|up to)"
@@ -333,7 +335,7 @@ class _Resolver:
             mon = _MONTHS[g["mon"].lower().rstrip(".")]
             ref, _ = self.ref(par)
             if ref is None:
-                return f"XXXX-{mon:02d}-{int(g['d']):02d}", "day", None, False
+                return f"{UNKNOWN_YEAR}-{mon:02d}-{int(g['d']):02d}", "day", None, False
             y = _month_in_year(mon, ref, future)
             try:
                 w = _When(date(y, mon, int(g["d"])), "day")
@@ -366,7 +368,7 @@ class _Resolver:
             mon = _MONTHS[g["mon"].lower()]
             ref, _ = self.ref(par)
             if ref is None:
-                return f"XXXX-{mon:02d}", "month", None, False
+                return f"{UNKNOWN_YEAR}-{mon:02d}", "month", None, False
             rel = (g.get("rel") or "").lower()
             fut = future or rule == "by_month" or rel in ("next", "coming")
             if rel in ("last", "past", "this past"):
