@@ -63,7 +63,7 @@ _NUM = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|an?)"
 )
-# TimeML writes a date whose year cannot be known with four X's in the year ("XXXX-08-20").
+# TimeML writes a date whose year cannot be known with four X characters in place of the year.
 UNKNOWN_YEAR = "X" * 4
 _UNIT = r"(?:day|week|fortnight|month|year|decade|century)"
 # Words that make a quantity a rough one ("about six months later").
