@@ -46,6 +46,17 @@ def same_ref(a: Ref | None, b: Ref | None) -> bool:
     return bool(a.name) and (a.name or "").casefold() == (b.name or "").casefold()
 
 
+
+def outermost_quote(quotes: list[Quote], pos: int) -> Quote | None:
+    """The longest of ``quotes`` (sorted by start) whose content contains ``pos``."""
+    best = None
+    for q in quotes:
+        if q.start > pos:
+            break
+        if q.start <= pos < q.end and (best is None or q.end - q.start > best.end - best.start):
+            best = q
+    return best
+
 class Referents:
     """Index of entity mentions and quotes of one document."""
 
@@ -65,13 +76,7 @@ class Referents:
 
     def quote_at(self, pos: int) -> Quote | None:
         """The (outermost) quote whose content contains ``pos``."""
-        best = None
-        for q in self.quotes:
-            if q.start > pos:
-                break
-            if q.start <= pos < q.end and (best is None or q.end - q.start > best.end - best.start):
-                best = q
-        return best
+        return outermost_quote(self.quotes, pos)
 
     def entity_in(self, start: int, end: int) -> Entity | None:
         """The entity with a mention overlapping ``[start, end)`` (the longest such mention)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 
-from ..extract.referents import ref_of, speaker_ref
+from ..extract.referents import outermost_quote, ref_of, speaker_ref
 from ..records import Entity, Quote, Ref
 from .parse import RuDoc, RuToken
 
@@ -68,13 +68,7 @@ class RuReferents:
 
     def quote_at(self, pos: int) -> Quote | None:
         """The outermost quote whose content holds ``pos``."""
-        best = None
-        for q in self.quotes:
-            if q.start > pos:
-                break
-            if q.start <= pos < q.end and (best is None or q.end - q.start > best.end - best.start):
-                best = q
-        return best
+        return outermost_quote(self.quotes, pos)
 
     def mentions_in(self, start: int, end: int) -> list[tuple[int, int, Entity]]:
         lo = bisect.bisect_left(self._starts, start)
