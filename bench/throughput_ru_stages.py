@@ -10,18 +10,18 @@ added time per article, and how many claims, forecasts and events were found.
 """
 from __future__ import annotations
 
-import json
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-from clipfile.russian import claims, entities, events, forecasts, parse, quotes
-from clipfile.russian.parse import models
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CLIPFILE_SHARED", ROOT.parent / "shared"))
+from throughput_ru import from_adaq  # noqa: E402  (the same adaq texts as the entities+quotes benchmark)
+
+from clipfile.russian import claims, entities, events, forecasts, parse, quotes  # noqa: E402
+from clipfile.russian.parse import models  # noqa: E402
+
 PUBLISHED = "2021-03-10"
 
 _NAMES = ["Андрей Соколов", "Ольга Белова", "Игорь Кузнецов", "Мария Орлова", "Пётр Волков"]
@@ -60,14 +60,6 @@ def generated(n: int, rng: random.Random) -> list[str]:
             paras.append(" ".join(sents))
         out.append("\n\n".join(paras))
     return out
-
-
-def from_adaq(n: int) -> list[str]:
-    path = SHARED / "bench/quotes/adaq-ru-dev.jsonl"
-    if not path.exists():
-        return []
-    sents = [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
-    return [" ".join(sents[i : i + 10]) for i in range(0, min(len(sents), 10 * n), 10)]
 
 
 def main() -> None:
