@@ -6,6 +6,7 @@ import pytest
 
 from clipfile.extract.entities import entities
 from clipfile.extract.quotes import quotes
+from clipfile.extract.reported import reports
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,44 @@ def test_quote_right_after_its_cue_is_direct_even_in_lower_case(nlp):
     qs = run(nlp, text)
     q = only(qs, "as long as the ferries run on time, nobody will complain.")
     assert q.kind == "direct" and q.cue.text == "said" and q.speaker.name == "Olsen"
+
+
+def _relative(nlp, text):
+    return [r for r in reports(nlp(text)) if r.family == "relative"]
+
+
+def test_relative_word_is_the_content_of_a_report_in_its_clause(nlp):
+    text = "The senator attacked the pipeline plan, which he said was a gift to polluters.\n"
+    (r,) = _relative(nlp, text)
+    assert text[r.start:r.end] == "which" and text[r.cue_start:r.cue_end] == "said"
+    assert r.source.text == "he"
+    text = "He mocked the harbour governor, whom he dubbed the little mayor.\n"
+    (r,) = _relative(nlp, text)
+    assert text[r.start:r.end] == "whom" and r.source.text == "he"
+    text = "The council met after what the chairman called a deliberate leak.\n"
+    (r,) = _relative(nlp, text)
+    assert text[r.start:r.end] == "what" and r.source.text == "chairman"
+
+
+def test_relative_clause_without_relative_word_reports_its_noun_phrase(nlp):
+    text = "He is the kind of judge many fear the president would choose.\n"
+    (r,) = _relative(nlp, text)
+    assert text[r.start:r.end] == "the kind of judge" and text[r.cue_start:r.cue_end] == "fear"
+
+
+def test_relative_clause_of_a_plain_verb_is_no_report(nlp):
+    assert _relative(nlp, "The stories that will be talked about today are long.\n") == []
+    assert _relative(nlp, "The company sold the plant that it built in 1990.\n") == []
+
+
+def test_parenthetical_cue_splits_the_sentence_into_two_spans(nlp):
+    text = "The governor is so careless, the senator said, that the budget will collapse by spring.\n"
+    qs = run(nlp, text)
+    left = only(qs, "The governor is so careless")
+    right = only(qs, "that the budget will collapse by spring")
+    for q in (left, right):
+        assert q.kind == "indirect" and q.cue.text == "said" and spoken(q, text) == "the senator"
+    text = "To understand the real harbour, the mayor said, one should visit the old docks.\n"
+    qs = run(nlp, text)
+    only(qs, "To understand the real harbour")
+    only(qs, "one should visit the old docks")

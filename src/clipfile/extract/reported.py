@@ -200,6 +200,11 @@ def reports(doc) -> list[Report]:
                 s, e = _subtree_range(comp)
                 if e > s:
                     out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
+        if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                            or lemma in OBJECT_CONTENT_VERBS):
+            r = _relative_report(tok)
+            if r is not None:
+                out.append(r)
         if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
             r = _prep_report(tok)
             if r is not None:
@@ -226,6 +231,49 @@ def reports(doc) -> list[Report]:
             kept.append(r)
     kept.sort(key=lambda r: (r.start, r.end))
     return kept
+
+
+_RELATIVIZERS = {"which", "who", "whom", "what", "that"}
+
+
+def _relative_report(verb) -> Report | None:
+    """A report whose content is what a relative clause refers back to.
+
+    "Clinton's email use, which an FBI inquiry said was careless": the content is the
+    relative word (``which``), extracted out of the reporting verb's clause, so it stands
+    before the verb's own subject.  With no relative word ("a deal she once supported",
+    "the kind of judge many fear she would choose") the content is the noun phrase the
+    clause modifies, up to its head.
+    """
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ in _RELATIVIZERS:
+        return None
+    rel = None
+    for c in verb.children:
+        cands = [c] + ([g for g in c.children if g.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
+                       if c.dep_ in ("ccomp", "xcomp") else [])
+        for t in cands:
+            if t.lower_ in _RELATIVIZERS and t.i < subj.i and t.tag_ in ("WDT", "WP", "IN", "DT"):
+                rel = t
+                break
+        if rel is not None:
+            break
+    if rel is not None:
+        if rel.lower_ == "that" and verb.dep_ != "relcl" and not any(
+                t.dep_ == "relcl" for t in rel.ancestors):
+            return None  # "that" as a demonstrative: "That, he said, ..."
+        s, e = rel.idx, rel.idx + len(rel)
+    elif verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") and subj.i > verb.head.i:
+        head = verb.head
+        if any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children):
+            return None  # the clause has its own object: the noun is not its content
+        s, e = _span([t for t in head.subtree if t.i < verb.left_edge.i])
+    else:
+        return None
+    if e <= s:
+        return None
+    cs, ce = _cue(verb)
+    return Report(s, e, cs, ce, subj, verb, "relative")
 
 
 def _tag(reps: list[Report], family: str) -> list[Report]:
@@ -400,6 +448,8 @@ def _verb_report(verb, lemma: str) -> list[Report]:
                 ps, pe = _span(part)
                 if pe > ps and any(t.is_alpha for t in part):
                     out.append(Report(ps, pe, cs, ce, src, verb, "paren"))
+            if not any(r.end <= cs for r in out):
+                out.extend(_before_parenthetical(verb, src))
             return out
         else:
             return []
@@ -409,7 +459,36 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     if src is None or src.lower_ == "there" or (src.lower_ == "it" and not _speaking_it(verb, src, lemma)):
         return []
     cs, ce = _cue(verb)
-    return [Report(s, e, cs, ce, src, verb, fam)]
+    out = [Report(s, e, cs, ce, src, verb, fam)]
+    if fam == "ccomp" and comp is not None and comp.i > verb.i:
+        out.extend(_before_parenthetical(verb, src))
+    return out
+
+
+def _before_parenthetical(verb, src) -> list[Report]:
+    """The part of the sentence before a parenthetical cue ("The governor is so careless,
+    the senator said, that ..."): annotators mark it as its own span of the same report."""
+    doc = verb.doc
+    if src is None or src.i > verb.i or src.left_edge.i < 2:
+        return []
+    comma = src.left_edge.i - 1
+    after = max([verb.i] + [c.i for c in verb.children if c.dep_ in ("prt", "neg")]) + 1
+    if doc[comma].text != "," or after >= len(doc) or doc[after].text != ",":
+        return []
+    sent = verb.sent
+    toks = []
+    for t in doc[sent.start:comma]:
+        if t.text in (";", ":") or t.text == "\n":
+            toks = []
+            continue
+        toks.append(t)
+    if not any(t.is_alpha for t in toks) or "\n" in "".join(t.text_with_ws for t in toks):
+        return []
+    ls, le = _span(toks)
+    if le <= ls:
+        return []
+    cs, ce = _cue(verb)
+    return [Report(ls, le, cs, ce, src, verb, "paren")]
 
 
 def _speaking_it(verb, src, lemma: str) -> bool:
@@ -483,7 +562,7 @@ def _according(tok) -> list[Report]:
 # X"); no word list separates the good ones from the narrative, so these constructions are
 # only proposed here and a learned decision (:mod:`.report_model`) keeps or drops each.
 
-RULE_FAMILIES = frozenset("ccomp objpred xcomp dobj paren appear passive xadj prep according predadj".split())
+RULE_FAMILIES = frozenset("ccomp objpred xcomp dobj paren appear passive xadj prep according predadj relative".split())
 
 _BROAD_PREPS = frozenset("of about on for against to with over in from at into toward towards".split())
 
