@@ -108,3 +108,21 @@ def test_span_weights_survive_the_json_round_trip():
     again = ReportModel.from_json(m.to_json())
     assert again.span_weights == m.span_weights
     assert ReportModel.from_json(ReportModel({"x": 1.0}, 0.0, 0.5).to_json()).span_weights == {}
+
+
+def test_cut_variants_stop_before_a_trailing_phrase_and_start_after_a_clause(nlp):
+    text = "Senator Ida Holm praised the new ferry timetable in a speech at the harbour on Friday.\n"
+    doc = nlp(text)
+    r = report_with_cue(doc, "praised")
+    vs = variants(r, doc, text, [], para_starts(text))
+    cuts = {text[v.start:v.end] for v in vs if v.name == "cut"}
+    assert "the new ferry timetable" in cuts
+    text = "Voters in the port said the mayor is honest, and most of them said the same of his deputy.\n"
+    doc = nlp(text)
+    r = report_with_cue(doc, "said")
+    whole = Report(text.index("the mayor"), text.index(" deputy.") + 7, r.cue_start, r.cue_end, r.source, r.verb,
+                   r.family)
+    vs = variants(whole, doc, text, [], para_starts(text))
+    cut = [v for v in vs if v.name == "cut" and text[v.start:v.end] == "the mayor is honest"]
+    assert cut and "drop_report_verb" in "|".join(cut[0].feats)  # what the cut leaves out holds a report
+    assert any(v.name == "cut_start" for v in vs)

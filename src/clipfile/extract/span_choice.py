@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from .cues import COGNITION_VERBS, SPEECH_VERBS
+from .cues import COGNITION_VERBS, REPORTING_VERBS, SPEECH_VERBS
 
 __all__ = ["Variant", "variants", "choose"]
 
@@ -26,7 +26,7 @@ where that according adding saying noting even despite including in on at for wi
 amid unless until than whether nor yet however
 """.split())
 _BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013", "--", "-", "(", "\u2026"})
-_MAX_CUTS = 4
+_MAX_CUTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,8 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
             continue
         if t.text in _BREAKS or (t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX")) \
                 or (t.dep_ == "mark" and t.head.dep_ == "advcl") \
-                or (t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("who", "which") and t.head.dep_ == "relcl"):
+                or (t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("who", "which") and t.head.dep_ == "relcl") \
+                or (t.dep_ in ("prep", "agent") and span.start <= t.head.i < t.i):
             cuts.append(t)
     seen = set()
     for k, t in enumerate(cuts[:_MAX_CUTS] + cuts[_MAX_CUTS:][-1:]):
@@ -136,7 +137,26 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
             "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
             "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",
             "order=" + order, "frac=" + _bin(frac, (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15)),
-            f"lex_next={lex}|{_word(nxt)}"]))
+            f"lex_next={lex}|{_word(nxt)}"] + _clause_feats("drop", doc[t.i:span.end])))
+    # Starts after a clause break: the parse's span took in a clause before the content.
+    starts = [t for t in span[2:] if t.text in _BREAKS or (t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX"))]
+    starts = starts[-2:] + [t for t in span[1:] if t.dep_ == "prep" and t.head.i < t.i and any(
+        c.dep_ in ("pobj", "pcomp") for c in t.children)][:2]
+    seen_starts = set()
+    for t in starts:
+        rest = doc[t.i + 1:span.end]
+        if not len(rest):
+            continue
+        s = _start_of(rest)
+        if s in seen_starts or not ok(s, r.end):
+            continue
+        seen_starts.add(s)
+        first = rest[0]
+        kept = sum(1 for x in rest if not x.is_punct)
+        out.append(make("cut_start", s, r.end, [
+            "by=" + (t.text if t.text in _BREAKS else "word"), "first=" + _word(first), "firstdep=" + first.dep_,
+            "frac=" + _bin(kept / max(words, 1), (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15))]
+            + _clause_feats("drop", doc[span.start:t.i]) + _clause_feats("keep", rest)))
     # Extensions to the end of the sentence, and of the next one.
     governors = {a.i for a in r.verb.ancestors}
     last = span[-1]
@@ -171,6 +191,20 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         s = _start_of(span[1:])
         if ok(s, r.end):
             out.append(make("drop_lead", s, r.end, ["w=" + span[0].lower_]))
+    return out
+
+
+def _clause_feats(tag: str, toks) -> list[str]:
+    """What a stretch of tokens holds: a reporting verb, a clause with its own subject."""
+    out = []
+    for x in toks:
+        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in REPORTING_VERBS:
+            out.append(tag + "_report_verb")
+            if x.dep_ == "relcl":
+                out.append(tag + "_report_relcl")
+            break
+    if any(x.dep_ in ("nsubj", "nsubjpass") and x.head.i >= toks.start and x.head.i < toks.end for x in toks):
+        out.append(tag + "_own_subject")
     return out
 
 
