@@ -218,7 +218,11 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
         if q.depth > 0 and items[q.parent].weak:
             continue  # a title inside a headline or excerpt that is itself left out
         final.append(q)
-    final.extend(out_reports)
+    # A report whose content lies inside a quotation repeats (part of) that quote: the
+    # quotation already carries the words and their speaker.
+    shown = [q.outer for q in final + labels if q.depth == 0 and q.kind == "direct"]
+    final.extend(q for q in out_reports
+                 if not any(a <= q.start and q.end <= b for a, b in shown) or q.host is not None)
     final.extend(labels)
     final.sort(key=lambda q: (q.start, -q.end))
     ids: dict[int, str] = {}
