@@ -243,7 +243,7 @@ def _relative_report(verb) -> Report | None:
     relative word (``which``), extracted out of the reporting verb's clause, so it stands
     before the verb's own subject.  With no relative word ("a deal she once supported",
     "the kind of judge many fear she would choose") the content is the noun phrase the
-    clause modifies, up to its head.
+    clause modifies, up to where the clause begins.
     """
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or subj.lower_ in _RELATIVIZERS:
@@ -478,7 +478,7 @@ def _before_parenthetical(verb, src) -> list[Report]:
     sent = verb.sent
     toks = []
     for t in doc[sent.start:comma]:
-        if t.text in (";", ":") or t.text == "\n":
+        if t.text in (";", ":"):
             toks = []
             continue
         toks.append(t)
