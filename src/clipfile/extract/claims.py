@@ -215,13 +215,18 @@ def _subject(refs: Referents, tokens, pred) -> Ref | None:
 
 
 def _units(doc, refs: Referents):
-    """Candidate stretches: quote content per sentence, and narration sentences."""
+    """Candidate stretches of an English document (see :func:`claim_units`)."""
     sents = refs.sents
+    return sents, claim_units([(s.start_char, s.end_char) for s in sents], refs.quotes)
+
+
+def claim_units(sent_ranges: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int, Quote | None, int]]:
+    """Candidate stretches: quote content per sentence, and narration sentences (those less
+    than 30% covered by quotes), as (start, end, quote or None, sentence index)."""
     out: list[tuple[int, int, Quote | None, int]] = []
-    for i, sent in enumerate(sents):
-        s0, s1 = sent.start_char, sent.end_char
+    for i, (s0, s1) in enumerate(sent_ranges):
         covered = 0
-        for q in refs.quotes:
+        for q in quotes:
             if q.end <= s0 or q.start >= s1:
                 continue
             a, b = max(q.start, s0), min(q.end, s1)
@@ -229,7 +234,7 @@ def _units(doc, refs: Referents):
             out.append((a, b, q, i))
         if covered < 0.3 * (s1 - s0):
             out.append((s0, s1, None, i))
-    return sents, out
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

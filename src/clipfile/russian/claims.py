@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..extract.claims import WEIGHTS, ClaimDraft, score_markers, status_of
+from ..extract.claims import WEIGHTS, ClaimDraft, claim_units, score_markers, status_of
 from ..extract.markers import FOOTING_KINDS, find_markers
 from ..extract.referents import same_ref, speaker_ref
 from ..records import Claim, Entity, Marker, Quote, Ref
@@ -74,20 +74,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _units(refs: RuReferents):
-    """Candidate stretches: quote content per sentence, and narration sentences."""
-    out: list[tuple[int, int, Quote | None, int]] = []
-    for i, sent in enumerate(refs.doc.sents):
-        s0, s1 = sent.start, sent.end
-        covered = 0
-        for q in refs.quotes:
-            if q.end <= s0 or q.start >= s1:
-                continue
-            a, b = max(q.start, s0), min(q.end, s1)
-            covered += b - a
-            out.append((a, b, q, i))
-        if covered < 0.3 * (s1 - s0):
-            out.append((s0, s1, None, i))
-    return out
+    """Candidate stretches of a Russian document (see :func:`claim_units`)."""
+    return claim_units([(sent.start, sent.end) for sent in refs.doc.sents], refs.quotes)
 
 
 def is_future(refs: RuReferents, t: RuToken) -> bool:
