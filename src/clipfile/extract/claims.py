@@ -364,23 +364,19 @@ def claims(doc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
         drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
     _apply_comments(drafts, comments, text)
-    drafts.sort(key=lambda d: d.start)
+    return finish_claims(drafts, text)
+
+
+def finish_claims(drafts: list[ClaimDraft], text: str) -> list[Claim]:
+    """Claim records from drafts in text order: status and certainty from the markers, and the
+    markers that carry weight or footing shown."""
     out = []
-    for n, d in enumerate(drafts, 1):
+    for n, d in enumerate(sorted(drafts, key=lambda d: d.start), 1):
         d.markers.sort(key=lambda mc: mc[0].start)
         shown = tuple(m for m, cls in d.markers if WEIGHTS.get((m.kind, cls), 0.0) or m.kind in FOOTING_KINDS)
-        out.append(
-            Claim(
-                id=f"c{n}",
-                start=d.start,
-                end=d.end,
-                text=text[d.start:d.end],
-                status=status_of(d.markers),
-                certainty=score_markers(d.markers),
-                source=d.source,
-                subject=d.subject,
-                markers=shown,
-                quote_id=d.quote_id,
-            )
-        )
+        out.append(Claim(
+            id=f"c{n}", start=d.start, end=d.end, text=text[d.start:d.end],
+            status=status_of(d.markers), certainty=score_markers(d.markers), source=d.source,
+            subject=d.subject, markers=shown, quote_id=d.quote_id,
+        ))
     return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..extract.claims import WEIGHTS, ClaimDraft, claim_units, score_markers, status_of
+from ..extract.claims import ClaimDraft, claim_units, finish_claims
 from ..extract.markers import FOOTING_KINDS, find_markers
 from ..extract.referents import same_ref, speaker_ref
 from ..records import Claim, Entity, Marker, Quote, Ref
@@ -282,14 +282,4 @@ def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Cl
         drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
         taken.append((start, end))
     _apply_comments(drafts, comments, text)
-    drafts.sort(key=lambda d: d.start)
-    out = []
-    for n, d in enumerate(drafts, 1):
-        d.markers.sort(key=lambda mc: mc[0].start)
-        shown = tuple(m for m, cls in d.markers if WEIGHTS.get((m.kind, cls), 0.0) or m.kind in FOOTING_KINDS)
-        out.append(Claim(
-            id=f"c{n}", start=d.start, end=d.end, text=text[d.start:d.end],
-            status=status_of(d.markers), certainty=score_markers(d.markers), source=d.source,
-            subject=d.subject, markers=shown, quote_id=d.quote_id,
-        ))
-    return out
+    return finish_claims(drafts, text)
