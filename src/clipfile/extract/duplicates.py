@@ -42,6 +42,7 @@ import numpy as np
 from datasketch import MinHash
 
 from ..records import Duplicate, DuplicateOf, Span
+from .ranges import strip_range
 
 __all__ = [
     "paragraphs",
@@ -111,18 +112,10 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
 def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     for p_index, m in enumerate(_PARA.finditer(text)):
-        ps, pe = _strip(text, m.start(), m.end())
+        ps, pe = strip_range(text, m.start(), m.end())
         if ps >= pe:
             continue
         tokens = _WORD.findall(text[ps:pe].lower())
@@ -133,7 +126,7 @@ def _units(text: str) -> list[_Unit]:
             units.append(_Unit(ps, pe, tokens, p_index, True))
         if len(sents) > 1 or len(tokens) > MAX_PARAGRAPH_WORDS:
             for ss, se in sents:
-                ss, se = _strip(text, ss, se)
+                ss, se = strip_range(text, ss, se)
                 st = _WORD.findall(text[ss:se].lower())
                 if len(st) >= MIN_WORDS:
                     units.append(_Unit(ss, se, st, p_index, False))

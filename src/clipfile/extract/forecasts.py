@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ..records import Entity, Forecast, Marker, Quote, Span, TimeExpr
 from .markers import KENT, probability_terms
+from .ranges import strip_range
 from .referents import Referents, speaker_ref
 
 try:  # timex.py is written by another engineer; without it deadlines stay unresolved.
@@ -299,10 +300,7 @@ def forecasts(doc, entities: list[Entity], quotes: list[Quote], *, published: st
                 s0, s1 = max(s0, quote.start), min(s1, quote.end)
             s0 = min(s0, ev_start)
             s1 = max(s1, ev_end)
-            while s0 < s1 and text[s0].isspace():
-                s0 += 1
-            while s1 > s0 and text[s1 - 1].isspace():
-                s1 -= 1
+            s0, s1 = strip_range(text, s0, s1)
             drafts.append(
                 dict(
                     start=s0, end=s1, text=text[s0:s1],

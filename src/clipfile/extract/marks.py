@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .ranges import strip_range
+
 __all__ = ["MarkedSpan", "marked_spans"]
 
 _OPENERS = "\u201c\u201e\u00ab\u201f"
@@ -57,14 +59,6 @@ def _role(text: str, i: int, mark: str) -> str:
     return "either"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _paragraphs(text: str):
     pos = 0
     for line in text.split("\n"):
@@ -73,7 +67,7 @@ def _paragraphs(text: str):
 
 
 def _starts_with_open(text: str, start: int, end: int) -> bool:
-    s, e = _trim(text, start, end)
+    s, e = strip_range(text, start, end)
     if s >= e:
         return False
     if text[s] == "[":
@@ -100,7 +94,7 @@ def _top_level(text: str) -> list[MarkedSpan]:
                     if text[ps:i].strip() == "":
                         continue
                     s = _sentence_start(text, ps, i)
-                    s, e = _trim(text, s, i)
+                    s, e = strip_range(text, s, i)
                     if e > s:
                         spans.append(MarkedSpan(s, e, None, i, recovered=True))
                     continue
@@ -109,12 +103,12 @@ def _top_level(text: str) -> list[MarkedSpan]:
             # Something is open.
             if role == "open" and mk in _OPENERS and text[open_at] in _OPENERS:
                 # Two curly openers in a row: the first quote lost its closing mark.
-                s, e = _trim(text, open_at + open_len, i)
+                s, e = strip_range(text, open_at + open_len, i)
                 if e > s:
                     spans.append(MarkedSpan(s, e, open_at, None, recovered=True))
                 open_at, open_len = i, len(mk)
                 continue
-            s, e = _trim(text, open_at + open_len, i)
+            s, e = strip_range(text, open_at + open_len, i)
             if e > s:
                 spans.append(MarkedSpan(s, e, open_at, i))
             open_at = None
@@ -132,7 +126,7 @@ def _top_level(text: str) -> list[MarkedSpan]:
                 if nxt is not None and _starts_with_open(text, *nxt):
                     # News convention: a long quote reopens on every paragraph.
                     continued, recovered = True, False
-            s, e = _trim(text, open_at + open_len, end)
+            s, e = strip_range(text, open_at + open_len, end)
             if e > s:
                 spans.append(MarkedSpan(s, e, open_at, None, continued=continued,
                                         recovered=recovered))
@@ -166,7 +160,7 @@ def _nested(text: str, outer: MarkedSpan) -> list[MarkedSpan]:
         mc = _SINGLE_CLOSE.search(text, mo.end(), outer.end + 1 if outer.end < len(text) else outer.end)
         if not mc:
             break
-        s, e = _trim(text, mo.end(), mc.start())
+        s, e = strip_range(text, mo.end(), mc.start())
         # A lone possessive plural (``voters' views``) is not a quote: demand a word gap.
         if e > s and (" " in text[s:e] or text[e - 1] in ".,!?"):
             out.append(MarkedSpan(s, e, mo.start(), mc.start(), depth=1))

@@ -25,6 +25,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from ..extract.markers import KENT, probability_terms
+from ..extract.ranges import strip_range
 from ..extract.referents import speaker_ref
 from ..records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
 from . import footing  # noqa: F401  (registers the "ru" lexicons)
@@ -345,10 +346,7 @@ def forecasts(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], *,
             if quote is not None:
                 s0, s1 = max(s0, quote.start), min(s1, quote.end)
             s0, s1 = min(s0, ev_start), max(s1, ev_end)
-            while s0 < s1 and text[s0].isspace():
-                s0 += 1
-            while s1 > s0 and text[s1 - 1].isspace():
-                s1 -= 1
+            s0, s1 = strip_range(text, s0, s1)
             drafts.append(dict(
                 start=s0, end=s1, text=text[s0:s1], event=Span(ev_start, ev_end, text[ev_start:ev_end]),
                 probability=prob, probability_term=term, forecaster=forecaster, target=target,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..extract.ranges import strip_range
 from ..records import Cue, Entity, Quote, Speaker
 from .entities import entities as find_entities
 from .lexicon import FIRST_PERSON, PRONOUNS, SOURCE_FORMS, SPEECH_VERBS
@@ -322,7 +323,7 @@ class _Analyzer:
             seg_start = search = res.end()
 
     def _emit_dialogue_segment(self, start: int, end: int, first: int | None) -> None:
-        s, e = _trim(self.text, start, end)
+        s, e = strip_range(self.text, start, end)
         if self.text[s:e].endswith(".") and not self.text[s:e].endswith(".."):
             e -= 1  # the full stop ends the author's sentence, not part of the speech
         if not self._worth(s, e):
@@ -352,7 +353,7 @@ class _Analyzer:
     def _attribute_marked(self, n: int, m: _Marked, lo: int, hi: int, parent: int | None, *, require_cue: bool = False) -> None:
         text = self.text
         cs, ce = m.content
-        cs, ce = _trim(text, cs, ce)
+        cs, ce = strip_range(text, cs, ce)
         if ce <= cs:
             return
         n_words = len(_WORD.findall(text[cs:ce]))
@@ -481,13 +482,13 @@ class _Analyzer:
             elif re.search(r",\s*о\s+ч[её]м(?:\s+\w+)?\s*$", left):
                 # "A, о чём заявил X": the clause before is what X stated.
                 about = re.search(r",\s*о\s+ч[её]м(?:\s+\w+)?\s*$", left)
-                c_lo, c_hi = _trim(text, s_lo, s_lo + about.start())
+                c_lo, c_hi = strip_range(text, s_lo, s_lo + about.start())
                 subj = self.subject_of(v.i, v.start, s_hi)
                 if c_hi > c_lo and not self.covered(c_lo, c_hi):
                     self.used_verbs.add(v.i)
                     self._emit_span(c_lo, c_hi, v, subj)
             return
-        c_lo, c_hi = _trim(text, s_lo, s_lo + lm.start())
+        c_lo, c_hi = strip_range(text, s_lo, s_lo + lm.start())
         c_lo = _skip_dialogue_dash(text, c_lo, c_hi)
         subj = self.subject_of(v.i, v.start, s_hi)
         if c_hi <= c_lo or self.covered(c_lo, c_hi):
@@ -500,7 +501,7 @@ class _Analyzer:
         self.used_verbs.add(v.i)
         self._emit_span(c_lo, c_hi, v, subj)
         if t2 and t2.end() < len(tail):
-            b_lo, b_hi = _trim(text, sp_hi + t2.end(), s_hi)
+            b_lo, b_hi = strip_range(text, sp_hi + t2.end(), s_hi)
             if b_hi > b_lo and not self.covered(b_lo, b_hi):
                 self._emit_span(b_lo, b_hi, v, subj)
 
@@ -513,7 +514,7 @@ class _Analyzer:
         m = re.match(r"[^,]*,\s*", rest)
         if not m:
             return
-        c_lo, c_hi = _trim(self.text, subj[0][1] + m.end(), s_hi)
+        c_lo, c_hi = strip_range(self.text, subj[0][1] + m.end(), s_hi)
         if c_hi > c_lo and not self.covered(c_lo, c_hi):
             self.used_verbs.add(v.i)
             self._emit_span(c_lo, c_hi, v, subj)
@@ -525,7 +526,7 @@ class _Analyzer:
             cut = re.search(r",\s*(?:хотя\b|а\s+по\s+\w+|тогда\s+как\b|в\s+то\s+время\s+как\b)", self.text[c_lo:c_hi])
             if cut:
                 c_hi = c_lo + cut.start()
-        c_lo, c_hi = _trim(self.text, c_lo, c_hi)
+        c_lo, c_hi = strip_range(self.text, c_lo, c_hi)
         if c_hi <= c_lo or self.covered(c_lo, c_hi):
             return
         subj = self.subject_of(v.i, s_lo, v.start) or self.subject_of(v.i, s_lo, s_hi)
@@ -544,7 +545,7 @@ class _Analyzer:
             n_q = len(_WORD.findall(self.text[ms:me]))
             tail = self.text[m.close + 1 : c_hi].strip()
             if n_all and n_q / n_all >= 0.75 and all(ch in ".!?…,;" for ch in tail):
-                ms, me = _trim(self.text, ms, me)
+                ms, me = strip_range(self.text, ms, me)
                 self.add(_Found(ms, me, "direct", cue=cue, speaker=speaker, head=head))
                 return
         self.add(_Found(c_lo, c_hi, kind, cue=cue, speaker=speaker, head=head))
@@ -554,7 +555,7 @@ class _Analyzer:
         (cue_lo, cue_hi), (sp_lo, sp_hi), head = src
         s_hi = _trim_end_punct(text, s_lo, s_hi)
         subj = ((sp_lo, sp_hi), head)
-        left_lo, left_hi = _trim(text, s_lo, cue_lo)
+        left_lo, left_hi = strip_range(text, s_lo, cue_lo)
         left_hi = left_lo + len(text[left_lo:left_hi].rstrip(" ,—–-"))
         left_lo = _skip_dialogue_dash(text, left_lo, left_hi)
         if left_hi > left_lo and _WORD.search(text[left_lo:left_hi]):
@@ -563,10 +564,10 @@ class _Analyzer:
         rest = text[sp_hi:s_hi]
         m = re.match(r"\s*[,:]\s*", rest)
         if m and m.end() < len(rest):
-            r_lo, r_hi = _trim(text, sp_hi + m.end(), s_hi)
+            r_lo, r_hi = strip_range(text, sp_hi + m.end(), s_hi)
             nxt = self._next_open(r_lo, r_hi + 1)
             if nxt is not None and nxt > r_lo and text[nxt - 1 : nxt].isspace() and text[:nxt].rstrip().endswith(":"):
-                r_hi = _trim(text, r_lo, text[:nxt].rstrip().rfind(":"))[1]
+                r_hi = strip_range(text, r_lo, text[:nxt].rstrip().rfind(":"))[1]
             if r_hi > r_lo and not self.covered(r_lo, r_hi):
                 self._emit_span(r_lo, r_hi, None, subj, cue=(cue_lo, cue_hi))
 
@@ -690,14 +691,6 @@ def _gender(an: _Analyzer, m) -> str | None:
         if g:
             return g
     return None
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _trim_end_punct(text: str, lo: int, hi: int) -> int:
