@@ -15,7 +15,6 @@ prints false negatives and false positives by category with short context:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter, defaultdict

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from clipfile.records import Cue, Entity, Mention, Quote, Speaker
+from clipfile.records import Entity, Mention, Quote, Speaker
 
 
 def make_entities(text: str, people: dict[str, str], others: dict[str, str] | None = None) -> list[Entity]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
-from .marks import MarkedSpan, marked_spans
+from .marks import marked_spans
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -453,7 +453,6 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         if t.pos_ not in ("VERB", "AUX"):
             continue
         lemma = t.lemma_.lower()
-        nxt = t.nbor(1) if t.i + 1 < len(doc) else None
         colon = False
         j = t.i + 1
         # "He went on: “...”" / "told correspondents: “...”": any verb introducing a colon
