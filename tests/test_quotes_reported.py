@@ -177,3 +177,13 @@ def test_parenthetical_cue_splits_the_sentence_into_two_spans(nlp):
     qs = run(nlp, text)
     only(qs, "To understand the real harbour")
     only(qs, "one should visit the old docks")
+
+
+def test_relative_word_parsed_as_a_second_subject_still_reports(nlp):
+    text = "Voters turned to Senator Ada Kell and Mayor Ivo Rand, who many feel need a strong night.\n"
+    (r,) = _relative(nlp, text)
+    assert text[r.start:r.end] == "who" and r.source.text == "many" and text[r.cue_start:r.cue_end] == "feel"
+
+
+def test_a_question_is_no_relative_report(nlp):
+    assert _relative(nlp, "So what do you call a harbour without ships?\n") == []

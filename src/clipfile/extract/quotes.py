@@ -280,9 +280,10 @@ def _decide(candidates, mdl: ReportModel | None, trace: list | None, ctx: Contex
             passing[k] = (p, n, r)
     for p, n, r in sorted(passing, key=lambda x: (-x[0], x[1])):
         # a report nested in another ("She said she believes ...") is an attribution of its own
-        if any(min(b, r.end) - max(a, r.start) >= 0.5 * max(b - a, r.end - r.start)
-               and not (a <= r.cue_start < b or r.start <= c < r.end) for a, b, c in spans):
-            continue
+        if any((min(b, r.end) - max(a, r.start) >= 0.5 * max(b - a, r.end - r.start)
+                and not (a <= r.cue_start < b or r.start <= c < r.end))
+               or (c == r.cue_start and min(b, r.end) > max(a, r.start)) for a, b, c in spans):
+            continue  # one attribution per stretch of words; one per cue and stretch
         kept.add(n)
         spans.append((r.start, r.end, r.cue_start))
     return kept

@@ -245,9 +245,11 @@ def _relative_report(verb) -> Report | None:
     "the kind of judge many fear she would choose") the content is the noun phrase the
     clause modifies, up to where the clause begins.
     """
-    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.lower_ in _RELATIVIZERS:
-        return None
+    # "who many feel need ...": the parser may give the relative word as a second subject
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _RELATIVIZERS),
+                None)
+    if subj is None or verb.dep_ == "ROOT" or verb.sent[-1].text == "?":
+        return None  # "What do you call ...?" asks; it refers back to nothing
     rel = None
     for c in verb.children:
         cands = [c] + ([g for g in c.children if g.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
