@@ -187,3 +187,45 @@ def test_relative_word_parsed_as_a_second_subject_still_reports(nlp):
 
 def test_a_question_is_no_relative_report(nlp):
     assert _relative(nlp, "So what do you call a harbour without ships?\n") == []
+
+
+def _reports(nlp, text):
+    doc = nlp(text)
+    return [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.family) for r in reports(doc)]
+
+
+def test_parenthetical_cue_before_a_reporting_verb_still_splits(nlp):
+    # the host clause reports something itself ("has come to believe"); the cue between
+    # commas is still a parenthesis with content on both sides
+    text = "He moved to the port in 2010. Lately, he said, he has come to believe that the town is changing.\n"
+    got = _reports(nlp, text)
+    assert ("Lately", "said", "paren") in got
+    assert ("he has come to believe that the town is changing", "said", "paren") in got
+
+
+def test_parenthetical_cue_with_its_hearer_splits(nlp):
+    text = 'Sooner or later, the governor told reporters, "the new ferry will pay for itself."\n'
+    got = _reports(nlp, text)
+    assert ("Sooner or later", "told", "paren") in got
+
+
+def test_asked_about_is_not_a_parenthesis(nlp):
+    text = "Asked about the vote, Olsen said he expected to lose.\n"
+    assert not [g for g in _reports(nlp, text) if g[2] == "paren"]
+
+
+def test_participle_backing_someone_reports_with_the_noun_as_source(nlp):
+    from clipfile.extract.reported import broad_candidates
+
+    text = "Harbour First, a committee backing the mayor, bought advertising on the radio.\n"
+    doc = nlp(text)
+    got = [(text[r.start:r.end], r.source.text if r.source is not None else None, r.family)
+           for r in broad_candidates(doc, known=reports(doc))]
+    assert ("the mayor", "committee", "any-dobj") in got
+
+
+def test_complement_clause_is_no_parenthesis(nlp):
+    text = "The paradox of the plan, says Ada Kell, a historian at the city library, is that nobody wanted it.\n"
+    got = _reports(nlp, text)
+    assert ("The paradox of the plan", "says", "paren") in got
+    assert all(cue == "says" for _c, cue, fam in got if fam == "paren")

@@ -434,8 +434,12 @@ def _verb_report(verb, lemma: str) -> list[Report]:
             # Parenthetical or inverted report: "This, says X, helps explain ..." /
             # "..., said X."  The content is the host clause without the cue.
             host = verb.head
-            if host.lemma_.lower() in REPORTING_VERBS:
-                return []  # "Asked about X, Olsen said ...": the host verb reports itself
+            if verb.dep_ == "ccomp" and host.i < verb.i:
+                return []  # "The paradox is that nobody wanted it": a complement, not a parenthesis
+            if host.lemma_.lower() in REPORTING_VERBS and not (host.i > verb.i and _set_off(verb)):
+                # "Asked about X, Olsen said ...": the host verb reports itself; but in
+                # "Lately, he said, he has come to believe ..." the cue stands between commas
+                return []
             src = _real_source(verb, src)
             if src is None or lemma not in REPORTING_VERBS:
                 return []
@@ -474,8 +478,7 @@ def _before_parenthetical(verb, src) -> list[Report]:
     if src is None or src.i > verb.i or src.left_edge.i < 2:
         return []
     comma = src.left_edge.i - 1
-    after = max([verb.i] + [c.i for c in verb.children if c.dep_ in ("prt", "neg")]) + 1
-    if doc[comma].text != "," or after >= len(doc) or doc[after].text != ",":
+    if doc[comma].text != "," or not _set_off(verb):
         return []
     sent = verb.sent
     toks = []
@@ -491,6 +494,15 @@ def _before_parenthetical(verb, src) -> list[Report]:
         return []
     cs, ce = _cue(verb)
     return [Report(ls, le, cs, ce, src, verb, "paren")]
+
+
+def _set_off(verb) -> bool:
+    """Whether a comma follows the cue (with its particle, negation or the hearer: ``..., the
+    governor told reporters, ...``) — one side of a parenthetical cue."""
+    doc = verb.doc
+    after = max([verb.i] + [c.right_edge.i for c in verb.children
+                            if c.dep_ in ("prt", "neg", "dative") or (c.dep_ == "dobj" and c.i > verb.i)]) + 1
+    return after < len(doc) and doc[after].text == ","
 
 
 def _speaking_it(verb, src, lemma: str) -> bool:
@@ -619,6 +631,8 @@ def _broad_verb(verb) -> list[Report]:
     cs, ce = _cue(verb)
     if src is not None and src.lower_ in ("there",):
         src = None
+    if src is None and verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBN") and verb.head.i < verb.i:
+        src = verb.head  # "a committee backing the governor"
     dobj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
     if dobj is not None and src is not None and dobj.lower_ not in _DEMONSTRATIVE:
         s, e = _subtree_range(dobj)
