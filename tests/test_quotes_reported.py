@@ -229,3 +229,13 @@ def test_complement_clause_is_no_parenthesis(nlp):
     got = _reports(nlp, text)
     assert ("The paradox of the plan", "says", "paren") in got
     assert all(cue == "says" for _c, cue, fam in got if fam == "paren")
+
+
+def test_relative_clause_of_any_verb_is_a_broad_candidate(nlp):
+    from clipfile.extract.reported import broad_candidates
+
+    text = "It is the kind of ferry the islanders actually like.\n"
+    doc = nlp(text)
+    got = [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.family)
+           for r in broad_candidates(doc, known=reports(doc))]
+    assert ("the kind of ferry", "like", "any-relative") in got

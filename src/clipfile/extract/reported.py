@@ -598,6 +598,10 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
         pos = tok.pos_
         if pos in ("VERB", "AUX"):
             out.extend(_broad_verb(tok))
+            if tok.pos_ == "VERB":
+                r = _relative_report(tok)
+                if r is not None:
+                    out.append(replace(r, family="any-relative"))
         if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
             r = _broad_prep(tok)
             if r is not None:
