@@ -239,3 +239,9 @@ def test_relative_clause_of_any_verb_is_a_broad_candidate(nlp):
     got = [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.family)
            for r in broad_candidates(doc, known=reports(doc))]
     assert ("the kind of ferry", "like", "any-relative") in got
+
+
+def test_sentence_closed_by_records_show_reports_the_sentence(nlp):
+    text = "In all, the harbour committee raised $57 million, election records show.\n"
+    assert ("In all, the harbour committee raised $57 million", "show", "paren") in _reports(nlp, text)
+    assert [g for g in _reports(nlp, "She went to the show.\n") if g[1] == "show"] == []

@@ -211,6 +211,10 @@ def reports(doc) -> list[Report]:
                 out.append(replace(r, family="prep"))
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             out.extend(_tag(_according(tok), "according"))
+        elif tok.lower_ in _TRAILING_EVIDENCE:
+            r = _trailing_evidence(tok)
+            if r is not None:
+                out.append(r)
         elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is not None:
@@ -494,6 +498,50 @@ def _before_parenthetical(verb, src) -> list[Report]:
         return []
     cs, ce = _cue(verb)
     return [Report(ls, le, cs, ce, src, verb, "paren")]
+
+
+# "..., campaign finance records show.": the small parser often reads "records show" as a
+# noun compound, so this closing cue is found by its shape, not its parse.
+_TRAILING_EVIDENCE = frozenset("""
+show shows showed indicate indicates indicated suggest suggests suggested confirm confirms confirmed
+""".split())
+_NP_POS = frozenset("DET ADJ NOUN PROPN NUM PART CCONJ ADP".split())
+
+
+def _trailing_evidence(tok) -> Report | None:
+    """``[X], election records show.``: a sentence closed by a comma, a short noun phrase and
+    an evidence verb reports the sentence before the comma; the phrase's last noun is the
+    source."""
+    doc = tok.doc
+    sent = tok.sent
+    rest = [t for t in doc[tok.i + 1:sent.end] if not t.is_space]
+    if any(not t.is_punct for t in rest):
+        return None
+    k = tok.i - 1
+    while k > sent.start and doc[k].text != "," and tok.i - k <= 9:
+        k -= 1
+    phrase = doc[k + 1:tok.i]
+    if doc[k].text != "," or not len(phrase) or not all(t.pos_ in _NP_POS or t.tag_ == "POS" for t in phrase):
+        return None
+    nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+    if not nouns:
+        return None
+    content = _sentence_before(tok, k)
+    s, e = _span(content)
+    if e <= s or sum(t.is_alpha for t in content) < 3:
+        return None
+    return Report(s, e, tok.idx, tok.idx + len(tok), nouns[-1], tok, "paren")
+
+
+def _sentence_before(verb, end: int) -> list:
+    """The tokens of ``verb``'s sentence before token ``end``, from after its last colon or
+    semicolon."""
+    doc = verb.doc
+    lo = verb.sent.start
+    for t in doc[lo:end]:
+        if t.text in (";", ":"):
+            lo = t.i + 1
+    return [t for t in doc[lo:end] if not t.is_space]
 
 
 def _set_off(verb) -> bool:
