@@ -248,3 +248,26 @@ def test_sentence_closed_by_records_show_reports_the_sentence(nlp):
         content = text[:text.index(", ", text.index("million" if "million" in text else "June"))]
         assert (content, "show") in [(c, cue) for c, cue, _f in _reports(nlp, text)]
     assert [g for g in _reports(nlp, "She went to the show.\n") if g[1] == "show"] == []
+
+
+def test_that_clause_hung_on_a_noun_is_the_complement_of_told(nlp):
+    # the parser makes the that-clause a relative clause of "port"; it has its own subject
+    # and "that" opens it as a conjunction, so it is what the surgeon told the hall
+    text = ("Retired surgeon Ivo Rand told a crowded banquet hall at a hotel in the port that he "
+            "is not giving up, despite trailing behind all the other candidates.\n")
+    assert ("that he is not giving up", "told", "ccomp") in _reports(nlp, text)
+    text = "She told reporters about the plan that the council approved.\n"
+    assert [g for g in _reports(nlp, text) if g[1] == "told" and g[0].startswith("that")] == []
+
+
+def test_it_as_the_subject_of_a_verb_of_saying_is_a_source(nlp):
+    text = "The Harbour Gazette reported the news on Monday. It said that the mayor had resigned.\n"
+    assert ("that the mayor had resigned", "said", "ccomp") in _reports(nlp, text)
+    assert [g for g in _reports(nlp, "It seems that the ferry is late.\n") if g[1] == "seems" and g[2] == "ccomp"] == []
+
+
+def test_it_said_resolves_to_the_organisation(nlp):
+    text = "The Harbour Gazette reported the news on Monday. It said that the mayor had resigned.\n"
+    q = only(run(nlp, text), "that the mayor had resigned")
+    assert spoken(q, text) == "It"
+    assert q.speaker.name == "Harbour Gazette" and q.speaker.resolution == "pronoun"

@@ -40,7 +40,7 @@ def _governing_verb(tok: "Token", time_tokens: set[int]) -> "Token | None":
     for _ in range(30):
         if t.i not in time_tokens and t.pos_ in ("VERB", "AUX"):
             return t
-        if t.head is t:
+        if t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") and t.i not in time_tokens else None
         t = t.head
     return None
@@ -48,7 +48,7 @@ def _governing_verb(tok: "Token", time_tokens: set[int]) -> "Token | None":
 
 def _lift_control(verb: "Token") -> "Token":
     """``allowed X to pick up``: take the controlling verb with the infinitive."""
-    while (verb.head is not verb and verb.head.pos_ in ("VERB", "AUX")
+    while (verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX")
            and verb.head.lemma_.lower() not in _PREDICTING
            and (verb.dep_ == "xcomp"
                 or (verb.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)))):
@@ -65,9 +65,9 @@ def _is_irrealis(verb: "Token") -> bool:
                 return True
             if child.dep_ == "aux" and child.lower_ in ("going", "gon"):
                 return True
-        if t.lemma_.lower() in _PREDICTING and t is not verb:
+        if t.lemma_.lower() in _PREDICTING and t.i != verb.i:
             return True
-        if t.dep_ not in ("xcomp", "ccomp", "conj") or t.head is t:
+        if t.dep_ not in ("xcomp", "ccomp", "conj") or t.head.i == t.i:
             break
         t = t.head
     return False
@@ -149,7 +149,7 @@ def events(doc: "Doc", entities: list[Entity], *, published: str | None) -> list
         start = min(t.idx for t in toks)
         end = max(t.idx + len(t) for t in toks)
         antecedent = None
-        if verb.dep_ == "relcl" and verb.head is not verb:
+        if verb.dep_ == "relcl" and verb.head.i != verb.i:
             antecedent = verb.head
             start = min(start, min(t.idx for t in [antecedent, *antecedent.lefts]))
         # The clause must stay inside its sentence and hold the date.

@@ -140,7 +140,7 @@ class _Finder:
                 s = _subj(tok)
                 if s is None and tok.lower_ in _SURE and tok.dep_ == "acomp":
                     s = _subj(tok.head)  # "X is sure ...": the subject of the copula
-                if s is not None and (tok is trigger or tok.i != pred.i):
+                if s is not None and ((trigger is not None and tok.i == trigger.i) or tok.i != pred.i):
                     ref = self.refs.resolve_token(s)
                     if ref is not None:
                         return ref, quote

@@ -77,7 +77,7 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
-        if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head is not cur:
+        if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head.i != cur.i:
             cur = cur.head
             seen += 1
             continue
@@ -142,7 +142,7 @@ def _drop_trailing_appendage(root, toks):
     ids = {t.i for t in toks}
     last = max(ids)
     for t in sorted(toks, key=lambda t: t.i):
-        if t is root or t.i not in ids:
+        if t.i == root.i or t.i not in ids:
             continue
         lead = t.left_edge.i - 1
         if lead < 0 or t.doc[lead].text not in (",", "\u2014", "--") or lead not in ids or t.right_edge.i < last:
@@ -170,7 +170,7 @@ def _real_source(verb, src):
     if src is None or src.lower_ not in _DEMONSTRATIVE:
         return src
     for c in verb.children:
-        if c is not src and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr", "dep") and c.pos_ in ("PROPN", "NOUN", "PRON"):
+        if c.i != src.i and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr", "dep") and c.pos_ in ("PROPN", "NOUN", "PRON"):
             return c
     return None
 
@@ -412,7 +412,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         # "said the Iranians released by X were close to ...": the parser splits one clause
         # into two complements after the verb; the content runs over both.
         for other in verb.children:
-            if other.dep_ == "ccomp" and other is not comp and other.i > verb.i and comp.i > verb.i:
+            if other.dep_ == "ccomp" and other.i != comp.i and other.i > verb.i and comp.i > verb.i:
                 os_, oe = _subtree_range(other, side_of=verb)
                 if oe > os_ and "\n" not in doc_text(verb.doc)[min(s, os_):max(e, oe)]:
                     s, e = min(s, os_), max(e, oe)
@@ -556,7 +556,7 @@ def _set_off(verb) -> bool:
 def _speaking_it(verb, src, lemma: str) -> bool:
     """``it said that ...`` (a newspaper, a report, an agency): ``it`` as the active subject of
     a verb of saying is a source; ``it seems``, ``it is said`` and ``it shows`` are not."""
-    return src.dep_ == "nsubj" and src.head is verb and lemma in SPEECH_VERBS
+    return src.dep_ == "nsubj" and src.head.i == verb.i and lemma in SPEECH_VERBS
 
 
 def _paragraph_subject(verb):
@@ -584,6 +584,8 @@ def _clause_complement(verb):
     """The verb's clausal complement in its own paragraph, the one after it first: the parser
     hangs a quote of the previous paragraph on ``said`` as a second ccomp."""
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not comps and verb.lemma_.lower() in SPEECH_VERBS:
+        return _misattached_that_clause(verb)
     if len(comps) <= 1:
         return comps[0] if comps else None
     text = doc_text(verb.doc)
@@ -595,13 +597,38 @@ def _clause_complement(verb):
     return min(comps, key=lambda c: (not same_para(c), c.i < verb.i, abs(c.i - verb.i)))
 
 
+def _misattached_that_clause(verb):
+    """``told the audience at her fundraiser for veterans that she ...``: the parser hangs the
+    that-clause on the nearest noun as a relative clause.  A clause opened by ``that`` as a
+    conjunction, with a subject of its own, hung on a noun of the verb's object or
+    prepositional phrases, is the verb's complement."""
+    for t in verb.subtree:
+        if t.i <= verb.i or t.dep_ not in ("relcl", "acl") or t.head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        first = t.left_edge
+        if not (first.lower_ == "that" and first.dep_ == "mark" and first.head.i == t.i):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            continue
+        # only nouns and prepositions between the clause and the verb
+        x, ok = t.head, True
+        while x.i != verb.i:
+            if x.pos_ not in ("NOUN", "PROPN", "ADP", "PRON", "NUM") or x.head.i == x.i:
+                ok = False
+                break
+            x = x.head
+        if ok:
+            return t
+    return None
+
+
 def _according(tok) -> list[Report]:
     to = next(c for c in tok.children if c.lower_ == "to")
     src = next((c for c in to.children if c.dep_ == "pobj"), None)
     host = tok.head
-    if src is None or host is tok:
+    if src is None or host.i == tok.i:
         return []
-    while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head is not host:
+    while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head.i != host.i:
         host = host.head
     # The content wraps around the cue ("That's bad, according to X, because ..."): one span
     # on each side, the part after it only when it is more than a tag.

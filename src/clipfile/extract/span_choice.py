@@ -133,7 +133,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         kept = sum(1 for x in keep if not x.is_punct)
         frac = kept / max(words, 1)
         order = "first" if k == 0 else ("last" if t is cuts[-1] else "mid")
-        head = nxt.head if nxt.head is not nxt else nxt
+        head = nxt.head
         out.append(make("cut", r.start, e, [
             "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
             "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",

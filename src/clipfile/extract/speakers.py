@@ -21,6 +21,7 @@ __all__ = ["Resolver", "speaker_np"]
 
 _PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
 _PRONOUNS_GROUP = {"they", "them", "their"}
+_PRONOUNS_BODY = {"it", "its"}  # "The agency said ... It said that ...": an organisation or a state
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _FIRST = {"i", "we", "me", "us"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "dame", "lady", "queen", "princess"}
@@ -177,8 +178,10 @@ class Resolver:
             return None
         return self.by_id[counts.most_common(1)[0][0]]
 
-    def antecedent(self, tok, *, group: bool = False, exclude: set[str] = frozenset()) -> tuple[Entity | None, float]:
-        """The entity a pronoun refers to, with a confidence.
+    def antecedent(self, tok, *, group: bool = False, exclude: set[str] = frozenset(),
+                   body: bool = False) -> tuple[Entity | None, float]:
+        """The entity a pronoun refers to, with a confidence (``group``: an organisation, a
+        nationality or a place; ``body``: ``it``, an organisation or a place only).
 
         A pronoun inside a quotation may refer to people named inside it, but never to the
         person speaking (who would say "I"): pass that person's id in ``exclude``.
@@ -204,7 +207,7 @@ class Resolver:
             if e.id in exclude:
                 continue
             if group:
-                if e.type not in ("ORG", "NORP", "GPE"):
+                if e.type not in (("ORG", "GPE") if body else ("ORG", "NORP", "GPE")):
                     continue
             elif e.type != "PERSON":
                 continue
@@ -264,22 +267,23 @@ class Resolver:
         if low in _RELATIVE and head.head is not None and head.dep_.startswith("nsubj"):
             # "X, who said ..." -> X (the noun the relative clause hangs on)
             anchor = head.head
-            while anchor.dep_ in ("relcl", "conj") and anchor.head is not anchor:
+            while anchor.dep_ in ("relcl", "conj") and anchor.head.i != anchor.i:
                 anchor = anchor.head
                 if anchor.pos_ in ("NOUN", "PROPN", "PRON"):
                     break
-            if anchor.pos_ in ("NOUN", "PROPN", "PRON") and anchor is not head:
+            if anchor.pos_ in ("NOUN", "PROPN", "PRON") and anchor.i != head.i:
                 inner = self.resolve(anchor, speaker_np_head(anchor))
                 return Speaker(inner.name, inner.entity_id, start, end, inner.resolution, inner.confidence * 0.95)
         e = self.entity_at(start, end, head=head.idx)
         if e is not None and head.pos_ == "NOUN" and not self._mention_has(e, head.idx):
             e = None  # "the former head of the KGB": the KGB is not the speaker
-        if e is not None and low not in _PRONOUNS_PERSON | _PRONOUNS_GROUP | _FIRST:
+        if e is not None and low not in _PRONOUNS_PERSON | _PRONOUNS_GROUP | _PRONOUNS_BODY | _FIRST:
             return self._speaker(e, start, end, "named", 0.95)
         if low in _FIRST:
             return Speaker(None, None, start, end, "first-person", 0.6)
-        if low in _PRONOUNS_PERSON or low in _PRONOUNS_GROUP:
-            ent, conf = self.antecedent(head, group=low in _PRONOUNS_GROUP, exclude=exclude)
+        if low in _PRONOUNS_PERSON or low in _PRONOUNS_GROUP or low in _PRONOUNS_BODY:
+            ent, conf = self.antecedent(head, group=low in _PRONOUNS_GROUP or low in _PRONOUNS_BODY,
+                                        exclude=exclude, body=low in _PRONOUNS_BODY)
             if ent is not None:
                 return self._speaker(ent, start, end, "pronoun", conf)
             return Speaker(None, None, start, end, "unresolved", 0.2)
@@ -313,5 +317,5 @@ def speaker_np_head(tok) -> tuple[int, int]:
     """Span of the head noun with its compounds/titles (``Gen. Oleg Kalugin``), no clauses."""
     toks = [t for t in tok.lefts if t.dep_ in ("compound", "det", "amod", "poss", "nmod")] + [tok]
     toks.sort(key=lambda t: t.i)
-    lo = min(t.left_edge.i if t is not tok else t.i for t in toks)
+    lo = min(t.left_edge.i if t.i != tok.i else t.i for t in toks)
     return tok.doc[lo].idx, tok.idx + len(tok)
