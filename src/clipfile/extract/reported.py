@@ -484,13 +484,7 @@ def _before_parenthetical(verb, src) -> list[Report]:
     comma = src.left_edge.i - 1
     if doc[comma].text != "," or not _set_off(verb):
         return []
-    sent = verb.sent
-    toks = []
-    for t in doc[sent.start:comma]:
-        if t.text in (";", ":"):
-            toks = []
-            continue
-        toks.append(t)
+    toks = _sentence_before(verb, comma)
     if not any(t.is_alpha for t in toks) or "\n" in "".join(t.text_with_ws for t in toks):
         return []
     ls, le = _span(toks)
@@ -541,7 +535,7 @@ def _sentence_before(verb, end: int) -> list:
     for t in doc[lo:end]:
         if t.text in (";", ":"):
             lo = t.i + 1
-    return [t for t in doc[lo:end] if not t.is_space]
+    return list(doc[lo:end])
 
 
 def _set_off(verb) -> bool:
@@ -673,7 +667,7 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
         pos = tok.pos_
         if pos in ("VERB", "AUX"):
             out.extend(_broad_verb(tok))
-            if tok.pos_ == "VERB":
+            if pos == "VERB":
                 r = _relative_report(tok)
                 if r is not None:
                     out.append(replace(r, family="any-relative"))
