@@ -132,29 +132,36 @@ def _labels(row: dict, qs, cands, doc, kinds, span_labels: bool = True) -> tuple
     return out, groups
 
 
+def _vocab(feature_lists, min_count: int) -> dict[str, int]:
+    """Column of each feature seen in at least ``min_count`` examples."""
+    counts = Counter(f for fs in feature_lists for f in set(fs))
+    return {f: k for k, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+
+
+def _design(examples, vocab: dict[str, int]):
+    """Binary design matrix and label vector of (features, label) examples."""
+    rows, cols = [], []
+    for n, (fs, _y) in enumerate(examples):
+        for f in set(fs):
+            k = vocab.get(f)
+            if k is not None:
+                rows.append(n)
+                cols.append(k)
+    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocab)))
+    return X, np.array([y for _fs, y in examples], dtype=float)
+
+
 def train_span(corpus: Corpus, idx: list[int], *, c: float, min_count: int = 3) -> dict[str, float]:
     """Conditional logit over the boundary variants of each candidate: maximise the
     probability mass on the variants that match a gold quote."""
     groups = [g for i in idx for g in corpus.span_groups[i]]
-    counts = Counter(f for g in groups for fs, _ in g for f in set(fs))
-    vocab = {f: k for k, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    rows, cols, ys, gid = [], [], [], []
-    n = 0
-    for j, g in enumerate(groups):
-        for fs, y in g:
-            for f in set(fs):
-                k = vocab.get(f)
-                if k is not None:
-                    rows.append(n)
-                    cols.append(k)
-            ys.append(y)
-            gid.append(j)
-            n += 1
-    if not n:
+    examples = [ex for g in groups for ex in g]
+    if not examples:
         return {}
-    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
-    y = np.array(ys, dtype=float)
-    gid = np.array(gid)
+    vocab = _vocab((fs for fs, _ in examples), min_count)
+    X, y = _design(examples, vocab)
+    n = len(examples)
+    gid = np.array([j for j, g in enumerate(groups) for _ in g])
     G = sparse.csr_matrix((np.ones(n), (gid, np.arange(n))), shape=(len(groups), n))
 
     def loss(w):
@@ -177,21 +184,10 @@ def train_span(corpus: Corpus, idx: list[int], *, c: float, min_count: int = 3) 
 
 def train(corpus: Corpus, idx: list[int], *, c: float, min_count: int) -> ReportModel:
     """L2 logistic regression on the candidates of documents ``idx``."""
-    counts = Counter(f for i in idx for fs in corpus.feats[i] for f in set(fs))
-    vocab = {f: k for k, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    rows, cols, ys = [], [], []
-    n = 0
-    for i in idx:
-        for fs, y in zip(corpus.feats[i], corpus.labels[i]):
-            for f in set(fs):
-                k = vocab.get(f)
-                if k is not None:
-                    rows.append(n)
-                    cols.append(k)
-            ys.append(y)
-            n += 1
-    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
-    y = np.array(ys, dtype=float)
+    examples = [ex for i in idx for ex in zip(corpus.feats[i], corpus.labels[i])]
+    vocab = _vocab((fs for fs, _ in examples), min_count)
+    X, y = _design(examples, vocab)
+    n = len(examples)
     d = len(vocab)
 
     def loss(w):
