@@ -48,3 +48,38 @@ def test_normalize_name():
     assert normalize_name("President Tobias Renwick") == "tobias renwick"
     assert normalize_name("Dr. Ada Lint's") == "ada lint"
     assert normalize_name("the General Quillon") == "quillon"
+
+
+MISSED = (
+    "Mayor Ana Ruiz spoke to reporters on Monday.\n\n"
+    "\u201cWe will rebuild the bridge,\u201d Ruiz said.\n\n"
+    "Lately, she said, she has come to believe that the council was misled."
+)
+
+
+def test_person_the_tagger_missed(nlp):
+    doc = nlp(MISSED)
+    ents = entities(doc)
+    ruiz = _by_name(ents, "Ruiz")
+    assert len(ruiz) == 1, [(e.name, e.type) for e in ents]
+    assert ruiz[0].type == "PERSON" and ruiz[0].name == "Ana Ruiz"
+    assert {m.text for m in ruiz[0].mentions} == {"Mayor Ana Ruiz", "Ruiz"}
+
+
+def test_title_before_an_institution_is_no_person(nlp):
+    text = ("The Justice Department declined to comment. Chief Executive Lena Obi said the "
+            "bank would appeal.\n\nMayor Says Bridge Will Open Before Winter")
+    names = {e.name for e in entities(nlp(text)) if e.type == "PERSON"}
+    assert not names & {"Department", "Executive", "Says Bridge"}, names
+
+
+def test_missed_person_is_the_speaker_and_the_antecedent(nlp):
+    from clipfile.extract.quotes import quotes
+
+    doc = nlp(MISSED)
+    qs = quotes(doc, entities(doc))
+    direct = [q for q in qs if q.kind == "direct"]
+    assert direct and direct[0].speaker.name == "Ana Ruiz" and direct[0].speaker.resolution == "named"
+    lately = [q for q in qs if q.kind == "indirect" and "come to believe" in q.text]
+    assert lately and lately[0].speaker.name == "Ana Ruiz"
+    assert lately[0].speaker.resolution == "pronoun"

@@ -3,8 +3,10 @@
 Mentions come from the parser's named-entity layer.  Titles and ranks (``Gen.``, ``President``,
 ``Mr.``) are kept in the mention as written but stripped from the name; a surname joins the
 full name it belongs to; a name the tagger mislabelled (``Kalugin`` as ORG) is corrected when
-the same name is a person elsewhere in the text; and a person's bare surname that the tagger
-missed is added as a mention.  The canonical name is the fullest form.
+the same name is a person elsewhere in the text; a person the tagger missed altogether is
+added when a personal title precedes the name (``Mayor Ana Ruiz``) or a first name and surname
+say something (``Ana Ruiz said``); and a person's bare surname that the tagger missed is added
+as a mention.  The canonical name is the fullest form.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..records import Entity, Mention
-from .cues import TITLES
+from .cues import SPEECH_VERBS, TITLES
 
 __all__ = ["entities", "normalize_name", "strip_title_words"]
 
@@ -91,6 +93,65 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
               core[-1].idx + len(core[-1]), words, "PERSON" if label == "PER" else label)
 
 
+# Capitalised words that head institutions and places, not people ("Justice Department",
+# "Mayor's Office"): a title before them does not make a person.
+_NOT_NAMES = frozenset("""
+department ministry committee party court house council office agency university college school
+street bank board commission church army navy force forces service services hospital institute
+foundation company corporation group union administration government city county state republic
+square avenue road bridge hall centre center station airport club team senate assembly parliament
+news journal journalism times post press media network radio television tv magazine executive officer
+staff way monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december
+""".split())
+
+
+def _name_run(doc, i: int, covered: set[int]) -> int:
+    """End (exclusive) of the run of capitalised proper nouns starting at token ``i``."""
+    j = i
+    while j < len(doc) and j - i < 3 and doc[j].pos_ == "PROPN" and doc[j].is_title \
+            and doc[j].idx not in covered and doc[j].lower_ not in _NOT_NAMES and not _is_title(doc[j]):
+        j += 1
+    return j
+
+
+def _headline(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is set in title case (a headline capitalises every word)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = [w for w in text[lo:hi if hi >= 0 else len(text)].split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _untagged_people(doc, raw: list[_M]) -> list[_M]:
+    """People the tagger missed: a name after a personal title (``Mayor Ana Ruiz``), and a
+    first name and surname that say something (``Ana Ruiz said``)."""
+    covered = {c for m in raw for c in range(m.start, m.end)}
+    text = doc.text
+    out: list[_M] = []
+    for tok in doc:
+        if tok.idx in covered or _headline(text, tok.idx):
+            continue
+        lo = hi = None
+        if _is_title(tok) and tok.i + 1 < len(doc):
+            lo, hi = tok.i + 1, _name_run(doc, tok.i + 1, covered)
+            if hi < len(doc) and doc[hi].pos_ == "PROPN" and doc[hi].is_title:
+                continue  # the run goes on ("General Motors Company"): not a person's name
+        elif (tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and tok.is_title
+              and tok.head.lemma_.lower() in SPEECH_VERBS):
+            first = tok.left_edge.i
+            if _name_run(doc, first, covered) == tok.i + 1 and tok.i - first == 1 \
+                    and not _is_title(doc[first]):
+                lo, hi = first, tok.i + 1
+        if lo is None or hi <= lo or hi - lo > 3:
+            continue
+        m = _mention(doc, lo, hi, "PERSON")
+        if m is not None:
+            out.append(m)
+            covered.update(range(m.start, m.end))
+    return out
+
+
 def _key(words: list[str]) -> str:
     return " ".join(w.casefold() for w in words)
 
@@ -111,6 +172,8 @@ def entities(doc) -> list[Entity]:
         m = _mention(doc, ent.start, ent.end, ent.label_)
         if m is not None and any(ch.isalpha() for ch in "".join(m.words)):
             raw.append(m)
+
+    raw.extend(_untagged_people(doc, raw))
 
     # Correct obvious tagger errors: a name that is a PERSON elsewhere is a person here.
     person_keys: set[str] = set()
