@@ -208,3 +208,38 @@ def test_seed_article(nlp, seed_text):
     nested = [q for q in qs if q.nested_in is not None and q.kind == "direct"]
     assert len(nested) == 1
     assert nested[0].speaker.name.endswith("Putin")
+
+
+BRITISH = (
+    "PORT ELLIS \u2014 Councillor Dmitri Vasko, who chairs the finance committee, said on Tuesday "
+    "that money had gone missing from the harbour fund.\n\n"
+    "The councillor added that he had been warned. 'Leave it alone,' a colleague told him.\n\n"
+    "Mr Vasko called the audit 'a long overdue reckoning'. The auditors' report is due in May, "
+    "and the '90s accounts were never checked.\n"
+)
+
+
+def test_single_mark_quotes_outside_double_marks(nlp):
+    from clipfile.extract.marks import marked_spans
+
+    spans = [BRITISH[m.start:m.end] for m in marked_spans(BRITISH)]
+    assert "Leave it alone," in spans
+    assert "a long overdue reckoning" in spans
+    # possessive plurals and clipped years are apostrophes, not quotation marks
+    assert not any("report is due" in s or "90s" in s for s in spans), spans
+    qs, _ents = run(nlp, BRITISH)
+    leave = find(qs, "Leave it alone", "direct")
+    assert leave.cue.text == "told"
+
+
+def test_indefinite_speaker_is_nobody_named_before(nlp):
+    qs, _ents = run(nlp, BRITISH)
+    leave = find(qs, "Leave it alone", "direct")
+    assert leave.speaker.name == "a colleague" and leave.speaker.entity_id is None
+    assert leave.speaker.resolution == "nominal"
+
+
+def test_dateline_is_not_the_speaker(nlp):
+    qs, _ents = run(nlp, BRITISH)
+    money = find(qs, "money had gone missing", "indirect")
+    assert money.speaker.name == "Dmitri Vasko" and money.speaker.resolution == "named"

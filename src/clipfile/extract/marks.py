@@ -4,7 +4,8 @@ Works on plain text, paragraph by paragraph (a paragraph is a line).  News style
 on every paragraph of a long quote and closes only the last, marks go missing or stray, and
 some quotes sit in square brackets; each case is recovered locally so one bad mark never
 spoils the rest of the document.  Nested single-mark quotes inside double-mark quotes are
-found too.
+found too, and single-mark quotes at the top level where the text uses single marks as its
+quotation marks (British style).
 """
 from __future__ import annotations
 
@@ -168,10 +169,53 @@ def _nested(text: str, outer: MarkedSpan) -> list[MarkedSpan]:
     return out
 
 
+_SINGLE_TOP_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013:]))[\u2018'](?=[^\W\d_])", re.M)
+
+
+def _single_top(text: str, taken: list[MarkedSpan]) -> list[MarkedSpan]:
+    """Quotes in single marks outside any double-mark quote (British style: 'Leave it
+    alone,' a colleague told him); used when the text has at least as many of them as
+    double-mark quotes.  The closing mark is also the apostrophe, so a pair is
+    taken only when it cannot be a possessive plural: the content has two words or more
+    and the mark closes after punctuation (``alone,'``) or before it (``'soft touch'.``)."""
+    blocked = [((m.open_mark if m.open_mark is not None else m.start),
+                (m.close_mark + 1) if m.close_mark is not None else m.end) for m in taken]
+    out = []
+    for ps, pe in _paragraphs(text):
+        pos = ps
+        while True:
+            mo = _SINGLE_TOP_OPEN.search(text, pos, pe)
+            if not mo:
+                break
+            pos = mo.end()
+            if text[mo.start() - 1:mo.start()] == "'" or text[mo.end():mo.end() + 1] == "'":
+                continue  # '' is a double mark
+            if any(a <= mo.start() < b for a, b in blocked):
+                continue
+            mc = _SINGLE_CLOSE.search(text, mo.end(), pe)
+            if not mc or any(mo.start() < a < mc.start() for a, _b in blocked):
+                continue
+            after = text[mc.end():mc.end() + 1]
+            if not (text[mc.start() - 1] in ".,!?\u2026" or after == "" or after in ".,;:!?)\n"):
+                continue
+            s, e = strip_range(text, mo.end(), mc.start())
+            if e > s and len(text[s:e].split()) >= 2:
+                out.append(MarkedSpan(s, e, mo.start(), mc.start()))
+                pos = mc.end()
+    return out
+
+
 def marked_spans(text: str) -> list[MarkedSpan]:
     """All quoted passages of ``text``, in text order, nested ones after their container."""
+    top = _top_level(text)
+    single = _single_top(text, top)
+    if len(single) >= len(top):
+        # Single marks are this text's quotation marks (British style), not headline or
+        # nested quotes beside double-mark quotes (American style).
+        top = sorted(top + single, key=lambda m: m.start)
     out: list[MarkedSpan] = []
-    for span in _top_level(text):
+    for span in top:
         out.append(span)
-        out.extend(_nested(text, span))
+        if text[span.open_mark if span.open_mark is not None else span.start] not in "'\u2018":
+            out.extend(_nested(text, span))
     return out

@@ -55,6 +55,22 @@ class Report:
     family: str = "rule"
 
 
+_DASHES = ("\u2014", "\u2013", "-", "--")
+
+
+def _dateline(tok) -> bool:
+    """Whether ``tok`` heads a dateline: capitals opening the sentence, before a dash
+    (``PORT ELLIS —``, ``LONDON (Agency) -``)."""
+    doc = tok.doc
+    edge = tok.right_edge
+    if not (tok.text.isupper() and len(tok.text) > 1 and (edge.text in _DASHES or (
+            edge.i + 1 < len(doc) and doc[edge.i + 1].text in _DASHES))):
+        return False
+    start = tok.left_edge.idx
+    before = doc.text[doc.text.rfind("\n", 0, start) + 1:start]
+    return not before.strip() or before.isupper()
+
+
 def _subject(tok):
     """The subject of ``tok``, inherited through conjunction/participle/xcomp chains."""
     seen = 0
@@ -64,6 +80,8 @@ def _subject(tok):
         if subs:
             # "This, says X, helps ...": two subjects; the demonstrative is not the source
             named = [c for c in subs if c.lower_ not in _DEMONSTRATIVE]
+            # "PORT ELLIS — Councillor X said ...": the dateline is no subject
+            named = [c for c in named if not _dateline(c)] or named
             return (named or subs)[0]
         for c in cur.children:
             if c.dep_ == "agent":  # "was told by X"

@@ -65,6 +65,9 @@ def speaker_np(tok, *, stop: tuple[int, int] | None = None) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
 
+_INDEFINITE = frozenset({"a", "an", "another", "one", "some", "several"})
+
+
 class Resolver:
     """Maps mentions in one parsed document to its entities."""
 
@@ -287,8 +290,10 @@ class Resolver:
             if ent is not None:
                 return self._speaker(ent, start, end, "pronoun", conf)
             return Speaker(None, None, start, end, "unresolved", 0.2)
-        if head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
-            # a group described in common nouns ("German scientists"): keep it as written
+        if head.pos_ == "NOUN" and (head.tag_ in ("NNS", "NNPS") or any(
+                c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children)):
+            # a group described in common nouns ("German scientists"), or someone new to the
+            # story ("a colleague told him"): keep it as written, it is nobody named before
             name = " ".join(doc_text(self.doc)[start:end].split())
             return Speaker(name, None, start, end, "nominal", 0.5)
         if head.pos_ == "NOUN":
