@@ -243,3 +243,34 @@ def test_dateline_is_not_the_speaker(nlp):
     qs, _ents = run(nlp, BRITISH)
     money = find(qs, "money had gone missing", "indirect")
     assert money.speaker.name == "Dmitri Vasko" and money.speaker.resolution == "named"
+
+
+WIRE = (
+    "Ministry Denies Troop Build-Up Near Border\n\n"
+    "\u201cThe units are on scheduled exercises,\u201d a ministry spokesman, Colonel Arkady Belov, "
+    "told reporters.\n\n"
+    "A senior alliance diplomat, who spoke on condition of anonymity, said satellite images showed "
+    "more troops. \u201cWe have seen this film before,\u201d the diplomat said.\n"
+)
+
+
+def test_unnamed_source_taken_up_by_its_description(nlp):
+    qs, _ents = run(nlp, WIRE)
+    film = find(qs, "seen this film", "direct")
+    # "the diplomat" is the unnamed diplomat introduced before, not the colonel quoted last
+    assert film.speaker.entity_id is None and "diplomat" in film.speaker.name
+    assert "Belov" not in film.speaker.name
+    assert spoken(film, WIRE) == "the diplomat"
+    images = find(qs, "satellite images", "indirect")
+    assert images.speaker.name == "A senior alliance diplomat"  # without the relative clause
+
+
+def test_indefinite_description_with_a_name_is_that_person(nlp):
+    qs, _ents = run(nlp, WIRE)
+    units = find(qs, "scheduled exercises", "direct")
+    assert units.speaker.name == "Arkady Belov"
+
+
+def test_headline_is_not_one_long_name(nlp):
+    ents = entities(nlp(WIRE))
+    assert not any("Denies" in e.name or "\n" in e.name for e in ents), [e.name for e in ents]

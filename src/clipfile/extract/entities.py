@@ -123,6 +123,14 @@ def _headline(text: str, pos: int) -> bool:
     return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
+def _line_share(text: str, m: _M) -> float:
+    """Share of its line's words that mention ``m`` covers."""
+    lo = text.rfind("\n", 0, m.start) + 1
+    hi = text.find("\n", m.start)
+    line = text[lo:hi if hi >= 0 else len(text)].split()
+    return len(text[m.start:m.end].split()) / max(len(line), 1)
+
+
 def _untagged_people(doc, raw: list[_M]) -> list[_M]:
     """People the tagger missed: a name after a personal title (``Mayor Ana Ruiz``), and a
     first name and surname that say something (``Ana Ruiz said``)."""
@@ -169,9 +177,16 @@ def entities(doc) -> list[Entity]:
     for ent in doc.ents:
         if ent.label_ not in _KEEP_LABELS:
             continue
-        m = _mention(doc, ent.start, ent.end, ent.label_)
-        if m is not None and any(ch.isalpha() for ch in "".join(m.words)):
-            raw.append(m)
+        # A headline in title case can come back as one name ("Kremlin Denies Troop Build-Up"):
+        # a name stops before a finite verb and at a line break.
+        end = next((t.i for t in ent if t.i > ent.start and (t.tag_ in ("VBZ", "VBD", "VBP", "MD")
+                                                            or (t.is_space and "\n" in t.text))), ent.end)
+        m = _mention(doc, ent.start, end, ent.label_)
+        if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
+            continue
+        if len(m.words) >= 4 and _headline(doc.text, m.start) and _line_share(doc.text, m) >= 0.8:
+            continue  # the whole headline taken for a name
+        raw.append(m)
 
     raw.extend(_untagged_people(doc, raw))
 

@@ -290,18 +290,44 @@ class Resolver:
             if ent is not None:
                 return self._speaker(ent, start, end, "pronoun", conf)
             return Speaker(None, None, start, end, "unresolved", 0.2)
-        if head.pos_ == "NOUN" and (head.tag_ in ("NNS", "NNPS") or any(
-                c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children)):
+        text = doc_text(self.doc)
+        if head.pos_ == "NOUN" and not any(c.dep_ == "appos" for c in head.children) and (
+                head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "det" and c.lower_ in _INDEFINITE
+                                                    for c in head.children)):
             # a group described in common nouns ("German scientists"), or someone new to the
-            # story ("a colleague told him"): keep it as written, it is nobody named before
-            name = " ".join(doc_text(self.doc)[start:end].split())
-            return Speaker(name, None, start, end, "nominal", 0.5)
+            # story ("a colleague told him"): named as written (without its relative clause),
+            # it is nobody named before
+            a, b = speaker_np_head(head)
+            return Speaker(" ".join(text[a:b].split()), None, start, end, "nominal", 0.5)
+        if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this")
+                                       for c in head.children):
+            earlier = self._introduced_unnamed(head)
+            if earlier is not None:
+                # "A senior diplomat said … 'We have seen this film,' the diplomat said":
+                # the description takes up the unnamed person it introduced
+                a, b = speaker_np_head(earlier)
+                return Speaker(" ".join(text[a:b].split()), None, start, end, "nominal", 0.6)
         if head.pos_ == "NOUN":
             ent, conf = self.nominal(head)
             if ent is not None:
                 return self._speaker(ent, start, end, "nominal", conf)
         name = " ".join(doc_text(self.doc)[start:end].split())
         return Speaker(name, None, start, end, "unresolved" if head.pos_ in ("PRON", "DET") else "named", 0.5)
+
+    def _introduced_unnamed(self, head):
+        """The last earlier indefinite noun phrase with ``head``'s noun (``a senior diplomat``)
+        when no named person was described by that noun before it, else None."""
+        lemma = head.lemma_.lower()
+        links = [pos for pos, _e in self._descriptions.get(lemma, ())]
+        for tok in reversed(self.doc[max(0, head.i - 400):head.i]):
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() == lemma:
+                if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in tok.children) \
+                        and not any(c.dep_ == "appos" for c in tok.children) \
+                        and not any(tok.idx - 200 <= p <= tok.idx + 200 for p in links):
+                    return tok
+                if not any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in tok.children):
+                    return None
+        return None
 
     def _mention_has(self, e: Entity, pos: int) -> bool:
         return any(m.start <= pos < m.end for m in e.mentions)
