@@ -274,3 +274,27 @@ def test_indefinite_description_with_a_name_is_that_person(nlp):
 def test_headline_is_not_one_long_name(nlp):
     ents = entities(nlp(WIRE))
     assert not any("Denies" in e.name or "\n" in e.name for e in ents), [e.name for e in ents]
+
+
+TRANSCRIPT = (
+    "Evening Report, transcript\n\n"
+    "ANCHOR: Good evening. Tonight, the foreign minister on the grain deal.\n\n"
+    "LENA PARK (Foreign Minister): We will not sign anything that hurts our farmers.\n\n"
+    "ANCHOR: Minister, your critics say the deal is already dead.\n\n"
+    "PARK: They have been saying that for a year. I expect the talks to resume in April.\n"
+)
+
+
+def test_transcript_labels_are_speakers_and_one_entity(nlp):
+    qs, ents = run(nlp, TRANSCRIPT)
+    park = [e for e in ents if e.type == "PERSON" and e.name == "Lena Park"]
+    assert len(park) == 1, [(e.name, e.type) for e in ents]
+    assert {m.text for m in park[0].mentions} == {"LENA PARK", "PARK"}
+    farmers = find(qs, "hurts our farmers", "direct")
+    assert farmers.speaker.entity_id == park[0].id and farmers.speaker.resolution == "first-person"
+    assert TRANSCRIPT[farmers.speaker.start:farmers.speaker.end] == "LENA PARK"
+    april = find(qs, "resume in April", "direct")
+    assert april.speaker.entity_id == park[0].id
+    # a role label is a speaker as written, not a person entity
+    assert not any(e.name.upper() == "ANCHOR" for e in ents)
+    assert find(qs, "Good evening").speaker.name == "ANCHOR"

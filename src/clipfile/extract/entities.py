@@ -160,6 +160,38 @@ def _untagged_people(doc, raw: list[_M]) -> list[_M]:
     return out
 
 
+# "NAME: words" at the start of a line, two or more in a text: the speakers of a transcript.
+_TURN = re.compile(r"^[ \t]*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3})(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+\S",
+                   re.M)
+# Labels that name a role in the programme, not a person.
+_ROLE_LABELS = frozenset("""
+anchor host co-host moderator presenter reporter correspondent interviewer interviewee narrator
+announcer voice caller guest panelist q a question answer unidentified male female man woman
+crowd audience all both editor note transcript byline update correction
+""".split())
+
+
+def _turn_labels(doc, raw: list[_M]) -> list[_M]:
+    """The people speaking in a transcript's capitalised turn labels (``LENA PARK:``,
+    ``PARK:``); role labels (``ANCHOR:``, ``Q:``) are no one's name."""
+    found = [m for m in _TURN.finditer(doc.text)
+             if not ({w.casefold().strip(".") for w in m.group(1).split()} & _ROLE_LABELS)]
+    if len(_TURN.findall(doc.text)) < 2:
+        return []
+    covered = {c for m in raw for c in range(m.start, m.end)}
+    out = []
+    for m in found:
+        if m.start(1) in covered:
+            continue
+        span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None:
+            continue
+        mm = _mention(doc, span.start, span.end, "PERSON")
+        if mm is not None:
+            out.append(mm)
+    return out
+
+
 def _key(words: list[str]) -> str:
     return " ".join(w.casefold() for w in words)
 
@@ -189,6 +221,7 @@ def entities(doc) -> list[Entity]:
         raw.append(m)
 
     raw.extend(_untagged_people(doc, raw))
+    raw.extend(_turn_labels(doc, raw))
 
     # Correct obvious tagger errors: a name that is a PERSON elsewhere is a person here.
     person_keys: set[str] = set()
@@ -284,6 +317,8 @@ def entities(doc) -> list[Entity]:
         best = max(c.mentions, key=lambda m: (len(m.words), m.core_end - m.core_start))
         name = text[best.core_start:best.core_end]
         name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
+        if name.isupper() and len(name) > 4 and c.label == "PERSON":
+            name = name.title()  # a transcript's label "LENA PARK" names Lena Park
         aliases = []
         for m in c.mentions:
             form = " ".join(text[m.start:m.end].split())

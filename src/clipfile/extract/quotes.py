@@ -24,7 +24,10 @@ from .speakers import Resolver, speaker_np
 
 __all__ = ["quotes"]
 
-_LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}):[ \t]+(\S.*?)[ \t]*$", re.M)
+# "NAME: words" turns of a transcript; the name may carry a role in brackets ("LENA PARK
+# (Foreign Minister): ...", "REP. OWENS (D): ...").
+_LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3})"
+                    r"(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+(\S.*?)[ \t]*$", re.M)
 
 
 @dataclass
@@ -599,6 +602,6 @@ def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
         ent = res.entity_at(m.start(1), m.end(1))
         spk = Speaker(ent.name if ent else label, ent.id if ent else None, m.start(1), m.end(1),
                       "first-person", 0.8 if ent else 0.6)
-        colon = m.end(1)
+        colon = text.rfind(":", m.end(1), m.start(2))
         out.append(_Q(s, e, "direct", (s, e), 0, cue=Cue(colon, colon + 1, ":"), speaker=spk))
     return out
