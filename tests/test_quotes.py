@@ -298,3 +298,25 @@ def test_transcript_labels_are_speakers_and_one_entity(nlp):
     # a role label is a speaker as written, not a person entity
     assert not any(e.name.upper() == "ANCHOR" for e in ents)
     assert find(qs, "Good evening").speaker.name == "ANCHOR"
+
+
+FREIGHT = (
+    "\u201cThis is the worst disruption in years,\u201d said Omar Haddad, chief economist at a "
+    "freight firm.\n\n"
+    "A spokeswoman for the ministry, speaking on condition of anonymity, said the navy would "
+    "escort convoys.\n\n"
+    "Insurers, according to people briefed on the talks, have already doubled premiums.\n\n"
+    "The prime minister vowed to reopen the strait.\n"
+)
+
+
+def test_descriptions_named_as_written_and_offices_not_guessed(nlp):
+    qs, _ents = run(nlp, FREIGHT)
+    navy = find(qs, "escort convoys", "indirect")
+    assert navy.speaker.name == "A spokeswoman for the ministry" and navy.speaker.entity_id is None
+    premiums = find(qs, "doubled premiums", "indirect")
+    assert premiums.speaker.name == "people briefed on the talks"
+    # an office nobody in the text holds is not the economist quoted before
+    strait = find(qs, "reopen the strait", "indirect")
+    assert strait.speaker.entity_id is None and strait.speaker.name == "The prime minister"
+    assert strait.speaker.resolution == "nominal"

@@ -252,7 +252,9 @@ class Resolver:
                 if self.last_speaker is not None and self.last_speaker.id in counts:
                     return self.last_speaker, 0.85
                 return self.by_id[counts.most_common(1)[0][0]], 0.75 if len(counts) == 1 else 0.6
-        if head in PERSON_NOUNS or any(n in PERSON_NOUNS for n in nouns):
+        if (head in PERSON_NOUNS or any(n in PERSON_NOUNS for n in nouns)) and head not in TITLE_NOUNS:
+            # "the official": most likely the person quoted most.  Not an office ("the prime
+            # minister" nobody was described as is somebody else than the last speaker).
             e = self._salient_person(tok.idx)
             if e is not None:
                 return e, 0.5
@@ -297,20 +299,20 @@ class Resolver:
             # a group described in common nouns ("German scientists"), or someone new to the
             # story ("a colleague told him"): named as written (without its relative clause),
             # it is nobody named before
-            a, b = speaker_np_head(head)
-            return Speaker(" ".join(text[a:b].split()), None, start, end, "nominal", 0.5)
+            return Speaker(_np_name(head), None, start, end, "nominal", 0.5)
         if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this")
                                        for c in head.children):
             earlier = self._introduced_unnamed(head)
             if earlier is not None:
                 # "A senior diplomat said … 'We have seen this film,' the diplomat said":
                 # the description takes up the unnamed person it introduced
-                a, b = speaker_np_head(earlier)
-                return Speaker(" ".join(text[a:b].split()), None, start, end, "nominal", 0.6)
+                return Speaker(_np_name(earlier), None, start, end, "nominal", 0.6)
         if head.pos_ == "NOUN":
             ent, conf = self.nominal(head)
             if ent is not None:
                 return self._speaker(ent, start, end, "nominal", conf)
+        if head.pos_ == "NOUN":
+            return Speaker(_np_name(head), None, start, end, "nominal", 0.4)
         name = " ".join(doc_text(self.doc)[start:end].split())
         return Speaker(name, None, start, end, "unresolved" if head.pos_ in ("PRON", "DET") else "named", 0.5)
 
@@ -342,6 +344,23 @@ class Resolver:
             if e is not None and e.type == "PERSON":
                 self.last_speaker = e
                 self.speaker_counts[e.id] += 1
+
+
+def _np_name(head) -> str:
+    """A description as a name: its noun phrase without relative clauses, appositions and
+    what follows a comma (``people briefed on the talks``, ``a spokeswoman for the ministry``)."""
+    drop = {t.i for c in head.children if c.dep_ in ("relcl", "appos", "advcl", "parataxis", "punct", "cc", "conj")
+            and c.i > head.i for t in c.subtree}
+    toks = [t for t in head.subtree if t.i not in drop]
+    keep = [toks[0]]
+    for t in toks[1:]:
+        if t.i != keep[-1].i + 1:
+            break
+        keep.append(t)
+    while len(keep) > 1 and (keep[-1].is_punct or keep[-1].is_space):
+        keep.pop()
+    text = head.doc.text
+    return " ".join(text[keep[0].idx:keep[-1].idx + len(keep[-1])].split())
 
 
 def speaker_np_head(tok) -> tuple[int, int]:
