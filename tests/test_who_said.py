@@ -59,3 +59,17 @@ def test_quotes_by_and_about(library):
     assert direct and all(q["kind"] == "direct" for q in direct)
     flat = " ".join(run(library, "entity", "Ruth Calloway").split())
     assert "Quotes by Ruth Calloway" in flat and "misled parliament" in flat
+
+
+def test_quotes_by_an_unnamed_speaker(tmp_path):
+    doc = tmp_path / "wire.txt"
+    doc.write_text("Talks stall over grain corridor\n\n"
+                   "A senior Белогорск diplomat, who spoke on condition of anonymity, said the talks had "
+                   "stalled. \u201cNobody is in a hurry,\u201d the diplomat said.\n", encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    run(lib, "ingest", str(doc))
+    rows = [json.loads(l) for l in run(lib, "quotes", "--speaker", "белогорск DIPLOMAT", "--json").splitlines()]
+    assert {q["text"] for q in rows} >= {"Nobody is in a hurry,", "the talks had stalled"}
+    assert all(q["speaker"]["entity_id"] is None for q in rows)
+    r = CliRunner().invoke(app, ["-L", str(lib), "quotes", "--speaker", "nobody at all"])
+    assert r.exit_code != 0 and "no quote by a speaker so described" in r.output

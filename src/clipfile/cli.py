@@ -355,7 +355,7 @@ def _one_entity(lib: Library, name: str):
 
 @app.command()
 def quotes(
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group (an entity's name, or words of an unnamed speaker's description)."),
     about: Optional[str] = typer.Option(None, "--about", help="Quotes that mention this entity."),
     kind: Optional[str] = typer.Option(None, "--kind", help="direct, mixed or indirect."),
     limit: int = typer.Option(100, "--limit", "-n"),
@@ -368,7 +368,14 @@ def quotes(
             rows = [q for q in lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
                     if q["item_id"] in by]
         elif speaker:
-            rows = lib.store.items("quote", entity=_one_entity(lib, speaker).id, role="speaker")
+            found = lib.store.find_entities(speaker)
+            if found:
+                rows = lib.store.items("quote", entity=found[0].id, role="speaker")
+            else:
+                # a speaker who is no entity: "a senior diplomat", "people briefed on the talks"
+                rows = lib.store.items("quote", speaker_like=speaker)
+                if not rows:
+                    _fail(f"no entity named {speaker!r} and no quote by a speaker so described")
         elif about:
             rows = lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
         else:

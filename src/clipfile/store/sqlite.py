@@ -147,6 +147,12 @@ def _parse_entity_ref(ref: str | int) -> int:
     return int(m.group(1))
 
 
+
+def _cf_contains(haystack: str | None, needle: str | None) -> bool:
+    if not haystack or not needle:
+        return False
+    return " ".join(needle.split()).casefold() in " ".join(haystack.split()).casefold()
+
 class SQLiteStore:
     """A Clipfile library in one SQLite file.
 
@@ -165,6 +171,8 @@ class SQLiteStore:
             raise StoreError(f"cannot open library {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._db.row_factory = sqlite3.Row
+        # case-insensitive containment in every script (SQLite's lower() and LIKE fold ASCII only)
+        self._db.create_function("cf_contains", 2, _cf_contains, deterministic=True)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -515,9 +523,13 @@ class SQLiteStore:
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
         ids: list[int] | None = None,
+        speaker_like: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored items of one kind, optionally of one document or linked to an entity.
+
+        ``speaker_like``: only items whose speaker's name contains these words (case folded),
+        for speakers who are no entity ("a senior diplomat", "people briefed on the talks").
 
         Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
@@ -532,6 +544,9 @@ class SQLiteStore:
         if ids is not None:
             sql += f" AND i.id IN ({','.join('?' * len(ids))})"
             args.extend(ids)
+        if speaker_like:
+            sql += " AND cf_contains(json_extract(i.data, '$.speaker.name'), ?)"
+            args.append(speaker_like)
         if entity is not None:
             roles = (role,) if isinstance(role, str) else tuple(role or ())
             sql += " AND i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
