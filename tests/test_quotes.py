@@ -320,3 +320,15 @@ def test_descriptions_named_as_written_and_offices_not_guessed(nlp):
     strait = find(qs, "reopen the strait", "indirect")
     assert strait.speaker.entity_id is None and strait.speaker.name == "The prime minister"
     assert strait.speaker.resolution == "nominal"
+
+
+def test_single_marks_beside_double_marks_only_with_their_attribution():
+    from clipfile.extract.marks import marked_spans
+
+    text = ("Mayor: 'We Will Rebuild the Bridge'\n\n"
+            "\u201cThe money is there,\u201d the mayor said. \u201cWe only need the permits.\u201d\n\n"
+            "He had been warned. 'Leave it alone,' a colleague told him. Critics call the plan a "
+            "'vanity project for the few'.\n")
+    spans = [text[m.start:m.end] for m in marked_spans(text)]
+    assert "Leave it alone," in spans
+    assert not any("Rebuild" in s or "vanity" in s for s in spans), spans
