@@ -174,8 +174,8 @@ _SINGLE_TOP_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013:]))[\u2018'](?=
 
 def _single_top(text: str, taken: list[MarkedSpan]) -> list[MarkedSpan]:
     """Quotes in single marks outside any double-mark quote (British style: 'Leave it
-    alone,' a colleague told him); all of them when the text has at least as many of them
-    as double-mark quotes, else only those closed by their attribution.  The closing mark is also the apostrophe, so a pair is
+    alone,' a colleague told him); all of them when the text has at least twice as many of
+    them as double-mark quotes, else only those closed by their attribution.  The closing mark is also the apostrophe, so a pair is
     taken only when it cannot be a possessive plural: the content has two words or more
     and the mark closes after punctuation (``alone,'``) or before it (``'soft touch'.``)."""
     blocked = [((m.open_mark if m.open_mark is not None else m.start),
@@ -215,7 +215,7 @@ def marked_spans(text: str) -> list[MarkedSpan]:
     """All quoted passages of ``text``, in text order, nested ones after their container."""
     top = _top_level(text)
     single = _single_top(text, top)
-    if len(single) < len(top):
+    if len(single) < 2 * len(top):
         # Beside double-mark quotes (American style) single marks are headline or scare
         # quotes; only one closed by its attribution is speech ('Leave it,' a colleague said).
         single = [m for m in single if text[m.close_mark - 1] in ",!?" and _CUE_AFTER.match(text, m.close_mark + 1)]
