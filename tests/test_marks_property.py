@@ -1,0 +1,60 @@
+"""Property tests for the quotation-mark parser: any text, however badly marked, gives spans
+inside the text and inside one paragraph, never an exception."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clipfile.extract.marks import marked_spans
+
+_PIECES = st.sampled_from([
+    "He said", " ", " ", "\n", "\n\n", "word", "Two words", ",", ".", "?", "'", "\u2018", "\u2019",
+    '"', "\u201c", "\u201d", "``", "''", "\u00ab", "\u00bb", "[", "]", "(", ")", "s'", "'90s", "—",
+])
+_MARKS = set("'\"\u2018\u2019\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02`")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_spans_stay_inside_text_and_paragraph(text):
+    spans = marked_spans(text)
+    for m in spans:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end].strip() == text[m.start:m.end]
+        assert "\n" not in text[m.start:m.end]
+        for mark in (m.open_mark, m.close_mark):
+            if mark is not None:
+                assert text[mark] in _MARKS
+        if m.open_mark is not None:
+            assert m.open_mark < m.start
+        if m.close_mark is not None:
+            assert m.end <= m.close_mark
+    top = [m for m in spans if m.depth == 0]
+    for m in spans:
+        if m.depth == 1:
+            assert any(t.start <= m.start and m.end <= t.end + 1 for t in top)
+
+
+_WORDS = st.sampled_from([
+    "The minister", "said", "told reporters", "that", "he", "she", "believes", "according to",
+    "Ana Ruiz", "Gen. Petrov", "the general", "will", "resign", ",", ".", " ", " ", "\n\n",
+    '"', "\u201c", "\u201d", "'", "\u2018", "\u2019", ":", "PARK:", "—", "(", ")", "[", "]",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, max_size=40).map(" ".join))
+def test_quotes_never_fail_and_point_into_the_text(nlp, text):
+    from clipfile.extract.entities import entities
+    from clipfile.extract.quotes import quotes
+
+    doc = nlp(text)
+    qs = quotes(doc, entities(doc))
+    ids = {q.id for q in qs}
+    for q in qs:
+        assert text[q.start:q.end] == q.text and q.start < q.end
+        if q.cue is not None:
+            assert text[q.cue.start:q.cue.end] == q.cue.text
+        if q.speaker is not None and q.speaker.start is not None:
+            assert 0 <= q.speaker.start < q.speaker.end <= len(text)
+        assert q.nested_in is None or q.nested_in in ids
