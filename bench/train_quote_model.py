@@ -48,8 +48,8 @@ from clipfile.extract.span_choice import variants  # noqa: E402
 sys.path.insert(0, str(shared_dir() / "bench"))
 import score_quotes as sq  # noqa: E402
 
-THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55)
-RULE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+RULE_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4)
 
 
 class Corpus:
@@ -84,25 +84,38 @@ class Corpus:
         return sq.score(gold, preds)
 
 
+def _one_to_one(tidx, gold: list, spans: list) -> dict[int, int]:
+    """The scorer's matching: pairs overlapping by half or more, taken greedily by decreasing
+    overlap, each gold quote and each span at most once.  Returns {span index: gold index}."""
+    pairs = sorted((-sq.overlap(tidx, g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(spans)
+                   if p[0] < g[1] and p[1] > g[0])
+    used_g: set[int] = set()
+    out: dict[int, int] = {}
+    for ov, gi, pi in pairs:
+        if -ov >= 0.5 and gi not in used_g and pi not in out:
+            used_g.add(gi)
+            out[pi] = gi
+    return out
+
+
 def _labels(row: dict, qs, cands, doc, kinds, span_labels: bool = True) -> tuple[list[int], list]:
     """Keep-or-drop labels of the candidates, and for the span choice the boundary variants
-    of each candidate with whether each matches a gold quote (groups where the choice matters)."""
+    of each candidate with whether each matches a gold quote (groups where the choice matters).
+
+    A candidate is a positive when the scorer's one-to-one matching would pair it with a gold
+    quote: of several candidates over one gold quote (a clause and the sentence around it, two
+    cues for one content) only the best-overlapping one is, so the model learns to prefer it
+    instead of keeping both and losing the second as a false positive."""
     text = row["text"]
     tidx = sq.TokenIndex(text)
     gold = [sq.normalise(text, q["start"], q["end"]) for q in row["quotes"]]
     gold = [g for g in gold if g[1] > g[0]]
     fixed = [sq.normalise(text, q.start, q.end) for q in qs if q.kind == "direct" and q.nested_in is None]
-    taken = set()
-    pairs = sorted((-sq.overlap(tidx, g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(fixed)
-                   if p[0] < g[1] and p[1] > g[0])
-    used_p = set()
-    for ov, gi, pi in pairs:
-        if -ov >= 0.5 and gi not in taken and pi not in used_p:
-            taken.add(gi)
-            used_p.add(pi)
+    taken = set(_one_to_one(tidx, gold, fixed).values())
     free = [g for gi, g in enumerate(gold) if gi not in taken]
+    owner = _one_to_one(tidx, free, [sq.normalise(text, r.start, r.end) for r in cands])
 
-    def hit(a: int, b: int) -> bool:
+    def hit(a: int, b: int, pool: list) -> bool:
         c = sq.normalise(text, a, b)
         return any(g[0] < c[1] and g[1] > c[0] and sq.overlap(tidx, g, c) >= 0.5 for g in pool)
 
@@ -112,9 +125,8 @@ def _labels(row: dict, qs, cands, doc, kinds, span_labels: bool = True) -> tuple
                      (m.close_mark + 1) if m.close_mark is not None else m.end)
                     for m in marked_spans(text) if m.depth == 0)
     para_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    for r, kind in zip(cands, kinds):
-        pool = free
-        out.append(int(hit(r.start, r.end)))
+    for ci, (r, kind) in enumerate(zip(cands, kinds)):
+        out.append(int(ci in owner))
         # a variant counts only when it matches a gold quote the parse's span already touches
         # (an extension into the next report's words would steal that report's match)
         pool = [g for g in free if g[0] < r.end and g[1] > r.start]
@@ -123,11 +135,14 @@ def _labels(row: dict, qs, cands, doc, kinds, span_labels: bool = True) -> tuple
         vs = variants(r, doc, doc_text(doc), quoted, para_starts)
         if len(vs) < 2:
             continue
-        ys = [int(hit(v.start, v.end)) for v in vs]
+        ys = [int(hit(v.start, v.end, pool)) for v in vs]
         if 0 < sum(ys) < len(ys):
             groups.append([(v.feats, y) for v, y in zip(vs, ys)])
-            if span_labels and r.family in RULE_FAMILIES:
-                # the span choice can mend this candidate's boundaries: keeping it is right
+            owned = {free[gi] for c, gi in owner.items() if c != ci}
+            if span_labels and r.family in RULE_FAMILIES and any(
+                    y and hit(v.start, v.end, [g for g in pool if g not in owned]) for v, y in zip(vs, ys)):
+                # the span choice can mend this candidate's boundaries to a gold quote no
+                # other candidate matches: keeping it is right
                 out[-1] = 1
     return out, groups
 

@@ -52,6 +52,8 @@ def _para_index(text: str):
 
 
 _PACKAGED = object()
+# Below this probability a hand-rule report nested in a kept report is dropped too.
+_NESTED_FLOOR = 0.05
 
 
 def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
@@ -289,6 +291,18 @@ def _decide(candidates, mdl: ReportModel | None, trace: list | None, ctx: Contex
             continue  # one attribution per stretch of words; one per cue and stretch
         kept.add(n)
         spans.append((r.start, r.end, r.cue_start))
+    if mdl is not None:
+        # A hand-rule report inside a kept report's content ("She said [she believes the union
+        # will accept]") is output nested in it.  The model learns from annotators who mostly
+        # mark only the outer report, so it rates the inner one low; an analyst still wants
+        # the belief and whose it is.  Kept unless the model all but rules it out.
+        hosts = [(a, b) for a, b, _c in spans]
+        for p, n, r in scored:
+            if (n not in kept and r.family in RULE_FAMILIES and p >= _NESTED_FLOOR
+                    and any(a <= r.cue_start < b and a <= r.start and r.end <= b for a, b in hosts)
+                    and not any(c == r.cue_start for _a, _b, c in spans)):
+                kept.add(n)
+                spans.append((r.start, r.end, r.cue_start))
     return kept
 
 
