@@ -24,12 +24,13 @@ _KEEP_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "P
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 # Titles stripped from names; "former"/"late" too, since they qualify the title.
 _TITLE_WORDS = TITLES
+_TITLE_CORE = frozenset(t.rstrip(".") for t in _TITLE_WORDS)
 
 
 def strip_title_words(words: list[str]) -> list[str]:
     """Drop leading titles/ranks (``Gen.``, ``President``) while a name word remains."""
     i = 0
-    while i < len(words) - 1 and words[i].casefold().rstrip(".") in {t.rstrip(".") for t in _TITLE_WORDS}:
+    while i < len(words) - 1 and words[i].casefold().rstrip(".") in _TITLE_CORE:
         i += 1
     return words[i:]
 
@@ -68,7 +69,7 @@ class _Cluster:
 
 
 def _is_title(tok) -> bool:
-    return tok.lower_.rstrip(".") in {t.rstrip(".") for t in _TITLE_WORDS} and (tok.is_title or tok.text.endswith("."))
+    return tok.lower_.rstrip(".") in _TITLE_CORE and (tok.is_title or tok.text.endswith("."))
 
 
 def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
@@ -131,14 +132,13 @@ def _line_share(text: str, m: _M) -> float:
     return len(text[m.start:m.end].split()) / max(len(line), 1)
 
 
-def _untagged_people(doc, raw: list[_M]) -> list[_M]:
+def _untagged_people(doc, text: str, raw: list[_M]) -> list[_M]:
     """People the tagger missed: a name after a personal title (``Mayor Ana Ruiz``), and a
     first name and surname that say something (``Ana Ruiz said``)."""
     covered = {c for m in raw for c in range(m.start, m.end)}
-    text = doc.text
     out: list[_M] = []
     for tok in doc:
-        if tok.idx in covered or _headline(text, tok.idx):
+        if tok.idx in covered:
             continue
         lo = hi = None
         if _is_title(tok) and tok.i + 1 < len(doc):
@@ -151,7 +151,7 @@ def _untagged_people(doc, raw: list[_M]) -> list[_M]:
             if _name_run(doc, first, covered) == tok.i + 1 and tok.i - first == 1 \
                     and not _is_title(doc[first]):
                 lo, hi = first, tok.i + 1
-        if lo is None or hi <= lo or hi - lo > 3:
+        if lo is None or hi <= lo or hi - lo > 3 or _headline(text, tok.idx):
             continue
         m = _mention(doc, lo, hi, "PERSON")
         if m is not None:
@@ -171,13 +171,13 @@ crowd audience all both editor note transcript byline update correction
 """.split())
 
 
-def _turn_labels(doc, raw: list[_M]) -> list[_M]:
+def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
     """The people speaking in a transcript's capitalised turn labels (``LENA PARK:``,
     ``PARK:``); role labels (``ANCHOR:``, ``Q:``) are no one's name."""
-    found = [m for m in _TURN.finditer(doc.text)
-             if not ({w.casefold().strip(".") for w in m.group(1).split()} & _ROLE_LABELS)]
-    if len(_TURN.findall(doc.text)) < 2:
+    turns = list(_TURN.finditer(text))
+    if len(turns) < 2:
         return []
+    found = [m for m in turns if not ({w.casefold().strip(".") for w in m.group(1).split()} & _ROLE_LABELS)]
     covered = {c for m in raw for c in range(m.start, m.end)}
     out = []
     for m in found:
@@ -205,6 +205,7 @@ def entities(doc) -> list[Entity]:
         Entities in order of first mention, each with its canonical (fullest) name, type,
         aliases (distinct forms as written) and mentions (offsets into the text).
     """
+    text = doc.text  # spaCy rebuilds Doc.text on every access: once here
     raw: list[_M] = []
     for ent in doc.ents:
         if ent.label_ not in _KEEP_LABELS:
@@ -216,12 +217,12 @@ def entities(doc) -> list[Entity]:
         m = _mention(doc, ent.start, end, ent.label_)
         if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
             continue
-        if len(m.words) >= 4 and _headline(doc.text, m.start) and _line_share(doc.text, m) >= 0.8:
+        if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
             continue  # the whole headline taken for a name
         raw.append(m)
 
-    raw.extend(_untagged_people(doc, raw))
-    raw.extend(_turn_labels(doc, raw))
+    raw.extend(_untagged_people(doc, text, raw))
+    raw.extend(_turn_labels(doc, text, raw))
 
     # Correct obvious tagger errors: a name that is a PERSON elsewhere is a person here.
     person_keys: set[str] = set()
@@ -309,7 +310,6 @@ def entities(doc) -> list[Entity]:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     clusters.sort(key=lambda c: c.mentions[0].start)
-    text = doc.text
     out = []
     for n, c in enumerate(clusters, 1):
         full = c.full

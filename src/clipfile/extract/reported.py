@@ -67,7 +67,8 @@ def _dateline(tok) -> bool:
             edge.i + 1 < len(doc) and doc[edge.i + 1].text in _DASHES))):
         return False
     start = tok.left_edge.idx
-    before = doc.text[doc.text.rfind("\n", 0, start) + 1:start]
+    text = doc_text(doc)
+    before = text[text.rfind("\n", 0, start) + 1:start]
     return not before.strip() or before.isupper()
 
 

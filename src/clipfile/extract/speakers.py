@@ -292,7 +292,6 @@ class Resolver:
             if ent is not None:
                 return self._speaker(ent, start, end, "pronoun", conf)
             return Speaker(None, None, start, end, "unresolved", 0.2)
-        text = doc_text(self.doc)
         if head.pos_ == "NOUN" and not any(c.dep_ == "appos" for c in head.children) and (
                 head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "det" and c.lower_ in _INDEFINITE
                                                     for c in head.children)):
@@ -359,7 +358,7 @@ def _np_name(head) -> str:
         keep.append(t)
     while len(keep) > 1 and (keep[-1].is_punct or keep[-1].is_space):
         keep.pop()
-    text = head.doc.text
+    text = doc_text(head.doc)
     return " ".join(text[keep[0].idx:keep[-1].idx + len(keep[-1])].split())
 
 
