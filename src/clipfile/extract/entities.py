@@ -116,20 +116,20 @@ def _name_run(doc, i: int, covered: set[int]) -> int:
     return j
 
 
+def _line_at(text: str, pos: int) -> str:
+    hi = text.find("\n", pos)
+    return text[text.rfind("\n", 0, pos) + 1:hi if hi >= 0 else len(text)]
+
+
 def _headline(text: str, pos: int) -> bool:
     """Whether the line holding ``pos`` is set in title case (a headline capitalises every word)."""
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    words = [w for w in text[lo:hi if hi >= 0 else len(text)].split() if w[:1].isalpha()]
+    words = [w for w in _line_at(text, pos).split() if w[:1].isalpha()]
     return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _line_share(text: str, m: _M) -> float:
     """Share of its line's words that mention ``m`` covers."""
-    lo = text.rfind("\n", 0, m.start) + 1
-    hi = text.find("\n", m.start)
-    line = text[lo:hi if hi >= 0 else len(text)].split()
-    return len(text[m.start:m.end].split()) / max(len(line), 1)
+    return len(text[m.start:m.end].split()) / max(len(_line_at(text, m.start).split()), 1)
 
 
 def _untagged_people(doc, text: str, raw: list[_M]) -> list[_M]:

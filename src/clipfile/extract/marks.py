@@ -174,10 +174,11 @@ _SINGLE_TOP_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013:]))[\u2018'](?=
 
 def _single_top(text: str, taken: list[MarkedSpan]) -> list[MarkedSpan]:
     """Quotes in single marks outside any double-mark quote (British style: 'Leave it
-    alone,' a colleague told him); all of them when the text has at least twice as many of
-    them as double-mark quotes, else only those closed by their attribution.  The closing mark is also the apostrophe, so a pair is
-    taken only when it cannot be a possessive plural: the content has two words or more
-    and the mark closes after punctuation (``alone,'``) or before it (``'soft touch'.``)."""
+    alone,' a colleague told him).  The closing mark is also the apostrophe, so a pair is
+    taken only when it cannot be a possessive plural: the content has two words or more and
+    the mark closes after punctuation (``alone,'``) or before it (``'soft touch'.``).
+    :func:`marked_spans` keeps them all when the text has at least twice as many of them as
+    double-mark quotes, else only those closed by their attribution."""
     blocked = [((m.open_mark if m.open_mark is not None else m.start),
                 (m.close_mark + 1) if m.close_mark is not None else m.end) for m in taken]
     out = []
