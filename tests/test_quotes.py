@@ -332,3 +332,64 @@ def test_single_marks_beside_double_marks_only_with_their_attribution():
     spans = [text[m.start:m.end] for m in marked_spans(text)]
     assert "Leave it alone," in spans
     assert not any("Rebuild" in s or "vanity" in s for s in spans), spans
+
+
+CAPTIONS = """WEBVTT - Harbour committee
+
+1
+00:00:01.000 --> 00:00:04.000
+<v Tomas Brandvik>Can the quay be finished by spring?
+
+2
+00:00:04.500 --> 00:00:08.000
+<v Ines Marlow>I expect the quay to open in April.
+
+3
+00:00:08.500 --> 00:00:10.000
+<v Ines Marlow>The funding is there.
+
+4
+00:00:11.000 --> 00:00:13.000
+<v ANCHOR>That was the harbour committee.
+"""
+
+
+def test_caption_speakers_are_the_quotes_speakers():
+    from clipfile.ingest.transcript import transcript_fields
+    from clipfile.pipeline import analyze
+    from clipfile.records import Document
+
+    doc = Document(**transcript_fields(CAPTIONS, fmt="vtt"))
+    a = analyze(doc)
+    marlow = [e for e in a.entities if e.name == "Ines Marlow"]
+    assert len(marlow) == 1 and marlow[0].type == "PERSON"
+    assert not any(e.name.casefold() == "anchor" for e in a.entities)
+    quay = find(list(a.quotes), "open in April", "direct")
+    # both cues of one speaker make one turn; the name is in the captions, not the text
+    assert quay.text == "I expect the quay to open in April. The funding is there."
+    assert quay.speaker.entity_id == marlow[0].id and quay.speaker.resolution == "first-person"
+    assert quay.speaker.start is None
+    assert find(list(a.quotes), "harbour committee").speaker.name == "ANCHOR"
+    [f] = [f for f in a.forecasts if "April" in f.text]
+    assert f.forecaster.name == "Ines Marlow"
+
+
+def test_caption_speaker_in_the_library(tmp_path):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from clipfile.cli import app
+
+    vtt = tmp_path / "committee.vtt"
+    vtt.write_text(CAPTIONS, encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    r = CliRunner().invoke(app, ["-L", str(lib), "ingest", str(vtt)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["-L", str(lib), "entity", "Ines Marlow", "--json"])
+    assert r.exit_code == 0, r.output
+    got = _json.loads(r.output)
+    assert got["entity"]["document_count"] == 1
+    assert any("open in April" in q["text"] for q in got["quotes_by"])
+    r = CliRunner().invoke(app, ["-L", str(lib), "entity", "Ines Marlow"])
+    assert "a speaker in 1 documents" in r.output

@@ -450,8 +450,9 @@ def entity(
 
         print(json.dumps({"entity": to_dict(e), "quotes_by": by, "quotes_about": about}, ensure_ascii=False))
         return
-    out.print(f"[bold]E{e.id} {escape(e.name)}[/bold] [dim]{e.type}[/dim] — {e.mention_count} mentions "
-              f"in {e.document_count} documents")
+    seen = (f"{e.mention_count} mentions in {e.document_count} documents" if e.mention_count
+            else f"a speaker in {e.document_count} documents, not named in their text")
+    out.print(f"[bold]E{e.id} {escape(e.name)}[/bold] [dim]{e.type}[/dim] — {seen}")
     out.print("  names: " + escape(", ".join(e.aliases)))
     if others:
         out.print("  [dim]also matching: " + escape(", ".join(f"E{o.id} {o.name}" for o in others)) + "[/dim]")

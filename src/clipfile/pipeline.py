@@ -107,11 +107,28 @@ def parse(a: Analysis) -> Analysis:
     return a.replace(language=lang)
 
 
+def _turns(doc: Document) -> list[tuple[int, int, str]]:
+    """A transcript's speaker turns from its caption metadata: runs of cues with one speaker."""
+    turns: list[tuple[int, int, str]] = []
+    for cue in doc.metadata.get("cues") or ():
+        spk = cue.get("speaker")
+        if not spk:
+            continue
+        if turns and turns[-1][2] == spk and "\n" not in doc.text[turns[-1][1]:cue["start"]]:
+            turns[-1] = (turns[-1][0], cue["end"], spk)
+        else:
+            turns.append((cue["start"], cue["end"], spk))
+    return turns
+
+
 def entities(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.entities import entities as find
+        from .extract.entities import speaker_entities
 
-        return a.replace(entities=tuple(find(a.parsed)))
+        ents = find(a.parsed)
+        names = [name for _s, _e, name in _turns(a.document)]
+        return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
     if a.language == "ru":
         from . import russian
 
@@ -123,7 +140,7 @@ def quotes(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.quotes import quotes as find
 
-        return a.replace(quotes=tuple(find(a.parsed, list(a.entities))))
+        return a.replace(quotes=tuple(find(a.parsed, list(a.entities), turns=_turns(a.document))))
     if a.language == "ru":
         from . import russian
 

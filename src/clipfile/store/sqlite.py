@@ -623,10 +623,15 @@ class SQLiteStore:
             aliases = tuple(r[0] for r in self._db.execute(
                 f"SELECT DISTINCT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET}) ORDER BY alias",
                 (eid,)))
-            counts = self._db.execute(
-                f"SELECT count(*), count(DISTINCT doc_id) FROM mentions WHERE entity_id IN ({_MERGED_SET})",
-                (eid,)).fetchone()
-        return EntityRecord(row["id"], row["name"], row["type"], aliases, counts[0], counts[1])
+            n_mentions = self._db.execute(
+                f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)).fetchone()[0]
+            # documents that mention it, or where it speaks without being named in the text
+            # (a transcript's speaker known from its captions)
+            n_docs = self._db.execute(
+                f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
+                f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
+                f" WHERE ie.entity_id IN ({_MERGED_SET}))", (eid, eid)).fetchone()[0]
+        return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
         """Make ``other`` part of ``keep``: names, mentions and statements of both become one."""
