@@ -393,3 +393,22 @@ def test_caption_speaker_in_the_library(tmp_path):
     assert any("open in April" in q["text"] for q in got["quotes_by"])
     r = CliRunner().invoke(app, ["-L", str(lib), "entity", "Ines Marlow"])
     assert "a speaker in 1 documents" in r.output
+
+
+def test_caption_speakers_in_a_russian_transcript():
+    from clipfile.ingest.transcript import transcript_fields
+    from clipfile.pipeline import analyze
+    from clipfile.records import Document
+
+    vtt = ("WEBVTT - Вечерний эфир\n\n1\n00:00:01.000 --> 00:00:04.000\n"
+           "<v Анна Белова>Добрый вечер. Сегодня в студии министр Олег Рябов.\n\n"
+           "2\n00:00:04.500 --> 00:00:09.000\n<v Олег Рябов>Я уверен, что мост откроют в апреле.\n")
+    a = analyze(Document(**transcript_fields(vtt, fmt="vtt")))
+    assert a.language == "ru"
+    ryabov = [e for e in a.entities if e.name == "Олег Рябов"]
+    assert len(ryabov) == 1 and ryabov[0].mentions  # named in the text: that person
+    bridge = find(list(a.quotes), "мост откроют", "direct")
+    assert bridge.speaker.entity_id == ryabov[0].id and bridge.speaker.resolution == "first-person"
+    # the report inside the turn repeats the speaker's own words: no second quote
+    assert [q.kind for q in a.quotes if "мост" in q.text] == ["direct"]
+    assert find(list(a.quotes), "Добрый вечер").speaker.name == "Анна Белова"

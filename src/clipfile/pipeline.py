@@ -107,45 +107,34 @@ def parse(a: Analysis) -> Analysis:
     return a.replace(language=lang)
 
 
-def _turns(doc: Document) -> list[tuple[int, int, str]]:
-    """A transcript's speaker turns from its caption metadata: runs of cues with one speaker."""
-    turns: list[tuple[int, int, str]] = []
-    for cue in doc.metadata.get("cues") or ():
-        spk = cue.get("speaker")
-        if not spk:
-            continue
-        if turns and turns[-1][2] == spk and "\n" not in doc.text[turns[-1][1]:cue["start"]]:
-            turns[-1] = (turns[-1][0], cue["end"], spk)
-        else:
-            turns.append((cue["start"], cue["end"], spk))
-    return turns
-
-
 def entities(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.entities import entities as find
-        from .extract.entities import speaker_entities
+    elif a.language == "ru":
+        from .russian import entities as find
+    else:
+        return a
+    from .extract.turns import caption_turns, speaker_entities
 
-        ents = find(a.parsed)
-        names = [name for _s, _e, name in _turns(a.document)]
-        return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
-    if a.language == "ru":
-        from . import russian
-
-        return a.replace(entities=tuple(russian.entities(a.parsed)))
-    return a
+    ents = find(a.parsed)
+    names = [name for _s, _e, name in caption_turns(a.document)]
+    return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
 
 
 def quotes(a: Analysis) -> Analysis:
     if a.language == "en":
         from .extract.quotes import quotes as find
+    elif a.language == "ru":
+        from .russian import quotes as find
+    else:
+        return a
+    from .extract.turns import caption_turns, with_turns
 
-        return a.replace(quotes=tuple(find(a.parsed, list(a.entities), turns=_turns(a.document))))
-    if a.language == "ru":
-        from . import russian
-
-        return a.replace(quotes=tuple(russian.quotes(a.parsed, list(a.entities))))
-    return a
+    qs = find(a.parsed, list(a.entities))
+    turns = caption_turns(a.document)
+    if turns:
+        qs = with_turns(qs, turns, a.document.text, list(a.entities))
+    return a.replace(quotes=tuple(qs))
 
 
 def claims(a: Analysis) -> Analysis:

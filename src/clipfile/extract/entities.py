@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..records import Entity, Mention
 from .cues import SPEECH_VERBS, TITLES
 
-__all__ = ["entities", "speaker_entities", "normalize_name", "strip_title_words", "is_role_label"]
+__all__ = ["entities", "normalize_name", "strip_title_words", "is_role_label"]
 
 _KEEP_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -176,20 +176,6 @@ def is_role_label(label: str) -> bool:
     not a person."""
     words = {w.casefold().strip(".") for w in label.split()}
     return bool(words & _ROLE_LABELS) or bool(re.fullmatch(r"(?i)speaker\s*\d+", label.strip()))
-
-
-def speaker_entities(names: list[str], ents: list[Entity]) -> list[Entity]:
-    """``ents`` and a person for each named speaker of a transcript's turns (caption voice tags
-    and labels) the text itself does not name; a name the text mentions is that person."""
-    out = list(ents)
-    known = {normalize_name(a) for e in ents if e.type == "PERSON" for a in (e.name, *e.aliases)}
-    for name in names:
-        if not name or is_role_label(name) or normalize_name(name) in known:
-            continue
-        shown = name.title() if name.isupper() else name
-        out.append(Entity(id=f"e{len(out) + 1}", name=shown, type="PERSON", aliases=(name,)))
-        known.add(normalize_name(name))
-    return out
 
 
 def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:

@@ -16,9 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
-from .entities import normalize_name
 from .marks import marked_spans
-from .ranges import strip_range
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -59,7 +57,7 @@ _NESTED_FLOOR = 0.05
 
 
 def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
-           trace: list | None = None, turns: list[tuple[int, int, str]] = ()) -> list[Quote]:
+           trace: list | None = None) -> list[Quote]:
     """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
 
     Args:
@@ -69,9 +67,6 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
             packaged one by default, ``None`` for the hand rules alone.
         trace: a list that receives ``(report, kind, features, prob)`` for every
             reported-speech candidate considered (for training and error analysis).
-        turns: ``(start, end, speaker)`` of a transcript's speaker turns known from outside
-            the text (caption voice tags, labels the ingest removed): each turn is the
-            speaker's own words, a ``first-person`` quote.
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
         a quote to its container.
@@ -103,7 +98,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     mdl = load_model() if model is _PACKAGED else model
     broad = broad_candidates(doc, known=rule_reps) if (mdl is not None or trace is not None) else []
     reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
-    labels = _interview_turns(doc, text, res, quoted_ranges) + _caption_turns(turns, text, entities, quoted_ranges)
+    labels = _interview_turns(doc, text, res, quoted_ranges)
 
     # Decide what each report is before resolving anyone: the attribution of a quotation,
     # a mixed quote that absorbs a quoted fragment, or plain indirect speech.
@@ -592,23 +587,6 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
         # the source phrase swallowed the content (inverted parse): keep just the head
         s, e = r.source.idx, r.source.idx + len(r.source)
     return res.resolve(r.source, (s, e))
-
-
-def _caption_turns(turns, text: str, entities: list[Entity], quoted_ranges) -> list[_Q]:
-    """The turns of a transcript whose speakers the captions name (``<v Ade Okonkwo>``): the
-    words are the speaker's own.  No mention in the text carries the attribution, so the
-    speaker has no offsets."""
-    people = {normalize_name(a): e for e in entities if e.type == "PERSON" for a in (e.name, *e.aliases)}
-    out = []
-    for start, end, name in turns:
-        s, e = strip_range(text, start, end)
-        if e <= s or not name or _inside(quoted_ranges, s):
-            continue
-        ent = people.get(normalize_name(name))
-        spk = Speaker(ent.name if ent else name, ent.id if ent else None, None, None, "first-person",
-                      0.9 if ent else 0.6)
-        out.append(_Q(s, e, "direct", (s, e), 0, cue=None, speaker=spk))
-    return out
 
 
 def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
