@@ -412,3 +412,20 @@ def test_caption_speakers_in_a_russian_transcript():
     # the report inside the turn repeats the speaker's own words: no second quote
     assert [q.kind for q in a.quotes if "мост" in q.text] == ["direct"]
     assert find(list(a.quotes), "Добрый вечер").speaker.name == "Анна Белова"
+
+
+def test_pieces_of_one_utterance_are_linked(nlp):
+    text = ("Mayor Ana Ruiz spoke on Monday.\n\n"
+            "\u201cWe will rebuild the bridge,\u201d Ruiz said, \u201cand we will do it before winter.\u201d\n\n"
+            "Lately, she said, she has come to believe that the council was misled.\n\n"
+            "\u201cThe money was there all along.\n\n"
+            "\u201cNobody looked for it,\u201d she added.\n")
+    qs, _ents = run(nlp, text)
+    by_id = {q.id: q for q in qs}
+    winter = find(qs, "before winter", "direct")
+    assert by_id[winter.continues].text == "We will rebuild the bridge,"
+    believe = find(qs, "she has come to believe", "indirect")
+    assert by_id[believe.continues].text == "Lately"
+    nobody = find(qs, "Nobody looked", "direct")
+    assert by_id[nobody.continues].text == "The money was there all along."
+    assert find(qs, "We will rebuild", "direct").continues is None

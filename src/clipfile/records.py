@@ -151,6 +151,9 @@ class Quote:
 
     For direct quotes ``start``/``end`` cover the content without the quotation marks.
     ``nested_in`` is the ``id`` of the enclosing quote for a quote inside a quote.
+    ``continues`` is the ``id`` of the quote this one goes on from: the next paragraph of a
+    quote that runs over several, or the piece after the cue of an utterance the cue splits
+    (``"We will rebuild," she said, "and soon."``, ``Lately, he said, he has come to ...``).
     """
 
     id: str
@@ -161,6 +164,7 @@ class Quote:
     cue: Cue | None = None
     speaker: Speaker | None = None
     nested_in: str | None = None
+    continues: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     out: list[Quote] = []
     for n, q in enumerate(final, 1):
         ids[id(q)] = f"q{n}"
+    continues = _continuations(final, text)
     for q in final:
         nested_in = None
         if q.parent is not None:
@@ -241,9 +242,38 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
             nested_in = ids.get(id(parent))
         elif q.host is not None:
             nested_in = ids.get(id(q.host))
+        prev = continues.get(id(q))
         out.append(Quote(id=ids[id(q)], start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
-                         cue=q.cue, speaker=q.speaker, nested_in=nested_in))
+                         cue=q.cue, speaker=q.speaker, nested_in=nested_in,
+                         continues=ids[id(prev)] if prev is not None else None))
     return out
+
+
+def _continuations(final: list[_Q], text: str) -> dict[int, _Q]:
+    """For each quote that goes on from another, that other: the next paragraph of a quote
+    whose mark stays open, and the piece after a cue that splits one utterance in two."""
+    out: dict[int, _Q] = {}
+    top = [q for q in final if q.depth == 0 and q.host is None]
+    for k, q in enumerate(top):
+        if q.kind == "direct" and q.continued and k + 1 < len(top):
+            nxt = top[k + 1]
+            # the paragraph after it opens the same quotation again: nothing but marks between
+            if nxt.kind == "direct" and nxt.para > q.para and not _MARK_CHARS.sub("", text[q.end:nxt.start]).strip():
+                out[id(nxt)] = q
+    by_cue: dict[int, list[_Q]] = {}
+    for q in top:
+        if q.cue is not None and q.cue.text != ":":
+            by_cue.setdefault(q.cue.start, []).append(q)
+    for pieces in by_cue.values():
+        pieces.sort(key=lambda q: q.start)
+        for a, b in zip(pieces, pieces[1:]):
+            split = a.end <= a.cue.start and b.start >= b.cue.end and a.para == b.para
+            if split and (a.kind == "direct") == (b.kind == "direct") and id(b) not in out:
+                out[id(b)] = a
+    return out
+
+
+_MARK_CHARS = re.compile("[\"'\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb`\\[\\]]")
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -54,7 +54,7 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
                ents: list[Entity]) -> list[Quote]:
     """``quotes`` with a quote for each turn.  A report inside a turn repeats (part of) the
     speaker's own words and goes; quotation marks inside a turn quote someone else and stay.
-    Ids are renumbered in text order (``nested_in`` follows)."""
+    Ids are renumbered in text order (``nested_in`` and ``continues`` follow)."""
     people = _people(ents)
     added: list[Quote] = []
     for start, end, name in turns:
@@ -76,5 +76,6 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
     new_id = {id(q): f"q{n}" for n, q in enumerate(merged, 1)}
     by_old = {q.id: new_id[id(q)] for q in kept}
     return [replace(q, id=new_id[id(q)],
-                    nested_in=by_old.get(q.nested_in) if q.nested_in in kept_ids else None)
+                    nested_in=by_old.get(q.nested_in) if q.nested_in in kept_ids else None,
+                    continues=by_old.get(q.continues) if q.continues in kept_ids else None)
             for q in merged]
