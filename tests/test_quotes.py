@@ -429,3 +429,24 @@ def test_pieces_of_one_utterance_are_linked(nlp):
     nobody = find(qs, "Nobody looked", "direct")
     assert by_id[nobody.continues].text == "The money was there all along."
     assert find(qs, "We will rebuild", "direct").continues is None
+
+
+def test_report_inside_a_turn_keeps_its_own_speaker():
+    from clipfile.ingest.transcript import transcript_fields
+    from clipfile.pipeline import analyze
+    from clipfile.records import Document
+
+    vtt = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:05.000\n"
+           "<v Dana Frost>Councillor Ade Okonkwo told me the money will be spent by the end of next year.\n\n"
+           "2\n00:00:05.100 --> 00:00:08.000\n<v Dana Frost>I think the vote was close.\n")
+    a = analyze(Document(**transcript_fields(vtt, fmt="vtt")))
+    spent = find(list(a.quotes), "money will be spent", "indirect")
+    assert spent.speaker.name == "Ade Okonkwo"
+    [f] = [f for f in a.forecasts if "spent" in f.text]
+    assert f.forecaster.name == "Ade Okonkwo"  # not the reporter whose turn it is
+    turn = find(list(a.quotes), "Councillor Ade Okonkwo told me", "direct")
+    assert turn.speaker.name == "Dana Frost"
+    # her own view is her turn's words, not a second quote; the turns are one run of speech
+    assert not [q for q in a.quotes if q.kind == "indirect" and "vote was close" in q.text]
+    close = find(list(a.quotes), "vote was close", "direct")
+    assert close.continues == turn.id or close.id == turn.id

@@ -131,7 +131,7 @@ class _Finder:
 
     def forecaster(self, pred, trigger, form):
         """Who predicts: the quote's speaker, the subject of an attitude verb, or a sayer."""
-        quote = self.refs.quote_at(trigger.idx)
+        quote = self.refs.stating_quote_at(trigger.idx)
         if quote is not None and speaker_ref(quote) is not None:
             return speaker_ref(quote), quote
         chain = ([trigger] if form == "expect" else []) + _chain(pred)

@@ -57,6 +57,16 @@ def outermost_quote(quotes: list[Quote], pos: int) -> Quote | None:
             best = q
     return best
 
+def stating_quote(quotes: list[Quote], pos: int) -> Quote | None:
+    """:meth:`Referents.stating_quote_at` over ``quotes`` (sorted by start)."""
+    outer = outermost_quote(quotes, pos)
+    if outer is None or outer.speaker is None or outer.speaker.resolution != "first-person":
+        return outer
+    inner = [q for q in quotes if q is not outer and q.start <= pos < q.end and q.kind != "direct"
+             and q.speaker is not None and q.speaker.resolution not in ("first-person", "unresolved")]
+    return min(inner, key=lambda q: q.end - q.start) if inner else outer
+
+
 class Referents:
     """Index of entity mentions and quotes of one document."""
 
@@ -77,6 +87,12 @@ class Referents:
     def quote_at(self, pos: int) -> Quote | None:
         """The (outermost) quote whose content contains ``pos``."""
         return outermost_quote(self.quotes, pos)
+
+    def stating_quote_at(self, pos: int) -> Quote | None:
+        """The quote whose speaker states what stands at ``pos``: the outermost one, except
+        that inside someone's own words (a transcript turn) a report of a third person's
+        words is that person's (``Councillor X told me the money will be spent``)."""
+        return stating_quote(self.quotes, pos)
 
     def entity_in(self, start: int, end: int) -> Entity | None:
         """The entity with a mention overlapping ``[start, end)`` (the longest such mention)."""

@@ -33,6 +33,12 @@ def caption_turns(doc: Document) -> list[tuple[int, int, str]]:
     return turns
 
 
+def _own_words(speaker: Speaker | None) -> bool:
+    """Whether a report inside someone's turn is the turn speaker's own words (``I think
+    ...``, no source found) rather than a third person's the speaker passes on."""
+    return speaker is None or speaker.resolution in ("first-person", "unresolved")
+
+
 def _people(ents: list[Entity]) -> dict[str, Entity]:
     return {normalize_name(a): e for e in ents if e.type == "PERSON" for a in (e.name, *e.aliases)}
 
@@ -52,8 +58,9 @@ def speaker_entities(names: list[str], ents: list[Entity]) -> list[Entity]:
 
 def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str,
                ents: list[Entity]) -> list[Quote]:
-    """``quotes`` with a quote for each turn.  A report inside a turn repeats (part of) the
-    speaker's own words and goes; quotation marks inside a turn quote someone else and stay.
+    """``quotes`` with a quote for each turn.  A report inside a turn with the speaker as its
+    source (``I think ...``) repeats the speaker's own words and goes; one with someone else's
+    (``Councillor X told me the money will ...``) stays, as do quotation marks inside a turn.
     Ids are renumbered in text order (``nested_in`` and ``continues`` follow)."""
     people = _people(ents)
     added: list[Quote] = []
@@ -66,15 +73,18 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
         ent = people.get(normalize_name(name))
         spk = Speaker(ent.name if ent else name, ent.id if ent else None, None, None, "first-person",
                       0.9 if ent else 0.6)
-        added.append(Quote(id="", start=s, end=e, text=text[s:e], kind="direct", cue=None, speaker=spk))
+        after = added[-1] if added and added[-1].speaker.name == spk.name \
+            and not text[added[-1].end:s].strip() else None
+        added.append(Quote(id=f"t{len(added)}", start=s, end=e, text=text[s:e], kind="direct", cue=None, speaker=spk,
+                           continues=after.id if after is not None else None))
     if not added:
         return quotes
     kept = [q for q in quotes
-            if q.kind == "direct" or not any(t.start <= q.start and q.end <= t.end for t in added)]
-    kept_ids = {q.id for q in kept}
+            if q.kind == "direct" or not _own_words(q.speaker) or not any(t.start <= q.start and q.end <= t.end for t in added)]
+    kept_ids = {q.id for q in kept + added}
     merged = sorted(kept + added, key=lambda q: (q.start, -q.end))
     new_id = {id(q): f"q{n}" for n, q in enumerate(merged, 1)}
-    by_old = {q.id: new_id[id(q)] for q in kept}
+    by_old = {q.id: new_id[id(q)] for q in kept + added}
     return [replace(q, id=new_id[id(q)],
                     nested_in=by_old.get(q.nested_in) if q.nested_in in kept_ids else None,
                     continues=by_old.get(q.continues) if q.continues in kept_ids else None)

@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..extract.markers import KENT, probability_terms
 from ..extract.ranges import strip_range
-from ..extract.referents import speaker_ref
+from ..extract.referents import speaker_ref, stating_quote
 from ..records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
 from . import footing  # noqa: F401  (registers the "ru" lexicons)
 from .claims import is_future
@@ -181,7 +181,7 @@ class _Finder:
     def forecaster(self, pred: RuToken, trigger: RuToken, form: str) -> tuple[Ref | None, Quote | None]:
         """The quote's speaker, else the subject of an attitude verb above, else a sayer."""
         refs = self.refs
-        quote = refs.quote_at(trigger.start)
+        quote = stating_quote(refs.quotes, trigger.start)
         if speaker_ref(quote) is not None:
             return speaker_ref(quote), quote
         chain = ([trigger] if form == "expect" else []) + refs.ancestors(pred.i)
