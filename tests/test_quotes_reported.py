@@ -271,3 +271,13 @@ def test_it_said_resolves_to_the_organisation(nlp):
     q = only(run(nlp, text), "that the mayor had resigned")
     assert spoken(q, text) == "It"
     assert q.speaker.name == "Harbour Gazette" and q.speaker.resolution == "pronoun"
+
+
+def test_noun_with_an_infinitive_is_a_broad_candidate(nlp):
+    from clipfile.extract.reported import broad_candidates
+
+    text = "The governor defended her plan to close the old ferry terminal by spring.\n"
+    doc = nlp(text)
+    got = [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.source.text if r.source is not None else None,
+            r.family) for r in broad_candidates(doc, known=reports(doc))]
+    assert ("to close the old ferry terminal by spring", "plan", "her", "any-noun-to") in got

@@ -695,15 +695,20 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
             if r is not None:
                 out.append(r)
         elif pos == "NOUN" and tok.dep_ not in ("compound",):
-            comp = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
-                         and c.i > tok.i and c.left_edge.dep_ == "mark"), None)
+            # "her claim [that ...]"; "his promise [to build a wall]", "a plan [to cut taxes]":
+            # intentions and proposals annotators attribute to the noun's owner
+            comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
+                              and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
+            if comp is None:
+                comp, fam = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
+                                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None), "any-noun-to"
             if comp is not None:
                 s, e = _subtree_range(comp)
                 src = next((c for c in tok.children if c.dep_ == "poss"), None)
                 if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
                     src = _subject(tok.head)
                 if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "any-noun-that"))
+                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, fam))
     text = doc_text(doc)
     seen = {(r.start, r.end) for r in known or ()}
     kept: list[Report] = []
