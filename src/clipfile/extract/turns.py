@@ -75,12 +75,14 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
                       0.9 if ent else 0.6)
         after = added[-1] if added and added[-1].speaker.name == spk.name \
             and not text[added[-1].end:s].strip() else None
-        added.append(Quote(id=f"t{len(added)}", start=s, end=e, text=text[s:e], kind="direct", cue=None, speaker=spk,
-                           continues=after.id if after is not None else None))
+        added.append(Quote(id=f"t{len(added)}", start=s, end=e, text=text[s:e], kind="direct", cue=None,
+                           speaker=spk, continues=after.id if after is not None else None))
     if not added:
         return quotes
-    kept = [q for q in quotes
-            if q.kind == "direct" or not _own_words(q.speaker) or not any(t.start <= q.start and q.end <= t.end for t in added)]
+    def in_turn(q: Quote) -> bool:
+        return any(t.start <= q.start and q.end <= t.end for t in added)
+
+    kept = [q for q in quotes if q.kind == "direct" or not _own_words(q.speaker) or not in_turn(q)]
     kept_ids = {q.id for q in kept + added}
     merged = sorted(kept + added, key=lambda q: (q.start, -q.end))
     new_id = {id(q): f"q{n}" for n, q in enumerate(merged, 1)}
