@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 
 from ..records import Entity, Quote, Ref
+from .turns import own_words
 
 __all__ = ["Referents", "REPORTING_LEMMAS"]
 
@@ -57,13 +58,14 @@ def outermost_quote(quotes: list[Quote], pos: int) -> Quote | None:
             best = q
     return best
 
+
 def stating_quote(quotes: list[Quote], pos: int) -> Quote | None:
     """:meth:`Referents.stating_quote_at` over ``quotes`` (sorted by start)."""
     outer = outermost_quote(quotes, pos)
     if outer is None or outer.speaker is None or outer.speaker.resolution != "first-person":
         return outer
     inner = [q for q in quotes if q is not outer and q.start <= pos < q.end and q.kind != "direct"
-             and q.speaker is not None and q.speaker.resolution not in ("first-person", "unresolved")]
+             and not own_words(q.speaker)]
     return min(inner, key=lambda q: q.end - q.start) if inner else outer
 
 

@@ -66,6 +66,11 @@ def speaker_np(tok, *, stop: tuple[int, int] | None = None) -> tuple[int, int]:
 
 
 _INDEFINITE = frozenset({"a", "an", "another", "one", "some", "several"})
+_DEFINITE = frozenset({"the", "that", "this"})
+
+
+def _has_det(tok, dets: frozenset) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in dets for c in tok.children)
 
 
 class Resolver:
@@ -292,25 +297,21 @@ class Resolver:
             if ent is not None:
                 return self._speaker(ent, start, end, "pronoun", conf)
             return Speaker(None, None, start, end, "unresolved", 0.2)
-        if head.pos_ == "NOUN" and not any(c.dep_ == "appos" for c in head.children) and (
-                head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "det" and c.lower_ in _INDEFINITE
-                                                    for c in head.children)):
-            # a group described in common nouns ("German scientists"), or someone new to the
-            # story ("a colleague told him"): named as written (without its relative clause),
-            # it is nobody named before
-            return Speaker(_np_name(head), None, start, end, "nominal", 0.5)
-        if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this")
-                                       for c in head.children):
-            earlier = self._introduced_unnamed(head)
+        if head.pos_ == "NOUN":
+            if not any(c.dep_ == "appos" for c in head.children) and (
+                    head.tag_ in ("NNS", "NNPS") or _has_det(head, _INDEFINITE)):
+                # a group described in common nouns ("German scientists"), or someone new to
+                # the story ("a colleague told him"): named as written (without its relative
+                # clause), it is nobody named before
+                return Speaker(_np_name(head), None, start, end, "nominal", 0.5)
+            earlier = self._introduced_unnamed(head) if _has_det(head, _DEFINITE) else None
             if earlier is not None:
                 # "A senior diplomat said … 'We have seen this film,' the diplomat said":
                 # the description takes up the unnamed person it introduced
                 return Speaker(_np_name(earlier), None, start, end, "nominal", 0.6)
-        if head.pos_ == "NOUN":
             ent, conf = self.nominal(head)
             if ent is not None:
                 return self._speaker(ent, start, end, "nominal", conf)
-        if head.pos_ == "NOUN":
             return Speaker(_np_name(head), None, start, end, "nominal", 0.4)
         name = " ".join(doc_text(self.doc)[start:end].split())
         return Speaker(name, None, start, end, "unresolved" if head.pos_ in ("PRON", "DET") else "named", 0.5)
@@ -322,11 +323,10 @@ class Resolver:
         links = [pos for pos, _e in self._descriptions.get(lemma, ())]
         for tok in reversed(self.doc[max(0, head.i - 400):head.i]):
             if tok.pos_ == "NOUN" and tok.lemma_.lower() == lemma:
-                if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in tok.children) \
-                        and not any(c.dep_ == "appos" for c in tok.children) \
+                if _has_det(tok, _INDEFINITE) and not any(c.dep_ == "appos" for c in tok.children) \
                         and not any(tok.idx - 200 <= p <= tok.idx + 200 for p in links):
                     return tok
-                if not any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in tok.children):
+                if not _has_det(tok, _DEFINITE):
                     return None
         return None
 

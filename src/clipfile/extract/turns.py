@@ -16,7 +16,7 @@ from ..records import Document, Entity, Quote, Speaker
 from .entities import is_role_label, normalize_name
 from .ranges import strip_range
 
-__all__ = ["caption_turns", "speaker_entities", "with_turns"]
+__all__ = ["caption_turns", "own_words", "speaker_entities", "with_turns"]
 
 
 def caption_turns(doc: Document) -> list[tuple[int, int, str]]:
@@ -33,7 +33,7 @@ def caption_turns(doc: Document) -> list[tuple[int, int, str]]:
     return turns
 
 
-def _own_words(speaker: Speaker | None) -> bool:
+def own_words(speaker: Speaker | None) -> bool:
     """Whether a report inside someone's turn is the turn speaker's own words (``I think
     ...``, no source found) rather than a third person's the speaker passes on."""
     return speaker is None or speaker.resolution in ("first-person", "unresolved")
@@ -82,7 +82,7 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
     def in_turn(q: Quote) -> bool:
         return any(t.start <= q.start and q.end <= t.end for t in added)
 
-    kept = [q for q in quotes if q.kind == "direct" or not _own_words(q.speaker) or not in_turn(q)]
+    kept = [q for q in quotes if q.kind == "direct" or not own_words(q.speaker) or not in_turn(q)]
     kept_ids = {q.id for q in kept + added}
     merged = sorted(kept + added, key=lambda q: (q.start, -q.end))
     new_id = {id(q): f"q{n}" for n, q in enumerate(merged, 1)}

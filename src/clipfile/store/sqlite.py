@@ -147,11 +147,11 @@ def _parse_entity_ref(ref: str | int) -> int:
     return int(m.group(1))
 
 
-
 def _cf_contains(haystack: str | None, needle: str | None) -> bool:
     if not haystack or not needle:
         return False
     return " ".join(needle.split()).casefold() in " ".join(haystack.split()).casefold()
+
 
 class SQLiteStore:
     """A Clipfile library in one SQLite file.
