@@ -214,6 +214,13 @@ def test_asked_about_is_not_a_parenthesis(nlp):
     assert not [g for g in _reports(nlp, text) if g[2] == "paren"]
 
 
+def test_conditional_clause_with_its_own_object_is_not_a_parenthesis(nlp):
+    # the verb takes an object of its own, or opens with "if": a clause, not an aside
+    for text in ("Had the inspectors found the cracks in March, the bridge would still be open.\n",
+                 "If the council believes the figures, the ferry will run until May.\n"):
+        assert not [g for g in _reports(nlp, text) if g[2] == "paren"], text
+
+
 def test_participle_backing_someone_reports_with_the_noun_as_source(nlp):
     from clipfile.extract.reported import broad_candidates
 

@@ -466,6 +466,11 @@ def _verb_report(verb, lemma: str) -> list[Report]:
             src = _real_source(verb, src)
             if src is None or lemma not in REPORTING_VERBS:
                 return []
+            if any((c.dep_ == "dobj" and lemma not in _RECIPIENT_VERBS) or (c.dep_ == "mark" and c.lower_ in _NOT_ASIDE)
+                   for c in verb.children):
+                # "Had the authorities found the posts, they might ...", "If she believes
+                # that, ...": a clause of its own, not an aside around the host clause
+                return []
             # The content wraps around the cue ("The museum, he said, would ..."): one span
             # on each side, as annotators mark a discontinuous quote.
             drop = {t.i for t in verb.subtree}
@@ -492,6 +497,12 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     if fam == "ccomp" and comp is not None and comp.i > verb.i:
         out.extend(_before_parenthetical(verb, src))
     return out
+
+
+# A parenthetical cue may name who was told ("..., she told reporters, ..."), but no other object.
+_RECIPIENT_VERBS = frozenset("tell assure inform remind warn advise notify".split())
+# Subordinators that make a clause conditional or circumstantial rather than an aside.
+_NOT_ASIDE = frozenset("if when because although though while since unless until after before whether".split())
 
 
 def _before_parenthetical(verb, src) -> list[Report]:
