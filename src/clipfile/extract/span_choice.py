@@ -138,7 +138,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
             "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
             "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",
             "order=" + order, "frac=" + _bin(frac, (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15)),
-            f"lex_next={lex}|{_word(nxt)}"] + _clause_feats("drop", doc[t.i:span.end])))
+            f"lex_next={lex}|{_word(nxt)}", f"fam_next={fam}|{_word(nxt)}|{nxt.dep_}", f"fam_head={fam}|{head.dep_}"] + _clause_feats("drop", doc[t.i:span.end])))
     # Starts after a clause break: the parse's span took in a clause before the content.
     starts = [t for t in span[2:] if t.text in _BREAKS or (t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX"))]
     starts = starts[-2:] + [t for t in span[1:] if t.dep_ == "prep" and t.head.i < t.i and any(
@@ -174,7 +174,8 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         n_add = sum(1 for x in added if not x.is_punct)
         first = next((x for x in added if not x.is_punct), added[0])
         fs = ["add=" + _bin(n_add, (2, 5, 10, 20)), "addfrac=" + _bin(n_add / max(words, 1), (0.25, 0.5, 1, 2)),
-              "first=" + _word(first), "joint=" + (span.end < len(doc) and doc[span.end].text or "")[:2]]
+              "first=" + _word(first), "joint=" + (span.end < len(doc) and doc[span.end].text or "")[:2],
+              f"fam_first={fam}|{_word(first)}|{first.dep_}"]
         if any(x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in SPEECH_VERBS for x in added):
             fs.append("has_speech_verb")
         if any(x.dep_ in ("nsubj", "nsubjpass") and x.pos_ == "PRON" for x in added):
