@@ -168,7 +168,6 @@ def features(r: Report, kind: str, ctx: Context) -> list[str]:
     if span is not None and n:
         root = span.root
         f += ["croot_dep=" + root.dep_, "croot_pos=" + root.pos_, f"fam_croot={fam}|{root.pos_}"]
-        f += ["croot_lem=" + root.lemma_.lower(), f"lem_croot={lemma}|{root.lemma_.lower()}"]
         first = span[0].lower_
         if first == "that":
             f.append("c_that")
