@@ -138,7 +138,8 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
             "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
             "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",
             "order=" + order, "frac=" + _bin(frac, (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15)),
-            f"lex_next={lex}|{_word(nxt)}", f"fam_next={fam}|{_word(nxt)}|{nxt.dep_}", f"fam_head={fam}|{head.dep_}"] + _clause_feats("drop", doc[t.i:span.end])))
+            f"lex_next={lex}|{_word(nxt)}", f"fam_next={fam}|{_word(nxt)}|{nxt.dep_}", f"fam_head={fam}|{head.dep_}"]
+            + _clause_feats("drop", doc[t.i:span.end])))
     # Starts after a clause break: the parse's span took in a clause before the content.
     starts = [t for t in span[2:] if t.text in _BREAKS or (t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX"))]
     starts = starts[-2:] + [t for t in span[1:] if t.dep_ == "prep" and t.head.i < t.i and any(
