@@ -21,7 +21,7 @@ from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote,
 
 __all__ = ["Analysis", "PIPELINE_VERSION", "STAGES", "analyze", "analysis_language", "parse"]
 
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 # spaCy's parser needs memory in proportion to the text it sees at once; longer texts are
 # parsed in pieces cut at paragraph breaks and joined back into one Doc with identical text.
