@@ -6,14 +6,13 @@ report failures.
 """
 from __future__ import annotations
 
-import base64
-import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-from .errors import ClipfileError, IngestError
+from .errors import ClipfileError, IngestError, NotFound
 from .pipeline import PIPELINE_VERSION, analyze
 from .records import Document, to_dict
 from .store.sqlite import SQLiteStore
@@ -69,12 +68,16 @@ class Library:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else default_library_path()
         self.store = SQLiteStore(self.path)
-        self._recycled: Any = None  # the cross-document DuplicateIndex, loaded on first use
-        self._recycled_dirty = False
+        self._recycled: Any = None  # the cross-document DuplicateIndex, made on first use
+        self._batch = 0  # inside ingest/reanalyze: later copies are recomputed in bulk
+        self._since_repoint = 0
 
     def close(self) -> None:
-        self.save_indexes()
-        self.store.close()
+        try:
+            if self._recycled is not None:
+                self.repoint_pending()
+        finally:
+            self.store.close()
 
     def __enter__(self) -> "Library":
         return self
@@ -109,22 +112,20 @@ class Library:
             if on_item:
                 on_item(outcome)
 
-        for n, src in enumerate(expand_sources(targets, recursive=recursive), 1):
-            if n % 200 == 0:
-                self.save_indexes()  # a long run killed later loses little index work
-            if on_source:
-                on_source(src.ref)
-            try:
-                result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin)
-            except ClipfileError as exc:
-                emit(ItemOutcome(src.ref, "failed", message=str(exc)))
-                continue
-            docs, errors = _documents_and_errors(result)
-            for err in errors:
-                emit(ItemOutcome(src.ref, "failed", message=str(err)))
-            for doc in docs:
-                emit(self.add(doc, analyze_document=analyze_documents, origin=src.ref))
-        self.save_indexes()
+        with self._batching():
+            for src in expand_sources(targets, recursive=recursive):
+                if on_source:
+                    on_source(src.ref)
+                try:
+                    result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin)
+                except ClipfileError as exc:
+                    emit(ItemOutcome(src.ref, "failed", message=str(exc)))
+                    continue
+                docs, errors = _documents_and_errors(result)
+                for err in errors:
+                    emit(ItemOutcome(src.ref, "failed", message=str(err)))
+                for doc in docs:
+                    emit(self.add(doc, analyze_document=analyze_documents, origin=src.ref))
         return report
 
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
@@ -149,74 +150,93 @@ class Library:
         """Run the pipeline over a stored document and save the result.
 
         Besides the within-document stages, passages that repeat other documents of the library
-        are found here (``duplicates`` whose ``of.document`` is another document).
+        are found here (``duplicates`` whose ``of.document`` is another document).  The analysis
+        and the document's rows in the recycled-text index are stored in one transaction.  When
+        the document is older than copies already in the library, it becomes their origin: those
+        documents' duplicates are recomputed right away, or at the end of a batch.
         """
         doc = self.store.get_document(doc_id)
         result = analyze(doc).to_json()
         index = self._recycled_index()
-        result["duplicates"] += to_dict(index.find(doc.id, doc.text, doc.published))
-        if doc.id not in index:
-            index.add(doc.id, doc.published, doc.text)
-            self._recycled_dirty = True
-        stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
-        self._repoint_later_copies(doc)
+        with self.store.transaction():
+            if doc.id in index:  # re-analysis: the index already holds its passages
+                cross = index.stored_duplicates(doc.id, doc.text)
+                later: list[str] = []
+            else:
+                cross = index.find(doc.id, doc.text, doc.published)
+                later = index.add(doc.id, doc.published, doc.text)
+            result["duplicates"] += to_dict(cross)
+            stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
+            self.store.recycled.mark_pending(later)
+        self._since_repoint += 1
+        if not self._batch or self._since_repoint >= self._REPOINT_EVERY:
+            self.repoint_pending()
         return stored
 
-    def _repoint_later_copies(self, doc: Document) -> None:
-        """A document published before copies already in the library becomes their origin.
-
-        Archives are often ingested out of order: when ``doc`` is older than the copy that other
-        documents' duplicates point to, those documents are searched again."""
-        if not doc.published:
-            return  # an undated document never predates the copies already stored
+    def repoint_pending(self) -> int:
+        """Recompute the cross-document duplicates of documents that an older copy, analysed
+        since, has become the origin of.  Each is read from the index's stored origins (no
+        search) and rewritten in its own transaction; a run stopped half-way leaves the rest
+        pending for the next.  Returns how many were rewritten."""
         index = self._recycled_index()
-        # Searching as if ``doc`` were the newest document names, per passage, its earliest
-        # other copy; any that is later than ``doc`` has been taken for an origin too early.
-        later = set()
-        for dup in index.find(doc.id, doc.text, None):
-            other = dup.of.document
-            published = self.store.get_document(other).published
-            if not published or published > doc.published:
-                later.add(other)
-        for origin in sorted(later):
-            for copy_id in {origin, *self.store.documents_repeating(origin)} - {doc.id}:
-                copy = self.store.get_document(copy_id)
-                found = to_dict(index.find(copy.id, copy.text, copy.published))
-                self.store.replace_cross_duplicates(copy.id, found)
+        table = self.store.recycled
+        self._since_repoint = 0
+        done = 0
+        while ids := table.pending(500):
+            for doc_id in ids:
+                try:
+                    doc = self.store.get_document(doc_id)
+                except NotFound:
+                    doc = None
+                with self.store.transaction():
+                    if doc is not None and doc.id in index:
+                        found = to_dict(index.stored_duplicates(doc.id, doc.text))
+                        self.store.replace_cross_duplicates(doc.id, found)
+                        done += 1
+                    table.done(doc_id)
+        return done
+
+    @contextmanager
+    def _batching(self) -> Iterator[None]:
+        """Defer the rewriting of later copies to the end of the batch (and every
+        ``_REPOINT_EVERY`` documents): a document repeated by many is rewritten once, not once
+        per older copy.  A batch stopped by an error leaves them pending for the next run."""
+        self._batch += 1
+        try:
+            yield
+        finally:
+            self._batch -= 1
+        # also what a run killed before this point left pending
+        if not self._batch and (self._recycled is not None or self.store.recycled.pending(1)):
+            self.repoint_pending()
 
     # -- the recycled-text index ---------------------------------------------------------------
 
     _RECYCLED_KEY = "recycled-index"
+    _REPOINT_EVERY = 1000  # analysed documents between rewrites of later copies in a batch
 
     def _recycled_index(self) -> Any:
-        """The library's paragraph index, rebuilt from its saved state plus any analysed
-        document the state does not cover yet (a run killed before saving it)."""
+        """The library's recycled-text index, kept in the store's tables.
+
+        An index made with other settings is emptied; analysed documents it lacks (a library
+        from before the index had tables kept its index as one blob) are indexed again from
+        their stored text.  Their stored results stand: they were computed when analysed."""
         if self._recycled is not None:
             return self._recycled
         from .extract.duplicates import DuplicateIndex
 
-        texts = lambda doc_id: self.store.get_document(doc_id).text  # noqa: E731
-        raw = self.store.get_blob(self._RECYCLED_KEY)
-        index = None
-        if raw:
-            try:
-                index = DuplicateIndex.from_state(_decode_state(raw), texts=texts)
-            except (ValueError, KeyError):
-                index = None  # a state this version cannot read: rebuild it below
-        if index is None:
-            index = DuplicateIndex(keep_text=False, texts=texts)
-        for doc_id, published in self.store.analyzed_documents():
-            if doc_id not in index:
-                index.add(doc_id, published, texts(doc_id))
-                self._recycled_dirty = True
+        index = DuplicateIndex(self.store.recycled, keep_text=False)
+        if self.store.get_state(self._RECYCLED_KEY) != index.settings():
+            with self.store.transaction():
+                self.store.recycled.clear()
+                self.store.set_state(self._RECYCLED_KEY, index.settings())
+        missing = self.store.recycled.unindexed()
+        for k in range(0, len(missing), 200):
+            with self.store.transaction():
+                for doc_id, published in missing[k:k + 200]:
+                    index.add(doc_id, published, self.store.get_document(doc_id).text)
         self._recycled = index
         return index
-
-    def save_indexes(self) -> None:
-        """Write the recycled-text index back to the library if it changed."""
-        if self._recycled is not None and self._recycled_dirty:
-            self.store.set_blob(self._RECYCLED_KEY, _encode_state(self._recycled.to_state()))
-            self._recycled_dirty = False
 
     def reanalyze(
         self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
@@ -224,16 +244,16 @@ class Library:
         """Analyse documents whose stored results are missing or from another pipeline version."""
         report = BatchReport()
         ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
-        for doc_id in ids:
-            try:
-                self.analyze_stored(doc_id)
-                outcome = ItemOutcome(doc_id, "new", doc_id, analyzed=True)
-            except ClipfileError as exc:
-                outcome = ItemOutcome(doc_id, "failed", doc_id, message=str(exc))
-            report.outcomes.append(outcome)
-            if on_item:
-                on_item(outcome)
-        self.save_indexes()
+        with self._batching():
+            for doc_id in ids:
+                try:
+                    self.analyze_stored(doc_id)
+                    outcome = ItemOutcome(doc_id, "new", doc_id, analyzed=True)
+                except ClipfileError as exc:
+                    outcome = ItemOutcome(doc_id, "failed", doc_id, message=str(exc))
+                report.outcomes.append(outcome)
+                if on_item:
+                    on_item(outcome)
         return report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
@@ -244,14 +264,3 @@ def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]
     """Split what a reader returns (a list of documents with an ``errors`` list) in two."""
     errors = list(getattr(result, "errors", None) or [])
     return list(result), [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]
-
-
-def _encode_state(state: dict[str, Any]) -> bytes:
-    """JSON with bytes values as base64: a portable, non-executable format for index state."""
-    return json.dumps({k: {"b64": base64.b64encode(v).decode()} if isinstance(v, bytes) else v
-                       for k, v in state.items()}).encode()
-
-
-def _decode_state(raw: bytes) -> dict[str, Any]:
-    return {k: base64.b64decode(v["b64"]) if isinstance(v, dict) and set(v) == {"b64"} else v
-            for k, v in json.loads(raw).items()}

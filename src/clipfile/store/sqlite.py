@@ -20,6 +20,8 @@ from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
 from ..textindex import index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
+from .sqlite_recycled import SQLiteRecycled
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -117,6 +119,8 @@ MIGRATIONS: list[str] = [
         updated TEXT NOT NULL
     );
     """,
+    # 3: the recycled-text index in tables written with each document, instead of one blob.
+    _RECYCLED_TABLES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -170,6 +174,8 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open library {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._depth = 0  # nesting of transaction blocks; only the outermost one commits
+        self.recycled = SQLiteRecycled(self)
         self._db.row_factory = sqlite3.Row
         # case-insensitive containment in every script (SQLite's lower() and LIKE fold ASCII only)
         self._db.create_function("cf_contains", 2, _cf_contains, deterministic=True)
@@ -196,9 +202,17 @@ class SQLiteStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back on any error."""
+        """One write transaction; rolled back on any error.  Inside another one it joins it."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
             self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._db
             except BaseException:
@@ -206,6 +220,15 @@ class SQLiteStore:
                 raise
             else:
                 self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make every write inside the block one transaction (a document's analysis and its
+        recycled-text index rows, say): all of it is stored, or none."""
+        with self._tx():
+            yield
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -476,14 +499,6 @@ class SQLiteStore:
                 self._insert_item(db, doc_id, "duplicate", dup)
             data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
             db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(data, ensure_ascii=False), doc_id))
-
-    def documents_repeating(self, doc_id: str) -> list[str]:
-        """Ids of other documents with passages recorded as copies of this document's."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT doc_id FROM items WHERE kind = 'duplicate' AND doc_id != ?"
-                " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchall()
-        return [r[0] for r in rows]
 
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
         """The stored analysis of a document (with its document record), or None."""
