@@ -6,14 +6,14 @@ used sentence recurs in thousands of documents, a tenth of the reused text light
 published on random dates so that older copies keep arriving after newer ones (the "earlier
 copy becomes the origin" path), a tenth of them undated.  They are ingested into a fresh
 SQLite library through ``Library.ingest``, one JSON Lines file per thousand documents, and the
-documents/s of each thousand are printed.
+documents/s of each thousand (``--every``) are printed.
 
 The documents are labelled ``language: "und"`` (undetermined): the real pipeline runs no
 language stages on such text, only the language-free recycled-text stages (within-document
 repeats, then the library's cross-document index), so the figures measure the store and the
 recycled-text bookkeeping rather than spaCy.
 
-    python bench/recycled_ingest.py [--documents 10000] [--minutes 30] [--library PATH]
+    python bench/recycled_ingest.py [--documents 10000] [--every 1000] [--minutes 30] [--library PATH]
 
 ``--minutes`` stops the run when that much time has passed (it prints what it reached).
 """
@@ -104,6 +104,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--documents", type=int, default=10_000)
     ap.add_argument("--per-file", type=int, default=1000, help="documents per JSON Lines file (one ingest call each)")
+    ap.add_argument("--every", type=int, default=1000, help="report documents/s for every this many documents")
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long and print what was reached")
     ap.add_argument("--library", type=Path, default=None, help="library file (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=1)
@@ -140,25 +141,29 @@ def main() -> None:
     start = time.perf_counter()
     lib = Library(library)
     stopped = False
-    print("thousand  documents/s  elapsed s")
+    every = args.every
+    print(f"{'documents':>9}  documents/s  elapsed s")
     printed = 0
+
+    def report(upto: int, partial: bool = False) -> None:
+        a = start if printed == 0 else stamps[printed * every - 1]
+        b = stamps[upto - 1]
+        n = upto - printed * every
+        print(f"{upto:>9,}  {n / (b - a):>11.1f}  {b - start:>9.0f}" + (f"  (partial: {n})" if partial else ""),
+              flush=True)
+
     try:
         for path in files:
             try:
                 lib.ingest([str(path)], on_item=on_item)
             finally:
-                while len(stamps) >= (printed + 1) * 1000:
-                    a = start if printed == 0 else stamps[printed * 1000 - 1]
-                    b = stamps[(printed + 1) * 1000 - 1]
-                    print(f"{printed + 1:>8}  {1000 / (b - a):>11.1f}  {b - start:>9.0f}", flush=True)
+                while len(stamps) >= (printed + 1) * every:
+                    report((printed + 1) * every)
                     printed += 1
     except TimeUp:
         stopped = True
-    if len(stamps) > printed * 1000:
-        a = start if printed == 0 else stamps[printed * 1000 - 1]
-        n = len(stamps) - printed * 1000
-        print(f"{printed + 1:>8}  {n / (stamps[-1] - a):>11.1f}  {stamps[-1] - start:>9.0f}"
-              f"  (partial: {n} documents)")
+    if len(stamps) > printed * every:
+        report(len(stamps), partial=True)
     if stopped:
         print(f"stopped by --minutes {args.minutes:g} after {len(stamps):,} documents")
     a = time.perf_counter()
