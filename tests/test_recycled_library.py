@@ -153,8 +153,9 @@ def test_a_killed_run_leaves_an_index_the_next_run_completes(tmp_path):
         # still wait to be rewritten
         assert lib.store.recycled.unindexed() == []
         assert lib.store.recycled.pending() != []
+        assert lib.store.recycled.unfiled() != []  # band keys the dead process held in memory
         lib.ingest([str(feed)])
-        assert lib.store.recycled.pending() == []
+        assert lib.store.recycled.pending() == [] and lib.store.recycled.unfiled() == []
         got = {d.source: _cross(lib, d.id) for d in lib.store.list_documents()}
     with Library(tmp_path / "whole.sqlite") as lib:
         lib.ingest([str(feed)])
@@ -175,7 +176,7 @@ def test_a_library_with_the_old_index_blob_is_converted(tmp_path):
     # Make it a schema-2 library: the index as one blob, no index tables.
     with sqlite3.connect(path) as db:
         for table in ("recycled_bands", "recycled_units", "recycled_passages", "recycled_documents",
-                      "recycled_pending"):
+                      "recycled_pending", "recycled_unfiled"):
             db.execute(f"DROP TABLE {table}")
         db.execute("INSERT INTO blobs VALUES ('recycled-index', x'7b7d', '2024-03-01T00:00:00+00:00')")
         db.execute("PRAGMA user_version = 2")

@@ -188,9 +188,13 @@ def test_recycled_index_tables(store):
         copy = Copy(first, 0, 0, 50)
         p = Passage(None, -42, b"\x01\x00\x00\x00\x02\x00\x00\x00", copy, copy, 1.0)
         q = Passage(None, 7, b"\x01\x00\x00\x00", Copy(later, 0, 5, 9), copy, 0.75)
-        table.save(first, [(0, 0, 50, p)], [p], [(123, p), (-5, p)])
-        table.save(later, [(0, 5, 9, q), (1, 10, 20, p)], [q], [(123, q)])
+        table.save(first, [(0, 0, 50, p)], [p])
+        table.save(later, [(0, 5, 9, q), (1, 10, 20, p)], [q])
     assert p.id is not None and q.id is not None and p.id != q.id
+    assert table.unfiled() == [(p.id, p.bigrams), (q.id, q.bigrams)]
+    assert table.lookup([], [123]) == ({}, {})  # band keys count once filed
+    table.file_bands([(123, p.id), (-5, p.id), (123, q.id)])
+    assert table.unfiled() == []
     assert table.document(d.id) == first and table.document("nowhere") is None
     assert first.order < later.order  # dated before undated
     exact, postings = table.lookup([-42, 7, 99], [123, -5, 8])
@@ -206,7 +210,7 @@ def test_recycled_index_tables(store):
     assert table.slices([(d.id, 0, 5), ("nowhere", 0, 3)]) == ["Ferry", None]
     # an update changes a stored passage in place
     q.origin_sim = 0.5
-    table.save(later, [], [q], [])
+    table.save(later, [], [q])
     assert table.passages([q.id])[q.id].origin_sim == 0.5
     table.mark_pending(["later", "later"])
     assert table.pending() == ["later"]

@@ -158,16 +158,20 @@ class Library:
         doc = self.store.get_document(doc_id)
         result = analyze(doc).to_json()
         index = self._recycled_index()
-        with self.store.transaction():
-            if doc.id in index:  # re-analysis: the index already holds its passages
-                cross = index.stored_duplicates(doc.id, doc.text)
-                later: list[str] = []
-            else:
-                cross = index.find(doc.id, doc.text, doc.published)
-                later = index.add(doc.id, doc.published, doc.text)
-            result["duplicates"] += to_dict(cross)
-            stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
-            self.store.recycled.mark_pending(later)
+        try:
+            with self.store.transaction():
+                if doc.id in index:  # re-analysis: the index already holds its passages
+                    cross = index.stored_duplicates(doc.id, doc.text)
+                    later: list[str] = []
+                else:
+                    cross = index.find(doc.id, doc.text, doc.published)
+                    later = index.add(doc.id, doc.published, doc.text)
+                result["duplicates"] += to_dict(cross)
+                stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
+                self.store.recycled.mark_pending(later)
+        except BaseException:
+            index.forget_unfiled()  # band keys of passages that were rolled back
+            raise
         self._since_repoint += 1
         if not self._batch or self._since_repoint >= self._REPOINT_EVERY:
             self.repoint_pending()
@@ -177,8 +181,10 @@ class Library:
         """Recompute the cross-document duplicates of documents that an older copy, analysed
         since, has become the origin of.  Each is read from the index's stored origins (no
         search) and rewritten in its own transaction; a run stopped half-way leaves the rest
-        pending for the next.  Returns how many were rewritten."""
+        pending for the next.  The index's band keys held in memory are filed first.  Returns
+        how many documents were rewritten."""
         index = self._recycled_index()
+        index.file_bands()
         table = self.store.recycled
         self._since_repoint = 0
         done = 0

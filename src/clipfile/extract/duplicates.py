@@ -78,6 +78,7 @@ NUM_PERM = 64
 PER_BAND = 32
 MAX_CANDIDATES = 32
 MIN_SHARED_BANDS = 2
+FILE_BANDS_AT = 250_000  # band keys kept in memory before they are filed in the table
 _SEED = 20240501
 _INDEX_VERSION = 2  # of what the index stores; a library whose index differs rebuilds it
 
@@ -285,6 +286,8 @@ def _differences(old_text: str, old: tuple[int, int], new_text: str, new: tuple[
     """Replaced stretches that carry a figure or a time expression: ``'old' vs 'new'``."""
     a = _token_spans(old_text, *old)
     b = _token_spans(new_text, *new)
+    if [t for t, _, _ in a] == [t for t, _, _ in b]:
+        return ()  # the same words: nothing replaced (the common case, and difflib is slow)
     sm = difflib.SequenceMatcher(None, [t for t, _, _ in a], [t for t, _, _ in b], autojunk=False)
     found: list[str] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -321,10 +324,12 @@ class _Search:
 
     doc_id: str
     text: str
+    order: tuple[Any, ...] | None  # where the document sorts (None: searched as indexed)
     units: list[_Hashed]
     exact: dict[int, int]  # exact hash -> passage id
     postings: dict[int, list[int]]  # band key -> passage ids
     similar: list[list[tuple[int, float]]]  # per unit: (passage id, similarity >= threshold)
+    settled: list[bool]  # per unit: identical to a passage first seen earlier (not searched)
     passages: dict[int, "Passage"]
 
 
@@ -365,6 +370,10 @@ class DuplicateIndex:
         self._text_source: Callable[[str], str | None] | None = (
             texts.get if isinstance(texts, Mapping) else texts)
         self._last: _Search | None = None
+        # Band keys of passages added here and not filed in the table yet: key -> passage ids.
+        self._unfiled: dict[int, list[int]] = {}
+        self._unfiled_rows = 0
+        self._healed = False
         #: Work counters: units searched, band postings read, candidates verified, matches.
         self.stats: Counter[str] = Counter()
 
@@ -381,13 +390,31 @@ class DuplicateIndex:
 
     # -- searching
 
-    def _search(self, doc_id: str, text: str) -> _Search:
+    def _search(self, doc_id: str, text: str, order: tuple[Any, ...] | None) -> _Search:
+        """Match a document's units against the index.
+
+        ``order`` is where the document will sort when it is not indexed yet.  A unit identical
+        to a passage whose first copy sorts before it needs no band search: that passage's
+        origin already is the earliest copy of anything similar, and the new copy can become no
+        passage's origin.  So a sentence the library has seen costs one exact lookup.
+        """
+        self._heal()
         hashed = _hash_units(self._hasher, text)
-        exact, postings = self._table.lookup(sorted({h.exact for h in hashed}),
-                                             sorted({k for h in hashed for k in h.bands}))
+        exact = self._table.lookup(sorted({h.exact for h in hashed}), [])[0]
+        passages = self._table.passages(set(exact.values())) if exact else {}
+        settled = [order is not None and h.exact in exact and passages[exact[h.exact]].first.doc.order < order
+                   for h in hashed]
+        keys = sorted({k for h, done in zip(hashed, settled) if not done for k in h.bands})
+        postings = self._table.lookup([], keys)[1] if keys else {}
+        for key in keys:
+            if key in self._unfiled:
+                postings[key] = postings.get(key, []) + self._unfiled[key]
         chosen: list[tuple[int | None, list[int]]] = []
-        for h in hashed:
+        for h, done in zip(hashed, settled):
             own = exact.get(h.exact)
+            if done:
+                chosen.append((own, []))
+                continue
             hits = Counter(itertools.chain.from_iterable(postings.get(key, ()) for key in h.bands))
             self.stats["postings"] += hits.total()
             hits.pop(own, None)  # type: ignore[arg-type]
@@ -409,28 +436,37 @@ class DuplicateIndex:
             self.stats["units"] += 1
             self.stats["candidates"] += len(top) + (own is not None)
             self.stats["similar"] += len(sims)
-        wanted = {pid for sims in similar for pid, _ in sims}
-        passages = self._table.passages(wanted) if wanted else {}
-        return _Search(doc_id, text, hashed, exact, postings, similar, passages)
+        wanted = {pid for sims in similar for pid, _ in sims} - passages.keys()
+        if wanted:
+            passages.update(self._table.passages(wanted))
+        return _Search(doc_id, text, order, hashed, exact, postings, similar, settled, passages)
+
+    def _order(self, published: str | None) -> tuple[Any, ...]:
+        """Where a document not indexed yet will sort: after every indexed one of its date."""
+        return (published is None, published or "", float("inf"))
 
     def find(self, document_id: str, text: str, published: str | None) -> list[Duplicate]:
         """Passages of this document that repeat passages of other documents in the index."""
         me = self._table.document(document_id)
-        my_order = me.order if me else (published is None, published or "", float("inf"))
-        search = self._last = self._search(document_id, text)
+        my_order = me.order if me else self._order(published)
+        search = self._last = self._search(document_id, text, None if me else my_order)
         found = []
-        for h, sims in zip(search.units, search.similar):
+        for h, sims, done in zip(search.units, search.similar, search.settled):
+            if done:  # a known passage: its origin is the earliest similar copy
+                p = search.passages[sims[0][0]]
+                copies = [(p.origin, p.origin_sim)]
+            else:
+                copies = [(search.passages[pid].first, sim) for pid, sim in sims]
             best = None
-            for pid, sim in sims:
-                first = search.passages[pid].first
-                if first.doc.id == document_id:
+            for copy, sim in copies:
+                if copy.doc.id == document_id:
                     continue  # its other copies are all later than this document
-                key = (first.doc.order, -sim, first.pos)
+                key = (copy.doc.order, -sim, copy.pos)
                 if best is None or key < best[0]:
-                    best = (key, first, sim)
+                    best = (key, copy, sim)
             if best is not None and best[0][0] <= my_order:
-                first = best[1]
-                found.append((h.unit.start, h.unit.end, first.doc.id, first.start, first.end, best[2]))
+                copy = best[1]
+                found.append((h.unit.start, h.unit.end, copy.doc.id, copy.start, copy.end, best[2]))
         return self._assemble(text, found)
 
     # -- building
@@ -444,10 +480,13 @@ class DuplicateIndex:
         """
         from ..store.base import Copy, Passage
 
+        self._heal()
         if self._table.document(document_id) is not None:
             raise ValueError(f"document {document_id} is already in the index")
+        order = self._order(published)
         last = self._last
-        search = last if last and last.doc_id == document_id and last.text == text else self._search(document_id, text)
+        fresh = last and last.doc_id == document_id and last.text == text and last.order == order
+        search = last if fresh else self._search(document_id, text, order)  # type: ignore[assignment]
         self._last = None
         if self.keep_text:
             self._texts[document_id] = text
@@ -458,7 +497,7 @@ class DuplicateIndex:
         changed: dict[int, Passage] = {}
         moved: set[int] = set()
         units: list[tuple[int, int, int, Passage]] = []
-        bands: list[tuple[int, Passage]] = []
+        bands: list[tuple[int, Passage]] = []  # filed once the new passages have ids
         for pos, (h, sims) in enumerate(zip(search.units, search.similar)):
             copy = Copy(doc, pos, h.unit.start, h.unit.end)
             own = local.get(h.exact)
@@ -483,8 +522,44 @@ class DuplicateIndex:
                     changed[pid] = q
                     moved.add(pid)
             units.append((pos, h.unit.start, h.unit.end, own))
-        self._table.save(doc, units, [*local.values(), *changed.values()], bands)
+        self._table.save(doc, units, [*local.values(), *changed.values()])
+        for key, p in bands:
+            self._unfiled.setdefault(key, []).append(p.id)  # type: ignore[arg-type]
+        self._unfiled_rows += len(bands)
+        if self._unfiled_rows >= FILE_BANDS_AT:
+            self.file_bands()
         return self._table.later_copies(moved, doc)
+
+    def file_bands(self) -> None:
+        """File the band keys of the passages added since the last call, in one write.
+
+        A document's ~800 band keys are random: filed with it, they would dirty as many pages
+        of the band table per document.  Sorted and filed hundreds of documents at a time they
+        share pages.  Until then they are searched from memory; a process that stops before
+        filing them leaves its passages listed as unfiled, and the next index files them
+        again from their stored bigram hashes."""
+        if self._unfiled:
+            self._table.file_bands([(k, p) for k, ps in self._unfiled.items() for p in ps])
+            self._unfiled.clear()
+            self._unfiled_rows = 0
+
+    def forget_unfiled(self) -> None:
+        """Drop the band keys not filed yet (after the transaction holding their passages was
+        rolled back); passages that were stored stay listed as unfiled and are filed again."""
+        self._unfiled.clear()
+        self._unfiled_rows = 0
+        self._last = None
+        self._healed = False
+
+    def _heal(self) -> None:
+        """File the band keys of passages left unfiled by an earlier process."""
+        if self._healed:
+            return
+        self._healed = True
+        while rows := self._table.unfiled():
+            hashes = [np.frombuffer(b, dtype="<u4").tolist() for _pid, b in rows]
+            keys = self._hasher.band_keys(self._hasher.signatures(hashes)).tolist()
+            self._table.file_bands([(k, pid) for (pid, _b), ks in zip(rows, keys) for k in dict.fromkeys(ks)])
 
     def stored_duplicates(self, document_id: str, text: str) -> list[Duplicate]:
         """What :meth:`find` reports for an indexed document, read from the passages' origins

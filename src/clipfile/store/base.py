@@ -131,9 +131,15 @@ class RecycledTable(Protocol):
         ...
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]: ...
     def save(self, doc: IndexedDocument, units: Sequence[tuple[int, int, int, Passage]],
-             passages: Sequence[Passage], bands: Sequence[tuple[int, Passage]]) -> None:
-        """Store new and changed passages (new ones get their ids), a document's units
-        ``(pos, start, end, passage)`` and band keys ``(key, passage)``."""
+             passages: Sequence[Passage]) -> None:
+        """Store new and changed passages (new ones get their ids and count as unfiled) and a
+        document's units ``(pos, start, end, passage)``."""
+        ...
+    def file_bands(self, rows: Sequence[tuple[int, int]]) -> None:
+        """File band keys ``(key, passage id)``; their passages are no longer unfiled."""
+        ...
+    def unfiled(self, limit: int = 10_000) -> list[tuple[int, bytes]]:
+        """``(id, bigrams)`` of passages whose band keys are not filed."""
         ...
     def units(self, doc_id: str) -> list[tuple[int, int, int, int]]:
         """``(pos, start, end, passage id)`` of a document's units, in order."""

@@ -3,8 +3,14 @@
 ``recycled_documents`` gives every indexed document its place in indexing order (``seq``),
 ``recycled_passages`` holds one row per distinct passage with its earliest copy and its origin,
 ``recycled_bands`` the LSH band keys (a WITHOUT ROWID table: key lookups read the clustered
-key), ``recycled_units`` every unit of every indexed document, and ``recycled_pending`` the
-documents whose cross-document duplicates wait to be recomputed after an older copy arrived.
+key), ``recycled_units`` every unit of every indexed document, ``recycled_pending`` the
+documents whose cross-document duplicates wait to be recomputed after an older copy arrived,
+and ``recycled_unfiled`` the passages whose band keys are not filed yet.
+
+Band keys are random, so filing one document's ~800 of them would dirty ~800 pages of the
+band table in its transaction; they are filed in bulk instead, sorted, hundreds of documents at
+a time (see ``DuplicateIndex.file_bands``), and a passage stays in ``recycled_unfiled`` until
+they are, so that keys lost with a killed process are filed again from the stored bigrams.
 """
 from __future__ import annotations
 
@@ -51,6 +57,9 @@ CREATE TABLE recycled_units (
 CREATE INDEX recycled_units_passage ON recycled_units(passage);
 CREATE TABLE recycled_pending (
     doc_id TEXT PRIMARY KEY
+);
+CREATE TABLE recycled_unfiled (
+    passage INTEGER PRIMARY KEY
 );
 -- The index used to be one blob rewritten per run. The tables above replace it, and the
 -- library fills them again from the analysed documents on first use.
@@ -120,7 +129,7 @@ class SQLiteRecycled:
         return out
 
     def save(self, doc: IndexedDocument, units: Sequence[tuple[int, int, int, Passage]],
-             passages: Sequence[Passage], bands: Sequence[tuple[int, Passage]]) -> None:
+             passages: Sequence[Passage]) -> None:
         with self._store._tx() as db:
             new = [p for p in passages if p.id is None]
             changed = [p for p in passages if p.id is not None]
@@ -133,14 +142,25 @@ class SQLiteRecycled:
                     "INSERT INTO recycled_passages (id, exact, bigrams, first_doc, first_pos, first_start,"
                     " first_end, origin_doc, origin_pos, origin_start, origin_end, origin_sim)"
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [(p.id, p.exact, *_columns(p)) for p in new])
+                db.executemany("INSERT INTO recycled_unfiled (passage) VALUES (?)", [(p.id,) for p in new])
             db.executemany(
                 "UPDATE recycled_passages SET bigrams=?, first_doc=?, first_pos=?, first_start=?,"
                 " first_end=?, origin_doc=?, origin_pos=?, origin_start=?, origin_end=?,"
                 " origin_sim=? WHERE id = ?", [(*_columns(p), p.id) for p in changed])
-            db.executemany("INSERT OR IGNORE INTO recycled_bands (key, passage) VALUES (?, ?)",
-                           [(key, p.id) for key, p in bands])
             db.executemany("INSERT INTO recycled_units (doc, pos, start, end, passage) VALUES (?,?,?,?,?)",
                            [(doc.seq, pos, start, end, p.id) for pos, start, end, p in units])
+
+    def file_bands(self, rows: Sequence[tuple[int, int]]) -> None:
+        with self._store._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO recycled_bands (key, passage) VALUES (?, ?)", sorted(rows))
+            db.executemany("DELETE FROM recycled_unfiled WHERE passage = ?",
+                           [(p,) for p in sorted({p for _k, p in rows})])
+
+    def unfiled(self, limit: int = 10_000) -> list[tuple[int, bytes]]:
+        with self._store._lock:
+            return [(r[0], bytes(r[1])) for r in self._db.execute(
+                "SELECT p.id, p.bigrams FROM recycled_unfiled u JOIN recycled_passages p ON p.id = u.passage"
+                " ORDER BY u.passage LIMIT ?", (limit,))]
 
     def units(self, doc_id: str) -> list[tuple[int, int, int, int]]:
         with self._store._lock:
@@ -174,14 +194,16 @@ class SQLiteRecycled:
         return [(r[0], r[1]) for r in rows]
 
     def slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str | None]:
-        # substr counts characters, as Python offsets do; only the passage leaves the database.
-        out: list[str | None] = []
+        # substr counts characters, as Python offsets do; only the passages leave the database.
+        if not spans:
+            return []
         with self._store._lock:
-            for doc_id, start, end in spans:
-                row = self._db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
-                                       (start + 1, end - start, doc_id)).fetchone()
-                out.append(row[0] if row else None)
-        return out
+            rows = dict(self._db.execute(
+                "SELECT j.key, substr(d.text, json_extract(j.value, '$[1]') + 1,"
+                " json_extract(j.value, '$[2]') - json_extract(j.value, '$[1]'))"
+                " FROM json_each(?) j JOIN documents d ON d.id = json_extract(j.value, '$[0]')",
+                (json.dumps([list(s) for s in spans]),)).fetchall())
+        return [rows.get(i) for i in range(len(spans))]
 
     def mark_pending(self, doc_ids: Iterable[str]) -> None:
         ids = [(d,) for d in doc_ids]
@@ -201,7 +223,7 @@ class SQLiteRecycled:
     def clear(self) -> None:
         with self._store._tx() as db:
             for table in ("recycled_bands", "recycled_units", "recycled_passages", "recycled_documents",
-                          "recycled_pending"):
+                          "recycled_pending", "recycled_unfiled"):
                 db.execute(f"DELETE FROM {table}")
 
 
