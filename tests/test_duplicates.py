@@ -283,3 +283,6 @@ def test_candidates_per_unit_stay_bounded():
     # the wire sentence still points at its earliest copy: the first of January's documents
     first = [f for f in found if probe[f.start:f.end] == wire]
     assert first and first[0].of.document == "d000" and first[0].similarity == 1.0
+    # the variant is found through band keys (by now most are held in memory, sorted)
+    [variant] = [f for f in found if probe[f.start:f.end].startswith("Officials")]
+    assert variant.similarity >= 0.5 and variant.inconsistencies == ()  # texts not kept

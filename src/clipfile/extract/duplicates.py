@@ -305,6 +305,59 @@ def _differences(old_text: str, old: tuple[int, int], new_text: str, new: tuple[
 # ---------------------------------------------------------------- the library index
 
 
+class _BandBuffer:
+    """Band keys not filed in the table yet: a sorted array for most, a dict for the latest
+    (about 12 bytes a key, where a dict of lists would take ten times that)."""
+
+    _MERGE_AT = 20_000
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int32)
+        self.pids = np.zeros(0, dtype=np.int64)
+        self.recent: dict[int, list[int]] = {}
+        self.n_recent = 0
+
+    def __len__(self) -> int:
+        return len(self.keys) + self.n_recent
+
+    def add(self, key: int, pid: int) -> None:
+        self.recent.setdefault(key, []).append(pid)
+        self.n_recent += 1
+        if self.n_recent >= self._MERGE_AT:
+            self._merge()
+
+    def _merge(self) -> None:
+        ks = [k for k, ps in self.recent.items() for _ in ps]
+        ps = [p for ps in self.recent.values() for p in ps]
+        keys = np.concatenate([self.keys, np.asarray(ks, dtype=np.int32)])
+        pids = np.concatenate([self.pids, np.asarray(ps, dtype=np.int64)])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.pids = keys[order], pids[order]
+        self.recent, self.n_recent = {}, 0
+
+    def get(self, keys: list[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        if len(self.keys) and keys:
+            wanted = np.asarray(keys, dtype=np.int32)
+            lo = np.searchsorted(self.keys, wanted, "left")
+            hi = np.searchsorted(self.keys, wanted, "right")
+            for k, a, b in zip(keys, lo.tolist(), hi.tolist()):
+                if b > a:
+                    out[k] = self.pids[a:b].tolist()
+        for k in keys:
+            if k in self.recent:
+                out[k] = out.get(k, []) + self.recent[k]
+        return out
+
+    def rows(self) -> list[tuple[int, int]]:
+        self._merge()
+        return list(zip(self.keys.tolist(), self.pids.tolist()))
+
+
+
 def _bigram_set(blob: bytes) -> frozenset[int]:
     return frozenset(np.frombuffer(blob, dtype="<u4").tolist())
 
@@ -370,9 +423,7 @@ class DuplicateIndex:
         self._text_source: Callable[[str], str | None] | None = (
             texts.get if isinstance(texts, Mapping) else texts)
         self._last: _Search | None = None
-        # Band keys of passages added here and not filed in the table yet: key -> passage ids.
-        self._unfiled: dict[int, list[int]] = {}
-        self._unfiled_rows = 0
+        self._unfiled = _BandBuffer()  # band keys of passages added here, not filed yet
         self._healed = False
         #: Work counters: units searched, band postings read, candidates verified, matches.
         self.stats: Counter[str] = Counter()
@@ -406,9 +457,8 @@ class DuplicateIndex:
                    for h in hashed]
         keys = sorted({k for h, done in zip(hashed, settled) if not done for k in h.bands})
         postings = self._table.lookup([], keys)[1] if keys else {}
-        for key in keys:
-            if key in self._unfiled:
-                postings[key] = postings.get(key, []) + self._unfiled[key]
+        for key, ids in self._unfiled.get(keys).items():
+            postings[key] = postings.get(key, []) + ids
         chosen: list[tuple[int | None, list[int]]] = []
         for h, done in zip(hashed, settled):
             own = exact.get(h.exact)
@@ -524,9 +574,8 @@ class DuplicateIndex:
             units.append((pos, h.unit.start, h.unit.end, own))
         self._table.save(doc, units, [*local.values(), *changed.values()])
         for key, p in bands:
-            self._unfiled.setdefault(key, []).append(p.id)  # type: ignore[arg-type]
-        self._unfiled_rows += len(bands)
-        if self._unfiled_rows >= FILE_BANDS_AT:
+            self._unfiled.add(key, p.id)  # type: ignore[arg-type]
+        if len(self._unfiled) >= FILE_BANDS_AT:
             self.file_bands()
         return self._table.later_copies(moved, doc)
 
@@ -538,16 +587,14 @@ class DuplicateIndex:
         share pages.  Until then they are searched from memory; a process that stops before
         filing them leaves its passages listed as unfiled, and the next index files them
         again from their stored bigram hashes."""
-        if self._unfiled:
-            self._table.file_bands([(k, p) for k, ps in self._unfiled.items() for p in ps])
+        if len(self._unfiled):
+            self._table.file_bands(self._unfiled.rows())
             self._unfiled.clear()
-            self._unfiled_rows = 0
 
     def forget_unfiled(self) -> None:
         """Drop the band keys not filed yet (after the transaction holding their passages was
         rolled back); passages that were stored stay listed as unfiled and are filed again."""
         self._unfiled.clear()
-        self._unfiled_rows = 0
         self._last = None
         self._healed = False
 
