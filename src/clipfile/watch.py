@@ -625,7 +625,7 @@ def run_watch(
                              allow_private=config.allow_private_webhook)
             summary.delivery_failures.extend(report.failed)
             for failure in report.failed:
-                console.print(f"[red]delivery failed: {escape(failure)}[/red]")
+                console.print(f"[red]delivery failed: {escape(failure)}[/red]", soft_wrap=True)
 
     try:
         with Live(status_table(config, state, now=clock.time()), console=console, auto_refresh=False) as live:
