@@ -159,3 +159,12 @@ def test_deliver_refuses_a_webhook_that_resolves_inward_and_reports_log_failures
                      console=Console(file=io.StringIO()), allow_private=False, resolve=lambda host, port: ["8.8.8.8"])
     assert report.failed == [] and report.posted == 1 and len(posted) == 1
     assert json.loads(posted[0].content)["alert"]["rule"] == "ferry"
+
+
+def test_sources_built_in_python_have_the_same_floor():
+    from clipfile.watch import WatchSource
+
+    with pytest.raises(ValueError, match="below the minimum of 60 s"):
+        WatchSource("fast", "https://news.example.org/rss", interval=0.001)
+    with pytest.raises(ValueError, match="max_redirects"):
+        WatchSource("hops", "https://news.example.org/rss", interval=600, max_redirects=99)

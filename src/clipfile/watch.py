@@ -141,6 +141,15 @@ class WatchSource:
     max_redirects: int = DEFAULT_REDIRECTS
     language: str | None = None  # streams: the language of the speech; None detects it
 
+    def __post_init__(self) -> None:
+        # The same floor as the watch file's, for sources built in Python.
+        if self.kind not in SOURCE_KINDS:
+            raise ValueError(f"source {self.name!r}: kind {self.kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+        if not self.interval >= MIN_INTERVAL:
+            raise ValueError(f"source {self.name!r}: interval {self.interval!r} is below the minimum of {MIN_INTERVAL:g} s")
+        if not 0 <= self.max_redirects <= MAX_REDIRECTS:
+            raise ValueError(f"source {self.name!r}: max_redirects must be 0 to {MAX_REDIRECTS}")
+
 
 @dataclass(frozen=True, slots=True)
 class WatchConfig:
