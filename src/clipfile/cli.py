@@ -70,7 +70,8 @@ def _open_library() -> Iterator[Library]:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]Error:[/red] {escape(message)}")
+    # soft_wrap: one line however narrow the terminal (or 80 columns when piped to a log)
+    err.print(f"[red]Error:[/red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -111,12 +112,16 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures and the summary."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
                                             help="faster-whisper model name or path for audio and video."),
+    language: Optional[str] = typer.Option(None, "--language", help="Language of the speech in audio and video "
+                                           "(a code such as en or ru); default: detect it."),
 ) -> None:
     """Read articles, pages, feeds, transcripts, JSON Lines and recordings into the library."""
     from .ingest import expand_sources
 
     if asr_model:
         os.environ["CLIPFILE_ASR_MODEL"] = asr_model  # read by the audio reader
+    if language:
+        language = _checked_language(language)
 
     with _open_library() as lib:
         sources = [s.ref for s in expand_sources(targets, recursive=recursive)]
@@ -131,7 +136,7 @@ def ingest(
 
             def on_item(o: ItemOutcome) -> None:
                 if not quiet or o.status == "failed" or o.message:
-                    progress.console.print(_outcome_line(o))
+                    progress.console.print(_outcome_line(o), soft_wrap=True)  # one line per item, even in a log
 
             seen: set[str] = set()
 
@@ -146,7 +151,7 @@ def ingest(
 
             report = lib.ingest(
                 sources, analyze_documents=analyze, recursive=recursive, max_bytes=max_bytes,
-                stdin=sys.stdin.buffer, on_item=on_outcome, on_source=on_source,
+                stdin=sys.stdin.buffer, on_item=on_outcome, on_source=on_source, language=language,
             )
         _finish(report, "ingest")
 
@@ -597,6 +602,40 @@ def brief(
 # -- the listening post ------------------------------------------------------------------------
 
 
+def _checked_language(language: str) -> str:
+    """``--language`` normalised, or a usage error (exit 2) for a code Whisper does not know."""
+    from .ingest.audio import check_language
+
+    try:
+        return check_language(language)
+    except ClipfileError as exc:
+        _fail(f"--language: {exc}", code=2)
+        raise  # not reached: _fail exits
+
+
+def _positive_duration(option: str, value: str, minimum: float = 0.0) -> float:
+    """A ``--for``/``--chunk`` value in seconds, or a usage error (exit 2)."""
+    from .listen import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}", code=2)
+    if not seconds > minimum or seconds == float("inf"):
+        _fail(f"{option}: {value!r} must be a duration above {minimum:g} s (e.g. 90s, 30m, 2h)", code=2)
+    return seconds
+
+
+def _model_can_do(model: Optional[str], language: Optional[str], what: str) -> None:
+    """Refuse an English-only model for another language before anything is recorded (exit 2)."""
+    from .ingest.audio import check_model_language
+
+    try:
+        check_model_language(model, language)
+    except ClipfileError as exc:
+        _fail(f"{what}: {exc}", code=2)
+
+
 @app.command()
 def listen(
     url: str = typer.Argument(..., help="An internet radio or HLS stream URL (anything ffmpeg reads)."),
@@ -604,26 +643,33 @@ def listen(
     chunk: str = typer.Option("5m", "--chunk", help="Transcribe and store every chunk of this length."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
                                             help="faster-whisper model name or path."),
+    language: Optional[str] = typer.Option(None, "--language", help="Language of the speech (en, ru, ...); "
+                                           "default: detect it in each chunk."),
     recordings: Optional[Path] = typer.Option(None, "--recordings", help="Keep chunk audio here."),
 ) -> None:
     """Record a stream in chunks; each chunk is transcribed and stored as a dated document."""
     from .listen import listen as record
-    from .listen import parse_duration
 
-    try:
-        seconds, chunk_s = parse_duration(duration), parse_duration(chunk)
-    except ValueError as exc:
-        _fail(str(exc), code=2)
+    seconds, chunk_s = _positive_duration("--for", duration), _positive_duration("--chunk", chunk)
+    if language:
+        language = _checked_language(language)
+        _model_can_do(asr_model, language, "--language")
     with _open_library() as lib:
         out_dir = recordings or lib.path.parent / "recordings"
 
         def on_chunk(doc) -> None:
             o = lib.add(doc)
-            err.print(_outcome_line(o))
+            err.print(_outcome_line(o), soft_wrap=True)
 
-        report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model)
+        report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model,
+                        language=language)
+    for c in report.chunks:
+        if c.error or c.note:
+            colour = "red" if c.error else "yellow"
+            err.print(f"[{colour}]chunk {c.index}[/{colour}] {escape(c.path)}: {escape(c.error or c.note or '')}",
+                      soft_wrap=True)
     for g in report.gaps:
-        err.print(f"[yellow]gap[/yellow] {g}")
+        err.print(f"[yellow]gap[/yellow] {escape(str(g))}")
     err.print(f"listen: {len(report.documents)} chunks stored, {report.recorded_seconds:.0f} s recorded, "
               f"{report.missed_seconds:.0f} s missed, {report.reconnects} reconnects")
 
@@ -631,17 +677,42 @@ def listen(
 @app.command()
 def watch(
     watch_file: Path = typer.Argument(..., help="TOML file of sources and alert rules (docs/listening-post.md)."),
-    once: bool = typer.Option(False, "--once", help="Poll every due source once, then stop."),
+    once: bool = typer.Option(False, "--once", help="Poll every due source once, then stop; exit 1 if a poll or "
+                              "an alert delivery failed (for cron)."),
     duration: Optional[str] = typer.Option(None, "--for", help="Stop after this long (default: run until Ctrl-C)."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL"),
+    max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes",
+                                  help="Refuse pages and feeds larger than this many bytes (unpacked)."),
+    allow_outside_paths: bool = typer.Option(False, "--allow-outside-paths",
+                                             help="Let the watch file's log and recordings paths point outside "
+                                             "its folder."),
+    allow_private_webhook: bool = typer.Option(False, "--allow-private-webhook",
+                                               help="Let the webhook be this machine or a private-network address."),
 ) -> None:
-    """Keep watch over feeds, pages and streams: new items only, alerts on what matters."""
+    """Keep watch over feeds, pages and streams: new items only, alerts on what matters.
+
+    Exit status: 2 when the watch file or an option is wrong (nothing is polled); 1 when an
+    alert could not be delivered, or, with --once, a source could not be polled; else 0.
+    """
     import time as _time
 
-    from .listen import parse_duration
     from .watch import load_watch_file, run_watch
 
-    config = load_watch_file(watch_file)
+    until_seconds = _positive_duration("--for", duration) if duration else None
+    if max_bytes <= 0:
+        _fail("--max-bytes must be positive", code=2)
+    try:
+        config = load_watch_file(watch_file, allow_outside_paths=allow_outside_paths,
+                                 allow_private_webhook=allow_private_webhook)
+    except ClipfileError as exc:
+        _fail(str(exc), code=2)
+    for src in config.sources:
+        if src.language:
+            _model_can_do(asr_model, src.language, f"{watch_file}: [[source]] {src.name!r}, language")
+    sinks = ["terminal"] + ([f"log {config.log}"] if config.log else []) + (
+        [f"webhook {config.webhook}"] if config.webhook else [])
+    if config.alerts:
+        err.print(f"[dim]alerts go to: {escape(', '.join(sinks))}[/dim]")
     state_key = f"watch:{watch_file.resolve()}"
     with _open_library() as lib:
 
@@ -655,14 +726,26 @@ def watch(
                     ids.append(o.doc_id)
             return ids
 
-        until = _time.time() + parse_duration(duration) if duration else None
+        until = _time.time() + until_seconds if until_seconds else None
         try:
-            run_watch(config, state_load=lambda: lib.store.get_state(state_key) or {},
-                      state_save=lambda st: lib.store.set_state(state_key, st), ingest=ingest_docs,
-                      analyze=lambda doc_id: lib.store.get_analysis(doc_id) or {}, until=until, once=once,
-                      console=err, model=asr_model)
+            report = run_watch(config, state_load=lambda: lib.store.get_state(state_key) or {},
+                               state_save=lambda st: lib.store.set_state(state_key, st), ingest=ingest_docs,
+                               analyze=lambda doc_id: lib.store.get_analysis(doc_id) or {}, until=until, once=once,
+                               console=err, model=asr_model, max_bytes=max_bytes)
         except KeyboardInterrupt:
             err.print("watch stopped; its state is saved")
+            return
+    failed_polls = report.errors if once else []
+    line = f"watch: {report.polls} polls, {report.new} new items, {report.alerts} alerts"
+    if report.errors:
+        line += f", {len(report.errors)} failed polls"
+    if report.delivery_failures:
+        line += f", {len(report.delivery_failures)} alert deliveries FAILED"
+    err.print(escape(line))
+    for problem in failed_polls:
+        err.print(f"[red]poll failed:[/red] {escape(problem)}", soft_wrap=True)
+    if report.delivery_failures or failed_polls:
+        raise typer.Exit(1)
 
 
 @app.command()

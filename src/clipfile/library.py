@@ -94,11 +94,13 @@ class Library:
         stdin: Any = None,
         on_item: Callable[[ItemOutcome], None] | None = None,
         on_source: Callable[[str], None] | None = None,
+        language: str | None = None,
     ) -> BatchReport:
         """Read every target (paths, folders, URLs, ``-``), store and analyse what is new.
 
         A document already in the library is not stored again; if a previous run stopped before
-        analysing it, it is analysed now.
+        analysing it, it is analysed now.  ``language`` is the language of speech in audio and
+        video (None detects it).
         """
         from .ingest import DEFAULT_MAX_BYTES, expand_sources, read_source
 
@@ -115,7 +117,7 @@ class Library:
             if on_source:
                 on_source(src.ref)
             try:
-                result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin)
+                result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin, language=language)
             except ClipfileError as exc:
                 emit(ItemOutcome(src.ref, "failed", message=str(exc)))
                 continue
@@ -135,6 +137,9 @@ class Library:
         except ClipfileError as exc:
             return ItemOutcome(origin, "failed", message=str(exc))
         analyzed = False
+        # A reader's doubts about what it stored (a transcript's uncertain language) are said
+        # on the item's line, not only buried in the metadata.
+        notes = [str(w) for w in (doc.metadata or {}).get("warnings") or []]
         stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
         if analyze_document and stale:
             try:
@@ -142,8 +147,9 @@ class Library:
                 analyzed = True
             except ClipfileError as exc:
                 return ItemOutcome(origin, added.status, added.id, doc.title,
-                                   message=f"stored, but analysis failed: {exc}")
-        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed)
+                                   message="; ".join([f"stored, but analysis failed: {exc}", *notes]))
+        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed,
+                           message="stored, but " + "; ".join(notes) if notes else None)
 
     def analyze_stored(self, doc_id: str) -> dict[str, Any]:
         """Run the pipeline over a stored document and save the result.

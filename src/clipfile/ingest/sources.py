@@ -73,8 +73,13 @@ def read_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     client: httpx.Client | None = None,
     stdin: BinaryIO | None = None,
+    language: str | None = None,
 ) -> ReadResult:
     """Read one source into documents.
+
+    Args:
+        language: the language of the speech in audio and video (a code such as ``ru``);
+            None detects it.  Other inputs ignore it.
 
     Returns:
         A :class:`ReadResult` (a list of documents with ``.errors`` for items that failed,
@@ -96,7 +101,7 @@ def read_source(
     path = src.path or Path(src.ref)
     origin = str(path.resolve())
     if path.suffix.lower() in _AUDIO_SUFFIXES and path.is_file():
-        return _read_audio(path, origin)
+        return _read_audio(path, origin, language=language)
     try:
         if path.is_dir():
             raise IngestError("is a folder; name it as a target to read the files inside", src.ref)
@@ -115,11 +120,11 @@ def read_source(
     return read_bytes(data, name=path.name, max_bytes=max_bytes, origin=origin)
 
 
-def _read_audio(path: Path, origin: str) -> ReadResult:
-    from clipfile.ingest.audio import transcribe
+def _read_audio(path: Path, origin: str, *, language: str | None = None) -> ReadResult:
+    from clipfile.ingest.audio import no_words_reason, transcribe
     from clipfile.ingest.read import now_iso
 
-    doc = transcribe(path)
+    doc = transcribe(path, language=language)
     if not doc.text.strip():
-        raise IngestError("no speech recognised in the recording", origin)
+        raise IngestError(no_words_reason(doc), origin)
     return ReadResult([doc.replace(origin=origin, ingested=doc.ingested or now_iso())])
