@@ -1,14 +1,17 @@
 """HTML pages, RSS/Atom feeds and JSON Lines: fields, partial failures, clear errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import Source, read_bytes, read_source, samples_dir
 from clipfile.ingest.dates import normalize_date
 from clipfile.ingest.html import fragment_text
+from clipfile.ingest.jsonl import MAX_DEPTH
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -142,6 +145,24 @@ def test_jsonl_accepts_analyze_output() -> None:
     line = b'{"document": {"text": "A short note about the ferry timetable.", "title": "Ferry"}, "quotes": []}'
     (doc,) = read_bytes(line, name="out.jsonl")
     assert doc.title == "Ferry" and doc.text == "A short note about the ferry timetable."
+
+
+def test_deeply_nested_record_fails_alone(tmp_path: Path) -> None:
+    # {"text":"x","k": [[[...]]]} nested 100000 deep: the JSON parser's recursion gives up.
+    lines = [
+        json.dumps({"text": "The ferry to Gull Island runs again from Monday.", "title": "Ferry"}),
+        '{"text": "x", "k": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"text": "y", "k": ' + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "}",  # parses, still refused
+        json.dumps({"text": "The harbour wall held through the storm.", "meta": {"a": [[1]]}}),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(path))
+    assert r.exit_code == 1, r.output
+    assert "line 2: the record nests more than 64 levels deep" in r.said
+    assert "line 3: the record nests more than 64 levels deep" in r.said
+    assert "2 new, 2 failed" in r.said
+    assert [d.title for d in stored(tmp_path / "lib.sqlite")] == ["Ferry", None]
 
 
 # --- dates -----------------------------------------------------------------------------------
