@@ -148,6 +148,8 @@ def read_bytes(
         detail = " ".join(str(exc).split())[:160]
         raise IngestError(f"could not parse as {kind} ({type(exc).__name__}: {detail})", origin) from exc
     base: dict[str, Any] = {"origin": origin, "ingested": now_iso()}
+    # feedparser decodes feeds itself, so a guess made here says nothing about their entries.
+    warnings = [decoded.warning] if decoded.warning and kind != "feed" else []
     documents = []
     for fields in records:
         fields = {**base, "kind": _KIND[kind], **fields}
@@ -155,6 +157,9 @@ def read_bytes(
             fields["url"] = url
         if not fields.get("language"):
             fields["language"] = detect_language(fields["text"])
+        metadata = fields.setdefault("metadata", {})
+        if warnings or metadata.get("warnings"):
+            metadata["warnings"] = [*warnings, *metadata.get("warnings", [])]
         documents.append(Document(**fields))
     return ReadResult(documents, errors)
 
@@ -169,19 +174,28 @@ def _parse(
     errors: list[IngestError] = []
     if kind == "html":
         records = [html_fields(text, url=url, origin=origin)]
-        records[0]["metadata"]["encoding"] = decoded.encoding
+        records[0]["metadata"].update(_encoding_metadata(decoded))
     elif kind == "feed":
         records, errors = feed_entries(data, url=url, origin=origin)
     elif kind in ("srt", "vtt"):
         fields = transcript_fields(text, fmt=kind, origin=origin)
         fields["title"] = fields["title"] or (PurePosixPath(name).stem if name else None)
+        fields["metadata"].update(_encoding_metadata(decoded))
         records = [fields]
     elif kind == "jsonl":
         records, errors = jsonl_records(text, origin=origin)
     else:
         fields = text_fields(text)
-        fields["metadata"] = {"encoding": decoded.encoding, "bom": decoded.bom}
-        if decoded.replaced:
-            fields["metadata"]["replaced_bytes"] = decoded.replaced
+        fields["metadata"] = {**_encoding_metadata(decoded), "bom": decoded.bom}
         records = [fields]
     return records, errors
+
+
+def _encoding_metadata(decoded: Decoded) -> dict[str, Any]:
+    """How the bytes were decoded: the encoding, a guess's confidence, bytes shown as U+FFFD."""
+    found: dict[str, Any] = {"encoding": decoded.encoding}
+    if decoded.confidence is not None:
+        found["encoding_confidence"] = decoded.confidence
+    if decoded.replaced:
+        found["replaced_bytes"] = decoded.replaced
+    return found
