@@ -33,10 +33,16 @@ _CONTENT_TYPES = {
     "text/vtt": "vtt", "application/x-subrip": "srt", "text/srt": "srt",
     "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
 }
-_FEED_START = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b", re.S | re.I
+# What may come before an XML document's root: the declaration, comments, processing
+# instructions and a DOCTYPE (with an internal subset in brackets), in any order.
+# Each part can end only one way, so a prolog that never reaches a root fails fast.
+_XML_PROLOG = (
+    r"\A\s*(?:(?:<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>)\s*)*"
 )
-_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.S | re.I)
+_FEED_START = re.compile(_XML_PROLOG + r"<(?:[\w.-]+:)?(?:rss|feed|RDF)\b", re.S | re.I)
+_HTML_START = re.compile(_XML_PROLOG + r"<(?:html|head|body|!doctype\s+html)\b", re.S | re.I)
+# How much of the text the content checks look at (a DOCTYPE subset can be long).
+_SNIFF_CHARS = 8192
 _KIND = {"text": "text", "html": "html", "feed": "feed-entry", "srt": "transcript",
          "vtt": "transcript", "jsonl": "jsonl"}
 
@@ -79,22 +85,25 @@ def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
 def sniff_kind(head: str, *, name: str | None = None, content_type: str | None = None) -> str:
     """Decide the input kind: ``text``, ``html``, ``feed``, ``srt``, ``vtt`` or ``jsonl``.
 
-    A file extension decides (except ``.xml`` and unknown ones), then a specific content type,
-    then the content itself: a ``WEBVTT`` signature, an SRT cue, a feed or HTML root element.
+    A document whose XML root is ``rss``, ``feed`` (Atom) or ``rdf:RDF`` is a feed whatever its
+    name or content type says (servers send feeds as ``application/xml`` or ``text/html``, and
+    a DOCTYPE or comments may come first).  Otherwise a file extension decides (except ``.xml``
+    and unknown ones), then a specific content type, then the content itself: a ``WEBVTT``
+    signature, an SRT cue, an HTML root element.
     """
+    head = head.lstrip("\ufeff")
+    if head.lstrip().startswith("<") and _FEED_START.match(head):
+        return "feed"
     suffix = PurePosixPath(name).suffix.lower() if name else ""
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     media, _ = _media_type(content_type)
     if media in _CONTENT_TYPES:
         return _CONTENT_TYPES[media]
-    head = head.lstrip("\ufeff")
     if head.startswith("WEBVTT"):
         return "vtt"
     if looks_like_srt(head):
         return "srt"
-    if _FEED_START.match(head):
-        return "feed"
     if _HTML_START.match(head):
         return "html"
     return "text"
@@ -137,7 +146,7 @@ def read_bytes(
     text = decoded.text
     if not text.strip():
         raise IngestError("the file holds only whitespace, no text", origin)
-    kind = sniff_kind(text[:2048], name=name, content_type=content_type)
+    kind = sniff_kind(text[:_SNIFF_CHARS], name=name, content_type=content_type)
     try:
         records, errors = _parse(kind, data, decoded, name=name, url=url, origin=origin)
     except IngestError as exc:
