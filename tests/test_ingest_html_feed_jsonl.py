@@ -10,7 +10,7 @@ from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import Source, read_bytes, read_source, samples_dir
 from clipfile.ingest.dates import normalize_date
-from clipfile.ingest.html import fragment_text
+from clipfile.ingest.html import flat_text, fragment_text
 from clipfile.ingest.jsonl import MAX_DEPTH
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -64,6 +64,47 @@ def test_html_charset_from_meta() -> None:
     (doc,) = read_bytes(page.encode("cp1251"), name="most.html")
     assert "Мост через Кессель" in doc.text
     assert doc.language == "ru"
+
+
+def _nested_page(size: int) -> str:
+    """A page of about ``size`` characters: a headline, then text inside ever deeper <div>s."""
+    head = "<!doctype html><html><head><title>Sea wall vote</title></head><body><h1>Sea wall vote</h1>"
+    paragraphs = ("<p>The harbour council voted on Tuesday to rebuild the sea wall before winter.</p>"
+                  "<p>Work on the &ldquo;north section&rdquo; starts in March, the engineer said.</p>")
+    depth = (size - len(head) - len(paragraphs)) // len("<div></div>")
+    return head + "<div>" * depth + paragraphs + "</div>" * depth + "</body></html>"
+
+
+def test_deeply_nested_page_is_read_not_refused(tmp_path: Path) -> None:
+    page = _nested_page(5 * 1024 * 1024)
+    assert len(page) > 5_000_000
+    (tmp_path / "deep.html").write_text(page, encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(tmp_path / "deep.html"))
+    assert r.exit_code == 0 and "1 new" in r.said, r.output
+    assert "warning: the page nests its elements deeper than the HTML parser goes" in r.said
+    (doc,) = stored(tmp_path / "lib.sqlite")
+    assert doc.text == ("Sea wall vote\n\n"  # every word of the page, the headline included
+                        "The harbour council voted on Tuesday to rebuild the sea wall before winter.\n\n"
+                        "Work on the \u201cnorth section\u201d starts in March, the engineer said.")
+    assert doc.title == "Sea wall vote" and doc.metadata["deep_html"] is True
+
+
+def test_a_page_just_past_the_depth_limit_keeps_its_deep_text() -> None:
+    (doc,) = read_bytes(_nested_page(4000).encode(), name="deep.html")  # about 300 levels
+    assert "rebuild the sea wall" in doc.text and "north section" in doc.text
+    (shallow,) = read_bytes((samples_dir() / "coastline-ferry.html").read_bytes(), name="ferry.html")
+    assert "deep_html" not in shallow.metadata and "warnings" not in shallow.metadata
+
+
+def test_flat_text_drops_scripts_and_comments_and_keeps_paragraphs() -> None:
+    markup = ("<div>One <b>bold</b> move.<!-- hidden <p>no</p> --></div><script>var x = '<p>';</script>"
+              "<p>Two &amp; three<br>four</p><style>p {}</style>tail <!-- never closed")
+    assert flat_text(markup) == "One bold move.\n\nTwo & three\n\nfour\n\ntail"
+
+
+def test_deep_fragment_in_a_feed_entry_keeps_its_text() -> None:
+    fragment = "<div>" * 400 + "<p>The ferry runs again from Monday.</p>" + "</div>" * 400
+    assert fragment_text(fragment) == "The ferry runs again from Monday."
 
 
 def test_fragment_text_paragraphs() -> None:
