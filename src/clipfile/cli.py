@@ -284,6 +284,7 @@ def show(
     for label, value in (("id", d.id), ("source", d.source), ("url", d.url), ("author", d.author),
                          ("published", d.published and f"{d.published} ({d.published_precision})"),
                          ("language", d.language), ("kind", d.kind), ("origin", d.origin),
+                         ("fetched", d.fetched_from and " ".join(filter(None, (d.fetched_from, d.fetched)))),
                          ("ingested", d.ingested), ("supersedes", d.supersedes)):
         if value:
             out.print(f"  [dim]{label:10}[/dim] {escape(str(value))}")

@@ -16,6 +16,7 @@ from clipfile.ingest.text import text_fields
 from clipfile.ingest.transcript import looks_like_srt, transcript_fields
 from clipfile.language import detect_language
 from clipfile.records import Document
+from clipfile.weburl import http_url
 
 __all__ = ["read_bytes", "sniff_kind", "DEFAULT_MAX_BYTES", "format_size", "too_big", "now_iso"]
 
@@ -45,6 +46,9 @@ _HTML_START = re.compile(_XML_PROLOG + r"<(?:html|head|body|!doctype\s+html)\b",
 _SNIFF_CHARS = 8192
 _KIND = {"text": "text", "html": "html", "feed": "feed-entry", "srt": "transcript",
          "vtt": "transcript", "jsonl": "jsonl"}
+# Kinds whose bytes are one document: fetched from a URL, that document is the page at the URL
+# (a version of it).  Feed entries and JSON Lines records only name URLs.
+_ONE_DOCUMENT_KINDS = frozenset({"text", "html", "srt", "vtt"})
 
 
 def now_iso() -> str:
@@ -124,7 +128,9 @@ def read_bytes(
         data: the raw bytes.
         name: a file name (its extension helps decide the kind).
         content_type: an HTTP ``Content-Type`` (the kind and a declared charset).
-        url: the address the bytes came from (``Document.url`` and feed metadata).
+        url: the http(s) address the bytes were downloaded from: a page's ``Document.url``
+            unless it names its own, its ``fetched_from`` (so that it joins the version chain of
+            that address), a feed's metadata and the base for relative entry links.
         max_bytes: refuse input larger than this.
         origin: where the input came from, for ``Document.origin`` and error messages;
             defaults to ``url`` or ``name``.
@@ -160,13 +166,21 @@ def read_bytes(
     # feedparser decodes feeds itself, so a guess made here says nothing about their entries.
     warnings = [decoded.warning] if decoded.warning and kind != "feed" else []
     documents = []
+    fetched_from = http_url(url) if kind in _ONE_DOCUMENT_KINDS else None
     for fields in records:
         fields = {**base, "kind": _KIND[kind], **fields}
+        metadata = fields.setdefault("metadata", {})
+        claimed = fields.get("url")
+        if claimed is not None:
+            fields["url"] = http_url(claimed, base=url)
+            if fields["url"] is None:
+                metadata["non_http_url"] = claimed  # kept for the record, never a link target
         if url and not fields.get("url"):
-            fields["url"] = url
+            fields["url"] = http_url(url)
+        if fetched_from:
+            fields["fetched_from"] = fetched_from
         if not fields.get("language"):
             fields["language"] = detect_language(fields["text"])
-        metadata = fields.setdefault("metadata", {})
         if warnings or metadata.get("warnings"):
             metadata["warnings"] = [*warnings, *metadata.get("warnings", [])]
         documents.append(Document(**fields))
