@@ -139,7 +139,8 @@ class Library:
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
         """Store one document (and analyse it); never raises for a bad document."""
         origin = origin or doc.origin or doc.id
-        warnings = tuple(str(w) for w in doc.metadata.get("warnings") or ())
+        found = doc.metadata.get("warnings") or ()
+        warnings = tuple(str(w) for w in (found if isinstance(found, (list, tuple)) else [found]))
         try:
             added = self.store.add_document(doc)
         except ClipfileError as exc:

@@ -181,8 +181,10 @@ def read_bytes(
             fields["fetched_from"] = fetched_from
         if not fields.get("language"):
             fields["language"] = detect_language(fields["text"])
-        if warnings or metadata.get("warnings"):
-            metadata["warnings"] = [*warnings, *metadata.get("warnings", [])]
+        own = metadata.get("warnings") or []  # a JSON Lines record may carry anything here
+        own = own if isinstance(own, list) else [own]
+        if warnings or own:
+            metadata["warnings"] = [*warnings, *(str(w) for w in own)]
         documents.append(Document(**fields))
     return ReadResult(documents, errors)
 

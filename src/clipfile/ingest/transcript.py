@@ -290,8 +290,8 @@ def assemble(captions: list[Caption], *, pause: float = PAUSE_SECONDS) -> tuple[
     shown_before: list[str] = []  # the previous cue's lines as displayed
     timed_before = False  # the previous cue timed its words (<00:00:01.000>), as YouTube does
     for caption in captions:
-        keyed = [(raw, shown) for raw in caption.lines if (shown := " ".join(_plain(raw).split()))]
-        shown = [line for _, line in keyed]
+        keyed = [(raw, plain) for raw in caption.lines if (plain := " ".join(_plain(raw).split()))]
+        shown = [plain for _, plain in keyed]
         repeat = _overlap(shown_before, shown)
         flash = caption.t_end - caption.t_start <= FLASH_SECONDS
         if repeat and (repeat < len(shown) or len(shown) > 1 or flash or timed_before):
