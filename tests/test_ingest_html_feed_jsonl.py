@@ -151,6 +151,21 @@ def test_malformed_feed_without_entries_is_an_error() -> None:
         _read(DATA / "malformed-no-entries.xml")
 
 
+def test_only_a_page_read_from_a_url_is_fetched_from_it() -> None:
+    # What `watch` and `ingest URL` hand over: the bytes and the address they came from.
+    page = (samples_dir() / "coastline-ferry.html").read_bytes()
+    (doc,) = read_bytes(page, name="ferry", url="https://coastline-daily.example/ferry?from=rss")
+    assert doc.fetched_from == "https://coastline-daily.example/ferry?from=rss"
+    assert doc.url == "https://coastline-daily.example/news/gull-island-ferry-resumes"  # its canonical link
+    assert read_bytes(page, name="ferry.html")[0].fetched_from is None  # a file was fetched from nowhere
+    rss = (samples_dir() / "averill-courier-feed.xml").read_bytes()
+    entries = read_bytes(rss, url="https://averill-courier.example/rss")
+    assert {d.fetched_from for d in entries} == {None}
+    line = b'{"text": "The quay reopened.", "url": "https://a.example/q", "fetched_from": "https://a.example/q"}'
+    (record,) = read_bytes(line, name="x.jsonl", url="https://a.example/dump.jsonl")
+    assert record.fetched_from is None and "fetched_from" not in record.metadata
+
+
 def test_feed_kind_from_content_type() -> None:
     rss = (samples_dir() / "averill-courier-feed.xml").read_bytes()
     docs = read_bytes(rss, content_type="application/rss+xml", url="https://averill-courier.example/rss")
