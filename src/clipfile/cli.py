@@ -91,6 +91,8 @@ def _outcome_line(o: ItemOutcome) -> str:
         line += f"  [dim]{o.doc_id}[/dim] {what}"
     if o.message:
         line += f"  [red]{escape(o.message)}[/red]" if o.status == "failed" else f"  [yellow]{escape(o.message)}[/yellow]"
+    for warning in o.warnings:
+        line += f"  [yellow]warning: {escape(warning)}[/yellow]"
     return line
 
 
@@ -109,7 +111,7 @@ def ingest(
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run the analysis pipeline on new documents."),
     recursive: bool = typer.Option(True, "--recursive/--no-recursive", help="Descend into folders."),
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures and the summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures, warnings and the summary."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
                                             help="faster-whisper model name or path for audio and video."),
     language: Optional[str] = typer.Option(None, "--language", help="Language of the speech in audio and video "
@@ -135,7 +137,7 @@ def ingest(
                 progress.update(task, description=escape(Path(ref).name if "://" not in ref else ref)[:60])
 
             def on_item(o: ItemOutcome) -> None:
-                if not quiet or o.status == "failed" or o.message:
+                if not quiet or o.status == "failed" or o.message or o.warnings:
                     progress.console.print(_outcome_line(o), soft_wrap=True)  # one line per item, even in a log
 
             seen: set[str] = set()
@@ -200,6 +202,8 @@ def analyze(
             err.print(f"[red]failed[/red] {escape(str(e))}")
             failed += 1
         for doc in result:
+            for warning in doc.metadata.get("warnings") or ():
+                err.print(f"[yellow]warning[/yellow] {escape(doc.origin or src.ref)}: {escape(str(warning))}")
             try:
                 obj = run(doc).to_json()
             except ClipfileError as exc:
@@ -280,6 +284,7 @@ def show(
     for label, value in (("id", d.id), ("source", d.source), ("url", d.url), ("author", d.author),
                          ("published", d.published and f"{d.published} ({d.published_precision})"),
                          ("language", d.language), ("kind", d.kind), ("origin", d.origin),
+                         ("fetched", d.fetched_from and " ".join(filter(None, (d.fetched_from, d.fetched)))),
                          ("ingested", d.ingested), ("supersedes", d.supersedes)):
         if value:
             out.print(f"  [dim]{label:10}[/dim] {escape(str(value))}")

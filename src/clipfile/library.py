@@ -33,7 +33,12 @@ def default_library_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ItemOutcome:
-    """What happened to one input item: ``status`` is new, version, duplicate or failed."""
+    """What happened to one input item: ``status`` is new, version, duplicate or failed.
+
+    ``message`` is a problem (a failure, or an analysis that failed after storing); ``warnings``
+    are things the reader had to decide that the user should know, such as a guessed encoding
+    or dropped caption lines.  They do not make the item fail.
+    """
 
     origin: str
     status: str
@@ -41,6 +46,7 @@ class ItemOutcome:
     title: str | None = None
     message: str | None = None
     analyzed: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -56,7 +62,8 @@ class BatchReport:
 
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("new", "version", "duplicate", "failed") if self.count(s)]
-        return ", ".join(parts) or "nothing to do"
+        warned = sum(1 for o in self.outcomes if o.warnings)
+        return (", ".join(parts) or "nothing to do") + (f" ({warned} with warnings)" if warned else "")
 
 
 class Library:
@@ -132,14 +139,13 @@ class Library:
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
         """Store one document (and analyse it); never raises for a bad document."""
         origin = origin or doc.origin or doc.id
+        found = doc.metadata.get("warnings") or ()
+        warnings = tuple(str(w) for w in (found if isinstance(found, (list, tuple)) else [found]))
         try:
             added = self.store.add_document(doc)
         except ClipfileError as exc:
-            return ItemOutcome(origin, "failed", message=str(exc))
+            return ItemOutcome(origin, "failed", message=str(exc), warnings=warnings)
         analyzed = False
-        # A reader's doubts about what it stored (a transcript's uncertain language) are said
-        # on the item's line, not only buried in the metadata.
-        notes = [str(w) for w in (doc.metadata or {}).get("warnings") or []]
         stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
         if analyze_document and stale:
             try:
@@ -147,9 +153,8 @@ class Library:
                 analyzed = True
             except ClipfileError as exc:
                 return ItemOutcome(origin, added.status, added.id, doc.title,
-                                   message="; ".join([f"stored, but analysis failed: {exc}", *notes]))
-        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed,
-                           message="stored, but " + "; ".join(notes) if notes else None)
+                                   message=f"stored, but analysis failed: {exc}", warnings=warnings)
+        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed, warnings=warnings)
 
     def analyze_stored(self, doc_id: str) -> dict[str, Any]:
         """Run the pipeline over a stored document and save the result.

@@ -249,7 +249,8 @@ def read_url(
     """Fetch ``url`` and read it (HTML, feed, captions, JSON Lines or text) into documents.
 
     ``Document.origin`` is the URL asked for, ``Document.url`` the page's own (canonical or
-    final) address, and ``fetched`` the time of the download.
+    final) address, ``fetched_from`` the final address (for a page; feed entries and JSON Lines
+    records only name theirs) and ``fetched`` the time of the download.
 
     Raises:
         IngestError: when the fetch fails or nothing could be read from the body.

@@ -19,8 +19,8 @@ class AddResult:
     """What happened to one document offered to the library.
 
     ``status`` is ``new`` (stored), ``duplicate`` (the same content was already there) or
-    ``version`` (stored as a new version of the document last seen at the same URL;
-    ``previous`` is that document's id).
+    ``version`` (stored as a new version of the document last fetched from the same URL,
+    ``Document.fetched_from``; ``previous`` is that document's id).
     """
 
     id: str

@@ -117,6 +117,18 @@ MIGRATIONS: list[str] = [
         updated TEXT NOT NULL
     );
     """,
+    # 3: the URL a document was fetched from, apart from the URL it claims: only fetched
+    # documents form version chains.  Pages fetched before this column existed are the
+    # documents read from an http(s) origin as one page (not feed entries or JSON Lines records).
+    """
+    ALTER TABLE documents ADD COLUMN fetched_from TEXT;
+    CREATE INDEX documents_fetched_from ON documents(fetched_from);
+    UPDATE documents SET fetched_from = origin
+        WHERE (origin LIKE 'http://%' OR origin LIKE 'https://%')
+        AND kind IN ('html', 'text', 'transcript')
+        AND CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.line') IS NULL
+                 AND json_extract(metadata, '$.entry') IS NULL ELSE 0 END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,29 +241,30 @@ class SQLiteStore:
     def add_document(self, doc: Document) -> AddResult:
         """Store a document unless its content is already there.
 
-        A document whose URL was seen before with other content is stored as a new version and
-        linked to the previous one (``supersedes``/``superseded_by``).
+        A document fetched from a URL (``fetched_from``) that was fetched before with other
+        content is stored as a new version and linked to the previous one
+        (``supersedes``/``superseded_by``).  A URL a document only names (``url``) links nothing.
         """
         with self._tx() as db:
             if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "duplicate")
             previous = None
-            if doc.url:
+            if doc.fetched_from:
                 row = db.execute(
-                    "SELECT id FROM documents WHERE url = ? AND superseded_by IS NULL "
+                    "SELECT id FROM documents WHERE fetched_from = ? AND superseded_by IS NULL "
                     "ORDER BY rowid DESC LIMIT 1",
-                    (doc.url,),
+                    (doc.fetched_from,),
                 ).fetchone()
                 previous = row["id"] if row else None
             cur = db.execute(
                 "INSERT INTO documents (id, url, title, source, author, published, published_precision,"
-                " fetched, ingested, language, kind, origin, text, metadata, supersedes)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " fetched, ingested, language, kind, origin, text, metadata, supersedes, fetched_from)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.id, doc.url, doc.title, doc.source, doc.author, doc.published,
                     doc.published_precision, doc.fetched, doc.ingested or _now(), doc.language,
                     doc.kind, doc.origin, doc.text, json.dumps(doc.metadata, ensure_ascii=False),
-                    previous,
+                    previous, doc.fetched_from,
                 ),
             )
             db.execute(
@@ -954,6 +967,7 @@ def _row_to_document(row: sqlite3.Row) -> Document:
         author=row["author"], published=row["published"], published_precision=row["published_precision"],
         fetched=row["fetched"], ingested=row["ingested"], language=row["language"], kind=row["kind"],
         origin=row["origin"], metadata=json.loads(row["metadata"] or "{}"), supersedes=row["supersedes"],
+        fetched_from=row["fetched_from"],
     )
 
 

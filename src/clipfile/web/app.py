@@ -26,6 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import ClipfileError, NotFound, QueryError
 from ..store.sqlite import SQLiteStore
+from ..weburl import http_url
 from . import pages
 from .highlight import CLAIM_STATUSES, highlight, spans_from_analysis
 from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, new_token,
@@ -79,6 +80,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
                        to_json=_json_for_script, item_kinds=ITEM_KINDS)
     env.filters["snippet"] = _snippet_html
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env.filters["http_url"] = http_url  # only http(s) addresses become links (javascript:, data: never)
     env.filters["short"] = lambda s, n=90: (s if len(s or "") <= n else (s or "")[: n - 1] + "…")
     # Quotation marks around direct quotes only; reported and mixed speech read as written.
     env.filters["said"] = lambda q, n=300: (
