@@ -40,4 +40,4 @@ class NotFound(StoreError):
 
 
 class QueryError(StoreError):
-    """A search query could not be understood; the message explains the syntax problem."""
+    """A search query could not be understood or is too long; the message says why and what to do."""

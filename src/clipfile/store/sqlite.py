@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from ..errors import NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
-from ..textindex import index_text, query_terms, snippet
+from ..textindex import check_query, index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
@@ -336,8 +336,10 @@ class SQLiteStore:
         ``NEAR(a b)``); words are matched in any grammatical case for Russian.
 
         Raises:
-            QueryError: the query could not be parsed; the message says why.
+            QueryError: the query could not be parsed or is beyond the limits
+                (:func:`clipfile.textindex.check_query`); the message says why.
         """
+        check_query(query)
         fts_query = query_terms(query)
         if not fts_query.strip():
             raise QueryError("empty query: give at least one word to search for")
@@ -780,8 +782,9 @@ class SQLiteStore:
         on the first ten characters of ``published`` (``YYYY-MM-DD``).
 
         Raises:
-            QueryError: the query could not be parsed.
+            QueryError: the query could not be parsed or is beyond the limits.
         """
+        check_query(query)
         fts_query = query_terms(query) if query.strip() else ""
         if query.strip() and not fts_query.strip():
             raise QueryError("the query has no words to search for")
