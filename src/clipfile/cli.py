@@ -779,6 +779,9 @@ def alerts(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; beyond loopback a token is required."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    request_timeout: float = typer.Option(
+        10.0, "--request-timeout", min=0.1, metavar="SECONDS",
+        help="Stop a request's database work after this long (it gets an error page)."),
 ) -> None:
     """Open the library as a web workbench in your browser (search, documents, entities, ledger, briefs)."""
     try:
@@ -786,7 +789,7 @@ def serve(
     except ImportError as exc:
         _fail(f"the web workbench needs its extra packages (fastapi, uvicorn, jinja2, python-multipart): {exc}")
     try:
-        run(_state["library"] or default_library_path(), host=host, port=port)
+        run(_state["library"] or default_library_path(), host=host, port=port, request_timeout=request_timeout)
     except ClipfileError as exc:
         _fail(str(exc))
 
