@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,8 +38,8 @@ from ..weburl import http_url
 from . import pages
 from .highlight import CLAIM_STATUSES, highlight, spans_from_analysis
 from .limits import RequestLimits
-from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, new_token,
-                       origin_matches, tokens_match)
+from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, local_target,
+                       new_token, origin_matches, tokens_match)
 
 __all__ = ["create_app", "run"]
 
@@ -126,7 +126,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
             if tokens_match(given_query, app.state.token):
                 # Trade the token in the address for a cookie, so it leaves the address bar.
                 params = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + ("?" + urlencode(params) if params else "")
+                target = local_target(request.url.path, urlencode(params))  # never off-site
                 resp: Response = RedirectResponse(target, status_code=303)
                 resp.set_cookie(TOKEN_COOKIE, app.state.token, httponly=True, samesite="strict")
                 return _finish(request, resp)
@@ -331,8 +331,9 @@ def create_app(library_path: str | Path, *, token: str | None = None,
         note = (form.get("note") or "").strip()[:2000] or None
         store.resolve_forecast(key, outcome=outcome == "yes", date=when, note=note)
         nxt = form.get("next") or "/forecasts"
-        if not nxt.startswith("/") or nxt.startswith("//"):
-            nxt = "/forecasts"
+        parts = urlsplit(nxt)
+        nxt = "/forecasts" if parts.scheme or parts.netloc or not nxt.startswith("/") else \
+            local_target(unquote(parts.path), parts.query)
         return RedirectResponse(nxt, status_code=303)
 
     @app.get("/healthz", include_in_schema=False)
