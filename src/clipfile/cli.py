@@ -443,7 +443,10 @@ def entity(
             a = _one_entity(lib, args[1])
             if args[0] == "merge":
                 b = _one_entity(lib, args[2])
-                e = lib.store.merge_entities(a.id, b.id)
+                # ids as typed (E40 may already be part of E12), so a refusal names them
+                keep, other = (x.strip() if re.fullmatch(r"[Ee]\d+", x.strip()) else e.id
+                               for x, e in ((args[1], a), (args[2], b)))
+                e = lib.store.merge_entities(keep, other)
                 err.print(f"merged E{b.id} into E{e.id} {escape(e.name)}")
             else:
                 e = lib.store.split_entity(a.id, args[2])

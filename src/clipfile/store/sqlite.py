@@ -820,11 +820,16 @@ class SQLiteStore:
         return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
-        """Make ``other`` part of ``keep``: names, mentions and statements of both become one."""
+        """Make ``other`` part of ``keep``: names, mentions and statements of both become one.
+
+        Raises:
+            NotFound: either entity does not exist.
+            StoreError: both name the same entity (or one is already merged into the other).
+        """
         a, b = self._root(_parse_entity_ref(keep)), self._root(_parse_entity_ref(other))
         self.get_entity(a), self.get_entity(b)
         if a == b:
-            return self.get_entity(a)
+            raise StoreError(_same_entity_message(keep, other, a))
         with self._tx() as db:
             db.execute("UPDATE entities SET merged_into = ? WHERE id = ?", (a, b))
         return self.get_entity(a)
@@ -1117,6 +1122,14 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
+    """Why two references cannot be merged: they are one entity already."""
+    a, b = _entity_ref(_parse_entity_ref(keep)), _entity_ref(_parse_entity_ref(other))
+    if a == b:
+        return f"cannot merge an entity into itself ({a})"
+    return f"cannot merge an entity into itself: {a} and {b} are already one entity ({_entity_ref(root)})"
 
 
 def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..errors import ClipfileError, Interrupted, NotFound, QueryError
+from ..errors import ClipfileError, Interrupted, NotFound, QueryError, StoreError
 from ..store.sqlite import SQLiteStore
 from ..textindex import MAX_QUERY_CHARS
 from ..weburl import http_url
@@ -286,12 +286,19 @@ def create_app(library_path: str | Path, *, token: str | None = None,
             raise BadRequest("say which entity to merge into this one (an id like E12 or a name)")
         if re.fullmatch(r"[Ee]?\d{1,12}", other_ref):
             other = store.get_entity(other_ref)
+            other_ref = f"E{other_ref.lstrip('Ee')}"
         else:
             matches = [m for m in store.find_entities(other_ref) if m.id != keep.id]
             if len(matches) != 1:
                 raise BadRequest(f"{other_ref!r} matches {len(matches)} other entities; give the id (E12)")
             other = matches[0]
-        merged = store.merge_entities(keep.id, other.id)
+            other_ref = f"E{other.id}"
+        try:
+            merged = store.merge_entities(f"E{ref.lstrip('Ee')}", other_ref)
+        except NotFound:
+            raise
+        except StoreError as exc:  # the same entity twice: say so rather than do nothing
+            raise BadRequest(str(exc)) from exc
         return RedirectResponse(f"/entity/E{merged.id}?merged=E{other.id}", status_code=303)
 
     @app.get("/entity/{ref}/brief", response_class=HTMLResponse)
