@@ -461,3 +461,45 @@ def test_web_refuses_to_merge_an_entity_into_itself(client):
     r = client.post("/entity/E1/merge", data={"csrf": token, "other": "E1"})
     assert "cannot merge an entity into itself (E1)" in html.unescape(r.text)
 
+
+
+def test_real_server_stops_the_work_of_a_client_that_hung_up(lib):
+    """uvicorn itself reports the disconnect: the statement of the abandoned request is interrupted."""
+    import uvicorn
+
+    app = create_app(lib[0], request_timeout=None)
+    outcome: list[str] = []
+
+    @app.get("/slow-for-test")
+    def slow() -> dict:
+        store = app.state.store
+        try:
+            with store._read() as db:
+                db.execute(_ENDLESS).fetchone()
+            outcome.append("finished")
+        except Interrupted as exc:
+            outcome.append(str(exc))
+            raise
+        return {}
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=server.run, daemon=True)
+    th.start()
+    try:
+        for _ in range(300):
+            if server.started:
+                break
+            time.sleep(0.1)
+        client = socket.create_connection(("127.0.0.1", port), timeout=5)
+        client.sendall(b"GET /slow-for-test HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        time.sleep(0.5)
+        client.close()  # the client gives up
+        for _ in range(300):  # a bound on termination (30 s), not a speed measurement
+            if outcome:
+                break
+            time.sleep(0.1)
+        assert outcome and "client went away" in outcome[0]
+    finally:
+        server.should_exit = True
+        th.join(timeout=30)
