@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.errors import NotFound, QueryError
+from clipfile.errors import NotFound, QueryError, StoreError
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -153,8 +153,12 @@ def test_merge_and_split_entities(store):
         {"id": "e1", "name": "Marta Kell", "type": "PERSON", "aliases": [],
          "mentions": [{"start": 0, "end": 10, "text": "Marta Kell", "label": "PERSON"}]}]}, version="t")
     a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    with pytest.raises(StoreError, match="cannot merge an entity into itself"):
+        store.merge_entities(a.id, a.id)
     merged = store.merge_entities(a.id, b.id)
     assert set(merged.aliases) >= {"Ivo Marek", "Marta Kell"} and merged.mention_count == 2
+    with pytest.raises(StoreError, match="already one entity"):
+        store.merge_entities(b.id, a.id)
     assert store.find_entities("Marta Kell")[0].id == a.id
     split = store.split_entity(a.id, "Marta Kell")
     assert split.id != a.id and split.mention_count == 1

@@ -356,7 +356,8 @@ def test_run_asks_for_a_token_beyond_loopback(monkeypatch, tmp_path, capsys):
     from clipfile.web import run
 
     calls: list[dict] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **kw: calls.append(
+        {"app": self.config.app, "host": self.config.host, "port": self.config.port}))
     run(tmp_path / "lib.sqlite", host="0.0.0.0", port=8123)
     err = capsys.readouterr().err
     token = calls[-1]["app"].state.token

@@ -443,7 +443,10 @@ def entity(
             a = _one_entity(lib, args[1])
             if args[0] == "merge":
                 b = _one_entity(lib, args[2])
-                e = lib.store.merge_entities(a.id, b.id)
+                # ids as typed (E40 may already be part of E12), so a refusal names them
+                keep, other = (x.strip() if re.fullmatch(r"[Ee]\d+", x.strip()) else e.id
+                               for x, e in ((args[1], a), (args[2], b)))
+                e = lib.store.merge_entities(keep, other)
                 err.print(f"merged E{b.id} into E{e.id} {escape(e.name)}")
             else:
                 e = lib.store.split_entity(a.id, args[2])
@@ -779,6 +782,9 @@ def alerts(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; beyond loopback a token is required."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    request_timeout: float = typer.Option(
+        10.0, "--request-timeout", min=0.1, metavar="SECONDS",
+        help="Stop a request's database work after this long (it gets an error page)."),
 ) -> None:
     """Open the library as a web workbench in your browser (search, documents, entities, ledger, briefs)."""
     try:
@@ -786,7 +792,7 @@ def serve(
     except ImportError as exc:
         _fail(f"the web workbench needs its extra packages (fastapi, uvicorn, jinja2, python-multipart): {exc}")
     try:
-        run(_state["library"] or default_library_path(), host=host, port=port)
+        run(_state["library"] or default_library_path(), host=host, port=port, request_timeout=request_timeout)
     except ClipfileError as exc:
         _fail(str(exc))
 
