@@ -67,3 +67,8 @@ def articles(n: int, *, marks: dict[int, str] | None = None) -> list[Document]:
         docs.append(Document(text=text, title=f"{town}: {topic}", language="en", source="Test Courier",
                              published=f"2025-0{1 + i % 9}-1{i % 10}"))
     return docs
+
+
+def length_only(doc: Document) -> dict:
+    """A task that needs no models, for tests of the pool's life cycle rather than the analysis."""
+    return {"document": {"id": doc.id}, "chars": len(doc.text)}

@@ -6,6 +6,7 @@ import functools
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import psutil
 import pytest
@@ -217,3 +218,34 @@ def test_jobs_1_and_bad_jobs_options(tmp_path):
     assert r.exit_code == 2
     r = CliRunner().invoke(app, ["-L", lib, "ingest", "--jobs", "2", "--scheduler", "tcp://127.0.0.1:1", str(folder)])
     assert r.exit_code == 2 and "not both" in r.output
+
+
+ORPHAN_SCRIPT = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from _crashing import articles, length_only
+from clipfile.parallel import Job, ProcessPool
+
+if __name__ == "__main__":  # workers are spawned: they import this file too
+    pool = ProcessPool(2, task=length_only)
+    done = list(pool.run(Job(None, d) for d in articles(6)))
+    print(" ".join(str(p.pid) for p in pool._pool._processes.values()), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_exit_when_the_writer_is_killed(tmp_path):
+    """A writer killed outright cannot shut its pool down: the workers notice and exit."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "writer.py"
+    script.write_text(ORPHAN_SCRIPT.format(tests=str(Path(__file__).parent)), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+    deadline = time.time() + 15
+    while time.time() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                         for p in pids):
+        time.sleep(0.2)
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)

@@ -116,7 +116,8 @@ class Library:
 
         A document already in the library is not stored again; if a previous run stopped before
         analysing it, it is analysed now.  ``language`` is the language of speech in audio and
-        video (None detects it).
+        video (None detects it).  The analysis runs on the library's executor; with worker
+        processes, outcomes come in the order the analyses finish.
         """
         from .ingest import DEFAULT_MAX_BYTES, expand_sources, read_source
 
@@ -310,7 +311,8 @@ class Library:
     def reanalyze(
         self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
     ) -> BatchReport:
-        """Analyse documents whose stored results are missing or from another pipeline version."""
+        """Analyse documents whose stored results are missing or from another pipeline version
+        (every document with ``everything``), on the library's executor."""
         batch = _Batch(on_item)
         ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
 

@@ -150,11 +150,22 @@ class Inline:
         pass
 
 
-def _worker_init() -> None:
-    """In each worker: leave Ctrl-C to the writer, which stops the batch and shuts the pool down."""
+def _worker_init(writer: int) -> None:
+    """In each worker: leave Ctrl-C to the writer, which stops the batch and shuts the pool down,
+    and exit when the writer is gone (killed outright, it cannot shut the pool down, and a worker
+    waiting for work would otherwise wait for ever, holding its models in memory)."""
     import signal
+    import threading
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == writer:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="clipfile-writer-watch", daemon=True).start()
 
 
 @dataclass(slots=True)
@@ -187,6 +198,9 @@ class ProcessPool:
         inline_max: a batch of at most this many jobs runs in this process when no pool is up.
         max_crashes: a document that kills its worker this many times while running alone is
             failed with a message (the first death, among other jobs, is not counted against it).
+
+    Workers are spawned, so they import the caller's main module: a script that makes a pool
+    keeps its top-level work under ``if __name__ == "__main__":`` (the ``clipfile`` command does).
     """
 
     def __init__(self, jobs: int, *, task: Task = analyze_document, window: int | None = None,
@@ -209,7 +223,7 @@ class ProcessPool:
 
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker_init)
+                                             initializer=_worker_init, initargs=(os.getpid(),))
             self.stats.started += 1
         return self._pool
 
