@@ -16,15 +16,18 @@ generated news-like text), one figure per variant, in articles per second:
 - ``cluster``: ``--jobs 2`` against a ``LocalCluster`` of two single-threaded worker processes on
   ``--cluster-limit`` articles (the overhead of going through a Dask scheduler; start-up apart).
 
-Each figure is also given as a ratio to the one-process spaCy parse.  More variants (selective
-parsing, say) are one function each in :data:`VARIANTS`: ``(texts, args) -> Timing``.
-Timings on a shared machine are noisy: the load average is printed with them.
+Each figure is also given as a ratio to the one-process spaCy parse.  Beside the wall-clock
+figure, the CPU seconds per article spent by this process and every process it started (workers,
+the cluster) while timing: that figure hardly moves with the load of other work on the machine,
+and says what running in other processes costs; articles/s says what it gains.  More variants
+(selective parsing, say) are one function each in :data:`VARIANTS`: ``(texts, args) -> Timing``.
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -49,10 +52,37 @@ class Timing:
     seconds: float
     startup: float | None = None  # seconds before the first article could start (workers, models)
     note: str = ""
+    cpu: float | None = None  # CPU seconds of this process and its descendants while timed
 
     @property
     def rate(self) -> float:
         return self.articles / self.seconds
+
+
+class Clock:
+    """Wall-clock and CPU seconds of this process and every process under it (live or ended)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        import psutil
+
+        me = psutil.Process()
+        total = sum(me.cpu_times()[:2])
+        ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total += ended.ru_utime + ended.ru_stime
+        for child in me.children(recursive=True):
+            try:
+                times = child.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+
+    def timing(self, articles: int, **extra) -> Timing:
+        return Timing(articles, time.perf_counter() - self.wall, cpu=self._cpu() - self.cpu, **extra)
 
 
 def _documents(texts: list[str]) -> list[Document]:
@@ -71,10 +101,10 @@ def spacy_parse(texts: list[str], args: argparse.Namespace, n_process: int = 1) 
 
     nlp = english()
     nlp(texts[0])
-    t = time.perf_counter()
+    clock = Clock()
     for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
         pass
-    return Timing(len(texts), time.perf_counter() - t)
+    return clock.timing(len(texts))
 
 
 def analyze_only(texts: list[str], args: argparse.Namespace) -> Timing:
@@ -82,10 +112,10 @@ def analyze_only(texts: list[str], args: argparse.Namespace) -> Timing:
 
     _warm_here()
     docs = _documents(texts)
-    t = time.perf_counter()
+    clock = Clock()
     for doc in docs:
         analyze(doc).to_json()
-    return Timing(len(docs), time.perf_counter() - t)
+    return clock.timing(len(docs))
 
 
 def _ingest(texts: list[str], make: Callable[[], Executor], warm: Callable[[Executor], None]) -> Timing:
@@ -97,11 +127,12 @@ def _ingest(texts: list[str], make: Callable[[], Executor], warm: Callable[[Exec
         warm(executor)
         startup = time.perf_counter() - t
         with Library(Path(tmp) / "bench.sqlite", executor=executor) as lib:
-            t = time.perf_counter()
+            clock = Clock()
             report = lib.add_many(_documents(texts))
-            seconds = time.perf_counter() - t
+            timing = clock.timing(len(texts), startup=startup)
         failed = len(report.failed) + sum(1 for o in report.outcomes if o.message)
-        return Timing(len(texts), seconds, startup, f"{failed} failed" if failed else "")
+        timing.note = f"{failed} failed" if failed else ""
+        return timing
 
 
 def _warm_batch(executor: Executor, n: int) -> None:
@@ -148,6 +179,14 @@ VARIANTS: dict[str, tuple[str, Callable[[list[str], argparse.Namespace], Timing]
 DEFAULT = "spacy,spacy2,jobs1,jobs2,cluster"
 
 
+def _show(name: str, title: str, timing: Timing) -> None:
+    extra = f"  start-up {timing.startup:.1f} s" if timing.startup is not None else ""
+    note = f"  ({timing.note})" if timing.note else ""
+    cpu = f"  {timing.cpu / timing.articles:5.2f} CPU s/article" if timing.cpu is not None else ""
+    print(f"  {name:9s} {title:42s} {timing.articles:4d} articles {timing.seconds:7.1f} s "
+          f"{timing.rate:6.2f} articles/s{cpu}{extra}{note}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=200, help="articles for the one-machine variants")
@@ -169,10 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         title, fn, size = VARIANTS[name]
         results[name] = timing = fn(sizes[size], args)
-        extra = f"  start-up {timing.startup:.1f} s" if timing.startup is not None else ""
-        note = f"  ({timing.note})" if timing.note else ""
-        print(f"  {name:9s} {title:45s} {timing.articles:4d} articles {timing.seconds:7.1f} s "
-              f"{timing.rate:6.2f} articles/s{extra}{note}", flush=True)
+        _show(name, title, timing)
     base = results.get("spacy")
     if base:
         print("ratio to the one-process spaCy parse:")
@@ -183,8 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if "cluster" in results and "jobs2" in results:
         if len(sizes["cluster"]) != len(sizes["limit"]):
             results["jobs2@cluster"] = same = jobs_n(sizes["cluster"], args)
-            print(f"  jobs2     {'ingest + analysis, --jobs 2':45s} {same.articles:4d} articles {same.seconds:7.1f} s "
-                  f"{same.rate:6.2f} articles/s  start-up {same.startup:.1f} s", flush=True)
+            _show("jobs2", VARIANTS["jobs2"][0], same)
         else:
             same = results["jobs2"]
         print(f"LocalCluster 2 workers vs --jobs 2 on {len(sizes['cluster'])} articles: "

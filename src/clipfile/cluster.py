@@ -27,7 +27,8 @@ class WarmModels(WorkerPlugin):
     """A worker plugin: load the English pipeline once, when the worker joins the cluster.
 
     Later tasks on that worker find it loaded (:func:`clipfile.nlp.english` keeps one per
-    process); Russian, rarer, loads on its first document.
+    process); Russian, rarer, loads on its first document.  (Dask's nanny already starts workers
+    with one OpenBLAS/OpenMP thread each, which a process per core needs.)
     """
 
     name = "clipfile-warm-models"

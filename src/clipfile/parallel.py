@@ -150,14 +150,22 @@ class Inline:
         pass
 
 
+# Native thread pools (OpenBLAS under numpy, OpenMP) start a thread per core in every process;
+# with a worker process per core they would only compete for the cores (Dask's nanny does the same).
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
 def _worker_init(writer: int) -> None:
-    """In each worker: leave Ctrl-C to the writer, which stops the batch and shuts the pool down,
-    and exit when the writer is gone (killed outright, it cannot shut the pool down, and a worker
-    waiting for work would otherwise wait for ever, holding its models in memory)."""
+    """In each worker: one native thread (read when numpy loads, which in a worker of the
+    ``clipfile`` command is after this); leave Ctrl-C to the writer, which stops the batch and
+    shuts the pool down; exit when the writer is gone (killed outright, it cannot shut the pool
+    down, and a worker waiting for work would wait for ever, holding its models)."""
     import signal
     import threading
     import time
 
+    for name in _ONE_THREAD:
+        os.environ.setdefault(name, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
