@@ -177,10 +177,11 @@ def test_ingest_jobs_2_survives_a_worker_killed_from_outside(tmp_path, monkeypat
     monkeypatch.setattr(SQLiteStore, "save_analysis", counting)
     killed: list[int] = []
     finished = threading.Event()
+    others = {p.pid for p in _spawned_workers()}  # other tests' pools: not this ingest's
 
     def kill_a_worker() -> None:
         while not finished.is_set():
-            workers = _spawned_workers()
+            workers = [p for p in _spawned_workers() if p.pid not in others]
             analysed = sum(saves.values())
             if workers and analysed >= 1:
                 workers[0].kill()
