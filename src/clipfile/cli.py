@@ -56,10 +56,20 @@ def main(
 
 
 @contextmanager
-def _open_library() -> Iterator[Library]:
+def _open_library(jobs: Optional[int] = 1, scheduler: Optional[str] = None) -> Iterator[Library]:
+    """The library, analysing batches per ``--jobs``/``--scheduler`` (None jobs: every core)."""
+    from .parallel import executor_for
+
+    if jobs is not None and scheduler:
+        _fail("give --jobs or --scheduler, not both: with a scheduler the cluster's workers analyse", code=2)
     try:
-        lib = Library(_state["library"] or default_library_path())
+        executor = executor_for(jobs, scheduler)
     except ClipfileError as exc:
+        _fail(str(exc))
+    try:
+        lib = Library(_state["library"] or default_library_path(), executor=executor)
+    except ClipfileError as exc:
+        executor.close()
         _fail(str(exc))
     try:
         yield lib
@@ -116,6 +126,12 @@ def ingest(
                                             help="faster-whisper model name or path for audio and video."),
     language: Optional[str] = typer.Option(None, "--language", help="Language of the speech in audio and video "
                                            "(a code such as en or ru); default: detect it."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Analyse on a Dask cluster: its scheduler's address, "
+                                            "tcp://HOST:8786 (README, Scaling out)."),
 ) -> None:
     """Read articles, pages, feeds, transcripts, JSON Lines and recordings into the library."""
     from .ingest import expand_sources
@@ -125,7 +141,7 @@ def ingest(
     if language:
         language = _checked_language(language)
 
-    with _open_library() as lib:
+    with _open_library(jobs, scheduler) as lib:
         sources = [s.ref for s in expand_sources(targets, recursive=recursive)]
         if not sources:
             _fail("nothing to ingest: no readable files under " + ", ".join(targets))
@@ -161,9 +177,15 @@ def ingest(
 @app.command()
 def reanalyze(
     everything: bool = typer.Option(False, "--all", help="Re-run every document, not only stale ones."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Analyse on a Dask cluster: its scheduler's address, "
+                                            "tcp://HOST:8786 (README, Scaling out)."),
 ) -> None:
     """Refresh analyses that are missing or from an older pipeline version."""
-    with _open_library() as lib:
+    with _open_library(jobs, scheduler) as lib:
         total = lib.pending_analysis(everything=everything)
         with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
@@ -696,6 +718,9 @@ def watch(
                                              "its folder."),
     allow_private_webhook: bool = typer.Option(False, "--allow-private-webhook",
                                                help="Let the webhook be this machine or a private-network address."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
 ) -> None:
     """Keep watch over feeds, pages and streams: new items only, alerts on what matters.
 
@@ -722,17 +747,13 @@ def watch(
     if config.alerts:
         err.print(f"[dim]alerts go to: {escape(', '.join(sinks))}[/dim]")
     state_key = f"watch:{watch_file.resolve()}"
-    with _open_library() as lib:
+    with _open_library(jobs) as lib:
 
         def ingest_docs(docs) -> list[str]:
-            ids = []
-            for doc in docs:
-                o = lib.add(doc)
-                if o.status == "failed":
-                    raise ClipfileError(o.message or "could not store a document")
-                if o.status != "duplicate" and o.doc_id:
-                    ids.append(o.doc_id)
-            return ids
+            report = lib.add_many(docs)  # the worker pool, if any, stays up between polls
+            for o in report.failed:
+                raise ClipfileError(o.message or "could not store a document")
+            return [o.doc_id for o in report.outcomes if o.status != "duplicate" and o.doc_id]
 
         until = _time.time() + until_seconds if until_seconds else None
         try:
