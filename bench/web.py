@@ -41,8 +41,11 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def build(path: Path, n_docs: int, seed: int = 7) -> None:
-    """Write ``n_docs`` generated documents with analyses into the library at ``path``."""
+def build(path: Path, n_docs: int, seed: int = 7, *, blocks: tuple[int, int] = (3, 6)) -> None:
+    """Write ``n_docs`` generated documents with analyses into the library at ``path``.
+
+    Each document has ``blocks`` (a random count in that range) sentence + quote blocks; the
+    load benchmark asks for more to get article-length texts."""
     rng = random.Random(seed)
     people = list(dict.fromkeys(_name(rng) for _ in range(400)))[:300]
     sources = [f"{w.title()} {k}" for w in WORDS[:15] for k in ("Gazette", "Courier")]
@@ -63,7 +66,7 @@ def build(path: Path, n_docs: int, seed: int = 7) -> None:
         ents = {p: {"id": f"e{k + 1}", "name": p, "type": "PERSON", "aliases": [p.split()[1]], "mentions": []}
                 for k, p in enumerate(cast)}
         quotes, claims, forecasts, events = [], [], [], []
-        for k in range(rng.randint(3, 6)):
+        for k in range(rng.randint(*blocks)):
             who = rng.choice(cast)
             add(_sentence(rng, rng.randint(8, 20)) + " ")
             s, e = add(who)

@@ -27,9 +27,9 @@ def tiny_model() -> str:
     return str(path)
 
 
-def speak(text: str, out: Path, *, gap_ms: int = 0) -> Path:
+def speak(text: str, out: Path, *, gap_ms: int = 0, voice: str = "en") -> Path:
     """Write ``text`` as speech (espeak-ng, slow and clear) to a WAV file."""
-    subprocess.run(["espeak-ng", "-s", "140", "-g", str(gap_ms // 10), "-w", str(out), text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-g", str(gap_ms // 10), "-w", str(out), text], check=True)
     return out
 
 
@@ -75,7 +75,10 @@ def test_transcribes_spoken_sentence(tmp_path, tiny_model):
     assert doc.language == "en"
     asr = doc.metadata["asr"]
     assert asr["model"] == tiny_model and asr["language"] == "en"
-    assert 0.0 < asr["language_probability"] <= 1.0
+    # tiny.en is English-only: it detects nothing, and the metadata does not pretend it did
+    assert asr["multilingual"] is False and asr["language_detected"] is None
+    assert asr["language_probability"] is None and asr["language_flag"] is None
+    assert "warnings" not in doc.metadata
     assert asr["duration"] == pytest.approx(duration, abs=0.05)
     # progress reports audio time done against the total, ending at the end
     assert calls and all(0 <= d <= t for d, t in calls)
@@ -177,3 +180,109 @@ def test_no_model_configured_says_how_to_set_one(tmp_path, monkeypatch):
         audio.transcribe(tmp_path / "anything.wav")
     with pytest.raises(IngestError, match="not found"):
         audio.transcribe(tmp_path / "anything.wav", model=str(tmp_path / "no-such-model"))
+
+
+RUSSIAN = "Губернатор сообщил журналистам, что строительство новой больницы завершится к осени."
+
+
+def test_english_only_model_refuses_russian_before_transcribing(tmp_path, tiny_model):
+    wav = speak(RUSSIAN, tmp_path / "governor.wav", voice="ru")
+    calls: list = []
+    with pytest.raises(IngestError, match=r"English-only, so it cannot transcribe speech in 'ru'") as info:
+        audio.transcribe(wav, model=tiny_model, language="RU", progress=lambda *a: calls.append(a))
+    assert calls == [] and "governor.wav" in str(info.value)  # nothing was transcribed
+    with pytest.raises(IngestError, match="English-only"):
+        audio.check_model_language(tiny_model, "ru")
+    assert audio.check_model_language(tiny_model, "en") == "en"  # English it can do
+    assert audio.check_model_language(tiny_model, None) is None
+    with pytest.raises(IngestError, match="unknown language 'russian'"):
+        audio.transcribe(wav, model=tiny_model, language="russian")
+
+
+def test_language_codes():
+    pytest.importorskip("faster_whisper")
+    assert audio.check_language(" RU ") == "ru" and audio.check_language("uk") == "uk"
+    for bad in ("russian", "xx", ""):
+        with pytest.raises(IngestError, match="unknown language"):
+            audio.check_language(bad)
+
+
+def test_voice_detector_hears_russian_speech_not_silence(tmp_path):
+    pytest.importorskip("faster_whisper")
+    wav = speak(RUSSIAN, tmp_path / "ru.wav", voice="ru")
+    ((_, samples),) = list(audio._decode_windows(wav))
+    assert audio.speech_seconds(samples) > 0.6 * samples.size / audio.SAMPLE_RATE
+    quiet = tmp_path / "quiet.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", str(quiet)],
+                   check=True)
+    ((_, silence),) = list(audio._decode_windows(quiet))
+    assert audio.speech_seconds(silence) == 0.0
+
+
+def asr(**fields) -> dict:
+    base = {"model": "m", "multilingual": True, "language": None, "language_asked": None, "language_detected": None,
+            "language_probability": None, "language_asked_probability": None, "duration": 10.0,
+            "speech_without_words": 0.0}
+    return base | fields
+
+
+def test_language_flags():
+    # a multilingual model unsure of Russian speech: Latin at 0.32 is more likely wrong than right
+    flag, message = audio.language_flag(asr(language="la", language_detected="la", language_probability=0.32))
+    assert flag == "low-probability" and "'la' with probability 0.32" in message and "--language" in message
+    assert audio.language_flag(asr(language="ru", language_detected="ru", language_probability=0.93)) is None
+    # asked for Russian, sounds like Ukrainian: flagged, transcribed as asked
+    flag, message = audio.language_flag(asr(language="ru", language_asked="ru", language_detected="uk",
+                                            language_probability=0.71, language_asked_probability=0.22))
+    assert flag == "mismatch" and "asked for 'ru'" in message and "'uk'" in message and "'ru' 0.22" in message
+    # asked and detected agree: a low probability is no reason to doubt the user
+    assert audio.language_flag(asr(language="ru", language_asked="ru", language_detected="ru",
+                                   language_probability=0.4)) is None
+    # an English-only model detects nothing, so flags nothing
+    assert audio.language_flag(asr(multilingual=False, language="en")) is None
+
+
+def test_no_speech_is_only_claimed_when_none_was_heard():
+    def doc(**fields):
+        from clipfile.records import Document
+
+        return Document("", kind="transcript", metadata={"asr": asr(**fields)})
+
+    assert audio.no_words_reason(doc()).startswith("no speech recognised")
+    english_only = audio.no_words_reason(doc(multilingual=False, language="en", speech_without_words=6.0))
+    assert "heard 6 s of speech but recognised no words" in english_only and "English-only" in english_only
+    unsure = audio.no_words_reason(doc(language="la", language_detected="la", language_probability=0.32,
+                                       speech_without_words=6.0))
+    assert "no speech" not in unsure and "language uncertain" in unsure
+
+
+def test_ingest_language_option(tmp_path, tiny_model, monkeypatch):
+    from typer.testing import CliRunner
+
+    from clipfile.cli import app
+
+    monkeypatch.setenv(audio.ASR_MODEL_ENV, tiny_model)
+    ru = speak(RUSSIAN, tmp_path / "governor.wav", voice="ru")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The council met on Tuesday and approved the budget for the new school.\n", encoding="utf-8")
+    lib = str(tmp_path / "lib.sqlite")
+    r = CliRunner().invoke(app, ["-L", lib, "ingest", "--no-analyze", "--language", "ru", str(ru), str(notes)])
+    assert r.exit_code == 1, r.output
+    assert "English-only" in r.output and "1 new, 1 failed" in r.output  # the text file still went in
+    r = CliRunner().invoke(app, ["-L", lib, "ingest", "--language", "klingon", str(notes)])
+    assert r.exit_code == 2 and "--language: unknown language 'klingon'" in r.output
+
+
+def test_flagged_transcript_is_said_on_the_ingest_line(tmp_path):
+    from clipfile.library import Library
+    from clipfile.records import Document
+
+    meta = asr(language="la", language_detected="la", language_probability=0.32)
+    flag = audio.language_flag(meta)
+    doc = Document("Gubernator soobshchil zhurnalistam.", kind="transcript",
+                   metadata={"asr": meta | {"language_flag": flag[0]}, "warnings": [flag[1]], "cues": []})
+    with Library(tmp_path / "lib.sqlite") as lib:
+        outcome = lib.add(doc, analyze_document=False)
+    # Said on the item's line as a warning: the transcript is stored, nothing failed.
+    assert outcome.status == "new" and outcome.message is None
+    assert outcome.warnings[0].startswith("language uncertain: detected 'la'")

@@ -1,14 +1,17 @@
 """HTML pages, RSS/Atom feeds and JSON Lines: fields, partial failures, clear errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import Source, read_bytes, read_source, samples_dir
 from clipfile.ingest.dates import normalize_date
-from clipfile.ingest.html import fragment_text
+from clipfile.ingest.html import flat_text, fragment_text
+from clipfile.ingest.jsonl import MAX_DEPTH
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -63,6 +66,47 @@ def test_html_charset_from_meta() -> None:
     assert doc.language == "ru"
 
 
+def _nested_page(size: int) -> str:
+    """A page of about ``size`` characters: a headline, then text inside ever deeper <div>s."""
+    head = "<!doctype html><html><head><title>Sea wall vote</title></head><body><h1>Sea wall vote</h1>"
+    paragraphs = ("<p>The harbour council voted on Tuesday to rebuild the sea wall before winter.</p>"
+                  "<p>Work on the &ldquo;north section&rdquo; starts in March, the engineer said.</p>")
+    depth = (size - len(head) - len(paragraphs)) // len("<div></div>")
+    return head + "<div>" * depth + paragraphs + "</div>" * depth + "</body></html>"
+
+
+def test_deeply_nested_page_is_read_not_refused(tmp_path: Path) -> None:
+    page = _nested_page(5 * 1024 * 1024)
+    assert len(page) > 5_000_000
+    (tmp_path / "deep.html").write_text(page, encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(tmp_path / "deep.html"))
+    assert r.exit_code == 0 and "1 new" in r.said, r.output
+    assert "warning: the page nests its elements deeper than the HTML parser goes" in r.said
+    (doc,) = stored(tmp_path / "lib.sqlite")
+    assert doc.text == ("Sea wall vote\n\n"  # every word of the page, the headline included
+                        "The harbour council voted on Tuesday to rebuild the sea wall before winter.\n\n"
+                        "Work on the \u201cnorth section\u201d starts in March, the engineer said.")
+    assert doc.title == "Sea wall vote" and doc.metadata["deep_html"] is True
+
+
+def test_a_page_just_past_the_depth_limit_keeps_its_deep_text() -> None:
+    (doc,) = read_bytes(_nested_page(4000).encode(), name="deep.html")  # about 300 levels
+    assert "rebuild the sea wall" in doc.text and "north section" in doc.text
+    (shallow,) = read_bytes((samples_dir() / "coastline-ferry.html").read_bytes(), name="ferry.html")
+    assert "deep_html" not in shallow.metadata and "warnings" not in shallow.metadata
+
+
+def test_flat_text_drops_scripts_and_comments_and_keeps_paragraphs() -> None:
+    markup = ("<div>One <b>bold</b> move.<!-- hidden <p>no</p> --></div><script>var x = '<p>';</script>"
+              "<p>Two &amp; three<br>four</p><style>p {}</style>tail <!-- never closed")
+    assert flat_text(markup) == "One bold move.\n\nTwo & three\n\nfour\n\ntail"
+
+
+def test_deep_fragment_in_a_feed_entry_keeps_its_text() -> None:
+    fragment = "<div>" * 400 + "<p>The ferry runs again from Monday.</p>" + "</div>" * 400
+    assert fragment_text(fragment) == "The ferry runs again from Monday."
+
+
 def test_fragment_text_paragraphs() -> None:
     text = fragment_text("<p>One <b>bold</b> move.</p><div>Two<script>x()</script></div>tail")
     assert text == "One bold move.\n\nTwo\n\ntail"
@@ -107,11 +151,71 @@ def test_malformed_feed_without_entries_is_an_error() -> None:
         _read(DATA / "malformed-no-entries.xml")
 
 
+def test_only_a_page_read_from_a_url_is_fetched_from_it() -> None:
+    # What `watch` and `ingest URL` hand over: the bytes and the address they came from.
+    page = (samples_dir() / "coastline-ferry.html").read_bytes()
+    (doc,) = read_bytes(page, name="ferry", url="https://coastline-daily.example/ferry?from=rss")
+    assert doc.fetched_from == "https://coastline-daily.example/ferry?from=rss"
+    assert doc.url == "https://coastline-daily.example/news/gull-island-ferry-resumes"  # its canonical link
+    assert read_bytes(page, name="ferry.html")[0].fetched_from is None  # a file was fetched from nowhere
+    rss = (samples_dir() / "averill-courier-feed.xml").read_bytes()
+    entries = read_bytes(rss, url="https://averill-courier.example/rss")
+    assert {d.fetched_from for d in entries} == {None}
+    line = b'{"text": "The quay reopened.", "url": "https://a.example/q", "fetched_from": "https://a.example/q"}'
+    (record,) = read_bytes(line, name="x.jsonl", url="https://a.example/dump.jsonl")
+    assert record.fetched_from is None and "fetched_from" not in record.metadata
+
+
 def test_feed_kind_from_content_type() -> None:
     rss = (samples_dir() / "averill-courier-feed.xml").read_bytes()
     docs = read_bytes(rss, content_type="application/rss+xml", url="https://averill-courier.example/rss")
     assert len(docs) == 3
     assert docs[0].metadata["feed"]["url"] == "https://averill-courier.example/rss"
+
+
+DOCTYPE_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<!-- generated by a very old CMS -->
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+  "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Valley Wire</title><link>https://valley.example/</link>
+<item><title>Bridge reopens</title><link>https://valley.example/bridge</link>
+<description>The Millbrook bridge reopened on Tuesday after six weeks of repairs.</description></item>
+<item><title>Dam holds</title><link>https://valley.example/dam</link>
+<description>The Kessel dam held through the weekend flood, engineers said.</description></item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [("wire.xml", None), ("wire", None), (None, "application/xml"), (None, "text/html; charset=utf-8"),
+     ("wire.txt", "text/plain")],
+)
+def test_feed_is_sniffed_from_its_root_despite_doctype_name_or_type(name, content_type) -> None:
+    docs = read_bytes(DOCTYPE_RSS, name=name, content_type=content_type)
+    assert [d.kind for d in docs] == ["feed-entry", "feed-entry"]
+    assert [d.title for d in docs] == ["Bridge reopens", "Dam holds"]
+    assert docs[0].text == "The Millbrook bridge reopened on Tuesday after six weeks of repairs."
+    assert "<rss" not in docs[0].text and docs[0].source == "Valley Wire"
+
+
+def test_doctype_feed_through_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "wire.xml").write_bytes(DOCTYPE_RSS)
+    r = ingest_cli(tmp_path / "lib.sqlite", str(tmp_path / "wire.xml"))
+    assert r.exit_code == 0 and "2 new" in r.said, r.output
+    assert [d.kind for d in stored(tmp_path / "lib.sqlite")] == ["feed-entry", "feed-entry"]
+
+
+def test_other_xml_stays_plain_text() -> None:
+    catalog = b'<?xml version="1.0"?>\n<!DOCTYPE catalog>\n<catalog><book>River Tales</book></catalog>\n'
+    (doc,) = read_bytes(catalog, name="books.xml", content_type="application/xml")
+    assert doc.kind == "text" and doc.text == catalog.decode()
+
+
+def test_many_comments_before_no_root_do_not_hang_the_sniffer() -> None:
+    # Each prolog part can end only one way, so this fails fast instead of backtracking.
+    (doc,) = read_bytes(b"<!-- -->" * 3000 + b"\nA note after many comments.", name="odd")
+    assert doc.kind == "text"
 
 
 # --- JSON Lines ------------------------------------------------------------------------------
@@ -142,6 +246,24 @@ def test_jsonl_accepts_analyze_output() -> None:
     line = b'{"document": {"text": "A short note about the ferry timetable.", "title": "Ferry"}, "quotes": []}'
     (doc,) = read_bytes(line, name="out.jsonl")
     assert doc.title == "Ferry" and doc.text == "A short note about the ferry timetable."
+
+
+def test_deeply_nested_record_fails_alone(tmp_path: Path) -> None:
+    # {"text":"x","k": [[[...]]]} nested 100000 deep: the JSON parser's recursion gives up.
+    lines = [
+        json.dumps({"text": "The ferry to Gull Island runs again from Monday.", "title": "Ferry"}),
+        '{"text": "x", "k": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"text": "y", "k": ' + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "}",  # parses, still refused
+        json.dumps({"text": "The harbour wall held through the storm.", "meta": {"a": [[1]]}}),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(path))
+    assert r.exit_code == 1, r.output
+    assert "line 2: the record nests more than 64 levels deep" in r.said
+    assert "line 3: the record nests more than 64 levels deep" in r.said
+    assert "2 new, 2 failed" in r.said
+    assert [d.title for d in stored(tmp_path / "lib.sqlite")] == ["Ferry", None]
 
 
 # --- dates -----------------------------------------------------------------------------------

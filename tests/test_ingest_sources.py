@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import DEFAULT_MAX_BYTES, Source, expand_sources, read_source, samples_dir
 
@@ -122,3 +123,67 @@ def test_audio_files_go_to_speech_recognition(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setattr(audio, "transcribe", fake_transcribe)
     (doc,) = read_source(Source("path", str(clip), clip), max_bytes=4)  # byte cap is for text
     assert seen == [clip] and doc.origin == str(clip.resolve()) and doc.ingested
+
+
+# --- folders that fight back (issue #14) -----------------------------------------------------
+
+GOOD = "The harbour council agreed on Tuesday to repair the sea wall before the winter storms.\n"
+
+
+def test_symlink_loop_in_a_folder_fails_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "x").symlink_to("x")  # mkdir d; ln -s x d/x
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(folder), str(good))
+    assert r.exit_code == 1, r.output
+    assert "symlink loop" in r.said and "1 new, 1 failed" in r.said
+    assert len(stored(tmp_path / "lib.sqlite")) == 1
+    # The library call says the same thing, as one line.
+    with pytest.raises(IngestError, match=r"x: symlink loop") as info:
+        read_source(Source("path", str(folder / "x"), folder / "x"))
+    assert "\n" not in str(info.value)
+
+
+def _unlistable_folder(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "inside.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "open.txt").write_text(GOOD.replace("Tuesday", "Monday"), encoding="utf-8")
+    return folder, folder / "locked"
+
+
+def test_unreadable_subfolder_is_reported_not_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    folder, locked = _unlistable_folder(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path=".", *a, **kw):  # what listing a chmod-000 folder does for a normal user
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *a, **kw)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    kinds = [(s.kind, Path(s.ref).name) for s in expand_sources([str(folder)])]
+    assert kinds == [("path", "open.txt"), ("error", "locked")]
+    r = ingest_cli(tmp_path / "lib.sqlite", str(folder))
+    assert r.exit_code == 1, r.output
+    assert "cannot list this folder (permission denied)" in r.said
+    assert "1 new, 1 failed" in r.said
+
+
+def test_unreadable_subfolder_for_real(tmp_path: Path) -> None:
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from listing a folder "
+                    "(the simulated test above covers this case)")
+    folder, locked = _unlistable_folder(tmp_path)
+    locked.chmod(0)
+    try:
+        r = ingest_cli(tmp_path / "lib.sqlite", str(folder))
+    finally:
+        locked.chmod(0o755)
+    assert r.exit_code == 1 and "cannot list this folder" in r.said and "1 new, 1 failed" in r.said

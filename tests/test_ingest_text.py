@@ -147,6 +147,66 @@ def test_nearly_valid_utf8_keeps_text_and_counts_bad_bytes() -> None:
     assert doc.text.endswith(good[2:]) and "\ufffd" in doc.text
 
 
+def test_nearly_valid_utf8_says_it_replaced_bytes() -> None:
+    good = "Мэр заявил, что ремонт закончат к 2026 году, — сообщил «Вестник Побережья»."
+    data = bytearray(good.encode("utf-8"))
+    data[2] = 0xFF
+    (doc,) = read_bytes(bytes(data), name="damaged.txt")
+    (warning,) = doc.metadata["warnings"]
+    assert f"{doc.metadata['replaced_bytes']} invalid bytes are stored as U+FFFD" in warning
+    assert "encoding_confidence" not in doc.metadata
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # Stray bytes in English text: cp1251 would read them as "яюъ", cp1252 as "ÿþú".
+        (b"The council met on Tuesday \xff\xfe\xfa and agreed to fund the bridge repairs.\n",
+         "The council met on Tuesday \ufffd\ufffd\ufffd and agreed to fund the bridge repairs.\n"),
+        # A broken two-byte sequence: "Г(" in cp1251, "Ã(" in cp1252.
+        (b"The mayor said \xc3\x28 the budget would grow next year.\n",
+         "The mayor said \ufffd( the budget would grow next year.\n"),
+        (b"ok \xff text", "ok \ufffd text"),
+    ],
+)
+def test_stray_bytes_in_ascii_become_replacement_characters(data: bytes, expected: str) -> None:
+    (doc,) = read_bytes(data, name="a.txt")
+    assert doc.text == expected and doc.language in ("en", None)
+    assert doc.metadata["encoding"] == "utf-8" and doc.metadata["replaced_bytes"] == expected.count("\ufffd")
+    (warning,) = doc.metadata["warnings"]
+    assert "stored as U+FFFD" in warning and "no other encoding fits" in warning and "\n" not in warning
+
+
+def test_a_guessed_encoding_is_a_warning_with_its_confidence(tmp_path) -> None:
+    from _ingestcli import ingest_cli, stored
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ru.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    (folder / "stray.txt").write_bytes(b"The ferry left at noon \xff\xfe\xfa and returned late.\n")
+    (folder / "plain.txt").write_text(ENGLISH, encoding="utf-8")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(folder))
+    assert r.exit_code == 0, r.output  # warnings are not failures
+    assert "3 new (2 with warnings)" in r.said
+    docs = {d.origin.rsplit("/", 1)[-1]: d for d in stored(tmp_path / "lib.sqlite")}
+    ru = docs["ru.txt"]
+    assert ru.text == RUSSIAN and ru.metadata["encoding"] == "cp1251"
+    confidence = ru.metadata["encoding_confidence"]
+    assert 0.8 < confidence <= 1
+    assert f"warning: encoding guessed as cp1251 (confidence {confidence:.2f})" in r.said
+    assert docs["stray.txt"].text.count("\ufffd") == 3 and "3 invalid bytes are stored as U+FFFD" in r.said
+    assert "warnings" not in docs["plain.txt"].metadata
+
+
+def test_guess_confidence_grows_with_evidence() -> None:
+    short = decode_text("Привет, мир".encode("koi8-r"))
+    long = decode_text(RUSSIAN.replace("«", '"').replace("»", '"').replace("—", "-").encode("koi8-r"))
+    assert short.encoding == long.encoding == "koi8-r"
+    assert short.confidence is not None and long.confidence is not None
+    assert short.confidence < long.confidence
+    assert decode_text(ENGLISH.encode("utf-8")).confidence is None  # valid UTF-8 is no guess
+
+
 def test_legacy_code_page_is_not_mistaken_for_damaged_utf8() -> None:
     text = "Ремонт плотины закончат к 2026 году, сообщили в мэрии."
     (doc,) = read_bytes(text.encode("cp1251"), name="a.txt")

@@ -14,6 +14,8 @@ from clipfile.ingest import USER_AGENT, Source, read_source, read_url, samples_d
 
 SLOW_SECONDS = 2.0
 MB = 1024 * 1024
+# Pages the tests can change between two fetches.
+PAGES: dict[str, bytes] = {}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,6 +48,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/notes/plain":
             self._send(200, "Заметка о погоде: завтра в долине ожидается сильный дождь.".encode("cp1251"),
                        "text/plain; charset=windows-1251")
+        elif path in PAGES:
+            self._send(200, PAGES[path], "text/html; charset=utf-8")
+        elif path == "/doctype-feed":
+            from test_ingest_html_feed_jsonl import DOCTYPE_RSS
+
+            self._send(200, DOCTYPE_RSS, "application/xml")
         elif path == "/ua":
             self._send(200, f"Agent seen: {self.headers.get('User-Agent')}".encode(), "text/plain")
         elif path == "/missing":
@@ -179,3 +187,74 @@ def test_read_source_with_shared_client(server: str) -> None:
         docs = read_source(Source("url", f"{server}/page"), client=client)
         assert docs[0].kind == "html"
         assert not client.is_closed  # a caller's client is left open for reuse
+
+
+def test_feed_served_as_application_xml_with_a_doctype(server: str) -> None:
+    docs = read_url(f"{server}/doctype-feed")
+    assert [d.kind for d in docs] == ["feed-entry", "feed-entry"]
+    assert [d.url for d in docs] == ["https://valley.example/bridge", "https://valley.example/dam"]
+    assert all(d.fetched_from is None for d in docs)  # entries name their pages, never fetched them
+
+
+def _story(paragraph: str) -> bytes:
+    return (f"<html><head><title>Quay repairs</title></head><body><article><h1>Quay repairs</h1>"
+            f"<p>{paragraph}</p><p>The harbour master said the old stones would be kept.</p>"
+            "</article></body></html>").encode()
+
+
+def test_only_fetched_documents_become_versions_of_a_page(server: str, tmp_path) -> None:
+    import json
+
+    from _ingestcli import ingest_cli, stored
+
+    lib = tmp_path / "lib.sqlite"
+    url = f"{server}/story"
+    PAGES["/story"] = _story("Repairs to the north quay will start on Monday and take three weeks.")
+    r = ingest_cli(lib, url)
+    assert r.exit_code == 0 and "1 new" in r.said, r.output
+    (page,) = stored(lib)
+    assert page.fetched_from == url and page.url == url
+    # A JSON Lines record and a feed entry that merely claim the page's URL ...
+    (tmp_path / "claims.jsonl").write_text(json.dumps(
+        {"text": "Repairs to the north quay are cancelled, a leaflet claims.", "url": url}) + "\n")
+    (tmp_path / "claims.rss").write_text(
+        f"<rss><channel><title>Rumours</title><item><title>Quay</title><link>{url}</link>"
+        "<description>The quay will be sold to a hotel chain, a post says.</description></item>"
+        "</channel></rss>")
+    r = ingest_cli(lib, str(tmp_path / "claims.jsonl"), str(tmp_path / "claims.rss"))
+    assert r.exit_code == 0 and "2 new" in r.said and "version" not in r.said, r.output
+    claims = stored(lib)[1:]
+    # ... keep it as the link they name, but are no version of the page and no page's successor.
+    assert [(d.url, d.supersedes, d.fetched_from) for d in claims] == [(url, None, None), (url, None, None)]
+    # The page fetched again with new text is the next version of the page itself.
+    PAGES["/story"] = _story("Repairs to the north quay will start on Monday and take five weeks.")
+    r = ingest_cli(lib, url)
+    assert r.exit_code == 0 and "1 version" in r.said, r.output
+    assert stored(lib)[-1].supersedes == page.id
+
+
+def test_javascript_and_data_urls_are_never_links(tmp_path) -> None:
+    import json
+
+    from _ingestcli import ingest_cli, stored
+    from clipfile.ingest import read_bytes
+
+    records = [
+        {"text": "The ferry timetable changes on Monday.", "url": "javascript:alert(document.cookie)"},
+        {"text": "The bridge toll rises in May.", "url": "data:text/html,<script>alert(1)</script>"},
+        {"text": "The library opens late on Thursdays.", "url": " https://valley.example/library "},
+    ]
+    (tmp_path / "links.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    r = ingest_cli(tmp_path / "lib.sqlite", str(tmp_path / "links.jsonl"))
+    assert r.exit_code == 0 and "3 new" in r.said, r.output
+    docs = stored(tmp_path / "lib.sqlite")
+    assert [d.url for d in docs] == [None, None, "https://valley.example/library"]
+    assert docs[0].metadata["non_http_url"] == "javascript:alert(document.cookie)"
+    assert docs[1].metadata["non_http_url"].startswith("data:")
+    feed = (b"<rss><channel><title>W</title><item><title>A</title><link>JavaScript:alert(1)</link>"
+            b"<description>The pier reopens after repairs.</description></item>"
+            b"<item><title>B</title><link>/news/dam</link>"
+            b"<description>The dam held through the flood.</description></item></channel></rss>")
+    first, second = read_bytes(feed, url="https://valley.example/rss")
+    assert first.url == "https://valley.example/rss" and first.metadata["non_http_url"] == "JavaScript:alert(1)"
+    assert second.url == "https://valley.example/news/dam"  # relative links resolve against the feed

@@ -157,3 +157,57 @@ def test_parse_duration():
     assert parse_duration("45") == 45
     with pytest.raises(ValueError):
         parse_duration("soon")
+
+
+@pytest.fixture()
+def hop_server(speech_wav):
+    """/hop/N redirects N times before serving the speech WAV."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            left = int(self.path.rsplit("/", 1)[1])
+            if left:
+                self.send_response(302)
+                self.send_header("Location", f"/hop/{left - 1}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/wav")
+            self.send_header("Content-Length", str(len(speech_wav)))
+            self.end_headers()
+            self.wfile.write(speech_wav)
+
+        def log_message(self, *args) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_redirect_limit_for_streams(tmp_path, hop_server, speech_wav, tiny_model):
+    base, requests = hop_server
+    docs = []
+    report = listen(f"{base}/hop/2", duration=3.0, chunk=2.0, out_dir=tmp_path / "strict", on_chunk=docs.append,
+                    model=tiny_model, max_redirects=1, reconnect_backoff=(5,), clock=FakeClock())
+    assert report.chunks == [] and docs == [] and "/hop/0" not in requests  # the second redirect was refused
+    assert len(report.gaps) == 1 and report.gaps[0].error
+    requests.clear()
+    report = listen(f"{base}/hop/2", duration=3.0, chunk=2.0, out_dir=tmp_path / "lenient", on_chunk=docs.append,
+                    model=tiny_model, max_redirects=2, reconnect_backoff=(5,), clock=FakeClock())
+    assert report.chunks and requests[-1] == "/hop/0"
+
+
+def test_english_only_model_refused_before_recording(tmp_path, stream_server, tiny_model):
+    from clipfile.errors import IngestError
+
+    url, requests = stream_server
+    with pytest.raises(IngestError, match="English-only"):
+        listen(url, duration=5.0, chunk=2.0, out_dir=tmp_path, on_chunk=lambda d: None, model=tiny_model,
+               language="ru", clock=FakeClock())
+    assert requests == []  # nothing was recorded

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from clipfile.library import Library
+from clipfile.store.sqlite import SCHEMA_VERSION
 
 SHARED = ("The regional water board confirmed on Thursday that the reservoir at Kessel Falls had dropped "
           "to its lowest level in nineteen years, and that rationing would begin in the northern districts.")
@@ -126,6 +127,7 @@ def test_older_copies_arriving_in_reverse_order_become_the_origin(tmp_path):
 _KILL_AFTER = """
 import os, sys
 from clipfile.library import Library
+from clipfile.store.sqlite import SCHEMA_VERSION
 seen = 0
 def stop(outcome):
     global seen
@@ -173,19 +175,19 @@ def test_a_library_with_the_old_index_blob_is_converted(tmp_path):
     with Library(path) as lib:
         lib.ingest([str(first)])
         [courier] = [d.id for d in lib.store.list_documents()]
-    # Make it a schema-2 library: the index as one blob, no index tables.
+    # Make it a library from before the index tables: the index as one blob.
     with sqlite3.connect(path) as db:
         for table in ("recycled_bands", "recycled_units", "recycled_passages", "recycled_documents",
                       "recycled_pending", "recycled_unfiled"):
             db.execute(f"DROP TABLE {table}")
         db.execute("INSERT INTO blobs VALUES ('recycled-index', x'7b7d', '2024-03-01T00:00:00+00:00')")
-        db.execute("PRAGMA user_version = 2")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     later = tmp_path / "later.jsonl"
     later.write_text(_record("Ledger drought story", "2024-03-02",
                              f"Drought tightens\n\nShops ran out of bottled water on Friday.\n\n{SHARED}\n") + "\n",
                      encoding="utf-8")
     with Library(path) as lib:
-        assert lib.store.schema_version == 3 and lib.store.get_blob("recycled-index") is None
+        assert lib.store.schema_version == SCHEMA_VERSION and lib.store.get_blob("recycled-index") is None
         lib.ingest([str(later)])
         ledger = next(d.id for d in lib.store.list_documents() if d.id != courier)
         assert [of for _t, of, _o in _cross(lib, ledger)] == [courier]

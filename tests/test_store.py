@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.errors import NotFound, QueryError
+from clipfile.errors import NotFound, QueryError, StoreError
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -32,13 +32,60 @@ def test_add_is_idempotent_by_content(store):
     assert store.stats()["documents"] == 1
 
 
-def test_changed_page_at_same_url_is_a_new_version(store):
-    v1 = doc("Mayor Lena Voss opened the bridge.", url="https://news.example/bridge")
-    v2 = doc("Mayor Lena Voss opened the bridge, two weeks late.", url="https://news.example/bridge")
+BRIDGE = "https://news.example/bridge"
+
+
+def test_changed_page_fetched_from_same_url_is_a_new_version(store):
+    v1 = doc("Mayor Lena Voss opened the bridge.", url=BRIDGE, fetched_from=BRIDGE)
+    v2 = doc("Mayor Lena Voss opened the bridge, two weeks late.", url=BRIDGE, fetched_from=BRIDGE)
     store.add_document(v1)
     r = store.add_document(v2)
     assert (r.status, r.previous) == ("version", v1.id)
     assert store.get_document(v2.id).supersedes == v1.id
+    assert store.get_document(v2.id).fetched_from == BRIDGE
+
+
+def test_a_url_only_claimed_links_no_versions(store):
+    page = doc("Mayor Lena Voss opened the bridge.", url=BRIDGE, fetched_from=BRIDGE)
+    store.add_document(page)
+    # A feed entry or JSON Lines record that names the page's URL is not a version of it ...
+    claim = doc("The bridge was never opened, says an anonymous post.", url=BRIDGE)
+    r = store.add_document(claim)
+    assert (r.status, r.previous) == ("new", None)
+    assert store.get_document(claim.id).supersedes is None
+    assert store.get_document(claim.id).url == BRIDGE  # ... though it still names it
+    # ... and the next fetch of the page follows the page, not the claim.
+    v2 = doc("Mayor Lena Voss opened the bridge, two weeks late.", url=BRIDGE, fetched_from=BRIDGE)
+    assert store.add_document(v2).previous == page.id
+
+
+def test_migration_marks_pages_fetched_before_the_column_existed(tmp_path):
+    import json
+    import sqlite3
+
+    from clipfile.store.sqlite import MIGRATIONS, _split_sql
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        for statement in _split_sql(script):
+            db.execute(statement)
+    rows = [  # (id, kind, origin, url, metadata)
+        ("dpage", "html", BRIDGE, BRIDGE, {}),
+        ("dentry", "feed-entry", "https://news.example/rss", BRIDGE, {"entry": 1}),
+        ("drecord", "html", "https://news.example/dump.jsonl", BRIDGE, {"line": 3}),
+        ("dfile", "text", "/home/me/bridge.txt", None, {}),
+    ]
+    for doc_id, kind, origin, url, metadata in rows:
+        db.execute("INSERT INTO documents (id, url, ingested, kind, origin, text, metadata)"
+                   " VALUES (?, ?, '2024-01-01', ?, ?, 'text', ?)", (doc_id, url, kind, origin, json.dumps(metadata)))
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert {d.id: d.fetched_from for d in store.iter_documents()} == {
+            "dpage": BRIDGE, "dentry": None, "drecord": None, "dfile": None}
 
 
 def test_get_document_roundtrip_and_prefix(store):
@@ -106,8 +153,12 @@ def test_merge_and_split_entities(store):
         {"id": "e1", "name": "Marta Kell", "type": "PERSON", "aliases": [],
          "mentions": [{"start": 0, "end": 10, "text": "Marta Kell", "label": "PERSON"}]}]}, version="t")
     a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    with pytest.raises(StoreError, match="cannot merge an entity into itself"):
+        store.merge_entities(a.id, a.id)
     merged = store.merge_entities(a.id, b.id)
     assert set(merged.aliases) >= {"Ivo Marek", "Marta Kell"} and merged.mention_count == 2
+    with pytest.raises(StoreError, match="already one entity"):
+        store.merge_entities(b.id, a.id)
     assert store.find_entities("Marta Kell")[0].id == a.id
     split = store.split_entity(a.id, "Marta Kell")
     assert split.id != a.id and split.mention_count == 1

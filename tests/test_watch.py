@@ -227,7 +227,7 @@ log = "alerts.jsonl"
 """)
     config = load_watch_file(watch)
     assert [s.name for s in config.sources] == ["gazette", "notices"]
-    assert config.sources[0].interval == 60 and config.log == tmp_path / "alerts.jsonl"
+    assert config.sources[0].interval == 60 and config.log == (tmp_path / "alerts.jsonl").resolve()
 
     lib, clock = Library(), Clock()
     store: dict = {}
@@ -244,8 +244,9 @@ log = "alerts.jsonl"
 
     out = io.StringIO()
     start = clock.now
-    run_watch(config, state_load=lambda: store.get("state", {}), state_save=save, ingest=lib.ingest,
-              analyze=analyze, until=start + 200, console=Console(file=out, width=200), clock=clock)
+    report = run_watch(config, state_load=lambda: store.get("state", {}), state_save=save, ingest=lib.ingest,
+                       analyze=analyze, until=start + 200, console=Console(file=out, width=200), clock=clock)
+    assert (report.polls, report.new, report.alerts, report.errors, report.delivery_failures) == (7, 3, 1, [], [])
     feed_polls = [r for r in server.requests if r["path"] == "/rss"]
     page_polls = [r for r in server.requests if r["path"] == "/page"]
     assert len(feed_polls) == 4 and len(page_polls) == 3  # at 0, 60, 120, 180 and 0, 90, 180

@@ -123,6 +123,27 @@ def test_document_text_is_escaped(client, lib):
     assert html.unescape(re.sub(r"<[^>]+>", "", body.split(">", 1)[1])) == ARTICLE_2
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "java\tscript:alert(1)",
+     "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "//evil.example/x"],
+)
+def test_only_http_urls_become_the_original_link(lib, url):
+    # As a library written before ingest refused such URLs may hold them.
+    with SQLiteStore(lib[0]) as store:
+        bad = Document("The ferry timetable changes on Monday, the harbour office said.", url=url)
+        good = Document("The bridge toll rises in May, the council said.", url="https://valley.example/toll")
+        store.add_document(bad)
+        store.add_document(good)
+    with TestClient(create_app(lib[0])) as c:
+        page = c.get(f"/doc/{bad.id}").text
+        assert ">original</a>" not in page
+        hrefs = re.findall(r'href="([^"]*)"', page)
+        assert not [h for h in hrefs if not h.startswith(("/", "#", "http://", "https://"))], hrefs
+        assert not [h for h in hrefs if h.startswith("//")], hrefs
+        assert 'href="https://valley.example/toll"' in c.get(f"/doc/{good.id}").text
+
+
 def test_document_highlights_quote_speaker_and_links(client, lib):
     r = client.get(f"/doc/{lib[1]['d2']}")
     body = doctext(r.text)
@@ -335,7 +356,8 @@ def test_run_asks_for_a_token_beyond_loopback(monkeypatch, tmp_path, capsys):
     from clipfile.web import run
 
     calls: list[dict] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **kw: calls.append(
+        {"app": self.config.app, "host": self.config.host, "port": self.config.port}))
     run(tmp_path / "lib.sqlite", host="0.0.0.0", port=8123)
     err = capsys.readouterr().err
     token = calls[-1]["app"].state.token

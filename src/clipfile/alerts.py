@@ -18,14 +18,18 @@ and for transcripts the second it was spoken.
 """
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import json
 import re
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -37,6 +41,8 @@ __all__ = [
     "Alert",
     "DeliveryReport",
     "rule_from_dict",
+    "rule_problem",
+    "webhook_problem",
     "match_alerts",
     "deliver",
     "format_alert",
@@ -58,12 +64,20 @@ class AlertRule:
     kind: str | None = None
 
     def __post_init__(self) -> None:
-        if self.kind is not None and self.kind not in ALERT_KINDS:
-            raise ValueError(f"alert {self.name!r}: unknown kind {self.kind!r} (one of {', '.join(ALERT_KINDS)})")
-        if not (self.entity or self.phrase or self.query) and self.kind != "recycled":
-            raise ValueError(f"alert {self.name!r}: needs an entity, a phrase or a query")
-        if self.kind == "quote-by" and not self.entity:
-            raise ValueError(f"alert {self.name!r}: kind 'quote-by' needs the entity who speaks")
+        problem = rule_problem(entity=self.entity, phrase=self.phrase, query=self.query, kind=self.kind)
+        if problem:
+            raise ValueError(f"alert {self.name!r}: {problem}")
+
+
+def rule_problem(*, entity: str | None, phrase: str | None, query: str | None, kind: str | None) -> str | None:
+    """What makes these rule fields unusable, in one line, or None when they make a rule."""
+    if kind is not None and kind not in ALERT_KINDS:
+        return f"unknown kind {kind!r} (one of {', '.join(ALERT_KINDS)})"
+    if not (entity or phrase or query) and kind != "recycled":
+        return "needs an entity, a phrase or a query"
+    if kind == "quote-by" and not entity:
+        return "kind 'quote-by' needs the entity who speaks"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +117,13 @@ def rule_from_dict(data: Mapping[str, Any], *, index: int = 0) -> AlertRule:
     Raises:
         ValueError: unknown keys, unknown kind, or nothing to match.
     """
-    known = {"name", "entity", "phrase", "query", "kind"}
-    extra = set(data) - known
-    if extra:
-        raise ValueError(f"alert {index + 1}: unknown key(s) {', '.join(sorted(extra))} (use {', '.join(sorted(known))})")
-    for key in known & set(data):
+    known = ("name", "entity", "phrase", "query", "kind")
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use {', '.join(known)}"
+            raise ValueError(f"alert {index + 1}: unknown key {key!r} ({hint})")
+    for key in (k for k in known if k in data):
         if not isinstance(data[key], str) or not data[key].strip():
             raise ValueError(f"alert {index + 1}: {key} must be a non-empty string")
     name = data.get("name") or data.get("entity") or data.get("phrase") or data.get("query") or data.get("kind")
@@ -321,6 +337,69 @@ def format_alert(alert: Alert | Mapping[str, Any]) -> str:
     return f"ALERT {a['rule']} · {a['item']}{count} · {who}“{a['text']}” · {where}{title}"
 
 
+# Host names that never leave this machine or its network, whatever they resolve to.
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host literal means (``127.1`` and ``2130706433`` too), or None for a name."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if not re.fullmatch(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}", host):
+            return None
+        try:  # the legacy forms inet_aton (and so every HTTP client) accepts
+            ip = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    return ip
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def webhook_problem(url: str, *, allow_private: bool = False,
+                    resolve: Callable[[str, int], list[str]] | None = None) -> str | None:
+    """Why alerts may not be POSTed to ``url``, in one line, or None when they may.
+
+    Only http(s) is allowed, to any public host and any port.  Unless ``allow_private``, a
+    host that is this machine or a private, link-local or otherwise non-public address is
+    refused: a watch file someone shared must not make your computer send requests to your
+    router, a cloud metadata service (169.254.169.254) or an admin port on localhost, which
+    the sharer could not reach themselves.  Names are checked as written (``localhost``,
+    ``*.local``, ``*.internal``, IP literals in any notation); with ``resolve`` (host, port
+    to addresses, e.g. ``socket.getaddrinfo``) also by what they resolve to.  A name that
+    does not resolve is left to fail when posting.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http(s) URL (other schemes are refused)"
+    if allow_private:
+        return None
+    host = parts.hostname.rstrip(".").lower()
+    hint = "; pass --allow-private-webhook if alerts should go there"
+    if host == _LOCAL_NAMES[0] or host.endswith(_LOCAL_NAMES[1:]):
+        return f"{host} is this machine or its local network{hint}"
+    ip = _address(host)
+    if ip is not None:
+        return None if ip.is_global else f"{host} is a loopback, private or reserved address{hint}"
+    if resolve is None:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        addresses = resolve(host, port)
+    except (OSError, ValueError, UnicodeError):
+        return None
+    for found in addresses:
+        ip = _address(str(found).split("%", 1)[0])
+        if ip is not None and not ip.is_global:
+            return f"{host} resolves to {found}, a loopback, private or reserved address{hint}"
+    return None
+
+
 def deliver(
     alerts: Iterable[Alert],
     *,
@@ -331,16 +410,21 @@ def deliver(
     retries: int = 3,
     timeout: float = 5.0,
     sleep: Callable[[float], None] = time.sleep,
+    allow_private: bool = True,
+    resolve: Callable[[str, int], list[str]] | None = None,
 ) -> DeliveryReport:
     """Send alerts to the terminal, the JSON Lines log and the webhook.
 
-    A webhook failure does not lose the alert (it is in the log) and does not raise: it is
+    Neither a log that cannot be written nor a webhook that fails raises: each is listed in
+    ``DeliveryReport.failed`` and the other sinks still get the alerts.  The webhook is
     retried ``retries`` times on connection errors, timeouts, 429 and 5xx (with growing
-    pauses), then listed in ``DeliveryReport.failed``.
+    pauses); redirects are not followed (a public hook cannot bounce alerts inward).
 
     Args:
         console: a ``rich.console.Console``; None prints to standard error.
         client: an ``httpx.Client`` for the webhook; None makes one with ``timeout``.
+        allow_private: False checks the webhook with :func:`webhook_problem` (resolving its
+            name with ``resolve``, default ``socket.getaddrinfo``) before posting.
     """
     alerts = list(alerts)
     report = DeliveryReport()
@@ -355,14 +439,22 @@ def deliver(
         report.printed += 1
     if log_path is not None:
         log_path = Path(log_path)
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "a", encoding="utf-8") as fh:
-            for alert in alerts:
-                fh.write(json.dumps(to_dict(alert), ensure_ascii=False) + "\n")
-                report.logged += 1
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "a", encoding="utf-8") as fh:
+                for alert in alerts:
+                    fh.write(json.dumps(to_dict(alert), ensure_ascii=False) + "\n")
+                    report.logged += 1
+        except OSError as exc:
+            report.failed.append(f"log {log_path}: could not write ({exc.strerror or exc}); "
+                                 f"{len(alerts) - report.logged} alert(s) not logged")
     if webhook:
+        problem = None if allow_private else webhook_problem(webhook, resolve=resolve or _resolve)
+        if problem:
+            report.failed.append(f"webhook {webhook}: refused: {problem}; {len(alerts)} alert(s) not posted")
+            return report
         own = client is None
-        http = client or httpx.Client(timeout=timeout)
+        http = client or httpx.Client(timeout=timeout, follow_redirects=False)
         try:
             for alert in alerts:
                 error = _post(http, webhook, to_dict(alert), retries=retries, timeout=timeout, sleep=sleep)
@@ -394,6 +486,8 @@ def _post(http: httpx.Client, url: str, payload: dict[str, Any], *, retries: int
         if resp.status_code < 300:
             return None
         error = f"HTTP {resp.status_code}"
+        if 300 <= resp.status_code < 400:
+            return f"{error}: the webhook redirects, and alerts are not sent on to a redirect"
         if resp.status_code != 429 and resp.status_code < 500:
             return error  # the receiver refuses this payload: retrying will not help
     return f"{error}, gave up after {max(0, retries) + 1} attempts"

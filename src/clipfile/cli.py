@@ -56,10 +56,20 @@ def main(
 
 
 @contextmanager
-def _open_library() -> Iterator[Library]:
+def _open_library(jobs: Optional[int] = 1, scheduler: Optional[str] = None) -> Iterator[Library]:
+    """The library, analysing batches per ``--jobs``/``--scheduler`` (None jobs: every core)."""
+    from .parallel import executor_for
+
+    if jobs is not None and scheduler:
+        _fail("give --jobs or --scheduler, not both: with a scheduler the cluster's workers analyse", code=2)
     try:
-        lib = Library(_state["library"] or default_library_path())
+        executor = executor_for(jobs, scheduler)
     except ClipfileError as exc:
+        _fail(str(exc))
+    try:
+        lib = Library(_state["library"] or default_library_path(), executor=executor)
+    except ClipfileError as exc:
+        executor.close()
         _fail(str(exc))
     try:
         yield lib
@@ -70,7 +80,8 @@ def _open_library() -> Iterator[Library]:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]Error:[/red] {escape(message)}")
+    # soft_wrap: one line however narrow the terminal (or 80 columns when piped to a log)
+    err.print(f"[red]Error:[/red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -90,6 +101,8 @@ def _outcome_line(o: ItemOutcome) -> str:
         line += f"  [dim]{o.doc_id}[/dim] {what}"
     if o.message:
         line += f"  [red]{escape(o.message)}[/red]" if o.status == "failed" else f"  [yellow]{escape(o.message)}[/yellow]"
+    for warning in o.warnings:
+        line += f"  [yellow]warning: {escape(warning)}[/yellow]"
     return line
 
 
@@ -108,17 +121,27 @@ def ingest(
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run the analysis pipeline on new documents."),
     recursive: bool = typer.Option(True, "--recursive/--no-recursive", help="Descend into folders."),
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures and the summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures, warnings and the summary."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
                                             help="faster-whisper model name or path for audio and video."),
+    language: Optional[str] = typer.Option(None, "--language", help="Language of the speech in audio and video "
+                                           "(a code such as en or ru); default: detect it."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Analyse on a Dask cluster: its scheduler's address, "
+                                            "tcp://HOST:8786 (README, Scaling out)."),
 ) -> None:
     """Read articles, pages, feeds, transcripts, JSON Lines and recordings into the library."""
     from .ingest import expand_sources
 
     if asr_model:
         os.environ["CLIPFILE_ASR_MODEL"] = asr_model  # read by the audio reader
+    if language:
+        language = _checked_language(language)
 
-    with _open_library() as lib:
+    with _open_library(jobs, scheduler) as lib:
         sources = [s.ref for s in expand_sources(targets, recursive=recursive)]
         if not sources:
             _fail("nothing to ingest: no readable files under " + ", ".join(targets))
@@ -130,8 +153,8 @@ def ingest(
                 progress.update(task, description=escape(Path(ref).name if "://" not in ref else ref)[:60])
 
             def on_item(o: ItemOutcome) -> None:
-                if not quiet or o.status == "failed" or o.message:
-                    progress.console.print(_outcome_line(o))
+                if not quiet or o.status == "failed" or o.message or o.warnings:
+                    progress.console.print(_outcome_line(o), soft_wrap=True)  # one line per item, even in a log
 
             seen: set[str] = set()
 
@@ -146,7 +169,7 @@ def ingest(
 
             report = lib.ingest(
                 sources, analyze_documents=analyze, recursive=recursive, max_bytes=max_bytes,
-                stdin=sys.stdin.buffer, on_item=on_outcome, on_source=on_source,
+                stdin=sys.stdin.buffer, on_item=on_outcome, on_source=on_source, language=language,
             )
         _finish(report, "ingest")
 
@@ -154,9 +177,15 @@ def ingest(
 @app.command()
 def reanalyze(
     everything: bool = typer.Option(False, "--all", help="Re-run every document, not only stale ones."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Analyse on a Dask cluster: its scheduler's address, "
+                                            "tcp://HOST:8786 (README, Scaling out)."),
 ) -> None:
     """Refresh analyses that are missing or from an older pipeline version."""
-    with _open_library() as lib:
+    with _open_library(jobs, scheduler) as lib:
         total = lib.pending_analysis(everything=everything)
         with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
@@ -195,6 +224,8 @@ def analyze(
             err.print(f"[red]failed[/red] {escape(str(e))}")
             failed += 1
         for doc in result:
+            for warning in doc.metadata.get("warnings") or ():
+                err.print(f"[yellow]warning[/yellow] {escape(doc.origin or src.ref)}: {escape(str(warning))}")
             try:
                 obj = run(doc).to_json()
             except ClipfileError as exc:
@@ -275,6 +306,7 @@ def show(
     for label, value in (("id", d.id), ("source", d.source), ("url", d.url), ("author", d.author),
                          ("published", d.published and f"{d.published} ({d.published_precision})"),
                          ("language", d.language), ("kind", d.kind), ("origin", d.origin),
+                         ("fetched", d.fetched_from and " ".join(filter(None, (d.fetched_from, d.fetched)))),
                          ("ingested", d.ingested), ("supersedes", d.supersedes)):
         if value:
             out.print(f"  [dim]{label:10}[/dim] {escape(str(value))}")
@@ -433,7 +465,10 @@ def entity(
             a = _one_entity(lib, args[1])
             if args[0] == "merge":
                 b = _one_entity(lib, args[2])
-                e = lib.store.merge_entities(a.id, b.id)
+                # ids as typed (E40 may already be part of E12), so a refusal names them
+                keep, other = (x.strip() if re.fullmatch(r"[Ee]\d+", x.strip()) else e.id
+                               for x, e in ((args[1], a), (args[2], b)))
+                e = lib.store.merge_entities(keep, other)
                 err.print(f"merged E{b.id} into E{e.id} {escape(e.name)}")
             else:
                 e = lib.store.split_entity(a.id, args[2])
@@ -597,6 +632,40 @@ def brief(
 # -- the listening post ------------------------------------------------------------------------
 
 
+def _checked_language(language: str) -> str:
+    """``--language`` normalised, or a usage error (exit 2) for a code Whisper does not know."""
+    from .ingest.audio import check_language
+
+    try:
+        return check_language(language)
+    except ClipfileError as exc:
+        _fail(f"--language: {exc}", code=2)
+        raise  # not reached: _fail exits
+
+
+def _positive_duration(option: str, value: str, minimum: float = 0.0) -> float:
+    """A ``--for``/``--chunk`` value in seconds, or a usage error (exit 2)."""
+    from .listen import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}", code=2)
+    if not seconds > minimum or seconds == float("inf"):
+        _fail(f"{option}: {value!r} must be a duration above {minimum:g} s (e.g. 90s, 30m, 2h)", code=2)
+    return seconds
+
+
+def _model_can_do(model: Optional[str], language: Optional[str], what: str) -> None:
+    """Refuse an English-only model for another language before anything is recorded (exit 2)."""
+    from .ingest.audio import check_model_language
+
+    try:
+        check_model_language(model, language)
+    except ClipfileError as exc:
+        _fail(f"{what}: {exc}", code=2)
+
+
 @app.command()
 def listen(
     url: str = typer.Argument(..., help="An internet radio or HLS stream URL (anything ffmpeg reads)."),
@@ -604,26 +673,33 @@ def listen(
     chunk: str = typer.Option("5m", "--chunk", help="Transcribe and store every chunk of this length."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL",
                                             help="faster-whisper model name or path."),
+    language: Optional[str] = typer.Option(None, "--language", help="Language of the speech (en, ru, ...); "
+                                           "default: detect it in each chunk."),
     recordings: Optional[Path] = typer.Option(None, "--recordings", help="Keep chunk audio here."),
 ) -> None:
     """Record a stream in chunks; each chunk is transcribed and stored as a dated document."""
     from .listen import listen as record
-    from .listen import parse_duration
 
-    try:
-        seconds, chunk_s = parse_duration(duration), parse_duration(chunk)
-    except ValueError as exc:
-        _fail(str(exc), code=2)
+    seconds, chunk_s = _positive_duration("--for", duration), _positive_duration("--chunk", chunk)
+    if language:
+        language = _checked_language(language)
+        _model_can_do(asr_model, language, "--language")
     with _open_library() as lib:
         out_dir = recordings or lib.path.parent / "recordings"
 
         def on_chunk(doc) -> None:
             o = lib.add(doc)
-            err.print(_outcome_line(o))
+            err.print(_outcome_line(o), soft_wrap=True)
 
-        report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model)
+        report = record(url, duration=seconds, chunk=chunk_s, out_dir=out_dir, on_chunk=on_chunk, model=asr_model,
+                        language=language)
+    for c in report.chunks:
+        if c.error or c.note:
+            colour = "red" if c.error else "yellow"
+            err.print(f"[{colour}]chunk {c.index}[/{colour}] {escape(c.path)}: {escape(c.error or c.note or '')}",
+                      soft_wrap=True)
     for g in report.gaps:
-        err.print(f"[yellow]gap[/yellow] {g}")
+        err.print(f"[yellow]gap[/yellow] {escape(str(g))}")
     err.print(f"listen: {len(report.documents)} chunks stored, {report.recorded_seconds:.0f} s recorded, "
               f"{report.missed_seconds:.0f} s missed, {report.reconnects} reconnects")
 
@@ -631,38 +707,74 @@ def listen(
 @app.command()
 def watch(
     watch_file: Path = typer.Argument(..., help="TOML file of sources and alert rules (docs/listening-post.md)."),
-    once: bool = typer.Option(False, "--once", help="Poll every due source once, then stop."),
+    once: bool = typer.Option(False, "--once", help="Poll every due source once, then stop; exit 1 if a poll or "
+                              "an alert delivery failed (for cron)."),
     duration: Optional[str] = typer.Option(None, "--for", help="Stop after this long (default: run until Ctrl-C)."),
     asr_model: Optional[str] = typer.Option(None, "--asr-model", envvar="CLIPFILE_ASR_MODEL"),
+    max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes",
+                                  help="Refuse pages and feeds larger than this many bytes (unpacked)."),
+    allow_outside_paths: bool = typer.Option(False, "--allow-outside-paths",
+                                             help="Let the watch file's log and recordings paths point outside "
+                                             "its folder."),
+    allow_private_webhook: bool = typer.Option(False, "--allow-private-webhook",
+                                               help="Let the webhook be this machine or a private-network address."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for the analysis (default: one per core; 1 = "
+                                       "this process only)."),
 ) -> None:
-    """Keep watch over feeds, pages and streams: new items only, alerts on what matters."""
+    """Keep watch over feeds, pages and streams: new items only, alerts on what matters.
+
+    Exit status: 2 when the watch file or an option is wrong (nothing is polled); 1 when an
+    alert could not be delivered, or, with --once, a source could not be polled; else 0.
+    """
     import time as _time
 
-    from .listen import parse_duration
     from .watch import load_watch_file, run_watch
 
-    config = load_watch_file(watch_file)
+    until_seconds = _positive_duration("--for", duration) if duration else None
+    if max_bytes <= 0:
+        _fail("--max-bytes must be positive", code=2)
+    try:
+        config = load_watch_file(watch_file, allow_outside_paths=allow_outside_paths,
+                                 allow_private_webhook=allow_private_webhook)
+    except ClipfileError as exc:
+        _fail(str(exc), code=2)
+    for src in config.sources:
+        if src.language:
+            _model_can_do(asr_model, src.language, f"{watch_file}: [[source]] {src.name!r}, language")
+    sinks = ["terminal"] + ([f"log {config.log}"] if config.log else []) + (
+        [f"webhook {config.webhook}"] if config.webhook else [])
+    if config.alerts:
+        err.print(f"[dim]alerts go to: {escape(', '.join(sinks))}[/dim]")
     state_key = f"watch:{watch_file.resolve()}"
-    with _open_library() as lib:
+    with _open_library(jobs) as lib:
 
         def ingest_docs(docs) -> list[str]:
-            ids = []
-            for doc in docs:
-                o = lib.add(doc)
-                if o.status == "failed":
-                    raise ClipfileError(o.message or "could not store a document")
-                if o.status != "duplicate" and o.doc_id:
-                    ids.append(o.doc_id)
-            return ids
+            report = lib.add_many(docs)  # the worker pool, if any, stays up between polls
+            for o in report.failed:
+                raise ClipfileError(o.message or "could not store a document")
+            return [o.doc_id for o in report.outcomes if o.status != "duplicate" and o.doc_id]
 
-        until = _time.time() + parse_duration(duration) if duration else None
+        until = _time.time() + until_seconds if until_seconds else None
         try:
-            run_watch(config, state_load=lambda: lib.store.get_state(state_key) or {},
-                      state_save=lambda st: lib.store.set_state(state_key, st), ingest=ingest_docs,
-                      analyze=lambda doc_id: lib.store.get_analysis(doc_id) or {}, until=until, once=once,
-                      console=err, model=asr_model)
+            report = run_watch(config, state_load=lambda: lib.store.get_state(state_key) or {},
+                               state_save=lambda st: lib.store.set_state(state_key, st), ingest=ingest_docs,
+                               analyze=lambda doc_id: lib.store.get_analysis(doc_id) or {}, until=until, once=once,
+                               console=err, model=asr_model, max_bytes=max_bytes)
         except KeyboardInterrupt:
             err.print("watch stopped; its state is saved")
+            return
+    failed_polls = report.errors if once else []
+    line = f"watch: {report.polls} polls, {report.new} new items, {report.alerts} alerts"
+    if report.errors:
+        line += f", {len(report.errors)} failed polls"
+    if report.delivery_failures:
+        line += f", {len(report.delivery_failures)} alert deliveries FAILED"
+    err.print(escape(line))
+    for problem in failed_polls:
+        err.print(f"[red]poll failed:[/red] {escape(problem)}", soft_wrap=True)
+    if report.delivery_failures or failed_polls:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -691,6 +803,9 @@ def alerts(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; beyond loopback a token is required."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    request_timeout: float = typer.Option(
+        10.0, "--request-timeout", min=0.1, metavar="SECONDS",
+        help="Stop a request's database work after this long (it gets an error page)."),
 ) -> None:
     """Open the library as a web workbench in your browser (search, documents, entities, ledger, briefs)."""
     try:
@@ -698,7 +813,7 @@ def serve(
     except ImportError as exc:
         _fail(f"the web workbench needs its extra packages (fastapi, uvicorn, jinja2, python-multipart): {exc}")
     try:
-        run(_state["library"] or default_library_path(), host=host, port=port)
+        run(_state["library"] or default_library_path(), host=host, port=port, request_timeout=request_timeout)
     except ClipfileError as exc:
         _fail(str(exc))
 

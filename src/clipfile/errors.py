@@ -4,11 +4,14 @@ ClipfileError
  ├── IngestError       an input could not be read, decoded or parsed (one item; a batch goes on)
  ├── ExtractionError   an analysis stage failed on a document
  └── StoreError        the library could not be opened, migrated or written
-      └── NotFound     no such document, entity or item
+      ├── NotFound     no such document, entity or item
+      ├── QueryError   a search query could not be understood or is beyond the limits
+      └── Interrupted  work stopped early: past its time limit, its client gone, or shutting down
 """
 from __future__ import annotations
 
-__all__ = ["ClipfileError", "IngestError", "ExtractionError", "StoreError", "NotFound", "QueryError"]
+__all__ = ["ClipfileError", "IngestError", "ExtractionError", "StoreError", "NotFound", "QueryError",
+           "Interrupted"]
 
 
 class ClipfileError(Exception):
@@ -40,4 +43,8 @@ class NotFound(StoreError):
 
 
 class QueryError(StoreError):
-    """A search query could not be understood; the message explains the syntax problem."""
+    """A search query could not be understood or is too long; the message says why and what to do."""
+
+
+class Interrupted(StoreError):
+    """Work stopped before it finished: past its time limit, its client gone, or shutting down."""

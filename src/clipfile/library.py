@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import ClipfileError, IngestError, NotFound
+from .parallel import Done, Executor, Inline, Job
 from .pipeline import PIPELINE_VERSION, analyze
 from .records import Document, to_dict
 from .store.sqlite import SQLiteStore
@@ -32,7 +33,12 @@ def default_library_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ItemOutcome:
-    """What happened to one input item: ``status`` is new, version, duplicate or failed."""
+    """What happened to one input item: ``status`` is new, version, duplicate or failed.
+
+    ``message`` is a problem (a failure, or an analysis that failed after storing); ``warnings``
+    are things the reader had to decide that the user should know, such as a guessed encoding
+    or dropped caption lines.  They do not make the item fail.
+    """
 
     origin: str
     status: str
@@ -40,6 +46,7 @@ class ItemOutcome:
     title: str | None = None
     message: str | None = None
     analyzed: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,7 +62,8 @@ class BatchReport:
 
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("new", "version", "duplicate", "failed") if self.count(s)]
-        return ", ".join(parts) or "nothing to do"
+        warned = sum(1 for o in self.outcomes if o.warnings)
+        return (", ".join(parts) or "nothing to do") + (f" ({warned} with warnings)" if warned else "")
 
 
 class Library:
@@ -63,13 +71,18 @@ class Library:
 
     Args:
         path: the library file; default :func:`default_library_path`.
+        executor: where batch methods run the analysis (:mod:`clipfile.parallel`): in this
+            process (the default), a pool of worker processes, or a Dask cluster.  This object
+            stays the one writer whichever it is, and closes the executor with the library.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, executor: Executor | None = None) -> None:
         self.path = Path(path).expanduser() if path else default_library_path()
         self.store = SQLiteStore(self.path)
+        # Where batches are analysed (clipfile.parallel): this process unless the caller says.
+        self.executor: Executor = executor or Inline()
         self._recycled: Any = None  # the cross-document DuplicateIndex, made on first use
-        self._batch = 0  # inside ingest/reanalyze: later copies are recomputed in bulk
+        self._batch = 0  # inside a batch method: later copies are rewritten in bulk
         self._since_repoint = 0
 
     def close(self) -> None:
@@ -77,6 +90,7 @@ class Library:
             if self._recycled is not None:
                 self.repoint_pending()
         finally:
+            self.executor.close()
             self.store.close()
 
     def __enter__(self) -> "Library":
@@ -97,66 +111,143 @@ class Library:
         stdin: Any = None,
         on_item: Callable[[ItemOutcome], None] | None = None,
         on_source: Callable[[str], None] | None = None,
+        language: str | None = None,
     ) -> BatchReport:
         """Read every target (paths, folders, URLs, ``-``), store and analyse what is new.
 
         A document already in the library is not stored again; if a previous run stopped before
-        analysing it, it is analysed now.
+        analysing it, it is analysed now.  ``language`` is the language of speech in audio and
+        video (None detects it).  The analysis runs on the library's executor; with worker
+        processes, outcomes come in the order the analyses finish.
         """
         from .ingest import DEFAULT_MAX_BYTES, expand_sources, read_source
 
-        report = BatchReport()
+        batch = _Batch(on_item)
 
-        def emit(outcome: ItemOutcome) -> None:
-            report.outcomes.append(outcome)
-            if on_item:
-                on_item(outcome)
-
-        with self._batching():
+        def documents() -> Iterator[tuple[Document, str]]:
             for src in expand_sources(targets, recursive=recursive):
                 if on_source:
                     on_source(src.ref)
                 try:
-                    result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin)
+                    result = read_source(src, max_bytes=max_bytes or DEFAULT_MAX_BYTES, stdin=stdin,
+                                         language=language)
                 except ClipfileError as exc:
-                    emit(ItemOutcome(src.ref, "failed", message=str(exc)))
+                    batch.emit(ItemOutcome(src.ref, "failed", message=str(exc)))
                     continue
                 docs, errors = _documents_and_errors(result)
                 for err in errors:
-                    emit(ItemOutcome(src.ref, "failed", message=str(err)))
+                    batch.emit(ItemOutcome(src.ref, "failed", message=str(err)))
                 for doc in docs:
-                    emit(self.add(doc, analyze_document=analyze_documents, origin=src.ref))
-        return report
+                    yield doc, src.ref
+
+        with self._batching():
+            self._store_and_analyze(documents(), batch, analyze_documents=analyze_documents)
+        return batch.report
 
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
-        """Store one document (and analyse it); never raises for a bad document."""
+        """Store one document (and analyse it, in this process); never raises for a bad document."""
+        batch = _Batch(None)
+        self._store_and_analyze([(doc, origin)], batch, analyze_documents=analyze_document, executor=Inline())
+        return batch.report.outcomes[0]
+
+    def add_many(
+        self,
+        docs: Iterable[Document],
+        *,
+        analyze_documents: bool = True,
+        on_item: Callable[[ItemOutcome], None] | None = None,
+    ) -> BatchReport:
+        """Store documents and analyse them with the library's executor; one outcome each.
+
+        Outcomes come in the order analyses finish, which with worker processes is not the order
+        of ``docs``.
+        """
+        batch = _Batch(on_item)
+        with self._batching():
+            self._store_and_analyze(((d, None) for d in docs), batch, analyze_documents=analyze_documents)
+        return batch.report
+
+    def _store_and_analyze(
+        self,
+        docs: Iterable[tuple[Document, str | None]],
+        batch: "_Batch",
+        *,
+        analyze_documents: bool,
+        executor: Executor | None = None,
+    ) -> None:
+        """Store each document as it comes, hand those needing analysis to the executor, and save
+        each analysis as it comes back: the one-writer loop of every batch method.
+
+        A document stored and analysed in an earlier run is not analysed again; a document met a
+        second time while its first analysis is still running is not sent twice.
+        """
+        in_flight: set[str] = set()
+
+        def jobs() -> Iterator[Job]:
+            for doc, origin in docs:
+                stored = self._store(doc, origin, analyze_documents, in_flight)
+                if isinstance(stored, ItemOutcome):
+                    batch.emit(stored)
+                else:
+                    in_flight.add(stored.key.doc_id)
+                    yield stored
+
+        for done in (executor or self.executor).run(jobs()):
+            key: _Stored = done.job.key
+            in_flight.discard(key.doc_id)
+            error = self._save_done(done)
+            batch.emit(ItemOutcome(key.origin, key.status, key.doc_id, key.title,
+                                   message=f"stored, but analysis failed: {error}" if error else None,
+                                   analyzed=not error, warnings=key.warnings))
+
+    def _store(self, doc: Document, origin: str | None, analyze_document: bool,
+               in_flight: set[str]) -> ItemOutcome | Job:
+        """Store one document: its outcome if that is all, else the analysis job for it."""
         origin = origin or doc.origin or doc.id
+        found = doc.metadata.get("warnings") or ()
+        warnings = tuple(str(w) for w in (found if isinstance(found, (list, tuple)) else [found]))
         try:
             added = self.store.add_document(doc)
         except ClipfileError as exc:
-            return ItemOutcome(origin, "failed", message=str(exc))
-        analyzed = False
+            return ItemOutcome(origin, "failed", message=str(exc), warnings=warnings)
         stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
-        if analyze_document and stale:
-            try:
-                self.analyze_stored(added.id)
-                analyzed = True
-            except ClipfileError as exc:
-                return ItemOutcome(origin, added.status, added.id, doc.title,
-                                   message=f"stored, but analysis failed: {exc}")
-        return ItemOutcome(origin, added.status, added.id, doc.title, analyzed=analyzed)
+        if not (analyze_document and stale) or added.id in in_flight:
+            return ItemOutcome(origin, added.status, added.id, doc.title, warnings=warnings)
+        key = _Stored(origin, added.status, added.id, doc.title, warnings)
+        try:
+            return Job(key, self.store.get_document(added.id))  # analysed as stored, like analyze_stored
+        except ClipfileError as exc:
+            return ItemOutcome(origin, added.status, added.id, doc.title,
+                               message=f"stored, but analysis failed: {exc}", warnings=warnings)
+
+    def _save_done(self, done: Done) -> str | None:
+        """Save a finished job's analysis; the reason it has none, or None."""
+        if done.error is not None or done.result is None:
+            return done.error or "no result"
+        try:
+            self._save_analysis(done.job.document, done.result)
+        except ClipfileError as exc:
+            return str(exc)
+        return None
 
     def analyze_stored(self, doc_id: str) -> dict[str, Any]:
         """Run the pipeline over a stored document and save the result.
 
         Besides the within-document stages, passages that repeat other documents of the library
-        are found here (``duplicates`` whose ``of.document`` is another document).  The analysis
-        and the document's rows in the recycled-text index are stored in one transaction.  When
-        the document is older than copies already in the library, it becomes their origin: those
-        documents' duplicates are recomputed right away, or at the end of a batch.
+        are found here (``duplicates`` whose ``of.document`` is another document).
         """
         doc = self.store.get_document(doc_id)
-        result = analyze(doc).to_json()
+        return self._save_analysis(doc, analyze(doc).to_json())
+
+    def _save_analysis(self, doc: Document, result: dict[str, Any]) -> dict[str, Any]:
+        """Add the cross-document findings to a document's analysis and save it (the writer's half
+        of :meth:`analyze_stored`; the within-document half may have run in another process).
+
+        The analysis and the document's rows in the recycled-text index are stored in one
+        transaction.  When the document is older than copies already in the library, it becomes
+        their origin: those documents' duplicates are rewritten right away, or at the end of a
+        batch (:meth:`repoint_pending`).
+        """
         index = self._recycled_index()
         try:
             with self.store.transaction():
@@ -178,7 +269,7 @@ class Library:
         return stored
 
     def repoint_pending(self) -> int:
-        """Recompute the cross-document duplicates of documents that an older copy, analysed
+        """Rewrite the cross-document duplicates of documents that an older copy, analysed
         since, has become the origin of.  Each is read from the index's stored origins (no
         search) and rewritten in its own transaction; a run stopped half-way leaves the rest
         pending for the next.  The index's band keys held in memory are filed first.  Returns
@@ -205,8 +296,9 @@ class Library:
     @contextmanager
     def _batching(self) -> Iterator[None]:
         """Defer the rewriting of later copies to the end of the batch (and every
-        ``_REPOINT_EVERY`` documents): a document repeated by many is rewritten once, not once
-        per older copy.  A batch stopped by an error leaves them pending for the next run."""
+        ``_REPOINT_EVERY`` documents): a document repeated by many older arrivals is rewritten
+        once, not once per arrival.  A batch stopped by an error leaves them pending for the
+        next run."""
         self._batch += 1
         try:
             yield
@@ -225,8 +317,8 @@ class Library:
         """The library's recycled-text index, kept in the store's tables.
 
         An index made with other settings is emptied; analysed documents it lacks (a library
-        from before the index had tables kept its index as one blob) are indexed again from
-        their stored text.  Their stored results stand: they were computed when analysed."""
+        from before the index had tables kept it as one blob) are indexed again from their
+        stored text.  Their stored results stand: they were computed when analysed."""
         if self._recycled is not None:
             return self._recycled
         from .extract.duplicates import DuplicateIndex
@@ -241,29 +333,58 @@ class Library:
             with self.store.transaction():
                 for doc_id, published in missing[k:k + 200]:
                     index.add(doc_id, published, self.store.get_document(doc_id).text)
+        index.file_bands()
         self._recycled = index
         return index
 
     def reanalyze(
         self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
     ) -> BatchReport:
-        """Analyse documents whose stored results are missing or from another pipeline version."""
-        report = BatchReport()
+        """Analyse documents whose stored results are missing or from another pipeline version
+        (every document with ``everything``), on the library's executor."""
+        batch = _Batch(on_item)
         ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
-        with self._batching():
-            for doc_id in ids:
+
+        def jobs() -> Iterator[Job]:
+            for doc_id in ids:  # read one at a time: only the executor's window is in memory
                 try:
-                    self.analyze_stored(doc_id)
-                    outcome = ItemOutcome(doc_id, "new", doc_id, analyzed=True)
+                    yield Job(doc_id, self.store.get_document(doc_id))
                 except ClipfileError as exc:
-                    outcome = ItemOutcome(doc_id, "failed", doc_id, message=str(exc))
-                report.outcomes.append(outcome)
-                if on_item:
-                    on_item(outcome)
-        return report
+                    batch.emit(ItemOutcome(doc_id, "failed", doc_id, message=str(exc)))
+
+        with self._batching():
+            for done in self.executor.run(jobs()):
+                error = self._save_done(done)
+                batch.emit(ItemOutcome(done.job.key, "failed", done.job.key, message=error) if error
+                           else ItemOutcome(done.job.key, "new", done.job.key, analyzed=True))
+        return batch.report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
         return self.store.document_count() if everything else len(self.store.stale_documents(PIPELINE_VERSION))
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """An analysis job's key: what the document's outcome says once the analysis is back."""
+
+    origin: str
+    status: str
+    doc_id: str
+    title: str | None
+    warnings: tuple[str, ...]
+
+
+class _Batch:
+    """The outcomes of one batch call, each passed on to the caller's callback as it comes."""
+
+    def __init__(self, on_item: Callable[[ItemOutcome], None] | None) -> None:
+        self.report = BatchReport()
+        self.on_item = on_item
+
+    def emit(self, outcome: ItemOutcome) -> None:
+        self.report.outcomes.append(outcome)
+        if self.on_item:
+            self.on_item(outcome)
 
 
 def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]:

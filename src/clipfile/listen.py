@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ClipfileError, IngestError
-from .ingest.audio import transcribe
+from .ingest.audio import check_model_language, no_words_reason, transcribe
 from .records import Document
 
 __all__ = ["listen", "ListenReport", "ChunkInfo", "Gap", "parse_duration"]
@@ -60,6 +60,7 @@ class ChunkInfo:
     document_id: str | None = None
     gap_before: float = 0.0
     error: str | None = None  # transcription failed; the audio file is kept
+    note: str | None = None  # why a transcribed chunk gave no document (silence, or speech without words)
 
 
 @dataclass(slots=True)
@@ -113,10 +114,19 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
 
 
-def _ffmpeg_command(url: str, *, seconds: float, chunk: float, out_dir: Path, first_index: int, listing: Path) -> list[str]:
+def _ffmpeg_command(url: str, *, seconds: float, chunk: float, out_dir: Path, first_index: int, listing: Path,
+                    max_redirects: int | None = None) -> list[str]:
+    web: list[str] = []
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        # An http(s) stream stays on the web: no redirect or playlist entry may send ffmpeg
+        # to file:, pipe: or other protocols, and redirects stop at the limit asked for.
+        web = ["-protocol_whitelist", "http,https,tcp,tls,crypto,httpproxy"]
+        if max_redirects is not None:
+            web += ["-max_redirects", str(max_redirects)]
     return [
         "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
         "-rw_timeout", str(int(STALL_SECONDS * 1_000_000)),
+        *web,
         "-i", url,
         "-t", f"{seconds:.3f}",
         "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
@@ -136,6 +146,8 @@ def listen(
     out_dir: Path,
     on_chunk: Callable[[Document], None],
     model: str | None = None,
+    language: str | None = None,
+    max_redirects: int | None = None,
     reconnect_backoff: Sequence[float] = (1, 2, 5, 10, 30),
     clock: Any = time,
 ) -> ListenReport:
@@ -149,6 +161,9 @@ def listen(
         on_chunk: receives each chunk's transcript document (chunks with no speech are not
             handed on; they are listed in the report with no document id).
         model: ASR model name or path (see :func:`clipfile.ingest.audio.transcribe`).
+        language: the language of the speech (``ru``); None detects it per chunk.  Checked
+            against the model before anything is recorded.
+        max_redirects: for http(s) streams, the most redirects ffmpeg follows (its default: 8).
         reconnect_backoff: delays before successive reconnects; the last repeats.
         clock: provides ``time()``, ``monotonic()`` and ``sleep()`` (the ``time`` module).
 
@@ -156,12 +171,14 @@ def listen(
         A :class:`ListenReport` of chunks, gaps and reconnects.
 
     Raises:
-        ClipfileError: ffmpeg is not installed, or the arguments make no sense.
+        ClipfileError: ffmpeg is not installed, the arguments make no sense, or the model
+            cannot transcribe ``language`` (an English-only model asked for Russian).
     """
     if shutil.which("ffmpeg") is None:
         raise ClipfileError("ffmpeg is not installed: it is needed to record streams (apt-get install ffmpeg)")
     if duration <= 0 or chunk <= 0:
         raise ClipfileError("listen needs a positive duration and chunk length")
+    language = check_model_language(model, language)  # refuse before recording, not per chunk
     if not reconnect_backoff:
         reconnect_backoff = (1,)
     out_dir = Path(out_dir)
@@ -205,7 +222,8 @@ def listen(
         remaining = duration - run_offset
         if remaining <= EPSILON:
             break
-        cmd = _ffmpeg_command(url, seconds=remaining, chunk=chunk, out_dir=out_dir, first_index=next_index, listing=listing)
+        cmd = _ffmpeg_command(url, seconds=remaining, chunk=chunk, out_dir=out_dir, first_index=next_index,
+                              listing=listing, max_redirects=max_redirects)
         run_audio = 0.0
         seen_rows = 0
         first_chunk_of_run = True
@@ -232,7 +250,8 @@ def listen(
                             pending_gap = None
                         first_chunk_of_run = False
                         next_index += 1
-                        _hand_on(info, report, url=url, host=host, model=model, on_chunk=on_chunk)
+                        _hand_on(info, report, url=url, host=host, model=model, language=language,
+                                 on_chunk=on_chunk)
                         report.chunks.append(info)
                     if not running:
                         break
@@ -289,15 +308,16 @@ def _last_error(log_path: Path) -> str | None:
 
 
 def _hand_on(info: ChunkInfo, report: ListenReport, *, url: str, host: str, model: str | None,
-             on_chunk: Callable[[Document], None]) -> None:
+             language: str | None, on_chunk: Callable[[Document], None]) -> None:
     """Transcribe one closed chunk and pass its document to ``on_chunk``."""
     try:
-        doc = transcribe(Path(info.path), model=model)
+        doc = transcribe(Path(info.path), model=model, language=language)
     except IngestError as exc:
         info.error = str(exc)
         return
     if not doc.text.strip():
-        return  # music or silence: nothing to analyse, the chunk stays listed
+        info.note = no_words_reason(doc)  # silence or music, or speech the model missed
+        return  # nothing to analyse; the chunk stays listed
     metadata = dict(doc.metadata)
     metadata.update({
         "stream_url": url,

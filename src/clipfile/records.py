@@ -58,6 +58,13 @@ class Document:
     unchanged (a UTF-8 BOM is part of the encoding, not of the text, and is not kept).
     ``published`` is ISO 8601 (``2020-08-20`` or ``2020-08-20T10:15:00+00:00``) with its
     ``published_precision`` (``second``, ``day``, ``month``, ``year``) or None.
+
+    ``url`` is the address the document names for itself (a page's canonical link, a feed
+    entry's link, a JSON Lines record's ``url``): a claim, shown as a link when it is http(s).
+    ``fetched_from`` is set only when Clipfile itself downloaded this text from that http(s)
+    address (``ingest URL``, ``watch``); only such documents join a version chain
+    (``supersedes``), so an entry or record that merely claims a URL never replaces the page
+    fetched from it.
     """
 
     text: str
@@ -75,6 +82,7 @@ class Document:
     origin: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     supersedes: str | None = None
+    fetched_from: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -3,12 +3,26 @@
 Index and query pass through the same normalisation (:mod:`clipfile.textsearch`: Russian words
 are reduced to their stems, so a search finds any grammatical case), and the snippet shown for a
 hit marks the words of the stored text whose normalised form matches a query term.
+
+The bounds on a query live here too (:data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_TERMS`,
+:func:`check_query`): every query the store runs passes them, so one pasted page cannot occupy
+the full-text engine and the snippet builder for minutes.  Within the bounds the work is linear:
+FTS5 gets the query once, and a snippet normalises each word of the text once and looks it up
+in sets of the query's terms (no pass over the terms per word).
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["index_text", "query_terms", "prepare_query", "snippet", "HIGHLIGHT"]
+from .errors import QueryError
+
+__all__ = ["index_text", "query_terms", "prepare_query", "snippet", "check_query", "count_terms",
+           "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "HIGHLIGHT"]
+
+# A search query may be this long; beyond it is a pasted document, not a question.
+MAX_QUERY_CHARS = 1000
+# ... and hold this many search terms (words, counted inside phrases too; operators are free).
+MAX_QUERY_TERMS = 32
 
 HIGHLIGHT = ("[[", "]]")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -25,6 +39,24 @@ except ImportError:  # pragma: no cover - exercised only in a partial install
 
     def _query_terms(query: str) -> str:
         return " ".join(t if t in _OPERATORS else t.lower() for t in query.split(" "))
+
+
+def count_terms(query: str) -> int:
+    """The number of search terms in a query: its words, operators (AND, OR, NOT, NEAR) left out."""
+    return sum(1 for m in _WORD.finditer(query) if m.group() not in _OPERATORS)
+
+
+def check_query(query: str) -> None:
+    """Refuse a query beyond the bounds with a message that names the limit.
+
+    Raises:
+        QueryError: more than :data:`MAX_QUERY_CHARS` characters or :data:`MAX_QUERY_TERMS` terms.
+    """
+    n = count_terms(query)
+    if len(query) > MAX_QUERY_CHARS or n > MAX_QUERY_TERMS:
+        raise QueryError(f"the query is too long ({n:,} terms, {len(query):,} characters); the limit is "
+                         f"{MAX_QUERY_TERMS} terms and {MAX_QUERY_CHARS:,} characters — search for a few "
+                         "distinctive words or a short phrase")
 
 
 def index_text(text: str) -> str:
@@ -57,31 +89,59 @@ def query_terms(query: str) -> str:
 
 
 def _terms(query: str) -> list[tuple[str, bool]]:
-    """(normalised term, is_prefix) for each word of a query, operators left out."""
-    terms = []
+    """(normalised term, is_prefix) for each distinct word of a query, operators left out."""
+    terms: dict[tuple[str, bool], None] = {}
     for m in re.finditer(r"(\w+)(\*)?", query):
         word = m.group(1)
         if word in _OPERATORS:
             continue
         norm = index_text(word).strip()
         if norm:
-            terms.append((norm, bool(m.group(2))))
-    return terms
+            terms[(norm, bool(m.group(2)))] = None
+    return list(terms)
+
+
+class _Matcher:
+    """Does a word of the text match one of a query's terms?  Each distinct word is normalised
+    once; then exact terms are one set lookup and prefixes one lookup per distinct prefix length,
+    so the cost of a word does not grow with the number of terms."""
+
+    def __init__(self, terms: list[tuple[str, bool]]) -> None:
+        self.exact = {t for t, prefix in terms if not prefix}
+        by_length: dict[int, set[str]] = {}
+        for t, prefix in terms:
+            if prefix:
+                by_length.setdefault(len(t), set()).add(t)
+        self.prefixes = sorted(by_length.items())
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        known = self.seen.get(word)
+        if known is None:
+            norm = index_text(word).strip()
+            known = norm in self.exact or any(norm[:n] in heads for n, heads in self.prefixes if n <= len(norm))
+            self.seen[word] = known
+        return known
 
 
 def snippet(text: str, query: str, *, width: int = 240) -> str:
-    """A stretch of ``text`` around the densest cluster of query matches, matches marked [[ ]]."""
-    terms = _terms(query)
-    words = list(_WORD.finditer(text))
-    hits = []
-    for m in words:
-        norm = index_text(m.group(0)).strip()
-        if any(norm == t or (prefix and norm.startswith(t)) for t, prefix in terms):
-            hits.append(m)
+    """A stretch of ``text`` around the densest cluster of query matches, matches marked [[ ]].
+
+    Linear in the length of the text plus the length of the query.
+    """
+    matches = _Matcher(_terms(query))
+    hits = [m for m in _WORD.finditer(text) if matches(m.group())]
     if not hits:
         return " ".join(text[:width].split()) + ("…" if len(text) > width else "")
-    # The window that starts at the hit with the most other hits within `width` characters.
-    best = max(range(len(hits)), key=lambda i: sum(1 for h in hits[i:] if h.end() - hits[i].start() <= width))
+    # The window that starts at the hit with the most other hits within `width` characters
+    # (hits are in text order, so the hits that fit after hit i end at a point that only moves on).
+    best, best_n, j = 0, -1, 0
+    for i, h in enumerate(hits):
+        j = max(j, i)
+        while j < len(hits) and hits[j].end() - h.start() <= width:
+            j += 1
+        if j - i > best_n:
+            best, best_n = i, j - i
     start = max(0, hits[best].start() - width // 4)
     end = min(len(text), start + width)
     out, pos = [], start

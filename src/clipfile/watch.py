@@ -6,7 +6,8 @@ A watch file is TOML::
     name = "Harbour News"
     url = "https://news.example.org/rss"
     kind = "feed"          # feed | page | stream
-    interval = "15m"       # seconds or 90s / 15m / 1h
+    interval = "15m"       # seconds or 90s / 15m / 1h; at least MIN_INTERVAL (60 s)
+    max_redirects = 5      # redirects followed for this source (0-20; default 5)
 
     [[source]]
     name = "City Radio"
@@ -15,14 +16,23 @@ A watch file is TOML::
     interval = "6h"
     duration = "30m"       # streams: how long to listen each time
     chunk = "5m"
+    language = "ru"        # streams: the language of the speech (default: detect)
 
     [[alert]]
     entity = "Anna Kessler"
     kind = "quote-by"
 
     [delivery]             # optional: where alerts go besides the terminal
-    log = "alerts.jsonl"   # relative to the watch file
+    log = "alerts.jsonl"   # relative to the watch file, and inside its folder
     webhook = "https://hooks.example.org/clipfile"
+    recordings = "recordings"  # stream audio; relative to the watch file, inside its folder
+
+A watch file is configuration people share, so it is read as untrusted: every table and key
+is checked against :data:`SCHEMA` (an unknown key is refused with the nearest valid one
+named), URLs must be http(s), a webhook may not point at this machine or its private network
+unless the user allows it (``allow_private_webhook``), and ``log``/``recordings`` may not
+leave the watch file's folder unless the user allows it (``allow_outside_paths``).  Every
+error is one line naming the file, the table and the key.
 
 Per-source state (a JSON-ready dict the caller persists) holds the validators (ETag,
 Last-Modified), the keys of items already ingested, error counts and times.  The validators
@@ -31,9 +41,11 @@ so a restart neither re-ingests nor misses an item.
 """
 from __future__ import annotations
 
+import difflib
+import math
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -43,8 +55,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .alerts import Alert, AlertRule, deliver, match_alerts, rule_from_dict
+from .alerts import (
+    ALERT_KINDS, Alert, AlertRule, deliver, match_alerts, rule_from_dict, rule_problem, webhook_problem,
+)
 from .errors import ClipfileError
+from .ingest.fetch import StatusError, fetch_response
+from .ingest.read import DEFAULT_MAX_BYTES
 from .listen import listen, parse_duration
 from .records import Document
 
@@ -52,23 +68,64 @@ __all__ = [
     "WatchSource",
     "WatchConfig",
     "WatchFileError",
+    "WatchReport",
     "PollResult",
     "load_watch_file",
     "poll_source",
     "run_watch",
     "status_table",
     "SOURCE_KINDS",
+    "SCHEMA",
+    "MIN_INTERVAL",
+    "MIN_CHUNK",
+    "MAX_REDIRECTS",
 ]
 
 SOURCE_KINDS = ("feed", "page", "stream")
+# Polling a news source more often than once a minute finds nothing new and looks like abuse
+# to its server; a shared file asking for 0.001 s is refused rather than obeyed.
+MIN_INTERVAL = 60.0
+# Stream chunks (and listening sessions) shorter than this are mostly start-up and silence,
+# and a tiny value would make ffmpeg write thousands of files.
+MIN_CHUNK = 10.0
+# Redirects a source may ask for at most (httpx's own ceiling); the default is 5.
+MAX_REDIRECTS = 20
+DEFAULT_REDIRECTS = 5
 # Remember this many item keys per source: far more than any feed shows at once.
 MAX_SEEN = 5000
 # Errors back off exponentially from the interval, up to this.
 MAX_BACKOFF = 6 * 3600.0
 
+# Every table and key a watch file may hold, with what each takes (said in error messages).
+SCHEMA: dict[str, dict[str, str]] = {
+    "source": {
+        "name": "a non-empty string (state is kept by name)",
+        "url": "an http(s) URL",
+        "kind": "one of " + ", ".join(SOURCE_KINDS),
+        "interval": f"a duration of at least {MIN_INTERVAL:g} s (seconds, or 90s / 15m / 1h)",
+        "max_redirects": f"a whole number from 0 to {MAX_REDIRECTS}",
+        "duration": f"streams only: a duration of at least {MIN_CHUNK:g} s",
+        "chunk": f"streams only: a duration of at least {MIN_CHUNK:g} s",
+        "language": "streams only: the language of the speech, a code such as en or ru",
+    },
+    "alert": {
+        "name": "a non-empty string",
+        "entity": "a non-empty string",
+        "phrase": "a non-empty string",
+        "query": "a non-empty string",
+        "kind": "one of quote-by, claim-about, forecast-about, recycled",
+    },
+    "delivery": {
+        "log": "a path relative to the watch file (JSON Lines)",
+        "webhook": "an http(s) URL",
+        "recordings": "a folder relative to the watch file",
+    },
+}
+_TABLES = {"source": "[[source]]", "alert": "[[alert]]", "delivery": "[delivery]"}
+
 
 class WatchFileError(ClipfileError):
-    """The watch file is missing, not TOML, or describes sources or alerts wrongly."""
+    """The watch file is missing, not TOML, or describes sources, alerts or delivery wrongly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +138,17 @@ class WatchSource:
     interval: float = 900.0
     duration: float | None = None  # streams: seconds to listen per visit
     chunk: float | None = None  # streams: seconds per chunk
+    max_redirects: int = DEFAULT_REDIRECTS
+    language: str | None = None  # streams: the language of the speech; None detects it
+
+    def __post_init__(self) -> None:
+        # The same floor as the watch file's, for sources built in Python.
+        if self.kind not in SOURCE_KINDS:
+            raise ValueError(f"source {self.name!r}: kind {self.kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+        if not self.interval >= MIN_INTERVAL:
+            raise ValueError(f"source {self.name!r}: interval {self.interval!r} is below the minimum of {MIN_INTERVAL:g} s")
+        if not 0 <= self.max_redirects <= MAX_REDIRECTS:
+            raise ValueError(f"source {self.name!r}: max_redirects must be 0 to {MAX_REDIRECTS}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +161,7 @@ class WatchConfig:
     webhook: str | None = None
     recordings: Path | None = None  # where stream chunks are kept
     path: Path | None = None
+    allow_private_webhook: bool = False  # the user's choice, not the file's
 
 
 @dataclass(slots=True)
@@ -108,75 +177,206 @@ class PollResult:
     next_due: float = 0.0
 
 
-def _duration(value: Any, what: str) -> float:
+@dataclass(slots=True)
+class WatchReport:
+    """What a :func:`run_watch` run did, for the caller's summary and exit code."""
+
+    polls: int = 0
+    new: int = 0
+    alerts: int = 0
+    errors: list[str] = field(default_factory=list)  # "source: why", one per failed poll
+    delivery_failures: list[str] = field(default_factory=list)
+
+
+class _Checker:
+    """Reads one table of a watch file against :data:`SCHEMA`; errors name file, table and key."""
+
+    def __init__(self, path: Path, table: str, raw: Any, index: int | None = None) -> None:
+        self.path, self.table = path, table
+        label = _TABLES[table] + (f" {index}" if index is not None else "")
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if isinstance(name, str) and name.strip():
+            label += f" ({name.strip()!r})"
+        self.where = f"{path}: {label}"
+        if not isinstance(raw, dict):
+            raise WatchFileError(f"{self.where}: must be a table of keys (write {_TABLES[table]})")
+        self.raw = raw
+        for key in raw:
+            if key not in SCHEMA[table]:
+                raise WatchFileError(f"{self.where}: unknown key {key!r}{_suggest(key, SCHEMA[table])}")
+
+    def fail(self, key: str, why: str) -> WatchFileError:
+        return WatchFileError(f"{self.where}, {key}: {why}")
+
+    def string(self, key: str, *, default: str | None = None) -> str | None:
+        value = self.raw.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(key, f"{_shown(value)} is not {SCHEMA[self.table][key]}")
+        return value.strip()
+
+    def duration(self, key: str, default: float | str, minimum: float) -> float:
+        value = self.raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.fail(key, f"{_shown(value)} is not {SCHEMA[self.table][key]}")
+        try:
+            seconds = parse_duration(value)
+        except ValueError:
+            raise self.fail(key, f"{_shown(value)} is not a duration (use seconds, or 90s, 15m, 1h)") from None
+        if not math.isfinite(seconds) or seconds < minimum:
+            raise self.fail(key, f"{_shown(value)} is below the minimum of {minimum:g} s")
+        return seconds
+
+    def whole(self, key: str, default: int, lo: int, hi: int) -> int:
+        value = self.raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise self.fail(key, f"{_shown(value)} is not {SCHEMA[self.table][key]}")
+        return value
+
+    def path_inside(self, key: str, *, allow_outside: bool) -> Path | None:
+        value = self.string(key)
+        if not value:
+            return None
+        folder = self.path.parent.resolve()
+        target = (folder / Path(value).expanduser()).resolve()
+        if not allow_outside and not target.is_relative_to(folder):
+            raise self.fail(key, f"{value!r} is outside the watch file's folder {folder} "
+                                 "(pass --allow-outside-paths to write there)")
+        return target
+
+
+def _shown(value: Any) -> str:
+    kind = {bool: "a true/false", int: "a number", float: "a number", str: "the text", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}" if isinstance(value, (bool, int, float, str)) else kind
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'webhook'?)`` for a near miss, else the valid names."""
+    names = list(known)
+    close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (valid: {', '.join(names)})"
+
+
+def _http_url(check: _Checker, key: str) -> str:
+    url = check.string(key)
+    if not url:
+        raise check.fail(key, f"missing: needs {SCHEMA[check.table][key]}")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise check.fail(key, f"{url!r} is not an http(s) URL (other schemes are refused)")
+    return url
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        seconds = parse_duration(value)
-    except (ValueError, TypeError, AttributeError):
-        raise WatchFileError(f"{what}: {value!r} is not a duration (use seconds or 90s, 15m, 1h)") from None
-    if seconds <= 0:
-        raise WatchFileError(f"{what}: must be positive")
-    return seconds
-
-
-def load_watch_file(path: Path) -> WatchConfig:
-    """Read a watch file (see the module docstring).
-
-    Raises:
-        WatchFileError: with the file name and what is wrong.
-    """
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise WatchFileError(f"{path}: watch file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise WatchFileError(f"{path}: not valid TOML ({exc})") from exc
-    unknown = set(data) - {"source", "alert", "delivery"}
-    if unknown:
-        raise WatchFileError(f"{path}: unknown section(s) {', '.join(sorted(unknown))} (use [[source]], [[alert]], [delivery])")
+    except IsADirectoryError:
+        raise WatchFileError(f"{path}: is a folder, not a watch file") from None
+    except UnicodeDecodeError:
+        raise WatchFileError(f"{path}: not UTF-8 text (a watch file is TOML)") from None
+    except OSError as exc:
+        raise WatchFileError(f"{path}: could not read the watch file ({exc.strerror or exc})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WatchFileError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_watch_file(path: Path, *, allow_outside_paths: bool = False,
+                    allow_private_webhook: bool = False) -> WatchConfig:
+    """Read and check a watch file (see the module docstring).
+
+    Args:
+        allow_outside_paths: let ``[delivery] log`` and ``recordings`` point outside the
+            watch file's folder (absolute paths, ``..``).  The user's choice: a file someone
+            shared must not write wherever it likes.
+        allow_private_webhook: let the webhook be this machine or a private-network address.
+
+    Raises:
+        WatchFileError: one line with the file name, the table, the key and what is wrong.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    for table in data:
+        if table not in _TABLES:
+            raise WatchFileError(f"{path}: unknown table [{table}]{_suggest(table, _TABLES)} "
+                                 "(use [[source]], [[alert]], [delivery])")
+    for table in ("source", "alert"):
+        if table in data and not isinstance(data[table], list):
+            raise WatchFileError(f"{path}: write [[{table}]] (an array of tables), not [{table}] or a key")
     sources: list[WatchSource] = []
     names: set[str] = set()
     for i, raw in enumerate(data.get("source") or [], start=1):
-        where = f"{path}: source {i}"
-        if not isinstance(raw, dict):
-            raise WatchFileError(f"{where}: must be a [[source]] table")
-        extra = set(raw) - {"name", "url", "kind", "interval", "duration", "chunk"}
-        if extra:
-            raise WatchFileError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-        url = raw.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise WatchFileError(f"{where}: needs an http(s) url")
-        kind = raw.get("kind", "feed")
+        check = _Checker(path, "source", raw, i)
+        url = _http_url(check, "url")
+        kind = check.string("kind", default="feed")
         if kind not in SOURCE_KINDS:
-            raise WatchFileError(f"{where}: kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-        name = str(raw.get("name") or urlsplit(url).netloc)
+            raise check.fail("kind", f"{kind!r} is not {SCHEMA['source']['kind']}{_suggest(kind, SOURCE_KINDS)}")
+        name = check.string("name") or urlsplit(url).netloc
+        if not name:
+            raise check.fail("name", f"is empty: needs {SCHEMA['source']['name']}")
         if name in names:
-            raise WatchFileError(f"{where}: the name {name!r} is used twice (state is kept by name)")
+            raise check.fail("name", f"{name!r} is used twice (state is kept by name)")
         names.add(name)
-        interval = _duration(raw.get("interval", 900), f"{where} interval")
+        interval = check.duration("interval", 900, MIN_INTERVAL)
+        max_redirects = check.whole("max_redirects", DEFAULT_REDIRECTS, 0, MAX_REDIRECTS)
         duration = chunk = None
+        language = None
         if kind == "stream":
-            duration = _duration(raw.get("duration", "5m"), f"{where} duration")
-            chunk = min(_duration(raw.get("chunk", "5m"), f"{where} chunk"), duration)
-        sources.append(WatchSource(name=name, url=url, kind=kind, interval=interval, duration=duration, chunk=chunk))
+            duration = check.duration("duration", "5m", MIN_CHUNK)
+            chunk = min(check.duration("chunk", "5m", MIN_CHUNK), duration)
+            language = check.string("language")
+            if language:
+                from .ingest.audio import check_language
+
+                try:
+                    language = check_language(language)
+                except ClipfileError as exc:
+                    raise check.fail("language", str(exc)) from None
+        else:
+            for key in ("duration", "chunk", "language"):
+                if key in raw:
+                    raise check.fail(key, f"only stream sources take {key} (this one is a {kind})")
+        sources.append(WatchSource(name=name, url=url, kind=kind, interval=interval, duration=duration,
+                                   chunk=chunk, max_redirects=max_redirects, language=language or None))
     if not sources:
         raise WatchFileError(f"{path}: no [[source]] to watch")
     rules = []
-    for i, raw in enumerate(data.get("alert") or []):
-        try:
-            rules.append(rule_from_dict(raw, index=i))
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise WatchFileError(f"{path}: {exc}") from exc
-    delivery = data.get("delivery") or {}
-    log = delivery.get("log")
-    recordings = delivery.get("recordings")
+    for i, raw in enumerate(data.get("alert") or [], start=1):
+        check = _Checker(path, "alert", raw, i)
+        fields = {key: check.string(key) for key in SCHEMA["alert"]}
+        for key, value in fields.items():
+            if key in raw and not value:
+                raise check.fail(key, f"is empty: needs {SCHEMA['alert'][key]}")
+        if fields["kind"] and fields["kind"] not in ALERT_KINDS:
+            raise check.fail("kind", f"{fields['kind']!r} is not {SCHEMA['alert']['kind']}"
+                                     f"{_suggest(fields['kind'], ALERT_KINDS)}")
+        problem = rule_problem(entity=fields["entity"], phrase=fields["phrase"], query=fields["query"],
+                               kind=fields["kind"])
+        if problem:
+            raise WatchFileError(f"{check.where}: {problem}")
+        rules.append(rule_from_dict(raw, index=i - 1))
+    check = _Checker(path, "delivery", data.get("delivery", {}))
+    webhook = check.string("webhook") or None
+    if webhook:
+        webhook = _http_url(check, "webhook")
+        problem = webhook_problem(webhook, allow_private=allow_private_webhook)
+        if problem:
+            raise check.fail("webhook", problem)
     return WatchConfig(
         sources=tuple(sources),
         alerts=tuple(rules),
-        log=(path.parent / log) if log else None,
-        webhook=delivery.get("webhook") or None,
-        recordings=(path.parent / recordings) if recordings else None,
+        log=check.path_inside("log", allow_outside=allow_outside_paths),
+        webhook=webhook,
+        recordings=check.path_inside("recordings", allow_outside=allow_outside_paths),
         path=path,
+        allow_private_webhook=allow_private_webhook,
     )
 
 
@@ -195,8 +395,8 @@ def _item_key(doc: Document, kind: str) -> str:
     return doc.id
 
 
-def _retry_after(resp: httpx.Response | None, now: float) -> float:
-    value = resp.headers.get("retry-after") if resp is not None else None
+def _retry_after(value: str | None, now: float) -> float:
+    """Seconds a ``Retry-After`` header asks us to wait (a number or an HTTP date)."""
     if not value:
         return 0.0
     try:
@@ -208,10 +408,10 @@ def _retry_after(resp: httpx.Response | None, now: float) -> float:
             return 0.0
 
 
-def _read(data: bytes, *, name: str, content_type: str | None, url: str) -> list[Document]:
+def _read(data: bytes, *, name: str, content_type: str | None, url: str, max_bytes: int) -> list[Document]:
     from .ingest import read_bytes
 
-    return list(read_bytes(data, name=name, content_type=content_type, url=url))
+    return list(read_bytes(data, name=name, content_type=content_type, url=url, max_bytes=max_bytes))
 
 
 def poll_source(
@@ -223,16 +423,24 @@ def poll_source(
     clock: Any = time,
     recordings: Path | None = None,
     model: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 30.0,
 ) -> PollResult:
     """Poll one source once and ingest its new items.
+
+    Pages and feeds are fetched by :func:`clipfile.ingest.fetch.fetch_response`, the fetch
+    ``clipfile ingest URL`` uses: the body is unpacked under ``max_bytes`` as it streams in,
+    and at most ``src.max_redirects`` redirects are followed, to http(s) only.
 
     Args:
         src: the source.
         state: the whole watch state; this source's part is ``state["sources"][src.name]``.
-        client: the HTTP client (its timeout applies).
+        client: the HTTP client.
         ingest: stores documents, returns their ids.
         clock: ``time()`` source (the ``time`` module).
         recordings, model: streams only: where chunk audio goes, which ASR model.
+        max_bytes: the most a page or feed may hold, unpacked.
+        timeout: seconds per network read (the whole body gets ten times this).
 
     Returns:
         A :class:`PollResult`; errors are reported in it (and in the state), not raised.
@@ -247,15 +455,13 @@ def poll_source(
         headers["If-None-Match"] = s["etag"]
     if s.get("last_modified"):
         headers["If-Modified-Since"] = s["last_modified"]
-    resp: httpx.Response | None = None
     try:
-        resp = client.get(src.url, headers=headers, follow_redirects=True)
-        if resp.status_code == 304:
+        got = fetch_response(src.url, client=client, timeout=timeout, max_bytes=max_bytes,
+                             max_redirects=src.max_redirects, headers=headers)
+        if got.status == 304:
             return _succeeded(src, s, now, PollResult(src.name, "not-modified"))
-        if resp.status_code >= 400:
-            raise ClipfileError(f"HTTP {resp.status_code} {resp.reason_phrase}".strip())
-        name = Path(urlsplit(str(resp.url)).path).name or src.name
-        docs = _read(resp.content, name=name, content_type=resp.headers.get("content-type"), url=str(resp.url))
+        name = Path(urlsplit(got.url).path).name or src.name
+        docs = _read(got.body, name=name, content_type=got.content_type, url=got.url, max_bytes=max_bytes)
         seen = set(s["seen"])
         fresh: list[Document] = []
         keys: list[str] = []
@@ -266,14 +472,16 @@ def poll_source(
             fresh.append(doc)
             keys.append(key)
         ids = ingest(fresh) if fresh else []
-    except (httpx.HTTPError, ClipfileError) as exc:
-        return _failed(src, s, now, exc, resp)
+    except StatusError as exc:
+        return _failed(src, s, now, ClipfileError(exc.args[0]), exc.retry_after)  # "HTTP 503 ...": the URL is known
+    except ClipfileError as exc:
+        return _failed(src, s, now, exc, None)
     s["seen"] = (s["seen"] + keys)[-MAX_SEEN:]
     malformed = any(d.metadata.get("feed_malformed") for d in docs)
     if not malformed:
         # A damaged body may hide entries: keep the old validators so the next poll refetches.
-        s["etag"] = resp.headers.get("etag") or None
-        s["last_modified"] = resp.headers.get("last-modified") or None
+        s["etag"] = got.headers.get("etag") or None
+        s["last_modified"] = got.headers.get("last-modified") or None
     result = PollResult(src.name, "new" if fresh else "unchanged", fetched=len(docs), new=len(fresh), doc_ids=list(ids))
     if malformed:
         s["last_error"] = "malformed body: read what could be read, will fetch again"
@@ -290,7 +498,8 @@ def _poll_stream(src: WatchSource, s: dict[str, Any], *, ingest: Callable[[list[
     ids: list[str] = []
     try:
         report = listen(src.url, duration=src.duration or 300.0, chunk=src.chunk or 300.0, out_dir=out_dir,
-                        on_chunk=lambda doc: ids.extend(ingest([doc])), model=model, clock=clock)
+                        on_chunk=lambda doc: ids.extend(ingest([doc])), model=model, clock=clock,
+                        language=src.language, max_redirects=src.max_redirects)
     except ClipfileError as exc:
         return _failed(src, s, now, exc, None)
     if not report.chunks:
@@ -313,13 +522,13 @@ def _succeeded(src: WatchSource, s: dict[str, Any], now: float, result: PollResu
     return result
 
 
-def _failed(src: WatchSource, s: dict[str, Any], now: float, exc: Exception, resp: httpx.Response | None) -> PollResult:
+def _failed(src: WatchSource, s: dict[str, Any], now: float, exc: Exception, retry_after: str | None) -> PollResult:
     s["errors"] = int(s.get("errors", 0)) + 1
     message = str(exc) or exc.__class__.__name__
     s["last_error"] = message
     s["last_error_at"] = now
     delay = min(src.interval * 2 ** s["errors"], max(MAX_BACKOFF, src.interval))
-    delay = max(delay, _retry_after(resp, now))
+    delay = max(delay, _retry_after(retry_after, now))
     s["next_due"] = now + delay
     return PollResult(src.name, "error", error=message, next_due=s["next_due"])
 
@@ -336,6 +545,7 @@ def _when(epoch: float | None, now: float) -> str:
 
 def status_table(config: WatchConfig, state: dict[str, Any], *, now: float | None = None) -> Any:
     """A Rich table: per source, last success, last error, items, next poll."""
+    from rich.markup import escape
     from rich.table import Table
 
     now = time.time() if now is None else now
@@ -345,12 +555,13 @@ def status_table(config: WatchConfig, state: dict[str, Any], *, now: float | Non
     for src in config.sources:
         s = (state.get("sources") or {}).get(src.name, {})
         error = s.get("last_error")
-        error_cell = f"{_when(s.get('last_error_at'), now)}: {error}" if error else "—"
+        # Error texts come from servers and the watch file: never let them be read as markup.
+        error_cell = f"{_when(s.get('last_error_at'), now)}: {escape(error)}" if error else "—"
         if s.get("errors"):
             error_cell = f"[red]{error_cell} (x{s['errors']}, backing off)[/red]"
         nxt = s.get("next_due")
         next_cell = "now" if not nxt or nxt <= now else f"in {int(nxt - now)}s"
-        table.add_row(src.name, src.kind, _when(s.get("last_success"), now), error_cell,
+        table.add_row(escape(src.name), src.kind, _when(s.get("last_success"), now), error_cell,
                       f"{s.get('items', 0)} ({s.get('last_new', 0)})", next_cell)
     return table
 
@@ -369,7 +580,8 @@ def run_watch(
     console: Any = None,
     clock: Any = time,
     model: str | None = None,
-) -> None:
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> WatchReport:
     """Run the watch: poll due sources, ingest new items, fire alerts, show a status table.
 
     Args:
@@ -384,9 +596,15 @@ def run_watch(
         client: the HTTP client; default one with Clipfile's user agent and a 30 s timeout.
         console: a ``rich.console.Console`` for the status table.
         model: ASR model for stream sources.
+        max_bytes: the most a page or feed may hold, unpacked.
+
+    Returns:
+        A :class:`WatchReport`: polls, new items, alerts, and every failed poll and delivery,
+        so that a ``--once`` run can exit non-zero when something did not go through.
     """
     from rich.console import Console
     from rich.live import Live
+    from rich.markup import escape
 
     from .ingest import USER_AGENT
 
@@ -394,6 +612,8 @@ def run_watch(
     state = state_load() or {}
     own = client is None
     http = client or httpx.Client(timeout=30.0, headers={"User-Agent": USER_AGENT})
+    recordings = config.recordings or (config.path.parent.resolve() / "recordings" if config.path else None)
+    summary = WatchReport()
 
     def fire(doc_ids: list[str]) -> None:
         if not (analyze and config.alerts and doc_ids):
@@ -403,15 +623,18 @@ def run_watch(
             try:
                 alerts.extend(match_alerts(config.alerts, analyze(doc_id)))
             except ClipfileError as exc:
-                console.print(f"[yellow]alerts skipped for {doc_id}: {exc}[/yellow]")
+                console.print(f"[yellow]alerts skipped for {doc_id}: {escape(str(exc))}[/yellow]")
         if not alerts:
             return
+        summary.alerts += len(alerts)
         if on_alert is not None:
             on_alert(alerts)
         else:
-            report = deliver(alerts, log_path=config.log, webhook=config.webhook, console=console)
+            report = deliver(alerts, log_path=config.log, webhook=config.webhook, console=console,
+                             allow_private=config.allow_private_webhook)
+            summary.delivery_failures.extend(report.failed)
             for failure in report.failed:
-                console.print(f"[red]{failure}[/red]", markup=True)
+                console.print(f"[red]delivery failed: {escape(failure)}[/red]", soft_wrap=True)
 
     try:
         with Live(status_table(config, state, now=clock.time()), console=console, auto_refresh=False) as live:
@@ -423,8 +646,12 @@ def run_watch(
                     in_backoff = s.get("errors", 0) > 0 and due > now
                     if (once and not in_backoff) or (not once and due <= now):
                         result = poll_source(src, state, client=http, ingest=ingest, clock=clock,
-                                             recordings=config.recordings, model=model)
+                                             recordings=recordings, model=model, max_bytes=max_bytes)
                         state_save(state)
+                        summary.polls += 1
+                        summary.new += result.new
+                        if result.status == "error":
+                            summary.errors.append(f"{src.name}: {result.error}")
                         fire(result.doc_ids)
                         live.update(status_table(config, state, now=clock.time()), refresh=True)
                 if once:
@@ -440,3 +667,4 @@ def run_watch(
     finally:
         if own:
             http.close()
+    return summary

@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import QueryError
 from .store.base import Store
+from .textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 
 __all__ = ["who_said", "quote_key"]
 
@@ -21,13 +22,28 @@ def quote_key(text: str) -> str:
     return " ".join(w.casefold() for w in _WORD.findall(text))
 
 
+def _within_query_limits(words: list[str]) -> list[str]:
+    """The opening words of a pasted quote that fit a search query (a long quote is found by its
+    first sentence or so just as well; the store refuses queries beyond the limits)."""
+    taken: list[str] = []
+    size = 0
+    for w in words[:MAX_QUERY_TERMS]:
+        size += len(w) + len(" AND ") * bool(taken)
+        if size > MAX_QUERY_CHARS - 2:
+            break
+        taken.append(w)
+    return taken
+
+
 def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """Quotes containing ``phrase`` (as a phrase, else all its words), grouped by wording.
+
+    A phrase longer than a search query may be is looked for by its opening words.
 
     Returns a list of ``{"quote": item, "sources": [{document, start, end, title, source,
     published, speaker, resolution}]}``, the most widely sourced first.
     """
-    words = _WORD.findall(phrase)
+    words = _within_query_limits(_WORD.findall(phrase))
     if not words:
         raise QueryError("give some words of the quote to look for")
     hits = store.search('"' + " ".join(words) + '"', kinds=("quote",), limit=500)

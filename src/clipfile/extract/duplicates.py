@@ -528,8 +528,6 @@ class DuplicateIndex:
             Ids of indexed documents that sort after this one and repeat a passage it is now
             the origin of: their cross-document duplicates may have changed.
         """
-        from ..store.base import Copy, Passage
-
         self._heal()
         if self._table.document(document_id) is not None:
             raise ValueError(f"document {document_id} is already in the index")
@@ -540,6 +538,13 @@ class DuplicateIndex:
         self._last = None
         if self.keep_text:
             self._texts[document_id] = text
+        with self._table.transaction():
+            return self._add(search, document_id, published, text)
+
+    def _add(self, search: _Search, document_id: str, published: str | None, text: str) -> list[str]:
+        """The writes of :meth:`add`, in one transaction."""
+        from ..store.base import Copy, Passage
+
         doc = self._table.register(document_id, published)
         passages = search.passages
         fill = {key: len(ids) for key, ids in search.postings.items()}

@@ -4,7 +4,13 @@ Supported kinds (``Document.kind``): plain ``text`` in UTF-8/UTF-16/cp1251/koi8-
 ``html`` pages (trafilatura), RSS/Atom ``feed-entry`` (one per entry), ``transcript`` from
 ``.srt``/``.vtt`` captions (cue times and speakers in ``metadata["cues"]``), and JSON Lines
 records (``kind`` from the record, else ``jsonl``).  Every document gets ``origin`` (absolute
-path, URL asked for, or ``<stdin>``), ``ingested`` (UTC ISO) and ``language``.
+path, URL asked for, or ``<stdin>``), ``ingested`` (UTC ISO) and ``language``; a page read from
+a URL also gets ``fetched_from`` (what makes it a version of that page), while ``url`` is only
+ever an http(s) address the input names.
+
+Warnings: what a reader had to decide rather than read (a guessed encoding and its confidence,
+bytes shown as U+FFFD, dropped caption timing lines, a page too deeply nested for the HTML
+parser) goes into the document's ``metadata["warnings"]``; the item is still read.
 
 Errors: one source can hold many items.  :func:`read_source`, :func:`read_bytes` and
 :func:`read_url` return a :class:`ReadResult` -- a ``list`` of documents with an ``errors``

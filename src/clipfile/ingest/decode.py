@@ -6,11 +6,17 @@ HTML meta) is next; otherwise the candidates proposed by charset-normalizer plus
 Cyrillic and Western code pages are each decoded and scored for plausibility, because
 charset-normalizer alone often misreads short Russian texts (koi8-r as Shift-JIS, cp1251 as
 cp1125).  Only the BOM is ever removed: the decoded text is otherwise what the file says.
+
+A guess is never silent: the result carries the guessed encoding's ``confidence`` and a one-line
+``warning``.  When even the best guess does not read as writing (a few stray bytes in English
+text turn into ``яюъ`` or ``Г(``), mostly-ASCII input is decoded as UTF-8 with each bad byte
+shown as U+FFFD, and the warning says so; the stored text is then that decoded text.
 """
 from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,6 +44,11 @@ _CANDIDATES = (
 
 # Non-ASCII punctuation that real text uses; anything else that is not a letter counts as noise.
 _PLAUSIBLE_SYMBOLS = set("«»„“”‘’‚—–…№°§©®™€£•·\u00a0\u2009\u202f±×")
+# Those of them that may touch a word ("quoted", end—dash, Brand®); the rest stand apart.
+_WORD_EDGE_SYMBOLS = set("«»„“”‘’‚—–…°®™")
+_SPACES = set("\u00a0\u2009\u202f")
+_QUOTES = set("«»„“”‘’‚")
+_NUMERIC_SYMBOLS = set("€£№±×")
 
 _COMMON_LETTERS = frozenset(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
@@ -63,6 +74,8 @@ class Decoded:
     encoding: str
     bom: bool = False
     replaced: int = 0  # invalid bytes shown as U+FFFD in nearly-valid UTF-8
+    confidence: float | None = None  # set only when the encoding was guessed
+    warning: str | None = None  # one line for the user: a guess, or bytes replaced
 
 
 def looks_binary(data: bytes) -> bool:
@@ -120,6 +133,8 @@ def _plausibility(text: str) -> float:
     """
     score = 0.0
     for word in text.split():
+        if word.isascii():
+            continue  # the same in every candidate (and "Tory-Labour" is no mojibake)
         letters = [c for c in word if c.isalpha()]
         if not letters:
             score -= 2 * sum(1 for c in word if ord(c) > 127 and c not in _PLAUSIBLE_SYMBOLS)
@@ -171,9 +186,15 @@ def _nearly_utf8(data: bytes) -> Decoded | None:
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
     multibyte = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
-    if multibyte >= 3 and replaced * 20 <= multibyte and replaced <= max(3, len(data) // 500):
-        return Decoded(text, "utf-8", replaced=replaced)
+    # One overwritten byte often costs two U+FFFD (the bad byte and its orphaned continuation).
+    if multibyte >= 3 and replaced * 20 <= multibyte and replaced <= max(8, len(data) // 200):
+        return Decoded(text, "utf-8", replaced=replaced, warning=_replaced_warning(replaced))
     return None
+
+
+def _replaced_warning(replaced: int, why: str = "") -> str:
+    what = "1 invalid byte is" if replaced == 1 else f"{replaced} invalid bytes are"
+    return f"{what} stored as U+FFFD: the text is not valid UTF-8{why}"
 
 
 def _decode_declared(data: bytes, declared: str | None) -> Decoded | None:
@@ -225,7 +246,12 @@ def decode_text(data: bytes, *, declared: str | None = None, origin: str | None 
 
 
 def _guess(data: bytes, origin: str | None) -> Decoded:
-    """Pick the most plausible decoding among charset-normalizer's guesses and common code pages."""
+    """Pick the most plausible decoding among charset-normalizer's guesses and common code pages.
+
+    Candidates are ranked by :func:`_plausibility`; the first whose non-ASCII characters mostly
+    read as writing (:func:`_fit`) is taken.  If none does, mostly-ASCII input keeps its ASCII
+    and shows the stray bytes as U+FFFD; other input is refused.
+    """
     sample = data[:200_000]
     proposed: list[str] = []
     try:
@@ -233,7 +259,7 @@ def _guess(data: bytes, origin: str | None) -> Decoded:
             proposed.append(match.encoding)
     except Exception:  # noqa: BLE001 - a detector failure just leaves our own candidates
         proposed = []
-    best: tuple[float, int, str] | None = None
+    ranked: list[tuple[float, int, str, str]] = []
     seen: set[str] = set()
     for rank, encoding in enumerate([*proposed, *_CANDIDATES]):
         try:
@@ -250,19 +276,144 @@ def _guess(data: bytes, origin: str | None) -> Decoded:
         score = _plausibility(text) + _PRIOR.get(name, 0.0)
         if encoding in proposed[:1]:
             score += 0.5  # charset-normalizer's first choice breaks near-ties
-        key = (score, -rank, name)
-        if best is None or key > best:
-            best = key
-    if best is None or best[0] < 0:
+        ranked.append((score, -rank, name, text))
+    ranked.sort(reverse=True)
+    top: tuple[str, float] | None = None
+    for score, _, encoding, text in ranked:
+        if score < 0:
+            break
+        fit, evidence = _fit(text)
+        top = top or (encoding, fit)
+        if fit >= MIN_FIT:
+            break
+    else:
+        fit = 0.0
+    if top is None or fit < MIN_FIT:
+        high = sum(1 for b in data if b > 127)
+        if high <= max(MAX_STRAY_BYTES, len(data) * MAX_STRAY_SHARE):
+            text = data.decode("utf-8", errors="replace")
+            replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+            why = " and no other encoding fits it"
+            if top is not None:
+                why += f" (the best guess, {top[0]}, reads {top[1]:.0%} of them as writing)"
+            return Decoded(text, "utf-8", replaced=replaced, warning=_replaced_warning(replaced, why))
         raise IngestError(
             "undecodable bytes: not UTF-8 and no common encoding (cp1251, koi8-r, cp1252, "
             "...) reads it as text",
             origin,
         )
-    encoding = best[2]
+    # Little evidence makes even a perfect fit an uncertain guess: 4 letters give at most 0.5.
+    confidence = round(fit * evidence / (evidence + 4), 2)
     try:
-        return Decoded(data.decode(encoding), encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise IngestError(
             f"undecodable bytes: looks like {encoding} but byte {exc.start} does not decode", origin
         ) from exc
+    return Decoded(
+        text, encoding, confidence=confidence,
+        warning=f"encoding guessed as {encoding} (confidence {confidence:.2f}): the file is not "
+        "UTF-8 and names no charset",
+    )
+
+
+# A guess must read at least this share of the non-ASCII characters as writing.
+MIN_FIT = 0.75
+# Input whose bytes are at most this share non-ASCII (or this few) is "mostly ASCII": when no
+# encoding fits its high bytes, they are damage, shown as U+FFFD, not a reason to refuse the file.
+MAX_STRAY_SHARE = 0.1
+MAX_STRAY_BYTES = 3
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_RU_VOWELS = frozenset("аеёиоуыэюяіїє")
+_ONE_LETTER_RU = frozenset("вкс")  # Russian one-letter words without a vowel
+_ONE_LETTER_LATIN = frozenset("àèéòù")  # à, è, é, ... are words on their own in Western languages
+
+
+def _fit(text: str) -> tuple[float, int]:
+    """The share of non-ASCII characters in ``text`` that read as writing, and how many there are.
+
+    A non-ASCII letter reads as writing when its word is in one script and case pattern, in the
+    letters Clipfile reads, and -- for Cyrillic -- shaped like a Russian word (a vowel, no ``ъ``
+    after a vowel, no soft or hard sign first).  It does not when it looks like a byte that
+    landed in a word: a short word in another script than the words on both sides of it
+    (``The council яюъ agreed``), or a Latin word that, without its one accented letter, is a
+    word the text spells elsewhere in plain ASCII (``theám`` beside ``them``).  A non-ASCII
+    symbol reads as writing when it is punctuation that may touch a word (quotes, dashes) or
+    other common symbols standing apart from letters (``£85``, ``3 × 4``).
+    """
+    tokens = _ASCII_SPACE.split(text)  # a no-break space is a character to judge, not a gap
+    scripts = [{_script(c) for c in t if c.isalpha()} for t in tokens]
+    vocabulary: set[str] | None = None
+    good = total = 0
+    for i, token in enumerate(tokens):
+        non_ascii = sum(1 for c in token if ord(c) > 127)
+        if not non_ascii:
+            continue
+        total += non_ascii
+        for j, c in enumerate(token):
+            if ord(c) > 127 and not c.isalpha():
+                touches = (j > 0 and token[j - 1].isalpha()) or (j + 1 < len(token) and token[j + 1].isalpha())
+                between = 0 < j < len(token) - 1 and token[j - 1].isalpha() and token[j + 1].isalpha()
+                if c in _SPACES or c in _QUOTES:  # glue or enclose something: "10 km", “so”
+                    good += len(token) > 1 and not between and (c in _QUOTES or 0 < j < len(token) - 1)
+                elif c in _NUMERIC_SYMBOLS:  # go with a number: "£85", "5 €", "№ 3", "3 × 4"
+                    near = token + (tokens[i - 1] if i else "") + (tokens[i + 1] if i + 1 < len(tokens) else "")
+                    good += not touches and any(ch.isdigit() for ch in near)
+                else:
+                    good += c in _PLAUSIBLE_SYMBOLS and not between and (not touches or c in _WORD_EDGE_SYMBOLS)
+        for m in _WORD.finditer(token):
+            word = m.group()
+            letters = sum(1 for c in word if ord(c) > 127)
+            if not letters or not _word_fits(word) or _stranded(word, scripts, i):
+                continue
+            if letters == 1 and _script(next(c for c in word if ord(c) > 127)) == "LATIN":
+                if vocabulary is None:
+                    vocabulary = {w.lower() for w in _WORD.findall(text) if w.isascii()}
+                if _misplaced_letter(word, vocabulary):
+                    continue
+            good += letters
+    return (good / total if total else 1.0), total
+
+
+def _misplaced_letter(word: str, vocabulary: set[str]) -> bool:
+    """True when removing or replacing the one non-ASCII letter gives a known ASCII word."""
+    at = next(i for i, c in enumerate(word) if ord(c) > 127)
+    lower = word.lower()
+    removed = lower[:at] + lower[at + 1:]
+    if len(removed) >= 2 and removed in vocabulary:
+        return True
+    return len(lower) >= 4 and any(lower[:at] + c + lower[at + 1:] in vocabulary for c in "aeiouy")
+
+
+def _word_fits(word: str) -> bool:
+    scripts = {_script(c) for c in word}
+    if len(scripts) > 1 or len(word) > _MAX_WORD:
+        return False
+    if any(ord(c) > 127 and c not in _COMMON_LETTERS for c in word):
+        return False
+    if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
+        return False
+    lower = word.lower()
+    if scripts == {"CYRILLIC"}:
+        if word.isupper() and 2 <= len(word) <= 5:
+            return True  # an abbreviation: США, РФ, МЧС
+        if not any(c in _RU_VOWELS for c in lower) and lower not in _ONE_LETTER_RU:
+            return False
+        if lower[0] in "ъьы" or any(a in _RU_VOWELS and b in "ъь" for a, b in zip(lower, lower[1:])):
+            return False
+        return not any(a == b == c for a, b, c in zip(lower, lower[1:], lower[2:]))
+    if all(ord(c) > 127 for c in word):
+        return len(word) == 1 and word in _ONE_LETTER_LATIN  # "ÿþú" or a lone "Ã" is no word
+    return True
+
+
+def _stranded(word: str, scripts: list[set[str]], i: int) -> bool:
+    """A word of three letters or fewer whose script differs from both neighbouring words'."""
+    if len(word) > 3:
+        return False
+    mine = _script(word[0])
+    before = next((s for s in reversed(scripts[:i]) if s), None)
+    after = next((s for s in scripts[i + 1:] if s), None)
+    return before is not None and after is not None and mine not in before and mine not in after

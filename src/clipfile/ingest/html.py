@@ -1,6 +1,14 @@
-"""HTML pages to documents (trafilatura), and HTML fragments to plain paragraphs (lxml)."""
+"""HTML pages to documents (trafilatura), and HTML fragments to plain paragraphs (lxml).
+
+libxml2, under both lxml and trafilatura, stops building the tree 256 elements deep and drops
+whatever is nested below.  A page or fragment that goes deeper (a 5 MB pile of ``<div>``) is
+therefore read by :func:`flat_text`, a tag stripper with no depth limit: every word is kept, but
+the article is no longer told apart from menus and footers, and the document says so in
+``metadata["warnings"]`` (``metadata["deep_html"]`` is true).
+"""
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -12,7 +20,7 @@ import trafilatura
 from clipfile.errors import IngestError
 from clipfile.ingest.dates import normalize_date
 
-__all__ = ["html_fields", "fragment_text", "declared_charset", "is_truncated"]
+__all__ = ["html_fields", "fragment_text", "flat_text", "declared_charset", "is_truncated"]
 
 # Pages that end before their closing tags keep their text only if this much survives.
 MIN_TRUNCATED_WORDS = 20
@@ -23,6 +31,16 @@ _BLOCK_TAGS = frozenset(
     "footer aside figure figcaption dd dt dl hr address main".split()
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
+# Elements flat_text drops with their content, and comments.
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript|template|svg|head|title)\b|<!--", re.I)
+# A tag cannot contain "<" or ">", so these scan each character once however the page nests.
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\b[^<>]*>", re.I)
+_ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![^<>]*>|<\?[^<>]*>")
+_BREAK = "\x00"  # a paragraph break while tags are stripped (decoded text holds no NUL)
+DEEP_WARNING = (
+    "the page nests its elements deeper than the HTML parser goes (256 levels): its text was read "
+    "as plain text, without telling the article from menus and footers"
+)
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
     "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
@@ -90,6 +108,7 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
         markup = _drop_partial_tag(markup)
     if not markup.strip():
         raise IngestError("empty HTML page", origin)
+    tree, too_deep = _parse_page(markup)
     try:
         extracted = trafilatura.bare_extraction(
             markup, url=url, with_metadata=True, favor_recall=True, include_comments=False,
@@ -99,7 +118,9 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
         raise IngestError(f"HTML could not be parsed ({type(exc).__name__}: {exc})", origin) from exc
     data = extracted.as_dict() if extracted is not None and not isinstance(extracted, dict) else extracted
     text = (data or {}).get("text") or ""
-    if not text.strip():
+    if too_deep:
+        text = flat_text(markup)  # the tree lost what lies below the depth limit
+    elif not text.strip():
         text = _fallback_text(markup)
     words = len(text.split())
     if truncated and words < MIN_TRUNCATED_WORDS:
@@ -111,11 +132,7 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
     if not words:
         raise IngestError("no readable text in the HTML page", origin)
     data = data or {}
-    try:
-        tree = lxml.html.document_fromstring(markup)
-        published, precision = _published_from_markup(tree)
-    except (lxml.etree.ParserError, ValueError, AssertionError):
-        published, precision = None, None  # the date is optional; the text was already found
+    published, precision = _published_from_markup(tree) if tree is not None else (None, None)
     if published is None and data.get("date"):
         published, precision = normalize_date(data["date"])
     metadata: dict[str, Any] = {}
@@ -124,6 +141,9 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
             metadata[key] = data[key]
     if truncated:
         metadata["truncated"] = True
+    if too_deep:
+        metadata["deep_html"] = True
+        metadata["warnings"] = [DEEP_WARNING]
     return {
         "text": text,
         "title": data.get("title") or None,
@@ -134,6 +154,47 @@ def html_fields(markup: str, *, url: str | None = None, origin: str | None = Non
         "published_precision": precision,
         "metadata": metadata,
     }
+
+
+def _too_deep(parser: Any) -> bool:
+    """Whether libxml2 stopped nesting (it logs "Excessive depth in document") while parsing."""
+    return any("depth" in (entry.message or "").lower() for entry in parser.error_log)
+
+
+def _parse_page(markup: str) -> tuple[Any, bool]:
+    """The page's tree (None if lxml cannot build one) and whether it was cut at the depth limit."""
+    parser = lxml.html.HTMLParser()
+    try:
+        tree = lxml.html.document_fromstring(markup, parser=parser)
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        tree = None  # the date is optional; trafilatura and the fallbacks still read the text
+    return tree, _too_deep(parser)
+
+
+def flat_text(markup: str) -> str:
+    """Plain text of HTML with no tree: block elements become paragraphs, other tags vanish.
+
+    Scripts, styles, the head and comments go with their content.  Used where a tree parser
+    would drop text nested beyond its depth limit; the work is linear in the size of the markup.
+    """
+    kept: list[str] = []
+    lower = markup.lower()
+    pos = 0
+    for m in _HIDDEN_OPEN.finditer(markup):
+        if m.start() < pos:
+            continue  # inside an element already dropped
+        kept.append(markup[pos:m.start()])
+        closer = f"</{m.group(1).lower()}" if m.group(1) else "-->"
+        end = lower.find(closer, m.end())
+        if end < 0:
+            pos = len(markup)  # never closed: it runs to the end, as in a browser
+            break
+        close = markup.find(">", end)
+        pos = close + 1 if close >= 0 else len(markup)
+    kept.append(markup[pos:])
+    text = _ANY_TAG.sub("", _BLOCK_TAG.sub(_BREAK, "".join(kept)))
+    paragraphs = (" ".join(html.unescape(part).split()) for part in text.split(_BREAK))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _fallback_text(markup: str) -> str:
@@ -151,11 +212,14 @@ def fragment_text(markup: str) -> str:
     """
     if not markup or not markup.strip():
         return ""
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        root = lxml.html.fragment_fromstring(markup, create_parent="div", parser=parser)
     except (lxml.etree.ParserError, ValueError, AssertionError) as exc:
         # lxml asserts on documents without a body (a page cut inside <head>).
         raise IngestError(f"HTML could not be parsed: {' '.join(str(exc).split())[:120]}") from exc
+    if _too_deep(parser):
+        return flat_text(markup)
     for bad in list(root.iter(*_DROP_TAGS)):
         bad.drop_tree()
     paragraphs: list[str] = []

@@ -7,13 +7,29 @@ from typing import Any
 from clipfile.errors import IngestError
 from clipfile.ingest.dates import normalize_date
 
-__all__ = ["jsonl_records", "FIELDS"]
+__all__ = ["jsonl_records", "FIELDS", "MAX_DEPTH"]
 
 # Document fields a record may set; anything else goes into metadata.
 FIELDS = ("title", "url", "author", "source", "published", "published_precision", "fetched",
           "language", "kind")
-_IGNORED = ("id", "ingested", "origin", "supersedes", "text", "metadata", "document")
+# Library bookkeeping a record cannot claim: ids and version links come from content and from
+# what Clipfile fetched itself (a record's "fetched_from" is a claim, not a fetch).
+_IGNORED = ("id", "ingested", "origin", "supersedes", "fetched_from", "text", "metadata", "document")
 _PRECISIONS = ("year", "month", "day", "hour", "minute", "second")
+# Deeper records are refused: nothing a news record holds nests this deep, and every later
+# step that walks metadata (storing, JSON output) would have to survive it.
+MAX_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _record_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +78,12 @@ def jsonl_records(text: str, *, origin: str | None = None) -> tuple[list[dict[st
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+            if _depth(record) > MAX_DEPTH:
+                raise ValueError(f"the record nests more than {MAX_DEPTH} levels deep")
             fields = _record_fields(record)
+        except RecursionError:  # the JSON parser gives up long before the record ends
+            errors.append(IngestError(f"line {number}: the record nests more than {MAX_DEPTH} levels deep", origin))
+            continue
         except json.JSONDecodeError as exc:
             errors.append(IngestError(f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})", origin))
             continue

@@ -16,6 +16,7 @@ from clipfile.ingest.text import text_fields
 from clipfile.ingest.transcript import looks_like_srt, transcript_fields
 from clipfile.language import detect_language
 from clipfile.records import Document
+from clipfile.weburl import http_url
 
 __all__ = ["read_bytes", "sniff_kind", "DEFAULT_MAX_BYTES", "format_size", "too_big", "now_iso"]
 
@@ -33,12 +34,21 @@ _CONTENT_TYPES = {
     "text/vtt": "vtt", "application/x-subrip": "srt", "text/srt": "srt",
     "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
 }
-_FEED_START = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b", re.S | re.I
+# What may come before an XML document's root: the declaration, comments, processing
+# instructions and a DOCTYPE (with an internal subset in brackets), in any order.
+# Each part can end only one way, so a prolog that never reaches a root fails fast.
+_XML_PROLOG = (
+    r"\A\s*(?:(?:<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>)\s*)*"
 )
-_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.S | re.I)
+_FEED_START = re.compile(_XML_PROLOG + r"<(?:[\w.-]+:)?(?:rss|feed|RDF)\b", re.S | re.I)
+_HTML_START = re.compile(_XML_PROLOG + r"<(?:html|head|body|!doctype\s+html)\b", re.S | re.I)
+# How much of the text the content checks look at (a DOCTYPE subset can be long).
+_SNIFF_CHARS = 8192
 _KIND = {"text": "text", "html": "html", "feed": "feed-entry", "srt": "transcript",
          "vtt": "transcript", "jsonl": "jsonl"}
+# Kinds whose bytes are one document: fetched from a URL, that document is the page at the URL
+# (a version of it).  Feed entries and JSON Lines records only name URLs.
+_ONE_DOCUMENT_KINDS = frozenset({"text", "html", "srt", "vtt"})
 
 
 def now_iso() -> str:
@@ -79,22 +89,25 @@ def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
 def sniff_kind(head: str, *, name: str | None = None, content_type: str | None = None) -> str:
     """Decide the input kind: ``text``, ``html``, ``feed``, ``srt``, ``vtt`` or ``jsonl``.
 
-    A file extension decides (except ``.xml`` and unknown ones), then a specific content type,
-    then the content itself: a ``WEBVTT`` signature, an SRT cue, a feed or HTML root element.
+    A document whose XML root is ``rss``, ``feed`` (Atom) or ``rdf:RDF`` is a feed whatever its
+    name or content type says (servers send feeds as ``application/xml`` or ``text/html``, and
+    a DOCTYPE or comments may come first).  Otherwise a file extension decides (except ``.xml``
+    and unknown ones), then a specific content type, then the content itself: a ``WEBVTT``
+    signature, an SRT cue, an HTML root element.
     """
+    head = head.lstrip("\ufeff")
+    if head.lstrip().startswith("<") and _FEED_START.match(head):
+        return "feed"
     suffix = PurePosixPath(name).suffix.lower() if name else ""
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     media, _ = _media_type(content_type)
     if media in _CONTENT_TYPES:
         return _CONTENT_TYPES[media]
-    head = head.lstrip("\ufeff")
     if head.startswith("WEBVTT"):
         return "vtt"
     if looks_like_srt(head):
         return "srt"
-    if _FEED_START.match(head):
-        return "feed"
     if _HTML_START.match(head):
         return "html"
     return "text"
@@ -115,7 +128,9 @@ def read_bytes(
         data: the raw bytes.
         name: a file name (its extension helps decide the kind).
         content_type: an HTTP ``Content-Type`` (the kind and a declared charset).
-        url: the address the bytes came from (``Document.url`` and feed metadata).
+        url: the http(s) address the bytes were downloaded from: a page's ``Document.url``
+            unless it names its own, its ``fetched_from`` (so that it joins the version chain of
+            that address), a feed's metadata and the base for relative entry links.
         max_bytes: refuse input larger than this.
         origin: where the input came from, for ``Document.origin`` and error messages;
             defaults to ``url`` or ``name``.
@@ -137,7 +152,7 @@ def read_bytes(
     text = decoded.text
     if not text.strip():
         raise IngestError("the file holds only whitespace, no text", origin)
-    kind = sniff_kind(text[:2048], name=name, content_type=content_type)
+    kind = sniff_kind(text[:_SNIFF_CHARS], name=name, content_type=content_type)
     try:
         records, errors = _parse(kind, data, decoded, name=name, url=url, origin=origin)
     except IngestError as exc:
@@ -148,13 +163,28 @@ def read_bytes(
         detail = " ".join(str(exc).split())[:160]
         raise IngestError(f"could not parse as {kind} ({type(exc).__name__}: {detail})", origin) from exc
     base: dict[str, Any] = {"origin": origin, "ingested": now_iso()}
+    # feedparser decodes feeds itself, so a guess made here says nothing about their entries.
+    warnings = [decoded.warning] if decoded.warning and kind != "feed" else []
     documents = []
+    fetched_from = http_url(url) if kind in _ONE_DOCUMENT_KINDS else None
     for fields in records:
         fields = {**base, "kind": _KIND[kind], **fields}
+        metadata = fields.setdefault("metadata", {})
+        claimed = fields.get("url")
+        if claimed is not None:
+            fields["url"] = http_url(claimed, base=url)
+            if fields["url"] is None:
+                metadata["non_http_url"] = claimed  # kept for the record, never a link target
         if url and not fields.get("url"):
-            fields["url"] = url
+            fields["url"] = http_url(url)
+        if fetched_from:
+            fields["fetched_from"] = fetched_from
         if not fields.get("language"):
             fields["language"] = detect_language(fields["text"])
+        own = metadata.get("warnings") or []  # a JSON Lines record may carry anything here
+        own = own if isinstance(own, list) else [own]
+        if warnings or own:
+            metadata["warnings"] = [*warnings, *(str(w) for w in own)]
         documents.append(Document(**fields))
     return ReadResult(documents, errors)
 
@@ -169,19 +199,28 @@ def _parse(
     errors: list[IngestError] = []
     if kind == "html":
         records = [html_fields(text, url=url, origin=origin)]
-        records[0]["metadata"]["encoding"] = decoded.encoding
+        records[0]["metadata"].update(_encoding_metadata(decoded))
     elif kind == "feed":
         records, errors = feed_entries(data, url=url, origin=origin)
     elif kind in ("srt", "vtt"):
         fields = transcript_fields(text, fmt=kind, origin=origin)
         fields["title"] = fields["title"] or (PurePosixPath(name).stem if name else None)
+        fields["metadata"].update(_encoding_metadata(decoded))
         records = [fields]
     elif kind == "jsonl":
         records, errors = jsonl_records(text, origin=origin)
     else:
         fields = text_fields(text)
-        fields["metadata"] = {"encoding": decoded.encoding, "bom": decoded.bom}
-        if decoded.replaced:
-            fields["metadata"]["replaced_bytes"] = decoded.replaced
+        fields["metadata"] = {**_encoding_metadata(decoded), "bom": decoded.bom}
         records = [fields]
     return records, errors
+
+
+def _encoding_metadata(decoded: Decoded) -> dict[str, Any]:
+    """How the bytes were decoded: the encoding, a guess's confidence, bytes shown as U+FFFD."""
+    found: dict[str, Any] = {"encoding": decoded.encoding}
+    if decoded.confidence is not None:
+        found["encoding_confidence"] = decoded.confidence
+    if decoded.replaced:
+        found["replaced_bytes"] = decoded.replaced
+    return found

@@ -20,8 +20,8 @@ class AddResult:
     """What happened to one document offered to the library.
 
     ``status`` is ``new`` (stored), ``duplicate`` (the same content was already there) or
-    ``version`` (stored as a new version of the document last seen at the same URL;
-    ``previous`` is that document's id).
+    ``version`` (stored as a new version of the document last fetched from the same URL,
+    ``Document.fetched_from``; ``previous`` is that document's id).
     """
 
     id: str
@@ -121,6 +121,10 @@ class RecycledTable(Protocol):
     is as consistent as the analyses; nothing is loaded whole at start-up.
     """
 
+    def transaction(self) -> ContextManager[None]:
+        """The store's :meth:`Store.transaction`: what :meth:`save` and friends write inside
+        it is stored together."""
+        ...
     def document(self, doc_id: str) -> IndexedDocument | None: ...
     def register(self, doc_id: str, published: str | None) -> IndexedDocument: ...
     def lookup(self, exact: Sequence[int], bands: Sequence[int]) -> tuple[dict[int, int], dict[int, list[int]]]:

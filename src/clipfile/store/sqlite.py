@@ -7,18 +7,21 @@ The schema is versioned in ``PRAGMA user_version`` and migrated forward on open.
 from __future__ import annotations
 
 import json
+import queue
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import NotFound, QueryError, StoreError
+from .. import deadline
+from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
-from ..textindex import index_text, query_terms, snippet
+from ..textindex import check_query, index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
@@ -119,7 +122,19 @@ MIGRATIONS: list[str] = [
         updated TEXT NOT NULL
     );
     """,
-    # 3: the recycled-text index in tables written with each document, instead of one blob.
+    # 3: the URL a document was fetched from, apart from the URL it claims: only fetched
+    # documents form version chains.  Pages fetched before this column existed are the
+    # documents read from an http(s) origin as one page (not feed entries or JSON Lines records).
+    """
+    ALTER TABLE documents ADD COLUMN fetched_from TEXT;
+    CREATE INDEX documents_fetched_from ON documents(fetched_from);
+    UPDATE documents SET fetched_from = origin
+        WHERE (origin LIKE 'http://%' OR origin LIKE 'https://%')
+        AND kind IN ('html', 'text', 'transcript')
+        AND CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.line') IS NULL
+                 AND json_extract(metadata, '$.entry') IS NULL ELSE 0 END;
+    """,
+    # 4: the recycled-text index in tables written with each document, instead of one blob.
     _RECYCLED_TABLES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -151,6 +166,71 @@ def _parse_entity_ref(ref: str | int) -> int:
     return int(m.group(1))
 
 
+class _Watchdog:
+    """Interrupts the SQLite statements of work whose deadline has passed.
+
+    A read or write under a :mod:`clipfile.deadline` registers its connection here for as long
+    as it runs; one daemon thread looks every :attr:`TICK` seconds and calls
+    ``Connection.interrupt()`` (safe from any thread) on those whose deadline has expired, its
+    client gone or the server stopping, again on each tick until the work lets go of the
+    connection (an interrupt that lands between two statements does nothing).  Nothing runs
+    inside SQLite's own loop, so queries pay nothing for being stoppable; a progress handler
+    would take the GIL every few thousand steps and stall concurrent readers.
+    """
+
+    TICK = 0.05
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[int, tuple[sqlite3.Connection, deadline.Deadline]] = {}
+        self._ids = iter(range(1, 1 << 62))
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watching(self, conn: sqlite3.Connection) -> Iterator[None]:
+        d = deadline.current()
+        if d is None:
+            yield
+            return
+        with self._lock:
+            key = next(self._ids)
+            self._active[key] = (conn, d)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="clipfile-sqlite-watchdog", daemon=True)
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:  # once this returns, the connection is never interrupted for this work
+                del self._active[key]
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            with self._lock:
+                for conn, d in self._active.values():
+                    if d.expired():
+                        try:
+                            conn.interrupt()
+                        except sqlite3.ProgrammingError:  # closed meanwhile: nothing left to stop
+                            pass
+
+
+_WATCHDOG = _Watchdog()
+
+
+@contextmanager
+def _stop_on_interrupt() -> Iterator[None]:
+    """Turn SQLite's "interrupted" into :class:`Interrupted` saying why the work stopped."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if str(exc) != "interrupted":
+            raise
+        d = deadline.current()
+        raise Interrupted(d.reason() if d is not None else "the query was interrupted") from exc
+
+
 def _cf_contains(haystack: str | None, needle: str | None) -> bool:
     if not haystack or not needle:
         return False
@@ -160,31 +240,41 @@ def _cf_contains(haystack: str | None, needle: str | None) -> bool:
 class SQLiteStore:
     """A Clipfile library in one SQLite file.
 
+    Writes go through one writer connection, one transaction at a time; reads run concurrently
+    on a small pool of read-only connections (WAL mode lets readers and the writer proceed
+    side by side), each read in one transaction so it sees one consistent state.  Long reads
+    stop when the :mod:`clipfile.deadline` they run under expires.
+
     Args:
         path: the library file; its folder is created when missing.  ``":memory:"`` works for
-            throw-away libraries.
+            throw-away libraries (reads then share the writer connection, one at a time).
+        readers: the most read connections to open (threads beyond that wait for one).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readers: int = 8) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        if not memory:
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()  # the writer connection, and reads of an in-memory library
+        self._local = threading.local()  # .conn: the connection this thread reads (or writes) on
+        self._max_readers = 0 if memory else max(0, readers)
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        self._depth = 0  # nesting of write transaction blocks; only the outermost one commits
+        self.recycled = SQLiteRecycled(self)
         try:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._db = self._connect()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open library {self.path}: {exc}") from exc
-        self._lock = threading.RLock()
-        self._depth = 0  # nesting of transaction blocks; only the outermost one commits
-        self.recycled = SQLiteRecycled(self)
-        self._db.row_factory = sqlite3.Row
-        # case-insensitive containment in every script (SQLite's lower() and LIKE fold ASCII only)
-        self._db.create_function("cf_contains", 2, _cf_contains, deterministic=True)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            # 64 MB of page cache (the default is 2 MB): the recycled-text index probes band
-            # keys all over its table for every document.
+            # 64 MB of page cache for the writer (the default is 2 MB): the recycled-text index
+            # probes band keys all over its table for every document it adds.
             self._db.execute("PRAGMA cache_size=-65536")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -193,7 +283,23 @@ class SQLiteStore:
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _connect(self, *, reader: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        # case-insensitive containment in every script (SQLite's lower() and LIKE fold ASCII only)
+        db.create_function("cf_contains", 2, _cf_contains, deterministic=True)
+        if reader:
+            db.execute("PRAGMA query_only=ON")
+        return db
+
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+        while True:  # readers still lent out are closed when they come back
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                break
         with self._lock:
             self._db.close()
 
@@ -207,24 +313,30 @@ class SQLiteStore:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back on any error.  Inside another one it joins it."""
         with self._lock:
-            if self._depth:
+            if self._depth:  # inside a transaction of this thread (the writer lock is held)
                 self._depth += 1
                 try:
                     yield self._db
                 finally:
                     self._depth -= 1
                 return
-            self._db.execute("BEGIN IMMEDIATE")
+            outer = getattr(self._local, "conn", None)
+            self._local.conn = self._db  # reads inside the transaction see its writes
             self._depth = 1
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
-                self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    with _stop_on_interrupt(), _WATCHDOG.watching(self._db):
+                        yield self._db
+                except BaseException:
+                    if self._db.in_transaction:  # an interrupted statement rolls back by itself
+                        self._db.execute("ROLLBACK")
+                    raise
+                else:
+                    self._db.execute("COMMIT")
             finally:
                 self._depth = 0
+                self._local.conn = outer
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -232,6 +344,74 @@ class SQLiteStore:
         recycled-text index rows, say): all of it is stored, or none."""
         with self._tx():
             yield
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading, in one read transaction (one snapshot of the library).
+
+        Nested reads on the same thread share it; a read inside a write transaction uses the
+        writer.  Refuses to start once the current deadline has passed.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        deadline.check()
+        if not self._max_readers:
+            with self._lock:
+                self._local.conn = self._db
+                try:
+                    with _stop_on_interrupt(), _WATCHDOG.watching(self._db):
+                        yield self._db
+                finally:
+                    self._local.conn = None
+            return
+        conn = self._checkout()
+        self._local.conn = conn
+        try:
+            with _stop_on_interrupt(), _WATCHDOG.watching(conn):
+                conn.execute("BEGIN")
+                yield conn
+        finally:
+            self._local.conn = None
+            self._checkin(conn)
+
+    def _checkout(self) -> sqlite3.Connection:
+        """An idle reader, a new one while the pool has room, else the next one returned."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._pool_lock:
+            if self._closed:
+                raise StoreError(f"the library {self.path} is closed")
+            if len(self._readers) < self._max_readers:
+                try:
+                    conn = self._connect(reader=True)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"cannot open library {self.path}: {exc}") from exc
+                self._readers.append(conn)
+                return conn
+        while True:  # every reader is busy: wait, but not past the deadline
+            try:
+                return self._idle.get(timeout=0.05)
+            except queue.Empty:
+                deadline.check()
+
+    def _checkin(self, conn: sqlite3.Connection) -> None:
+        """End the reader's transaction and put it back (or close it: library closed, reader broken)."""
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")  # it only read: nothing to keep, and cheaper than COMMIT
+            healthy = True
+        except sqlite3.Error:
+            healthy = False  # a reader that cannot end its transaction is not lent out again
+        with self._pool_lock:
+            if self._closed or not healthy:
+                self._readers.remove(conn)
+                conn.close()
+                return
+        self._idle.put(conn)
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -248,36 +428,38 @@ class SQLiteStore:
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        with self._read() as db:
+            return db.execute("PRAGMA user_version").fetchone()[0]
 
     # -- documents --------------------------------------------------------------------------
 
     def add_document(self, doc: Document) -> AddResult:
         """Store a document unless its content is already there.
 
-        A document whose URL was seen before with other content is stored as a new version and
-        linked to the previous one (``supersedes``/``superseded_by``).
+        A document fetched from a URL (``fetched_from``) that was fetched before with other
+        content is stored as a new version and linked to the previous one
+        (``supersedes``/``superseded_by``).  A URL a document only names (``url``) links nothing.
         """
         with self._tx() as db:
             if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "duplicate")
             previous = None
-            if doc.url:
+            if doc.fetched_from:
                 row = db.execute(
-                    "SELECT id FROM documents WHERE url = ? AND superseded_by IS NULL "
+                    "SELECT id FROM documents WHERE fetched_from = ? AND superseded_by IS NULL "
                     "ORDER BY rowid DESC LIMIT 1",
-                    (doc.url,),
+                    (doc.fetched_from,),
                 ).fetchone()
                 previous = row["id"] if row else None
             cur = db.execute(
                 "INSERT INTO documents (id, url, title, source, author, published, published_precision,"
-                " fetched, ingested, language, kind, origin, text, metadata, supersedes)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " fetched, ingested, language, kind, origin, text, metadata, supersedes, fetched_from)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.id, doc.url, doc.title, doc.source, doc.author, doc.published,
                     doc.published_precision, doc.fetched, doc.ingested or _now(), doc.language,
                     doc.kind, doc.origin, doc.text, json.dumps(doc.metadata, ensure_ascii=False),
-                    previous,
+                    previous, doc.fetched_from,
                 ),
             )
             db.execute(
@@ -290,15 +472,15 @@ class SQLiteStore:
         return AddResult(doc.id, "new")
 
     def has_document(self, doc_id: str) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+        with self._read() as db:
+            return db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
-    def _resolve_doc_id(self, ref: str) -> str:
+    def _resolve_doc_id(self, db: sqlite3.Connection, ref: str) -> str:
         ref = ref.strip()
         # A whole id first: the prefix match below cannot use the index and reads every row.
-        if self._db.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
             return ref
-        rows = self._db.execute(
+        rows = db.execute(
             "SELECT id FROM documents WHERE id = ? OR id LIKE ? LIMIT 2",
             (ref, ref.replace("%", "").replace("_", r"\_") + "%"),
         ).fetchall()
@@ -310,13 +492,13 @@ class SQLiteStore:
 
     def get_document(self, ref: str) -> Document:
         """The document with this id (or a unique id prefix)."""
-        with self._lock:
-            row = self._db.execute("SELECT * FROM documents WHERE id = ?", (self._resolve_doc_id(ref),)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT * FROM documents WHERE id = ?", (self._resolve_doc_id(db, ref),)).fetchone()
         return _row_to_document(row)
 
     def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
                 " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
                 " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
@@ -327,8 +509,8 @@ class SQLiteStore:
     def iter_documents(self) -> Iterator[Document]:
         last = 0
         while True:
-            with self._lock:
-                rows = self._db.execute(
+            with self._read() as db:
+                rows = db.execute(
                     "SELECT * FROM documents WHERE rowid > ? ORDER BY rowid LIMIT 200", (last,)
                 ).fetchall()
             if not rows:
@@ -338,8 +520,8 @@ class SQLiteStore:
             last = rows[-1]["rowid"]
 
     def document_count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        with self._read() as db:
+            return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     # -- search -----------------------------------------------------------------------------
 
@@ -352,41 +534,45 @@ class SQLiteStore:
         ``NEAR(a b)``); words are matched in any grammatical case for Russian.
 
         Raises:
-            QueryError: the query could not be parsed; the message says why.
+            QueryError: the query could not be parsed or is beyond the limits
+                (:func:`clipfile.textindex.check_query`); the message says why.
+            Interrupted: the current deadline passed before the search finished.
         """
+        check_query(query)
         fts_query = query_terms(query)
         if not fts_query.strip():
             raise QueryError("empty query: give at least one word to search for")
         try:
-            with self._lock:
+            with self._read() as db:
                 if not kinds:
-                    rows = self._db.execute(
-                        "SELECT d.id, d.title, d.text, d.published, d.source, d.language, bm25(documents_fts) AS rank"
-                        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+                    rows = db.execute(
+                        "SELECT d.id AS doc_id, d.title, d.text, d.published, d.source, d.language,"
+                        " bm25(documents_fts) AS rank FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
                         " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
                         (fts_query, limit, offset),
                     ).fetchall()
-                    return [
-                        SearchHit(r["id"], r["title"], snippet(r["text"], query), r["rank"],
-                                  published=r["published"], source=r["source"], language=r["language"])
-                        for r in rows
-                    ]
-                marks = ",".join("?" * len(kinds))
-                rows = self._db.execute(
-                    "SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published, d.source, d.language,"
-                    " bm25(items_fts) AS rank FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                    f" JOIN documents d ON d.id = i.doc_id WHERE items_fts MATCH ? AND i.kind IN ({marks})"
-                    " ORDER BY rank LIMIT ? OFFSET ?",
-                    (fts_query, *kinds, limit, offset),
-                ).fetchall()
+                else:
+                    marks = ",".join("?" * len(kinds))
+                    rows = db.execute(
+                        "SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
+                        " d.source, d.language, bm25(items_fts) AS rank FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+                        f" JOIN documents d ON d.id = i.doc_id WHERE items_fts MATCH ? AND i.kind IN ({marks})"
+                        " ORDER BY rank LIMIT ? OFFSET ?",
+                        (fts_query, *kinds, limit, offset),
+                    ).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(query, exc)) from exc
-        return [
-            SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
-                      start=r["start"], end=r["end"], published=r["published"], source=r["source"],
-                      language=r["language"], item_id=r["item_id"])
-            for r in rows
-        ]
+        hits = []
+        for r in rows:
+            deadline.check()
+            if not kinds:
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"],
+                                      published=r["published"], source=r["source"], language=r["language"]))
+            else:
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
+                                      start=r["start"], end=r["end"], published=r["published"], source=r["source"],
+                                      language=r["language"], item_id=r["item_id"]))
+        return hits
 
     # -- analyses ---------------------------------------------------------------------------
 
@@ -508,9 +694,9 @@ class SQLiteStore:
 
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
         """The stored analysis of a document (with its document record), or None."""
-        with self._lock:
-            doc_id = self._resolve_doc_id(doc_id)
-            row = self._db.execute("SELECT version, data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
+        with self._read() as db:
+            doc_id = self._resolve_doc_id(db, doc_id)
+            row = db.execute("SELECT version, data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
         data = json.loads(row["data"])
@@ -520,14 +706,14 @@ class SQLiteStore:
 
     def analysis_version(self, doc_id: str) -> str | None:
         """The pipeline version of a document's stored analysis, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT version FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT version FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
     def stale_documents(self, version: str) -> list[str]:
         """Ids of documents never analysed or analysed by another pipeline version."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT d.id FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
                 " WHERE a.version IS NULL OR a.version != ? ORDER BY d.rowid",
                 (version,),
@@ -579,8 +765,8 @@ class SQLiteStore:
         sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
+        with self._read() as db:
+            rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
             data = json.loads(r["data"])
@@ -595,12 +781,12 @@ class SQLiteStore:
 
     def find_entities(self, name: str) -> list[EntityRecord]:
         """Library entities whose name, alias or link key matches ``name`` (any script)."""
-        with self._lock:
+        with self._read() as db:
             ids: list[int] = []
             ref = re.fullmatch(r"[Ee](\d+)", name.strip())  # an entity id such as E12
-            if ref and self._db.execute("SELECT 1 FROM entities WHERE id = ?", (int(ref.group(1)),)).fetchone():
+            if ref and db.execute("SELECT 1 FROM entities WHERE id = ?", (int(ref.group(1)),)).fetchone():
                 ids.append(int(ref.group(1)))
-            types = self._entity_types()
+            types = [r[0] for r in db.execute("SELECT DISTINCT type FROM entities")]
             # Full-name keys first; a surname alone (weak keys) finds everyone who bears it.
             for strength in (False, True):
                 if ids:
@@ -608,10 +794,10 @@ class SQLiteStore:
                 keys = sorted({k for t in types for k in entity_keys(name, t) if is_weak(k) == strength})
                 if keys:
                     marks = ",".join("?" * len(keys))
-                    ids = [r[0] for r in self._db.execute(
+                    ids = [r[0] for r in db.execute(
                         f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", keys)]
             if not ids:
-                ids = [r[0] for r in self._db.execute(
+                ids = [r[0] for r in db.execute(
                     "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE", (name,))]
             roots = []
             for i in ids:
@@ -621,45 +807,49 @@ class SQLiteStore:
         found = [self.get_entity(i) for i in roots]
         return sorted(found, key=lambda e: -e.mention_count)
 
-    def _entity_types(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT DISTINCT type FROM entities")]
-
     def _root(self, entity_id: int) -> int:
+        """The entity this one has been merged into (through any chain of merges), or itself."""
         seen = set()
-        while entity_id not in seen:
-            seen.add(entity_id)
-            row = self._db.execute("SELECT merged_into FROM entities WHERE id = ?", (entity_id,)).fetchone()
-            if row is None or row[0] is None:
-                return entity_id
-            entity_id = row[0]
+        with self._read() as db:
+            while entity_id not in seen:
+                seen.add(entity_id)
+                row = db.execute("SELECT merged_into FROM entities WHERE id = ?", (entity_id,)).fetchone()
+                if row is None or row[0] is None:
+                    return entity_id
+                entity_id = row[0]
         return entity_id
 
     def get_entity(self, entity_id: int | str) -> EntityRecord:
         eid = _parse_entity_ref(entity_id)
-        with self._lock:
+        with self._read() as db:
             eid = self._root(eid)
-            row = self._db.execute("SELECT id, name, type FROM entities WHERE id = ?", (eid,)).fetchone()
+            row = db.execute("SELECT id, name, type FROM entities WHERE id = ?", (eid,)).fetchone()
             if row is None:
                 raise NotFound(f"no entity E{eid}")
-            aliases = tuple(r[0] for r in self._db.execute(
+            aliases = tuple(r[0] for r in db.execute(
                 f"SELECT DISTINCT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET}) ORDER BY alias",
                 (eid,)))
-            n_mentions = self._db.execute(
+            n_mentions = db.execute(
                 f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)).fetchone()[0]
             # documents that mention it, or where it speaks without being named in the text
             # (a transcript's speaker known from its captions)
-            n_docs = self._db.execute(
+            n_docs = db.execute(
                 f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
                 f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
                 f" WHERE ie.entity_id IN ({_MERGED_SET}))", (eid, eid)).fetchone()[0]
         return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
-        """Make ``other`` part of ``keep``: names, mentions and statements of both become one."""
+        """Make ``other`` part of ``keep``: names, mentions and statements of both become one.
+
+        Raises:
+            NotFound: either entity does not exist.
+            StoreError: both name the same entity (or one is already merged into the other).
+        """
         a, b = self._root(_parse_entity_ref(keep)), self._root(_parse_entity_ref(other))
         self.get_entity(a), self.get_entity(b)
         if a == b:
-            return self.get_entity(a)
+            raise StoreError(_same_entity_message(keep, other, a))
         with self._tx() as db:
             db.execute("UPDATE entities SET merged_into = ? WHERE id = ?", (a, b))
         return self.get_entity(a)
@@ -694,8 +884,8 @@ class SQLiteStore:
 
     def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str, int]]:
         eid = self._root(_parse_entity_ref(entity_id))
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT substr(coalesce(d.published, d.ingested), 1, 7) AS month, count(*) FROM mentions m"
                 f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
                 " GROUP BY month ORDER BY month", (eid,)).fetchall()
@@ -713,16 +903,16 @@ class SQLiteStore:
             )
 
     def forecast_resolutions(self) -> dict[str, dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM forecast_resolutions").fetchall()
+        with self._read() as db:
+            rows = db.execute("SELECT * FROM forecast_resolutions").fetchall()
         return {r["key"]: {"outcome": bool(r["outcome"]), "date": r["date"], "note": r["note"],
                            "resolved": r["resolved"]} for r in rows}
 
     # -- state and stats --------------------------------------------------------------------
 
     def get_state(self, key: str) -> Any:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def set_state(self, key: str, value: Any) -> None:
@@ -731,8 +921,8 @@ class SQLiteStore:
                        (key, json.dumps(value, ensure_ascii=False)))
 
     def get_blob(self, key: str) -> bytes | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
         return bytes(row[0]) if row else None
 
     def set_blob(self, key: str, value: bytes) -> None:
@@ -742,15 +932,15 @@ class SQLiteStore:
 
     def analyzed_documents(self) -> list[tuple[str, str | None]]:
         """(id, published) of every analysed document, in the order they were stored."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT d.id, d.published FROM documents d JOIN analyses a ON a.doc_id = d.id ORDER BY d.rowid"
             ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            q = lambda sql: self._db.execute(sql).fetchall()  # noqa: E731
+        with self._read() as db:
+            q = lambda sql: db.execute(sql).fetchall()  # noqa: E731
             out: dict[str, Any] = {
                 "library": self.path,
                 "schema_version": self.schema_version,
@@ -788,8 +978,10 @@ class SQLiteStore:
         on the first ten characters of ``published`` (``YYYY-MM-DD``).
 
         Raises:
-            QueryError: the query could not be parsed.
+            QueryError: the query could not be parsed or is beyond the limits.
+            Interrupted: the current deadline passed before the page was ready.
         """
+        check_query(query)
         fts_query = query_terms(query) if query.strip() else ""
         if query.strip() and not fts_query.strip():
             raise QueryError("the query has no words to search for")
@@ -840,36 +1032,29 @@ class SQLiteStore:
             return f"FROM {source} WHERE " + " AND ".join(where), args
 
         try:
-            with self._lock:
+            with self._read() as db:
                 if kinds:
                     base, args = item_part(kinds)
                     rank = "bm25(items_fts)" if fts_query else "0"
                     order = "rank, d.published DESC" if fts_query else "coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
-                    rows = self._db.execute(
+                    rows = db.execute(
                         f"SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
                         f" d.source, d.language, {rank} AS rank {base} ORDER BY {order} LIMIT ? OFFSET ?",
                         (*args, limit, offset)).fetchall()
-                    hits = [SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
-                                      kind=r["kind"], start=r["start"], end=r["end"], published=r["published"],
-                                      source=r["source"], language=r["language"], item_id=r["item_id"])
-                            for r in rows]
                 else:
                     base, args = doc_part()
                     rank = "bm25(documents_fts)" if fts_query else "0"
                     order = "rank" if fts_query else "coalesce(d.published, d.ingested) DESC, d.rowid DESC"
-                    rows = self._db.execute(
-                        f"SELECT d.id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
+                    rows = db.execute(
+                        f"SELECT d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
                         f" {base} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
-                    hits = [SearchHit(r["id"], r["title"], _web_snippet(r["text"], query), r["rank"],
-                                      published=r["published"], source=r["source"], language=r["language"])
-                            for r in rows]
                 # One grouped pass each over matching documents and matching items gives the
                 # total and every count facet (a pass per facet costs several times more).
                 dbase, dargs = doc_part()
-                doc_groups = self._db.execute(
+                doc_groups = db.execute(
                     f"SELECT d.source, d.language, count(*) {dbase} GROUP BY 1, 2", dargs).fetchall()
                 ibase, iargs = item_part(())
-                item_groups = self._db.execute(
+                item_groups = db.execute(
                     f"SELECT d.source, d.language, i.kind, count(*) {ibase} AND i.kind != 'duplicate'"
                     " GROUP BY 1, 2, 3", iargs).fetchall()
                 chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
@@ -886,7 +1071,7 @@ class SQLiteStore:
                 for r in item_groups:
                     by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
                 facets["kind"] = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
-                ent_rows = self._db.execute(
+                ent_rows = db.execute(
                     f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
                     f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
                 roots: dict[int, int] = {}
@@ -897,6 +1082,16 @@ class SQLiteStore:
             raise QueryError(_explain_fts_error(query, exc)) from exc
         top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
         facets["entity"] = [(self.get_entity(i), n) for i, n in top]
+        hits = []
+        for r in rows:  # snippets after the read: the connection goes back to the pool sooner
+            deadline.check()
+            if kinds:
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                                      kind=r["kind"], start=r["start"], end=r["end"], published=r["published"],
+                                      source=r["source"], language=r["language"], item_id=r["item_id"]))
+            else:
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                                      published=r["published"], source=r["source"], language=r["language"]))
         return {"hits": hits, "total": total, "facets": facets}
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
@@ -908,15 +1103,15 @@ class SQLiteStore:
             sql += " AND e.type = ?"
             args.append(type)
         sql += " GROUP BY e.id ORDER BY count(m.entity_id) DESC, e.name LIMIT ? OFFSET ?"
-        with self._lock:
-            ids = [r[0] for r in self._db.execute(sql, (*args, limit, offset))]
+        with self._read() as db:
+            ids = [r[0] for r in db.execute(sql, (*args, limit, offset))]
         return [self.get_entity(i) for i in ids]
 
     def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
         """Entities mentioned in the same documents as this one, with the number of shared documents."""
         eid = self._root(_parse_entity_ref(entity_id))
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 f"WITH mine AS ({_MERGED_SET}),"
                 " docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN (SELECT id FROM mine))"
                 " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
@@ -933,8 +1128,8 @@ class SQLiteStore:
     def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
         """Documents mentioning an entity, newest first."""
         eid = self._root(_parse_entity_ref(entity_id))
-        with self._lock:
-            rows = self._db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text), d.url, a.version"
                 " FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.id IN"
                 f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
@@ -947,6 +1142,14 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
+    """Why two references cannot be merged: they are one entity already."""
+    a, b = _entity_ref(_parse_entity_ref(keep)), _entity_ref(_parse_entity_ref(other))
+    if a == b:
+        return f"cannot merge an entity into itself ({a})"
+    return f"cannot merge an entity into itself: {a} and {b} are already one entity ({_entity_ref(root)})"
 
 
 def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
@@ -975,6 +1178,7 @@ def _row_to_document(row: sqlite3.Row) -> Document:
         author=row["author"], published=row["published"], published_precision=row["published_precision"],
         fetched=row["fetched"], ingested=row["ingested"], language=row["language"], kind=row["kind"],
         origin=row["origin"], metadata=json.loads(row["metadata"] or "{}"), supersedes=row["supersedes"],
+        fetched_from=row["fetched_from"],
     )
 
 

@@ -15,8 +15,7 @@ they are, so that keys lost with a killed process are filed again from the store
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, ContextManager, Iterable, Sequence
 
 from .base import Copy, IndexedDocument, Passage
 
@@ -81,13 +80,12 @@ class SQLiteRecycled:
     def __init__(self, store: "SQLiteStore") -> None:
         self._store = store
 
-    @property
-    def _db(self) -> sqlite3.Connection:
-        return self._store._db
+    def transaction(self) -> ContextManager[None]:
+        return self._store.transaction()
 
     def document(self, doc_id: str) -> IndexedDocument | None:
-        with self._store._lock:
-            row = self._db.execute("SELECT seq, published FROM recycled_documents WHERE doc_id = ?",
+        with self._store._read() as db:
+            row = db.execute("SELECT seq, published FROM recycled_documents WHERE doc_id = ?",
                                    (doc_id,)).fetchone()
         return IndexedDocument(doc_id, row[0], row[1]) if row else None
 
@@ -99,26 +97,26 @@ class SQLiteRecycled:
 
     def lookup(self, exact: Sequence[int], bands: Sequence[int]) -> tuple[dict[int, int], dict[int, list[int]]]:
         # json_each passes any number of keys in one statement (no bound-variable limit).
-        with self._store._lock:
-            found = {r[0]: r[1] for r in self._db.execute(
+        with self._store._read() as db:
+            found = {r[0]: r[1] for r in db.execute(
                 "SELECT exact, id FROM recycled_passages WHERE exact IN (SELECT value FROM json_each(?))",
                 (json.dumps(list(exact)),))}
             postings: dict[int, list[int]] = {}
-            for key, passage in self._db.execute(
+            for key, passage in db.execute(
                     "SELECT key, passage FROM recycled_bands WHERE key IN (SELECT value FROM json_each(?))",
                     (json.dumps(list(bands)),)):
                 postings.setdefault(key, []).append(passage)
         return found, postings
 
     def bigrams(self, ids: Iterable[int]) -> dict[int, bytes]:
-        with self._store._lock:
-            return {r[0]: bytes(r[1]) for r in self._db.execute(
+        with self._store._read() as db:
+            return {r[0]: bytes(r[1]) for r in db.execute(
                 "SELECT id, bigrams FROM recycled_passages WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(set(ids))),))}
 
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
-        with self._store._lock:
-            rows = self._db.execute(f"{_PASSAGE_SELECT} WHERE p.id IN (SELECT value FROM json_each(?))",
+        with self._store._read() as db:
+            rows = db.execute(f"{_PASSAGE_SELECT} WHERE p.id IN (SELECT value FROM json_each(?))",
                                     (json.dumps(sorted(set(ids))),)).fetchall()
         out = {}
         for r in rows:
@@ -157,14 +155,14 @@ class SQLiteRecycled:
                            [(p,) for p in sorted({p for _k, p in rows})])
 
     def unfiled(self, limit: int = 10_000) -> list[tuple[int, bytes]]:
-        with self._store._lock:
-            return [(r[0], bytes(r[1])) for r in self._db.execute(
+        with self._store._read() as db:
+            return [(r[0], bytes(r[1])) for r in db.execute(
                 "SELECT p.id, p.bigrams FROM recycled_unfiled u JOIN recycled_passages p ON p.id = u.passage"
                 " ORDER BY u.passage LIMIT ?", (limit,))]
 
     def units(self, doc_id: str) -> list[tuple[int, int, int, int]]:
-        with self._store._lock:
-            rows = self._db.execute(
+        with self._store._read() as db:
+            rows = db.execute(
                 "SELECT u.pos, u.start, u.end, u.passage FROM recycled_units u"
                 " JOIN recycled_documents d ON d.seq = u.doc WHERE d.doc_id = ? ORDER BY u.pos",
                 (doc_id,)).fetchall()
@@ -174,8 +172,8 @@ class SQLiteRecycled:
         ids = sorted(set(passages))
         if not ids:
             return []
-        with self._store._lock:
-            rows = self._db.execute(
+        with self._store._read() as db:
+            rows = db.execute(
                 "SELECT DISTINCT d.doc_id FROM recycled_units u JOIN recycled_documents d ON d.seq = u.doc"
                 " WHERE u.passage IN (SELECT value FROM json_each(?)) AND d.seq != ?"
                 " AND (d.published IS NULL, coalesce(d.published, ''), d.seq) > (?, ?, ?)",
@@ -183,12 +181,12 @@ class SQLiteRecycled:
         return sorted(r[0] for r in rows)
 
     def unit_count(self) -> int:
-        with self._store._lock:
-            return self._db.execute("SELECT count(*) FROM recycled_units").fetchone()[0]
+        with self._store._read() as db:
+            return db.execute("SELECT count(*) FROM recycled_units").fetchone()[0]
 
     def unindexed(self) -> list[tuple[str, str | None]]:
-        with self._store._lock:
-            rows = self._db.execute(
+        with self._store._read() as db:
+            rows = db.execute(
                 "SELECT d.id, d.published FROM documents d JOIN analyses a ON a.doc_id = d.id"
                 " WHERE d.id NOT IN (SELECT doc_id FROM recycled_documents) ORDER BY d.rowid").fetchall()
         return [(r[0], r[1]) for r in rows]
@@ -197,8 +195,8 @@ class SQLiteRecycled:
         # substr counts characters, as Python offsets do; only the passages leave the database.
         if not spans:
             return []
-        with self._store._lock:
-            rows = dict(self._db.execute(
+        with self._store._read() as db:
+            rows = dict(db.execute(
                 "SELECT j.key, substr(d.text, json_extract(j.value, '$[1]') + 1,"
                 " json_extract(j.value, '$[2]') - json_extract(j.value, '$[1]'))"
                 " FROM json_each(?) j JOIN documents d ON d.id = json_extract(j.value, '$[0]')",
@@ -212,8 +210,8 @@ class SQLiteRecycled:
                 db.executemany("INSERT OR IGNORE INTO recycled_pending (doc_id) VALUES (?)", ids)
 
     def pending(self, limit: int = 1000) -> list[str]:
-        with self._store._lock:
-            return [r[0] for r in self._db.execute(
+        with self._store._read() as db:
+            return [r[0] for r in db.execute(
                 "SELECT doc_id FROM recycled_pending ORDER BY doc_id LIMIT ?", (limit,))]
 
     def done(self, doc_id: str) -> None:

@@ -1,19 +1,26 @@
 """The web workbench: a FastAPI app with server-rendered pages over one library.
 
-:func:`create_app` opens the library once (the SQLite store is thread-safe behind its lock) and
-wires the pages; :func:`run` serves it with uvicorn, on loopback without a token and on any
-other address only with one.
+:func:`create_app` opens the library once and wires the pages; :func:`run` serves it with
+uvicorn, on loopback without a token and on any other address only with one.
+
+Requests are served concurrently: page handlers are plain functions that Starlette runs in its
+thread pool, and the store reads on a pool of SQLite connections (one writer, many readers in
+WAL mode), so a slow page does not hold up the others.  Each request runs under a deadline
+(:mod:`clipfile.web.limits`): past ``request_timeout`` seconds, or when the client disconnects,
+or when the server is told to stop, its database work is interrupted and it ends with an error
+page instead of occupying a worker.
 """
 from __future__ import annotations
 
 import json
 import re
 import sys
+import threading
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,12 +31,15 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..errors import ClipfileError, NotFound, QueryError
+from ..errors import ClipfileError, Interrupted, NotFound, QueryError, StoreError
 from ..store.sqlite import SQLiteStore
+from ..textindex import MAX_QUERY_CHARS
+from ..weburl import http_url
 from . import pages
 from .highlight import CLAIM_STATUSES, highlight, spans_from_analysis
-from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, new_token,
-                       origin_matches, tokens_match)
+from .limits import RequestLimits
+from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, local_target,
+                       new_token, origin_matches, tokens_match)
 
 __all__ = ["create_app", "run"]
 
@@ -38,6 +48,11 @@ PER_PAGE = 20
 ITEM_KINDS = ("quote", "claim", "forecast", "event")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _PASSAGE = re.compile(r"^(\d{1,9})-(\d{1,9})$")
+# Seconds one request may take before its database work is stopped (`serve --request-timeout`).
+REQUEST_TIMEOUT = 10.0
+# Seconds `serve` waits for requests in flight once told to stop (their database work is
+# interrupted at once, so they usually end within milliseconds).
+SHUTDOWN_GRACE = 3
 
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -54,7 +69,8 @@ def _json_for_script(data: Any) -> Markup:
 
 
 def create_app(library_path: str | Path, *, token: str | None = None,
-               trusted_hosts: list[str] | None = None) -> FastAPI:
+               trusted_hosts: list[str] | None = None,
+               request_timeout: float | None = REQUEST_TIMEOUT) -> FastAPI:
     """The workbench app over the library at ``library_path``.
 
     Args:
@@ -62,8 +78,12 @@ def create_app(library_path: str | Path, *, token: str | None = None,
         token: when set, every request must present it (cookie, header or ``?token=``).
         trusted_hosts: when set, requests whose ``Host`` is not one of these are refused
             (guards a loopback server against DNS rebinding).
+        request_timeout: seconds a request may take before its database work is stopped and it
+            ends with a 503 page (None: no limit).  ``app.state.stopping.set()`` stops every
+            request in flight (what :func:`run` does on SIGINT/SIGTERM).
     """
     store = SQLiteStore(library_path)
+    stopping = threading.Event()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -73,12 +93,14 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     app = FastAPI(title="Clipfile", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.state.token = token
+    app.state.stopping = stopping
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.globals.update(claim_statuses=CLAIM_STATUSES, passage_href=pages.passage_href,
                        to_json=_json_for_script, item_kinds=ITEM_KINDS)
     env.filters["snippet"] = _snippet_html
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env.filters["http_url"] = http_url  # only http(s) addresses become links (javascript:, data: never)
     env.filters["short"] = lambda s, n=90: (s if len(s or "") <= n else (s or "")[: n - 1] + "…")
     # Quotation marks around direct quotes only; reported and mixed speech read as written.
     env.filters["said"] = lambda q, n=300: (
@@ -104,7 +126,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
             if tokens_match(given_query, app.state.token):
                 # Trade the token in the address for a cookie, so it leaves the address bar.
                 params = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + ("?" + urlencode(params) if params else "")
+                target = local_target(request.url.path, urlencode(params))  # never off-site
                 resp: Response = RedirectResponse(target, status_code=303)
                 resp.set_cookie(TOKEN_COOKIE, app.state.token, httponly=True, samesite="strict")
                 return _finish(request, resp)
@@ -150,6 +172,10 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError) -> HTMLResponse:
         return error_page(request, 400, str(exc))
+
+    @app.exception_handler(Interrupted)
+    async def _interrupted(request: Request, exc: Interrupted) -> HTMLResponse:
+        return error_page(request, 503, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:
@@ -234,6 +260,8 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     def entities(request: Request, q: str = "", page: int = 1) -> HTMLResponse:
         if not 1 <= page <= 10_000:
             raise BadRequest("page must be between 1 and 10000")
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadRequest(f"the name is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,} characters")
         found = store.find_entities(q) if q.strip() else store.list_entities(limit=50, offset=(page - 1) * 50)
         return render(request, "entities.html", title="Entities", q=q, entities=found, page=page)
 
@@ -258,12 +286,19 @@ def create_app(library_path: str | Path, *, token: str | None = None,
             raise BadRequest("say which entity to merge into this one (an id like E12 or a name)")
         if re.fullmatch(r"[Ee]?\d{1,12}", other_ref):
             other = store.get_entity(other_ref)
+            other_ref = f"E{other_ref.lstrip('Ee')}"
         else:
             matches = [m for m in store.find_entities(other_ref) if m.id != keep.id]
             if len(matches) != 1:
                 raise BadRequest(f"{other_ref!r} matches {len(matches)} other entities; give the id (E12)")
             other = matches[0]
-        merged = store.merge_entities(keep.id, other.id)
+            other_ref = f"E{other.id}"
+        try:
+            merged = store.merge_entities(f"E{ref.lstrip('Ee')}", other_ref)
+        except NotFound:
+            raise
+        except StoreError as exc:  # the same entity twice: say so rather than do nothing
+            raise BadRequest(str(exc)) from exc
         return RedirectResponse(f"/entity/E{merged.id}?merged=E{other.id}", status_code=303)
 
     @app.get("/entity/{ref}/brief", response_class=HTMLResponse)
@@ -303,14 +338,16 @@ def create_app(library_path: str | Path, *, token: str | None = None,
         note = (form.get("note") or "").strip()[:2000] or None
         store.resolve_forecast(key, outcome=outcome == "yes", date=when, note=note)
         nxt = form.get("next") or "/forecasts"
-        if not nxt.startswith("/") or nxt.startswith("//"):
-            nxt = "/forecasts"
+        parts = urlsplit(nxt)
+        nxt = "/forecasts" if parts.scheme or parts.netloc or not nxt.startswith("/") else \
+            local_target(unquote(parts.path), parts.query)
         return RedirectResponse(nxt, status_code=303)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
         return {"ok": True, "documents": store.document_count()}
 
+    app.add_middleware(RequestLimits, seconds=request_timeout, stopping=stopping)
     hosts = list(trusted_hosts or [])
     if hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
@@ -340,8 +377,13 @@ def _snippet_html(snippet: str) -> Markup:
 
 
 def run(library_path: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
-        token: str | None = None) -> None:
-    """Serve the workbench; beyond loopback a token is required (generated and printed when not given)."""
+        token: str | None = None, request_timeout: float | None = REQUEST_TIMEOUT) -> None:
+    """Serve the workbench; beyond loopback a token is required (generated and printed when not given).
+
+    Stops promptly on SIGINT/SIGTERM: the signal stops the database work of every request in
+    flight (they end with a 503 page), and what has not finished :data:`SHUTDOWN_GRACE` seconds
+    later is cancelled.
+    """
     import uvicorn
 
     loopback = is_loopback(host)
@@ -358,5 +400,13 @@ def run(library_path: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
     trusted = [h for h in ("127.0.0.1", "localhost", "::1", "[::1]")] if loopback and not token else None
     if trusted and host not in trusted:
         trusted.append(host)
-    app = create_app(library_path, token=token, trusted_hosts=trusted)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(library_path, token=token, trusted_hosts=trusted, request_timeout=request_timeout)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.state.stopping.set()  # interrupt the database work of requests in flight
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=SHUTDOWN_GRACE)
+    Server(config).run()

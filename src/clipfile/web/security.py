@@ -6,16 +6,18 @@
 * CSRF: each browser gets a random token in a ``SameSite=Strict`` cookie; every form carries it
   in a hidden field and a POST is refused unless the two match (double submit) and any
   ``Origin`` header names this server.
+* Redirects stay on this site: a target built from what the client sent goes through
+  :func:`local_target`, so ``//evil.example/`` cannot become a redirect to another host.
 """
 from __future__ import annotations
 
 import hmac
 import ipaddress
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-__all__ = ["is_loopback", "new_token", "tokens_match", "origin_matches", "TOKEN_COOKIE", "CSRF_COOKIE",
-           "CSRF_FIELD", "TOKEN_HEADER"]
+__all__ = ["is_loopback", "new_token", "tokens_match", "origin_matches", "local_target", "TOKEN_COOKIE",
+           "CSRF_COOKIE", "CSRF_FIELD", "TOKEN_HEADER"]
 
 TOKEN_COOKIE = "clipfile_token"
 TOKEN_HEADER = "x-clipfile-token"
@@ -52,3 +54,23 @@ def origin_matches(origin: str | None, host: str | None) -> bool:
     if origin == "null" or not host:
         return False
     return urlsplit(origin).netloc == host
+
+
+# Characters a path may keep as they are; everything else (backslashes, control characters,
+# '?', '#', spaces, non-ASCII) is percent-encoded, so the browser reads the path we mean.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
+
+
+def local_target(path: str, query: str = "") -> str:
+    """A same-origin redirect target for ``path`` (and an encoded ``query``).
+
+    Browsers read ``//host/...`` and ``/\\host/...`` (and the same with tabs or newlines in
+    between, which they drop) as addresses on another site.  The path is re-encoded and its
+    leading run of slashes collapsed to one, so the result is always a path on this server.
+
+    Args:
+        path: the decoded path the client asked for (``request.url.path``).
+        query: an already encoded query string, without ``?``.
+    """
+    target = "/" + quote(path, safe=_PATH_SAFE.replace("%", "")).lstrip("/")
+    return target + ("?" + query if query else "")
