@@ -1,4 +1,4 @@
-"""The recycled-text index's tables in the SQLite library (schema version 3).
+"""The recycled-text index's tables in the SQLite library (schema version 4).
 
 ``recycled_documents`` gives every indexed document its place in indexing order (``seq``),
 ``recycled_passages`` holds one row per distinct passage with its earliest copy and its origin,
