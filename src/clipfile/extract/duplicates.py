@@ -24,7 +24,10 @@ Search
     The work per unit is bounded whatever the size of the library: a band key files at most
     :data:`PER_BAND` passages (a key shared by more is a stop key, like a stop word: stock
     bigrams), and at most :data:`MAX_CANDIDATES` passages per unit, those sharing the most
-    bands, are verified by the exact Jaccard on their stored bigram hashes.
+    bands and at least :data:`MIN_SHARED_BANDS` (0.9986 of pairs at J = 0.5 share two), are
+    verified by the exact Jaccard on their stored bigram hashes.  A unit identical to a
+    passage first seen in an older document is not searched at all: that passage's origin
+    is already known.
 
 Origins
     Each passage keeps its earliest copy (``first``) and the earliest copy of any passage similar
@@ -69,6 +72,7 @@ __all__ = [
     "NUM_PERM",
     "PER_BAND",
     "MAX_CANDIDATES",
+    "MIN_SHARED_BANDS",
 ]
 
 THRESHOLD = 0.5
@@ -355,7 +359,6 @@ class _BandBuffer:
     def rows(self) -> list[tuple[int, int]]:
         self._merge()
         return list(zip(self.keys.tolist(), self.pids.tolist()))
-
 
 
 def _bigram_set(blob: bytes) -> frozenset[int]:
