@@ -288,10 +288,10 @@ def _token_spans(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 def _differences(old_text: str, old: tuple[int, int], new_text: str, new: tuple[int, int]) -> tuple[str, ...]:
     """Replaced stretches that carry a figure or a time expression: ``'old' vs 'new'``."""
+    if _WORD.findall(old_text[old[0]:old[1]].lower()) == _WORD.findall(new_text[new[0]:new[1]].lower()):
+        return ()  # the same words (as units compare them): nothing replaced, the common case
     a = _token_spans(old_text, *old)
     b = _token_spans(new_text, *new)
-    if [t for t, _, _ in a] == [t for t, _, _ in b]:
-        return ()  # the same words: nothing replaced (the common case, and difflib is slow)
     sm = difflib.SequenceMatcher(None, [t for t, _, _ in a], [t for t, _, _ in b], autojunk=False)
     found: list[str] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
