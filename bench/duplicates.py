@@ -192,7 +192,8 @@ def main() -> None:
     print(f"within one document of {long_text.count(chr(10)):,} paragraphs: {within_s * 1000:.0f} ms, "
           f"{len(within)} duplicates")
     if args.store is not None:
-        size = sum(Path(f"{args.store}{x}").stat().st_size for x in ("", "-wal") if Path(f"{args.store}{x}").exists())
+        files = [Path(f"{args.store}{x}") for x in ("", "-wal")]
+        size = sum(f.stat().st_size for f in files if f.exists())
         print(f"library file with the index: {size / 2**20:.1f} MB")
     elif hasattr(index, "to_state"):
         state = index.to_state()

@@ -103,7 +103,8 @@ class TimeUp(Exception):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--documents", type=int, default=10_000)
-    ap.add_argument("--per-file", type=int, default=1000, help="documents per JSON Lines file (one ingest call each)")
+    ap.add_argument("--per-file", type=int, default=1000,
+                    help="documents per JSON Lines file (one ingest call each)")
     ap.add_argument("--every", type=int, default=1000, help="report documents/s for every this many documents")
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long and print what was reached")
     ap.add_argument("--library", type=Path, default=None, help="library file (default: a temporary one)")
@@ -174,7 +175,8 @@ def main() -> None:
         stats = check.store.stats()
     size = library.stat().st_size / 2**20
     print(f"{len(stamps):,} documents in {total:.0f} s = {len(stamps) / total:.1f} documents/s overall; "
-          f"close {closed:.1f} s; failed {failed}; duplicate items stored: {stats['items'].get('duplicate', 0):,}; "
+          f"close {closed:.1f} s; failed {failed}; "
+          f"duplicate items stored: {stats['items'].get('duplicate', 0):,}; "
           f"library file {size:.0f} MB")
 
 

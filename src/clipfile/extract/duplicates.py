@@ -536,8 +536,8 @@ class DuplicateIndex:
             raise ValueError(f"document {document_id} is already in the index")
         order = self._order(published)
         last = self._last
-        fresh = last and last.doc_id == document_id and last.text == text and last.order == order
-        search = last if fresh else self._search(document_id, text, order)  # type: ignore[assignment]
+        fresh = last is not None and last.doc_id == document_id and last.text == text and last.order == order
+        search = last if last is not None and fresh else self._search(document_id, text, order)
         self._last = None
         if self.keep_text:
             self._texts[document_id] = text

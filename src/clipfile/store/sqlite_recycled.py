@@ -93,6 +93,7 @@ class SQLiteRecycled:
         with self._store._tx() as db:
             seq = db.execute("INSERT INTO recycled_documents (doc_id, published) VALUES (?, ?)",
                              (doc_id, published)).lastrowid
+        assert seq is not None
         return IndexedDocument(doc_id, seq, published)
 
     def lookup(self, exact: Sequence[int], bands: Sequence[int]) -> tuple[dict[int, int], dict[int, list[int]]]:
