@@ -283,7 +283,7 @@ class Library:
         document the state does not cover yet (a run killed before saving it)."""
         if self._recycled is not None:
             return self._recycled
-        from .extract.duplicates import DuplicateIndex
+        from .analysis.duplicates import DuplicateIndex
 
         texts = lambda doc_id: self.store.get_document(doc_id).text  # noqa: E731
         raw = self.store.get_blob(self._RECYCLED_KEY)

@@ -169,7 +169,7 @@ def events(a: Analysis) -> Analysis:
 
 
 def duplicates(a: Analysis) -> Analysis:
-    from .extract.duplicates import duplicates as find
+    from .analysis.duplicates import duplicates as find
 
     return a.replace(duplicates=tuple(find(a.document.text, document_id=a.document.id)))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ..records import Entity, Forecast, Marker, Quote, Span, TimeExpr
 from .markers import KENT, probability_terms
-from .ranges import strip_range
+from ..analysis.ranges import strip_range
 from .referents import Referents, speaker_ref
 
 try:  # timex.py is written by another engineer; without it deadlines stay unresolved.

@@ -25,7 +25,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from ..extract.markers import KENT, probability_terms
-from ..extract.ranges import strip_range
+from ..analysis.ranges import strip_range
 from ..extract.referents import speaker_ref, stating_quote
 from ..records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
 from . import footing  # noqa: F401  (registers the "ru" lexicons)
