@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from clipfile.extract.claims import certainty
+from clipfile.analysis.claims import certainty
 
 # A plain hedge-word list (modal verbs, hedging adverbs/adjectives, tentative verbs): the
 # "hedge-word count" baseline the README refers to.

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clipfile.extract.entities import entities  # noqa: E402
-from clipfile.extract.quotes import quotes  # noqa: E402
+from clipfile.lang.en.entities import entities  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
 
 
 def shared_dir() -> Path:
@@ -41,7 +41,7 @@ def parse_all(texts: list[str], cache: Path | None):
     """spaCy docs for ``texts``, cached by content hash."""
     from spacy.tokens import DocBin
 
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     nlp = english()
     key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
@@ -92,7 +92,7 @@ def pred_row(row: dict, qs, variant: str = "mention") -> dict:
 
 def predict_ru(rows: list[dict]):
     try:
-        from clipfile.russian.quotes import analyze  # type: ignore
+        from clipfile.lang.ru.quotes import analyze  # type: ignore
     except ImportError:
         return None
     out = []

@@ -24,13 +24,13 @@ HUMAN_PRON = {"he", "she", "they", "we", "i", "you", "who"}
 
 
 def _span(toks):
-    from clipfile.extract.reported import _span as sp
+    from clipfile.lang.en.reported import _span as sp
     return sp(toks)
 
 
 def svo(doc):
     """Any verb with a subject and a direct object after it."""
-    from clipfile.extract.reported import _subtree_range, _subject
+    from clipfile.lang.en.reported import _subtree_range, _subject
     for t in doc:
         if t.pos_ != "VERB":
             continue
@@ -90,7 +90,7 @@ def svo_human(doc):
 
 def xcomp_any(doc):
     """Any verb with a subject and a to-infinitive complement."""
-    from clipfile.extract.reported import _subtree_range, _subject
+    from clipfile.lang.en.reported import _subtree_range, _subject
     for t in doc:
         if t.pos_ != "VERB":
             continue
@@ -103,7 +103,7 @@ def xcomp_any(doc):
 
 def prep_any(doc):
     """Any noun/verb/adjective + preposition: the prepositional object."""
-    from clipfile.extract.reported import _subtree_range
+    from clipfile.lang.en.reported import _subtree_range
     for t in doc:
         if t.dep_ != "prep" or t.lower_ not in ("of", "about", "on", "for", "against", "to", "with", "over", "in"):
             continue

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from throughput_ru import from_adaq  # noqa: E402  (the same adaq texts as the entities+quotes benchmark)
 
-from clipfile.russian import claims, entities, events, forecasts, parse, quotes  # noqa: E402
-from clipfile.russian.parse import models  # noqa: E402
+from clipfile.lang.ru import claims, entities, events, forecasts, parse, quotes  # noqa: E402
+from clipfile.lang.ru.parse import models  # noqa: E402
 
 PUBLISHED = "2021-03-10"
 

@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
 
-from clipfile.extract.entities import entities  # noqa: E402
-from clipfile.extract.quotes import quotes  # noqa: E402
-from clipfile.extract.report_model import MODEL_FILE, ReportModel  # noqa: E402
-from clipfile.extract.reported import RULE_FAMILIES, doc_text  # noqa: E402
-from clipfile.extract.marks import marked_spans  # noqa: E402
-from clipfile.extract.span_choice import variants  # noqa: E402
+from clipfile.lang.en.entities import entities  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
+from clipfile.lang.en.report_model import MODEL_FILE, ReportModel  # noqa: E402
+from clipfile.lang.en.reported import RULE_FAMILIES, doc_text  # noqa: E402
+from clipfile.analysis.marks import marked_spans  # noqa: E402
+from clipfile.lang.en.span_choice import variants  # noqa: E402
 
 sys.path.insert(0, str(shared_dir() / "bench"))
 import score_quotes as sq  # noqa: E402
@@ -319,7 +319,7 @@ def main(argv=None) -> int:
                        "folds": K, "articles": len(rows)})
     print(f"final model: {len(final.weights)} weights, thresholds broad {t_best[0]:.2f} rule {t_best[1]:.2f}")
     if not args.no_write:
-        out = ROOT / "src" / "clipfile" / "extract" / MODEL_FILE
+        out = ROOT / "src" / "clipfile" / "lang" / "en" / MODEL_FILE
         out.write_text(final.to_json() + "\n", encoding="utf-8")
         print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size} bytes)")
     print(f"total {time.perf_counter() - t0:.0f}s")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.extract.claims import certainty, claims
-from clipfile.extract.markers import MARKERS, find_markers
-from clipfile.nlp import english
+from clipfile.analysis.claims import certainty, claims
+from clipfile.analysis.markers import MARKERS, find_markers
+from clipfile.lang.en.parse import english
 
 from _factfix import by_name, make_entities, make_quote
 
@@ -170,8 +170,8 @@ def test_markers_are_per_language_and_longest_wins():
 
 
 def test_seed_article_claims(nlp, seed_text):
-    quotes_mod = pytest.importorskip("clipfile.extract.quotes")
-    from clipfile.extract.entities import entities
+    quotes_mod = pytest.importorskip("clipfile.lang.en.quotes")
+    from clipfile.lang.en.entities import entities
 
     text = seed_text
     doc = nlp(text)

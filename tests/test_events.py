@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from clipfile.records import Entity, Mention
-from clipfile.extract.events import events
+from clipfile.lang.en.events import events
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.extract.forecasts import forecasts
-from clipfile.extract.markers import KENT
-from clipfile.nlp import english
+from clipfile.lang.en.forecasts import forecasts
+from clipfile.analysis.markers import KENT
+from clipfile.lang.en.parse import english
 
 from _factfix import by_name, make_entities, make_quote
 
@@ -140,8 +140,8 @@ def test_ids_in_text_order(nlp):
 
 
 def test_seed_article_forecasts(nlp, seed_text):
-    quotes_mod = pytest.importorskip("clipfile.extract.quotes")
-    from clipfile.extract.entities import entities
+    quotes_mod = pytest.importorskip("clipfile.lang.en.quotes")
+    from clipfile.lang.en.entities import entities
 
     text = seed_text
     doc = nlp(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clipfile.extract.marks import marked_spans
+from clipfile.analysis.marks import marked_spans
 
 _PIECES = st.sampled_from([
     "He said", " ", " ", "\n", "\n\n", "word", "Two words", ",", ".", "?", "'", "\u2018", "\u2019",
@@ -45,8 +45,8 @@ _WORDS = st.sampled_from([
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_WORDS, max_size=40).map(" ".join))
 def test_quotes_never_fail_and_point_into_the_text(nlp, text):
-    from clipfile.extract.entities import entities
-    from clipfile.extract.quotes import quotes
+    from clipfile.lang.en.entities import entities
+    from clipfile.lang.en.quotes import quotes
 
     doc = nlp(text)
     qs = quotes(doc, entities(doc))

@@ -7,14 +7,14 @@ from importlib import resources
 
 import pytest
 
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
-from clipfile.extract.report_model import MODEL_FILE, ReportModel, load_model
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, load_model
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 
@@ -37,7 +37,7 @@ def at(text, fragment):
 
 
 def test_model_file_is_package_data_and_small():
-    res = resources.files("clipfile.extract").joinpath(MODEL_FILE)
+    res = resources.files("clipfile.lang.en").joinpath(MODEL_FILE)
     assert res.is_file()
     assert len(res.read_bytes()) < 200_000
     m = load_model()

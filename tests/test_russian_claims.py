@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import claims, entities, parse, quotes  # noqa: E402
+from clipfile.lang.ru import claims, entities, parse, quotes  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)

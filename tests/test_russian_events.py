@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import claims, entities, events, forecasts, parse, quotes  # noqa: E402
+from clipfile.lang.ru import claims, entities, events, forecasts, parse, quotes  # noqa: E402
 
 PUB = "2021-03-10"
 

@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import entities, forecasts, parse, quotes  # noqa: E402
-from clipfile.russian.forecasts import deadline_spans  # noqa: E402
+from clipfile.lang.ru import entities, forecasts, parse, quotes  # noqa: E402
+from clipfile.lang.ru.forecasts import deadline_spans  # noqa: E402
 
 PUB = "2021-03-10"
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from clipfile.russian.markers import MARKERS_RU, PROBABILITY_SCALE_RU
+from clipfile.lang.ru.markers import MARKERS_RU, PROBABILITY_SCALE_RU
 
 
 def kinds_in(text):
@@ -55,7 +55,7 @@ def test_forecast_terms(text, cat):
 
 
 def test_same_shape_as_english():
-    from clipfile.extract import markers
+    from clipfile.analysis import markers
 
     assert set(MARKERS_RU) == set(markers.MARKERS["en"])
     for kind, classes in MARKERS_RU.items():

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian.quotes import analyze  # noqa: E402
+from clipfile.lang.ru.quotes import analyze  # noqa: E402
 
 
 def run(text):

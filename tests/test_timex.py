@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.extract.timex import bounds, find_times
+from clipfile.analysis.timex import bounds, find_times
 
 PUB = "2021-03-10"
 

@@ -41,7 +41,7 @@ def _normalize_fallback(name: str) -> str:
 def name_key(name: str) -> str:
     """Normalised form of a name (titles, possessives, case and spacing removed)."""
     try:
-        from .extract.entities import normalize_name
+        from .lang.en.entities import normalize_name
     except ImportError:  # the extraction package is optional for the store
         return _normalize_fallback(name)
     return normalize_name(name) or _normalize_fallback(name)

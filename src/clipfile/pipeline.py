@@ -76,7 +76,7 @@ def analysis_language(doc: Document) -> str | None:
 def _parse_english(text: str):
     from spacy.tokens import Doc
 
-    from .nlp import english
+    from .lang.en.parse import english
 
     nlp = english()
     if len(text) <= _PARSE_CHUNK:
@@ -101,20 +101,20 @@ def parse(a: Analysis) -> Analysis:
     if lang == "en":
         return a.replace(language=lang, parsed=_parse_english(a.document.text))
     if lang == "ru":
-        from . import russian
+        from .lang import ru
 
-        return a.replace(language=lang, parsed=russian.parse(a.document.text))
+        return a.replace(language=lang, parsed=ru.parse(a.document.text))
     return a.replace(language=lang)
 
 
 def entities(a: Analysis) -> Analysis:
     if a.language == "en":
-        from .extract.entities import entities as find
+        from .lang.en.entities import entities as find
     elif a.language == "ru":
-        from .russian import entities as find
+        from .lang.ru import entities as find
     else:
         return a
-    from .extract.turns import caption_turns, speaker_entities
+    from .analysis.turns import caption_turns, speaker_entities
 
     ents = find(a.parsed)
     names = [name for _s, _e, name in caption_turns(a.document)]
@@ -123,12 +123,12 @@ def entities(a: Analysis) -> Analysis:
 
 def quotes(a: Analysis) -> Analysis:
     if a.language == "en":
-        from .extract.quotes import quotes as find
+        from .lang.en.quotes import quotes as find
     elif a.language == "ru":
-        from .russian import quotes as find
+        from .lang.ru import quotes as find
     else:
         return a
-    from .extract.turns import caption_turns, with_turns
+    from .analysis.turns import caption_turns, with_turns
 
     qs = find(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
@@ -139,9 +139,9 @@ def quotes(a: Analysis) -> Analysis:
 
 def claims(a: Analysis) -> Analysis:
     if a.language == "en":
-        from .extract.claims import claims as find
+        from .analysis.claims import claims as find
     elif a.language == "ru":
-        from .russian import claims as find
+        from .lang.ru import claims as find
     else:
         return a
     return a.replace(claims=tuple(find(a.parsed, list(a.entities), list(a.quotes))))
@@ -149,9 +149,9 @@ def claims(a: Analysis) -> Analysis:
 
 def forecasts(a: Analysis) -> Analysis:
     if a.language == "en":
-        from .extract.forecasts import forecasts as find
+        from .lang.en.forecasts import forecasts as find
     elif a.language == "ru":
-        from .russian import forecasts as find
+        from .lang.ru import forecasts as find
     else:
         return a
     found = find(a.parsed, list(a.entities), list(a.quotes), published=a.document.published)
@@ -160,9 +160,9 @@ def forecasts(a: Analysis) -> Analysis:
 
 def events(a: Analysis) -> Analysis:
     if a.language == "en":
-        from .extract.events import events as find
+        from .lang.en.events import events as find
     elif a.language == "ru":
-        from .russian import events as find
+        from .lang.ru import events as find
     else:
         return a
     return a.replace(events=tuple(find(a.parsed, list(a.entities), published=a.document.published)))

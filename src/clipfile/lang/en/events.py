@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..records import Entity, Event, Ref, TimeExpr
-from .timex import bounds, find_times, parse_published
+from ...records import Entity, Event, Ref, TimeExpr
+from ...analysis.timex import bounds, find_times, parse_published
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

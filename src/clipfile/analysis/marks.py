@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..analysis.ranges import strip_range
+from .ranges import strip_range
 
 __all__ = ["MarkedSpan", "marked_spans"]
 

@@ -19,13 +19,13 @@ condition, not the prediction).  The probability comes from the verbal scale in
 from __future__ import annotations
 
 
-from ..records import Entity, Forecast, Marker, Quote, Span, TimeExpr
-from .markers import KENT, probability_terms
-from ..analysis.ranges import strip_range
+from ...records import Entity, Forecast, Marker, Quote, Span, TimeExpr
+from ...analysis.markers import KENT, probability_terms
+from ...analysis.ranges import strip_range
 from .referents import Referents, speaker_ref
 
 try:  # timex.py is written by another engineer; without it deadlines stay unresolved.
-    from .timex import find_times
+    from ...analysis.timex import find_times
 except ImportError:  # pragma: no cover - only while the module is missing
     find_times = None
 

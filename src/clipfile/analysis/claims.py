@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..records import Claim, Entity, Marker, Quote, Ref
 from .markers import FOOTING_KINDS, find_markers
-from .referents import REPORTING_LEMMAS, Referents, same_ref, speaker_ref
+from ..lang.en.referents import REPORTING_LEMMAS, Referents, same_ref, speaker_ref
 
 __all__ = ["claims", "certainty", "status_of", "WEIGHTS", "BASE_CERTAINTY"]
 

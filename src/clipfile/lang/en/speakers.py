@@ -13,7 +13,7 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..records import Entity, Speaker
+from ...records import Entity, Speaker
 from .cues import PERSON_NOUNS, TITLE_NOUNS
 from .reported import doc_text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 
-from .errors import ExtractionError
+from ...errors import ExtractionError
 
 __all__ = ["english", "paragraph_breaks"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..records import Entity, Mention
+from ...records import Entity, Mention
 from .parse import RuDoc, RuToken, models
 
 __all__ = ["entities", "normalize_name", "normalize_word"]

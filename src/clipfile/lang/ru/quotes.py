@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analysis.ranges import strip_range
-from ..records import Cue, Entity, Quote, Speaker
+from ...analysis.ranges import strip_range
+from ...records import Cue, Entity, Quote, Speaker
 from .entities import entities as find_entities
 from .lexicon import FIRST_PERSON, PRONOUNS, SOURCE_FORMS, SPEECH_VERBS
 from .parse import RuDoc, RuToken, parse

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 
-from ..extract.claims import ClaimDraft, claim_units, finish_claims
-from ..extract.markers import FOOTING_KINDS, find_markers
-from ..extract.referents import same_ref, speaker_ref
-from ..records import Claim, Entity, Marker, Quote, Ref
+from ...analysis.claims import ClaimDraft, claim_units, finish_claims
+from ...analysis.markers import FOOTING_KINDS, find_markers
+from ..en.referents import same_ref, speaker_ref
+from ...records import Claim, Entity, Marker, Quote, Ref
 from . import footing  # noqa: F401  (registers the "ru" lexicons)
 from .lexicon import SPEECH_VERBS
 from .parse import RuDoc, RuToken

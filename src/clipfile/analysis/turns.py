@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..records import Document, Entity, Quote, Speaker
-from .entities import is_role_label, normalize_name
-from ..analysis.ranges import strip_range
+from ..lang.en.entities import is_role_label, normalize_name
+from .ranges import strip_range
 
 __all__ = ["caption_turns", "own_words", "speaker_entities", "with_turns"]
 

@@ -15,8 +15,8 @@ with a mention inside the event, plus the noun a participle or relative clause d
 """
 from __future__ import annotations
 
-from ..extract.timex import bounds, parse_published
-from ..records import Entity, Event, Ref, TimeExpr
+from ...analysis.timex import bounds, parse_published
+from ...records import Entity, Event, Ref, TimeExpr
 from .claims import is_future
 from .forecasts import _EXPECT, _INTEND
 from .parse import RuDoc, RuToken

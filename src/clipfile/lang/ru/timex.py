@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ..records import TimeExpr
+from ...records import TimeExpr
 
 __all__ = ["find_times"]
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..records import Entity, Mention
+from ...records import Entity, Mention
 from .cues import SPEECH_VERBS, TITLES
 
 __all__ = ["entities", "normalize_name", "strip_title_words", "is_role_label"]

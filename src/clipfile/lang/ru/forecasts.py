@@ -24,10 +24,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from ..extract.markers import KENT, probability_terms
-from ..analysis.ranges import strip_range
-from ..extract.referents import speaker_ref, stating_quote
-from ..records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
+from ...analysis.markers import KENT, probability_terms
+from ...analysis.ranges import strip_range
+from ..en.referents import speaker_ref, stating_quote
+from ...records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
 from . import footing  # noqa: F401  (registers the "ru" lexicons)
 from .claims import is_future
 from .lexicon import SPEECH_VERBS

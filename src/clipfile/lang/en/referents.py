@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import bisect
 
-from ..records import Entity, Quote, Ref
-from .turns import own_words
+from ...records import Entity, Quote, Ref
+from ...analysis.turns import own_words
 
 __all__ = ["Referents", "REPORTING_LEMMAS"]
 

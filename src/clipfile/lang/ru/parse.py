@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ExtractionError
+from ...errors import ExtractionError
 
 __all__ = ["RuToken", "RuSentence", "RuSpan", "RuDoc", "parse", "models"]
 

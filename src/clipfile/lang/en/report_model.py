@@ -69,7 +69,7 @@ class ReportModel:
 def load_model() -> ReportModel | None:
     """The packaged model, or None when the weights file is missing (rules alone then)."""
     try:
-        data = resources.files("clipfile.extract").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        data = resources.files("clipfile.lang.en").joinpath(MODEL_FILE).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
     return ReportModel.from_json(data)

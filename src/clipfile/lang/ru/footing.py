@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 
-from ..extract.markers import register_language
+from ...analysis.markers import register_language
 from .markers import MARKERS_RU, PROBABILITY_SCALE_RU
 
 __all__ = ["LEXICON_RU", "SCALE_RU", "register"]

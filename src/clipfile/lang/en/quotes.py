@@ -14,9 +14,9 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ..records import Cue, Entity, Quote, Speaker
+from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
-from .marks import marked_spans
+from ...analysis.marks import marked_spans
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 
-from ..extract.referents import outermost_quote, ref_of, speaker_ref
-from ..records import Entity, Quote, Ref
+from ..en.referents import outermost_quote, ref_of, speaker_ref
+from ...records import Entity, Quote, Ref
 from .parse import RuDoc, RuToken
 
 __all__ = ["RuReferents", "SUBJ", "FUTURE_BE"]

@@ -1,0 +1,1 @@
+"""What differs by language, one package per language."""

@@ -1,0 +1,1 @@
+"""English analysis on spaCy."""
