@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from clipfile.lang.ru import entities, parse, quotes
+from clipfile.lang.ru.entities import entities
+from clipfile.lang.ru.parse import parse
+from clipfile.lang.ru.quotes import quotes
 from clipfile.lang.ru.parse import models, natasha_doc
 
 ROOT = Path(__file__).resolve().parents[1]

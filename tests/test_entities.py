@@ -1,7 +1,8 @@
 """Within-document entity clustering on short texts written for these tests."""
 from __future__ import annotations
 
-from clipfile.lang.en.entities import entities, normalize_name
+from clipfile.analysis.names import normalize_name
+from clipfile.lang.en.entities import entities
 
 TEXT = (
     "Gen. Marta Quillon addressed the defence committee on Tuesday. "

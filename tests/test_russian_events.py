@@ -10,7 +10,12 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.lang.ru import claims, entities, events, forecasts, parse, quotes  # noqa: E402
+from clipfile.analysis.claims import claims  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.events import events  # noqa: E402
+from clipfile.lang.ru.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.parse import parse  # noqa: E402
+from clipfile.lang.ru.quotes import quotes  # noqa: E402
 
 PUB = "2021-03-10"
 
@@ -95,7 +100,7 @@ def test_article_end_to_end():
     doc = parse(text)
     ents = entities(doc)
     qs = quotes(doc, ents)
-    cl = claims(doc, ents, qs)
+    cl = claims(doc, ents, qs, lang="ru")
     fc = forecasts(doc, ents, qs, published=PUB)
     ev = events(doc, ents, published=PUB)
     for item in [*cl, *fc, *ev]:
@@ -131,6 +136,6 @@ def test_cyclic_parse_terminates():
     doc = parse(text)
     ents = entities(doc)
     qs = quotes(doc, ents)
-    for item in [*claims(doc, ents, qs), *forecasts(doc, ents, qs, published=PUB),
+    for item in [*claims(doc, ents, qs, lang="ru"), *forecasts(doc, ents, qs, published=PUB),
                  *events(doc, ents, published=PUB)]:
         assert text[item.start:item.end] == item.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..records import Document, Entity, Quote, Speaker
-from ..lang.en.entities import is_role_label, normalize_name
+from .names import is_role_label, normalize_name
 from .ranges import strip_range
 
 __all__ = ["caption_turns", "own_words", "speaker_entities", "with_turns"]

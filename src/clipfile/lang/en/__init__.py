@@ -1,1 +1,31 @@
-"""English analysis on spaCy."""
+"""English: spaCy's small pipeline, English word lists and the hooks the shared stages call.
+
+``LANGUAGE`` is what :func:`clipfile.lang.get_language` returns for ``"en"``.  Bump its
+``version`` whenever something in this package changes what ``analyze`` finds in English text
+(and say so in CHANGELOG.md); Russian analyses stay current.
+"""
+from __future__ import annotations
+
+from ..base import Language
+from .claims import EnglishClaims
+from .entities import entities
+from .events import events
+from .forecasts import forecasts
+from .markers import LEXICON
+from .parse import parse
+from .quotes import quotes
+
+__all__ = ["LANGUAGE"]
+
+LANGUAGE = Language(
+    code="en",
+    name="English",
+    version=1,
+    parse=parse,
+    entities=entities,
+    quotes=quotes,
+    lexicon=LEXICON,
+    claim_syntax=EnglishClaims,
+    forecasts=forecasts,
+    events=events,
+)

@@ -11,7 +11,6 @@ __all__ = [
     "OBJECT_CONTENT_VERBS",
     "DOBJ_CONTENT_VERBS",
     "PREDICATIVE_ADJECTIVES",
-    "TITLES",
     "TITLE_NOUNS",
     "PERSON_NOUNS",
     "CCOMP_NON_REPORTING",
@@ -72,18 +71,6 @@ publish address
 PREDICATIVE_ADJECTIVES = frozenset("""
 sure certain confident convinced aware worried afraid concerned hopeful skeptical sceptical
 optimistic pessimistic adamant clear
-""".split())
-
-# Titles and ranks written before a name; stripped from canonical names.
-TITLES = frozenset("""
-mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady
-gen gen. general lt lt. lieutenant col col. colonel maj maj. major capt capt. captain
-adm adm. admiral sgt sgt. sergeant cmdr cmdr. commander marshal brig brig. brigadier
-president vice-president vice pres. premier chancellor minister secretary senator sen sen.
-rep rep. representative congressman congresswoman gov gov. governor mayor judge justice
-ambassador rev rev. reverend father pope king queen prince princess sheikh ayatollah
-chairman chairwoman chief director speaker leader comrade former ex late
-councillor councilor councilman councilwoman alderman deputy spokesman spokeswoman
 """.split())
 
 # Role nouns that name a person by office; "the general" -> someone titled "General".

@@ -16,36 +16,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ...records import Entity, Mention
-from .cues import SPEECH_VERBS, TITLES
+from ...analysis.names import TITLE_CORE, is_role_label
+from .cues import SPEECH_VERBS
 
-__all__ = ["entities", "normalize_name", "strip_title_words", "is_role_label"]
+__all__ = ["entities"]
 
 _KEEP_LABELS = {"PERSON", "PER", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
-# Titles stripped from names; "former"/"late" too, since they qualify the title.
-_TITLE_WORDS = TITLES
-_TITLE_CORE = frozenset(t.rstrip(".") for t in _TITLE_WORDS)
-
-
-def strip_title_words(words: list[str]) -> list[str]:
-    """Drop leading titles/ranks (``Gen.``, ``President``) while a name word remains."""
-    i = 0
-    while i < len(words) - 1 and words[i].casefold().rstrip(".") in _TITLE_CORE:
-        i += 1
-    return words[i:]
-
-
-def normalize_name(name: str) -> str:
-    """Library-wide merge key: titles stripped, possessive removed, whitespace folded, casefolded."""
-    name = unicodedata.normalize("NFC", name)
-    words = name.split()
-    if not words:
-        return ""
-    words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
-    if words[0].casefold() == "the" and len(words) > 1:
-        words = words[1:]
-    words = strip_title_words(words)
-    return " ".join(words).casefold()
 
 
 @dataclass
@@ -69,7 +46,7 @@ class _Cluster:
 
 
 def _is_title(tok) -> bool:
-    return tok.lower_.rstrip(".") in _TITLE_CORE and (tok.is_title or tok.text.endswith("."))
+    return tok.lower_.rstrip(".") in TITLE_CORE and (tok.is_title or tok.text.endswith("."))
 
 
 def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
@@ -163,21 +140,6 @@ def _untagged_people(doc, text: str, raw: list[_M]) -> list[_M]:
 # "NAME: words" at the start of a line, two or more in a text: the speakers of a transcript.
 _TURN = re.compile(r"^[ \t]*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3})(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+\S",
                    re.M)
-# Labels that name a role in the programme, not a person.
-_ROLE_LABELS = frozenset("""
-anchor host co-host moderator presenter reporter correspondent interviewer interviewee narrator
-announcer voice caller guest panelist q a question answer unidentified male female man woman
-crowd audience all both editor note transcript byline update correction
-""".split())
-
-
-def is_role_label(label: str) -> bool:
-    """Whether a transcript's speaker label names a role (``ANCHOR``, ``Q``, ``SPEAKER 2``),
-    not a person."""
-    words = {w.casefold().strip(".") for w in label.split()}
-    return bool(words & _ROLE_LABELS) or bool(re.fullmatch(r"(?i)speaker\s*\d+", label.strip()))
-
-
 def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
     """The people speaking in a transcript's capitalised turn labels (``LENA PARK:``,
     ``PARK:``); role labels (``ANCHOR:``, ``Q:``) are no one's name."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 from ...records import Entity, Forecast, Marker, Quote, Span, TimeExpr
 from ...analysis.markers import KENT, probability_terms
 from ...analysis.ranges import strip_range
+from .markers import LEXICON
 from .referents import Referents, speaker_ref
 
 try:  # timex.py is written by another engineer; without it deadlines stay unresolved.
@@ -170,10 +171,9 @@ class _Finder:
         sent = self.sent_of(pred)
         sent_start = sent.start_char
         text = sent.text
-        lang = getattr(self.doc, "lang_", None) or "en"
         terms = {
             (s + sent_start, e + sent_start): (term, cat)
-            for s, e, term, cat in probability_terms(text, lang=lang)
+            for s, e, term, cat in probability_terms(text, LEXICON)
         }
 
         def term_at(tok):

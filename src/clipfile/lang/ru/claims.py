@@ -1,14 +1,14 @@
-"""Russian claims: factual assertions about entities, with footing markers and certainty.
+"""Russian claim hooks on the natasha parse (:class:`~clipfile.lang.base.ClaimSyntax`).
 
-Same records, statuses, certainty formula and ordering as the English stage
-(:mod:`clipfile.extract.claims`, docs/analysis.md), read from the natasha parse:
+What the shared claim stage (:mod:`clipfile.analysis.claims`, docs/analysis.md) asks of a
+Russian document:
 
 * units are the sentences of each quote's content and the narration sentences no quote
   covers; a unit is a claim when its predicate (found by descending through reporting verbs:
   ``сообщили, что …``) is not a question, an imperative, a future (``будет``, a perfective
   future ``уйдёт``: those are forecasts) or a recommendation (``должен``, ``следует``), and
   it has a subject entity;
-* markers come from the Russian lexicon (:mod:`clipfile.russian.footing`), in the claim and
+* markers come from the Russian lexicon (:mod:`clipfile.lang.ru.markers`), in the claim and
   in the attribution frame of its quote (``По данным следствия, …``);
 * later sentences reach earlier claims: ``Калугин не представил доказательств этих
   утверждений`` adds its ``unsupported`` marker to Калугин's latest run of claims.
@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.claims import ClaimDraft, claim_units, finish_claims
 from ...analysis.markers import FOOTING_KINDS, find_markers
-from ..en.referents import same_ref, speaker_ref
-from ...records import Claim, Entity, Marker, Quote, Ref
-from . import footing  # noqa: F401  (registers the "ru" lexicons)
+from ...records import Entity, Marker, Quote, Ref
+from ..base import Comment
 from .lexicon import SPEECH_VERBS
+from .markers import LEXICON
 from .parse import RuDoc, RuToken
-from .referents import FUTURE_BE, SUBJ, RuReferents
+from .referents import SUBJ, RuReferents, is_future
 
-__all__ = ["claims"]
+__all__ = ["RussianClaims"]
 
 # Verbs whose clausal complement holds the content: reporting, knowing, proving.
 _REPORTING = SPEECH_VERBS | frozenset(
@@ -37,8 +36,6 @@ _REPORTING = SPEECH_VERBS | frozenset(
 # Predicates of recommendation and obligation: advice, not an assertion of fact.
 _DEONTIC = frozenset("должный должен следовать нужно надо необходимо обязанный обязан стоить".split())
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
-_LOOKBACK_SENTENCES = 8
-_RUN_SENTENCES = 2
 _MAX_GAP_WORDS = 4
 _LEAD = "\"'«»„“”([—–-,: \t\n"
 _TRAIL = "\"'«»„“”)]—–-,: \t\n"
@@ -71,21 +68,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if m:
         start += m.end()
     return start, end
-
-
-def _units(refs: RuReferents):
-    """Candidate stretches of a Russian document (see :func:`claim_units`)."""
-    return claim_units([(sent.start, sent.end) for sent in refs.doc.sents], refs.quotes)
-
-
-def is_future(refs: RuReferents, t: RuToken) -> bool:
-    """A future predicate: a perfective future, ``будет`` + infinitive, or ``будет`` itself."""
-    if t.feats.get("Tense") == "Fut" and t.feats.get("VerbForm") == "Fin":
-        return True
-    if t.lemma == "быть" and t.text.lower() in FUTURE_BE:
-        return True
-    return any(c.lemma == "быть" and c.text.lower() in FUTURE_BE and c.rel in {"aux", "cop"}
-               for c in refs.children(t.i))
 
 
 def _predicate(refs: RuReferents, toks: list[RuToken]) -> RuToken | None:
@@ -138,7 +120,7 @@ def _frame_markers(refs: RuReferents, quote: Quote, si: int) -> list[tuple[Marke
     """Markers in the attribution frame of a quote: the sentence outside any quote content."""
     sent = refs.doc.sents[si]
     out = []
-    for m, cls in find_markers(refs.text[sent.start:sent.end], offset=sent.start, lang="ru"):
+    for m, cls in find_markers(refs.text[sent.start:sent.end], LEXICON, offset=sent.start):
         if quote.start <= m.start < quote.end:
             continue
         if any(q.start <= m.start < q.end for q in refs.quotes):
@@ -152,14 +134,13 @@ def _words_between(text: str, a: int, b: int) -> int:
     return len(text[min(a, b):max(a, b)].split())
 
 
-def _comments(refs: RuReferents):
-    """Sentences commenting on earlier claims:
-    (sent index, marker, class, actor, principal, topic, plural)."""
+def _comments(refs: RuReferents) -> list[Comment]:
+    """Sentences commenting on earlier claims."""
     text = refs.text
     out = []
     for i, sent in enumerate(refs.doc.sents):
         s_text = text[sent.start:sent.end]
-        found = find_markers(s_text, offset=sent.start, kinds=_COMMENT_KINDS, lang="ru")
+        found = find_markers(s_text, LEXICON, offset=sent.start, kinds=_COMMENT_KINDS)
         for marker, cls in found:
             rel0, rel1 = marker.start - sent.start, marker.end - sent.start
             plural = topic = None
@@ -184,7 +165,7 @@ def _comments(refs: RuReferents):
                 plural = False
             else:
                 continue
-            out.append((i, marker, cls, *_actor(refs, marker), topic, plural))
+            out.append(Comment(i, marker, cls, *_actor(refs, marker), topic, plural))
     return out
 
 
@@ -212,74 +193,38 @@ def _actor(refs: RuReferents, marker: Marker) -> tuple[Ref | None, Ref | None]:
     return None, None
 
 
-def _stems(text: str) -> set[str]:
+class RussianClaims:
+    """:class:`~clipfile.lang.base.ClaimSyntax` for one natasha-parsed document."""
+
     # Five letters are enough to join Russian inflected forms (коррупции / коррупция).
-    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
+    topic_prefix = 5
 
+    def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> None:
+        self.refs = RuReferents(rudoc, entities, quotes)
+        self.text = self.refs.text
+        self.quotes = self.refs.quotes
 
-def _apply_comments(drafts: list[ClaimDraft], comments, text: str) -> None:
-    for i, marker, cls, actor, principal, topic, plural in comments:
-        earlier = [d for d in drafts if d.end <= marker.start
-                   and i - _LOOKBACK_SENTENCES <= d.sent_index <= i]
-        if not earlier:
-            continue
-        parties = [r for r in (actor, principal) if r is not None]
-        by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
-        if marker.kind == "unsupported":
-            # "X не представил доказательств": X's own claims.
-            by_actor = [d for d in earlier if same_ref(d.source, actor)] or by_actor
-        pool = by_actor or earlier
-        if topic:
-            stems = _stems(topic)
-            pool = [d for d in pool if stems & _stems(text[d.start:d.end])] or pool
-        if plural:
-            last = pool[-1]
-            targets = [d for d in pool if d.source == last.source
-                       and d.sent_index >= last.sent_index - _RUN_SENTENCES]
-        else:
-            targets = pool[-1:]
-        for d in targets:
-            if all(m.start != marker.start for m, _ in d.markers):
-                d.markers.append((marker, cls))
+    def sentences(self) -> list[tuple[int, int]]:
+        return [(sent.start, sent.end) for sent in self.refs.doc.sents]
 
+    def tokens(self, sent: int, start: int, end: int) -> list[RuToken]:
+        return [t for t in self.refs.tokens_in(start, end) if t.sent == sent]
 
-def claims(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> list[Claim]:
-    """Extract factual assertions about entities from a parsed Russian document.
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        return _trim(self.text, start, end)
 
-    Args:
-        rudoc: the natasha parse (:func:`clipfile.russian.parse`); offsets refer to its text.
-        entities: the document's entities (:func:`clipfile.russian.entities`).
-        quotes: the document's quotes (:func:`clipfile.russian.quotes`): speakers are sources.
-    Returns:
-        Claims in text order, ids ``c1``, ``c2``..., with status, markers and certainty as in
-        docs/analysis.md.
-    """
-    refs = RuReferents(rudoc, entities, quotes)
-    text = refs.text
-    comments = _comments(refs)
-    comment_sents = {c[0] for c in comments}
-    drafts: list[ClaimDraft] = []
-    taken: list[tuple[int, int]] = []
-    for start, end, quote, si in _units(refs):
-        start, end = _trim(text, start, end)
-        if end - start < 8 or any(a < end and start < b for a, b in taken):
-            continue
-        if quote is None and si in comment_sents:
-            continue  # "X не представил доказательств этих утверждений" comments, not claims
-        toks = [t for t in refs.tokens_in(start, end) if t.sent == si]
-        if not toks:
-            continue
-        pred = _predicate(refs, toks)
-        if not _is_assertion(refs, toks, pred):
-            continue
-        source = speaker_ref(quote) if quote is not None else None
-        subject = _subject(refs, toks, pred)
-        if subject is None:
-            continue
-        markers = find_markers(text[start:end], offset=start, lang="ru")
-        if quote is not None:
-            markers += _frame_markers(refs, quote, si)
-        drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
-        taken.append((start, end))
-    _apply_comments(drafts, comments, text)
-    return finish_claims(drafts, text)
+    def predicate(self, tokens: list[RuToken]) -> RuToken | None:
+        return _predicate(self.refs, tokens)
+
+    def is_assertion(self, tokens: list[RuToken], pred: RuToken | None) -> bool:
+        return _is_assertion(self.refs, tokens, pred)
+
+    def subject(self, tokens: list[RuToken], pred: RuToken | None) -> Ref | None:
+        assert pred is not None  # is_assertion refuses a unit without a predicate
+        return _subject(self.refs, tokens, pred)
+
+    def comments(self) -> list[Comment]:
+        return _comments(self.refs)
+
+    def frame_markers(self, quote: Quote, sent: int) -> list[tuple[Marker, str]]:
+        return _frame_markers(self.refs, quote, sent)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ...analysis.timex import bounds, parse_published
 from ...records import Entity, Event, Ref, TimeExpr
-from .claims import is_future
+from .referents import is_future
 from .forecasts import _EXPECT, _INTEND
 from .parse import RuDoc, RuToken
 from .referents import RuReferents

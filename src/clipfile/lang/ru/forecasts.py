@@ -26,11 +26,11 @@ from dateutil.relativedelta import relativedelta
 
 from ...analysis.markers import KENT, probability_terms
 from ...analysis.ranges import strip_range
-from ..en.referents import speaker_ref, stating_quote
+from ...analysis.referents import speaker_ref, stating_quote
 from ...records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
-from . import footing  # noqa: F401  (registers the "ru" lexicons)
-from .claims import is_future
+from .referents import is_future
 from .lexicon import SPEECH_VERBS
+from .markers import LEXICON
 from .parse import RuDoc, RuToken
 from .referents import FUTURE_BE, RuReferents
 from .timex import find_times
@@ -217,7 +217,7 @@ class _Finder:
         refs = self.refs
         sent = refs.doc.sents[pred.sent]
         terms = [(s + sent.start, e + sent.start, term, cat)
-                 for s, e, term, cat in probability_terms(self.text[sent.start:sent.end], lang="ru")]
+                 for s, e, term, cat in probability_terms(self.text[sent.start:sent.end], LEXICON)]
 
         def term_at(tok: RuToken):
             return next((t for t in terms if t[0] <= tok.start < t[1]), None)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 
-from ..en.referents import outermost_quote, ref_of, speaker_ref
+from ...analysis.referents import outermost_quote, ref_of, speaker_ref
 from ...records import Entity, Quote, Ref
 from .parse import RuDoc, RuToken
 
-__all__ = ["RuReferents", "SUBJ", "FUTURE_BE"]
+__all__ = ["RuReferents", "SUBJ", "FUTURE_BE", "is_future"]
 
 SUBJ = frozenset({"nsubj", "nsubj:pass"})
 # Future forms of быть: "будет" is the analytic future auxiliary (or "there will be").
@@ -218,3 +218,13 @@ class RuReferents:
             if ref is not None:
                 return ref
         return None
+
+
+def is_future(refs: RuReferents, t: RuToken) -> bool:
+    """A future predicate: a perfective future, ``будет`` + infinitive, or ``будет`` itself."""
+    if t.feats.get("Tense") == "Fut" and t.feats.get("VerbForm") == "Fin":
+        return True
+    if t.lemma == "быть" and t.text.lower() in FUTURE_BE:
+        return True
+    return any(c.lemma == "быть" and c.text.lower() in FUTURE_BE and c.rel in {"aux", "cop"}
+               for c in refs.children(t.i))
