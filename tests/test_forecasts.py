@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.lang.en.forecasts import forecasts
+from clipfile.analysis.forecasts import forecasts
 from clipfile.analysis.markers import KENT
 from clipfile.lang.en.parse import english
 
@@ -38,7 +38,7 @@ def run(nlp, text, quotes=()):
     doc = nlp(text)
     ents = make_entities(text, PEOPLE)
     qs = [make_quote(text, f"q{i}", content, by_name(ents, who)) for i, (content, who) in enumerate(quotes, 1)]
-    found = forecasts(doc, ents, qs, published=PUBLISHED)
+    found = forecasts(doc, ents, qs, lang="en", published=PUBLISHED)
     check_offsets(text, found)
     return found
 
@@ -146,7 +146,7 @@ def test_seed_article_forecasts(nlp, seed_text):
     text = seed_text
     doc = nlp(text)
     ents = entities(doc)
-    found = forecasts(doc, ents, quotes_mod.quotes(doc, ents), published="2020-09-03")
+    found = forecasts(doc, ents, quotes_mod.quotes(doc, ents), lang="en", published="2020-09-03")
     check_offsets(text, found)
 
     def find(fragment):

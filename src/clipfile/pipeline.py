@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from .analysis.claims import claims as find_claims
+from .analysis.events import events as find_events
+from .analysis.forecasts import forecasts as find_forecasts
 from .errors import ExtractionError
 from .lang import get_language, languages
 from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote, to_dict
@@ -152,16 +154,16 @@ def claims(a: Analysis) -> Analysis:
 def forecasts(a: Analysis) -> Analysis:
     if a.language is None:
         return a
-    find = get_language(a.language).forecasts
-    found = find(a.parsed, list(a.entities), list(a.quotes), published=a.document.published)
+    found = find_forecasts(a.parsed, list(a.entities), list(a.quotes), lang=get_language(a.language),
+                           published=a.document.published)
     return a.replace(forecasts=tuple(found))
 
 
 def events(a: Analysis) -> Analysis:
     if a.language is None:
         return a
-    find = get_language(a.language).events
-    return a.replace(events=tuple(find(a.parsed, list(a.entities), published=a.document.published)))
+    found = find_events(a.parsed, list(a.entities), lang=get_language(a.language), published=a.document.published)
+    return a.replace(events=tuple(found))
 
 
 def duplicates(a: Analysis) -> Analysis:

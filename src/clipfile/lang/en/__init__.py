@@ -9,8 +9,8 @@ from __future__ import annotations
 from ..base import Language
 from .claims import EnglishClaims
 from .entities import entities
-from .events import events
-from .forecasts import forecasts
+from .events import EnglishEvents
+from .forecasts import EnglishForecasts
 from .markers import LEXICON
 from .parse import parse
 from .quotes import quotes
@@ -26,6 +26,6 @@ LANGUAGE = Language(
     quotes=quotes,
     lexicon=LEXICON,
     claim_syntax=EnglishClaims,
-    forecasts=forecasts,
-    events=events,
+    forecast_syntax=EnglishForecasts,
+    event_syntax=EnglishEvents,
 )

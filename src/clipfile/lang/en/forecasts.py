@@ -1,6 +1,7 @@
-"""Forecasts: predictive statements with forecaster, target, event, condition and deadline.
+"""English forecast hooks on the spaCy parse (:class:`~clipfile.lang.base.ForecastSyntax`).
 
-A forecast is found from the dependency parse of each sentence:
+The shared stage (:mod:`clipfile.analysis.forecasts`) finds these predictive constructions in
+the dependency parse of each sentence:
 
 * a future auxiliary (``will``, ``'ll``, ``shall``, ``won't``) or ``be going to`` on a verb;
 * an expectation verb with a clausal or infinitive complement (``expects X to V``,
@@ -13,24 +14,20 @@ A forecast is found from the dependency parse of each sentence:
 
 Non-predictive uses are left out by general rules: questions and requests (``will you``),
 habitual ``will`` (``will often``), and verbs inside a condition clause (those are the
-condition, not the prediction).  The probability comes from the verbal scale in
-:mod:`clipfile.extract.markers` (Sherman Kent's words of estimative probability).
+condition, not the prediction).  The probability comes from the English verbal scale in
+:mod:`clipfile.lang.en.markers` (Sherman Kent's words of estimative probability).
 """
 from __future__ import annotations
 
-
-from ...records import Entity, Forecast, Marker, Quote, Span, TimeExpr
 from ...analysis.markers import KENT, probability_terms
-from ...analysis.ranges import strip_range
+from ...analysis.referents import speaker_ref
+from ...analysis.timex import find_times
+from ...records import Entity, Marker, Quote, Ref, Span, TimeExpr
+from ..base import Trigger
 from .markers import LEXICON
-from .referents import Referents, speaker_ref
+from .referents import Referents
 
-try:  # timex.py is written by another engineer; without it deadlines stay unresolved.
-    from ...analysis.timex import find_times
-except ImportError:  # pragma: no cover - only while the module is missing
-    find_times = None
-
-__all__ = ["forecasts"]
+__all__ = ["EnglishForecasts"]
 
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
 _POSSIBLE_AUX = {"could", "may", "might"}
@@ -87,7 +84,7 @@ def _subj(tok):
     return next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
 
 
-def _span_of(doc, tokens) -> tuple[int, int]:
+def _span_of(tokens) -> tuple[int, int]:
     tokens = sorted(tokens, key=lambda t: t.i)
     while tokens and (tokens[0].is_punct or tokens[0].is_space or tokens[0].lower_ in _THEN_WORDS):
         tokens.pop(0)
@@ -121,17 +118,94 @@ def _triggers(sent):
     return out
 
 
-class _Finder:
-    def __init__(self, doc, entities, quotes, published) -> None:
+class EnglishForecasts:
+    """:class:`~clipfile.lang.base.ForecastSyntax` for one spaCy-parsed document."""
+
+    def __init__(self, doc, entities: list[Entity], quotes: list[Quote], published: str | None) -> None:
         self.doc = doc
         self.refs = Referents(doc, entities, quotes)
+        self.text = self.refs.text
         self.published = published
 
     def sent_of(self, tok):
         return self.refs.sents[self.refs.sent_index(tok.i)]
 
-    def forecaster(self, pred, trigger, form):
+    def sentences(self) -> list:
+        return self.refs.sents
+
+    def sentence_range(self, sent) -> tuple[int, int]:
+        return sent.start_char, sent.end_char
+
+    def is_question(self, sent) -> bool:
+        return sent.text.rstrip().rstrip("\u201d\"'").endswith("?")
+
+    def triggers(self, sent) -> list[Trigger]:
+        return [Trigger(*t) for t in _triggers(sent)]
+
+    def skip(self, t: Trigger) -> bool:
+        """Inside a condition clause; or, for will/could, a request (``will you ...``), a
+        habit (``will often ...``) or a past possibility (``could have done``)."""
+        pred, trigger, form = t
+        if _in_condition(pred):
+            return True
+        if form in {"will", "could"}:
+            subj = _subj(pred)
+            if subj is not None and subj.lower_ == "you" and subj.i > trigger.i:
+                return True
+            if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL for c in pred.children):
+                return True
+            if any(a.lower_ == "have" for a in pred.children if a.dep_ == "aux"):
+                return True
+        return False
+
+    def condition(self, t: Trigger):
+        cond = _condition_of(t.pred)
+        if cond is None:
+            for tok in _chain(t.pred)[:2]:
+                cond = _condition_of(tok)
+                if cond is not None:
+                    break
+        return cond
+
+    def event(self, t: Trigger, cond, quote: Quote | None) -> tuple[int, int, list]:
+        """The predicted clause, without its condition or a coordinated clause that makes a
+        prediction of its own."""
+        pred, trigger, form = t
+        excluded: set[int] = set()
+        if cond is not None:
+            excluded |= {t.i for t in cond[0].subtree}
+        for c in pred.children:
+            if c.dep_ == "conj" and _subj(c) is not None:
+                excluded |= {t.i for t in c.subtree}
+        ev_tokens = [t for t in pred.subtree if t.i not in excluded]
+        if form == "expect":
+            obj = next((c for c in trigger.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                ev_tokens += [t for t in obj.subtree if t.i not in excluded]
+        if form == "going to" and _subj(trigger) is not None:
+            ev_tokens += [t for t in _subj(trigger).subtree if t.i not in excluded]
+        ev_tokens = [t for t in ev_tokens if t.i != trigger.i or form in {"will", "could"}]
+        if form in {"intend", "going to", "expect"}:
+            # "Brandt plans to stay": the event is "Brandt ... stay ...", not the plan.
+            ev_tokens = [t for t in ev_tokens if not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == pred.i)]
+        ev_start, ev_end = _span_of(ev_tokens)
+        return ev_start, ev_end, ev_tokens
+
+    def attitude_above(self, t: Trigger) -> bool:
+        return any(tok.lemma_.lower() in _ATTITUDE for tok in _chain(t.pred))
+
+    def condition_span(self, cond) -> tuple[Span, Marker] | None:
+        cs, ce = _span_of(list(cond[0].subtree))
+        if ce <= cs:
+            return None
+        return Span(cs, ce, self.text[cs:ce]), self.marker(cond[1], "condition")
+
+    def marker(self, tok, kind: str) -> Marker:
+        return Marker(tok.idx, tok.idx + len(tok), tok.text, kind)
+
+    def forecaster(self, t: Trigger) -> tuple[Ref | None, Quote | None]:
         """Who predicts: the quote's speaker, the subject of an attitude verb, or a sayer."""
+        pred, trigger, form = t
         quote = self.refs.stating_quote_at(trigger.idx)
         if quote is not None and speaker_ref(quote) is not None:
             return speaker_ref(quote), quote
@@ -155,7 +229,8 @@ class _Finder:
                         return ref, quote
         return None, quote
 
-    def target(self, pred, trigger, form, event_tokens):
+    def target(self, t: Trigger, event_tokens: list, forecaster: Ref | None) -> Ref | None:
+        pred, trigger, form = t
         subj = _subj(pred)
         if subj is None and form == "expect":
             subj = next((c for c in trigger.children if c.dep_ == "dobj"), None)
@@ -167,7 +242,8 @@ class _Finder:
                 return ref
         return self.refs.first_ref(event_tokens)
 
-    def probability(self, pred, trigger, form) -> tuple[float, str | None, list[Marker]]:
+    def probability(self, t: Trigger) -> tuple[float, str | None, list[Marker]]:
+        pred, trigger, form = t
         sent = self.sent_of(pred)
         sent_start = sent.start_char
         text = sent.text
@@ -200,117 +276,17 @@ class _Finder:
                             break
                     break
         if found is None:
+            if form == "intend":
+                # "plans to", "vows to": the intention itself is the probability term.
+                return KENT["probable"][0], trigger.text, [self.marker(trigger, "probability")]
             return KENT["probable"][0], None, []
         s, e, term, cat = found
         marker = Marker(start=s, end=e, text=self.refs.text[s:e], kind="probability")
         return KENT[cat][0], term, [marker]
 
     def deadline(self, sent, lo: int, hi: int) -> TimeExpr | None:
-        if find_times is None:
-            return None
-        try:
-            times = find_times(self.refs.text, published=self.published, start=sent.start_char, end=sent.end_char)
-        except Exception:  # a timex failure must not lose the forecast itself
-            return None
+        times = find_times(self.refs.text, published=self.published, start=sent.start_char, end=sent.end_char)
         for t in times:
             if lo <= t.start and t.end <= hi and t.value not in {"PAST_REF", "PRESENT_REF"}:
                 return t
         return None
-
-
-def forecasts(doc, entities: list[Entity], quotes: list[Quote], *, published: str | None = None) -> list[Forecast]:
-    """Extract predictive statements.
-
-    Args:
-        doc: the parsed document (spaCy ``Doc``); offsets refer to ``doc.text``.
-        entities: the document's entities (forecasters and targets are resolved to them).
-        quotes: the document's quotes (a forecast in a quote belongs to its speaker).
-        published: the publication date (ISO 8601) that deadlines are resolved against.
-    Returns:
-        Forecasts in text order with ids ``f1``, ``f2``...
-    """
-    finder = _Finder(doc, entities, quotes, published)
-    text = finder.refs.text
-    drafts = []
-    for sent in finder.refs.sents:
-        if sent.text.rstrip().rstrip("\u201d\"'").endswith("?"):
-            continue  # questions and requests predict nothing
-        seen_preds: set[int] = set()
-        for pred, trigger, form in _triggers(sent):
-            if pred.i in seen_preds or _in_condition(pred):
-                continue
-            if form in {"will", "could"}:
-                subj = _subj(pred)
-                if subj is not None and subj.lower_ == "you" and subj.i > trigger.i:
-                    continue  # "will you ...": a request
-                if any(c.dep_ == "advmod" and c.lower_ in _HABITUAL for c in pred.children):
-                    continue  # habitual "will often ..."
-                if any(a.lower_ == "have" for a in pred.children if a.dep_ == "aux"):
-                    continue  # "could have done": a past possibility
-            cond = _condition_of(pred)
-            if cond is None:
-                for tok in _chain(pred)[:2]:
-                    cond = _condition_of(tok)
-                    if cond is not None:
-                        break
-            forecaster, quote = finder.forecaster(pred, trigger, form)
-            # Event: the predicted clause, without its condition or a coordinated clause
-            # that makes a prediction of its own.
-            excluded: set[int] = set()
-            if cond is not None:
-                excluded |= {t.i for t in cond[0].subtree}
-            for c in pred.children:
-                if c.dep_ == "conj" and _subj(c) is not None:
-                    excluded |= {t.i for t in c.subtree}
-            ev_tokens = [t for t in pred.subtree if t.i not in excluded]
-            if form == "expect":
-                obj = next((c for c in trigger.children if c.dep_ == "dobj"), None)
-                if obj is not None:
-                    ev_tokens += [t for t in obj.subtree if t.i not in excluded]
-            if form == "going to" and _subj(trigger) is not None:
-                ev_tokens += [t for t in _subj(trigger).subtree if t.i not in excluded]
-            ev_tokens = [t for t in ev_tokens if t.i != trigger.i or form in {"will", "could"}]
-            if form in {"intend", "going to", "expect"}:
-                # "Brandt plans to stay": the event is "Brandt ... stay ...", not the plan.
-                ev_tokens = [t for t in ev_tokens if not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == pred.i)]
-            ev_start, ev_end = _span_of(doc, ev_tokens)
-            if ev_end <= ev_start:
-                continue
-            deadline = finder.deadline(sent, ev_start, ev_end)
-            if form == "could" and cond is None and deadline is None and not any(
-                t.lemma_.lower() in _ATTITUDE for t in _chain(pred)
-            ):
-                continue  # a bare "may"/"could" is a hedge, not a forecast
-            seen_preds.add(pred.i)
-            target = finder.target(pred, trigger, form, ev_tokens)
-            prob, term, markers = finder.probability(pred, trigger, form)
-            if term is None and form == "intend":
-                term = trigger.text
-                markers = [Marker(trigger.idx, trigger.idx + len(trigger), trigger.text, "probability")]
-            markers.append(Marker(trigger.idx, trigger.idx + len(trigger), trigger.text, "prediction"))
-            condition = None
-            if cond is not None:
-                cs, ce = _span_of(doc, list(cond[0].subtree))
-                if ce > cs:
-                    condition = Span(cs, ce, text[cs:ce])
-                    markers.append(Marker(cond[1].idx, cond[1].idx + len(cond[1]), cond[1].text, "condition"))
-            # The statement: the sentence, clipped to the quote it sits in.
-            s0, s1 = sent.start_char, sent.end_char
-            if quote is not None:
-                s0, s1 = max(s0, quote.start), min(s1, quote.end)
-            s0 = min(s0, ev_start)
-            s1 = max(s1, ev_end)
-            s0, s1 = strip_range(text, s0, s1)
-            drafts.append(
-                dict(
-                    start=s0, end=s1, text=text[s0:s1],
-                    event=Span(ev_start, ev_end, text[ev_start:ev_end]),
-                    probability=prob, probability_term=term, forecaster=forecaster, target=target,
-                    condition=condition, deadline=deadline,
-                    markers=tuple(sorted({(m.start, m.end, m.kind): m for m in markers}.values(),
-                                         key=lambda m: m.start)),
-                    quote_id=quote.id if quote is not None else None,
-                )
-            )
-    drafts.sort(key=lambda d: (d["start"], d["event"].start))
-    return [Forecast(id=f"f{n}", **d) for n, d in enumerate(drafts, 1)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..base import Language
 from .claims import RussianClaims
 from .entities import entities
-from .events import events
-from .forecasts import forecasts
+from .events import RussianEvents
+from .forecasts import RussianForecasts
 from .markers import LEXICON
 from .parse import parse
 from .quotes import quotes
@@ -27,6 +27,6 @@ LANGUAGE = Language(
     quotes=quotes,
     lexicon=LEXICON,
     claim_syntax=RussianClaims,
-    forecasts=forecasts,
-    events=events,
+    forecast_syntax=RussianForecasts,
+    event_syntax=RussianEvents,
 )

@@ -1,39 +1,27 @@
-"""Russian dated happenings: a clause whose verb carries a time expression, with participants.
+"""Russian event hooks on the natasha parse (:class:`~clipfile.lang.base.EventSyntax`).
 
-The Russian counterpart of :mod:`clipfile.extract.events`.  For each expression found by
-:func:`clipfile.russian.timex.find_times` (``20 августа 2020 года``, ``в 1978 году``,
-``спустя полгода``, ``на прошлой неделе``) the natasha parse gives the verb it modifies; the
-event is that verb's clause, without coordinated or subordinate clauses that do not hold the
-date.  A participle or relative clause keeps the noun it describes (``Литвиненко,
-отравленный в 2006 году``).
-
-Not events, by general rules: present and future references (``сейчас``, ``в ближайшие
-годы``), dates after publication, verbs in the future (``уйдёт``, ``будет``), under a modal,
-an intention or an expectation (``может``, ``намерен``, ``ожидает``), in the conditional
-(``бы``), and the bare copula (``был молод в 1978 году``).  Participants are the entities
-with a mention inside the event, plus the noun a participle or relative clause describes.
+For each expression :func:`clipfile.lang.ru.timex.find_times` finds (``20 августа 2020
+года``, ``в 1978 году``, ``спустя полгода``, ``на прошлой неделе``) the shared stage
+(:mod:`clipfile.analysis.events`) asks which verb it modifies in the natasha parse, whether
+that verb is irrealis (the future: ``уйдёт``, ``будет``; a modal, an intention or an
+expectation above it: ``может``, ``намерен``, ``ожидает``; the conditional ``бы``) or the bare
+copula (``был молод в 1978 году``), and what its clause is.  A participle or relative clause
+keeps the noun it describes (``Литвиненко, отравленный в 2006 году``); a pronoun subject's
+person takes part (``20 августа он покинул страну``).
 """
 from __future__ import annotations
 
-from ...analysis.timex import bounds, parse_published
-from ...records import Entity, Event, Ref, TimeExpr
-from .referents import is_future
+from ...records import Entity, Ref, TimeExpr
 from .forecasts import _EXPECT, _INTEND
 from .parse import RuDoc, RuToken
-from .referents import RuReferents
+from .referents import RuReferents, is_future
 from .timex import find_times
 
-__all__ = ["events"]
-
-_NOT_EVENT_VALUES = {"PRESENT_REF", "FUTURE_REF", None}
+__all__ = ["RussianEvents"]
 _MODAL = frozenset({"мочь", "смочь", "должный", "должен", "следовать", "нужно", "надо", "хотеть"})
 _IRREALIS_HEADS = _MODAL | _EXPECT | _INTEND
 # Dependents that make clauses of their own: left out unless they hold the date.
 _CLAUSAL = frozenset({"conj", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj"})
-_PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "decade": 3, "approximate": 4}
-_PARTICIPANT_TYPES = frozenset({"PERSON", "PER", "ORG", "LOC", "GPE", "NORP", "FAC", "EVENT"})
-_LEAD = " \t\n\"'«„“([—–-,;:"
-_TRAIL = " \t\n\"'»“”)]—–-,;:."
 
 
 def _governing_verb(refs: RuReferents, time_idx: set[int]) -> RuToken | None:
@@ -80,90 +68,55 @@ def _clause(refs: RuReferents, verb: RuToken, keep: set[int]) -> list[int]:
     return [i for i in refs.subtree(verb.i) if i not in excluded]
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _LEAD:
-        start += 1
-    while end > start and text[end - 1] in _TRAIL:
-        end -= 1
-    return start, end
+class RussianEvents:
+    """:class:`~clipfile.lang.base.EventSyntax` for one natasha-parsed document."""
 
+    trim_lead = " \t\n\"'«„“([—–-,;:"
+    trim_trail = " \t\n\"'»“”)]—–-,;:."
 
-def _better(a: TimeExpr, b: TimeExpr) -> bool:
-    return _PRECISION_RANK.get(a.precision, 9) < _PRECISION_RANK.get(b.precision, 9)
+    def __init__(self, rudoc: RuDoc, entities: list[Entity]) -> None:
+        self.refs = RuReferents(rudoc, entities, [])
+        self.text = rudoc.text
 
+    def find_times(self, published: str | None) -> list[TimeExpr]:
+        return find_times(self.text, published=published)
 
-def events(rudoc: RuDoc, entities: list[Entity], *, published: str | None = None) -> list[Event]:
-    """Dated happenings in a parsed Russian document.
+    def time_tokens(self, start: int, end: int) -> set[int] | None:
+        return {t.i for t in self.refs.tokens_in(start, end)} or None
 
-    Args:
-        rudoc: the natasha parse (:func:`clipfile.russian.parse`); offsets refer to its text.
-        entities: the document's entities (their mentions give the participants).
-        published: the publication date (ISO) relative expressions resolve against, or None.
-    Returns:
-        Events in text order, ids ``v1``, ``v2``...; each ``text`` is the event clause and
-        ``date`` the time expression anchoring it.
-    """
-    refs = RuReferents(rudoc, entities, [])
-    text = rudoc.text
-    pub = parse_published(published)
-    chosen: dict[int, tuple[TimeExpr, RuToken, set[int]]] = {}
-    for tx in find_times(text, published=published):
-        if tx.value in _NOT_EVENT_VALUES:
-            continue
-        rng = bounds(tx.value)
-        if rng and pub and rng[0] > pub.day:
-            continue  # after publication: a deadline or a plan, not a happening
-        time_idx = {t.i for t in refs.tokens_in(tx.start, tx.end)}
-        if not time_idx:
-            continue
-        verb = _governing_verb(refs, time_idx)
-        if verb is None or _is_irrealis(refs, verb):
-            continue
-        if verb.lemma == "быть" and verb.rel != "aux" and not any(
-                c.pos == "VERB" for c in refs.children(verb.i)):
-            continue  # "был молод в 1978 году": a state
-        prev = chosen.get(verb.i)
-        if prev is None or _better(tx, prev[0]):
-            chosen[verb.i] = (tx, verb, time_idx)
+    def governing_verb(self, time: set[int]) -> RuToken | None:
+        return _governing_verb(self.refs, time)
 
-    out: list[Event] = []
-    for tx, verb, time_idx in sorted(chosen.values(), key=lambda p: p[0].start):
-        idx = _clause(refs, verb, time_idx | {verb.i})
-        start = min(refs.tokens[i].start for i in idx)
-        end = max(refs.tokens[i].end for i in idx)
-        antecedent = None
-        if verb.rel in {"acl", "acl:relcl"} and verb.head >= 0:
-            # "Литвиненко, отравленный в 2006 году": the described noun takes part.
-            antecedent = refs.tokens[verb.head]
-            start = min(start, antecedent.start)
-        sent = rudoc.sents[verb.sent]
-        start, end = max(start, sent.start), min(end, sent.end)
-        start, end = min(start, tx.start), max(end, tx.end)
-        start, end = _trim(text, start, end)
-        if start >= end:
-            continue
-        parts = _participants(refs, entities, start, end, antecedent)
-        subj = refs.subject(verb.i)
+    def is_irrealis(self, verb: RuToken) -> bool:
+        return _is_irrealis(self.refs, verb)
+
+    def is_state(self, verb: RuToken) -> bool:
+        """The copula alone: "был молод в 1978 году"."""
+        return verb.lemma == "быть" and verb.rel != "aux" and not any(
+            c.pos == "VERB" for c in self.refs.children(verb.i))
+
+    def lift(self, verb: RuToken) -> RuToken:
+        return verb
+
+    def clause(self, verb: RuToken, time: set[int]) -> tuple[int, int]:
+        idx = _clause(self.refs, verb, time | {verb.i})
+        toks = self.refs.tokens
+        return min(toks[i].start for i in idx), max(toks[i].end for i in idx)
+
+    def antecedent(self, verb: RuToken) -> tuple[int, int, int] | None:
+        if verb.rel not in {"acl", "acl:relcl"} or verb.head < 0:
+            return None
+        noun = self.refs.tokens[verb.head]
+        return noun.start, noun.start, noun.end
+
+    def sentence_range(self, verb: RuToken) -> tuple[int, int]:
+        sent = self.refs.doc.sents[verb.sent]
+        return sent.start, sent.end
+
+    def extra_participants(self, verb: RuToken) -> list[Ref]:
+        subj = self.refs.subject(verb.i)
         if subj is not None and subj.pos == "PRON":
-            # "20 августа он покинул страну": the pronoun's person takes part too.
-            who = refs.resolve(subj.i)
-            if who is not None and all(p.entity_id != who.entity_id for p in parts):
-                parts = (who, *parts)
-        out.append(Event(id="", start=start, end=end, text=text[start:end], date=tx,
-                         participants=parts))
-    return [Event(id=f"v{n}", start=e.start, end=e.end, text=e.text, date=e.date,
-                  participants=e.participants) for n, e in enumerate(out, 1)]
-
-
-def _participants(refs: RuReferents, entities: list[Entity], start: int, end: int,
-                  antecedent: RuToken | None) -> tuple[Ref, ...]:
-    found: list[tuple[int, Ref]] = []
-    for ent in entities:
-        if ent.type not in _PARTICIPANT_TYPES:
-            continue
-        firsts = [m.start for m in ent.mentions if start <= m.start and m.end <= end]
-        if not firsts and antecedent is not None:
-            firsts = [m.start for m in ent.mentions if m.start <= antecedent.start < m.end]
-        if firsts:
-            found.append((min(firsts), Ref(ent.name, ent.id)))
-    return tuple(r for _, r in sorted(found, key=lambda x: x[0]))
+            who = self.refs.resolve(subj.i)
+            if who is not None:
+                return [who]
+        return []

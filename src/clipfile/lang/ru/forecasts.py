@@ -1,7 +1,7 @@
-"""Russian forecasts: predictive statements with forecaster, target, event, condition, deadline.
+"""Russian forecast hooks on the natasha parse (:class:`~clipfile.lang.base.ForecastSyntax`).
 
-The forms, read from the natasha parse (same records and probability scale as
-:mod:`clipfile.extract.forecasts`, docs/analysis.md):
+The forms the shared stage (:mod:`clipfile.analysis.forecasts`, docs/analysis.md) finds in
+the natasha parse:
 
 * future: ``будет`` + infinitive, ``будет``/``будут`` as a verb (``налогов не будет``), or a
   perfective verb in the future tense (``уйдёт``, ``останется``, ``станет``);
@@ -13,7 +13,7 @@ The forms, read from the natasha parse (same records and probability scale as
 * condition clauses ``если``, ``если … не``, ``когда``, ``как только``, ``пока`` are recorded as
   the ``condition``; verbs inside them are not predictions.
 
-Deadlines come from :func:`clipfile.russian.timex.find_times`, plus the span forms a forecast
+Deadlines come from :func:`clipfile.lang.ru.timex.find_times`, plus the span forms a forecast
 needs and that module leaves out (``до конца года``, ``ещё на десять лет``, ``в ближайшие два
 года``), which resolve to their end.
 """
@@ -25,17 +25,16 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from ...analysis.markers import KENT, probability_terms
-from ...analysis.ranges import strip_range
 from ...analysis.referents import speaker_ref, stating_quote
-from ...records import Entity, Forecast, Marker, Quote, Ref, Span, TimeExpr
-from .referents import is_future
+from ...records import Entity, Marker, Quote, Ref, Span, TimeExpr
+from ..base import Trigger
 from .lexicon import SPEECH_VERBS
 from .markers import LEXICON
-from .parse import RuDoc, RuToken
-from .referents import FUTURE_BE, RuReferents
+from .parse import RuDoc, RuSentence, RuToken
+from .referents import FUTURE_BE, RuReferents, is_future
 from .timex import find_times
 
-__all__ = ["forecasts", "deadline_spans"]
+__all__ = ["RussianForecasts", "deadline_spans"]
 
 _EXPECT = frozenset("ожидать прогнозировать спрогнозировать предсказывать предсказать предрекать "
                     "предречь предвидеть".split())
@@ -172,14 +171,104 @@ def _triggers(refs: RuReferents, sent_tokens: list[RuToken]):
     return first + later
 
 
-class _Finder:
-    def __init__(self, refs: RuReferents, published: str | None) -> None:
-        self.refs = refs
-        self.published = published
-        self.text = refs.text
+def _span(refs: RuReferents, idx: list[int]) -> tuple[int, int]:
+    if not idx:
+        return 0, 0
+    toks = refs.tokens
+    s, e = toks[min(idx)].start, toks[max(idx)].end
+    text = refs.text
+    while s < e and text[s] in _PUNCT_EDGE:
+        s += 1
+    while e > s and text[e - 1] in _PUNCT_EDGE:
+        e -= 1
+    m = re.match(r"(?:что|чтобы|и|а|но|то)\s+", text[s:e], re.I)
+    if m:
+        s += m.end()
+    return s, e
 
-    def forecaster(self, pred: RuToken, trigger: RuToken, form: str) -> tuple[Ref | None, Quote | None]:
+
+
+class RussianForecasts:
+    """:class:`~clipfile.lang.base.ForecastSyntax` for one natasha-parsed document."""
+
+    def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], published: str | None) -> None:
+        self.refs = RuReferents(rudoc, entities, quotes)
+        self.text = self.refs.text
+        self.published = published
+
+    def sentences(self) -> list[RuSentence]:
+        return self.refs.doc.sents
+
+    def sentence_range(self, sent: RuSentence) -> tuple[int, int]:
+        return sent.start, sent.end
+
+    def is_question(self, sent: RuSentence) -> bool:
+        return self.text[sent.start:sent.end].rstrip().rstrip("»\"“”").endswith("?")
+
+    def triggers(self, sent: RuSentence) -> list[Trigger]:
+        return [Trigger(*t) for t in _triggers(self.refs, self.refs.tokens[sent.first:sent.last])]
+
+    def skip(self, t: Trigger) -> bool:
+        """Inside a condition clause, or habitual: "обычно выступит" describes, not predicts."""
+        refs = self.refs
+        if _in_condition(refs, t.pred) or _in_condition(refs, t.trigger):
+            return True
+        return any(c.lemma in _HABITUAL or c.text.lower() in _HABITUAL for c in refs.children(t.pred.i))
+
+    def condition(self, t: Trigger):
+        refs = self.refs
+        cond = _condition_of(refs, t.pred)
+        if cond is None:
+            for anc in [t.trigger, *refs.ancestors(t.pred.i)[:2]]:
+                cond = _condition_of(refs, anc)
+                if cond is not None:
+                    break
+        return cond
+
+    def event(self, t: Trigger, cond, quote: Quote | None) -> tuple[int, int, list[int]]:
+        """The predicted clause without its condition, a clause of its own (``— сказал он``)
+        or a parenthetical (``вероятно,``), inside the quote it stands in."""
+        pred, trigger, form = t
+        refs = self.refs
+        excluded: set[int] = set()
+        if cond is not None:
+            excluded |= set(refs.subtree(cond[0].i))
+        for c in refs.children(pred.i):
+            if c.rel == "parataxis" or (c.rel == "conj" and refs.subject(c.i) is not None):
+                excluded |= set(refs.subtree(c.i))
+            if c.rel == "mark":
+                excluded.add(c.i)
+        ev = [i for i in refs.subtree(pred.i) if i not in excluded]
+        if form == "will" and trigger.i != pred.i:
+            ev.append(trigger.i)
+        if form in {"intend", "could"} or (form == "will" and trigger.rel == "cop"):
+            s = refs.subject(trigger.i)
+            if s is not None and form == "will":
+                ev += refs.subtree(s.i)
+        if quote is not None:
+            ev = [i for i in ev if quote.start <= refs.tokens[i].start < quote.end]
+        ev_start, ev_end = _span(refs, ev)
+        return ev_start, ev_end, ev
+
+    def attitude_above(self, t: Trigger) -> bool:
+        return any(a.lemma in _ATTITUDE for a in self.refs.ancestors(t.trigger.i))
+
+    def condition_span(self, cond) -> tuple[Span, Marker] | None:
+        clause, mark = cond
+        cs, ce = _span(self.refs, self.refs.subtree(clause.i))
+        # Keep the subordinator: "если Запад не вмешается".
+        cs = min(cs, mark[0].start)
+        if ce <= cs:
+            return None
+        ms, me = mark[0].start, max(t.end for t in mark)
+        return Span(cs, ce, self.text[cs:ce]), Marker(ms, me, self.text[ms:me], "condition")
+
+    def marker(self, tok: RuToken, kind: str) -> Marker:
+        return Marker(tok.start, tok.end, tok.text, kind)
+
+    def forecaster(self, t: Trigger) -> tuple[Ref | None, Quote | None]:
         """The quote's speaker, else the subject of an attitude verb above, else a sayer."""
+        pred, trigger, form = t
         refs = self.refs
         quote = stating_quote(refs.quotes, trigger.start)
         if speaker_ref(quote) is not None:
@@ -199,8 +288,8 @@ class _Finder:
                     return refs.resolve(s.i), quote
         return None, quote
 
-    def target(self, pred: RuToken, trigger: RuToken, form: str, ev: list[int],
-               exclude: Ref | None) -> Ref | None:
+    def target(self, t: Trigger, ev: list[int], forecaster: Ref | None) -> Ref | None:
+        pred, trigger, form = t
         refs = self.refs
         subj = refs.subject(pred.i)
         if subj is None and form in {"intend", "could"}:
@@ -213,7 +302,8 @@ class _Finder:
                 return ref
         return refs.first_ref(ev)
 
-    def probability(self, pred: RuToken, trigger: RuToken, form: str, ev: tuple[int, int]):
+    def probability(self, t: Trigger) -> tuple[float, str | None, list[Marker]]:
+        pred, trigger, form = t
         refs = self.refs
         sent = refs.doc.sents[pred.sent]
         terms = [(s + sent.start, e + sent.start, term, cat)
@@ -237,11 +327,9 @@ class _Finder:
         if found is None:
             if form == "will":
                 # A perfective future has no separate word: the verb itself is the plain "will".
-                return KENT["almost certain"][0], trigger.text, [
-                    Marker(trigger.start, trigger.end, trigger.text, "probability")]
+                return KENT["almost certain"][0], trigger.text, [self.marker(trigger, "probability")]
             if form == "intend":
-                return KENT["probable"][0], trigger.text, [
-                    Marker(trigger.start, trigger.end, trigger.text, "probability")]
+                return KENT["probable"][0], trigger.text, [self.marker(trigger, "probability")]
             return KENT["probable"][0], None, []
         s, e, term, cat = found
         return KENT[cat][0], term, [Marker(s, e, self.text[s:e], "probability")]
@@ -253,107 +341,3 @@ class _Finder:
             if lo <= t.start and t.end <= hi and t.value not in {"PAST_REF", "PRESENT_REF"}:
                 return t
         return None
-
-
-def _span(refs: RuReferents, idx: list[int]) -> tuple[int, int]:
-    if not idx:
-        return 0, 0
-    toks = refs.tokens
-    s, e = toks[min(idx)].start, toks[max(idx)].end
-    text = refs.text
-    while s < e and text[s] in _PUNCT_EDGE:
-        s += 1
-    while e > s and text[e - 1] in _PUNCT_EDGE:
-        e -= 1
-    m = re.match(r"(?:что|чтобы|и|а|но|то)\s+", text[s:e], re.I)
-    if m:
-        s += m.end()
-    return s, e
-
-
-def forecasts(rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], *,
-              published: str | None = None) -> list[Forecast]:
-    """Extract predictive statements from a parsed Russian document.
-
-    Args:
-        rudoc: the natasha parse (:func:`clipfile.russian.parse`); offsets refer to its text.
-        entities: the document's entities (forecasters and targets resolve to them).
-        quotes: the document's quotes (a forecast in a quote belongs to its speaker).
-        published: publication date (ISO 8601) that deadlines are resolved against.
-    Returns:
-        Forecasts in text order with ids ``f1``, ``f2``...
-    """
-    refs = RuReferents(rudoc, entities, quotes)
-    finder = _Finder(refs, published)
-    text = refs.text
-    drafts = []
-    for si, sent in enumerate(rudoc.sents):
-        if text[sent.start:sent.end].rstrip().rstrip("»\"“”").endswith("?"):
-            continue  # questions predict nothing
-        toks = refs.sent_tokens(si)
-        seen: set[int] = set()
-        for pred, trigger, form in _triggers(refs, toks):
-            if pred.i in seen or _in_condition(refs, pred) or _in_condition(refs, trigger):
-                continue
-            if any(c.lemma in _HABITUAL or c.text.lower() in _HABITUAL for c in refs.children(pred.i)):
-                continue  # habitual: "обычно выступит" describes, not predicts
-            cond = _condition_of(refs, pred)
-            if cond is None:
-                for anc in [trigger, *refs.ancestors(pred.i)[:2]]:
-                    cond = _condition_of(refs, anc)
-                    if cond is not None:
-                        break
-            forecaster, quote = finder.forecaster(pred, trigger, form)
-            excluded: set[int] = set()
-            if cond is not None:
-                excluded |= set(refs.subtree(cond[0].i))
-            for c in refs.children(pred.i):
-                if c.rel == "parataxis" or (c.rel == "conj" and refs.subject(c.i) is not None):
-                    # A clause of its own, "— сказал он", or a parenthetical "вероятно,".
-                    excluded |= set(refs.subtree(c.i))
-                if c.rel == "mark":
-                    excluded.add(c.i)
-            ev = [i for i in refs.subtree(pred.i) if i not in excluded]
-            if form == "will" and trigger.i != pred.i:
-                ev.append(trigger.i)
-            if form in {"intend", "could"} or (form == "will" and trigger.rel == "cop"):
-                s = refs.subject(trigger.i)
-                if s is not None and form == "will":
-                    ev += refs.subtree(s.i)
-            if quote is not None:
-                ev = [i for i in ev if quote.start <= refs.tokens[i].start < quote.end]
-            ev_start, ev_end = _span(refs, ev)
-            if ev_end <= ev_start:
-                continue
-            deadline = finder.deadline(sent, ev_start, ev_end)
-            if form == "could" and cond is None and deadline is None and not any(
-                    a.lemma in _ATTITUDE for a in refs.ancestors(trigger.i)):
-                continue  # a bare "может" is a hedge, not a forecast
-            seen.add(pred.i)
-            target = finder.target(pred, trigger, form, ev, forecaster)
-            prob, term, markers = finder.probability(pred, trigger, form, (ev_start, ev_end))
-            markers.append(Marker(trigger.start, trigger.end, trigger.text, "prediction"))
-            condition = None
-            if cond is not None:
-                cs, ce = _span(refs, refs.subtree(cond[0].i))
-                # Keep the subordinator: "если Запад не вмешается".
-                cs = min(cs, cond[1][0].start)
-                if ce > cs:
-                    condition = Span(cs, ce, text[cs:ce])
-                    ms, me = cond[1][0].start, max(t.end for t in cond[1])
-                    markers.append(Marker(ms, me, text[ms:me], "condition"))
-            s0, s1 = sent.start, sent.end
-            if quote is not None:
-                s0, s1 = max(s0, quote.start), min(s1, quote.end)
-            s0, s1 = min(s0, ev_start), max(s1, ev_end)
-            s0, s1 = strip_range(text, s0, s1)
-            drafts.append(dict(
-                start=s0, end=s1, text=text[s0:s1], event=Span(ev_start, ev_end, text[ev_start:ev_end]),
-                probability=prob, probability_term=term, forecaster=forecaster, target=target,
-                condition=condition, deadline=deadline,
-                markers=tuple(sorted({(m.start, m.end, m.kind): m for m in markers}.values(),
-                                     key=lambda m: m.start)),
-                quote_id=quote.id if quote is not None else None,
-            ))
-    drafts.sort(key=lambda d: (d["start"], d["event"].start))
-    return [Forecast(id=f"f{n}", **d) for n, d in enumerate(drafts, 1)]
