@@ -1,11 +1,10 @@
-"""Temporal expressions: find them with our own patterns, normalise them against a date.
+"""Temporal expressions: a language's patterns find them, one resolver normalises them.
 
-Detection is pattern-based (dateparser's ``search_dates`` is slow and fires on ordinary words);
-normalisation is plain calendar arithmetic.  Each :class:`~clipfile.records.TimeExpr` has
+Each :class:`~clipfile.records.TimeExpr` has
 
 * ``text``: the expression as written.  Signal words that change the meaning of a deadline
-  (``by 2027``, ``within two years``, ``for at least ten more years``) are kept in the span;
-  a plain locative preposition (``in 1978``) is not.
+  (``by 2027``, ``within two years``, ``до 2027 года``) are kept in the span; a plain locative
+  preposition (``in 1978``, ``в 1978 году``) is not.
 * ``value``: ISO 8601 truncated to the grain of the expression: ``2020-08-20`` (day),
   ``2020-08`` (month), ``2020`` (year), ``199`` (decade, the TimeML convention for "the 1990s"),
   ``2020-W35`` (a week), or one of TimeML's ``PAST_REF``/``PRESENT_REF``/``FUTURE_REF`` for
@@ -16,82 +15,40 @@ normalisation is plain calendar arithmetic.  Each :class:`~clipfile.records.Time
   relatives).
 
 Spans (``within two years``, ``for ten more years``, ``by 2027``) get their END as value.
-Relative expressions (``the next day``, ``six months later``) count from the last date
-written in the same or the previous paragraph, and from the publication date when there
-is none; a vague expression (``years later``) breaks the chain.
+Relative expressions (``the next day``, ``six months later``, ``спустя полгода``) count from
+the last date written in the same or the previous paragraph, and from the publication date
+when there is none; a vague expression (``years later``) may break the chain.
+
+What is shared (:func:`find_times`): choosing among overlapping matches, paragraphs, the
+chain of anchors, and the calendar (:class:`When`, :func:`shift`, :func:`fmt`,
+:func:`bounds`).  What a language gives (:class:`TimexRules`): its patterns and what each
+one means, read with the :class:`Context` of the match.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
 from ..records import TimeExpr
 
-__all__ = ["find_times", "parse_published", "bounds"]
+__all__ = [
+    "When", "Hit", "Resolved", "Context", "TimexRules", "UNKNOWN_YEAR",
+    "find_times", "parse_published", "bounds", "fmt", "shift",
+]
 
-# ---------------------------------------------------------------- vocabulary
-
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-# Month names only when capitalised (lower-case "may"/"march" are a verb, not a month).
-_FULL_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
-_ABBR_MONTH = r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
-_MONTH = rf"(?:{_FULL_MONTH}|{_ABBR_MONTH})"
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half a": 0.5,
-    "a couple of": 2, "a couple": 2, "couple of": 2,
-}
-# Quantities that are not numbers: counted as a rough figure and marked approximate.
-_VAGUE_NUMBERS = {"a few": 3, "few": 3, "several": 3, "some": 3}
-_NUM = (
-    r"(?:\d{1,3}(?:\.\d+)?|half an?|a couple(?: of)?|a few|several|"
-    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|an?)"
-)
 # TimeML writes a date whose year cannot be known with four X characters in place of the year.
 UNKNOWN_YEAR = "X" * 4
-_UNIT = r"(?:day|week|fortnight|month|year|decade|century)"
-# Words that make a quantity a rough one ("about six months later").
-_HEDGE = r"(?:about|around|some|nearly|almost|roughly|approximately|more than|over|less than|under|barely|just over|just under|only|just|at least|at most|up to)"
-_HEDGE_APPROX = {"about", "around", "some", "nearly", "almost", "roughly", "approximately",
-                 "more than", "over", "less than", "under", "barely", "just over", "just under"}
-
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                 "seventies": 7, "eighties": 8, "nineties": 9}
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-
-# A sentence that talks about the future makes "in March" or "on Monday" the next one.
-_FUTURE_RE = re.compile(
-    r"\b(?:will|won't|shall|'ll|going to|plans? to|planning to|expects?|expected to|intends? to|"
-    r"is to|are to|scheduled|due to|upcoming)\b", re.I)
-
-_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
-# A 4-digit number is not a year when it is money, a percentage, part of a larger number or
-# counts something ("1500 troops", "2000 people").
-_NOT_YEAR_AFTER = r"(?![\d,.]\d|\s*%|\s*per ?cent|\s*[a-z]+s\b|\s*(?:people|men|women|children|police|staff|metres|meters|km|miles|feet|pounds|dollars|euros|roubles|rubles|votes)\b|-\d{2,}[a-z])"
-_NOT_YEAR_BEFORE = r"(?<![$£€#\d,.\-/])(?<!No\. )(?<!no\. )"
-
-_NEWLINE = re.compile(r"\n")
 _GRAINS = ["day", "week", "month", "year", "decade", "century"]
 
 
 @dataclass(slots=True)
-class _When:
+class When:
     """A resolved point: its first day and the coarsest unit it is known to."""
 
     day: date
@@ -101,7 +58,7 @@ class _When:
         return max(self.grain, grain, key=_GRAINS.index)
 
 
-def parse_published(published: str | None) -> _When | None:
+def parse_published(published: str | None) -> When | None:
     """Read an ISO date/datetime (``2020-08-20``, ``2020-08-20T10:15Z``, ``2020-08``, ``2020``)."""
     if not published:
         return None
@@ -111,15 +68,15 @@ def parse_published(published: str | None) -> _When | None:
     y, mo, d = m.group(1), m.group(2), m.group(3)
     try:
         if d:
-            return _When(date(int(y), int(mo), int(d)), "day")
+            return When(date(int(y), int(mo), int(d)), "day")
         if mo:
-            return _When(date(int(y), int(mo), 1), "month")
-        return _When(date(int(y), 1, 1), "year")
+            return When(date(int(y), int(mo), 1), "month")
+        return When(date(int(y), 1, 1), "year")
     except ValueError:
         return None
 
 
-def _fmt(when: _When, grain: str | None = None) -> str:
+def fmt(when: When, grain: str | None = None) -> str:
     g = grain or when.grain
     d = when.day
     if g == "day":
@@ -164,22 +121,7 @@ def bounds(value: str | None) -> tuple[date, date] | None:
     return None
 
 
-def _number(word: str) -> tuple[float, bool]:
-    """A spelled or written quantity and whether it is vague."""
-    w = word.lower().strip()
-    if w in _VAGUE_NUMBERS:
-        return _VAGUE_NUMBERS[w], True
-    if w in _NUMBER_WORDS:
-        return _NUMBER_WORDS[w], False
-    if re.fullmatch(r"\d+(?:\.\d+)?", w):
-        return float(w), False
-    parts = re.split(r"[- ]", w)
-    if len(parts) == 2 and parts[0] in _NUMBER_WORDS and parts[1] in _NUMBER_WORDS:
-        return _NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]], False
-    return 1, True
-
-
-def _shift(when: _When, n: float, unit: str, sign: int) -> _When:
+def shift(when: When, n: float, unit: str, sign: int) -> When:
     """Move ``n`` units (n may be a half) forwards or backwards; keep the coarser grain."""
     unit = unit.lower().rstrip("s")
     if unit == "fortnight":
@@ -199,96 +141,81 @@ def _shift(when: _When, n: float, unit: str, sign: int) -> _When:
     else:  # century
         delta, grain = relativedelta(years=int(100 * n)), "decade"
     day = when.day + delta if sign > 0 else when.day - delta
-    return _When(day, when.coarser(grain))
-
-
-def _future_context(text: str, pos: int) -> bool:
-    """Is the sentence around ``pos`` about the future?"""
-    left = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind("?", 0, pos),
-               text.rfind("!", 0, pos))
-    right_candidates = [i for i in (text.find(".", pos), text.find("\n", pos)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
-    return bool(_FUTURE_RE.search(text, left + 1, right))
-
-
-def _month_in_year(month: int, ref: _When, future: bool) -> int:
-    """The year of a month named without one: the nearest such month before (or after) ``ref``."""
-    if ref.grain == "year":
-        return ref.day.year
-    if future:
-        return ref.day.year if month >= ref.day.month else ref.day.year + 1
-    return ref.day.year if month <= ref.day.month else ref.day.year - 1
-
-
-# ---------------------------------------------------------------- the patterns
-#
-# Each rule: (name, compiled regex).  The span of a match is group "t" when present, else the
-# whole match.  Overlaps are settled longest-first.
-
-def _rx(p: str) -> re.Pattern[str]:
-    """Compile a rule: case-insensitive unless it names months or weekdays.
-
-    Rules with month names wrap their ordinary words in ``(?i:...)`` themselves, so that
-    "In March" matches but "may" (the verb) and "march" (the verb) do not.
-    """
-    if _MONTH in p or _WEEKDAY in p or _FULL_MONTH in p:
-        return re.compile(p)
-    return re.compile(p, re.I)
-
-
-_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", _rx(r"(?<![\d-])(?P<t>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))(?![\d-])")),
-    ("mdy", _rx(rf"\b(?P<t>(?:{_WEEKDAY},? )?(?P<mon>{_MONTH}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y>\d{{4}}))(?!\d)")),
-    ("dmy", _rx(rf"\b(?P<t>(?:{_WEEKDAY},? )?(?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?: of)? (?P<mon>{_MONTH}),? (?P<y>\d{{4}}))(?!\d)")),
-    ("md", _rx(rf"\b(?P<t>(?:{_WEEKDAY},? )?(?P<mon>{_MONTH}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?)(?![\d,:]|\.\d)")),
-    ("dm", _rx(rf"\b(?P<t>(?:{_WEEKDAY},? )?(?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?: of)? (?P<mon>{_MONTH}))\b")),
-    ("my", _rx(rf"\b(?P<t>(?:(?P<part>(?i:early|mid|late))[- ])?(?P<mon>{_MONTH}),? (?:of )?(?P<y>\d{{4}}))(?!\d)")),
-    ("by_year", _rx(rf"\b(?P<t>(?:by|before|until|till|no later than)(?: the end of)? (?P<y>{_YEAR}))\b{_NOT_YEAR_AFTER}")),
-    ("part_year", _rx(rf"\b(?P<t>(?:the )?(?P<part>early|mid|late|end of|beginning of|start of|middle of|first half of|second half of|spring|summer|autumn|fall|winter)(?:[- ]| of )(?:the year )?(?P<y>{_YEAR}))\b{_NOT_YEAR_AFTER}")),
-    ("prep_year", _rx(rf"\b(?:in|since|during|from|through|throughout|of|circa|around|between|and|to|after|in the year|the year|as of) (?P<t>(?P<y>{_YEAR}))\b{_NOT_YEAR_AFTER}")),
-    ("year", _rx(rf"{_NOT_YEAR_BEFORE}\b(?P<t>(?P<y>(?:19|20)\d{{2}}))\b(?:'s)?{_NOT_YEAR_AFTER}")),
-    ("decade", _rx(r"\b(?P<t>(?:the )?(?:(?P<part>early|mid|late)[- ])?(?:(?P<c>1[0-9]|20)(?P<dd>\d)0|'(?P<short>\d)0)s)\b")),
-    ("decade_word", _rx(r"\b(?P<t>the (?:(?P<part>early|mid|late)[- ])?(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b")),
-    ("by_month", _rx(rf"\b(?P<t>(?i:by|before|until|till)(?i: the end of)? (?P<mon>{_FULL_MONTH}))\b(?! \d)")),
-    ("prep_month", _rx(rf"\b(?i:in|since|during|from|through|until|till|of|between|and|to|after|before|early|late|mid-|throughout) (?P<t>(?:(?P<part>(?i:early|mid|late))[- ])?(?P<mon>{_FULL_MONTH}))\b(?! \d)")),
-    ("rel_month", _rx(rf"\b(?P<t>(?P<rel>(?i:last|next|this|this past|past|coming)) (?P<mon>{_FULL_MONTH}))\b(?! \d)")),
-    ("weekday", _rx(rf"\b(?P<t>(?:(?P<rel>(?i:last|next|this|this past|coming|by)) )?(?P<wd>{_WEEKDAY})(?: (?i:morning|afternoon|evening|night))?)\b(?!,? (?:\d|{_MONTH}))")),
-    ("deictic", _rx(r"\b(?P<t>(?:the day before yesterday|the day after tomorrow|(?P<word>yesterday|today|tomorrow|tonight)(?: (?:morning|afternoon|evening|night))?|(?:this|last) (?:morning|afternoon|evening|night)))\b")),
-    ("this_unit", _rx(r"\b(?P<t>(?:(?P<edge>earlier|later|by the end of|by the end|until the end of|at the end of|at the start of|at the beginning of|since the start of|since the beginning of|by|until|since|before|in|over|during|throughout) )?(?:the )?(?P<rel>this|last|next|past|previous|coming|current|present) (?P<unit>week|weekend|month|year|decade|century|spring|summer|autumn|fall|winter))\b(?!\s+(?:alone|or so))")),
-    ("the_year", _rx(r"\b(?P<t>by the end of the (?P<unit>year|month|week|decade)|by year-end|by the year's end|by the end of the century)\b")),
-    ("ago", _rx(rf"\b(?P<t>(?:(?P<hedge>{_HEDGE}) )?(?:(?P<n>{_NUM}) )?(?P<unit>{_UNIT}|days|weeks|months|years|decades|centuries)(?:['’]s)? ago)\b")),
-    ("vague_ago", _rx(r"\b(?P<t>(?:long|not long|some time|a while|a long time|many years|many months|years|months|weeks|decades|days) ago)\b")),
-    ("later", _rx(rf"\b(?P<t>(?:(?P<hedge>{_HEDGE}) )?(?P<n>{_NUM}) (?P<unit>{_UNIT}|days|weeks|months|years|decades|centuries) (?P<dir>later|earlier|afterwards?|previously|before(?=[,.;:\"”)]|$)|after(?=[,.;:\"”)]|$)|on(?=[,.;:\"”)]|$)))")),
-    ("vague_later", _rx(r"\b(?P<t>(?:many |several |a few |some )?(?:years|months|weeks|decades|days) (?:later|earlier|afterwards))\b")),
-    ("next_unit", _rx(r"\b(?P<t>the (?P<dir>next|following|previous|preceding|same) (?P<unit>day|morning|afternoon|evening|night|week|weekend|month|year))\b")),
-    ("day_before", _rx(r"\b(?P<t>the (?P<unit>day|week|month|year|night) (?P<dir>before|after)(?=[,.;:\"”)]|$))")),
-    ("that_unit", _rx(r"\b(?P<t>(?:(?P<edge>earlier|later) )?that (?P<unit>day|morning|afternoon|evening|night|week|month|year|summer|spring|autumn|winter))\b")),
-    ("within", _rx(rf"\b(?P<t>(?P<prep>within|in|over|during|for|inside|in less than|in under|in about) (?:(?P<hedge>at least|about|around|another|up to|roughly|nearly|some) )?(?:the )?(?:(?P<rel>next|coming|following|past|last|previous) )?(?P<n>{_NUM}) (?:(?P<more>more|further|additional) )?(?P<unit>{_UNIT}|days|weeks|months|years|decades|centuries)(?P<time>['’]s? time)?(?: (?P<tail>from now|to come|ahead))?)\b")),
-    ("future_vague", _rx(r"\b(?P<t>in the (?:coming|next few|next|following) (?:days|weeks|months|years|decades)|in the (?:near |foreseeable |distant )?future|in the years to come|soon)\b")),
-    ("present", _rx(r"\b(?P<t>these days|nowadays|currently|at present|at the moment|right now|at this time)\b")),
-    ("past_vague", _rx(r"\b(?P<t>recently|lately|in recent (?:days|weeks|months|years|decades)|in the past|in the past few (?:days|weeks|months|years|decades))\b")),
-]
+    return When(day, when.coarser(grain))
 
 
 @dataclass(slots=True)
-class _Hit:
+class Hit:
+    """One pattern match: the expression's span, the rule's name and the match."""
+
     start: int
     end: int
     rule: str
     m: re.Match[str]
 
+@dataclass(slots=True)
+class Resolved:
+    """What a match means: ``value`` and ``precision`` (see the module docstring), the date it
+    sets for the relatives after it (``anchor``), whether it breaks their chain (``breaks``)
+    and, when the expression starts later than the match, where (``start``)."""
 
-def _candidates(text: str, start: int, end: int) -> list[_Hit]:
-    hits: list[_Hit] = []
-    for name, rx in _RULES:
+    value: str | None
+    precision: str
+    anchor: When | None = None
+    breaks: bool = False
+    start: int | None = None
+
+
+class Context:
+    """What a rule may read when it resolves a match: the text, the publication date and the
+    date relatives count from."""
+
+    def __init__(self, text: str, published: When | None) -> None:
+        self.text = text
+        self.published = published
+        self.anchor: When | None = None
+        self.anchor_par = -10
+        self.par = 0  # the paragraph of the match being resolved
+
+    def ref(self) -> tuple[When | None, bool]:
+        """The date relatives count from, and whether it is a date written in the text (in the
+        same or the previous paragraph) rather than the publication date."""
+        if self.anchor is not None and self.par - self.anchor_par <= 1:
+            return self.anchor, True
+        return self.published, False
+
+
+class TimexRules(Protocol):
+    """A language's time expressions: named patterns and what each match means."""
+
+    # Named patterns, most specific first (of two equally long overlapping matches, the
+    # earlier rule's wins).
+    rules: Sequence[tuple[str, re.Pattern[str]]]
+    # What separates paragraphs, and so how far a written date carries for the relatives after
+    # it (the same paragraph and the next): "\n" (every line) or "\n\n" (blank lines).
+    paragraph_break: str
+
+    def span(self, m: re.Match[str]) -> tuple[int, int]:
+        """The expression's span within a match."""
+        ...
+
+    def resolve(self, hit: Hit, ctx: Context) -> Resolved | None:
+        """What ``hit`` means, or None when it is no time expression after all."""
+        ...
+
+
+def _candidates(text: str, rules: TimexRules, start: int, end: int) -> list[Hit]:
+    """Non-overlapping matches in text order."""
+    hits: list[Hit] = []
+    for name, rx in rules.rules:
         for m in rx.finditer(text, start, end):
-            s, e = m.span("t")
+            s, e = rules.span(m)
             if e > s:
-                hits.append(_Hit(s, e, name, m))
+                hits.append(Hit(s, e, name, m))
     # Longest first, then earliest, then by rule order (more specific rules are listed first).
-    order = {name: i for i, (name, _) in enumerate(_RULES)}
+    order = {name: i for i, (name, _) in enumerate(rules.rules)}
     hits.sort(key=lambda h: (-(h.end - h.start), h.start, order[h.rule]))
-    chosen: list[_Hit] = []
+    chosen: list[Hit] = []
     taken: list[tuple[int, int]] = []
     for h in hits:
         if any(h.start < e and s < h.end for s, e in taken):
@@ -299,238 +226,15 @@ def _candidates(text: str, start: int, end: int) -> list[_Hit]:
     return chosen
 
 
-# ---------------------------------------------------------------- normalisation
-
-
-class _Resolver:
-    """Turns pattern hits into values, carrying the anchor from one expression to the next."""
-
-    def __init__(self, text: str, published: _When | None) -> None:
-        self.text = text
-        self.pub = published
-        self.anchor: _When | None = None
-        self.anchor_par = -10
-
-    def ref(self, par: int) -> tuple[_When | None, bool]:
-        """The date relatives count from, and whether it is a date written in the text."""
-        if self.anchor is not None and par - self.anchor_par <= 1:
-            return self.anchor, True
-        return self.pub, False
-
-    def resolve(self, h: _Hit, par: int) -> tuple[str | None, str, _When | None, bool]:
-        """Returns (value, precision, new anchor or None, whether the chain breaks)."""
-        rule, g = h.rule, h.m.groupdict()
-        pub = self.pub
-        future = _future_context(self.text, h.start)
-
-        if rule in ("iso", "mdy", "dmy"):
-            mon = int(g["m"]) if rule == "iso" else _MONTHS[g["mon"].lower().rstrip(".")]
-            try:
-                w = _When(date(int(g["y"]), mon, int(g["d"])), "day")
-            except ValueError:
-                return None, "day", None, False
-            return _fmt(w), "day", w, False
-
-        if rule in ("md", "dm"):
-            mon = _MONTHS[g["mon"].lower().rstrip(".")]
-            ref, _ = self.ref(par)
-            if ref is None:
-                return f"{UNKNOWN_YEAR}-{mon:02d}-{int(g['d']):02d}", "day", None, False
-            y = _month_in_year(mon, ref, future)
-            try:
-                w = _When(date(y, mon, int(g["d"])), "day")
-            except ValueError:
-                return None, "day", None, False
-            return _fmt(w), "day", w, False
-
-        if rule == "my":
-            w = _When(date(int(g["y"]), _MONTHS[g["mon"].lower().rstrip(".")], 1), "month")
-            return _fmt(w), "month", w, False
-
-        if rule in ("by_year", "prep_year", "year", "part_year"):
-            w = _When(date(int(g["y"]), 1, 1), "year")
-            # "by 2027" is a deadline, not a date something happened on: do not anchor on it.
-            return _fmt(w), "year", (None if rule == "by_year" else w), False
-
-        if rule == "decade":
-            if g.get("short"):
-                y = 1900 + int(g["short"]) * 10
-            else:
-                y = int(g["c"]) * 100 + int(g["dd"]) * 10
-            w = _When(date(y, 1, 1), "decade")
-            return _fmt(w), "decade", None, False
-
-        if rule == "decade_word":
-            w = _When(date(1900 + _DECADE_WORDS[g["w"]] * 10, 1, 1), "decade")
-            return _fmt(w), "decade", None, False
-
-        if rule in ("by_month", "prep_month", "rel_month"):
-            mon = _MONTHS[g["mon"].lower()]
-            ref, _ = self.ref(par)
-            if ref is None:
-                return f"{UNKNOWN_YEAR}-{mon:02d}", "month", None, False
-            rel = (g.get("rel") or "").lower()
-            fut = future or rule == "by_month" or rel in ("next", "coming")
-            if rel in ("last", "past", "this past"):
-                fut = False
-            y = _month_in_year(mon, ref, fut)
-            if rel == "next" and ref.grain != "year" and y == ref.day.year and mon <= ref.day.month:
-                y += 1
-            w = _When(date(y, mon, 1), "month")
-            return _fmt(w), "month", (None if rule == "by_month" else w), False
-
-        if rule == "weekday":
-            rel = (g.get("rel") or "").lower()
-            wd = _WEEKDAYS.index(g["wd"].lower())
-            # A bare weekday that starts a sentence or follows a name is usually fine; one
-            # preceded by nothing but a capitalised word ("Black Friday") is a name.
-            before = self.text[max(0, h.start - 12):h.start]
-            if not rel and re.search(r"[A-Z][a-z]+ $", before):
-                return None, "skip", None, False
-            if pub is None or pub.grain != "day":
-                return None, "approximate", None, False
-            fut = rel in ("next", "coming", "by") or (rel in ("", "on", "this") and future)
-            days = (wd - pub.day.weekday()) % 7
-            if fut:
-                # "next Friday": the coming one (the commoner reading in news).
-                d = pub.day + timedelta(days=days or 7)
-            else:
-                back = (pub.day.weekday() - wd) % 7
-                d = pub.day - timedelta(days=back or (7 if rel in ("last", "this past") else 0))
-            w = _When(d, "day")
-            return _fmt(w), "day", w, False
-
-        if rule == "deictic":
-            t = h.m.group("t").lower()
-            if pub is None:
-                return None, "approximate", None, False
-            off = -2 if "before yesterday" in t else 2 if "after tomorrow" in t else \
-                -1 if t.startswith("yesterday") or t.startswith("last") else \
-                1 if t.startswith("tomorrow") else 0
-            w = _When(pub.day + timedelta(days=off), pub.coarser("day"))
-            return _fmt(w), w.grain if w.grain != "week" else "approximate", w, False
-
-        if rule == "this_unit":
-            unit, rel = g["unit"].lower(), g["rel"].lower()
-            edge = (g.get("edge") or "").lower()
-            if pub is None:
-                return None, "approximate", None, False
-            step = {"this": 0, "current": 0, "present": 0, "last": -1, "past": -1, "previous": -1,
-                    "next": 1, "coming": 1}[rel]
-            if unit in _SEASONS:
-                month = _SEASONS[unit]
-                y = pub.day.year + (step if step else 0)
-                if rel in ("last", "past", "previous") and month < pub.day.month:
-                    y = pub.day.year
-                if rel in ("next", "coming") and month > pub.day.month:
-                    y = pub.day.year
-                # A season straddles months (and winter straddles years): keep the year only.
-                return f"{y:04d}", "approximate", None, False
-            u = {"weekend": "week"}.get(unit, unit)
-            w = _shift(pub, abs(step), u, 1 if step >= 0 else -1) if step else _When(pub.day, pub.coarser(u))
-            grain = w.coarser(u if u != "century" else "century")
-            w = _When(w.day, grain)
-            # "the past year"/"over the past decade" is a span ending now; give its start.
-            precision = "approximate" if grain in ("week", "century") or edge in ("earlier", "later") else grain
-            if edge.startswith("by") or edge.startswith("until"):
-                precision = grain if grain not in ("week", "century") else "approximate"
-            return _fmt(w), precision, None, False
-
-        if rule == "the_year":
-            if pub is None:
-                return None, "approximate", None, False
-            unit = (g.get("unit") or "year").lower()
-            if "century" in h.m.group("t"):
-                unit = "century"
-            w = _When(pub.day, pub.coarser(unit))
-            return _fmt(w), unit if unit in ("month", "year", "decade") else "approximate", None, False
-
-        if rule in ("ago", "later", "within"):
-            unit = g["unit"].lower()
-            raw_n = g.get("n")
-            if raw_n is None:
-                return "PAST_REF", "approximate", None, True
-            n, vague = _number(raw_n)
-            hedge = (g.get("hedge") or "").lower()
-            approx = vague or hedge in _HEDGE_APPROX or (unit.endswith("s") and raw_n is None)
-            base_unit = unit.rstrip("s") if unit != "centuries" else "century"
-            if rule == "ago":
-                ref, anchored = pub, False
-                sign = -1
-            elif rule == "later":
-                ref, anchored = self.ref(par)
-                d = g["dir"].lower()
-                sign = -1 if d in ("earlier", "before", "previously") else 1
-            else:
-                prep = g["prep"].lower()
-                more = g.get("more") or (hedge == "another") or g.get("tail") or g.get("time")
-                rel = (g.get("rel") or "").lower()
-                if prep == "for" and not (more or rel in ("next", "coming", "following")):
-                    return None, "skip", None, False  # a plain duration ("for two years")
-                if prep in ("in", "over", "during") and not (more or rel or future or g.get("time")):
-                    return None, "skip", None, False  # "in two years he rose..." is a duration
-                if rel in ("past", "last", "previous"):
-                    ref, anchored, sign = pub, False, -1
-                else:
-                    ref, anchored, sign = pub, False, 1
-            if ref is None:
-                return (None, "approximate", None, rule == "later")
-            w = _shift(ref, n, base_unit, sign)
-            grain = w.grain
-            if rule == "later" and not anchored:
-                # Counting from publication would be a guess: keep the side of it only.
-                return ("FUTURE_REF" if future else "PAST_REF"), "approximate", None, True
-            precision = "approximate" if approx or grain in ("week", "century") else grain
-            return _fmt(w), precision, (w if rule in ("ago", "later") else None), False
-
-        if rule == "vague_ago":
-            return "PAST_REF", "approximate", None, True
-        if rule == "vague_later":
-            return ("FUTURE_REF" if future else "PAST_REF"), "approximate", None, True
-
-        if rule in ("next_unit", "day_before", "that_unit"):
-            unit = g["unit"].lower()
-            ref, anchored = self.ref(par)
-            if ref is None:
-                return None, "approximate", None, False
-            d = (g.get("dir") or "").lower()
-            if unit in ("morning", "afternoon", "evening", "night"):
-                unit = "day"
-            if unit in ("summer", "spring", "autumn", "winter"):
-                unit = "year"
-            unit = "week" if unit == "weekend" else unit
-            if d in ("next", "following", "after"):
-                w = _shift(ref, 1, unit, 1)
-            elif d in ("previous", "preceding", "before"):
-                w = _shift(ref, 1, unit, -1)
-            else:  # "the same day", "that year"
-                w = _When(ref.day, ref.coarser(unit))
-            if not anchored:
-                # No date written before it: "the next day" after what?  Only the side of
-                # the publication date it falls on is known.
-                return ("FUTURE_REF" if future else "PAST_REF"), "approximate", None, False
-            precision = "approximate" if w.grain == "week" else w.grain
-            return _fmt(w), precision, w, False
-
-        if rule == "future_vague":
-            return "FUTURE_REF", "approximate", None, False
-        if rule == "present":
-            return "PRESENT_REF", "approximate", None, False
-        if rule == "past_vague":
-            return "PAST_REF", "approximate", None, False
-        return None, "skip", None, False
-
-
-def find_times(text: str, *, published: str | None, start: int = 0, end: int | None = None,
-               lang: str = "en") -> list[TimeExpr]:
+def find_times(text: str, rules: TimexRules, *, published: str | None, start: int = 0,
+               end: int | None = None) -> list[TimeExpr]:
     """Temporal expressions in ``text[start:end]``, offsets into ``text``.
 
     Args:
         text: the document text.
+        rules: the language's patterns (``Language.times``).
         published: the publication date (ISO date or datetime) relatives count from, or None.
         start, end: the stretch to search; relatives are anchored only on dates found inside it.
-        lang: ``en``.  Other languages get the same patterns (only ISO dates and bare years
-            are language-neutral); Russian patterns are not written yet.
 
     Returns:
         The expressions in order of appearance, each normalised (see the module docstring).
@@ -539,21 +243,18 @@ def find_times(text: str, *, published: str | None, start: int = 0, end: int | N
     start = max(0, start)
     if start >= end:
         return []
-    hits = _candidates(text, start, end)
-    resolver = _Resolver(text, parse_published(published))
-    newlines = [m.start() for m in _NEWLINE.finditer(text, start, end)]
+    ctx = Context(text, parse_published(published))
+    breaks = [m.start() for m in re.compile(re.escape(rules.paragraph_break)).finditer(text, start, end)]
     out: list[TimeExpr] = []
-    import bisect
-
-    for h in hits:
-        par = bisect.bisect_left(newlines, h.start)
-        value, precision, anchor, breaks = resolver.resolve(h, par)
-        if precision == "skip":
+    for h in _candidates(text, rules, start, end):
+        ctx.par = bisect.bisect_left(breaks, h.start)
+        r = rules.resolve(h, ctx)
+        if r is None:
             continue
-        if anchor is not None:
-            resolver.anchor, resolver.anchor_par = anchor, par
-        elif breaks:
-            resolver.anchor, resolver.anchor_par = None, -10
-        out.append(TimeExpr(start=h.start, end=h.end, text=text[h.start:h.end], value=value,
-                            precision=precision))
+        if r.anchor is not None:
+            ctx.anchor, ctx.anchor_par = r.anchor, ctx.par
+        elif r.breaks:
+            ctx.anchor, ctx.anchor_par = None, -10
+        s = h.start if r.start is None else r.start
+        out.append(TimeExpr(start=s, end=h.end, text=text[s:h.end], value=r.value, precision=r.precision))
     return out

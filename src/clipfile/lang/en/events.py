@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...analysis.timex import find_times
+from .timex import find_times
 from ...records import Entity, Ref, TimeExpr
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ...analysis.markers import KENT, probability_terms
 from ...analysis.referents import speaker_ref
-from ...analysis.timex import find_times
+from .timex import find_times
 from ...records import Entity, Marker, Quote, Ref, Span, TimeExpr
 from ..base import Trigger
 from .markers import LEXICON
