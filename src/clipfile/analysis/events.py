@@ -1,7 +1,7 @@
 """Dated happenings: a clause whose verb carries a temporal expression, with its participants.
 
-For each temporal expression (the language's :func:`find_times`) the parse gives the verb it
-modifies; the event is that verb's clause (its subtree without the subordinate or coordinated
+For each temporal expression (found with the language's rules, :mod:`.timex`) the parse
+gives the verb it modifies; the event is that verb's clause (its subtree without the subordinate or coordinated
 clauses that do not hold the date).  A relative or participle clause keeps the noun it
 describes (``Litvinenko, who was poisoned ... in 2006``).  Of two dates on one verb the more
 precise one anchors the event.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..records import Entity, Event, Ref, TimeExpr
-from .timex import bounds, parse_published
+from .timex import bounds, find_times, parse_published
 
 if TYPE_CHECKING:
     from ..lang.base import Language
@@ -49,11 +49,12 @@ def events(parsed: Any, entities: list[Entity], *, lang: Language | str,
     """
     from ..lang import as_language
 
-    syn = as_language(lang).event_syntax(parsed, entities)
+    language = as_language(lang)
+    syn = language.event_syntax(parsed, entities)
     text = syn.text
     pub = parse_published(published)
     chosen: dict[int, tuple[TimeExpr, Any, Any]] = {}
-    for tx in syn.find_times(published):
+    for tx in find_times(text, language.times, published=published):
         if tx.value in _NOT_EVENT_VALUES:
             continue
         rng = bounds(tx.value)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from ..analysis.markers import Lexicon
-from ..records import Entity, Event, Forecast, Marker, Quote, Ref, Span, TimeExpr
+from ..analysis.timex import TimexRules
+from ..records import Entity, Marker, Quote, Ref, Span, TimeExpr
 
 __all__ = [
     "Language",
@@ -111,7 +112,6 @@ class EventSyntax(Protocol):
     trim_lead: str  # characters trimmed off an event's start (quotation marks, dashes...)
     trim_trail: str
 
-    def find_times(self, published: str | None) -> list[TimeExpr]: ...
     def time_tokens(self, start: int, end: int) -> Any | None: ...
     def governing_verb(self, time: Any) -> Token | None: ...
     def is_irrealis(self, verb: Token) -> bool: ...
@@ -144,3 +144,4 @@ class Language:
     claim_syntax: Callable[[Any, list[Entity], list[Quote]], ClaimSyntax]
     forecast_syntax: Callable[[Any, list[Entity], list[Quote], str | None], ForecastSyntax]
     event_syntax: Callable[[Any, list[Entity]], EventSyntax]
+    times: TimexRules

@@ -14,6 +14,7 @@ from .forecasts import EnglishForecasts
 from .markers import LEXICON
 from .parse import parse
 from .quotes import quotes
+from .timex import TIMES
 
 __all__ = ["LANGUAGE"]
 
@@ -27,5 +28,6 @@ LANGUAGE = Language(
     lexicon=LEXICON,
     claim_syntax=EnglishClaims,
     forecast_syntax=EnglishForecasts,
+    times=TIMES,
     event_syntax=EnglishEvents,
 )

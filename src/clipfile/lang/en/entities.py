@@ -11,7 +11,6 @@ as a mention.  The canonical name is the fullest form.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .timex import find_times
-from ...records import Entity, Ref, TimeExpr
+from ...records import Entity, Ref
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -93,9 +92,6 @@ class EnglishEvents:
     def __init__(self, doc: "Doc", entities: list[Entity]) -> None:
         self.doc = doc
         self.text = doc.text
-
-    def find_times(self, published: str | None) -> list[TimeExpr]:
-        return find_times(self.text, published=published)
 
     def time_tokens(self, start: int, end: int) -> "Span | None":
         span = self.doc.char_span(start, end, alignment_mode="expand")

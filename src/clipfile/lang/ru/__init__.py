@@ -15,6 +15,7 @@ from .forecasts import RussianForecasts
 from .markers import LEXICON
 from .parse import parse
 from .quotes import quotes
+from .timex import TIMES
 
 __all__ = ["LANGUAGE"]
 
@@ -28,5 +29,6 @@ LANGUAGE = Language(
     lexicon=LEXICON,
     claim_syntax=RussianClaims,
     forecast_syntax=RussianForecasts,
+    times=TIMES,
     event_syntax=RussianEvents,
 )

@@ -11,11 +11,10 @@ person takes part (``20 августа он покинул страну``).
 """
 from __future__ import annotations
 
-from ...records import Entity, Ref, TimeExpr
+from ...records import Entity, Ref
 from .forecasts import _EXPECT, _INTEND
 from .parse import RuDoc, RuToken
 from .referents import RuReferents, is_future
-from .timex import find_times
 
 __all__ = ["RussianEvents"]
 _MODAL = frozenset({"мочь", "смочь", "должный", "должен", "следовать", "нужно", "надо", "хотеть"})
@@ -77,9 +76,6 @@ class RussianEvents:
     def __init__(self, rudoc: RuDoc, entities: list[Entity]) -> None:
         self.refs = RuReferents(rudoc, entities, [])
         self.text = rudoc.text
-
-    def find_times(self, published: str | None) -> list[TimeExpr]:
-        return find_times(self.text, published=published)
 
     def time_tokens(self, start: int, end: int) -> set[int] | None:
         return {t.i for t in self.refs.tokens_in(start, end)} or None
