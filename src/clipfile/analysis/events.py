@@ -1,9 +1,9 @@
 """Dated happenings: a clause whose verb carries a temporal expression, with its participants.
 
 For each temporal expression (found with the language's rules, :mod:`.timex`) the parse
-gives the verb it modifies; the event is that verb's clause (its subtree without the subordinate or coordinated
-clauses that do not hold the date).  A relative or participle clause keeps the noun it
-describes (``Litvinenko, who was poisoned ... in 2006``).  Of two dates on one verb the more
+gives the verb it modifies; the event is that verb's clause (its subtree without the
+subordinate or coordinated clauses that do not hold the date).  A relative or participle
+clause keeps the noun it describes (``Litvinenko, who was poisoned ... in 2006``).  Of two dates on one verb the more
 precise one anchors the event.
 
 Not events, by general rules: present or future references (``these days``, ``in the coming
