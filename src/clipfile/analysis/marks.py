@@ -1,20 +1,25 @@
 """Finding quoted passages by their quotation marks, the way an attentive reader does.
 
-Works on plain text, paragraph by paragraph (a paragraph is a line).  News style opens a mark
-on every paragraph of a long quote and closes only the last, marks go missing or stray, and
-some quotes sit in square brackets; each case is recovered locally so one bad mark never
-spoils the rest of the document.  Nested single-mark quotes inside double-mark quotes are
-found too, and single-mark quotes at the top level where the text uses single marks as its
-quotation marks (British style).
+Works on plain text, paragraph by paragraph (a paragraph is a line), for every language.
+News style opens a mark on every paragraph of a long quote and closes only the last, marks go
+missing or stray, and some quotes sit in square brackets; each case is recovered locally so
+one bad mark never spoils the rest of the document.  Nested single-mark quotes inside
+double-mark quotes are found too, and single-mark quotes at the top level where the text uses
+single marks as its quotation marks (British style).
+
+Double marks are « » “ ” „ ‟ and the straight ``"``; a :class:`MarkStyle` adds what a
+language does beyond that: Russian closes „ with “ and nests „лапки“ (or “…”) inside
+«ёлочки».
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .ranges import strip_range
 
-__all__ = ["MarkedSpan", "marked_spans"]
+__all__ = ["MarkStyle", "MarkedSpan", "marked_spans"]
 
 _OPENERS = "\u201c\u201e\u00ab\u201f"
 _CLOSERS = "\u201d\u00bb"
@@ -41,6 +46,23 @@ class MarkedSpan:
     depth: int = 0
     continued: bool = False
     recovered: bool = False
+
+
+@dataclass(frozen=True)
+class MarkStyle:
+    """A language's quotation-mark conventions beyond the shared ones.
+
+    ``closes``: an opening mark and the mark that closes it where that mark would otherwise
+    open (German and Russian „…“).  ``inner``: double marks that open a quote inside a
+    double-mark quote, with their closing marks («… „…“ …»); such a quote is ``depth`` 1.
+    ``nests_itself``: marks that open a quote inside a quote opened by the same mark
+    («Компания «Восток» заявила…», "… "Без названия" …"), where the shared reading would
+    take the second mark for the close of the first.
+    """
+
+    closes: Mapping[str, str] = field(default_factory=dict)
+    inner: Mapping[str, str] = field(default_factory=dict)
+    nests_itself: str = ""
 
 
 def _role(text: str, i: int, mark: str) -> str:
@@ -77,15 +99,54 @@ def _starts_with_open(text: str, start: int, end: int) -> bool:
     return bool(m) and _role(text, s, m.group()) in ("open", "either")
 
 
-def _top_level(text: str) -> list[MarkedSpan]:
+_SAME_CLOSER = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
+
+
+def _inner_close(text: str, marks: list[tuple[int, str]], k: int, closer: str) -> int | None:
+    """Index of the first ``closer`` after ``marks[k]`` that can close (a straight mark
+    before a word opens another quote)."""
+    for j in range(k + 1, len(marks)):
+        i, mk = marks[j]
+        if mk == closer and (mk not in _SYMMETRIC or _role(text, i, mk) != "open"):
+            return j
+    return None
+
+
+def _opens_inner(text: str, open_at: int, i: int, mk: str, role: str, style: MarkStyle) -> str | None:
+    """The closing mark of a quote inside the open one that ``mk`` opens, if it opens one."""
+    outer = text[open_at]
+    if mk in style.inner and mk != outer and style.closes.get(outer) != mk:
+        return style.inner[mk]
+    if mk == outer and mk in style.nests_itself and role == "open":
+        return _SAME_CLOSER.get(mk, mk)
+    return None
+
+
+def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
+    """Double-mark quotes, each followed by the double-mark quotes inside it (``style.inner``)."""
     spans: list[MarkedSpan] = []
     paras = [p for p in _paragraphs(text)]
     for pi, (ps, pe) in enumerate(paras):
         marks = [(m.start(), m.group()) for m in _MARK_RE.finditer(text, ps, pe)]
         open_at: int | None = None
         open_len = 0
-        for k, (i, mk) in enumerate(marks):
+        inner: list[MarkedSpan] = []  # quotes inside the open one
+        k = -1
+        while k + 1 < len(marks):
+            k += 1
+            i, mk = marks[k]
             role = _role(text, i, mk)
+            closer = _opens_inner(text, open_at, i, mk, role, style) if open_at is not None else None
+            if closer is not None:
+                j = _inner_close(text, marks, k, closer)
+                if j is not None:
+                    s, e = strip_range(text, i + len(mk), marks[j][0])
+                    if e > s:
+                        inner.append(MarkedSpan(s, e, i, marks[j][0], depth=1))
+                    k = j
+                    continue
+            if open_at is not None and style.closes.get(text[open_at]) == mk:
+                role = "close"
             if open_at is None:
                 if role == "close":
                     # A closing mark with nothing open.  At the very start of a paragraph it
@@ -107,11 +168,15 @@ def _top_level(text: str) -> list[MarkedSpan]:
                 s, e = strip_range(text, open_at + open_len, i)
                 if e > s:
                     spans.append(MarkedSpan(s, e, open_at, None, recovered=True))
+                spans += inner
+                inner = []
                 open_at, open_len = i, len(mk)
                 continue
             s, e = strip_range(text, open_at + open_len, i)
             if e > s:
                 spans.append(MarkedSpan(s, e, open_at, i))
+            spans += inner
+            inner = []
             open_at = None
         if open_at is not None:
             end = pe
@@ -131,6 +196,7 @@ def _top_level(text: str) -> list[MarkedSpan]:
             if e > s:
                 spans.append(MarkedSpan(s, e, open_at, None, continued=continued,
                                         recovered=recovered))
+            spans += inner
     return spans
 
 
@@ -212,18 +278,23 @@ _CUE_AFTER = re.compile(r"[ \t]+(?:[\w.'\u2019-]+[ \t]+){0,4}?(?:said|says|told|
                         r"shouted|yelled|whispered|explained|explains)\b")
 
 
-def marked_spans(text: str) -> list[MarkedSpan]:
-    """All quoted passages of ``text``, in text order, nested ones after their container."""
-    top = _top_level(text)
-    single = _single_top(text, top)
+def marked_spans(text: str, style: MarkStyle = MarkStyle()) -> list[MarkedSpan]:
+    """All quoted passages of ``text``, in text order, nested ones after their container.
+
+    ``style`` is the language's conventions beyond the shared ones (none by default)."""
+    doubles = _top_level(text, style)
+    top = [m for m in doubles if m.depth == 0]
+    single = _single_top(text, doubles)
     if len(single) < 2 * len(top):
         # Beside double-mark quotes (American style) single marks are headline or scare
         # quotes; only one closed by its attribution is speech ('Leave it,' a colleague said).
         single = [m for m in single if text[m.close_mark - 1] in ",!?" and _CUE_AFTER.match(text, m.close_mark + 1)]
+    inner = [m for m in doubles if m.depth == 1]
     top = sorted(top + single, key=lambda m: m.start)
     out: list[MarkedSpan] = []
     for span in top:
         out.append(span)
+        out.extend(m for m in inner if span.start <= m.start < span.end)
         if text[span.open_mark if span.open_mark is not None else span.start] not in "'\u2018":
             out.extend(_nested(text, span))
     return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
 from ...analysis.marks import marked_spans
+from ...analysis.quotes import assemble, line_of, line_starts
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -30,8 +31,10 @@ _LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*
                     r"(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+(\S.*?)[ \t]*$", re.M)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Q:
+    """A quote or report while it is being attributed (a :class:`~clipfile.analysis.quotes.Draft`)."""
+
     start: int
     end: int
     kind: str
@@ -44,11 +47,8 @@ class _Q:
     continued: bool = False
     weak: bool = False  # short fragment without a cue
     host: "_Q | None" = None  # the report whose content holds this report's cue
-
-
-def _para_index(text: str):
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return starts
+    container: "_Q | None" = None  # the enclosing quote or the host, once assembled
+    follows: "_Q | None" = None
 
 
 _PACKAGED = object()
@@ -62,37 +62,21 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
 
     Args:
         doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
-        entities: the output of :func:`clipfile.extract.entities.entities` for ``doc``.
+        entities: the output of :func:`clipfile.lang.en.entities.entities` for ``doc``.
         model: the learned keep-or-drop decision over reported-speech candidates; the
             packaged one by default, ``None`` for the hand rules alone.
         trace: a list that receives ``(report, kind, features, prob)`` for every
             reported-speech candidate considered (for training and error analysis).
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
-        a quote to its container.
+        a quote to its container (:func:`clipfile.analysis.quotes.assemble`).
     """
     text = doc_text(doc)
-    para_starts = _para_index(text)
-
-    def para_of(pos: int) -> int:
-        return bisect.bisect_right(para_starts, pos) - 1
-
-    marked = marked_spans(text)
-    items: list[_Q] = []
-    for n, m in enumerate(marked):
-        lo = m.open_mark if m.open_mark is not None else m.start
-        hi = (m.close_mark + 1) if m.close_mark is not None else m.end
-        q = _Q(m.start, m.end, "direct", (lo, hi), para_of(m.start), depth=m.depth, continued=m.continued)
-        if m.depth == 0:
-            last_top = len(items)
-        else:
-            q.parent = last_top
-        items.append(q)
+    para_starts = line_starts(text)
+    items = _marked_items(text, para_starts)
     top = [q for q in items if q.depth == 0]
-    excerpts = _excerpts(text, top)
     quoted_ranges = sorted(q.outer for q in top)
     res = Resolver(doc, entities, quoted=quoted_ranges)
-    tok_quoted = _token_mask(doc, quoted_ranges)
 
     rule_reps = reports(doc)
     mdl = load_model() if model is _PACKAGED else model
@@ -100,9 +84,52 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
     labels = _interview_turns(doc, text, res, quoted_ranges)
 
-    # Decide what each report is before resolving anyone: the attribution of a quotation,
-    # a mixed quote that absorbs a quoted fragment, or plain indirect speech.
-    absorbed: set[int] = set()
+    candidates = _candidates(reps, items, quoted_ranges, text)
+    # The learned decision keeps or drops each candidate; a hand-rule report it drops still
+    # tells later quotes who spoke (the continuation convention), it is just not output.
+    kept = _decide(candidates, mdl, trace, Context(
+        doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
+        entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
+    roles = _Roles(candidates, kept)
+    out_reports = _attribute(doc, text, items, roles, res, quoted_ranges, para_starts)
+
+    # Nested quotes take a speaker from a cue inside their container.
+    for q in items:
+        if q.depth == 1:
+            container = items[q.parent]
+            q.cue, q.speaker = _nested_cue(doc, q, container, res)
+
+    final = _shown(items, roles.absorbed, out_reports, labels)
+    for q in final:
+        q.container = items[q.parent] if q.parent is not None else q.host
+    return assemble(final, text)
+
+
+def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
+    """A direct quote for every stretch between quotation marks (nested ones point to their
+    container by ``parent``)."""
+    items: list[_Q] = []
+    last_top = 0
+    for m in marked_spans(text):
+        lo = m.open_mark if m.open_mark is not None else m.start
+        hi = (m.close_mark + 1) if m.close_mark is not None else m.end
+        q = _Q(m.start, m.end, "direct", (lo, hi), line_of(para_starts, m.start), depth=m.depth,
+               continued=m.continued)
+        if m.depth == 0:
+            last_top = len(items)
+        else:
+            q.parent = last_top
+        items.append(q)
+    return items
+
+
+def _candidates(reps: list[Report], items: list[_Q], quoted_ranges: list[tuple[int, int]],
+                text: str) -> list[tuple[Report, str, list[int]]]:
+    """What each report is, decided before anyone is resolved: ``(report, kind, indices of
+    the direct quotes it contains)``, kind ``mixed`` when it absorbs a quoted fragment, else
+    ``indirect``.  A report that is nothing but the attribution of quotations gives them its
+    cue instead, and one inside a quotation is the quote's business."""
+    top = [q for q in items if q.depth == 0]
     candidates: list[tuple[Report, str, list[int]]] = []
     for r in reps:
         if _inside(quoted_ranges, r.cue_start):
@@ -136,43 +163,57 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
                 continue
             kind = "mixed"
         candidates.append((r, kind, contained))
+    return candidates
 
-    # The learned decision keeps or drops each candidate; a hand-rule report it drops still
-    # tells later quotes who spoke (the continuation convention), it is just not output.
-    kept = _decide(candidates, mdl, trace, Context(
-        doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
-        entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
-    pending: list[tuple[Report, str]] = []
-    silent: set[int] = set()
-    for n, (r, kind, contained) in enumerate(candidates):
-        if n in kept:
-            pending.append((r, kind))
-            if kind == "mixed":
-                absorbed.update(contained)
-        elif r.family in RULE_FAMILIES:
-            pending.append((r, kind))
-            silent.add(id(r))
-    outputs = [(r, k) for r, k in pending if id(r) not in silent]
-    # A report whose cue sits inside another report's content ("X rejected suggestions that
-    # Y wanted ...") is not the salient speaker for what follows.
-    # A report whose cue lies inside another report's content ("She said she believes
-    # ..."): the inner one is nested in the outer one, like a quote inside a quote.
-    host_of = {}
-    for r, _k in outputs:
-        outer = [o for o, _ in outputs if o is not r and o.start <= r.cue_start < o.end]
-        if outer:
-            host_of[id(r)] = id(min(outer, key=lambda o: o.end - o.start))
-    ruled = [r for r, _k in pending if r.family in RULE_FAMILIES]
-    embedded = {id(r) for r in ruled
-                if any(o is not r and o.start <= r.cue_start < o.end for o in ruled)
-                or _subordinate(r.verb)}
 
-    # Resolve speakers in reading order, so "he" and continuations see who spoke last.
+class _Roles:
+    """What the kept and dropped reports do.
+
+    ``pending``: the reports attributed in reading order (kept ones, and hand-rule ones the
+    model dropped, which still tell later quotes who spoke); ``silent``: the dropped ones
+    among them (not output); ``absorbed``: direct quotes a kept mixed quote took in;
+    ``host_of``: a kept report whose cue lies inside another's content ("She said she believes
+    ...") is nested in the smallest such; ``embedded``: a report inside another report or a
+    noun's clause ("X rejected suggestions that Y wanted ...") is not the salient speaker for
+    what follows.
+    """
+
+    def __init__(self, candidates: list[tuple[Report, str, list[int]]], kept: set[int]) -> None:
+        self.pending: list[tuple[Report, str]] = []
+        self.silent: set[int] = set()
+        self.absorbed: set[int] = set()
+        for n, (r, kind, contained) in enumerate(candidates):
+            if n in kept:
+                self.pending.append((r, kind))
+                if kind == "mixed":
+                    self.absorbed.update(contained)
+            elif r.family in RULE_FAMILIES:
+                self.pending.append((r, kind))
+                self.silent.add(id(r))
+        outputs = [r for r, _k in self.pending if id(r) not in self.silent]
+        self.host_of: dict[int, int] = {}
+        for r in outputs:
+            outer = [o for o in outputs if o is not r and o.start <= r.cue_start < o.end]
+            if outer:
+                self.host_of[id(r)] = id(min(outer, key=lambda o: o.end - o.start))
+        ruled = [r for r, _k in self.pending if r.family in RULE_FAMILIES]
+        self.embedded = {id(r) for r in ruled
+                         if any(o is not r and o.start <= r.cue_start < o.end for o in ruled)
+                         or _subordinate(r.verb)}
+
+
+def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
+               quoted_ranges: list[tuple[int, int]], para_starts: list[int]) -> list[_Q]:
+    """Resolve speakers in reading order, so "he" and continuations see who spoke last; mark
+    scare quotes, titles and excerpts ``weak``.  Returns the reports to output, each with its
+    host set."""
+    excerpts = _excerpts(text, [q for q in items if q.depth == 0])
+    tok_quoted = _token_mask(doc, quoted_ranges)
     events: list[tuple[int, int, object]] = []
     for i, q in enumerate(items):
-        if q.depth == 0 and i not in absorbed:
+        if q.depth == 0 and i not in roles.absorbed:
             events.append((q.outer[0], 0, q))
-    for r, kind in pending:
+    for r, kind in roles.pending:
         events.append((min(r.start, r.cue_start), 1, (r, kind)))
     events.sort(key=lambda ev: (ev[0], ev[1]))
     by_para: dict[int, list[_Q]] = {}
@@ -191,29 +232,27 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
         else:
             r, kind = obj
             spk = _report_speaker(r, res)
-            q = _Q(r.start, r.end, kind, (r.start, r.end), para_of(r.start),
+            q = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
                    cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
-            if id(r) not in silent:
+            if id(r) not in roles.silent:
                 out_reports.append(q)
                 q_of_report[id(r)] = q
-                if id(r) in host_of:
-                    nested_reports.append((q, host_of[id(r)]))
-            if id(r) in embedded or not _says(r) or r.family not in RULE_FAMILIES:
+                if id(r) in roles.host_of:
+                    nested_reports.append((q, roles.host_of[id(r)]))
+            if id(r) in roles.embedded or not _says(r) or r.family not in RULE_FAMILIES:
                 continue  # only a speaker who said something is continued by the next quote
         by_para.setdefault(q.para, []).append(q)
         if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
             res.note_speaker(q.speaker)
             history.append(q)
-
-    # Nested quotes take a speaker from a cue inside their container.
-    for q in items:
-        if q.depth == 1:
-            container = items[q.parent]
-            q.cue, q.speaker = _nested_cue(doc, q, container, res)
-
     for q, host in nested_reports:
         q.host = q_of_report.get(host)
+    return out_reports
 
+
+def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: list[_Q]) -> list[_Q]:
+    """The quotes to output: direct quotes not absorbed or weak, the reports that do not
+    repeat a quotation, and transcript turns."""
     final: list[_Q] = []
     for i, q in enumerate(items):
         if i in absorbed:
@@ -229,51 +268,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     final.extend(q for q in out_reports
                  if not any(a <= q.start and q.end <= b for a, b in shown) or q.host is not None)
     final.extend(labels)
-    final.sort(key=lambda q: (q.start, -q.end))
-    ids: dict[int, str] = {}
-    out: list[Quote] = []
-    for n, q in enumerate(final, 1):
-        ids[id(q)] = f"q{n}"
-    continues = _continuations(final, text)
-    for q in final:
-        nested_in = None
-        if q.parent is not None:
-            parent = items[q.parent]
-            nested_in = ids.get(id(parent))
-        elif q.host is not None:
-            nested_in = ids.get(id(q.host))
-        prev = continues.get(id(q))
-        out.append(Quote(id=ids[id(q)], start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
-                         cue=q.cue, speaker=q.speaker, nested_in=nested_in,
-                         continues=ids[id(prev)] if prev is not None else None))
-    return out
-
-
-def _continuations(final: list[_Q], text: str) -> dict[int, _Q]:
-    """For each quote that goes on from another, that other: the next paragraph of a quote
-    whose mark stays open, and the piece after a cue that splits one utterance in two."""
-    out: dict[int, _Q] = {}
-    top = [q for q in final if q.depth == 0 and q.host is None]
-    for k, q in enumerate(top):
-        if q.kind == "direct" and q.continued and k + 1 < len(top):
-            nxt = top[k + 1]
-            # the paragraph after it opens the same quotation again: nothing but marks between
-            if nxt.kind == "direct" and nxt.para > q.para and not _MARK_CHARS.sub("", text[q.end:nxt.start]).strip():
-                out[id(nxt)] = q
-    by_cue: dict[int, list[_Q]] = {}
-    for q in top:
-        if q.cue is not None and q.cue.text != ":":
-            by_cue.setdefault(q.cue.start, []).append(q)
-    for pieces in by_cue.values():
-        pieces.sort(key=lambda q: q.start)
-        for a, b in zip(pieces, pieces[1:]):
-            split = a.end <= a.cue.start and b.start >= b.cue.end and a.para == b.para
-            if split and (a.kind == "direct") == (b.kind == "direct") and id(b) not in out:
-                out[id(b)] = a
-    return out
-
-
-_MARK_CHARS = re.compile("[\"'\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb`\\[\\]]")
+    return final
 
 
 # ---------------------------------------------------------------------------- helpers

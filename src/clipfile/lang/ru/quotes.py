@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...analysis.marks import MarkStyle, marked_spans
+from ...analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ...analysis.ranges import strip_range
 from ...records import Cue, Entity, Quote, Speaker
 from .entities import entities as find_entities
@@ -35,9 +37,10 @@ from .parse import RuDoc, RuToken, parse
 
 __all__ = ["quotes", "analyze"]
 
-_OPENERS = "«„‚‹"
-_CLOSERS = "»“”‘’›"
-_STRAIGHT = '"'
+# Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
+# marks inside straight marks) inside; „…“ closes with “.
+MARKS = MarkStyle(closes={"„": "“"}, inner={"„": "“", "“": "”"}, nests_itself="«\"")
+_OPENING_MARKS = "«„‚‹\""
 _WORD = re.compile(r"\w+")
 _TERMINATOR = re.compile(r"(?:[.!?…]+)(?=\s|$)|\n")
 _DASH_AFTER = re.compile(r"\s*[,!?…]*\s*[—–-]+\s*")
@@ -62,14 +65,46 @@ _CONFIDENCE = {
 
 @dataclass
 class _Marked:
-    open: int
-    close: int
+    """A quotation between marks (:func:`clipfile.analysis.marks.marked_spans`)."""
+
+    lo: int  # the opening mark (where the content starts when the mark went missing)
+    hi: int  # just after the closing mark (where the content ends when it went missing)
+    close: int  # the closing mark, or where the content ends
+    start: int  # the content, without the marks
+    end: int
     depth: int
-    parent: int | None
+    parent: int | None  # index of the enclosing quotation
+    continued: bool  # the quotation goes on in the next paragraph
 
     @property
     def content(self) -> tuple[int, int]:
-        return self.open + 1, self.close
+        return self.start, self.end
+
+
+def _marked(text: str) -> list[_Marked]:
+    """The quotations between marks, with the nested ones pointing to their container.
+
+    A quotation whose mark went missing (:attr:`MarkedSpan.recovered`: the shared pairing
+    guesses where it starts or ends) is left out with what it holds: measured on the Russian
+    real-news dev texts, keeping them finds two more quotes but no right speaker for either
+    (quote F1 0.647 → 0.663, span-and-speaker F1 0.383 → 0.379, speaker accuracy 0.593 →
+    0.571)."""
+    out: list[_Marked] = []
+    last_top: int | None = None
+    skipping = False
+    for m in marked_spans(text, MARKS):
+        if m.depth == 0:
+            skipping = m.recovered
+        if skipping or m.recovered:
+            continue
+        lo = m.open_mark if m.open_mark is not None else m.start
+        close = m.close_mark if m.close_mark is not None else m.end
+        hi = close + 1 if m.close_mark is not None else m.end
+        if m.depth == 0:
+            last_top = len(out)
+        out.append(_Marked(lo, hi, close, m.start, m.end, m.depth, None if m.depth == 0 else last_top,
+                           m.continued))
+    return out
 
 
 @dataclass
@@ -86,58 +121,16 @@ class _Found:
     extra: dict = field(default_factory=dict)
 
 
-def _pair_marks(text: str) -> list[_Marked]:
-    """Pair quotation marks paragraph by paragraph; unclosed marks are dropped."""
-    out: list[_Marked] = []
-    pos = 0
-    for line in text.split("\n"):
-        stack: list[tuple[int, str, int]] = []  # (offset, mark, index in out or -1)
-        for i, ch in enumerate(line):
-            if ch not in _OPENERS and ch not in _CLOSERS and ch != _STRAIGHT:
-                continue
-            at = pos + i
-            if ch in _OPENERS:
-                role = "open"
-            elif ch == "“" and stack and stack[-1][1] == "„":
-                role = "close"
-            elif ch == "“" or ch == "‘":
-                role = "close" if stack and stack[-1][1] in "“‘" else "open"
-            elif ch in _CLOSERS:
-                role = "close"
-            else:
-                prev = line[i - 1] if i else " "
-                nxt = line[i + 1] if i + 1 < len(line) else " "
-                if prev.isspace() or prev in "([{—–-/:«„":
-                    role = "open"
-                elif nxt.isspace() or nxt in ".,;:!?…)]}»-—–" or nxt == '"':
-                    role = "close"
-                else:
-                    role = "close" if stack and stack[-1][1] == '"' else "open"
-            if role == "open":
-                stack.append((at, ch, -1))
-            elif stack:
-                start, _mark, _ = stack.pop()
-                parent_open = stack[-1][0] if stack else None
-                out.append(_Marked(start, at, len(stack), parent_open))
-        pos += len(line) + 1
-    out.sort(key=lambda m: m.open)
-    index = {m.open: n for n, m in enumerate(out)}
-    for m in out:
-        if m.parent is not None:
-            m.parent = index.get(m.parent)
-    return out
-
-
 class _Analyzer:
     def __init__(self, rudoc: RuDoc, ents: list[Entity]):
         self.doc = rudoc
         self.text = rudoc.text
         self.ents = ents
-        self.marked = _pair_marks(self.text)
+        self.marked = _marked(self.text)
         masked = list(self.text)
         for m in self.marked:
             if m.depth == 0:
-                for k in range(m.open + 1, m.close):
+                for k in range(m.start, m.end):
                     if masked[k] != "\n":
                         masked[k] = "x"
         self.masked = "".join(masked)
@@ -179,7 +172,7 @@ class _Analyzer:
 
     def inside_marked(self, pos: int) -> _Marked | None:
         for m in self.marked:
-            if m.depth == 0 and m.open < pos < m.close:
+            if m.depth == 0 and m.lo < pos < m.close:
                 return m
         return None
 
@@ -284,6 +277,7 @@ class _Analyzer:
     def _dialogue_line(self, line_start: int, line_end: int, cs: int) -> None:
         text = self.text
         first: int | None = None
+        last: int | None = None
         search = cs
         seg_start = cs
         while seg_start < line_end:
@@ -293,7 +287,7 @@ class _Analyzer:
                     brk = b
                     break
             if brk is None:
-                self._emit_dialogue_segment(seg_start, line_end, first)
+                self._emit_dialogue_segment(seg_start, line_end, first, last)
                 return
             author_start = brk.end()
             res = None
@@ -318,18 +312,21 @@ class _Analyzer:
             idx = self.add(f) if self._worth(seg_start, content_end) else None
             if first is None:
                 first = idx
+            last = idx if idx is not None else last
             if res is None:
                 return
             seg_start = search = res.end()
 
-    def _emit_dialogue_segment(self, start: int, end: int, first: int | None) -> None:
+    def _emit_dialogue_segment(self, start: int, end: int, first: int | None, last: int | None) -> None:
+        """The speech after the line's last author's words: the first speaker goes on, and
+        the piece continues the one before it."""
         s, e = strip_range(self.text, start, end)
         if self.text[s:e].endswith(".") and not self.text[s:e].endswith(".."):
             e -= 1  # the full stop ends the author's sentence, not part of the speech
         if not self._worth(s, e):
             return
         if first is not None:
-            self.add(_Found(s, e, "direct", continuation=True, extra={"after": first}))
+            self.add(_Found(s, e, "direct", continuation=True, extra={"after": first, "follows": last}))
         else:
             self.add(_Found(s, e, "direct", continuation=True))
 
@@ -338,7 +335,7 @@ class _Analyzer:
 
     def marked_quotes(self) -> None:
         for n, m in enumerate(self.marked):
-            if m.depth != 0 or self.covered(m.open, m.close + 1):
+            if m.depth != 0 or self.covered(m.lo, m.hi):
                 continue
             self._attribute_marked(n, m, 0, len(self.text), None)
         for n, m in enumerate(self.marked):
@@ -353,19 +350,18 @@ class _Analyzer:
     def _attribute_marked(self, n: int, m: _Marked, lo: int, hi: int, parent: int | None, *, require_cue: bool = False) -> None:
         text = self.text
         cs, ce = m.content
-        cs, ce = strip_range(text, cs, ce)
         if ce <= cs:
             return
         n_words = len(_WORD.findall(text[cs:ce]))
-        s_end = min(self.sent_end(m.close + 1), hi)
-        s_start = max(self.sent_start(m.open), lo)
+        s_end = min(self.sent_end(m.hi), hi)
+        s_start = max(self.sent_start(m.lo), lo)
         # 1. The author after the quote: «Q», — сказал X.  /  «Q», сказал X.
-        after = text[m.close + 1 : s_end]
+        after = text[m.hi : s_end]
         dm = _DASH_AFTER.match(after)
         has_dash = dm is not None and any(ch in "—–-" for ch in dm.group())
         cm = dm if has_dash else _COMMA_AFTER.match(after)
         if cm is not None and cm.end() < len(after):
-            a_lo = m.close + 1 + cm.end()
+            a_lo = m.hi + cm.end()
             a_hi = s_end
             nxt = self._next_open(a_lo, a_hi)
             if nxt is not None:
@@ -385,7 +381,7 @@ class _Analyzer:
                 self.add(f)
                 return
         # 2. The author before the quote, with a colon or a comma: X сказал: «Q».
-        before_hi = m.open
+        before_hi = m.lo
         before = text[s_start:before_hi].rstrip()
         if before.endswith(":") or before.endswith(","):
             clause_lo = s_start
@@ -414,7 +410,7 @@ class _Analyzer:
         # 3. A quote standing as its own sentence: continues the last speaker.
         if require_cue:
             return
-        tail = text[m.close + 1 : s_end].strip()
+        tail = text[m.hi : s_end].strip()
         if not before.strip(" \t—–-") and all(ch in ".!?…" for ch in tail) and n_words >= 3:
             self.add(_Found(cs, ce, "direct", continuation=True, marked=n))
 
@@ -427,8 +423,8 @@ class _Analyzer:
 
     def _next_open(self, lo: int, hi: int) -> int | None:
         for m in self.marked:
-            if m.depth == 0 and lo <= m.open < hi:
-                return m.open
+            if m.depth == 0 and lo <= m.lo < hi:
+                return m.lo
         return None
 
     def reported(self) -> None:
@@ -465,7 +461,7 @@ class _Analyzer:
         m = re.match(r"(?:\s+\w+){0,3}\s*:\s*", right)
         if m and m.end() < len(right):
             c_lo = v.end + m.end()
-            if text[c_lo] in _OPENERS + _STRAIGHT:
+            if text[c_lo] in _OPENING_MARKS:
                 return  # a marked quote after a colon: the direct pass owns it
             # Without a subject ("скажут: ...") it is a saying, not someone's statement.
             if self.subject_of(v.i, s_lo, v.start) is not None:
@@ -536,14 +532,14 @@ class _Analyzer:
     def _emit_span(self, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: tuple[int, int] | None = None) -> None:
         cue = cue or ((v.start, v.end) if v is not None else None)
         speaker, head = subj if subj else (None, None)
-        inner = [m for m in self.marked if m.depth == 0 and c_lo <= m.open and m.close < c_hi + 1]
+        inner = [m for m in self.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1]
         kind = "mixed" if inner else "indirect"
         n_all = len(_WORD.findall(self.text[c_lo:c_hi]))
         for m in inner:
             # Reported speech that is mostly one quotation running to its end: a direct quote.
             ms, me = m.content
             n_q = len(_WORD.findall(self.text[ms:me]))
-            tail = self.text[m.close + 1 : c_hi].strip()
+            tail = self.text[m.hi : c_hi].strip()
             if n_all and n_q / n_all >= 0.75 and all(ch in ".!?…,;" for ch in tail):
                 ms, me = strip_range(self.text, ms, me)
                 self.add(_Found(ms, me, "direct", cue=cue, speaker=speaker, head=head))
@@ -573,10 +569,12 @@ class _Analyzer:
 
     # ---- resolution -----------------------------------------------------------------
     def resolve(self) -> list[Quote]:
+        """Speakers in reading order (a continuation takes the speaker before it), then the
+        shared assembly (:func:`clipfile.analysis.quotes.assemble`)."""
         order = sorted(range(len(self.found)), key=lambda k: (self.found[k].start, -self.found[k].end))
-        ids = {k: f"q{n}" for n, k in enumerate(order, 1)}
         resolved: dict[int, Speaker | None] = {}
-        out: list[Quote] = []
+        drafts: dict[int, QuoteDraft] = {}
+        lines = line_starts(self.text)
         last: Speaker | None = None
         last_end = -1
         for k in order:
@@ -596,19 +594,15 @@ class _Analyzer:
             if sp is not None and sp.resolution != "unresolved":
                 last, last_end = sp, f.end
             cue = Cue(f.cue[0], f.cue[1], self.text[f.cue[0] : f.cue[1]]) if f.cue else None
-            out.append(
-                Quote(
-                    id=ids[k],
-                    start=f.start,
-                    end=f.end,
-                    text=self.text[f.start : f.end],
-                    kind=f.kind,
-                    cue=cue,
-                    speaker=sp,
-                    nested_in=ids.get(f.nested_in) if f.nested_in is not None else None,
-                )
-            )
-        return out
+            continued = f.marked is not None and self.marked[f.marked].continued
+            drafts[k] = QuoteDraft(f.start, f.end, f.kind, cue, sp, line_of(lines, f.start), continued)
+        for k, d in drafts.items():
+            f = self.found[k]
+            if f.nested_in is not None:
+                d.container = drafts.get(f.nested_in)
+            if f.extra.get("follows") is not None:
+                d.follows = drafts.get(f.extra["follows"])
+        return assemble(list(drafts.values()), self.text)
 
     def _near(self, prev_end: int, start: int) -> bool:
         # Same or next paragraph.
