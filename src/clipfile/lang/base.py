@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from ..analysis.markers import Lexicon
+from ..analysis.marks import MarkStyle
 from ..analysis.timex import TimexRules
 from ..records import Entity, Marker, Quote, Ref, Span, TimeExpr
 
@@ -140,6 +141,7 @@ class Language:
     parse: Callable[[str], Any]
     entities: Callable[[Any], list[Entity]]
     quotes: Callable[[Any, list[Entity]], list[Quote]]
+    marks: MarkStyle  # the quotation-mark conventions its quotes are paired with
     lexicon: Lexicon
     claim_syntax: Callable[[Any, list[Entity], list[Quote]], ClaimSyntax]
     forecast_syntax: Callable[[Any, list[Entity], list[Quote], str | None], ForecastSyntax]

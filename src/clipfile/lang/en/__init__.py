@@ -13,7 +13,7 @@ from .events import EnglishEvents
 from .forecasts import EnglishForecasts
 from .markers import LEXICON
 from .parse import parse
-from .quotes import quotes
+from .quotes import MARKS, quotes
 from .timex import TIMES
 
 __all__ = ["LANGUAGE"]
@@ -25,6 +25,7 @@ LANGUAGE = Language(
     parse=parse,
     entities=entities,
     quotes=quotes,
+    marks=MARKS,
     lexicon=LEXICON,
     claim_syntax=EnglishClaims,
     forecast_syntax=EnglishForecasts,

@@ -16,14 +16,17 @@ from dataclasses import dataclass, replace
 
 from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
-from ...analysis.marks import marked_spans
+from ...analysis.marks import MarkStyle, marked_spans
 from ...analysis.quotes import assemble, line_of, line_starts
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
 
-__all__ = ["quotes"]
+__all__ = ["MARKS", "quotes"]
+
+# English quotation marks are the shared reading: double marks, single marks inside them.
+MARKS = MarkStyle()
 
 # "NAME: words" turns of a transcript; the name may carry a role in brackets ("LENA PARK
 # (Foreign Minister): ...", "REP. OWENS (D): ...").
@@ -110,7 +113,7 @@ def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
     container by ``parent``)."""
     items: list[_Q] = []
     last_top = 0
-    for m in marked_spans(text):
+    for m in marked_spans(text, MARKS):
         lo = m.open_mark if m.open_mark is not None else m.start
         hi = (m.close_mark + 1) if m.close_mark is not None else m.end
         q = _Q(m.start, m.end, "direct", (lo, hi), line_of(para_starts, m.start), depth=m.depth,

@@ -14,7 +14,7 @@ from .events import RussianEvents
 from .forecasts import RussianForecasts
 from .markers import LEXICON
 from .parse import parse
-from .quotes import quotes
+from .quotes import MARKS, quotes
 from .timex import TIMES
 
 __all__ = ["LANGUAGE"]
@@ -26,6 +26,7 @@ LANGUAGE = Language(
     parse=parse,
     entities=entities,
     quotes=quotes,
+    marks=MARKS,
     lexicon=LEXICON,
     claim_syntax=RussianClaims,
     forecast_syntax=RussianForecasts,
