@@ -143,7 +143,7 @@ def main(argv=None) -> int:
         if langs == {"ru"}:
             preds = predict_ru(rows)
             if preds is None:
-                print(f"== {name}: Russian is not available yet (clipfile.russian.quotes); skipped")
+                print(f"== {name}: Russian is not available yet (clipfile.lang.ru.quotes); skipped")
                 continue
             secs = None
         else:

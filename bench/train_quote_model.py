@@ -4,7 +4,7 @@
 
 1. Every document is parsed (cached DocBin, as in eval_quotes.py) and run through
    ``quotes(..., model=None, trace=...)``: the hand-rule reports and the broad candidates of
-   ``clipfile.extract.reported`` with their features.  A candidate is a positive example when
+   ``clipfile.lang.en.reported`` with their features.  A candidate is a positive example when
    it overlaps (the scorer's >= 50% token overlap) a gold quote that the fixed predictions
    (direct quotes) do not already match.
 2. Logistic regression (L2, L-BFGS from scipy) over the binary features; features seen fewer
@@ -16,7 +16,7 @@
    (../shared/bench/score_quotes.py).  Per-fold and mean figures are printed: that is the
    honest estimate.
 4. The shipped model is trained on all dev articles, with the threshold that was best over the
-   pooled out-of-fold predictions, and written to src/clipfile/extract/report_model.json
+   pooled out-of-fold predictions, and written to src/clipfile/lang/en/report_model.json
    (feature names and weights only).
 """
 from __future__ import annotations

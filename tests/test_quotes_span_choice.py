@@ -1,5 +1,5 @@
 """Boundary variants of reported-speech content and the span-choice ranker
-(clipfile.extract.span_choice).  Fictional sentences written for these tests."""
+(clipfile.lang.en.span_choice).  Fictional sentences written for these tests."""
 from __future__ import annotations
 
 import re

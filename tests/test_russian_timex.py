@@ -1,4 +1,4 @@
-"""Russian temporal expressions (clipfile.russian.timex)."""
+"""Russian temporal expressions (clipfile.lang.ru.timex)."""
 import pytest
 
 from clipfile.lang.ru.timex import find_times

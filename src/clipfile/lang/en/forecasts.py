@@ -42,10 +42,6 @@ _CONDITION = {"if", "unless", "once", "when", "whenever", "provided", "until", "
 _THEN_WORDS = {"but", "and", "or", "so", "then", "yet"}
 
 
-def _aux(pred) -> list:
-    return [c for c in pred.children if c.dep_ in {"aux", "auxpass", "neg"} and c.tag_ == "MD"]
-
-
 def _condition_of(tok):
     """The condition clause (advcl introduced by if/unless/once/when) attached to ``tok``."""
     for c in tok.children:

@@ -1,6 +1,6 @@
 """Quotations (direct, mixed, indirect) with their cue and speaker.
 
-Direct quotes come from the quotation marks (:mod:`.marks`), reported speech from the parse
+Direct quotes come from the quotation marks (:mod:`clipfile.analysis.marks`), reported speech from the parse
 (:mod:`.reported`).  A direct quote's cue is the nearest reporting verb outside the marks in
 its sentence (or a verb introducing it with a colon); without one, a quote continues the
 speaker of the quote before it in the same paragraph, then of the report that precedes it
@@ -442,12 +442,6 @@ def _subordinate(verb) -> bool:
 
 def _rstrip_punct(text: str, start: int, end: int) -> int:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?\u2026"):
-        end -= 1
-    return end
-
-
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:\u2014\u2013-"):
         end -= 1
     return end
 

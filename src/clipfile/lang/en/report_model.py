@@ -97,7 +97,6 @@ class Context:
 _PRON = {"he", "she", "they", "it", "i", "we", "you", "who", "that", "which", "this"}
 _WH = {"what", "whether", "why", "how", "who", "when", "where", "which", "if"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
-_PERSONISH = {"PERSON", "ORG", "NORP", "GPE"}
 
 
 _SOURCE_CLASS = {

@@ -106,7 +106,7 @@ def entities(rudoc: RuDoc) -> list[Entity]:
     """Cluster natasha's PER/LOC/ORG spans of ``rudoc`` into entities.
 
     Args:
-        rudoc: a parsed document (:func:`clipfile.russian.parse`).
+        rudoc: a parsed document (:func:`clipfile.lang.ru.parse.parse`).
 
     Returns:
         Entities in order of first mention, ids ``e1``, ``e2``...; types ``PERSON``, ``LOC``,

@@ -1,7 +1,7 @@
 """Who a Russian statement is about and who made it, from the natasha parse.
 
-The Russian counterpart of :mod:`clipfile.extract.referents`, shared by the claim, forecast
-and event stages.  It works on token indices of a :class:`~clipfile.russian.parse.RuDoc` and on
+The Russian counterpart of :mod:`clipfile.lang.en.referents`, used by the claim, forecast
+and event stages.  It works on token indices of a :class:`~clipfile.lang.ru.parse.RuDoc` and on
 character offsets of entities and quotes, so it accepts records from any extractor that
 points into ``rudoc.text``.
 """
