@@ -13,8 +13,9 @@ stay out of the output.
 ``--save`` writes one canonical JSON line per document (``{"key", "lang", "json"}``);
 ``--compare`` runs again and prints, per language, how many documents are identical and, for
 the changed ones, which fields changed (for list fields: which record fields).  Left out of the
-comparison: ``pipeline_version`` (it changes by design when the pipeline changes) and
-``document.ingested`` (the time of reading).
+comparison: ``pipeline_version`` (it changes by design when the pipeline changes),
+``document.ingested`` (the time of reading) and ``document.origin`` (the absolute path a file
+was read from, which differs between checkouts).
 """
 from __future__ import annotations
 
@@ -84,10 +85,13 @@ def corpus(only: str | None) -> Iterator[tuple[str, Document]]:
         yield from make()
 
 
+_VARYING = ("ingested", "origin")
+
+
 def canonical(obj: dict[str, Any]) -> str:
     obj = dict(obj)
     obj.pop("pipeline_version", None)
-    obj["document"] = {k: v for k, v in obj["document"].items() if k != "ingested"}
+    obj["document"] = {k: v for k, v in obj["document"].items() if k not in _VARYING}
     return json.dumps(obj, ensure_ascii=False)
 
 
@@ -175,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     saved = None
     if args.compare:
         with args.compare.open(encoding="utf-8") as fh:
-            saved = {r["key"]: r for r in map(json.loads, fh)}
+            saved = {r["key"]: {**r, "json": canonical(json.loads(r["json"]))} for r in map(json.loads, fh)}
     now = snapshot(args.only)
     if args.save:
         with args.save.open("w", encoding="utf-8") as fh:

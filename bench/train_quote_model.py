@@ -17,7 +17,8 @@
    honest estimate.
 4. The shipped model is trained on all dev articles, with the threshold that was best over the
    pooled out-of-fold predictions, and written to src/clipfile/lang/en/report_model.json
-   (feature names and weights only).
+   (feature names and weights only, with the fingerprint of the code's feature families and
+   the spaCy model version it was fit on; ``make model`` runs this script).
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
 
 from clipfile.lang.en.entities import entities  # noqa: E402
 from clipfile.lang.en.quotes import quotes  # noqa: E402
-from clipfile.lang.en.report_model import MODEL_FILE, ReportModel  # noqa: E402
+from clipfile.lang.en.parse import model_version  # noqa: E402
+from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, feature_fingerprint  # noqa: E402
 from clipfile.lang.en.reported import RULE_FAMILIES, doc_text  # noqa: E402
 from clipfile.analysis.marks import marked_spans  # noqa: E402
 from clipfile.lang.en.span_choice import variants  # noqa: E402
@@ -316,7 +318,9 @@ def main(argv=None) -> int:
           + ", ".join(f"{t[0]:.2f}/{t[1]:.2f}: {f:.3f}" for t, f in scores.items()))
     final = with_threshold(fit(corpus, list(range(len(rows))), args), t_best)
     final.meta.update({"threshold_from": "pooled out-of-fold F1", "cv_mean_f1": round(float(np.mean(fold_f1)), 4),
-                       "folds": K, "articles": len(rows)})
+                       "folds": K, "articles": len(rows),
+                       # what the weights were fit on: the code's features and the parser
+                       "features": feature_fingerprint(), "parser": model_version()})
     print(f"final model: {len(final.weights)} weights, thresholds broad {t_best[0]:.2f} rule {t_best[1]:.2f}")
     if not args.no_write:
         out = ROOT / "src" / "clipfile" / "lang" / "en" / MODEL_FILE

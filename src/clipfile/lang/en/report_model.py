@@ -11,6 +11,7 @@ and numbers, no text of any article.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import math
 import re
@@ -27,10 +28,43 @@ from .cues import (
     XCOMP_CONTENT_VERBS,
 )
 from .reported import RULE_FAMILIES, Report
+from .span_choice import SPAN_BINS, SPAN_FAMILIES, SPAN_VARIANTS
 
-__all__ = ["ReportModel", "Context", "features", "load_model", "MODEL_FILE"]
+__all__ = [
+    "ReportModel", "Context", "features", "load_model", "MODEL_FILE", "REPORT_BINS", "REPORT_FAMILIES",
+    "feature_family", "feature_fingerprint",
+]
 
 MODEL_FILE = "report_model.json"
+
+# The candidate features (:func:`features`): every family (a feature is "<family>=<value>" or a
+# flag "<family>"), and the bin edges of the binned ones.  With the span features of
+# :mod:`.span_choice` they make the fingerprint the model file records (``meta.features``);
+# tests/test_quotes_model.py fails when the code and the file part, and ``make model`` retrains.
+REPORT_BINS: dict[str, tuple[float, ...]] = {
+    "len": (1, 2, 3, 5, 8, 12, 20, 30, 45), "sentlen": (8, 15, 25, 40, 60), "gap": (1, 2, 10, 30, 80),
+    "ov_rule": (0.0, 0.3, 0.6, 0.99), "para": (0, 2, 6),
+}
+# fam_len=<family>|<bin>: binned after the family name
+_FAM_LEN_BINS = (1, 3, 8, 20)
+REPORT_FAMILIES = frozenset("""
+fam rule broad kind lem fam_lem vtag vdep fam_vdep lex fam_lex neg modal vpassive src fam_src
+fam_srcc lem_srcc cue_last lem_cue_last srcdep len fam_len croot_dep croot_pos fam_croot c_that c_wh
+c_to c_finite c_person c_ends_sentence sentlen c_whole_sentence side fam_side gap c_marks
+touches_quote cue_in_report ov_rule para
+""".split())
+
+
+def feature_family(feature: str) -> str:
+    """The family of a feature: what stands before its ``=``, or the whole flag."""
+    return feature.split("=", 1)[0]
+
+
+def feature_fingerprint() -> str:
+    """A short hash of the feature families and bins the code emits (report and span features)."""
+    spec = {"report": sorted(REPORT_FAMILIES), "report_bins": REPORT_BINS, "fam_len_bins": _FAM_LEN_BINS,
+            "span": sorted(SPAN_FAMILIES), "span_variants": SPAN_VARIANTS, "span_bins": SPAN_BINS}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -162,8 +196,8 @@ def features(r: Report, kind: str, ctx: Context) -> list[str]:
     span = doc.char_span(r.start, r.end, alignment_mode="expand")
     n = len(span) if span is not None else 0
     words = sum(1 for t in span if not t.is_punct) if span is not None else 0
-    f.append("len=" + _bin(words, (1, 2, 3, 5, 8, 12, 20, 30, 45)))
-    f.append(f"fam_len={fam}|" + _bin(words, (1, 3, 8, 20)))
+    f.append("len=" + _bin(words, REPORT_BINS["len"]))
+    f.append(f"fam_len={fam}|" + _bin(words, _FAM_LEN_BINS))
     if span is not None and n:
         root = span.root
         f += ["croot_dep=" + root.dep_, "croot_pos=" + root.pos_, f"fam_croot={fam}|{root.pos_}"]
@@ -181,13 +215,13 @@ def features(r: Report, kind: str, ctx: Context) -> list[str]:
         if span[-1].i + 1 < len(doc) and doc[span[-1].i + 1].text in (".", "!", "?"):
             f.append("c_ends_sentence")
         sent = span[0].sent
-        f.append("sentlen=" + _bin(len(sent), (8, 15, 25, 40, 60)))
+        f.append("sentlen=" + _bin(len(sent), REPORT_BINS["sentlen"]))
         if n >= 0.8 * len(sent):
             f.append("c_whole_sentence")
     side = "before" if r.end <= r.cue_start else "after"
     f += ["side=" + side, f"fam_side={fam}|{side}"]
     gap = r.start - r.cue_end if side == "after" else r.cue_start - r.end
-    f.append("gap=" + _bin(gap, (1, 2, 10, 30, 80)))
+    f.append("gap=" + _bin(gap, REPORT_BINS["gap"]))
     body = text[r.start:r.end]
     if re.search("[\"\u201c\u201d]", body):
         f.append("c_marks")
@@ -210,7 +244,7 @@ def features(r: Report, kind: str, ctx: Context) -> list[str]:
     if host:
         f.append("cue_in_report")
     if not rule:
-        f.append("ov_rule=" + _bin(ov, (0.0, 0.3, 0.6, 0.99)))
+        f.append("ov_rule=" + _bin(ov, REPORT_BINS["ov_rule"]))
     para = bisect.bisect_right(ctx.para_starts, r.cue_start) - 1
-    f.append("para=" + _bin(para, (0, 2, 6)))
+    f.append("para=" + _bin(para, REPORT_BINS["para"]))
     return f

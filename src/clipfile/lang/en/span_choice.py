@@ -40,6 +40,21 @@ class Variant:
     feats: tuple[str, ...]
 
 
+# The span features, for the model file's fingerprint (report_model.feature_fingerprint):
+# the variants, every feature family they carry (a feature is "<variant>|<family>=<value>" or a
+# flag "<variant>|<family>"), and the bin edges of the binned families.
+SPAN_VARIANTS = ("orig", "cut", "cut_start", "ext_sent", "ext_next", "from_sent", "drop_lead")
+SPAN_BINS: dict[str, tuple[float, ...]] = {
+    "len": (3, 8, 15, 25, 40), "frac": (0.2, 0.4, 0.6, 0.8), "kept": (2, 4, 8, 15),
+    "add": (2, 5, 10, 20), "addfrac": (0.25, 0.5, 1, 2),
+}
+SPAN_FAMILIES = frozenset("""
+fam lex side len by next nextdep headdep by_next order frac kept lex_next fam_next fam_head first
+firstdep add addfrac joint fam_first has_speech_verb has_pron_subj w drop_report_verb
+drop_report_relcl drop_own_subject keep_report_verb keep_report_relcl keep_own_subject
+""".split())
+
+
 def _bin(n: float, edges: tuple) -> str:
     for e in edges:
         if n <= e:
@@ -94,7 +109,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
 
     n_orig = len(span) if span is not None else 0
     words = sum(1 for t in span if not t.is_punct) if span is not None else 0
-    out = [make("orig", r.start, r.end, ["len=" + _bin(words, (3, 8, 15, 25, 40))])]
+    out = [make("orig", r.start, r.end, ["len=" + _bin(words, SPAN_BINS["len"])])]
     if span is None or n_orig == 0:
         return out
     p = bisect.bisect_right(para_starts, r.start) - 1
@@ -137,7 +152,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         out.append(make("cut", r.start, e, [
             "by=" + (t.text if t.text in _BREAKS else "word"), "next=" + _word(nxt), "nextdep=" + nxt.dep_,
             "headdep=" + head.dep_, f"by_next={t.text if t.text in _BREAKS else 'w'}|{_word(nxt)}",
-            "order=" + order, "frac=" + _bin(frac, (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15)),
+            "order=" + order, "frac=" + _bin(frac, SPAN_BINS["frac"]), "kept=" + _bin(kept, SPAN_BINS["kept"]),
             f"lex_next={lex}|{_word(nxt)}", f"fam_next={fam}|{_word(nxt)}|{nxt.dep_}", f"fam_head={fam}|{head.dep_}"]
             + _clause_feats("drop", doc[t.i:span.end])))
     # Starts after a clause break: the parse's span took in a clause before the content.
@@ -157,7 +172,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         kept = sum(1 for x in rest if not x.is_punct)
         out.append(make("cut_start", s, r.end, [
             "by=" + (t.text if t.text in _BREAKS else "word"), "first=" + _word(first), "firstdep=" + first.dep_,
-            "frac=" + _bin(kept / max(words, 1), (0.2, 0.4, 0.6, 0.8)), "kept=" + _bin(kept, (2, 4, 8, 15))]
+            "frac=" + _bin(kept / max(words, 1), SPAN_BINS["frac"]), "kept=" + _bin(kept, SPAN_BINS["kept"])]
             + _clause_feats("drop", doc[span.start:t.i]) + _clause_feats("keep", rest)))
     # Extensions to the end of the sentence, and of the next one.
     governors = {a.i for a in r.verb.ancestors}
@@ -174,7 +189,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
             continue  # "X's criticism of [Y] surprised nobody": the cue's own clause is not content
         n_add = sum(1 for x in added if not x.is_punct)
         first = next((x for x in added if not x.is_punct), added[0])
-        fs = ["add=" + _bin(n_add, (2, 5, 10, 20)), "addfrac=" + _bin(n_add / max(words, 1), (0.25, 0.5, 1, 2)),
+        fs = ["add=" + _bin(n_add, SPAN_BINS["add"]), "addfrac=" + _bin(n_add / max(words, 1), SPAN_BINS["addfrac"]),
               "first=" + _word(first), "joint=" + (span.end < len(doc) and doc[span.end].text or "")[:2],
               f"fam_first={fam}|{_word(first)}|{first.dep_}"]
         if any(x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in SPEECH_VERBS for x in added):
@@ -188,7 +203,7 @@ def variants(r, doc, text: str, quoted: list[tuple[int, int]], para_starts: list
         s = _start_of(doc[s0.start:span.end])
         if ok(s, r.end):
             n_add = sum(1 for x in doc[s0.start:span.start] if not x.is_punct)
-            out.append(make("from_sent", s, r.end, ["add=" + _bin(n_add, (2, 5, 10, 20))]))
+            out.append(make("from_sent", s, r.end, ["add=" + _bin(n_add, SPAN_BINS["add"])]))
     # Without a leading complementiser.
     if span[0].lower_ in ("that", "whether", "if", "to") and len(span) > 2:
         s = _start_of(span[1:])
