@@ -42,16 +42,18 @@ def shared_dir() -> Path:
     return Path(env) if env else ROOT.parent / "shared"
 
 
-def _files(group: str, targets: list[Path]) -> Iterator[tuple[str, Document]]:
-    """Documents of files and folders, read as ``clipfile analyze`` reads them."""
-    for src in expand_sources([str(t) for t in targets if t.exists()]):
+def _files(group: str, folder: Path) -> Iterator[tuple[str, Document]]:
+    """Documents of the files in ``folder``, read as ``clipfile analyze`` reads them; each is
+    named by its path in the folder, so checkouts in other places compare."""
+    if not folder.exists():
+        return
+    for src in expand_sources([str(folder)]):
         try:
             result = read_source(src)
         except ClipfileError:
             continue  # a bad input is reported by the command and skipped; so here
         for n, doc in enumerate(result):
-            name = os.path.relpath(src.ref, ROOT) if os.path.isabs(src.ref) else src.ref
-            yield f"{group}:{name}#{n}", doc
+            yield f"{group}:{os.path.relpath(src.ref, folder)}#{n}", doc
 
 
 def _rows(group: str, path: Path) -> Iterator[tuple[str, Document]]:
@@ -71,9 +73,9 @@ def _rows(group: str, path: Path) -> Iterator[tuple[str, Document]]:
 def corpus(only: str | None) -> Iterator[tuple[str, Document]]:
     bench = shared_dir() / "bench"
     groups: list[tuple[str, Any]] = [
-        ("samples", lambda: _files("samples", [ROOT / "src" / "clipfile" / "samples"])),
-        ("testdata", lambda: _files("testdata", [ROOT / "tests" / "data"])),
-        ("seed", lambda: _files("seed", [shared_dir() / "seed"])),
+        ("samples", lambda: _files("samples", ROOT / "src" / "clipfile" / "samples")),
+        ("testdata", lambda: _files("testdata", ROOT / "tests" / "data")),
+        ("seed", lambda: _files("seed", shared_dir() / "seed")),
         ("realnews-en", lambda: _rows("realnews-en", bench / "realnews" / "en-dev.jsonl")),
         ("realnews-ru", lambda: _rows("realnews-ru", bench / "realnews" / "ru-dev.jsonl")),
         ("adaq-ru", lambda: _rows("adaq-ru", bench / "quotes" / "adaq-ru-dev.jsonl")),

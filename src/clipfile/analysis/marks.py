@@ -96,7 +96,7 @@ def _starts_with_open(text: str, start: int, end: int) -> bool:
     if text[s] == "[":
         s += 1
     m = _MARK_RE.match(text, s)
-    return bool(m) and _role(text, s, m.group()) in ("open", "either")
+    return m is not None and _role(text, s, m.group()) in ("open", "either")
 
 
 _SAME_CLOSER = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
@@ -288,7 +288,8 @@ def marked_spans(text: str, style: MarkStyle = MarkStyle()) -> list[MarkedSpan]:
     if len(single) < 2 * len(top):
         # Beside double-mark quotes (American style) single marks are headline or scare
         # quotes; only one closed by its attribution is speech ('Leave it,' a colleague said).
-        single = [m for m in single if text[m.close_mark - 1] in ",!?" and _CUE_AFTER.match(text, m.close_mark + 1)]
+        single = [m for m in single if m.close_mark is not None and text[m.close_mark - 1] in ",!?"
+                  and _CUE_AFTER.match(text, m.close_mark + 1)]
     inner = [m for m in doubles if m.depth == 1]
     top = sorted(top + single, key=lambda m: m.start)
     out: list[MarkedSpan] = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,15 +29,32 @@ __all__ = ["Draft", "QuoteDraft", "assemble", "line_starts", "line_of"]
 class Draft(Protocol):
     """A quote before it has an id; a language's own draft type may carry more."""
 
-    start: int
-    end: int
-    kind: str
-    cue: Cue | None
-    speaker: Speaker | None
-    para: int  # the line the quote starts on
-    continued: bool  # its quotation mark stays open into the next paragraph
-    container: Draft | None  # the quote or report this one stands inside
-    follows: Draft | None  # the piece before this one, when the language links them itself
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def cue(self) -> Cue | None: ...
+    @property
+    def speaker(self) -> Speaker | None: ...
+    @property
+    def para(self) -> int:
+        """The line the quote starts on."""
+        ...
+    @property
+    def continued(self) -> bool:
+        """Its quotation mark stays open into the next paragraph."""
+        ...
+    @property
+    def container(self) -> Draft | None:
+        """The quote or report this one stands inside."""
+        ...
+    @property
+    def follows(self) -> Draft | None:
+        """The piece before this one, when the language links them itself."""
+        ...
 
 
 @dataclass(eq=False)
@@ -67,7 +85,7 @@ def line_of(starts: list[int], pos: int) -> int:
 _MARK_CHARS = re.compile("[\"'\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb`\\[\\]]")
 
 
-def _continuations(final: list[Draft], text: str) -> dict[int, Draft]:
+def _continuations(final: Sequence[Draft], text: str) -> dict[int, Draft]:
     """For each quote that goes on from another (by ``id``), that other."""
     out: dict[int, Draft] = {}
     top = [q for q in final if q.container is None]
@@ -94,7 +112,7 @@ def _continuations(final: list[Draft], text: str) -> dict[int, Draft]:
     return out
 
 
-def assemble(drafts: list[Draft], text: str) -> list[Quote]:
+def assemble(drafts: Sequence[Draft], text: str) -> list[Quote]:
     """Quote records for ``drafts`` in text order, with ids, ``nested_in`` and ``continues``.
 
     A container or a piece that is not among ``drafts`` (a report that was left out) gives

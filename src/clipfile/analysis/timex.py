@@ -188,12 +188,17 @@ class Context:
 class TimexRules(Protocol):
     """A language's time expressions: named patterns and what each match means."""
 
-    # Named patterns, most specific first (of two equally long overlapping matches, the
-    # earlier rule's wins).
-    rules: Sequence[tuple[str, re.Pattern[str]]]
-    # What separates paragraphs, and so how far a written date carries for the relatives after
-    # it (the same paragraph and the next): "\n" (every line) or "\n\n" (blank lines).
-    paragraph_break: str
+    @property
+    def rules(self) -> Sequence[tuple[str, re.Pattern[str]]]:
+        """Named patterns, most specific first (of two equally long overlapping matches, the
+        earlier rule's wins)."""
+        ...
+
+    @property
+    def paragraph_break(self) -> str:
+        """What separates paragraphs, and so how far a written date carries for the relatives
+        after it (the same paragraph and the next): "\n" (every line) or "\n\n" (blank lines)."""
+        ...
 
     def span(self, m: re.Match[str]) -> tuple[int, int]:
         """The expression's span within a match."""

@@ -73,8 +73,8 @@ def with_turns(quotes: list[Quote], turns: list[tuple[int, int, str]], text: str
         ent = people.get(normalize_name(name))
         spk = Speaker(ent.name if ent else name, ent.id if ent else None, None, None, "first-person",
                       0.9 if ent else 0.6)
-        after = added[-1] if added and added[-1].speaker.name == spk.name \
-            and not text[added[-1].end:s].strip() else None
+        after = added[-1] if added and added[-1].speaker is not None \
+            and added[-1].speaker.name == spk.name and not text[added[-1].end:s].strip() else None
         added.append(Quote(id=f"t{len(added)}", start=s, end=e, text=text[s:e], kind="direct", cue=None,
                            speaker=spk, continues=after.id if after is not None else None))
     if not added:

@@ -145,12 +145,12 @@ def _comments(refs: Referents) -> list[Comment]:
                 noun = m.group("noun").lower()
                 plural = noun.endswith("s") and not noun.endswith("us") or noun == "stories"
                 topic = m.group("topic")
-            elif marker.kind == "unsupported" and _TOPIC_AFTER.match(text, rel + len(marker.text)):
+            elif marker.kind == "unsupported" and (about := _TOPIC_AFTER.match(text, rel + len(marker.text))):
                 # "offered no proof of the licence sales": the topic names the claims.
-                topic = _TOPIC_AFTER.match(text, rel + len(marker.text)).group("topic")
+                topic = about.group("topic")
                 plural = topic.rstrip().lower().endswith("s")
-            elif _PRONOUN_OBJECT.match(text, rel + len(marker.text)) and marker.kind in {"denied", "disputed"}:
-                plural = _PRONOUN_OBJECT.match(text, rel + len(marker.text)).group(0).strip().lower() == "them"
+            elif (obj := _PRONOUN_OBJECT.match(text, rel + len(marker.text))) and marker.kind in {"denied", "disputed"}:
+                plural = obj.group(0).strip().lower() == "them"
             else:
                 continue
             actor = None

@@ -127,7 +127,7 @@ def _untagged_people(doc, text: str, raw: list[_M]) -> list[_M]:
             if _name_run(doc, first, covered) == tok.i + 1 and tok.i - first == 1 \
                     and not _is_title(doc[first]):
                 lo, hi = first, tok.i + 1
-        if lo is None or hi <= lo or hi - lo > 3 or _headline(text, tok.idx):
+        if lo is None or hi is None or hi <= lo or hi - lo > 3 or _headline(text, tok.idx):
             continue
         m = _mention(doc, lo, hi, "PERSON")
         if m is not None:
@@ -220,7 +220,7 @@ def entities(doc) -> list[Entity]:
             m.label = label_votes[k].most_common(1)[0][0]
 
     # Bare surnames of known people that the tagger missed.
-    covered = set()
+    covered: set[int] = set()
     for m in raw:
         covered.update(range(m.start, m.end))
     if surnames:
@@ -255,8 +255,10 @@ def entities(doc) -> list[Entity]:
             target = candidates[0]
         elif candidates:
             # Two people share a surname: the nearest earlier full mention wins.
+            at = m.start
+
             def last_before(c: _Cluster) -> int:
-                return max((x.start for x in c.mentions if x.start <= m.start), default=-1)
+                return max((x.start for x in c.mentions if x.start <= at), default=-1)
             target = max(candidates, key=lambda c: (last_before(c), len(c.mentions)))
         if target is None:
             target = _Cluster("PERSON")
@@ -267,13 +269,13 @@ def entities(doc) -> list[Entity]:
     for m in raw:
         if m.label == "PERSON":
             continue
-        k = (m.label, _key(m.words))
-        c = by_key.get(k)
-        if c is None:
-            c = _Cluster(m.label)
-            by_key[k] = c
-            clusters.append(c)
-        c.mentions.append(m)
+        key = (m.label, _key(m.words))
+        cluster = by_key.get(key)
+        if cluster is None:
+            cluster = _Cluster(m.label)
+            by_key[key] = cluster
+            clusters.append(cluster)
+        cluster.mentions.append(m)
 
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)

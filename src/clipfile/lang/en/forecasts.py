@@ -248,7 +248,7 @@ class EnglishForecasts:
             for s, e, term, cat in probability_terms(text, LEXICON)
         }
 
-        def term_at(tok):
+        def term_at(tok) -> tuple[int, int, str, str] | None:
             for (s, e), tc in terms.items():
                 if s <= tok.idx < e:
                     return s, e, tc[0], tc[1]
@@ -258,17 +258,17 @@ class EnglishForecasts:
         # An adverb on the verb ("will probably", "will certainly") is more specific.
         for c in pred.children:
             if c.dep_ == "advmod":
-                t = term_at(c)
-                if t is not None:
-                    found = t
+                hit = term_at(c)
+                if hit is not None:
+                    found = hit
         # An attitude above a plain future ("is sure ... will") is what the speaker commits to.
         if form in {"will", "going to"} and found is not None and found[3] == "almost certain":
             for tok in _chain(pred) + ([trigger] if form == "expect" else []):
                 if tok.lower_ in _SURE or tok.lemma_.lower() in _EXPECT | {"believe", "doubt"}:
                     for c in [tok, *tok.children]:
-                        t = term_at(c)
-                        if t is not None and t[3] != "almost certain":
-                            found = t
+                        hit = term_at(c)
+                        if hit is not None and hit[3] != "almost certain":
+                            found = hit
                             break
                     break
         if found is None:

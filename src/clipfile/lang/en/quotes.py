@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from typing import cast
 
 from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
@@ -82,7 +83,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     res = Resolver(doc, entities, quoted=quoted_ranges)
 
     rule_reps = reports(doc)
-    mdl = load_model() if model is _PACKAGED else model
+    mdl = load_model() if model is _PACKAGED else cast("ReportModel | None", model)
     broad = broad_candidates(doc, known=rule_reps) if (mdl is not None or trace is not None) else []
     reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
     labels = _interview_turns(doc, text, res, quoted_ranges)
@@ -98,9 +99,8 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
 
     # Nested quotes take a speaker from a cue inside their container.
     for q in items:
-        if q.depth == 1:
-            container = items[q.parent]
-            q.cue, q.speaker = _nested_cue(doc, q, container, res)
+        if q.depth == 1 and q.parent is not None:
+            q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
 
     final = _shown(items, roles.absorbed, out_reports, labels)
     for q in final:
@@ -225,7 +225,7 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
     q_of_report: dict[int, _Q] = {}
     nested_reports: list[tuple[_Q, int]] = []
     for _pos, typ, obj in events:
-        if typ == 0:
+        if isinstance(obj, _Q):
             q = obj
             cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
             if spk is None:
@@ -233,7 +233,7 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
             q.cue, q.speaker = cue, spk
             q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
         else:
-            r, kind = obj
+            r, kind = cast("tuple[Report, str]", obj)
             spk = _report_speaker(r, res)
             q = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
                    cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
@@ -262,7 +262,7 @@ def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: l
             continue
         if q.depth == 0 and q.weak:
             continue  # scare quotes and titles: a short fragment with no one saying it
-        if q.depth > 0 and items[q.parent].weak:
+        if q.parent is not None and items[q.parent].weak:
             continue  # a title inside a headline or excerpt that is itself left out
         final.append(q)
     # A report whose content lies inside a quotation repeats (part of) that quote: the

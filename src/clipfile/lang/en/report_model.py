@@ -15,9 +15,11 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .cues import (
     COGNITION_VERBS,
@@ -113,11 +115,11 @@ def load_model() -> ReportModel | None:
 class Context:
     """Per-document facts the features need, computed once."""
 
-    doc: object
+    doc: Any  # spaCy Doc
     text: str
     quoted: list[tuple[int, int]]  # direct-quote ranges, marks included, sorted
     rule_spans: list[tuple[int, int]]  # content ranges of the hand-rule reports
-    entity_type_at: object  # callable(start, end) -> entity type or None
+    entity_type_at: Callable[[int, int], str | None]  # the type of the entity at a range
     para_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -172,9 +174,9 @@ def features(r: Report, kind: str, ctx: Context) -> list[str]:
     rule = fam in RULE_FAMILIES
     f = ["fam=" + fam, "rule" if rule else "broad", "kind=" + kind, "lem=" + lemma, f"fam_lem={fam}|{lemma}",
          "vtag=" + verb.tag_, "vdep=" + verb.dep_, f"fam_vdep={fam}|{verb.dep_}"]
-    for name, words in (("speech", SPEECH_VERBS), ("cog", COGNITION_VERBS), ("dobjc", DOBJ_CONTENT_VERBS),
-                        ("xcompc", XCOMP_CONTENT_VERBS), ("objc", OBJECT_CONTENT_VERBS)):
-        if lemma in words:
+    for name, lexicon in (("speech", SPEECH_VERBS), ("cog", COGNITION_VERBS), ("dobjc", DOBJ_CONTENT_VERBS),
+                          ("xcompc", XCOMP_CONTENT_VERBS), ("objc", OBJECT_CONTENT_VERBS)):
+        if lemma in lexicon:
             f.append("lex=" + name)
             f.append(f"fam_lex={fam}|{name}")
     kids = list(verb.children)

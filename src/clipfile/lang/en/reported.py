@@ -10,6 +10,7 @@ to X``, predicative beliefs (``X is sure that ...``) and object-predicate report
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .cues import (
     APPEARANCE_VERBS,
@@ -48,8 +49,8 @@ class Report:
     end: int
     cue_start: int
     cue_end: int
-    source: object  # spaCy Token or None
-    verb: object  # the cue's main token
+    source: Any  # spaCy Token or None
+    verb: Any  # the cue's main token (spaCy Token)
     # Which construction proposed it: a hand rule ("ccomp", "dobj", "according", ...) or a
     # broad candidate ("any-dobj", "any-xcomp", ...) that only the learned decision keeps.
     family: str = "rule"

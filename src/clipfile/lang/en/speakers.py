@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass
 
 from ...records import Entity, Speaker
@@ -76,7 +77,7 @@ def _has_det(tok, dets: frozenset) -> bool:
 class Resolver:
     """Maps mentions in one parsed document to its entities."""
 
-    def __init__(self, doc, entities: list[Entity], *, quoted: list[tuple[int, int]] = ()):
+    def __init__(self, doc, entities: list[Entity], *, quoted: Sequence[tuple[int, int]] = ()):
         self.doc = doc
         self.entities = entities
         self.by_id = {e.id: e for e in entities}
@@ -91,7 +92,7 @@ class Resolver:
         self.ref_starts = [r.start for r in refs]
         self.quoted = sorted(quoted)
         self.quoted_starts = [q[0] for q in self.quoted]
-        self.speaker_counts: Counter = Counter()
+        self.speaker_counts: Counter[str] = Counter()
         self.last_speaker: Entity | None = None
         self._descriptions = self._description_links()
         self._gender = self._genders()
@@ -173,12 +174,12 @@ class Resolver:
                         links[noun].append((r.start, r.entity))
         return links
 
-    def _salient_person(self, pos: int, *, exclude: set[str] = frozenset()) -> Entity | None:
+    def _salient_person(self, pos: int, *, exclude: AbstractSet[str] = frozenset()) -> Entity | None:
         # The person quoted most so far is the one a bare description most likely means.
         for eid, _n in self.speaker_counts.most_common():
             if eid not in exclude:
                 return self.by_id[eid]
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for r in self.refs:
             if r.start < pos and r.entity.type == "PERSON" and r.entity.id not in exclude:
                 counts[r.entity.id] += 1
@@ -186,7 +187,7 @@ class Resolver:
             return None
         return self.by_id[counts.most_common(1)[0][0]]
 
-    def antecedent(self, tok, *, group: bool = False, exclude: set[str] = frozenset(),
+    def antecedent(self, tok, *, group: bool = False, exclude: AbstractSet[str] = frozenset(),
                    body: bool = False) -> tuple[Entity | None, float]:
         """The entity a pronoun refers to, with a confidence (``group``: an organisation, a
         nationality or a place; ``body``: ``it``, an organisation or a place only).
@@ -266,7 +267,7 @@ class Resolver:
         return None, 0.0
 
     # -------------------------------------------------------------------- main
-    def resolve(self, head, span: tuple[int, int], *, exclude: set[str] = frozenset()) -> Speaker:
+    def resolve(self, head, span: tuple[int, int], *, exclude: AbstractSet[str] = frozenset()) -> Speaker:
         """A :class:`Speaker` for the mention ``span`` whose syntactic head is ``head``.
 
         ``exclude``: entity ids the mention cannot stand for (the speaker of an enclosing

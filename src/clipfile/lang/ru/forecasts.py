@@ -320,9 +320,9 @@ class RussianForecasts:
         # An attitude above the prediction ("уверен, что …", "не исключено, что …").
         if found is None or found[3] in {"almost certain", "chances about even"}:
             for tok in ([trigger] if form == "expect" else []) + refs.ancestors(pred.i)[:3]:
-                t = next((term_at(c) for c in [tok, *refs.children(tok.i)] if term_at(c)), None)
-                if t is not None:
-                    found = t
+                above = next((term_at(c) for c in [tok, *refs.children(tok.i)] if term_at(c)), None)
+                if above is not None:
+                    found = above
                     break
         if found is None:
             if form == "will":

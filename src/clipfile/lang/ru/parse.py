@@ -195,9 +195,9 @@ def parse(text: str) -> RuDoc:
             span.extract_fact(m["names"])
             if span.fact is not None:
                 parts = {k: v for k, v in span.fact.as_dict.items() if isinstance(v, str)}
-        first = rudoc.token_at(span.start)
-        last = rudoc.token_at(span.stop - 1)
-        if first is None or last is None:
+        first_at = rudoc.token_at(span.start)
+        last_at = rudoc.token_at(span.stop - 1)
+        if first_at is None or last_at is None:
             continue
         rudoc.spans.append(
             RuSpan(
@@ -206,8 +206,8 @@ def parse(text: str) -> RuDoc:
                 type=span.type,
                 text=text[span.start : span.stop],
                 normal=span.normal or span.text,
-                first=first,
-                last=last + 1,
+                first=first_at,
+                last=last_at + 1,
                 parts=parts,
             )
         )

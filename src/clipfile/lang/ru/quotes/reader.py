@@ -126,7 +126,7 @@ class Reader:
 
     def tokens_in(self, start: int, end: int) -> list[RuToken]:
         i = self.doc.token_at(start)
-        out = []
+        out: list[RuToken] = []
         if i is None:
             return out
         for t in self.doc.tokens[i:]:

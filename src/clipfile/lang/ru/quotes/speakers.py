@@ -83,14 +83,14 @@ def speaker(an: Reader, f: Found) -> Speaker:
     if word in FIRST_PERSON:
         return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
     if word in _PRONOUN_FORMS and len(toks) == 1:
-        ent = _antecedent(an, s, _PRONOUN_FORMS[word])
-        if ent is None:
+        person = _antecedent(an, s, _PRONOUN_FORMS[word])
+        if person is None:
             return Speaker(None, None, s, e, "unresolved", _CONFIDENCE["unresolved"])
-        return Speaker(ent.name, ent.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
+        return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
-        ent = _titled(an, s, head.lemma)
-        if ent is not None:
-            return Speaker(ent.name, ent.id, s, e, "nominal", _CONFIDENCE["nominal"])
+        person = _titled(an, s, head.lemma)
+        if person is not None:
+            return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"])
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
 
 
