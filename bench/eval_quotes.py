@@ -168,7 +168,8 @@ def main(argv=None) -> int:
                 att = res["attributed_overlap50"]
                 if args.verbose:
                     print(json.dumps(res, indent=1))
-                print(f"  speaker={variant:7s} kinds={label:6s} overlap P/R/F1 {ov['precision']:.3f}/{ov['recall']:.3f}/"
+                print(f"  speaker={variant:7s} kinds={label:6s} overlap P/R/F1 "
+                      f"{ov['precision']:.3f}/{ov['recall']:.3f}/"
                       f"{ov['f1']:.3f}  exact F1 {ex['f1']:.3f}  speaker acc {sp['accuracy']}"
                       f" ({sp['correct']}/{sp['n']})  attributed F1 {att['f1']:.3f}"
                       f"  recall by kind {({k: v['recall'] for k, v in res['recall_by_kind_overlap50'].items()})}")

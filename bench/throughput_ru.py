@@ -15,9 +15,8 @@ import time
 from pathlib import Path
 
 from clipfile.lang.ru.entities import entities
-from clipfile.lang.ru.parse import parse
+from clipfile.lang.ru.parse import models, natasha_doc, parse
 from clipfile.lang.ru.quotes import quotes
-from clipfile.lang.ru.parse import models, natasha_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPFILE_SHARED", ROOT.parent / "shared"))

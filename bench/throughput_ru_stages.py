@@ -20,12 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput_ru import from_adaq  # noqa: E402  (the same adaq texts as the entities+quotes benchmark)
 
 from clipfile.analysis.claims import claims  # noqa: E402
-from clipfile.lang.ru.entities import entities  # noqa: E402
 from clipfile.analysis.events import events  # noqa: E402
 from clipfile.analysis.forecasts import forecasts  # noqa: E402
-from clipfile.lang.ru.parse import parse  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.parse import (
+    models,  # noqa: E402
+    parse,  # noqa: E402
+)
 from clipfile.lang.ru.quotes import quotes  # noqa: E402
-from clipfile.lang.ru.parse import models  # noqa: E402
 
 PUBLISHED = "2021-03-10"
 

@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
 
+from clipfile.analysis.marks import marked_spans  # noqa: E402
 from clipfile.lang.en.entities import entities  # noqa: E402
-from clipfile.lang.en.quotes import quotes  # noqa: E402
 from clipfile.lang.en.parse import model_version  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
 from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, feature_fingerprint  # noqa: E402
 from clipfile.lang.en.reported import RULE_FAMILIES, doc_text  # noqa: E402
-from clipfile.analysis.marks import marked_spans  # noqa: E402
 from clipfile.lang.en.span_choice import variants  # noqa: E402
 
 sys.path.insert(0, str(shared_dir() / "bench"))
@@ -303,7 +303,8 @@ def main(argv=None) -> int:
         oof.update({i: m for i in test})
         res = corpus.run(test, lambda i: m)
         fold_f1.append(res["overlap50"]["f1"])
-        print(f"fold {j + 1}/{K}: {len(test)} held-out articles, thresholds {t[0]:.2f}/{t[1]:.2f}: overlap P/R/F1 {_prf(res)}"
+        print(f"fold {j + 1}/{K}: {len(test)} held-out articles, thresholds {t[0]:.2f}/{t[1]:.2f}:"
+              f" overlap P/R/F1 {_prf(res)}"
               f"  speaker acc {res['speaker_accuracy_overlap']['accuracy']}")
     pooled = corpus.run(list(range(len(rows))), lambda i: oof[i])
     print(f"CV ({K}-fold, by article): mean held-out F1 {np.mean(fold_f1):.3f} (sd {np.std(fold_f1):.3f});"

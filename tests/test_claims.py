@@ -1,16 +1,14 @@
 """Claims and their footing, on short fictional news text written for these tests."""
 from __future__ import annotations
 
-
 import pytest
+from _factfix import by_name, make_entities, make_quote
 
 from clipfile.analysis.claims import certainty, claims
 from clipfile.analysis.markers import find_markers
 from clipfile.lang.en.markers import LEXICON, MARKERS
-from clipfile.lang.ru.markers import LEXICON as RU_LEXICON
 from clipfile.lang.en.parse import english
-
-from _factfix import by_name, make_entities, make_quote
+from clipfile.lang.ru.markers import LEXICON as RU_LEXICON
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """Events: dated clauses with participants, on short fictional news text."""
 from __future__ import annotations
 
-
 import pytest
 
-from clipfile.records import Entity, Mention
 from clipfile.analysis.events import events
+from clipfile.records import Entity, Mention
 
 
 @pytest.fixture(scope="module")

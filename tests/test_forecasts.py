@@ -1,14 +1,12 @@
 """Forecasts on short fictional news text written for these tests."""
 from __future__ import annotations
 
-
 import pytest
+from _factfix import by_name, make_entities, make_quote
 
 from clipfile.analysis.forecasts import forecasts
 from clipfile.analysis.markers import KENT
 from clipfile.lang.en.parse import english
-
-from _factfix import by_name, make_entities, make_quote
 
 PUBLISHED = "2025-03-01"
 

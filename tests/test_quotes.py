@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-
 from clipfile.lang.en.entities import entities
 from clipfile.lang.en.quotes import quotes
 

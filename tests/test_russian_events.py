@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("natasha")
 
 from clipfile.analysis.claims import claims  # noqa: E402
-from clipfile.lang.ru.entities import entities  # noqa: E402
 from clipfile.analysis.events import events  # noqa: E402
 from clipfile.analysis.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
 from clipfile.lang.ru.parse import parse  # noqa: E402
 from clipfile.lang.ru.quotes import quotes  # noqa: E402
 

@@ -10,11 +10,11 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.lang.ru.entities import entities  # noqa: E402
 from clipfile.analysis.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.forecasts import deadline_spans  # noqa: E402
 from clipfile.lang.ru.parse import parse  # noqa: E402
 from clipfile.lang.ru.quotes import quotes  # noqa: E402
-from clipfile.lang.ru.forecasts import deadline_spans  # noqa: E402
 
 PUB = "2021-03-10"
 

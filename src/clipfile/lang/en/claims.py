@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ...analysis.markers import find_markers
-from ..base import Comment
 from ...records import Entity, Marker, Quote, Ref
+from ..base import Comment
 from .markers import LEXICON
 from .referents import REPORTING_LEMMAS, Referents
 

@@ -14,8 +14,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ...records import Entity, Mention
 from ...analysis.names import TITLE_CORE, is_role_label
+from ...records import Entity, Mention
 from .cues import SPEECH_VERBS
 
 __all__ = ["entities"]

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from ...analysis.markers import KENT, probability_terms
 from ...analysis.referents import speaker_ref
-from .timex import find_times
 from ...records import Entity, Marker, Quote, Ref, Span, TimeExpr
 from ..base import Trigger
 from .markers import LEXICON
 from .referents import Referents
+from .timex import find_times
 
 __all__ = ["EnglishForecasts"]
 

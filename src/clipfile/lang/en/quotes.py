@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import cast
 
-from ...records import Cue, Entity, Quote, Speaker
-from .cues import REPORTING_VERBS
 from ...analysis.marks import MarkStyle, marked_spans
 from ...analysis.quotes import assemble, line_of, line_starts
+from ...records import Cue, Entity, Quote, Speaker
+from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -339,7 +339,8 @@ def _decide(candidates, mdl: ReportModel | None, trace: list | None, ctx: Contex
 _BYLINE_AFTER = re.compile(r"[,.]?[ \t]*by[ \t]+(?:the[ \t]+)?[A-Z]")
 _BYLINE_BEFORE = re.compile(r"\bby[ \t]+[A-Z][^.!?:\"\u201c\u201d\n]{1,60}:[ \t]*$")
 # "From Jane Roe writing at The Daily:" introduces paragraphs copied from another article.
-_EXCERPT_INTRO = re.compile(r"^[ \t]*From\b[^\n]{2,80}\b(?:writing|reporting)[ \t]+(?:at|in|for)\b[^\n]{2,60}:[ \t]*$", re.M)
+_EXCERPT_INTRO = re.compile(r"^[ \t]*From\b[^\n]{2,80}\b(?:writing|reporting)[ \t]+(?:at|in|for)\b[^\n]{2,60}:[ \t]*$",
+                            re.M)
 
 
 def _excerpts(text: str, top: list[_Q]) -> set[int]:
@@ -387,7 +388,8 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
             and re.search(r"(?:^|[.!?][\"'\u201d\u2019]?)\s*$", text[max(0, q.outer[0] - 3):q.outer[0]])
             and not re.search(r"[.!?\n]", text[q.outer[1]:cue.start]) and cue.start - q.outer[1] <= 60):
         return False  # '“Absolutely,” he said': words spoken, however short
-    if _title_case(words) and (len(words) <= 4 or (len(words) <= 6 and not re.search(r"[.!?]$", body.rstrip("\u201d\"' ")))):
+    ends_sentence = re.search(r"[.!?]$", body.rstrip("\u201d\"' "))
+    if _title_case(words) and (len(words) <= 4 or (len(words) <= 6 and not ends_sentence)):
         # "told NBC's “Meet the Press”", a slogan, a book title: a name, not words spoken
         return True
     if _title_case(words) and len(words) <= 8 and re.search(r"['\u2019]s\s*$", text[max(0, q.outer[0] - 4):q.outer[0]]):

@@ -109,7 +109,8 @@ def _span(toks) -> tuple[int, int]:
     toks = sorted(toks, key=lambda t: t.i)
     while toks and (toks[-1].is_punct or toks[-1].is_space) and toks[-1].text not in "\u201d\"'":
         toks.pop()
-    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].lower_ in ("and", "but")) and toks[0].text not in "\u201c\"'":
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].lower_ in ("and", "but")) \
+            and toks[0].text not in "\u201c\"'":
         toks.pop(0)
     if not toks:
         return 0, 0
@@ -190,7 +191,8 @@ def _real_source(verb, src):
     if src is None or src.lower_ not in _DEMONSTRATIVE:
         return src
     for c in verb.children:
-        if c.i != src.i and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr", "dep") and c.pos_ in ("PROPN", "NOUN", "PRON"):
+        if c.i != src.i and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr", "dep") \
+                and c.pos_ in ("PROPN", "NOUN", "PRON"):
             return c
     return None
 
@@ -310,7 +312,8 @@ def _reports_clause(verb, lemma: str) -> bool:
     """Any verb with a subject and a clausal complement reports, bar a few light verbs."""
     if lemma in CCOMP_NON_REPORTING:
         return False
-    return any(c.dep_ == "ccomp" for c in verb.children) and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    return any(c.dep_ == "ccomp" for c in verb.children) \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def _appearance(verb) -> list[Report]:
@@ -454,7 +457,8 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
             s, e = _subtree_range(dobj)
             fam = "dobj"
-        elif verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i > verb.i - 30:
+        elif verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") \
+                and verb.head.i > verb.i - 30:
             # Parenthetical or inverted report: "This, says X, helps explain ..." /
             # "..., said X."  The content is the host clause without the cue.
             host = verb.head
@@ -591,16 +595,19 @@ def _paragraph_subject(verb):
     doc = verb.doc
     text = doc_text(doc)
     ps = text.rfind("\n", 0, verb.idx) + 1
-    first = next((t for t in doc[max(0, verb.i - 40):verb.i] if t.idx >= ps and not t.is_space and not t.is_punct), None)
+    first = next((t for t in doc[max(0, verb.i - 40):verb.i]
+                  if t.idx >= ps and not t.is_space and not t.is_punct), None)
     if first is None or first.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     if first.pos_ == "PRON" and first.lower_ not in ("he", "she", "they", "we", "i"):
         return None
     # the head of the opening noun phrase: the last token of its compound/flat run
     head = first
-    while head.i + 1 < verb.i and head.nbor(1).pos_ in ("PROPN", "NOUN") and head.nbor(1).dep_ in ("compound", "flat", "nsubj", "dobj", "appos", "pobj", "nmod"):
+    while head.i + 1 < verb.i and head.nbor(1).pos_ in ("PROPN", "NOUN") \
+            and head.nbor(1).dep_ in ("compound", "flat", "nsubj", "dobj", "appos", "pobj", "nmod"):
         head = head.nbor(1)
-    if text[verb.idx - 2:verb.idx].strip() not in (",", "") or any(t.pos_ == "VERB" and t.dep_ not in ("amod", "acl", "advcl", "relcl") for t in doc[head.i + 1:verb.i]):
+    if text[verb.idx - 2:verb.idx].strip() not in (",", "") or any(
+            t.pos_ == "VERB" and t.dep_ not in ("amod", "acl", "advcl", "relcl") for t in doc[head.i + 1:verb.i]):
         return None
     return head
 
@@ -712,8 +719,9 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
             comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
                               and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
             if comp is None:
-                comp, fam = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
-                                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None), "any-noun-to"
+                comp = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
+                             and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+                fam = "any-noun-to"
             if comp is not None:
                 s, e = _subtree_range(comp)
                 src = next((c for c in tok.children if c.dep_ == "poss"), None)

@@ -7,8 +7,9 @@ variants — the original range, cuts before each clause break or attached prepo
 phrase inside it, starts after a clause break or a preposition, an extension to the end of
 its sentence or of the next one, a start at the sentence start — each with binary features
 (the kind of variant, what the cut falls before, how much it keeps or adds, whether the part
-left out holds a reporting verb or a clause of its own, the cue lemma's family); a linear ranker (weights in ``report_model.json``, trained by
-``bench/train_quote_model.py`` on which variant matches the annotators' span) picks one.
+left out holds a reporting verb or a clause of its own, the cue lemma's family); a linear
+ranker (weights in ``report_model.json``, trained by ``bench/train_quote_model.py`` on which
+variant matches the annotators' span) picks one.
 Features are grammatical labels, word classes and cue lemmas only.
 """
 from __future__ import annotations

@@ -93,7 +93,8 @@ def _predicate(refs: RuReferents, toks: list[RuToken]) -> RuToken | None:
 
 def _is_assertion(refs: RuReferents, toks: list[RuToken], pred: RuToken | None) -> bool:
     """A declarative statement of fact: not a question, request, recommendation or forecast."""
-    if pred is None or (toks and toks[-1].text == "?") or refs.text[toks[-1].end:toks[-1].end + 2].strip().startswith("?"):
+    if pred is None or (toks and toks[-1].text == "?") \
+            or refs.text[toks[-1].end:toks[-1].end + 2].strip().startswith("?"):
         return False
     if pred.feats.get("Mood") == "Imp":
         return False

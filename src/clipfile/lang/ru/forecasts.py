@@ -106,7 +106,8 @@ def deadline_spans(text: str, *, published: str | None, start: int = 0, end: int
                 d = pub + {"year": relativedelta(years=n), "month": relativedelta(months=n),
                            "week": relativedelta(weeks=n), "day": relativedelta(days=n)}[unit]
                 grain = "day" if unit in {"week", "day"} else unit
-                value = d.isoformat() if grain == "day" else f"{d.year:04d}" if grain == "year" else f"{d.year:04d}-{d.month:02d}"
+                value = (d.isoformat() if grain == "day" else f"{d.year:04d}" if grain == "year"
+                         else f"{d.year:04d}-{d.month:02d}")
                 precision = "approximate" if word == "несколько" else grain
             out.append(TimeExpr(m.start(), m.end(), text[m.start():m.end()], value, precision))
     return sorted(out, key=lambda t: t.start)

@@ -21,7 +21,9 @@ __all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb"]
 MARKS = MarkStyle(closes={"„": "“"}, inner={"„": "“", "“": "”"}, nests_itself="«\"")
 WORD = re.compile(r"\w+")
 _TERMINATOR = re.compile(r"(?:[.!?…]+)(?=\s|$)|\n")
-_NP_SKIP = frozenset({"acl", "acl:relcl", "parataxis", "cc", "conj", "advcl", "ccomp", "csubj", "mark", "obj", "iobj", "obl", "advmod", "xcomp"})
+# Dependents that are not part of a speaker's noun phrase.
+_NP_SKIP = frozenset({"acl", "acl:relcl", "parataxis", "cc", "conj", "advcl", "ccomp", "csubj", "mark", "obj", "iobj",
+                      "obl", "advmod", "xcomp"})
 _SUBJ = ("nsubj", "nsubj:pass")
 
 
