@@ -6,10 +6,10 @@ claim, a forecast or an event is; a language answers the questions only its gram
 answer (what is the predicate of this clause, is it in the future tense, which verb does this
 date modify) through the per-document *syntax* objects below.  Their tokens are the
 language's own (spaCy tokens, natasha-based :class:`~clipfile.lang.ru.parse.RuToken`); the
-shared code never looks inside one, it only passes it back.
+shared code reads only a token's index ``i`` and otherwise passes tokens back.
 
-The parsed document of every language exposes ``text`` (what every offset refers to); the rest
-of its surface is what the language's own hooks use.
+The parsed document of every language exposes ``text`` (what every offset refers to,
+:class:`Parsed`); the rest of its surface is what the language's own hooks use.
 """
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ class Language:
     code: str  # ISO 639-1
     name: str
     version: int
-    parse: Callable[[str], Any]
+    parse: Callable[[str], Parsed]
     entities: Callable[[Any], list[Entity]]
     quotes: Callable[[Any, list[Entity]], list[Quote]]
     marks: MarkStyle  # the quotation-mark conventions its quotes are paired with
