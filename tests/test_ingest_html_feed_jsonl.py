@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from _ingestcli import ingest_cli, stored
+
 from clipfile.errors import IngestError
 from clipfile.ingest import Source, read_bytes, read_source, samples_dir
 from clipfile.ingest.dates import normalize_date

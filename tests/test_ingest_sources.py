@@ -5,8 +5,8 @@ import io
 from pathlib import Path
 
 import pytest
-
 from _ingestcli import ingest_cli, stored
+
 from clipfile.errors import IngestError
 from clipfile.ingest import DEFAULT_MAX_BYTES, Source, expand_sources, read_source, samples_dir
 

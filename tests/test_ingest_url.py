@@ -237,6 +237,7 @@ def test_javascript_and_data_urls_are_never_links(tmp_path) -> None:
     import json
 
     from _ingestcli import ingest_cli, stored
+
     from clipfile.ingest import read_bytes
 
     records = [

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip install fastapi jinja2 python-multipart)")
+from _webfix import ARTICLE_2, build_library  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from _webfix import ARTICLE_2, build_library  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.web import create_app  # noqa: E402

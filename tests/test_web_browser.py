@@ -22,6 +22,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 
 from _webfix import build_library  # noqa: E402
+
 from clipfile.web import create_app  # noqa: E402
 
 

@@ -25,10 +25,10 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip install fastapi jinja2 python-multipart)")
+from _webfix import build_library  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from _webfix import build_library  # noqa: E402
 from clipfile import deadline  # noqa: E402
 from clipfile.cli import app as cli  # noqa: E402
 from clipfile.errors import Interrupted, QueryError, StoreError  # noqa: E402
