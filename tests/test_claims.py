@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import pytest
-from _factfix import by_name, make_entities, make_quote
 
 from clipfile.analysis.claims import certainty, claims
 from clipfile.analysis.markers import find_markers
 from clipfile.lang.en.markers import LEXICON, MARKERS
 from clipfile.lang.en.parse import english
 from clipfile.lang.ru.markers import LEXICON as RU_LEXICON
+
+from _factfix import by_name, make_entities, make_quote
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from _factfix import by_name, make_entities, make_quote
 
 from clipfile.analysis.forecasts import forecasts
 from clipfile.analysis.markers import KENT
 from clipfile.lang.en.parse import english
+
+from _factfix import by_name, make_entities, make_quote
 
 PUBLISHED = "2025-03-01"
 
