@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from clipfile.extract.duplicates import DuplicateIndex, duplicates  # noqa: E402
+from clipfile.analysis.duplicates import DuplicateIndex, duplicates  # noqa: E402
 
 
 def vocabulary(n: int) -> tuple[list[str], list[float]]:

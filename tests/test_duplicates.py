@@ -6,7 +6,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clipfile.extract.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
+from clipfile.analysis.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
 
 STORY = (
     "The harbour board met on Tuesday to discuss the silted channel near the old fish market.\n"
@@ -170,7 +170,7 @@ def test_seed_repeats_found(seed_text):
     found = duplicates(text, document_id="seed")
     check(text, found)
     # Every verbatim repeat of a unit (normalised) must be reported.
-    from clipfile.extract.duplicates import _units
+    from clipfile.analysis.duplicates import _units
 
     seen: dict[tuple[str, ...], int] = {}
     for u in _units(text):

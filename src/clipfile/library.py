@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import ClipfileError, IngestError
 from .parallel import Done, Executor, Inline, Job
-from .pipeline import PIPELINE_VERSION, analyze
+from .pipeline import analysis_language, analyze, pipeline_version
 from .records import Document, to_dict
 from .store.sqlite import SQLiteStore
 
@@ -211,7 +211,8 @@ class Library:
             added = self.store.add_document(doc)
         except ClipfileError as exc:
             return ItemOutcome(origin, "failed", message=str(exc), warnings=warnings)
-        stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
+        stale = added.status != "duplicate" or (
+            self.store.analysis_version(added.id) != pipeline_version(analysis_language(doc)))
         if not (analyze_document and stale) or added.id in in_flight:
             return ItemOutcome(origin, added.status, added.id, doc.title, warnings=warnings)
         key = _Stored(origin, added.status, added.id, doc.title, warnings)
@@ -248,7 +249,7 @@ class Library:
         if doc.id not in index:
             index.add(doc.id, doc.published, doc.text)
             self._recycled_dirty = True
-        stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
+        stored = self.store.save_analysis(result, version=result["pipeline_version"])
         self._repoint_later_copies(doc)
         return stored
 
@@ -283,7 +284,7 @@ class Library:
         document the state does not cover yet (a run killed before saving it)."""
         if self._recycled is not None:
             return self._recycled
-        from .extract.duplicates import DuplicateIndex
+        from .analysis.duplicates import DuplicateIndex
 
         texts = lambda doc_id: self.store.get_document(doc_id).text  # noqa: E731
         raw = self.store.get_blob(self._RECYCLED_KEY)
@@ -314,7 +315,7 @@ class Library:
         """Analyse documents whose stored results are missing or from another pipeline version
         (every document with ``everything``), on the library's executor."""
         batch = _Batch(on_item)
-        ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
+        ids = [d.id for d in self.store.iter_documents()] if everything else self.stale_documents()
 
         def jobs() -> Iterator[Job]:
             for doc_id in ids:  # read one at a time: only the executor's window is in memory
@@ -331,7 +332,19 @@ class Library:
         return batch.report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
-        return self.store.document_count() if everything else len(self.store.stale_documents(PIPELINE_VERSION))
+        return self.store.document_count() if everything else len(self.stale_documents())
+
+    def stale_documents(self) -> list[str]:
+        """Ids of the documents whose analysis is missing or is not the current pipeline
+        version for their language, in the order they were stored.
+
+        Versions are per language (:func:`clipfile.pipeline.pipeline_version`): a change to
+        the Russian analysis leaves English analyses current.  A document no language analysed
+        becomes stale when its language gets registered."""
+        return [doc.id for doc in self.store.iter_documents() if not self._current(doc)]
+
+    def _current(self, doc: Document) -> bool:
+        return self.store.analysis_version(doc.id) == pipeline_version(analysis_language(doc))
 
 
 @dataclass(frozen=True, slots=True)
