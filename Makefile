@@ -7,7 +7,7 @@ CLIPFILE := $(VENV)/bin/clipfile
 DEMO_LIBRARY := demo-library/library.sqlite
 SAMPLES := src/clipfile/samples
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test check model bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,17 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Lint (ruff: pyflakes, pycodestyle, import order) and types (mypy, on the files pyproject lists).
+check: setup
+	$(PY) -m ruff check src tests bench
+	$(PY) -m mypy
+
+# Retrain the learned quote model as the shipped one was (each fold's threshold by an inner CV;
+# slow; needs ../shared/bench/quotes); writes
+# src/clipfile/lang/en/report_model.json with the fingerprint of the features it was fit on.
+model: setup
+	$(PY) bench/train_quote_model.py --inner
 
 bench: setup
 	$(PY) bench/ingest.py

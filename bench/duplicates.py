@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from clipfile.extract.duplicates import DuplicateIndex, duplicates  # noqa: E402
+from clipfile.analysis.duplicates import DuplicateIndex, duplicates  # noqa: E402
 
 CHECKPOINTS = (10_000, 30_000, 100_000, 300_000, 1_000_000)  # paragraphs indexed
 WINDOW = 200  # documents whose find() times are averaged before each checkpoint

@@ -2,7 +2,7 @@
 
 Data: ``../shared/bench/hedge/pei2021-certainty-dev.jsonl`` (Pei & Jurgens, EMNLP 2021; one
 finding per line, ``certainty`` rated 1-6).  Prints Pearson and Spearman correlation for
-:func:`clipfile.extract.claims.certainty` and, for comparison, for a hedge-word count baseline
+:func:`clipfile.analysis.claims.certainty` and, for comparison, for a hedge-word count baseline
 (the negated number of words from a classic hedge list).
 
 Usage: ``python bench/eval_certainty.py [PATH.jsonl]`` (or set ``CLIPFILE_SHARED``).
@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from clipfile.extract.claims import certainty
+from clipfile.analysis.claims import certainty
 
 # A plain hedge-word list (modal verbs, hedging adverbs/adjectives, tentative verbs): the
 # "hedge-word count" baseline the README refers to.

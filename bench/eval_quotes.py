@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clipfile.extract.entities import entities  # noqa: E402
-from clipfile.extract.quotes import quotes  # noqa: E402
+from clipfile.lang.en.entities import entities  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
 
 
 def shared_dir() -> Path:
@@ -41,7 +41,7 @@ def parse_all(texts: list[str], cache: Path | None):
     """spaCy docs for ``texts``, cached by content hash."""
     from spacy.tokens import DocBin
 
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     nlp = english()
     key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
@@ -92,7 +92,7 @@ def pred_row(row: dict, qs, variant: str = "mention") -> dict:
 
 def predict_ru(rows: list[dict]):
     try:
-        from clipfile.russian.quotes import analyze  # type: ignore
+        from clipfile.lang.ru.quotes import analyze  # type: ignore
     except ImportError:
         return None
     out = []
@@ -143,7 +143,7 @@ def main(argv=None) -> int:
         if langs == {"ru"}:
             preds = predict_ru(rows)
             if preds is None:
-                print(f"== {name}: Russian is not available yet (clipfile.russian.quotes); skipped")
+                print(f"== {name}: Russian is not available yet (clipfile.lang.ru.quotes); skipped")
                 continue
             secs = None
         else:
@@ -168,7 +168,8 @@ def main(argv=None) -> int:
                 att = res["attributed_overlap50"]
                 if args.verbose:
                     print(json.dumps(res, indent=1))
-                print(f"  speaker={variant:7s} kinds={label:6s} overlap P/R/F1 {ov['precision']:.3f}/{ov['recall']:.3f}/"
+                print(f"  speaker={variant:7s} kinds={label:6s} overlap P/R/F1 "
+                      f"{ov['precision']:.3f}/{ov['recall']:.3f}/"
                       f"{ov['f1']:.3f}  exact F1 {ex['f1']:.3f}  speaker acc {sp['accuracy']}"
                       f" ({sp['correct']}/{sp['n']})  attributed F1 {att['f1']:.3f}"
                       f"  recall by kind {({k: v['recall'] for k, v in res['recall_by_kind_overlap50'].items()})}")

@@ -97,7 +97,7 @@ def _warm_here() -> None:
 
 
 def spacy_parse(texts: list[str], args: argparse.Namespace, n_process: int = 1) -> Timing:
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     nlp = english()
     nlp(texts[0])

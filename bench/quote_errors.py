@@ -124,7 +124,8 @@ def main(argv=None) -> int:
                 bound[cat] += 1
             extra = ""
             if pi is not None:
-                extra = f"  || ours: {text[pq[pi][0][0]:pq[pi][0][1]][:150]!r} ({pq[pi][1]['kind']}, cue {pq[pi][1].get('cue')!r})"
+                (ps, pe), pred = pq[pi]
+                extra = f"  || ours: {text[ps:pe][:150]!r} ({pred['kind']}, cue {pred.get('cue')!r})"
             fn[f"{q['kind']:8s} {cat:14s} cue={_cue_key(q.get('cue'))}"].append(
                 (did, f"cue {q.get('cue')!r} spk {q.get('speaker')!r}: " + _ctx(text, *g[0]) + extra))
         for pi, p in enumerate(pq):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from clipfile.russian.quotes import analyze
+from clipfile.lang.ru.quotes import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPFILE_SHARED", ROOT.parent / "shared"))

@@ -24,13 +24,13 @@ HUMAN_PRON = {"he", "she", "they", "we", "i", "you", "who"}
 
 
 def _span(toks):
-    from clipfile.extract.reported import _span as sp
+    from clipfile.lang.en.reported import _span as sp
     return sp(toks)
 
 
 def svo(doc):
     """Any verb with a subject and a direct object after it."""
-    from clipfile.extract.reported import _subtree_range, _subject
+    from clipfile.lang.en.reported import _subject, _subtree_range
     for t in doc:
         if t.pos_ != "VERB":
             continue
@@ -41,7 +41,8 @@ def svo(doc):
         if subj is None:
             continue
         s, e = _subtree_range(dobj)
-        yield s, e, t.lemma_.lower(), f"{subj.ent_type_ or subj.lower_ if subj.pos_=='PRON' else subj.ent_type_ or 'NOUN'}"
+        kind = subj.ent_type_ or subj.lower_ if subj.pos_ == "PRON" else subj.ent_type_ or "NOUN"
+        yield s, e, t.lemma_.lower(), f"{kind}"
 
 
 def main():
@@ -78,7 +79,8 @@ def main():
     for lemma, c in rows[:400]:
         n = c["new"] + c["old"] + c["fp"]
         if n:
-            print(f"{lemma:20s} n={n:4d} new={c['new']:4d} old={c['old']:3d} fp={c['fp']:4d} dup={c['dup']:4d} p={c['new']/n:.2f}")
+            print(f"{lemma:20s} n={n:4d} new={c['new']:4d} old={c['old']:3d} fp={c['fp']:4d} dup={c['dup']:4d}"
+                  f" p={c['new']/n:.2f}")
 
 
 def svo_human(doc):
@@ -90,11 +92,12 @@ def svo_human(doc):
 
 def xcomp_any(doc):
     """Any verb with a subject and a to-infinitive complement."""
-    from clipfile.extract.reported import _subtree_range, _subject
+    from clipfile.lang.en.reported import _subject, _subtree_range
     for t in doc:
         if t.pos_ != "VERB":
             continue
-        x = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+        x = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i
+                  and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
         if x is None or _subject(t) is None:
             continue
         s, e = _subtree_range(x)
@@ -103,7 +106,7 @@ def xcomp_any(doc):
 
 def prep_any(doc):
     """Any noun/verb/adjective + preposition: the prepositional object."""
-    from clipfile.extract.reported import _subtree_range
+    from clipfile.lang.en.reported import _subtree_range
     for t in doc:
         if t.dep_ != "prep" or t.lower_ not in ("of", "about", "on", "for", "against", "to", "with", "over", "in"):
             continue

@@ -21,9 +21,9 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clipfile.extract.entities import entities  # noqa: E402
-from clipfile.extract.quotes import quotes  # noqa: E402
-from clipfile.nlp import english  # noqa: E402
+from clipfile.lang.en.entities import entities  # noqa: E402
+from clipfile.lang.en.parse import english  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
 
 
 def _entities(doc, state: dict) -> None:

@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from clipfile.russian import entities, parse, quotes
-from clipfile.russian.parse import models, natasha_doc
+from clipfile.lang.ru.entities import entities
+from clipfile.lang.ru.parse import models, natasha_doc, parse
+from clipfile.lang.ru.quotes import quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPFILE_SHARED", ROOT.parent / "shared"))

@@ -19,8 +19,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from throughput_ru import from_adaq  # noqa: E402  (the same adaq texts as the entities+quotes benchmark)
 
-from clipfile.russian import claims, entities, events, forecasts, parse, quotes  # noqa: E402
-from clipfile.russian.parse import models  # noqa: E402
+from clipfile.analysis.claims import claims  # noqa: E402
+from clipfile.analysis.events import events  # noqa: E402
+from clipfile.analysis.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.parse import (
+    models,  # noqa: E402
+    parse,  # noqa: E402
+)
+from clipfile.lang.ru.quotes import quotes  # noqa: E402
 
 PUBLISHED = "2021-03-10"
 
@@ -78,9 +85,9 @@ def main() -> None:
         ents = entities(doc)
         qs = quotes(doc, ents)
         t1 = time.perf_counter()
-        n_c += len(claims(doc, ents, qs))
-        n_f += len(forecasts(doc, ents, qs, published=PUBLISHED))
-        n_v += len(events(doc, ents, published=PUBLISHED))
+        n_c += len(claims(doc, ents, qs, lang="ru"))
+        n_f += len(forecasts(doc, ents, qs, lang="ru", published=PUBLISHED))
+        n_v += len(events(doc, ents, lang="ru", published=PUBLISHED))
         t2 = time.perf_counter()
         base += t1 - t0
         stages += t2 - t1

@@ -4,7 +4,7 @@
 
 1. Every document is parsed (cached DocBin, as in eval_quotes.py) and run through
    ``quotes(..., model=None, trace=...)``: the hand-rule reports and the broad candidates of
-   ``clipfile.extract.reported`` with their features.  A candidate is a positive example when
+   ``clipfile.lang.en.reported`` with their features.  A candidate is a positive example when
    it overlaps (the scorer's >= 50% token overlap) a gold quote that the fixed predictions
    (direct quotes) do not already match.
 2. Logistic regression (L2, L-BFGS from scipy) over the binary features; features seen fewer
@@ -16,8 +16,9 @@
    (../shared/bench/score_quotes.py).  Per-fold and mean figures are printed: that is the
    honest estimate.
 4. The shipped model is trained on all dev articles, with the threshold that was best over the
-   pooled out-of-fold predictions, and written to src/clipfile/extract/report_model.json
-   (feature names and weights only).
+   pooled out-of-fold predictions, and written to src/clipfile/lang/en/report_model.json
+   (feature names and weights only, with the fingerprint of the code's feature families and
+   the spaCy model version it was fit on; ``make model`` runs this script).
 """
 from __future__ import annotations
 
@@ -38,12 +39,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
 
-from clipfile.extract.entities import entities  # noqa: E402
-from clipfile.extract.quotes import quotes  # noqa: E402
-from clipfile.extract.report_model import MODEL_FILE, ReportModel  # noqa: E402
-from clipfile.extract.reported import RULE_FAMILIES, doc_text  # noqa: E402
-from clipfile.extract.marks import marked_spans  # noqa: E402
-from clipfile.extract.span_choice import variants  # noqa: E402
+from clipfile.analysis.marks import marked_spans  # noqa: E402
+from clipfile.lang.en.entities import entities  # noqa: E402
+from clipfile.lang.en.parse import model_version  # noqa: E402
+from clipfile.lang.en.quotes import quotes  # noqa: E402
+from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, feature_fingerprint  # noqa: E402
+from clipfile.lang.en.reported import RULE_FAMILIES, doc_text  # noqa: E402
+from clipfile.lang.en.span_choice import variants  # noqa: E402
 
 sys.path.insert(0, str(shared_dir() / "bench"))
 import score_quotes as sq  # noqa: E402
@@ -301,7 +303,8 @@ def main(argv=None) -> int:
         oof.update({i: m for i in test})
         res = corpus.run(test, lambda i: m)
         fold_f1.append(res["overlap50"]["f1"])
-        print(f"fold {j + 1}/{K}: {len(test)} held-out articles, thresholds {t[0]:.2f}/{t[1]:.2f}: overlap P/R/F1 {_prf(res)}"
+        print(f"fold {j + 1}/{K}: {len(test)} held-out articles, thresholds {t[0]:.2f}/{t[1]:.2f}:"
+              f" overlap P/R/F1 {_prf(res)}"
               f"  speaker acc {res['speaker_accuracy_overlap']['accuracy']}")
     pooled = corpus.run(list(range(len(rows))), lambda i: oof[i])
     print(f"CV ({K}-fold, by article): mean held-out F1 {np.mean(fold_f1):.3f} (sd {np.std(fold_f1):.3f});"
@@ -316,10 +319,12 @@ def main(argv=None) -> int:
           + ", ".join(f"{t[0]:.2f}/{t[1]:.2f}: {f:.3f}" for t, f in scores.items()))
     final = with_threshold(fit(corpus, list(range(len(rows))), args), t_best)
     final.meta.update({"threshold_from": "pooled out-of-fold F1", "cv_mean_f1": round(float(np.mean(fold_f1)), 4),
-                       "folds": K, "articles": len(rows)})
+                       "folds": K, "articles": len(rows),
+                       # what the weights were fit on: the code's features and the parser
+                       "features": feature_fingerprint(), "parser": model_version()})
     print(f"final model: {len(final.weights)} weights, thresholds broad {t_best[0]:.2f} rule {t_best[1]:.2f}")
     if not args.no_write:
-        out = ROOT / "src" / "clipfile" / "extract" / MODEL_FILE
+        out = ROOT / "src" / "clipfile" / "lang" / "en" / MODEL_FILE
         out.write_text(final.to_json() + "\n", encoding="utf-8")
         print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size} bytes)")
     print(f"total {time.perf_counter() - t0:.0f}s")

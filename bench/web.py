@@ -24,7 +24,8 @@ from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
 from clipfile.web import create_app
 
-SYL = ["ka", "lo", "mi", "ren", "to", "va", "sel", "dor", "an", "bri", "ne", "os", "tal", "vik", "mar", "el", "ur", "zan"]
+SYL = ["ka", "lo", "mi", "ren", "to", "va", "sel", "dor", "an", "bri", "ne", "os", "tal", "vik", "mar", "el", "ur",
+       "zan"]
 WORDS = ("harbour council budget ferry terminal contract storm pier fees vote election minister port "
          "shipping road bridge school hospital river energy grid water tax report audit court police "
          "union strike festival museum market bank loan farm fishery weather flood plan survey").split()

@@ -9,7 +9,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 

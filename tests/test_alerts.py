@@ -10,7 +10,19 @@ from rich.console import Console
 
 from clipfile.alerts import Alert, AlertRule, deliver, format_alert, match_alerts, read_alert_log, rule_from_dict
 from clipfile.records import (
-    Claim, Cue, Document, Duplicate, DuplicateOf, Entity, Forecast, Mention, Quote, Ref, Span, Speaker, to_dict,
+    Claim,
+    Cue,
+    Document,
+    Duplicate,
+    DuplicateOf,
+    Entity,
+    Forecast,
+    Mention,
+    Quote,
+    Ref,
+    Span,
+    Speaker,
+    to_dict,
 )
 
 TEXT = (

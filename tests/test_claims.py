@@ -1,12 +1,13 @@
 """Claims and their footing, on short fictional news text written for these tests."""
 from __future__ import annotations
 
-
 import pytest
 
-from clipfile.extract.claims import certainty, claims
-from clipfile.extract.markers import MARKERS, find_markers
-from clipfile.nlp import english
+from clipfile.analysis.claims import certainty, claims
+from clipfile.analysis.markers import find_markers
+from clipfile.lang.en.markers import LEXICON, MARKERS
+from clipfile.lang.en.parse import english
+from clipfile.lang.ru.markers import LEXICON as RU_LEXICON
 
 from _factfix import by_name, make_entities, make_quote
 
@@ -27,7 +28,7 @@ def run(nlp, text, people, others=None, quotes=()):
     doc = nlp(text)
     ents = make_entities(text, people, others)
     qs = [make_quote(text, f"q{i}", content, by_name(ents, who)) for i, (content, who) in enumerate(quotes, 1)]
-    found = claims(doc, ents, qs)
+    found = claims(doc, ents, qs, lang="en")
     check_offsets(text, found)
     return found, ents
 
@@ -160,9 +161,10 @@ def test_certainty_accepts_spans(nlp):
 
 
 def test_markers_are_per_language_and_longest_wins():
-    assert "en" in MARKERS and "hedged" in MARKERS["en"]
+    assert "hedged" in MARKERS
     text = "It could not be independently confirmed."
-    found = find_markers(text, offset=10)
+    assert find_markers(text, RU_LEXICON) == []
+    found = find_markers(text, LEXICON, offset=10)
     assert [(m.text, m.kind) for m, _ in found] == [("could not be independently confirmed", "unsupported")]
     m = found[0][0]
     assert ("x" * 10 + text)[m.start:m.end] == m.text
@@ -170,13 +172,13 @@ def test_markers_are_per_language_and_longest_wins():
 
 
 def test_seed_article_claims(nlp, seed_text):
-    quotes_mod = pytest.importorskip("clipfile.extract.quotes")
-    from clipfile.extract.entities import entities
+    quotes_mod = pytest.importorskip("clipfile.lang.en.quotes")
+    from clipfile.lang.en.entities import entities
 
     text = seed_text
     doc = nlp(text)
     ents = entities(doc)
-    found = claims(doc, ents, quotes_mod.quotes(doc, ents))
+    found = claims(doc, ents, quotes_mod.quotes(doc, ents), lang="en")
     check_offsets(text, found)
     homo = [c for c in found if "homosexual relations" in c.text]
     assert homo, "the homosexuality claim was not found"

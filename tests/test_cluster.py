@@ -11,12 +11,13 @@ import pytest
 from distributed import LocalCluster
 from typer.testing import CliRunner
 
-from _crashing import DIE_ALWAYS, DIE_ONCE, articles, crashing
 from clipfile.cli import app
 from clipfile.cluster import DaskCluster
 from clipfile.errors import ClipfileError
 from clipfile.library import Library
 from clipfile.store.sqlite import SQLiteStore
+
+from _crashing import DIE_ALWAYS, DIE_ONCE, articles, crashing
 
 
 @pytest.fixture(scope="module")

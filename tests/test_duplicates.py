@@ -6,7 +6,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clipfile.extract.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
+from clipfile.analysis.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
 from clipfile.store.sqlite import SQLiteStore
 
 STORY = (
@@ -177,7 +177,7 @@ def test_seed_repeats_found(seed_text):
     found = duplicates(text, document_id="seed")
     check(text, found)
     # Every verbatim repeat of a unit (normalised) must be reported.
-    from clipfile.extract.duplicates import _units
+    from clipfile.analysis.duplicates import _units
 
     seen: dict[tuple[str, ...], int] = {}
     for u in _units(text):
@@ -193,7 +193,7 @@ def test_signatures_are_datasketch_minhashes():
     """The vectorised signatures equal datasketch's MinHash of the same bigrams."""
     from datasketch import MinHash
 
-    from clipfile.extract.duplicates import _bigram_hashes, _bigrams, _h32, _hasher, _units
+    from clipfile.analysis.duplicates import _bigram_hashes, _bigrams, _h32, _hasher, _units
 
     hasher = _hasher(64)
     units = _units(STORY)
@@ -261,7 +261,7 @@ def test_out_of_order_adds_end_like_chronological_ones(seed, n_docs):
 def test_candidates_per_unit_stay_bounded():
     """A sentence repeated in hundreds of documents is one passage, and a sentence with hundreds
     of near variants costs at most MAX_CANDIDATES verified candidates per unit."""
-    from clipfile.extract.duplicates import MAX_CANDIDATES, PER_BAND
+    from clipfile.analysis.duplicates import MAX_CANDIDATES, PER_BAND
 
     rng = random.Random(5)
     wire = "The coastguard said the ferry Marisol ran aground near the northern pier at dawn on Sunday."

@@ -1,7 +1,8 @@
 """Within-document entity clustering on short texts written for these tests."""
 from __future__ import annotations
 
-from clipfile.extract.entities import entities, normalize_name
+from clipfile.analysis.names import normalize_name
+from clipfile.lang.en.entities import entities
 
 TEXT = (
     "Gen. Marta Quillon addressed the defence committee on Tuesday. "
@@ -74,7 +75,7 @@ def test_title_before_an_institution_is_no_person(nlp):
 
 
 def test_missed_person_is_the_speaker_and_the_antecedent(nlp):
-    from clipfile.extract.quotes import quotes
+    from clipfile.lang.en.quotes import quotes
 
     doc = nlp(MISSED)
     qs = quotes(doc, entities(doc))

@@ -1,16 +1,15 @@
 """Events: dated clauses with participants, on short fictional news text."""
 from __future__ import annotations
 
-
 import pytest
 
+from clipfile.analysis.events import events
 from clipfile.records import Entity, Mention
-from clipfile.extract.events import events
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 
@@ -31,7 +30,7 @@ def _entities(doc) -> list[Entity]:
 
 def run(nlp, text: str, published: str | None = "2021-06-01"):
     doc = nlp(text)
-    found = events(doc, _entities(doc), published=published)
+    found = events(doc, _entities(doc), lang="en", published=published)
     for e in found:
         assert text[e.start:e.end] == e.text
         assert e.start <= e.date.start and e.date.end <= e.end

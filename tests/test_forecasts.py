@@ -1,12 +1,11 @@
 """Forecasts on short fictional news text written for these tests."""
 from __future__ import annotations
 
-
 import pytest
 
-from clipfile.extract.forecasts import forecasts
-from clipfile.extract.markers import KENT
-from clipfile.nlp import english
+from clipfile.analysis.forecasts import forecasts
+from clipfile.analysis.markers import KENT
+from clipfile.lang.en.parse import english
 
 from _factfix import by_name, make_entities, make_quote
 
@@ -38,7 +37,7 @@ def run(nlp, text, quotes=()):
     doc = nlp(text)
     ents = make_entities(text, PEOPLE)
     qs = [make_quote(text, f"q{i}", content, by_name(ents, who)) for i, (content, who) in enumerate(quotes, 1)]
-    found = forecasts(doc, ents, qs, published=PUBLISHED)
+    found = forecasts(doc, ents, qs, lang="en", published=PUBLISHED)
     check_offsets(text, found)
     return found
 
@@ -140,13 +139,13 @@ def test_ids_in_text_order(nlp):
 
 
 def test_seed_article_forecasts(nlp, seed_text):
-    quotes_mod = pytest.importorskip("clipfile.extract.quotes")
-    from clipfile.extract.entities import entities
+    quotes_mod = pytest.importorskip("clipfile.lang.en.quotes")
+    from clipfile.lang.en.entities import entities
 
     text = seed_text
     doc = nlp(text)
     ents = entities(doc)
-    found = forecasts(doc, ents, quotes_mod.quotes(doc, ents), published="2020-09-03")
+    found = forecasts(doc, ents, quotes_mod.quotes(doc, ents), lang="en", published="2020-09-03")
     check_offsets(text, found)
 
     def find(fragment):

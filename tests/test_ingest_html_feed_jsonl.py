@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import Source, read_bytes, read_source, samples_dir
 from clipfile.ingest.dates import normalize_date
 from clipfile.ingest.html import flat_text, fragment_text
 from clipfile.ingest.jsonl import MAX_DEPTH
+
+from _ingestcli import ingest_cli, stored
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

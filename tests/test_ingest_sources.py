@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from _ingestcli import ingest_cli, stored
 from clipfile.errors import IngestError
 from clipfile.ingest import DEFAULT_MAX_BYTES, Source, expand_sources, read_source, samples_dir
+
+from _ingestcli import ingest_cli, stored
 
 
 def test_expand_sources_walks_folders_and_skips_hidden(tmp_path: Path) -> None:

@@ -236,8 +236,9 @@ def test_only_fetched_documents_become_versions_of_a_page(server: str, tmp_path)
 def test_javascript_and_data_urls_are_never_links(tmp_path) -> None:
     import json
 
-    from _ingestcli import ingest_cli, stored
     from clipfile.ingest import read_bytes
+
+    from _ingestcli import ingest_cli, stored
 
     records = [
         {"text": "The ferry timetable changes on Monday.", "url": "javascript:alert(document.cookie)"},

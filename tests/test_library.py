@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from clipfile.cli import app
 from clipfile.library import Library
-from clipfile.pipeline import PIPELINE_VERSION
 
 ARTICLE = """Harbour chief warns of silting
 
@@ -124,7 +123,7 @@ def test_interrupted_analysis_is_finished_by_the_next_run(tmp_path, corpus):
         again = library.ingest([str(corpus / "harbour.txt")])
         assert again.count("duplicate") == 1 and again.outcomes[0].analyzed
         assert library.pending_analysis() == 0
-        assert library.store.stale_documents(PIPELINE_VERSION) == []
+        assert library.stale_documents() == []
 
 
 def test_killed_ingest_leaves_a_consistent_library(tmp_path):

@@ -2,22 +2,26 @@
 inside the text and inside one paragraph, never an exception."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clipfile.extract.marks import marked_spans
+from clipfile.analysis.marks import MarkStyle, marked_spans
+from clipfile.lang.ru.quotes import MARKS as RUSSIAN
 
 _PIECES = st.sampled_from([
     "He said", " ", " ", "\n", "\n\n", "word", "Two words", ",", ".", "?", "'", "\u2018", "\u2019",
     '"', "\u201c", "\u201d", "``", "''", "\u00ab", "\u00bb", "[", "]", "(", ")", "s'", "'90s", "—",
+    "\u201e",
 ])
 _MARKS = set("'\"\u2018\u2019\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02`")
 
 
+@pytest.mark.parametrize("style", [MarkStyle(), RUSSIAN], ids=["shared", "russian"])
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_PIECES, max_size=60).map("".join))
-def test_spans_stay_inside_text_and_paragraph(text):
-    spans = marked_spans(text)
+def test_spans_stay_inside_text_and_paragraph(style, text):
+    spans = marked_spans(text, style)
     for m in spans:
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start:m.end].strip() == text[m.start:m.end]
@@ -35,6 +39,15 @@ def test_spans_stay_inside_text_and_paragraph(text):
             assert any(t.start <= m.start and m.end <= t.end + 1 for t in top)
 
 
+def test_a_language_style_nests_double_marks():
+    text = "«Он сказал: „Держись“, и ушёл», — вспоминает Иван. Это «Восток «Один»»."
+    shared = [(text[m.start:m.end], m.depth) for m in marked_spans(text)]
+    russian = [(text[m.start:m.end], m.depth) for m in marked_spans(text, RUSSIAN)]
+    assert russian == [("Он сказал: „Держись“, и ушёл", 0), ("Держись", 1),
+                       ("Восток «Один»", 0), ("Один", 1)]
+    assert ("Он сказал: „Держись“, и ушёл", 0) not in shared  # the shared reading opens at „
+
+
 _WORDS = st.sampled_from([
     "The minister", "said", "told reporters", "that", "he", "she", "believes", "according to",
     "Ana Ruiz", "Gen. Petrov", "the general", "will", "resign", ",", ".", " ", " ", "\n\n",
@@ -45,8 +58,8 @@ _WORDS = st.sampled_from([
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_WORDS, max_size=40).map(" ".join))
 def test_quotes_never_fail_and_point_into_the_text(nlp, text):
-    from clipfile.extract.entities import entities
-    from clipfile.extract.quotes import quotes
+    from clipfile.lang.en.entities import entities
+    from clipfile.lang.en.quotes import quotes
 
     doc = nlp(text)
     qs = quotes(doc, entities(doc))

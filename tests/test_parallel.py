@@ -12,11 +12,12 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from _crashing import DIE_ALWAYS, DIE_ONCE, articles, crashing
 from clipfile.cli import app
 from clipfile.library import Library
 from clipfile.parallel import Inline, ProcessPool, default_jobs, executor_for
 from clipfile.store.sqlite import SQLiteStore
+
+from _crashing import DIE_ALWAYS, DIE_ONCE, articles, crashing
 
 
 class _Kept:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
 
 
 def run(nlp, text):
@@ -220,7 +219,7 @@ BRITISH = (
 
 
 def test_single_mark_quotes_outside_double_marks(nlp):
-    from clipfile.extract.marks import marked_spans
+    from clipfile.analysis.marks import marked_spans
 
     spans = [BRITISH[m.start:m.end] for m in marked_spans(BRITISH)]
     assert "Leave it alone," in spans
@@ -323,7 +322,7 @@ def test_descriptions_named_as_written_and_offices_not_guessed(nlp):
 
 
 def test_single_marks_beside_double_marks_only_with_their_attribution():
-    from clipfile.extract.marks import marked_spans
+    from clipfile.analysis.marks import marked_spans
 
     text = ("Mayor: 'We Will Rebuild the Bridge'\n\n"
             "\u201cThe money is there,\u201d the mayor said. \u201cWe only need the permits.\u201d\n\n"

@@ -1,8 +1,8 @@
 """Direct-quote boundaries and filters added in round 3, on fictional sentences written for these tests."""
 from __future__ import annotations
 
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
 
 
 def run(nlp, text, **kw):
@@ -156,7 +156,7 @@ def test_new_lexicon_stance_objects(nlp):
 
 
 def test_paragraph_opening_noun_phrase_is_the_fallback_source(nlp):
-    from clipfile.extract.reported import _paragraph_subject
+    from clipfile.lang.en.reported import _paragraph_subject
 
     text = "\u201cSo we\u2019ll see how it works.\u201d\n\nSen. Mara Quill, facing a tough race in the north, said she would welcome the bill.\n"
     doc = nlp(text)

@@ -7,14 +7,14 @@ from importlib import resources
 
 import pytest
 
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
-from clipfile.extract.report_model import MODEL_FILE, ReportModel, load_model
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, load_model
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 
@@ -37,7 +37,7 @@ def at(text, fragment):
 
 
 def test_model_file_is_package_data_and_small():
-    res = resources.files("clipfile.extract").joinpath(MODEL_FILE)
+    res = resources.files("clipfile.lang.en").joinpath(MODEL_FILE)
     assert res.is_file()
     assert len(res.read_bytes()) < 200_000
     m = load_model()
@@ -84,3 +84,63 @@ def test_source_noun_phrase_before_the_clause(nlp):
 def test_narrative_objects_are_not_attributions(nlp):
     text = "The ferry left the harbour at dawn and the crew loaded the cargo.\n"
     assert not [q for q in run(nlp, text) if q.kind != "direct"]
+
+
+# --- the model file and the code's features must not drift apart ------------------------------
+
+_DRIFT = "the code's features and report_model.json have drifted apart: retrain with `make model`"
+
+
+def test_model_file_records_the_code_features_and_the_parser():
+    from clipfile.lang.en.parse import model_version
+    from clipfile.lang.en.report_model import feature_fingerprint
+
+    meta = load_model().meta
+    assert meta.get("features") == feature_fingerprint(), _DRIFT
+    assert meta.get("parser") == model_version(), "the spaCy model changed since training: " + _DRIFT
+
+
+def test_every_weight_belongs_to_a_declared_family():
+    from clipfile.lang.en.report_model import REPORT_FAMILIES, feature_family
+    from clipfile.lang.en.span_choice import SPAN_FAMILIES, SPAN_VARIANTS
+
+    m = load_model()
+    assert {feature_family(w) for w in m.weights} <= REPORT_FAMILIES, _DRIFT
+    for w in m.span_weights:
+        variant, _, rest = w.partition("|")
+        assert variant in SPAN_VARIANTS, _DRIFT
+        assert not rest or feature_family(rest) in SPAN_FAMILIES, _DRIFT
+
+
+_FEATURE_TEXT = (
+    "Harbour master Ines Marlow said on Tuesday that the quay would open in March, although the "
+    "council doubts it. \u201cWe are ready,\u201d she told reporters. Critics accused the board of "
+    "hiding the costs, and the mayor, who called the plan reckless, expects the vote to fail.\n"
+    "According to the minutes, the board is sure the dredging will finish by June. Her deputy seems "
+    "unconvinced. Officials are expected to announce a delay, which the union says it will oppose.\n"
+)
+
+
+def test_the_code_emits_only_declared_families_and_bins(nlp):
+    from clipfile.lang.en.report_model import REPORT_BINS, REPORT_FAMILIES, feature_family
+    from clipfile.lang.en.span_choice import SPAN_BINS, SPAN_FAMILIES, SPAN_VARIANTS, variants
+
+    doc = nlp(_FEATURE_TEXT)
+    trace: list = []
+    quotes(doc, entities(doc), trace=trace)
+    assert trace, "no candidates to read features from"
+
+    def check(feats, families, bins):
+        for f in feats:
+            fam = feature_family(f)
+            assert fam in families, f"feature family {fam!r} is not declared: {_DRIFT}"
+            if fam in bins:
+                edges = bins[fam]
+                assert f.split("=", 1)[1] in {str(e) for e in edges} | {f">{edges[-1]}"}, (f, _DRIFT)
+
+    para_starts = [0] + [i + 1 for i, ch in enumerate(_FEATURE_TEXT) if ch == "\n"]
+    for r, _kind, feats, _p in trace:
+        check(feats, REPORT_FAMILIES, REPORT_BINS)
+        for v in variants(r, doc, _FEATURE_TEXT, [], para_starts):
+            assert v.name in SPAN_VARIANTS, _DRIFT
+            check([f.partition("|")[2] for f in v.feats if "|" in f], SPAN_FAMILIES, SPAN_BINS)

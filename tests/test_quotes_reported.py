@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
-from clipfile.extract.reported import reports
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.reported import reports
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 
@@ -222,7 +222,7 @@ def test_conditional_clause_with_its_own_object_is_not_a_parenthesis(nlp):
 
 
 def test_participle_backing_someone_reports_with_the_noun_as_source(nlp):
-    from clipfile.extract.reported import broad_candidates
+    from clipfile.lang.en.reported import broad_candidates
 
     text = "Harbour First, a committee backing the mayor, bought advertising on the radio.\n"
     doc = nlp(text)
@@ -239,7 +239,7 @@ def test_complement_clause_is_no_parenthesis(nlp):
 
 
 def test_relative_clause_of_any_verb_is_a_broad_candidate(nlp):
-    from clipfile.extract.reported import broad_candidates
+    from clipfile.lang.en.reported import broad_candidates
 
     text = "It is the kind of ferry the islanders actually like.\n"
     doc = nlp(text)
@@ -281,7 +281,7 @@ def test_it_said_resolves_to_the_organisation(nlp):
 
 
 def test_noun_with_an_infinitive_is_a_broad_candidate(nlp):
-    from clipfile.extract.reported import broad_candidates
+    from clipfile.lang.en.reported import broad_candidates
 
     text = "The governor defended her plan to close the old ferry terminal by spring.\n"
     doc = nlp(text)

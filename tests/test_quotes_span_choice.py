@@ -1,21 +1,21 @@
 """Boundary variants of reported-speech content and the span-choice ranker
-(clipfile.extract.span_choice).  Fictional sentences written for these tests."""
+(clipfile.lang.en.span_choice).  Fictional sentences written for these tests."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from clipfile.extract.entities import entities
-from clipfile.extract.quotes import quotes
-from clipfile.extract.report_model import ReportModel, load_model
-from clipfile.extract.reported import Report, reports
-from clipfile.extract.span_choice import Variant, choose, variants
+from clipfile.lang.en.entities import entities
+from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.report_model import ReportModel, load_model
+from clipfile.lang.en.reported import Report, reports
+from clipfile.lang.en.span_choice import Variant, choose, variants
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from clipfile.nlp import english
+    from clipfile.lang.en.parse import english
 
     return english()
 

@@ -10,7 +10,10 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import claims, entities, parse, quotes  # noqa: E402
+from clipfile.analysis.claims import claims  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.parse import parse  # noqa: E402
+from clipfile.lang.ru.quotes import quotes  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)
@@ -18,7 +21,7 @@ def run(text: str):
     doc = parse(text)
     ents = entities(doc)
     qs = quotes(doc, ents)
-    out = claims(doc, ents, qs)
+    out = claims(doc, ents, qs, lang="ru")
     for c in out:
         assert text[c.start:c.end] == c.text
         for m in c.markers:

@@ -3,7 +3,8 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import entities, normalize_name, parse  # noqa: E402
+from clipfile.lang.ru.entities import entities, normalize_name  # noqa: E402
+from clipfile.lang.ru.parse import parse  # noqa: E402
 
 TEXT = (
     "Алексей Навальный вернулся в Москву. Навальным заинтересовались следователи. "

@@ -10,7 +10,12 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import claims, entities, events, forecasts, parse, quotes  # noqa: E402
+from clipfile.analysis.claims import claims  # noqa: E402
+from clipfile.analysis.events import events  # noqa: E402
+from clipfile.analysis.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.parse import parse  # noqa: E402
+from clipfile.lang.ru.quotes import quotes  # noqa: E402
 
 PUB = "2021-03-10"
 
@@ -18,7 +23,7 @@ PUB = "2021-03-10"
 @functools.lru_cache(maxsize=None)
 def run(text: str, published: str = PUB):
     doc = parse(text)
-    out = events(doc, entities(doc), published=published)
+    out = events(doc, entities(doc), lang="ru", published=published)
     for v in out:
         assert text[v.start:v.end] == v.text
         assert text[v.date.start:v.date.end] == v.date.text
@@ -95,9 +100,9 @@ def test_article_end_to_end():
     doc = parse(text)
     ents = entities(doc)
     qs = quotes(doc, ents)
-    cl = claims(doc, ents, qs)
-    fc = forecasts(doc, ents, qs, published=PUB)
-    ev = events(doc, ents, published=PUB)
+    cl = claims(doc, ents, qs, lang="ru")
+    fc = forecasts(doc, ents, qs, lang="ru", published=PUB)
+    ev = events(doc, ents, lang="ru", published=PUB)
     for item in [*cl, *fc, *ev]:
         assert text[item.start:item.end] == item.text
 
@@ -131,6 +136,6 @@ def test_cyclic_parse_terminates():
     doc = parse(text)
     ents = entities(doc)
     qs = quotes(doc, ents)
-    for item in [*claims(doc, ents, qs), *forecasts(doc, ents, qs, published=PUB),
-                 *events(doc, ents, published=PUB)]:
+    for item in [*claims(doc, ents, qs, lang="ru"), *forecasts(doc, ents, qs, lang="ru", published=PUB),
+                 *events(doc, ents, lang="ru", published=PUB)]:
         assert text[item.start:item.end] == item.text

@@ -10,8 +10,11 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian import entities, forecasts, parse, quotes  # noqa: E402
-from clipfile.russian.forecasts import deadline_spans  # noqa: E402
+from clipfile.analysis.forecasts import forecasts  # noqa: E402
+from clipfile.lang.ru.entities import entities  # noqa: E402
+from clipfile.lang.ru.forecasts import deadline_spans  # noqa: E402
+from clipfile.lang.ru.parse import parse  # noqa: E402
+from clipfile.lang.ru.quotes import quotes  # noqa: E402
 
 PUB = "2021-03-10"
 
@@ -20,7 +23,7 @@ PUB = "2021-03-10"
 def run(text: str):
     doc = parse(text)
     ents = entities(doc)
-    out = forecasts(doc, ents, quotes(doc, ents), published=PUB)
+    out = forecasts(doc, ents, quotes(doc, ents), lang="ru", published=PUB)
     for f in out:
         assert text[f.start:f.end] == f.text
         assert text[f.event.start:f.event.end] == f.event.text

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from clipfile.russian.markers import MARKERS_RU, PROBABILITY_SCALE_RU
+from clipfile.lang.ru.markers import MARKERS_RU, PROBABILITY_SCALE_RU
 
 
 def kinds_in(text):
@@ -55,9 +55,10 @@ def test_forecast_terms(text, cat):
 
 
 def test_same_shape_as_english():
-    from clipfile.extract import markers
+    from clipfile.analysis.markers import KENT
+    from clipfile.lang.en.markers import MARKERS
 
-    assert set(MARKERS_RU) == set(markers.MARKERS["en"])
+    assert set(MARKERS_RU) == set(MARKERS)
     for kind, classes in MARKERS_RU.items():
-        assert set(classes) <= set(markers.MARKERS["en"][kind])
-    assert {c for _p, c in PROBABILITY_SCALE_RU} <= set(markers.KENT)
+        assert set(classes) <= set(MARKERS[kind])
+    assert {c for _p, c in PROBABILITY_SCALE_RU} <= set(KENT)

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from clipfile.russian.quotes import analyze  # noqa: E402
+from clipfile.lang.ru.quotes import analyze  # noqa: E402
 
 
 def run(text):
@@ -156,3 +156,31 @@ def test_adaq_dev_direct_quotes_meet_targets(tmp_path, shared):
     res = json.loads(out)
     assert res["overlap50"]["f1"] >= 0.9
     assert res["speaker_accuracy_overlap"]["accuracy"] >= 0.85
+
+
+def test_dialogue_line_resumed_after_the_author_continues_the_piece_before():
+    _ents, qs = run("— Мы не отступим, — заявил министр Андрей Соколов. — Ни на шаг.")
+    first, second = qs
+    assert (first.text, second.text) == ("Мы не отступим", "Ни на шаг")
+    assert second.continues == first.id and second.speaker.name == "Андрей Соколов"
+
+
+def test_guillemets_inside_guillemets_keep_the_outer_quote_whole():
+    q, _t = one("«Компания «Восток» выполнит план до конца года», — заявил директор Пётр Волков.",
+                "Компания «Восток» выполнит план до конца года")
+    assert q.kind == "direct" and q.speaker.name == "Пётр Волков"
+
+
+def test_straight_marks_inside_straight_marks():
+    q, _t = one('Директор Пётр Волков сказал: "Проект "Северный поток" завершат в срок".',
+                'Проект "Северный поток" завершат в срок')
+    assert q.cue.text == "сказал"
+
+
+def test_a_quote_over_two_paragraphs_is_linked():
+    text = ("Министр Андрей Соколов выступил в среду.\n«Мы не отступим от плана реформы.\n"
+            "«Бюджет будет сбалансирован к осени», — заявил Соколов.")
+    _ents, qs = run(text)
+    first = next(q for q in qs if q.text.startswith("Мы не отступим"))
+    second = next(q for q in qs if q.text.startswith("Бюджет"))
+    assert second.continues == first.id and second.speaker.name == "Андрей Соколов"

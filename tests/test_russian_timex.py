@@ -1,7 +1,7 @@
-"""Russian temporal expressions (clipfile.russian.timex)."""
+"""Russian temporal expressions (clipfile.lang.ru.timex)."""
 import pytest
 
-from clipfile.russian.timex import find_times
+from clipfile.lang.ru.timex import find_times
 
 
 def times(text, published="2021-03-10"):

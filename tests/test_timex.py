@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from clipfile.extract.timex import bounds, find_times
+from clipfile.analysis.timex import bounds
+from clipfile.lang.en.timex import find_times
 
 PUB = "2021-03-10"
 

@@ -12,7 +12,12 @@ from rich.console import Console
 
 from clipfile.records import Document, to_dict
 from clipfile.watch import (
-    WatchFileError, WatchSource, load_watch_file, poll_source, run_watch, status_table,
+    WatchFileError,
+    WatchSource,
+    load_watch_file,
+    poll_source,
+    run_watch,
+    status_table,
 )
 
 ITEMS = {

@@ -6,11 +6,11 @@ import json
 import threading
 
 import pytest
+from test_watch import FeedServer  # the local feed server of the watch tests
 from typer.testing import CliRunner
 
 from clipfile.cli import app
 from clipfile.library import Library
-from test_watch import FeedServer  # the local feed server of the watch tests
 
 
 def test_watch_once_twice_stores_each_item_once(tmp_path):

@@ -101,7 +101,7 @@ def test_paths_stay_in_the_watch_files_folder(tmp_path, key, value):
 
 
 def test_good_file_with_every_key(tmp_path):
-    config = load(tmp_path, f'''
+    config = load(tmp_path, '''
 [[source]]
 name = "gazette"
 url = "https://news.example.org/rss"

@@ -21,8 +21,9 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 
-from _webfix import build_library  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
+
+from _webfix import build_library  # noqa: E402
 
 
 def _free_port() -> int:

@@ -28,7 +28,6 @@ pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip inst
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from _webfix import build_library  # noqa: E402
 from clipfile import deadline  # noqa: E402
 from clipfile.cli import app as cli  # noqa: E402
 from clipfile.errors import Interrupted, QueryError, StoreError  # noqa: E402
@@ -39,6 +38,8 @@ from clipfile.web import create_app  # noqa: E402
 from clipfile.web.limits import RequestLimits  # noqa: E402
 from clipfile.web.security import local_target  # noqa: E402
 from clipfile.whosaid import who_said  # noqa: E402
+
+from _webfix import build_library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_QUERY = " ".join(["port*"] * 1000)  # the issue's reproduction: a 1,000-word, 6 KB query

@@ -303,7 +303,8 @@ def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> lis
                 if words_hold(s, e) is None:
                     continue
                 of = dup.get("of") or {}
-                out.append(make(rule, s, e, "duplicate", f"repeats {of.get('document')} {of.get('start')}-{of.get('end')}"))
+                where = f"{of.get('document')} {of.get('start')}-{of.get('end')}"
+                out.append(make(rule, s, e, "duplicate", f"repeats {where}"))
         else:
             # Plain watchlist: once per document, at the first place everything holds.
             if rule.entity:

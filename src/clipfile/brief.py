@@ -92,7 +92,8 @@ def render_markdown(data: dict[str, Any]) -> str:
     rows = []
     for status, claims in data["claims_by_status"].items():
         for c in claims:
-            rows.append(f"- **{status}** ({c.get('certainty', 0):.2f}) {_speaker(c, 'source')}: {c['text']} ({_src(c)})")
+            rows.append(f"- **{status}** ({c.get('certainty', 0):.2f}) {_speaker(c, 'source')}: {c['text']}"
+                        f" ({_src(c)})")
     section("Claims by footing", rows)
     section("Forecasts", [
         f"- {f.id} [{f.status}] {f.forecaster}: {f.forecast['text']} (p={f.forecast.get('probability', 0):.2f}"

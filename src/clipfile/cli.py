@@ -100,7 +100,8 @@ def _outcome_line(o: ItemOutcome) -> str:
     if o.doc_id:
         line += f"  [dim]{o.doc_id}[/dim] {what}"
     if o.message:
-        line += f"  [red]{escape(o.message)}[/red]" if o.status == "failed" else f"  [yellow]{escape(o.message)}[/yellow]"
+        colour = "red" if o.status == "failed" else "yellow"
+        line += f"  [{colour}]{escape(o.message)}[/{colour}]"
     for warning in o.warnings:
         line += f"  [yellow]warning: {escape(warning)}[/yellow]"
     return line
@@ -197,7 +198,8 @@ def reanalyze(
                     progress.console.print(_outcome_line(o))
 
             report = lib.reanalyze(everything=everything, on_item=on_item)
-        err.print(f"reanalyze: {report.count('new')} analysed" + (f", {len(report.failed)} failed" if report.failed else ""))
+        failed = f", {len(report.failed)} failed" if report.failed else ""
+        err.print(f"reanalyze: {report.count('new')} analysed{failed}")
         if report.failed:
             raise typer.Exit(1)
 
@@ -387,7 +389,8 @@ def _one_entity(lib: Library, name: str):
 
 @app.command()
 def quotes(
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group (an entity's name, or words of an unnamed speaker's description)."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group (an entity's name, "
+                                          "or words of an unnamed speaker's description)."),
     about: Optional[str] = typer.Option(None, "--about", help="Quotes that mention this entity."),
     kind: Optional[str] = typer.Option(None, "--kind", help="direct, mixed or indirect."),
     limit: int = typer.Option(100, "--limit", "-n"),
@@ -575,7 +578,8 @@ def scores(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("forecaster", "forecasts", "resolved", "overdue", "Brier", "calibration (mean forecast → observed, n)",
+    table = Table("forecaster", "forecasts", "resolved", "overdue", "Brier",
+                  "calibration (mean forecast → observed, n)",
                   box=None)
     for r in rows:
         cal = "  ".join(f"{c['mean_forecast']:.2f}→{c['observed']:.2f} ({c['n']})" for c in r["calibration"] if c["n"])

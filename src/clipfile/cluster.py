@@ -26,15 +26,15 @@ __all__ = ["DaskCluster", "WarmModels"]
 class WarmModels(WorkerPlugin):
     """A worker plugin: load the English pipeline once, when the worker joins the cluster.
 
-    Later tasks on that worker find it loaded (:func:`clipfile.nlp.english` keeps one per
-    process); Russian, rarer, loads on its first document.  (Dask's nanny already starts workers
+    Later tasks on that worker find it loaded (:func:`clipfile.lang.en.parse.english` keeps one
+    per process); Russian, rarer, loads on its first document.  (Dask's nanny already starts workers
     with one OpenBLAS/OpenMP thread each, which a process per core needs.)
     """
 
     name = "clipfile-warm-models"
 
     def setup(self, worker: Any) -> None:
-        from .nlp import english
+        from .lang.en.parse import english
 
         english()
 

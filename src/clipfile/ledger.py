@@ -1,7 +1,8 @@
 """The forecast ledger: every forecast in the library, its resolution, and forecasters' scores.
 
 A forecast is keyed by where its predicted event stands, ``<document id>:<start>-<end>``
-(two forecasts can share a sentence, never an event), so a resolution survives re-analysis; its short id (``F`` + 7 hex digits of that key) is what the analyst types.
+(two forecasts can share a sentence, never an event), so a resolution survives re-analysis;
+its short id (``F`` + 7 hex digits of that key) is what the analyst types.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import ClipfileError, IngestError, NotFound
 from .parallel import Done, Executor, Inline, Job
-from .pipeline import PIPELINE_VERSION, analyze
+from .pipeline import analysis_language, analyze, pipeline_version
 from .records import Document, to_dict
 from .store.sqlite import SQLiteStore
 
@@ -210,7 +210,8 @@ class Library:
             added = self.store.add_document(doc)
         except ClipfileError as exc:
             return ItemOutcome(origin, "failed", message=str(exc), warnings=warnings)
-        stale = added.status != "duplicate" or self.store.analysis_version(added.id) != PIPELINE_VERSION
+        stale = added.status != "duplicate" or (
+            self.store.analysis_version(added.id) != pipeline_version(analysis_language(doc)))
         if not (analyze_document and stale) or added.id in in_flight:
             return ItemOutcome(origin, added.status, added.id, doc.title, warnings=warnings)
         key = _Stored(origin, added.status, added.id, doc.title, warnings)
@@ -258,7 +259,7 @@ class Library:
                     cross = index.find(doc.id, doc.text, doc.published)
                     later = index.add(doc.id, doc.published, doc.text)
                 result["duplicates"] += to_dict(cross)
-                stored = self.store.save_analysis(result, version=PIPELINE_VERSION)
+                stored = self.store.save_analysis(result, version=result["pipeline_version"])
                 self.store.recycled.mark_pending(later)
         except BaseException:
             index.forget_unfiled()  # band keys of passages that were rolled back
@@ -321,7 +322,7 @@ class Library:
         stored text.  Their stored results stand: they were computed when analysed."""
         if self._recycled is not None:
             return self._recycled
-        from .extract.duplicates import DuplicateIndex
+        from .analysis.duplicates import DuplicateIndex
 
         index = DuplicateIndex(self.store.recycled, keep_text=False)
         if self.store.get_state(self._RECYCLED_KEY) != index.settings():
@@ -343,7 +344,7 @@ class Library:
         """Analyse documents whose stored results are missing or from another pipeline version
         (every document with ``everything``), on the library's executor."""
         batch = _Batch(on_item)
-        ids = [d.id for d in self.store.iter_documents()] if everything else self.store.stale_documents(PIPELINE_VERSION)
+        ids = [d.id for d in self.store.iter_documents()] if everything else self.stale_documents()
 
         def jobs() -> Iterator[Job]:
             for doc_id in ids:  # read one at a time: only the executor's window is in memory
@@ -360,7 +361,19 @@ class Library:
         return batch.report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
-        return self.store.document_count() if everything else len(self.store.stale_documents(PIPELINE_VERSION))
+        return self.store.document_count() if everything else len(self.stale_documents())
+
+    def stale_documents(self) -> list[str]:
+        """Ids of the documents whose analysis is missing or is not the current pipeline
+        version for their language, in the order they were stored.
+
+        Versions are per language (:func:`clipfile.pipeline.pipeline_version`): a change to
+        the Russian analysis leaves English analyses current.  A document no language analysed
+        becomes stale when its language gets registered."""
+        return [doc.id for doc in self.store.iter_documents() if not self._current(doc)]
+
+    def _current(self, doc: Document) -> bool:
+        return self.store.analysis_version(doc.id) == pipeline_version(analysis_language(doc))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 
+from .analysis.names import normalize_name
+from .translit import name_keys
+
 __all__ = ["name_key", "entity_keys", "surname_key", "weak_keys", "is_weak"]
 
 _TITLES = {
@@ -40,18 +43,10 @@ def _normalize_fallback(name: str) -> str:
 
 def name_key(name: str) -> str:
     """Normalised form of a name (titles, possessives, case and spacing removed)."""
-    try:
-        from .extract.entities import normalize_name
-    except ImportError:  # the extraction package is optional for the store
-        return _normalize_fallback(name)
     return normalize_name(name) or _normalize_fallback(name)
 
 
 def _script_keys(name: str) -> set[str]:
-    try:
-        from .translit import name_keys
-    except ImportError:
-        return set()
     return set(name_keys(name))
 
 

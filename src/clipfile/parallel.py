@@ -61,7 +61,7 @@ def analyze_document(doc: Document) -> dict[str, Any]:
     """The workers' task: the analysis of one document as the ``analyze --json`` object.
 
     Pure: it reads nothing but the document and writes nothing; the language models are loaded on
-    first use and kept for the life of the process (:mod:`clipfile.nlp`).
+    first use and kept for the life of the process (:mod:`clipfile.lang.en.parse`).
     """
     from .pipeline import analyze
 

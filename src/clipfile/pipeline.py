@@ -5,10 +5,18 @@ mutated.  The stages run in order::
 
     parse → entities → quotes → claims → forecasts → events → duplicates
 
-``parse`` picks the language pipeline (spaCy for English, natasha for Russian).  Text in other
-languages is stored and searchable, and only the language-free stages (duplicates) run on it.
-Results carry :data:`PIPELINE_VERSION`; bump it whenever a stage changes what it finds, so that
-``clipfile reanalyze`` knows which stored results are stale.
+``parse`` picks the document's language from the registry (:mod:`clipfile.lang`); every later
+stage calls the shared algorithms (:mod:`clipfile.analysis`) with that
+:class:`~clipfile.lang.base.Language`.  Text in a language nobody registered is stored and
+searchable, and only the language-free stage (duplicates) runs on it.
+
+Versions: each stage carries its own number (:data:`STAGE_VERSIONS`, for what the shared code
+finds) and each language its own (``Language.version``).  An analysis records
+:func:`pipeline_version` of its language, ``"<stages>/<language>-<version>"`` such as
+``"7/en-1"`` (``<stages>`` is the sum of the stage numbers, so it grows by one with every
+stage change), or just ``"<stages>"`` when no language analysed the text.  ``clipfile
+reanalyze`` refreshes the analyses whose version is not the current one for their language,
+so a change to one language leaves the others current.
 """
 from __future__ import annotations
 
@@ -16,16 +24,42 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from .analysis.claims import claims as find_claims
+from .analysis.events import events as find_events
+from .analysis.forecasts import forecasts as find_forecasts
 from .errors import ExtractionError
+from .lang import get_language, languages
 from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote, to_dict
 
-__all__ = ["Analysis", "PIPELINE_VERSION", "STAGES", "analyze", "analysis_language", "parse"]
+__all__ = [
+    "Analysis",
+    "STAGES",
+    "STAGE_VERSIONS",
+    "analyze",
+    "analysis_language",
+    "parse",
+    "pipeline_version",
+]
 
-PIPELINE_VERSION = "5"
+# Bump a stage's number when the stage's shared code changes what it finds in every language
+# (a change in one language's package bumps that Language's version instead).
+STAGE_VERSIONS: dict[str, int] = {
+    "parse": 1,
+    "entities": 1,
+    "quotes": 1,
+    "claims": 1,
+    "forecasts": 1,
+    "events": 1,
+    "duplicates": 1,
+}
 
-# spaCy's parser needs memory in proportion to the text it sees at once; longer texts are
-# parsed in pieces cut at paragraph breaks and joined back into one Doc with identical text.
-_PARSE_CHUNK = 100_000
+
+def pipeline_version(language: str | None) -> str:
+    """The version an analysis of a document in ``language`` (None: no language) records."""
+    stages = str(sum(STAGE_VERSIONS.values()))
+    if language is None:
+        return stages
+    return f"{stages}/{language}-{get_language(language).version}"
 
 
 @dataclass(frozen=True)
@@ -34,14 +68,18 @@ class Analysis:
 
     document: Document
     language: str | None = None
-    parsed: Any = None  # spaCy Doc (English) or RuDoc (Russian); never serialised
+    parsed: Any = None  # the language's parse (spaCy Doc, RuDoc...); never serialised
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     events: tuple[Event, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
-    version: str = PIPELINE_VERSION
+
+    @property
+    def version(self) -> str:
+        """The pipeline version this analysis records (:func:`pipeline_version`)."""
+        return pipeline_version(self.language)
 
     def replace(self, **changes: Any) -> "Analysis":
         return dataclasses.replace(self, **changes)
@@ -61,76 +99,45 @@ class Analysis:
 
 
 def analysis_language(doc: Document) -> str | None:
-    """The language pipeline to use: ``en``, ``ru`` or None (no language pipeline)."""
-    lang = (doc.language or "").lower()[:2]
-    if lang in ("en", "ru"):
-        return lang
-    if not lang:
+    """The registered language to analyse ``doc`` in, or None when there is none.
+
+    The document's own ``language`` decides when it has one; otherwise the text's language is
+    identified.
+    """
+    code = (doc.language or "").lower()[:2]
+    if not code:
         from .language import detect_language
 
-        lang = (detect_language(doc.text) or "")[:2]
-        return lang if lang in ("en", "ru") else None
-    return None
-
-
-def _parse_english(text: str):
-    from spacy.tokens import Doc
-
-    from .nlp import english
-
-    nlp = english()
-    if len(text) <= _PARSE_CHUNK:
-        return nlp(text)
-    pieces, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + _PARSE_CHUNK)
-        if end < len(text):
-            cut = text.rfind("\n", start + _PARSE_CHUNK // 2, end)
-            end = cut + 1 if cut != -1 else end
-        pieces.append(text[start:end])
-        start = end
-    doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
-    if doc.text != text:  # offsets must map 1:1 to the stored text
-        raise ExtractionError("parsing in pieces changed the text; refusing offsets that would not match")
-    return doc
+        code = (detect_language(doc.text) or "")[:2]
+    return code if code in languages() else None
 
 
 def parse(a: Analysis) -> Analysis:
-    """Detect the language pipeline and parse the text with it."""
-    lang = analysis_language(a.document)
-    if lang == "en":
-        return a.replace(language=lang, parsed=_parse_english(a.document.text))
-    if lang == "ru":
-        from . import russian
-
-        return a.replace(language=lang, parsed=russian.parse(a.document.text))
-    return a.replace(language=lang)
+    """Pick the document's language and parse the text with it."""
+    code = analysis_language(a.document)
+    if code is None:
+        return a.replace(language=None)
+    return a.replace(language=code, parsed=get_language(code).parse(a.document.text))
 
 
 def entities(a: Analysis) -> Analysis:
-    if a.language == "en":
-        from .extract.entities import entities as find
-    elif a.language == "ru":
-        from .russian import entities as find
-    else:
+    """The language's entities, and a person for each speaker the captions name."""
+    if a.language is None:
         return a
-    from .extract.turns import caption_turns, speaker_entities
+    from .analysis.turns import caption_turns, speaker_entities
 
-    ents = find(a.parsed)
+    ents = get_language(a.language).entities(a.parsed)
     names = [name for _s, _e, name in caption_turns(a.document)]
     return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
 
 
 def quotes(a: Analysis) -> Analysis:
-    if a.language == "en":
-        from .extract.quotes import quotes as find
-    elif a.language == "ru":
-        from .russian import quotes as find
-    else:
+    """The language's quotes, with a transcript's caption turns as their speakers' words."""
+    if a.language is None:
         return a
-    from .extract.turns import caption_turns, with_turns
+    from .analysis.turns import caption_turns, with_turns
 
-    qs = find(a.parsed, list(a.entities))
+    qs = get_language(a.language).quotes(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
     if turns:
         qs = with_turns(qs, turns, a.document.text, list(a.entities))
@@ -138,38 +145,29 @@ def quotes(a: Analysis) -> Analysis:
 
 
 def claims(a: Analysis) -> Analysis:
-    if a.language == "en":
-        from .extract.claims import claims as find
-    elif a.language == "ru":
-        from .russian import claims as find
-    else:
+    if a.language is None:
         return a
-    return a.replace(claims=tuple(find(a.parsed, list(a.entities), list(a.quotes))))
+    found = find_claims(a.parsed, list(a.entities), list(a.quotes), lang=get_language(a.language))
+    return a.replace(claims=tuple(found))
 
 
 def forecasts(a: Analysis) -> Analysis:
-    if a.language == "en":
-        from .extract.forecasts import forecasts as find
-    elif a.language == "ru":
-        from .russian import forecasts as find
-    else:
+    if a.language is None:
         return a
-    found = find(a.parsed, list(a.entities), list(a.quotes), published=a.document.published)
+    found = find_forecasts(a.parsed, list(a.entities), list(a.quotes), lang=get_language(a.language),
+                           published=a.document.published)
     return a.replace(forecasts=tuple(found))
 
 
 def events(a: Analysis) -> Analysis:
-    if a.language == "en":
-        from .extract.events import events as find
-    elif a.language == "ru":
-        from .russian import events as find
-    else:
+    if a.language is None:
         return a
-    return a.replace(events=tuple(find(a.parsed, list(a.entities), published=a.document.published)))
+    found = find_events(a.parsed, list(a.entities), lang=get_language(a.language), published=a.document.published)
+    return a.replace(events=tuple(found))
 
 
 def duplicates(a: Analysis) -> Analysis:
-    from .extract.duplicates import duplicates as find
+    from .analysis.duplicates import duplicates as find
 
     return a.replace(duplicates=tuple(find(a.document.text, document_id=a.document.id)))
 

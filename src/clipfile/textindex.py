@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 from .errors import QueryError
+from .textsearch import index_text as _index_text
+from .textsearch import query_terms as _query_terms
 
 __all__ = ["index_text", "query_terms", "prepare_query", "snippet", "check_query", "count_terms",
            "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "HIGHLIGHT"]
@@ -29,16 +31,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 # A query token: a "phrase", a parenthesis, or a run of anything else.
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
-
-try:  # Russian stemming arrives with the Russian pipeline; plain case folding until then.
-    from .textsearch import index_text as _index_text
-    from .textsearch import query_terms as _query_terms
-except ImportError:  # pragma: no cover - exercised only in a partial install
-    def _index_text(text: str) -> str:
-        return text.lower()
-
-    def _query_terms(query: str) -> str:
-        return " ".join(t if t in _OPERATORS else t.lower() for t in query.split(" "))
 
 
 def count_terms(query: str) -> int:

@@ -56,7 +56,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from .alerts import (
-    ALERT_KINDS, Alert, AlertRule, deliver, match_alerts, rule_from_dict, rule_problem, webhook_problem,
+    ALERT_KINDS,
+    Alert,
+    AlertRule,
+    deliver,
+    match_alerts,
+    rule_from_dict,
+    rule_problem,
+    webhook_problem,
 )
 from .errors import ClipfileError
 from .ingest.fetch import StatusError, fetch_response
@@ -146,7 +153,8 @@ class WatchSource:
         if self.kind not in SOURCE_KINDS:
             raise ValueError(f"source {self.name!r}: kind {self.kind!r} is not one of {', '.join(SOURCE_KINDS)}")
         if not self.interval >= MIN_INTERVAL:
-            raise ValueError(f"source {self.name!r}: interval {self.interval!r} is below the minimum of {MIN_INTERVAL:g} s")
+            raise ValueError(f"source {self.name!r}: interval {self.interval!r} is below the minimum of"
+                             f" {MIN_INTERVAL:g} s")
         if not 0 <= self.max_redirects <= MAX_REDIRECTS:
             raise ValueError(f"source {self.name!r}: max_redirects must be 0 to {MAX_REDIRECTS}")
 

@@ -165,7 +165,8 @@ def language_flag(asr: dict[str, Any]) -> tuple[str, str] | None:
     An English-only model detects nothing, so nothing is flagged: its transcripts say
     ``language_detected: None``.
     """
-    detected, probability, asked = asr.get("language_detected"), asr.get("language_probability"), asr.get("language_asked")
+    detected, probability = asr.get("language_detected"), asr.get("language_probability")
+    asked = asr.get("language_asked")
     if detected is None or probability is None:
         return None
     if asked and detected != asked:

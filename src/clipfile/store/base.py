@@ -115,7 +115,7 @@ class Passage:
 
 
 class RecycledTable(Protocol):
-    """The tables of the cross-document recycled-text index (``extract.duplicates.DuplicateIndex``).
+    """The tables of the cross-document recycled-text index (``analysis.duplicates.DuplicateIndex``).
 
     Written as documents are indexed, inside the caller's :meth:`Store.transaction`, so the index
     is as consistent as the analyses; nothing is loaded whole at start-up.

@@ -38,8 +38,17 @@ from ..weburl import http_url
 from . import pages
 from .highlight import CLAIM_STATUSES, highlight, spans_from_analysis
 from .limits import RequestLimits
-from .security import (CSRF_COOKIE, CSRF_FIELD, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, local_target,
-                       new_token, origin_matches, tokens_match)
+from .security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    TOKEN_COOKIE,
+    TOKEN_HEADER,
+    is_loopback,
+    local_target,
+    new_token,
+    origin_matches,
+    tokens_match,
+)
 
 __all__ = ["create_app", "run"]
 

@@ -118,10 +118,11 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
         names[script_of(n)].append(n)
     quotes_by = store.items("quote", entity=eid, role="speaker", limit=LIST_LIMIT)
     by_ids = {q["item_id"] for q in quotes_by}
-    quotes_about = [q for q in unique_items(store.items("quote", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    about = ("subject", "mentioned")
+    quotes_about = [q for q in unique_items(store.items("quote", entity=eid, role=about, limit=LIST_LIMIT))
                     if q["item_id"] not in by_ids]
     claims_by = store.items("claim", entity=eid, role="speaker", limit=LIST_LIMIT)
-    claims_about = [c for c in unique_items(store.items("claim", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    claims_about = [c for c in unique_items(store.items("claim", entity=eid, role=about, limit=LIST_LIMIT))
                     if c["item_id"] not in {x["item_id"] for x in claims_by}]
     claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
     claims = unique_items(claims_by + claims_about)
@@ -132,7 +133,7 @@ def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
         c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
         claims_by_status[status].append(c)
     forecasts_by = store.items("forecast", entity=eid, role="speaker", limit=LIST_LIMIT)
-    forecasts_about = [f for f in unique_items(store.items("forecast", entity=eid, role=("subject", "mentioned"), limit=LIST_LIMIT))
+    forecasts_about = [f for f in unique_items(store.items("forecast", entity=eid, role=about, limit=LIST_LIMIT))
                        if f["item_id"] not in {x["item_id"] for x in forecasts_by}]
     resolutions = store.forecast_resolutions()
     for f in forecasts_by + forecasts_about:

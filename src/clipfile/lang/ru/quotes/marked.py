@@ -1,0 +1,117 @@
+"""Quotations between marks and who said them: the author after the quote (``«Q», — сказал
+X.``, ``«Q», сказал X.``), before it (``X сказал: «Q».``, ``Как сказал X, «Q».``, ``По словам X,
+«Q».``), or nobody named (a quote standing as its own sentence continues the last speaker).
+A quote inside a quote needs a cue inside its container.
+"""
+from __future__ import annotations
+
+import re
+
+from .reader import WORD, Found, Marked, Reader, is_speech_verb
+
+__all__ = ["marked_quotes"]
+
+_DASH_AFTER = re.compile(r"\s*[,!?…]*\s*[—–-]+\s*")
+_COMMA_AFTER = re.compile(r"\s*,\s*")
+
+
+def marked_quotes(an: Reader) -> None:
+    """Attribute the top-level quotations, then those inside them."""
+    for n, m in enumerate(an.marked):
+        if m.depth != 0 or an.covered(m.lo, m.hi):
+            continue
+        _attribute_marked(an, n, m, 0, len(an.text), None)
+    for n, m in enumerate(an.marked):
+        if m.depth == 0 or m.parent is None:
+            continue
+        parent = next((k for k, f in enumerate(an.found) if f.marked == m.parent), None)
+        if parent is None:
+            continue
+        lo, hi = an.marked[m.parent].content
+        _attribute_marked(an, n, m, lo, hi, parent, require_cue=True)
+
+
+def _attribute_marked(an: Reader, n: int, m: Marked, lo: int, hi: int, parent: int | None, *,
+                      require_cue: bool = False) -> None:
+    """Attribute quotation ``n`` within ``[lo, hi)`` (its container's content when nested)."""
+    text = an.text
+    cs, ce = m.content
+    if ce <= cs:
+        return
+    n_words = len(WORD.findall(text[cs:ce]))
+    s_end = min(an.sent_end(m.hi), hi)
+    s_start = max(an.sent_start(m.lo), lo)
+    quote = Found(cs, ce, "direct", nested_in=parent, marked=n)
+    if _author_after(an, quote, m.hi, s_end):
+        return
+    before = text[s_start:m.lo].rstrip()
+    if _author_before(an, quote, s_start, before, require_cue=require_cue, long=n_words >= 3):
+        return
+    # A quote standing as its own sentence: continues the last speaker.
+    if require_cue:
+        return
+    tail = text[m.hi : s_end].strip()
+    if not before.strip(" \t—–-") and all(ch in ".!?…" for ch in tail) and n_words >= 3:
+        an.add(Found(cs, ce, "direct", continuation=True, marked=n))
+
+
+def _with_verb(an: Reader, quote: Found, v, lo: int, hi: int) -> None:
+    """Add ``quote`` with reporting verb ``v`` as its cue and the verb's subject in
+    ``[lo, hi)`` as its speaker."""
+    an.used_verbs.add(v.i)
+    quote.cue = (v.start, v.end)
+    subj = an.subject_of(v.i, lo, hi)
+    if subj:
+        quote.speaker, quote.head = subj
+    an.add(quote)
+
+
+def _author_after(an: Reader, quote: Found, q_end: int, s_end: int) -> bool:
+    """The author after the quote: «Q», — сказал X.  /  «Q», сказал X."""
+    after = an.text[q_end:s_end]
+    dm = _DASH_AFTER.match(after)
+    has_dash = dm is not None and any(ch in "—–-" for ch in dm.group())
+    cm = dm if has_dash else _COMMA_AFTER.match(after)
+    if cm is None or cm.end() >= len(after):
+        return False
+    a_lo = q_end + cm.end()
+    a_hi = s_end
+    nxt = an.next_open(a_lo, a_hi)
+    if nxt is not None:
+        a_hi = nxt
+    toks = [t for t in an.tokens_in(a_lo, a_hi) if t.pos != "PUNCT"]
+    speech = [t for t in toks[:6] if is_speech_verb(t)]
+    if not speech and has_dash:
+        # After a dash the author's words may open with any verb (улыбнулся, кивнул).
+        speech = [t for t in toks[:1] if t.pos == "VERB" and t.feats.get("VerbForm") == "Fin"]
+    if not speech:
+        return False
+    _with_verb(an, quote, speech[0], a_lo, a_hi)
+    return True
+
+
+def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, require_cue: bool,
+                   long: bool) -> bool:
+    """The author before the quote, with a colon or a comma: X сказал: «Q».  Without a verb, a
+    source phrase (``По словам X, «Q»``) or, for a long quote, the colon itself is the cue."""
+    if not (before.endswith(":") or before.endswith(",")):
+        return False
+    clause_lo = s_start
+    clause_hi = s_start + len(before) - 1
+    src = an.source_phrase(clause_lo, clause_hi)
+    verbs = an.speech_verbs(clause_lo, clause_hi, nested=quote.nested_in is not None)
+    if before.endswith(","):
+        # Only "как сказал X," or "по словам X," may precede a quote after a comma.
+        verbs = [v for v in verbs if an.after_kak(v, clause_lo)]
+    if verbs and not (src and before.endswith(",") and src[0][0] > verbs[-1].start):
+        _with_verb(an, quote, verbs[-1], clause_lo, clause_hi)
+        return True
+    if src:
+        quote.cue, quote.speaker, quote.head = src
+        an.add(quote)
+        return True
+    if before.endswith(":") and not require_cue and long:
+        quote.cue = (clause_hi, clause_hi + 1)
+        an.add(quote)
+        return True
+    return False
