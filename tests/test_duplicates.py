@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clipfile.analysis.duplicates import MIN_WORDS, DuplicateIndex, duplicates, paragraphs
+from clipfile.store.sqlite import SQLiteStore
 
 STORY = (
     "The harbour board met on Tuesday to discuss the silted channel near the old fish market.\n"
@@ -88,22 +89,28 @@ def test_library_near_copy_with_changed_figure():
     assert d.of.document == "a" and d.inconsistencies == ("'nine' vs 'eleven'",)
 
 
-def test_state_round_trip():
-    index = DuplicateIndex()
+def test_index_persists_in_its_store(tmp_path):
+    """The index lives in a store's tables: another session over the same file finds the same."""
     texts = {
         "a": "Workers at the cannery walked out after managers cut the night shift without notice.\n",
         "b": "A new bakery opened on the corner of Mill Street, selling rye bread and pastries.\n",
     }
-    for i, (doc, t) in enumerate(texts.items()):
-        index.add(doc, f"2020-01-0{i + 1}", t)
-    state = index.to_state()
-    rebuilt = DuplicateIndex.from_state(state, texts=texts)
     query = "Workers at the cannery walked out after managers cut the night shift without any notice.\n"
-    assert [(d.of.document, d.of.start, d.of.end) for d in rebuilt.find("c", query, "2020-02-01")] == \
-        [(d.of.document, d.of.start, d.of.end) for d in index.find("c", query, "2020-02-01")] != []
-    # Without texts the index still finds the copy, using the MinHash estimate.
-    blind = DuplicateIndex.from_state(state)
-    assert blind.find("c", query, "2020-02-01")[0].of.document == "a"
+    path = tmp_path / "index.sqlite"
+    with SQLiteStore(path) as store:
+        index = DuplicateIndex(store.recycled)
+        for i, (doc, t) in enumerate(texts.items()):
+            index.add(doc, f"2020-01-0{i + 1}", t)
+        before = index.find("c", query, "2020-02-01")
+    with SQLiteStore(path) as store:
+        again = DuplicateIndex(store.recycled, texts=texts)
+        assert len(again) == 2 and "a" in again and "c" not in again
+        assert again.find("c", query, "2020-02-01") == before != []
+        # Without the texts the copy is still found with its exact similarity (the index keeps
+        # the bigram hashes); only the inconsistencies need the earlier wording.
+        blind = DuplicateIndex(store.recycled, keep_text=False)
+        [d] = blind.find("c", query, "2020-02-01")
+        assert (d.of.document, d.similarity) == ("a", before[0].similarity)
 
 
 WORDS = [f"w{i}" for i in range(2000)]
@@ -180,3 +187,102 @@ def test_seed_repeats_found(seed_text):
         seen.setdefault(key, u.paragraph)
     # At least one pair differs in a time span and is flagged.
     assert any(d.inconsistencies for d in found)
+
+
+def test_signatures_are_datasketch_minhashes():
+    """The vectorised signatures equal datasketch's MinHash of the same bigrams."""
+    from datasketch import MinHash
+
+    from clipfile.analysis.duplicates import _bigram_hashes, _bigrams, _h32, _hasher, _units
+
+    hasher = _hasher(64)
+    units = _units(STORY)
+    sigs = hasher.signatures([_bigram_hashes(u.tokens) for u in units])
+    for u, sig in zip(units, sigs):
+        m = MinHash(num_perm=64, permutations=hasher.permutations, scheme="affine32", hashfunc=_h32)
+        m.update_batch(list(_bigrams(u.tokens)))
+        assert (m.hashvalues == sig).all()
+
+
+def _shared_library(rng: random.Random, n_docs: int):
+    """Documents mixing fresh paragraphs with shared ones (some edited), on distinct dates."""
+    shared = [_paragraph(rng) for _ in range(6)]
+    docs = []
+    for d in range(n_docs):
+        paras = [_paragraph(rng) for _ in range(rng.randint(1, 3))]
+        for p in rng.sample(shared, rng.randint(1, 3)):
+            paras.insert(rng.randrange(len(paras) + 1), _edit(rng, p, rng.randint(0, 2)))
+        docs.append("\n".join(paras) + "\n")
+    dates = [f"2021-{m:02d}-{day:02d}" for m in range(1, 13) for day in range(1, 29)]
+    published = rng.sample(dates, n_docs)
+    return docs, published
+
+
+def _ingest_in_order(docs, published, order):
+    """Add documents in the given order the way the library does: each ``add`` names indexed
+    documents whose duplicates it changed, and those are recomputed from the stored origins."""
+    index = DuplicateIndex()
+    results = {}
+    for d in order:
+        doc_id = f"d{d}"
+        results[doc_id] = index.find(doc_id, docs[d], published[d])
+        for later in index.add(doc_id, published[d], docs[d]):
+            results[later] = index.stored_duplicates(later, docs[int(later[1:])])
+    return index, results
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_docs=st.integers(3, 9))
+def test_out_of_order_adds_end_like_chronological_ones(seed, n_docs):
+    """Adding documents in any order (older copies arriving late, some undated) leaves every
+    document pointing where adding them oldest-first would, recomputing only what add names."""
+    rng = random.Random(seed)
+    docs, published = _shared_library(rng, n_docs)
+    for d in rng.sample(range(n_docs), n_docs // 3):
+        published[d] = None
+    undated = [d for d in range(n_docs) if published[d] is None]
+    shuffled = rng.sample(range(n_docs), n_docs)
+    # undated documents sort by the order they were added: keep theirs the same in both runs
+    queue = iter(undated)
+    shuffled = [next(queue) if published[d] is None else d for d in shuffled]
+    chronological = sorted((d for d in range(n_docs) if published[d]), key=lambda d: published[d]) + undated
+    _, expected = _ingest_in_order(docs, published, chronological)
+    index, got = _ingest_in_order(docs, published, shuffled)
+    assert got == expected
+    for doc_id, found in got.items():
+        assert found == index.stored_duplicates(doc_id, docs[int(doc_id[1:])])
+        for f in found:
+            other = published[int(f.of.document[1:])]
+            mine = published[int(doc_id[1:])]
+            if mine is not None:  # an undated copy may point at an undated one added before it
+                assert other is not None and other < mine
+
+
+def test_candidates_per_unit_stay_bounded():
+    """A sentence repeated in hundreds of documents is one passage, and a sentence with hundreds
+    of near variants costs at most MAX_CANDIDATES verified candidates per unit."""
+    from clipfile.analysis.duplicates import MAX_CANDIDATES, PER_BAND
+
+    rng = random.Random(5)
+    wire = "The coastguard said the ferry Marisol ran aground near the northern pier at dawn on Sunday."
+    template = "Officials in the port town counted {} damaged boats and {} flooded homes after the storm."
+    index = DuplicateIndex(keep_text=False)
+    for d in range(300):
+        variant = template.format(rng.randint(10, 10_000), rng.choice(WORDS))
+        text = f"{_paragraph(rng)}\n{wire}\n{variant}\n"
+        index.add(f"d{d:03d}", f"2022-{1 + d % 12:02d}-{1 + d % 28:02d}", text)
+    passages = index._table.bigrams(range(1, 10_000))
+    assert len(passages) <= 2 * 300 + 1  # the wire sentence once, not 300 times
+    index.stats.clear()
+    probe = f"{wire}\n{template.format(77, 'harbour')}\n"
+    found = index.find("probe", probe, "2023-06-01")
+    units = index.stats["units"]
+    assert units == 2
+    assert index.stats["candidates"] <= units * (MAX_CANDIDATES + 1)
+    assert index.stats["postings"] <= units * PER_BAND * index._hasher.bands
+    # the wire sentence still points at its earliest copy: the first of January's documents
+    first = [f for f in found if probe[f.start:f.end] == wire]
+    assert first and first[0].of.document == "d000" and first[0].similarity == 1.0
+    # the variant is found through band keys (by now most are held in memory, sorted)
+    [variant] = [f for f in found if probe[f.start:f.end].startswith("Officials")]
+    assert variant.similarity >= 0.5 and variant.inconsistencies == ()  # texts not kept

@@ -221,3 +221,58 @@ def test_names_in_two_scripts_are_one_entity(store):
     [one] = store.find_entities("Кесслер")
     assert set(one.aliases) == {"Anna Kessler", "Анна Кесслер"} and one.document_count == 2
     assert store.find_entities("Anna Kessler")[0].id == one.id
+
+
+def test_recycled_index_tables(store):
+    """The recycled-text index's tables: what DuplicateIndex reads and writes, in transactions."""
+    from clipfile.store.base import Copy, Passage
+
+    table = store.recycled
+    text = "Ferry services resumed on Monday after the storm. The harbour master said so.\n"
+    d = doc(text, published="2024-05-02")
+    store.add_document(d)
+    store.save_analysis({"document": {"id": d.id}}, version="t")
+    assert table.unindexed() == [(d.id, "2024-05-02")]
+    with store.transaction():
+        first = table.register(d.id, "2024-05-02")
+        later = table.register("later", None)
+        copy = Copy(first, 0, 0, 50)
+        p = Passage(None, -42, b"\x01\x00\x00\x00\x02\x00\x00\x00", copy, copy, 1.0)
+        q = Passage(None, 7, b"\x01\x00\x00\x00", Copy(later, 0, 5, 9), copy, 0.75)
+        table.save(first, [(0, 0, 50, p)], [p])
+        table.save(later, [(0, 5, 9, q), (1, 10, 20, p)], [q])
+    assert p.id is not None and q.id is not None and p.id != q.id
+    assert table.unfiled() == [(p.id, p.bigrams), (q.id, q.bigrams)]
+    assert table.lookup([], [123]) == ({}, {})  # band keys count once filed
+    table.file_bands([(123, p.id), (-5, p.id), (123, q.id)])
+    assert table.unfiled() == []
+    assert table.document(d.id) == first and table.document("nowhere") is None
+    assert first.order < later.order  # dated before undated
+    exact, postings = table.lookup([-42, 7, 99], [123, -5, 8])
+    assert exact == {-42: p.id, 7: q.id}
+    assert sorted(postings[123]) == sorted([p.id, q.id]) and postings[-5] == [p.id] and 8 not in postings
+    assert table.bigrams([p.id]) == {p.id: p.bigrams}
+    got = table.passages([q.id])[q.id]
+    assert (got.first.doc.id, got.first.start, got.origin.doc, got.origin.end, got.origin_sim) == \
+        ("later", 5, first, 50, 0.75)
+    assert table.units("later") == [(0, 5, 9, q.id), (1, 10, 20, p.id)]
+    assert table.later_copies([p.id], first) == ["later"] and table.later_copies([p.id], later) == []
+    assert table.unit_count() == 3 and table.unindexed() == []
+    assert table.slices([(d.id, 0, 5), ("nowhere", 0, 3)]) == ["Ferry", None]
+    # an update changes a stored passage in place
+    q.origin_sim = 0.5
+    table.save(later, [], [q])
+    assert table.passages([q.id])[q.id].origin_sim == 0.5
+    table.mark_pending(["later", "later"])
+    assert table.pending() == ["later"]
+    table.done("later")
+    assert table.pending() == []
+    # a failed transaction stores nothing, nested blocks included
+    with pytest.raises(RuntimeError), store.transaction():
+        table.register("ghost", None)
+        with store.transaction():
+            table.mark_pending(["ghost"])
+        raise RuntimeError
+    assert table.document("ghost") is None and table.pending() == []
+    table.clear()
+    assert table.unit_count() == 0 and table.document(d.id) is None

@@ -6,14 +6,13 @@ report failures.
 """
 from __future__ import annotations
 
-import base64
-import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import ClipfileError, IngestError
+from .errors import ClipfileError, IngestError, NotFound
 from .parallel import Done, Executor, Inline, Job
 from .pipeline import analysis_language, analyze, pipeline_version
 from .records import Document, to_dict
@@ -82,12 +81,14 @@ class Library:
         self.store = SQLiteStore(self.path)
         # Where batches are analysed (clipfile.parallel): this process unless the caller says.
         self.executor: Executor = executor or Inline()
-        self._recycled: Any = None  # the cross-document DuplicateIndex, loaded on first use
-        self._recycled_dirty = False
+        self._recycled: Any = None  # the cross-document DuplicateIndex, made on first use
+        self._batch = 0  # inside a batch method: later copies are rewritten in bulk
+        self._since_repoint = 0
 
     def close(self) -> None:
         try:
-            self.save_indexes()
+            if self._recycled is not None:
+                self.repoint_pending()
         finally:
             self.executor.close()
             self.store.close()
@@ -124,9 +125,7 @@ class Library:
         batch = _Batch(on_item)
 
         def documents() -> Iterator[tuple[Document, str]]:
-            for n, src in enumerate(expand_sources(targets, recursive=recursive), 1):
-                if n % 200 == 0:
-                    self.save_indexes()  # a long run killed later loses little index work
+            for src in expand_sources(targets, recursive=recursive):
                 if on_source:
                     on_source(src.ref)
                 try:
@@ -141,8 +140,8 @@ class Library:
                 for doc in docs:
                     yield doc, src.ref
 
-        self._store_and_analyze(documents(), batch, analyze_documents=analyze_documents)
-        self.save_indexes()
+        with self._batching():
+            self._store_and_analyze(documents(), batch, analyze_documents=analyze_documents)
         return batch.report
 
     def add(self, doc: Document, *, analyze_document: bool = True, origin: str | None = None) -> ItemOutcome:
@@ -164,8 +163,8 @@ class Library:
         of ``docs``.
         """
         batch = _Batch(on_item)
-        self._store_and_analyze(((d, None) for d in docs), batch, analyze_documents=analyze_documents)
-        self.save_indexes()
+        with self._batching():
+            self._store_and_analyze(((d, None) for d in docs), batch, analyze_documents=analyze_documents)
         return batch.report
 
     def _store_and_analyze(
@@ -243,71 +242,101 @@ class Library:
 
     def _save_analysis(self, doc: Document, result: dict[str, Any]) -> dict[str, Any]:
         """Add the cross-document findings to a document's analysis and save it (the writer's half
-        of :meth:`analyze_stored`; the within-document half may have run in another process)."""
+        of :meth:`analyze_stored`; the within-document half may have run in another process).
+
+        The analysis and the document's rows in the recycled-text index are stored in one
+        transaction.  When the document is older than copies already in the library, it becomes
+        their origin: those documents' duplicates are rewritten right away, or at the end of a
+        batch (:meth:`repoint_pending`).
+        """
         index = self._recycled_index()
-        result["duplicates"] += to_dict(index.find(doc.id, doc.text, doc.published))
-        if doc.id not in index:
-            index.add(doc.id, doc.published, doc.text)
-            self._recycled_dirty = True
-        stored = self.store.save_analysis(result, version=result["pipeline_version"])
-        self._repoint_later_copies(doc)
+        try:
+            with self.store.transaction():
+                if doc.id in index:  # re-analysis: the index already holds its passages
+                    cross = index.stored_duplicates(doc.id, doc.text)
+                    later: list[str] = []
+                else:
+                    cross = index.find(doc.id, doc.text, doc.published)
+                    later = index.add(doc.id, doc.published, doc.text)
+                result["duplicates"] += to_dict(cross)
+                stored = self.store.save_analysis(result, version=result["pipeline_version"])
+                self.store.recycled.mark_pending(later)
+        except BaseException:
+            index.forget_unfiled()  # band keys of passages that were rolled back
+            raise
+        self._since_repoint += 1
+        if not self._batch or self._since_repoint >= self._REPOINT_EVERY:
+            self.repoint_pending()
         return stored
 
-    def _repoint_later_copies(self, doc: Document) -> None:
-        """A document published before copies already in the library becomes their origin.
-
-        Archives are often ingested out of order: when ``doc`` is older than the copy that other
-        documents' duplicates point to, those documents are searched again."""
-        if not doc.published:
-            return  # an undated document never predates the copies already stored
+    def repoint_pending(self) -> int:
+        """Rewrite the cross-document duplicates of documents that an older copy, analysed
+        since, has become the origin of.  Each is read from the index's stored origins (no
+        search) and rewritten in its own transaction; a run stopped half-way leaves the rest
+        pending for the next.  The index's band keys held in memory are filed first.  Returns
+        how many documents were rewritten."""
         index = self._recycled_index()
-        # Searching as if ``doc`` were the newest document names, per passage, its earliest
-        # other copy; any that is later than ``doc`` has been taken for an origin too early.
-        later = set()
-        for dup in index.find(doc.id, doc.text, None):
-            other = dup.of.document
-            published = self.store.get_document(other).published
-            if not published or published > doc.published:
-                later.add(other)
-        for origin in sorted(later):
-            for copy_id in {origin, *self.store.documents_repeating(origin)} - {doc.id}:
-                copy = self.store.get_document(copy_id)
-                found = to_dict(index.find(copy.id, copy.text, copy.published))
-                self.store.replace_cross_duplicates(copy.id, found)
+        index.file_bands()
+        table = self.store.recycled
+        self._since_repoint = 0
+        done = 0
+        while ids := table.pending(500):
+            for doc_id in ids:
+                try:
+                    doc = self.store.get_document(doc_id)
+                except NotFound:
+                    doc = None
+                with self.store.transaction():
+                    if doc is not None and doc.id in index:
+                        found = to_dict(index.stored_duplicates(doc.id, doc.text))
+                        self.store.replace_cross_duplicates(doc.id, found)
+                        done += 1
+                    table.done(doc_id)
+        return done
+
+    @contextmanager
+    def _batching(self) -> Iterator[None]:
+        """Defer the rewriting of later copies to the end of the batch (and every
+        ``_REPOINT_EVERY`` documents): a document repeated by many older arrivals is rewritten
+        once, not once per arrival.  A batch stopped by an error leaves them pending for the
+        next run."""
+        self._batch += 1
+        try:
+            yield
+        finally:
+            self._batch -= 1
+        # also what a run killed before this point left pending
+        if not self._batch and (self._recycled is not None or self.store.recycled.pending(1)):
+            self.repoint_pending()
 
     # -- the recycled-text index ---------------------------------------------------------------
 
     _RECYCLED_KEY = "recycled-index"
+    _REPOINT_EVERY = 1000  # analysed documents between rewrites of later copies in a batch
 
     def _recycled_index(self) -> Any:
-        """The library's paragraph index, rebuilt from its saved state plus any analysed
-        document the state does not cover yet (a run killed before saving it)."""
+        """The library's recycled-text index, kept in the store's tables.
+
+        An index made with other settings is emptied; analysed documents it lacks (a library
+        from before the index had tables kept it as one blob) are indexed again from their
+        stored text.  Their stored results stand: they were computed when analysed."""
         if self._recycled is not None:
             return self._recycled
         from .analysis.duplicates import DuplicateIndex
 
-        texts = lambda doc_id: self.store.get_document(doc_id).text  # noqa: E731
-        raw = self.store.get_blob(self._RECYCLED_KEY)
-        index = None
-        if raw:
-            try:
-                index = DuplicateIndex.from_state(_decode_state(raw), texts=texts)
-            except (ValueError, KeyError):
-                index = None  # a state this version cannot read: rebuild it below
-        if index is None:
-            index = DuplicateIndex(keep_text=False, texts=texts)
-        for doc_id, published in self.store.analyzed_documents():
-            if doc_id not in index:
-                index.add(doc_id, published, texts(doc_id))
-                self._recycled_dirty = True
+        index = DuplicateIndex(self.store.recycled, keep_text=False)
+        if self.store.get_state(self._RECYCLED_KEY) != index.settings():
+            with self.store.transaction():
+                self.store.recycled.clear()
+                self.store.set_state(self._RECYCLED_KEY, index.settings())
+        missing = self.store.recycled.unindexed()
+        for k in range(0, len(missing), 200):
+            with self.store.transaction():
+                for doc_id, published in missing[k:k + 200]:
+                    index.add(doc_id, published, self.store.get_document(doc_id).text)
+        index.file_bands()
         self._recycled = index
         return index
-
-    def save_indexes(self) -> None:
-        """Write the recycled-text index back to the library if it changed."""
-        if self._recycled is not None and self._recycled_dirty:
-            self.store.set_blob(self._RECYCLED_KEY, _encode_state(self._recycled.to_state()))
-            self._recycled_dirty = False
 
     def reanalyze(
         self, *, everything: bool = False, on_item: Callable[[ItemOutcome], None] | None = None
@@ -324,11 +353,11 @@ class Library:
                 except ClipfileError as exc:
                     batch.emit(ItemOutcome(doc_id, "failed", doc_id, message=str(exc)))
 
-        for done in self.executor.run(jobs()):
-            error = self._save_done(done)
-            batch.emit(ItemOutcome(done.job.key, "failed", done.job.key, message=error) if error
-                       else ItemOutcome(done.job.key, "new", done.job.key, analyzed=True))
-        self.save_indexes()
+        with self._batching():
+            for done in self.executor.run(jobs()):
+                error = self._save_done(done)
+                batch.emit(ItemOutcome(done.job.key, "failed", done.job.key, message=error) if error
+                           else ItemOutcome(done.job.key, "new", done.job.key, analyzed=True))
         return batch.report
 
     def pending_analysis(self, *, everything: bool = False) -> int:
@@ -375,14 +404,3 @@ def _documents_and_errors(result: Any) -> tuple[list[Document], list[Exception]]
     """Split what a reader returns (a list of documents with an ``errors`` list) in two."""
     errors = list(getattr(result, "errors", None) or [])
     return list(result), [e if isinstance(e, Exception) else IngestError(str(e)) for e in errors]
-
-
-def _encode_state(state: dict[str, Any]) -> bytes:
-    """JSON with bytes values as base64: a portable, non-executable format for index state."""
-    return json.dumps({k: {"b64": base64.b64encode(v).decode()} if isinstance(v, bytes) else v
-                       for k, v in state.items()}).encode()
-
-
-def _decode_state(raw: bytes) -> dict[str, Any]:
-    return {k: base64.b64decode(v["b64"]) if isinstance(v, dict) and set(v) == {"b64"} else v
-            for k, v in json.loads(raw).items()}

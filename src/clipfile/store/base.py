@@ -7,11 +7,12 @@ and runs the same contract tests (``tests/test_store.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Protocol
+from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 from ..records import Document
 
-__all__ = ["Store", "AddResult", "SearchHit", "DocumentSummary", "EntityRecord"]
+__all__ = ["Store", "AddResult", "SearchHit", "DocumentSummary", "EntityRecord", "RecycledTable",
+           "IndexedDocument", "Copy", "Passage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +72,110 @@ class EntityRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexedDocument:
+    """A document in the recycled-text index: ``seq`` is its place in indexing order."""
+
+    id: str
+    seq: int
+    published: str | None
+
+    @property
+    def order(self) -> tuple[bool, str, int]:
+        """How copies sort: dated before undated, then by date, then by indexing order."""
+        return (self.published is None, self.published or "", self.seq)
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One copy of a passage: unit ``pos`` of document ``doc``, at ``start:end`` of its text."""
+
+    doc: IndexedDocument
+    pos: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Passage:
+    """One distinct passage of the recycled-text index; identical copies share it.
+
+    ``exact`` is the hash of its normalised words, ``bigrams`` the sorted uint32 hashes of its
+    word bigrams (for the exact similarity).  ``first`` is its earliest copy; ``origin`` the
+    earliest copy of any passage similar to it, this one included, with that similarity.
+    ``id`` is None until the passage is stored.
+    """
+
+    id: int | None
+    exact: int
+    bigrams: bytes
+    first: Copy
+    origin: Copy
+    origin_sim: float
+
+
+class RecycledTable(Protocol):
+    """The tables of the cross-document recycled-text index (``analysis.duplicates.DuplicateIndex``).
+
+    Written as documents are indexed, inside the caller's :meth:`Store.transaction`, so the index
+    is as consistent as the analyses; nothing is loaded whole at start-up.
+    """
+
+    def transaction(self) -> ContextManager[None]:
+        """The store's :meth:`Store.transaction`: what :meth:`save` and friends write inside
+        it is stored together."""
+        ...
+    def document(self, doc_id: str) -> IndexedDocument | None: ...
+    def register(self, doc_id: str, published: str | None) -> IndexedDocument: ...
+    def lookup(self, exact: Sequence[int], bands: Sequence[int]) -> tuple[dict[int, int], dict[int, list[int]]]:
+        """Passage ids by exact hash, and the passage ids filed under each band key."""
+        ...
+    def bigrams(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The stored bigram hashes of passages (enough to verify a candidate)."""
+        ...
+    def passages(self, ids: Iterable[int]) -> dict[int, Passage]: ...
+    def save(self, doc: IndexedDocument, units: Sequence[tuple[int, int, int, Passage]],
+             passages: Sequence[Passage]) -> None:
+        """Store new and changed passages (new ones get their ids and count as unfiled) and a
+        document's units ``(pos, start, end, passage)``."""
+        ...
+    def file_bands(self, rows: Sequence[tuple[int, int]]) -> None:
+        """File band keys ``(key, passage id)``; their passages are no longer unfiled."""
+        ...
+    def unfiled(self, limit: int = 10_000) -> list[tuple[int, bytes]]:
+        """``(id, bigrams)`` of passages whose band keys are not filed."""
+        ...
+    def units(self, doc_id: str) -> list[tuple[int, int, int, int]]:
+        """``(pos, start, end, passage id)`` of a document's units, in order."""
+        ...
+    def later_copies(self, passages: Iterable[int], doc: IndexedDocument) -> list[str]:
+        """Ids of documents other than ``doc``, sorting after it, with a unit in one of ``passages``."""
+        ...
+    def unit_count(self) -> int: ...
+    def unindexed(self) -> list[tuple[str, str | None]]:
+        """(id, published) of analysed documents missing from the index, in stored order."""
+        ...
+    def slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str | None]:
+        """``text[start:end]`` of stored documents (None for a document not in the library)."""
+        ...
+    def mark_pending(self, doc_ids: Iterable[str]) -> None:
+        """Remember documents whose cross-document duplicates must be recomputed."""
+        ...
+    def pending(self, limit: int = 1000) -> list[str]: ...
+    def done(self, doc_id: str) -> None: ...
+    def clear(self) -> None: ...
+
+
 class Store(Protocol):
     """A Clipfile library."""
 
     path: str
+    recycled: RecycledTable
 
     def close(self) -> None: ...
+    def transaction(self) -> ContextManager[None]:
+        """Make the store's writes inside the block one transaction (blocks nest)."""
+        ...
 
     # documents
     def add_document(self, doc: Document) -> AddResult: ...
@@ -90,6 +189,7 @@ class Store(Protocol):
     # analyses
     def save_analysis(self, analysis: dict[str, Any], *, version: str) -> None: ...
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None: ...
+    def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None: ...
     def stale_documents(self, version: str) -> list[str]: ...
 
     # items and entities

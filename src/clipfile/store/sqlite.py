@@ -23,6 +23,8 @@ from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
+from .sqlite_recycled import SQLiteRecycled
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -132,6 +134,8 @@ MIGRATIONS: list[str] = [
         AND CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.line') IS NULL
                  AND json_extract(metadata, '$.entry') IS NULL ELSE 0 END;
     """,
+    # 4: the recycled-text index in tables written with each document, instead of one blob.
+    _RECYCLED_TABLES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -259,6 +263,8 @@ class SQLiteStore:
         self._readers: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
         self._closed = False
+        self._depth = 0  # nesting of write transaction blocks; only the outermost one commits
+        self.recycled = SQLiteRecycled(self)
         try:
             self._db = self._connect()
         except sqlite3.Error as exc:
@@ -267,6 +273,9 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            # 64 MB of page cache for the writer (the default is 2 MB): the recycled-text index
+            # probes band keys all over its table for every document it adds.
+            self._db.execute("PRAGMA cache_size=-65536")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()
@@ -302,10 +311,18 @@ class SQLiteStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back on any error."""
+        """One write transaction; rolled back on any error.  Inside another one it joins it."""
         with self._lock:
+            if self._depth:  # inside a transaction of this thread (the writer lock is held)
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
             outer = getattr(self._local, "conn", None)
             self._local.conn = self._db  # reads inside the transaction see its writes
+            self._depth = 1
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -318,7 +335,15 @@ class SQLiteStore:
                 else:
                     self._db.execute("COMMIT")
             finally:
+                self._depth = 0
                 self._local.conn = outer
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make every write inside the block one transaction (a document's analysis and its
+        recycled-text index rows, say): all of it is stored, or none."""
+        with self._tx():
+            yield
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -452,6 +477,9 @@ class SQLiteStore:
 
     def _resolve_doc_id(self, db: sqlite3.Connection, ref: str) -> str:
         ref = ref.strip()
+        # A whole id first: the prefix match below cannot use the index and reads every row.
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
+            return ref
         rows = db.execute(
             "SELECT id FROM documents WHERE id = ? OR id LIKE ? LIMIT 2",
             (ref, ref.replace("%", "").replace("_", r"\_") + "%"),
@@ -663,14 +691,6 @@ class SQLiteStore:
                 self._insert_item(db, doc_id, "duplicate", dup)
             data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
             db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(data, ensure_ascii=False), doc_id))
-
-    def documents_repeating(self, doc_id: str) -> list[str]:
-        """Ids of other documents with passages recorded as copies of this document's."""
-        with self._read() as db:
-            rows = db.execute(
-                "SELECT DISTINCT doc_id FROM items WHERE kind = 'duplicate' AND doc_id != ?"
-                " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchall()
-        return [r[0] for r in rows]
 
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
         """The stored analysis of a document (with its document record), or None."""
