@@ -12,7 +12,8 @@ import re
 
 from ...analysis.markers import find_markers
 from ...records import Entity, Marker, Quote, Ref
-from ..base import Comment
+from ..base import Comment, Frame
+from .footing import frames, govern
 from .markers import LEXICON
 from .referents import REPORTING_LEMMAS, Referents
 
@@ -41,6 +42,7 @@ _TOPIC_AFTER = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
+_COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.IGNORECASE)
 
 
 def _tokens(sent, start: int, end: int):
@@ -104,6 +106,10 @@ def _is_assertion(tokens, pred) -> bool:
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in pred.children)
     if not has_subject and pred.tag_ == "VB" and pred.dep_ == "ROOT":
         return False
+    # An infinitive with no subject ("to be among the finest ever", left of a report the
+    # quote layer split) states nothing on its own.
+    if not has_subject and pred.tag_ == "VB" and tokens[0].lower_ == "to":
+        return False
     return True
 
 
@@ -122,6 +128,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'\u201c\u201d\u2018\u2019)]-\u2013\u2014"):
         end -= 1
+    # Indirect speech opens with its complementizer: "that the port was sold" states "the
+    # port was sold".
+    m = _COMPLEMENTIZER.match(text, start, end)
+    if m:
+        start = m.end()
     return start, end
 
 
@@ -202,7 +213,8 @@ class EnglishClaims:
     def comments(self) -> list[Comment]:
         return _comments(self.refs)
 
-    def frame_markers(self, quote: Quote, sent: int) -> list[tuple[Marker, str]]:
-        # English claims take markers from their own words only; the Russian frame rule
-        # ("По данным следствия, ...") was never measured on English text.
-        return []
+    def frames(self) -> list[Frame]:
+        return frames(self.refs)
+
+    def govern(self, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[Marker, str]]:
+        return govern(self.refs, markers, tokens, pred)
