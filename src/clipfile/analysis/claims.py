@@ -187,21 +187,43 @@ def apply_comments(drafts: list[ClaimDraft], comments: list[Comment], text: str,
                 d.markers.append((marker, c.cls))
 
 
-def frame_units(frames: list[Frame], quotes: list[Quote]) -> list[tuple[int, int, Ref | None, int, int | None]]:
-    """Claims a frame makes on its own, as (start, end, source, sentence, where the frame's
-    words stand when they head a narration sentence, else None): the content of a
-    frame with a holder ("X denied that P", "P, пишет
-    газета"; the source is the holder), or one inside someone's words ("an inquiry into the
-    allegations that I misused my position"; the source is the speaker, who passes it on).  A
-    quote that already carries the content and makes a claim of it comes first."""
+def frame_units(frames: list[Frame], quotes: list[Quote]) -> list[tuple[int, int, Ref | None, int]]:
+    """Claims a frame makes on its own, as (start, end, source, sentence): the content of a
+    frame inside a larger statement ("an inquiry into the allegations that I misused my
+    position", "the report that P could not be verified") or of a frame with a holder ("X,
+    who denied taking bribes, ...").  The source is the holder,
+    else the speaker whose words hold the frame (who passes the allegation on), else None."""
     out = []
     for f in frames:
+        if not f.embedded and f.holder is None:
+            continue  # "It is thought that P": the sentence's claim, narrowed to P
         host = outermost_quote(quotes, f.marker.start)
-        if f.holder is None and host is None and not f.embedded:
-            continue  # "It is thought that P": the sentence's claim takes the frame's marker
-        heads = f.marker.start if not f.embedded and host is None else None
-        out.append((f.start, f.end, f.holder if f.holder is not None else speaker_ref(host), f.sent, heads))
+        out.append((f.start, f.end, f.holder if f.holder is not None else speaker_ref(host), f.sent))
     return out
+
+
+def heading_frame(frames: list[Frame], start: int, end: int) -> Frame | None:
+    """The frame that heads the unit ``[start, end)``: its words in the unit, its content the
+    rest of it ("Sources said P", "X denied that P", "we were led to believe P"); the unit's
+    claim is then that content.  The widest such frame wins (the outermost report)."""
+    best = None
+    for f in frames:
+        if f.embedded or not start <= f.marker.start < end:
+            continue
+        if _share(f.start, f.end, start, end) < 0.8 * (f.end - f.start):
+            continue
+        if best is None or f.end - f.start > best.end - best.start:
+            best = f
+    return best
+
+
+def _widest(text: str, lexicon: Lexicon, m: Marker, cls: str) -> tuple[Marker, str]:
+    """A frame's marker, or the lexicon's longer words of the same kind around it."""
+    lo = max(0, m.start - 40)
+    for w, c in find_markers(text[lo:m.end + 40], lexicon, offset=lo, kinds=(m.kind,)):
+        if w.start <= m.start and m.end <= w.end:
+            return w, c
+    return m, cls
 
 
 def _share(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -222,10 +244,8 @@ def unit_markers(syn: ClaimSyntax, lexicon: Lexicon, frames: list[Frame], toks: 
     words = find_markers(syn.text[start:end], lexicon, offset=start)
     # Where a word of the lexicon and a frame overlap, the frame's reading wins; the word's
     # longer text stays when both say the same ("records show" over "show").
-    for i, (m, c) in enumerate(list(inner)):
-        same = [w for w in words if w[0].kind == m.kind and w[0].start <= m.start and m.end <= w[0].end]
-        if same:
-            inner[i] = same[0]
+    inner = [_widest(syn.text, lexicon, m, c) for m, c in inner]
+    outer = [_widest(syn.text, lexicon, m, c) for m, c in outer]
     framed = inner + outer
     words = [(m, c) for m, c in words if all(m.end <= x.start or m.start >= x.end for x, _ in framed)]
     out = syn.govern(sorted(words + inner, key=lambda mc: mc[0].start), toks, pred)
@@ -264,29 +284,35 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
     quoted_sents: set[int] = set()  # sentences where a quote piece made a claim
     # Quote pieces first, then the frames' own contents ("X denied that P" with no quote for
     # P: the claim is P, not the sentence), then narration sentences.
+    # Quote pieces first, then the contents of frames inside larger statements, then
+    # narration sentences.  A unit a frame heads is narrowed to the frame's content.
     pieces = claim_units(syn.sentences(), syn.quotes)
-    units: list[tuple[int, int, Quote | None, int, Ref | None, bool, int | None]] = [
-        (a, b, q, si, None, False, None) for a, b, q, si, _ in pieces if q is not None]
-    units += [(a, b, None, si, holder, False, heads)
-              for a, b, holder, si, heads in frame_units(frames, syn.quotes)]
-    framed_n = len(units)
-    units += [(a, b, None, si, None, fb, None) for a, b, q, si, fb in pieces if q is None]
-    framed_spans: list[tuple[int, int]] = []
-    heads_at: list[int] = []  # where the words of a frame that made its own claim stand
-    for n, (start, end, quote, si, holder, fallback, heads) in enumerate(units):
-        framed = quote is None and n < framed_n
+    units: list[tuple[int, int, Quote | None, int, Ref | None, bool, bool]] = [
+        (a, b, q, si, None, False, False) for a, b, q, si, _ in pieces if q is not None]
+    units += [(a, b, None, si, holder, False, True) for a, b, holder, si in frame_units(frames, syn.quotes)]
+    units += [(a, b, None, si, None, fb, False) for a, b, q, si, fb in pieces if q is None]
+    framed_spans: list[tuple[int, int]] = []  # frame contents about no entity
+    for start, end, quote, si, holder, fallback, framed in units:
         if fallback and si in quoted_sents:
             continue
+        if not framed and quote is None and si in comment_sents:
+            # "X produced no evidence to back these claims" is a comment, not a new claim.
+            continue
         start, end = syn.trim(start, end)
+        source = speaker_ref(quote) if quote is not None else holder
+        head = None if framed else heading_frame(frames, start, end)
+        if head is not None:
+            # "X denied that P", "sources said P": the claim is P, the frame its footing.
+            start, end = syn.trim(head.start, head.end)
+            source = head.holder if head.holder is not None else source
+            framed = True
         if end - start < 8 or any(a < end and start < b for a, b in taken):
             continue
         if any(_share(a, b, start, end) >= 0.5 * (end - start) for a, b in framed_spans):
             continue  # mostly a frame's content, which is a claim already
-        if not framed and quote is None and any(start <= h < end for h in heads_at):
-            continue  # "X denied that P": the sentence's claim is P, the denial its footing
-        if not framed and quote is None and si in comment_sents:
-            # "X produced no evidence to back these claims" is a comment, not a new claim.
-            continue
+        if framed and quote is None and any(d.quote_id and _share(d.start, d.end, start, end) >= 0.5 * (end - start)
+                                            for d in drafts):
+            continue  # a quote's claim carries the frame's content
         toks = syn.tokens(si, start, end)
         if not toks:
             continue
@@ -294,7 +320,6 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
         if not syn.is_assertion(toks, pred):
             continue
         subject = syn.subject(toks, pred)
-        source = speaker_ref(quote) if quote is not None else holder
         markers = unit_markers(syn, lang.lexicon, frames, toks, pred, start, end)
         if subject is None and status_of(markers) == "asserted" and not framed:
             continue  # about no entity and plainly asserted: not a claim (comments may reach frames)
@@ -302,8 +327,6 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
                                  framed=framed))
         if quote is not None:
             quoted_sents.add(si)
-        if heads is not None:
-            heads_at.append(heads)
         if subject is not None:
             taken.append((start, end))
         elif framed:

@@ -110,10 +110,14 @@ def _clauses(pred, inside: set[int]) -> set[int]:
     clauses, whose hedges are theirs."""
     out = {pred.i}
     t = pred
+    stack = [pred]
     while t.head.i != t.i and t.head.i in inside:
         t = t.head
         out.add(t.i)
-    stack = [pred]
+        # "says the party is improving and it could win": the parser often hangs the second
+        # conjunct of the content on the report verb.
+        stack += [c for c in t.children if c.dep_ == "conj" and c.pos_ in _VERBAL and c.i in inside]
+    out.update(c.i for c in stack)
     while stack:
         v = stack.pop()
         for c in v.children:
@@ -168,8 +172,10 @@ def _subject(t):
 
 
 def _passive(t) -> bool:
+    """A passive verb, or a participle standing for one ("the widely reported fact",
+    "Previously considered to be ...")."""
     return any(c.dep_ in {"auxpass", "nsubjpass"} for c in t.children) or (
-        t.tag_ == "VBN" and t.dep_ in {"acl", "amod"})
+        t.tag_ == "VBN" and t.dep_ in {"acl", "amod", "advcl"} and not any(c.dep_ == "aux" for c in t.children))
 
 
 def _personal(tok, refs) -> bool:
@@ -247,7 +253,7 @@ def _verb_marker(refs, m: Marker, cls: str, h, pred):
     if lemma in _RAISING:
         # "seems to have had", "appeared more interested": with a complement only ("appeared
         # in court" is no hedge).
-        ok = any(c.dep_ in {"xcomp", "acomp", "attr", "oprd", "ccomp"} for c in h.children)
+        ok = any(c.dep_ in {"xcomp", "acomp", "attr", "oprd"} for c in h.children)
         return (m, cls) if ok else None
     if (m.kind, cls) in _AGENTIVE_CLASSES:
         if subj is not None and _lemma(subj) in EVIDENCE_NOUNS and lemma in _EVIDENTIAL:
@@ -499,15 +505,15 @@ def frames(refs) -> list[Frame]:
     """Every footing frame of the document (module docstring), in text order."""
     doc = refs.doc
     out: list[Frame] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, int]] = set()
 
     def add(si: int, span: tuple[int, int] | None, marker: Marker, cls: str, holder: Ref | None,
             embedded: bool, raised: bool = False) -> None:
-        if span is None or span[1] - span[0] < 3 or (marker.start, span[0]) in seen:
+        if span is None or span[1] - span[0] < 3 or (marker.start, *span) in seen:
             return
         if span[0] <= marker.start < span[1] and not raised:
             return  # the frame's words inside its own content: a parse gone wrong
-        seen.add((marker.start, span[0]))
+        seen.add((marker.start, *span))
         out.append(Frame(si, span[0], span[1], marker, cls, holder, embedded))
 
     starts = [sent.start for sent in refs.sents]
@@ -520,8 +526,11 @@ def frames(refs) -> list[Frame]:
             continue
         si = bisect.bisect_right(starts, cue.i) - 1
         found = _classify(refs, cue) or _according(refs, cue)
+        if found is None and cue.dep_ == "xcomp" and _passive(cue.head):
+            found = _classify(refs, cue.head)  # "is alleged to have told him: ..."
         if found is not None:
-            add(si, (q.start, q.end), *found, False)
+            # The quote is the claim; the frame only gives it its footing.
+            add(si, (q.start, q.end), *found, True)
     for si, sent in enumerate(refs.sents):
         for t in sent:
             fal = _falsity(t)
@@ -537,8 +546,10 @@ def frames(refs) -> list[Frame]:
             if found is not None:
                 embedded = t.pos_ == "NOUN" or not _heads(t)
                 content = _noun_clause(t) if t.pos_ == "NOUN" else _content(t)
-                if content is None and _passive(t) and any(c.dep_ == "xcomp" for c in t.children):
-                    # "X is said to be ...": the raised clause as a whole.
+                if content is None and _passive(t) and found[0].kind in {"hedged", "hearsay"} and (
+                        any(c.dep_ in {"xcomp", "oprd"} for c in t.children)
+                        or any(c.dep_ == "prep" and c.lower_ == "as" for c in t.children)):
+                    # "X is said to be ...", "X has been regarded as ...": the clause as a whole.
                     add(si, _span(list(t.subtree)), *found, embedded, raised=True)
                     continue
                 if content is None and t.dep_ in {"conj", "parataxis"} and t.i > t.head.i:

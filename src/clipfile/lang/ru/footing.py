@@ -175,8 +175,13 @@ def _govern_one(refs: RuReferents, m: Marker, cls: str, h: RuToken, clauses: set
     if cls == "adjective" and h.rel == "amod":
         ok = h.lemma in _EPISTEMIC_ADJ and refs.tokens[h.head].pos in {"NOUN", "PROPN"}
         return (m, cls) if ok and _reaches(refs, refs.tokens[h.head], clauses, inside) else None
-    if h.lemma in {"казаться", "представляться", "выглядеть"} and refs.subject(h.i) is not None:
-        return None  # "общество кажется огромным": a copula, not a parenthetical hedge
+    if h.lemma in {"казаться", "представляться", "выглядеть"}:
+        if refs.subject(h.i) is not None and not any(c.rel == "ccomp" for c in refs.children(h.i)):
+            return None  # "общество кажется огромным": a copula, not a parenthetical hedge
+        if any(c.rel in {"iobj", "obl"} and c.lemma in _PERSON_PRONOUNS | {"я", "мы"} for c in refs.children(h.i)):
+            return Marker(m.start, m.end, m.text, "opinion"), "belief"  # "мне казалось, что": I thought
+    if h.lemma == "мочь" and _negated(refs, h, m):
+        return None  # "не может выступать": cannot, not maybe
     if cls == "belief" and h.pos in _VERBAL:
         if not any(c.rel in {"ccomp", "xcomp"} for c in refs.children(h.i)):
             return None  # "сделка предполагает покупку"
@@ -277,7 +282,9 @@ def _media(refs: RuReferents, tok: RuToken | None, verb: RuToken) -> bool:
     subject of a verb of the press (передаёт, пишет), any non-person."""
     if tok is None:
         return False
-    if tok.lemma in MEDIA_NOUNS or _DOMAIN.search(tok.text):
+    ids = refs.subtree(tok.i)
+    whole = refs.text[refs.tokens[ids[0]].start:refs.tokens[ids[-1]].end]
+    if tok.lemma in MEDIA_NOUNS or _DOMAIN.search(tok.text) or _DOMAIN.search(whole):
         return True
     ent = refs.tok_ent.get(tok.i)
     person = ent is not None and ent.type in {"PERSON", "PER"} or tok.lemma in _PERSON_PRONOUNS
@@ -298,8 +305,14 @@ def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] |
         return None
     lemma = t.lemma
     neg = _negated(refs, t)
-    subj = refs.subject(t.i)
-    if t.pos in _VERBAL and not neg:
+    subj = _subject(refs, t)
+    if _is_words_of(refs, t):
+        return _words_of(refs, t)
+    # The tagger reads "передаёт" as a noun now and then: the lemma says what it is.
+    if t.pos not in _VERBAL and lemma not in _WIRE_VERBS and not (
+            t.pos == "NOUN" and lemma in _HEARSAY_NOUNS | _SOURCE_NOUNS):
+        return None
+    if not neg:
         if lemma in _DENIAL_VERBS:
             return _marker(refs, [t], "denied"), "denial", _phrase_ref(refs, subj)
         if lemma in _REJECTION_VERBS and any(c.rel == "obj" and c.lemma in PROPOSITION_NOUNS
@@ -307,7 +320,7 @@ def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] |
             return _marker(refs, [t], "denied"), "denial", _phrase_ref(refs, subj)
         if lemma in _DISPUTE_VERBS:
             return _marker(refs, [t], "disputed"), "dispute", _phrase_ref(refs, subj)
-    if t.pos in _VERBAL and neg and lemma in _NEGATED_BELIEF:
+    if neg and lemma in _NEGATED_BELIEF:
         negs = [c for c in refs.children(t.i) if c.text.lower() == "не"]
         return _marker(refs, [*negs, t], "denied"), "denial", _phrase_ref(refs, subj)
     if t.pos == "NOUN" and lemma in _HEARSAY_NOUNS and not _is_source_phrase(refs, t) and not any(
@@ -315,7 +328,7 @@ def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] |
         return _marker(refs, [t], "hearsay"), "allegation", None
     if _is_source_phrase(refs, t):
         return _source_phrase(refs, t)
-    if t.pos not in _VERBAL or neg:
+    if t.pos == "NOUN" and lemma not in _WIRE_VERBS or neg:
         return None
     if lemma in _IMPERSONAL_BELIEF and subj is None:
         return _marker(refs, [t], "hedged"), "allegation", None
@@ -324,18 +337,24 @@ def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] |
             return _marker(refs, [t], "evidenced"), "source", None
         return None
     agent = next((c for c in refs.children(t.i) if c.rel == "obl:agent"), None)
+    # "в МВД сообщили", "в письме говорится": the place the words come from is their source.
+    place = next((c for c in refs.children(t.i) if c.rel == "obl"
+                  and any(g.lemma in {"в", "из"} for g in refs.children(c.i))), None)
+    if place is not None and subj is None:
+        if place.lemma in EVIDENCE_NOUNS:
+            return _marker(refs, [t], "evidenced"), "source", None  # "в контракте говорится"
+        return None
     if agent is None and subj is None and (t.feats.get("Voice") == "Pass" or lemma.endswith("ся")):
-        # "сообщается", "как было объявлено", "утверждается": a report with no owner.
+        # "сообщается", "как было объявлено", "говорилось": a report with no owner.
         return _marker(refs, [t], "hearsay"), "allegation", None
     if subj is None:
-        plural = t.feats.get("Number") == "Plur"
-        named_place = any(c.rel == "obl" and any(g.lemma in {"в", "из"} for g in refs.children(c.i))
-                          for c in refs.children(t.i))
-        if plural and not named_place and t.feats.get("Person", "3") == "3":
+        if t.feats.get("Number") == "Plur" and t.feats.get("Person", "3") == "3":
             return _marker(refs, [t], "hearsay"), "allegation", None  # "говорят, P"
         return None
-    if subj.lemma in ANONYMOUS_NOUNS:
-        return _marker(refs, [t], "hearsay"), "anonymous", None
+    if any(c.rel in SUBJ and c.lemma in ANONYMOUS_NOUNS for c in refs.children(t.i)):
+        return _marker(refs, [t], "hearsay"), "anonymous", None  # "осведомлённый источник сообщил"
+    if _back_reference(refs, t) is not None:
+        return _marker(refs, [t], "hearsay"), "allegation", _phrase_ref(refs, subj)
     if _media(refs, subj, t):
         return _marker(refs, [t], "hearsay"), "media", _phrase_ref(refs, subj)
     if subj.lemma in EVIDENCE_NOUNS and lemma in _EVIDENTIAL:
@@ -344,6 +363,52 @@ def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] |
         # "эксперты подтвердили, что P", "суд установил": a finding, not a person's word
         return _marker(refs, [t], "evidenced"), "demonstration", None
     return None
+
+
+def _subject(refs: RuReferents, t: RuToken) -> RuToken | None:
+    """The subject of ``t``; for a verb of the press the tagger misread, the outlet it names
+    (``…, передаёт NEWSru.com``)."""
+    subj = refs.subject(t.i)
+    if subj is None and t.lemma in _WIRE_VERBS:
+        subj = next((c for c in refs.children(t.i) if c.rel in {"iobj", "obj", "nmod", "appos"}
+                     and c.pos in {"PROPN", "X", "NOUN"} and c.i > t.i), None)
+    return subj
+
+
+def _previous_report(refs: RuReferents, t: RuToken) -> RuToken | None:
+    """The report verb heading the sentence before ``t``'s, with a subject of its own."""
+    if t.sent == 0:
+        return None
+    prev = [x for x in refs.sent_tokens(t.sent - 1) if x.rel == "root" and x.lemma in _REPORT]
+    if not prev or refs.subject(prev[0].i) is None:
+        return None
+    return prev[0]
+
+
+def _back_reference(refs: RuReferents, t: RuToken) -> RuToken | None:
+    """``Об этом рассказали участники заседания`` after ``Меркель заявила, что P``: a report of
+    a report, second-hand.  Returns the earlier report verb."""
+    if not any(c.lemma == "это" and c.rel == "obl" and any(g.lemma == "о" for g in refs.children(c.i))
+               for c in refs.children(t.i)):
+        return None
+    return _previous_report(refs, t)
+
+
+def _is_words_of(refs: RuReferents, t: RuToken) -> bool:
+    """``По их словам, канцлер напомнила, что P``: someone's account of what another said."""
+    if t.lemma != "слово" or t.rel != "parataxis" or t.head < 0:
+        return False
+    if not any(c.rel == "case" and c.lemma == "по" for c in refs.children(t.i)):
+        return False
+    host = refs.tokens[t.head]
+    subj = refs.subject(host.i)
+    return host.lemma in _REPORT and subj is not None and subj.lemma not in _PERSON_PRONOUNS | {"я", "мы"}
+
+
+def _words_of(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None]:
+    case = [c for c in refs.children(t.i) if c.rel == "case"]
+    whose = next((c for c in refs.children(t.i) if c.rel in {"nmod", "det"}), None)
+    return _marker(refs, [*case, t], "hearsay"), "allegation", _phrase_ref(refs, whose)
 
 
 def _is_source_phrase(refs: RuReferents, t: RuToken) -> bool:
@@ -380,15 +445,15 @@ def _source_phrase(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | No
 def frames(refs: RuReferents) -> list[Frame]:
     """Every footing frame of the document (module docstring), in text order."""
     out: list[Frame] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, int]] = set()
 
     def add(si: int, span: tuple[int, int] | None, marker: Marker, cls: str, holder: Ref | None,
             embedded: bool) -> None:
-        if span is None or span[1] - span[0] < 3 or (marker.start, span[0]) in seen:
+        if span is None or span[1] - span[0] < 3 or (marker.start, *span) in seen:
             return
         if span[0] <= marker.start < span[1]:
             return
-        seen.add((marker.start, span[0]))
+        seen.add((marker.start, *span))
         out.append(Frame(si, span[0], span[1], marker, cls, holder, embedded))
 
     for q in refs.quotes:
@@ -399,19 +464,23 @@ def frames(refs: RuReferents) -> list[Frame]:
             continue
         found = _classify(refs, cue)
         if found is not None:
-            add(cue.sent, (q.start, q.end), *found, False)
+            # The quote is the claim; the frame only gives it its footing.
+            add(cue.sent, (q.start, q.end), *found, True)
     for t in refs.tokens:
         found = _classify(refs, t)
         if found is None:
             continue
+        earlier = _back_reference(refs, t)
+        if earlier is not None:
+            # "Об этом рассказали X": the sentence before, which X passes on.
+            add(t.sent, _span(refs, [x.i for x in refs.sent_tokens(t.sent - 1)]), *found, True)
+            continue
         if _is_source_phrase(refs, t) or t.rel == "parataxis":
             # A parenthetical frame ("по данным X, P", "P, пишут «Ведомости»", "как передаёт
-            # X, P"): the clause it stands in, without it.
+            # X, P"): the sentence it stands in, without it.
             host = _host(refs, t)
             if host is not None:
-                skip = set(refs.subtree(t.i))
-                add(t.sent, _span(refs, [i for i in refs.subtree(host.i) if i not in skip
-                                         and refs.tokens[i].sent == t.sent]), *found, not _heads(refs, host))
+                add(t.sent, _around(refs, t), *found, not _heads(refs, host))
             continue
         content = _noun_clause(refs, t) if t.pos == "NOUN" else _content(refs, t)
         embedded = t.pos == "NOUN" or not _heads(refs, t)
@@ -425,6 +494,21 @@ def frames(refs: RuReferents) -> list[Frame]:
                 add(t.sent, _span(refs, [i for i in refs.subtree(other[0].i) if i not in skip]), *found, False)
     out.sort(key=lambda f: (f.start, f.marker.start))
     return out
+
+
+def _around(refs: RuReferents, t: RuToken) -> tuple[int, int] | None:
+    """The rest of ``t``'s sentence around a parenthetical phrase headed by ``t``: after it
+    when it opens the sentence, before it when it closes it, else the whole sentence."""
+    phrase = set(refs.subtree(t.i))
+    sent = [x.i for x in refs.sent_tokens(t.sent) if refs.tokens[x.i].pos != "PUNCT"]
+    if not sent:
+        return None
+    lo, hi = min(phrase), max(phrase)
+    if lo <= sent[0]:
+        return _span(refs, [i for i in sent if i > hi])
+    if hi >= sent[-1]:
+        return _span(refs, [i for i in sent if i < lo])
+    return _span(refs, [i for i in sent if i not in phrase])
 
 
 def _heads(refs: RuReferents, t: RuToken) -> bool:
