@@ -166,12 +166,18 @@ def apply_comments(drafts: list[ClaimDraft], comments: list[Comment], text: str,
                    and c.sent - _LOOKBACK_SENTENCES <= d.sent_index <= c.sent]
         if not earlier:
             continue
+        if marker.kind in {"denied", "disputed"}:
+            # One denies or disputes what others said: their words first, not one's own.
+            earlier = [d for d in earlier if d.source is not None and not same_ref(d.source, c.actor)] or earlier
         parties = [r for r in (c.actor, c.principal) if r is not None]
         by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
         if marker.kind == "unsupported":
             # "X produced no evidence": X's own claims.
             by_actor = [d for d in earlier if same_ref(d.source, c.actor)] or by_actor
         pool = by_actor or earlier
+        if c.evidence:
+            # "dismissed the research as rubbish": the claims that rest on the research.
+            pool = [d for d in pool if any(m.kind == "evidenced" for m, _ in d.markers)] or pool
         if c.topic:
             stems = _stems(c.topic, prefix)
             pool = [d for d in pool if stems & _stems(text[d.start:d.end], prefix)] or pool

@@ -48,7 +48,9 @@ class Parsed(Protocol):
 class Comment(NamedTuple):
     """A later sentence that comments on earlier claims (``X produced no evidence for these
     claims``): its marker, who made the comment (``actor``) or whom it speaks for
-    (``principal``), the topic it names and whether it points back at several claims."""
+    (``principal``), the topic it names, whether it points back at several claims, and
+    whether what it points at is data (``the research``, ``these figures``: the claims that
+    rest on data)."""
 
     sent: int
     marker: Marker
@@ -57,6 +59,7 @@ class Comment(NamedTuple):
     principal: Ref | None
     topic: str | None
     plural: bool | None
+    evidence: bool = False
 
 
 class Frame(NamedTuple):

@@ -25,9 +25,11 @@ _MODAL_SKIP = {"should", "ought", "will", "shall", "'ll", "wo"}
 _ANAPHOR = re.compile(
     r"(?<!\w)(?P<det>these|those|the|this|that|such|his|her|their|its)\s+(?:\w+\s+)?"
     r"(?P<noun>claims?|allegations?|accusations?|reports?|assertions?|statements?|stories|story|"
-    r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories)"
+    r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories|"
+    r"criticisms?|research|findings?|figures|stud(?:y|ies)|surveys?|polls?|views?|beliefs?|"
+    r"impressions?|estimates?)"
     r"(?!\w)(?:\s+(?P<link>of|about|that|regarding)\s+(?P<topic>[\w\s'\u2019-]{1,60}?))?"
-    r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on)\b|\s*$)",
+    r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on|as)\b|\s*$)",
     re.IGNORECASE,
 )
 # "denied it", "disputed that": a pronoun object that ends the clause ("that" opening a
@@ -42,6 +44,9 @@ _TOPIC_AFTER = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
+# Back-references that name data ("the research", "these figures"): they point at claims
+# that rest on it.
+_EVIDENCE_STEMS = frozenset("report research finding figure stud survey poll estimate".split())
 _COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.IGNORECASE)
 
 
@@ -176,7 +181,8 @@ def _comments(refs: Referents) -> list[Comment]:
                     verb = verb.head
                 else:
                     break
-            out.append(Comment(i, marker, cls, actor, None, topic, plural))
+            evidence = bool(m and m.group("noun").lower().rstrip("s").rstrip("ie") in _EVIDENCE_STEMS)
+            out.append(Comment(i, marker, cls, actor, None, topic, plural, evidence))
     return out
 
 

@@ -439,7 +439,7 @@ def _according_to(refs, t) -> tuple[Marker, str] | None:
 
 
 def _falsity(t) -> tuple[Marker, object] | None:
-    """``the claim that P is false``, ``it is not true that P``: (marker, content head)."""
+    """``the claim that P is false``, ``it is not true that P``: (marker, content tokens)."""
     if _lemma(t) != "be":
         return None
     neg = [c for c in t.children if c.dep_ == "neg"]
@@ -448,14 +448,26 @@ def _falsity(t) -> tuple[Marker, object] | None:
     if pred is None:
         return None
     subj = _subject(t)
+    if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in t.children):
+        # No subject of its own (the parser hung "..., was wrong" on another clause): the
+        # proposition noun subject nearest before it in the sentence, if any.
+        noun = next((x for x in reversed(t.doc[t.sent.start:t.i]) if x.dep_ in {"nsubj", "nsubjpass"}
+                     and _lemma(x) in PROPOSITION_NOUNS), None)
+        subj = noun if noun is not None else subj
     content = None
     if subj is not None and subj.lower_ == "it":
         content = next((c for c in t.children if c.dep_ == "ccomp"), None)
     elif subj is not None and _lemma(subj) in PROPOSITION_NOUNS:
         content = _noun_clause(subj)
+        if content is None and subj.i < t.i:
+            # "the widespread belief Mr Smith had left, was wrong": the content stands between
+            # the noun and its predicate, without "that" (and often misparsed).
+            between = [x for x in t.doc[subj.i + 1:t.i] if not x.is_punct or x.i < t.i - 1]
+            if len(between) >= 3 and any(x.pos_ in _VERBAL for x in between):
+                return _marker([t, *neg, pred], "denied"), between
     if content is None:
         return None
-    return _marker([t, *neg, pred], "denied"), content
+    return _marker([t, *neg, pred], "denied"), list(content.subtree)
 
 
 _SAID_OF_KINDS = ("unsupported", "denied", "disputed", "evidenced")
@@ -528,6 +540,8 @@ def frames(refs) -> list[Frame]:
         found = _classify(refs, cue) or _according(refs, cue)
         if found is None and cue.dep_ == "xcomp" and _passive(cue.head):
             found = _classify(refs, cue.head)  # "is alleged to have told him: ..."
+        if found is not None and found[0].kind in {"denied", "disputed"} and _content(cue) is None:
+            found = None  # "rebuts asylum criticisms": a stance on a noun, no statement denied
         if found is not None:
             # The quote is the claim; the frame only gives it its footing.
             add(si, (q.start, q.end), *found, True)
@@ -536,7 +550,7 @@ def frames(refs) -> list[Frame]:
             fal = _falsity(t)
             if fal is not None:
                 # "the claim that P is false": P is a claim of its own.
-                add(si, _span(fal[1].subtree), fal[0], "denial", None, True)
+                add(si, _span(fal[1]), fal[0], "denial", None, True)
                 continue
             for marker, cls, clause in _said_of(doc, t):
                 # "the report that P could not be verified": what is said of the report is
