@@ -224,3 +224,26 @@ def test_russian_word_that_does_not_govern_decides_nothing(text, fragment):
     found = ru_claims(text)
     assert covering(found, fragment), [c.text for c in found]
     assert statuses(found, fragment) == {"asserted"}
+
+
+def test_a_hedge_inside_a_longer_sentence_marks_only_its_clause():
+    text = ("Mayor Lena Ostrova said she was ready as the harbour council meets to vote on the "
+            "bridge, possibly within weeks.")
+    found = en_claims(text)
+    clause = [c for c in found if c.text.startswith("the harbour council meets")]
+    assert clause and clause[0].status == "hedged"
+    assert any(m.text == "possibly" for m in clause[0].markers)
+    # The sentence's own statement is not hedged by its clause.
+    assert all(c.status == "asserted" for c in found if c.text.startswith("Mayor Lena Ostrova"))
+
+
+def test_a_condition_is_no_clause_of_its_own():
+    found = en_claims("Mayor Lena Ostrova closed the bridge, and if the ferries could sail she would reopen it.")
+    assert not any(c.text.startswith("the ferries could") for c in found)
+
+
+def test_russian_report_of_a_report_is_second_hand():
+    text = ("Губернатор Сергей Орлов заявил на закрытом совещании, что бюджет области исчерпан. "
+            "Об этом рассказали несколько участников совещания.")
+    hits = covering(ru_claims(text), "бюджет области исчерпан")
+    assert hits and {c.status for c in hits} == {"hearsay"}

@@ -298,7 +298,10 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
     units += [(a, b, None, si, holder, False, True) for a, b, holder, si in frame_units(frames, syn.quotes)]
     units += [(a, b, None, si, None, fb, False) for a, b, q, si, fb in pieces if q is None]
     framed_spans: list[tuple[int, int]] = []  # frame contents about no entity
-    for start, end, quote, si, holder, fallback, framed in units:
+    units.reverse()  # a stack: the clauses a unit spawns are taken next
+    while units:
+        start, end, quote, si, holder, fallback, framed = units.pop()
+        clause = fallback is None  # a clause of the unit before: overlaps its parent by nature
         if fallback and si in quoted_sents:
             continue
         if not framed and quote is None and si in comment_sents:
@@ -312,7 +315,9 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
             start, end = syn.trim(head.start, head.end)
             source = head.holder if head.holder is not None else source
             framed = True
-        if end - start < 8 or any(a < end and start < b for a, b in taken):
+        if end - start < 8 or (not clause and any(a < end and start < b for a, b in taken)):
+            continue
+        if clause and any(d.start == start and d.end == end for d in drafts):
             continue
         if any(_share(a, b, start, end) >= 0.5 * (end - start) for a, b in framed_spans):
             continue  # mostly a frame's content, which is a claim already
@@ -326,6 +331,11 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
         if not syn.is_assertion(toks, pred):
             continue
         subject = syn.subject(toks, pred)
+        words = find_markers(text[start:end], lang.lexicon, offset=start)
+        for a, b in syn.subclauses(words, toks, pred):
+            # "he was up for it as the country waits, possibly for weeks": the hedge marks
+            # only its clause, which is a claim of its own.
+            units.append((a, b, quote, si, source, None, True))
         markers = unit_markers(syn, lang.lexicon, frames, toks, pred, start, end)
         if subject is None and status_of(markers) == "asserted" and not framed:
             continue  # about no entity and plainly asserted: not a claim (comments may reach frames)

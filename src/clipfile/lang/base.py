@@ -105,6 +105,11 @@ class ClaimSyntax(Protocol):
         """The lexicon's markers found in a unit that bear on its claim: a footing marker counts
         only where it governs the unit's predicate in the parse (a modal on it, an adverb on
         its clause, the report verb above it); markers that only move certainty pass."""
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens: list[Token],
+                   pred: Token | None) -> list[tuple[int, int]]:
+        """Ranges of clauses inside the unit (adverbial, relative, coordinated) that a footing
+        word of ``markers`` governs while the unit's predicate is out of its reach: each is a
+        claim of its own."""
 
 
 class Trigger(NamedTuple):

@@ -13,7 +13,7 @@ import re
 from ...analysis.markers import find_markers
 from ...records import Entity, Marker, Quote, Ref
 from ..base import Comment, Frame
-from .footing import frames, govern
+from .footing import frames, govern, subclauses
 from .markers import LEXICON
 from .referents import REPORTING_LEMMAS, Referents
 
@@ -224,3 +224,6 @@ class EnglishClaims:
 
     def govern(self, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[Marker, str]]:
         return govern(self.refs, markers, tokens, pred)
+
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[int, int]]:
+        return subclauses(self.refs, markers, tokens, pred)

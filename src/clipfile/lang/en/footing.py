@@ -30,7 +30,7 @@ from ...records import Marker, Quote, Ref
 from ..base import Frame
 from .cues import COGNITION_VERBS, PERSON_NOUNS, SPEECH_VERBS
 
-__all__ = ["govern", "frames", "EVIDENCE_NOUNS", "MEDIA_NOUNS", "PROPOSITION_NOUNS"]
+__all__ = ["govern", "frames", "subclauses", "EVIDENCE_NOUNS", "MEDIA_NOUNS", "PROPOSITION_NOUNS"]
 
 # Nouns naming data, documents and inquiries: a report by one of them backs its content.
 EVIDENCE_NOUNS = frozenset("""
@@ -206,6 +206,51 @@ def govern(refs, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[
         kept = _govern_one(refs, m, cls, h, clauses, inside, pred)
         if kept is not None:
             out.append(kept)
+    return out
+
+
+# Clauses that state something of their own inside a longer sentence: adverbial and
+# coordinated ones.  A relative clause describes its noun (its modal is mostly ability: "who
+# could become premier"), and a condition ("if", "unless") states nothing.
+_SUBCLAUSE_DEPS = frozenset({"advcl", "conj"})
+_CONDITIONS = frozenset("if unless whether once until provided lest".split())
+
+
+def subclauses(refs, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[int, int]]:
+    """Clauses inside the unit that a footing word governs while the unit's predicate is out
+    of its reach ("he was up for it as the country waits to go to the polls, possibly in
+    weeks"; "although there is little chance they will propose increases"): each is a claim
+    of its own, as the gold marks "only its clause"."""
+    if pred is None:
+        return []
+    doc = refs.doc
+    inside = {t.i for t in tokens}
+    clauses = _clauses(pred, inside)
+    out: list[tuple[int, int]] = []
+    for m, cls in markers:
+        if m.kind not in _STATUS_KINDS or (m.kind, cls) in _CERTAINTY_ONLY:
+            continue
+        h = _head_of(doc, m)
+        if h is None or _govern_one(refs, m, cls, h, clauses, inside, pred) is not None:
+            continue
+        v = h
+        for _ in range(8):
+            if v.dep_ in _SUBCLAUSE_DEPS | {"relcl"} and v.pos_ in _VERBAL | {"ADJ"} \
+                    or v.head.i == v.i or v.head.i not in inside:
+                break
+            v = v.head
+        if v.dep_ not in _SUBCLAUSE_DEPS and not (m.kind == "hearsay" and v.dep_ == "relcl"):
+            continue  # ("the official, who reportedly resigned, ...": a rumour marks its clause)
+        if v.i in clauses or v.i == pred.i:
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in v.children):
+            continue
+        sub = [x for x in v.subtree if x.i in inside]
+        if _govern_one(refs, m, cls, h, _clauses(v, {x.i for x in sub}), {x.i for x in sub}, v) is None:
+            continue
+        span = _span([x for x in sub if not (x.dep_ in {"mark", "cc"} and x.i < v.i and x.head.i == v.i)])
+        if span is not None and span not in out:
+            out.append(span)
     return out
 
 

@@ -21,7 +21,7 @@ import re
 from ...analysis.markers import find_markers
 from ...records import Entity, Marker, Quote, Ref
 from ..base import Comment, Frame
-from .footing import frames, govern
+from .footing import frames, govern, subclauses
 from .lexicon import SPEECH_VERBS
 from .markers import LEXICON
 from .parse import RuDoc, RuToken
@@ -221,3 +221,7 @@ class RussianClaims:
     def govern(self, markers: list[tuple[Marker, str]], tokens: list[RuToken],
                pred: RuToken | None) -> list[tuple[Marker, str]]:
         return govern(self.refs, markers, tokens, pred)
+
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens: list[RuToken],
+                   pred: RuToken | None) -> list[tuple[int, int]]:
+        return subclauses(self.refs, markers, tokens, pred)

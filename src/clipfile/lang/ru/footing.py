@@ -31,7 +31,7 @@ from .lexicon import SPEECH_VERBS
 from .parse import RuToken
 from .referents import SUBJ, RuReferents
 
-__all__ = ["govern", "frames", "MEDIA_NOUNS", "EVIDENCE_NOUNS"]
+__all__ = ["govern", "frames", "subclauses", "MEDIA_NOUNS", "EVIDENCE_NOUNS"]
 
 MEDIA_NOUNS = frozenset("""
 газета издание агентство информагентство радиостанция радио телеканал канал журнал сайт портал
@@ -153,6 +153,49 @@ def govern(refs: RuReferents, markers: list[tuple[Marker, str]], tokens: list[Ru
         kept = _govern_one(refs, m, cls, h, clauses, inside, pred)
         if kept is not None:
             out.append(kept)
+    return out
+
+
+# Clauses that state something of their own inside a longer sentence: adverbial and
+# coordinated ones, and a relative clause for a rumour ("которые он якобы провёл"); a
+# condition or a purpose ("если", "чтобы") states nothing.
+_SUBCLAUSE_RELS = frozenset({"advcl", "conj"})
+_CONDITIONS = frozenset("если чтобы пока ли когда".split())
+
+
+def subclauses(refs: RuReferents, markers: list[tuple[Marker, str]], tokens: list[RuToken],
+               pred: RuToken | None) -> list[tuple[int, int]]:
+    """Clauses inside the unit that a footing word governs while the unit's predicate is out
+    of its reach: each is a claim of its own (the Russian counterpart of
+    :func:`clipfile.lang.en.footing.subclauses`)."""
+    if pred is None:
+        return []
+    inside = {t.i for t in tokens}
+    clauses = _clauses(refs, pred, inside)
+    out: list[tuple[int, int]] = []
+    for m, cls in markers:
+        if m.kind not in _STATUS_KINDS or (m.kind, cls) in _CERTAINTY_ONLY:
+            continue
+        h = _head_of(refs, m)
+        if h is None or _govern_one(refs, m, cls, h, clauses, inside, pred) is not None:
+            continue
+        rels = _SUBCLAUSE_RELS | ({"acl:relcl"} if m.kind == "hearsay" else set())
+        v = h
+        for _ in range(8):
+            if v.rel in rels and v.pos in _VERBAL | {"ADJ"} or v.head < 0 or v.head not in inside:
+                break
+            v = refs.tokens[v.head]
+        if v.rel not in rels or v.i in clauses or v.i == pred.i:
+            continue
+        if any(c.rel == "mark" and c.lemma in _CONDITIONS for c in refs.children(v.i)):
+            continue
+        sub = [i for i in refs.subtree(v.i) if i in inside]
+        if _govern_one(refs, m, cls, h, _clauses(refs, v, set(sub)), set(sub), v) is None:
+            continue
+        keep = [i for i in sub if not (refs.tokens[i].rel in {"mark", "cc"} and i < v.i and refs.tokens[i].head == v.i)]
+        span = _span(refs, keep)
+        if span is not None and span not in out:
+            out.append(span)
     return out
 
 
