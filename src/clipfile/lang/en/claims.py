@@ -3,8 +3,9 @@
 What the shared claim stage (:mod:`clipfile.analysis.claims`) asks of an English document: a
 unit's content predicate (descending through reporting verbs: ``said that ...``), whether it
 asserts (not a question, request, recommendation or forecast: modal auxiliaries, imperatives),
-its subject, and the later sentences that comment on earlier claims (``X produced no evidence
-to back these claims``).
+its subject, the later sentences that comment on earlier claims (``X produced no evidence
+to back these claims``), and, through :mod:`clipfile.lang.en.footing`, which footing words
+govern a unit and which frames (``X denied that P``) stand around it.
 """
 from __future__ import annotations
 
