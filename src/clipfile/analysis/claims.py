@@ -293,7 +293,8 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
     # Quote pieces first, then the contents of frames inside larger statements, then
     # narration sentences.  A unit a frame heads is narrowed to the frame's content.
     pieces = claim_units(syn.sentences(), syn.quotes)
-    units: list[tuple[int, int, Quote | None, int, Ref | None, bool, bool]] = [
+    # (start, end, quote, sentence, holder, fallback: True/False, None for a clause, framed)
+    units: list[tuple[int, int, Quote | None, int, Ref | None, bool | None, bool]] = [
         (a, b, q, si, None, False, False) for a, b, q, si, _ in pieces if q is not None]
     units += [(a, b, None, si, holder, False, True) for a, b, holder, si in frame_units(frames, syn.quotes)]
     units += [(a, b, None, si, None, fb, False) for a, b, q, si, fb in pieces if q is None]

@@ -24,6 +24,7 @@ list per class); none names a person or a phrase of any text.
 from __future__ import annotations
 
 import bisect
+from typing import Any
 
 from ...analysis.markers import find_markers
 from ...records import Marker, Quote, Ref
@@ -483,7 +484,7 @@ def _according_to(refs, t) -> tuple[Marker, str] | None:
     return None
 
 
-def _falsity(t) -> tuple[Marker, object] | None:
+def _falsity(t) -> tuple[Marker, list[Any]] | None:
     """``the claim that P is false``, ``it is not true that P``: (marker, content tokens)."""
     if _lemma(t) != "be":
         return None
@@ -518,7 +519,7 @@ def _falsity(t) -> tuple[Marker, object] | None:
 _SAID_OF_KINDS = ("unsupported", "denied", "disputed", "evidenced")
 
 
-def _said_of(doc, t) -> list[tuple[Marker, str, object]]:
+def _said_of(doc, t) -> list[tuple[Marker, str, Any]]:
     """Footing said of a proposition noun that is the subject of its clause (``the report that
     P could not be verified``, ``the allegation that P was confirmed``): the markers of the
     clause outside the noun phrase, with the noun's ``that``-clause."""
@@ -632,6 +633,8 @@ def _according(refs, t) -> tuple[Marker, str, Ref | None] | None:
 
 
 def _cue_token(doc, q: Quote):
+    if q.cue is None:
+        return None
     toks = list(doc[_token_range(doc, q.cue.start, q.cue.end)])
     verbs = [t for t in toks if t.pos_ in _VERBAL or _lemma(t) == "accord"] or toks
     return verbs[0] if verbs else None

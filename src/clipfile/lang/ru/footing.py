@@ -575,6 +575,8 @@ def _host(refs: RuReferents, t: RuToken) -> RuToken | None:
 
 
 def _cue_token(refs: RuReferents, q: Quote) -> RuToken | None:
+    if q.cue is None:
+        return None
     toks = refs.tokens_in(q.cue.start, q.cue.end)
     for t in toks:
         if t.pos in _VERBAL:
