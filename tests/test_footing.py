@@ -216,7 +216,6 @@ def test_russian_frame_decides_the_footing(text, fragment, status):
         ("Партнерство дает возможность министру Сергею Орлову укрепить связи с регионами.", "укрепить"),
         ("Сделка Сергея Орлова предполагает покупку акций компании.", "покупку"),
         ("Это новое министерство кажется Сергею Орлову огромным.", "огромным"),
-        ("Сергей Орлов считает, что его сделка выгодна для региона.", "выгодна"),
         ("Это подтвердил муж актрисы Сергей Сенин.", "подтвердил"),
     ],
 )
@@ -224,6 +223,13 @@ def test_russian_word_that_does_not_govern_decides_nothing(text, fragment):
     found = ru_claims(text)
     assert covering(found, fragment), [c.text for c in found]
     assert statuses(found, fragment) == {"asserted"}
+
+
+def test_russian_opinion_with_its_holder_is_no_hedge():
+    # The quote layer attributes the view to Орлов; no claim makes it hedged.
+    found = ru_claims("Сергей Орлов считает, что его сделка выгодна для региона.")
+    assert statuses(found, "выгодна") <= {"asserted"}
+    assert statuses(ru_claims("Считается, что сделка Сергея Орлова выгодна для региона."), "выгодна") == {"hedged"}
 
 
 def test_a_hedge_inside_a_longer_sentence_marks_only_its_clause():

@@ -86,6 +86,7 @@ class ClaimDraft:
     sent_index: int
     markers: list[tuple[Marker, str]] = field(default_factory=list)
     framed: bool = False  # the content of a frame ("X denied that P": P)
+    optional: bool = False  # a claim only for its footing (dropped if it ends up asserted)
 
 
 def score_markers(markers: list[tuple[Marker, str]]) -> float:
@@ -132,8 +133,8 @@ def claim_units(sent_ranges: list[tuple[int, int]],
                 quotes: list[Quote]) -> list[tuple[int, int, Quote | None, int, bool]]:
     """Candidate stretches: quote content per sentence, and narration sentences, as (start,
     end, quote or None, sentence index, fallback).  A narration sentence at least 30% covered
-    by quotes is a fallback: a claim only when none of its quote pieces is one (a quote the
-    parse split into fragments, ``X`` / ``is seen as`` / ``Y``, leaves the sentence to say it)."""
+    by quotes is a fallback: when none of its quote pieces is a claim (a quote the parse split
+    into fragments, ``X`` / ``is seen as`` / ``Y``), the sentence is a claim for its footing."""
     out: list[tuple[int, int, Quote | None, int, bool]] = []
     for i, (s0, s1) in enumerate(sent_ranges):
         covered = 0
@@ -338,10 +339,16 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
             # only its clause, which is a claim of its own.
             units.append((a, b, quote, si, source, None, True))
         markers = unit_markers(syn, lang.lexicon, frames, toks, pred, start, end)
-        if subject is None and status_of(markers) == "asserted" and not framed:
-            continue  # about no entity and plainly asserted: not a claim (comments may reach frames)
+        # A frame's content, a clause and a sentence whose quote pieces made no claim are
+        # claims for their footing only (a later comment may still give them one).
+        optional = framed or clause or bool(fallback)
+        asserted = status_of(markers) == "asserted"
+        if subject is None and asserted and not framed:
+            continue  # about no entity and plainly asserted: not a claim
         drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers,
-                                 framed=framed))
+                                 framed=framed, optional=optional))
+        if optional and asserted:
+            continue
         if quote is not None:
             quoted_sents.add(si)
         if subject is not None:
@@ -353,11 +360,14 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
 
 
 def _without_repeats(drafts: list[ClaimDraft]) -> list[ClaimDraft]:
-    """Drop asserted claims about no entity, and a claim about no entity that mostly repeats
-    another claim (a quote fragment inside the sentence that states it); a frame's content
-    stays (it is what the frame is about: "X denied that P" is a claim on P)."""
+    """Drop asserted claims about no entity or kept only for a footing they lack, and a claim
+    about no entity that mostly repeats another claim (a quote fragment inside the sentence
+    that states it); a frame's content stays (it is what the frame is about: "X denied that
+    P" is a claim on P)."""
     kept: list[ClaimDraft] = []
     for d in sorted(drafts, key=lambda d: (d.subject is None, not d.framed)):
+        if d.optional and status_of(d.markers) == "asserted":
+            continue
         if d.subject is None:
             if status_of(d.markers) == "asserted":
                 continue
