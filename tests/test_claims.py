@@ -44,15 +44,14 @@ def claim_with(found, fragment):
     [
         ("Mayor Lena Ostrova closed the harbour bridge on Monday.", "asserted", None),
         ("Mayor Lena Ostrova may have closed the harbour bridge to punish the ferry union.", "hedged", "may"),
-        ("Mayor Lena Ostrova reportedly closed the harbour bridge without a council vote.", "hedged", "reportedly"),
-        ("Mayor Lena Ostrova allegedly took a bribe from the ferry company.", "hedged", "allegedly"),
+        ("Mayor Lena Ostrova reportedly closed the harbour bridge without a council vote.", "hearsay", "reportedly"),
+        ("Mayor Lena Ostrova allegedly took a bribe from the ferry company.", "hearsay", "allegedly"),
+        ("It is thought that Mayor Lena Ostrova took a bribe from the ferry company.", "hedged", "thought"),
         ("Sources say Mayor Lena Ostrova took a bribe from the ferry company.", "hearsay", "Sources say"),
         ("Court records show that Mayor Lena Ostrova took a bribe from the ferry company.", "evidenced", "records show"),
         ("Auditors confirmed that Mayor Lena Ostrova spent the reserve fund.", "evidenced", "confirmed"),
         ("The report that Mayor Lena Ostrova owns a hotel could not be verified.", "unsupported", "could not be verified"),
         ("Mayor Lena Ostrova took a bribe, a rival said without evidence.", "unsupported", "without evidence"),
-        ("Mayor Lena Ostrova denies that she took a bribe from the ferry company.", "denied", "denies"),
-        ("Mayor Lena Ostrova disputes the audit of the harbour accounts.", "disputed", "disputes"),
     ],
 )
 def test_status_from_markers_in_the_sentence(nlp, sentence, status, marker):

@@ -47,7 +47,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
     "entities": 1,
     "quotes": 1,
-    "claims": 1,
+    "claims": 2,
     "forecasts": 1,
     "events": 1,
     "duplicates": 1,

@@ -210,11 +210,13 @@ class TimeExpr:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A factual assertion and its footing.
+    """A statement and its footing.
 
     ``status``: asserted | hedged | hearsay | evidenced | unsupported | disputed | denied.
-    ``source`` is the speaker (None for the author's own narration); ``quote_id`` links the
-    quote the claim was made in.
+    ``source`` is the speaker, or who takes the stance the footing states (the denier of "X
+    denied that P", whose claim is P; the outlet that passes a report on); None for the
+    author's own narration.  ``subject`` is None for a non-asserted statement about no entity.
+    ``quote_id`` links the quote the claim was made in.
     """
 
     id: str

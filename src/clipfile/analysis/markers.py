@@ -8,7 +8,9 @@ verbal probability scale.  ``kind`` is what the marker signals and becomes :attr
   ``denied`` (see docs/analysis.md for what each means);
 * certainty only: ``booster`` (clearly, of course), ``condition`` (if, unless),
   ``suggestion`` (should, need to), ``precision`` (figures, percentages, intervals),
-  ``limitation`` (further research is needed).
+  ``limitation`` (further research is needed), and ``opinion``: a verb of belief with its
+  holder (``I think``, ``she believes``), which the claim stage tells apart from an impersonal
+  ``it is thought`` in the parse (an opinion is no footing).
 
 ``cls`` is a finer class inside a kind (a modal verb is a weaker hedge than an approximator);
 the certainty formula in :mod:`clipfile.analysis.claims` gives each class its own weight, so

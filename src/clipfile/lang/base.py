@@ -27,6 +27,7 @@ __all__ = [
     "Parsed",
     "ClaimSyntax",
     "Comment",
+    "Frame",
     "ForecastSyntax",
     "Trigger",
     "EventSyntax",
@@ -47,7 +48,9 @@ class Parsed(Protocol):
 class Comment(NamedTuple):
     """A later sentence that comments on earlier claims (``X produced no evidence for these
     claims``): its marker, who made the comment (``actor``) or whom it speaks for
-    (``principal``), the topic it names and whether it points back at several claims."""
+    (``principal``), the topic it names, whether it points back at several claims, and
+    whether what it points at is data (``the research``, ``these figures``: the claims that
+    rest on data)."""
 
     sent: int
     marker: Marker
@@ -56,6 +59,29 @@ class Comment(NamedTuple):
     principal: Ref | None
     topic: str | None
     plural: bool | None
+    evidence: bool = False
+
+
+class Frame(NamedTuple):
+    """Words outside a proposition that decide its footing: ``X denied that P``, ``sources
+    said P``, ``it is thought that P``, ``P, пишут «Ведомости»``.
+
+    ``start``/``end`` are the proposition's range (the content of the frame), ``marker`` the
+    framing words (the denial verb with its negation, the report verb whose subject is an
+    anonymous source...) and ``cls`` its marker class.  ``holder`` is who takes the stance the
+    frame states (the denier, the outlet that passes the report on); None for an impersonal
+    frame (``it is thought``) or an anonymous one (``sources said``).  ``embedded`` is True
+    when the frame stands inside a larger statement instead of heading its sentence (``an
+    inquiry into allegations that P``, ``the claim that P is false``): its content is then a
+    claim of its own, not the sentence's."""
+
+    sent: int
+    start: int
+    end: int
+    marker: Marker
+    cls: str
+    holder: Ref | None
+    embedded: bool = False
 
 
 class ClaimSyntax(Protocol):
@@ -72,7 +98,18 @@ class ClaimSyntax(Protocol):
     def is_assertion(self, tokens: list[Token], pred: Token | None) -> bool: ...
     def subject(self, tokens: list[Token], pred: Token | None) -> Ref | None: ...
     def comments(self) -> list[Comment]: ...
-    def frame_markers(self, quote: Quote, sent: int) -> list[tuple[Marker, str]]: ...
+    def frames(self) -> list[Frame]:
+        """Every footing frame of the document, in text order."""
+    def govern(self, markers: list[tuple[Marker, str]], tokens: list[Token],
+               pred: Token | None) -> list[tuple[Marker, str]]:
+        """The lexicon's markers found in a unit that bear on its claim: a footing marker counts
+        only where it governs the unit's predicate in the parse (a modal on it, an adverb on
+        its clause, the report verb above it); markers that only move certainty pass."""
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens: list[Token],
+                   pred: Token | None) -> list[tuple[int, int]]:
+        """Ranges of clauses inside the unit (adverbial, relative, coordinated) that a footing
+        word of ``markers`` governs while the unit's predicate is out of its reach: each is a
+        claim of its own."""
 
 
 class Trigger(NamedTuple):

@@ -3,8 +3,9 @@
 What the shared claim stage (:mod:`clipfile.analysis.claims`) asks of an English document: a
 unit's content predicate (descending through reporting verbs: ``said that ...``), whether it
 asserts (not a question, request, recommendation or forecast: modal auxiliaries, imperatives),
-its subject, and the later sentences that comment on earlier claims (``X produced no evidence
-to back these claims``).
+its subject, the later sentences that comment on earlier claims (``X produced no evidence
+to back these claims``), and, through :mod:`clipfile.lang.en.footing`, which footing words
+govern a unit and which frames (``X denied that P``) stand around it.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import re
 
 from ...analysis.markers import find_markers
 from ...records import Entity, Marker, Quote, Ref
-from ..base import Comment
+from ..base import Comment, Frame
+from .footing import frames, govern, subclauses
 from .markers import LEXICON
 from .referents import REPORTING_LEMMAS, Referents
 
@@ -24,9 +26,11 @@ _MODAL_SKIP = {"should", "ought", "will", "shall", "'ll", "wo"}
 _ANAPHOR = re.compile(
     r"(?<!\w)(?P<det>these|those|the|this|that|such|his|her|their|its)\s+(?:\w+\s+)?"
     r"(?P<noun>claims?|allegations?|accusations?|reports?|assertions?|statements?|stories|story|"
-    r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories)"
+    r"charges?|suggestions?|rumou?rs?|ideas?|remarks?|comments?|account|version|theory|theories|"
+    r"criticisms?|research|findings?|figures|stud(?:y|ies)|surveys?|polls?|views?|beliefs?|"
+    r"impressions?|estimates?)"
     r"(?!\w)(?:\s+(?P<link>of|about|that|regarding)\s+(?P<topic>[\w\s'\u2019-]{1,60}?))?"
-    r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on)\b|\s*$)",
+    r"(?=\s*[,.;:!?\u201d\"]|\s+(?:but|and|which|because|by|from|in|on|as)\b|\s*$)",
     re.IGNORECASE,
 )
 # "denied it", "disputed that": a pronoun object that ends the clause ("that" opening a
@@ -41,6 +45,10 @@ _TOPIC_AFTER = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_KINDS = ("unsupported", "disputed", "denied", "evidenced")
+# Back-references that name data ("the research", "these figures"): they point at claims
+# that rest on it.
+_EVIDENCE_STEMS = frozenset("report research finding figure stud survey poll estimate".split())
+_COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.IGNORECASE)
 
 
 def _tokens(sent, start: int, end: int):
@@ -104,6 +112,10 @@ def _is_assertion(tokens, pred) -> bool:
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in pred.children)
     if not has_subject and pred.tag_ == "VB" and pred.dep_ == "ROOT":
         return False
+    # An infinitive with no subject ("to be among the finest ever", left of a report the
+    # quote layer split) states nothing on its own.
+    if not has_subject and pred.tag_ == "VB" and tokens[0].lower_ == "to":
+        return False
     return True
 
 
@@ -122,6 +134,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'\u201c\u201d\u2018\u2019)]-\u2013\u2014"):
         end -= 1
+    # Indirect speech opens with its complementizer: "that the port was sold" states "the
+    # port was sold".
+    m = _COMPLEMENTIZER.match(text, start, end)
+    if m:
+        start = m.end()
     return start, end
 
 
@@ -165,7 +182,8 @@ def _comments(refs: Referents) -> list[Comment]:
                     verb = verb.head
                 else:
                     break
-            out.append(Comment(i, marker, cls, actor, None, topic, plural))
+            evidence = bool(m and m.group("noun").lower().rstrip("s").rstrip("ie") in _EVIDENCE_STEMS)
+            out.append(Comment(i, marker, cls, actor, None, topic, plural, evidence))
     return out
 
 
@@ -202,7 +220,11 @@ class EnglishClaims:
     def comments(self) -> list[Comment]:
         return _comments(self.refs)
 
-    def frame_markers(self, quote: Quote, sent: int) -> list[tuple[Marker, str]]:
-        # English claims take markers from their own words only; the Russian frame rule
-        # ("По данным следствия, ...") was never measured on English text.
-        return []
+    def frames(self) -> list[Frame]:
+        return frames(self.refs)
+
+    def govern(self, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[Marker, str]]:
+        return govern(self.refs, markers, tokens, pred)
+
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens, pred) -> list[tuple[int, int]]:
+        return subclauses(self.refs, markers, tokens, pred)

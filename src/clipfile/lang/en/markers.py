@@ -21,18 +21,18 @@ MARKERS: dict[str, dict[str, list[str]]] = {
             r"possibly", r"perhaps", r"maybe", r"probably", r"likely", r"unlikely",
             r"potentially", r"presumably", r"apparently", r"seemingly", r"conceivably",
             r"plausibly", r"arguably", r"supposedly", r"ostensibly", r"in\s+theory",
-            r"to\s+some\s+(?:extent|degree)", r"in\s+part", r"partly", r"partially",
         ],
-        # Reported-but-unowned: hedges on someone else's word.
+        # How much of it holds, not whether it does: lowers certainty, decides no footing.
+        "extent": [r"to\s+some\s+(?:extent|degree)", r"in\s+part", r"partly", r"partially"],
+        # Impersonal belief: a view with no holder ("is thought to"); ``so-called`` keeps its
+        # distance from a name.
         "allegation": [
-            r"reportedly", r"allegedly", r"purportedly", r"alleged", r"so-called",
-            r"is\s+(?:said|thought|believed|alleged|reported)\s+to",
-            r"are\s+(?:said|thought|believed|alleged|reported)\s+to",
-            r"was\s+(?:said|thought|believed|alleged|reported)\s+to",
+            r"so-called",
+            r"(?:is|are|was|were)\s+(?:widely\s+)?(?:thought|believed|considered)\s+to",
         ],
         "epistemic_verb": [
             r"suggest(?:s|ed|ing)?", r"indicat(?:e|es|ed|ing)", r"impl(?:y|ies|ied)",
-            r"appear(?:s|ed)?\s+to", r"seem(?:s|ed)?(?:\s+to)?", r"tend(?:s|ed)?\s+to",
+            r"appear(?:s|ed)?(?:\s+to)?", r"seem(?:s|ed)?(?:\s+to)?", r"tend(?:s|ed)?\s+to",
             r"hint(?:s|ed)?", r"point(?:s|ed)?\s+to",
         ],
         "belief": [
@@ -45,6 +45,7 @@ MARKERS: dict[str, dict[str, list[str]]] = {
             r"possible", r"plausible", r"uncertain", r"unclear", r"unknown",
             r"not\s+(?:clear|known|certain)", r"preliminary", r"tentative", r"speculative",
             r"questionable", r"may\s+be", r"a\s+chance", r"a\s+possibility",
+            r"(?:little|slim|small|remote)\s+(?:chance|possibility|likelihood)",
         ],
         # Extent and frequency hedges (approximators, not-always).
         "approximator": [
@@ -55,6 +56,13 @@ MARKERS: dict[str, dict[str, list[str]]] = {
         ],
     },
     "hearsay": {
+        # Reported-but-unowned: someone else's word, passed on ("reportedly", "is said to").
+        "allegation": [
+            r"reportedly", r"allegedly", r"purportedly", r"alleged",
+            r"(?:is|are|was|were)\s+(?:widely\s+)?(?:said|alleged|reported|rumou?red)\s+to",
+            r"(?:it\s+is|it\s+was|it's)\s+(?:widely\s+)?(?:reported|mooted|understood|claimed)",
+            r"widely\s+reported",
+        ],
         "told": [
             r"I\s+(?:was|have\s+been|had\s+been|am)\s+(?:\w+ly\s+)?(?:told|informed|assured|briefed)",
             r"we\s+(?:were|have\s+been|had\s+been|are)\s+(?:\w+ly\s+)?(?:told|informed|assured|briefed)",
@@ -69,6 +77,9 @@ MARKERS: dict[str, dict[str, list[str]]] = {
             r"it\s+is\s+(?:said|rumou?red|whispered)", r"rumou?r(?:s|ed)?", r"word\s+is",
             r"hearsay", r"second-?hand", r"the\s+story\s+goes",
         ],
+        # A news outlet passing a report on ("local press reported", "quoted by the agency"):
+        # found from the parse (lang/en/footing.py), not from words alone.
+        "media": [],
     },
     "evidenced": {
         "demonstration": [
@@ -114,6 +125,10 @@ MARKERS: dict[str, dict[str, list[str]]] = {
         "denial": [
             r"den(?:y|ies|ied|ying)", r"denials?", r"not\s+true", r"untrue", r"categorically\s+reject(?:s|ed)?",
             r"(?:is|was|are|were)\s+(?:false|a\s+lie|fabricated|made\s+up)", r"never\s+happened",
+            # "dismissed the research as complete rubbish": calling a statement false.
+            r"(?:dismiss|brand|describ|denounc)(?:e|es|ed|ing|s)?\s+(?:[\w'\u2019-]+\s+){1,5}?as\s+"
+            r"[\"\u201c\u2018']?(?:[\w-]+\s+)?(?:rubbish|nonsense|untrue|false|lies|a\s+lie|"
+            r"fabrications?|fiction|fantasy|a\s+myth)",
         ],
     },
     "booster": {

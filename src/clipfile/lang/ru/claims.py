@@ -8,8 +8,9 @@ Russian document:
   ``сообщили, что …``) is not a question, an imperative, a future (``будет``, a perfective
   future ``уйдёт``: those are forecasts) or a recommendation (``должен``, ``следует``), and
   it has a subject entity;
-* markers come from the Russian lexicon (:mod:`clipfile.lang.ru.markers`), in the claim and
-  in the attribution frame of its quote (``По данным следствия, …``);
+* markers come from the Russian lexicon (:mod:`clipfile.lang.ru.markers`) where they govern
+  the claim's predicate, and from the frame around it (``По данным следствия, …``,
+  ``отрицает, что …``, ``пишут «Ведомости»``): :mod:`clipfile.lang.ru.footing`;
 * later sentences reach earlier claims: ``Калугин не представил доказательств этих
   утверждений`` adds its ``unsupported`` marker to Калугин's latest run of claims.
 """
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.markers import FOOTING_KINDS, find_markers
+from ...analysis.markers import find_markers
 from ...records import Entity, Marker, Quote, Ref
-from ..base import Comment
+from ..base import Comment, Frame
+from .footing import frames, govern, subclauses
 from .lexicon import SPEECH_VERBS
 from .markers import LEXICON
 from .parse import RuDoc, RuToken
@@ -115,20 +117,6 @@ def _subject(refs: RuReferents, toks: list[RuToken], pred: RuToken) -> Ref | Non
         if ref is not None:
             return ref
     return refs.first_ref([t.i for t in toks])
-
-
-def _frame_markers(refs: RuReferents, quote: Quote, si: int) -> list[tuple[Marker, str]]:
-    """Markers in the attribution frame of a quote: the sentence outside any quote content."""
-    sent = refs.doc.sents[si]
-    out = []
-    for m, cls in find_markers(refs.text[sent.start:sent.end], LEXICON, offset=sent.start):
-        if quote.start <= m.start < quote.end:
-            continue
-        if any(q.start <= m.start < q.end for q in refs.quotes):
-            continue
-        if m.kind in FOOTING_KINDS:
-            out.append((m, cls))
-    return out
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -227,5 +215,13 @@ class RussianClaims:
     def comments(self) -> list[Comment]:
         return _comments(self.refs)
 
-    def frame_markers(self, quote: Quote, sent: int) -> list[tuple[Marker, str]]:
-        return _frame_markers(self.refs, quote, sent)
+    def frames(self) -> list[Frame]:
+        return frames(self.refs)
+
+    def govern(self, markers: list[tuple[Marker, str]], tokens: list[RuToken],
+               pred: RuToken | None) -> list[tuple[Marker, str]]:
+        return govern(self.refs, markers, tokens, pred)
+
+    def subclauses(self, markers: list[tuple[Marker, str]], tokens: list[RuToken],
+                   pred: RuToken | None) -> list[tuple[int, int]]:
+        return subclauses(self.refs, markers, tokens, pred)
