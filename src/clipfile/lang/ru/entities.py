@@ -138,6 +138,8 @@ def entities(rudoc: RuDoc) -> list[Entity]:
             continue
         name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
         words = name.split()
+        if not words:
+            continue  # NER tagged punctuation alone (a stray ‹) as a person: no name to keep
         given, surname = _person_parts(words)
         cl = None
         if given is not None:
