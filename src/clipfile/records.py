@@ -32,6 +32,7 @@ __all__ = [
     "Event",
     "DuplicateOf",
     "Duplicate",
+    "Problem",
     "to_dict",
     "check_text",
     "replace_surrogates",
@@ -334,6 +335,24 @@ class Duplicate:
     of: DuplicateOf
     similarity: float
     inconsistencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One item a stage skipped because analysing it failed: a bug met on this text.
+
+    The rest of the document's analysis is there; only this item is missing.  ``stage`` is the
+    pipeline stage (``quotes``, ``claims``...); ``item`` what was skipped (``quote``,
+    ``sentence``, ``claim unit``, ``time expression``..., or ``stage`` when the whole stage's
+    output is missing); ``start``/``end`` the item's offsets in the text, or None when it has
+    none; ``error`` the exception's type and message.
+    """
+
+    stage: str
+    item: str
+    start: int | None
+    end: int | None
+    error: str
 
 
 def to_dict(record: Any) -> Any:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..records import Claim, Entity, Marker, Quote, Ref
 from .markers import FOOTING_KINDS, find_markers
+from .problems import isolated
 from .referents import same_ref, speaker_ref
 
 if TYPE_CHECKING:
@@ -151,30 +152,36 @@ def apply_comments(drafts: list[ClaimDraft], comments: list[Comment], text: str,
     topic when it names one (words sharing a ``prefix``-letter stem), and for a plural
     ("these claims") the latest run of claims by one source."""
     for c in comments:
-        marker = c.marker
-        earlier = [d for d in drafts if d.end <= marker.start
-                   and c.sent - _LOOKBACK_SENTENCES <= d.sent_index <= c.sent]
-        if not earlier:
-            continue
-        parties = [r for r in (c.actor, c.principal) if r is not None]
-        by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
-        if marker.kind == "unsupported":
-            # "X produced no evidence": X's own claims.
-            by_actor = [d for d in earlier if same_ref(d.source, c.actor)] or by_actor
-        pool = by_actor or earlier
-        if c.topic:
-            stems = _stems(c.topic, prefix)
-            pool = [d for d in pool if stems & _stems(text[d.start:d.end], prefix)] or pool
-        if c.plural:
-            # "these claims": the latest run of claims by one source (a few sentences).
-            last = pool[-1]
-            targets = [d for d in pool if d.source == last.source
-                       and d.sent_index >= last.sent_index - _RUN_SENTENCES]
-        else:
-            targets = pool[-1:]
-        for d in targets:
-            if all(m.start != marker.start for m, _ in d.markers):
-                d.markers.append((marker, c.cls))
+        with isolated("comment", c.marker.start, c.marker.end):
+            _apply_comment(c, drafts, text, prefix)
+
+
+def _apply_comment(c: Comment, drafts: list[ClaimDraft], text: str, prefix: int) -> None:
+    """Add one comment's marker to the claims it reaches (:func:`apply_comments`)."""
+    marker = c.marker
+    earlier = [d for d in drafts if d.end <= marker.start
+               and c.sent - _LOOKBACK_SENTENCES <= d.sent_index <= c.sent]
+    if not earlier:
+        return
+    parties = [r for r in (c.actor, c.principal) if r is not None]
+    by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
+    if marker.kind == "unsupported":
+        # "X produced no evidence": X's own claims.
+        by_actor = [d for d in earlier if same_ref(d.source, c.actor)] or by_actor
+    pool = by_actor or earlier
+    if c.topic:
+        stems = _stems(c.topic, prefix)
+        pool = [d for d in pool if stems & _stems(text[d.start:d.end], prefix)] or pool
+    if c.plural:
+        # "these claims": the latest run of claims by one source (a few sentences).
+        last = pool[-1]
+        targets = [d for d in pool if d.source == last.source
+                   and d.sent_index >= last.sent_index - _RUN_SENTENCES]
+    else:
+        targets = pool[-1:]
+    for d in targets:
+        if all(m.start != marker.start for m, _ in d.markers):
+            d.markers.append((marker, c.cls))
 
 
 def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: Language | str) -> list[Claim]:
@@ -198,27 +205,28 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
     drafts: list[ClaimDraft] = []
     taken: list[tuple[int, int]] = []
     for start, end, quote, si in claim_units(syn.sentences(), syn.quotes):
-        start, end = syn.trim(start, end)
-        if end - start < 8 or any(a < end and start < b for a, b in taken):
-            continue
-        if quote is None and si in comment_sents:
-            # "X produced no evidence to back these claims" is a comment, not a new claim.
-            continue
-        toks = syn.tokens(si, start, end)
-        if not toks:
-            continue
-        pred = syn.predicate(toks)
-        if not syn.is_assertion(toks, pred):
-            continue
-        subject = syn.subject(toks, pred)
-        if subject is None:
-            continue
-        source = speaker_ref(quote) if quote is not None else None
-        markers = find_markers(text[start:end], lang.lexicon, offset=start)
-        if quote is not None:
-            markers += syn.frame_markers(quote, si)
-        drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
-        taken.append((start, end))
+        with isolated("claim unit", start, end):  # a failure skips this unit, not the stage
+            start, end = syn.trim(start, end)
+            if end - start < 8 or any(a < end and start < b for a, b in taken):
+                continue
+            if quote is None and si in comment_sents:
+                # "X produced no evidence to back these claims" is a comment, not a new claim.
+                continue
+            toks = syn.tokens(si, start, end)
+            if not toks:
+                continue
+            pred = syn.predicate(toks)
+            if not syn.is_assertion(toks, pred):
+                continue
+            subject = syn.subject(toks, pred)
+            if subject is None:
+                continue
+            source = speaker_ref(quote) if quote is not None else None
+            markers = find_markers(text[start:end], lang.lexicon, offset=start)
+            if quote is not None:
+                markers += syn.frame_markers(quote, si)
+            drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers))
+            taken.append((start, end))
     apply_comments(drafts, comments, text, prefix=syn.topic_prefix)
     return finish_claims(drafts, text)
 
