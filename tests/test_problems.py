@@ -207,6 +207,8 @@ def test_the_library_stores_an_analysis_with_problems_and_reanalyze_leaves_it(mo
         report = library.reanalyze(everything=True)
         assert report.failed == [] and [o.analyzed for o in report.outcomes] == [True]
         assert report.outcomes[0].warnings and "forecast trigger" in report.outcomes[0].warnings[0]
+    r = CliRunner().invoke(app, ["-L", str(lib), "show", doc.id])
+    assert r.exit_code == 0 and "forecasts skipped the forecast trigger at" in " ".join(r.output.split())
 
 
 def test_analyze_prints_a_warning_for_a_skipped_item(monkeypatch):

@@ -322,6 +322,10 @@ def show(
         counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
                            ("entities", "quotes", "claims", "forecasts", "events", "duplicates"))
         out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
+        from .analysis.problems import problem_line
+
+        for problem in analysis.get("problems") or ():
+            out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
         for q in analysis.get("quotes", []):
             _print_quote(q, d.text)
 
