@@ -184,3 +184,66 @@ def test_a_quote_over_two_paragraphs_is_linked():
     first = next(q for q in qs if q.text.startswith("Мы не отступим"))
     second = next(q for q in qs if q.text.startswith("Бюджет"))
     assert second.continues == first.id and second.speaker.name == "Андрей Соколов"
+
+
+# ---- issue 16: who said it (spokespeople) and the wire patterns ----------------------------
+
+def test_spokesman_speaks_for_his_principal_not_as_him():
+    text = "Губернатор не знал о сделке, сообщил пресс-секретарь Петра Орлова Игорь Ланский."
+    q, t = one(text, "Губернатор не знал о сделке")
+    assert q.speaker.name == "Игорь Ланский" and q.speaker.resolution == "named"
+    assert q.speaker.on_behalf_of is not None and q.speaker.on_behalf_of.name == "Пётр Орлов"
+    # the same in a source phrase, where every name is genitive
+    q, t = one("По словам пресс-секретаря Петра Орлова Игоря Ланского, мост достроят к маю.",
+               "мост достроят к маю")
+    assert q.speaker.name == "Игорь Ланский" and q.speaker.on_behalf_of.name == "Пётр Орлов"
+
+
+def test_a_head_of_is_no_spokesman():
+    q, t = one("Глава Минтранса Олег Рябов заявил, что тарифы не вырастут.", "что тарифы не вырастут")
+    assert q.speaker.name == "Олег Рябов" and q.speaker.on_behalf_of is None
+
+
+def test_press_office_speaks_for_its_body():
+    q, t = one("Пресс-служба Минтранса сообщила, что паром отменён.", "что паром отменён")
+    assert said_by(q, t) == "Пресс-служба Минтранса"
+    assert q.speaker.on_behalf_of is not None and q.speaker.on_behalf_of.name == "Минтранс"
+
+
+def test_ob_etom_zayavil_reports_the_sentence_before():
+    text = ("Ведомство сократит расходы на связь вдвое. Об этом в интервью радиостанции «Полдень» "
+            "заявил министр связи Олег Рябов.")
+    q, t = one(text, "Ведомство сократит расходы на связь вдвое")
+    assert q.speaker.name == "Олег Рябов" and q.cue.text == "заявил"
+
+
+def test_eto_podtverdil_takes_the_clause_of_an_impersonal_report():
+    text = "Вчера было объявлено, что завод закроют. Это подтвердил директор завода Пётр Орлов."
+    q, t = one(text, "завод закроют")
+    assert q.speaker.name == "Пётр Орлов"
+
+
+def test_ob_etom_by_a_second_source_is_a_second_quote():
+    text = ("Как передала радиостанция «Полдень», уголовное дело возбуждено. Об этом сообщил "
+            "представитель прокуратуры Игорь Ланский.")
+    _ents, qs = run(text)
+    said = sorted((q.speaker.name for q in qs if q.text == "уголовное дело возбуждено"))
+    assert said == ["Игорь Ланский", "Полдень"]
+
+
+def test_ob_etom_by_the_same_speaker_adds_nothing():
+    text = "Олег Рябов заявил, что паром отменён. Об этом он сказал журналистам в среду."
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["что паром отменён"]
+
+
+def test_po_ego_slovam_before_the_clause():
+    text = "Андрей Соколов выступил в среду. При этом, по его словам, ведомство сократит расходы."
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["ведомство сократит расходы"]  # not the connective "При этом"
+    assert qs[0].speaker.name == "Андрей Соколов" and qs[0].speaker.resolution == "pronoun"
+
+
+def test_source_named_in_marks_keeps_its_name():
+    q, t = one("Как передала радиостанция «Полдень», паром отменён.", "паром отменён")
+    assert said_by(q, t) == "радиостанция «Полдень»"

@@ -22,6 +22,8 @@ _UD_GENDER = {"Masc": "masc", "Fem": "femn"}
 _NAME_GRAMS = {"Surn", "Name", "Patr"}
 # Foreign names ending in these vowels are usually indeclinable (Моди, Шойгу, Кличко).
 _INDECLINABLE_END = tuple("иоуеэю")
+# ...but not an adjectival surname's oblique case (Ланского, Белому).
+_ADJ_OBLIQUE = ("ого", "его", "ому", "ему")
 
 
 def _cap(word: str, like: str) -> str:
@@ -48,26 +50,28 @@ def normalize_word(word: str, feats: dict[str, str] | None = None) -> str:
     parses = vocab.parse(low)
     if not parses:
         return word
-    if low.endswith(_INDECLINABLE_END) and not vocab.word_is_known(low):
+    if low.endswith(_INDECLINABLE_END) and not low.endswith(_ADJ_OBLIQUE) and not vocab.word_is_known(low):
         return word
     oc_case, oc_gender = _UD_CASE.get(case or ""), _UD_GENDER.get(feats.get("Gender", ""))
-    best, best_score = None, float("-inf")
-    for p in parses:
-        score = p.score
+    def score(p) -> float:
+        s = p.score
         if oc_case and oc_case in p.tag:
-            score += 1.0
+            s += 1.0
         if _NAME_GRAMS & p.tag.grammemes:
-            score += 2.0
+            s += 2.0
         if oc_gender and oc_gender in p.tag:
-            score += 0.5
+            s += 0.5
         if "plur" in p.tag:
-            score -= 1.0
-        if score > best_score:
-            best, best_score = p, score
-    inflected = Parse.inflect(best, {"nomn", "sing"}) or Parse.inflect(best, {"nomn"})
-    if inflected is None:
-        return word
-    return _cap(inflected.word, word)
+            s -= 1.0
+        return s
+
+    # The likeliest reading that pymorphy2 can inflect (a rare surname's noun reading may
+    # have no paradigm to inflect while its adjective reading has: Ланского → Ланский).
+    for best in sorted(parses, key=score, reverse=True):
+        inflected = Parse.inflect(best, {"nomn", "sing"}) or Parse.inflect(best, {"nomn"})
+        if inflected is not None:
+            return _cap(inflected.word, word)
+    return word
 
 
 def normalize_name(text: str, tokens: list[RuToken] | None = None) -> str:
@@ -77,9 +81,23 @@ def normalize_name(text: str, tokens: list[RuToken] | None = None) -> str:
     without, each word is analysed on its own.
     """
     if tokens:
-        words = [normalize_word(t.text, t.feats) for t in tokens if t.pos != "PUNCT"]
+        toks = [t for t in tokens if t.pos != "PUNCT"]
+        lead = _given_name_feats(toks)
+        words = [normalize_word(t.text, lead or t.feats) for t in toks]
         return " ".join(words)
     return " ".join(normalize_word(w) for w in text.split())
+
+
+def _given_name_feats(toks: list[RuToken]) -> dict[str, str] | None:
+    """The case and gender of a name that opens with a given name (``Петра Орлова``): the
+    surname agrees with it, whatever the tagger guessed for the surname alone (it reads a
+    genitive ``Орлова`` as a feminine nominative)."""
+    if len(toks) < 2 or not toks[0].feats.get("Case"):
+        return None
+    vocab = models()["vocab"]
+    if not any("Name" in p.tag.grammemes for p in vocab.parse(toks[0].text.lower())):
+        return None
+    return {k: v for k, v in toks[0].feats.items() if k in {"Case", "Gender"}}
 
 
 @dataclass

@@ -5,6 +5,7 @@ __all__ = [
     "SPEECH_VERBS",
     "SOURCE_NOUNS",
     "PRONOUNS",
+    "REPRESENTATIVE_NOUNS",
     "FIRST_PERSON",
     "COMPLEMENTIZERS",
     "DASHES",
@@ -36,6 +37,12 @@ SOURCE_NOUNS = frozenset(
 SOURCE_FORMS = frozenset(
     "словам мнению данным утверждению оценке оценкам информации сообщению сообщениям заявлению "
     "версии признанию".split()
+)
+
+# Roles whose words are said on someone else's behalf: the genitive after them names that party
+# ("пресс-секретарь президента", "представитель МИД", "пресс-служба Кремля").
+REPRESENTATIVE_NOUNS = frozenset(
+    "пресс-секретарь представитель пресс-служба пресс-центр пресс-атташе спикер рупор".split()
 )
 
 PRONOUNS = {"он": "Masc", "она": "Fem", "оно": "Neut", "они": "Plur"}

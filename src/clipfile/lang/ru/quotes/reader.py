@@ -101,6 +101,19 @@ def is_speech_verb(t: RuToken) -> bool:
     )
 
 
+def _opened(run: list[RuToken]) -> bool:
+    """Whether ``run`` leaves a quotation mark open (its closing mark belongs to the phrase)."""
+    depth = 0
+    for t in run:
+        if t.text in "«„":
+            depth += 1
+        elif t.text in "»“" and depth:
+            depth -= 1
+        elif t.text == '"':
+            depth = 0 if depth else 1
+    return depth > 0
+
+
 class Reader:
     """One document: its text, parse, entities, quotations between marks, and what the
     passes found so far."""
@@ -168,6 +181,9 @@ class Reader:
         if not cands and doc.tokens[v].rel == "conj" and doc.tokens[v].head >= 0:
             cands = [c for c in doc.children(doc.tokens[v].head) if c.rel in _SUBJ]
         cands = [c for c in cands if c.lemma not in _RELATIVE]
+        # A participle the parser took for a second subject describes the noun
+        # ("Осведомлённый в деталях источник сообщил"): the noun first.
+        cands.sort(key=lambda c: c.pos not in {"NOUN", "PROPN", "PRON"})
         for subj in cands:
             span = self.phrase(subj.i, lo, hi)
             if span:
@@ -198,17 +214,31 @@ class Reader:
             a -= 1
         while b + 1 < len(idx) and idx[b + 1] == idx[b] + 1:
             b += 1
-        # A participle or relative clause cut out of the middle ends the phrase there.
-        if any(doc.tokens[i].pos == "PUNCT" and doc.tokens[i].text in "«»\"„“" for i in idx[a : b + 1]):
+        # Quotation marks in the phrase: a name in marks stays (``радиостанция «Маяк»``,
+        # ``источник «Прайм»``); other quoted words end the phrase at its head.
+        marks = [k for k in range(a, b + 1) if doc.tokens[idx[k]].text in "«»\"„“"]
+        if marks and not self._quoted_names(idx, marks):
             b = pos
         run = [doc.tokens[i] for i in idx[a : b + 1]]
-        while run and run[-1].pos == "PUNCT":
+        while run and run[-1].pos == "PUNCT" and not (run[-1].text in "»“\"" and _opened(run[:-1])):
             run.pop()
         while run and run[0].pos == "PUNCT":
             run.pop(0)
         if not run:
             return None
         return run[0].start, run[-1].end
+
+    def _quoted_names(self, idx: list[int], marks: list[int]) -> bool:
+        """Whether every stretch between the quotation marks at ``marks`` (positions in
+        ``idx``) is a name: an entity or capitalised proper nouns."""
+        if len(marks) % 2:
+            return False
+        for k in range(0, len(marks), 2):
+            inner = [self.doc.tokens[i] for i in idx[marks[k] + 1 : marks[k + 1]]]
+            if not inner or not all(t.i in self.tok_ent or (t.pos == "PROPN" or t.pos == "PUNCT")
+                                    and t.text[:1].isupper() or t.pos == "PUNCT" for t in inner):
+                return False
+        return True
 
     def source_phrase(self, lo: int, hi: int) -> tuple[tuple[int, int], tuple[int, int], int] | None:
         """``по словам X`` inside [lo, hi): (cue span, speaker span, speaker head)."""
@@ -228,9 +258,9 @@ class Reader:
                     np_toks.append(t)
                 if not np_toks:
                     continue
-                head = next((t.i for t in np_toks if t.i in self.tok_ent), None)
-                if head is None:
-                    head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
+                # The source is the first noun ("по словам [пресс-секретаря] Путина Пескова");
+                # the speaker resolution follows its appositions from there.
+                head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
                 return (a.start, b.end), (np_toks[0].start, np_toks[-1].end), head
         return None
 

@@ -8,6 +8,7 @@ import re
 
 from ....analysis.ranges import strip_range
 from ..parse import RuToken
+from ..lexicon import SPEECH_VERBS
 from .reader import WORD, Found, Reader, is_speech_verb
 
 __all__ = ["reported"]
@@ -54,6 +55,8 @@ def _reported_from_verb(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
         _author_inside(an, v, s_lo, s_hi, s_lo + lm.start())
     elif an.after_kak(v, s_lo):
         _as_said(an, v, s_lo, s_hi)
+    elif _THIS.match(left) and not re.search(r"[,;:]", left):
+        _about_previous(an, v, s_lo, s_hi)
     else:
         _about_which(an, v, s_lo, s_hi, left)
 
@@ -97,6 +100,78 @@ def _author_inside(an: Reader, v: RuToken, s_lo: int, s_hi: int, content_end: in
         b_lo, b_hi = strip_range(text, sp_hi + t2.end(), s_hi)
         if b_hi > b_lo and not an.covered(b_lo, b_hi):
             _emit_span(an, b_lo, b_hi, v, subj)
+
+
+# "Об этом заявил X", "О том сообщил X", "Это подтвердил X": the sentence points back.
+_THIS = re.compile(r"\s*(?:(?:об?|обо)\s+(?:этом|том|всём|всем)|это|этого|такое|то\s+же\s+самое)\b", re.I)
+
+
+def _about_previous(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
+    """``P. Об этом заявил X.``: what X stated is the sentence before (its reported clause
+    when that sentence reports with no one saying it: ``Было объявлено, что P``).  Said by
+    someone else already (``Как передало радио, P. Об этом сообщил X.``), it is X's as well;
+    by X already, nothing is added."""
+    subj = an.subject_of(v.i, v.start, s_hi) or an.subject_of(v.i, s_lo, v.start)
+    if subj is None:
+        return
+    prev = _previous_sentence(an, s_lo)
+    if prev is None:
+        return
+    c_lo, c_hi = prev
+    who = _referent(an, subj[0])
+    said = [f for f in an.found if c_lo <= f.start < c_hi and f.speaker is not None]
+    if said:
+        # The sentence before reports someone's words already: X repeats those words, unless
+        # X is that someone (a pronoun subject, "Об этом он сказал", is taken to be).
+        if who is None or any(_referent(an, f.speaker) == who for f in said):
+            return
+        c_lo, c_hi = max(said, key=lambda f: f.end - f.start).start, max(f.end for f in said)
+    else:
+        c_lo = _impersonal_clause(an, c_lo, c_hi)
+    c_lo, c_hi = strip_range(an.text, c_lo, _trim_end_punct(an.text, c_lo, c_hi))
+    if c_hi <= c_lo or not _has_content(an, c_lo, c_hi):
+        return
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+
+
+def _previous_sentence(an: Reader, s_lo: int) -> tuple[int, int] | None:
+    """The sentence before the one starting at ``s_lo``, in this paragraph or the one before."""
+    sents = an.doc.sents
+    k = next((n for n, s in enumerate(sents) if s.start >= s_lo), len(sents))
+    while k > 0:
+        k -= 1
+        p = sents[k]
+        if p.end > s_lo or not WORD.search(an.text[p.start : p.end]):
+            continue
+        if an.text.count("\n\n", p.end, s_lo) > 0 and an.text.count("\n", p.end, s_lo) > 2:
+            return None
+        return p.start, p.end
+    return None
+
+
+def _impersonal_clause(an: Reader, lo: int, hi: int) -> int:
+    """Where the reported clause of an unattributed report starts (``Было объявлено, что
+    P``, ``Сообщается, что P``), else ``lo``."""
+    for t in an.tokens_in(lo, hi):
+        if t.lemma not in SPEECH_VERBS and t.lemma not in {"известный", "известно"}:
+            continue
+        if any(c.rel in {"nsubj", "nsubj:pass"} and c.i < t.i for c in an.doc.children(t.i)):
+            continue
+        m = re.match(r"\s*,\s*(?:что|будто)\s+", an.text[t.end : hi])
+        if m:
+            return t.end + m.end()
+    return lo
+
+
+def _referent(an: Reader, span: tuple[int, int]) -> object:
+    """What a speaker phrase names, to compare two attributions: its entity, else its words
+    (None for a personal pronoun, whose referent is not known yet)."""
+    toks = an.tokens_in(*span)
+    if len(toks) == 1 and toks[0].pos == "PRON":
+        return None
+    ent = next((an.tok_ent[t.i] for t in toks if t.i in an.tok_ent), None)
+    return ent.id if ent is not None else an.text[span[0] : span[1]].casefold()
 
 
 def _about_which(an: Reader, v: RuToken, s_lo: int, s_hi: int, left: str) -> None:
@@ -164,21 +239,31 @@ def _reported_from_source(an: Reader, src, s_lo: int, s_hi: int) -> None:
     (cue_lo, cue_hi), (sp_lo, sp_hi), head = src
     s_hi = _trim_end_punct(text, s_lo, s_hi)
     subj = ((sp_lo, sp_hi), head)
-    left_lo, left_hi = strip_range(text, s_lo, cue_lo)
+    left_lo, left_hi = strip_range(text, s_lo, min(cue_lo, sp_lo))
     left_hi = left_lo + len(text[left_lo:left_hi].rstrip(" ,—–-"))
     left_lo = _skip_dialogue_dash(text, left_lo, left_hi)
-    if left_hi > left_lo and WORD.search(text[left_lo:left_hi]):
+    if left_hi > left_lo and _has_content(an, left_lo, left_hi):
         if not an.covered(left_lo, left_hi):
             _emit_span(an, left_lo, left_hi, None, subj, cue=(cue_lo, cue_hi))
-    rest = text[sp_hi:s_hi]
+    # "по словам X, …" names the source after the cue; "по его словам, …" inside it.
+    src_end = max(sp_hi, cue_hi)
+    rest = text[src_end:s_hi]
     m = re.match(r"\s*[,:]\s*", rest)
     if m and m.end() < len(rest):
-        r_lo, r_hi = strip_range(text, sp_hi + m.end(), s_hi)
+        r_lo, r_hi = strip_range(text, src_end + m.end(), s_hi)
         nxt = an.next_open(r_lo, r_hi + 1)
         if nxt is not None and nxt > r_lo and text[nxt - 1 : nxt].isspace() and text[:nxt].rstrip().endswith(":"):
             r_hi = strip_range(text, r_lo, text[:nxt].rstrip().rfind(":"))[1]
         if r_hi > r_lo and not an.covered(r_lo, r_hi):
             _emit_span(an, r_lo, r_hi, None, subj, cue=(cue_lo, cue_hi))
+
+
+def _has_content(an: Reader, lo: int, hi: int) -> bool:
+    """Whether ``[lo, hi)`` says something: a noun, verb, adjective, number or a pronoun
+    subject, not just a connective (``При этом, по его словам, …``, ``Сейчас, …``)."""
+    return any(t.pos in {"NOUN", "PROPN", "VERB", "AUX", "ADJ", "NUM"}
+               or t.pos == "PRON" and t.feats.get("Case") == "Nom" and t.lemma != "это"
+               for t in an.tokens_in(lo, hi))
 
 
 def _trim_end_punct(text: str, lo: int, hi: int) -> int:

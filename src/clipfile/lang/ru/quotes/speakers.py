@@ -9,8 +9,9 @@ attributed one), or ``unresolved``.
 from __future__ import annotations
 
 from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
-from ....records import Cue, Entity, Quote, Speaker
-from ..lexicon import FIRST_PERSON, PRONOUNS
+from ....records import Cue, Entity, Quote, Ref, Speaker
+from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS
+from ..parse import RuToken
 from .reader import _POSSESSIVE, Found, Reader
 
 __all__ = ["resolve"]
@@ -73,12 +74,14 @@ def speaker(an: Reader, f: Found) -> Speaker:
         return Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
     s, e = f.speaker
     toks = an.tokens_in(s, e)
-    ents = [an.tok_ent[t.i] for t in toks if t.i in an.tok_ent]
-    persons = [x for x in ents if x.type == "PERSON"]
-    if persons or ents:
-        ent = (persons or ents)[0]
-        return Speaker(ent.name, ent.id, s, e, "named", _CONFIDENCE["named"])
     head = an.doc.tokens[f.head] if f.head is not None else (toks[0] if toks else None)
+    ent, principal = _named(an, toks, head)
+    behalf = Ref(principal.name, principal.id) if principal is not None else None
+    if ent is not None:
+        return Speaker(ent.name, ent.id, s, e, "named", _CONFIDENCE["named"], behalf)
+    if behalf is not None:
+        # "пресс-служба Кремля", "представители Walt Disney": the description speaks, for the body.
+        return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2, behalf)
     word = head.text.lower() if head else ""
     if word in FIRST_PERSON:
         return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
@@ -92,6 +95,59 @@ def speaker(an: Reader, f: Found) -> Speaker:
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"])
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
+
+
+# Links inside a noun phrase that name the same referent as the word they hang on
+# ("пресс-секретарь [Дмитрий Песков]", "[Владимир] Путин").
+_SAME = frozenset({"appos", "flat", "flat:name", "flat:foreign"})
+
+
+def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entity | None, Entity | None]:
+    """The entity a speaker phrase names, and the one it speaks for.
+
+    The speaker is the phrase's head or a name in apposition to it (``пресс-секретарь
+    Владимира Путина Дмитрий Песков`` → Peskov); a name hung on the head or its apposition as a
+    genitive (``nmod``) is someone else — the party a spokesperson speaks for when the role is a
+    representative's (``пресс-секретарь``, ``представитель``, ``пресс-служба``), otherwise just a
+    modifier (``глава Минэкономразвития``).  Without a parse link to follow, the first person
+    named in the phrase, else the first entity."""
+    inside = {t.i for t in toks}
+    ents = [an.tok_ent[t.i] for t in toks if t.i in an.tok_ent]
+    if head is None or head.i not in inside:
+        persons = [x for x in ents if x.type == "PERSON"]
+        return ((persons or ents)[0] if ents else None), None
+    same, roles, owners = [head], [], []
+    todo = [head]
+    while todo:
+        t = todo.pop()
+        if t.pos in {"NOUN"}:
+            roles.append(t)
+        for c in an.doc.children(t.i):
+            if c.i not in inside:
+                continue
+            if c.rel in _SAME:
+                same.append(c)
+                todo.append(c)
+            elif c.rel == "nmod" and c.feats.get("Case") == "Gen" and t.pos == "NOUN":
+                owners.append((t, c))
+    if head.i in an.tok_ent:
+        named = [an.tok_ent[head.i]]
+    else:
+        # Two names in apposition to a role in a genitive chain (``пресс-секретаря Владимира
+        # Путина Дмитрия Пескова``): the holder's name comes last, the principal's first.
+        named = [an.tok_ent[t.i] for t in sorted(same, key=lambda t: -t.i) if t.i in an.tok_ent]
+        named = list(dict.fromkeys(named))
+        named.sort(key=lambda x: x.type != "PERSON")
+        owners += [(head, t) for t in same[1:] if t.i in an.tok_ent and named
+                   and an.tok_ent[t.i] is not named[0] and t.rel == "appos"]
+    principal = next((an.tok_ent[c.i] for r, c in owners if r.lemma in REPRESENTATIVE_NOUNS
+                      and c.i in an.tok_ent), None)
+    if named:
+        return named[0], principal if principal is not named[0] else None
+    if principal is not None or owners:
+        return None, principal
+    persons = [x for x in ents if x.type == "PERSON"]
+    return ((persons or ents)[0] if ents else None), None
 
 
 def _antecedent(an: Reader, before: int, gender: str) -> Entity | None:
