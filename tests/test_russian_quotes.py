@@ -247,3 +247,33 @@ def test_po_ego_slovam_before_the_clause():
 def test_source_named_in_marks_keeps_its_name():
     q, t = one("Как передала радиостанция «Полдень», паром отменён.", "паром отменён")
     assert said_by(q, t) == "радиостанция «Полдень»"
+
+
+def test_the_writers_own_performatives_are_not_quotes():
+    text = ("Отметим также, что долг компании вырос. Стоит отметить, что сезон начнётся в марте. "
+            "Я хотел бы подчеркнуть, что мы продолжим работу. Я говорил, что мост откроют.")
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["что мост откроют"]  # a past report of one's own words is one
+    assert qs[0].speaker.resolution == "first-person"
+
+
+def test_facts_that_indicate_are_not_speakers():
+    text = ("Эти цифры говорят о том, что рост устойчив. Это говорит о том, что спрос падает. "
+            "Министерство заявило, что налоги не вырастут.")
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["что налоги не вырастут"]
+    assert said_by(qs[0], text) == "Министерство"
+
+
+def test_a_form_of_address_is_not_the_speaker():
+    q, t = one("Уважаемые друзья, подчеркну, что программа продлится до 2030 года. Иван Белов "
+               "сказал: «Уважаемые коллеги, мы справимся».", "Уважаемые коллеги, мы справимся")
+    assert q.speaker.name == "Иван Белов"
+    _ents, qs = run("Уважаемые друзья, напомню, что программа продлится до 2030 года.")
+    assert qs == []  # the speaker's own performative, no one reported
+
+
+def test_initial_and_given_name_are_one_person():
+    ents, _qs = run("В.Громов выступил в среду. Владимир Громов сказал, что мост откроют.")
+    gromov = [e for e in ents if e.type == "PERSON"]
+    assert [e.name for e in gromov] == ["Владимир Громов"]

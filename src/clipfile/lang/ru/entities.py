@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...records import Entity, Mention
-from .parse import RuDoc, RuToken, models
+from .parse import RuDoc, RuSpan, RuToken, models
 
 __all__ = ["entities", "normalize_name", "normalize_word"]
 
@@ -83,7 +83,10 @@ def normalize_name(text: str, tokens: list[RuToken] | None = None) -> str:
     if tokens:
         toks = [t for t in tokens if t.pos != "PUNCT"]
         lead = _given_name_feats(toks)
-        words = [normalize_word(t.text, lead or t.feats) for t in toks]
+        # An initial keeps its full stop ("В.Путин" → "В. Путин").
+        dotted = {t.i for t, nxt in zip(tokens, tokens[1:]) if len(t.text) == 1 and t.text.isupper()
+                  and nxt.text == "."}
+        words = [t.text + "." if t.i in dotted else normalize_word(t.text, lead or t.feats) for t in toks]
         return " ".join(words)
     return " ".join(normalize_word(w) for w in text.split())
 
@@ -114,6 +117,32 @@ class _Cluster:
         return max(self.names, key=lambda n: (len(n.split()), len(n)))
 
 
+def _one_line(rudoc: RuDoc, span: RuSpan) -> RuSpan | None:
+    """``span`` cut at its first line break: NER sometimes runs a name at the end of one
+    paragraph into the first word of the next (``Ниной Ветровой⏎⏎Вопрос``)."""
+    cut = rudoc.text.find("\n", span.start, span.end)
+    if cut < 0:
+        return span
+    toks = [t for t in rudoc.tokens[span.first:span.last] if t.end <= cut]
+    if not toks:
+        return None
+    text = rudoc.text[span.start:toks[-1].end]
+    normal = span.normal if span.type == "PER" else " ".join(span.normal.split()[:len(text.split())])
+    return RuSpan(span.start, toks[-1].end, span.type, text, normal, span.first, toks[-1].i + 1, span.parts)
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 2 and word.endswith(".")
+
+
+def _same_initial(a: str, b: str) -> bool:
+    """Whether two given names can be one: an initial and a name it begins (``В.``,
+    ``Владимир``)."""
+    if _is_initial(a) == _is_initial(b):
+        return False
+    return a[:1].casefold() == b[:1].casefold()
+
+
 def _person_parts(words: list[str]) -> tuple[str | None, str]:
     if len(words) == 1:
         return None, words[0]
@@ -138,9 +167,9 @@ def entities(rudoc: RuDoc) -> list[Entity]:
     by_given: dict[str, list[_Cluster]] = {}
     covered: set[int] = set()
 
-    for span in rudoc.spans:
-        label = _LABELS.get(span.type)
-        if label is None:
+    for span in map(lambda sp: _one_line(rudoc, sp), rudoc.spans):
+        label = _LABELS.get(span.type) if span is not None else None
+        if span is None or label is None:
             continue
         covered.update(range(span.first, span.last))
         mention = Mention(span.start, span.end, text[span.start : span.end], label)
@@ -161,8 +190,10 @@ def entities(rudoc: RuDoc) -> list[Entity]:
         if given is not None:
             cl = by_key.get(("PERSON", f"{given} {surname}".lower()))
             if cl is None:
-                # A full name after a bare-surname mention completes that person.
-                cl = next((c for c in reversed(by_surname.get(surname.lower(), [])) if c.first is None), None)
+                # A full name after a bare-surname mention completes that person; an initial
+                # and a given name that agree are one person ("В. Путин", "Владимир Путин").
+                cl = next((c for c in reversed(by_surname.get(surname.lower(), []))
+                           if c.first is None or _same_initial(c.first, given)), None)
         else:
             cands = by_surname.get(surname.lower()) or by_given.get(surname.lower())
             cl = cands[-1] if cands else None
@@ -170,9 +201,11 @@ def entities(rudoc: RuDoc) -> list[Entity]:
             cl = _Cluster("PERSON")
             clusters.append(cl)
         if given is not None:
-            cl.first = cl.first or given
+            if cl.first is None or _is_initial(cl.first) and not _is_initial(given):
+                cl.first = given
             by_key[("PERSON", f"{given} {surname}".lower())] = cl
-            by_given.setdefault(given.lower(), []).append(cl)
+            if not _is_initial(given):
+                by_given.setdefault(given.lower(), []).append(cl)
         if cl.last is None and (given is not None or not by_given.get(surname.lower())):
             cl.last = surname
             by_surname.setdefault(surname.lower(), []).append(cl)

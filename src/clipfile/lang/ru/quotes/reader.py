@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
 from ..lexicon import SOURCE_FORMS, SPEECH_VERBS
-from ..parse import RuDoc, RuToken
+from ..parse import RuDoc, RuToken, models
 
-__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb"]
+__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person"]
 
 # Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
 # marks inside straight marks) inside; „…“ closes with “.
@@ -89,6 +89,17 @@ class Found:
 
 _POSSESSIVE = {"его": "Masc", "её": "Fem", "ее": "Fem", "их": "Plur"}
 _RELATIVE = frozenset({"что", "который", "кто", "это", "то", "все", "всё"})
+_DEMONSTRATIVE = frozenset({"это", "то", "все", "всё"})
+PERSONAL = frozenset({"я", "мы", "ты", "вы", "он", "она", "оно", "они"})
+
+
+def first_person(t: RuToken) -> bool:
+    """Whether a finite verb is in the first person (``подчеркну``, ``считаем``); natasha's
+    tagger gives no person, pymorphy2's readings of the form do."""
+    if t.pos not in {"VERB", "AUX"} or t.feats.get("VerbForm") not in {None, "Fin"}:
+        return False
+    readings = [p for p in models()["vocab"].parse(t.text.lower()) if "VERB" in p.tag]
+    return bool(readings) and all("1per" in p.tag or "incl" in p.tag for p in readings)
 
 
 def is_speech_verb(t: RuToken) -> bool:
@@ -175,11 +186,26 @@ class Reader:
         return any(f.start < end and start < f.end for f in self.found)
 
     def subject_of(self, v: int, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
-        """The subject phrase of verb ``v`` as (span, head), looking inside [lo, hi)."""
+        """The subject phrase of verb ``v`` as (span, head), looking inside [lo, hi).
+
+        A verb in the first person with no ``я``/``мы`` is its own subject (``Подчеркну, что
+        …``; a form of address before it, ``Уважаемые друзья, подчеркну``, is no subject);
+        ``который`` stands for the noun its clause hangs on; a demonstrative (``Это говорит о
+        том, что``) is no one.  Without a subject in the parse, the nearest person, entity or
+        personal pronoun after (inverted order) or before the verb in the nominative."""
         doc = self.doc
         cands = [c for c in doc.children(v) if c.rel in _SUBJ]
         if not cands and doc.tokens[v].rel == "conj" and doc.tokens[v].head >= 0:
             cands = [c for c in doc.children(doc.tokens[v].head) if c.rel in _SUBJ]
+        verb = doc.tokens[v]
+        if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
+            return (verb.start, verb.end), v
+        if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
+            span = self.phrase(verb.head, lo, hi)
+            if span:
+                return span, verb.head
+        if cands and all(c.lemma in _DEMONSTRATIVE for c in cands):
+            return None
         cands = [c for c in cands if c.lemma not in _RELATIVE]
         # A participle the parser took for a second subject describes the noun
         # ("Осведомлённый в деталях источник сообщил"): the noun first.
@@ -194,7 +220,8 @@ class Reader:
         after = [t for t in toks if t.i > v and t.pos in nominal and t.lemma not in _RELATIVE]
         before = [t for t in toks if t.i < v and t.pos in nominal and t.lemma not in _RELATIVE]
         for t in after[:1] + before[-1:]:
-            if t.feats.get("Case", "Nom") == "Nom":
+            if t.feats.get("Case", "Nom") == "Nom" and (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim"
+                                                         or t.lemma in PERSONAL):
                 span = self.phrase(t.i, lo, hi)
                 if span:
                     return span, t.i

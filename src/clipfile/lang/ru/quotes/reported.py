@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from ....analysis.ranges import strip_range
-from ..parse import RuToken
 from ..lexicon import SPEECH_VERBS
-from .reader import WORD, Found, Reader, is_speech_verb
+from ..parse import RuToken
+from .reader import WORD, Found, Reader, first_person, is_speech_verb
 
 __all__ = ["reported"]
 
@@ -29,10 +29,38 @@ def reported(an: Reader) -> None:
                 continue
             if an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
                 continue
+            if _performative(an, t) or _demonstrative_subject(an, t):
+                continue
             _reported_from_verb(an, t, s_lo, s_hi)
         src = an.source_phrase(s_lo, s_hi)
         if src and not an.covered(src[0][0], src[1][1]):
             _reported_from_source(an, src, s_lo, s_hi)
+
+
+# Impersonal modals that make the text's own performative: "Следует отметить, что …".
+_IMPERSONAL_MODALS = frozenset("следовать стоить нужно надо необходимо важно можно хотеться".split())
+
+
+def _performative(an: Reader, v: RuToken) -> bool:
+    """The writer's own act of saying, not a report: a reporting verb in the first person
+    present or future (``сообщаю, что``, ``подчеркну``, ``Отметим также, что``), an infinitive
+    under one or under a first-person subject (``хочу сказать``, ``Я хотел бы подчеркнуть``),
+    or under an impersonal modal (``Следует отметить``, ``Стоит отметить``).  A first-person
+    past report (``я говорил, что``) is one."""
+    if first_person(v):
+        return True
+    if v.feats.get("VerbForm") != "Inf" or v.head < 0:
+        return False
+    h = an.doc.tokens[v.head]
+    if h.lemma in _IMPERSONAL_MODALS and not any(c.rel in {"nsubj", "nsubj:pass"} for c in an.doc.children(h.i)):
+        return True
+    return first_person(h) or any(c.rel == "nsubj" and c.lemma in {"я", "мы"} for c in an.doc.children(h.i))
+
+
+def _demonstrative_subject(an: Reader, v: RuToken) -> bool:
+    """``Это говорит о том, что …``, ``Всё это свидетельствует``: a fact indicates, no one says."""
+    subj = [c for c in an.doc.children(v.i) if c.rel in {"nsubj", "nsubj:pass"}]
+    return bool(subj) and all(c.lemma in {"это", "то", "всё", "все"} for c in subj)
 
 
 def _fully_direct(an: Reader, lo: int, hi: int) -> bool:
@@ -123,7 +151,7 @@ def _about_previous(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
     if said:
         # The sentence before reports someone's words already: X repeats those words, unless
         # X is that someone (a pronoun subject, "Об этом он сказал", is taken to be).
-        if who is None or any(_referent(an, f.speaker) == who for f in said):
+        if who is None or any(f.speaker is not None and _referent(an, f.speaker) == who for f in said):
             return
         c_lo, c_hi = max(said, key=lambda f: f.end - f.start).start, max(f.end for f in said)
     else:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ....records import Cue, Entity, Quote, Ref, Speaker
-from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS
+from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
 from ..parse import RuToken
-from .reader import _POSSESSIVE, Found, Reader
+from .reader import _POSSESSIVE, Found, Reader, first_person
 
 __all__ = ["resolve"]
 
@@ -49,6 +49,10 @@ def resolve(an: Reader) -> list[Quote]:
             )
         else:
             sp = speaker(an, f)
+            if sp is None:
+                if f.kind != "direct":
+                    continue  # "Эти цифры говорят о том, что …": nobody reports anything
+                sp = Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
         resolved[k] = sp
         if sp is not None and sp.resolution != "unresolved":
             last, last_end = sp, f.end
@@ -69,12 +73,16 @@ def _near(an: Reader, prev_end: int, start: int) -> bool:
     return an.text.count("\n\n", prev_end, start) <= 1 and start - prev_end < 1500
 
 
-def speaker(an: Reader, f: Found) -> Speaker:
+def speaker(an: Reader, f: Found) -> Speaker | None:
+    """The speaker of a found quote; None when its source phrase names no one who can speak
+    (then it is no quote)."""
     if f.speaker is None:
         return Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
     s, e = f.speaker
     toks = an.tokens_in(s, e)
     head = an.doc.tokens[f.head] if f.head is not None else (toks[0] if toks else None)
+    if head is not None and head.pos in {"VERB", "AUX"} and first_person(head):
+        return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
     ent, principal = _named(an, toks, head)
     behalf = Ref(principal.name, principal.id) if principal is not None else None
     if ent is not None:
@@ -90,6 +98,8 @@ def speaker(an: Reader, f: Found) -> Speaker:
         if person is None:
             return Speaker(None, None, s, e, "unresolved", _CONFIDENCE["unresolved"])
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
+    if head is not None and not _can_speak(an, toks, head):
+        return None
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
         person = _titled(an, s, head.lemma)
         if person is not None:
@@ -148,6 +158,22 @@ def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entit
         return None, principal
     persons = [x for x in ents if x.type == "PERSON"]
     return ((persons or ents)[0] if ents else None), None
+
+
+def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
+    """Whether a phrase with no entity in it can be a source: a person or group (an animate
+    noun or a personal pronoun), or a body, outlet or document that speaks
+    (:data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`).  ``Эти цифры говорят о том, что …``,
+    ``Вопросы …``, ``Уважаемые …`` are nobody."""
+    if head.pos in {"PRON", "DET", "NUM"}:
+        # "он", "та", "один из ректоров", "многие"; not "это", "то", "всё"
+        return head.text.lower() not in {"это", "то", "всё", "все", "что", "оно", "это"}
+    if head.pos in {"NOUN", "PROPN"}:
+        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper():
+            return True
+        return head.lemma in SPEAKING_BODIES or any(t.lemma in SPEAKING_BODIES for t in toks if t.pos == "NOUN")
+    # an adjective or participle used as a noun: "опрошенные", "собравшиеся"
+    return head.pos in {"ADJ", "VERB"} and head.feats.get("Number") == "Plur" and head.text[:1].islower()
 
 
 def _antecedent(an: Reader, before: int, gender: str) -> Entity | None:
