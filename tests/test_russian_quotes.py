@@ -277,3 +277,78 @@ def test_initial_and_given_name_are_one_person():
     ents, _qs = run("В.Громов выступил в среду. Владимир Громов сказал, что мост откроют.")
     gromov = [e for e in ents if e.type == "PERSON"]
     assert [e.name for e in gromov] == ["Владимир Громов"]
+
+
+def test_directives_and_proposals_report_their_infinitive():
+    text = ("Депутат Олег Рябов предложил закрыть порт на ремонт и перенести паром в соседний залив. "
+            "Жители попросили губернатора сохранить переправу, причём губернатор обещал ответить.")
+    _ents, qs = run(text)
+    port = next(q for q in qs if q.text.startswith("закрыть порт"))
+    assert port.text == "закрыть порт на ремонт и перенести паром в соседний залив"
+    assert port.speaker.name == "Олег Рябов"
+    keep = next(q for q in qs if q.text.startswith("сохранить"))
+    assert keep.text == "сохранить переправу" and said_by(keep, text) == "Жители"
+
+
+def test_announcing_verbs_report_the_noun_after_o():
+    q, t = one("Представители завода заявили о планах закрыть цех в 2026 году.",
+               "планах закрыть цех в 2026 году")
+    assert said_by(q, t) == "Представители завода"
+    _ents, qs = run("Министр долго говорил о поездке.")
+    assert qs == []  # a topic is no content
+
+
+def test_stance_nouns_and_gerunds_report():
+    text = ("Олег Рябов выразил надежду на то, что мост откроют к маю. Марина Белова выступила "
+            "против того, чтобы паром продали, заявив, что переправа нужна жителям.")
+    _ents, qs = run(text)
+    by_text = {q.text: q.speaker.name for q in qs}
+    assert by_text.get("что мост откроют к маю") == "Олег Рябов"
+    assert by_text.get("чтобы паром продали") == "Марина Белова"
+    assert by_text.get("что переправа нужна жителям") == "Марина Белова"
+
+
+def test_an_interrupted_clause_is_one_quote_with_its_cue():
+    text = ("Ремонт моста, по словам Олега Рябова, займёт два года. Новые паромы, продолжает "
+            "Рябов, выйдут на линию весной. Между тем, утверждает Рябов, денег хватит.")
+    _ents, qs = run(text)
+    texts = [q.text for q in qs]
+    assert "Ремонт моста, по словам Олега Рябова, займёт два года" in texts
+    assert "Новые паромы, продолжает Рябов, выйдут на линию весной" in texts
+    # a piece with no noun of its own stays a piece of its own (the adaq convention)
+    assert "денег хватит" in texts
+
+
+def test_an_outlet_relays_the_whole_attribution():
+    text = "Ремонт займёт два года, считает министр Олег Рябов, пишут «Вечерние вести»."
+    _ents, qs = run(text)
+    said = {q.text: q.speaker.name for q in qs}
+    assert said["Ремонт займёт два года"] == "Олег Рябов"
+    assert said["Ремонт займёт два года, считает министр Олег Рябов"] == "Вечерние вести"
+
+
+def test_a_description_resolves_to_the_person_it_describes():
+    text = ("Губернатор считает, что мост откроют весной, пишет газета.\n\n"
+            "Об открытии моста заявил губернатор области Пётр Орлов. Пётр Орлов выступил в среду. "
+            "Сейчас, по словам политика, денег хватит. Переправу, заметил политик, закроют.\n\n"
+            "Муж актрисы Игорь Белов выступил на похоронах. Актриса просила не писать о ней некрологов.")
+    _ents, qs = run(text)
+    spring = next(q for q in qs if "мост откроют весной" in q.text and q.cue.text == "считает")
+    assert spring.speaker.name == "Пётр Орлов"  # named later with that title: the lead's "Губернатор"
+    enough = next(q for q in qs if "денег хватит" in q.text)
+    assert enough.speaker.name == "Пётр Орлов" and enough.speaker.resolution == "nominal"
+    obit = next(q for q in qs if "не писать" in q.text)
+    assert obit.speaker.name != "Игорь Белов"  # the husband of the actress is not the actress
+
+
+def test_a_capitalised_common_noun_opening_a_sentence_is_no_person():
+    ents, _qs = run("Канцлер считает, что налоги не вырастут.\n\nМинистр заявил, что денег хватит.")
+    assert not [e for e in ents if e.type == "PERSON"]
+
+
+def test_their_words_go_to_the_group_that_spoke():
+    text = ("Министр Ольга Белова выступила на закрытом заседании. Об этом рассказали несколько "
+            "участников заседания. По их словам, министр пообещала сократить штат.")
+    _ents, qs = run(text)
+    cut = next(q for q in qs if q.cue is not None and q.cue.text == "По их словам")
+    assert "участников заседания" in cut.speaker.name

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ...records import Entity, Mention
 from .parse import RuDoc, RuSpan, RuToken, models
 
-__all__ = ["entities", "normalize_name", "normalize_word"]
+__all__ = ["entities", "normalize_name", "normalize_word", "is_common_noun"]
 
 _LABELS = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG"}
 _UD_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -131,6 +131,28 @@ def _one_line(rudoc: RuDoc, span: RuSpan) -> RuSpan | None:
     return RuSpan(span.start, toks[-1].end, span.type, text, normal, span.first, toks[-1].i + 1, span.parts)
 
 
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
+
+
+def _common_noun_opening(rudoc: RuDoc, span: RuSpan) -> bool:
+    """A one-word "person" that is a capitalised common noun opening a sentence (``Канцлер
+    считает …``, ``Оппозиционер предложил …``): NER takes the capital for a name."""
+    if span.last - span.first != 1:
+        return False
+    tok = rudoc.tokens[span.first]
+    sent = rudoc.sents[tok.sent]
+    before = rudoc.text[:tok.start].rstrip(" \t\u00a0")
+    opening = tok.i == sent.first or not before or before[-1] in ".!?…\n«\"—–-"
+    return opening and is_common_noun(tok.text)
+
+
+def is_common_noun(word: str) -> bool:
+    """Whether every pymorphy2 reading of ``word`` is a common noun (no name, surname, place or
+    organisation reading): ``Канцлер`` is one, ``Орлов`` is not."""
+    parses = models()["vocab"].parse(word.lower())
+    return bool(parses) and all("NOUN" in p.tag and not (_NAME_TAGS & p.tag.grammemes) for p in parses)
+
+
 def _is_initial(word: str) -> bool:
     return len(word) == 2 and word.endswith(".")
 
@@ -169,7 +191,7 @@ def entities(rudoc: RuDoc) -> list[Entity]:
 
     for span in map(lambda sp: _one_line(rudoc, sp), rudoc.spans):
         label = _LABELS.get(span.type) if span is not None else None
-        if span is None or label is None:
+        if span is None or label is None or label == "PERSON" and _common_noun_opening(rudoc, span):
             continue
         covered.update(range(span.first, span.last))
         mention = Mention(span.start, span.end, text[span.start : span.end], label)

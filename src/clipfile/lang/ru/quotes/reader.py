@@ -182,8 +182,14 @@ class Reader:
                 return m
         return None
 
-    def covered(self, start: int, end: int) -> bool:
-        return any(f.start < end and start < f.end for f in self.found)
+    def covered(self, start: int, end: int, *, nesting: bool = False) -> bool:
+        """Whether a quote found already overlaps ``[start, end)``; with ``nesting``, one that
+        lies inside it with its cue (``A, считает X, пишут «Ведомости»``: the outlet relays
+        the whole of ``A, считает X``) does not count."""
+        return any(f.start < end and start < f.end
+                   and not (nesting and start <= f.start and f.end <= end and f.cue is not None
+                            and start <= f.cue[0] and f.cue[1] <= end)
+                   for f in self.found)
 
     def subject_of(self, v: int, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
         """The subject phrase of verb ``v`` as (span, head), looking inside [lo, hi).
@@ -198,6 +204,9 @@ class Reader:
         if not cands and doc.tokens[v].rel == "conj" and doc.tokens[v].head >= 0:
             cands = [c for c in doc.children(doc.tokens[v].head) if c.rel in _SUBJ]
         verb = doc.tokens[v]
+        if not cands and verb.feats.get("VerbForm") == "Conv" and verb.head >= 0 and verb.head != v:
+            # "…, заявив, что P": a gerund's subject is its clause's
+            return self.subject_of(verb.head, lo, max(hi, doc.tokens[verb.head].end))
         if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
             return (verb.start, verb.end), v
         if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
@@ -247,10 +256,10 @@ class Reader:
         if marks and not self._quoted_names(idx, marks):
             b = pos
         run = [doc.tokens[i] for i in idx[a : b + 1]]
-        while run and run[-1].pos == "PUNCT" and not (run[-1].text in "»“\"" and _opened(run[:-1])):
-            run.pop()
         while run and run[0].pos == "PUNCT":
             run.pop(0)
+        while run and run[-1].pos == "PUNCT" and not (run[-1].text in "»“\"" and _opened(run[:-1])):
+            run.pop()
         if not run:
             return None
         return run[0].start, run[-1].end

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ....analysis.ranges import strip_range
-from ..lexicon import SPEECH_VERBS
+from ..lexicon import DIRECTIVE_VERBS, NOUN_CONTENT_VERBS, SPEECH_VERBS, STANCE_NOUNS, STANCE_VERBS
 from ..parse import RuToken
 from .reader import WORD, Found, Reader, first_person, is_speech_verb
 
@@ -25,13 +25,17 @@ def reported(an: Reader) -> None:
         if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi):
             continue
         for t in doc.tokens[sent.first : sent.last]:
-            if t.i in an.used_verbs or not is_speech_verb(t):
+            if t.i in an.used_verbs or an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
                 continue
-            if an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
-                continue
-            if _performative(an, t) or _demonstrative_subject(an, t):
-                continue
-            _reported_from_verb(an, t, s_lo, s_hi)
+            if is_speech_verb(t):
+                if _performative(an, t) or _demonstrative_subject(an, t):
+                    continue
+                _reported_from_verb(an, t, s_lo, s_hi)
+            elif t.lemma in SPEECH_VERBS and t.feats.get("VerbForm") == "Conv":
+                # "…, заявив, что P": the gerund reports for the subject of its clause
+                _complement_after(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+            elif t.lemma in STANCE_VERBS and t.pos == "VERB":
+                _stance(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
         src = an.source_phrase(s_lo, s_hi)
         if src and not an.covered(src[0][0], src[1][1]):
             _reported_from_source(an, src, s_lo, s_hi)
@@ -75,6 +79,10 @@ def _reported_from_verb(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
     s_hi = _trim_end_punct(an.text, s_lo, s_hi)
     if _complement_after(an, v, s_lo, s_hi):
         return
+    if v.lemma in DIRECTIVE_VERBS and _infinitive_after(an, v, s_lo, s_hi):
+        return
+    if v.lemma in NOUN_CONTENT_VERBS and _noun_after(an, v, s_lo, s_hi):
+        return
     left = an.text[s_lo : v.start]
     lm = re.search(r"[,!?…]\s*[—–-]?\s*$", left)
     if lm is None:
@@ -87,6 +95,98 @@ def _reported_from_verb(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
         _about_previous(an, v, s_lo, s_hi)
     else:
         _about_which(an, v, s_lo, s_hi, left)
+
+
+# Clause breaks that end a reported infinitive or noun phrase: the writer goes on.
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,\s*(?:причём|причем|хотя|однако|но|а|так как|поскольку|потому что|"
+                           r"когда|если|после того|тогда как|в то время как|который|которая|которое|которые)\b)")
+
+
+def _clause_end(an: Reader, lo: int, hi: int, *, strict: bool = True) -> int:
+    """Where reported content starting at ``lo`` ends within ``[lo, hi)``: before a gerund
+    clause after a comma (``…, полагая, что …`` reports anew), and, ``strict`` (an infinitive or
+    a noun, not a clause of its own), before a coordinated or subordinate clause."""
+    end = hi
+    if strict:
+        m = _CLAUSE_BREAK.search(an.text, lo, hi)
+        end = m.start() if m else hi
+    for t in an.tokens_in(lo, end):
+        if t.feats.get("VerbForm") == "Conv" and re.search(r",\s*$", an.text[lo:t.start]):
+            return an.text.rindex(",", lo, t.start)
+    return end
+
+
+def _infinitive_after(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> bool:
+    """``X предложил (западным странам) заморозить активы``, ``призвал``, ``попросил
+    губернатора защитить …``: a directive, proposal or promise reports its infinitive (the
+    addressee left out)."""
+    toks = [t for t in an.doc.tokens[v.i + 1 : an.doc.sents[v.sent].last] if t.end <= s_hi]
+    start = None
+    for k, t in enumerate(toks[:6]):
+        if t.feats.get("VerbForm") == "Inf":
+            start = toks[k - 1] if k and toks[k - 1].text.lower() == "не" else t  # "просила не писать"
+            break
+        if t.pos in {"VERB", "AUX", "SCONJ"} or t.text in {",", ":", ";", "—", "–"} and t.pos == "PUNCT":
+            return False  # another clause before any infinitive
+    if start is None:
+        return False
+    c_lo, c_hi = strip_range(an.text, start.start, _clause_end(an, start.start, s_hi))
+    if c_hi <= c_lo or an.covered(c_lo, c_hi):
+        return False
+    subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+    return True
+
+
+def _noun_after(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> bool:
+    """``X заявили о планах снять …``, ``объявляют о запуске программы``: a report whose
+    content is the noun after ``о`` (a bare topic, ``говорил о поездке``, is not one: only
+    verbs of announcing take this)."""
+    m = re.match(r"(?:\s+[^\s,.;:!?«»\"]+){0,4}?\s+(?:о|об|обо)\s+", an.text[v.end : s_hi])
+    if m is None:
+        return False
+    c_lo = v.end + m.end()
+    first = an.doc.token_at(c_lo)
+    if first is None or an.doc.tokens[first].pos not in {"NOUN", "ADJ"}:
+        return False  # "о том, что" and "об этом" are other patterns
+    c_lo, c_hi = strip_range(an.text, c_lo, _clause_end(an, c_lo, s_hi))
+    if c_hi <= c_lo or an.covered(c_lo, c_hi):
+        return False
+    subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+    return True
+
+
+def _stance(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
+    """``X выразил надежду на то, что P`` / ``мнение о необходимости …``, ``X выступает
+    против того, чтобы P``: a stated view whose content is the clause (or the noun after
+    ``о``) after the stance noun or preposition."""
+    right = an.text[v.end : s_hi]
+    m = re.match(r"(?:\s+[^\s,.;:!?«»\"]+){0,3}?\s+(\w+)(?:\s+(?:на|в|за|против)\s+(?:то|того|том))?"
+                 r"\s*,\s*(?=(?:что|чтобы|будто)\b)", right)
+    noun = re.match(r"(?:\s+[^\s,.;:!?«»\"]+){0,3}?\s+(\w+)\s+(?:о|об)\s+(?=\w)", right)
+    stance_word = (m or noun).group(1).lower() if (m or noun) else ""
+    if m and (_lemma(an, v.end + m.start(1)) in STANCE_NOUNS or stance_word in {"того", "то"}):
+        c_lo = v.end + m.end()
+    elif noun and _lemma(an, v.end + noun.start(1)) in STANCE_NOUNS:
+        c_lo = v.end + noun.end()
+    else:
+        return
+    c_lo, c_hi = strip_range(an.text, c_lo, _clause_end(an, c_lo, s_hi, strict=not m))
+    if c_hi <= c_lo or an.covered(c_lo, c_hi):
+        return
+    subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
+    if subj is None:
+        return
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+
+
+def _lemma(an: Reader, pos: int) -> str:
+    i = an.doc.token_at(pos)
+    return an.doc.tokens[i].lemma if i is not None else ""
 
 
 def _complement_after(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> bool:
@@ -117,17 +217,38 @@ def _author_inside(an: Reader, v: RuToken, s_lo: int, s_hi: int, content_end: in
     c_lo, c_hi = strip_range(text, s_lo, content_end)
     c_lo = _skip_dialogue_dash(text, c_lo, c_hi)
     subj = an.subject_of(v.i, v.start, s_hi)
-    if c_hi <= c_lo or an.covered(c_lo, c_hi) or subj is None:
+    if c_hi <= c_lo or an.covered(c_lo, c_hi, nesting=True) or subj is None:
         return
     (_sp_lo, sp_hi), _head = subj
     tail = text[sp_hi:s_hi]
     t2 = re.match(r"\s*,\s*", tail)
     an.used_verbs.add(v.i)
+    b_lo, b_hi = strip_range(text, sp_hi + t2.end(), s_hi) if t2 and t2.end() < len(tail) else (s_hi, s_hi)
+    if b_hi > b_lo and _relay_after(an, b_lo, b_hi):
+        b_lo = b_hi  # "A, считает X, пишут «Ведомости»": the outlet's words follow, not X's
+    if b_hi > b_lo and _subject_only(an, c_lo, c_hi) and not an.covered(b_lo, b_hi):
+        # "[Следственные органы], продолжает X, [должны расследовать …]": one clause the
+        # author's words interrupt is one quote, the cue inside it
+        _emit_span(an, c_lo, b_hi, v, subj)
+        return
     _emit_span(an, c_lo, c_hi, v, subj)
-    if t2 and t2.end() < len(tail):
-        b_lo, b_hi = strip_range(text, sp_hi + t2.end(), s_hi)
-        if b_hi > b_lo and not an.covered(b_lo, b_hi):
-            _emit_span(an, b_lo, b_hi, v, subj)
+    if b_hi > b_lo and not an.covered(b_lo, b_hi):
+        _emit_span(an, b_lo, b_hi, v, subj)
+
+
+def _relay_after(an: Reader, lo: int, hi: int) -> bool:
+    """``…, пишут «Ведомости»``: what follows the author's words is another author's clause."""
+    toks = [t for t in an.tokens_in(lo, hi) if t.pos != "PUNCT"]
+    return bool(toks) and is_speech_verb(toks[0])
+
+
+def _subject_only(an: Reader, lo: int, hi: int) -> bool:
+    """Whether the piece before an author's interruption is only a noun phrase, the subject of
+    the clause it interrupts (no verb form of its own, not just a connective like ``Между
+    тем``)."""
+    toks = an.tokens_in(lo, hi)
+    return any(t.pos in {"NOUN", "PROPN"} for t in toks) and not any(
+        t.pos in {"VERB", "AUX"} or t.feats.get("VerbForm") in {"Fin", "Inf"} for t in toks)
 
 
 # "Об этом заявил X", "О том сообщил X", "Это подтвердил X": the sentence points back.
@@ -153,7 +274,10 @@ def _about_previous(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
         # X is that someone (a pronoun subject, "Об этом он сказал", is taken to be).
         if who is None or any(f.speaker is not None and _referent(an, f.speaker) == who for f in said):
             return
-        c_lo, c_hi = max(said, key=lambda f: f.end - f.start).start, max(f.end for f in said)
+        if all(_relayed(an, f) for f in said):
+            # "Как передало радио, P. Об этом сообщил X": X confirms P itself
+            c_lo, c_hi = max(said, key=lambda f: f.end - f.start).start, max(f.end for f in said)
+        # else "Меркель заявила, что P. Об этом рассказали участники": they report her saying it
     else:
         c_lo = _impersonal_clause(an, c_lo, c_hi)
     c_lo, c_hi = strip_range(an.text, c_lo, _trim_end_punct(an.text, c_lo, c_hi))
@@ -161,6 +285,22 @@ def _about_previous(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
         return
     an.used_verbs.add(v.i)
     _emit_span(an, c_lo, c_hi, v, subj)
+
+
+_RELAY_VERBS = frozenset("передать передавать писать написать сообщать сообщить".split())
+
+
+def _relayed(an: Reader, f: Found) -> bool:
+    """Whether a found report passes on what an outlet or body relays (``Как передало радио,
+    P``, ``сообщает агентство``) rather than what a person said."""
+    if f.cue is None or f.speaker is None:
+        return False
+    cue = an.doc.token_at(f.cue[0])
+    if cue is None or an.doc.tokens[cue].lemma not in _RELAY_VERBS:
+        return False
+    toks = an.tokens_in(*f.speaker)
+    return not any(an.tok_ent[t.i].type == "PERSON" for t in toks if t.i in an.tok_ent) and not any(
+        t.feats.get("Animacy") == "Anim" for t in toks)
 
 
 def _previous_sentence(an: Reader, s_lo: int) -> tuple[int, int] | None:
@@ -236,6 +376,16 @@ def _emit_reported(an: Reader, v: RuToken, c_lo: int, c_hi: int, s_lo: int, s_hi
         cut = re.search(r",\s*(?:хотя\b|а\s+по\s+\w+|тогда\s+как\b|в\s+то\s+время\s+как\b)", an.text[c_lo:c_hi])
         if cut:
             c_hi = c_lo + cut.start()
+    # A quotation after a colon is the marked pass's ("отметил, что P: «Q»"), and a trailing
+    # author's clause is another report ("что P, пишет газета").
+    colon = re.search(r":\s*[«„\"]", an.text[c_lo:c_hi])
+    if colon:
+        c_hi = c_lo + colon.start()
+    for t in an.tokens_in(c_lo, c_hi):
+        if t.i != v.i and is_speech_verb(t) and an.text[c_lo:t.start].rstrip().endswith(",") \
+                and an.subject_of(t.i, t.end, c_hi) is not None and not re.match(r"\s*,?\s*что\b", an.text[t.end:c_hi]):
+            c_hi = an.text.rindex(",", c_lo, t.start)
+            break
     c_lo, c_hi = strip_range(an.text, c_lo, c_hi)
     if c_hi <= c_lo or an.covered(c_lo, c_hi):
         return
@@ -246,6 +396,13 @@ def _emit_reported(an: Reader, v: RuToken, c_lo: int, c_hi: int, s_lo: int, s_hi
 
 def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: tuple[int, int] | None = None) -> None:
     cue = cue or ((v.start, v.end) if v is not None else None)
+    # Reported content stays in its paragraph (a title line without a full stop runs into the
+    # next paragraph as one "sentence").
+    brk = an.text.find("\n", c_lo, c_hi)
+    if brk >= 0:
+        c_lo, c_hi = strip_range(an.text, c_lo, _trim_end_punct(an.text, c_lo, brk))
+        if c_hi <= c_lo:
+            return
     speaker, head = subj if subj else (None, None)
     inner = [m for m in an.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1]
     kind = "mixed" if inner else "indirect"
@@ -270,20 +427,28 @@ def _reported_from_source(an: Reader, src, s_lo: int, s_hi: int) -> None:
     left_lo, left_hi = strip_range(text, s_lo, min(cue_lo, sp_lo))
     left_hi = left_lo + len(text[left_lo:left_hi].rstrip(" ,—–-"))
     left_lo = _skip_dialogue_dash(text, left_lo, left_hi)
-    if left_hi > left_lo and _has_content(an, left_lo, left_hi):
-        if not an.covered(left_lo, left_hi):
-            _emit_span(an, left_lo, left_hi, None, subj, cue=(cue_lo, cue_hi))
+    left = left_hi > left_lo and _has_content(an, left_lo, left_hi) and not an.covered(left_lo, left_hi, nesting=True)
     # "по словам X, …" names the source after the cue; "по его словам, …" inside it.
     src_end = max(sp_hi, cue_hi)
     rest = text[src_end:s_hi]
     m = re.match(r"\s*[,:]\s*", rest)
+    r_lo = r_hi = s_hi
     if m and m.end() < len(rest):
         r_lo, r_hi = strip_range(text, src_end + m.end(), s_hi)
         nxt = an.next_open(r_lo, r_hi + 1)
         if nxt is not None and nxt > r_lo and text[nxt - 1 : nxt].isspace() and text[:nxt].rstrip().endswith(":"):
             r_hi = strip_range(text, r_lo, text[:nxt].rstrip().rfind(":"))[1]
-        if r_hi > r_lo and not an.covered(r_lo, r_hi):
-            _emit_span(an, r_lo, r_hi, None, subj, cue=(cue_lo, cue_hi))
+    # "По их словам, министр пообещала P": they report her report, which stays hers as well
+    right = r_hi > r_lo and not an.covered(r_lo, r_hi, nesting=True)
+    if left and right and _subject_only(an, left_lo, left_hi):
+        # "[Санкции в отношении олигархов], по словам политика, [будут поддержаны …]": one
+        # clause, the source phrase inside it
+        _emit_span(an, left_lo, r_hi, None, subj, cue=(cue_lo, cue_hi))
+        return
+    if left:
+        _emit_span(an, left_lo, left_hi, None, subj, cue=(cue_lo, cue_hi))
+    if right:
+        _emit_span(an, r_lo, r_hi, None, subj, cue=(cue_lo, cue_hi))
 
 
 def _has_content(an: Reader, lo: int, hi: int) -> bool:

@@ -8,8 +8,11 @@ attributed one), or ``unresolved``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ....records import Cue, Entity, Quote, Ref, Speaker
+from ..entities import is_common_noun
 from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
 from ..parse import RuToken
 from .reader import _POSSESSIVE, Found, Reader, first_person
@@ -94,17 +97,86 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
     if word in FIRST_PERSON:
         return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
     if word in _PRONOUN_FORMS and len(toks) == 1:
+        if _PRONOUN_FORMS[word] == "Plur":
+            group = _group_antecedent(an, s)
+            if group is not None:
+                return Speaker(an.text[group[0]:group[1]], None, s, e, "pronoun", _CONFIDENCE["pronoun"] - 0.2)
         person = _antecedent(an, s, _PRONOUN_FORMS[word])
         if person is None:
             return Speaker(None, None, s, e, "unresolved", _CONFIDENCE["unresolved"])
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
+    if head is not None and head.pos == "PROPN" and is_common_noun(head.text):
+        head = replace(head, pos="NOUN")  # "Канцлер считает …": a capital opening the sentence
     if head is not None and not _can_speak(an, toks, head):
         return None
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
         person = _titled(an, s, head.lemma)
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"])
+        person = _described(an, f, toks, head)
+        if person is not None:
+            return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"] - 0.15)
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
+
+
+# Offices: a description by office is resolved only to someone the text gives that office
+# (the "президент" of one sentence need not be the person most written about).
+_OFFICES = frozenset(
+    """
+    президент премьер премьер-министр министр замминистра канцлер губернатор мэр глава
+    председатель зампред директор гендиректор спикер посол прокурор генпрокурор судья генсек
+    секретарь руководитель начальник командующий заместитель вице-премьер вице-президент
+    """.split()
+)
+# Words that make a description someone new to the story ("другой эксперт", "один из депутатов").
+_NEW_PERSON = frozenset("другой один некий некоторый какой-то очередной ещё еще иной".split())
+
+
+def _described(an: Reader, f: Found, toks: list[RuToken], head: RuToken) -> Entity | None:
+    """The person a bare description stands for (``по словам политика``, ``заметил
+    оппозиционер``, ``актриса попросила``): the most written-about person of the text whose
+    gender agrees (a feminine noun or a verb's past-tense ending says it), when the noun is a
+    singular person noun that is not an office and nothing marks the person as new."""
+    if head.pos != "NOUN" or head.feats.get("Animacy") != "Anim" or head.feats.get("Number") == "Plur":
+        return None
+    if head.lemma in _OFFICES or head.lemma in REPRESENTATIVE_NOUNS or any(t.lemma in _NEW_PERSON for t in toks):
+        return None
+    gender = "Fem" if head.feats.get("Gender") == "Fem" else None
+    if f.cue is not None:
+        cue = an.doc.token_at(f.cue[0])
+        if cue is not None and an.doc.tokens[cue].feats.get("Gender") in {"Masc", "Fem"}:
+            gender = an.doc.tokens[cue].feats["Gender"]
+    best, best_key = None, None
+    for ent in an.ents:
+        if ent.type != "PERSON" or not ent.mentions:
+            continue
+        genders = {_gender(an, m) for m in ent.mentions} - {None}
+        if gender and genders and gender not in genders:
+            continue
+        key = (len(ent.mentions), -min(abs(m.start - toks[0].start) for m in ent.mentions))
+        if best_key is None or key > best_key:
+            best, best_key = ent, key
+    return best
+
+
+def _group_antecedent(an: Reader, before: int) -> tuple[int, int] | None:
+    """``их``/``они`` after a group that spoke: the nearest plural person or group subject in
+    this or the two sentences before (``Об этом рассказали несколько участников заседания. По
+    их словам, …``), as written."""
+    k = an.doc.token_at(before)
+    if k is None:
+        return None
+    first = an.doc.sents[max(an.doc.tokens[k].sent - 2, 0)].first
+    for t in reversed(an.doc.tokens[first:k]):
+        if t.rel not in {"nsubj", "nsubj:pass"}:
+            continue
+        noun = t if t.pos == "NOUN" else next((c for c in an.doc.children(t.i) if c.pos == "NOUN"), None)
+        if noun is None or noun.feats.get("Animacy") != "Anim" or noun.feats.get("Number") != "Plur":
+            continue
+        span = an.phrase(t.i, an.doc.sents[t.sent].start, an.doc.sents[t.sent].end)
+        if span is not None:
+            return span
+    return None
 
 
 # Links inside a noun phrase that name the same referent as the word they hang on
@@ -138,7 +210,7 @@ def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entit
             if c.rel in _SAME:
                 same.append(c)
                 todo.append(c)
-            elif c.rel == "nmod" and c.feats.get("Case") == "Gen" and t.pos == "NOUN":
+            elif c.rel == "nmod" and c.feats.get("Case", "Gen") == "Gen" and t.pos == "NOUN":
                 owners.append((t, c))
     if head.i in an.tok_ent:
         named = [an.tok_ent[head.i]]
@@ -152,6 +224,9 @@ def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entit
                    and an.tok_ent[t.i] is not named[0] and t.rel == "appos"]
     principal = next((an.tok_ent[c.i] for r, c in owners if r.lemma in REPRESENTATIVE_NOUNS
                       and c.i in an.tok_ent), None)
+    if named and head.i not in an.tok_ent and head.lemma in REPRESENTATIVE_NOUNS and named[0].type != "PERSON":
+        # "представители Walt Disney": the representatives speak, for the company
+        return None, named[0]
     if named:
         return named[0], principal if principal is not named[0] else None
     if principal is not None or owners:
@@ -190,21 +265,35 @@ def _antecedent(an: Reader, before: int, gender: str) -> Entity | None:
 
 
 def _titled(an: Reader, before: int, lemma: str) -> Entity | None:
-    """The last person introduced with the title ``lemma`` (министр ... Шойгу)."""
+    """The last person introduced with the title ``lemma`` (министр ... Шойгу), else — in a
+    headline or lead that names them only later — the first one after.  The title agrees in
+    case with the name (``муж актрисы Сергей Сенин`` does not make Senin the actress)."""
     best, best_pos = None, -1
+    after, after_pos = None, len(an.text)
     for e in an.ents:
         if e.type != "PERSON":
             continue
         for m in e.mentions:
-            if m.end > before or m.start <= best_pos:
-                continue
             toks = an.tokens_in(m.start, m.end)
             if not toks:
                 continue
-            window = an.doc.tokens[max(toks[0].i - 4, an.doc.sents[toks[0].sent].first) : toks[0].i]
-            if any(t.lemma == lemma for t in window):
+            window = an.doc.tokens[max(toks[0].i - 6, an.doc.sents[toks[0].sent].first) : toks[0].i]
+            if not any(t.lemma == lemma and not _of_someone(an, t) for t in window):
+                continue
+            if m.end <= before and m.start > best_pos:
                 best, best_pos = e, m.start
-    return best
+            elif m.start >= before and m.start < after_pos:
+                after, after_pos = e, m.start
+    return best or after
+
+
+def _of_someone(an: Reader, t: RuToken) -> bool:
+    """A title that is a genitive of another person noun (``муж [актрисы] Сергей Сенин``):
+    it describes someone else, not the name after it."""
+    if t.rel != "nmod" or t.head < 0:
+        return False
+    h = an.doc.tokens[t.head]
+    return h.pos == "NOUN" and h.feats.get("Animacy") == "Anim" and h.i < t.i
 
 
 def _gender(an: Reader, m) -> str | None:
