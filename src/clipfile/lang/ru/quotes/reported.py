@@ -167,7 +167,8 @@ def _stance(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
     m = re.match(r"(?:\s+[^\s,.;:!?«»\"]+){0,3}?\s+(\w+)(?:\s+(?:на|в|за|против)\s+(?:то|того|том))?"
                  r"\s*,\s*(?=(?:что|чтобы|будто)\b)", right)
     noun = re.match(r"(?:\s+[^\s,.;:!?«»\"]+){0,3}?\s+(\w+)\s+(?:о|об)\s+(?=\w)", right)
-    stance_word = (m or noun).group(1).lower() if (m or noun) else ""
+    found = m or noun
+    stance_word = found.group(1).lower() if found else ""
     if m and (_lemma(an, v.end + m.start(1)) in STANCE_NOUNS or stance_word in {"того", "то"}):
         c_lo = v.end + m.end()
     elif noun and _lemma(an, v.end + noun.start(1)) in STANCE_NOUNS:
