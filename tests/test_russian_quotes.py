@@ -352,3 +352,37 @@ def test_their_words_go_to_the_group_that_spoke():
     _ents, qs = run(text)
     cut = next(q for q in qs if q.cue is not None and q.cue.text == "По их словам")
     assert "участников заседания" in cut.speaker.name
+
+
+def test_names_in_marks_are_not_quotes_nor_make_speech_mixed():
+    text = ("Премия включает номинации «Производитель года» и «Дизайн года», а также даёт шанс "
+            "заявить о себе студентам. Олег Рябов отметил, что компания «Северный порт» сохранит "
+            "штат.")
+    _ents, qs = run(text)
+    assert [(q.text, q.kind) for q in qs] == [("что компания «Северный порт» сохранит штат", "indirect")]
+
+
+def test_a_colon_quote_is_said_by_the_subject_before_the_colon():
+    text = ("Детектив Олег Рябов загадал: «Доползёт жук до края или нет?» Это напоминает старый "
+            "девиз: «Делай что должен, и будь что будет».")
+    _ents, qs = run(text)
+    assert [q.text for q in qs] == ["Доползёт жук до края или нет?"]
+    assert qs[0].speaker.name == "Олег Рябов"
+
+
+def test_a_coordinated_second_report_is_a_quote_of_its_own():
+    text = "Министр Ольга Белова напомнила, что мост строили десять лет, а также добавила, что денег хватит."
+    _ents, qs = run(text)
+    said = {q.text: q.speaker.name for q in qs}
+    assert said == {"что мост строили десять лет": "Ольга Белова", "что денег хватит": "Ольга Белова"}
+
+
+def test_the_signer_of_a_letter_is_its_first_person():
+    text = ("Дорогие коллеги,\n\n"
+            "Сегодня важный день для нашей федерации. С начала работы я обещал сохранить единство "
+            "турнира.\n\n"
+            "Пусть победит сильнейший!\n\n"
+            "Олег Рябов, президент федерации\n")
+    _ents, qs = run(text)
+    promise = next(q for q in qs if q.text.startswith("сохранить"))
+    assert promise.speaker.name == "Олег Рябов" and promise.speaker.resolution == "first-person"

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
-from ..lexicon import SOURCE_FORMS, SPEECH_VERBS
+from ..lexicon import SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
 from ..parse import RuDoc, RuToken, models
 
-__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person"]
+__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person", "verb_form",
+           "demonstrative_subject"]
 
 # Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
 # marks inside straight marks) inside; „…“ closes with “.
@@ -105,11 +106,25 @@ def first_person(t: RuToken) -> bool:
 def is_speech_verb(t: RuToken) -> bool:
     """A reporting verb that attributes: finite forms and infinitives only (participles,
     ``констатировавший``, and gerunds, ``заявив``, describe rather than attribute)."""
-    return (
-        t.lemma in SPEECH_VERBS
-        and t.pos in {"VERB", "AUX"}
-        and t.feats.get("VerbForm") not in {"Part", "Conv"}
-    )
+    if t.lemma not in SPEECH_VERBS or t.feats.get("VerbForm") in {"Part", "Conv"}:
+        return False
+    return t.pos in {"VERB", "AUX"} or verb_form(t)
+
+
+def verb_form(t: RuToken) -> bool:
+    """Whether a token the tagger calls something else is a finite verb all the same
+    (``…, передаёт NEWSru.com``, ``Марлоу загадал:`` tagged as nouns): pymorphy2 reads the
+    form only as a finite verb."""
+    if t.pos in {"PUNCT", "PROPN"} or not t.text.isalpha():
+        return False
+    readings = models()["vocab"].parse(t.text.lower())
+    return bool(readings) and all("VERB" in p.tag for p in readings)
+
+
+def demonstrative_subject(doc: RuDoc, v: int) -> bool:
+    """``Это говорит о том, что …``, ``Это напоминает девиз: «…»``: a fact, not a speaker."""
+    subj = [c for c in doc.children(v) if c.rel in _SUBJ]
+    return bool(subj) and all(c.lemma in _DEMONSTRATIVE for c in subj)
 
 
 def _opened(run: list[RuToken]) -> bool:
@@ -182,6 +197,22 @@ class Reader:
                 return m
         return None
 
+    def someone(self, t: RuToken) -> bool:
+        """A subject that can say something: an entity, a person noun, a personal pronoun, a
+        body (:data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`), a verb in the first person."""
+        return (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim" or t.lemma in PERSONAL
+                or t.lemma in SPEAKING_BODIES or first_person(t))
+
+    def is_name(self, m: Marked) -> bool:
+        """Whether a quotation between marks is a name or a title (``«Tele2 Россия»``,
+        ``«Звёздных войн»``, ``«Gzt.Ru»``): a few words opening with a capital, with no verb and
+        no sentence punctuation at the end."""
+        text = self.text[m.start:m.end].strip()
+        words = WORD.findall(text)
+        if not words or len(words) > 4 or not text[:1].isupper() or text[-1:] in ".!?…":
+            return False
+        return not any(t.pos in {"VERB", "AUX"} for t in self.tokens_in(m.start, m.end))
+
     def covered(self, start: int, end: int, *, nesting: bool = False) -> bool:
         """Whether a quote found already overlaps ``[start, end)``; with ``nesting``, one that
         lies inside it with its cue (``A, считает X, пишут «Ведомости»``: the outlet relays
@@ -200,13 +231,37 @@ class Reader:
         том, что``) is no one.  Without a subject in the parse, the nearest person, entity or
         personal pronoun after (inverted order) or before the verb in the nominative."""
         doc = self.doc
-        cands = [c for c in doc.children(v) if c.rel in _SUBJ]
-        if not cands and doc.tokens[v].rel == "conj" and doc.tokens[v].head >= 0:
-            cands = [c for c in doc.children(doc.tokens[v].head) if c.rel in _SUBJ]
+        outside = self.inside_marked(doc.tokens[v].start) is None
+        # a verb outside quotation marks has no subject inside them (a parse across the marks)
+        cands = [c for c in doc.children(v) if c.rel in _SUBJ and not (outside and self.inside_marked(c.start))]
+        if not cands and doc.tokens[v].rel == "conj" and 0 <= doc.tokens[v].head < v:
+            head = doc.tokens[doc.tokens[v].head]
+            if doc.tokens[v].lemma in SPEECH_VERBS and head.lemma not in SPEECH_VERBS \
+                    and head.rel == "ccomp" and head.head >= 0:
+                # "напомнила, что P, а также добавила, что …": the parser joins the second
+                # report to the verb of the first one's clause; it shares the reporter
+                head = doc.tokens[head.head]
+            cands = [c for c in doc.children(head.i) if c.rel in _SUBJ]
         verb = doc.tokens[v]
-        if not cands and verb.feats.get("VerbForm") == "Conv" and verb.head >= 0 and verb.head != v:
-            # "…, заявив, что P": a gerund's subject is its clause's
-            return self.subject_of(verb.head, lo, max(hi, doc.tokens[verb.head].end))
+        if not cands and re.search(r"(?:\bи|,\s*а|,\s*но)\s+(?:\w+\s+)?$", self.text[doc.sents[verb.sent].start:verb.start]):
+            # "актриса … попросила не писать …, и попросила: «…»": a second verb joined by "и"
+            # shares the subject of the verb before it (whatever the parser hung it on)
+            prev = [t for t in doc.tokens[doc.sents[verb.sent].first:v] if t.pos in {"VERB", "AUX"}
+                    and t.feats.get("VerbForm") == "Fin" and self.inside_marked(t.start) is None]
+            if prev:
+                cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
+        if not cands and verb.feats.get("VerbForm") == "Conv":
+            # "…, заявив, что P": a gerund's subject is its clause's — the nearest verb above
+            # it whose subject can speak (the parser may hang it on a subordinate clause)
+            seen, h = {v}, verb.head
+            while h >= 0 and h not in seen and len(seen) < 6:
+                seen.add(h)
+                if doc.tokens[h].pos in {"VERB", "AUX"}:
+                    subj = self.subject_of(h, lo, max(hi, doc.tokens[h].end))
+                    if subj is not None and self.someone(doc.tokens[subj[1]]):
+                        return subj
+                h = doc.tokens[h].head
+            return None
         if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
             return (verb.start, verb.end), v
         if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:

@@ -9,7 +9,7 @@ import re
 from ....analysis.ranges import strip_range
 from ..lexicon import DIRECTIVE_VERBS, NOUN_CONTENT_VERBS, SPEECH_VERBS, STANCE_NOUNS, STANCE_VERBS
 from ..parse import RuToken
-from .reader import WORD, Found, Reader, first_person, is_speech_verb
+from .reader import WORD, Found, Reader, demonstrative_subject, first_person, is_speech_verb
 
 __all__ = ["reported"]
 
@@ -22,10 +22,13 @@ def reported(an: Reader) -> None:
     doc = an.doc
     for sent in doc.sents:
         s_lo, s_hi = sent.start, sent.end
-        if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi):
+        if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi) and not any(
+                t.i in an.used_verbs and _that_then_quote(an, t, s_hi) for t in doc.tokens[sent.first : sent.last]):
             continue
         for t in doc.tokens[sent.first : sent.last]:
-            if t.i in an.used_verbs or an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
+            if an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
+                continue
+            if t.i in an.used_verbs and not _that_then_quote(an, t, s_hi):
                 continue
             if is_speech_verb(t):
                 if _performative(an, t) or _demonstrative_subject(an, t):
@@ -63,8 +66,13 @@ def _performative(an: Reader, v: RuToken) -> bool:
 
 def _demonstrative_subject(an: Reader, v: RuToken) -> bool:
     """``Это говорит о том, что …``, ``Всё это свидетельствует``: a fact indicates, no one says."""
-    subj = [c for c in an.doc.children(v.i) if c.rel in {"nsubj", "nsubj:pass"}]
-    return bool(subj) and all(c.lemma in {"это", "то", "всё", "все"} for c in subj)
+    return demonstrative_subject(an.doc, v.i)
+
+
+def _that_then_quote(an: Reader, v: RuToken, s_hi: int) -> bool:
+    """``X отметил, что P: «Q»``: the verb cues the quotation after the colon and reports P as
+    well."""
+    return re.match(r"\s*,\s*что\b[^\n]*?:\s*[«„\"]", an.text[v.end:s_hi]) is not None
 
 
 def _fully_direct(an: Reader, lo: int, hi: int) -> bool:
@@ -111,7 +119,7 @@ def _clause_end(an: Reader, lo: int, hi: int, *, strict: bool = True) -> int:
         m = _CLAUSE_BREAK.search(an.text, lo, hi)
         end = m.start() if m else hi
     for t in an.tokens_in(lo, end):
-        if t.feats.get("VerbForm") == "Conv" and re.search(r",\s*$", an.text[lo:t.start]):
+        if t.feats.get("VerbForm") == "Conv" and t.lemma in SPEECH_VERBS and re.search(r",\s*$", an.text[lo:t.start]):
             return an.text.rindex(",", lo, t.start)
     return end
 
@@ -249,7 +257,8 @@ def _subject_only(an: Reader, lo: int, hi: int) -> bool:
     тем``)."""
     toks = an.tokens_in(lo, hi)
     return any(t.pos in {"NOUN", "PROPN"} for t in toks) and not any(
-        t.pos in {"VERB", "AUX"} or t.feats.get("VerbForm") in {"Fin", "Inf"} for t in toks)
+        (t.pos in {"VERB", "AUX"} or t.feats.get("VerbForm") in {"Fin", "Inf"}) and t.feats.get("VerbForm") != "Part"
+        for t in toks)
 
 
 # "Об этом заявил X", "О том сообщил X", "Это подтвердил X": the sentence points back.
@@ -383,9 +392,18 @@ def _emit_reported(an: Reader, v: RuToken, c_lo: int, c_hi: int, s_lo: int, s_hi
     if colon:
         c_hi = c_lo + colon.start()
     for t in an.tokens_in(c_lo, c_hi):
-        if t.i != v.i and is_speech_verb(t) and an.text[c_lo:t.start].rstrip().endswith(",") \
-                and an.subject_of(t.i, t.end, c_hi) is not None and not re.match(r"\s*,?\s*что\b", an.text[t.end:c_hi]):
-            c_hi = an.text.rindex(",", c_lo, t.start)
+        if t.i == v.i or t.lemma not in SPEECH_VERBS:
+            continue
+        join = re.search(r",\s*(?:(?:а|и|но)\s+)?(?:(?:также|ещё|еще|затем|потом)\s+)?$", an.text[c_lo:t.start])
+        if join is None:
+            continue
+        relay = is_speech_verb(t) and an.subject_of(t.i, t.end, c_hi) is not None \
+            and not re.match(r"\s*,?\s*что\b", an.text[t.end:c_hi])
+        # "…, а также добавила, что P2", "…, заявив, что P2": the next report begins
+        goes_on = join.group().strip() != "," or t.feats.get("VerbForm") == "Conv" or \
+            re.match(r"\s*,?\s*что\b", an.text[t.end:c_hi]) is not None
+        if relay or goes_on:
+            c_hi = c_lo + join.start()
             break
     c_lo, c_hi = strip_range(an.text, c_lo, c_hi)
     if c_hi <= c_lo or an.covered(c_lo, c_hi):
@@ -405,7 +423,8 @@ def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: t
         if c_hi <= c_lo:
             return
     speaker, head = subj if subj else (None, None)
-    inner = [m for m in an.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1]
+    # Names and titles in marks do not make reported speech mixed ("в «Tele2 Россия»").
+    inner = [m for m in an.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1 and not an.is_name(m)]
     kind = "mixed" if inner else "indirect"
     n_all = len(WORD.findall(an.text[c_lo:c_hi]))
     for m in inner:

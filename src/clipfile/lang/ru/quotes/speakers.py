@@ -37,6 +37,7 @@ def resolve(an: Reader) -> list[Quote]:
     resolved: dict[int, Speaker | None] = {}
     drafts: dict[int, QuoteDraft] = {}
     lines = line_starts(an.text)
+    signer = _signer(an)
     last: Speaker | None = None
     last_end = -1
     for k in order:
@@ -56,6 +57,9 @@ def resolve(an: Reader) -> list[Quote]:
                 if f.kind != "direct":
                     continue  # "Эти цифры говорят о том, что …": nobody reports anything
                 sp = Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
+            if sp.resolution == "first-person" and signer is not None and f.kind != "direct":
+                # the writer's own past words in a signed letter are the signer's ("я обещал …")
+                sp = Speaker(signer.name, signer.id, sp.start, sp.end, "first-person", _CONFIDENCE["first-person"])
         resolved[k] = sp
         if sp is not None and sp.resolution != "unresolved":
             last, last_end = sp, f.end
@@ -69,6 +73,22 @@ def resolve(an: Reader) -> list[Quote]:
         if f.extra.get("follows") is not None:
             d.follows = drafts.get(f.extra["follows"])
     return assemble(list(drafts.values()), an.text)
+
+
+def _signer(an: Reader) -> Entity | None:
+    """The person who signs the text: its last line is a short name line (``Кирсан Илюмжинов
+    Президент ФИДЕ``) with no sentence in it."""
+    lines = [ln for ln in an.text.rstrip().splitlines() if ln.strip()]
+    if len(lines) < 3:
+        return None
+    last = lines[-1].strip()
+    if len(last.split()) > 8 or last[-1:] in ".!?…»\"":
+        return None
+    start = an.text.rstrip().rfind(last)
+    for e in an.ents:
+        if e.type == "PERSON" and any(start <= m.start < start + len(last) for m in e.mentions):
+            return e
+    return None
 
 
 def _near(an: Reader, prev_end: int, start: int) -> bool:
@@ -86,6 +106,8 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
     head = an.doc.tokens[f.head] if f.head is not None else (toks[0] if toks else None)
     if head is not None and head.pos in {"VERB", "AUX"} and first_person(head):
         return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
+    if head is not None and head.pos == "PROPN" and is_common_noun(head.text):
+        head = replace(head, pos="NOUN")  # "Канцлер считает …": a capital opening the sentence
     ent, principal = _named(an, toks, head)
     behalf = Ref(principal.name, principal.id) if principal is not None else None
     if ent is not None:
@@ -105,8 +127,6 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         if person is None:
             return Speaker(None, None, s, e, "unresolved", _CONFIDENCE["unresolved"])
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
-    if head is not None and head.pos == "PROPN" and is_common_noun(head.text):
-        head = replace(head, pos="NOUN")  # "Канцлер считает …": a capital opening the sentence
     if head is not None and not _can_speak(an, toks, head):
         return None
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
@@ -198,19 +218,17 @@ def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entit
     if head is None or head.i not in inside:
         persons = [x for x in ents if x.type == "PERSON"]
         return ((persons or ents)[0] if ents else None), None
-    same, roles, owners = [head], [], []
+    same, owners = [head], []
     todo = [head]
     while todo:
         t = todo.pop()
-        if t.pos in {"NOUN"}:
-            roles.append(t)
         for c in an.doc.children(t.i):
             if c.i not in inside:
                 continue
             if c.rel in _SAME:
                 same.append(c)
                 todo.append(c)
-            elif c.rel == "nmod" and c.feats.get("Case", "Gen") == "Gen" and t.pos == "NOUN":
+            elif c.rel == "nmod" and c.feats.get("Case", "Gen") == "Gen" and _nounish(t):
                 owners.append((t, c))
     if head.i in an.tok_ent:
         named = [an.tok_ent[head.i]]
@@ -229,10 +247,14 @@ def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entit
         return None, named[0]
     if named:
         return named[0], principal if principal is not named[0] else None
-    if principal is not None or owners:
-        return None, principal
-    persons = [x for x in ents if x.type == "PERSON"]
-    return ((persons or ents)[0] if ents else None), None
+    # A description whose names are all someone else's (``адвокат жены Иванова``,
+    # ``пресс-служба Федерации бобслея России``) is the speaker itself.
+    return None, principal
+
+
+def _nounish(t: RuToken) -> bool:
+    """A common noun, also when the tagger calls a capitalised one a proper noun."""
+    return t.pos == "NOUN" or t.pos == "PROPN" and is_common_noun(t.text)
 
 
 def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
@@ -243,6 +265,8 @@ def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
     if head.pos in {"PRON", "DET", "NUM"}:
         # "он", "та", "один из ректоров", "многие"; not "это", "то", "всё"
         return head.text.lower() not in {"это", "то", "всё", "все", "что", "оно", "это"}
+    if head.pos == "X":
+        return head.text[:1].isupper() or head.text[:1].isascii()  # "NEWSru.com", "Reuters"
     if head.pos in {"NOUN", "PROPN"}:
         if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper():
             return True
@@ -278,7 +302,10 @@ def _titled(an: Reader, before: int, lemma: str) -> Entity | None:
             if not toks:
                 continue
             window = an.doc.tokens[max(toks[0].i - 6, an.doc.sents[toks[0].sent].first) : toks[0].i]
-            if not any(t.lemma == lemma and not _of_someone(an, t) for t in window):
+            # the title in the name's own noun phrase: no verb or comma between them
+            titles = [k for k, t in enumerate(window) if t.lemma == lemma and not _of_someone(an, t)]
+            if not any(not any(t.pos in {"VERB", "AUX"} or t.text in ",;:—–" for t in window[k + 1:])
+                       for k in titles):
                 continue
             if m.end <= before and m.start > best_pos:
                 best, best_pos = e, m.start
