@@ -231,37 +231,10 @@ class Reader:
         том, что``) is no one.  Without a subject in the parse, the nearest person, entity or
         personal pronoun after (inverted order) or before the verb in the nominative."""
         doc = self.doc
-        outside = self.inside_marked(doc.tokens[v].start) is None
-        # a verb outside quotation marks has no subject inside them (a parse across the marks)
-        cands = [c for c in doc.children(v) if c.rel in _SUBJ and not (outside and self.inside_marked(c.start))]
-        if not cands and doc.tokens[v].rel == "conj" and 0 <= doc.tokens[v].head < v:
-            head = doc.tokens[doc.tokens[v].head]
-            if doc.tokens[v].lemma in SPEECH_VERBS and head.lemma not in SPEECH_VERBS \
-                    and head.rel == "ccomp" and head.head >= 0:
-                # "напомнила, что P, а также добавила, что …": the parser joins the second
-                # report to the verb of the first one's clause; it shares the reporter
-                head = doc.tokens[head.head]
-            cands = [c for c in doc.children(head.i) if c.rel in _SUBJ]
         verb = doc.tokens[v]
-        if not cands and re.search(r"(?:\bи|,\s*а|,\s*но)\s+(?:\w+\s+)?$", self.text[doc.sents[verb.sent].start:verb.start]):
-            # "актриса … попросила не писать …, и попросила: «…»": a second verb joined by "и"
-            # shares the subject of the verb before it (whatever the parser hung it on)
-            prev = [t for t in doc.tokens[doc.sents[verb.sent].first:v] if t.pos in {"VERB", "AUX"}
-                    and t.feats.get("VerbForm") == "Fin" and self.inside_marked(t.start) is None]
-            if prev:
-                cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
+        cands = self._parse_subjects(verb)
         if not cands and verb.feats.get("VerbForm") == "Conv":
-            # "…, заявив, что P": a gerund's subject is its clause's — the nearest verb above
-            # it whose subject can speak (the parser may hang it on a subordinate clause)
-            seen, h = {v}, verb.head
-            while h >= 0 and h not in seen and len(seen) < 6:
-                seen.add(h)
-                if doc.tokens[h].pos in {"VERB", "AUX"}:
-                    subj = self.subject_of(h, lo, max(hi, doc.tokens[h].end))
-                    if subj is not None and self.someone(doc.tokens[subj[1]]):
-                        return subj
-                h = doc.tokens[h].head
-            return None
+            return self._gerund_subject(verb, lo, hi)
         if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
             return (verb.start, verb.end), v
         if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
@@ -289,6 +262,43 @@ class Reader:
                 span = self.phrase(t.i, lo, hi)
                 if span:
                     return span, t.i
+        return None
+
+    def _parse_subjects(self, verb: RuToken) -> list[RuToken]:
+        """The parse's subjects of ``verb``, or of the verb it is coordinated with."""
+        doc = self.doc
+        outside = self.inside_marked(verb.start) is None
+        # a verb outside quotation marks has no subject inside them (a parse across the marks)
+        cands = [c for c in doc.children(verb.i) if c.rel in _SUBJ and not (outside and self.inside_marked(c.start))]
+        if not cands and verb.rel == "conj" and 0 <= verb.head < verb.i:
+            head = doc.tokens[verb.head]
+            if verb.lemma in SPEECH_VERBS and head.lemma not in SPEECH_VERBS and head.rel == "ccomp" and head.head >= 0:
+                # "напомнила, что P, а также добавила, что …": the parser joins the second
+                # report to the verb of the first one's clause; it shares the reporter
+                head = doc.tokens[head.head]
+            cands = [c for c in doc.children(head.i) if c.rel in _SUBJ]
+        opening = self.text[doc.sents[verb.sent].start:verb.start]
+        if not cands and re.search(r"(?:\bи|,\s*а|,\s*но)\s+(?:\w+\s+)?$", opening):
+            # "актриса … попросила не писать …, и попросила: «…»": a second verb joined by "и"
+            # shares the subject of the verb before it (whatever the parser hung it on)
+            prev = [t for t in doc.tokens[doc.sents[verb.sent].first:verb.i] if t.pos in {"VERB", "AUX"}
+                    and t.feats.get("VerbForm") == "Fin" and self.inside_marked(t.start) is None]
+            if prev:
+                cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
+        return cands
+
+    def _gerund_subject(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """``…, заявив, что P``: a gerund's subject is its clause's — the nearest verb above it
+        whose subject can speak (the parser may hang it on a subordinate clause)."""
+        doc = self.doc
+        seen, h = {verb.i}, verb.head
+        while h >= 0 and h not in seen and len(seen) < 6:
+            seen.add(h)
+            if doc.tokens[h].pos in {"VERB", "AUX"}:
+                found = self.subject_of(h, lo, max(hi, doc.tokens[h].end))
+                if found is not None and self.someone(doc.tokens[found[1]]):
+                    return found
+            h = doc.tokens[h].head
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:
