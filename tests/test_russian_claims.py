@@ -127,3 +127,8 @@ def test_several_facets_keep_the_weakest_and_all_markers():
     kinds = {m.kind for m in c.markers}
     assert {"hearsay", "hedged", "unsupported"} <= kinds
     assert c.status == "unsupported"
+
+
+def test_the_writers_performative_frame_is_no_part_of_the_claim():
+    c = only("Отметим также, что по данным отчёта долг компании составлял три миллиарда рублей.")
+    assert c.text.startswith("по данным отчёта") and c.status == "evidenced"
