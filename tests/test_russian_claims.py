@@ -130,5 +130,6 @@ def test_several_facets_keep_the_weakest_and_all_markers():
 
 
 def test_the_writers_performative_frame_is_no_part_of_the_claim():
-    c = only("Отметим также, что по данным отчёта долг компании составлял три миллиарда рублей.")
-    assert c.text.startswith("по данным отчёта") and c.status == "evidenced"
+    c = only("Отметим также, что согласно отчётности долг Олега Рябова перед банком составлял "
+             "три миллиона рублей.")
+    assert c.text.startswith("согласно отчётности") and c.status == "evidenced"

@@ -447,7 +447,9 @@ def _reported_from_source(an: Reader, src, s_lo: int, s_hi: int) -> None:
     left_lo, left_hi = strip_range(text, s_lo, min(cue_lo, sp_lo))
     left_hi = left_lo + len(text[left_lo:left_hi].rstrip(" ,—–-"))
     left_lo = _skip_dialogue_dash(text, left_lo, left_hi)
-    left = left_hi > left_lo and _has_content(an, left_lo, left_hi) and not an.covered(left_lo, left_hi, nesting=True)
+    # "Отметим также, что по данным X, P": a frame ending in its complementizer says nothing
+    left = left_hi > left_lo and _has_content(an, left_lo, left_hi) and not an.covered(left_lo, left_hi, nesting=True) \
+        and not re.search(r"\b(?:что|чтобы|будто)\s*$", text[left_lo:left_hi])
     # "по словам X, …" names the source after the cue; "по его словам, …" inside it.
     src_end = max(sp_hi, cue_hi)
     rest = text[src_end:s_hi]
