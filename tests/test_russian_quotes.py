@@ -386,3 +386,16 @@ def test_the_signer_of_a_letter_is_its_first_person():
     _ents, qs = run(text)
     promise = next(q for q in qs if q.text.startswith("сохранить"))
     assert promise.speaker.name == "Олег Рябов" and promise.speaker.resolution == "first-person"
+
+
+def test_replicas_run_into_a_paragraph():
+    text = ("Сыщик Олег Рябов долго смотрел на карту. Рябов загадал: «Успеем до полуночи?» — Успеем! — "
+            "сказал сыщик вслух. — Что-что?! — удивился начальник. Дождь всё не кончался.")
+    _ents, qs = run(text)
+    said = {q.text: q.speaker.name for q in qs}
+    assert said["Успеем до полуночи?"] == "Олег Рябов"
+    assert said["Успеем!"] == "Олег Рябов" and said["Что-что?!"] == "начальник"
+    assert not any("Дождь" in q.text for q in qs)
+    # a dash after a sentence with no author's words is the writer's own
+    _ents, qs = run("Мост открыли в срок. — И это главное.")
+    assert qs == []

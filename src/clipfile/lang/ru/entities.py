@@ -149,7 +149,10 @@ def _common_noun_opening(rudoc: RuDoc, span: RuSpan) -> bool:
 def is_common_noun(word: str) -> bool:
     """Whether every pymorphy2 reading of ``word`` is a common noun (no name, surname, place or
     organisation reading): ``Канцлер`` is one, ``Орлов`` is not."""
-    parses = models()["vocab"].parse(word.lower())
+    vocab = models()["vocab"]
+    if not vocab.word_is_known(word.lower()):
+        return False  # pymorphy2 guesses a reading for an unknown word ("Марлоу"): a name
+    parses = vocab.parse(word.lower())
     return bool(parses) and all("NOUN" in p.tag and not (_NAME_TAGS & p.tag.grammemes) for p in parses)
 
 

@@ -76,6 +76,8 @@ def _author_after(an: Reader, quote: Found, q_end: int, s_end: int) -> bool:
         return False
     a_lo = q_end + cm.end()
     a_hi = s_end
+    if has_dash and an.covered(a_lo, a_lo + 1):
+        return False  # "«…» — Дополз! — сказал детектив": a replica follows, not the author
     nxt = an.next_open(a_lo, a_hi)
     if nxt is not None:
         a_hi = nxt

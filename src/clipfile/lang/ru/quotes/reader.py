@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
+from ..entities import is_common_noun
 from ..lexicon import SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
 from ..parse import RuDoc, RuToken, models
 
@@ -119,6 +120,18 @@ def verb_form(t: RuToken) -> bool:
         return False
     readings = models()["vocab"].parse(t.text.lower())
     return bool(readings) and all("VERB" in p.tag for p in readings)
+
+
+def _name_like(t: RuToken) -> bool:
+    """A capitalised proper noun that is not a common noun opening a sentence (a surname NER
+    missed: ``Марлоу загадал``)."""
+    return t.pos == "PROPN" and t.text[:1].isupper() and not is_common_noun(t.text)
+
+
+def _indeclinable(t: RuToken) -> bool:
+    """A name with one form for every case (``Марлоу``, ``Шойгу``): the tagger's case for it
+    is a guess."""
+    return t.pos == "PROPN" and any("Fixd" in p.tag for p in models()["vocab"].parse(t.text.lower()))
 
 
 def demonstrative_subject(doc: RuDoc, v: int) -> bool:
@@ -257,8 +270,9 @@ class Reader:
         after = [t for t in toks if t.i > v and t.pos in nominal and t.lemma not in _RELATIVE]
         before = [t for t in toks if t.i < v and t.pos in nominal and t.lemma not in _RELATIVE]
         for t in after[:1] + before[-1:]:
-            if t.feats.get("Case", "Nom") == "Nom" and (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim"
-                                                         or t.lemma in PERSONAL):
+            nominative = t.feats.get("Case", "Nom") == "Nom" or _indeclinable(t)
+            if nominative and (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim"
+                               or t.lemma in PERSONAL or _name_like(t)):
                 span = self.phrase(t.i, lo, hi)
                 if span:
                     return span, t.i
