@@ -119,12 +119,14 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
         # "Марлоу загадал: «…»": the subject of the clause before the colon, when a person or
         # a body, says it; "Это аналогия девизу: «…»" is nobody's; "Или: «…»" goes on with
         # the last speaker.
-        finite = [t for t in an.tokens_in(clause_lo, clause_hi)
-                  if t.pos in {"VERB", "AUX"} and t.feats.get("VerbForm") in {"Fin", None} or verb_form(t)]
+        finite = [t for t in an.tokens_in(clause_lo, clause_hi) if an.inside_marked(t.start) is None
+                  and (t.pos in {"VERB", "AUX"} and t.feats.get("VerbForm") in {"Fin", None} or verb_form(t))]
         if not finite:
-            quote.continuation = True
-            an.add(quote)
-            return True
+            if len(WORD.findall(before)) <= 3:  # "Или: «…»", "И дальше: «…»"
+                quote.continuation = True
+                an.add(quote)
+                return True
+            return False  # "Это аналогия девизу: «…»"
         subj = an.subject_of(finite[-1].i, clause_lo, clause_hi)
         if subj is None or not an.someone(an.doc.tokens[subj[1]]):
             return False

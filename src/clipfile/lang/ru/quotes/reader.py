@@ -306,13 +306,20 @@ class Reader:
         whose subject can speak (the parser may hang it on a subordinate clause)."""
         doc = self.doc
         seen, h = {verb.i}, verb.head
+        chain = []
         while h >= 0 and h not in seen and len(seen) < 6:
             seen.add(h)
-            if doc.tokens[h].pos in {"VERB", "AUX"}:
-                found = self.subject_of(h, lo, max(hi, doc.tokens[h].end))
+            chain.append(h)
+            h = doc.tokens[h].head
+        # then the finite verbs before it in its sentence, nearest first (a parse in pieces)
+        first = doc.sents[verb.sent].first
+        chain += [t.i for t in reversed(doc.tokens[first:verb.i]) if t.i not in seen
+                  and t.pos in {"VERB", "AUX"} and t.feats.get("VerbForm") == "Fin"]
+        for h in chain:
+            if doc.tokens[h].pos in {"VERB", "AUX"} and doc.tokens[h].feats.get("VerbForm") != "Conv":
+                found = self.subject_of(h, min(lo, doc.tokens[h].start), max(hi, doc.tokens[h].end))
                 if found is not None and self.someone(doc.tokens[found[1]]):
                     return found
-            h = doc.tokens[h].head
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:

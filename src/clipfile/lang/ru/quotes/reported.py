@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 
 from ....analysis.ranges import strip_range
-from ..lexicon import DIRECTIVE_VERBS, NOUN_CONTENT_VERBS, SPEECH_VERBS, STANCE_NOUNS, STANCE_VERBS
+from ..lexicon import (
+    DIRECTIVE_VERBS,
+    NOUN_CONTENT_VERBS,
+    PREDICATIVE_VERBS,
+    SPEECH_VERBS,
+    STANCE_NOUNS,
+    STANCE_VERBS,
+)
 from ..parse import RuToken
 from .reader import WORD, Found, Reader, demonstrative_subject, first_person, is_speech_verb
 
@@ -39,6 +46,8 @@ def reported(an: Reader) -> None:
                 _complement_after(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
             elif t.lemma in STANCE_VERBS and t.pos == "VERB":
                 _stance(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+            elif t.lemma in PREDICATIVE_VERBS and t.pos == "VERB" and t.feats.get("VerbForm") == "Fin":
+                _predication(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
         src = an.source_phrase(s_lo, s_hi)
         if src and not an.covered(src[0][0], src[1][1]):
             _reported_from_source(an, src, s_lo, s_hi)
@@ -185,6 +194,24 @@ def _stance(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
         return
     c_lo, c_hi = strip_range(an.text, c_lo, _clause_end(an, c_lo, s_hi, strict=not m))
     if c_hi <= c_lo or an.covered(c_lo, c_hi):
+        return
+    subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
+    if subj is None:
+        return
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+
+
+def _predication(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
+    """``X назвал санкции единственным способом …``, ``X обвинил Y в Z``: what the verb says of
+    its object is the content, object included (``санкции единственным способом …``, ``Y в
+    Z``)."""
+    objs = [c for c in an.doc.children(v.i) if c.rel == "obj" and c.i > v.i and c.pos in {"NOUN", "PROPN", "PRON"}]
+    if not objs:
+        return
+    first = an.doc.tokens[v.i + 1]
+    c_lo, c_hi = strip_range(an.text, first.start, _clause_end(an, first.start, s_hi))
+    if c_hi <= c_lo or an.covered(c_lo, c_hi) or len(WORD.findall(an.text[c_lo:c_hi])) < 2:
         return
     subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
     if subj is None:
