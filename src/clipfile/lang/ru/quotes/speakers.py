@@ -129,7 +129,8 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
     if head is not None and not _can_speak(an, toks, head):
         return None
-    if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
+    if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"} and head.feats.get("Number") != "Plur":
+        # a plural description ("Инженеры говорят") is a group, not the one engineer named
         person = _titled(an, s, head.lemma)
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"])
