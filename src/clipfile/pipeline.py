@@ -45,8 +45,8 @@ __all__ = [
 # (a change in one language's package bumps that Language's version instead).
 STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
-    "entities": 1,
-    "quotes": 1,
+    "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
+    "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
     "claims": 1,
     "forecasts": 1,
     "events": 1,
