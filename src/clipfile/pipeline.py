@@ -53,9 +53,9 @@ __all__ = [
 # (a change in one language's package bumps that Language's version instead).
 STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
-    "entities": 1,
-    "quotes": 1,
-    "claims": 2,
+    "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
+    "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
+    "claims": 2,  # 2: footing from the parse (issue #16)
     "forecasts": 1,
     "events": 1,
     "duplicates": 1,
@@ -144,14 +144,16 @@ def parse(a: Analysis) -> Analysis:
 
 
 def entities(a: Analysis) -> Analysis:
-    """The language's entities, and a person for each speaker the captions name."""
+    """The language's entities, and a person for each speaker the captions or the text's
+    transcript labels name (``PUTIN:``, ``В.Путин:``) that the language's entities lack."""
     if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, speaker_entities
+    from .analysis.turns import caption_turns, label_entities, speaker_entities
 
     ents = get_language(a.language).entities(a.parsed)
-    names = [name for _s, _e, name in caption_turns(a.document)]
-    return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
+    names = [t.speaker for t in caption_turns(a.document)]
+    ents = speaker_entities(names, ents) if names else label_entities(a.document.text, ents)
+    return a.replace(entities=tuple(ents))
 
 
 def quotes(a: Analysis) -> Analysis:

@@ -199,7 +199,9 @@ class Speaker:
     ``start``/``end`` mark the mention the attribution rests on as written (``he``,
     ``the general``); ``name``/``entity_id`` are the resolved person or group.
     ``resolution`` is one of ``named``, ``pronoun``, ``nominal``, ``continuation``,
-    ``first-person``, ``unresolved``.
+    ``first-person``, ``unresolved``.  ``on_behalf_of`` is the person or body a spokesperson or
+    representative speaks for (``пресс-секретарь Владимира Путина Дмитрий Песков``: the speaker
+    is Peskov, on behalf of Putin), or None.
     """
 
     name: str | None
@@ -208,6 +210,7 @@ class Speaker:
     end: int | None
     resolution: str
     confidence: float
+    on_behalf_of: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ its sentence (or a verb introducing it with a colon); without one, a quote conti
 speaker of the quote before it in the same paragraph, then of the report that precedes it
 there, then — the news convention — of the previous paragraph's quote.  A reported clause that
 contains a quoted fragment is a ``mixed`` quote and absorbs the fragment.  Interview turns
-written ``NAME: ...`` are attributed by that convention (``first-person``).
+written ``NAME: ...`` are attributed by that convention (``first-person``), by the rule shared
+with Russian (:mod:`clipfile.analysis.turns`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import cast
 from ...analysis.marks import MarkStyle, marked_spans
 from ...analysis.problems import isolated
 from ...analysis.quotes import assemble, line_of, line_starts
+from ...analysis.turns import label_turns, with_turns
 from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
@@ -29,11 +31,6 @@ __all__ = ["MARKS", "quotes"]
 
 # English quotation marks are the shared reading: double marks, single marks inside them.
 MARKS = MarkStyle()
-
-# "NAME: words" turns of a transcript; the name may carry a role in brackets ("LENA PARK
-# (Foreign Minister): ...", "REP. OWENS (D): ...").
-_LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3})"
-                    r"(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+(\S.*?)[ \t]*$", re.M)
 
 
 @dataclass(eq=False)
@@ -88,7 +85,6 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     mdl = load_model() if model is _PACKAGED else cast("ReportModel | None", model)
     broad = broad_candidates(doc, known=rule_reps) if (mdl is not None or trace is not None) else []
     reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
-    labels = _interview_turns(doc, text, res, quoted_ranges)
 
     candidates = _candidates(reps, items, quoted_ranges, text)
     # The learned decision keeps or drops each candidate; a hand-rule report it drops still
@@ -106,10 +102,13 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
                 q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
             q.skipped = q.skipped or item.failed
 
-    final = _shown(items, roles.absorbed, out_reports, labels)
+    final = _shown(items, roles.absorbed, out_reports)
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
-    return assemble(final, text)
+    out = assemble(final, text)
+    # A transcript's "NAME:" labels: each turn is the speaker's own words (shared rule).
+    turns = label_turns(text, entities)
+    return with_turns(out, turns, text, entities) if turns else out
 
 
 def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
@@ -263,9 +262,9 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
     return out_reports
 
 
-def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: list[_Q]) -> list[_Q]:
-    """The quotes to output: direct quotes not absorbed or weak, the reports that do not
-    repeat a quotation, and transcript turns."""
+def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q]) -> list[_Q]:
+    """The quotes to output: direct quotes not absorbed or weak, and the reports that do not
+    repeat a quotation."""
     final: list[_Q] = []
     out_reports = [q for q in out_reports if not q.skipped]
     for i, q in enumerate(items):
@@ -278,10 +277,9 @@ def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: l
         final.append(q)
     # A report whose content lies inside a quotation repeats (part of) that quote: the
     # quotation already carries the words and their speaker.
-    shown = [q.outer for q in final + labels if q.depth == 0 and q.kind == "direct"]
+    shown = [q.outer for q in final if q.depth == 0 and q.kind == "direct"]
     final.extend(q for q in out_reports
                  if not any(a <= q.start and q.end <= b for a, b in shown) or q.host is not None)
-    final.extend(labels)
     return final
 
 
@@ -622,35 +620,3 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
         # the source phrase swallowed the content (inverted parse): keep just the head
         s, e = r.source.idx, r.source.idx + len(r.source)
     return res.resolve(r.source, (s, e))
-
-
-def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
-    """``NAME: words`` paragraphs of a transcript, attributed to NAME (first-person speech)."""
-    out = []
-    found = list(_LABEL.finditer(text))
-    uses: dict[str, int] = {}
-    for m in found:
-        uses[m.group(1)] = uses.get(m.group(1), 0) + 1
-    caps_turns = sum(1 for m in found if m.group(1).isupper())
-    for m in found:
-        label = m.group(1)
-        known = res.entity_at(m.start(1), m.end(1)) is not None
-        if not (label.isupper() or known):
-            continue
-        if not known and uses[label] < 2 and caps_turns < 2 and not any(
-                k != label and (set(label.split()) <= set(k.split()) or set(k.split()) <= set(label.split()))
-                for k in uses):
-            # "BYLINE: ...", "EDITOR'S NOTE: ...": a one-off capitalised heading; a transcript
-            # has several capitalised turns ("SMITH:" after "JANE SMITH:").
-            continue
-        if len(label) < 2 or _inside(quoted_ranges, m.start(2)):
-            continue
-        s, e = m.start(2), m.end(2)
-        if text[s] in "\u201c\"":
-            continue  # a marked quote after a colon is handled as a direct quote
-        ent = res.entity_at(m.start(1), m.end(1))
-        spk = Speaker(ent.name if ent else label, ent.id if ent else None, m.start(1), m.end(1),
-                      "first-person", 0.8 if ent else 0.6)
-        colon = text.rfind(":", m.end(1), m.start(2))
-        out.append(_Q(s, e, "direct", (s, e), 0, cue=Cue(colon, colon + 1, ":"), speaker=spk))
-    return out
