@@ -95,8 +95,9 @@ def test_a_failing_quote_is_skipped_and_the_other_quotes_stay(monkeypatch, clean
 def test_a_failing_claim_unit_is_skipped(monkeypatch, clean):
     _raise_on(monkeypatch, EnglishClaims, "predicate", lambda self, toks: any(t.text == "Reyes" for t in toks))
     a = analyze(_doc())
-    assert _texts(a, "claims") == ["Hardwick approved the repair budget in April."]
     assert "Reyes once ran the city engineering office." in _texts(clean, "claims")
+    assert "Hardwick approved the repair budget in April." in _texts(a, "claims")
+    assert _texts(a, "claims") == [t for t in _texts(clean, "claims") if "Reyes" not in t]
     assert {(p.stage, p.item) for p in a.problems} == {("claims", "claim unit")}
     assert all("Reyes" in TEXT[p.start:p.end] for p in a.problems)
     assert _texts(a, "quotes") == _texts(clean, "quotes")
