@@ -29,7 +29,7 @@ from .analysis.events import events as find_events
 from .analysis.forecasts import forecasts as find_forecasts
 from .errors import ExtractionError
 from .lang import get_language, languages
-from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote, to_dict
+from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote, Stance, to_dict
 
 __all__ = [
     "Analysis",
@@ -71,6 +71,7 @@ class Analysis:
     parsed: Any = None  # the language's parse (spaCy Doc, RuDoc...); never serialised
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    stances: tuple[Stance, ...] = ()
     claims: tuple[Claim, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     events: tuple[Event, ...] = ()
@@ -90,6 +91,7 @@ class Analysis:
             "document": to_dict(self.document),
             "entities": to_dict(list(self.entities)),
             "quotes": to_dict(list(self.quotes)),
+            "stances": to_dict(list(self.stances)),
             "claims": to_dict(list(self.claims)),
             "forecasts": to_dict(list(self.forecasts)),
             "events": to_dict(list(self.events)),
@@ -132,16 +134,27 @@ def entities(a: Analysis) -> Analysis:
 
 
 def quotes(a: Analysis) -> Analysis:
-    """The language's quotes, with a transcript's caption turns as their speakers' words."""
+    """The language's quotes (and stances, where it tells them apart), with a transcript's
+    caption turns as their speakers' words."""
     if a.language is None:
         return a
     from .analysis.turns import caption_turns, with_turns
 
-    qs = get_language(a.language).quotes(a.parsed, list(a.entities))
+    lang = get_language(a.language)
+    stances: list[Stance] = []
+    if lang.attributions is not None:
+        qs, stances = lang.attributions(a.parsed, list(a.entities))
+    else:
+        qs = lang.quotes(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
     if turns:
+        before = {q.id: (q.start, q.end, q.kind) for q in qs}
         qs = with_turns(qs, turns, a.document.text, list(a.entities))
-    return a.replace(quotes=tuple(qs))
+        # with_turns renumbers the quotes: a stance follows its quote to the new id
+        after = {(q.start, q.end, q.kind): q.id for q in qs}
+        stances = [dataclasses.replace(s, nested_in=after.get(before[s.nested_in]))
+                   if s.nested_in in before else s for s in stances]
+    return a.replace(quotes=tuple(qs), stances=tuple(stances))
 
 
 def claims(a: Analysis) -> Analysis:

@@ -19,6 +19,9 @@ __all__ = [
     "APPEARANCE_VERBS",
     "PREP_CONTENT",
     "PASSIVE_EPISTEMIC",
+    "ACCUSATION_CUES",
+    "QUESTION_CUES",
+    "DIRECTIVE_VERBS",
 ]
 
 # Verbs of judging and expecting that, in the passive, state a belief with no named holder:
@@ -160,4 +163,22 @@ speech/on speech/about argument/for argument/against case/for case/against belie
 confidence/in doubt/about doubts/about skeptical/of sceptical/of optimistic/about
 pessimistic/about confident/of proud/of afraid/of angry/about upset/about
 supporter/of supporters/of interest/in
+""".split())
+
+# Cues of a charge: the accused and the charge together state a proposition ("accused the
+# government of lying", "allegations of fraud"), so the object is content, not a stance.
+ACCUSATION_CUES = frozenset("""
+accuse charge blame allege accusation allegation indict convict suspect
+""".split())
+
+# Cues of a question: a wh- or whether-clause after them is what was asked, not a statement.
+QUESTION_CUES = frozenset("""
+ask question wonder inquire enquire query probe investigate examine debate discuss consider
+""".split())
+
+# Verbs that direct someone to act ("challenged X to deny ...", "pressed them to resign"):
+# with the addressee as their object, the to-infinitive is what was asked of them, reported
+# like speech (the verbs of saying already count: urge, ask, order, tell ...).
+DIRECTIVE_VERBS = frozenset("""
+challenge dare invite encourage press implore beg exhort appeal call persuade convince
 """.split())

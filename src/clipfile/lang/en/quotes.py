@@ -16,15 +16,16 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from ...analysis.marks import MarkStyle, marked_spans
-from ...analysis.quotes import assemble, line_of, line_starts
-from ...records import Cue, Entity, Quote, Speaker
+from ...analysis.quotes import assemble_attributions, line_of, line_starts
+from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
+from .stances import stance_kind
 
-__all__ = ["MARKS", "quotes"]
+__all__ = ["MARKS", "attributions", "quotes"]
 
 # English quotation marks are the shared reading: double marks, single marks inside them.
 MARKS = MarkStyle()
@@ -53,6 +54,7 @@ class _Q:
     host: "_Q | None" = None  # the report whose content holds this report's cue
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
+    stance: str | None = None  # a stance kind (:mod:`.stances`): not a quote, output apart
 
 
 _PACKAGED = object()
@@ -62,7 +64,15 @@ _NESTED_FLOOR = 0.05
 
 def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
            trace: list | None = None) -> list[Quote]:
-    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
+    """Direct, mixed and indirect quotations of ``doc`` (:func:`attributions` without the
+    stances)."""
+    return attributions(doc, entities, model=model, trace=trace)[0]
+
+
+def attributions(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
+                 trace: list | None = None) -> tuple[list[Quote], list[Stance]]:
+    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker, and the
+    stances (:mod:`.stances`) found by the same pass.
 
     Args:
         doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
@@ -73,7 +83,8 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
             reported-speech candidate considered (for training and error analysis).
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
-        a quote to its container (:func:`clipfile.analysis.quotes.assemble`).
+        a quote to its container (:func:`clipfile.analysis.quotes.assemble_attributions`);
+        and stances with ids ``s1``, ``s2``...
     """
     text = doc_text(doc)
     para_starts = line_starts(text)
@@ -105,7 +116,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     final = _shown(items, roles.absorbed, out_reports, labels)
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
-    return assemble(final, text)
+    return assemble_attributions(final, text)
 
 
 def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
@@ -236,7 +247,8 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
             r, kind = cast("tuple[Report, str]", obj)
             spk = _report_speaker(r, res)
             q = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
-                   cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
+                   cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk,
+                   stance=stance_kind(r, kind, doc))
             if id(r) not in roles.silent:
                 out_reports.append(q)
                 q_of_report[id(r)] = q
