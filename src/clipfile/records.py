@@ -143,7 +143,9 @@ class Speaker:
     ``start``/``end`` mark the mention the attribution rests on as written (``he``,
     ``the general``); ``name``/``entity_id`` are the resolved person or group.
     ``resolution`` is one of ``named``, ``pronoun``, ``nominal``, ``continuation``,
-    ``first-person``, ``unresolved``.
+    ``first-person``, ``unresolved``.  ``on_behalf_of`` is whom a spokesperson speaks for
+    (``a spokesman for X, Y, said``, ``X's spokesman Y said``: the speaker is Y, on behalf of
+    X), as a :class:`Ref`; None when the speaker speaks for themselves or nobody says.
     """
 
     name: str | None
@@ -152,6 +154,7 @@ class Speaker:
     end: int | None
     resolution: str
     confidence: float
+    on_behalf_of: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)

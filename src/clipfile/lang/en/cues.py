@@ -22,6 +22,9 @@ __all__ = [
     "ACCUSATION_CUES",
     "QUESTION_CUES",
     "DIRECTIVE_VERBS",
+    "FEMALE_NOUNS",
+    "MALE_NOUNS",
+    "SPOKESPERSON_NOUNS",
 ]
 
 # Verbs of judging and expecting that, in the passive, state a belief with no named holder:
@@ -115,7 +118,7 @@ businessman businesswoman billionaire strategist consultant pollster campaigner 
 prosecutor defector dissident defendant chancellor premier ambassador envoy negotiator
 manager owner employee worker student teacher priest bishop congressman congresswoman
 nominee incumbent challenger rival ally friend partner colleague father mother son daughter
-wife husband brother sister member representative
+wife husband brother sister member representative archbishop cardinal pope rabbi imam
 """.split())
 
 # Verbs whose clausal complement is not a report ("make sure that", "help them see"): any
@@ -181,4 +184,22 @@ ask question wonder inquire enquire query probe investigate examine debate discu
 # like speech (the verbs of saying already count: urge, ask, order, tell ...).
 DIRECTIVE_VERBS = frozenset("""
 challenge dare invite encourage press implore beg exhort appeal call persuade convince
+""".split())
+
+# Nouns that say a person's sex: a description's pronoun must agree ("a spokeswoman …
+# she said"), and a name in apposition takes it ("his wife, Sandra").
+FEMALE_NOUNS = frozenset("""
+woman spokeswoman chairwoman businesswoman congresswoman councilwoman sportswoman
+policewoman wife mother daughter sister queen princess actress widow girl lady grandmother
+aunt niece duchess countess baroness dame nun mum mom girlfriend fiancee bride heiress
+""".split())
+MALE_NOUNS = frozenset("""
+man spokesman chairman businessman congressman councilman sportsman policeman husband
+father son brother king prince widower boy grandfather uncle nephew duke earl count lord
+monk dad boyfriend fiance groom heir
+""".split())
+
+# Nouns of someone who speaks for another: "a spokesman for X", "X's press secretary".
+SPOKESPERSON_NOUNS = frozenset("""
+spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen mouthpiece
 """.split())

@@ -65,7 +65,10 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
     # Titles just before the span belong to the mention as written (``Gen. Kalugin``).
     while first > 0 and _is_title(doc[first - 1]):
         first -= 1
-    words = [_POSSESSIVE.sub("", t.text) or t.text for t in core]
+    # Words as written: a hyphenated name is one word ("Douglas-Westwood" is not a
+    # Westwood, so "Mr Westwood" does not join it).
+    written = doc[core[0].i:core[-1].i + 1].text
+    words = [_POSSESSIVE.sub("", w) or w for w in written.split()]
     return _M(doc[first].idx, toks[-1].idx + len(toks[-1]), core[0].idx,
               core[-1].idx + len(core[-1]), words, "PERSON" if label == "PER" else label)
 

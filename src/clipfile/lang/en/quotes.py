@@ -106,6 +106,7 @@ def attributions(doc, entities: list[Entity], *, model: ReportModel | None | obj
         doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
         entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
     roles = _Roles(candidates, kept)
+    res.set_reported([(r.start, r.end) for r, _k in roles.pending if _says(r)])
     out_reports = _attribute(doc, text, items, roles, res, quoted_ranges, para_starts)
 
     # Nested quotes take a speaker from a cue inside their container.
@@ -443,7 +444,7 @@ def _says(r: Report) -> bool:
     """A report of speech or belief (``said``, ``believes``, ``according to``), as opposed to a
     stance or topic (``criticism of``, ``declined to``, ``seems``)."""
     lemma = r.verb.lemma_.lower()
-    return r.source is not None and (lemma in REPORTING_VERBS or lemma == "according")
+    return r.source is not None and (lemma in REPORTING_VERBS or r.family == "according")
 
 
 def _subordinate(verb) -> bool:
@@ -500,6 +501,7 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     if after < len(doc) and after < span.end:
         sents.add(doc[after].sent.start)
     ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
+    own = {first_tok[0].sent.start, first_tok[-1].sent.start}
     best = None
     for t in span:
         if quoted[t.i] or t.sent.start not in sents:
@@ -517,6 +519,8 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
             j += 1
         if lemma not in REPORTING_VERBS and not colon:
             continue
+        if t.sent.start not in own and not _opens_with_cue(t, text, hi):
+            continue  # a later sentence that reports something else ("On Sunday, X told ...")
         if t.idx >= hi:
             dist = t.idx - hi
             if ends_sentence and t.sent.start != first_tok[-1].sent.start:
@@ -540,6 +544,25 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         return cue, None
     s, e = speaker_np(subj, stop=q.outer)
     return cue, res.resolve(subj, (s, e))
+
+
+def _opens_with_cue(verb, text: str, close: int) -> bool:
+    """Whether ``verb``, in the sentence after a quotation, is that quotation's cue: the
+    sentence opens right after the closing mark with the verb and its subject (``"…." she
+    said``, ``"…," said the minister``), and the verb reports nothing of its own (no clause,
+    no object).  ``On Sunday, X told the BBC she …`` and ``Asked about it, X said …`` start
+    new reports."""
+    subj = _subject(verb)
+    first = min([verb.i] + ([subj.left_edge.i] if subj is not None and subj.head.i == verb.i else []))
+    if text[close:verb.doc[first].idx].strip(" \t,.\"'\u201d\u2019"):
+        return False
+    return not any(c.dep_ in ("ccomp", "oprd", "xcomp") or (c.dep_ == "dobj" and c.i > verb.i
+                                                           and verb.lemma_.lower() not in _HEARER_VERBS)
+                   for c in verb.children)
+
+
+# Verbs whose object is the hearer ("… ," he told reporters), not something reported.
+_HEARER_VERBS = frozenset("tell ask assure inform remind warn advise notify".split())
 
 
 def _speaks_of(text: str, q: _Q, spk: Speaker, res: Resolver) -> bool:
@@ -568,7 +591,7 @@ def _fallback(q: _Q, by_para, history: list[_Q], res: Resolver, text: str, para_
         conf = {0: 0.85, 1: 0.6, 2: 0.45}.get(gap, 0.3)
         spk = p.speaker
         return Speaker(spk.name, spk.entity_id, spk.start, spk.end, "continuation",
-                       round(min(spk.confidence, 0.95) * conf, 2)), cue
+                       round(min(spk.confidence, 0.95) * conf, 2), spk.on_behalf_of), cue
     return Speaker(None, None, None, None, "unresolved", 0.0), cue
 
 
