@@ -144,3 +144,34 @@ def test_a_later_sentence_reporting_its_own_news_is_not_the_quote_cue(nlp):
     )
     spk = quote(run(nlp, text), "Its chairman must go").speaker
     assert spk.name == "Ivo Renn"
+
+
+# ----------------------------------------------------------------- whose participle, whose cue
+def test_adding_after_a_reported_clause_is_the_reporters(nlp):
+    text = (
+        "Councillor Edda Lunn said the two ministers had a rough ride from the council, "
+        "adding: \u201cIt was a meeting like no other.\u201d\n"
+    )
+    spk = quote(run(nlp, text), "It was a meeting like no other").speaker
+    assert spk.name == "Edda Lunn"
+
+
+def test_a_statement_saying_is_its_issuers(nlp):
+    text = "The Harbour Board issued a statement saying the ferry would sail again in May.\n"
+    spk = quote(run(nlp, text), "the ferry would sail again").speaker
+    assert spk.name == "Harbour Board"
+
+
+def test_by_saying_is_the_one_who_does_it(nlp):
+    text = "Mayor Ana Ruiz is expected to win over the fishermen by saying the quay will stay open.\n"
+    spk = quote(run(nlp, text), "the quay will stay open").speaker
+    assert spk.name == "Ana Ruiz"
+
+
+def test_a_name_the_parser_hung_on_the_phrase_before_said_is_the_speaker(nlp):
+    text = (
+        "In a speech to the harbour council Mr Ivo Renn said of the mayor: "
+        "\u201cShe is clever, but she is not wise.\u201d\n"
+    )
+    spk = quote(run(nlp, text), "She is clever").speaker
+    assert spk.name == "Ivo Renn"

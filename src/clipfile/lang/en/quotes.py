@@ -20,7 +20,7 @@ from ...analysis.quotes import assemble_attributions, line_of, line_starts
 from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
-from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
+from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
 from .stances import stance_kind
@@ -502,6 +502,13 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         sents.add(doc[after].sent.start)
     ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
     own = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    # "Mr X said of the plan: “…”": the parser may end the sentence at the colon
+    lead = text[ps:lo].rstrip()
+    if lead.endswith(":"):
+        colon_tok = doc.char_span(ps + len(lead) - 1, ps + len(lead), alignment_mode="expand")
+        if colon_tok is not None:
+            sents.add(colon_tok[0].sent.start)
+            own.add(colon_tok[0].sent.start)
     best = None
     for t in span:
         if quoted[t.i] or t.sent.start not in sents:
@@ -539,7 +546,7 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         return None, None
     verb = best[1]
     cue = Cue(*_cue_tokens(verb), text=text[_cue_tokens(verb)[0]:_cue_tokens(verb)[1]])
-    subj = _subject(verb)
+    subj = _subject(verb) or adjacent_subject(verb)
     if subj is None or quoted[subj.i]:
         return cue, None
     s, e = speaker_np(subj, stop=q.outer)
@@ -552,6 +559,8 @@ def _opens_with_cue(verb, text: str, close: int) -> bool:
     said``, ``"…," said the minister``), and the verb reports nothing of its own (no clause,
     no object).  ``On Sunday, X told the BBC she …`` and ``Asked about it, X said …`` start
     new reports."""
+    if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("advcl", "acl", "amod"):
+        return False  # "Asked about it, X said …": a new report opens
     subj = _subject(verb)
     first = min([verb.i] + ([subj.left_edge.i] if subj is not None and subj.head.i == verb.i else []))
     if text[close:verb.doc[first].idx].strip(" \t,.\"'\u201d\u2019"):

@@ -18,6 +18,7 @@ from .cues import (
     DOBJ_CONTENT_VERBS,
     OBJECT_CONTENT_VERBS,
     PASSIVE_EPISTEMIC,
+    PERSON_NOUNS,
     PREDICATIVE_ADJECTIVES,
     PREP_CONTENT,
     REPORTING_VERBS,
@@ -94,6 +95,27 @@ def _subject(tok):
                 and cur.head.head.lemma_.lower() in REPORTING_VERBS):
             # "He said his attacks have worked and said that ...": the parser hangs the second
             # "said" on the first one's complement; the subject is the first one's.
+            cur = cur.head.head
+            seen += 1
+            continue
+        if (cur.dep_ == "advcl" and cur.tag_ == "VBG" and cur.lemma_.lower() in SPEECH_VERBS
+                and cur.head.dep_ == "ccomp" and cur.head.head.lemma_.lower() in REPORTING_VERBS):
+            # "X said the pair had a scorching, adding: …": the parser hangs "adding" on the
+            # reported clause; it is the reporter's
+            cur = cur.head.head
+            seen += 1
+            continue
+        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.dep_ in ("dobj", "pobj") \
+                and cur.head.pos_ == "NOUN" and cur.head.lemma_.lower() not in PERSON_NOUNS:
+            # "X issued a statement saying …", "X dismissed the figures, insisting …": a
+            # participle on a thing speaks for whoever issued or handled it
+            noun = cur.head
+            cur = noun.head.head if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i else noun.head
+            seen += 1
+            continue
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX") \
+                and any(c.dep_ == "ccomp" for c in cur.children):
+            # "… win over opponents by saying [that] …": the one who does it by saying it
             cur = cur.head.head
             seen += 1
             continue
@@ -428,7 +450,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
     src = _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
-        src = _paragraph_subject(verb)
+        src = _paragraph_subject(verb) or adjacent_subject(verb)
     fam = "ccomp"
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
@@ -610,6 +632,20 @@ def _paragraph_subject(verb):
             t.pos_ == "VERB" and t.dep_ not in ("amod", "acl", "advcl", "relcl") for t in doc[head.i + 1:verb.i]):
         return None
     return head
+
+
+def adjacent_subject(verb):
+    """``In a speech to the party Mr X said …``: the parser hung the name on the phrase before
+    it and left the verb without a subject; a name or noun right before a finite verb of
+    saying that has none is its subject."""
+    if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if prev.pos_ not in ("PROPN", "NOUN") or prev.dep_ not in ("pobj", "dobj", "appos", "conj", "npadvmod"):
+        return None
+    if any(c.i > prev.i for c in prev.children) or prev.head.i > verb.i:
+        return None
+    return prev
 
 
 def _clause_complement(verb):

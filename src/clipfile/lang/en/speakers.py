@@ -125,6 +125,7 @@ class Resolver:
         self.last_speaker: Entity | None = None
         self._last_key: str | None = None  # the last speaker, named or only described
         self._reported: list[tuple[int, int]] = []
+        self._sent_chars: list[int] | None = None
         self._reported_starts: list[int] = []
         self._descriptions = self._description_links()
         self._gender = self._genders()
@@ -142,6 +143,11 @@ class Resolver:
         self._reported_starts = [r[0] for r in self._reported]
 
     # ----------------------------------------------------------------- helpers
+    def _sent_of(self, pos: int) -> int:
+        if self._sent_chars is None:
+            self._sent_chars = [sent.start_char for sent in self.doc.sents]
+        return bisect.bisect_right(self._sent_chars, pos) - 1
+
     def _reported_at(self, pos: int) -> tuple[int, int] | None:
         """The innermost reported content holding ``pos``, if any."""
         i = bisect.bisect_right(self._reported_starts, pos) - 1
@@ -332,6 +338,7 @@ class Resolver:
         best: dict[str, tuple[float, _Cand]] = {}
         order: list[str] = []  # distinct candidates, the most recent first
         sent_start = tok.sent.start_char
+        sent_no = self._sent_of(pos)
         own = self._reported_at(pos)
         j = bisect.bisect_left(self._cand_starts, pos) - 1
         while j >= 0 and len(order) < 8:
@@ -364,7 +371,9 @@ class Resolver:
             if c.start >= sent_start:
                 sc += 1.0
             if want_gender and g == want_gender:
-                sc += 1.5  # agreement known, not just not contradicted
+                sc += 1.0  # agreement known, not just not contradicted
+            if c.subject == 2 and 0 <= sent_no - self._sent_of(c.start) <= 1 and (inner is None or inner == own):
+                sc += 1.5  # the subject of this or the previous sentence: who the text is about
             if not inside and self._last_key is not None and c.key == self._last_key:
                 sc += 3.0
             if c.key not in best or sc > best[c.key][0]:

@@ -66,9 +66,10 @@ def stance_kind(r: Report, kind: str, doc) -> str | None:
 
 def _noun_phrase(span, cue) -> bool:
     """A noun phrase and nothing more: headed by a noun or pronoun, not a gerund (``having
-    experience``), with no predicate after ``as`` (``the research as rubbish``) and no
-    statement inside (``a statement saying [the prince has apologised]``, ``his pledge [not to
-    do deals]``).  A relative clause is part of a noun phrase (``the plan which he drew up``)."""
+    experience``), with no predicate after ``as`` (``the research as rubbish``), and not a
+    noun of saying with its content (``his pledge [not to do deals]``).  A relative clause is
+    part of a noun phrase (``the plan which he drew up``), and so is a report inside it, which
+    is a quote of its own (``issued [a statement saying [the prince has apologised]]``)."""
     root = span.root
     if root.pos_ not in _NOUNISH:
         return False
@@ -77,7 +78,5 @@ def _noun_phrase(span, cue) -> bool:
         if t.lower_ == "as" and t.dep_ == "prep" and (t.head.i == root.i or t.head.i == cue.i
                                                       or t.head.i not in inside):
             return False  # "X as Y": a predication
-        if t.dep_ == "ccomp" and t.head.i in inside:
-            return False  # a clause reported inside the noun phrase
     return not (root.lemma_.lower() in SPEECH_VERBS and any(
         c.dep_ in ("acl", "ccomp") and c.i > root.i for c in root.children))
