@@ -175,3 +175,36 @@ def test_a_name_the_parser_hung_on_the_phrase_before_said_is_the_speaker(nlp):
     )
     spk = quote(run(nlp, text), "She is clever").speaker
     assert spk.name == "Ivo Renn"
+
+
+# ----------------------------------------------------------------- writings and their authors
+def test_a_writing_speaks_for_its_author(nlp):
+    text = (
+        "The Harbour Audit Office published its findings on Monday.\n\n"
+        "The HAO report said the dredging contract had been mismanaged.\n\n"
+        "Critics pointed to a new book by journalist Clara Voss. "
+        "The new book claims the mayor knew of the losses in 2019.\n"
+    )
+    qs = run(nlp, text)
+    assert quote(qs, "the dredging contract").speaker.name == "Harbour Audit Office"  # HAO = its initials
+    assert quote(qs, "the mayor knew of the losses").speaker.name == "Clara Voss"
+
+
+def test_a_writing_without_author_is_named_without_its_clauses(nlp):
+    text = "Most islanders oppose the new bridge, a new poll conducted for the Island Gazette suggests.\n"
+    spk = quote(run(nlp, text), "Most islanders oppose").speaker
+    assert spk.entity_id is None and spk.name == "a new poll"
+
+
+def test_quotations_after_a_profile_paragraph_are_its_subjects(nlp):
+    # no cue anywhere: the paragraphs read as the profiled person's words, said weakly
+    text = (
+        "Ingrid Sol in her own words\n\n"
+        "Ingrid Sol, who stepped down as harbour master on Friday, built her name on plain talk.\n\n"
+        "\u201cI tried for three years to make the new quay work.\u201d\n\n"
+        "\u201cI have decided, of my own free will, to ask for an independent review.\u201d\n"
+    )
+    qs = run(nlp, text)
+    for fragment in ("I tried for three years", "I have decided"):
+        spk = quote(qs, fragment).speaker
+        assert spk.name == "Ingrid Sol" and spk.resolution == "continuation" and spk.confidence <= 0.3

@@ -25,6 +25,7 @@ __all__ = [
     "FEMALE_NOUNS",
     "MALE_NOUNS",
     "SPOKESPERSON_NOUNS",
+    "DOCUMENT_NOUNS",
 ]
 
 # Verbs of judging and expecting that, in the passive, state a belief with no named holder:
@@ -202,4 +203,12 @@ monk dad boyfriend fiance groom heir
 # Nouns of someone who speaks for another: "a spokesman for X", "X's press secretary".
 SPOKESPERSON_NOUNS = frozenset("""
 spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen mouthpiece
+""".split())
+
+# Writings that say things ("the report said", "a new book claims"): their author or
+# publisher is the source annotators name ("The NAO report said" -> the NAO; "a new book by
+# X" -> X).
+DOCUMENT_NOUNS = frozenset("""
+report study survey poll book memoir biography letter statement paper memo document review
+inquiry audit analysis article column editorial blog dossier leaflet manifesto
 """.split())

@@ -163,6 +163,34 @@ def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
     return out
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM_SKIP = frozenset("of for and the & on in".split())
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.casefold() not in _ACRONYM_SKIP and w[:1].isalpha()).upper()
+
+
+def _merge_acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """An organisation written as its initials joins the one it abbreviates (``the IFS`` is the
+    Institute of Fiscal Studies, ``NAO`` the National Audit Office)."""
+    long_by_initials: dict[str, _Cluster] = {}
+    for c in clusters:
+        full = c.full
+        named = all(w[:1].isupper() or w.casefold() in _ACRONYM_SKIP for w in full)
+        if c.label != "PERSON" and len(full) >= 2 and named:
+            long_by_initials.setdefault(_initials(full), c)
+    out = []
+    for c in clusters:
+        full = c.full
+        target = long_by_initials.get(full[0]) if len(full) == 1 and _ACRONYM.match(full[0]) else None
+        if target is not None and target is not c and c.label != "PERSON":
+            target.mentions.extend(c.mentions)
+        else:
+            out.append(c)
+    return out
+
+
 def _key(words: list[str]) -> str:
     return " ".join(w.casefold() for w in words)
 
@@ -280,6 +308,7 @@ def entities(doc) -> list[Entity]:
             clusters.append(cluster)
         cluster.mentions.append(m)
 
+    clusters = _merge_acronyms(clusters)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     clusters.sort(key=lambda c: c.mentions[0].start)

@@ -601,6 +601,17 @@ def _fallback(q: _Q, by_para, history: list[_Q], res: Resolver, text: str, para_
         spk = p.speaker
         return Speaker(spk.name, spk.entity_id, spk.start, spk.end, "continuation",
                        round(min(spk.confidence, 0.95) * conf, 2), spk.on_behalf_of), cue
+    if not history:
+        # Nobody has spoken yet: quotations that follow a paragraph about one person (a
+        # profile, "X in quotes") are that person's, as a reader takes them; said weakly.
+        k, back = q.para, 0
+        while k > 0 and back < 2:  # the two paragraphs with words before this one
+            k -= 1
+            end = para_starts[k + 1] if k + 1 < len(para_starts) else len(text)
+            back += bool(text[para_starts[k]:end].strip())
+        found = res.subject_before(q.outer[0], para_starts[k])
+        if found is not None:
+            return Speaker(found.name, found.id, None, None, "continuation", 0.3), cue
     return Speaker(None, None, None, None, "unresolved", 0.0), cue
 
 
@@ -654,6 +665,14 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
     if e > s and r.start <= s < r.end:
         # the source phrase swallowed the content (inverted parse): keep just the head
         s, e = r.source.idx, r.source.idx + len(r.source)
+    elif s < min(r.cue_start, r.start) < e:
+        # "a new book saying he has …": the phrase runs on into its own cue and content
+        text = doc_text(r.source.doc)
+        e = min(r.cue_start, r.start)
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-\u2014"):
+            e -= 1
+        if e <= r.source.idx:
+            s, e = r.source.idx, r.source.idx + len(r.source)
     return res.resolve(r.source, (s, e))
 
 

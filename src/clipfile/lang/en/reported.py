@@ -16,6 +16,7 @@ from .cues import (
     APPEARANCE_VERBS,
     CCOMP_NON_REPORTING,
     DOBJ_CONTENT_VERBS,
+    DOCUMENT_NOUNS,
     OBJECT_CONTENT_VERBS,
     PASSIVE_EPISTEMIC,
     PERSON_NOUNS,
@@ -105,14 +106,22 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
-        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.dep_ in ("dobj", "pobj") \
-                and cur.head.pos_ == "NOUN" and cur.head.lemma_.lower() not in PERSON_NOUNS:
-            # "X issued a statement saying …", "X dismissed the figures, insisting …": a
-            # participle on a thing speaks for whoever issued or handled it
+        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "NOUN" \
+                and cur.head.lemma_.lower() not in PERSON_NOUNS:
             noun = cur.head
-            cur = noun.head.head if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i else noun.head
-            seen += 1
-            continue
+            if noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX"):
+                # "X issued a statement saying …", "X dismissed the figures, insisting …": a
+                # participle on a thing speaks for whoever issued or handled it
+                cur = noun.head
+                seen += 1
+                continue
+            if noun.lemma_.lower() in DOCUMENT_NOUNS:
+                return noun  # "despite a new book saying …": the writing says it
+            if noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+                cur = noun.head.head  # "X wrote to the parties urging them …"
+                seen += 1
+                continue
+            break
         if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX") \
                 and any(c.dep_ == "ccomp" for c in cur.children):
             # "… win over opponents by saying [that] …": the one who does it by saying it

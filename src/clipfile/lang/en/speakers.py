@@ -21,7 +21,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from ...records import Entity, Ref, Speaker
-from .cues import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, REPORTING_VERBS, SPOKESPERSON_NOUNS, TITLE_NOUNS
+from .cues import (
+    DOCUMENT_NOUNS,
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    PERSON_NOUNS,
+    REPORTING_VERBS,
+    SPOKESPERSON_NOUNS,
+    TITLE_NOUNS,
+)
 from .reported import doc_text
 
 __all__ = ["Resolver", "speaker_np"]
@@ -143,6 +151,13 @@ class Resolver:
         self._reported_starts = [r[0] for r in self._reported]
 
     # ----------------------------------------------------------------- helpers
+    def subject_before(self, pos: int, since: int) -> Entity | None:
+        """The person who is the subject of the main clauses between ``since`` and ``pos``,
+        outside quotation marks, when it is one person; else None."""
+        subjects = {c.entity.id: c.entity for c in self._cands if since <= c.start < pos and c.entity is not None
+                    and c.entity.type == "PERSON" and c.subject == 2 and not self._in_quote(c.start)}
+        return next(iter(subjects.values())) if len(subjects) == 1 else None
+
     def _sent_of(self, pos: int) -> int:
         if self._sent_chars is None:
             self._sent_chars = [sent.start_char for sent in self.doc.sents]
@@ -496,6 +511,8 @@ class Resolver:
                 # someone described but never named ("the Archbishop of Canterbury")
                 return Speaker(cand.name, None, start, end, "pronoun", round(min(conf, 0.75), 2))
             return Speaker(None, None, start, end, "unresolved", 0.2)
+        if head.pos_ == "NOUN" and head.lemma_.lower() in DOCUMENT_NOUNS:
+            return self._document(head, start, end)
         if head.pos_ == "NOUN" or (e is None and _common_head(head) and _has_det(head, _DEFINITE)):
             # (a capitalised office, "The Foreign Secretary", is a description too)
             if not any(c.dep_ == "appos" for c in head.children) and (
@@ -518,6 +535,48 @@ class Resolver:
             return Speaker(_np_name(head), None, start, end, "nominal", 0.4)
         name = " ".join(doc_text(self.doc)[start:end].split())
         return Speaker(name, None, start, end, "unresolved" if head.pos_ in ("PRON", "DET") else "named", 0.5)
+
+    def _document(self, head, start: int, end: int) -> Speaker:
+        """A writing as the source (``The NAO report said``, ``a new book by X claims``, ``the
+        new book`` after ``a new book by X``): its author or publisher when the text names one
+        (the convention of naming the source), else the writing as written without the clauses
+        that describe it (``a new poll``, not ``a new poll conducted for the BBC``)."""
+        author = self._author_of(head)
+        if author is None and _has_det(head, _DEFINITE):
+            lemma = head.lemma_.lower()
+            for tok in reversed(self.doc[max(0, head.i - 600):head.i]):
+                if tok.pos_ == "NOUN" and tok.lemma_.lower() == lemma:
+                    author = self._author_of(tok)
+                    if author is not None:
+                        break
+        if isinstance(author, Entity):
+            return self._speaker(author, start, end, "nominal", 0.7)
+        if author is not None:
+            return Speaker(author, None, start, end, "nominal", 0.5)
+        return Speaker(_np_name(head, clauses=True), None, start, end, "nominal", 0.5)
+
+    def _author_of(self, doc_tok) -> Entity | str | None:
+        """Who wrote or published the writing ``doc_tok`` heads: a name compounded with it or
+        its possessor (``the NAO report``, ``Peston's book``), ``by X`` on it or on the passive
+        verb it is the subject of (``a report by X``, ``a report was published by X``)."""
+        for c in doc_tok.children:
+            if c.dep_ in ("compound", "poss", "nmod") and c.i < doc_tok.i:
+                named = self._mention_at(c.idx)
+                if named is not None and named.type in ("ORG", "PERSON", "GPE", "NORP"):
+                    return named
+        agents = [g for c in doc_tok.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+                  for g in c.children if g.dep_ == "pobj"]
+        if doc_tok.dep_ == "nsubjpass":
+            agents += [g for c in doc_tok.head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        for a in agents:
+            named = self._mention_at(a.idx)
+            if named is None:
+                named = next((self._mention_at(x.idx) for x in a.subtree
+                              if x.dep_ in ("appos", "compound") and self._mention_at(x.idx) is not None), None)
+            if named is not None:
+                return named
+            return _np_name(a)
+        return None
 
     def _introduced_unnamed(self, head):
         """The last earlier indefinite noun phrase with ``head``'s noun (``a senior diplomat``)
@@ -569,11 +628,12 @@ class Resolver:
             self._last_key = "~" + speaker.name.casefold()  # someone described, not named
 
 
-def _np_name(head) -> str:
+def _np_name(head, *, clauses: bool = False) -> str:
     """A description as a name: its noun phrase without relative clauses, appositions and
-    what follows a comma (``people briefed on the talks``, ``a spokeswoman for the ministry``)."""
-    drop = {t.i for c in head.children if c.dep_ in ("relcl", "appos", "advcl", "parataxis", "punct", "cc", "conj")
-            and c.i > head.i for t in c.subtree}
+    what follows a comma (``people briefed on the talks``, ``a spokeswoman for the ministry``);
+    with ``clauses``, without participial clauses either (``a new poll [conducted for X]``)."""
+    deps = {"relcl", "appos", "advcl", "parataxis", "punct", "cc", "conj"} | ({"acl", "prep"} if clauses else set())
+    drop = {t.i for c in head.children if c.dep_ in deps and c.i > head.i for t in c.subtree}
     toks = [t for t in head.subtree if t.i not in drop]
     keep = [toks[0]]
     for t in toks[1:]:
