@@ -208,3 +208,22 @@ def test_quotations_after_a_profile_paragraph_are_its_subjects(nlp):
     for fragment in ("I tried for three years", "I have decided"):
         spk = quote(qs, fragment).speaker
         assert spk.name == "Ingrid Sol" and spk.resolution == "continuation" and spk.confidence <= 0.3
+
+
+def test_a_name_the_parser_hung_on_the_quotation_is_its_speaker(nlp):
+    text = (
+        "\u201cWe were wrong not to confront him from the start,\u201d Morales, 58, told the radio "
+        "in an interview on Monday.\n"
+    )
+    spk = quote(run(nlp, text), "We were wrong").speaker
+    assert spk is not None and spk.start is not None and text[spk.start:spk.end].startswith("Morales")
+
+
+def test_verbs_of_manner_of_speaking_are_cues(nlp):
+    text = (
+        "Senator Ada Quist spoke first. Then the vote came.\n\n"
+        "\u201cIf they were serious about the harbour, they would have voted for it,\u201d "
+        "Senator Tor Lind fumed on Tuesday.\n"
+    )
+    q = quote(run(nlp, text), "If they were serious")
+    assert q.cue is not None and q.cue.text == "fumed" and q.speaker.name == "Tor Lind"

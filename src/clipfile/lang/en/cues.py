@@ -46,6 +46,8 @@ joked concur agree disagree estimate indicate signal hint imply accuse blame pra
 criticise call describe dub label brand characterize characterise question wonder advise
 order instruct request demand lament concede speculate assure inform notify point
 reject dismiss dispute
+fume bark shout yell scream exclaim snap sneer scoff growl gush marvel muse mutter whisper
+thunder roar interject chime rant plead
 """.split())
 
 # Verbs of belief and thought: PolNeAR and the issue count these as attributions too.

@@ -547,10 +547,26 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     verb = best[1]
     cue = Cue(*_cue_tokens(verb), text=text[_cue_tokens(verb)[0]:_cue_tokens(verb)[1]])
     subj = _subject(verb) or adjacent_subject(verb)
+    if (subj is None or quoted[subj.i]) and verb.idx >= hi:
+        subj = _name_after_quote(doc, verb, hi, quoted)
     if subj is None or quoted[subj.i]:
         return cue, None
     s, e = speaker_np(subj, stop=q.outer)
     return cue, res.resolve(subj, (s, e))
+
+
+def _name_after_quote(doc, verb, close: int, quoted: list[bool]):
+    """``“…,” Ramos, 58, told AFP``: the parser hung the name on the quotation; the name
+    between the closing mark and the cue is the speaker."""
+    toks = [t for t in doc[max(0, verb.i - 8):verb.i] if t.idx >= close and not quoted[t.i]]
+    for t in toks:
+        if t.pos_ in ("PROPN", "PRON") or (t.pos_ == "NOUN" and any(c.dep_ == "det" for c in t.children)):
+            while t.dep_ == "compound" and t.head.i < verb.i and not quoted[t.head.i]:
+                t = t.head
+            return t
+        if not (t.is_punct or t.is_space or t.pos_ in ("DET", "ADJ", "NUM")):
+            return None
+    return None
 
 
 def _opens_with_cue(verb, text: str, close: int) -> bool:

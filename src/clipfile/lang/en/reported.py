@@ -86,6 +86,10 @@ def _subject(tok):
             named = [c for c in subs if c.lower_ not in _DEMONSTRATIVE]
             # "PORT ELLIS — Councillor X said ...": the dateline is no subject
             named = [c for c in named if not _dateline(c)] or named
+            # "US oil giant Exxon said": the parser split one phrase into two subjects; the
+            # name is the source
+            if len(named) > 1 and named[0].pos_ == "NOUN" and named[1].pos_ == "PROPN" and named[1].i == named[0].i + 1:
+                return named[1]
             return (named or subs)[0]
         for c in cur.children:
             if c.dep_ == "agent":  # "was told by X"
@@ -128,11 +132,26 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
+        if cur.dep_ == "advcl" and cur.tag_ in ("VBD", "VBZ", "VBP") and any(c.dep_ == "mark" for c in cur.children):
+            # "His comments come as the co-chairman, X, called him …": a finite clause of its
+            # own; its subject is in it, not the main clause's
+            return _stranded_subject(cur)
         if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head.i != cur.i:
             cur = cur.head
             seen += 1
             continue
         break
+    return None
+
+
+def _stranded_subject(verb):
+    """The subject of a finite clause the parser left without one: the last name or noun
+    between its conjunction and the verb that the verb's own phrases do not hold."""
+    mark = next(c for c in verb.children if c.dep_ == "mark")
+    own = {t.i for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod") for t in c.subtree}
+    for t in reversed(verb.doc[mark.i + 1:verb.i]):
+        if t.i not in own and t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ in ("pobj", "appos", "nsubj", "dobj"):
+            return t
     return None
 
 

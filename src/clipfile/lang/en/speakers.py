@@ -111,6 +111,13 @@ def _has_det(tok, dets: frozenset) -> bool:
     return any(c.dep_ == "det" and c.lower_ in dets for c in tok.children)
 
 
+def _opens_indefinite(tok) -> bool:
+    """``A Department for Education source``: the parser gave the article to another word of
+    the phrase, but the phrase opens with it."""
+    edge = tok.left_edge
+    return edge.i < tok.i and edge.dep_ == "det" and edge.lower_ in ("a", "an", "another", "one")
+
+
 class Resolver:
     """Maps mentions in one parsed document to its entities."""
 
@@ -516,7 +523,7 @@ class Resolver:
         if head.pos_ == "NOUN" or (e is None and _common_head(head) and _has_det(head, _DEFINITE)):
             # (a capitalised office, "The Foreign Secretary", is a description too)
             if not any(c.dep_ == "appos" for c in head.children) and (
-                    head.tag_ in ("NNS", "NNPS") or _has_det(head, _INDEFINITE)):
+                    head.tag_ in ("NNS", "NNPS") or _has_det(head, _INDEFINITE) or _opens_indefinite(head)):
                 # a group described in common nouns ("German scientists"), or someone new to
                 # the story ("a colleague told him"): named as written (without its relative
                 # clause), it is nobody named before
