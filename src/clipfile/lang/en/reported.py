@@ -183,8 +183,14 @@ def _subtree_range(tok, *, minus=None, side_of=None):
              and (own_subj is None or c.tag_ == "VBG"))
                 or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and own_subj is not None
                     and own_subj.lower_ in _NARRATIVE_PRONOUNS and c.i > tok.i
-                    and c.doc[c.left_edge.i - 1].text in (",", ";") if c.left_edge.i > 0 else False)):
-            # "..., and he railed against ...": the narrative goes on after the report.
+                    and c.doc[c.left_edge.i - 1].text in (",", ";") if c.left_edge.i > 0 else False)
+                or (c.dep_ in ("conj", "advcl") and c.i > tok.i and own_subj is not None
+                    and own_subj.pos_ in ("PROPN", "NOUN")
+                    and c.lemma_.lower() in REPORTING_VERBS | XCOMP_CONTENT_VERBS
+                    and any(g.lower_ in _CONTRAST for g in c.children if g.dep_ in ("mark", "cc")))):
+            # "..., and he railed against ...": the narrative goes on after the report; and
+            # "... while Mr Y says ...", "..., but Z declined to comment": another source's
+            # report of its own.
             drop = {t.i for t in c.subtree}
             cc = {g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i}
             toks = [t for t in toks if t.i not in drop and t.i not in cc]
@@ -232,6 +238,7 @@ def _drop_trailing_appendage(root, toks):
 
 
 _NARRATIVE_PRONOUNS = {"he", "she", "they", "it", "we"}
+_CONTRAST = frozenset("while whereas but and as although though".split())
 
 _DEMONSTRATIVE = {"this", "that", "these", "those", "which", "what"}
 
@@ -504,6 +511,13 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         elif pred is not None and pred.dep_ == "xcomp" and lemma in XCOMP_CONTENT_VERBS and pred.i > verb.i:
             s, e = _subtree_range(pred)
             fam = "xcomp"
+        elif dobj is not None and dobj.i > verb.i and (lemma in DOBJ_CONTENT_VERBS or lemma in OBJECT_CONTENT_VERBS) \
+                and any(c.dep_ == "prep" and c.lower_ == "as" and c.i > dobj.i for c in verb.children):
+            # "dismissed the research as rubbish", "branded the plan as a stunt": the object and
+            # what it is said to be, one predication
+            as_ = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > dobj.i)
+            s, e = _span(list(dobj.subtree) + list(as_.subtree))
+            fam = "objpred"
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
             s, e = _subtree_range(dobj)
             fam = "dobj"
@@ -547,6 +561,8 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     src = _real_source(verb, src)
     if src is None or src.lower_ == "there" or (src.lower_ == "it" and not _speaking_it(verb, src, lemma)):
         return []
+    if src.dep_ == "csubj" or src.lower_ in _DEMONSTRATIVE:
+        src = None  # "That suggests …", "What surprised observers is …": no one says it
     cs, ce = _cue(verb)
     out = [Report(s, e, cs, ce, src, verb, fam)]
     if fam == "ccomp" and comp is not None and comp.i > verb.i:

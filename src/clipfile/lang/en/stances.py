@@ -40,7 +40,9 @@ def stance_kind(r: Report, kind: str, doc) -> str | None:
         return None  # quoted words: a quote
     fam = r.family
     lemma = r.verb.lemma_.lower()
-    if fam in _JUDGEMENT_FAMILIES:
+    if fam in _JUDGEMENT_FAMILIES or r.source is None:
+        # held by no one named ("X is expected to …", "allegations that …", "is seen as …"):
+        # an attribution needs a source
         return "judgement" if r.source is None else None
     span = doc.char_span(r.start, r.end, alignment_mode="expand")
     if span is None or not len(span):
