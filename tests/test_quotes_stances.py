@@ -4,6 +4,8 @@ their own list; reported propositions and quoted words stay quotes.  Fictional n
 written for these tests."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clipfile.lang.en.entities import entities
@@ -94,3 +96,28 @@ def test_analyze_json_lists_stances_apart_and_quotes_only_as_quotes():
     assert set(stance) >= {"id", "start", "end", "text", "kind", "cue", "speaker", "nested_in", "continues"}
     assert text[stance["start"]:stance["end"]] == stance["text"]
     assert all(q["id"].startswith("q") for q in out["quotes"])
+
+
+def test_show_lists_stances_apart_from_quotes(tmp_path):
+    from typer.testing import CliRunner
+
+    from clipfile.cli import app
+
+    src = tmp_path / "quay.txt"
+    src.write_text("Councillor Ivo Renn criticised the plan for the northern quay. "
+                   "He said the harbour board had ignored the fishermen.\n", encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    runner = CliRunner()
+    r = runner.invoke(app, ["--library", str(lib), "ingest", "--jobs", "1", str(src)])
+    assert r.exit_code == 0, r.output
+    doc_id = json.loads(runner.invoke(app, ["--library", str(lib), "search", "--json", "quay"]).output.splitlines()[0])["doc_id"]
+    r = runner.invoke(app, ["--library", str(lib), "show", doc_id])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "1 quotes," in out
+    quotes_part, stances_part = out.split("stances (not quotes):")
+    assert "the harbour board had ignored the fishermen" in quotes_part
+    assert "the plan for the northern quay" in stances_part and "object" in stances_part
+    shown = json.loads(runner.invoke(app, ["--library", str(lib), "show", "--json", doc_id]).output)
+    plan = next(s for s in shown["stances"] if s["text"] == "the plan for the northern quay")
+    assert plan["speaker"]["entity_id"].startswith("E")  # library ids, like quotes
