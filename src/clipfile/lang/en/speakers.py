@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
+from ...analysis.names import TITLES
 from ...records import Entity, Ref, Speaker
 from .cues import (
     DOCUMENT_NOUNS,
@@ -41,6 +42,7 @@ _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _FIRST = {"i", "we", "me", "us"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "dame", "lady", "queen", "princess"}
 _MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince"}
+_ALL_TITLES = frozenset(t.rstrip(".") for t in TITLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,7 @@ class Resolver:
         self._reported_starts: list[int] = []
         self._descriptions = self._description_links()
         self._gender = self._genders()
+        self._doubtful = self._doubtful_people()
         cands = [_Cand(r.start, r.entity, r.entity.name, _subject_level(doc, r.start, r.end) if r.is_subject else 0,
                        None) for r in refs]
         cands.extend(self._described_people())
@@ -271,6 +274,22 @@ class Resolver:
                         links[noun].append((r.start, r.entity, _left_words(head, r, span) | {noun}))
         return links
 
+    def _doubtful_people(self) -> set[str]:
+        """People the tagger may have made up: one word, never with a title or a first name,
+        never described as anyone (``Labour`` tagged as a person).  A pronoun does not take
+        them; a mention that names them still does."""
+        described = {e.id for links in self._descriptions.values() for _p, e, _w in links}
+        text = doc_text(self.doc)
+        out = set()
+        for e in self.entities:
+            if e.type != "PERSON" or e.id in described or len(e.name.split()) > 1:
+                continue
+            titled = any(m.start < m.end and text[m.start:m.end].split()[0].casefold().rstrip(".") in _ALL_TITLES
+                         for m in e.mentions)
+            if not titled:
+                out.add(e.id)
+        return out
+
     def _link_of(self, tok) -> Entity | None:
         """The person ``tok``'s description was linked to most recently before it (explicit
         links only: apposition, a role before a name, a copula, a title)."""
@@ -378,7 +397,7 @@ class Resolver:
             if group:
                 if e is None or e.type not in (("ORG", "GPE") if body else ("ORG", "NORP", "GPE")):
                     continue
-            elif e is not None and e.type != "PERSON":
+            elif e is not None and (e.type != "PERSON" or e.id in self._doubtful):
                 continue
             g = c.gender if e is None else self._gender.get(e.id)
             if want_gender and g and g != want_gender:
