@@ -320,7 +320,7 @@ def show(
     if analysis:
         out.print()
         counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
-                           ("entities", "quotes", "claims", "forecasts", "events", "duplicates"))
+                           ("entities", "quotes", "stances", "claims", "forecasts", "events", "duplicates"))
         out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
         from .analysis.problems import problem_line
 
@@ -328,6 +328,11 @@ def show(
             out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
         for q in analysis.get("quotes", []):
             _print_quote(q, d.text)
+        if analysis.get("stances"):
+            # positions and intentions attributed to someone, not their words (docs/FORMAT.md)
+            out.print("[dim]stances (not quotes):[/dim]")
+            for q in analysis["stances"]:
+                _print_quote(q, d.text)
 
 
 @app.command()

@@ -37,7 +37,7 @@ from .analysis.problems import describe, isolated, recording
 from .analysis.problems import stage as stage_named
 from .errors import ExtractionError
 from .lang import get_language, languages
-from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Problem, Quote, to_dict
+from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Problem, Quote, Stance, to_dict
 
 __all__ = [
     "Analysis",
@@ -79,6 +79,7 @@ class Analysis:
     parsed: Any = None  # the language's parse (spaCy Doc, RuDoc...); never serialised
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    stances: tuple[Stance, ...] = ()
     claims: tuple[Claim, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     events: tuple[Event, ...] = ()
@@ -103,6 +104,7 @@ class Analysis:
             "document": to_dict(self.document),
             "entities": to_dict(list(self.entities)),
             "quotes": to_dict(list(self.quotes)),
+            "stances": to_dict(list(self.stances)),
             "claims": to_dict(list(self.claims)),
             "forecasts": to_dict(list(self.forecasts)),
             "events": to_dict(list(self.events)),
@@ -157,16 +159,22 @@ def entities(a: Analysis) -> Analysis:
 
 
 def quotes(a: Analysis) -> Analysis:
-    """The language's quotes, with a transcript's caption turns as their speakers' words."""
+    """The language's quotes (and stances, where it tells them apart), with a transcript's
+    caption turns as their speakers' words."""
     if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, with_turns
+    from .analysis.turns import caption_turns, turns_with_stances
 
-    qs = get_language(a.language).quotes(a.parsed, list(a.entities))
+    lang = get_language(a.language)
+    stances: list[Stance] = []
+    if lang.attributions is not None:
+        qs, stances = lang.attributions(a.parsed, list(a.entities))
+    else:
+        qs = lang.quotes(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
     if turns:
-        qs = with_turns(qs, turns, a.document.text, list(a.entities))
-    return a.replace(quotes=tuple(qs))
+        qs, stances = turns_with_stances(qs, stances, turns, a.document.text, list(a.entities))
+    return a.replace(quotes=tuple(qs), stances=tuple(stances))
 
 
 def claims(a: Analysis) -> Analysis:

@@ -29,12 +29,12 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
-from ..records import Cue, Document, Entity, Mention, Quote, Speaker
+from ..records import Cue, Document, Entity, Mention, Quote, Speaker, Stance
 from .names import is_role_label, normalize_name
 from .ranges import strip_range
 
 __all__ = ["Turn", "caption_turns", "label_turns", "label_entities", "own_words", "speaker_entities",
-           "with_turns"]
+           "turns_with_stances", "with_turns"]
 
 
 class Turn(NamedTuple):
@@ -283,6 +283,18 @@ def speaker_entities(names: list[str], ents: list[Entity]) -> list[Entity]:
         out.append(Entity(id=f"e{len(out) + 1}", name=shown, type="PERSON", aliases=(name,)))
         known.add(normalize_name(name))
     return out
+
+
+def turns_with_stances(quotes: list[Quote], stances: list[Stance], turns: list[Turn], text: str,
+                       ents: list[Entity]) -> tuple[list[Quote], list[Stance]]:
+    """:func:`with_turns`, and the stances with ``nested_in`` following their quote to its new
+    id (None when the turn took the quote's place)."""
+    before = {q.id: (q.start, q.end, q.kind) for q in quotes}
+    quotes = with_turns(quotes, turns, text, ents)
+    after = {(q.start, q.end, q.kind): q.id for q in quotes}
+    stances = [replace(s, nested_in=after.get(before[s.nested_in])) if s.nested_in in before else s
+               for s in stances]
+    return quotes, stances
 
 
 def with_turns(quotes: list[Quote], turns: list[Turn], text: str, ents: list[Entity]) -> list[Quote]:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 from ..analysis.markers import Lexicon
 from ..analysis.marks import MarkStyle
 from ..analysis.timex import TimexRules
-from ..records import Entity, Marker, Quote, Ref, Span, TimeExpr
+from ..records import Entity, Marker, Quote, Ref, Span, Stance, TimeExpr
 
 __all__ = [
     "Language",
@@ -184,3 +184,6 @@ class Language:
     forecast_syntax: Callable[[Any, list[Entity], list[Quote], str | None], ForecastSyntax]
     event_syntax: Callable[[Any, list[Entity]], EventSyntax]
     times: TimexRules
+    # A language that tells stances (``criticised [the plan]``, ``plans [to cut taxes]``) from
+    # quotes gives both in one pass here; the pipeline then calls it instead of ``quotes``.
+    attributions: Callable[[Any, list[Entity]], tuple[list[Quote], list[Stance]]] | None = None

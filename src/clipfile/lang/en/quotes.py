@@ -18,16 +18,17 @@ from typing import cast
 
 from ...analysis.marks import MarkStyle, marked_spans
 from ...analysis.problems import isolated
-from ...analysis.quotes import assemble, line_of, line_starts
-from ...analysis.turns import label_turns, with_turns
-from ...records import Cue, Entity, Quote, Speaker
+from ...analysis.quotes import assemble_attributions, line_of, line_starts
+from ...analysis.turns import label_turns, turns_with_stances
+from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
-from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
+from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
+from .stances import stance_kind
 
-__all__ = ["MARKS", "quotes"]
+__all__ = ["MARKS", "attributions", "quotes"]
 
 # English quotation marks are the shared reading: double marks, single marks inside them.
 MARKS = MarkStyle()
@@ -52,6 +53,7 @@ class _Q:
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
     skipped: bool = False  # attributing it failed: left out (recorded as a problem)
+    stance: str | None = None  # a stance kind (:mod:`.stances`): not a quote, output apart
 
 
 _PACKAGED = object()
@@ -61,7 +63,15 @@ _NESTED_FLOOR = 0.05
 
 def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
            trace: list | None = None) -> list[Quote]:
-    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
+    """Direct, mixed and indirect quotations of ``doc`` (:func:`attributions` without the
+    stances)."""
+    return attributions(doc, entities, model=model, trace=trace)[0]
+
+
+def attributions(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
+                 trace: list | None = None) -> tuple[list[Quote], list[Stance]]:
+    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker, and the
+    stances (:mod:`.stances`) found by the same pass.
 
     Args:
         doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
@@ -72,7 +82,8 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
             reported-speech candidate considered (for training and error analysis).
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
-        a quote to its container (:func:`clipfile.analysis.quotes.assemble`).
+        a quote to its container (:func:`clipfile.analysis.quotes.assemble_attributions`);
+        and stances with ids ``s1``, ``s2``...
     """
     text = doc_text(doc)
     para_starts = line_starts(text)
@@ -93,6 +104,7 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
         doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
         entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
     roles = _Roles(candidates, kept)
+    res.set_reported([(r.start, r.end) for r, _k in roles.pending if _says(r)])
     out_reports = _attribute(doc, text, items, roles, res, quoted_ranges, para_starts)
 
     # Nested quotes take a speaker from a cue inside their container.
@@ -105,10 +117,10 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     final = _shown(items, roles.absorbed, out_reports)
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
-    out = assemble(final, text)
+    out, stances = assemble_attributions(final, text)
     # A transcript's "NAME:" labels: each turn is the speaker's own words (shared rule).
     turns = label_turns(text, entities)
-    return with_turns(out, turns, text, entities) if turns else out
+    return turns_with_stances(out, stances, turns, text, entities) if turns else (out, stances)
 
 
 def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
@@ -243,7 +255,8 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
                 r, kind = cast("tuple[Report, str]", obj)
                 spk = _report_speaker(r, res)
                 q = current = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
-                                 cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
+                                 cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk,
+                                 stance=stance_kind(r, kind, doc))
                 if id(r) not in roles.silent:
                     out_reports.append(q)
                     q_of_report[id(r)] = q
@@ -440,7 +453,7 @@ def _says(r: Report) -> bool:
     """A report of speech or belief (``said``, ``believes``, ``according to``), as opposed to a
     stance or topic (``criticism of``, ``declined to``, ``seems``)."""
     lemma = r.verb.lemma_.lower()
-    return r.source is not None and (lemma in REPORTING_VERBS or lemma == "according")
+    return r.source is not None and (lemma in REPORTING_VERBS or r.family == "according")
 
 
 def _subordinate(verb) -> bool:
@@ -497,6 +510,14 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     if after < len(doc) and after < span.end:
         sents.add(doc[after].sent.start)
     ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
+    own = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    # "Mr X said of the plan: “…”": the parser may end the sentence at the colon
+    lead = text[ps:lo].rstrip()
+    if lead.endswith(":"):
+        colon_tok = doc.char_span(ps + len(lead) - 1, ps + len(lead), alignment_mode="expand")
+        if colon_tok is not None:
+            sents.add(colon_tok[0].sent.start)
+            own.add(colon_tok[0].sent.start)
     best = None
     for t in span:
         if quoted[t.i] or t.sent.start not in sents:
@@ -514,6 +535,8 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
             j += 1
         if lemma not in REPORTING_VERBS and not colon:
             continue
+        if t.sent.start not in own and not _opens_with_cue(t, text, hi):
+            continue  # a later sentence that reports something else ("On Sunday, X told ...")
         if t.idx >= hi:
             dist = t.idx - hi
             if ends_sentence and t.sent.start != first_tok[-1].sent.start:
@@ -532,11 +555,48 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         return None, None
     verb = best[1]
     cue = Cue(*_cue_tokens(verb), text=text[_cue_tokens(verb)[0]:_cue_tokens(verb)[1]])
-    subj = _subject(verb)
+    subj = _subject(verb) or adjacent_subject(verb)
+    if (subj is None or quoted[subj.i]) and verb.idx >= hi:
+        subj = _name_after_quote(doc, verb, hi, quoted)
     if subj is None or quoted[subj.i]:
         return cue, None
     s, e = speaker_np(subj, stop=q.outer)
     return cue, res.resolve(subj, (s, e))
+
+
+def _name_after_quote(doc, verb, close: int, quoted: list[bool]):
+    """``“…,” Ramos, 58, told AFP``: the parser hung the name on the quotation; the name
+    between the closing mark and the cue is the speaker."""
+    toks = [t for t in doc[max(0, verb.i - 8):verb.i] if t.idx >= close and not quoted[t.i]]
+    for t in toks:
+        if t.pos_ in ("PROPN", "PRON") or (t.pos_ == "NOUN" and any(c.dep_ == "det" for c in t.children)):
+            while t.dep_ == "compound" and t.head.i < verb.i and not quoted[t.head.i]:
+                t = t.head
+            return t
+        if not (t.is_punct or t.is_space or t.pos_ in ("DET", "ADJ", "NUM")):
+            return None
+    return None
+
+
+def _opens_with_cue(verb, text: str, close: int) -> bool:
+    """Whether ``verb``, in the sentence after a quotation, is that quotation's cue: the
+    sentence opens right after the closing mark with the verb and its subject (``"…." she
+    said``, ``"…," said the minister``), and the verb reports nothing of its own (no clause,
+    no object).  ``On Sunday, X told the BBC she …`` and ``Asked about it, X said …`` start
+    new reports."""
+    if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("advcl", "acl", "amod"):
+        return False  # "Asked about it, X said …": a new report opens
+    subj = _subject(verb)
+    first = min([verb.i] + ([subj.left_edge.i] if subj is not None and subj.head.i == verb.i else []))
+    if text[close:verb.doc[first].idx].strip(" \t,.\"'\u201d\u2019"):
+        return False
+    return not any(c.dep_ in ("ccomp", "oprd", "xcomp") or (c.dep_ == "dobj" and c.i > verb.i
+                                                           and verb.lemma_.lower() not in _HEARER_VERBS)
+                   for c in verb.children)
+
+
+# Verbs whose object is the hearer ("… ," he told reporters), not something reported.
+_HEARER_VERBS = frozenset("tell ask assure inform remind warn advise notify".split())
 
 
 def _speaks_of(text: str, q: _Q, spk: Speaker, res: Resolver) -> bool:
@@ -565,7 +625,18 @@ def _fallback(q: _Q, by_para, history: list[_Q], res: Resolver, text: str, para_
         conf = {0: 0.85, 1: 0.6, 2: 0.45}.get(gap, 0.3)
         spk = p.speaker
         return Speaker(spk.name, spk.entity_id, spk.start, spk.end, "continuation",
-                       round(min(spk.confidence, 0.95) * conf, 2)), cue
+                       round(min(spk.confidence, 0.95) * conf, 2), spk.on_behalf_of), cue
+    if not history:
+        # Nobody has spoken yet: quotations that follow a paragraph about one person (a
+        # profile, "X in quotes") are that person's, as a reader takes them; said weakly.
+        k, back = q.para, 0
+        while k > 0 and back < 2:  # the two paragraphs with words before this one
+            k -= 1
+            end = para_starts[k + 1] if k + 1 < len(para_starts) else len(text)
+            back += bool(text[para_starts[k]:end].strip())
+        found = res.subject_before(q.outer[0], para_starts[k])
+        if found is not None:
+            return Speaker(found.name, found.id, None, None, "continuation", 0.3), cue
     return Speaker(None, None, None, None, "unresolved", 0.0), cue
 
 
@@ -619,4 +690,12 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
     if e > s and r.start <= s < r.end:
         # the source phrase swallowed the content (inverted parse): keep just the head
         s, e = r.source.idx, r.source.idx + len(r.source)
+    elif s < min(r.cue_start, r.start) < e:
+        # "a new book saying he has …": the phrase runs on into its own cue and content
+        text = doc_text(r.source.doc)
+        e = min(r.cue_start, r.start)
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-\u2014"):
+            e -= 1
+        if e <= r.source.idx:
+            s, e = r.source.idx, r.source.idx + len(r.source)
     return res.resolve(r.source, (s, e))
