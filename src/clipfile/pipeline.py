@@ -48,7 +48,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "entities": 1,
     "quotes": 1,
     "claims": 2,
-    "forecasts": 1,
+    "forecasts": 2,
     "events": 1,
     "duplicates": 1,
 }
