@@ -26,7 +26,12 @@ from .timex import bounds, parse_published
 if TYPE_CHECKING:
     from ..lang.base import Language
 
-__all__ = ["forecasts", "is_deadline"]
+__all__ = ["forecasts", "is_deadline", "FORECASTER_TYPES"]
+
+# Who can hold a forecast: people and organisations, and states and groups that speak as one
+# (spaCy's GPE and NORP, natasha's LOC for countries).  A law, a product, a work, an event or a
+# building predicts nothing.
+FORECASTER_TYPES = frozenset({"PERSON", "PER", "ORG", "NORP", "GPE", "LOC"})
 
 
 def forecasts(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: Language | str,
@@ -46,6 +51,7 @@ def forecasts(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang:
 
     syn = as_language(lang).forecast_syntax(parsed, entities, quotes, published)
     text = syn.text
+    types = {e.id: e.type for e in entities}
     drafts: list[dict[str, Any]] = []
     for sent in syn.sentences():
         if syn.is_question(sent):
@@ -56,6 +62,8 @@ def forecasts(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang:
                 continue
             cond = syn.condition(t)
             forecaster, quote = syn.forecaster(t)
+            if forecaster is not None and types.get(forecaster.entity_id or "", "PERSON") not in FORECASTER_TYPES:
+                forecaster = None  # "Russia's competition law", a film: no one predicts through them
             ev_start, ev_end, ev_tokens = syn.event(t, cond, quote)
             # A statement never runs over a blank line (a headline the parser joined to the lead).
             p0, p1 = _paragraph(text, syn.marker(t.trigger, "prediction").start)
