@@ -263,3 +263,8 @@ def test_clock_times_are_not_years():
     from clipfile.lang.en.timex import find_times
 
     assert find_times("The film is shown on BBC2 at 2005 GMT.", published=None) == []
+
+
+def test_a_thing_is_no_forecaster_but_people_described_are():
+    assert one("A previous estimate said the port would shrink by 2030.").forecaster is None
+    assert name(one("The police said the march would go ahead on Sunday.").forecaster) == "The police"

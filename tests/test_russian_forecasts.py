@@ -202,3 +202,8 @@ def test_deadlines_govern_the_prediction_point_ahead_and_take_the_texts_year():
 def test_a_statement_does_not_run_over_a_blank_line():
     found = run("Банк купит порт\n\nБанк «Северный» купил порт в Мурманске за два миллиарда рублей.")
     assert [f.text for f in found] == ["Банк купит порт"]
+
+
+def test_a_thing_is_no_forecaster_but_people_described_are():
+    assert only("Доклад предупреждает, что цены вырастут.").forecaster is None
+    assert only("Эксперты считают, что цены вырастут.").forecaster.name == "Эксперты"

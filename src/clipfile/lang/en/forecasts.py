@@ -43,6 +43,7 @@ Kent's words of estimative probability).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ...analysis.forecasts import is_deadline
@@ -53,6 +54,7 @@ from ..base import Trigger
 from .cues import PERSON_NOUNS, SPEECH_VERBS
 from .markers import LEXICON
 from .referents import Referents
+from .speakers import Resolver
 from .timex import find_times
 
 __all__ = ["EnglishForecasts"]
@@ -102,11 +104,11 @@ _STATIVE = {"seem", "appear", "look", "sound", "represent", "know", "understand"
             "reflect", "indicate", "imply", "suggest", "remain", "like", "feel", "think",
             "believe"}
 # Organisations and groups that speak: a subject of "said" that is no name ("the police said").
+# A document or a figure ("the report", "a previous estimate") is no forecaster.
 _BODY_NOUNS = {"police", "government", "ministry", "committee", "party", "company", "firm", "group",
                "council", "court", "union", "agency", "bank", "board", "army", "commission",
                "parliament", "office", "department", "team", "authority", "administration",
-               "cabinet", "campaign", "newspaper", "paper", "report", "survey", "poll", "study",
-               "opposition", "producer", "organiser", "organizer", "regulator", "watchdog",
+               "cabinet", "campaign", "newspaper", "opposition", "producer", "organiser", "organizer", "regulator", "watchdog",
                "inquiry", "panel", "tribunal", "embassy", "kremlin", "white house", "people",
                "investor", "voter", "observer", "mp", "peer"}
 # "his party's previous pledge": a plan of the past.
@@ -351,10 +353,16 @@ class EnglishForecasts:
 
     def __init__(self, doc, entities: list[Entity], quotes: list[Quote], published: str | None) -> None:
         self.doc = doc
+        self.entities = entities
+        self.quotes = quotes
         self.refs = Referents(doc, entities, quotes)
         self.text = self.refs.text
         self.published = published
         self._all_times: list[TimeExpr] | None = None
+
+    @functools.cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self.doc, self.entities)
 
     def sent_of(self, tok):
         return self.refs.sents[self.refs.sent_index(tok.i)]
@@ -598,6 +606,13 @@ class EnglishForecasts:
             subj = _subj(verb) if verb is not None else None
             if subj is not None and subj.i != tok.i and subj.lower_ not in {"it", "they", "he", "she"}:
                 return self._holder(subj)
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            # "the Lib Dem leader": the person this document describes so ("Lib Dem leader
+            # Charles Kennedy"), as the quote stage resolves a speaker's description.
+            ent, confidence = self.resolver.nominal(tok)
+            if ent is not None and confidence >= 0.6:
+                return Ref(name=ent.name, entity_id=ent.id)
         ref = self.refs.resolve_token(tok)
         if ref is not None:
             return ref
@@ -613,6 +628,9 @@ class EnglishForecasts:
         belief above it, the actor announcing its own plan, or nobody (the article's voice)."""
         pred, trigger, form = t
         quote = self.refs.stating_quote_at(trigger.idx)
+        inner = self._innermost_quote(trigger.idx)
+        if inner is not None and quote is not None and inner is not quote:
+            quote = inner  # the nearest attribution: "That suggests [the leader believes [P]]"
         top = self._top(t)
         chain = ([trigger] if form == "expect" and top.i == pred.i else []) + _governors(top)
         if quote is not None and speaker_ref(quote) is not None:
@@ -626,9 +644,7 @@ class EnglishForecasts:
             ref = self._attitude_holder(chain, top)
             if ref is _NOBODY:
                 ref = None
-            if ref is not None or speaker_ref(quote) is not None:
-                return ref or speaker_ref(quote), quote
-            chain = []
+            return ref or self._speaker(quote), quote
         ref = self._attitude_holder(chain, top)
         if ref is not None:
             return (None if ref is _NOBODY else ref), quote
@@ -650,6 +666,26 @@ class EnglishForecasts:
                 if s is not None:
                     return self._holder(s), quote
         return None, quote
+
+    def _speaker(self, quote: Quote) -> Ref | None:
+        """The quote's speaker as a forecaster: an entity, or a description of people or of a
+        body ("a spokesman", "the police"); a thing ("a previous estimate") is none."""
+        ref = speaker_ref(quote)
+        sp = quote.speaker
+        if ref is None or ref.entity_id or sp is None or sp.start is None or sp.end is None:
+            return ref
+        span = self.doc.char_span(sp.start, sp.end, alignment_mode="expand")
+        if span is None:
+            return ref
+        head = span.root
+        if head.pos_ == "PROPN" or head.lemma_.lower() in PERSON_NOUNS | _BODY_NOUNS:
+            return ref
+        return None
+
+    def _innermost_quote(self, pos: int) -> Quote | None:
+        """The smallest quote holding ``pos`` whose speaker is known."""
+        inside = [q for q in self.quotes if q.start <= pos < q.end and speaker_ref(q) is not None]
+        return min(inside, key=lambda q: q.end - q.start) if inside else None
 
     def _attitude_holder(self, chain: list, top) -> Ref | None:
         """The subject of the nearest verb of saying or believing in ``chain`` (the clause's

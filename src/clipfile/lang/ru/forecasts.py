@@ -48,6 +48,14 @@ _WISH = frozenset("надеяться надежда желать пожелат
                   "призывать требовать потребовать".split())
 # Nouns naming a plan, with an infinitive: "планы НАТО создать силы", "заявили о планах снять".
 _PLAN_NOUNS = frozenset("план намерение решение обещание готовность угроза".split())
+# Organisations and bodies that speak and plan (inanimate in the morphology, unlike people).
+_BODY_NOUNS = frozenset("""
+правительство министерство ведомство компания фирма корпорация банк концерн холдинг группа
+партия комитет комиссия совет суд прокуратура полиция администрация мэрия правление
+руководство федерация ассоциация союз агентство служба пресс-служба организация университет
+театр киностудия студия издание газета журнал редакция кремль парламент дума госдума сенат
+армия штаб фонд центр институт управление департамент оператор биржа регулятор
+""".split())
 # Optative particles: "Пусть победит сильнейший!" wishes, it does not predict.
 _OPTATIVE = frozenset({"пусть", "пускай", "да"})
 # Interrogative and free-relative subjects: "кто станет", "будь что будет".
@@ -249,6 +257,7 @@ class RussianForecasts:
 
     def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], published: str | None) -> None:
         self.refs = RuReferents(rudoc, entities, quotes)
+        self.quotes = quotes
         self.text = self.refs.text
         self.published = published
         self._all_times: list[TimeExpr] | None = None
@@ -487,6 +496,9 @@ class RussianForecasts:
         pred, trigger, form = t
         refs = self.refs
         quote = stating_quote(refs.quotes, trigger.start)
+        inside = [q for q in self.quotes if q.start <= trigger.start < q.end and speaker_ref(q) is not None]
+        if quote is not None and inside:
+            quote = min(inside, key=lambda q: q.end - q.start)  # the nearest attribution
         top = self._top(t)
         chain = ([trigger] if form == "expect" else []) + self._governors(top)
         if form == "plan":
@@ -500,7 +512,7 @@ class RussianForecasts:
             inner = self._attitude_holder([c for c in chain if quote.start <= c.start < quote.end
                                            and c.lemma in SPEECH_VERBS
                                            and getattr(refs.subject(c.i), "pos", "PRON") != "PRON"])
-            return inner or speaker_ref(quote), quote
+            return inner or self._speaker(quote), quote
         ref = self._attitude_holder(chain)
         if ref is not None:
             return ref, quote
@@ -520,6 +532,25 @@ class RussianForecasts:
                 if s is not None and refs.resolve(s.i) is not None:
                     return refs.resolve(s.i), quote
         return None, quote
+
+    def _speaker(self, quote: Quote) -> Ref | None:
+        """The quote's speaker as a forecaster: an entity, or words naming people or a body
+        ("эксперты", "пресс-служба"); a thing ("доклад") is none."""
+        ref = speaker_ref(quote)
+        sp = quote.speaker
+        if ref is None or ref.entity_id or sp is None or sp.start is None or sp.end is None:
+            return ref
+        toks = self.refs.tokens_in(sp.start, sp.end)
+        ids = {t.i for t in toks}
+        head = next((t for t in toks if t.head not in ids), None)
+        if head is None or self._names_people(head):
+            return ref
+        return None
+
+    @staticmethod
+    def _names_people(tok: RuToken) -> bool:
+        return tok.pos in {"PROPN", "X"} or tok.pos == "NOUN" and (
+            tok.feats.get("Animacy") == "Anim" or tok.lemma in _BODY_NOUNS)
 
     def _governors(self, tok: RuToken) -> list[RuToken]:
         """The words a clause is the complement of, nearest first; not out of a relative or
@@ -544,12 +575,14 @@ class RussianForecasts:
         return None
 
     def _holder(self, tok: RuToken) -> Ref | None:
-        """A subject as a holder: an entity or a resolved pronoun; else, for a noun, its words
-        ("представители Walt Disney", "киностудия")."""
+        """A subject as a holder: an entity or a resolved pronoun; else, for a noun that names
+        people (animate: "представители Walt Disney", "эксперты") or a body ("киностудия",
+        "правительство"), or a name the tagger did not type, its words.  "Сделка",
+        "воспроизводство" hold no forecast."""
         ref = self.refs.resolve(tok.i)
         if ref is not None:
             return ref
-        if tok.pos in {"NOUN", "PROPN", "X"} and tok.feats.get("Case") in {None, "Nom", "Gen"}:
+        if self._names_people(tok) and tok.feats.get("Case") in {None, "Nom", "Gen"}:
             sub = self.refs.subtree(tok.i)
             drop = {j for i in sub if self.refs.tokens[i].rel in {"acl", "acl:relcl", "parataxis"}
                     for j in self.refs.subtree(i)}
