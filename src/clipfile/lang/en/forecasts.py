@@ -108,7 +108,8 @@ _STATIVE = {"seem", "appear", "look", "sound", "represent", "know", "understand"
 _BODY_NOUNS = {"police", "government", "ministry", "committee", "party", "company", "firm", "group",
                "council", "court", "union", "agency", "bank", "board", "army", "commission",
                "parliament", "office", "department", "team", "authority", "administration",
-               "cabinet", "campaign", "newspaper", "opposition", "producer", "organiser", "organizer", "regulator", "watchdog",
+               "cabinet", "campaign", "newspaper", "opposition", "producer", "organiser",
+               "organizer", "regulator", "watchdog",
                "inquiry", "panel", "tribunal", "embassy", "kremlin", "white house", "people",
                "investor", "voter", "observer", "mp", "peer"}
 # "his party's previous pledge": a plan of the past.
@@ -236,7 +237,8 @@ def _schedule_time(tok, times) -> bool:
 
 def _governor(doc, t: TimeExpr):
     """The nearest verb above a time expression in the parse (None when it has none)."""
-    inside = [tok for tok in doc if t.start <= tok.idx < t.end]
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    inside = list(span) if span is not None else []
     if not inside:
         return None
     root = next((tok for tok in inside if not (t.start <= tok.head.idx < t.end) or tok.head.i == tok.i), inside[0])

@@ -506,7 +506,7 @@ class RussianForecasts:
             owner = next((c for c in refs.children(trigger.i) if _owner(c)), None)
             if owner is not None and self._holder(owner) is not None:
                 return self._holder(owner), quote
-        if speaker_ref(quote) is not None:
+        if quote is not None and speaker_ref(quote) is not None:
             # Someone else's words reported inside the quote (a verb of saying with a named
             # subject); a belief or a pronoun ("он считает") stays the speaker's.
             inner = self._attitude_holder([c for c in chain if quote.start <= c.start < quote.end
