@@ -199,6 +199,7 @@ def test_backshifted_would_under_a_report_is_the_reporters_forecast():
     "Civil servants are expected to stay in a post for four years.", # a norm about a kind
     "Pupils who miss classes are more likely to leave school early.",  # a generic comparison
     "With his party's previous pledge to cut taxes already adopted by the government, he has switched tack.",
+    "In 1990 he moved to Paris, where he would later meet his wife.",  # a past told forward
 ])
 def test_what_is_not_a_forecast(text):
     assert analysed(text) == []
@@ -268,3 +269,9 @@ def test_clock_times_are_not_years():
 def test_a_thing_is_no_forecaster_but_people_described_are():
     assert one("A previous estimate said the port would shrink by 2030.").forecaster is None
     assert name(one("The police said the march would go ahead on Sunday.").forecaster) == "The police"
+
+
+def test_according_to_is_the_attribution_not_the_prediction():
+    f = one("According to councillor Ruth Abernathy, at least four members are likely to vote against the motion.")
+    assert f.text == "at least four members are likely to vote against the motion"
+    assert name(f.forecaster) == "Ruth Abernathy"

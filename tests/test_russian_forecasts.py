@@ -207,3 +207,8 @@ def test_a_statement_does_not_run_over_a_blank_line():
 def test_a_thing_is_no_forecaster_but_people_described_are():
     assert only("Доклад предупреждает, что цены вырастут.").forecaster is None
     assert only("Эксперты считают, что цены вырастут.").forecaster.name == "Эксперты"
+
+
+def test_po_slovam_is_the_attribution_not_the_prediction():
+    f = only("По словам министра Олега Зимина, налоги вырастут в 2026 году.")
+    assert f.text == "налоги вырастут в 2026 году" and f.deadline.value == "2026"

@@ -80,7 +80,7 @@ _SCHEDULE_ADJ = {"due", "set", "poised", "about", "likely", "unlikely", "certain
 # "is to" with these subjects names a way or a task, not a plan ("the key is to act").
 _GENERIC_TASK = {"key", "way", "answer", "solution", "point", "idea", "question", "problem",
                  "challenge", "thing", "trick", "rule", "secret", "task", "job", "goal", "aim",
-                 "purpose", "objective", "aim", "priority", "option", "hope", "plan"}
+                 "purpose", "objective", "priority", "option", "hope", "plan"}
 # Verbs that report or hold a belief: the subject is who predicts what the complement says.
 _ATTITUDE = _EXPECT | {"believe", "think", "fear", "warn", "say", "tell", "suggest", "argue",
                        "insist", "claim", "doubt", "reckon", "suspect", "add", "write", "assert",
@@ -97,7 +97,7 @@ _WISH_AFTER_WOULD = {"like", "love", "prefer", "rather", "hate", "welcome", "wan
 # "X is sure that ..." holds a belief; "X is sure to ..." states a likelihood about X.
 _SURE_PERSONAL = {"sure", "certain", "confident", "convinced", "doubtful"}
 _HABITUAL = {"often", "usually", "always", "sometimes", "typically", "generally", "normally",
-             "frequently", "regularly", "occasionally", "ever", "never"}
+             "frequently", "regularly", "occasionally"}
 # States and inferences: "may seem", "could mean" are judgements about now, not events.
 _STATIVE = {"seem", "appear", "look", "sound", "represent", "know", "understand", "need",
             "deserve", "matter", "exist", "belong", "own", "contain", "include", "involve",
@@ -118,6 +118,8 @@ _PAST_ADJ = {"previous", "former", "earlier", "original", "old", "past", "abando
 _COUNTERFACTUAL = {"were", "wasn't", "weren't", "had"}
 # Adjuncts that concede or contrast are not part of what is predicted ("..., despite X").
 _CONCESSIVE = {"despite", "although", "though", "while", "whereas", "notwithstanding"}
+# "would later", "would eventually": the future of a past narrative, already history.
+_LATER = {"later", "eventually", "subsequently", "afterwards", "afterward", "ultimately"}
 _CONDITION = {"if", "unless", "once", "when", "whenever", "provided", "until", "as soon as"}
 _THEN_WORDS = {"but", "and", "or", "so", "then", "yet", "that", "while", "whereas"}
 _WH = {"who", "what", "which", "whether", "when", "where", "why", "how", "whom", "whose"}
@@ -414,6 +416,8 @@ class EnglishForecasts:
                 return True
             if self._past_belief(pred):
                 return True
+            if any(c.dep_ == "advmod" and c.lower_ in _LATER for c in pred.children):
+                return True  # "he would later become president": a past told forward
         if form in {"would", "could"}:
             cond = self.condition(t)
             if cond is not None and any(x.lower_ in _COUNTERFACTUAL for x in cond[0].subtree
@@ -541,11 +545,14 @@ class EnglishForecasts:
 
     def _asides(self, tokens, top, pred) -> set[int]:
         """Tokens of asides in ``tokens``: a non-restrictive relative clause after the predicted
-        verb (``, which has angered ...``) and a concession (``, despite ...``)."""
+        verb (``, which has angered ...``), a concession (``, despite ...``) and the attribution
+        ``according to X``."""
         out: set[int] = set()
         for x in tokens:
             if x.dep_ == "relcl" and x.i != top.i and x.i > pred.i and self._aside(x):
                 out |= {y.i for y in x.subtree}
+            elif x.dep_ == "prep" and x.lower_ == "according" and x.head.i in {top.i, pred.i}:
+                out |= {y.i for y in x.subtree}  # "according to X": the attribution, not the content
             elif x.dep_ in {"prep", "advcl"} and x.head.i in {top.i, pred.i} and self._concessive(x):
                 out |= {y.i for y in x.subtree}
         return out

@@ -30,7 +30,7 @@ from ...analysis.markers import KENT, probability_terms
 from ...analysis.referents import speaker_ref, stating_quote
 from ...records import Entity, Marker, Quote, Ref, Span, TimeExpr
 from ..base import Trigger
-from .lexicon import SPEECH_VERBS
+from .lexicon import SOURCE_FORMS, SPEECH_VERBS
 from .markers import LEXICON
 from .parse import RuDoc, RuSentence, RuToken
 from .referents import FUTURE_BE, RuReferents, is_future
@@ -403,14 +403,17 @@ class RussianForecasts:
         return [i for i in range(sent.first, sent.last) if i not in reached]
 
     def _concessions(self, top: RuToken, pred: RuToken) -> set[int]:
-        """Concessive adjuncts of the clause (", несмотря на ...", "хотя ..., "): not part of
-        what is predicted."""
+        """Concessive adjuncts of the clause (", несмотря на ...", "хотя ..., ") and the
+        attribution ("по словам X"): not part of what is predicted."""
         refs = self.refs
         out: set[int] = set()
         for c in refs.children(top.i) + (refs.children(pred.i) if pred.i != top.i else []):
             if c.rel in {"obl", "advcl"} and (self._aside(c) or c.i < top.i) and any(
                     refs.tokens[i].lemma in _CONCESSIVE for i in refs.subtree(c.i)[:3]):
                 out |= set(refs.subtree(c.i))
+            elif c.rel in {"obl", "parataxis"} and c.text.lower() in SOURCE_FORMS and any(
+                    k.text.lower() == "по" for k in refs.children(c.i)):
+                out |= set(refs.subtree(c.i))  # "по словам X": the attribution, not the content
         return out
 
     def _aside(self, clause: RuToken) -> bool:
