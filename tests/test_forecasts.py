@@ -275,3 +275,8 @@ def test_according_to_is_the_attribution_not_the_prediction():
     f = one("According to councillor Ruth Abernathy, at least four members are likely to vote against the motion.")
     assert f.text == "at least four members are likely to vote against the motion"
     assert name(f.forecaster) == "Ruth Abernathy"
+
+
+def test_of_two_subjects_the_name_holds_the_forecast():
+    f = one("US oil giant Exxon said it did not plan to take part in a new tender.")
+    assert name(f.forecaster) == "Exxon"

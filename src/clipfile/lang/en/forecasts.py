@@ -551,11 +551,18 @@ class EnglishForecasts:
         for x in tokens:
             if x.dep_ == "relcl" and x.i != top.i and x.i > pred.i and self._aside(x):
                 out |= {y.i for y in x.subtree}
-            elif x.dep_ == "prep" and x.lower_ == "according" and x.head.i in {top.i, pred.i}:
+            elif x.dep_ == "prep" and x.lower_ == "according" and x.head.i in {top.i, pred.i} \
+                    and self._names_a_source(x):
                 out |= {y.i for y in x.subtree}  # "according to X": the attribution, not the content
             elif x.dep_ in {"prep", "advcl"} and x.head.i in {top.i, pred.i} and self._concessive(x):
                 out |= {y.i for y in x.subtree}
         return out
+
+    @staticmethod
+    def _names_a_source(according) -> bool:
+        """``according to Ruth Abernathy`` (an attribution), not ``according to the law``."""
+        obj = next((y for y in according.subtree if y.dep_ == "pobj"), None)
+        return obj is not None and (obj.pos_ == "PROPN" or obj.lemma_.lower() in PERSON_NOUNS | _BODY_NOUNS)
 
     def _aside(self, clause) -> bool:
         """A clause set off by a comma before it (``, which ...``)."""
@@ -642,6 +649,13 @@ class EnglishForecasts:
             quote = inner  # the nearest attribution: "That suggests [the leader believes [P]]"
         top = self._top(t)
         chain = ([trigger] if form == "expect" and top.i == pred.i else []) + _governors(top)
+        if form == "plan":
+            # A plan's named owner holds it, wherever it is reported ("Russia's decision to bar").
+            # A possessive pronoun ("his pledge") is left to the attribution around it.
+            owner = next((c for c in trigger.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+            ref = self._holder(owner) if owner is not None else None
+            if ref is not None:
+                return ref, quote
         if quote is not None and speaker_ref(quote) is not None:
             # The nearest attribution inside the quote is the forecast's ("X said critics
             # claim the cards would ...": the critics'); else the quote's speaker.
@@ -653,7 +667,11 @@ class EnglishForecasts:
             ref = self._attitude_holder(chain, top)
             if ref is _NOBODY:
                 ref = None
-            return ref or self._speaker(quote), quote
+            ref = ref or self._speaker(quote)
+            if ref is not None:
+                return ref, quote
+            # A speaker that names no one ("US oil giant"): the subject of the verb of saying.
+            chain = ([trigger] if form == "expect" and top.i == pred.i else []) + _governors(top)
         ref = self._attitude_holder(chain, top)
         if ref is not None:
             return (None if ref is _NOBODY else ref), quote
@@ -706,9 +724,10 @@ class EnglishForecasts:
                     agent = next((c for c in tok.children if c.dep_ == "agent"), None)
                     pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                     return (self._holder(pobj) if pobj is not None else None) or _NOBODY
-                s = _subj(tok)
-                if s is not None:
-                    return self._holder(s) or _NOBODY
+                # "US oil giant Exxon said": of two subjects the parser gives, the name first.
+                subjects = sorted((c for c in tok.children if c.dep_ == "nsubj"), key=lambda c: c.pos_ != "PROPN")
+                if subjects:
+                    return self._holder(subjects[0]) or _NOBODY
             elif tok.lower_ in _SURE_PERSONAL and tok.dep_ == "acomp" and any(
                     c.dep_ == "ccomp" for c in tok.children):
                 s = _subj(tok.head)  # "X is sure (that) ...": the subject of the copula

@@ -515,7 +515,8 @@ class RussianForecasts:
             inner = self._attitude_holder([c for c in chain if quote.start <= c.start < quote.end
                                            and c.lemma in SPEECH_VERBS
                                            and getattr(refs.subject(c.i), "pos", "PRON") != "PRON"])
-            return inner or self._speaker(quote), quote
+            if inner or self._speaker(quote):
+                return inner or self._speaker(quote), quote
         ref = self._attitude_holder(chain)
         if ref is not None:
             return ref, quote
