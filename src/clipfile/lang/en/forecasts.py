@@ -622,13 +622,9 @@ class EnglishForecasts:
             subj = _subj(verb) if verb is not None else None
             if subj is not None and subj.i != tok.i and subj.lower_ not in {"it", "they", "he", "she"}:
                 return self._holder(subj)
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and any(
-                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
-            # "the Lib Dem leader": the person this document describes so ("Lib Dem leader
-            # Charles Kennedy"), as the quote stage resolves a speaker's description.
-            ent, confidence = self.resolver.nominal(tok)
-            if ent is not None and confidence >= 0.6:
-                return Ref(name=ent.name, entity_id=ent.id)
+        described = self._described(tok)
+        if described is not None:
+            return described
         ref = self.refs.resolve_token(tok)
         if ref is not None:
             return ref
@@ -694,6 +690,16 @@ class EnglishForecasts:
                     return self._holder(s), quote
         return None, quote
 
+    def _described(self, tok) -> Ref | None:
+        """``the Lib Dem leader``: the person this document describes so ("Lib Dem leader
+        Charles Kennedy"), as the quote stage resolves a speaker's description."""
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            ent, confidence = self.resolver.nominal(tok)
+            if ent is not None and confidence >= 0.6:
+                return Ref(name=ent.name, entity_id=ent.id)
+        return None
+
     def _speaker(self, quote: Quote) -> Ref | None:
         """The quote's speaker as a forecaster: an entity, or a description of people or of a
         body ("a spokesman", "the police"); a thing ("a previous estimate") is none."""
@@ -705,8 +711,10 @@ class EnglishForecasts:
         if span is None:
             return ref
         head = span.root
-        if head.pos_ == "PROPN" or head.lemma_.lower() in PERSON_NOUNS | _BODY_NOUNS:
+        if head.pos_ == "PROPN" or head.lemma_.lower() in _BODY_NOUNS:
             return ref
+        if head.lemma_.lower() in PERSON_NOUNS:
+            return self._described(head) or ref  # "the Lib Dem leader": resolved when the text says who
         return None
 
     def _innermost_quote(self, pos: int) -> Quote | None:

@@ -547,9 +547,12 @@ class RussianForecasts:
         toks = self.refs.tokens_in(sp.start, sp.end)
         ids = {t.i for t in toks}
         head = next((t for t in toks if t.head not in ids), None)
-        if head is None or self._names_people(head):
+        if head is None:
             return ref
-        return None
+        if not self._names_people(head):
+            return None
+        # "Канцлер также заявила": the person introduced with that title, if there is one.
+        return self.refs.resolve(head.i) or ref
 
     @staticmethod
     def _names_people(tok: RuToken) -> bool:
