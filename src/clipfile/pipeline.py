@@ -56,7 +56,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
     "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
     "claims": 2,  # 2: footing from the parse (issue #16)
-    "forecasts": 1,
+    "forecasts": 2,  # 2: forecasts per the real-news guidelines (issue #16 item 8)
     "events": 1,
     "duplicates": 1,
 }

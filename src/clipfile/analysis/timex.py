@@ -27,11 +27,12 @@ one means, read with the :class:`Context` of the match.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -249,6 +250,14 @@ def find_times(text: str, rules: TimexRules, *, published: str | None, start: in
     start = max(0, start)
     if start >= end:
         return []
+    # The forecast and the event stages both read a document's times: scan it once.
+    return list(_find_times(text, cast(Hashable, rules), published, start, end))
+
+
+@functools.lru_cache(maxsize=8)
+def _find_times(text: str, hashable_rules: Hashable, published: str | None, start: int,
+                end: int) -> tuple[TimeExpr, ...]:
+    rules = cast(TimexRules, hashable_rules)  # a language's rules object, hashed by identity
     ctx = Context(text, parse_published(published))
     breaks = [m.start() for m in re.compile(re.escape(rules.paragraph_break)).finditer(text, start, end)]
     out: list[TimeExpr] = []
@@ -265,4 +274,4 @@ def find_times(text: str, rules: TimexRules, *, published: str | None, start: in
             ctx.anchor, ctx.anchor_par = None, -10
         s = h.start if r.start is None else r.start
         out.append(TimeExpr(start=s, end=h.end, text=text[s:h.end], value=r.value, precision=r.precision))
-    return out
+    return tuple(out)
