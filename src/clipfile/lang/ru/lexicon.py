@@ -9,6 +9,7 @@ __all__ = [
     "STANCE_VERBS",
     "STANCE_NOUNS",
     "PREDICATIVE_VERBS",
+    "AS_VERBS",
     "PRONOUNS",
     "REPRESENTATIVE_NOUNS",
     "SPEAKING_BODIES",
@@ -67,6 +68,17 @@ STANCE_NOUNS = frozenset(
 # "обвинил министра в халатности" (the content is the object with what is said of it).
 PREDICATIVE_VERBS = frozenset(
     "назвать называть обвинить обвинять упрекнуть упрекать охарактеризовать характеризовать".split()
+)
+
+# Verbs that characterise something "as" something: "обозначил свой стиль как суси-нуар",
+# "сформулировав его суть как покушение на убийство" (the content is what follows the verb:
+# the object with "как Y", or "Y" alone when the object stands before the verb).
+AS_VERBS = frozenset(
+    """
+    обозначить обозначать определить определять охарактеризовать характеризовать расценить
+    расценивать оценить оценивать квалифицировать описать описывать сформулировать
+    формулировать назвать называть трактовать истолковать
+    """.split()
 )
 
 # "по словам X", "по мнению X", "по данным X"...: nouns that name a source after "по".

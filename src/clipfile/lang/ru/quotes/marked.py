@@ -48,6 +48,10 @@ def _attribute_marked(an: Reader, n: int, m: Marked, lo: int, hi: int, parent: i
     if _author_after(an, quote, m.hi, s_end):
         return
     before = text[s_start:m.lo].rstrip()
+    if before.endswith(":") and re.match(r"[ \t]+\w", text[m.hi : s_end]) and text[cs:ce].rstrip()[-1:] not in ".!?…":
+        # "X подметил: «коммерческий панк» изначально фальшив": the quoted words open the
+        # reported clause, which the reported pass takes whole (mixed)
+        return
     if _author_before(an, quote, s_start, before, require_cue=require_cue, long=n_words >= 3):
         return
     # A quote standing as its own sentence: continues the last speaker.

@@ -107,9 +107,22 @@ def first_person(t: RuToken) -> bool:
 def is_speech_verb(t: RuToken) -> bool:
     """A reporting verb that attributes: finite forms and infinitives only (participles,
     ``констатировавший``, and gerunds, ``заявив``, describe rather than attribute)."""
-    if t.lemma not in SPEECH_VERBS or t.feats.get("VerbForm") in {"Part", "Conv"}:
+    if t.feats.get("VerbForm") in {"Part", "Conv"}:
         return False
-    return t.pos in {"VERB", "AUX"} or verb_form(t)
+    if t.lemma in SPEECH_VERBS:
+        return t.pos in {"VERB", "AUX"} or verb_form(t)
+    # A form the tagger misread (``подметил`` as an adverb, its own lemma) is still a
+    # reporting verb when pymorphy2 reads it only as one.
+    return verb_form(t) and verb_lemma(t) in SPEECH_VERBS
+
+
+def verb_lemma(t: RuToken) -> str:
+    """The infinitive of a verb form from pymorphy2's first verb reading (``подметил`` →
+    ``подметить``), for a token whose tagger lemma is the form itself."""
+    for p in models()["vocab"].parse(t.text.lower()):
+        if "VERB" in p.tag or "INFN" in p.tag:
+            return str(p.normal_form)
+    return t.lemma
 
 
 def verb_form(t: RuToken) -> bool:

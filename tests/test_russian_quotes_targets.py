@@ -1,0 +1,62 @@
+"""Russian attribution patterns added for issue #16's quote targets, on sentences written for
+the tests (fiction in news style)."""
+import pytest
+
+pytest.importorskip("natasha")
+
+from clipfile.lang.ru.quotes import analyze  # noqa: E402
+
+
+def run(text):
+    _ents, qs = analyze(text)
+    for q in qs:
+        assert text[q.start : q.end] == q.text
+    return qs
+
+
+def said_by(q, text):
+    return text[q.speaker.start : q.speaker.end] if q.speaker is not None and q.speaker.start is not None else None
+
+
+def test_quoted_words_opening_the_clause_after_a_colon_are_mixed_speech():
+    # "подметил" is read by the tagger as an adverb: pymorphy2 knows it only as a verb
+    text = "Игорь Смирнов сразу подметил: «новый налог» никому не поможет."
+    qs = run(text)
+    assert [(q.text, q.kind) for q in qs] == [("«новый налог» никому не поможет", "mixed")]
+    assert qs[0].speaker.name == "Игорь Смирнов"
+
+
+def test_a_whole_quotation_after_a_colon_stays_direct():
+    text = "Марина Котова подметила: «Налог никому не поможет». Потом она ушла."
+    qs = run(text)
+    assert [(q.text, q.kind) for q in qs] == [("Налог никому не поможет", "direct")]
+
+
+def test_characterised_as_object_after_the_verb():
+    text = "Министр финансов Ольга Петрова охарактеризовала бюджет как осторожный и честный."
+    qs = run(text)
+    assert [q.text for q in qs] == ["бюджет как осторожный и честный"]
+    assert qs[0].speaker.name == "Ольга Петрова"
+
+
+def test_characterised_as_object_before_the_verb_gives_what_it_is_said_to_be():
+    text = "Критик Андрей Лесков давно хвалит молодых поэтов. Свой метод критик обозначил как медленное чтение."
+    qs = run(text)
+    assert [q.text for q in qs] == ["медленное чтение"]
+    assert said_by(qs[0], text) == "критик"
+
+
+def test_characterisation_by_a_gerund_inside_an_outlets_relay_is_the_subjects_own():
+    text = ("Окружной суд, как пишет «Северный вестник», вернул дело следователям, оценив его "
+            "как сфабрикованное, а не как ошибочное.")
+    qs = run(text)
+    texts = {q.text: q for q in qs}
+    own = texts["его как сфабрикованное, а не как ошибочное"]
+    assert said_by(own, text) == "Окружной суд"
+    relay = next(q for q in qs if q.text.startswith("вернул дело"))
+    assert relay.speaker.name == "Северный вестник"
+
+
+def test_examples_after_kak_are_no_characterisation():
+    assert run("Аналитик описал такие рынки как Чили и Перу.") == []
+    assert run("Инженер подробно описал, как работает насос.") == []
