@@ -60,3 +60,18 @@ def test_characterisation_by_a_gerund_inside_an_outlets_relay_is_the_subjects_ow
 def test_examples_after_kak_are_no_characterisation():
     assert run("Аналитик описал такие рынки как Чили и Перу.") == []
     assert run("Инженер подробно описал, как работает насос.") == []
+
+
+def test_quoting_verb_gives_the_words_to_the_quoted_person_and_to_who_passes_them_on():
+    text = ("Ольга Сергеева заявила на совещании, что налоги вырастут. Бюджет нужно урезать, "
+            "процитировали ее участники встречи.")
+    qs = [q for q in run(text) if q.text == "Бюджет нужно урезать"]
+    assert [said_by(q, text) for q in qs] == ["ее", "участники встречи"]
+    assert qs[0].speaker.name == "Ольга Сергеева"
+
+
+def test_quoting_verb_with_a_marked_quotation():
+    text = "Депутат Игорь Ветров процитировал министра Павла Орлова: «Всё будет хорошо»."
+    qs = run(text)
+    assert [q.speaker.name for q in qs] == ["Павел Орлов", "Игорь Ветров"]
+    assert {q.text for q in qs} == {"Всё будет хорошо"}

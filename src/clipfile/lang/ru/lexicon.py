@@ -10,6 +10,7 @@ __all__ = [
     "STANCE_NOUNS",
     "PREDICATIVE_VERBS",
     "AS_VERBS",
+    "QUOTING_VERBS",
     "PRONOUNS",
     "REPRESENTATIVE_NOUNS",
     "SPEAKING_BODIES",
@@ -80,6 +81,10 @@ AS_VERBS = frozenset(
     формулировать назвать называть трактовать истолковать
     """.split()
 )
+
+# Verbs of quoting someone: their person object is who said the words, their subject who
+# passes them on ("…, процитировали её участники заседания": hers, and the participants').
+QUOTING_VERBS = frozenset("цитировать процитировать".split())
 
 # "по словам X", "по мнению X", "по данным X"...: nouns that name a source after "по".
 SOURCE_NOUNS = frozenset(

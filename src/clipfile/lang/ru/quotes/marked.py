@@ -6,6 +6,7 @@ A quote inside a quote needs a cue inside its container.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ....analysis.problems import isolated
 from .reader import WORD, Found, Marked, Reader, demonstrative_subject, is_speech_verb, verb_form
@@ -68,6 +69,13 @@ def _with_verb(an: Reader, quote: Found, v, lo: int, hi: int) -> None:
     an.used_verbs.add(v.i)
     quote.cue = (v.start, v.end)
     subj = an.subject_of(v.i, lo, hi)
+    quoted = an.quoted_person(v.i)
+    if subj and quoted and subj[0][0] <= quoted[0][0] < subj[0][1]:
+        rest = an.text[quoted[0][1] : subj[0][1]]  # "— процитировали её участники": the object
+        subj = ((quoted[0][1] + len(rest) - len(rest.lstrip()), subj[0][1]), subj[1])
+    if quoted:
+        # "Он процитировал министра: «Q»": the words are the minister's, passed on by him
+        an.add(replace(quote, speaker=quoted[0], head=quoted[1], extra={}))
     if subj:
         quote.speaker, quote.head = subj
     an.add(quote)

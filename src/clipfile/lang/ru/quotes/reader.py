@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
 from ..entities import is_common_noun
-from ..lexicon import SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
+from ..lexicon import QUOTING_VERBS, SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
 from ..parse import RuDoc, RuToken, models
 
 __all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person", "verb_form",
@@ -333,6 +333,24 @@ class Reader:
                 found = self.subject_of(h, min(lo, doc.tokens[h].start), max(hi, doc.tokens[h].end))
                 if found is not None and self.someone(doc.tokens[found[1]]):
                     return found
+        return None
+
+    def quoted_person(self, v: int) -> tuple[tuple[int, int], int] | None:
+        """Whom a verb of quoting (``процитировали её участники``, ``процитировал министра``)
+        quotes: its person object, or a personal pronoun right after it (which the parser may
+        hang on the subject as a possessive, ``её участники``)."""
+        doc = self.doc
+        if doc.tokens[v].lemma not in QUOTING_VERBS:
+            return None
+        if v + 1 < len(doc.tokens):
+            nxt = doc.tokens[v + 1]
+            if nxt.pos in {"PRON", "DET"} and nxt.text.lower() in _POSSESSIVE:
+                return (nxt.start, nxt.end), nxt.i
+        for c in doc.children(v):
+            if c.rel == "obj" and (c.i in self.tok_ent or c.feats.get("Animacy") == "Anim"):
+                span = self.phrase(c.i, c.start, doc.sents[c.sent].end)
+                if span:
+                    return span, c.i
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:

@@ -516,6 +516,11 @@ def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: t
         c_lo, c_hi = strip_range(an.text, c_lo, _trim_end_punct(an.text, c_lo, brk))
         if c_hi <= c_lo:
             return
+    quoted = an.quoted_person(v.i) if v is not None else None
+    if quoted is not None and subj is not None and subj[0][0] <= quoted[0][0] < subj[0][1]:
+        # "процитировали её участники": the pronoun is the object, not the subject's possessive
+        rest = an.text[quoted[0][1] : subj[0][1]]
+        subj = ((quoted[0][1] + len(rest) - len(rest.lstrip()), subj[0][1]), subj[1])
     speaker, head = subj if subj else (None, None)
     # Names and titles in marks do not make reported speech mixed ("в «Tele2 Россия»").
     inner = [m for m in an.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1 and not an.is_name(m)]
@@ -528,8 +533,11 @@ def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: t
         tail = an.text[m.hi : c_hi].strip()
         if n_all and n_q / n_all >= 0.75 and all(ch in ".!?…,;" for ch in tail):
             ms, me = strip_range(an.text, ms, me)
-            an.add(Found(ms, me, "direct", cue=cue, speaker=speaker, head=head))
-            return
+            c_lo, c_hi, kind = ms, me, "direct"
+            break
+    if quoted is not None:
+        # the words are the quoted person's first, passed on by the subject
+        an.add(Found(c_lo, c_hi, kind, cue=cue, speaker=quoted[0], head=quoted[1]))
     an.add(Found(c_lo, c_hi, kind, cue=cue, speaker=speaker, head=head))
 
 
