@@ -75,3 +75,28 @@ def test_quoting_verb_with_a_marked_quotation():
     qs = run(text)
     assert [q.speaker.name for q in qs] == ["Павел Орлов", "Игорь Ветров"]
     assert {q.text for q in qs} == {"Всё будет хорошо"}
+
+
+def test_owner_of_the_words_named_before_a_colon_said_them():
+    text = "Игорь Ветров адресовал писателю вопрос одной читательницы на вечную тему: «Почему вы бросили писать стихи?»"
+    (q,) = run(text)
+    assert said_by(q, text) == "одной читательницы"
+
+
+def test_quoting_an_excerpt_of_someones_interview_gives_it_to_them_alone():
+    text = ("Режиссёр Анна Зимина редко даёт интервью. Хочется процитировать напоследок отрывок из её "
+            "интервью: «Зритель всё так же тоскует по простым историям».")
+    (q,) = run(text)
+    assert q.text == "Зритель всё так же тоскует по простым историям"
+    assert q.speaker.name == "Анна Зимина" and said_by(q, text) == "её"
+
+
+def test_quoting_someones_words_with_a_named_owner():
+    text = "Олег Рябов процитировал слова министра Павла Орлова о налогах: «Денег хватит на всех»."
+    assert [q.speaker.name for q in run(text)] == ["Павел Орлов", "Олег Рябов"]
+
+
+def test_words_after_another_preposition_are_a_topic_not_the_quotation():
+    text = "Министр Павел Орлов получил много писем. Он ответил на письмо министра: «Мы согласны с каждым пунктом»."
+    (q,) = run(text)
+    assert q.speaker.name == "Павел Орлов" and said_by(q, text) == "Он"

@@ -11,6 +11,7 @@ __all__ = [
     "PREDICATIVE_VERBS",
     "AS_VERBS",
     "QUOTING_VERBS",
+    "WORDS_NOUNS",
     "PRONOUNS",
     "REPRESENTATIVE_NOUNS",
     "SPEAKING_BODIES",
@@ -85,6 +86,15 @@ AS_VERBS = frozenset(
 # Verbs of quoting someone: their person object is who said the words, their subject who
 # passes them on ("…, процитировали её участники заседания": hers, and the participants').
 QUOTING_VERBS = frozenset("цитировать процитировать".split())
+
+# Nouns for someone's words or writing: owned by a person before a quotation ("вопрос одной
+# читательницы: «…»", "отрывок из его интервью: «…»"), the owner said the words.
+WORDS_NOUNS = frozenset(
+    """
+    слово вопрос интервью заявление письмо обращение послание цитата реплика фраза высказывание
+    речь выступление признание совет призыв лозунг девиз записка дневник мемуары воспоминание
+    """.split()
+)
 
 # "по словам X", "по мнению X", "по данным X"...: nouns that name a source after "по".
 SOURCE_NOUNS = frozenset(

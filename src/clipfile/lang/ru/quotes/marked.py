@@ -76,6 +76,8 @@ def _with_verb(an: Reader, quote: Found, v, lo: int, hi: int) -> None:
     if quoted:
         # "Он процитировал министра: «Q»": the words are the minister's, passed on by him
         an.add(replace(quote, speaker=quoted[0], head=quoted[1], extra={}))
+        if not subj:
+            return  # "Хочется процитировать отрывок из его интервью: «Q»": his alone
     if subj:
         quote.speaker, quote.head = subj
     an.add(quote)
@@ -142,8 +144,10 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
                 an.add(quote)
                 return True
             return False  # "Это аналогия девизу: «…»"
-        subj = an.subject_of(finite[-1].i, clause_lo, clause_hi)
-        if subj is None or not an.someone(an.doc.tokens[subj[1]]):
+        # "X адресовал писателю вопрос одной читательницы: «…»": the owner of the words
+        owner = an.words_owner(clause_lo, clause_hi)
+        subj = owner or an.subject_of(finite[-1].i, clause_lo, clause_hi)
+        if subj is None or owner is None and not an.someone(an.doc.tokens[subj[1]]):
             return False
         quote.cue = (clause_hi, clause_hi + 1)
         quote.speaker, quote.head = subj

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
 from ..entities import is_common_noun
-from ..lexicon import QUOTING_VERBS, SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
+from ..lexicon import QUOTING_VERBS, SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS, WORDS_NOUNS
 from ..parse import RuDoc, RuToken, models
 
 __all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person", "verb_form",
-           "demonstrative_subject"]
+           "demonstrative_subject", "animate_noun", "verb_lemma"]
 
 # Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
 # marks inside straight marks) inside; „…“ closes with “.
@@ -133,6 +133,13 @@ def verb_form(t: RuToken) -> bool:
         return False
     readings = models()["vocab"].parse(t.text.lower())
     return bool(readings) and all("VERB" in p.tag for p in readings)
+
+
+def animate_noun(t: RuToken) -> bool:
+    """Whether pymorphy2 reads the form only as an animate noun (``читательницы``, which the
+    tagger may call inanimate)."""
+    readings = [p for p in models()["vocab"].parse(t.text.lower()) if "NOUN" in p.tag]
+    return bool(readings) and all("anim" in p.tag for p in readings)
 
 
 def _name_like(t: RuToken) -> bool:
@@ -351,6 +358,47 @@ class Reader:
                 span = self.phrase(c.i, c.start, doc.sents[c.sent].end)
                 if span:
                     return span, c.i
+        # "процитировать отрывок из его интервью: «…»": the owner of the words quoted
+        colon = self.text.find(":", doc.tokens[v].end, doc.sents[doc.tokens[v].sent].end)
+        return self.words_owner(doc.tokens[v].end, colon) if colon >= 0 else None
+
+    def words_owner(self, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """The person whose words a noun in ``[lo, hi)`` names (``вопрос одной читательницы``,
+        ``из его интервью``, ``слова министра``: :data:`~clipfile.lang.ru.lexicon.WORDS_NOUNS`):
+        a possessive pronoun before the noun or a person in the genitive right after it; the
+        last such noun wins.  A noun after another preposition than ``из`` (``ответил на письмо
+        министра``) is a topic, not the words quoted."""
+        toks = [t for t in self.tokens_in(lo, hi) if self.inside_marked(t.start) is None]
+        for k in range(len(toks) - 1, -1, -1):
+            n = toks[k]
+            if n.lemma not in WORDS_NOUNS or n.pos != "NOUN":
+                continue
+            j = k - 1
+            while j >= 0 and toks[j].pos in {"ADJ", "DET"} and toks[j].text.lower() not in _POSSESSIVE:
+                j -= 1
+            owner = None
+            if j >= 0 and toks[j].pos in {"DET", "PRON"} and toks[j].text.lower() in _POSSESSIVE:
+                owner = ((toks[j].start, toks[j].end), toks[j].i)
+                j -= 1
+                while j >= 0 and toks[j].pos in {"ADJ", "DET"}:
+                    j -= 1
+            if j >= 0 and toks[j].pos == "ADP" and toks[j].text.lower() != "из":
+                continue
+            if owner is None and k + 1 < len(toks):
+                for m, t in enumerate(toks[k + 1 : k + 4], start=k + 1):
+                    if t.pos in {"NUM", "ADJ", "DET"}:
+                        continue
+                    if t.pos in {"NOUN", "PROPN"} and t.feats.get("Case") == "Gen" and (
+                            t.i in self.tok_ent or t.feats.get("Animacy") == "Anim" or animate_noun(t)):
+                        # the owner with its modifiers and a name after it ("одной читательницы",
+                        # "министра Павла Орлова"), not what else hangs on it
+                        last = m
+                        while last + 1 < len(toks) and toks[last + 1].pos == "PROPN":
+                            last += 1
+                        owner = (toks[k + 1].start, toks[last].end), t.i
+                    break
+            if owner is not None:
+                return owner
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:

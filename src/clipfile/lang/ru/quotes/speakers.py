@@ -16,7 +16,7 @@ from ....records import Cue, Entity, Quote, Ref, Speaker
 from ..entities import is_common_noun
 from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
 from ..parse import RuToken
-from .reader import _POSSESSIVE, Found, Reader, first_person
+from .reader import _POSSESSIVE, Found, Reader, animate_noun, first_person
 
 __all__ = ["resolve"]
 
@@ -274,7 +274,8 @@ def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
     if head.pos == "X":
         return head.text[:1].isupper() or head.text[:1].isascii()  # "NEWSru.com", "Reuters"
     if head.pos in {"NOUN", "PROPN"}:
-        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper():
+        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper() \
+                or animate_noun(head):  # "читательницы", tagged inanimate
             return True
         return head.lemma in SPEAKING_BODIES or any(t.lemma in SPEAKING_BODIES for t in toks if t.pos == "NOUN")
     # an adjective or participle used as a noun: "опрошенные", "собравшиеся"
