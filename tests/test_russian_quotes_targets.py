@@ -100,3 +100,22 @@ def test_words_after_another_preposition_are_a_topic_not_the_quotation():
     text = "Министр Павел Орлов получил много писем. Он ответил на письмо министра: «Мы согласны с каждым пунктом»."
     (q,) = run(text)
     assert q.speaker.name == "Павел Орлов" and said_by(q, text) == "Он"
+
+
+def test_soglasno_a_source_noun_and_where_it_was_published():
+    text = ("Согласно информации, опубликованной в «Северном вестнике», министр подал в отставку. "
+            "Согласно заявлению губернатора Ильи Мохова, дорога откроется в мае.")
+    qs = run(text)
+    assert [(q.text, q.speaker.name) for q in qs] == [
+        ("министр подал в отставку", "Северный вестник"), ("дорога откроется в мае", "Илья Мохов")]
+
+
+def test_a_source_phrase_far_before_quoted_words_does_not_own_them():
+    text = ('Согласно информации, опубликованной в «Северном вестнике», певица попросила не называть её '
+            'словами "великая", "несравненная" и попросила: «Пишите просто. Не люблю я весь этот пафос».')
+    qs = run(text)
+    assert not any(q.text in {"великая", "несравненная"} for q in qs)
+    outlet = [q for q in qs if q.speaker.name == "Северный вестник"]
+    # the outlet relays the whole sentence, up to the closing mark of the quotation that ends it
+    assert len(outlet) == 1 and outlet[0].kind == "mixed"
+    assert outlet[0].text.startswith("певица попросила") and outlet[0].text.endswith("этот пафос»")

@@ -128,6 +128,8 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
     if verbs and not (src and before.endswith(",") and src[0][0] > verbs[-1].start):
         _with_verb(an, quote, verbs[-1], clause_lo, clause_hi)
         return True
+    if src and before.endswith(",") and an.text[max(src[0][1], src[1][1]) : s_start + len(before)].strip(" ,»\""):
+        src = None  # "Согласно X, … слов "великая", "прекрасная"": the source phrase is not right before
     if src:
         quote.cue, quote.speaker, quote.head = src
         an.add(quote)

@@ -445,7 +445,7 @@ class Reader:
         """``по словам X`` inside [lo, hi): (cue span, speaker span, speaker head)."""
         toks = self.tokens_in(lo, hi)
         for a, b, c in zip(toks, toks[1:], toks[2:] + [None]):
-            if a.text.lower() != "по":
+            if a.text.lower() not in {"по", "согласно"}:
                 continue
             if c is not None and b.text.lower() in _POSSESSIVE and c.text.lower() in SOURCE_FORMS:
                 # "по его словам": the possessive is the (pronoun) speaker.
@@ -458,12 +458,32 @@ class Reader:
                         break
                     np_toks.append(t)
                 if not np_toks:
+                    # "согласно информации, опубликованной в «КП», …": the outlet that published it
+                    out = self._published_in(rest)
+                    if out is not None:
+                        return (a.start, b.end), out[0], out[1]
                     continue
                 # The source is the first noun ("по словам [пресс-секретаря] Путина Пескова");
                 # the speaker resolution follows its appositions from there.
                 head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
                 return (a.start, b.end), (np_toks[0].start, np_toks[-1].end), head
         return None
+
+    def _published_in(self, rest: list[RuToken]) -> tuple[tuple[int, int], int] | None:
+        """``, опубликованной в «КП»,`` / ``, распространённой на сайте X`` after a source
+        noun: (span, head) of where it was published, up to the next comma."""
+        if len(rest) < 4 or rest[0].text != "," or rest[1].feats.get("VerbForm") != "Part" \
+                or rest[2].text.lower() not in {"в", "на"}:
+            return None
+        np_toks = []
+        for t in rest[3:]:
+            if t.text in {",", ".", ";", ":"} or t.text in "—–" and t.pos == "PUNCT":
+                break
+            np_toks.append(t)
+        head = next((t for t in np_toks if t.pos in {"NOUN", "PROPN"}), None)
+        if head is None:
+            return None
+        return (np_toks[0].start, np_toks[-1].end), head.i
 
     def speech_verbs(self, lo: int, hi: int, *, nested: bool = False) -> list[RuToken]:
         """Reporting verbs in [lo, hi) outside quotation marks (inside, for a nested quote)."""

@@ -31,6 +31,11 @@ def reported(an: Reader) -> None:
     doc = an.doc
     for sent in doc.sents:
         s_lo, s_hi = sent.start, sent.end
+        inside = an.inside_marked(s_hi - 1) if an.inside_marked(s_lo) is None else None
+        if inside is not None and an.text.find("\n", s_hi, inside.hi) < 0:
+            # the parser ends the sentence at a full stop inside a quotation ("… попросила:
+            # «Напишите просто. Не люблю пафос»."): the sentence runs to its closing mark
+            s_hi = inside.hi
         if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi) and not any(
                 t.i in an.used_verbs and _that_then_quote(an, t, s_hi) for t in doc.tokens[sent.first : sent.last]):
             continue
