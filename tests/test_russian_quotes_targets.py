@@ -119,3 +119,11 @@ def test_a_source_phrase_far_before_quoted_words_does_not_own_them():
     # the outlet relays the whole sentence, up to the closing mark of the quotation that ends it
     assert len(outlet) == 1 and outlet[0].kind == "mixed"
     assert outlet[0].text.startswith("певица попросила") and outlet[0].text.endswith("этот пафос»")
+
+
+def test_first_paragraphs_of_a_quotation_take_the_speaker_named_in_a_later_one():
+    text = ("Министр Павел Орлов выступил на форуме.\n\n«Мы прошли трудный путь. Экономика выросла.\n\n"
+            "«Бюджет выполнен. Долги погашены.\n\n«Теперь нужно думать о людях. Это главное», — сказал Орлов.\n")
+    qs = run(text)
+    assert [q.speaker.name for q in qs] == ["Павел Орлов"] * 3
+    assert [q.speaker.resolution for q in qs] == ["continuation", "continuation", "named"]

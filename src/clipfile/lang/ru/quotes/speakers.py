@@ -71,6 +71,7 @@ def resolve(an: Reader) -> list[Quote]:
         cue = Cue(f.cue[0], f.cue[1], an.text[f.cue[0] : f.cue[1]]) if f.cue else None
         continued = f.marked is not None and an.marked[f.marked].continued
         drafts[k] = QuoteDraft(f.start, f.end, f.kind, cue, sp, line_of(lines, f.start), continued)
+    _carry_back(an, order, drafts)
     for k, d in drafts.items():
         f = an.found[k]
         if f.nested_in is not None:
@@ -78,6 +79,26 @@ def resolve(an: Reader) -> list[Quote]:
         if f.extra.get("follows") is not None:
             d.follows = drafts.get(f.extra["follows"])
     return assemble(list(drafts.values()), an.text)
+
+
+def _carry_back(an: Reader, order: list[int], drafts: dict[int, QuoteDraft]) -> None:
+    """A quotation over several paragraphs (the mark reopens on each) is often attributed only
+    in a later paragraph (``«P1.`` / ``«P2», — сказал X.``): an earlier paragraph left without
+    a speaker takes the speaker of the paragraph that continues it, as a continuation."""
+    by_marked = {an.found[k].marked: k for k in order if k in drafts and an.found[k].marked is not None}
+    for k in reversed(order):
+        d = drafts.get(k)
+        f = an.found[k]
+        if d is None or f.marked is None or not an.marked[f.marked].continued:
+            continue
+        if d.speaker is not None and d.speaker.resolution != "unresolved":
+            continue
+        nxt = next((n for n in range(f.marked + 1, len(an.marked)) if an.marked[n].depth == 0), None)
+        later = drafts.get(by_marked.get(nxt, -1))
+        sp = later.speaker if later is not None else None
+        if sp is not None and sp.resolution != "unresolved" and sp.name:
+            d.speaker = Speaker(sp.name, sp.entity_id, None, None, "continuation", _CONFIDENCE["continuation"],
+                                sp.on_behalf_of)
 
 
 def _signer(an: Reader) -> Entity | None:
