@@ -127,3 +127,12 @@ def test_first_paragraphs_of_a_quotation_take_the_speaker_named_in_a_later_one()
     qs = run(text)
     assert [q.speaker.name for q in qs] == ["Павел Орлов"] * 3
     assert [q.speaker.resolution for q in qs] == ["continuation", "continuation", "named"]
+
+
+def test_a_dash_after_a_sentence_inside_a_dialogue_line_starts_another_replica():
+    text = ("Мы долго шли по городу.\n\n— Это что, театр? — интересуется Анна Белова. — Нет, это библиотека. "
+            "Там, говорят, много старых книг. — Ага. Значит, можно зайти? — уточняет она.\n")
+    qs = run(text)
+    assert [q.text for q in qs] == ["Это что, театр?", "Нет, это библиотека. Там, говорят, много старых книг",
+                                    "Ага. Значит, можно зайти?"]
+    assert said_by(qs[2], text) == "она" and qs[1].speaker.resolution == "continuation"

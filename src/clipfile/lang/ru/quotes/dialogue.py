@@ -26,6 +26,10 @@ _RESUME = re.compile(r"[.,:][ \t\u00a0]*[—–-][ \t\u00a0]+")
 _INLINE_START = re.compile(r"(?<=[.!?…»\"])[ \t\u00a0]+[—–][ \t\u00a0]+")
 
 
+# Inside speech: the end of a sentence, a dash and a capital — the next replica.
+_REPLICA = re.compile(r"(?<=[.!?…])[ \t\u00a0]+[—–][ \t\u00a0]+(?=[A-ZА-ЯЁ«])")
+
+
 def dialogue(an: Reader) -> None:
     pos = 0
     for line in an.text.split("\n"):
@@ -73,6 +77,12 @@ def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int, *, inlin
             # A dash inside the speech itself, not the author's words.
             search = brk.end()
             continue
+        # "… спрашивает X. — Q2. — Q3? — уточняет он.": a sentence, a dash and a capital
+        # inside the speech start another replica; the one before goes on with the last author
+        split = [r for r in _REPLICA.finditer(text, seg_start, brk.start()) if an.inside_marked(r.start()) is None]
+        if split:
+            _emit_dialogue_segment(an, seg_start, split[-1].start(), first, last)
+            seg_start = split[-1].end()
         content_end = brk.start() + (1 if text[brk.start()] in "!?…" else 0)
         speech = [t for t in verbs if t.lemma in SPEECH_VERBS] or verbs
         v = speech[0]
