@@ -136,3 +136,16 @@ def test_a_dash_after_a_sentence_inside_a_dialogue_line_starts_another_replica()
     assert [q.text for q in qs] == ["Это что, театр?", "Нет, это библиотека. Там, говорят, много старых книг",
                                     "Ага. Значит, можно зайти?"]
     assert said_by(qs[2], text) == "она" and qs[1].speaker.resolution == "continuation"
+
+
+def test_authors_of_a_document_are_who_the_text_says_sent_it():
+    text = ("Саратовские учителя физики обратились с открытым письмом к министру. "
+            "Авторы письма попросили министра вернуть часы астрономии.")
+    (q,) = run(text)
+    assert q.speaker.name == "Саратовские учителя физики" and said_by(q, text) == "Авторы письма"
+
+
+def test_authors_of_a_document_nobody_is_said_to_send_stay_as_written():
+    text = "Министр получил письмо. Авторы доклада попросили министра вернуть часы астрономии."
+    (q,) = run(text)
+    assert q.speaker.name == "Авторы доклада"

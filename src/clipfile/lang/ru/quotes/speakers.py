@@ -155,6 +155,10 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
     if head is not None and not _can_speak(an, toks, head):
         return None
+    if head is not None and head.lemma in _AUTHOR_NOUNS:
+        authors = _document_authors(an, head, s)
+        if authors is not None:
+            return Speaker(an.text[authors[0]:authors[1]], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"} and head.feats.get("Number") != "Plur":
         # a plural description ("Инженеры говорят") is a group, not the one engineer named
         person = _titled(an, s, head.lemma)
@@ -204,6 +208,34 @@ def _described(an: Reader, f: Found, toks: list[RuToken], head: RuToken) -> Enti
         if best_key is None or key > best_key:
             best, best_key = ent, key
     return best
+
+
+# "авторы письма", "подписанты обращения": those who wrote a document the text names.
+_AUTHOR_NOUNS = frozenset("автор подписант составитель".split())
+
+
+def _document_authors(an: Reader, head: RuToken, before: int) -> tuple[int, int] | None:
+    """``Авторы письма попросили …``: the subject of an earlier clause in which the text has
+    them write, send or address with that document (``X обратились с открытым письмом``,
+    ``X направили письмо``), as written; None when it does not say."""
+    doc = an.doc
+    docs = [c for c in doc.children(head.i) if c.rel == "nmod" and c.feats.get("Case") == "Gen"]
+    if not docs:
+        return None
+    lemma = docs[0].lemma
+    k = doc.token_at(before)
+    for t in reversed(doc.tokens[: k if k is not None else 0]):
+        if t.lemma != lemma or t.head < 0:
+            continue
+        verb = doc.tokens[t.head]
+        subj = next((c for c in doc.children(verb.i) if c.rel in {"nsubj", "nsubj:pass"}), None)
+        if verb.pos not in {"VERB", "AUX"} or subj is None or subj.pos not in {"NOUN", "PROPN"}:
+            continue
+        sent = doc.sents[subj.sent]
+        span = an.phrase(subj.i, sent.start, sent.end)
+        if span is not None:
+            return span
+    return None
 
 
 def _group_antecedent(an: Reader, before: int) -> tuple[int, int] | None:
