@@ -149,3 +149,29 @@ def test_authors_of_a_document_nobody_is_said_to_send_stay_as_written():
     text = "Министр получил письмо. Авторы доклада попросили министра вернуть часы астрономии."
     (q,) = run(text)
     assert q.speaker.name == "Авторы доклада"
+
+
+def test_an_impersonal_report_names_the_document_it_is_in():
+    text = "«Мы требуем вернуть уроки», — говорится в обращении учителей. В докладе говорится, что цены выросли."
+    qs = run(text)
+    assert [(q.speaker.name, said_by(q, text)) for q in qs] == [
+        ("обращение учителей", "обращении учителей"), ("доклад", "докладе")]
+
+
+def test_a_document_named_as_the_source_is_its_senders_words():
+    text = ("Саратовские учителя физики направили письмо министру. «Верните астрономию в школы», — "
+            "говорится в письме.")
+    (q,) = run(text)
+    assert q.speaker.name == "Саратовские учителя физики"
+
+
+def test_about_this_in_a_persons_article_adds_nothing_to_their_own_report():
+    text = ("Депутат Игорь Ветров предложил закрыть старый мост. Об этом говорится в статье Ветрова "
+            "«Как спасти город».")
+    qs = run(text)
+    assert [(q.text, q.speaker.name) for q in qs] == [("закрыть старый мост", "Игорь Ветров")]
+
+
+def test_a_bare_impersonal_report_names_no_one():
+    (q,) = run("Сообщается, что цены выросли.")
+    assert q.speaker.resolution == "unresolved"

@@ -89,6 +89,8 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
+# Impersonal reports whose source may be the document they are in ("говорится в обращении").
+_IMPERSONAL_REPORTS = frozenset({"говориться", "сообщаться"})
 _POSSESSIVE = {"его": "Masc", "её": "Fem", "ее": "Fem", "их": "Plur"}
 _RELATIVE = frozenset({"что", "который", "кто", "это", "то", "все", "всё"})
 _DEMONSTRATIVE = frozenset({"это", "то", "все", "всё"})
@@ -268,6 +270,8 @@ class Reader:
         cands = self._parse_subjects(verb)
         if not cands and verb.feats.get("VerbForm") == "Conv":
             return self._gerund_subject(verb, lo, hi)
+        if not cands and verb.lemma in _IMPERSONAL_REPORTS:
+            return self._document_source(verb, lo, hi)
         if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
             return (verb.start, verb.end), v
         if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
@@ -320,6 +324,36 @@ class Reader:
             if prev:
                 cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
         return cands
+
+    def _document_source(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """``— говорится в обращении учителей``, ``В докладе говорится, что …``: the document
+        or outlet the impersonal report is in (a body, outlet or document of
+        :data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`), without its preposition; None for
+        a bare ``сообщается``."""
+        doc = self.doc
+        for c in doc.children(verb.i):
+            if c.rel != "obl" or c.feats.get("Case") != "Loc" or c.lemma not in SPEAKING_BODIES:
+                continue
+            if not any(p.rel == "case" and p.lemma in {"в", "на"} for p in doc.children(c.i)):
+                continue
+            sent = doc.sents[c.sent]
+            span = self.phrase(c.i, max(lo, sent.start) if c.start >= lo else sent.start, sent.end)
+            if span is None:
+                continue
+            first = doc.token_at(span[0])
+            if first is not None and doc.tokens[first].pos == "ADP":
+                span = (doc.tokens[first + 1].start, span[1])
+            # the owner in the genitive stays even when a title in marks cut the phrase
+            # ("в статье Навального «Как наказать …»")
+            inside, j = {c.i}, c.i + 1
+            while j < len(doc.tokens) and doc.tokens[j].head in inside and doc.tokens[j].rel in {"nmod", "flat:name",
+                                                                                              "appos", "flat"} \
+                    and doc.tokens[j].pos in {"NOUN", "PROPN"} and doc.tokens[j].end <= sent.end:
+                inside.add(j)
+                span = (span[0], max(span[1], doc.tokens[j].end))
+                j += 1
+            return span, c.i
+        return None
 
     def _gerund_subject(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
         """``…, заявив, что P``: a gerund's subject is its clause's — the nearest verb above it

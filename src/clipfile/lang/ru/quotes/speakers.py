@@ -15,7 +15,7 @@ from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ....records import Cue, Entity, Quote, Ref, Speaker
 from ..entities import is_common_noun
 from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
-from ..parse import RuToken
+from ..parse import RuToken, models
 from .reader import _POSSESSIVE, Found, Reader, animate_noun, first_person
 
 __all__ = ["resolve"]
@@ -155,7 +155,7 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
     if head is not None and not _can_speak(an, toks, head):
         return None
-    if head is not None and head.lemma in _AUTHOR_NOUNS:
+    if head is not None and (head.lemma in _AUTHOR_NOUNS or head.lemma in _DOCUMENTS):
         authors = _document_authors(an, head, s)
         if authors is not None:
             return Speaker(an.text[authors[0]:authors[1]], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
@@ -167,6 +167,10 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         person = _described(an, f, toks, head)
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"] - 0.15)
+    if head is not None and head.lemma in SPEAKING_BODIES and head.feats.get("Case") == "Loc" and toks \
+            and head.i == toks[0].i:
+        # "— говорится в обращении учителей": the document named in the nominative
+        return Speaker(_nominative(head) + an.text[head.end:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
 
 
@@ -212,24 +216,52 @@ def _described(an: Reader, f: Found, toks: list[RuToken], head: RuToken) -> Enti
 
 # "авторы письма", "подписанты обращения": those who wrote a document the text names.
 _AUTHOR_NOUNS = frozenset("автор подписант составитель".split())
+# Documents someone writes and sends, and the verbs that say who did.
+_DOCUMENTS = frozenset("письмо обращение послание петиция заявление открытка телеграмма".split())
+_AUTHORING_VERBS = frozenset(
+    """
+    обратиться обращаться направить направлять написать писать подписать подписывать отправить
+    отправлять опубликовать публиковать подготовить готовить составить составлять выпустить
+    распространить подать
+    """.split()
+)
+
+
+def _nominative(t: RuToken) -> str:
+    """A noun in the nominative of its number, as pymorphy2 inflects it (``обращении`` →
+    ``обращение``); the word as written when it cannot."""
+    from pymorphy2.analyzer import Parse
+
+    for p in models()["vocab"].parse(t.text.lower()):
+        if "NOUN" in p.tag:
+            form = Parse.inflect(p, {"nomn", "plur" if t.feats.get("Number") == "Plur" else "sing"})
+            if form is not None:
+                word = form.word
+                return word[:1].upper() + word[1:] if t.text[:1].isupper() else word
+    return t.text
 
 
 def _document_authors(an: Reader, head: RuToken, before: int) -> tuple[int, int] | None:
-    """``Авторы письма попросили …``: the subject of an earlier clause in which the text has
-    them write, send or address with that document (``X обратились с открытым письмом``,
-    ``X направили письмо``), as written; None when it does not say."""
+    """``Авторы письма попросили …``, ``— говорится в письме``: the subject of an earlier
+    clause in which the text has them write, send or address with that document (``X
+    обратились с открытым письмом``, ``X направили письмо``), as written; None when it does
+    not say (``министр получил письмо`` names a reader, not its authors)."""
     doc = an.doc
-    docs = [c for c in doc.children(head.i) if c.rel == "nmod" and c.feats.get("Case") == "Gen"]
-    if not docs:
-        return None
-    lemma = docs[0].lemma
+    if head.lemma in _DOCUMENTS:
+        lemma = head.lemma
+    else:
+        docs = [c for c in doc.children(head.i) if c.rel == "nmod" and c.feats.get("Case") == "Gen"]
+        if not docs:
+            return None
+        lemma = docs[0].lemma
     k = doc.token_at(before)
     for t in reversed(doc.tokens[: k if k is not None else 0]):
         if t.lemma != lemma or t.head < 0:
             continue
         verb = doc.tokens[t.head]
         subj = next((c for c in doc.children(verb.i) if c.rel in {"nsubj", "nsubj:pass"}), None)
-        if verb.pos not in {"VERB", "AUX"} or subj is None or subj.pos not in {"NOUN", "PROPN"}:
+        if verb.pos not in {"VERB", "AUX"} or verb.lemma not in _AUTHORING_VERBS or subj is None \
+                or subj.pos not in {"NOUN", "PROPN"}:
             continue
         sent = doc.sents[subj.sent]
         span = an.phrase(subj.i, sent.start, sent.end)
