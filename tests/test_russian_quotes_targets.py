@@ -175,3 +175,17 @@ def test_about_this_in_a_persons_article_adds_nothing_to_their_own_report():
 def test_a_bare_impersonal_report_names_no_one():
     (q,) = run("Сообщается, что цены выросли.")
     assert q.speaker.resolution == "unresolved"
+
+
+def test_the_authors_words_between_dashes_are_no_replica():
+    text = ("Мы шли.\n\n— Анна, ты где? — спросил Олег Рябов. — Я пришёл вовремя. — Олег помолчал. — "
+            "Но было поздно, — сказал Олег Рябов.\n")
+    qs = run(text)
+    assert [q.text for q in qs] == ["Анна, ты где?", "Я пришёл вовремя", "Но было поздно"]
+    assert {q.speaker.name for q in qs} == {"Олег Рябов"}
+
+
+def test_a_line_with_no_authors_words_yet_is_not_split():
+    text = "Мы шли.\n\n— Я пришёл вовремя. — Но было поздно, — сказал Олег Рябов.\n"
+    (q,) = run(text)
+    assert q.text == "Я пришёл вовремя. — Но было поздно" and q.speaker.name == "Олег Рябов"
