@@ -161,3 +161,16 @@ def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
     facet = store.search_page(query)["facets"]["entity"]
     assert sorted((e.name, n) for e, n in facet) == [("Ivo Marek", 3), ("Marta Kell", 3), ("Oren Vadik", 3)]
     store.close()
+
+
+def test_listing_pages_and_id_prefixes(tmp_path):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = _fill(store, 12)
+    newest_first = sorted(docs, key=lambda d: (d.published, docs.index(d)), reverse=True)
+    pages = [store.list_documents(limit=5, offset=k) for k in (0, 5, 10)]
+    assert [s.id for p in pages for s in p] == [d.id for d in newest_first]
+    assert pages[0][0].analyzed_version == "t" and pages[0][0].chars == len(newest_first[0].text)
+    d = docs[4]
+    assert store.get_document(d.id[:9]).id == d.id
+    assert store.get_document(d.id[:9].upper()).id == d.id
+    store.close()

@@ -548,13 +548,15 @@ class SQLiteStore:
 
     def _resolve_doc_id(self, db: sqlite3.Connection, ref: str) -> str:
         ref = ref.strip()
-        # A whole id first: the prefix match below cannot use the index and reads every row.
         if db.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
             return ref
-        rows = db.execute(
-            "SELECT id FROM documents WHERE id = ? OR id LIKE ? LIMIT 2",
-            (ref, ref.replace("%", "").replace("_", r"\_") + "%"),
-        ).fetchall()
+        # A prefix, as a range of the id index (LIKE would read every id); as typed, else in
+        # lower case (content ids are).
+        rows: list[sqlite3.Row] = []
+        for prefix in dict.fromkeys((ref, ref.lower())):
+            if prefix and not rows:
+                rows = db.execute("SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                                  (prefix, prefix + "\U0010ffff")).fetchall()
         if not rows or len(ref) < 4 and rows[0]["id"] != ref:
             raise NotFound(f"no document {ref!r} in {self.path}")
         if len(rows) > 1 and rows[0]["id"] != ref:
@@ -569,10 +571,14 @@ class SQLiteStore:
 
     def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
         with self._read() as db:
+            # The page's row ids from the newest-first index alone (skipping ``offset`` entries
+            # of it reads no rows), then only those rows.
             rows = db.execute(
-                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
-                " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
-                " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
+                "WITH page AS MATERIALIZED (SELECT rowid AS rid, coalesce(published, ingested) AS t FROM documents"
+                " ORDER BY t DESC, rowid DESC LIMIT ? OFFSET ?)"
+                " SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
+                " d.url, a.version FROM page CROSS JOIN documents d ON d.rowid = page.rid"
+                " LEFT JOIN analyses a ON a.doc_id = d.id ORDER BY page.t DESC, page.rid DESC",
                 (limit, offset),
             ).fetchall()
         return [DocumentSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
