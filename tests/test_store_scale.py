@@ -2,6 +2,7 @@
 counters kept by triggers, ranking within a bounded window, facets over a bounded sample."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 import clipfile.store.sqlite as sqlite_store
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
+from clipfile.textindex import index_text
 
 OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
 
@@ -76,22 +78,54 @@ def test_statistics_come_from_counters_that_follow_every_write(tmp_path):
     store.close()
 
 
-def test_a_library_from_before_the_counters_is_counted_once_on_open(tmp_path):
+def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
     path = tmp_path / "lib.sqlite"
     store = SQLiteStore(path)
-    _fill(store, 5)
+    docs = _fill(store, 5)
+    analyses = {d.id: store.get_analysis(d.id) for d in docs}
     store.close()
-    db = sqlite3.connect(path)  # take it back to schema 4: no counters, no triggers
+    # Take it back to schema 4: no counters, no triggers, the index holding a copy of the
+    # text, each analysis with its item lists.
+    db = sqlite3.connect(path)
     for (kind, name) in db.execute("SELECT type, name FROM sqlite_master WHERE name LIKE '%counted'"
                                    " OR name = 'counters' OR name IN ('documents_recent', 'entities_merged_into')"
                                    " ORDER BY type = 'table'").fetchall():
         db.execute(f"DROP {kind.upper()} {name}")
+    db.execute("DROP TABLE documents_fts")
+    db.execute("CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
+    for rowid, title, text in db.execute("SELECT rowid, title, text FROM documents").fetchall():
+        db.execute("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+                   (rowid, index_text(title or ""), index_text(text)))
+    for doc_id, analysis in analyses.items():
+        body = {k: v for k, v in analysis.items() if k not in ("document", "pipeline_version")}
+        db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(body), doc_id))
     db.execute("PRAGMA user_version = 4")
     db.commit()
     db.close()
     store = SQLiteStore(path)
     assert store.schema_version == SCHEMA_VERSION
     assert _stats(store) == _counted(store) and store.stats()["documents"] == 5
+    assert {d.id: store.get_analysis(d.id) for d in docs} == analyses
+    assert {h.doc_id for h in store.search("ferry board")} == {d.id for d in docs}
+    store.close()
+    db = sqlite3.connect(path)
+    assert "content=''" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    # the item lists are stored once, as items; the analysis keeps their number
+    assert all(json.loads(data)["quotes"] == 1 for (data,) in db.execute("SELECT data FROM analyses"))
+    db.close()
+
+
+def test_an_analysis_is_stored_once_and_read_back_whole(tmp_path):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    [d] = _fill(store, 1)
+    saved = store.get_analysis(d.id)
+    assert [q["text"] for q in saved["quotes"]] == ["the harbour fees would rise"]
+    assert saved["claims"][0]["status"] == "asserted" and "events" not in saved
+    dup = {"start": 0, "end": 9, "text": d.text[:9], "of": {"document": "d0ther", "start": 0, "end": 9}}
+    store.replace_cross_duplicates(d.id, [dup])
+    assert store.get_analysis(d.id)["duplicates"] == [dup]
+    store.replace_cross_duplicates(d.id, [])
+    assert store.get_analysis(d.id)["duplicates"] == []
     store.close()
 
 

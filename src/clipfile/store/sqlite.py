@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
@@ -29,8 +29,26 @@ from .sqlite_recycled import SQLiteRecycled
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
-# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+def _contentless_documents_fts(db: sqlite3.Connection) -> None:
+    """Migration 6: rebuild the document index without its copy of the text.
+
+    Nothing reads text back from the index (snippets come from the stored text) and documents
+    are never deleted, the one thing a contentless table makes harder.  The index form is copied
+    from the old table, so no text is indexed again.  A table already contentless is left alone.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    if "content=''" in sql.replace(" ", ""):
+        return
+    db.execute("CREATE VIRTUAL TABLE documents_fts_terms USING fts5(title, body, content='',"
+               " tokenize='unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO documents_fts_terms (rowid, title, body) SELECT rowid, title, body FROM documents_fts")
+    db.execute("DROP TABLE documents_fts")
+    db.execute("ALTER TABLE documents_fts_terms RENAME TO documents_fts")
+
+
+# Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
+# where SQL alone cannot say it.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE documents (
         rowid INTEGER PRIMARY KEY,
@@ -142,10 +160,10 @@ MIGRATIONS: list[str] = [
     # newest first walk an index and stop; the statistics come from counters kept by triggers
     # in the same transaction as the rows they count (one full count here, then never again).
     """
-    CREATE INDEX entities_merged_into ON entities(merged_into);
-    CREATE INDEX documents_recent ON documents(coalesce(published, ingested));
-    CREATE TABLE counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-    INSERT INTO counters (name, n)
+    CREATE INDEX IF NOT EXISTS entities_merged_into ON entities(merged_into);
+    CREATE INDEX IF NOT EXISTS documents_recent ON documents(coalesce(published, ingested));
+    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT OR REPLACE INTO counters (name, n)
         SELECT 'documents', count(*) FROM documents
         UNION ALL SELECT 'characters', coalesce(sum(length(text)), 0) FROM documents
         UNION ALL SELECT 'analyzed', count(*) FROM analyses
@@ -153,17 +171,17 @@ MIGRATIONS: list[str] = [
         UNION ALL SELECT 'language:' || coalesce(language, '?'), count(*) FROM documents GROUP BY 1
         UNION ALL SELECT 'kind:' || kind, count(*) FROM documents GROUP BY 1
         UNION ALL SELECT 'item:' || kind, count(*) FROM items GROUP BY 1;
-    CREATE TRIGGER documents_counted AFTER INSERT ON documents BEGIN
+    CREATE TRIGGER IF NOT EXISTS documents_counted AFTER INSERT ON documents BEGIN
         INSERT INTO counters (name, n) VALUES ('documents', 1), ('characters', length(NEW.text)),
             ('language:' || coalesce(NEW.language, '?'), 1), ('kind:' || NEW.kind, 1)
             ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
     END;
-    CREATE TRIGGER documents_uncounted AFTER DELETE ON documents BEGIN
+    CREATE TRIGGER IF NOT EXISTS documents_uncounted AFTER DELETE ON documents BEGIN
         INSERT INTO counters (name, n) VALUES ('documents', -1), ('characters', -length(OLD.text)),
             ('language:' || coalesce(OLD.language, '?'), -1), ('kind:' || OLD.kind, -1)
             ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
     END;
-    CREATE TRIGGER documents_recounted AFTER UPDATE OF text, language, kind ON documents BEGIN
+    CREATE TRIGGER IF NOT EXISTS documents_recounted AFTER UPDATE OF text, language, kind ON documents BEGIN
         INSERT INTO counters (name, n) VALUES ('characters', length(NEW.text) - length(OLD.text)),
             ('language:' || coalesce(OLD.language, '?'), -1), ('kind:' || OLD.kind, -1)
             ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
@@ -171,32 +189,52 @@ MIGRATIONS: list[str] = [
             ('language:' || coalesce(NEW.language, '?'), 1), ('kind:' || NEW.kind, 1)
             ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
     END;
-    CREATE TRIGGER analyses_counted AFTER INSERT ON analyses BEGIN
+    CREATE TRIGGER IF NOT EXISTS analyses_counted AFTER INSERT ON analyses BEGIN
         INSERT INTO counters (name, n) VALUES ('analyzed', 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
     END;
-    CREATE TRIGGER analyses_uncounted AFTER DELETE ON analyses BEGIN
+    CREATE TRIGGER IF NOT EXISTS analyses_uncounted AFTER DELETE ON analyses BEGIN
         INSERT INTO counters (name, n) VALUES ('analyzed', -1) ON CONFLICT(name) DO UPDATE SET n = n - 1;
     END;
-    CREATE TRIGGER items_counted AFTER INSERT ON items BEGIN
+    CREATE TRIGGER IF NOT EXISTS items_counted AFTER INSERT ON items BEGIN
         INSERT INTO counters (name, n) VALUES ('item:' || NEW.kind, 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
     END;
-    CREATE TRIGGER items_uncounted AFTER DELETE ON items BEGIN
+    CREATE TRIGGER IF NOT EXISTS items_uncounted AFTER DELETE ON items BEGIN
         INSERT INTO counters (name, n) VALUES ('item:' || OLD.kind, -1) ON CONFLICT(name) DO UPDATE SET n = n - 1;
     END;
-    CREATE TRIGGER entities_counted AFTER INSERT ON entities WHEN NEW.merged_into IS NULL BEGIN
+    CREATE TRIGGER IF NOT EXISTS entities_counted AFTER INSERT ON entities WHEN NEW.merged_into IS NULL BEGIN
         INSERT INTO counters (name, n) VALUES ('entities', 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
     END;
-    CREATE TRIGGER entities_uncounted AFTER DELETE ON entities WHEN OLD.merged_into IS NULL BEGIN
+    CREATE TRIGGER IF NOT EXISTS entities_uncounted AFTER DELETE ON entities WHEN OLD.merged_into IS NULL BEGIN
         INSERT INTO counters (name, n) VALUES ('entities', -1) ON CONFLICT(name) DO UPDATE SET n = n - 1;
     END;
-    CREATE TRIGGER entities_recounted AFTER UPDATE OF merged_into ON entities
+    CREATE TRIGGER IF NOT EXISTS entities_recounted AFTER UPDATE OF merged_into ON entities
         WHEN (OLD.merged_into IS NULL) != (NEW.merged_into IS NULL) BEGIN
         INSERT INTO counters (name, n) VALUES ('entities', CASE WHEN NEW.merged_into IS NULL THEN 1 ELSE -1 END)
             ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
     END;
     """,
+    # 6: the document index keeps no copy of the text (a contentless FTS5 table: the terms and
+    # their positions only); see _contentless_documents_fts.
+    _contentless_documents_fts,
+    # 7: each analysis stored once.  The item lists (quotes, claims, forecasts, events,
+    # duplicates) live in the items table only; the analysis keeps their number in their place,
+    # and get_analysis puts the items back.  (Every migration from 5 on may run again over its
+    # own result: a test rewinds the version to replay an older one.)
+    """
+    UPDATE analyses SET data = json_set(data, '$.quotes', json_array_length(data, '$.quotes'))
+        WHERE json_type(data, '$.quotes') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.claims', json_array_length(data, '$.claims'))
+        WHERE json_type(data, '$.claims') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.forecasts', json_array_length(data, '$.forecasts'))
+        WHERE json_type(data, '$.forecasts') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.events', json_array_length(data, '$.events'))
+        WHERE json_type(data, '$.events') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.duplicates', json_array_length(data, '$.duplicates'))
+        WHERE json_type(data, '$.duplicates') = 'array';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
 
 # Ranked search scores (bm25) matches in blocks of this many, newest (in storage order) first:
 # page one is the best of the newest block, so its cost does not grow with the library.
@@ -209,6 +247,11 @@ FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
+
+# The lists of an analysis that are stored as items (their key in the analysis, their kind).
+_ITEM_LISTS = {"quotes": "quote", "claims": "claim", "forecasts": "forecast", "events": "event",
+               "duplicates": "duplicate"}
+_LIST_OF_KIND = {kind: key for key, kind in _ITEM_LISTS.items()}
 
 # Fields of item JSON that hold entity references, and the role each gives the entity.
 _REF_FIELDS = {
@@ -493,8 +536,12 @@ class SQLiteStore:
             )
         for target in range(version, SCHEMA_VERSION):
             with self._tx() as db:
-                for statement in _split_sql(MIGRATIONS[target]):
-                    db.execute(statement)
+                step = MIGRATIONS[target]
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in _split_sql(step):
+                        db.execute(statement)
                 db.execute(f"PRAGMA user_version = {target + 1}")
 
     @property
@@ -665,11 +712,12 @@ class SQLiteStore:
             self._clear_analysis(db, doc_id)
             mapping = self._link_entities(db, doc_id, analysis.get("entities", []))
             stored = _rewrite_entity_ids(analysis, mapping)
-            for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
-                              ("event", "events"), ("duplicate", "duplicates")):
-                for item in stored.get(key, []):
+            for key, kind in _ITEM_LISTS.items():
+                for item in stored.get(key) or []:
                     self._insert_item(db, doc_id, kind, item)
-            body = {k: v for k, v in stored.items() if k != "document"}
+            # The item lists are stored once, as items: the analysis keeps their number.
+            body = {k: (len(v) if k in _ITEM_LISTS and isinstance(v, list) else v)
+                    for k, v in stored.items() if k != "document"}
             db.execute(
                 "INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (?,?,?,?)",
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
@@ -758,6 +806,8 @@ class SQLiteStore:
             if row is None:
                 return
             data = json.loads(row["data"])
+            own = db.execute("SELECT count(*) FROM items WHERE doc_id = ? AND kind = 'duplicate'"
+                             " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchone()[0]
             stale = [r[0] for r in db.execute(
                 "SELECT id FROM items WHERE doc_id = ? AND kind = 'duplicate'"
                 " AND json_extract(data, '$.of.document') != ?", (doc_id, doc_id))]
@@ -765,7 +815,7 @@ class SQLiteStore:
             db.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in stale])
             for dup in duplicates:
                 self._insert_item(db, doc_id, "duplicate", dup)
-            data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
+            data["duplicates"] = own + len(duplicates)  # the items are the list (schema 7)
             db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(data, ensure_ascii=False), doc_id))
 
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
@@ -773,9 +823,16 @@ class SQLiteStore:
         with self._read() as db:
             doc_id = self._resolve_doc_id(db, doc_id)
             row = db.execute("SELECT version, data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
-        if row is None:
-            return None
-        data = json.loads(row["data"])
+            if row is None:
+                return None
+            data = json.loads(row["data"])
+            lists: dict[str, list[dict[str, Any]]] = {key: [] for key in _ITEM_LISTS}
+            for kind, item in db.execute("SELECT kind, data FROM items WHERE doc_id = ? ORDER BY id", (doc_id,)):
+                if kind in _LIST_OF_KIND:
+                    lists[_LIST_OF_KIND[kind]].append(json.loads(item))
+        for key, value in data.items():
+            if key in _ITEM_LISTS and isinstance(value, int):  # stored once, as items
+                data[key] = lists[key]
         from ..records import to_dict
 
         return {"document": to_dict(self.get_document(doc_id)), **data, "pipeline_version": row["version"]}
