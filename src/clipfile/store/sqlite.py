@@ -156,12 +156,15 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 4: the recycled-text index in tables written with each document, instead of one blob.
     _RECYCLED_TABLES,
     # 5: reads whose cost must not grow with the library.  Merged-entity lookups seek an index
-    # (SQLite otherwise builds a temporary one over every entity for each lookup); listings
-    # newest first walk an index and stop; the statistics come from counters kept by triggers
+    # (SQLite otherwise builds a temporary one over every entity for each lookup), and an
+    # entity's statements are read from an index alone; listings newest first walk an index
+    # and stop; the statistics come from counters kept by triggers
     # in the same transaction as the rows they count (one full count here, then never again).
     """
     CREATE INDEX IF NOT EXISTS entities_merged_into ON entities(merged_into);
     CREATE INDEX IF NOT EXISTS documents_recent ON documents(coalesce(published, ingested));
+    CREATE INDEX IF NOT EXISTS item_entities_entity_item ON item_entities(entity_id, role, item_id);
+    DROP INDEX IF EXISTS item_entities_entity;
     CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
     INSERT OR REPLACE INTO counters (name, n)
         SELECT 'documents', count(*) FROM documents
@@ -965,11 +968,12 @@ class SQLiteStore:
             n_mentions = db.execute(
                 f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)).fetchone()[0]
             # documents that mention it, or where it speaks without being named in the text
-            # (a transcript's speaker known from its captions)
+            # (a transcript's speaker known from its captions); an item links an entity as
+            # "mentioned" only for a mention in its document, counted already
             n_docs = db.execute(
                 f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
                 f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
-                f" WHERE ie.entity_id IN ({_MERGED_SET}))", (eid, eid)).fetchone()[0]
+                f" WHERE ie.entity_id IN ({_MERGED_SET}) AND ie.role != 'mentioned')", (eid, eid)).fetchone()[0]
         return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
