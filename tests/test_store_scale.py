@@ -99,6 +99,7 @@ def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
     for doc_id, analysis in analyses.items():
         body = {k: v for k, v in analysis.items() if k not in ("document", "pipeline_version")}
         db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(body), doc_id))
+    db.execute("UPDATE items SET data = json_set(data, '$.text', text) WHERE json_type(data, '$.text') = 'null'")
     db.execute("PRAGMA user_version = 4")
     db.commit()
     db.close()
@@ -112,6 +113,8 @@ def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
     assert "content=''" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
     # the item lists are stored once, as items; the analysis keeps their number
     assert all(json.loads(data)["quotes"] == 1 for (data,) in db.execute("SELECT data FROM analyses"))
+    # ... and an item's text once, in its column
+    assert all(json.loads(data)["text"] is None for (data,) in db.execute("SELECT data FROM items"))
     db.close()
 
 
@@ -120,6 +123,8 @@ def test_an_analysis_is_stored_once_and_read_back_whole(tmp_path):
     [d] = _fill(store, 1)
     saved = store.get_analysis(d.id)
     assert [q["text"] for q in saved["quotes"]] == ["the harbour fees would rise"]
+    assert [q["text"] for q in store.items("quote")] == ["the harbour fees would rise"]
+    assert list(saved["quotes"][0]) == ["id", "start", "end", "text", "kind", "speaker"]  # keys in place
     assert saved["claims"][0]["status"] == "asserted" and "events" not in saved
     dup = {"start": 0, "end": 9, "text": d.text[:9], "of": {"document": "d0ther", "start": 0, "end": 9}}
     store.replace_cross_duplicates(d.id, [dup])

@@ -235,6 +235,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     UPDATE analyses SET data = json_set(data, '$.duplicates', json_array_length(data, '$.duplicates'))
         WHERE json_type(data, '$.duplicates') = 'array';
     """,
+    # 8: an item's text stored once, in its column: the JSON keeps the key, with null.
+    """
+    UPDATE items SET data = json_set(data, '$.text', json('null'))
+        WHERE text != '' AND json_type(data, '$.text') = 'text' AND json_extract(data, '$.text') = text;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -778,10 +783,12 @@ class SQLiteStore:
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
         text = item.get("text") or ""
+        # The text is in its column; the JSON keeps its place with null (see _item_json).
+        data = {**item, "text": None} if isinstance(item.get("text"), str) and text else item
         cur = db.execute(
             "INSERT INTO items (doc_id, kind, local_id, start, end, text, data) VALUES (?,?,?,?,?,?,?)",
             (doc_id, kind, item.get("id"), item["start"], item["end"], text,
-             json.dumps(item, ensure_ascii=False)),
+             json.dumps(data, ensure_ascii=False)),
         )
         item_id = cur.lastrowid
         if text:
@@ -830,9 +837,10 @@ class SQLiteStore:
                 return None
             data = json.loads(row["data"])
             lists: dict[str, list[dict[str, Any]]] = {key: [] for key in _ITEM_LISTS}
-            for kind, item in db.execute("SELECT kind, data FROM items WHERE doc_id = ? ORDER BY id", (doc_id,)):
+            for kind, item, text in db.execute(
+                    "SELECT kind, data, text FROM items WHERE doc_id = ? ORDER BY id", (doc_id,)):
                 if kind in _LIST_OF_KIND:
-                    lists[_LIST_OF_KIND[kind]].append(json.loads(item))
+                    lists[_LIST_OF_KIND[kind]].append(_item_json(item, text))
         for key, value in data.items():
             if key in _ITEM_LISTS and isinstance(value, int):  # stored once, as items
                 data[key] = lists[key]
@@ -878,7 +886,7 @@ class SQLiteStore:
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
         Items without a ``source`` of their own also get the outlet as ``source``.
         """
-        sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
+        sql = ("SELECT i.id, i.doc_id, i.data, i.text, d.title, d.published, d.source, d.url FROM items i"
                " JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?")
         args: list[Any] = [kind]
         if doc_id:
@@ -905,7 +913,7 @@ class SQLiteStore:
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
-            data = json.loads(r["data"])
+            data = _item_json(r["data"], r["text"])
             # The document's outlet is ``outlet``: a claim's own ``source`` is its speaker.
             data.update(item_id=r["id"], document=r["doc_id"], title=r["title"],
                         published=r["published"], outlet=r["source"], url=r["url"])
@@ -1464,6 +1472,15 @@ def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> di
     out = walk(analysis)
     out["entities"] = [{**e, "id": mapping.get(e["id"], e["id"])} for e in out.get("entities", [])]
     return out
+
+
+def _item_json(data: str, text: str) -> dict[str, Any]:
+    """An item as it was saved: its JSON holds ``"text": null`` where the text was (the text is
+    stored once, in the items table's column; schema 8)."""
+    item = json.loads(data)
+    if "text" in item and item["text"] is None and text:
+        item["text"] = text
+    return item
 
 
 def _row_to_document(row: sqlite3.Row) -> Document:
