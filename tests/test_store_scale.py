@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 import clipfile.store.sqlite as sqlite_store
+from clipfile.errors import NotFound
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 from clipfile.textindex import index_text
@@ -209,6 +210,13 @@ def test_listing_pages_and_id_prefixes(tmp_path):
     pages = [store.list_documents(limit=5, offset=k) for k in (0, 5, 10)]
     assert [s.id for p in pages for s in p] == [d.id for d in newest_first]
     assert pages[0][0].analyzed_version == "t" and pages[0][0].chars == len(newest_first[0].text)
+    # keyset pagination: the page after the last one seen, the same as by offset
+    keyset = [store.list_documents(limit=5)]
+    while len(keyset) < 4:
+        keyset.append(store.list_documents(limit=5, after=keyset[-1][-1].id))
+    assert [[s.id for s in p] for p in keyset] == [[s.id for s in p] for p in pages] + [[]]
+    with pytest.raises(NotFound):
+        store.list_documents(after="d0000")
     d = docs[4]
     assert store.get_document(d.id[:9]).id == d.id
     assert store.get_document(d.id[:9].upper()).id == d.id

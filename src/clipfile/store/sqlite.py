@@ -624,17 +624,35 @@ class SQLiteStore:
             row = db.execute("SELECT * FROM documents WHERE id = ?", (self._resolve_doc_id(db, ref),)).fetchone()
         return _row_to_document(row)
 
-    def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
+    def list_documents(self, *, limit: int = 50, offset: int = 0, after: str | None = None) -> list[DocumentSummary]:
+        """Documents newest first (published, else ingested).
+
+        ``after``: the id of the last document of the previous page.  The page then starts right
+        after it, by a seek in the newest-first index (keyset pagination: the same cost at any
+        depth, where ``offset`` walks past every skipped entry of the index).
+
+        Raises:
+            NotFound: ``after`` is no document of the library.
+        """
         with self._read() as db:
+            where, args = "", []
+            if after is not None:
+                key = db.execute("SELECT coalesce(published, ingested), rowid FROM documents WHERE id = ?",
+                                 (after,)).fetchone()
+                if key is None:
+                    raise NotFound(f"no document {after!r} in {self.path} to list after")
+                # (t, rowid) < key, written so that the index on t gives the range
+                where = " WHERE coalesce(published, ingested) <= ? AND (coalesce(published, ingested) < ? OR rowid < ?)"
+                args = [key[0], key[0], key[1]]
             # The page's row ids from the newest-first index alone (skipping ``offset`` entries
             # of it reads no rows), then only those rows.
             rows = db.execute(
                 "WITH page AS MATERIALIZED (SELECT rowid AS rid, coalesce(published, ingested) AS t FROM documents"
-                " ORDER BY t DESC, rowid DESC LIMIT ? OFFSET ?)"
+                f"{where} ORDER BY t DESC, rowid DESC LIMIT ? OFFSET ?)"
                 " SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
                 " d.url, a.version FROM page CROSS JOIN documents d ON d.rowid = page.rid"
                 " LEFT JOIN analyses a ON a.doc_id = d.id ORDER BY page.t DESC, page.rid DESC",
-                (limit, offset),
+                (*args, limit, offset),
             ).fetchall()
         return [DocumentSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
 
