@@ -219,8 +219,8 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
 
         add("web /search common word", page(lambda: f"/search?q={next(words)}"))
         add("web /search bool+filters", page(
-            lambda: f"/search?q=({next(words)}+OR+{next(words)})+NOT+{next(words)}&source={rng.choice(sources).replace(' ', '+')}"
-                    "&date_from=2018-01-01"))
+            lambda: f"/search?q=({next(words)}+OR+{next(words)})+NOT+{next(words)}"
+                    f"&source={rng.choice(sources).replace(' ', '+')}&date_from=2018-01-01"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
         add("web /forecasts (ledger)", page("/forecasts"), 3)
