@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
@@ -893,7 +893,7 @@ class SQLiteStore:
         doc_id: str | None = None,
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
-        links: tuple[EntityLink, ...] | list[EntityLink] = (),
+        links: Sequence[EntityLink] = (),
         ids: list[int] | None = None,
         speaker_like: str | None = None,
         quote_kind: str | None = None,
