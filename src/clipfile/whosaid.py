@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import QueryError
 from .store.base import Store
+from .store.query import Query
 from .textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 
 __all__ = ["who_said", "quote_key"]
@@ -46,9 +47,9 @@ def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, An
     words = _within_query_limits(_WORD.findall(phrase))
     if not words:
         raise QueryError("give some words of the quote to look for")
-    hits = store.search('"' + " ".join(words) + '"', kinds=("quote",), limit=500)
+    hits = store.search(Query.phrase(words), kinds=("quote",), limit=500)
     if not hits:
-        hits = store.search(" AND ".join(words), kinds=("quote",), limit=500)
+        hits = store.search(Query.all_of(words), kinds=("quote",), limit=500)
     items = store.items("quote", ids=[h.item_id for h in hits if h.item_id is not None]) if hits else []
     groups: dict[str, dict[str, Any]] = {}
     for q in items:

@@ -21,8 +21,10 @@ from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
-from ..textindex import check_query, index_text, query_terms, snippet
+from ..textindex import index_text, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .query import SYNTAX_HINT, Query, parse_query
+from .sqlite_fts import fts5_query
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
 
@@ -526,22 +528,23 @@ class SQLiteStore:
     # -- search -----------------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()
+        self, query: str | Query, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()
     ) -> list[SearchHit]:
         """Full-text search over documents (``kinds=()``) or extracted items of the given kinds.
 
-        The query uses FTS5 syntax (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``,
-        ``NEAR(a b)``); words are matched in any grammatical case for Russian.
+        The query is read by :func:`clipfile.store.query.parse_query` (words, ``"phrases"``,
+        ``AND``/``OR``/``NOT``, ``prefix*``, ``NEAR(a b)``) unless it comes parsed; words are
+        matched in any grammatical case for Russian.
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits
                 (:func:`clipfile.textindex.check_query`); the message says why.
             Interrupted: the current deadline passed before the search finished.
         """
-        check_query(query)
-        fts_query = query_terms(query)
-        if not fts_query.strip():
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        if parsed.empty:
             raise QueryError("empty query: give at least one word to search for")
+        fts_query = fts5_query(parsed)
         try:
             with self._read() as db:
                 if not kinds:
@@ -561,15 +564,15 @@ class SQLiteStore:
                         (fts_query, *kinds, limit, offset),
                     ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise QueryError(_explain_fts_error(query, exc)) from exc
+            raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         hits = []
         for r in rows:
             deadline.check()
             if not kinds:
-                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], parsed), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
             else:
-                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], parsed), r["rank"], kind=r["kind"],
                                       start=r["start"], end=r["end"], published=r["published"], source=r["source"],
                                       language=r["language"], item_id=r["item_id"]))
         return hits
@@ -960,7 +963,7 @@ class SQLiteStore:
 
     def search_page(
         self,
-        query: str = "",
+        query: str | Query = "",
         *,
         kinds: tuple[str, ...] = (),
         source: str | None = None,
@@ -981,10 +984,8 @@ class SQLiteStore:
             QueryError: the query could not be parsed or is beyond the limits.
             Interrupted: the current deadline passed before the page was ready.
         """
-        check_query(query)
-        fts_query = query_terms(query) if query.strip() else ""
-        if query.strip() and not fts_query.strip():
-            raise QueryError("the query has no words to search for")
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        fts_query = fts5_query(parsed)
         doc_where, doc_args = ["1"], []
         if source:
             doc_where.append("d.source = ?")
@@ -1079,18 +1080,18 @@ class SQLiteStore:
                     root = self._root(r[0])
                     roots[root] = max(roots.get(root, 0), r[1])
         except sqlite3.OperationalError as exc:
-            raise QueryError(_explain_fts_error(query, exc)) from exc
+            raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
         facets["entity"] = [(self.get_entity(i), n) for i, n in top]
         hits = []
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()
             if kinds:
-                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], parsed), r["rank"],
                                       kind=r["kind"], start=r["start"], end=r["end"], published=r["published"],
                                       source=r["source"], language=r["language"], item_id=r["item_id"]))
             else:
-                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], parsed), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
         return {"hits": hits, "total": total, "facets": facets}
 
@@ -1187,20 +1188,16 @@ def _split_sql(script: str) -> list[str]:
 
 
 def _explain_fts_error(query: str, exc: sqlite3.OperationalError) -> str:
+    """A one-line message for an error FTS5 raised for a query the parser accepted."""
     msg = str(exc)
     if "syntax error" in msg or "unterminated" in msg or "malformed" in msg:
-        detail = msg.replace("fts5: ", "")
-        return (f"cannot understand the query {query!r} ({detail}); use words, \"quoted phrases\", "
-                "AND / OR / NOT between terms, and word* for prefixes")
-    if "no such column" in msg:
-        return (f"cannot understand the query {query!r}: a word followed by ':' is read as a column name; "
-                "put it in double quotes")
+        return f"cannot understand the query {query!r} ({msg.replace('fts5: ', '')}); {SYNTAX_HINT}"
     return f"search failed for {query!r}: {msg}"
 
 
-def _web_snippet(text: str, query: str, *, width: int = 240) -> str:
+def _web_snippet(text: str, query: Query, *, width: int = 240) -> str:
     """A search snippet; without a query, the opening of the text."""
-    if query.strip():
+    if not query.empty:
         return snippet(text, query, width=width)
     head = " ".join(text[: width + 40].split())
     return head[:width] + ("…" if len(head) > width else "")
