@@ -15,7 +15,6 @@ up in sets of the query's terms (no pass over the terms per word).
 from __future__ import annotations
 
 import re
-
 from typing import Protocol
 
 from .errors import QueryError
