@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from clipfile.entitylinks import save_linked
 from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
 from clipfile.web import create_app
@@ -99,7 +100,7 @@ def build(path: Path, n_docs: int, seed: int = 7, *, blocks: tuple[int, int] = (
         doc = Document(text, title=f"{_sentence(rng, 5)[:-1]} ({i})", source=rng.choice(sources),
                        published=f"{year}-{month:02d}-{rng.randint(1, 28):02d}", language="en")
         store.add_document(doc)
-        store.save_analysis({"document": {"id": doc.id}, "entities": list(ents.values()), "quotes": quotes,
+        save_linked(store, {"document": {"id": doc.id}, "entities": list(ents.values()), "quotes": quotes,
                              "claims": claims, "forecasts": forecasts, "events": events, "duplicates": []},
                             version="bench")
         if (i + 1) % 2000 == 0:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound, QueryError, StoreError
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
@@ -131,7 +132,7 @@ def test_analysis_links_entities_across_documents(store):
     d2 = doc("Engineer Ivo Marek praised the quay again.")
     for d in (d1, d2):
         store.add_document(d)
-        saved = store.save_analysis(_analysis(d), version="t1")
+        saved = save_linked(store, _analysis(d), version="t1")
         assert saved["quotes"][0]["speaker"]["entity_id"].startswith("E")
     [ent] = store.find_entities("Marek")
     assert ent.mention_count == 2 and ent.document_count == 2
@@ -139,17 +140,17 @@ def test_analysis_links_entities_across_documents(store):
     assert store.search("quay", kinds=("quote",))[0].kind == "quote"
     assert store.stale_documents("t1") == [] and len(store.stale_documents("t2")) == 2
     # Re-saving replaces, never duplicates.
-    store.save_analysis(_analysis(d1), version="t1")
+    save_linked(store, _analysis(d1), version="t1")
     assert len(store.items("quote")) == 2
 
 
 def test_merge_and_split_entities(store):
     d1 = doc("Ivo Marek said the quay would open.")
     store.add_document(d1)
-    store.save_analysis(_analysis(d1), version="t")
+    save_linked(store, _analysis(d1), version="t")
     other = doc("Marta Kell and the quay board met.")
     store.add_document(other)
-    store.save_analysis({"document": {"id": other.id}, "entities": [
+    save_linked(store, {"document": {"id": other.id}, "entities": [
         {"id": "e1", "name": "Marta Kell", "type": "PERSON", "aliases": [],
          "mentions": [{"start": 0, "end": 10, "text": "Marta Kell", "label": "PERSON"}]}]}, version="t")
     a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
@@ -203,13 +204,13 @@ def test_people_sharing_a_surname_stay_apart_but_a_bare_surname_joins(store):
                   doc("Later, Orlova met Kessler again."))
     for d in (d1, d2):
         store.add_document(d)
-    store.save_analysis(_person_analysis(d1, "Anna Kessler"), version="t")
-    store.save_analysis(_person_analysis(d2, "Boris Kessler"), version="t")
+    save_linked(store, _person_analysis(d1, "Anna Kessler"), version="t")
+    save_linked(store, _person_analysis(d2, "Boris Kessler"), version="t")
     assert len(store.find_entities("Anna Kessler")) == 1
     assert store.find_entities("Anna Kessler")[0].id != store.find_entities("Boris Kessler")[0].id
     # "Kessler" alone is ambiguous now: it must not be filed under either of them.
     store.add_document(d3)
-    store.save_analysis(_person_analysis(d3, "Kessler"), version="t")
+    save_linked(store, _person_analysis(d3, "Kessler"), version="t")
     assert store.find_entities("Anna Kessler")[0].mention_count == 1
 
 
@@ -217,7 +218,7 @@ def test_names_in_two_scripts_are_one_entity(store):
     en, ru = doc("Mayor Anna Kessler spoke."), doc("Мэр Анна Кесслер выступила.")
     for d, name in ((en, "Anna Kessler"), (ru, "Анна Кесслер")):
         store.add_document(d)
-        store.save_analysis(_person_analysis(d, name), version="t")
+        save_linked(store, _person_analysis(d, name), version="t")
     [one] = store.find_entities("Кесслер")
     assert set(one.aliases) == {"Anna Kessler", "Анна Кесслер"} and one.document_count == 2
     assert store.find_entities("Anna Kessler")[0].id == one.id
@@ -231,7 +232,7 @@ def test_recycled_index_tables(store):
     text = "Ferry services resumed on Monday after the storm. The harbour master said so.\n"
     d = doc(text, published="2024-05-02")
     store.add_document(d)
-    store.save_analysis({"document": {"id": d.id}}, version="t")
+    save_linked(store, {"document": {"id": d.id}}, version="t")
     assert table.unindexed() == [(d.id, "2024-05-02")]
     with store.transaction():
         first = table.register(d.id, "2024-05-02")

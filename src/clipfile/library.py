@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .entitylinks import save_linked
 from .errors import ClipfileError, IngestError, NotFound
 from .parallel import Done, Executor, Inline, Job
 from .pipeline import analysis_language, analyze, pipeline_version
@@ -259,7 +260,7 @@ class Library:
                     cross = index.find(doc.id, doc.text, doc.published)
                     later = index.add(doc.id, doc.published, doc.text)
                 result["duplicates"] += to_dict(cross)
-                stored = self.store.save_analysis(result, version=result["pipeline_version"])
+                stored = save_linked(self.store, result, version=result["pipeline_version"])
                 self.store.recycled.mark_pending(later)
         except BaseException:
             index.forget_unfiled()  # band keys of passages that were rolled back

@@ -15,11 +15,11 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
-from ..linking import entity_keys, is_weak, name_key, weak_keys
+from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
@@ -157,6 +157,9 @@ def _now() -> str:
 
 def _entity_ref(entity_id: int) -> str:
     return f"E{entity_id}"
+
+
+_LIBRARY_REF = re.compile(r"E\d+")
 
 
 def _parse_entity_ref(ref: str | int) -> int:
@@ -579,29 +582,42 @@ class SQLiteStore:
 
     # -- analyses ---------------------------------------------------------------------------
 
-    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> dict[str, Any]:
-        """Store one document's analysis (the ``analyze --json`` object) in one transaction.
+    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> None:
+        """Store one document's analysis (the ``analyze --json`` object) in one transaction,
+        replacing earlier results for the document.
 
-        Local entity ids (``e1``) are linked to library entities (``E12``) and rewritten in the
-        stored items; earlier results for the document are replaced.  Returns the stored object.
+        Its entities must be linked to library entities already (ids ``E12``, what
+        :func:`clipfile.entitylinks.save_linked` does): their mentions are stored under those
+        ids, and the items' references to them become the item-entity links.
+
+        Raises:
+            NotFound: the document is not in the library.
+            StoreError: an entity of the analysis has a local id (``e1``): it was not linked.
         """
         doc_id = analysis["document"]["id"]
+        entities = analysis.get("entities", [])
+        for ent in entities:
+            if not _LIBRARY_REF.fullmatch(str(ent.get("id"))):
+                raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
+                                 "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
             if not db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             self._clear_analysis(db, doc_id)
-            mapping = self._link_entities(db, doc_id, analysis.get("entities", []))
-            stored = _rewrite_entity_ids(analysis, mapping)
+            for ent in entities:
+                db.executemany(
+                    "INSERT INTO mentions (doc_id, entity_id, start, end, text) VALUES (?,?,?,?,?)",
+                    [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
+                )
             for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
                               ("event", "events"), ("duplicate", "duplicates")):
-                for item in stored.get(key, []):
+                for item in analysis.get(key, []):
                     self._insert_item(db, doc_id, kind, item)
-            body = {k: v for k, v in stored.items() if k != "document"}
+            body = {k: v for k, v in analysis.items() if k != "document"}
             db.execute(
                 "INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (?,?,?,?)",
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
             )
-        return stored
 
     def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
         ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
@@ -609,48 +625,6 @@ class SQLiteStore:
         db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
-
-    def _link_entities(self, db: sqlite3.Connection, doc_id: str, entities: list[dict]) -> dict[str, str]:
-        mapping: dict[str, str] = {}
-        for ent in entities:
-            names = [ent["name"], *ent.get("aliases", [])]
-            etype = ent.get("type") or "MISC"
-            entity_id = self._find_entity_for(db, names, etype)
-            if entity_id is None:
-                entity_id = db.execute(
-                    "INSERT INTO entities (name, type) VALUES (?, ?)", (ent["name"], etype)
-                ).lastrowid
-            elif len(name_key(ent["name"])) > len(name_key(_entity_name(db, entity_id))):
-                # The library keeps the fullest form as the canonical name.
-                db.execute("UPDATE entities SET name = ? WHERE id = ?", (ent["name"], entity_id))
-            for name in names:
-                db.execute("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", (entity_id, name))
-                for key in entity_keys(name, etype):
-                    db.execute("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", (key, entity_id))
-            db.executemany(
-                "INSERT INTO mentions (doc_id, entity_id, start, end, text) VALUES (?,?,?,?,?)",
-                [(doc_id, entity_id, m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
-            )
-            mapping[ent["id"]] = _entity_ref(entity_id)
-        return mapping
-
-    def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str) -> int | None:
-        def only_entity(key: str) -> int | None:
-            rows = db.execute(
-                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
-                " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
-            ).fetchall()
-            return rows[0][0] if len(rows) == 1 else None
-
-        for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
-            if (found := only_entity(key)) is not None:
-                return found
-        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname.
-        if all(len(name_key(n).split()) <= 1 for n in names):
-            for key in (k for n in names for k in weak_keys(n, etype)):
-                if (found := only_entity(key)) is not None:
-                    return found
-        return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
         text = item.get("text") or ""
@@ -821,6 +795,40 @@ class SQLiteStore:
                     return entity_id
                 entity_id = row[0]
         return entity_id
+
+    # primitives for linking a document's entities (the rules are clipfile.entitylinks)
+
+    def entities_with_key(self, key: str) -> list[int]:
+        """Ids of the entities (not merged into another) that carry a link key."""
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                " WHERE k.key = ? AND e.merged_into IS NULL", (key,))]
+
+    def entity_name(self, entity_id: int) -> str:
+        """The canonical name of an entity (without following merges)."""
+        with self._read() as db:
+            row = db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no entity E{entity_id}")
+        return row[0]
+
+    def add_entity(self, name: str, type: str) -> int:
+        """A new library entity; its id."""
+        with self._tx() as db:
+            new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (name, type)).lastrowid
+        assert new_id is not None
+        return new_id
+
+    def rename_entity(self, entity_id: int, name: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE entities SET name = ? WHERE id = ?", (name, entity_id))
+
+    def add_entity_names(self, entity_id: int, names: Sequence[str], keys: Sequence[str]) -> None:
+        """File names (aliases) and link keys under an entity; ones it has already are kept once."""
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", [(entity_id, n) for n in names])
+            db.executemany("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", [(k, entity_id) for k in keys])
 
     def get_entity(self, entity_id: int | str) -> EntityRecord:
         eid = _parse_entity_ref(entity_id)
@@ -1151,26 +1159,6 @@ def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
     if a == b:
         return f"cannot merge an entity into itself ({a})"
     return f"cannot merge an entity into itself: {a} and {b} are already one entity ({_entity_ref(root)})"
-
-
-def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
-    return db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-
-
-def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
-    """Replace local entity ids (``e1``) with library ids (``E12``) throughout an analysis."""
-
-    def walk(obj: Any) -> Any:
-        if isinstance(obj, dict):
-            return {k: (mapping.get(v, v) if k == "entity_id" and isinstance(v, str) else walk(v))
-                    for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [walk(v) for v in obj]
-        return obj
-
-    out = walk(analysis)
-    out["entities"] = [{**e, "id": mapping.get(e["id"], e["id"])} for e in out.get("entities", [])]
-    return out
 
 
 def _row_to_document(row: sqlite3.Row) -> Document:
