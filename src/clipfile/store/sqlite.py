@@ -15,14 +15,14 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Self, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
-from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .base import AddResult, DocumentSummary, EntityRecord, Facets, SearchHit, SearchPage, Store
 from .query import SYNTAX_HINT, Query, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
@@ -308,7 +308,7 @@ class SQLiteStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "SQLiteStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -817,7 +817,7 @@ class SQLiteStore:
         """A new library entity; its id."""
         with self._tx() as db:
             new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (name, type)).lastrowid
-        assert new_id is not None
+        assert new_id is not None  # an INSERT's rowid
         return new_id
 
     def rename_entity(self, entity_id: int, name: str) -> None:
@@ -879,6 +879,7 @@ class SQLiteStore:
                 raise NotFound(f"entity E{eid} has no name {alias!r}")
             etype = db.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()[0]
             new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (alias, etype)).lastrowid
+            assert new_id is not None  # an INSERT's rowid
             db.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks}) AND alias = ?", (*members, alias))
             db.execute("INSERT INTO entity_aliases VALUES (?, ?)", (new_id, alias))
             for key in entity_keys(alias, etype):
@@ -981,12 +982,10 @@ class SQLiteStore:
         entity: int | str | None = None,
         limit: int = 20,
         offset: int = 0,
-    ) -> dict[str, Any]:
+    ) -> SearchPage:
         """Search (or, with an empty query, browse) documents or items with filters and facets.
 
-        Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
-        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}}``.  Dates compare
-        on the first ten characters of ``published`` (``YYYY-MM-DD``).
+        Dates compare on the first ten characters of ``published`` (``YYYY-MM-DD``).
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits.
@@ -994,7 +993,8 @@ class SQLiteStore:
         """
         parsed = query if isinstance(query, Query) else parse_query(query)
         fts_query = fts5_query(parsed)
-        doc_where, doc_args = ["1"], []
+        doc_where: list[str] = ["1"]
+        doc_args: list[Any] = []
         if source:
             doc_where.append("d.source = ?")
             doc_args.append(source)
@@ -1069,17 +1069,17 @@ class SQLiteStore:
                 chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
                     [(r[0], r[1], r[2]) for r in doc_groups]
                 total = sum(n for _, _, n in chosen)
-                facets: dict[str, Any] = {}
+                by_value: dict[str, list[tuple[str, int]]] = {}
                 for col, pos in (("source", 0), ("language", 1)):
                     counts: dict[str, int] = {}
                     for row in chosen:
                         if row[pos] is not None:
                             counts[row[pos]] = counts.get(row[pos], 0) + row[2]
-                    facets[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+                    by_value[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
                 by_kind: dict[str, int] = {}
                 for r in item_groups:
                     by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
-                facets["kind"] = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
+                kind_counts = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
                 ent_rows = db.execute(
                     f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
                     f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
@@ -1090,7 +1090,8 @@ class SQLiteStore:
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
-        facets["entity"] = [(self.get_entity(i), n) for i, n in top]
+        facets = Facets(source=by_value["source"], language=by_value["language"], kind=kind_counts,
+                        entity=[(self.get_entity(i), n) for i, n in top])
         hits = []
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()
@@ -1101,7 +1102,7 @@ class SQLiteStore:
             else:
                 hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], parsed), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
-        return {"hits": hits, "total": total, "facets": facets}
+        return SearchPage(hits, total, facets)
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
@@ -1189,3 +1190,8 @@ def _web_snippet(text: str, query: Query, *, width: int = 240) -> str:
         return snippet(text, query, width=width)
     head = " ".join(text[: width + 40].split())
     return head[:width] + ("…" if len(head) > width else "")
+
+
+def _is_a_store(store: SQLiteStore) -> Store:
+    """The type check that SQLiteStore is a Store: mypy compares every member's signature here."""
+    return store
