@@ -6,16 +6,31 @@ import pytest
 from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound, QueryError, StoreError
 from clipfile.records import Document
+from clipfile.store import open_store
+from clipfile.store.base import SearchPage, Store
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
-BACKENDS = {"sqlite": lambda tmp_path: SQLiteStore(tmp_path / "lib.sqlite")}
+# Each backend: how to open a fresh library in a temporary folder.  Another backend adds itself
+# here (skipping with a reason where its server is not available) and runs every test below.
+BACKENDS = {"sqlite": lambda tmp_path: open_store(f"sqlite:///{tmp_path}/lib.sqlite")}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def store(request, tmp_path):
+def store(request, tmp_path) -> Store:
     s = BACKENDS[request.param](tmp_path)
     yield s
     s.close()
+
+
+def test_the_contract_covers_the_whole_protocol():
+    """Every member of the Store protocol is called somewhere in these tests: a method added to
+    the protocol without a contract test fails here."""
+    from pathlib import Path
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    members = {name for name in vars(Store) if not name.startswith("_")} | set(Store.__annotations__)
+    untested = sorted(m for m in members if f"store.{m}" not in source)
+    assert not untested, f"Store members without a contract test: {untested}"
 
 
 def doc(text, **kw):
@@ -277,3 +292,187 @@ def test_recycled_index_tables(store):
     assert table.document("ghost") is None and table.pending() == []
     table.clear()
     assert table.unit_count() == 0 and table.document(d.id) is None
+
+
+# -- the rest of the protocol: documents, analyses, filtered search, entity pages, ledger, blobs
+
+def _library(store):
+    """Three documents, two analysed: Ivo Marek quoted in both, Marta Kell beside him in one."""
+    d1 = doc("Ivo Marek said the quay would open. Marta Kell agreed.", title="Quay opens", source="Gazette",
+             published="2024-03-02", language="en")
+    d2 = doc("Engineer Ivo Marek praised the quay again.", title="Quay praised", source="Courier",
+             published="2024-04-10", language="en")
+    d3 = doc("Мэр Анна Кесслер открыла причал.", title="Причал", source="Вестник", published="2024-04-12",
+             language="ru")
+    for d in (d1, d2, d3):
+        store.add_document(d)
+    a1 = _analysis(d1)
+    k = d1.text.index("Marta Kell")
+    a1["entities"].append({"id": "e2", "name": "Marta Kell", "type": "PERSON", "aliases": [],
+                           "mentions": [{"start": k, "end": k + 10, "text": "Marta Kell", "label": "PERSON"}]})
+    f = d1.text.index("the quay would open")
+    a1["forecasts"] = [{"id": "f1", "start": f, "end": f + 19, "text": "the quay would open",
+                        "forecaster": {"name": "Ivo Marek", "entity_id": "e1"}}]
+    save_linked(store, a1, version="t1")
+    save_linked(store, _analysis(d2), version="t2")
+    return d1, d2, d3
+
+
+def test_documents_listed_counted_and_their_analyses(store):
+    d1, d2, d3 = _library(store)
+    assert store.path and store.has_document(d1.id) and not store.has_document("dnothere")
+    assert store.document_count() == 3
+    listed = store.list_documents(limit=2)
+    assert [s.id for s in listed] == [d3.id, d2.id]  # newest first
+    assert (listed[1].title, listed[1].chars, listed[1].analyzed_version) == ("Quay praised", len(d2.text), "t2")
+    assert [s.id for s in store.list_documents(limit=5, offset=2)] == [d1.id]
+    assert store.analysis_version(d1.id) == "t1" and store.analysis_version(d3.id) is None
+    got = store.get_analysis(d1.id[:10])
+    assert got["document"]["id"] == d1.id and got["pipeline_version"] == "t1"
+    assert got["quotes"][0]["speaker"]["entity_id"].startswith("E")
+    assert store.get_analysis(d3.id) is None
+    assert store.analyzed_documents() == [(d1.id, "2024-03-02"), (d2.id, "2024-04-10")]
+    assert [d.id for d in store.iter_documents()] == [d1.id, d2.id, d3.id]
+    assert store.stats()["items"] == {"quote": 2, "forecast": 1}
+
+
+def test_items_by_document_entity_role_ids_and_speaker(store):
+    d1, d2, _ = _library(store)
+    [marek] = store.find_entities("Ivo Marek")
+    quotes = store.items("quote")
+    assert [q["document"] for q in quotes] == [d1.id, d2.id]  # by date
+    assert quotes[0]["outlet"] == "Gazette" and quotes[0]["title"] == "Quay opens"
+    assert [q["document"] for q in store.items("quote", doc_id=d2.id)] == [d2.id]
+    assert len(store.items("quote", entity=marek.id, role="speaker")) == 2
+    assert len(store.items("quote", entity=marek.id, role=("subject", "mentioned"))) == 0
+    assert len(store.items("forecast", entity=marek.id, role="speaker")) == 1
+    assert store.items("quote", ids=[quotes[1]["item_id"]])[0]["document"] == d2.id
+    assert len(store.items("quote", speaker_like="ivo  MAREK")) == 2
+    assert len(store.items("quote", limit=1)) == 1
+
+
+def test_search_page_filters_facets_and_browsing(store):
+    d1, d2, d3 = _library(store)
+    page = store.search_page("quay")
+    assert isinstance(page, SearchPage) and page.total == 2
+    assert {h.doc_id for h in page.hits} == {d1.id, d2.id} and all("[[quay]]" in h.snippet for h in page.hits)
+    assert sorted(page.facets.source) == [("Courier", 1), ("Gazette", 1)]
+    assert page.facets.language == [("en", 2)]
+    assert page.facets.kind == [("document", 2), ("forecast", 1), ("quote", 2)]
+    assert [(e.name, n) for e, n in page.facets.entity] == [("Ivo Marek", 2), ("Marta Kell", 1)]
+    assert [h.doc_id for h in store.search_page("quay", source="Courier").hits] == [d2.id]
+    assert store.search_page("quay", date_from="2024-04-01").total == 1
+    assert store.search_page("quay", date_to="2024-03-31").hits[0].doc_id == d1.id
+    kell = store.find_entities("Marta Kell")[0]
+    assert [h.doc_id for h in store.search_page("quay", entity=f"E{kell.id}").hits] == [d1.id]
+    quotes = store.search_page("quay", kinds=("quote",))
+    assert quotes.total == 2 and {h.kind for h in quotes.hits} == {"quote"} and quotes.hits[0].item_id
+    browse = store.search_page("", language="ru")
+    assert browse.total == 1 and browse.hits[0].doc_id == d3.id and browse.hits[0].snippet.startswith("Мэр")
+    assert [h.doc_id for h in store.search_page("", limit=1, offset=1).hits] == [d2.id]
+    with pytest.raises(QueryError):
+        store.search_page("quay AND")
+
+
+def test_entity_pages(store):
+    d1, d2, _ = _library(store)
+    marek, kell = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    assert store.get_entity(f"E{marek.id}") == store.get_entity(marek.id)
+    assert (marek.mention_count, marek.document_count) == (2, 2)
+    assert [e.name for e in store.list_entities()] == ["Ivo Marek", "Marta Kell"]  # most mentioned first
+    assert [e.name for e in store.list_entities(limit=1, offset=1)] == ["Marta Kell"]
+    assert store.list_entities(type="ORG") == []
+    assert [(e.name, n) for e, n in store.co_mentioned_entities(marek.id)] == [("Marta Kell", 1)]
+    assert [d.id for d in store.entity_documents(marek.id)] == [d2.id, d1.id]  # newest first
+    assert store.entity_mentions_by_month(marek.id) == [("2024-03", 1), ("2024-04", 1)]
+    # merged entities answer as one
+    store.merge_entities(marek.id, kell.id)
+    assert store.get_entity(kell.id).id == marek.id and store.co_mentioned_entities(marek.id) == []
+    with pytest.raises(NotFound):
+        store.get_entity(99999)
+
+
+def test_linking_primitives(store):
+    """What clipfile.entitylinks builds on: keys, names, new entities; a local id is refused."""
+    eid = store.add_entity("Marek", "PERSON")
+    store.add_entity_names(eid, ["Marek", "Ivo Marek"], ["full:PERSON:marek", "last:PERSON:marek"])
+    store.add_entity_names(eid, ["Marek"], ["full:PERSON:marek"])  # again: kept once
+    assert store.entities_with_key("last:PERSON:marek") == [eid] and store.entities_with_key("nope") == []
+    assert store.entity_name(eid) == "Marek"
+    store.rename_entity(eid, "Ivo Marek")
+    assert store.entity_name(eid) == "Ivo Marek" and store.get_entity(eid).aliases == ("Ivo Marek", "Marek")
+    other = store.add_entity("Ivo Marek", "PERSON")
+    store.add_entity_names(other, [], ["last:PERSON:marek"])
+    assert sorted(store.entities_with_key("last:PERSON:marek")) == sorted([eid, other])
+    store.merge_entities(eid, other)
+    assert store.entities_with_key("last:PERSON:marek") == [eid]  # merged ones are not candidates
+    d = doc("Ivo Marek said the quay would open.")
+    store.add_document(d)
+    with pytest.raises(StoreError, match="not linked"):
+        store.save_analysis(_analysis(d), version="t")
+    linked = _analysis(d)
+    linked["entities"][0]["id"] = f"E{eid}"
+    linked["quotes"][0]["speaker"]["entity_id"] = f"E{eid}"
+    store.save_analysis(linked, version="t")
+    assert store.get_entity(eid).mention_count == 1
+    assert store.items("quote", entity=eid, role="speaker")[0]["document"] == d.id
+    with pytest.raises(NotFound):
+        store.save_analysis({"document": {"id": "dnothere"}}, version="t")
+
+
+def test_cross_document_duplicates_are_replaced_alone(store):
+    d1, d2, _ = _library(store)
+    own = {"start": 0, "end": 9, "text": "Ivo Marek", "of": {"document": d1.id, "start": 0, "end": 9}}
+    save_linked(store, {**_analysis(d1), "duplicates": [own]}, version="t1")
+    other = {"start": 0, "end": 9, "text": "Ivo Marek", "of": {"document": d2.id, "start": 9, "end": 18}}
+    store.replace_cross_duplicates(d1.id, [other])
+    store.replace_cross_duplicates(d1.id, [other])  # again: replaced, not added
+    dups = store.get_analysis(d1.id)["duplicates"]
+    assert [x["of"]["document"] for x in dups] == [d1.id, d2.id]
+    assert len(store.items("duplicate", doc_id=d1.id)) == 2
+    store.replace_cross_duplicates("dnothere", [other])  # no analysis: nothing to do
+
+
+def test_forecast_ledger_and_blobs(store):
+    assert store.forecast_resolutions() == {}
+    store.resolve_forecast("d1:0-5", outcome=True, date="2024-05-01", note="opened")
+    store.resolve_forecast("d1:0-5", outcome=False, date=None, note=None)  # a second word replaces the first
+    [(key, res)] = store.forecast_resolutions().items()
+    assert key == "d1:0-5" and (res["outcome"], res["date"], res["note"]) == (False, None, None) and res["resolved"]
+    assert store.get_blob("index") is None
+    store.set_blob("index", b"\x00\x01")
+    store.set_blob("index", b"\x02")
+    assert store.get_blob("index") == b"\x02"
+
+
+def test_a_failed_transaction_stores_no_document(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_document(doc("Written, then rolled back."))
+        store.set_state("k", 1)
+        raise RuntimeError
+    assert store.document_count() == 0 and store.get_state("k") is None
+
+
+def test_open_store_reads_urls_and_paths(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/a.sqlite") as s:  # sqlite:/// + an absolute path: four slashes
+        assert s.path == str(tmp_path / "a.sqlite")
+        s.add_document(doc("Kept in a file named by a URL."))
+    with open_store(tmp_path / "a.sqlite") as s:
+        assert s.document_count() == 1
+    with open_store(str(tmp_path / "a.sqlite")) as s:
+        assert s.document_count() == 1
+    with open_store("sqlite:///:memory:") as s:
+        assert s.document_count() == 0
+    for bad, says in (("mysql://db/lib", "unknown library scheme 'mysql'"), ("sqlite://", "names no file"),
+                      ("postgresql://me:secret@db/lib", "PostgreSQL")):
+        with pytest.raises(StoreError, match=says) as info:
+            open_store(bad)
+        assert "secret" not in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_closed_library_says_so(store):
+    store.add_document(doc("Stored before closing."))
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.document_count()
+    store.close()  # closing twice is harmless
