@@ -376,3 +376,12 @@ def test_serve_command_is_listed():
 
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_the_app_takes_an_open_store_or_a_url(lib):
+    from clipfile.store import open_store
+
+    for library in (open_store(lib[0]), f"sqlite:///{lib[0]}"):
+        with TestClient(create_app(library)) as c:
+            r = c.get("/search", params={"q": "terminal"})
+            assert r.status_code == 200 and "Ferry terminal to open before winter" in r.text
