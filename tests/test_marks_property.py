@@ -37,6 +37,29 @@ def test_spans_stay_inside_text_and_paragraph(style, text):
     for m in spans:
         if m.depth == 1:
             assert any(t.start <= m.start and m.end <= t.end + 1 for t in top)
+    # Top-level quotes, marks included, never run over each other: a quote whose opening mark
+    # went missing starts no earlier than the mark that closed the quote before it (issue #14:
+    # the overlap crashed the English speakers); at most they share that mark.
+    outer = sorted(((m.open_mark if m.open_mark is not None else m.start),
+                    (m.close_mark + 1 if m.close_mark is not None else m.end)) for m in top)
+    for (_a, b), (c, _d) in zip(outer, outer[1:]):
+        assert b <= c or (b == c + 1 and text[c] in _MARKS), (text, outer)
+
+
+def test_a_stray_closing_mark_after_a_quote_in_its_sentence_opens_nothing():
+    # Issue #14: the quote recovered for the stray mark ran back from the start of the sentence
+    # over the quote before it, and the overlap crashed the English speaker finder.
+    text = 'Last month he said: "We answer this, the answer is no," he said."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this, the answer is no,", False)]
+    # In a sentence of its own, a closing mark still recovers the quote it closes ...
+    text = '"We answer this," he said. The answer is no."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this,", False), ("The answer is no.", True)]
+    # ... also where the mark is reopened on each sentence (read as before: from the mark).
+    text = 'She said: "We answer this. "The answer is no."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this.", False), ('"The answer is no.', True)]
 
 
 def test_a_language_style_nests_double_marks():

@@ -194,7 +194,7 @@ def reanalyze(
 
             def on_item(o: ItemOutcome) -> None:
                 progress.advance(task)
-                if o.status == "failed":
+                if o.status == "failed" or o.warnings:  # warnings: items the analysis skipped
                     progress.console.print(_outcome_line(o))
 
             report = lib.reanalyze(everything=everything, on_item=on_item)
@@ -211,6 +211,7 @@ def analyze(
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes"),
 ) -> None:
     """Analyse inputs without a library; print one JSON object per document (docs/FORMAT.md)."""
+    from .analysis.problems import problem_line
     from .ingest import expand_sources, read_source
     from .pipeline import analyze as run
 
@@ -234,6 +235,8 @@ def analyze(
                 err.print(f"[red]failed[/red] {escape(src.ref)}: {escape(str(exc))}")
                 failed += 1
                 continue
+            for problem in obj.get("problems") or ():
+                err.print(f"[yellow]warning[/yellow] {escape(doc.origin or src.ref)}: {escape(problem_line(problem))}")
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     if failed:
@@ -319,6 +322,10 @@ def show(
         counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
                            ("entities", "quotes", "claims", "forecasts", "events", "duplicates"))
         out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
+        from .analysis.problems import problem_line
+
+        for problem in analysis.get("problems") or ():
+            out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
         for q in analysis.get("quotes", []):
             _print_quote(q, d.text)
 

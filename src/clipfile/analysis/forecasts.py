@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..records import Entity, Forecast, Marker, Quote, Span
+from .problems import isolated
 from .ranges import strip_range
 
 if TYPE_CHECKING:
@@ -48,38 +49,40 @@ def forecasts(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang:
         if syn.is_question(sent):
             continue  # questions and requests predict nothing
         seen: set[int] = set()
+        span = syn.sentence_range(sent)
         for t in syn.triggers(sent):
-            if t.pred.i in seen or syn.skip(t):
-                continue
-            cond = syn.condition(t)
-            forecaster, quote = syn.forecaster(t)
-            ev_start, ev_end, ev_tokens = syn.event(t, cond, quote)
-            if ev_end <= ev_start:
-                continue
-            deadline = syn.deadline(sent, ev_start, ev_end)
-            if t.form == "could" and cond is None and deadline is None and not syn.attitude_above(t):
-                continue  # a bare "may"/"could" is a hedge, not a forecast
-            seen.add(t.pred.i)
-            target = syn.target(t, ev_tokens, forecaster)
-            prob, term, markers = syn.probability(t)
-            markers.append(syn.marker(t.trigger, "prediction"))
-            condition = None
-            if cond is not None:
-                found = syn.condition_span(cond)
-                if found is not None:
-                    condition, cond_marker = found
-                    markers.append(cond_marker)
-            # The statement: the sentence, clipped to the quote it sits in.
-            s0, s1 = syn.sentence_range(sent)
-            if quote is not None:
-                s0, s1 = max(s0, quote.start), min(s1, quote.end)
-            s0, s1 = strip_range(text, min(s0, ev_start), max(s1, ev_end))
-            drafts.append(dict(
-                start=s0, end=s1, text=text[s0:s1], event=Span(ev_start, ev_end, text[ev_start:ev_end]),
-                probability=prob, probability_term=term, forecaster=forecaster, target=target,
-                condition=condition, deadline=deadline, markers=_distinct(markers),
-                quote_id=quote.id if quote is not None else None,
-            ))
+            with isolated("forecast trigger", *span):  # a failure skips this trigger, not the stage
+                if t.pred.i in seen or syn.skip(t):
+                    continue
+                cond = syn.condition(t)
+                forecaster, quote = syn.forecaster(t)
+                ev_start, ev_end, ev_tokens = syn.event(t, cond, quote)
+                if ev_end <= ev_start:
+                    continue
+                deadline = syn.deadline(sent, ev_start, ev_end)
+                if t.form == "could" and cond is None and deadline is None and not syn.attitude_above(t):
+                    continue  # a bare "may"/"could" is a hedge, not a forecast
+                seen.add(t.pred.i)
+                target = syn.target(t, ev_tokens, forecaster)
+                prob, term, markers = syn.probability(t)
+                markers.append(syn.marker(t.trigger, "prediction"))
+                condition = None
+                if cond is not None:
+                    found = syn.condition_span(cond)
+                    if found is not None:
+                        condition, cond_marker = found
+                        markers.append(cond_marker)
+                # The statement: the sentence, clipped to the quote it sits in.
+                s0, s1 = syn.sentence_range(sent)
+                if quote is not None:
+                    s0, s1 = max(s0, quote.start), min(s1, quote.end)
+                s0, s1 = strip_range(text, min(s0, ev_start), max(s1, ev_end))
+                drafts.append(dict(
+                    start=s0, end=s1, text=text[s0:s1], event=Span(ev_start, ev_end, text[ev_start:ev_end]),
+                    probability=prob, probability_term=term, forecaster=forecaster, target=target,
+                    condition=condition, deadline=deadline, markers=_distinct(markers),
+                    quote_id=quote.id if quote is not None else None,
+                ))
     drafts.sort(key=lambda d: (d["start"], d["event"].start))
     return [Forecast(id=f"f{n}", **d) for n, d in enumerate(drafts, 1)]
 

@@ -36,6 +36,7 @@ from typing import Protocol
 from dateutil.relativedelta import relativedelta
 
 from ..records import TimeExpr
+from .problems import isolated
 
 __all__ = [
     "When", "Hit", "Resolved", "Context", "TimexRules", "UNKNOWN_YEAR",
@@ -253,7 +254,9 @@ def find_times(text: str, rules: TimexRules, *, published: str | None, start: in
     out: list[TimeExpr] = []
     for h in _candidates(text, rules, start, end):
         ctx.par = bisect.bisect_left(breaks, h.start)
-        r = rules.resolve(h, ctx)
+        r = None
+        with isolated("time expression", h.start, h.end):  # a failure skips this expression only
+            r = rules.resolve(h, ctx)
         if r is None:
             continue
         if r.anchor is not None:

@@ -20,9 +20,17 @@ __all__ = ["caption_turns", "own_words", "speaker_entities", "with_turns"]
 
 
 def caption_turns(doc: Document) -> list[tuple[int, int, str]]:
-    """``(start, end, speaker)`` of each run of cues by one speaker within one paragraph."""
+    """``(start, end, speaker)`` of each run of cues by one speaker within one paragraph.
+
+    Metadata is whatever the input gave (a JSON Lines record may carry its own ``cues``): a
+    cue counts only when it is an object with a speaker name and a character range inside
+    the text.
+    """
     turns: list[tuple[int, int, str]] = []
-    for cue in doc.metadata.get("cues") or ():
+    cues = doc.metadata.get("cues")
+    for cue in cues if isinstance(cues, list) else ():
+        if not _good_cue(cue, len(doc.text)):
+            continue
         spk = cue.get("speaker")
         if not spk:
             continue
@@ -31,6 +39,14 @@ def caption_turns(doc: Document) -> list[tuple[int, int, str]]:
         else:
             turns.append((cue["start"], cue["end"], spk))
     return turns
+
+
+def _good_cue(cue: object, length: int) -> bool:
+    if not isinstance(cue, dict):
+        return False
+    start, end, spk = cue.get("start"), cue.get("end"), cue.get("speaker")
+    return (type(start) is int and type(end) is int and 0 <= start <= end <= length
+            and (spk is None or isinstance(spk, str)))
 
 
 def own_words(speaker: Speaker | None) -> bool:

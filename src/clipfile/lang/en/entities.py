@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ...analysis.names import TITLE_CORE, is_role_label
+from ...analysis.problems import isolated
 from ...records import Entity, Mention
 from .cues import SPEECH_VERBS
 
@@ -176,18 +177,19 @@ def entities(doc) -> list[Entity]:
     text = doc.text  # spaCy rebuilds Doc.text on every access: once here
     raw: list[_M] = []
     for ent in doc.ents:
-        if ent.label_ not in _KEEP_LABELS:
-            continue
-        # A headline in title case can come back as one name ("Kremlin Denies Troop Build-Up"):
-        # a name stops before a finite verb and at a line break.
-        end = next((t.i for t in ent if t.i > ent.start and (t.tag_ in ("VBZ", "VBD", "VBP", "MD")
-                                                            or (t.is_space and "\n" in t.text))), ent.end)
-        m = _mention(doc, ent.start, end, ent.label_)
-        if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
-            continue
-        if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
-            continue  # the whole headline taken for a name
-        raw.append(m)
+        with isolated("entity mention", ent.start_char, ent.end_char):  # a failure skips this name only
+            if ent.label_ not in _KEEP_LABELS:
+                continue
+            # A headline in title case can come back as one name ("Kremlin Denies Troop Build-Up"):
+            # a name stops before a finite verb and at a line break.
+            end = next((t.i for t in ent if t.i > ent.start and (t.tag_ in ("VBZ", "VBD", "VBP", "MD")
+                                                                or (t.is_space and "\n" in t.text))), ent.end)
+            m = _mention(doc, ent.start, end, ent.label_)
+            if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
+                continue
+            if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
+                continue  # the whole headline taken for a name
+            raw.append(m)
 
     raw.extend(_untagged_people(doc, text, raw))
     raw.extend(_turn_labels(doc, text, raw))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from ...analysis.marks import MarkStyle, marked_spans
+from ...analysis.problems import isolated
 from ...analysis.quotes import assemble, line_of, line_starts
 from ...records import Cue, Entity, Quote, Speaker
 from .cues import REPORTING_VERBS
@@ -53,6 +54,7 @@ class _Q:
     host: "_Q | None" = None  # the report whose content holds this report's cue
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
+    skipped: bool = False  # attributing it failed: left out (recorded as a problem)
 
 
 _PACKAGED = object()
@@ -100,7 +102,9 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     # Nested quotes take a speaker from a cue inside their container.
     for q in items:
         if q.depth == 1 and q.parent is not None:
-            q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
+            with isolated("quote", q.outer[0], q.outer[1]) as item:
+                q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
+            q.skipped = q.skipped or item.failed
 
     final = _shown(items, roles.absorbed, out_reports, labels)
     for q in final:
@@ -224,30 +228,36 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
     out_reports: list[_Q] = []
     q_of_report: dict[int, _Q] = {}
     nested_reports: list[tuple[_Q, int]] = []
-    for _pos, typ, obj in events:
-        if isinstance(obj, _Q):
-            q = obj
-            cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
-            if spk is None:
-                spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
-            q.cue, q.speaker = cue, spk
-            q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
-        else:
-            r, kind = cast("tuple[Report, str]", obj)
-            spk = _report_speaker(r, res)
-            q = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
-                   cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
-            if id(r) not in roles.silent:
-                out_reports.append(q)
-                q_of_report[id(r)] = q
-                if id(r) in roles.host_of:
-                    nested_reports.append((q, roles.host_of[id(r)]))
-            if id(r) in roles.embedded or not _says(r) or r.family not in RULE_FAMILIES:
-                continue  # only a speaker who said something is continued by the next quote
-        by_para.setdefault(q.para, []).append(q)
-        if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
-            res.note_speaker(q.speaker)
-            history.append(q)
+    for pos, _typ, obj in events:
+        current = obj if isinstance(obj, _Q) else None  # what to leave out if this item fails
+        end = current.outer[1] if current is not None else cast("tuple[Report, str]", obj)[0].end
+        # A failure on one quote or candidate skips it (recorded in the analysis), not the stage.
+        with isolated("quote" if current is not None else "quote candidate", pos, end) as item:
+            if isinstance(obj, _Q):
+                q = obj
+                cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
+                if spk is None:
+                    spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
+                q.cue, q.speaker = cue, spk
+                q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
+            else:
+                r, kind = cast("tuple[Report, str]", obj)
+                spk = _report_speaker(r, res)
+                q = current = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
+                                 cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
+                if id(r) not in roles.silent:
+                    out_reports.append(q)
+                    q_of_report[id(r)] = q
+                    if id(r) in roles.host_of:
+                        nested_reports.append((q, roles.host_of[id(r)]))
+                if id(r) in roles.embedded or not _says(r) or r.family not in RULE_FAMILIES:
+                    continue  # only a speaker who said something is continued by the next quote
+            by_para.setdefault(q.para, []).append(q)
+            if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
+                res.note_speaker(q.speaker)
+                history.append(q)
+        if item.failed and current is not None:
+            current.skipped = True
     for q, host in nested_reports:
         q.host = q_of_report.get(host)
     return out_reports
@@ -257,8 +267,9 @@ def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: l
     """The quotes to output: direct quotes not absorbed or weak, the reports that do not
     repeat a quotation, and transcript turns."""
     final: list[_Q] = []
+    out_reports = [q for q in out_reports if not q.skipped]
     for i, q in enumerate(items):
-        if i in absorbed:
+        if i in absorbed or q.skipped:
             continue
         if q.depth == 0 and q.weak:
             continue  # scare quotes and titles: a short fragment with no one saying it

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ...analysis.problems import isolated
 from .cues import (
     APPEARANCE_VERBS,
     CCOMP_NON_REPORTING,
@@ -207,44 +208,45 @@ def reports(doc) -> list[Report]:
     """All reported-speech candidates of ``doc`` in text order."""
     out: list[Report] = []
     for tok in doc:
-        lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
-            out.extend(_tag(_appearance(tok), "appear"))
-        elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
-            out.extend(_tag(_passive_judgement(tok), "passive"))
-        elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                             or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
-            out.extend(_verb_report(tok, lemma))
-        elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
-            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-            src = _subject(tok.head)
-            if comp is not None and src is not None:
-                s, e = _subtree_range(comp)
-                if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
-        if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                            or lemma in OBJECT_CONTENT_VERBS):
-            r = _relative_report(tok)
-            if r is not None:
-                out.append(r)
-        if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
-            r = _prep_report(tok)
-            if r is not None:
-                out.append(replace(r, family="prep"))
-        elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            out.extend(_tag(_according(tok), "according"))
-        elif tok.lower_ in _TRAILING_EVIDENCE:
-            r = _trailing_evidence(tok)
-            if r is not None:
-                out.append(r)
-        elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
-            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            if comp is not None:
-                s, e = _subtree_range(comp)
-                if e > s:
-                    src = _subject(tok.head)
-                    cs = min(tok.head.idx, tok.idx)
-                    out.append(Report(s, e, cs, tok.idx + len(tok), src, tok, "predadj"))
+        with isolated("quote candidate", tok.idx, tok.idx + len(tok)):  # a failure skips this word only
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
+                out.extend(_tag(_appearance(tok), "appear"))
+            elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
+                out.extend(_tag(_passive_judgement(tok), "passive"))
+            elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                                 or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
+                out.extend(_verb_report(tok, lemma))
+            elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
+                comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+                src = _subject(tok.head)
+                if comp is not None and src is not None:
+                    s, e = _subtree_range(comp)
+                    if e > s:
+                        out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
+            if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                                or lemma in OBJECT_CONTENT_VERBS):
+                r = _relative_report(tok)
+                if r is not None:
+                    out.append(r)
+            if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
+                r = _prep_report(tok)
+                if r is not None:
+                    out.append(replace(r, family="prep"))
+            elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+                out.extend(_tag(_according(tok), "according"))
+            elif tok.lower_ in _TRAILING_EVIDENCE:
+                r = _trailing_evidence(tok)
+                if r is not None:
+                    out.append(r)
+            elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
+                comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+                if comp is not None:
+                    s, e = _subtree_range(comp)
+                    if e > s:
+                        src = _subject(tok.head)
+                        cs = min(tok.head.idx, tok.idx)
+                        out.append(Report(s, e, cs, tok.idx + len(tok), src, tok, "predadj"))
     text = doc_text(doc)
     out = [c for r in out for c in [_clip_to_paragraph(text, _outside_cue(r))] if c is not None]
     # One content, one report: a verb may yield the same span by two routes (a stance verb
@@ -702,33 +704,34 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
     """
     out: list[Report] = []
     for tok in doc:
-        pos = tok.pos_
-        if pos in ("VERB", "AUX"):
-            out.extend(_broad_verb(tok))
-            if pos == "VERB":
-                r = _relative_report(tok)
+        with isolated("quote candidate", tok.idx, tok.idx + len(tok)):  # a failure skips this word only
+            pos = tok.pos_
+            if pos in ("VERB", "AUX"):
+                out.extend(_broad_verb(tok))
+                if pos == "VERB":
+                    r = _relative_report(tok)
+                    if r is not None:
+                        out.append(replace(r, family="any-relative"))
+            if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
+                r = _broad_prep(tok)
                 if r is not None:
-                    out.append(replace(r, family="any-relative"))
-        if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
-            r = _broad_prep(tok)
-            if r is not None:
-                out.append(r)
-        elif pos == "NOUN" and tok.dep_ not in ("compound",):
-            # "her claim [that ...]"; "his promise [to build a wall]", "a plan [to cut taxes]":
-            # intentions and proposals annotators attribute to the noun's owner
-            comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
-                              and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
-            if comp is None:
-                comp = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
-                             and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
-                fam = "any-noun-to"
-            if comp is not None:
-                s, e = _subtree_range(comp)
-                src = next((c for c in tok.children if c.dep_ == "poss"), None)
-                if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
-                    src = _subject(tok.head)
-                if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, fam))
+                    out.append(r)
+            elif pos == "NOUN" and tok.dep_ not in ("compound",):
+                # "her claim [that ...]"; "his promise [to build a wall]", "a plan [to cut taxes]":
+                # intentions and proposals annotators attribute to the noun's owner
+                comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
+                                  and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
+                if comp is None:
+                    comp = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
+                                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+                    fam = "any-noun-to"
+                if comp is not None:
+                    s, e = _subtree_range(comp)
+                    src = next((c for c in tok.children if c.dep_ == "poss"), None)
+                    if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+                        src = _subject(tok.head)
+                    if e > s:
+                        out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, fam))
     text = doc_text(doc)
     seen = {(r.start, r.end) for r in known or ()}
     kept: list[Report] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...analysis.problems import isolated
 from ...records import Entity, Mention
 from .parse import RuDoc, RuToken, models
 
@@ -121,51 +122,55 @@ def entities(rudoc: RuDoc) -> list[Entity]:
     covered: set[int] = set()
 
     for span in rudoc.spans:
-        label = _LABELS.get(span.type)
-        if label is None:
-            continue
-        covered.update(range(span.first, span.last))
-        mention = Mention(span.start, span.end, text[span.start : span.end], label)
-        if label != "PERSON":
-            key = (label, span.normal.lower())
-            cl = by_key.get(key)
+        with isolated("entity mention", span.start, span.end):  # a failure skips this name only
+            label = _LABELS.get(span.type)
+            if label is None:
+                continue
+            covered.update(range(span.first, span.last))
+            mention = Mention(span.start, span.end, text[span.start : span.end], label)
+            if label != "PERSON":
+                key = (label, span.normal.lower())
+                cl = by_key.get(key)
+                if cl is None:
+                    cl = by_key[key] = _Cluster(label)
+                    clusters.append(cl)
+                if span.normal not in cl.names:
+                    cl.names.append(span.normal)
+                cl.mentions.append(mention)
+                continue
+            name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
+            words = name.split()
+            if not words:
+                continue  # NER tagged punctuation alone (a stray ‹) as a person: no name to keep
+            given, surname = _person_parts(words)
+            cl = None
+            if given is not None:
+                cl = by_key.get(("PERSON", f"{given} {surname}".lower()))
+                if cl is None:
+                    # A full name after a bare-surname mention completes that person.
+                    cl = next((c for c in reversed(by_surname.get(surname.lower(), [])) if c.first is None), None)
+            else:
+                cands = by_surname.get(surname.lower()) or by_given.get(surname.lower())
+                cl = cands[-1] if cands else None
             if cl is None:
-                cl = by_key[key] = _Cluster(label)
+                cl = _Cluster("PERSON")
                 clusters.append(cl)
-            if span.normal not in cl.names:
-                cl.names.append(span.normal)
+            if given is not None:
+                cl.first = cl.first or given
+                by_key[("PERSON", f"{given} {surname}".lower())] = cl
+                by_given.setdefault(given.lower(), []).append(cl)
+            if cl.last is None and (given is not None or not by_given.get(surname.lower())):
+                cl.last = surname
+                by_surname.setdefault(surname.lower(), []).append(cl)
+            if name not in cl.names:
+                cl.names.append(name)
             cl.mentions.append(mention)
-            continue
-        name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
-        words = name.split()
-        given, surname = _person_parts(words)
-        cl = None
-        if given is not None:
-            cl = by_key.get(("PERSON", f"{given} {surname}".lower()))
-            if cl is None:
-                # A full name after a bare-surname mention completes that person.
-                cl = next((c for c in reversed(by_surname.get(surname.lower(), [])) if c.first is None), None)
-        else:
-            cands = by_surname.get(surname.lower()) or by_given.get(surname.lower())
-            cl = cands[-1] if cands else None
-        if cl is None:
-            cl = _Cluster("PERSON")
-            clusters.append(cl)
-        if given is not None:
-            cl.first = cl.first or given
-            by_key[("PERSON", f"{given} {surname}".lower())] = cl
-            by_given.setdefault(given.lower(), []).append(cl)
-        if cl.last is None and (given is not None or not by_given.get(surname.lower())):
-            cl.last = surname
-            by_surname.setdefault(surname.lower(), []).append(cl)
-        if name not in cl.names:
-            cl.names.append(name)
-        cl.mentions.append(mention)
 
     _add_missed_surnames(rudoc, covered, by_surname)
 
     out: list[Entity] = []
-    for n, cl in enumerate(clusters, 1):
+    # (a name that failed half-way may have left a cluster with no name or mention behind)
+    for n, cl in enumerate((c for c in clusters if c.names and c.mentions), 1):
         canonical = cl.canonical
         aliases = tuple(x for x in cl.names if x != canonical)
         mentions = tuple(sorted(cl.mentions, key=lambda m: m.start))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ....analysis.problems import isolated
 from ....analysis.ranges import strip_range
 from ..lexicon import SPEECH_VERBS
 from .reader import WORD, Found, Reader
@@ -25,7 +26,8 @@ def dialogue(an: Reader) -> None:
     for line in an.text.split("\n"):
         m = _DIALOGUE_START.match(line)
         if m:
-            _dialogue_line(an, pos, pos + len(line), pos + m.end())
+            with isolated("dialogue line", pos, pos + len(line)):  # a failure skips this line only
+                _dialogue_line(an, pos, pos + len(line), pos + m.end())
         pos += len(line) + 1
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ....analysis.problems import isolated
 from .reader import WORD, Found, Marked, Reader, is_speech_verb
 
 __all__ = ["marked_quotes"]
@@ -20,7 +21,8 @@ def marked_quotes(an: Reader) -> None:
     for n, m in enumerate(an.marked):
         if m.depth != 0 or an.covered(m.lo, m.hi):
             continue
-        _attribute_marked(an, n, m, 0, len(an.text), None)
+        with isolated("quote", m.lo, m.hi):  # a failure skips this quotation only
+            _attribute_marked(an, n, m, 0, len(an.text), None)
     for n, m in enumerate(an.marked):
         if m.depth == 0 or m.parent is None:
             continue
@@ -28,7 +30,8 @@ def marked_quotes(an: Reader) -> None:
         if parent is None:
             continue
         lo, hi = an.marked[m.parent].content
-        _attribute_marked(an, n, m, lo, hi, parent, require_cue=True)
+        with isolated("quote", m.lo, m.hi):
+            _attribute_marked(an, n, m, lo, hi, parent, require_cue=True)
 
 
 def _attribute_marked(an: Reader, n: int, m: Marked, lo: int, hi: int, parent: int | None, *,

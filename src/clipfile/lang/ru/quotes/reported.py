@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ....analysis.problems import isolated
 from ....analysis.ranges import strip_range
 from ..parse import RuToken
 from .reader import WORD, Found, Reader, is_speech_verb
@@ -28,10 +29,12 @@ def reported(an: Reader) -> None:
                 continue
             if an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
                 continue
-            _reported_from_verb(an, t, s_lo, s_hi)
-        src = an.source_phrase(s_lo, s_hi)
-        if src and not an.covered(src[0][0], src[1][1]):
-            _reported_from_source(an, src, s_lo, s_hi)
+            with isolated("quote candidate", t.start, t.end):  # a failure skips this verb only
+                _reported_from_verb(an, t, s_lo, s_hi)
+        with isolated("sentence", s_lo, s_hi):
+            src = an.source_phrase(s_lo, s_hi)
+            if src and not an.covered(src[0][0], src[1][1]):
+                _reported_from_source(an, src, s_lo, s_hi)
 
 
 def _fully_direct(an: Reader, lo: int, hi: int) -> bool:

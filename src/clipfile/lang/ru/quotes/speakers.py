@@ -8,6 +8,7 @@ attributed one), or ``unresolved``.
 """
 from __future__ import annotations
 
+from ....analysis.problems import isolated
 from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ....records import Cue, Entity, Quote, Speaker
 from ..lexicon import FIRST_PERSON, PRONOUNS
@@ -47,7 +48,11 @@ def resolve(an: Reader) -> list[Quote]:
                 else Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
             )
         else:
-            sp = speaker(an, f)
+            sp = None
+            with isolated("quote", f.start, f.end) as item:  # a failure skips this quote only
+                sp = speaker(an, f)
+            if item.failed:
+                continue
         resolved[k] = sp
         if sp is not None and sp.resolution != "unresolved":
             last, last_end = sp, f.end
