@@ -2,8 +2,9 @@
 
 ``sqlite:///relative/file.sqlite`` and ``sqlite:////absolute/file.sqlite`` (the convention of
 SQLAlchemy and dj-database-url: what follows the third slash is the path), ``sqlite:///:memory:``,
-or a plain path, which means an SQLite file.  ``postgresql://`` is the scheme of the PostgreSQL
-backend; any other scheme is an error that says what is understood.
+or a plain path, which means an SQLite file; ``postgresql://user@host/database`` (libpq's URL,
+``postgres://`` too) opens a library on a PostgreSQL server (:mod:`clipfile.store.postgres`).
+Any other scheme is an error that says what is understood.
 """
 from __future__ import annotations
 
@@ -44,10 +45,14 @@ def open_store(target: str | Path) -> Store:
         path = path[1:]
         return SQLiteStore(path if path == ":memory:" else Path(path).expanduser())
     if scheme in ("postgresql", "postgres"):
-        raise StoreError(f"cannot open {_redacted(target)}: this Clipfile has no PostgreSQL backend yet; "
-                         "use sqlite:///path or a file path")
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:  # psycopg is a dependency, but a trimmed install may lack it
+            raise StoreError(f"cannot open {_redacted(target)}: the PostgreSQL backend needs psycopg 3 "
+                             f"(pip install 'psycopg[binary]'): {exc}") from exc
+        return PostgresStore(target)
     raise StoreError(f"cannot open {_redacted(target)}: unknown library scheme {scheme!r}; "
-                     "use sqlite:///path or a file path")
+                     "use sqlite:///path, postgresql://user@host/database or a file path")
 
 
 def _redacted(url: str) -> str:
