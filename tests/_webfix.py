@@ -6,7 +6,7 @@ from pathlib import Path
 
 from clipfile.entitylinks import save_linked
 from clipfile.records import Document
-from clipfile.store.sqlite import SQLiteStore
+from clipfile.store import open_store
 
 ARTICLE_1 = (
     "Harbour board chair Lena Osk said on Monday that the new ferry terminal "
@@ -40,7 +40,7 @@ def mention(text: str, phrase: str, label: str = "PERSON", nth: int = 0) -> dict
 
 def build_library(path: str | Path) -> dict[str, str]:
     """Store three documents with analyses; return their ids by name."""
-    store = SQLiteStore(path)
+    store = open_store(path)
     d1 = Document(ARTICLE_1, title="Ferry terminal to open before winter, board says", source="Harbour Gazette",
                   published="2020-03-02", language="en")
     d2 = Document(ARTICLE_2, title="Councillor doubts <b>terminal</b> timetable", source="Coast Courier",

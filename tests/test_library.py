@@ -179,3 +179,23 @@ def test_the_library_is_named_by_a_url_or_given_as_a_store(tmp_path, corpus, mon
         assert library.path is None and library.store.document_count() == 0
     with pytest.raises(StoreError):
         Library("postgresql://db/clips")
+
+
+def test_a_postgresql_library_end_to_end(postgres_url, corpus):
+    """Ingest with analysis, search, quotes and entities through the CLI on a PostgreSQL library
+    (the contract tests cover the store; this covers the library and the CLI over it)."""
+    r = run(postgres_url, "ingest", str(corpus / "harbour.txt"), str(corpus / "sub"))
+    assert "2 new" in r.output, r.output
+    r = run(postgres_url, "search", "dredging")
+    assert r.exit_code == 0 and "Harbour chief warns of silting" in r.output and "Council delays" in r.output
+    r = run(postgres_url, "search", "--json", "--kind", "quote", "aground")
+    assert r.exit_code == 0 and "[[aground]]" in r.output
+    r = run(postgres_url, "quotes", "--speaker", "Solberg")
+    assert r.exit_code == 0 and "too shallow" in r.output
+    assert run(postgres_url, "search", '"unclosed').exit_code == 1
+    r = run(postgres_url, "reanalyze", "--all")
+    assert r.exit_code == 0, r.output
+    with Library(postgres_url) as library:
+        assert library.path is None and library.store.stats()["documents"] == 2
+        assert library.stale_documents() == []
+        assert "secret" not in library.store.path
