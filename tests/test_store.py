@@ -476,3 +476,29 @@ def test_a_closed_library_says_so(store):
     with pytest.raises(StoreError, match="closed"):
         store.document_count()
     store.close()  # closing twice is harmless
+
+
+def test_processes_opening_a_new_library_at_once_migrate_it_once(tmp_path):
+    """Each migration is read and applied inside one write transaction: a second opener finds
+    it done instead of failing on 'table already exists'."""
+    import threading
+
+    url = f"sqlite:///{tmp_path}/new.sqlite"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        try:
+            start.wait()
+            open_store(url).close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    with open_store(url) as s:
+        assert s.schema_version == SCHEMA_VERSION

@@ -419,17 +419,26 @@ class SQLiteStore:
         self._idle.put(conn)
 
     def _migrate(self) -> None:
+        """Bring the schema up to date, one migration per transaction.  The version is read
+        again inside each write transaction, so processes opening a new library at the same
+        moment apply each migration once (the later one finds it done); an up-to-date library
+        is opened without writing."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"library {self.path} has schema version {version}, newer than this Clipfile "
-                f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
-            )
-        for target in range(version, SCHEMA_VERSION):
+        while True:
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"library {self.path} has schema version {version}, newer than this Clipfile "
+                    f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
+                )
+            if version == SCHEMA_VERSION:
+                return
             with self._tx() as db:
-                for statement in _split_sql(MIGRATIONS[target]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {target + 1}")
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION:
+                    for statement in _split_sql(MIGRATIONS[version]):
+                        db.execute(statement)
+                    version += 1
+                    db.execute(f"PRAGMA user_version = {version}")
 
     @property
     def schema_version(self) -> int:
