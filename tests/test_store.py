@@ -539,3 +539,29 @@ def test_two_writers_and_a_reader_lose_nothing(library_url):
         assert len(s.items("quote", entity=marek.id, role="speaker")) == 2 * per_writer
     assert seen and all(docs == quotes for docs, quotes in seen)  # one snapshot per read
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # what was seen stays seen
+
+
+def test_processes_opening_a_new_library_at_once_migrate_it_once(tmp_path):
+    """Each migration is read and applied inside one write transaction: a second opener finds
+    it done instead of failing on 'table already exists'."""
+    import threading
+
+    url = f"sqlite:///{tmp_path}/new.sqlite"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        try:
+            start.wait()
+            open_store(url).close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    with open_store(url) as s:
+        assert s.schema_version == SCHEMA_VERSION
