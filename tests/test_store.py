@@ -565,3 +565,26 @@ def test_processes_opening_a_new_library_at_once_migrate_it_once(tmp_path):
     assert not errors, errors
     with open_store(url) as s:
         assert s.schema_version == SCHEMA_VERSION
+
+
+def test_postgresql_statements_stop_at_the_deadline(postgres_url):
+    """A read or write past its deadline is cancelled on the server (Interrupted), a write rolls
+    back, and the connections are fit for the next request."""
+    from clipfile import deadline
+    from clipfile.errors import Interrupted
+
+    with open_store(postgres_url) as s:
+        s.add_document(doc("Kept, whatever happens next."))
+        with deadline.time_limit(0.2):
+            with pytest.raises(Interrupted, match="took longer than 0.2 s"):
+                with s._read() as db:
+                    db.execute("SELECT pg_sleep(30)").fetchone()
+        assert s.document_count() == 1
+        with deadline.time_limit(0.2):
+            with pytest.raises(Interrupted):
+                with s._tx() as db:
+                    db.execute("UPDATE documents SET title = 'half-done'")
+                    db.execute("SELECT pg_sleep(30)").fetchone()
+        assert "half-done" not in {d.title for d in s.list_documents()}
+        s.set_state("after", 1)
+        assert s.get_state("after") == 1
