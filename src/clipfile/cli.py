@@ -248,7 +248,7 @@ def analyze(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help='FTS query: words, "phrases", AND/OR/NOT, prefix*.'),
+    query: str = typer.Argument(..., help='Search query: words, "phrases", AND/OR/NOT, prefix*, NEAR(a b).'),
     kind: Optional[str] = typer.Option(None, "--kind", help="Search extracted items: quote, claim, forecast, event."),
     limit: int = typer.Option(20, "--limit", "-n"),
     offset: int = typer.Option(0, "--offset"),
