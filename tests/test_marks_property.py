@@ -82,12 +82,13 @@ _WORDS = st.sampled_from([
 @given(st.lists(_WORDS, max_size=40).map(" ".join))
 def test_quotes_never_fail_and_point_into_the_text(nlp, text):
     from clipfile.lang.en.entities import entities
-    from clipfile.lang.en.quotes import quotes
+    from clipfile.lang.en.quotes import attributions
 
     doc = nlp(text)
-    qs = quotes(doc, entities(doc))
-    ids = {q.id for q in qs}
-    for q in qs:
+    qs, stances = attributions(doc, entities(doc))
+    ids = {q.id for q in [*qs, *stances]}  # a quote may stand inside a stance, and vice versa
+    assert len(ids) == len(qs) + len(stances)
+    for q in [*qs, *stances]:
         assert text[q.start:q.end] == q.text and q.start < q.end
         if q.cue is not None:
             assert text[q.cue.start:q.cue.end] == q.cue.text

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import clipfile.analysis.duplicates as duplicates_module
+import clipfile.analysis.timex as timex_module
 import clipfile.pipeline as pipeline
 from clipfile.analysis.claims import claims as find_claims
 from clipfile.cli import app
@@ -65,6 +66,8 @@ def _raise_on(monkeypatch, cls, name: str, when) -> None:
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(cls, name, patched)
+    # Scans of a text's times are cached by text and rules: the patched code must run.
+    monkeypatch.setattr(timex_module, "_TIMES_CACHE", type(timex_module._TIMES_CACHE)())
 
 
 def _check_problem(a, stage: str, item: str, inside: str) -> None:
@@ -114,7 +117,9 @@ def test_a_failing_forecast_trigger_is_skipped(monkeypatch, clean):
 def test_a_failing_time_expression_is_skipped(monkeypatch, clean):
     _raise_on(monkeypatch, EnglishTimes, "resolve", lambda self, hit, ctx: TEXT[hit.start:hit.end] == "2019")
     a = analyze(_doc())
-    assert {(p.stage, p.item) for p in a.problems} == {("events", "time expression")}
+    # The forecast and the event stages both read the document's times: each skips it.
+    assert ("events", "time expression") in {(p.stage, p.item) for p in a.problems}
+    assert {p.item for p in a.problems} == {"time expression"}
     assert {TEXT[p.start:p.end] for p in a.problems} == {"2019"}
     assert _texts(a, "events") == [t for t in _texts(clean, "events") if "2019" not in t]
     assert any("4 May 2021" in t for t in _texts(a, "events"))
@@ -217,7 +222,8 @@ def test_analyze_prints_a_warning_for_a_skipped_item(monkeypatch):
     r = CliRunner().invoke(app, ["analyze", "-"], input=TEXT.encode("utf-8"))
     assert r.exit_code == 0, r.output
     obj = json.loads(next(line for line in r.stdout.splitlines() if line.startswith("{")))
-    assert [(p["stage"], p["item"]) for p in obj["problems"]] == [("events", "time expression")]
+    assert ("events", "time expression") in [(p["stage"], p["item"]) for p in obj["problems"]]
+    assert {p["item"] for p in obj["problems"]} == {"time expression"}
     assert "events skipped the time expression at" in " ".join(r.output.split())
 
 

@@ -37,7 +37,7 @@ from .analysis.problems import describe, isolated, recording
 from .analysis.problems import stage as stage_named
 from .errors import ExtractionError
 from .lang import get_language, languages
-from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Problem, Quote, to_dict
+from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Problem, Quote, Stance, to_dict
 
 __all__ = [
     "Analysis",
@@ -53,10 +53,10 @@ __all__ = [
 # (a change in one language's package bumps that Language's version instead).
 STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
-    "entities": 1,
-    "quotes": 1,
-    "claims": 2,
-    "forecasts": 1,
+    "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
+    "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
+    "claims": 2,  # 2: footing from the parse (issue #16)
+    "forecasts": 2,  # 2: forecasts per the real-news guidelines (issue #16 item 8)
     "events": 1,
     "duplicates": 1,
 }
@@ -79,6 +79,7 @@ class Analysis:
     parsed: Any = None  # the language's parse (spaCy Doc, RuDoc...); never serialised
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    stances: tuple[Stance, ...] = ()
     claims: tuple[Claim, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     events: tuple[Event, ...] = ()
@@ -103,6 +104,7 @@ class Analysis:
             "document": to_dict(self.document),
             "entities": to_dict(list(self.entities)),
             "quotes": to_dict(list(self.quotes)),
+            "stances": to_dict(list(self.stances)),
             "claims": to_dict(list(self.claims)),
             "forecasts": to_dict(list(self.forecasts)),
             "events": to_dict(list(self.events)),
@@ -144,27 +146,35 @@ def parse(a: Analysis) -> Analysis:
 
 
 def entities(a: Analysis) -> Analysis:
-    """The language's entities, and a person for each speaker the captions name."""
+    """The language's entities, and a person for each speaker the captions or the text's
+    transcript labels name (``PUTIN:``, ``В.Путин:``) that the language's entities lack."""
     if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, speaker_entities
+    from .analysis.turns import caption_turns, label_entities, speaker_entities
 
     ents = get_language(a.language).entities(a.parsed)
-    names = [name for _s, _e, name in caption_turns(a.document)]
-    return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
+    names = [t.speaker for t in caption_turns(a.document)]
+    ents = speaker_entities(names, ents) if names else label_entities(a.document.text, ents)
+    return a.replace(entities=tuple(ents))
 
 
 def quotes(a: Analysis) -> Analysis:
-    """The language's quotes, with a transcript's caption turns as their speakers' words."""
+    """The language's quotes (and stances, where it tells them apart), with a transcript's
+    caption turns as their speakers' words."""
     if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, with_turns
+    from .analysis.turns import caption_turns, turns_with_stances
 
-    qs = get_language(a.language).quotes(a.parsed, list(a.entities))
+    lang = get_language(a.language)
+    stances: list[Stance] = []
+    if lang.attributions is not None:
+        qs, stances = lang.attributions(a.parsed, list(a.entities))
+    else:
+        qs = lang.quotes(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
     if turns:
-        qs = with_turns(qs, turns, a.document.text, list(a.entities))
-    return a.replace(quotes=tuple(qs))
+        qs, stances = turns_with_stances(qs, stances, turns, a.document.text, list(a.entities))
+    return a.replace(quotes=tuple(qs), stances=tuple(stances))
 
 
 def claims(a: Analysis) -> Analysis:

@@ -24,6 +24,7 @@ __all__ = [
     "Cue",
     "Speaker",
     "Quote",
+    "Stance",
     "Ref",
     "Marker",
     "TimeExpr",
@@ -199,7 +200,10 @@ class Speaker:
     ``start``/``end`` mark the mention the attribution rests on as written (``he``,
     ``the general``); ``name``/``entity_id`` are the resolved person or group.
     ``resolution`` is one of ``named``, ``pronoun``, ``nominal``, ``continuation``,
-    ``first-person``, ``unresolved``.
+    ``first-person``, ``unresolved``.  ``on_behalf_of`` is whom a spokesperson or representative
+    speaks for (``a spokesman for X, Y, said``, ``X's spokesman Y said``, ``пресс-секретарь
+    Владимира Путина Дмитрий Песков``: the speaker is Y, Peskov, on behalf of X, Putin), as a
+    :class:`Ref`; None when the speaker speaks for themselves or nobody says.
     """
 
     name: str | None
@@ -208,6 +212,7 @@ class Speaker:
     end: int | None
     resolution: str
     confidence: float
+    on_behalf_of: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +231,39 @@ class Quote:
     end: int
     text: str
     kind: str  # direct | mixed | indirect
+    cue: Cue | None = None
+    speaker: Speaker | None = None
+    nested_in: str | None = None
+    continues: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """A position attributed to someone that is not a report of their words.
+
+    Kept apart from quotes so that what someone *said* can be told from what they opposed,
+    planned or were judged to do (annotated news corpora such as PolNeAR count all of these as
+    attributions; a reader of quotes does not).  ``kind``:
+
+    * ``object``: the noun phrase a stance verb or noun takes (``criticised [the plan]``,
+      ``concerns about [the compensation culture]``, ``[which] he rejected``);
+    * ``intention``: a to-infinitive after a verb or adjective of will, plan or attempt that is
+      no speech act (``plans [to cut taxes]``, ``is keen [to highlight the issue]``,
+      ``declined [to comment]``);
+    * ``question``: what someone asked or wondered (``asked [why the chief had stayed]``);
+    * ``judgement``: a belief held by no one named (``[The bill] is expected [to pass]``,
+      ``[He] seems [uneasy]``); ``speaker`` is None then.
+
+    The fields are a quote's: ``speaker`` is the holder, ``cue`` the stance word,
+    ``nested_in`` the quote (``q``-id) it stands inside, ``continues`` the piece before it of
+    one stance split around its cue.  Ids are ``s1``, ``s2``... in text order.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # object | intention | question | judgement
     cue: Cue | None = None
     speaker: Speaker | None = None
     nested_in: str | None = None

@@ -66,7 +66,10 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
     # Titles just before the span belong to the mention as written (``Gen. Kalugin``).
     while first > 0 and _is_title(doc[first - 1]):
         first -= 1
-    words = [_POSSESSIVE.sub("", t.text) or t.text for t in core]
+    # Words as written: a hyphenated name is one word ("Douglas-Westwood" is not a
+    # Westwood, so "Mr Westwood" does not join it).
+    written = doc[core[0].i:core[-1].i + 1].text
+    words = [_POSSESSIVE.sub("", w) or w for w in written.split()]
     return _M(doc[first].idx, toks[-1].idx + len(toks[-1]), core[0].idx,
               core[-1].idx + len(core[-1]), words, "PERSON" if label == "PER" else label)
 
@@ -158,6 +161,34 @@ def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
         mm = _mention(doc, span.start, span.end, "PERSON")
         if mm is not None:
             out.append(mm)
+    return out
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM_SKIP = frozenset("of for and the & on in".split())
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.casefold() not in _ACRONYM_SKIP and w[:1].isalpha()).upper()
+
+
+def _merge_acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """An organisation written as its initials joins the one it abbreviates (``the IFS`` is the
+    Institute of Fiscal Studies, ``NAO`` the National Audit Office)."""
+    long_by_initials: dict[str, _Cluster] = {}
+    for c in clusters:
+        full = c.full
+        named = all(w[:1].isupper() or w.casefold() in _ACRONYM_SKIP for w in full)
+        if c.label != "PERSON" and len(full) >= 2 and named:
+            long_by_initials.setdefault(_initials(full), c)
+    out = []
+    for c in clusters:
+        full = c.full
+        target = long_by_initials.get(full[0]) if len(full) == 1 and _ACRONYM.match(full[0]) else None
+        if target is not None and target is not c and c.label != "PERSON":
+            target.mentions.extend(c.mentions)
+        else:
+            out.append(c)
     return out
 
 
@@ -279,6 +310,7 @@ def entities(doc) -> list[Entity]:
             clusters.append(cluster)
         cluster.mentions.append(m)
 
+    clusters = _merge_acronyms(clusters)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     clusters.sort(key=lambda c: c.mentions[0].start)
