@@ -34,7 +34,8 @@ from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import snippet
-from .base import AddResult, DocumentSummary, EntityRecord, Facets, SearchHit, SearchPage, Store
+from .base import AddResult, DocumentSummary, EntityRecord, SearchHit, SearchPage, Store
+from .facets import count_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
@@ -926,30 +927,11 @@ class PostgresStore:
             item_groups = db.execute(
                 f"{with_q}SELECT d.source, d.language, i.kind, count(*) {item_part(False)}"
                 " AND i.kind <> 'duplicate' GROUP BY 1, 2, 3", args).fetchall()
-            chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
-                [(r[0], r[1], r[2]) for r in doc_groups]
-            total = sum(n for _, _, n in chosen)
-            by_value: dict[str, list[tuple[str, int]]] = {}
-            for col, pos in (("source", 0), ("language", 1)):
-                counts: dict[str, int] = {}
-                for row in chosen:
-                    if row[pos] is not None:
-                        counts[row[pos]] = counts.get(row[pos], 0) + row[2]
-                by_value[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-            by_kind: dict[str, int] = {}
-            for r in item_groups:
-                by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
-            kind_counts = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
             ent_rows = db.execute(
                 f"{with_q}SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
                 f" (SELECT d.id {doc_part()}) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", args).fetchall()
-            roots: dict[int, int] = {}
-            for r in ent_rows:
-                root = self._root(r[0])
-                roots[root] = max(roots.get(root, 0), r[1])
-        top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
-        facets = Facets(source=by_value["source"], language=by_value["language"], kind=kind_counts,
-                        entity=[(self.get_entity(i), n) for i, n in top])
+            top = top_entities(((r[0], r[1]) for r in ent_rows), self._root)
+        total, facets = count_facets(doc_groups, item_groups, kinds, [(self.get_entity(i), n) for i, n in top])
         hits = []
         for r in rows:
             deadline.check()
