@@ -516,12 +516,16 @@ def test_two_writers_and_a_reader_lose_nothing(library_url):
     def read() -> None:
         try:
             with open_store(library_url) as s:
-                while not done.is_set():
+                while True:  # at least once, and once more after the writers are done
+                    finished = done.is_set()
                     stats = s.stats()
                     seen.append((stats["documents"], stats["items"].get("quote", 0)))
+                    if finished:
+                        return
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
+    open_store(library_url).close()  # the library exists before anyone writes (its creation races elsewhere)
     writers = [threading.Thread(target=write, args=(w,)) for w in (1, 2)]
     reader = threading.Thread(target=read)
     reader.start()
@@ -537,8 +541,9 @@ def test_two_writers_and_a_reader_lose_nothing(library_url):
         [marek] = s.find_entities("Ivo Marek")
         assert marek.mention_count == 2 * per_writer and marek.document_count == 2 * per_writer
         assert len(s.items("quote", entity=marek.id, role="speaker")) == 2 * per_writer
-    assert seen and all(docs == quotes for docs, quotes in seen)  # one snapshot per read
+    assert all(docs == quotes for docs, quotes in seen)  # one snapshot per read
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # what was seen stays seen
+    assert seen[-1] == (2 * per_writer, 2 * per_writer)
 
 
 def test_processes_opening_a_new_library_at_once_migrate_it_once(tmp_path):
