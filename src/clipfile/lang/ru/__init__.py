@@ -22,7 +22,8 @@ __all__ = ["LANGUAGE"]
 LANGUAGE = Language(
     code="ru",
     name="Russian",
-    version=3,  # 2: footing from the parse; 3: who said it (wire patterns, spokespeople, labels)
+    # 2: footing from the parse; 3: who said it (wire patterns, spokespeople, labels); 4: #16 quote targets
+    version=4,
     parse=parse,
     entities=entities,
     quotes=quotes,
