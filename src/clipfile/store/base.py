@@ -65,11 +65,13 @@ class Facets:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of a filtered search (:meth:`Store.search_page`): its hits, how many match in
-    all, and the facets."""
+    all, and the facets (estimates where ``estimated``: a backend may count over a sample)."""
 
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     facets: Facets = field(default_factory=Facets)
+    estimated: bool = False  # the total and counts are estimates from a sample of the matches
+    sample: int | None = None  # how many matches of each sort the counts were taken over
 
 
 @dataclass(frozen=True, slots=True)
