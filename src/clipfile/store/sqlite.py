@@ -22,7 +22,7 @@ from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak, name_key, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
-from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, SearchHit
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
 
@@ -729,14 +729,24 @@ class SQLiteStore:
         doc_id: str | None = None,
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
+        links: tuple[EntityLink, ...] | list[EntityLink] = (),
         ids: list[int] | None = None,
         speaker_like: str | None = None,
+        quote_kind: str | None = None,
+        footing: str | None = None,
+        cross_document: bool = False,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """Stored items of one kind, optionally of one document or linked to an entity.
+        """Stored items of one kind, optionally of one document or linked to entities.
 
-        ``speaker_like``: only items whose speaker's name contains these words (case folded),
-        for speakers who are no entity ("a senior diplomat", "people briefed on the talks").
+        ``entity``/``role``: linked to that entity in one of those roles (a shorthand for one
+        :class:`EntityLink`); ``links``: every condition must hold.  ``speaker_like``: only items
+        whose speaker's name contains these words (case folded), for speakers who are no entity
+        ("a senior diplomat", "people briefed on the talks").  ``quote_kind``: a quote's ``kind``
+        (direct, mixed, indirect); ``footing``: a claim's ``status`` (hearsay, denied, ...);
+        ``cross_document``: only duplicates whose earlier copy is in another document.
+        Filters, order, ``limit`` and ``offset`` are all applied in the query.
 
         Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
@@ -754,17 +764,26 @@ class SQLiteStore:
         if speaker_like:
             sql += " AND cf_contains(json_extract(i.data, '$.speaker.name'), ?)"
             args.append(speaker_like)
+        for field_name, value in (("kind", quote_kind), ("status", footing)):
+            if value:
+                sql += f" AND json_extract(i.data, '$.{field_name}') = ?"
+                args.append(value)
+        if cross_document:
+            sql += " AND json_extract(i.data, '$.of.document') != i.doc_id"
+        conditions = list(links)
         if entity is not None:
-            roles = (role,) if isinstance(role, str) else tuple(role or ())
-            sql += " AND i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
-            args.append(entity)
-            if roles:
-                sql += f" AND role IN ({','.join('?' * len(roles))})"
-                args.extend(roles)
+            conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
+        for link in conditions:
+            sql += (" AND i.id NOT IN" if link.absent else " AND i.id IN")
+            sql += " (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
+            args.append(link.entity)
+            if link.roles:
+                sql += f" AND role IN ({','.join('?' * len(link.roles))})"
+                args.extend(link.roles)
             sql += ")"
-        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
+        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
+        if limit or offset:
+            sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
         with self._read() as db:
             rows = db.execute(sql, args).fetchall()
         out = []
@@ -882,13 +901,17 @@ class SQLiteStore:
                     db.execute("UPDATE entities SET name = ? WHERE id = ?", (rest[0], eid))
         return self.get_entity(new_id)
 
-    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str, int]]:
+    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str | None, int]]:
+        """Mentions of an entity per month of the documents' publication (``YYYY-MM``), in
+        order; mentions in undated documents (or dated to the year only) are counted under
+        ``None`` (last), never under the month they were ingested."""
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
             rows = db.execute(
-                "SELECT substr(coalesce(d.published, d.ingested), 1, 7) AS month, count(*) FROM mentions m"
+                "SELECT CASE WHEN d.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+                " THEN substr(d.published, 1, 7) END AS month, count(*) FROM mentions m"
                 f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
-                " GROUP BY month ORDER BY month", (eid,)).fetchall()
+                " GROUP BY month ORDER BY month IS NULL, month", (eid,)).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     # -- forecast ledger --------------------------------------------------------------------
@@ -968,14 +991,19 @@ class SQLiteStore:
         date_from: str | None = None,
         date_to: str | None = None,
         entity: int | str | None = None,
+        footing: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        with_facets: bool = True,
     ) -> dict[str, Any]:
         """Search (or, with an empty query, browse) documents or items with filters and facets.
 
         Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
-        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}}``.  Dates compare
-        on the first ten characters of ``published`` (``YYYY-MM-DD``).
+        "language": [...], "kind": [...], "footing": [...], "entity": [(EntityRecord, n)]}}``.
+        Dates compare on the first ten characters of ``published`` (``YYYY-MM-DD``).
+        ``footing`` keeps only claims of that status (other kinds are unaffected); the footing
+        facet counts matching claims by status, whatever ``footing`` is.  With ``with_facets=False``
+        only the hits are computed (``total`` is None, ``facets`` empty).
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits.
@@ -1014,7 +1042,7 @@ class SQLiteStore:
                 args.append(eid)
             return f"FROM {source} WHERE " + " AND ".join(where), args
 
-        def item_part(item_kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
+        def item_part(item_kinds: tuple[str, ...], use_footing: bool = True) -> tuple[str, list[Any]]:
             where, args = list(doc_where), list(doc_args)
             # Without a text match the filters are on documents: start there, then their items.
             source = "documents d CROSS JOIN items i ON i.doc_id = d.id"
@@ -1026,11 +1054,17 @@ class SQLiteStore:
             if item_kinds:
                 where.append(f"i.kind IN ({','.join('?' * len(item_kinds))})")
                 args.extend(item_kinds)
+            if footing and use_footing:
+                where.append("(i.kind != 'claim' OR json_extract(i.data, '$.status') = ?)")
+                args.append(footing)
             if eid is not None:
                 where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))")
                 args.append(eid)
             return f"FROM {source} WHERE " + " AND ".join(where), args
 
+        total: int | None = None
+        facets: dict[str, Any] = {}
+        roots: dict[int, int] = {}
         try:
             with self._read() as db:
                 if kinds:
@@ -1048,40 +1082,45 @@ class SQLiteStore:
                     rows = db.execute(
                         f"SELECT d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
                         f" {base} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
-                # One grouped pass each over matching documents and matching items gives the
-                # total and every count facet (a pass per facet costs several times more).
-                dbase, dargs = doc_part()
-                doc_groups = db.execute(
-                    f"SELECT d.source, d.language, count(*) {dbase} GROUP BY 1, 2", dargs).fetchall()
-                ibase, iargs = item_part(())
-                item_groups = db.execute(
-                    f"SELECT d.source, d.language, i.kind, count(*) {ibase} AND i.kind != 'duplicate'"
-                    " GROUP BY 1, 2, 3", iargs).fetchall()
-                chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
-                    [(r[0], r[1], r[2]) for r in doc_groups]
-                total = sum(n for _, _, n in chosen)
-                facets: dict[str, Any] = {}
-                for col, pos in (("source", 0), ("language", 1)):
-                    counts: dict[str, int] = {}
-                    for row in chosen:
-                        if row[pos] is not None:
-                            counts[row[pos]] = counts.get(row[pos], 0) + row[2]
-                    facets[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-                by_kind: dict[str, int] = {}
-                for r in item_groups:
-                    by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
-                facets["kind"] = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
-                ent_rows = db.execute(
-                    f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
-                    f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
-                roots: dict[int, int] = {}
-                for r in ent_rows:
-                    root = self._root(r[0])
-                    roots[root] = max(roots.get(root, 0), r[1])
+                if with_facets:
+                    # One grouped pass each over matching documents and matching items gives the
+                    # total and every count facet (a pass per facet costs several times more).
+                    dbase, dargs = doc_part()
+                    doc_groups = db.execute(
+                        f"SELECT d.source, d.language, count(*) {dbase} GROUP BY 1, 2", dargs).fetchall()
+                    ibase, iargs = item_part(())
+                    item_groups = db.execute(
+                        f"SELECT d.source, d.language, i.kind, count(*) {ibase} AND i.kind != 'duplicate'"
+                        " GROUP BY 1, 2, 3", iargs).fetchall()
+                    chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
+                        [(r[0], r[1], r[2]) for r in doc_groups]
+                    total = sum(n for _, _, n in chosen)
+                    for col, pos in (("source", 0), ("language", 1)):
+                        counts: dict[str, int] = {}
+                        for row in chosen:
+                            if row[pos] is not None:
+                                counts[row[pos]] = counts.get(row[pos], 0) + row[2]
+                        facets[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+                    by_kind: dict[str, int] = {}
+                    for r in item_groups:
+                        by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
+                    facets["kind"] = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
+                    if "claim" in kinds:
+                        fbase, fargs = item_part(("claim",), use_footing=False)
+                        facets["footing"] = [(r[0], r[1]) for r in db.execute(
+                            f"SELECT json_extract(i.data, '$.status') AS st, count(*) AS n {fbase}"
+                            " GROUP BY 1 ORDER BY n DESC, st", fargs) if r[0]]
+                    ent_rows = db.execute(
+                        f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
+                        f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
+                    for r in ent_rows:
+                        root = self._root(r[0])
+                        roots[root] = max(roots.get(root, 0), r[1])
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(query, exc)) from exc
-        top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
-        facets["entity"] = [(self.get_entity(i), n) for i, n in top]
+        if with_facets:
+            top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
+            facets["entity"] = [(self.get_entity(i), n) for i, n in top]
         hits = []
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()
