@@ -17,7 +17,8 @@ from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.app import _json_for_script  # noqa: E402
 from clipfile.web.highlight import Mark, highlight  # noqa: E402
-from clipfile.web.pages import deadline_end, script_of  # noqa: E402
+from clipfile.read.entities import script_of  # noqa: E402
+from clipfile.web.pages import deadline_end  # noqa: E402
 from clipfile.web.security import is_loopback, origin_matches  # noqa: E402
 
 from _webfix import ARTICLE_2, build_library  # noqa: E402

@@ -37,7 +37,7 @@ from clipfile.textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query, sn
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.limits import RequestLimits  # noqa: E402
 from clipfile.web.security import local_target  # noqa: E402
-from clipfile.whosaid import who_said  # noqa: E402
+from clipfile.read.whosaid import who_said  # noqa: E402
 
 from _webfix import build_library  # noqa: E402
 
