@@ -51,7 +51,8 @@ def brief_data(store: Store, entity: EntityRecord) -> dict[str, Any]:
     by_status: dict[str, list] = {}
     for c in claims:
         c["source_ref"] = c.get("source")  # the claim's speaker; the document's outlet is ``outlet``
-        by_status.setdefault(c.get("status") if c.get("status") in CLAIM_ORDER else "asserted", []).append(c)
+        status = c.get("status")
+        by_status.setdefault(status if isinstance(status, str) and status in CLAIM_ORDER else "asserted", []).append(c)
     forecasts = {e.key: e for e in ledger(store, by=entity.id)}
     forecasts.update({e.key: e for e in ledger(store, about=entity.id)})
     ordered = sorted(forecasts.values(), key=lambda e: (e.status, e.forecast.get("published") or ""))

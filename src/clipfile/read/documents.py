@@ -48,7 +48,7 @@ def _passages(store: Store, dups: list[dict[str, Any]], doc: Document | None = N
     """Give each duplicate record the words of its passage and of the copy it repeats."""
     spans: list[tuple[str, int, int]] = []
     for d in dups:
-        of = d.get("of") if isinstance(d.get("of"), dict) else {}
+        of: dict[str, Any] = d["of"] if isinstance(d.get("of"), dict) else {}
         spans.append((of.get("document") or "", int(of.get("start") or 0), int(of.get("end") or 0)))
     texts = store.recycled.slices(spans) if spans else []
     for d, of_text in zip(dups, texts):

@@ -161,7 +161,8 @@ def search(store: Store, req: SearchRequest, *, facets: bool = True) -> SearchPa
     """
     req = check_request(req)
     check_query(req.query)  # before anything looks at the words
-    query, widened = req.query, []
+    query = req.query
+    widened: list[str] = []
     if req.query.strip():
         _, names = entity_names_for(store, req.query)
         query, widened = _widened(req.query, names)
