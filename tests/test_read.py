@@ -232,6 +232,15 @@ def test_cli_and_web_search_give_the_same_hits(lib, client):
             assert h["snippet"].replace("[[", "<b>").replace("]]", "</b>").split("<b>")[1].split("</b>")[0] in page
 
 
+def test_cli_search_takes_the_web_filters(lib, client):
+    assert jsonl(run(lib, "search", "ferry", "--language", "en", "--json").output)
+    assert not jsonl(run(lib, "search", "ferry", "--source", "Береговой вестник", "--json").output)
+    dated = jsonl(run(lib, "search", "winter", "--from", "2024-02", "--to", "2024-02-28", "--json").output)
+    assert {h["doc_id"] for h in dated} == {lib[1]["en"]}  # the undated copy has no date to compare
+    r = CliRunner().invoke(cli, ["-L", str(lib[0]), "search", "ferry", "--from", "last week"])
+    assert r.exit_code == 1 and "is not a date" in r.output
+
+
 def test_search_for_a_name_reaches_every_script(lib, store, client):
     page = search(store, SearchRequest("Varin"), facets=False)
     assert lib[1]["ru"] in {h.doc_id for h in page.hits}  # "Олег Варин" in the Russian article

@@ -256,6 +256,11 @@ def search(
                                           "denied."),
     entity: Optional[str] = typer.Option(None, "--entity", help="Only documents (or items) that mention this "
                                          "entity, in any script (a name or an id like E12)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Only documents from this outlet."),
+    language: Optional[str] = typer.Option(None, "--language", help="Only documents in this language (en, ru, ...)."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Only documents published on or after this date "
+                                            "(YYYY, YYYY-MM or YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Only documents published on or before this date."),
     limit: int = typer.Option(20, "--limit", "-n", min=1),
     offset: int = typer.Option(0, "--offset", min=0),
     as_json: bool = typer.Option(False, "--json", help="Print JSON Lines."),
@@ -269,8 +274,9 @@ def search(
         _fail("--footing applies to claims: use it with --kind claim (or without --kind)", code=2)
     with _open_library() as lib:
         eid = f"E{one_entity(lib.store, entity).id}" if entity else None
-        page = run(lib.store, SearchRequest(query, kind=kind or ("claim" if footing else "document"),
-                                            entity=eid, footing=footing, limit=limit, offset=offset), facets=False)
+        page = run(lib.store, SearchRequest(query, kind=kind or ("claim" if footing else "document"), source=source,
+                                            language=language, date_from=date_from, date_to=date_to, entity=eid,
+                                            footing=footing, limit=limit, offset=offset), facets=False)
     if page.widened:
         err.print(f"[dim]also searching for the same entity's names: {escape(', '.join(page.widened))}[/dim]")
     if as_json:
