@@ -305,7 +305,8 @@ def test_alert_query_matches_like_search(lib, store):
 
 
 QUERIES = ["ferry", "winter ferry", '"will run"', "ferr*", "ferry OR паром", "ferry NOT quay",
-           "(quay OR council) AND winter", "зима", "зиму", "санкциях", '"all winter"', "mayor -critics"]
+           "(quay OR council) AND winter", "зима", "зиму", "санкциях", '"all winter"', "mayor -critics",
+           "NEAR(ferry winter)", 'NEAR("oleg varin" quay)', "паром* OR quay*"]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -314,3 +315,14 @@ def test_in_memory_matching_agrees_with_the_index(store, query):
     by_index = {h.doc_id for h in store.search_page(query.replace("-critics", "NOT critics"), limit=50)["hits"]}
     in_memory = {d.id for d in docs if TextQuery.parse(query).matches(d.title + " " + d.text)}
     assert in_memory == by_index
+
+
+@pytest.mark.parametrize("query, text, found", [
+    ("NEAR(ferry winter, 3)", "the ferry will run all winter", (4, 9)),
+    ("NEAR(ferry winter, 2)", "the ferry will run all winter", None),
+    ("x -y", "x y", None),
+    ("NOT rumour", "a fact", (0, 6)),
+    ('"next year"*', "not next years", (4, 14)),
+])
+def test_in_memory_query_forms(query, text, found):
+    assert TextQuery.parse(query).find(text) == found
