@@ -326,3 +326,13 @@ def test_in_memory_matching_agrees_with_the_index(store, query):
 ])
 def test_in_memory_query_forms(query, text, found):
     assert TextQuery.parse(query).find(text) == found
+
+
+def test_alert_entity_reaches_every_script(lib, store):
+    """As a search for a name finds the entity's names in every script, so does an alert rule."""
+    fired = match_alerts([AlertRule("mayor", entity="Varin")], store.get_analysis(lib[1]["ru"]))
+    assert [(a.item, a.text) for a in fired] == [("mention", "Олег Варин")]
+    quote = match_alerts([AlertRule("his words", entity="Oleg Varin", kind="quote-by")],
+                         store.get_analysis(lib[1]["ru"]))
+    assert [a.text for a in quote] == ["паром будет ходить всю зиму"]
+    assert match_alerts([AlertRule("other", entity="Pavel Varin")], store.get_analysis(lib[1]["ru"])) == []

@@ -9,6 +9,8 @@ restricted to a ``kind`` of item:
 - ``recycled``: a passage repeated from earlier text (any, or one mentioning the entity/phrase).
 
 Without a kind, a rule fires once per document on the first mention/occurrence (with a count).
+An entity is named as in search: its words in a name, or the same name in another script
+(``entity = "Varin"`` fires on "Олег Варин").
 A query is written and matched as in ``clipfile search`` (:mod:`clipfile.read.query`): words that
 must all occur, ``"quoted phrases"``, ``prefix*``, ``OR`` between alternatives, ``NOT`` (and
 ``-word``) to exclude, parentheses; Russian words match in any grammatical case, as in search
@@ -36,6 +38,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .errors import QueryError
+from .linking import entity_keys, is_weak
 from .read.query import TextQuery
 from .records import to_dict
 
@@ -152,14 +155,26 @@ def _tokens(name: str) -> list[str]:
     return re.findall(r"\w+", name.casefold().replace("ё", "е"))
 
 
-def _name_matches(rule: str, candidate: str | None) -> bool:
-    """The rule's words appear, in order and together, in the candidate name."""
+def _name_matches(rule: str, candidate: str | None, type_: str = "PERSON") -> bool:
+    """The rule's words appear, in order and together, in the candidate name, or the two are
+    one name in two scripts (``Varin`` and ``Олег Варин``), as search by a name finds both."""
     if not candidate:
         return False
     want, have = _tokens(rule), _tokens(candidate)
     if not want:
         return False
-    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+    if any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1)):
+        return True
+    return _same_name_across_scripts(rule, candidate, type_ or "PERSON")
+
+
+def _same_name_across_scripts(rule: str, candidate: str, type_: str) -> bool:
+    """A full name written in another script (a shared script-neutral key), or, for a rule of
+    one word, the surname of a person written in another script."""
+    shared = set(entity_keys(rule, type_)) & set(entity_keys(candidate, type_))
+    if any(not is_weak(k) for k in shared):
+        return True
+    return len(_tokens(rule)) == 1 and any(k.startswith(f"last:{type_}:sur:") for k in shared)
 
 
 def _phrase_query(phrase: str) -> TextQuery:
@@ -217,7 +232,7 @@ def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> lis
         if rule.entity:
             for ent in entities:
                 names = [ent.get("name")] + list(ent.get("aliases") or [])
-                if any(_name_matches(rule.entity, n) for n in names):
+                if any(_name_matches(rule.entity, n, ent.get("type") or "PERSON") for n in names):
                     ids.add(ent.get("id"))
                     mentions.extend(ent.get("mentions") or [])
             mentions.sort(key=lambda m: m.get("start", 0))
