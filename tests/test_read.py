@@ -214,6 +214,13 @@ def test_search_by_footing_shows_the_footing_in_cli_and_web(lib, client):
     page = client.get("/search", params={"q": "council OR pier OR fund", "kind": "claim"}).text
     assert "<h3>Footing</h3>" in page and 'class="status claim-denied"' in page
     assert re.search(r"claim-hearsay\">hearsay</span></a> <span class=\"n\">1</span>", page)
+    e = client.get("/entities", params={"q": "Varin"}).text
+    eid = re.search(r'href="/entity/(E\d+)"', e).group(1)
+    entity_page = client.get(f"/entity/{eid}").text
+    link = f"/search?kind=claim&amp;entity={eid}&amp;footing=denied"
+    assert link in entity_page  # each footing on the entity page opens its claims in search
+    denied = client.get(link.replace("&amp;", "&")).text
+    assert "1 denied claim" in denied and "sold the pier" in denied
     only = client.get("/search", params={"q": "council OR pier OR fund", "kind": "claim", "footing": "hearsay"})
     assert "1 hearsay claim match" in only.text and "sold the pier" not in only.text
     assert client.get("/search", params={"q": "pier", "footing": "gossip"}).status_code == 400
