@@ -2,7 +2,7 @@
 
 :func:`search` takes a :class:`SearchRequest` (a query in the search syntax — words,
 ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*`` — and filters) and returns a
-:class:`SearchPage`: hits with the same snippets everywhere, the claim or quote each item hit is,
+:class:`SearchResult`: hits with the same snippets everywhere, the claim or quote each item hit is,
 the total and the facet counts, and one message for an empty result.
 
 A query that names a library entity reaches every script's mentions of it: ``Putin`` also
@@ -22,7 +22,7 @@ from ..store.base import EntityRecord, SearchHit, Store
 from ..textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query, count_terms
 from .items import FOOTINGS, check_footing
 
-__all__ = ["SearchRequest", "SearchPage", "search", "check_request", "check_date", "entity_names_for", "SEARCH_KINDS",
+__all__ = ["SearchRequest", "SearchResult", "search", "check_request", "check_date", "entity_names_for", "SEARCH_KINDS",
            "ITEM_KINDS"]
 
 ITEM_KINDS = ("quote", "claim", "forecast", "event")
@@ -55,7 +55,7 @@ class SearchRequest:
 
 
 @dataclass(slots=True)
-class SearchPage:
+class SearchResult:
     """One page of results.  ``items`` maps an item hit's ``item_id`` to the stored item (a
     claim's footing and source, a quote's speaker); ``widened`` lists the entity names the query
     was widened with; ``total`` and ``facets`` are None/empty when facets were not asked for."""
@@ -152,7 +152,7 @@ def _widened(query: str, names: list[str]) -> tuple[str, list[str]]:
     return (out if used else query), used
 
 
-def search(store: Store, req: SearchRequest, *, facets: bool = True) -> SearchPage:
+def search(store: Store, req: SearchRequest, *, facets: bool = True) -> SearchResult:
     """Run a search (an empty query browses, newest first).
 
     Raises:
@@ -173,4 +173,4 @@ def search(store: Store, req: SearchRequest, *, facets: bool = True) -> SearchPa
     hits: list[SearchHit] = result["hits"]
     ids = [h.item_id for h in hits if h.item_id is not None]
     items = {i["item_id"]: i for i in store.items(req.kind, ids=ids)} if ids else {}
-    return SearchPage(req, hits, result["total"], result["facets"], items, widened)
+    return SearchResult(req, hits, result["total"], result["facets"], items, widened)
