@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
@@ -729,7 +729,7 @@ class SQLiteStore:
         doc_id: str | None = None,
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
-        links: tuple[EntityLink, ...] | list[EntityLink] = (),
+        links: Sequence[EntityLink] = (),
         ids: list[int] | None = None,
         speaker_like: str | None = None,
         quote_kind: str | None = None,
