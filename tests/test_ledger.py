@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from clipfile.entitylinks import save_linked
 from clipfile.ledger import ledger, resolve, scores, unscored
 from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
@@ -40,7 +41,7 @@ def save(store, text, entities, forecasts, *, published="2024-05-01"):
     ents = [{"id": f"e{i}", "name": name, "type": typ, "aliases": [name],
              "mentions": [{"start": text.index(name), "end": text.index(name) + len(name), "text": name}]}
             for i, (name, typ) in enumerate(entities, 1)]
-    store.save_analysis({"document": {"id": doc.id}, "entities": ents, "forecasts": forecasts}, version="test")
+    save_linked(store, {"document": {"id": doc.id}, "entities": ents, "forecasts": forecasts}, version="test")
     return doc.id
 
 
