@@ -227,3 +227,14 @@ def test_verbs_of_manner_of_speaking_are_cues(nlp):
     )
     q = quote(run(nlp, text), "If they were serious")
     assert q.cue is not None and q.cue.text == "fumed" and q.speaker.name == "Tor Lind"
+
+
+def test_a_quotation_printed_as_one_paragraph_stays_with_its_speaker(nlp):
+    # Issue #16: `"A. "B. "C."` - each reopened sentence is a quote, all the speaker's.
+    text = ('Ines Dahl, the harbour master, said the ferry would sail. Ms Dahl said: "The pier is safe. '
+            '"We checked every beam and I believe the council will pay for the rest. '
+            '"Nobody should worry about Monday."\n')
+    qs = run(nlp, text)
+    for frag in ("The pier is safe", "We checked every beam", "Nobody should worry"):
+        q = quote(qs, frag)
+        assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Ines Dahl", (frag, q)
