@@ -238,3 +238,15 @@ def test_a_quotation_printed_as_one_paragraph_stays_with_its_speaker(nlp):
     for frag in ("The pier is safe", "We checked every beam", "Nobody should worry"):
         q = quote(qs, frag)
         assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Ines Dahl", (frag, q)
+
+
+def test_a_percentage_that_says_something_is_poll_respondents(nlp):
+    # Issue #16: "61% said" reports what a share of the people polled said; the source is
+    # the respondents, not the number "61".
+    text = ('A survey for the Coastal Gazette asked 800 residents about the new harbour. '
+            'Some 64% said the harbour would bring jobs, while 21 per cent said it was too costly. '
+            '58% of the residents questioned by the pollsters said the council had not listened.\n')
+    qs = run(nlp, text)
+    for frag in ("the harbour would bring jobs", "it was too costly", "the council had not listened"):
+        q = quote(qs, frag)
+        assert q.speaker is not None and q.speaker.name == "poll respondents", (frag, q.speaker)

@@ -539,6 +539,10 @@ class Resolver:
             return Speaker(None, None, start, end, "unresolved", 0.2)
         if head.pos_ == "NOUN" and head.lemma_.lower() in DOCUMENT_NOUNS:
             return self._document(head, start, end)
+        if _is_share(head):
+            # "61% said", "Some 87% of the adults quizzed said": a share of the people a poll
+            # asked, who are the source (as the guidelines name them), not the number
+            return Speaker(RESPONDENTS, None, start, end, "nominal", 0.6)
         if head.pos_ == "NOUN" or (e is None and _common_head(head) and _has_det(head, _DEFINITE)):
             # (a capitalised office, "The Foreign Secretary", is a description too)
             if not any(c.dep_ == "appos" for c in head.children) and (
@@ -652,6 +656,16 @@ class Resolver:
                 self.speaker_counts[e.id] += 1
         elif speaker is not None and speaker.name and speaker.resolution in ("nominal", "pronoun"):
             self._last_key = "~" + speaker.name.casefold()  # someone described, not named
+
+
+RESPONDENTS = "poll respondents"
+_SHARE_NOUNS = frozenset({"%", "percent", "cent", "pc"})
+
+
+def _is_share(head) -> bool:
+    """A percentage as a subject (``61%``, ``40 per cent``, ``87% of the adults asked``):
+    the head is the percent sign or word and a number counts it."""
+    return head.lower_ in _SHARE_NOUNS and any(c.dep_ == "nummod" or c.like_num for c in head.children)
 
 
 def _np_name(head, *, clauses: bool = False) -> str:
