@@ -250,3 +250,18 @@ def test_a_percentage_that_says_something_is_poll_respondents(nlp):
     for frag in ("the harbour would bring jobs", "it was too costly", "the council had not listened"):
         q = quote(qs, frag)
         assert q.speaker is not None and q.speaker.name == "poll respondents", (frag, q.speaker)
+
+
+def test_the_second_of_two_coordinated_clauses_has_its_own_subject(nlp):
+    # Issue #16: the parser reads "... like schoolboys and the Greens claim P" as one clause
+    # and "owns Northfield and the council has said P" as a subject "Northfield and the
+    # council"; the source of the second report is the second clause's subject.
+    text = ('The unions say the two directors are behaving like squabbling schoolboys and '
+            'the Green Party claim personal ambition is blocking the harbour plan.\n\n'
+            'Harbourside Holdings now owns Northfield and the Ostby Council has said '
+            'it will turn the site into a park.\n')
+    qs = run(nlp, text)
+    q = quote(qs, "personal ambition is blocking")
+    assert q.speaker is not None and q.speaker.name and "Green" in q.speaker.name, q.speaker
+    q = quote(qs, "it will turn the site into a park")
+    assert q.speaker is not None and q.speaker.name and "Council" in q.speaker.name, q.speaker

@@ -485,7 +485,8 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
 
 def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
-    src = _subject(verb)
+    src = _coordinated_subject(verb) if lemma in REPORTING_VERBS else None
+    src = src or _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
         src = _paragraph_subject(verb) or adjacent_subject(verb)
     fam = "ccomp"
@@ -678,6 +679,41 @@ def _paragraph_subject(verb):
             t.pos_ == "VERB" and t.dep_ not in ("amod", "acl", "advcl", "relcl") for t in doc[head.i + 1:verb.i]):
         return None
     return head
+
+
+def _coordinated_subject(verb):
+    """The subject of a finite verb of saying in the second of two coordinated clauses the
+    parser read as one: ``X are behaving like schoolboys and the Liberal Democrats claim …``
+    (the noun hung on ``schoolboys`` as a conjunct, ``claim`` left without a subject, whose
+    inherited subject would be the first clause's) and ``Rosneft now owns Yugansk and Russia
+    has said …`` (the object of ``owns``, lacking, made the subject with ``Russia`` its
+    conjunct).  Returns None when the parse shows neither."""
+    auxes = [c for c in verb.children if c.dep_ == "aux"]
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not auxes:
+        return None
+    subs = [c for c in verb.children if c.dep_ in _SUBJ]
+    if not subs:
+        # the word before the verb and its auxiliaries: a noun hung as a conjunct on the
+        # first clause's object, with "and"/"but" before it
+        lo = verb.i
+        while lo > 0 and verb.doc[lo - 1].dep_ in ("aux", "neg", "advmod") and verb.doc[lo - 1].head.i == verb.i:
+            lo -= 1
+        prev = verb.doc[lo - 1] if lo > 0 else None
+        if prev is not None and prev.dep_ == "conj" and prev.pos_ in ("PROPN", "NOUN") and prev.head.i < prev.i \
+                and not any(c.i > prev.i for c in prev.children) \
+                and any(c.dep_ == "cc" and c.i < prev.i for c in prev.head.children):
+            return prev
+        return None
+    subj = subs[0]
+    conjs = [c for c in subj.children if c.dep_ == "conj"]
+    singular = verb.tag_ == "VBZ" or any(a.tag_ == "VBZ" for a in auxes)
+    before = verb.doc[subj.left_edge.i - 1] if subj.left_edge.i > 0 else None
+    if len(conjs) == 1 and singular and subj.i < verb.i and before is not None and before.pos_ == "VERB" \
+            and before.i == verb.head.i and not any(c.dep_ in ("dobj", "attr", "ccomp", "xcomp", "dative")
+                                                    for c in before.children if c.i != verb.i):
+        # a singular verb cannot have "X and Y" for subject: X is the bare verb's object
+        return conjs[0]
+    return None
 
 
 def adjacent_subject(verb):
