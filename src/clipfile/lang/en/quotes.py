@@ -424,6 +424,9 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
     if cue is not None and before[-1:] in (",", ":") and cue.end <= q.outer[0] \
             and re.search(r"[.!?]$", body.rstrip("\u201d\"' ")) and text[q.outer[0] - 60:q.outer[0]].count(".") == 0:
         return False  # 'he told the host, “it was demoralizing.”': the rest of a cued sentence
+    if cue is not None and cue.end <= q.outer[0] and not text[cue.end:q.outer[0]].strip() and len(words) >= 3 \
+            and (re.match(r"\s*[.!?]", text[q.outer[1]:q.outer[1] + 2]) or re.search(r"[.!?]$", body)):
+        return False  # 'The agency said "the government is interested …".': the whole rest of the sentence
     prev_word = re.search(r"(?<![\w-])(\w+)(?:\s+as)?\s*$", text[max(0, q.outer[0] - 30):q.outer[0]])
     if prev_word and prev_word.group(1).lower() in _NAMING_VERBS:
         return False  # 'which he dubbed “the little senator”': the words themselves, quoted
