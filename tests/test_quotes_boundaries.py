@@ -94,6 +94,17 @@ def test_lower_case_words_right_after_said_to_the_end_of_the_sentence(nlp):
     assert q.cue.text == "said" and "Harbour Board" in q.speaker.name
 
 
+def test_quoted_words_that_are_all_a_report_holds_are_a_quote(nlp):
+    # Issue #16: 'According to Mr Lind, Harbourside "were not planning to bid again".' - the
+    # quoted words are the whole report, not a scare-quoted fragment in mid-sentence.
+    text = ('Company spokesman Tomas Lind said the deal still stood. According to Mr Lind, '
+            'Harbourside "were not planning to bid at the new auction anyway". Nobody else spoke.\n')
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if "planning to bid" in q.text)
+    assert q.text == "were not planning to bid at the new auction anyway"
+    assert q.speaker is not None and q.speaker.name == "Tomas Lind"
+
+
 def test_one_word_answer_with_its_cue(nlp):
     text = (
         "Lunn was asked whether the ferry would return next year.\n"

@@ -49,6 +49,7 @@ class _Q:
     parent: int | None = None  # index of the enclosing quote
     continued: bool = False
     weak: bool = False  # short fragment without a cue
+    complement: bool = False  # the whole content of a report: the words reported, no fragment
     host: "_Q | None" = None  # the report whose content holds this report's cue
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
@@ -178,6 +179,7 @@ def _candidates(reps: list[Report], items: list[_Q], quoted_ranges: list[tuple[i
                         q = items[i]
                         if q.cue is None:
                             q.cue = Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end])
+                        q.complement = q.complement or (_says(r) and len(contained) == 1)
                 continue
             kind = "mixed"
         candidates.append((r, kind, contained))
@@ -250,7 +252,10 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
                 if spk is None:
                     spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
                 q.cue, q.speaker = cue, spk
-                q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
+                # a quotation that is all a verb of saying reports ('According to X, Exxon
+                # "were not planning to bid"') is no scare-quoted fragment, however it starts
+                q.weak = (_is_fragment(text, q, cue) and not (q.complement and len(text[q.start:q.end].split()) >= 3)) \
+                    or id(q) in excerpts
             else:
                 r, kind = cast("tuple[Report, str]", obj)
                 spk = _report_speaker(r, res)
