@@ -265,3 +265,13 @@ def test_the_second_of_two_coordinated_clauses_has_its_own_subject(nlp):
     assert q.speaker is not None and q.speaker.name and "Green" in q.speaker.name, q.speaker
     q = quote(qs, "it will turn the site into a park")
     assert q.speaker is not None and q.speaker.name and "Council" in q.speaker.name, q.speaker
+
+
+def test_a_participle_of_saying_after_an_object_is_the_subjects(nlp):
+    # Issue #16: "X dismissed the figures insisting that P" - the parser makes "the figures"
+    # the subject of "insisting"; figures insist nothing, X does.
+    text = ('Harbour master Tomas Lind also dismissed the figures insisting that the '
+            '"typical passenger" has been much better off since the new ferry.\n')
+    qs = run(nlp, text)
+    q = quote(qs, "has been much better off")
+    assert q.speaker is not None and q.speaker.name == "Tomas Lind", q.speaker

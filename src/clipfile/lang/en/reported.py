@@ -486,10 +486,12 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
 def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
     src = _coordinated_subject(verb) if lemma in REPORTING_VERBS else None
-    src = src or _subject(verb)
+    src = src or _participle_subject(verb, lemma) or _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
         src = _paragraph_subject(verb) or adjacent_subject(verb)
     fam = "ccomp"
+    if comp is not None and _participle_subject(comp, comp.lemma_.lower()) is not None:
+        return []  # "dismissed the figures insisting that …": the participle reports, not the verb
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
         # "said the Iranians released by X were close to ...": the parser splits one clause
@@ -716,6 +718,26 @@ def _coordinated_subject(verb):
     return None
 
 
+def _participle_subject(verb, lemma: str):
+    """``Mr X dismissed the figures insisting that …``: the parser made the object of
+    ``dismissed`` the subject of the participle; a thing insists nothing, so a participle of
+    saying whose parsed subject is a common noun right after the verb it hangs on (that verb
+    left without an object; not a person, nor a writing, which speaks itself) is the main
+    clause's subject's.  None when the parse shows no such thing."""
+    if verb.tag_ != "VBG" or lemma not in SPEECH_VERBS or verb.dep_ not in ("ccomp", "advcl", "xcomp"):
+        return None
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None  # "the figures are showing": a finite clause of its own
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    head = verb.head
+    if subj is None or subj.pos_ != "NOUN" or subj.lemma_.lower() in PERSON_NOUNS \
+            or subj.lemma_.lower() in DOCUMENT_NOUNS or head.pos_ != "VERB" or head.i > subj.left_edge.i \
+            or any(t.pos_ in ("VERB", "AUX") for t in verb.doc[head.i + 1:subj.left_edge.i]) \
+            or any(c.dep_ in ("dobj", "dative") for c in head.children):
+        return None
+    return _subject(head)
+
+
 def adjacent_subject(verb):
     """``In a speech to the party Mr X said …``: the parser hung the name on the phrase before
     it and left the verb without a subject; a name or noun right before a finite verb of
@@ -880,7 +902,7 @@ def _broad_verb(verb) -> list[Report]:
         if e > s:
             out.append(Report(s, e, cs, ce, src, verb, "any-xcomp"))
     comp = next((c for c in kids if c.dep_ == "ccomp" and c.i > verb.i), None)
-    if comp is not None:
+    if comp is not None and _participle_subject(comp, comp.lemma_.lower()) is None:
         s, e = _subtree_range(comp, side_of=verb)
         if e > s:
             out.append(Report(s, e, cs, ce, src, verb, "any-ccomp"))
