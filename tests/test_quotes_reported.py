@@ -301,3 +301,12 @@ def test_noun_with_an_infinitive_is_a_broad_candidate(nlp):
     got = [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.source.text if r.source is not None else None,
             r.family) for r in broad_candidates(doc, known=reports(doc))]
     assert ("to close the old ferry terminal by spring", "plan", "her", "any-noun-to") in got
+
+
+def test_an_emotion_about_a_clause_is_attributed(nlp):
+    # Issue #16: the real-news guidelines count "are angry that P" as the holder's report.
+    text = ("Ferry crews are also angry they will have only two days to study the new rota "
+            "before it starts.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.startswith("they will have only two days"))
+    assert spoken(q, text) == "Ferry crews"
