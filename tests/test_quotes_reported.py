@@ -310,3 +310,14 @@ def test_an_emotion_about_a_clause_is_attributed(nlp):
     qs = run(nlp, text)
     q = next(q for q in qs if q.text.startswith("they will have only two days"))
     assert spoken(q, text) == "Ferry crews"
+
+
+def test_accused_of_with_the_of_hung_on_a_description_of_the_accused(nlp):
+    # Issue #16: "has accused its predecessor, led by X, of corruption" - the parser hangs
+    # "of" on X; the accused and the charge are still one content.
+    text = ("Mayor Ilse Varga's administration has accused its predecessor, led by former mayor "
+            "Piet Sonne, of corruption.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.endswith("of corruption"))
+    assert q.text.startswith("its predecessor")
+    assert "administration" in spoken(q, text)

@@ -286,8 +286,13 @@ def reports(doc) -> list[Report]:
                 r = _relative_report(tok)
                 if r is not None:
                     out.append(r)
+            charged = _charge_verb(tok) if tok.dep_ == "prep" and tok.lower_ == "of" else None
             if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
                 r = _prep_report(tok)
+                if r is not None:
+                    out.append(replace(r, family="prep"))
+            elif charged is not None:
+                r = _prep_report(tok, verb=charged)
                 if r is not None:
                     out.append(replace(r, family="prep"))
             elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
@@ -424,10 +429,32 @@ def _passive_judgement(verb) -> list[Report]:
 _NON_CONTENT_SUBJECTS = {"it", "there", "that", "this", "which", "what", "who"}
 
 
-def _prep_report(prep) -> Report | None:
-    """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content."""
-    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+def _charge_verb(prep):
+    """``has accused its predecessor, led by X, of corruption``: the parser hung the charge's
+    ``of`` on the last noun of a description of the accused; the verb of accusing it belongs
+    to (it has the accused for object and no ``of`` of its own), else None."""
     head = prep.head
+    for _ in range(6):
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() == "accuse":
+            break
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    else:
+        return None
+    if head.lemma_.lower() != "accuse" or prep.head.i == head.i:
+        return None
+    dobj = next((c for c in head.children if c.dep_ == "dobj" and c.i < prep.i), None)
+    if dobj is None or any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        return None
+    return head
+
+
+def _prep_report(prep, *, verb=None) -> Report | None:
+    """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content.
+    ``verb``: the cue the preposition belongs to when the parser hung it elsewhere."""
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    head = prep.head if verb is None else verb
     if obj is None:
         return None
     s, e = _subtree_range(obj)
