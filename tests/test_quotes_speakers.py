@@ -275,3 +275,16 @@ def test_a_participle_of_saying_after_an_object_is_the_subjects(nlp):
     qs = run(nlp, text)
     q = quote(qs, "has been much better off")
     assert q.speaker is not None and q.speaker.name == "Tomas Lind", q.speaker
+
+
+def test_a_book_speaks_for_the_one_author_the_text_names(nlp):
+    # Issue #16: "despite a new book saying P" before the text says whose book it is
+    # ("Harbour Lights, by journalist Ada Quill"): the book is its author's.
+    text = ('The mayor insisted the ferry would run, despite a new book saying the service had '
+            'lost money for a decade.\n\nThe claims were made in Harbour Lights, by Gazette '
+            'journalist Ada Quill, which was published on Monday.\n\n'
+            'The new book claims the mayor hid the losses from the council.\n')
+    qs = run(nlp, text)
+    for frag in ("the service had lost money", "the mayor hid the losses"):
+        q = quote(qs, frag)
+        assert q.speaker is not None and q.speaker.name == "Ada Quill", (frag, q.speaker)

@@ -579,11 +579,31 @@ class Resolver:
                     author = self._author_of(tok)
                     if author is not None:
                         break
+        if author is None and head.lemma_.lower() in _AUTHORED_WORKS:
+            author = self._sole_author()
         if isinstance(author, Entity):
             return self._speaker(author, start, end, "nominal", 0.7)
         if author is not None:
             return Speaker(author, None, start, end, "nominal", 0.5)
         return Speaker(_np_name(head, clauses=True), None, start, end, "nominal", 0.5)
+
+    def _sole_author(self) -> Entity | None:
+        """The one person the text names as an author (``X's new book``, a title ``…, by
+        journalist X``), when it names exactly one: ``a new book saying …`` in a story about a
+        book is that book, whether its author is named before or after."""
+        found: dict[str, Entity] = {}
+        for tok in self.doc:
+            named: Entity | str | None = None
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in _AUTHORED_WORKS:
+                named = self._author_of(tok)
+            elif tok.lower_ == "by" and tok.i > 1 and self.doc[tok.i - 1].text == "," \
+                    and self.doc[tok.i - 2].pos_ == "PROPN":
+                # "Brown's Britain, by Sunday Telegraph journalist X": a title and its author
+                obj = next((g for g in tok.children if g.dep_ == "pobj"), None)
+                named = self._mention_at(obj.idx) if obj is not None else None
+            if isinstance(named, Entity) and named.type == "PERSON":
+                found[named.id] = named
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _author_of(self, doc_tok) -> Entity | str | None:
         """Who wrote or published the writing ``doc_tok`` heads: a name compounded with it or
@@ -659,6 +679,8 @@ class Resolver:
 
 
 RESPONDENTS = "poll respondents"
+# Writings a person signs (a report or a poll is an organisation's).
+_AUTHORED_WORKS = frozenset("book memoir biography autobiography novel diary".split())
 _SHARE_NOUNS = frozenset({"%", "percent", "cent", "pc"})
 
 
