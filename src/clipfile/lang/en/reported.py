@@ -515,7 +515,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     src = _coordinated_subject(verb) if lemma in REPORTING_VERBS else None
     src = src or _participle_subject(verb, lemma) or _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
-        src = _paragraph_subject(verb) or adjacent_subject(verb)
+        src = _paragraph_subject(verb) or adjacent_subject(verb) or _aside_subject(verb)
     fam = "ccomp"
     if comp is not None and _participle_subject(comp, comp.lemma_.lower()) is not None:
         return []  # "dismissed the figures insisting that …": the participle reports, not the verb
@@ -763,6 +763,33 @@ def _participle_subject(verb, lemma: str):
             or any(c.dep_ in ("dobj", "dative") for c in head.children):
         return None
     return _subject(head)
+
+
+_ASIDE_MARKS = ("-", "\u2013", "\u2014", "--", ",")
+
+
+def _aside_subject(verb):
+    """``A day earlier, Mr X - keen to reassure investors - had said …``: an aside set off by
+    dashes or commas between the subject and its verb of saying throws the parser, which
+    leaves the verb without a subject; the name right before the aside is it."""
+    doc = verb.doc
+    lo = verb.i
+    while lo > 0 and doc[lo - 1].dep_ in ("aux", "neg", "advmod") and doc[lo - 1].head.i == verb.i:
+        lo -= 1
+    if lo < 3 or doc[lo - 1].text not in _ASIDE_MARKS or verb.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+        return None
+    close = doc[lo - 1].text
+    start = verb.sent.start
+    for k in range(lo - 2, max(start, lo - 25) - 1, -1):
+        t = doc[k]
+        if t.text in (".", ";", ":") or t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
+            return None
+        if t.text == close or (close != "," and t.text in _ASIDE_MARKS[:4]):
+            name = doc[k - 1] if k > start else None
+            if name is not None and name.pos_ == "PROPN" and k - 1 < lo - 3:
+                return name
+            return None
+    return None
 
 
 def adjacent_subject(verb):
