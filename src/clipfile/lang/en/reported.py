@@ -111,6 +111,13 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
+        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "PROPN" and cur.head.dep_ == "pobj" \
+                and cur.lemma_.lower() in SPEECH_VERBS and cur.head.head.head.pos_ in ("VERB", "AUX"):
+            # "X unveiled a billboard opposite the Palace of Westminster accusing …": a participle
+            # of saying hung on a name in a phrase of place speaks for the clause's subject
+            cur = cur.head.head.head
+            seen += 1
+            continue
         if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "NOUN" \
                 and cur.head.lemma_.lower() not in PERSON_NOUNS:
             noun = cur.head
