@@ -326,3 +326,26 @@ def test_a_name_before_an_aside_the_parser_lost_is_the_speaker(nlp):
               lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
     reps = [r for r in reports(doc) if doc.text[r.cue_start:r.cue_end] == "said"]
     assert reps and reps[0].source is not None and reps[0].source.text == "Lindqvist"
+
+
+def test_a_headline_quotes_its_subject_without_a_verb(nlp):
+    # Issue #16: BBC-style headlines put the subject's words in single marks after it, or
+    # end with a dash and the speaker's name.
+    text = ("Lindqvist 'ready to sell' the old piers\n\nHarbour master Tomas Lindqvist says the "
+            "old piers could be sold by the summer.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "ready to sell")
+    assert q.kind == "direct" and q.text == "ready to sell"
+    assert q.speaker is not None and q.speaker.name == "Tomas Lindqvist"
+    text = ("Keep the ferry running - Lindqvist\n\nHarbour master Tomas Lindqvist has urged the "
+            "council to keep the night ferry.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "Keep the ferry running")
+    assert q.kind == "indirect" and q.speaker.name == "Tomas Lindqvist"
+    # a group in plain words, words with an apostrophe inside
+    text = "Fishermen 'can't trust the council'\n\nFour in five fishermen say the council broke its word.\n"
+    q = quote(run(nlp, text), "trust the council")
+    assert q.kind == "direct" and q.text == "can't trust the council" and q.speaker.name == "Fishermen"
+    # a headline's scare quotes after a word that is no subject are not quotes
+    text = "Ferry 'crisis' deepens as crews quit\n\nThe harbour lost two more crews on Monday.\n"
+    assert not [q for q in run(nlp, text) if "crisis" in q.text]

@@ -22,6 +22,7 @@ from ...analysis.quotes import assemble_attributions, line_of, line_starts
 from ...analysis.turns import label_turns, turns_with_stances
 from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
+from .headlines import headline_quotes
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -116,6 +117,14 @@ def attributions(doc, entities: list[Entity], *, model: ReportModel | None | obj
             q.skipped = q.skipped or item.failed
 
     final = _shown(items, roles.absorbed, out_reports)
+    # A headline's quotes without a verb of saying ("Blair 'up for it' ahead of poll").
+    # A stance or a report nobody is named as making is the parse's misreading of the
+    # headline and gives way.
+    with isolated("quote", 0, text.find("\n") if "\n" in text else len(text)):
+        said = [q for q in final if not q.stance and q.speaker is not None and q.speaker.name]
+        for h in headline_quotes(doc, res, [q.outer for q in said]):
+            final = [q for q in final if q in said or not (q.start < h.end and h.start < q.end)]
+            final.append(_Q(h.start, h.end, h.kind, h.outer, 0, speaker=h.speaker))
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
     out, stances = assemble_attributions(final, text)
