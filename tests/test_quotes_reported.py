@@ -346,3 +346,15 @@ def test_a_participle_of_saying_on_a_place_name_is_the_clause_subjects(nlp):
               lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
     reps = [r for r in reports(doc) if doc.text[r.start:r.end].startswith("the council of hiding")]
     assert reps and reps[0].source is not None and reps[0].source.text == "Party"
+
+
+def test_quoted_as_saying_closes_the_clause_before_it(nlp):
+    # Issue #16: "P, minister X was quoted as saying by Y." reports P, X's words; "according
+    # to the law" in P is no attribution (a norm, not a source).
+    text = ("The harbour dispute will be settled according to the port's own rules, transport "
+            "minister Ilse Varga was quoted as saying by the Coastal Gazette.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.startswith("The harbour dispute"))
+    assert q.text == "The harbour dispute will be settled according to the port's own rules"
+    assert q.speaker.name == "Ilse Varga" and q.cue.text == "quoted as saying"
+    assert not [q for q in qs if q.cue is not None and q.cue.text == "according to"]

@@ -304,6 +304,10 @@ def reports(doc) -> list[Report]:
                     out.append(replace(r, family="prep"))
             elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
                 out.extend(_tag(_according(tok), "according"))
+            elif tok.lower_ == "saying" and tok.dep_ == "pcomp":
+                r = _quoted_as_saying(tok)
+                if r is not None:
+                    out.append(r)
             elif tok.lower_ in _TRAILING_EVIDENCE:
                 r = _trailing_evidence(tok)
                 if r is not None:
@@ -855,11 +859,38 @@ def _misattached_that_clause(verb):
     return None
 
 
+# "dealt with according to the law": in accordance with a norm, not on someone's word
+_NORM_NOUNS = frozenset("""
+law rule regulation plan schedule timetable tradition custom procedure agreement contract
+constitution guideline standard principle protocol treaty formula criterion definition
+""".split())
+
+
+def _quoted_as_saying(tok) -> Report | None:
+    """``P, minister X was quoted as saying (by Interfax).``: the closing attribution of the
+    clause before the comma; the source is the one quoted (the passive subject)."""
+    as_ = tok.head
+    quoted = as_.head
+    if as_.lower_ != "as" or quoted.tag_ != "VBN" or quoted.lemma_.lower() not in ("quote", "report", "cite"):
+        return None
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
+        return None  # "was quoted as saying that …": the complement is the content
+    src = next((c for c in quoted.children if c.dep_ == "nsubjpass"), None)
+    if src is None or src.left_edge.i < 2 or tok.doc[src.left_edge.i - 1].text != ",":
+        return None
+    toks = _sentence_before(quoted, src.left_edge.i - 1)
+    if sum(t.is_alpha for t in toks) < 3 or "\n" in "".join(t.text_with_ws for t in toks):
+        return None
+    s, e = _span(toks)
+    cs, ce = _cue(quoted)
+    return Report(s, e, cs, tok.idx + len(tok), src, tok, "paren") if e > s else None
+
+
 def _according(tok) -> list[Report]:
     to = next(c for c in tok.children if c.lower_ == "to")
     src = next((c for c in to.children if c.dep_ == "pobj"), None)
     host = tok.head
-    if src is None or host.i == tok.i:
+    if src is None or host.i == tok.i or src.lemma_.lower() in _NORM_NOUNS:
         return []
     while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head.i != host.i:
         host = host.head
