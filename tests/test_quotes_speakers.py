@@ -349,3 +349,13 @@ def test_a_headline_quotes_its_subject_without_a_verb(nlp):
     # a headline's scare quotes after a word that is no subject are not quotes
     text = "Ferry 'crisis' deepens as crews quit\n\nThe harbour lost two more crews on Monday.\n"
     assert not [q for q in run(nlp, text) if "crisis" in q.text]
+
+
+def test_a_pronoun_is_never_the_person_named_in_the_words_it_reports(nlp):
+    # Issue #16: "he insisted he still trusted Mr Lind" - whoever "he" is, not Lind.
+    text = ("Tomas Lind faces the council on Monday after a week of talk about his rift "
+            "with Piet Sonne.\n\nMeanwhile, the deputy mayor is leaving for a tour of the islands. "
+            "But before doing so, he insisted he still trusted Mr Lind.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "he still trusted Mr Lind")
+    assert q.speaker is not None and q.speaker.name != "Tomas Lind", q.speaker

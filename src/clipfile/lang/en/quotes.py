@@ -715,4 +715,4 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
             e -= 1
         if e <= r.source.idx:
             s, e = r.source.idx, r.source.idx + len(r.source)
-    return res.resolve(r.source, (s, e))
+    return res.resolve(r.source, (s, e), content=(r.start, r.end))

@@ -381,6 +381,9 @@ class Resolver:
         sent_start = tok.sent.start_char
         sent_no = self._sent_of(pos)
         own = self._reported_at(pos)
+        # "He insisted he still trusted Mr X": a name in the words a pronoun reports is never
+        # the pronoun's referent (a speaker does not name himself where "he" would do)
+        named_inside = {r.entity.id for r in self.refs if content is not None and content[0] <= r.start < content[1]}
         j = bisect.bisect_left(self._cand_starts, pos) - 1
         while j >= 0 and len(order) < 8:
             c = self._cands[j]
@@ -392,7 +395,7 @@ class Resolver:
             if content is not None and content[0] <= c.start < content[1]:
                 continue  # "… they could see X win, he added": X is not who added it
             e = c.entity
-            if e is not None and e.id in exclude:
+            if e is not None and (e.id in exclude or e.id in named_inside):
                 continue
             if group:
                 if e is None or e.type not in (("ORG", "GPE") if body else ("ORG", "NORP", "GPE")):
@@ -420,7 +423,7 @@ class Resolver:
             if c.key not in best or sc > best[c.key][0]:
                 best[c.key] = (sc, c)
         if not best:
-            if not group and not inside and self.last_speaker is not None:
+            if not group and not inside and self.last_speaker is not None and self.last_speaker.id not in named_inside:
                 g = self._gender.get(self.last_speaker.id)
                 if not (want_gender and g and g != want_gender):
                     return _Cand(pos, self.last_speaker, self.last_speaker.name, 0, None), 0.4
