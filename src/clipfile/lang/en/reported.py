@@ -797,7 +797,11 @@ def _aside_subject(verb):
             return None
         if t.text == close or (close != "," and t.text in _ASIDE_MARKS[:4]):
             name = doc[k - 1] if k > start else None
-            if name is not None and name.pos_ == "PROPN" and k - 1 < lo - 3:
+            if name is not None and name.pos_ == "PROPN" and k - 1 < lo - 3 and not any(
+                    c.dep_ in ("ccomp", "parataxis") and c.left_edge.i <= name.i <= c.right_edge.i
+                    for c in verb.children):
+                # (a name the parser hung in the complement, "“…,” Texas delegate X, wearing a
+                # hat, said", belongs to the quotation's attribution, which the marks handle)
                 return name
             return None
     return None
