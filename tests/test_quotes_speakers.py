@@ -245,11 +245,15 @@ def test_a_percentage_that_says_something_is_poll_respondents(nlp):
     # the respondents, not the number "61".
     text = ('A survey for the Coastal Gazette asked 800 residents about the new harbour. '
             'Some 64% said the harbour would bring jobs, while 21 per cent said it was too costly. '
-            '58% of the residents questioned by the pollsters said the council had not listened.\n')
+            '58% of the 800 adults questioned by the pollsters said the council had not listened.\n')
     qs = run(nlp, text)
     for frag in ("the harbour would bring jobs", "it was too costly", "the council had not listened"):
         q = quote(qs, frag)
         assert q.speaker is not None and q.speaker.name == "poll respondents", (frag, q.speaker)
+    # a share of a group the text names is that group
+    text = "A poll for the Gazette was published on Monday. 67 percent of fishermen said the quay was too small.\n"
+    q = quote(run(nlp, text), "the quay was too small")
+    assert q.speaker is not None and q.speaker.name == "fishermen", q.speaker
 
 
 def test_the_second_of_two_coordinated_clauses_has_its_own_subject(nlp):

@@ -383,7 +383,11 @@ class Resolver:
         own = self._reported_at(pos)
         # "He insisted he still trusted Mr X": a name in the words a pronoun reports is never
         # the pronoun's referent (a speaker does not name himself where "he" would do)
-        named_inside = {r.entity.id for r in self.refs if content is not None and content[0] <= r.start < content[1]}
+        # (a possessive is no such name: "he notes there was an issue with X's microphone" is
+        # how news paraphrases X's own complaint)
+        text = doc_text(self.doc)
+        named_inside = {r.entity.id for r in self.refs if content is not None and content[0] <= r.start < content[1]
+                        and not text.startswith(("'s", "\u2019s"), r.end)}
         j = bisect.bisect_left(self._cand_starts, pos) - 1
         while j >= 0 and len(order) < 8:
             c = self._cands[j]
@@ -544,8 +548,9 @@ class Resolver:
             return self._document(head, start, end)
         if _is_share(head):
             # "61% said", "Some 87% of the adults quizzed said": a share of the people a poll
-            # asked, who are the source (as the guidelines name them), not the number
-            return Speaker(RESPONDENTS, None, start, end, "nominal", 0.6)
+            # asked, who are the source (as the guidelines name them), not the number; a share
+            # of a named group is that group ("67 percent of voters" -> voters)
+            return Speaker(_share_of(head) or RESPONDENTS, None, start, end, "nominal", 0.6)
         if head.pos_ == "NOUN" or (e is None and _common_head(head) and _has_det(head, _DEFINITE)):
             # (a capitalised office, "The Foreign Secretary", is a description too)
             if not any(c.dep_ == "appos" for c in head.children) and (
@@ -691,6 +696,22 @@ def _is_share(head) -> bool:
     """A percentage as a subject (``61%``, ``40 per cent``, ``87% of the adults asked``):
     the head is the percent sign or word and a number counts it."""
     return head.lower_ in _SHARE_NOUNS and any(c.dep_ == "nummod" or c.like_num for c in head.children)
+
+
+def _share_of(head) -> str | None:
+    """The group a percentage is a share of (``of Democrats``, ``of likely voters``), unless it
+    only says people were asked (``of the 1,000 adults quizzed``, ``of respondents``)."""
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    group = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    if group is None or group.tag_ not in ("NNS", "NNPS") or group.lemma_.lower() in _ANYONE_ASKED:
+        return None
+    lo, hi = speaker_np_head(group)
+    words = [w for w in doc_text(head.doc)[lo:hi].split() if w.lower() not in ("the", "those", "these", "all")
+             and not any(ch.isdigit() for ch in w)]
+    return " ".join(words) or None
+
+
+_ANYONE_ASKED = frozenset("people adult person respondent those one individual participant".split())
 
 
 def _np_name(head, *, clauses: bool = False) -> str:
