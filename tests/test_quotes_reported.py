@@ -358,3 +358,16 @@ def test_quoted_as_saying_closes_the_clause_before_it(nlp):
     assert q.text == "The harbour dispute will be settled according to the port's own rules"
     assert q.speaker.name == "Ilse Varga" and q.cue.text == "quoted as saying"
     assert not [q for q in qs if q.cue is not None and q.cue.text == "according to"]
+
+
+def test_a_complement_whose_subject_the_parser_made_the_object_is_one_content(nlp):
+    # Issue #16: 'suggested the "cosy deal" between the board, the unions and the council had
+    # cost the town' - the parse makes 'the "cosy deal" between the board' the object of
+    # "suggested" and the rest the complement; the content is the whole clause.
+    text = ('She said she did not feel her own party could be trusted, but suggested the '
+            '"three-sided bargain" between the board, the unions and the council had a hand in '
+            'the losses.\n')
+    qs = run(nlp, text)
+    q = next(q for q in qs if "had a hand in the losses" in q.text)
+    assert q.text.startswith('the "three-sided bargain" between the board'), q.text
+    assert q.kind == "mixed"

@@ -532,6 +532,12 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         return []  # "dismissed the figures insisting that …": the participle reports, not the verb
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
+        split = _object_split_from_complement(verb, comp)
+        if split is not None:
+            # 'suggested the "three-cornered relationship" between the press, politicians and
+            # the public had a hand in it': the parser made the start of the complement's
+            # subject the verb's object; the content is both
+            s = min(s, _subtree_range(split)[0])
         # "said the Iranians released by X were close to ...": the parser splits one clause
         # into two complements after the verb; the content runs over both.
         for other in verb.children:
@@ -754,6 +760,30 @@ def _coordinated_subject(verb):
         # a singular verb cannot have "X and Y" for subject: X is the bare verb's object
         return conjs[0]
     return None
+
+
+def _object_split_from_complement(verb, comp):
+    """The direct object of a verb of saying or thinking that is really the start of its
+    complement clause: the object comes right before the complement, parted from it by a
+    comma only, the complement has its own subject and no ``that``, and the verb takes no
+    hearer (``told reporters the plan was dead`` keeps its hearer out).  None otherwise."""
+    if verb.lemma_.lower() in _RECIPIENT_VERBS or verb.lemma_.lower() in ("tell", "ask", "show", "promise", "give"):
+        return None
+    dobj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < comp.i), None)
+    if dobj is None or any(c.dep_ == "mark" for c in comp.children):
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < comp.i for c in comp.children):
+        return None
+    last = dobj.right_edge.i
+    while last > dobj.i and verb.doc[last].is_punct:
+        last -= 1
+    first = comp.left_edge.i
+    while first < comp.i and verb.doc[first].is_punct:
+        first += 1
+    between = verb.doc[last + 1:first]
+    if [t.text for t in between] != [","]:
+        return None
+    return dobj
 
 
 def _participle_subject(verb, lemma: str):
