@@ -37,7 +37,7 @@ class HeadlineQuote:
 
 def _headline(text: str) -> str | None:
     first, sep, rest = text.partition("\n")
-    if not sep or not rest.startswith("\n") and not rest.lstrip(" \t").startswith("\n"):
+    if not sep or not rest.lstrip(" \t\r").startswith("\n"):
         return None
     if not first.strip() or len(first.split()) > _MAX_WORDS:
         return None
