@@ -125,7 +125,7 @@ def models() -> dict[str, Any]:
     emb = NewsEmbedding()
     return {
         "segmenter": Segmenter(),
-        "vocab": MorphVocab(),
+        "vocab": _morph_vocab(MorphVocab),
         "morph": NewsMorphTagger(emb),
         "syntax": NewsSyntaxParser(emb),
         "ner": NewsNERTagger(emb),
@@ -158,6 +158,24 @@ def _name_unnamed_letters() -> None:
 
     is_latin_char._clipfile = True  # type: ignore[attr-defined]
     shapes.is_latin_char = is_latin_char  # shapes.is_latin looks it up at each call
+
+
+def _morph_vocab(cls: Any) -> Any:
+    """natasha's ``MorphVocab`` on pymorphy2's Russian dictionaries, opened by their path.
+
+    ``MorphVocab()`` finds the dictionaries through setuptools' entry points, and importing
+    ``pkg_resources`` to read them took a good share of the start-up; the dictionary package
+    names its own path, so the same dictionaries open without it (the same analyser: natasha's
+    ``MorphVocab.__init__`` is this call without the path)."""
+    try:
+        import pymorphy2_dicts_ru
+        from natasha.morph.vocab import MorphForm
+        from pymorphy2 import MorphAnalyzer
+    except ImportError:  # pragma: no cover - another dictionary package: let pymorphy2 look
+        return cls()
+    vocab = cls.__new__(cls)
+    MorphAnalyzer.__init__(vocab, path=pymorphy2_dicts_ru.get_path(), result_type=MorphForm)
+    return vocab
 
 
 @functools.lru_cache(maxsize=1)
