@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.analysis.names import strip_title_words  # noqa: E402
+from clipfile.errors import ClipfileError  # noqa: E402
 from clipfile.pipeline import analysis_language, analyze, pipeline_version  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             db_path.unlink()
         t0 = time.perf_counter()
         analysed = linking = 0.0
+        failed: list[str] = []
         with SQLiteStore(db_path) as store:
             for src in sources:
                 rows = load(src, args.limit if "polnear" in src.name else None)
@@ -192,7 +194,11 @@ def main(argv: list[str] | None = None) -> int:
                     doc = Document(text=row["text"], source=row.get("source") or row["id"],
                                    language=row.get("lang"))
                     t1 = time.perf_counter()
-                    result = cached_analysis(doc, cache, args.fresh)
+                    try:
+                        result = cached_analysis(doc, cache, args.fresh)
+                    except ClipfileError as exc:  # reported, and the rest goes on
+                        failed.append(f"{row['id']}: {str(exc)[:160]}")
+                        continue
                     t2 = time.perf_counter()
                     stored = store.add_document(doc)
                     result["document"]["id"] = stored.id
@@ -201,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                     linking += time.perf_counter() - t2
         print(f"== entities: {', '.join(s.name for s in sources)} "
               f"({time.perf_counter() - t0:.1f}s: analysis {analysed:.1f}s, store and link {linking:.1f}s)")
+        for line in failed:
+            print(f"analysis failed: {line}")
         report(db_path, args.examples)
     return 0
 
