@@ -19,7 +19,8 @@ from typing import Any, Iterator
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
-from ..linking import entity_keys, is_weak, name_key, weak_keys
+from ..entity_evidence import CONTEXT_NEEDED, canonical_choice, context_support, people_agree
+from ..linking import entity_keys, is_bare_person, is_weak, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
 from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
@@ -609,17 +610,25 @@ class SQLiteStore:
 
     def _link_entities(self, db: sqlite3.Connection, doc_id: str, entities: list[dict]) -> dict[str, str]:
         mapping: dict[str, str] = {}
-        for ent in entities:
+        context: dict[int, str] = {}  # library entities this document names so far, by type
+        # People named by surname alone link last: the document's other entities are their context.
+        bare = {id(e): all(is_bare_person(n, e.get("type") or "MISC") for n in [e["name"], *e.get("aliases", [])])
+                for e in entities}
+        for ent in sorted(entities, key=lambda e: bare[id(e)]):
             names = [ent["name"], *ent.get("aliases", [])]
             etype = ent.get("type") or "MISC"
-            entity_id = self._find_entity_for(db, names, etype)
+            entity_id = self._find_entity_for(db, names, etype, context)
             if entity_id is None:
                 entity_id = db.execute(
                     "INSERT INTO entities (name, type) VALUES (?, ?)", (ent["name"], etype)
                 ).lastrowid
-            elif len(name_key(ent["name"])) > len(name_key(_entity_name(db, entity_id))):
-                # The library keeps the fullest form as the canonical name.
-                db.execute("UPDATE entities SET name = ? WHERE id = ?", (ent["name"], entity_id))
+            else:
+                current = _entity_name(db, entity_id)
+                if ent["name"] != current:
+                    best = canonical_choice([current, ent["name"]], etype,
+                                            _attestation(db, entity_id, (current, ent["name"]), ent))
+                    if best != current:
+                        db.execute("UPDATE entities SET name = ? WHERE id = ?", (best, entity_id))
             for name in names:
                 db.execute("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", (entity_id, name))
                 for key in entity_keys(name, etype):
@@ -629,24 +638,38 @@ class SQLiteStore:
                 [(doc_id, entity_id, m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
             )
             mapping[ent["id"]] = _entity_ref(entity_id)
+            context[entity_id] = etype
         return mapping
 
-    def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str) -> int | None:
-        def only_entity(key: str) -> int | None:
-            rows = db.execute(
+    def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str,
+                         context: dict[int, str] | None = None) -> int | None:
+        """The library entity these names of one document entity link to (rules in
+        :mod:`clipfile.linking` and :mod:`clipfile.entity_evidence`), or None for a new one."""
+        def roots_with(key: str) -> list[int]:
+            return [r[0] for r in db.execute(
                 "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
-                " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
-            ).fetchall()
-            return rows[0][0] if len(rows) == 1 else None
+                " WHERE k.key = ? AND e.merged_into IS NULL", (key,))]
+
+        def agrees(entity_id: int) -> bool:
+            if etype != "PERSON":
+                return True
+            known = [r[0] for r in db.execute(
+                f"SELECT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
+            return people_agree(names, [_entity_name(db, entity_id), *known])
 
         for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
-            if (found := only_entity(key)) is not None:
-                return found
-        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname.
-        if all(len(name_key(n).split()) <= 1 for n in names):
-            for key in (k for n in names for k in weak_keys(n, etype)):
-                if (found := only_entity(key)) is not None:
-                    return found
+            found = [e for e in roots_with(key) if agrees(e)]
+            if len(found) == 1:
+                return found[0]
+        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname
+        # whose documents share this document's company.
+        if all(is_bare_person(n, etype) for n in names):
+            doc_context = context or {}
+            found = sorted({e for n in names for k in weak_keys(n, etype) for e in roots_with(k)})
+            found = [e for e in found if context_support({i: t for i, t in doc_context.items() if i != e},
+                                                         _co_mentioned(db, e)) >= CONTEXT_NEEDED]
+            if len(found) == 1:
+                return found[0]
         return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
@@ -1154,6 +1177,29 @@ def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
 
 def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
     return db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+
+
+def _co_mentioned(db: sqlite3.Connection, entity_id: int) -> dict[int, str]:
+    """Library entities (id → type) named in the documents that name ``entity_id``."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM mentions m1"
+        " JOIN mentions m2 ON m2.doc_id = m1.doc_id JOIN entities e ON e.id = m2.entity_id"
+        f" WHERE m1.entity_id IN ({_MERGED_SET}) AND m2.entity_id != m1.entity_id", (entity_id,))}
+
+
+def _attestation(db: sqlite3.Connection, entity_id: int, names: tuple[str, ...], ent: dict) -> dict[str, int]:
+    """How often each of ``names`` is written in the entity's mentions, in the library and in
+    the document being linked (``ent``): a mention attests a name when it holds the name's last
+    word less its last letter (so inflected Russian forms count)."""
+    texts = [r[0] for r in db.execute(
+        f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
+    texts += [m.get("text", "") for m in ent.get("mentions", [])]
+    out = {}
+    for name in names:
+        words = name.split()
+        stem = words[-1][:-1] if words and len(words[-1]) > 3 else (words[-1] if words else "")
+        out[name] = sum(stem.casefold() in t.casefold() for t in texts) if stem else 0
+    return out
 
 
 def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:

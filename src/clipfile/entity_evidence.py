@@ -1,0 +1,186 @@
+"""When two names are one entity, and which name an entity goes by: the evidence rules.
+
+Pure functions over plain data (names, types, sets of ids), so that whichever layer runs the
+library-wide linking can call them.  :mod:`clipfile.linking` makes the keys under which
+candidates are found; these rules decide whether a candidate found under a key is the same
+entity:
+
+* **People agree on their names.**  A shared surname is not enough: two full names agree only
+  when their first names (or initials) agree and, when both give middle names or initials,
+  those agree too (``George W. Bush`` is not ``George H.W. Bush``; ``V. Putin`` is ``Vladimir
+  Putin``; ``Владимир Путин`` is ``Vladimir Putin``).  Bare first names and surnames constrain
+  nothing here: the weak surname link needs context instead.
+* **A bare surname needs context.**  A document that names someone only by surname
+  (``Кузнецова``, ``Meadows``) joins a library person only when the document also mentions
+  other entities that person's documents mention (:func:`context_support`): a novel's character
+  shares nothing with a tennis player's reports, while a report on the Kremlin's plans names
+  Putin's usual company.
+* **A canonical name is a name.**  Not a hyphenated prefix form (``anti-Biden``,
+  ``ex-Yukos``), not lower-case, not a person's name mixing alphabets (``Émile Золя``); among
+  names, the fuller wins, and among equally full spellings the better attested one
+  (``Саакашвили`` over the typo ``Сааакашвили``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .analysis.names import strip_title_words
+from .translit import fold, romanize
+
+__all__ = [
+    "PersonName", "person_name", "names_agree", "people_agree", "is_name_like",
+    "context_support", "CONTEXT_NEEDED", "is_place", "canonical_choice",
+]
+
+_PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# "anti-Biden", "ex-Yukos", "pro-Kremlin", "экс-премьер": a lower-case prefix joined by a hyphen.
+_PREFIX_FORM = re.compile(r"^[^\W\d_]+-", re.UNICODE)
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name in parts: given names and initials in order (folded), and the surname."""
+
+    given: tuple[str, ...]  # each a folded word, or one letter for an initial
+    surname: str  # folded; "" when the name has no word
+
+    @property
+    def full(self) -> bool:
+        return bool(self.given) and bool(self.surname)
+
+
+def _initials(word: str) -> list[str] | None:
+    """``H.W.`` → ``["h", "w"]``, ``В.`` → ``["v"]``; None when ``word`` is not initials."""
+    parts = [p for p in word.split(".") if p]
+    if word.endswith(".") or "." in word:
+        if parts and all(len(p) == 1 and p.isalpha() for p in parts):
+            return [_first_letter(p) for p in parts]
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return [_first_letter(word)]
+    return None
+
+
+def _first_letter(word: str) -> str:
+    latin = unicodedata.normalize("NFKD", romanize(word))
+    letters = [ch for ch in latin if ch.isascii() and ch.isalpha()]
+    return letters[0] if letters else word[:1].casefold()
+
+
+def person_name(name: str) -> PersonName:
+    """Split a person's name as printed (titles dropped; Russian ``Фамилия Имя Отчество``
+    order recognised) into :class:`PersonName`."""
+    words = [w.strip(",;:()\"«»„“”") for w in name.replace("\u00a0", " ").split()]
+    words = [re.sub(r"['\u2019]s$", "", w) for w in words if w]
+    words = strip_title_words(words)
+    if len(words) >= 3 and _PATRONYMIC.search(words[-1]):
+        words = [words[1], words[2], words[0]]  # Путин Владимир Владимирович
+    if not words:
+        return PersonName((), "")
+    *given_words, last = words
+    if _initials(last) is not None:
+        return PersonName((), "")  # no surname to speak of ("Mr V.")
+    given: list[str] = []
+    for w in given_words:
+        ini = _initials(w)
+        given.extend(ini if ini is not None else [fold(w) or w.casefold()])
+    return PersonName(tuple(given), "".join(fold(p) for p in last.split("-")) or last.casefold())
+
+
+def _given_agree(a: str, b: str) -> bool:
+    if len(a) == 1 or len(b) == 1:
+        return a[:1] == b[:1]
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= 3 and long_.startswith(short))
+
+
+def names_agree(a: str, b: str) -> bool:
+    """Whether two names of people can name one person.
+
+    Surnames must fold to the same key; when both give a first name (or initial) those must
+    agree (an initial agrees with a name that starts with it, ``Alex`` with ``Alexander``); when
+    both give a middle name or initial, the first of those must agree too.  A bare name (one
+    word) agrees with any full name whose surname or first name it is.
+    """
+    pa, pb = person_name(a), person_name(b)
+    if not pa.surname or not pb.surname:
+        return True
+    if not pa.given or not pb.given:
+        bare, other = (pa, pb) if not pa.given else (pb, pa)
+        return bare.surname == other.surname or bool(other.given) and _given_agree(bare.surname, other.given[0])
+    if pa.surname != pb.surname:
+        return False
+    if not _given_agree(pa.given[0], pb.given[0]):
+        return False
+    ma, mb = pa.given[1:], pb.given[1:]
+    # A Russian patronymic is a middle name only Russian sources give: it never disagrees
+    # with an English name's middle initial, which Russian names do not carry.
+    if ma and mb and not _given_agree(ma[0], mb[0]):
+        return False
+    return True
+
+
+def people_agree(names: Iterable[str], other: Iterable[str]) -> bool:
+    """Whether every full name of one entity agrees with every full name of the other
+    (:func:`names_agree`); bare names take no part."""
+    full_a = [n for n in names if person_name(n).full]
+    full_b = [n for n in other if person_name(n).full]
+    return all(names_agree(x, y) for x in full_a for y in full_b)
+
+
+def is_name_like(name: str, type_: str) -> bool:
+    """Whether ``name`` can stand as an entity's canonical name: it starts with a capital letter
+    or a digit, is not a hyphenated prefix form (``anti-Biden``), and a person's name does not
+    mix the Latin and Cyrillic alphabets."""
+    name = name.strip()
+    if not name or not (name[0].isupper() or name[0].isdigit()):
+        return False
+    first = name.split()[0]
+    if _PREFIX_FORM.match(first) and first.split("-")[0].islower():
+        return False
+    if type_ == "PERSON" and _LATIN.search(name) and _CYRILLIC.search(name):
+        return False
+    return True
+
+
+def is_place(type_: str) -> bool:
+    return type_ in _PLACE_TYPES
+
+
+# Context a bare surname needs: one shared co-mentioned person or organisation, or two places
+# (places are the commonest company of all and say less about who is meant).
+CONTEXT_NEEDED = 1.0
+
+
+def context_support(document: Mapping[int, str], candidate: Mapping[int, str]) -> float:
+    """How much a document's other entities (library id → type) overlap the entities that a
+    candidate's documents mention: 1 for each shared person or organisation, ½ for each shared
+    place.  A bare surname links when this reaches :data:`CONTEXT_NEEDED`."""
+    shared = document.keys() & candidate.keys()
+    return sum(0.5 if is_place(document[i]) else 1.0 for i in shared)
+
+
+def _word_count(name: str, type_: str) -> int:
+    if type_ == "PERSON":
+        p = person_name(name)
+        return len(p.given) + bool(p.surname)
+    return len(name.split())
+
+
+def canonical_choice(names: Sequence[str], type_: str, attestation: Mapping[str, int] | None = None) -> str:
+    """The name an entity goes by, from ``names`` in the order they were seen.
+
+    Names that are names (:func:`is_name_like`) first; then the fullest (most name words); then
+    the best attested (``attestation``: how often each spelling occurs, so a one-off typo
+    loses to the usual spelling); then the first seen.
+    """
+    if not names:
+        raise ValueError("canonical_choice needs at least one name")
+    counts = attestation or {}
+    order = {n: i for i, n in reversed(list(enumerate(names)))}
+    return max(order, key=lambda n: (is_name_like(n, type_), _word_count(n, type_), counts.get(n, 0), -order[n]))
