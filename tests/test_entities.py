@@ -84,3 +84,27 @@ def test_missed_person_is_the_speaker_and_the_antecedent(nlp):
     lately = [q for q in qs if q.kind == "indirect" and "come to believe" in q.text]
     assert lately and lately[0].speaker.name == "Ana Ruiz"
     assert lately[0].speaker.resolution == "pronoun"
+
+
+def test_prefix_forms_and_nationality_adjectives_are_not_names(nlp):
+    """``anti-Kemble`` mentions Kemble; ``Scottish voters`` names no entity (issue #16, item 7)."""
+    text = ("Senator Arthur Kemble told Scottish voters on Monday that the anti-Kemble campaign "
+            "was paid for by Belmoran donors. Kemble said British officials agreed.")
+    ents = entities(nlp(text))
+    names = [e.name for e in ents]
+    assert not any(n[:1].islower() for n in names), names
+    assert not {"Scottish", "British"} & set(names), names
+    kemble = [e for e in ents if e.name == "Arthur Kemble"]
+    assert len(kemble) == 1
+    assert any(text[m.start:m.end] == "Kemble" and text[m.start - 5:m.start] == "anti-" for m in kemble[0].mentions)
+    for e in ents:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text
+
+
+def test_canonical_name_is_the_usual_spelling(nlp):
+    text = ("Mayor Lena Ostrova opened the bridge. Lena Ostrova said it cost less than planned. "
+            "Critics said Lena Osstrova had hidden the bill. Lena Ostrova denied it.")
+    ents = entities(nlp(text))
+    assert "Lena Ostrova" in [e.name for e in ents]
+    assert "Lena Osstrova" not in [e.name for e in ents]

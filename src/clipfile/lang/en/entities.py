@@ -6,7 +6,9 @@ full name it belongs to; a name the tagger mislabelled (``Kalugin`` as ORG) is c
 the same name is a person elsewhere in the text; a person the tagger missed altogether is
 added when a personal title precedes the name (``Mayor Ana Ruiz``) or a first name and surname
 say something (``Ana Ruiz said``); and a person's bare surname that the tagger missed is added
-as a mention.  The canonical name is the fullest form.
+as a mention.  A lower-case prefix is not part of a name (``anti-Biden`` mentions Biden), and a
+nationality used as an adjective (``Scottish voters``) is no entity.  The canonical name is the
+fullest form, the most frequent spelling among equally full ones.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ...analysis.names import TITLE_CORE, is_role_label
 from ...records import Entity, Mention
+from ...translit import fold
 from .cues import SPEECH_VERBS
 
 __all__ = ["entities"]
@@ -55,6 +58,10 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
         toks.pop()
     while toks and (toks[0].is_punct or toks[0].lower_ == "the"):
         toks.pop(0)
+    # A lower-case prefix joined by a hyphen is not part of the name ("anti-Biden", "ex-Yukos").
+    while len(toks) > 2 and toks[0].is_lower and toks[0].is_alpha and toks[1].text in ("-", "\u2013") \
+            and toks[1].idx == toks[0].idx + len(toks[0]) and toks[2].idx == toks[1].idx + 1:
+        toks = toks[2:]
     if not toks:
         return None
     core = toks
@@ -160,6 +167,10 @@ def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
     return out
 
 
+def _folded(words: list[str]) -> list[str]:
+    return [fold(w) or w.casefold() for w in words]
+
+
 def _key(words: list[str]) -> str:
     return " ".join(w.casefold() for w in words)
 
@@ -187,6 +198,9 @@ def entities(doc) -> list[Entity]:
             continue
         if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
             continue  # the whole headline taken for a name
+        if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") for t in ent
+                                     if m.core_start <= t.idx < m.core_end):
+            continue  # a nationality or creed as an adjective ("Scottish voters"): no one's name
         raw.append(m)
 
     raw.extend(_untagged_people(doc, text, raw))
@@ -245,8 +259,10 @@ def entities(doc) -> list[Entity]:
         k = _key(m.words)
         candidates = []
         for c in person_clusters:
-            full = [w.casefold() for w in c.full]
-            mw = [w.casefold() for w in m.words]
+            # Compared folded (clipfile.translit.fold): a doubled letter or a romanisation habit
+            # ("Osstrova", "Alexei"/"Aleksei") does not make another person.
+            full = _folded(c.full)
+            mw = _folded(m.words)
             if full == mw or (len(mw) < len(full) and full[-len(mw):] == mw) or (
                 len(mw) == 1 and full[0] == mw[0] and len(full) > 1
             ):
@@ -283,8 +299,10 @@ def entities(doc) -> list[Entity]:
     out = []
     for n, c in enumerate(clusters, 1):
         full = c.full
-        # The canonical name as written in its fullest mention (keeps the text's spacing).
-        best = max(c.mentions, key=lambda m: (len(m.words), m.core_end - m.core_start))
+        # The canonical name as written in its fullest mention (keeps the text's spacing); among
+        # equally full spellings the most frequent one, so a one-off typo is not the name.
+        spelled = Counter(_key(m.words) for m in c.mentions)
+        best = max(c.mentions, key=lambda m: (len(m.words), spelled[_key(m.words)], m.core_end - m.core_start))
         name = text[best.core_start:best.core_end]
         name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
         if name.isupper() and len(name) > 4 and c.label == "PERSON":

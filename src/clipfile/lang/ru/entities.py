@@ -5,13 +5,16 @@ keeping the bearer's gender: ``Путина`` → ``Путин``, ``Наваль
 ``Юлией Навальной`` → ``Юлия Навальная``.  Mentions of one person share a surname; a bare
 surname joins the person last named with it.  Surname mentions that NER missed (a capitalised
 ``Навальным`` opening a sentence) are picked up by matching the normalised word against the
-known surnames.  Places and organisations cluster on natasha's normal form.
+known surnames.  Places and organisations cluster on natasha's normal form.  The canonical
+name is the fullest form, and among equally full spellings the most frequent one.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...records import Entity, Mention
+from ...translit import fold
 from .parse import RuDoc, RuToken, models
 
 __all__ = ["entities", "normalize_name", "normalize_word"]
@@ -89,11 +92,20 @@ class _Cluster:
     mentions: list[Mention] = field(default_factory=list)
     first: str | None = None
     last: str | None = None
+    seen: Counter = field(default_factory=Counter)  # mentions per name
 
     @property
     def canonical(self) -> str:
-        # The fullest form: most words, then longest, then first seen.
-        return max(self.names, key=lambda n: (len(n.split()), len(n)))
+        # The fullest form (most words); among equally full ones the most frequent spelling, so a
+        # one-off typo ("Сааакашвили") does not name the person; then the first seen.
+        order = {n: i for i, n in enumerate(self.names)}
+        return max(self.names, key=lambda n: (len(n.split()), self.seen[n], -order[n]))
+
+
+def _k(word: str) -> str:
+    """A name word's clustering key: its cross-script fold (:func:`clipfile.translit.fold`), so
+    that spellings differing by a doubled letter or a romanisation habit are one name."""
+    return fold(word) or word.lower()
 
 
 def _person_parts(words: list[str]) -> tuple[str | None, str]:
@@ -134,6 +146,7 @@ def entities(rudoc: RuDoc) -> list[Entity]:
                 clusters.append(cl)
             if span.normal not in cl.names:
                 cl.names.append(span.normal)
+            cl.seen[span.normal] += 1
             cl.mentions.append(mention)
             continue
         name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
@@ -141,25 +154,26 @@ def entities(rudoc: RuDoc) -> list[Entity]:
         given, surname = _person_parts(words)
         cl = None
         if given is not None:
-            cl = by_key.get(("PERSON", f"{given} {surname}".lower()))
+            cl = by_key.get(("PERSON", f"{_k(given)} {_k(surname)}"))
             if cl is None:
                 # A full name after a bare-surname mention completes that person.
-                cl = next((c for c in reversed(by_surname.get(surname.lower(), [])) if c.first is None), None)
+                cl = next((c for c in reversed(by_surname.get(_k(surname), [])) if c.first is None), None)
         else:
-            cands = by_surname.get(surname.lower()) or by_given.get(surname.lower())
+            cands = by_surname.get(_k(surname)) or by_given.get(_k(surname))
             cl = cands[-1] if cands else None
         if cl is None:
             cl = _Cluster("PERSON")
             clusters.append(cl)
         if given is not None:
             cl.first = cl.first or given
-            by_key[("PERSON", f"{given} {surname}".lower())] = cl
-            by_given.setdefault(given.lower(), []).append(cl)
-        if cl.last is None and (given is not None or not by_given.get(surname.lower())):
+            by_key[("PERSON", f"{_k(given)} {_k(surname)}")] = cl
+            by_given.setdefault(_k(given), []).append(cl)
+        if cl.last is None and (given is not None or not by_given.get(_k(surname))):
             cl.last = surname
-            by_surname.setdefault(surname.lower(), []).append(cl)
+            by_surname.setdefault(_k(surname), []).append(cl)
         if name not in cl.names:
             cl.names.append(name)
+        cl.seen[name] += 1
         cl.mentions.append(mention)
 
     _add_missed_surnames(rudoc, covered, by_surname)
@@ -180,7 +194,7 @@ def _add_missed_surnames(rudoc: RuDoc, covered: set[int], by_surname: dict[str, 
     for tok in rudoc.tokens:
         if tok.i in covered or not tok.text[:1].isupper() or tok.pos not in {"PROPN", "NOUN", "ADJ"}:
             continue
-        form = normalize_word(tok.text, tok.feats).lower()
-        cands = by_surname.get(form) or by_surname.get(tok.lemma)
+        form = normalize_word(tok.text, tok.feats)
+        cands = by_surname.get(_k(form)) or by_surname.get(_k(tok.lemma))
         if cands:
             cands[-1].mentions.append(Mention(tok.start, tok.end, tok.text, "PERSON"))
