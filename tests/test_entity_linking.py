@@ -167,3 +167,13 @@ def test_the_library_name_is_a_name_and_the_usual_spelling(store):
     [p2] = _save(store, f"{right} заявил, что {right} и его партия победят. Гварамиа уехал.",
                  (right, "PERSON", right, "Гварамиа"))
     assert p1 == p2 and _entity(store, p1).name == right
+
+
+def test_best_supported_needs_a_clear_winner():
+    from clipfile.entity_evidence import best_supported
+
+    doc = {1: "ORG", 2: "GPE", 3: "PERSON"}
+    assert best_supported(doc, {10: {1: "ORG"}, 11: {2: "GPE"}}) == 10
+    assert best_supported(doc, {10: {1: "ORG"}, 11: {3: "PERSON"}}) is None  # a tie
+    assert best_supported(doc, {10: {2: "GPE"}}) is None  # too little
+    assert best_supported(doc, {}) is None

@@ -32,7 +32,7 @@ from .translit import fold, romanize
 
 __all__ = [
     "PersonName", "person_name", "names_agree", "people_agree", "is_name_like",
-    "context_support", "CONTEXT_NEEDED", "is_place", "canonical_choice",
+    "context_support", "CONTEXT_NEEDED", "best_supported", "is_place", "canonical_choice",
 ]
 
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
@@ -163,6 +163,19 @@ def context_support(document: Mapping[int, str], candidate: Mapping[int, str]) -
     place.  A bare surname links when this reaches :data:`CONTEXT_NEEDED`."""
     shared = document.keys() & candidate.keys()
     return sum(0.5 if is_place(document[i]) else 1.0 for i in shared)
+
+
+def best_supported(document: Mapping[int, str], candidates: Mapping[int, Mapping[int, str]]) -> int | None:
+    """The candidate (library id → its co-mentioned entities) a bare surname links to: the one
+    whose context the document shares most, when that reaches :data:`CONTEXT_NEEDED` and no
+    other candidate shares as much; None otherwise (a new entity)."""
+    scored = sorted(((context_support({i: t for i, t in document.items() if i != c}, ctx), c)
+                     for c, ctx in candidates.items()), reverse=True)
+    if not scored or scored[0][0] < CONTEXT_NEEDED:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0]:
+        return None
+    return scored[0][1]
 
 
 def _word_count(name: str, type_: str) -> int:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
-from ..entity_evidence import CONTEXT_NEEDED, canonical_choice, context_support, people_agree
+from ..entity_evidence import best_supported, canonical_choice, people_agree
 from ..linking import entity_keys, is_bare_person, is_weak, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
@@ -661,15 +661,11 @@ class SQLiteStore:
             found = [e for e in roots_with(key) if agrees(e)]
             if len(found) == 1:
                 return found[0]
-        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname
-        # whose documents share this document's company.
+        # A surname alone ("Kessler", "Кесслер") joins the library person with that surname
+        # whose documents share this document's company best.
         if all(is_bare_person(n, etype) for n in names):
-            doc_context = context or {}
-            found = sorted({e for n in names for k in weak_keys(n, etype) for e in roots_with(k)})
-            found = [e for e in found if context_support({i: t for i, t in doc_context.items() if i != e},
-                                                         _co_mentioned(db, e)) >= CONTEXT_NEEDED]
-            if len(found) == 1:
-                return found[0]
+            found = {e for n in names for k in weak_keys(n, etype) for e in roots_with(k)}
+            return best_supported(context or {}, {e: _co_mentioned(db, e) for e in found})
         return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
@@ -1179,12 +1175,14 @@ def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
     return db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
 
 
-def _co_mentioned(db: sqlite3.Connection, entity_id: int) -> dict[int, str]:
-    """Library entities (id → type) named in the documents that name ``entity_id``."""
+def _co_mentioned(db: sqlite3.Connection, entity_id: int, most_docs: int = 400) -> dict[int, str]:
+    """Library entities (id → type) named in the documents that name ``entity_id`` (its latest
+    ``most_docs`` documents: bounded work for the most mentioned people)."""
     return {r[0]: r[1] for r in db.execute(
-        "SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM mentions m1"
-        " JOIN mentions m2 ON m2.doc_id = m1.doc_id JOIN entities e ON e.id = m2.entity_id"
-        f" WHERE m1.entity_id IN ({_MERGED_SET}) AND m2.entity_id != m1.entity_id", (entity_id,))}
+        f"WITH d AS (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
+        " GROUP BY doc_id ORDER BY max(rowid) DESC LIMIT ?)"
+        " SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM d"
+        " JOIN mentions m ON m.doc_id = d.doc_id JOIN entities e ON e.id = m.entity_id", (entity_id, most_docs))}
 
 
 def _attestation(db: sqlite3.Connection, entity_id: int, names: tuple[str, ...], ent: dict) -> dict[str, int]:
