@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.analysis.names import strip_title_words  # noqa: E402
+from clipfile.entity_evidence import NAME_PARTICLES  # noqa: E402
 from clipfile.errors import ClipfileError  # noqa: E402
 from clipfile.pipeline import analysis_language, analyze, pipeline_version  # noqa: E402
 from clipfile.records import Document  # noqa: E402
@@ -90,9 +91,9 @@ def not_a_name(name: str, etype: str) -> str | None:
     words = name.split()
     if not words:
         return "empty"
-    if re.match(r"^[a-z\u0430-\u044f]+-", name):
+    if re.match(r"^[a-z\u0430-\u044f]+-", name) and name.split("-")[0] not in NAME_PARTICLES:
         return "prefix form"
-    if not words[0][:1].isupper() and not words[0][:1].isdigit():
+    if not words[0][:1].isupper() and not words[0][:1].isdigit() and words[0].split("-")[0] not in NAME_PARTICLES:
         return "lower-case"
     if etype == "PERSON" and _LATIN.search(name) and _CYR.search(name):
         return "mixed script"

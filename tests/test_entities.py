@@ -108,3 +108,21 @@ def test_canonical_name_is_the_usual_spelling(nlp):
     ents = entities(nlp(text))
     assert "Lena Ostrova" in [e.name for e in ents]
     assert "Lena Osstrova" not in [e.name for e in ents]
+
+
+def test_words_the_tagger_took_into_a_name_are_left_out(nlp):
+    """A sentence-opening verb or preposition, an article, a possessive's noun and a number are
+    no part of a person's name; a person-named institution is an organisation."""
+    text = ("Telling Arthur Kemble to resign, Mr. Ostrander - 60 percent in one poll - laughed. "
+            "Without Kemble, a White House aide said, the Kemble Foundation would close. "
+            "Kemble's Belmora office stayed open, said Charles de Varenne.")
+    ents = entities(nlp(text))
+    by_name = {e.name: e for e in ents}
+    assert "Arthur Kemble" in by_name and by_name["Arthur Kemble"].type == "PERSON"
+    assert not any(n.startswith(("Telling", "Without", "a ")) for n in by_name), list(by_name)
+    assert not any(ch.isdigit() for n in by_name for ch in n), list(by_name)
+    assert all(not (e.type == "PERSON" and e.name.endswith("Foundation")) for e in ents)
+    assert all(e.name[:1].isupper() for e in ents if e.type == "PERSON")
+    for e in ents:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text

@@ -33,7 +33,11 @@ from .translit import fold, romanize
 __all__ = [
     "PersonName", "person_name", "names_agree", "people_agree", "is_name_like",
     "context_support", "CONTEXT_NEEDED", "best_supported", "is_place", "canonical_choice",
+    "NAME_PARTICLES",
 ]
+
+# Lower-case words that begin names ("al-Assad", "de Gaulle", "van der Berg").
+NAME_PARTICLES = frozenset("al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
 
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -138,9 +142,14 @@ def is_name_like(name: str, type_: str) -> bool:
     or a digit, is not a hyphenated prefix form (``anti-Biden``), and a person's name does not
     mix the Latin and Cyrillic alphabets."""
     name = name.strip()
-    if not name or not (name[0].isupper() or name[0].isdigit()):
+    words = name.split()
+    while len(words) > 1 and words[0] in NAME_PARTICLES:
+        words = words[1:]
+    first = words[0] if words else ""
+    if first.split("-")[0] in NAME_PARTICLES and "-" in first:
+        first = first.split("-", 1)[1]
+    if not first or not (first[0].isupper() or first[0].isdigit()):
         return False
-    first = name.split()[0]
     if _PREFIX_FORM.match(first) and first.split("-")[0].islower():
         return False
     if type_ == "PERSON" and _LATIN.search(name) and _CYRILLIC.search(name):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from .analysis.names import normalize_name
+from .entity_evidence import NAME_PARTICLES
 from .translit import fold, name_keys
 
 __all__ = ["name_key", "entity_keys", "surname_key", "weak_keys", "is_weak", "link_class", "is_bare_person"]
@@ -62,7 +63,8 @@ def name_key(name: str) -> str:
     """Normalised form of a name (titles, possessives, a lower-case prefix such as ``anti-``,
     case and spacing removed)."""
     stripped = name.strip()
-    if (prefix := _PREFIX.match(stripped)) and stripped[prefix.end()].isupper():
+    if (prefix := _PREFIX.match(stripped)) and stripped[prefix.end()].isupper() \
+            and stripped[:prefix.end() - 1] not in NAME_PARTICLES:
         stripped = stripped[prefix.end():]
     return normalize_name(stripped) or _normalize_fallback(stripped)
 

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ...analysis.names import TITLE_CORE, is_role_label
+from ...entity_evidence import NAME_PARTICLES
 from ...records import Entity, Mention
 from ...translit import fold
 from .cues import SPEECH_VERBS
@@ -51,6 +52,15 @@ def _is_title(tok) -> bool:
     return tok.lower_.rstrip(".") in TITLE_CORE and (tok.is_title or tok.text.endswith("."))
 
 
+# Parts of speech a person's name does not start with (a sentence-initial word the tagger took in).
+_NOT_NAME_POS = frozenset({"VERB", "AUX", "ADP", "ADV", "SCONJ", "CCONJ", "DET", "PRON", "PART", "INTJ"})
+# Words that end the name of an institution, not of a person ("the Clinton Foundation").
+_INSTITUTION_END = frozenset("""
+foundation institute institution university college committee commission council ministry
+department agency corporation company party campaign administration association
+""".split())
+
+
 def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
     toks = list(doc[start_tok:end_tok])
     # Trim possessive ending and punctuation.
@@ -58,12 +68,25 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
         toks.pop()
     while toks and (toks[0].is_punct or toks[0].lower_ == "the"):
         toks.pop(0)
-    # A lower-case prefix joined by a hyphen is not part of the name ("anti-Biden", "ex-Yukos").
-    while len(toks) > 2 and toks[0].is_lower and toks[0].is_alpha and toks[1].text in ("-", "\u2013") \
-            and toks[1].idx == toks[0].idx + len(toks[0]) and toks[2].idx == toks[1].idx + 1:
-        toks = toks[2:]
-    if not toks:
-        return None
+    # A lower-case prefix joined by a hyphen is not part of the name ("anti-Biden", "ex-Yukos"),
+    # nor is a lower-case word before it ("a White House", "federal Securities and Exchange
+    # Commission"), unless it is a name particle ("al-Assad", "de Gaulle").
+    while len(toks) > 1 and toks[0].is_lower and toks[0].lower_ not in NAME_PARTICLES:
+        hyphen = len(toks) > 2 and toks[1].text in ("-", "\u2013") and toks[1].idx == toks[0].idx + len(toks[0]) \
+            and toks[2].idx == toks[1].idx + 1
+        toks = toks[2:] if hyphen else toks[1:]
+    if label in ("PERSON", "PER"):
+        # A person's name ends at a possessive or a number ("Cruz's Iowa", "Trump - 60 percent")
+        # and does not start with a verb or preposition that opened the sentence ("Telling Jeb
+        # Bush", "Without Bloomberg").
+        cut = next((k for k, t in enumerate(toks) if k and (t.lower_ in ("'s", "\u2019s") or t.like_num
+                                                            or (t.is_punct and t.whitespace_ and t.text != "."))),
+                   len(toks))
+        toks = toks[:cut]
+        while len(toks) > 1 and toks[0].pos_ in _NOT_NAME_POS and not _is_title(toks[0]):
+            toks.pop(0)
+    if not toks or not any(t.text[:1].isupper() for t in toks):
+        return None  # no capitalised word: no name ("n't")
     core = toks
     # Titles inside the entity span move out of the core.
     while len(core) > 1 and _is_title(core[0]):
@@ -196,6 +219,8 @@ def entities(doc) -> list[Entity]:
         m = _mention(doc, ent.start, end, ent.label_)
         if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
             continue
+        if m.label == "PERSON" and len(m.words) > 1 and m.words[-1].casefold() in _INSTITUTION_END:
+            m.label = "ORG"  # "the Clinton Foundation": named after a person, not one
         if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
             continue  # the whole headline taken for a name
         if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") for t in ent
