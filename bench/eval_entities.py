@@ -74,7 +74,10 @@ def cached_analysis(doc: Document, cache: Path, fresh: bool) -> dict:
 
 def _words(name: str) -> list[str]:
     words = [w.strip(".,'\u2019\"") for w in name.replace("\u00a0", " ").split()]
-    return strip_title_words([w for w in words if w])
+    words = strip_title_words([w for w in words if w])
+    while len(words) > 1 and words[0].casefold() in NAME_PARTICLES:
+        words = words[1:]
+    return words
 
 
 def _full_name(name: str) -> tuple[str, str] | None:
@@ -142,6 +145,15 @@ def report(db_path: Path, examples: int) -> None:
         surnames = {fold(w[-1]) for w in fulls}
         if len(surnames) > 1 or (fulls and any(len(w) == 1 and fold(w[0]) not in known for w in names)):
             sur_bad.append(eid)
+    # The price of caution: people named by surname alone left apart from a library person
+    # whose full name ends with that surname.
+    full_surnames = {fold(w[-1]) for eid, (name, etype) in roots.items() if etype == "PERSON"
+                     for w in (_words(a) for a in aliases[eid] | {name}) if len(w) > 1}
+    bare_apart = [eid for eid, (name, etype) in roots.items() if etype == "PERSON"
+                  and all(len(_words(a)) <= 1 for a in aliases[eid] | {name})
+                  and fold((_words(name) or [""])[-1]) in full_surnames]
+    print(f"people named by surname alone and left apart from a full name with that surname: "
+          f"{len(bare_apart)} entities, {sum(len(docs.get(e, ())) for e in bare_apart)} documents")
     print(f"suspect person merges: {len(first_bad)} whose full names disagree on the first initial, "
           f"{len(sur_bad)} whose names disagree on the surname")
     for eid in (first_bad + sur_bad)[:examples]:

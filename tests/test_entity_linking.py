@@ -26,6 +26,7 @@ from clipfile.store.sqlite import SQLiteStore
     ("Дорогин Василий Петрович", "Vasily K. Dorogin", False),
     ("Ирина Дорогина", "Vasily Dorogin", False),
     ("Marlow", "Charles Marlow", True),  # a bare surname constrains nothing by itself
+    ("Ramón Ortega Vidal", "Mr. Ortega Vidal", True),  # a compound surname without first name
 ])
 def test_names_agree(a, b, same):
     assert names_agree(a, b) is same

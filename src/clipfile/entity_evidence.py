@@ -106,7 +106,8 @@ def _given_agree(a: str, b: str) -> bool:
 def names_agree(a: str, b: str) -> bool:
     """Whether two names of people can name one person.
 
-    Surnames must fold to the same key; when both give a first name (or initial) those must
+    Surnames must fold to the same key; a name that is the other less its first words agrees
+    (``Peña Nieto`` with ``Enrique Peña Nieto``); otherwise, when both give a first name (or initial) those must
     agree (an initial agrees with a name that starts with it, ``Alex`` with ``Alexander``); when
     both give a middle name or initial, the first of those must agree too.  A bare name (one
     word) agrees with any full name whose surname or first name it is.
@@ -119,6 +120,10 @@ def names_agree(a: str, b: str) -> bool:
         return bare.surname == other.surname or bool(other.given) and _given_agree(bare.surname, other.given[0])
     if pa.surname != pb.surname:
         return False
+    # One name is the other less its first names ("Peña Nieto", "Enrique Peña Nieto").
+    short, long_ = sorted((pa.given, pb.given), key=len)
+    if len(short) < len(long_) and long_[len(long_) - len(short):] == short:
+        return True
     if not _given_agree(pa.given[0], pb.given[0]):
         return False
     ma, mb = pa.given[1:], pb.given[1:]

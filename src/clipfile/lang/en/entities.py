@@ -53,7 +53,7 @@ def _is_title(tok) -> bool:
 
 
 # Parts of speech a person's name does not start with (a sentence-initial word the tagger took in).
-_NOT_NAME_POS = frozenset({"VERB", "AUX", "ADP", "ADV", "SCONJ", "CCONJ", "DET", "PRON", "PART", "INTJ"})
+_NOT_NAME_POS = frozenset({"VERB", "AUX", "ADP", "ADV", "SCONJ", "CCONJ", "DET", "PRON", "PART", "INTJ", "ADJ"})
 # Words that end the name of an institution, not of a person ("the Clinton Foundation").
 _INSTITUTION_END = frozenset("""
 foundation institute institution university college committee commission council ministry
@@ -77,8 +77,8 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
         toks = toks[2:] if hyphen else toks[1:]
     if label in ("PERSON", "PER"):
         # A person's name ends at a possessive or a number ("Cruz's Iowa", "Trump - 60 percent")
-        # and does not start with a verb or preposition that opened the sentence ("Telling Jeb
-        # Bush", "Without Bloomberg").
+        # and does not start with a verb, preposition or adjective that opened the sentence or
+        # an epithet ("Telling Jeb Bush", "Without Bloomberg", "Crooked Hillary Clinton").
         cut = next((k for k, t in enumerate(toks) if k and (t.lower_ in ("'s", "\u2019s") or t.like_num
                                                             or (t.is_punct and t.whitespace_ and t.text != "."))),
                    len(toks))
@@ -223,7 +223,7 @@ def entities(doc) -> list[Entity]:
             m.label = "ORG"  # "the Clinton Foundation": named after a person, not one
         if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
             continue  # the whole headline taken for a name
-        if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") for t in ent
+        if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") or t.dep_ == "amod" for t in ent
                                      if m.core_start <= t.idx < m.core_end):
             continue  # a nationality or creed as an adjective ("Scottish voters"): no one's name
         raw.append(m)
@@ -251,6 +251,7 @@ def entities(doc) -> list[Entity]:
             # "Alexei Navalny" tagged ORG while "Navalny" is a person: a short all-capitalised
             # name ending in a person's surname is that person.
             or (2 <= len(m.words) <= 3 and m.words[-1].casefold() in single
+                and m.words[-1].casefold() not in _NOT_NAMES  # "White House" after a "House"
                 and all(w[:1].isupper() for w in m.words))
         ):
             m.label = "PERSON"
