@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from clipfile.entity_evidence import (
-    CONTEXT_NEEDED, canonical_choice, context_support, is_name_like, names_agree, people_agree,
+    CONTEXT_NEEDED,
+    canonical_choice,
+    context_support,
+    is_name_like,
+    names_agree,
+    people_agree,
 )
 from clipfile.linking import entity_keys, is_weak
 from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
-
 
 # -- the rules, on plain data ------------------------------------------------------------------
 

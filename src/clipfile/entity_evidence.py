@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 # Lower-case words that begin names ("al-Assad", "de Gaulle", "van der Berg").
-NAME_PARTICLES = frozenset("al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
+NAME_PARTICLES = frozenset(
+    "al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
 
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична)$", re.I)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .. import deadline
-from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..entity_evidence import best_supported, canonical_choice, people_agree
+from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_bare_person, is_weak, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
@@ -617,12 +617,13 @@ class SQLiteStore:
         for ent in sorted(entities, key=lambda e: bare[id(e)]):
             names = [ent["name"], *ent.get("aliases", [])]
             etype = ent.get("type") or "MISC"
-            entity_id = self._find_entity_for(db, names, etype, context)
-            if entity_id is None:
-                entity_id = db.execute(
+            found = self._find_entity_for(db, names, etype, context)
+            if found is None:
+                entity_id = int(db.execute(
                     "INSERT INTO entities (name, type) VALUES (?, ?)", (ent["name"], etype)
-                ).lastrowid
+                ).lastrowid or 0)
             else:
+                entity_id = found
                 current = _entity_name(db, entity_id)
                 if ent["name"] != current:
                     best = canonical_choice([current, ent["name"]], etype,
@@ -664,8 +665,8 @@ class SQLiteStore:
         # A surname alone ("Kessler", "Кесслер") joins the library person with that surname
         # whose documents share this document's company best.
         if all(is_bare_person(n, etype) for n in names):
-            found = {e for n in names for k in weak_keys(n, etype) for e in roots_with(k)}
-            return best_supported(context or {}, {e: _co_mentioned(db, e) for e in found})
+            bearers = {e for n in names for k in weak_keys(n, etype) for e in roots_with(k)}
+            return best_supported(context or {}, {e: _co_mentioned(db, e) for e in bearers})
         return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
