@@ -24,12 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.lang.en.entities import entities  # noqa: E402
-from clipfile.lang.en.quotes import quotes  # noqa: E402
+from clipfile.lang.en.quotes import attributions  # noqa: E402
 
 
 def shared_dir() -> Path:
     env = os.environ.get("CLIPFILE_SHARED")
     return Path(env) if env else ROOT.parent / "shared"
+
+
+def attributed(doc, ents, **kw) -> list:
+    """Quotes and stances together, in text order: PolNeAR annotates both as attributions
+    (``criticised [the plan]``, ``plans [to cut taxes]``), so both are scored against it."""
+    qs, stances = attributions(doc, ents, **kw)
+    return sorted([*qs, *stances], key=lambda q: (q.start, -q.end))
 
 
 def load(path: Path) -> list[dict]:
@@ -63,7 +70,7 @@ def predict_en(rows: list[dict], cache: Path | None):
     t0 = time.perf_counter()
     for row, doc in zip(rows, docs):
         ents = entities(doc)
-        qs = quotes(doc, ents)
+        qs = attributed(doc, ents)
         for variant in preds:
             preds[variant].append(pred_row(row, qs, variant))
     return preds, time.perf_counter() - t0
@@ -85,7 +92,8 @@ def pred_row(row: dict, qs, variant: str = "mention") -> dict:
             s = text[spk.start:spk.end] if spk.start is not None else spk.name
         else:
             s = spk.name or (text[spk.start:spk.end] if spk.start is not None else None)
-        out.append({"start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "speaker": s,
+        kind = q.kind if q.kind in ("direct", "mixed", "indirect") else "indirect"  # a stance
+        out.append({"start": q.start, "end": q.end, "text": q.text, "kind": kind, "speaker": s,
                     "cue": q.cue.text if q.cue else None})
     return {"id": row["id"], "quotes": out}
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/train_quote_model.py [--folds 5] [--c 1.0] [--no-write] [--limit N]
 
 1. Every document is parsed (cached DocBin, as in eval_quotes.py) and run through
-   ``quotes(..., model=None, trace=...)``: the hand-rule reports and the broad candidates of
+   ``attributions(..., model=None, trace=...)`` (quotes and stances: PolNeAR annotates both):
+   the hand-rule reports and the broad candidates of
    ``clipfile.lang.en.reported`` with their features.  A candidate is a positive example when
    it overlaps (the scorer's >= 50% token overlap) a gold quote that the fixed predictions
    (direct quotes) do not already match.
@@ -37,12 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_quotes import load, parse_all, pred_row, shared_dir  # noqa: E402
+from eval_quotes import attributed, load, parse_all, pred_row, shared_dir  # noqa: E402
 
 from clipfile.analysis.marks import marked_spans  # noqa: E402
 from clipfile.lang.en.entities import entities  # noqa: E402
 from clipfile.lang.en.parse import model_version  # noqa: E402
-from clipfile.lang.en.quotes import quotes  # noqa: E402
 from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, feature_fingerprint  # noqa: E402
 from clipfile.lang.en.reported import RULE_FAMILIES, doc_text  # noqa: E402
 from clipfile.lang.en.span_choice import variants  # noqa: E402
@@ -68,7 +68,7 @@ class Corpus:
         self.span_groups: list[list[list[tuple[tuple[str, ...], int]]]] = []
         for row, doc, ents in zip(rows, self.docs, self.ents):
             trace: list = []
-            qs = quotes(doc, ents, model=None, trace=trace)
+            qs = attributed(doc, ents, model=None, trace=trace)
             self.feats.append([t[2] for t in trace])
             labels, groups = _labels(row, qs, [t[0] for t in trace], doc, [t[1] for t in trace],
                                      span_labels=span_labels)
@@ -81,7 +81,7 @@ class Corpus:
         preds = {}
         for i in idx:
             row = self.rows[i]
-            preds[row["id"]] = pred_row(row, quotes(self.docs[i], self.ents[i], model=model_for(i)))
+            preds[row["id"]] = pred_row(row, attributed(self.docs[i], self.ents[i], model=model_for(i)))
         gold = {self.rows[i]["id"]: self.rows[i] for i in idx}
         return sq.score(gold, preds)
 
@@ -334,7 +334,7 @@ def main(argv=None) -> int:
 def _direct_preds(corpus: Corpus, oof) -> dict:
     out = {}
     for i, row in enumerate(corpus.rows):
-        p = pred_row(row, quotes(corpus.docs[i], corpus.ents[i], model=oof[i]))
+        p = pred_row(row, attributed(corpus.docs[i], corpus.ents[i], model=oof[i]))
         p["quotes"] = [q for q in p["quotes"] if q["kind"] == "direct"]
         out[row["id"]] = p
     return out

@@ -158,3 +158,125 @@ def test_seed_article_forecasts(nlp, seed_text):
         assert f.forecaster is not None and "Kalugin" in f.forecaster.name, fragment
         assert f.target is not None and "Putin" in f.target.name, fragment
     assert find("ten more years").deadline is not None
+
+
+# -- issue #16: what is a forecast, its statement, its holder, its deadline ---------------------
+# Each sentence is fictional, written for these tests; entities and quotes come from the English
+# extractors, as in `clipfile analyze`.
+
+
+def analysed(text, published=PUBLISHED):
+    from clipfile.lang import get_language
+
+    lang = get_language("en")
+    doc = lang.parse(text)
+    ents = lang.entities(doc)
+    found = forecasts(doc, ents, lang.quotes(doc, ents), lang="en", published=published)
+    check_offsets(text, found)
+    return found
+
+
+def one(text, published=PUBLISHED):
+    found = analysed(text, published)
+    assert len(found) == 1, [f.text for f in found]
+    return found[0]
+
+
+def test_backshifted_would_under_a_report_is_the_reporters_forecast():
+    f = one("Mayor Dana Cole said the new bridge would open to traffic in 2027.")
+    assert f.text == "the new bridge would open to traffic in 2027"  # the reported content
+    assert name(f.forecaster) == "Dana Cole"
+    assert f.deadline is not None and f.deadline.value == "2027"
+
+
+@pytest.mark.parametrize("text", [
+    "Ivo Brandt would have won the vote if the rain had stopped.",  # a counterfactual past
+    "It would be rash to cut the budget now, Dana Cole said.",       # a judgement
+    "I would rather stay in the city.",                              # a wish
+    "If I were mayor, I would close the bridge.",                    # a counterfactual present
+    "Dana Cole hopes the ferry will run again.",                     # a hope
+    "Nobody knows who will replace the governor.",                   # a reported question
+    "Civil servants are expected to stay in a post for four years.", # a norm about a kind
+    "Pupils who miss classes are more likely to leave school early.",  # a generic comparison
+    "With his party's previous pledge to cut taxes already adopted by the government, he has switched tack.",
+    "In 1990 he moved to Paris, where he would later meet his wife.",  # a past told forward
+])
+def test_what_is_not_a_forecast(text):
+    assert analysed(text) == []
+
+
+def test_a_hedged_possibility_of_an_event_is_a_forecast():
+    f = one("Up to forty councillors could oppose the harbour plan during Thursday's debate.")
+    assert f.forecaster is None and f.probability_term == "could"
+
+
+@pytest.mark.parametrize("text", [
+    "The harbour board is due to publish its report later this week.",
+    "Ivo Brandt faces his first budget vote on Monday.",
+    "The film is to open in Tallinn in May.",
+])
+def test_schedules_are_forecasts_in_the_articles_own_voice(text):
+    f = one(text)
+    assert f.forecaster is None
+    assert f.text == text.rstrip(".")
+
+
+def test_a_commitment_stands_whatever_its_tense_and_its_aside_is_not_part_of_it():
+    f = one("Dana Cole pledged to cut the port tax, which has angered the shipowners.")
+    assert f.text == "to cut the port tax"
+    assert name(f.forecaster) == "Dana Cole"  # the actor announcing her own plan
+
+
+def test_a_plan_is_its_actors_and_a_reported_past_plan_is_backshifted():
+    assert name(one("Dana Cole plans to stand again.").forecaster) == "Dana Cole"
+    f = one("Dana Cole said the council was planning to sell the ferry.")
+    assert f.text == "the council was planning to sell the ferry" and name(f.forecaster) == "Dana Cole"
+
+
+def test_a_plan_named_by_a_noun_belongs_to_its_owner():
+    f = one("The Green Party outlined their plans to close the coal plant.")
+    assert f.text == "their plans to close the coal plant"
+    assert name(f.forecaster) == "Green Party"
+
+
+@pytest.mark.parametrize("text", ["Ivo Brandt is expected to resign.", "Dana Cole is likely to win the vote."])
+def test_an_impersonal_expectation_has_no_holder(text):
+    assert one(text).forecaster is None
+
+
+def test_a_concession_is_not_part_of_the_prediction():
+    f = one("Dana Cole insisted the ferry would sail, despite the storm warnings.")
+    assert f.text == "the ferry would sail" and name(f.forecaster) == "Dana Cole"
+
+
+@pytest.mark.parametrize("text", [
+    "The talks will resume at 1130 GMT.",                                # a clock time
+    "It is the first time since 1917 that the river will freeze.",      # anchored in the past
+    "The festival, which dates back to 1970, will return next year.",   # governs another verb
+    "The minister said the dam would be finished in 2020.",             # before publication
+])
+def test_deadlines_are_forward_time_expressions_governing_the_prediction(text):
+    f = one(text)
+    assert f.deadline is None or f.deadline.value not in {"1130", "1917", "1970", "2020"}
+
+
+def test_clock_times_are_not_years():
+    from clipfile.lang.en.timex import find_times
+
+    assert find_times("The film is shown on BBC2 at 2005 GMT.", published=None) == []
+
+
+def test_a_thing_is_no_forecaster_but_people_described_are():
+    assert one("A previous estimate said the port would shrink by 2030.").forecaster is None
+    assert name(one("The police said the march would go ahead on Sunday.").forecaster) == "The police"
+
+
+def test_according_to_is_the_attribution_not_the_prediction():
+    f = one("According to councillor Ruth Abernathy, at least four members are likely to vote against the motion.")
+    assert f.text == "at least four members are likely to vote against the motion"
+    assert name(f.forecaster) == "Ruth Abernathy"
+
+
+def test_of_two_subjects_the_name_holds_the_forecast():
+    f = one("US oil giant Exxon said it did not plan to take part in a new tender.")
+    assert name(f.forecaster) == "Exxon"

@@ -61,3 +61,15 @@ def test_timeline_and_brief(library):
     html = run(library, "brief", "Lina Frey", "--format", "html")
     assert "<script>alert" not in html  # document text is escaped
     run(library, "brief", "Nobody Atall", code=1)
+
+
+def test_listings_are_limited_and_say_how_many_more(library):
+    everything = run(library, "forecasts", "--limit", "0", "--json").splitlines()
+    assert len(everything) >= 2
+    out = run(library, "forecasts", "--limit", "1")
+    assert f"and {len(everything) - 1} more forecasts" in out
+    # Overdue forecasts come first.
+    statuses = [json.loads(l)["status"] for l in everything if l.startswith("{")]
+    assert statuses == sorted(statuses, key=lambda s: {"overdue": 0, "open": 1}.get(s, 2))
+    table = run(library, "scores")
+    assert "Lina Frey" in table

@@ -37,6 +37,29 @@ def test_spans_stay_inside_text_and_paragraph(style, text):
     for m in spans:
         if m.depth == 1:
             assert any(t.start <= m.start and m.end <= t.end + 1 for t in top)
+    # Top-level quotes, marks included, never run over each other: a quote whose opening mark
+    # went missing starts no earlier than the mark that closed the quote before it (issue #14:
+    # the overlap crashed the English speakers); at most they share that mark.
+    outer = sorted(((m.open_mark if m.open_mark is not None else m.start),
+                    (m.close_mark + 1 if m.close_mark is not None else m.end)) for m in top)
+    for (_a, b), (c, _d) in zip(outer, outer[1:]):
+        assert b <= c or (b == c + 1 and text[c] in _MARKS), (text, outer)
+
+
+def test_a_stray_closing_mark_after_a_quote_in_its_sentence_opens_nothing():
+    # Issue #14: the quote recovered for the stray mark ran back from the start of the sentence
+    # over the quote before it, and the overlap crashed the English speaker finder.
+    text = 'Last month he said: "We answer this, the answer is no," he said."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this, the answer is no,", False)]
+    # In a sentence of its own, a closing mark still recovers the quote it closes ...
+    text = '"We answer this," he said. The answer is no."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this,", False), ("The answer is no.", True)]
+    # ... also where the mark is reopened on each sentence (read as before: from the mark).
+    text = 'She said: "We answer this. "The answer is no."'
+    assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
+        ("We answer this.", False), ('"The answer is no.', True)]
 
 
 def test_a_language_style_nests_double_marks():
@@ -59,12 +82,13 @@ _WORDS = st.sampled_from([
 @given(st.lists(_WORDS, max_size=40).map(" ".join))
 def test_quotes_never_fail_and_point_into_the_text(nlp, text):
     from clipfile.lang.en.entities import entities
-    from clipfile.lang.en.quotes import quotes
+    from clipfile.lang.en.quotes import attributions
 
     doc = nlp(text)
-    qs = quotes(doc, entities(doc))
-    ids = {q.id for q in qs}
-    for q in qs:
+    qs, stances = attributions(doc, entities(doc))
+    ids = {q.id for q in [*qs, *stances]}  # a quote may stand inside a stance, and vice versa
+    assert len(ids) == len(qs) + len(stances)
+    for q in [*qs, *stances]:
         assert text[q.start:q.end] == q.text and q.start < q.end
         if q.cue is not None:
             assert text[q.cue.start:q.cue.end] == q.cue.text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from clipfile.lang.en.entities import entities
-from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.quotes import attributions, quotes
 
 
 def run(nlp, text, **kw):
@@ -13,6 +13,14 @@ def run(nlp, text, **kw):
         if q.cue is not None:
             assert text[q.cue.start:q.cue.end] == q.cue.text
     return qs
+
+
+def stances(nlp, text):
+    doc = nlp(text)
+    found = attributions(doc, entities(doc))[1]
+    for q in found:
+        assert text[q.start:q.end] == q.text
+    return found
 
 
 def top_direct(qs):
@@ -102,11 +110,13 @@ def _only(qs, exact):
 
 def test_passive_judgement_gives_subject_and_complement_without_source(nlp):
     text = "The ferry operator is expected to raise fares in the spring.\n"
-    qs = run(nlp, text)
+    assert run(nlp, text) == []  # nobody holds the expectation: a stance, not a quote
+    qs = stances(nlp, text)
     subj = _only(qs, "The ferry operator")
     comp = _only(qs, "to raise fares in the spring")
+    assert comp.continues == subj.id
     for q in (subj, comp):
-        assert q.kind == "indirect"
+        assert q.kind == "judgement"
         assert q.cue.text == "expected"
         assert q.speaker.resolution == "unresolved"
 
@@ -149,9 +159,9 @@ def test_one_clause_split_in_two_complements_is_one_content(nlp):
 
 def test_new_lexicon_stance_objects(nlp):
     text = "Councillor Ivo Renn thanked the volunteers who cleared the beach after the storm.\n"
-    qs = run(nlp, text)
+    qs = stances(nlp, text)
     q = _only(qs, "the volunteers who cleared the beach after the storm")
-    assert q.cue.text == "thanked"
+    assert q.cue.text == "thanked" and q.kind == "object"
     assert text[q.speaker.start:q.speaker.end] == "Councillor Ivo Renn"
 
 

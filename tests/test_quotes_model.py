@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from clipfile.lang.en.entities import entities
-from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.quotes import attributions, quotes
 from clipfile.lang.en.report_model import MODEL_FILE, ReportModel, load_model
 
 
@@ -20,8 +20,10 @@ def nlp():
 
 
 def run(nlp, text, **kw):
+    """Quotes and stances together: the model decides over both (PolNeAR annotates both)."""
     doc = nlp(text)
-    qs = quotes(doc, entities(doc), **kw)
+    found, stances = attributions(doc, entities(doc), **kw)
+    qs = sorted([*found, *stances], key=lambda q: (q.start, -q.end))
     for q in qs:
         assert text[q.start:q.end] == q.text
         if q.cue is not None:
@@ -56,14 +58,14 @@ def test_model_is_used_by_default(nlp):
     assert trace and all(0.0 <= p <= 1.0 for _r, _k, _f, p in trace)
     q = next(q for q in qs if q.text == "the harbour expansion plan")
     assert (q.start, q.end) == at(text, "the harbour expansion plan")
-    assert q.kind == "indirect" and q.cue.text == "supported"
+    assert q.kind == "object" and q.cue.text == "supported"  # a stance, not a quote
     assert q.speaker.name == "Tomas Vell" and q.speaker.resolution == "named"
     assert text[q.speaker.start:q.speaker.end] == "Governor Tomas Vell"
 
 
 def test_passive_with_agent_is_a_stance_on_the_subject(nlp):
     text = "Mira Okon has been endorsed by the teachers union.\n"
-    q = next(q for q in run(nlp, text) if q.kind == "indirect")
+    q = next(q for q in run(nlp, text) if q.kind == "object")
     assert (q.start, q.end) == at(text, "Mira Okon")
     assert q.cue.text == "endorsed"
     assert text[q.speaker.start:q.speaker.end] == "the teachers union"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clipfile.lang.en.entities import entities
-from clipfile.lang.en.quotes import quotes
+from clipfile.lang.en.quotes import attributions, quotes
 from clipfile.lang.en.reported import reports
 
 
@@ -26,6 +26,16 @@ def run(nlp, text):
     return qs
 
 
+def stances(nlp, text):
+    """The stances of ``text`` (attributions that are not quotes), offsets checked."""
+    doc = nlp(text)
+    qs, found = attributions(doc, entities(doc))
+    for q in found:
+        assert text[q.start:q.end] == q.text and q.id.startswith("s")
+        assert not any(x.start == q.start and x.end == q.end for x in qs)
+    return found
+
+
 def only(qs, text_exact):
     hits = [q for q in qs if q.text == text_exact]
     assert len(hits) == 1, f"{text_exact!r} not found once in {[(q.kind, q.text) for q in qs]}"
@@ -43,22 +53,25 @@ def spoken(q, text):
 
 
 def test_appearance_verb_gives_subject_and_complement_without_source(nlp):
+    # a judgement nobody holds: a stance, not a quote
     text = "The harbour master seemed to regret the closure of the northern pier.\n"
-    qs = run(nlp, text)
+    assert run(nlp, text) == []
+    qs = stances(nlp, text)
     subj = only(qs, "The harbour master")
     comp = only(qs, "to regret the closure of the northern pier")
     for q in (subj, comp):
-        assert q.kind == "indirect" and q.cue.text == "seemed"
+        assert q.kind == "judgement" and q.cue.text == "seemed"
         assert q.speaker.resolution == "unresolved" and q.speaker.name is None
     assert (comp.start, comp.end) == at(text, "to regret the closure of the northern pier")
 
 
 def test_intention_verb_with_infinitive(nlp):
     text = "Councillor Mira Brandt declined to comment on the ferry budget.\n"
-    qs = run(nlp, text)
+    assert run(nlp, text) == []  # an intention, not words said: a stance
+    qs = stances(nlp, text)
     q = only(qs, "to comment on the ferry budget")
     assert (q.start, q.end) == at(text, "to comment on the ferry budget")
-    assert q.kind == "indirect" and q.cue.text == "declined"
+    assert q.kind == "intention" and q.cue.text == "declined"
     assert q.speaker.name == "Mira Brandt" and spoken(q, text) == "Councillor Mira Brandt"
 
 
@@ -80,10 +93,10 @@ def test_accused_of_takes_the_accused_and_the_charge(nlp):
 
 def test_noun_cue_with_possessive_source(nlp):
     text = "Mayor Ruth Olsen spoke at noon. Olsen's criticism of the tunnel plan surprised nobody.\n"
-    qs = run(nlp, text)
+    qs = stances(nlp, text)  # the object of a criticism: a stance
     q = only(qs, "the tunnel plan")
     assert (q.start, q.end) == at(text, "the tunnel plan")
-    assert q.kind == "indirect" and q.cue.text == "criticism of"
+    assert q.kind == "object" and q.cue.text == "criticism of"
     assert q.speaker.name == "Ruth Olsen" and spoken(q, text).startswith("Olsen")
 
 

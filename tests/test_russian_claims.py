@@ -128,3 +128,9 @@ def test_several_facets_keep_the_weakest_and_all_markers():
     assert {"hearsay", "unsupported"} <= kinds
     assert {m.text for m in c.markers} >= {"Мне сообщили", "якобы"}
     assert c.status == "unsupported"
+
+
+def test_the_writers_performative_frame_is_no_part_of_the_claim():
+    c = only("Отметим также, что согласно отчётности долг Олега Рябова перед банком составлял "
+             "три миллиона рублей.")
+    assert c.text.startswith("согласно отчётности") and c.status == "evidenced"

@@ -73,7 +73,7 @@ def test_expectation_with_deadline_year():
 def test_intention(verb):
     f = only(f"Министр Сергей Орлов {verb} уйти в отставку до конца года.")
     assert f.target.name == "Сергей Орлов"
-    assert f.forecaster is None  # the author's narration
+    assert f.forecaster.name == "Сергей Орлов"  # the actor announcing its own plan
     assert f.event.text == "уйти в отставку до конца года"
     assert f.deadline.text == "до конца года" and f.deadline.value == "2021"
     assert f.probability == pytest.approx(0.75) and f.probability_term == verb
@@ -138,3 +138,77 @@ def test_deadline_spans_resolve_to_their_end():
     ]
     for t in spans:
         assert text[t.start:t.end] == t.text
+
+
+# -- issue #16: what is a forecast, its statement, its holder, its deadline ---------------------
+
+
+def test_a_plan_named_by_a_noun_with_its_deadline():
+    f = only("Представители компании «Северный порт» заявили о планах построить новый терминал в 2027 году.")
+    assert f.text == "планах построить новый терминал в 2027 году"
+    assert f.forecaster.name.startswith("Представители компании")
+    assert f.deadline.value == "2027"
+
+
+def test_a_plan_belongs_to_its_owner_and_a_concession_is_not_part_of_the_other_forecast():
+    found = run("Правительство не намерено повышать налоги, несмотря на планы министерства закупить новые суда.")
+    assert [(f.text, f.forecaster.name) for f in found] == [
+        ("Правительство не намерено повышать налоги", "Правительство"),
+        ("планы министерства закупить новые суда", "министерства"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Пусть победит сильнейший!",                               # a wish
+    "Отметим, что порт работает круглосуточно.",               # the author's own remark
+    "Мэр раскритиковал решения, которые ухудшат положение рыбаков.",  # a kind of thing
+    "Министр не может комментировать сделку.",                 # cannot
+    "Мэр Олег Зимин выразил надежду, что паром начнёт ходить летом.",  # a hope
+    "Неизвестно, кто станет новым мэром.",                     # a question
+    "27 марта 2013 года банк покупает порт в Мурманске.",      # a historical present
+])
+def test_what_is_not_a_forecast(text):
+    assert run(text) == []
+
+
+def test_a_relative_clause_on_a_name_predicts_something_of_that_person():
+    f = only("Олег Зимин, который возглавит комиссию, выступил на заседании.")
+    assert f.text == "который возглавит комиссию" and f.forecaster is None
+
+
+def test_a_present_fixed_by_a_date_ahead_is_a_schedule():
+    f = only("Фестиваль стартует 20 марта в Казани.")
+    assert f.text == "Фестиваль стартует 20 марта в Казани"
+    assert f.deadline.value == "2021-03-20"
+
+
+def test_a_perfective_verb_the_tagger_reads_as_present_is_a_future():
+    f = only("«Мы позаботимся о наших вкладчиках», — сказал Олег Зимин.")
+    assert f.text == "Мы позаботимся о наших вкладчиках"  # without the author's words
+    assert f.forecaster.name == "Олег Зимин"
+
+
+def test_smozhet_is_a_future_not_a_hedge():
+    assert only("Компания сможет продавать билеты через интернет.").probability_term == "сможет"
+
+
+def test_deadlines_govern_the_prediction_point_ahead_and_take_the_texts_year():
+    assert only("Впервые с 1917 года выборы пройдут в ноябре 2026 года.").deadline.value == "2026-11"
+    assert only("Впервые с 1917 года выборы пройдут в этом городе.").deadline is None
+    first, second = run("Турнир пройдёт в 2026 году. Финал состоится 29 января.")
+    assert first.deadline.value == "2026" and second.deadline.value == "2026-01-29"
+
+
+def test_a_statement_does_not_run_over_a_blank_line():
+    found = run("Банк купит порт\n\nБанк «Северный» купил порт в Мурманске за два миллиарда рублей.")
+    assert [f.text for f in found] == ["Банк купит порт"]
+
+
+def test_a_thing_is_no_forecaster_but_people_described_are():
+    assert only("Доклад предупреждает, что цены вырастут.").forecaster is None
+    assert only("Эксперты считают, что цены вырастут.").forecaster.name == "Эксперты"
+
+
+def test_po_slovam_is_the_attribution_not_the_prediction():
+    f = only("По словам министра Олега Зимина, налоги вырастут в 2026 году.")
+    assert f.text == "налоги вырастут в 2026 году" and f.deadline.value == "2026"

@@ -194,7 +194,7 @@ def reanalyze(
 
             def on_item(o: ItemOutcome) -> None:
                 progress.advance(task)
-                if o.status == "failed":
+                if o.status == "failed" or o.warnings:  # warnings: items the analysis skipped
                     progress.console.print(_outcome_line(o))
 
             report = lib.reanalyze(everything=everything, on_item=on_item)
@@ -211,6 +211,7 @@ def analyze(
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes"),
 ) -> None:
     """Analyse inputs without a library; print one JSON object per document (docs/FORMAT.md)."""
+    from .analysis.problems import problem_line
     from .ingest import expand_sources, read_source
     from .pipeline import analyze as run
 
@@ -234,6 +235,8 @@ def analyze(
                 err.print(f"[red]failed[/red] {escape(src.ref)}: {escape(str(exc))}")
                 failed += 1
                 continue
+            for problem in obj.get("problems") or ():
+                err.print(f"[yellow]warning[/yellow] {escape(doc.origin or src.ref)}: {escape(problem_line(problem))}")
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     if failed:
@@ -317,10 +320,19 @@ def show(
     if analysis:
         out.print()
         counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
-                           ("entities", "quotes", "claims", "forecasts", "events", "duplicates"))
+                           ("entities", "quotes", "stances", "claims", "forecasts", "events", "duplicates"))
         out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
+        from .analysis.problems import problem_line
+
+        for problem in analysis.get("problems") or ():
+            out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
         for q in analysis.get("quotes", []):
             _print_quote(q, d.text)
+        if analysis.get("stances"):
+            # positions and intentions attributed to someone, not their words (docs/FORMAT.md)
+            out.print("[dim]stances (not quotes):[/dim]")
+            for q in analysis["stances"]:
+                _print_quote(q, d.text)
 
 
 @app.command()
@@ -510,21 +522,27 @@ def forecasts(
     by: Optional[str] = typer.Option(None, "--by", help="Forecasts made by this person."),
     about: Optional[str] = typer.Option(None, "--about", help="Forecasts about this entity."),
     only_open: bool = typer.Option(False, "--open", help="Only unresolved forecasts."),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many (0: all)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """The forecast ledger: who predicted what, and what became of it."""
+    """The forecast ledger: who predicted what, and what became of it (overdue ones first)."""
     from .ledger import ledger
 
     with _open_library() as lib:
         entries = ledger(lib.store, by=_one_entity(lib, by).id if by else None,
                          about=_one_entity(lib, about).id if about else None, only_open=only_open)
+    # Most pressing first: overdue, then open, then resolved; the store's date order within.
+    entries.sort(key=lambda e: {"overdue": 0, "open": 1}.get(e.status, 2))
+    shown = entries[:limit] if limit > 0 else entries
     if as_json:
-        for e in entries:
+        for e in shown:
             print(json.dumps({**e.forecast, "id": e.id, "local_id": e.forecast.get("id"), "key": e.key,
-                              "status": e.status, "resolution": e.resolution}, ensure_ascii=False))
+                              "status": e.status, "resolution": e.resolution,
+                              "forecaster_entity": e.holder.ref if e.holder else None}, ensure_ascii=False))
+        _more(len(entries) - len(shown), "forecasts")
         return
     colours = {"open": "white", "overdue": "red", "resolved-yes": "green", "resolved-no": "yellow"}
-    for e in entries:
+    for e in shown:
         f = e.forecast
         deadline = (f.get("deadline") or {}).get("value")
         target = (f.get("target") or {}).get("name")
@@ -538,6 +556,13 @@ def forecasts(
             out.print(f"    [dim]if: {escape(f['condition']['text'][:200])}[/dim]")
         out.print(f"    [dim]{f['document']} {f['start']}-{f['end']} {escape(f.get('title') or '')}[/dim]")
     err.print(f"{len(entries)} forecasts, {sum(e.overdue for e in entries)} overdue")
+    _more(len(entries) - len(shown), "forecasts")
+
+
+def _more(hidden: int, what: str) -> None:
+    """Say what a ``--limit`` left out (on stderr: ``--json`` output stays JSON Lines)."""
+    if hidden > 0:
+        err.print(f"[dim]… and {hidden} more {what} (--limit N to show more, --limit 0 for all)[/dim]")
 
 
 forecast_app = typer.Typer(help="Resolve forecasts in the ledger.", no_args_is_help=True)
@@ -569,23 +594,36 @@ def forecast_resolve(
 
 
 @app.command()
-def scores(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Brier score, resolved count and calibration per forecaster."""
+def scores(
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many forecasters (0: all)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Brier score, resolved count and calibration per forecaster (a person or organisation in
+    the library: one row per entity, whatever name or script the texts use)."""
+    from .ledger import ledger, unscored
     from .ledger import scores as compute
 
     with _open_library() as lib:
-        rows = compute(lib.store)
+        entries = ledger(lib.store)
+        rows = compute(lib.store, entries=entries)
+    shown = rows[:limit] if limit > 0 else rows
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json.dumps(shown, ensure_ascii=False, indent=1))
+        _more(len(rows) - len(shown), "forecasters")
         return
     table = Table("forecaster", "forecasts", "resolved", "overdue", "Brier",
                   "calibration (mean forecast → observed, n)",
                   box=None)
-    for r in rows:
+    for r in shown:
         cal = "  ".join(f"{c['mean_forecast']:.2f}→{c['observed']:.2f} ({c['n']})" for c in r["calibration"] if c["n"])
-        table.add_row(escape(r["forecaster"]), str(r["forecasts"]), str(r["resolved"]), str(r["overdue"]),
+        table.add_row(f"{escape(r['forecaster'])} [dim]{r['entity']}[/dim]", str(r["forecasts"]),
+                      str(r["resolved"]), str(r["overdue"]),
                       f"{r['brier']:.3f}" if r["brier"] is not None else "—", cal)
     out.print(table)
+    _more(len(rows) - len(shown), "forecasters")
+    if n := unscored(entries):
+        err.print(f"[dim]{n} forecasts held by no named person or organisation (a description such as "
+                  "'analysts', or the article's own voice) are not scored[/dim]")
 
 
 @app.command()

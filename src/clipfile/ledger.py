@@ -3,6 +3,14 @@
 A forecast is keyed by where its predicted event stands, ``<document id>:<start>-<end>``
 (two forecasts can share a sentence, never an event), so a resolution survives re-analysis;
 its short id (``F`` + 7 hex digits of that key) is what the analyst types.
+
+A forecaster is a library entity, a person or an organisation: the ledger and the scores group
+forecasts by entity (after merges, so "Путин", "Putin" and "Vladimir Putin" linked to one
+entity are one forecaster, under its canonical name).  A forecast held by a description
+("analysts", "a spokesman") keeps that description in the ledger but is scored under nobody:
+two "analysts" in two articles are not one forecaster.  A deadline that ended before the
+document was published is no deadline (a year read from "since 1917" by an older analysis):
+such a forecast is never overdue.
 """
 from __future__ import annotations
 
@@ -12,11 +20,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .analysis.forecasts import FORECASTER_TYPES
+from .analysis.timex import bounds
 from .errors import NotFound
 from .scoring import brier, calibration
 from .store.base import Store
 
-__all__ = ["LedgerEntry", "ledger", "resolve", "scores", "forecast_key", "short_id"]
+__all__ = ["Forecaster", "LedgerEntry", "ledger", "resolve", "scores", "forecast_key", "short_id"]
 
 
 def forecast_key(item: dict[str, Any]) -> str:
@@ -29,16 +39,32 @@ def short_id(key: str) -> str:
 
 
 @dataclass(frozen=True)
+class Forecaster:
+    """Who holds a forecast in the ledger: a library entity (``entity`` is its id after merges,
+    ``name`` its canonical name) or, with ``entity`` None, the description the text gives."""
+
+    name: str
+    entity: int | None = None
+    type: str | None = None
+
+    @property
+    def ref(self) -> str | None:
+        """``E12`` for an entity."""
+        return f"E{self.entity}" if self.entity is not None else None
+
+
+@dataclass(frozen=True)
 class LedgerEntry:
     id: str
     key: str
     forecast: dict[str, Any]
     resolution: dict[str, Any] | None
     overdue: bool
+    holder: Forecaster | None = None
 
     @property
     def forecaster(self) -> str:
-        return ((self.forecast.get("forecaster") or {}).get("name")) or "(unattributed)"
+        return self.holder.name if self.holder is not None else "(unattributed)"
 
     @property
     def status(self) -> str:
@@ -51,6 +77,9 @@ def _deadline_passed(forecast: dict[str, Any], today: date) -> bool:
     value = ((forecast.get("deadline") or {}).get("value")) or ""
     if not value[:4].isdigit():
         return False
+    span, published = bounds(value), bounds(str(forecast.get("published") or "")[:10] or None)
+    if span is not None and published is not None and span[1] < published[0]:
+        return False  # ended before the text was written: not a deadline
     # A deadline of "2027" has passed only when 2027 is over; "2027-06" when June is over.
     parts = value.split("-")
     try:
@@ -82,15 +111,41 @@ def ledger(
     else:
         items = store.items("forecast")
     resolutions = store.forecast_resolutions()
+    holders = _Holders(store)
     out = []
     for item in items:
         key = forecast_key(item)
         res = resolutions.get(key)
-        entry = LedgerEntry(short_id(key), key, item, res, res is None and _deadline_passed(item, today))
+        entry = LedgerEntry(short_id(key), key, item, res, res is None and _deadline_passed(item, today),
+                            holders.of(item.get("forecaster")))
         if only_open and res is not None:
             continue
         out.append(entry)
     return out
+
+
+class _Holders:
+    """Forecasters of stored forecasts, each entity looked up once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.seen: dict[str, Forecaster | None] = {}
+
+    def of(self, ref: Any) -> Forecaster | None:
+        if not isinstance(ref, dict):
+            return None
+        eid, name = ref.get("entity_id"), (ref.get("name") or "").strip()
+        if eid:
+            if eid not in self.seen:
+                try:
+                    ent = self.store.get_entity(eid)
+                except (NotFound, ValueError):
+                    ent = None
+                # An entity of another kind (a law, a film) holds no forecast.
+                self.seen[eid] = (Forecaster(ent.name, ent.id, ent.type)
+                                  if ent is not None and ent.type in FORECASTER_TYPES else None)
+            return self.seen[eid]
+        return Forecaster(name) if name else None
 
 
 def resolve(store: Store, ref: str, *, outcome: bool, when: str | None = None, note: str | None = None) -> LedgerEntry:
@@ -103,21 +158,33 @@ def resolve(store: Store, ref: str, *, outcome: bool, when: str | None = None, n
     return next(e for e in ledger(store) if e.key == entry.key)
 
 
-def scores(store: Store, *, bins: int = 5) -> list[dict[str, Any]]:
-    """Per forecaster: forecasts made, resolved, Brier score and calibration table."""
-    by_person: dict[str, list[LedgerEntry]] = defaultdict(list)
-    for entry in ledger(store):
-        by_person[entry.forecaster].append(entry)
+def scores(store: Store, *, bins: int = 5, entries: list[LedgerEntry] | None = None) -> list[dict[str, Any]]:
+    """Per forecaster (a library entity, a person or an organisation): forecasts made,
+    resolved, overdue, Brier score and calibration table.  Forecasts held by a description or
+    by nobody are left out (:func:`unscored` counts them).  ``entries``: a ledger already read."""
+    by_entity: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for entry in entries if entries is not None else ledger(store):
+        if entry.holder is not None and entry.holder.entity is not None:
+            by_entity[entry.holder.entity].append(entry)
     out = []
-    for name, entries in sorted(by_person.items()):
+    for entity_id, group in by_entity.items():
+        holder = group[0].holder
+        assert holder is not None
         pairs = [(float(e.forecast.get("probability", 0.5)), e.resolution["outcome"])
-                 for e in entries if e.resolution]
+                 for e in group if e.resolution]
         out.append({
-            "forecaster": name,
-            "forecasts": len(entries),
+            "forecaster": holder.name,
+            "entity": holder.ref,
+            "type": holder.type,
+            "forecasts": len(group),
             "resolved": len(pairs),
-            "overdue": sum(e.overdue for e in entries),
+            "overdue": sum(e.overdue for e in group),
             "brier": brier(pairs) if pairs else None,
             "calibration": calibration(pairs, bins=bins) if pairs else [],
         })
-    return sorted(out, key=lambda s: (s["brier"] is None, s["brier"] or 0, s["forecaster"]))
+    return sorted(out, key=lambda s: (s["brier"] is None, s["brier"] or 0, -s["forecasts"], s["forecaster"]))
+
+
+def unscored(entries: list[LedgerEntry]) -> int:
+    """How many forecasts no entity holds (a description such as "analysts", or nobody)."""
+    return sum(1 for e in entries if e.holder is None or e.holder.entity is None)

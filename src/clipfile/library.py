@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .analysis.problems import problem_line
 from .errors import ClipfileError, IngestError, NotFound
 from .parallel import Done, Executor, Inline, Job
 from .pipeline import analysis_language, analyze, pipeline_version
@@ -196,9 +197,11 @@ class Library:
             key: _Stored = done.job.key
             in_flight.discard(key.doc_id)
             error = self._save_done(done)
+            # Items the analysis had to skip (a bug met on this text) are the user's to know.
+            skipped = tuple(problem_line(p) for p in (done.result or {}).get("problems") or ())
             batch.emit(ItemOutcome(key.origin, key.status, key.doc_id, key.title,
                                    message=f"stored, but analysis failed: {error}" if error else None,
-                                   analyzed=not error, warnings=key.warnings))
+                                   analyzed=not error, warnings=key.warnings + skipped))
 
     def _store(self, doc: Document, origin: str | None, analyze_document: bool,
                in_flight: set[str]) -> ItemOutcome | Job:
@@ -356,8 +359,9 @@ class Library:
         with self._batching():
             for done in self.executor.run(jobs()):
                 error = self._save_done(done)
+                skipped = tuple(problem_line(p) for p in (done.result or {}).get("problems") or ())
                 batch.emit(ItemOutcome(done.job.key, "failed", done.job.key, message=error) if error
-                           else ItemOutcome(done.job.key, "new", done.job.key, analyzed=True))
+                           else ItemOutcome(done.job.key, "new", done.job.key, analyzed=True, warnings=skipped))
         return batch.report
 
     def pending_analysis(self, *, everything: bool = False) -> int:

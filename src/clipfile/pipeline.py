@@ -10,6 +10,12 @@ stage calls the shared algorithms (:mod:`clipfile.analysis`) with that
 :class:`~clipfile.lang.base.Language`.  Text in a language nobody registered is stored and
 searchable, and only the language-free stage (duplicates) runs on it.
 
+Isolation: a stage that fails on one item (a quote candidate, a sentence, a claim unit, a
+time expression...) skips that item and goes on (:mod:`clipfile.analysis.problems`); a stage
+that fails outright leaves its records out and the later stages run on what there is.  Either
+way the analysis records a :class:`~clipfile.records.Problem` for what was skipped (its
+``problems``), so one bad item never costs the document its analysis.
+
 Versions: each stage carries its own number (:data:`STAGE_VERSIONS`, for what the shared code
 finds) and each language its own (``Language.version``).  An analysis records
 :func:`pipeline_version` of its language, ``"<stages>/<language>-<version>"`` such as
@@ -27,9 +33,11 @@ from typing import Any, Callable, Iterable
 from .analysis.claims import claims as find_claims
 from .analysis.events import events as find_events
 from .analysis.forecasts import forecasts as find_forecasts
+from .analysis.problems import describe, isolated, recording
+from .analysis.problems import stage as stage_named
 from .errors import ExtractionError
 from .lang import get_language, languages
-from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Quote, to_dict
+from .records import Claim, Document, Duplicate, Entity, Event, Forecast, Problem, Quote, Stance, to_dict
 
 __all__ = [
     "Analysis",
@@ -45,10 +53,10 @@ __all__ = [
 # (a change in one language's package bumps that Language's version instead).
 STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
-    "entities": 1,
-    "quotes": 1,
-    "claims": 2,
-    "forecasts": 1,
+    "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
+    "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
+    "claims": 2,  # 2: footing from the parse (issue #16)
+    "forecasts": 2,  # 2: forecasts per the real-news guidelines (issue #16 item 8)
     "events": 1,
     "duplicates": 1,
 }
@@ -71,10 +79,12 @@ class Analysis:
     parsed: Any = None  # the language's parse (spaCy Doc, RuDoc...); never serialised
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    stances: tuple[Stance, ...] = ()
     claims: tuple[Claim, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     events: tuple[Event, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
+    problems: tuple[Problem, ...] = ()  # items the stages skipped because they failed on them
 
     @property
     def version(self) -> str:
@@ -85,17 +95,25 @@ class Analysis:
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape (docs/FORMAT.md): one object per document."""
-        return {
+        """The public JSON shape (docs/FORMAT.md): one object per document.
+
+        ``problems`` is there only when a stage skipped something, so an analysis that met no
+        bug reads as it always did.
+        """
+        out = {
             "document": to_dict(self.document),
             "entities": to_dict(list(self.entities)),
             "quotes": to_dict(list(self.quotes)),
+            "stances": to_dict(list(self.stances)),
             "claims": to_dict(list(self.claims)),
             "forecasts": to_dict(list(self.forecasts)),
             "events": to_dict(list(self.events)),
             "duplicates": to_dict(list(self.duplicates)),
-            "pipeline_version": self.version,
         }
+        if self.problems:
+            out["problems"] = to_dict(list(self.problems))
+        out["pipeline_version"] = self.version
+        return out
 
 
 def analysis_language(doc: Document) -> str | None:
@@ -113,46 +131,61 @@ def analysis_language(doc: Document) -> str | None:
 
 
 def parse(a: Analysis) -> Analysis:
-    """Pick the document's language and parse the text with it."""
+    """Pick the document's language and parse the text with it.
+
+    When the parser fails on the text, the language stays the document's (its analysis is
+    current, not retried on every ``reanalyze``) and the stages that read the parse find none.
+    """
     code = analysis_language(a.document)
     if code is None:
         return a.replace(language=None)
-    return a.replace(language=code, parsed=get_language(code).parse(a.document.text))
+    text = a.document.text
+    with isolated("text", 0, len(text)):
+        return a.replace(language=code, parsed=get_language(code).parse(text))
+    return a.replace(language=code)
 
 
 def entities(a: Analysis) -> Analysis:
-    """The language's entities, and a person for each speaker the captions name."""
-    if a.language is None:
+    """The language's entities, and a person for each speaker the captions or the text's
+    transcript labels name (``PUTIN:``, ``В.Путин:``) that the language's entities lack."""
+    if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, speaker_entities
+    from .analysis.turns import caption_turns, label_entities, speaker_entities
 
     ents = get_language(a.language).entities(a.parsed)
-    names = [name for _s, _e, name in caption_turns(a.document)]
-    return a.replace(entities=tuple(speaker_entities(names, ents) if names else ents))
+    names = [t.speaker for t in caption_turns(a.document)]
+    ents = speaker_entities(names, ents) if names else label_entities(a.document.text, ents)
+    return a.replace(entities=tuple(ents))
 
 
 def quotes(a: Analysis) -> Analysis:
-    """The language's quotes, with a transcript's caption turns as their speakers' words."""
-    if a.language is None:
+    """The language's quotes (and stances, where it tells them apart), with a transcript's
+    caption turns as their speakers' words."""
+    if a.parsed is None:
         return a
-    from .analysis.turns import caption_turns, with_turns
+    from .analysis.turns import caption_turns, turns_with_stances
 
-    qs = get_language(a.language).quotes(a.parsed, list(a.entities))
+    lang = get_language(a.language)
+    stances: list[Stance] = []
+    if lang.attributions is not None:
+        qs, stances = lang.attributions(a.parsed, list(a.entities))
+    else:
+        qs = lang.quotes(a.parsed, list(a.entities))
     turns = caption_turns(a.document)
     if turns:
-        qs = with_turns(qs, turns, a.document.text, list(a.entities))
-    return a.replace(quotes=tuple(qs))
+        qs, stances = turns_with_stances(qs, stances, turns, a.document.text, list(a.entities))
+    return a.replace(quotes=tuple(qs), stances=tuple(stances))
 
 
 def claims(a: Analysis) -> Analysis:
-    if a.language is None:
+    if a.parsed is None:
         return a
     found = find_claims(a.parsed, list(a.entities), list(a.quotes), lang=get_language(a.language))
     return a.replace(claims=tuple(found))
 
 
 def forecasts(a: Analysis) -> Analysis:
-    if a.language is None:
+    if a.parsed is None:
         return a
     found = find_forecasts(a.parsed, list(a.entities), list(a.quotes), lang=get_language(a.language),
                            published=a.document.published)
@@ -160,7 +193,7 @@ def forecasts(a: Analysis) -> Analysis:
 
 
 def events(a: Analysis) -> Analysis:
-    if a.language is None:
+    if a.parsed is None:
         return a
     found = find_events(a.parsed, list(a.entities), lang=get_language(a.language), published=a.document.published)
     return a.replace(events=tuple(found))
@@ -179,15 +212,21 @@ STAGES: tuple[Stage, ...] = (parse, entities, quotes, claims, forecasts, events,
 def analyze(document: Document, *, stages: Iterable[Stage] = STAGES) -> Analysis:
     """Run the stages over one document.
 
+    A failure on one item skips that item, and a stage that fails outright leaves its records
+    out; both are recorded in the analysis (``problems``) and the other stages still run.
+
     Raises:
-        ExtractionError: a stage failed; the message names the stage and the document.
+        ExtractionError: the analysis cannot run at all (no model for the language installed).
     """
     a = Analysis(document=document)
-    for stage in stages:
-        try:
-            a = stage(a)
-        except ExtractionError:
-            raise
-        except Exception as exc:  # a bug in one stage must not lose the batch: report it
-            raise ExtractionError(f"{stage.__name__} failed on document {document.id}: {exc!r}") from exc
-    return a
+    found: list[Problem] = []
+    with recording(found):
+        for stage in stages:
+            with stage_named(stage.__name__):
+                try:
+                    a = stage(a)
+                except ExtractionError:
+                    raise
+                except Exception as exc:  # a bug in one stage must not cost the document the others
+                    found.append(Problem(stage.__name__, "stage", None, None, describe(exc)))
+    return a.replace(problems=tuple(found)) if found else a

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from .errors import IngestError
 
 __all__ = [
     "Document",
@@ -21,6 +24,7 @@ __all__ = [
     "Cue",
     "Speaker",
     "Quote",
+    "Stance",
     "Ref",
     "Marker",
     "TimeExpr",
@@ -29,7 +33,10 @@ __all__ = [
     "Event",
     "DuplicateOf",
     "Duplicate",
+    "Problem",
     "to_dict",
+    "check_text",
+    "replace_surrogates",
     "content_id",
     "normalize_for_hash",
 ]
@@ -48,6 +55,56 @@ def content_id(text: str) -> str:
     """Stable document id from the normalised content hash."""
     digest = hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
     return "d" + digest[:16]
+
+
+def check_text(text: str) -> None:
+    """Refuse text that cannot be stored: a lone surrogate code point (U+D800–U+DFFF).
+
+    Python strings may hold one (``"\\ud800"`` in JSON, a file name read with
+    ``surrogateescape``), but it is not a character, UTF-8 cannot encode it and neither SQLite
+    nor a JSON consumer would take it.  Readers replace them with U+FFFD before making a
+    document (one code point for one, so offsets stay the same); a document made from a string
+    that still holds one is refused here, with the offset of the first.
+
+    Raises:
+        IngestError: the text holds a lone surrogate.
+    """
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise IngestError(
+            f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}, "
+            "which is not a character and cannot be stored; replace it (U+FFFD) before making a "
+            "Document") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` with every lone surrogate in its strings (nested in lists and dicts too)
+    replaced by U+FFFD, and how many there were.
+
+    One code point replaces one, so offsets into a text stay what they were.  Readers call this
+    on what an input gives (a JSON string may escape ``"\\ud800"``) and warn when it is not 0.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value, 0
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, dict):
+        total, out = 0, {}
+        for k, v in value.items():
+            (k2, a), (v2, b) = replace_surrogates(k), replace_surrogates(v)
+            out[k2], total = v2, total + a + b
+        return (out, total) if total else (value, 0)
+    if isinstance(value, (list, tuple)):
+        pairs = [replace_surrogates(v) for v in value]
+        total = sum(n for _v, n in pairs)
+        return (type(value)(v for v, _n in pairs), total) if total else (value, 0)
+    return value, 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +142,7 @@ class Document:
     fetched_from: str | None = None
 
     def __post_init__(self) -> None:
+        check_text(self.text)
         if not self.id:
             object.__setattr__(self, "id", content_id(self.text))
 
@@ -142,7 +200,10 @@ class Speaker:
     ``start``/``end`` mark the mention the attribution rests on as written (``he``,
     ``the general``); ``name``/``entity_id`` are the resolved person or group.
     ``resolution`` is one of ``named``, ``pronoun``, ``nominal``, ``continuation``,
-    ``first-person``, ``unresolved``.
+    ``first-person``, ``unresolved``.  ``on_behalf_of`` is whom a spokesperson or representative
+    speaks for (``a spokesman for X, Y, said``, ``X's spokesman Y said``, ``пресс-секретарь
+    Владимира Путина Дмитрий Песков``: the speaker is Y, Peskov, on behalf of X, Putin), as a
+    :class:`Ref`; None when the speaker speaks for themselves or nobody says.
     """
 
     name: str | None
@@ -151,6 +212,7 @@ class Speaker:
     end: int | None
     resolution: str
     confidence: float
+    on_behalf_of: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +231,39 @@ class Quote:
     end: int
     text: str
     kind: str  # direct | mixed | indirect
+    cue: Cue | None = None
+    speaker: Speaker | None = None
+    nested_in: str | None = None
+    continues: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """A position attributed to someone that is not a report of their words.
+
+    Kept apart from quotes so that what someone *said* can be told from what they opposed,
+    planned or were judged to do (annotated news corpora such as PolNeAR count all of these as
+    attributions; a reader of quotes does not).  ``kind``:
+
+    * ``object``: the noun phrase a stance verb or noun takes (``criticised [the plan]``,
+      ``concerns about [the compensation culture]``, ``[which] he rejected``);
+    * ``intention``: a to-infinitive after a verb or adjective of will, plan or attempt that is
+      no speech act (``plans [to cut taxes]``, ``is keen [to highlight the issue]``,
+      ``declined [to comment]``);
+    * ``question``: what someone asked or wondered (``asked [why the chief had stayed]``);
+    * ``judgement``: a belief held by no one named (``[The bill] is expected [to pass]``,
+      ``[He] seems [uneasy]``); ``speaker`` is None then.
+
+    The fields are a quote's: ``speaker`` is the holder, ``cue`` the stance word,
+    ``nested_in`` the quote (``q``-id) it stands inside, ``continues`` the piece before it of
+    one stance split around its cue.  Ids are ``s1``, ``s2``... in text order.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # object | intention | question | judgement
     cue: Cue | None = None
     speaker: Speaker | None = None
     nested_in: str | None = None
@@ -280,6 +375,24 @@ class Duplicate:
     of: DuplicateOf
     similarity: float
     inconsistencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One item a stage skipped because analysing it failed: a bug met on this text.
+
+    The rest of the document's analysis is there; only this item is missing.  ``stage`` is the
+    pipeline stage (``quotes``, ``claims``...); ``item`` what was skipped (``quote``,
+    ``sentence``, ``claim unit``, ``time expression``..., or ``stage`` when the whole stage's
+    output is missing); ``start``/``end`` the item's offsets in the text, or None when it has
+    none; ``error`` the exception's type and message.
+    """
+
+    stage: str
+    item: str
+    start: int | None
+    end: int | None
+    error: str
 
 
 def to_dict(record: Any) -> Any:

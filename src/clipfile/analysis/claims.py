@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..records import Claim, Entity, Marker, Quote, Ref
 from .markers import FOOTING_KINDS, find_markers
+from .problems import isolated
 from .referents import outermost_quote, same_ref, speaker_ref
 
 if TYPE_CHECKING:
@@ -162,36 +163,42 @@ def apply_comments(drafts: list[ClaimDraft], comments: list[Comment], text: str,
     topic when it names one (words sharing a ``prefix``-letter stem), and for a plural
     ("these claims") the latest run of claims by one source."""
     for c in comments:
-        marker = c.marker
-        earlier = [d for d in drafts if d.end <= marker.start
-                   and c.sent - _LOOKBACK_SENTENCES <= d.sent_index <= c.sent]
-        if not earlier:
-            continue
-        if marker.kind in {"denied", "disputed"}:
-            # One denies or disputes what others said: their words first, not one's own.
-            earlier = [d for d in earlier if d.source is not None and not same_ref(d.source, c.actor)] or earlier
-        parties = [r for r in (c.actor, c.principal) if r is not None]
-        by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
-        if marker.kind == "unsupported":
-            # "X produced no evidence": X's own claims.
-            by_actor = [d for d in earlier if same_ref(d.source, c.actor)] or by_actor
-        pool = by_actor or earlier
-        if c.evidence:
-            # "dismissed the research as rubbish": the claims that rest on the research.
-            pool = [d for d in pool if any(m.kind == "evidenced" for m, _ in d.markers)] or pool
-        if c.topic:
-            stems = _stems(c.topic, prefix)
-            pool = [d for d in pool if stems & _stems(text[d.start:d.end], prefix)] or pool
-        if c.plural:
-            # "these claims": the latest run of claims by one source (a few sentences).
-            last = pool[-1]
-            targets = [d for d in pool if d.source == last.source
-                       and d.sent_index >= last.sent_index - _RUN_SENTENCES]
-        else:
-            targets = pool[-1:]
-        for d in targets:
-            if all(m.start != marker.start for m, _ in d.markers):
-                d.markers.append((marker, c.cls))
+        with isolated("comment", c.marker.start, c.marker.end):
+            _apply_comment(c, drafts, text, prefix)
+
+
+def _apply_comment(c: Comment, drafts: list[ClaimDraft], text: str, prefix: int) -> None:
+    """Add one comment's marker to the claims it reaches (:func:`apply_comments`)."""
+    marker = c.marker
+    earlier = [d for d in drafts if d.end <= marker.start
+               and c.sent - _LOOKBACK_SENTENCES <= d.sent_index <= c.sent]
+    if not earlier:
+        return
+    if marker.kind in {"denied", "disputed"}:
+        # One denies or disputes what others said: their words first, not one's own.
+        earlier = [d for d in earlier if d.source is not None and not same_ref(d.source, c.actor)] or earlier
+    parties = [r for r in (c.actor, c.principal) if r is not None]
+    by_actor = [d for d in earlier if any(same_ref(d.source, r) or same_ref(d.subject, r) for r in parties)]
+    if marker.kind == "unsupported":
+        # "X produced no evidence": X's own claims.
+        by_actor = [d for d in earlier if same_ref(d.source, c.actor)] or by_actor
+    pool = by_actor or earlier
+    if c.evidence:
+        # "dismissed the research as rubbish": the claims that rest on the research.
+        pool = [d for d in pool if any(m.kind == "evidenced" for m, _ in d.markers)] or pool
+    if c.topic:
+        stems = _stems(c.topic, prefix)
+        pool = [d for d in pool if stems & _stems(text[d.start:d.end], prefix)] or pool
+    if c.plural:
+        # "these claims": the latest run of claims by one source (a few sentences).
+        last = pool[-1]
+        targets = [d for d in pool if d.source == last.source
+                   and d.sent_index >= last.sent_index - _RUN_SENTENCES]
+    else:
+        targets = pool[-1:]
+    for d in targets:
+        if all(m.start != marker.start for m, _ in d.markers):
+            d.markers.append((marker, c.cls))
 
 
 def frame_units(frames: list[Frame], quotes: list[Quote]) -> list[tuple[int, int, Ref | None, int]]:
@@ -303,58 +310,59 @@ def claims(parsed: Any, entities: list[Entity], quotes: list[Quote], *, lang: La
     units.reverse()  # a stack: the clauses a unit spawns are taken next
     while units:
         start, end, quote, si, holder, fallback, framed = units.pop()
-        clause = fallback is None  # a clause of the unit before: overlaps its parent by nature
-        if fallback and si in quoted_sents:
-            continue
-        if not framed and quote is None and si in comment_sents:
-            # "X produced no evidence to back these claims" is a comment, not a new claim.
-            continue
-        start, end = syn.trim(start, end)
-        source = speaker_ref(quote) if quote is not None else holder
-        head = None if framed else heading_frame(frames, start, end)
-        if head is not None:
-            # "X denied that P", "sources said P": the claim is P, the frame its footing.
-            start, end = syn.trim(head.start, head.end)
-            source = head.holder if head.holder is not None else source
-            framed = True
-        if end - start < 8 or (not clause and any(a < end and start < b for a, b in taken)):
-            continue
-        if clause and any(d.start == start and d.end == end for d in drafts):
-            continue
-        if any(_share(a, b, start, end) >= 0.5 * (end - start) for a, b in framed_spans):
-            continue  # mostly a frame's content, which is a claim already
-        if framed and quote is None and any(d.quote_id and _share(d.start, d.end, start, end) >= 0.5 * (end - start)
-                                            for d in drafts):
-            continue  # a quote's claim carries the frame's content
-        toks = syn.tokens(si, start, end)
-        if not toks:
-            continue
-        pred = syn.predicate(toks)
-        if not syn.is_assertion(toks, pred):
-            continue
-        subject = syn.subject(toks, pred)
-        words = find_markers(text[start:end], lang.lexicon, offset=start)
-        for a, b in syn.subclauses(words, toks, pred):
-            # "he was up for it as the country waits, possibly for weeks": the hedge marks
-            # only its clause, which is a claim of its own.
-            units.append((a, b, quote, si, source, None, True))
-        markers = unit_markers(syn, lang.lexicon, frames, toks, pred, start, end)
-        # A frame's content, a clause and a sentence whose quote pieces made no claim are
-        # claims for their footing only (a later comment may still give them one).
-        optional = framed or clause or bool(fallback)
-        asserted = status_of(markers) == "asserted"
-        if subject is None and asserted and not framed:
-            continue  # about no entity and plainly asserted: not a claim
-        drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers,
-                                 framed=framed, optional=optional))
-        if optional and asserted:
-            continue
-        if quote is not None:
-            quoted_sents.add(si)
-        if subject is not None:
-            taken.append((start, end))
-        elif framed:
-            framed_spans.append((start, end))
+        with isolated("claim unit", start, end):  # a failure skips this unit, not the stage
+            clause = fallback is None  # a clause of the unit before: overlaps its parent by nature
+            if fallback and si in quoted_sents:
+                continue
+            if not framed and quote is None and si in comment_sents:
+                # "X produced no evidence to back these claims" is a comment, not a new claim.
+                continue
+            start, end = syn.trim(start, end)
+            source = speaker_ref(quote) if quote is not None else holder
+            head = None if framed else heading_frame(frames, start, end)
+            if head is not None:
+                # "X denied that P", "sources said P": the claim is P, the frame its footing.
+                start, end = syn.trim(head.start, head.end)
+                source = head.holder if head.holder is not None else source
+                framed = True
+            if end - start < 8 or (not clause and any(a < end and start < b for a, b in taken)):
+                continue
+            if clause and any(d.start == start and d.end == end for d in drafts):
+                continue
+            if any(_share(a, b, start, end) >= 0.5 * (end - start) for a, b in framed_spans):
+                continue  # mostly a frame's content, which is a claim already
+            if framed and quote is None and any(d.quote_id and _share(d.start, d.end, start, end) >= 0.5 * (end - start)
+                                                for d in drafts):
+                continue  # a quote's claim carries the frame's content
+            toks = syn.tokens(si, start, end)
+            if not toks:
+                continue
+            pred = syn.predicate(toks)
+            if not syn.is_assertion(toks, pred):
+                continue
+            subject = syn.subject(toks, pred)
+            words = find_markers(text[start:end], lang.lexicon, offset=start)
+            for a, b in syn.subclauses(words, toks, pred):
+                # "he was up for it as the country waits, possibly for weeks": the hedge marks
+                # only its clause, which is a claim of its own.
+                units.append((a, b, quote, si, source, None, True))
+            markers = unit_markers(syn, lang.lexicon, frames, toks, pred, start, end)
+            # A frame's content, a clause and a sentence whose quote pieces made no claim are
+            # claims for their footing only (a later comment may still give them one).
+            optional = framed or clause or bool(fallback)
+            asserted = status_of(markers) == "asserted"
+            if subject is None and asserted and not framed:
+                continue  # about no entity and plainly asserted: not a claim
+            drafts.append(ClaimDraft(start, end, source, subject, quote.id if quote else None, si, markers,
+                                     framed=framed, optional=optional))
+            if optional and asserted:
+                continue
+            if quote is not None:
+                quoted_sents.add(si)
+            if subject is not None:
+                taken.append((start, end))
+            elif framed:
+                framed_spans.append((start, end))
     apply_comments(drafts, comments, text, prefix=syn.topic_prefix)
     return finish_claims(_without_repeats(drafts), text)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..records import Entity, Event, Ref, TimeExpr
+from .problems import isolated
 from .timex import bounds, find_times, parse_published
 
 if TYPE_CHECKING:
@@ -55,41 +56,43 @@ def events(parsed: Any, entities: list[Entity], *, lang: Language | str,
     pub = parse_published(published)
     chosen: dict[int, tuple[TimeExpr, Any, Any]] = {}
     for tx in find_times(text, language.times, published=published):
-        if tx.value in _NOT_EVENT_VALUES:
-            continue
-        rng = bounds(tx.value)
-        if rng and pub and rng[0] > pub.day:
-            continue  # a date after publication is a deadline or a plan, not a happening
-        time = syn.time_tokens(tx.start, tx.end)
-        if time is None:
-            continue
-        verb = syn.governing_verb(time)
-        if verb is None or syn.is_irrealis(verb) or syn.is_state(verb):
-            continue
-        verb = syn.lift(verb)
-        if syn.is_irrealis(verb):
-            continue
-        prev = chosen.get(verb.i)
-        if prev is None or _better(tx, prev[0]):
-            chosen[verb.i] = (tx, verb, time)
+        with isolated("time expression", tx.start, tx.end):  # a failure skips this date only
+            if tx.value in _NOT_EVENT_VALUES:
+                continue
+            rng = bounds(tx.value)
+            if rng and pub and rng[0] > pub.day:
+                continue  # a date after publication is a deadline or a plan, not a happening
+            time = syn.time_tokens(tx.start, tx.end)
+            if time is None:
+                continue
+            verb = syn.governing_verb(time)
+            if verb is None or syn.is_irrealis(verb) or syn.is_state(verb):
+                continue
+            verb = syn.lift(verb)
+            if syn.is_irrealis(verb):
+                continue
+            prev = chosen.get(verb.i)
+            if prev is None or _better(tx, prev[0]):
+                chosen[verb.i] = (tx, verb, time)
 
     out: list[Event] = []
     for tx, verb, time in sorted(chosen.values(), key=lambda p: p[0].start):
-        start, end = syn.clause(verb, time)
-        antecedent = syn.antecedent(verb)
-        if antecedent is not None:
-            start = min(start, antecedent[0])
-        # The clause must stay inside its sentence and hold the date.
-        s0, s1 = syn.sentence_range(verb)
-        start, end = max(start, s0), min(end, s1)
-        start, end = min(start, tx.start), max(end, tx.end)
-        start, end = _trim(text, start, end, syn.trim_lead, syn.trim_trail)
-        if start >= end:
-            continue
-        parts = _participants(entities, start, end, antecedent[1:] if antecedent else None)
-        extra = [r for r in syn.extra_participants(verb) if all(p.entity_id != r.entity_id for p in parts)]
-        out.append(Event(id="", start=start, end=end, text=text[start:end], date=tx,
-                         participants=(*extra, *parts)))
+        with isolated("event", tx.start, tx.end):
+            start, end = syn.clause(verb, time)
+            antecedent = syn.antecedent(verb)
+            if antecedent is not None:
+                start = min(start, antecedent[0])
+            # The clause must stay inside its sentence and hold the date.
+            s0, s1 = syn.sentence_range(verb)
+            start, end = max(start, s0), min(end, s1)
+            start, end = min(start, tx.start), max(end, tx.end)
+            start, end = _trim(text, start, end, syn.trim_lead, syn.trim_trail)
+            if start >= end:
+                continue
+            parts = _participants(entities, start, end, antecedent[1:] if antecedent else None)
+            extra = [r for r in syn.extra_participants(verb) if all(p.entity_id != r.entity_id for p in parts)]
+            out.append(Event(id="", start=start, end=end, text=text[start:end], date=tx,
+                             participants=(*extra, *parts)))
     return [Event(id=f"v{n}", start=e.start, end=e.end, text=e.text, date=e.date,
                   participants=e.participants) for n, e in enumerate(out, 1)]
 

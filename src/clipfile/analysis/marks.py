@@ -130,6 +130,7 @@ def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
         marks = [(m.start(), m.group()) for m in _MARK_RE.finditer(text, ps, pe)]
         open_at: int | None = None
         open_len = 0
+        floor = ps  # a quote whose opening mark went missing starts here or later: the last close
         inner: list[MarkedSpan] = []  # quotes inside the open one
         k = -1
         while k + 1 < len(marks):
@@ -152,13 +153,21 @@ def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
                     # A closing mark with nothing open.  At the very start of a paragraph it
                     # is the misplaced close of the previous paragraph's quote: ignore it.
                     # Elsewhere the opening mark went missing: the quote runs from the start
-                    # of its sentence (a local guess, flagged as recovered).
+                    # of its sentence (a local guess, flagged as recovered).  When a quote
+                    # closed inside that same sentence (`X said: "A," he said."`), there is no
+                    # room for another: the mark is a stray, and ignoring it keeps top-level
+                    # quotes from running over each other (issue #14).  A sentence that starts
+                    # at the last closing mark (`"A. "B."`, a mark reopened on each sentence)
+                    # is still taken.
                     if text[ps:i].strip() == "":
                         continue
                     s = _sentence_start(text, ps, i)
+                    if s < floor:
+                        continue
                     s, e = strip_range(text, s, i)
                     if e > s:
                         spans.append(MarkedSpan(s, e, None, i, recovered=True))
+                    floor = i
                     continue
                 open_at, open_len = i, len(mk)
                 continue
@@ -178,6 +187,7 @@ def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
             spans += inner
             inner = []
             open_at = None
+            floor = i
         if open_at is not None:
             end = pe
             recovered = True

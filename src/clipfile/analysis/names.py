@@ -51,11 +51,14 @@ def normalize_name(name: str) -> str:
     return " ".join(words).casefold()
 
 
-# Labels that name a role in the programme, not a person.
+# Labels that name a role in the programme, not a person (English, and the Russian ones of
+# transcripts and interviews: ведущий, вопрос/ответ, голос из зала).
 _ROLE_LABELS = frozenset("""
 anchor host co-host moderator presenter reporter correspondent interviewer interviewee narrator
 announcer voice caller guest panelist q a question answer unidentified male female man woman
 crowd audience all both editor note transcript byline update correction
+ведущий ведущая соведущий модератор корреспондент журналист интервьюер вопрос ответ голос
+реплика зритель слушатель диктор
 """.split())
 
 

@@ -12,6 +12,11 @@ decided here, once:
   after a cue that splits one utterance (``"We will rebuild," she said, "and soon."``,
   ``«Мы не отступим, — заявил министр, — ни на шаг»``), or the piece a language links itself
   (a Russian dialogue line resumed after the author's words).
+
+A language that tells stances from quotes (``criticised [the plan]``, ``plans [to cut taxes]``:
+:class:`~clipfile.records.Stance`) marks those drafts with a ``stance`` kind and calls
+:func:`assemble_attributions`; they get ``s`` ids and their own list, and the links above run
+across both lists (a report nested in a stance names the stance).
 """
 from __future__ import annotations
 
@@ -21,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..records import Cue, Quote, Speaker
+from ..records import Cue, Quote, Speaker, Stance
 
-__all__ = ["Draft", "QuoteDraft", "assemble", "line_starts", "line_of"]
+__all__ = ["Draft", "QuoteDraft", "assemble", "assemble_attributions", "line_starts", "line_of"]
 
 
 class Draft(Protocol):
@@ -116,16 +121,35 @@ def assemble(drafts: Sequence[Draft], text: str) -> list[Quote]:
     """Quote records for ``drafts`` in text order, with ids, ``nested_in`` and ``continues``.
 
     A container or a piece that is not among ``drafts`` (a report that was left out) gives
-    no link.
+    no link.  Drafts marked as stances are not quotes: :func:`assemble_attributions` keeps them.
     """
+    return assemble_attributions(drafts, text)[0]
+
+
+def assemble_attributions(drafts: Sequence[Draft], text: str) -> tuple[list[Quote], list[Stance]]:
+    """Quote and stance records for ``drafts``: a draft whose ``stance`` attribute names a
+    stance kind (``object``, ``intention``, ``question``, ``judgement``) is a
+    :class:`~clipfile.records.Stance` with an ``s`` id, any other a :class:`Quote` with a
+    ``q`` id, each numbered in text order."""
     final = sorted(drafts, key=lambda q: (q.start, -q.end))
-    ids = {id(q): f"q{n}" for n, q in enumerate(final, 1)}
-    continues = _continuations(final, text)
-    out = []
+    stance = {id(q): getattr(q, "stance", None) for q in final}
+    ids: dict[int, str] = {}
+    for prefix, group in (("q", [q for q in final if not stance[id(q)]]), ("s", [q for q in final if stance[id(q)]])):
+        ids.update({id(q): f"{prefix}{n}" for n, q in enumerate(group, 1)})
+    continues = _continuations([q for q in final if not stance[id(q)]], text)
+    continues.update(_continuations([q for q in final if stance[id(q)]], text))
+    quotes: list[Quote] = []
+    stances: list[Stance] = []
     for q in final:
         prev = continues.get(id(q))
-        out.append(Quote(id=ids[id(q)], start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
-                         cue=q.cue, speaker=q.speaker,
-                         nested_in=ids.get(id(q.container)) if q.container is not None else None,
-                         continues=ids.get(id(prev)) if prev is not None else None))
-    return out
+        qid, body = ids[id(q)], text[q.start:q.end]
+        nested = ids.get(id(q.container)) if q.container is not None else None
+        after = ids.get(id(prev)) if prev is not None else None
+        kind = stance[id(q)]
+        if kind:
+            stances.append(Stance(id=qid, start=q.start, end=q.end, text=body, kind=kind, cue=q.cue,
+                                  speaker=q.speaker, nested_in=nested, continues=after))
+        else:
+            quotes.append(Quote(id=qid, start=q.start, end=q.end, text=body, kind=q.kind, cue=q.cue,
+                                speaker=q.speaker, nested_in=nested, continues=after))
+    return quotes, stances

@@ -28,14 +28,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from dateutil.relativedelta import relativedelta
 
 from ..records import TimeExpr
+from .problems import isolated
 
 __all__ = [
     "When", "Hit", "Resolved", "Context", "TimexRules", "UNKNOWN_YEAR",
@@ -248,12 +250,37 @@ def find_times(text: str, rules: TimexRules, *, published: str | None, start: in
     start = max(0, start)
     if start >= end:
         return []
+    # The forecast and the event stages both read a document's times: scan it once.
+    key = (text, cast(Hashable, rules), published, start, end)
+    found = _TIMES_CACHE.get(key)
+    if found is None:
+        found, clean = _find_times(text, rules, published, start, end)
+        if clean:  # a scan that skipped an expression is redone, so each stage records the skip
+            _TIMES_CACHE[key] = found
+            while len(_TIMES_CACHE) > _TIMES_CACHE_SIZE:
+                _TIMES_CACHE.popitem(last=False)
+    return list(found)
+
+
+# A few recent scans, keyed by text, the language's rules (by identity), publication date and
+# stretch: the forecast and event stages of one analysis read the same times.
+_TIMES_CACHE: OrderedDict[tuple, tuple[TimeExpr, ...]] = OrderedDict()
+_TIMES_CACHE_SIZE = 8
+
+
+def _find_times(text: str, rules: TimexRules, published: str | None, start: int,
+                end: int) -> tuple[tuple[TimeExpr, ...], bool]:
+    """The times in ``text[start:end]``, and whether every expression was read without a failure."""
     ctx = Context(text, parse_published(published))
     breaks = [m.start() for m in re.compile(re.escape(rules.paragraph_break)).finditer(text, start, end)]
     out: list[TimeExpr] = []
+    clean = True
     for h in _candidates(text, rules, start, end):
         ctx.par = bisect.bisect_left(breaks, h.start)
-        r = rules.resolve(h, ctx)
+        r = None
+        with isolated("time expression", h.start, h.end) as item:  # a failure skips this expression only
+            r = rules.resolve(h, ctx)
+        clean = clean and not item.failed
         if r is None:
             continue
         if r.anchor is not None:
@@ -262,4 +289,4 @@ def find_times(text: str, rules: TimexRules, *, published: str | None, start: in
             ctx.anchor, ctx.anchor_par = None, -10
         s = h.start if r.start is None else r.start
         out.append(TimeExpr(start=s, end=h.end, text=text[s:h.end], value=r.value, precision=r.precision))
-    return out
+    return tuple(out), clean

@@ -15,7 +15,7 @@ from clipfile.ingest.result import ReadResult
 from clipfile.ingest.text import text_fields
 from clipfile.ingest.transcript import looks_like_srt, transcript_fields
 from clipfile.language import detect_language
-from clipfile.records import Document
+from clipfile.records import Document, replace_surrogates
 from clipfile.weburl import http_url
 
 __all__ = ["read_bytes", "sniff_kind", "DEFAULT_MAX_BYTES", "format_size", "too_big", "now_iso"]
@@ -168,7 +168,8 @@ def read_bytes(
     documents = []
     fetched_from = http_url(url) if kind in _ONE_DOCUMENT_KINDS else None
     for fields in records:
-        fields = {**base, "kind": _KIND[kind], **fields}
+        # "\ud800" in a JSON string is not a character and cannot be stored (records.check_text)
+        fields, lone = replace_surrogates({**base, "kind": _KIND[kind], **fields})
         metadata = fields.setdefault("metadata", {})
         claimed = fields.get("url")
         if claimed is not None:
@@ -183,6 +184,9 @@ def read_bytes(
             fields["language"] = detect_language(fields["text"])
         own = metadata.get("warnings") or []  # a JSON Lines record may carry anything here
         own = own if isinstance(own, list) else [own]
+        if lone:
+            own = [*own, f"{lone} lone surrogate code point{'s' if lone > 1 else ''} (not characters) "
+                         "replaced with U+FFFD"]
         if warnings or own:
             metadata["warnings"] = [*warnings, *(str(w) for w in own)]
         documents.append(Document(**fields))

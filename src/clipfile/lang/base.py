@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 from ..analysis.markers import Lexicon
 from ..analysis.marks import MarkStyle
 from ..analysis.timex import TimexRules
-from ..records import Entity, Marker, Quote, Ref, Span, TimeExpr
+from ..records import Entity, Marker, Quote, Ref, Span, Stance, TimeExpr
 
 __all__ = [
     "Language",
@@ -135,7 +135,14 @@ class ForecastSyntax(Protocol):
     def condition(self, t: Trigger) -> Any | None: ...
     def forecaster(self, t: Trigger) -> tuple[Ref | None, Quote | None]: ...
     def event(self, t: Trigger, condition: Any | None, quote: Quote | None) -> tuple[int, int, list[Any]]: ...
-    def deadline(self, sent: Any, start: int, end: int) -> TimeExpr | None: ...
+    def statement(self, t: Trigger, condition: Any | None, quote: Quote | None) -> tuple[int, int]:
+        """The predictive statement: the reported content when the forecast is reported, else
+        its clause; (0, 0) for the sentence."""
+    def deadline(self, t: Trigger, start: int, end: int) -> TimeExpr | None:
+        """A forward-pointing time expression governing the predicted event (``start``/``end``)."""
+    def needs_support(self, t: Trigger) -> bool:
+        """A construction that predicts only with a condition, a deadline or an attitude above
+        it (a bare possibility that reads as a hedge in this language)."""
     def attitude_above(self, t: Trigger) -> bool: ...
     def target(self, t: Trigger, event: list[Any], forecaster: Ref | None) -> Ref | None: ...
     def probability(self, t: Trigger) -> tuple[float, str | None, list[Marker]]: ...
@@ -184,3 +191,6 @@ class Language:
     forecast_syntax: Callable[[Any, list[Entity], list[Quote], str | None], ForecastSyntax]
     event_syntax: Callable[[Any, list[Entity]], EventSyntax]
     times: TimexRules
+    # A language that tells stances (``criticised [the plan]``, ``plans [to cut taxes]``) from
+    # quotes gives both in one pass here; the pipeline then calls it instead of ``quotes``.
+    attributions: Callable[[Any, list[Entity]], tuple[list[Quote], list[Stance]]] | None = None

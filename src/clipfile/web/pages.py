@@ -52,14 +52,6 @@ def deadline_end(value: str | None) -> date | None:
         return None
 
 
-def _ref_name(ref: Any) -> str | None:
-    return ref.get("name") if isinstance(ref, dict) else None
-
-
-def _ref_id(ref: Any) -> str | None:
-    return ref.get("entity_id") if isinstance(ref, dict) else None
-
-
 def ledger(store: Any, *, today: date | None = None, forecaster: str | None = None) -> dict[str, Any]:
     """Forecasts split into open, overdue and resolved, with Brier score and calibration per
     forecaster, from :mod:`clipfile.ledger` (the same book the CLI keeps).
@@ -74,27 +66,32 @@ def ledger(store: Any, *, today: date | None = None, forecaster: str | None = No
     if forecaster and by is None:
         entries = [e for e in entries if e.forecaster == forecaster]
     groups: dict[str, list[dict]] = {"open": [], "overdue": [], "resolved": []}
-    ids_by_name: dict[str, str] = {}
     for e in entries:
         f = e.forecast
         row = dict(f)
         dl = f.get("deadline") if isinstance(f.get("deadline"), dict) else {}
         prob = f.get("probability")
+        # The forecaster as the library knows it: the entity's canonical name, not the text's form.
+        if e.holder is not None and e.holder.entity is not None:
+            row["forecaster"] = {"name": e.holder.name, "entity_id": e.holder.ref}
+        elif e.holder is None:
+            row["forecaster"] = None
         row.update(key=e.key, short_id=e.id, resolution=e.resolution, overdue=e.overdue,
                    forecaster_name=e.forecaster, deadline_value=dl.get("value"), deadline_text=dl.get("text"),
                    probability=prob if isinstance(prob, (int, float)) else None,
                    href=passage_href(f["document"], f.get("start"), f.get("end")))
-        if _ref_id(f.get("forecaster")):
-            ids_by_name[e.forecaster] = _ref_id(f.get("forecaster"))
         groups["resolved" if e.resolution else "overdue" if e.overdue else "open"].append(row)
     # Most pressing first: overdue and open by deadline, resolved by when they were resolved.
     groups["overdue"].sort(key=lambda r: r["deadline_value"] or "")
     groups["open"].sort(key=lambda r: (r["deadline_value"] is None, r["deadline_value"] or ""))
     groups["resolved"].sort(key=lambda r: r["resolution"].get("resolved") or "", reverse=True)
-    names = {e.forecaster for e in entries}
-    scores = [{"id": ids_by_name.get(sc["forecaster"]), "name": sc["forecaster"], "n": sc["resolved"],
+    # Scores per entity, over the whole ledger (a forecaster's page shows that forecaster's).
+    everyone = entries if by is None and not forecaster else book.ledger(store, today=today)
+    shown = {e.holder.entity for e in entries if e.holder is not None}
+    scores = [{"id": sc["entity"], "name": sc["forecaster"], "n": sc["resolved"],
                "brier": sc["brier"], "calibration": sc["calibration"]}
-              for sc in book.scores(store) if sc["resolved"] and sc["forecaster"] in names]
+              for sc in book.scores(store, entries=everyone)
+              if sc["resolved"] and int(sc["entity"][1:]) in shown]
     return {**groups, "scores": scores, "today": today.isoformat()}
 
 

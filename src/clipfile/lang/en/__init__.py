@@ -13,7 +13,7 @@ from .events import EnglishEvents
 from .forecasts import EnglishForecasts
 from .markers import LEXICON
 from .parse import parse
-from .quotes import MARKS, quotes
+from .quotes import MARKS, attributions, quotes
 from .timex import TIMES
 
 __all__ = ["LANGUAGE"]
@@ -21,7 +21,7 @@ __all__ = ["LANGUAGE"]
 LANGUAGE = Language(
     code="en",
     name="English",
-    version=3,
+    version=6,  # 6: entity names (prefix forms, adjectives, spellings; issue #16 item 7)
     parse=parse,
     entities=entities,
     quotes=quotes,
@@ -31,4 +31,5 @@ LANGUAGE = Language(
     forecast_syntax=EnglishForecasts,
     times=TIMES,
     event_syntax=EnglishEvents,
+    attributions=attributions,
 )

@@ -19,6 +19,13 @@ __all__ = [
     "APPEARANCE_VERBS",
     "PREP_CONTENT",
     "PASSIVE_EPISTEMIC",
+    "ACCUSATION_CUES",
+    "QUESTION_CUES",
+    "DIRECTIVE_VERBS",
+    "FEMALE_NOUNS",
+    "MALE_NOUNS",
+    "SPOKESPERSON_NOUNS",
+    "DOCUMENT_NOUNS",
 ]
 
 # Verbs of judging and expecting that, in the passive, state a belief with no named holder:
@@ -39,6 +46,8 @@ joked concur agree disagree estimate indicate signal hint imply accuse blame pra
 criticise call describe dub label brand characterize characterise question wonder advise
 order instruct request demand lament concede speculate assure inform notify point
 reject dismiss dispute
+fume bark shout yell scream exclaim snap sneer scoff growl gush marvel muse mutter whisper
+thunder roar interject chime rant plead
 """.split())
 
 # Verbs of belief and thought: PolNeAR and the issue count these as attributions too.
@@ -112,7 +121,7 @@ businessman businesswoman billionaire strategist consultant pollster campaigner 
 prosecutor defector dissident defendant chancellor premier ambassador envoy negotiator
 manager owner employee worker student teacher priest bishop congressman congresswoman
 nominee incumbent challenger rival ally friend partner colleague father mother son daughter
-wife husband brother sister member representative
+wife husband brother sister member representative archbishop cardinal pope rabbi imam
 """.split())
 
 # Verbs whose clausal complement is not a report ("make sure that", "help them see"): any
@@ -160,4 +169,48 @@ speech/on speech/about argument/for argument/against case/for case/against belie
 confidence/in doubt/about doubts/about skeptical/of sceptical/of optimistic/about
 pessimistic/about confident/of proud/of afraid/of angry/about upset/about
 supporter/of supporters/of interest/in
+""".split())
+
+# Cues of a charge: the accused and the charge together state a proposition ("accused the
+# government of lying", "allegations of fraud"), so the object is content, not a stance.
+ACCUSATION_CUES = frozenset("""
+accuse charge blame allege accusation allegation indict convict suspect
+""".split())
+
+# Cues of a question: a wh- or whether-clause after them is what was asked, not a statement.
+QUESTION_CUES = frozenset("""
+ask question wonder inquire enquire query probe investigate examine debate discuss consider
+""".split())
+
+# Verbs that direct someone to act ("challenged X to deny ...", "pressed them to resign"):
+# with the addressee as their object, the to-infinitive is what was asked of them, reported
+# like speech (the verbs of saying already count: urge, ask, order, tell ...).
+DIRECTIVE_VERBS = frozenset("""
+challenge dare invite encourage press implore beg exhort appeal call persuade convince
+""".split())
+
+# Nouns that say a person's sex: a description's pronoun must agree ("a spokeswoman …
+# she said"), and a name in apposition takes it ("his wife, Sandra").
+FEMALE_NOUNS = frozenset("""
+woman spokeswoman chairwoman businesswoman congresswoman councilwoman sportswoman
+policewoman wife mother daughter sister queen princess actress widow girl lady grandmother
+aunt niece duchess countess baroness dame nun mum mom girlfriend fiancee bride heiress
+""".split())
+MALE_NOUNS = frozenset("""
+man spokesman chairman businessman congressman councilman sportsman policeman husband
+father son brother king prince widower boy grandfather uncle nephew duke earl count lord
+monk dad boyfriend fiance groom heir
+""".split())
+
+# Nouns of someone who speaks for another: "a spokesman for X", "X's press secretary".
+SPOKESPERSON_NOUNS = frozenset("""
+spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen mouthpiece
+""".split())
+
+# Writings that say things ("the report said", "a new book claims"): their author or
+# publisher is the source annotators name ("The NAO report said" -> the NAO; "a new book by
+# X" -> X).
+DOCUMENT_NOUNS = frozenset("""
+report study survey poll book memoir biography letter statement paper memo document review
+inquiry audit analysis article column editorial blog dossier leaflet manifesto
 """.split())

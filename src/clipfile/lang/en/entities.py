@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ...analysis.names import TITLE_CORE, is_role_label
+from ...analysis.problems import isolated
 from ...entity_evidence import NAME_PARTICLES
 from ...records import Entity, Mention
 from ...translit import fold
@@ -95,7 +96,10 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
     # Titles just before the span belong to the mention as written (``Gen. Kalugin``).
     while first > 0 and _is_title(doc[first - 1]):
         first -= 1
-    words = [_POSSESSIVE.sub("", t.text) or t.text for t in core]
+    # Words as written: a hyphenated name is one word ("Douglas-Westwood" is not a
+    # Westwood, so "Mr Westwood" does not join it).
+    written = doc[core[0].i:core[-1].i + 1].text
+    words = [_POSSESSIVE.sub("", w) or w for w in written.split()]
     return _M(doc[first].idx, toks[-1].idx + len(toks[-1]), core[0].idx,
               core[-1].idx + len(core[-1]), words, "PERSON" if label == "PER" else label)
 
@@ -190,6 +194,34 @@ def _turn_labels(doc, text: str, raw: list[_M]) -> list[_M]:
     return out
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM_SKIP = frozenset("of for and the & on in".split())
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.casefold() not in _ACRONYM_SKIP and w[:1].isalpha()).upper()
+
+
+def _merge_acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """An organisation written as its initials joins the one it abbreviates (``the IFS`` is the
+    Institute of Fiscal Studies, ``NAO`` the National Audit Office)."""
+    long_by_initials: dict[str, _Cluster] = {}
+    for c in clusters:
+        full = c.full
+        named = all(w[:1].isupper() or w.casefold() in _ACRONYM_SKIP for w in full)
+        if c.label != "PERSON" and len(full) >= 2 and named:
+            long_by_initials.setdefault(_initials(full), c)
+    out = []
+    for c in clusters:
+        full = c.full
+        target = long_by_initials.get(full[0]) if len(full) == 1 and _ACRONYM.match(full[0]) else None
+        if target is not None and target is not c and c.label != "PERSON":
+            target.mentions.extend(c.mentions)
+        else:
+            out.append(c)
+    return out
+
+
 def _folded(words: list[str]) -> list[str]:
     return [fold(w) or w.casefold() for w in words]
 
@@ -210,23 +242,24 @@ def entities(doc) -> list[Entity]:
     text = doc.text  # spaCy rebuilds Doc.text on every access: once here
     raw: list[_M] = []
     for ent in doc.ents:
-        if ent.label_ not in _KEEP_LABELS:
-            continue
-        # A headline in title case can come back as one name ("Kremlin Denies Troop Build-Up"):
-        # a name stops before a finite verb and at a line break.
-        end = next((t.i for t in ent if t.i > ent.start and (t.tag_ in ("VBZ", "VBD", "VBP", "MD")
-                                                            or (t.is_space and "\n" in t.text))), ent.end)
-        m = _mention(doc, ent.start, end, ent.label_)
-        if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
-            continue
-        if m.label == "PERSON" and len(m.words) > 1 and m.words[-1].casefold() in _INSTITUTION_END:
-            m.label = "ORG"  # "the Clinton Foundation": named after a person, not one
-        if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
-            continue  # the whole headline taken for a name
-        if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") or t.dep_ == "amod" for t in ent
-                                     if m.core_start <= t.idx < m.core_end):
-            continue  # a nationality or creed as an adjective ("Scottish voters"): no one's name
-        raw.append(m)
+        with isolated("entity mention", ent.start_char, ent.end_char):  # a failure skips this name only
+            if ent.label_ not in _KEEP_LABELS:
+                continue
+            # A headline in title case can come back as one name ("Kremlin Denies Troop Build-Up"):
+            # a name stops before a finite verb and at a line break.
+            end = next((t.i for t in ent if t.i > ent.start and (t.tag_ in ("VBZ", "VBD", "VBP", "MD")
+                                                                or (t.is_space and "\n" in t.text))), ent.end)
+            m = _mention(doc, ent.start, end, ent.label_)
+            if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
+                continue
+            if m.label == "PERSON" and len(m.words) > 1 and m.words[-1].casefold() in _INSTITUTION_END:
+                m.label = "ORG"  # "the Clinton Foundation": named after a person, not one
+            if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
+                continue  # the whole headline taken for a name
+            if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") or t.dep_ == "amod" for t in ent
+                                         if m.core_start <= t.idx < m.core_end):
+                continue  # a nationality or creed as an adjective ("Scottish voters"): no one's name
+            raw.append(m)
 
     raw.extend(_untagged_people(doc, text, raw))
     raw.extend(_turn_labels(doc, text, raw))
@@ -319,6 +352,7 @@ def entities(doc) -> list[Entity]:
             clusters.append(cluster)
         cluster.mentions.append(m)
 
+    clusters = _merge_acronyms(clusters)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     clusters.sort(key=lambda c: c.mentions[0].start)

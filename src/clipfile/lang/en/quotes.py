@@ -6,7 +6,8 @@ its sentence (or a verb introducing it with a colon); without one, a quote conti
 speaker of the quote before it in the same paragraph, then of the report that precedes it
 there, then — the news convention — of the previous paragraph's quote.  A reported clause that
 contains a quoted fragment is a ``mixed`` quote and absorbs the fragment.  Interview turns
-written ``NAME: ...`` are attributed by that convention (``first-person``).
+written ``NAME: ...`` are attributed by that convention (``first-person``), by the rule shared
+with Russian (:mod:`clipfile.analysis.turns`).
 """
 from __future__ import annotations
 
@@ -16,23 +17,21 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from ...analysis.marks import MarkStyle, marked_spans
-from ...analysis.quotes import assemble, line_of, line_starts
-from ...records import Cue, Entity, Quote, Speaker
+from ...analysis.problems import isolated
+from ...analysis.quotes import assemble_attributions, line_of, line_starts
+from ...analysis.turns import label_turns, turns_with_stances
+from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
 from .report_model import Context, ReportModel, features, load_model
-from .reported import RULE_FAMILIES, Report, _subject, broad_candidates, doc_text, reports
+from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
 from .speakers import Resolver, speaker_np
+from .stances import stance_kind
 
-__all__ = ["MARKS", "quotes"]
+__all__ = ["MARKS", "attributions", "quotes"]
 
 # English quotation marks are the shared reading: double marks, single marks inside them.
 MARKS = MarkStyle()
-
-# "NAME: words" turns of a transcript; the name may carry a role in brackets ("LENA PARK
-# (Foreign Minister): ...", "REP. OWENS (D): ...").
-_LABEL = re.compile(r"^[ \t]*([A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3})"
-                    r"(?:[ \t]*\([^()\n]{1,40}\))?:[ \t]+(\S.*?)[ \t]*$", re.M)
 
 
 @dataclass(eq=False)
@@ -53,6 +52,8 @@ class _Q:
     host: "_Q | None" = None  # the report whose content holds this report's cue
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
+    skipped: bool = False  # attributing it failed: left out (recorded as a problem)
+    stance: str | None = None  # a stance kind (:mod:`.stances`): not a quote, output apart
 
 
 _PACKAGED = object()
@@ -62,7 +63,15 @@ _NESTED_FLOOR = 0.05
 
 def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
            trace: list | None = None) -> list[Quote]:
-    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker.
+    """Direct, mixed and indirect quotations of ``doc`` (:func:`attributions` without the
+    stances)."""
+    return attributions(doc, entities, model=model, trace=trace)[0]
+
+
+def attributions(doc, entities: list[Entity], *, model: ReportModel | None | object = _PACKAGED,
+                 trace: list | None = None) -> tuple[list[Quote], list[Stance]]:
+    """Direct, mixed and indirect quotations of ``doc`` with cue and resolved speaker, and the
+    stances (:mod:`.stances`) found by the same pass.
 
     Args:
         doc: a spaCy ``Doc`` of the whole stored text (token offsets are text offsets).
@@ -73,7 +82,8 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
             reported-speech candidate considered (for training and error analysis).
     Returns:
         Quotes in text order with ids ``q1``, ``q2``...; ``nested_in`` links a quote inside
-        a quote to its container (:func:`clipfile.analysis.quotes.assemble`).
+        a quote to its container (:func:`clipfile.analysis.quotes.assemble_attributions`);
+        and stances with ids ``s1``, ``s2``...
     """
     text = doc_text(doc)
     para_starts = line_starts(text)
@@ -86,7 +96,6 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
     mdl = load_model() if model is _PACKAGED else cast("ReportModel | None", model)
     broad = broad_candidates(doc, known=rule_reps) if (mdl is not None or trace is not None) else []
     reps = sorted(rule_reps + broad, key=lambda r: (r.start, r.end))
-    labels = _interview_turns(doc, text, res, quoted_ranges)
 
     candidates = _candidates(reps, items, quoted_ranges, text)
     # The learned decision keeps or drops each candidate; a hand-rule report it drops still
@@ -95,17 +104,23 @@ def quotes(doc, entities: list[Entity], *, model: ReportModel | None | object = 
         doc=doc, text=text, quoted=quoted_ranges, rule_spans=[(r.start, r.end) for r in rule_reps],
         entity_type_at=lambda a, b: getattr(res.entity_at(a, b), "type", None)))
     roles = _Roles(candidates, kept)
+    res.set_reported([(r.start, r.end) for r, _k in roles.pending if _says(r)])
     out_reports = _attribute(doc, text, items, roles, res, quoted_ranges, para_starts)
 
     # Nested quotes take a speaker from a cue inside their container.
     for q in items:
         if q.depth == 1 and q.parent is not None:
-            q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
+            with isolated("quote", q.outer[0], q.outer[1]) as item:
+                q.cue, q.speaker = _nested_cue(doc, q, items[q.parent], res)
+            q.skipped = q.skipped or item.failed
 
-    final = _shown(items, roles.absorbed, out_reports, labels)
+    final = _shown(items, roles.absorbed, out_reports)
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
-    return assemble(final, text)
+    out, stances = assemble_attributions(final, text)
+    # A transcript's "NAME:" labels: each turn is the speaker's own words (shared rule).
+    turns = label_turns(text, entities)
+    return turns_with_stances(out, stances, turns, text, entities) if turns else (out, stances)
 
 
 def _marked_items(text: str, para_starts: list[int]) -> list[_Q]:
@@ -224,41 +239,49 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
     out_reports: list[_Q] = []
     q_of_report: dict[int, _Q] = {}
     nested_reports: list[tuple[_Q, int]] = []
-    for _pos, typ, obj in events:
-        if isinstance(obj, _Q):
-            q = obj
-            cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
-            if spk is None:
-                spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
-            q.cue, q.speaker = cue, spk
-            q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
-        else:
-            r, kind = cast("tuple[Report, str]", obj)
-            spk = _report_speaker(r, res)
-            q = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
-                   cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk)
-            if id(r) not in roles.silent:
-                out_reports.append(q)
-                q_of_report[id(r)] = q
-                if id(r) in roles.host_of:
-                    nested_reports.append((q, roles.host_of[id(r)]))
-            if id(r) in roles.embedded or not _says(r) or r.family not in RULE_FAMILIES:
-                continue  # only a speaker who said something is continued by the next quote
-        by_para.setdefault(q.para, []).append(q)
-        if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
-            res.note_speaker(q.speaker)
-            history.append(q)
+    for pos, _typ, obj in events:
+        current = obj if isinstance(obj, _Q) else None  # what to leave out if this item fails
+        end = current.outer[1] if current is not None else cast("tuple[Report, str]", obj)[0].end
+        # A failure on one quote or candidate skips it (recorded in the analysis), not the stage.
+        with isolated("quote" if current is not None else "quote candidate", pos, end) as item:
+            if isinstance(obj, _Q):
+                q = obj
+                cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
+                if spk is None:
+                    spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
+                q.cue, q.speaker = cue, spk
+                q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
+            else:
+                r, kind = cast("tuple[Report, str]", obj)
+                spk = _report_speaker(r, res)
+                q = current = _Q(r.start, r.end, kind, (r.start, r.end), line_of(para_starts, r.start),
+                                 cue=Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end]), speaker=spk,
+                                 stance=stance_kind(r, kind, doc))
+                if id(r) not in roles.silent:
+                    out_reports.append(q)
+                    q_of_report[id(r)] = q
+                    if id(r) in roles.host_of:
+                        nested_reports.append((q, roles.host_of[id(r)]))
+                if id(r) in roles.embedded or not _says(r) or r.family not in RULE_FAMILIES:
+                    continue  # only a speaker who said something is continued by the next quote
+            by_para.setdefault(q.para, []).append(q)
+            if q.speaker is not None and q.speaker.resolution != "unresolved" and not q.weak:
+                res.note_speaker(q.speaker)
+                history.append(q)
+        if item.failed and current is not None:
+            current.skipped = True
     for q, host in nested_reports:
         q.host = q_of_report.get(host)
     return out_reports
 
 
-def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: list[_Q]) -> list[_Q]:
-    """The quotes to output: direct quotes not absorbed or weak, the reports that do not
-    repeat a quotation, and transcript turns."""
+def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q]) -> list[_Q]:
+    """The quotes to output: direct quotes not absorbed or weak, and the reports that do not
+    repeat a quotation."""
     final: list[_Q] = []
+    out_reports = [q for q in out_reports if not q.skipped]
     for i, q in enumerate(items):
-        if i in absorbed:
+        if i in absorbed or q.skipped:
             continue
         if q.depth == 0 and q.weak:
             continue  # scare quotes and titles: a short fragment with no one saying it
@@ -267,10 +290,9 @@ def _shown(items: list[_Q], absorbed: set[int], out_reports: list[_Q], labels: l
         final.append(q)
     # A report whose content lies inside a quotation repeats (part of) that quote: the
     # quotation already carries the words and their speaker.
-    shown = [q.outer for q in final + labels if q.depth == 0 and q.kind == "direct"]
+    shown = [q.outer for q in final if q.depth == 0 and q.kind == "direct"]
     final.extend(q for q in out_reports
                  if not any(a <= q.start and q.end <= b for a, b in shown) or q.host is not None)
-    final.extend(labels)
     return final
 
 
@@ -431,7 +453,7 @@ def _says(r: Report) -> bool:
     """A report of speech or belief (``said``, ``believes``, ``according to``), as opposed to a
     stance or topic (``criticism of``, ``declined to``, ``seems``)."""
     lemma = r.verb.lemma_.lower()
-    return r.source is not None and (lemma in REPORTING_VERBS or lemma == "according")
+    return r.source is not None and (lemma in REPORTING_VERBS or r.family == "according")
 
 
 def _subordinate(verb) -> bool:
@@ -488,6 +510,14 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     if after < len(doc) and after < span.end:
         sents.add(doc[after].sent.start)
     ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
+    own = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    # "Mr X said of the plan: “…”": the parser may end the sentence at the colon
+    lead = text[ps:lo].rstrip()
+    if lead.endswith(":"):
+        colon_tok = doc.char_span(ps + len(lead) - 1, ps + len(lead), alignment_mode="expand")
+        if colon_tok is not None:
+            sents.add(colon_tok[0].sent.start)
+            own.add(colon_tok[0].sent.start)
     best = None
     for t in span:
         if quoted[t.i] or t.sent.start not in sents:
@@ -505,6 +535,8 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
             j += 1
         if lemma not in REPORTING_VERBS and not colon:
             continue
+        if t.sent.start not in own and not _opens_with_cue(t, text, hi):
+            continue  # a later sentence that reports something else ("On Sunday, X told ...")
         if t.idx >= hi:
             dist = t.idx - hi
             if ends_sentence and t.sent.start != first_tok[-1].sent.start:
@@ -523,11 +555,48 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
         return None, None
     verb = best[1]
     cue = Cue(*_cue_tokens(verb), text=text[_cue_tokens(verb)[0]:_cue_tokens(verb)[1]])
-    subj = _subject(verb)
+    subj = _subject(verb) or adjacent_subject(verb)
+    if (subj is None or quoted[subj.i]) and verb.idx >= hi:
+        subj = _name_after_quote(doc, verb, hi, quoted)
     if subj is None or quoted[subj.i]:
         return cue, None
     s, e = speaker_np(subj, stop=q.outer)
     return cue, res.resolve(subj, (s, e))
+
+
+def _name_after_quote(doc, verb, close: int, quoted: list[bool]):
+    """``“…,” Ramos, 58, told AFP``: the parser hung the name on the quotation; the name
+    between the closing mark and the cue is the speaker."""
+    toks = [t for t in doc[max(0, verb.i - 8):verb.i] if t.idx >= close and not quoted[t.i]]
+    for t in toks:
+        if t.pos_ in ("PROPN", "PRON") or (t.pos_ == "NOUN" and any(c.dep_ == "det" for c in t.children)):
+            while t.dep_ == "compound" and t.head.i < verb.i and not quoted[t.head.i]:
+                t = t.head
+            return t
+        if not (t.is_punct or t.is_space or t.pos_ in ("DET", "ADJ", "NUM")):
+            return None
+    return None
+
+
+def _opens_with_cue(verb, text: str, close: int) -> bool:
+    """Whether ``verb``, in the sentence after a quotation, is that quotation's cue: the
+    sentence opens right after the closing mark with the verb and its subject (``"…." she
+    said``, ``"…," said the minister``), and the verb reports nothing of its own (no clause,
+    no object).  ``On Sunday, X told the BBC she …`` and ``Asked about it, X said …`` start
+    new reports."""
+    if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("advcl", "acl", "amod"):
+        return False  # "Asked about it, X said …": a new report opens
+    subj = _subject(verb)
+    first = min([verb.i] + ([subj.left_edge.i] if subj is not None and subj.head.i == verb.i else []))
+    if text[close:verb.doc[first].idx].strip(" \t,.\"'\u201d\u2019"):
+        return False
+    return not any(c.dep_ in ("ccomp", "oprd", "xcomp") or (c.dep_ == "dobj" and c.i > verb.i
+                                                           and verb.lemma_.lower() not in _HEARER_VERBS)
+                   for c in verb.children)
+
+
+# Verbs whose object is the hearer ("… ," he told reporters), not something reported.
+_HEARER_VERBS = frozenset("tell ask assure inform remind warn advise notify".split())
 
 
 def _speaks_of(text: str, q: _Q, spk: Speaker, res: Resolver) -> bool:
@@ -556,7 +625,18 @@ def _fallback(q: _Q, by_para, history: list[_Q], res: Resolver, text: str, para_
         conf = {0: 0.85, 1: 0.6, 2: 0.45}.get(gap, 0.3)
         spk = p.speaker
         return Speaker(spk.name, spk.entity_id, spk.start, spk.end, "continuation",
-                       round(min(spk.confidence, 0.95) * conf, 2)), cue
+                       round(min(spk.confidence, 0.95) * conf, 2), spk.on_behalf_of), cue
+    if not history:
+        # Nobody has spoken yet: quotations that follow a paragraph about one person (a
+        # profile, "X in quotes") are that person's, as a reader takes them; said weakly.
+        k, back = q.para, 0
+        while k > 0 and back < 2:  # the two paragraphs with words before this one
+            k -= 1
+            end = para_starts[k + 1] if k + 1 < len(para_starts) else len(text)
+            back += bool(text[para_starts[k]:end].strip())
+        found = res.subject_before(q.outer[0], para_starts[k])
+        if found is not None:
+            return Speaker(found.name, found.id, None, None, "continuation", 0.3), cue
     return Speaker(None, None, None, None, "unresolved", 0.0), cue
 
 
@@ -610,36 +690,12 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
     if e > s and r.start <= s < r.end:
         # the source phrase swallowed the content (inverted parse): keep just the head
         s, e = r.source.idx, r.source.idx + len(r.source)
+    elif s < min(r.cue_start, r.start) < e:
+        # "a new book saying he has …": the phrase runs on into its own cue and content
+        text = doc_text(r.source.doc)
+        e = min(r.cue_start, r.start)
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-\u2014"):
+            e -= 1
+        if e <= r.source.idx:
+            s, e = r.source.idx, r.source.idx + len(r.source)
     return res.resolve(r.source, (s, e))
-
-
-def _interview_turns(doc, text: str, res: Resolver, quoted_ranges) -> list[_Q]:
-    """``NAME: words`` paragraphs of a transcript, attributed to NAME (first-person speech)."""
-    out = []
-    found = list(_LABEL.finditer(text))
-    uses: dict[str, int] = {}
-    for m in found:
-        uses[m.group(1)] = uses.get(m.group(1), 0) + 1
-    caps_turns = sum(1 for m in found if m.group(1).isupper())
-    for m in found:
-        label = m.group(1)
-        known = res.entity_at(m.start(1), m.end(1)) is not None
-        if not (label.isupper() or known):
-            continue
-        if not known and uses[label] < 2 and caps_turns < 2 and not any(
-                k != label and (set(label.split()) <= set(k.split()) or set(k.split()) <= set(label.split()))
-                for k in uses):
-            # "BYLINE: ...", "EDITOR'S NOTE: ...": a one-off capitalised heading; a transcript
-            # has several capitalised turns ("SMITH:" after "JANE SMITH:").
-            continue
-        if len(label) < 2 or _inside(quoted_ranges, m.start(2)):
-            continue
-        s, e = m.start(2), m.end(2)
-        if text[s] in "\u201c\"":
-            continue  # a marked quote after a colon is handled as a direct quote
-        ent = res.entity_at(m.start(1), m.end(1))
-        spk = Speaker(ent.name if ent else label, ent.id if ent else None, m.start(1), m.end(1),
-                      "first-person", 0.8 if ent else 0.6)
-        colon = text.rfind(":", m.end(1), m.start(2))
-        out.append(_Q(s, e, "direct", (s, e), 0, cue=Cue(colon, colon + 1, ":"), speaker=spk))
-    return out

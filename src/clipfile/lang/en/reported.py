@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ...analysis.problems import isolated
 from .cues import (
     APPEARANCE_VERBS,
     CCOMP_NON_REPORTING,
     DOBJ_CONTENT_VERBS,
+    DOCUMENT_NOUNS,
     OBJECT_CONTENT_VERBS,
     PASSIVE_EPISTEMIC,
+    PERSON_NOUNS,
     PREDICATIVE_ADJECTIVES,
     PREP_CONTENT,
     REPORTING_VERBS,
@@ -84,6 +87,10 @@ def _subject(tok):
             named = [c for c in subs if c.lower_ not in _DEMONSTRATIVE]
             # "PORT ELLIS — Councillor X said ...": the dateline is no subject
             named = [c for c in named if not _dateline(c)] or named
+            # "US oil giant Exxon said": the parser split one phrase into two subjects; the
+            # name is the source
+            if len(named) > 1 and named[0].pos_ == "NOUN" and named[1].pos_ == "PROPN" and named[1].i == named[0].i + 1:
+                return named[1]
             return (named or subs)[0]
         for c in cur.children:
             if c.dep_ == "agent":  # "was told by X"
@@ -97,11 +104,55 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
+        if (cur.dep_ == "advcl" and cur.tag_ == "VBG" and cur.lemma_.lower() in SPEECH_VERBS
+                and cur.head.dep_ == "ccomp" and cur.head.head.lemma_.lower() in REPORTING_VERBS):
+            # "X said the pair had a scorching, adding: …": the parser hangs "adding" on the
+            # reported clause; it is the reporter's
+            cur = cur.head.head
+            seen += 1
+            continue
+        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "NOUN" \
+                and cur.head.lemma_.lower() not in PERSON_NOUNS:
+            noun = cur.head
+            if noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX"):
+                # "X issued a statement saying …", "X dismissed the figures, insisting …": a
+                # participle on a thing speaks for whoever issued or handled it
+                cur = noun.head
+                seen += 1
+                continue
+            if noun.lemma_.lower() in DOCUMENT_NOUNS:
+                return noun  # "despite a new book saying …": the writing says it
+            if noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+                cur = noun.head.head  # "X wrote to the parties urging them …"
+                seen += 1
+                continue
+            break
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX") \
+                and any(c.dep_ == "ccomp" for c in cur.children):
+            # "… win over opponents by saying [that] …": the one who does it by saying it
+            cur = cur.head.head
+            seen += 1
+            continue
+        if cur.dep_ == "advcl" and cur.tag_ in ("VBD", "VBZ", "VBP") and any(c.dep_ == "mark" for c in cur.children):
+            # "His comments come as the co-chairman, X, called him …": a finite clause of its
+            # own; its subject is in it, not the main clause's
+            return _stranded_subject(cur)
         if cur.dep_ in ("conj", "advcl", "xcomp", "acl") and cur.head.i != cur.i:
             cur = cur.head
             seen += 1
             continue
         break
+    return None
+
+
+def _stranded_subject(verb):
+    """The subject of a finite clause the parser left without one: the last name or noun
+    between its conjunction and the verb that the verb's own phrases do not hold."""
+    mark = next(c for c in verb.children if c.dep_ == "mark")
+    own = {t.i for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "npadvmod", "advmod") for t in c.subtree}
+    for t in reversed(verb.doc[mark.i + 1:verb.i]):
+        if t.i not in own and t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ in ("pobj", "appos", "nsubj", "dobj"):
+            return t
     return None
 
 
@@ -133,8 +184,14 @@ def _subtree_range(tok, *, minus=None, side_of=None):
              and (own_subj is None or c.tag_ == "VBG"))
                 or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and own_subj is not None
                     and own_subj.lower_ in _NARRATIVE_PRONOUNS and c.i > tok.i
-                    and c.doc[c.left_edge.i - 1].text in (",", ";") if c.left_edge.i > 0 else False)):
-            # "..., and he railed against ...": the narrative goes on after the report.
+                    and c.doc[c.left_edge.i - 1].text in (",", ";") if c.left_edge.i > 0 else False)
+                or (c.dep_ in ("conj", "advcl") and c.i > tok.i and own_subj is not None
+                    and own_subj.pos_ in ("PROPN", "NOUN")
+                    and c.lemma_.lower() in REPORTING_VERBS | XCOMP_CONTENT_VERBS
+                    and any(g.lower_ in _CONTRAST for g in c.children if g.dep_ in ("mark", "cc")))):
+            # "..., and he railed against ...": the narrative goes on after the report; and
+            # "... while Mr Y says ...", "..., but Z declined to comment": another source's
+            # report of its own.
             drop = {t.i for t in c.subtree}
             cc = {g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i}
             toks = [t for t in toks if t.i not in drop and t.i not in cc]
@@ -182,6 +239,7 @@ def _drop_trailing_appendage(root, toks):
 
 
 _NARRATIVE_PRONOUNS = {"he", "she", "they", "it", "we"}
+_CONTRAST = frozenset("while whereas but and as although though".split())
 
 _DEMONSTRATIVE = {"this", "that", "these", "those", "which", "what"}
 
@@ -207,44 +265,45 @@ def reports(doc) -> list[Report]:
     """All reported-speech candidates of ``doc`` in text order."""
     out: list[Report] = []
     for tok in doc:
-        lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
-            out.extend(_tag(_appearance(tok), "appear"))
-        elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
-            out.extend(_tag(_passive_judgement(tok), "passive"))
-        elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                             or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
-            out.extend(_verb_report(tok, lemma))
-        elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
-            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-            src = _subject(tok.head)
-            if comp is not None and src is not None:
-                s, e = _subtree_range(comp)
-                if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
-        if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                            or lemma in OBJECT_CONTENT_VERBS):
-            r = _relative_report(tok)
-            if r is not None:
-                out.append(r)
-        if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
-            r = _prep_report(tok)
-            if r is not None:
-                out.append(replace(r, family="prep"))
-        elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            out.extend(_tag(_according(tok), "according"))
-        elif tok.lower_ in _TRAILING_EVIDENCE:
-            r = _trailing_evidence(tok)
-            if r is not None:
-                out.append(r)
-        elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
-            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            if comp is not None:
-                s, e = _subtree_range(comp)
-                if e > s:
-                    src = _subject(tok.head)
-                    cs = min(tok.head.idx, tok.idx)
-                    out.append(Report(s, e, cs, tok.idx + len(tok), src, tok, "predadj"))
+        with isolated("quote candidate", tok.idx, tok.idx + len(tok)):  # a failure skips this word only
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
+                out.extend(_tag(_appearance(tok), "appear"))
+            elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
+                out.extend(_tag(_passive_judgement(tok), "passive"))
+            elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                                 or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
+                out.extend(_verb_report(tok, lemma))
+            elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
+                comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+                src = _subject(tok.head)
+                if comp is not None and src is not None:
+                    s, e = _subtree_range(comp)
+                    if e > s:
+                        out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
+            if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                                or lemma in OBJECT_CONTENT_VERBS):
+                r = _relative_report(tok)
+                if r is not None:
+                    out.append(r)
+            if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
+                r = _prep_report(tok)
+                if r is not None:
+                    out.append(replace(r, family="prep"))
+            elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+                out.extend(_tag(_according(tok), "according"))
+            elif tok.lower_ in _TRAILING_EVIDENCE:
+                r = _trailing_evidence(tok)
+                if r is not None:
+                    out.append(r)
+            elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
+                comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+                if comp is not None:
+                    s, e = _subtree_range(comp)
+                    if e > s:
+                        src = _subject(tok.head)
+                        cs = min(tok.head.idx, tok.idx)
+                        out.append(Report(s, e, cs, tok.idx + len(tok), src, tok, "predadj"))
     text = doc_text(doc)
     out = [c for r in out for c in [_clip_to_paragraph(text, _outside_cue(r))] if c is not None]
     # One content, one report: a verb may yield the same span by two routes (a stance verb
@@ -428,7 +487,7 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
     src = _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
-        src = _paragraph_subject(verb)
+        src = _paragraph_subject(verb) or adjacent_subject(verb)
     fam = "ccomp"
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
@@ -454,6 +513,13 @@ def _verb_report(verb, lemma: str) -> list[Report]:
         elif pred is not None and pred.dep_ == "xcomp" and lemma in XCOMP_CONTENT_VERBS and pred.i > verb.i:
             s, e = _subtree_range(pred)
             fam = "xcomp"
+        elif dobj is not None and dobj.i > verb.i and (lemma in DOBJ_CONTENT_VERBS or lemma in OBJECT_CONTENT_VERBS) \
+                and any(c.dep_ == "prep" and c.lower_ == "as" and c.i > dobj.i for c in verb.children):
+            # "dismissed the research as rubbish", "branded the plan as a stunt": the object and
+            # what it is said to be, one predication
+            as_ = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > dobj.i)
+            s, e = _span(list(dobj.subtree) + list(as_.subtree))
+            fam = "objpred"
         elif dobj is not None and lemma in DOBJ_CONTENT_VERBS and dobj.i > verb.i:
             s, e = _subtree_range(dobj)
             fam = "dobj"
@@ -497,6 +563,8 @@ def _verb_report(verb, lemma: str) -> list[Report]:
     src = _real_source(verb, src)
     if src is None or src.lower_ == "there" or (src.lower_ == "it" and not _speaking_it(verb, src, lemma)):
         return []
+    if src.dep_ == "csubj" or src.lower_ in _DEMONSTRATIVE:
+        src = None  # "That suggests …", "What surprised observers is …": no one says it
     cs, ce = _cue(verb)
     out = [Report(s, e, cs, ce, src, verb, fam)]
     if fam == "ccomp" and comp is not None and comp.i > verb.i:
@@ -612,6 +680,20 @@ def _paragraph_subject(verb):
     return head
 
 
+def adjacent_subject(verb):
+    """``In a speech to the party Mr X said …``: the parser hung the name on the phrase before
+    it and left the verb without a subject; a name or noun right before a finite verb of
+    saying that has none is its subject."""
+    if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if prev.pos_ not in ("PROPN", "NOUN") or prev.dep_ not in ("pobj", "dobj", "appos", "conj", "npadvmod"):
+        return None
+    if any(c.i > prev.i for c in prev.children) or prev.head.i > verb.i:
+        return None
+    return prev
+
+
 def _clause_complement(verb):
     """The verb's clausal complement in its own paragraph, the one after it first: the parser
     hangs a quote of the previous paragraph on ``said`` as a second ccomp."""
@@ -702,33 +784,34 @@ def broad_candidates(doc, *, known: list[Report] | None = None) -> list[Report]:
     """
     out: list[Report] = []
     for tok in doc:
-        pos = tok.pos_
-        if pos in ("VERB", "AUX"):
-            out.extend(_broad_verb(tok))
-            if pos == "VERB":
-                r = _relative_report(tok)
+        with isolated("quote candidate", tok.idx, tok.idx + len(tok)):  # a failure skips this word only
+            pos = tok.pos_
+            if pos in ("VERB", "AUX"):
+                out.extend(_broad_verb(tok))
+                if pos == "VERB":
+                    r = _relative_report(tok)
+                    if r is not None:
+                        out.append(replace(r, family="any-relative"))
+            if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
+                r = _broad_prep(tok)
                 if r is not None:
-                    out.append(replace(r, family="any-relative"))
-        if tok.dep_ == "prep" and tok.lower_ in _BROAD_PREPS:
-            r = _broad_prep(tok)
-            if r is not None:
-                out.append(r)
-        elif pos == "NOUN" and tok.dep_ not in ("compound",):
-            # "her claim [that ...]"; "his promise [to build a wall]", "a plan [to cut taxes]":
-            # intentions and proposals annotators attribute to the noun's owner
-            comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
-                              and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
-            if comp is None:
-                comp = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
-                             and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
-                fam = "any-noun-to"
-            if comp is not None:
-                s, e = _subtree_range(comp)
-                src = next((c for c in tok.children if c.dep_ == "poss"), None)
-                if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
-                    src = _subject(tok.head)
-                if e > s:
-                    out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, fam))
+                    out.append(r)
+            elif pos == "NOUN" and tok.dep_ not in ("compound",):
+                # "her claim [that ...]"; "his promise [to build a wall]", "a plan [to cut taxes]":
+                # intentions and proposals annotators attribute to the noun's owner
+                comp, fam = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that"
+                                  and c.i > tok.i and c.left_edge.dep_ == "mark"), None), "any-noun-that"
+                if comp is None:
+                    comp = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
+                                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+                    fam = "any-noun-to"
+                if comp is not None:
+                    s, e = _subtree_range(comp)
+                    src = next((c for c in tok.children if c.dep_ == "poss"), None)
+                    if src is None and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+                        src = _subject(tok.head)
+                    if e > s:
+                        out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, fam))
     text = doc_text(doc)
     seen = {(r.start, r.end) for r in known or ()}
     kept: list[Report] = []

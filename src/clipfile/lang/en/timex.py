@@ -75,7 +75,7 @@ _FUTURE_RE = re.compile(
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
 # A 4-digit number is not a year when it is money, a percentage, part of a larger number or
 # counts something ("1500 troops", "2000 people").
-_NOT_YEAR_AFTER = r"(?![\d,.]\d|\s*%|\s*per ?cent|\s*[a-z]+s\b|\s*(?:people|men|women|children|police|staff|metres|meters|km|miles|feet|pounds|dollars|euros|roubles|rubles|votes)\b|-\d{2,}[a-z])"
+_NOT_YEAR_AFTER = r"(?![\d,.]\d|\s*%|\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|MSK|Z\b|hrs\b|hours\b|h\b|local time)|\s*per ?cent|\s*[a-z]+s\b|\s*(?:people|men|women|children|police|staff|metres|meters|km|miles|feet|pounds|dollars|euros|roubles|rubles|votes)\b|-\d{2,}[a-z])"
 _NOT_YEAR_BEFORE = r"(?<![$£€#\d,.\-/])(?<!No\. )(?<!no\. )"
 
 

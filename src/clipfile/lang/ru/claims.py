@@ -65,11 +65,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _TRAIL:
         end -= 1
+    # The writer's own performative frame is no part of the claim: "Отметим также, что P",
+    # "Следует отметить, что P" (the quote stage does not take them for reports either).
+    m = _PERFORMATIVE_FRAME.match(text, start, end)
+    if m:
+        start = m.end()
     # Indirect speech opens with its complementizer: "что Путин …" → "Путин …".
     m = re.match(r"(?:что|будто)\s+", text[start:end], re.I)
     if m:
         start += m.end()
     return start, end
+
+
+_PERFORMATIVE_FRAME = re.compile(
+    r"(?:(?:отметим|отмечу|напомним|напомню|подчеркнём|подчеркнем|подчеркну|добавим|добавлю|уточним|заметим)"
+    r"|(?:следует|стоит|нужно|надо|важно)\s+(?:также\s+|ещё\s+|еще\s+)?(?:отметить|напомнить|подчеркнуть|"
+    r"добавить|заметить|уточнить|сказать))(?:\s+(?:также|ещё|еще|и))?\s*,\s*(?=что\b)", re.I)
 
 
 def _predicate(refs: RuReferents, toks: list[RuToken]) -> RuToken | None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ...analysis.problems import isolated
 from ...records import Entity, Mention
 from ...translit import fold
-from .parse import RuDoc, RuToken, models
+from .parse import RuDoc, RuSpan, RuToken, models
 
-__all__ = ["entities", "normalize_name", "normalize_word"]
+__all__ = ["entities", "normalize_name", "normalize_word", "is_common_noun"]
 
 _LABELS = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG"}
 _UD_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -25,6 +26,8 @@ _UD_GENDER = {"Masc": "masc", "Fem": "femn"}
 _NAME_GRAMS = {"Surn", "Name", "Patr"}
 # Foreign names ending in these vowels are usually indeclinable (Моди, Шойгу, Кличко).
 _INDECLINABLE_END = tuple("иоуеэю")
+# ...but not an adjectival surname's oblique case (Ланского, Белому).
+_ADJ_OBLIQUE = ("ого", "его", "ому", "ему")
 
 
 def _cap(word: str, like: str) -> str:
@@ -51,26 +54,28 @@ def normalize_word(word: str, feats: dict[str, str] | None = None) -> str:
     parses = vocab.parse(low)
     if not parses:
         return word
-    if low.endswith(_INDECLINABLE_END) and not vocab.word_is_known(low):
+    if low.endswith(_INDECLINABLE_END) and not low.endswith(_ADJ_OBLIQUE) and not vocab.word_is_known(low):
         return word
     oc_case, oc_gender = _UD_CASE.get(case or ""), _UD_GENDER.get(feats.get("Gender", ""))
-    best, best_score = None, float("-inf")
-    for p in parses:
-        score = p.score
+    def score(p) -> float:
+        s = p.score
         if oc_case and oc_case in p.tag:
-            score += 1.0
+            s += 1.0
         if _NAME_GRAMS & p.tag.grammemes:
-            score += 2.0
+            s += 2.0
         if oc_gender and oc_gender in p.tag:
-            score += 0.5
+            s += 0.5
         if "plur" in p.tag:
-            score -= 1.0
-        if score > best_score:
-            best, best_score = p, score
-    inflected = Parse.inflect(best, {"nomn", "sing"}) or Parse.inflect(best, {"nomn"})
-    if inflected is None:
-        return word
-    return _cap(inflected.word, word)
+            s -= 1.0
+        return s
+
+    # The likeliest reading that pymorphy2 can inflect (a rare surname's noun reading may
+    # have no paradigm to inflect while its adjective reading has: Ланского → Ланский).
+    for best in sorted(parses, key=score, reverse=True):
+        inflected = Parse.inflect(best, {"nomn", "sing"}) or Parse.inflect(best, {"nomn"})
+        if inflected is not None:
+            return _cap(inflected.word, word)
+    return word
 
 
 def normalize_name(text: str, tokens: list[RuToken] | None = None) -> str:
@@ -80,9 +85,26 @@ def normalize_name(text: str, tokens: list[RuToken] | None = None) -> str:
     without, each word is analysed on its own.
     """
     if tokens:
-        words = [normalize_word(t.text, t.feats) for t in tokens if t.pos != "PUNCT"]
+        toks = [t for t in tokens if t.pos != "PUNCT"]
+        lead = _given_name_feats(toks)
+        # An initial keeps its full stop ("В.Путин" → "В. Путин").
+        dotted = {t.i for t, nxt in zip(tokens, tokens[1:]) if len(t.text) == 1 and t.text.isupper()
+                  and nxt.text == "."}
+        words = [t.text + "." if t.i in dotted else normalize_word(t.text, lead or t.feats) for t in toks]
         return " ".join(words)
     return " ".join(normalize_word(w) for w in text.split())
+
+
+def _given_name_feats(toks: list[RuToken]) -> dict[str, str] | None:
+    """The case and gender of a name that opens with a given name (``Петра Орлова``): the
+    surname agrees with it, whatever the tagger guessed for the surname alone (it reads a
+    genitive ``Орлова`` as a feminine nominative)."""
+    if len(toks) < 2 or not toks[0].feats.get("Case"):
+        return None
+    vocab = models()["vocab"]
+    if not any("Name" in p.tag.grammemes for p in vocab.parse(toks[0].text.lower())):
+        return None
+    return {k: v for k, v in toks[0].feats.items() if k in {"Case", "Gender"}}
 
 
 @dataclass
@@ -100,6 +122,61 @@ class _Cluster:
         # one-off typo ("Сааакашвили") does not name the person; then the first seen.
         order = {n: i for i, n in enumerate(self.names)}
         return max(self.names, key=lambda n: (len(n.split()), self.seen[n], -order[n]))
+
+
+def _bounds(span) -> tuple[int, int]:
+    return (0, 0) if span is None else (span.start, span.end)
+
+
+def _one_line(rudoc: RuDoc, span: RuSpan) -> RuSpan | None:
+    """``span`` cut at its first line break: NER sometimes runs a name at the end of one
+    paragraph into the first word of the next (``Ниной Ветровой⏎⏎Вопрос``)."""
+    cut = rudoc.text.find("\n", span.start, span.end)
+    if cut < 0:
+        return span
+    toks = [t for t in rudoc.tokens[span.first:span.last] if t.end <= cut]
+    if not toks:
+        return None
+    text = rudoc.text[span.start:toks[-1].end]
+    normal = span.normal if span.type == "PER" else " ".join(span.normal.split()[:len(text.split())])
+    return RuSpan(span.start, toks[-1].end, span.type, text, normal, span.first, toks[-1].i + 1, span.parts)
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
+
+
+def _common_noun_opening(rudoc: RuDoc, span: RuSpan) -> bool:
+    """A one-word "person" that is a capitalised common noun opening a sentence (``Канцлер
+    считает …``, ``Оппозиционер предложил …``): NER takes the capital for a name."""
+    if span.last - span.first != 1:
+        return False
+    tok = rudoc.tokens[span.first]
+    sent = rudoc.sents[tok.sent]
+    before = rudoc.text[:tok.start].rstrip(" \t\u00a0")
+    opening = tok.i == sent.first or not before or before[-1] in ".!?…\n«\"—–-"
+    return opening and is_common_noun(tok.text)
+
+
+def is_common_noun(word: str) -> bool:
+    """Whether every pymorphy2 reading of ``word`` is a common noun (no name, surname, place or
+    organisation reading): ``Канцлер`` is one, ``Орлов`` is not."""
+    vocab = models()["vocab"]
+    if not vocab.word_is_known(word.lower()):
+        return False  # pymorphy2 guesses a reading for an unknown word ("Марлоу"): a name
+    parses = vocab.parse(word.lower())
+    return bool(parses) and all("NOUN" in p.tag and not (_NAME_TAGS & p.tag.grammemes) for p in parses)
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 2 and word.endswith(".")
+
+
+def _same_initial(a: str, b: str) -> bool:
+    """Whether two given names can be one: an initial and a name it begins (``В.``,
+    ``Владимир``)."""
+    if _is_initial(a) == _is_initial(b):
+        return False
+    return a[:1].casefold() == b[:1].casefold()
 
 
 def _k(word: str) -> str:
@@ -132,54 +209,62 @@ def entities(rudoc: RuDoc) -> list[Entity]:
     by_given: dict[str, list[_Cluster]] = {}
     covered: set[int] = set()
 
-    for span in rudoc.spans:
-        label = _LABELS.get(span.type)
-        if label is None:
-            continue
-        covered.update(range(span.first, span.last))
-        mention = Mention(span.start, span.end, text[span.start : span.end], label)
-        if label != "PERSON":
-            key = (label, span.normal.lower())
-            cl = by_key.get(key)
+    for span in map(lambda sp: _one_line(rudoc, sp), rudoc.spans):
+        with isolated("entity mention", *_bounds(span)):  # a failure skips this name only
+            label = _LABELS.get(span.type) if span is not None else None
+            if span is None or label is None or label == "PERSON" and _common_noun_opening(rudoc, span):
+                continue
+            covered.update(range(span.first, span.last))
+            mention = Mention(span.start, span.end, text[span.start : span.end], label)
+            if label != "PERSON":
+                key = (label, span.normal.lower())
+                cl = by_key.get(key)
+                if cl is None:
+                    cl = by_key[key] = _Cluster(label)
+                    clusters.append(cl)
+                if span.normal not in cl.names:
+                    cl.names.append(span.normal)
+                cl.seen[span.normal] += 1
+                cl.mentions.append(mention)
+                continue
+            name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
+            words = name.split()
+            if not words:
+                continue  # NER tagged punctuation alone (a stray ‹) as a person: no name to keep
+            given, surname = _person_parts(words)
+            cl = None
+            if given is not None:
+                cl = by_key.get(("PERSON", f"{_k(given)} {_k(surname)}"))
+                if cl is None:
+                    # A full name after a bare-surname mention completes that person; an initial
+                    # and a given name that agree are one person ("В. Путин", "Владимир Путин").
+                    cl = next((c for c in reversed(by_surname.get(_k(surname), []))
+                               if c.first is None or _same_initial(c.first, given)), None)
+            else:
+                cands = by_surname.get(_k(surname)) or by_given.get(_k(surname))
+                cl = cands[-1] if cands else None
             if cl is None:
-                cl = by_key[key] = _Cluster(label)
+                cl = _Cluster("PERSON")
                 clusters.append(cl)
-            if span.normal not in cl.names:
-                cl.names.append(span.normal)
-            cl.seen[span.normal] += 1
+            if given is not None:
+                if cl.first is None or _is_initial(cl.first) and not _is_initial(given):
+                    cl.first = given
+                by_key[("PERSON", f"{_k(given)} {_k(surname)}")] = cl
+                if not _is_initial(given):
+                    by_given.setdefault(_k(given), []).append(cl)
+            if cl.last is None and (given is not None or not by_given.get(_k(surname))):
+                cl.last = surname
+                by_surname.setdefault(_k(surname), []).append(cl)
+            if name not in cl.names:
+                cl.names.append(name)
+            cl.seen[name] += 1
             cl.mentions.append(mention)
-            continue
-        name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
-        words = name.split()
-        given, surname = _person_parts(words)
-        cl = None
-        if given is not None:
-            cl = by_key.get(("PERSON", f"{_k(given)} {_k(surname)}"))
-            if cl is None:
-                # A full name after a bare-surname mention completes that person.
-                cl = next((c for c in reversed(by_surname.get(_k(surname), [])) if c.first is None), None)
-        else:
-            cands = by_surname.get(_k(surname)) or by_given.get(_k(surname))
-            cl = cands[-1] if cands else None
-        if cl is None:
-            cl = _Cluster("PERSON")
-            clusters.append(cl)
-        if given is not None:
-            cl.first = cl.first or given
-            by_key[("PERSON", f"{_k(given)} {_k(surname)}")] = cl
-            by_given.setdefault(_k(given), []).append(cl)
-        if cl.last is None and (given is not None or not by_given.get(_k(surname))):
-            cl.last = surname
-            by_surname.setdefault(_k(surname), []).append(cl)
-        if name not in cl.names:
-            cl.names.append(name)
-        cl.seen[name] += 1
-        cl.mentions.append(mention)
 
     _add_missed_surnames(rudoc, covered, by_surname)
 
     out: list[Entity] = []
-    for n, cl in enumerate(clusters, 1):
+    # (a name that failed half-way may have left a cluster with no name or mention behind)
+    for n, cl in enumerate((c for c in clusters if c.names and c.mentions), 1):
         canonical = cl.canonical
         aliases = tuple(x for x in cl.names if x != canonical)
         mentions = tuple(sorted(cl.mentions, key=lambda m: m.start))

@@ -121,6 +121,7 @@ def models() -> dict[str, Any]:
         raise ExtractionError(
             "Russian analysis needs natasha: `pip install natasha` (its models are bundled)."
         ) from exc
+    _name_unnamed_letters()
     emb = NewsEmbedding()
     vocab = MorphVocab()
     return {
@@ -133,6 +134,34 @@ def models() -> dict[str, Any]:
     }
 
 
+def _name_unnamed_letters() -> None:
+    """Let pymorphy2 read letters that have no name in Python's Unicode database.
+
+    pymorphy2 tells Latin letters by ``'LATIN' in unicodedata.name(ch)`` without a default, so
+    a letter the database does not name (Tangut ideographs, U+17000–U+18D08 in Python 3.11)
+    raised ``ValueError: no such name`` and failed the whole document (issue #14).  A letter
+    without a name is not Latin: this is pymorphy2's own check with that answer.
+    """
+    import unicodedata
+
+    from pymorphy2 import shapes
+
+    if getattr(shapes.is_latin_char, "_clipfile", False):
+        return
+    cache = shapes._latin_letters_cache
+
+    def is_latin_char(uchr: str) -> bool:
+        try:
+            return cache[uchr]
+        except KeyError:
+            if isinstance(uchr, bytes):
+                uchr = uchr.decode("ascii")
+            return cache.setdefault(uchr, "LATIN" in unicodedata.name(uchr, ""))
+
+    is_latin_char._clipfile = True  # type: ignore[attr-defined]
+    shapes.is_latin_char = is_latin_char  # shapes.is_latin looks it up at each call
+
+
 def natasha_doc(text: str, *, ner: bool = True):
     """Run the full natasha pipeline on ``text`` and return natasha's ``Doc``."""
     from natasha import Doc
@@ -140,6 +169,9 @@ def natasha_doc(text: str, *, ner: bool = True):
     m = models()
     doc = Doc(text)
     doc.segment(m["segmenter"])
+    # Whitespace-only text segments into one sentence without tokens, and the syntax
+    # parser fails on an empty batch (issue #14): a sentence without tokens has nothing to parse.
+    doc.sents = [s for s in doc.sents if s.tokens]
     doc.tag_morph(m["morph"])
     doc.parse_syntax(m["syntax"])
     if ner:

@@ -16,12 +16,15 @@ Conventions handled (Russian punctuation rules for direct and reported speech):
 
 Speakers are the syntactic subject of the reporting verb (natasha's dependency parse) or the
 noun phrase after ``по словам``; the mention as written becomes ``Speaker.start/end``
-(:mod:`.speakers` resolves it).  The passes are :mod:`.dialogue`, :mod:`.marked` and
-:mod:`.reported`, over one :class:`~.reader.Reader`; the quote records come from the shared
-assembly (:mod:`clipfile.analysis.quotes`).
+(:mod:`.speakers` resolves it).  A transcript's speaker labels (``В.Путин: …``) make each
+turn that speaker's words (:mod:`clipfile.analysis.turns`, shared with English).  The
+passes are :mod:`.dialogue`, :mod:`.marked` and :mod:`.reported`, over one
+:class:`~.reader.Reader`; the quote records come from the shared assembly
+(:mod:`clipfile.analysis.quotes`).
 """
 from __future__ import annotations
 
+from ....analysis.turns import label_turns, with_turns
 from ....records import Entity, Quote
 from ..entities import entities as find_entities
 from ..parse import RuDoc, parse
@@ -49,7 +52,10 @@ def quotes(rudoc: RuDoc, entities: list[Entity]) -> list[Quote]:
     dialogue(an)
     marked_quotes(an)
     reported(an)
-    return resolve(an)
+    qs = resolve(an)
+    # A transcript's "В.Путин:" labels: each turn is the speaker's own words (shared rule).
+    turns = label_turns(rudoc.text, entities)
+    return with_turns(qs, turns, rudoc.text, entities) if turns else qs
 
 
 def analyze(text: str) -> tuple[list[Entity], list[Quote]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ....analysis.problems import isolated
 from ....analysis.ranges import strip_range
 from ..lexicon import SPEECH_VERBS
 from .reader import WORD, Found, Reader
@@ -20,16 +21,31 @@ _AUTHOR_BREAK = re.compile(r"(?:[,!?…]|\.\.\.)[ \t\u00a0]*[—–-][ \t\u00a0]
 _RESUME = re.compile(r"[.,:][ \t\u00a0]*[—–-][ \t\u00a0]+")
 
 
+# A replica run into a paragraph after a sentence or a quotation ends: "… загадал: «…» —
+# Дополз! — сказал детектив вслух."
+_INLINE_START = re.compile(r"(?<=[.!?…»\"])[ \t\u00a0]+[—–][ \t\u00a0]+")
+
+
 def dialogue(an: Reader) -> None:
     pos = 0
     for line in an.text.split("\n"):
         m = _DIALOGUE_START.match(line)
         if m:
-            _dialogue_line(an, pos, pos + len(line), pos + m.end())
+            with isolated("dialogue line", pos, pos + len(line)):  # a failure skips this line only
+                _dialogue_line(an, pos, pos + len(line), pos + m.end())
+        else:
+            for im in _INLINE_START.finditer(line):
+                if an.inside_marked(pos + im.start()) is None:
+                    with isolated("dialogue line", pos, pos + len(line)):
+                        _dialogue_line(an, pos, pos + len(line), pos + im.end(), inline=True)
+                    break
         pos += len(line) + 1
 
 
-def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int) -> None:
+def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int, *, inline: bool = False) -> None:
+    """The replicas of one dialogue line from ``cs``; ``inline`` (a replica inside a paragraph)
+    counts only when the author's words follow the first replica (``— Q, — сказал X``): a dash
+    after a sentence is otherwise the writer's own."""
     text = an.text
     first: int | None = None
     last: int | None = None
@@ -42,7 +58,8 @@ def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int) -> None:
                 brk = b
                 break
         if brk is None:
-            _emit_dialogue_segment(an, seg_start, line_end, first, last)
+            if not (inline and first is None and last is None):
+                _emit_dialogue_segment(an, seg_start, line_end, first, last)
             return
         author_start = brk.end()
         res = None

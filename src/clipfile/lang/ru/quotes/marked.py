@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .reader import WORD, Found, Marked, Reader, is_speech_verb
+from ....analysis.problems import isolated
+from .reader import WORD, Found, Marked, Reader, demonstrative_subject, is_speech_verb, verb_form
 
 __all__ = ["marked_quotes"]
 
@@ -20,7 +21,8 @@ def marked_quotes(an: Reader) -> None:
     for n, m in enumerate(an.marked):
         if m.depth != 0 or an.covered(m.lo, m.hi):
             continue
-        _attribute_marked(an, n, m, 0, len(an.text), None)
+        with isolated("quote", m.lo, m.hi):  # a failure skips this quotation only
+            _attribute_marked(an, n, m, 0, len(an.text), None)
     for n, m in enumerate(an.marked):
         if m.depth == 0 or m.parent is None:
             continue
@@ -28,7 +30,8 @@ def marked_quotes(an: Reader) -> None:
         if parent is None:
             continue
         lo, hi = an.marked[m.parent].content
-        _attribute_marked(an, n, m, lo, hi, parent, require_cue=True)
+        with isolated("quote", m.lo, m.hi):
+            _attribute_marked(an, n, m, lo, hi, parent, require_cue=True)
 
 
 def _attribute_marked(an: Reader, n: int, m: Marked, lo: int, hi: int, parent: int | None, *,
@@ -76,10 +79,14 @@ def _author_after(an: Reader, quote: Found, q_end: int, s_end: int) -> bool:
         return False
     a_lo = q_end + cm.end()
     a_hi = s_end
+    if has_dash and an.covered(a_lo, a_lo + 1):
+        return False  # "«…» — Дополз! — сказал детектив": a replica follows, not the author
     nxt = an.next_open(a_lo, a_hi)
     if nxt is not None:
         a_hi = nxt
     toks = [t for t in an.tokens_in(a_lo, a_hi) if t.pos != "PUNCT"]
+    if not has_dash and quote.marked is not None and an.is_name(an.marked[quote.marked]):
+        return False  # "номинации «Дизайн года», а также …": a name, not words someone said
     speech = [t for t in toks[:6] if is_speech_verb(t)]
     if not speech and has_dash:
         # After a dash the author's words may open with any verb (улыбнулся, кивнул).
@@ -99,7 +106,8 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
     clause_lo = s_start
     clause_hi = s_start + len(before) - 1
     src = an.source_phrase(clause_lo, clause_hi)
-    verbs = an.speech_verbs(clause_lo, clause_hi, nested=quote.nested_in is not None)
+    verbs = [v for v in an.speech_verbs(clause_lo, clause_hi, nested=quote.nested_in is not None)
+             if not demonstrative_subject(an.doc, v.i)]
     if before.endswith(","):
         # Only "как сказал X," or "по словам X," may precede a quote after a comma.
         verbs = [v for v in verbs if an.after_kak(v, clause_lo)]
@@ -111,7 +119,23 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
         an.add(quote)
         return True
     if before.endswith(":") and not require_cue and long:
+        # "Марлоу загадал: «…»": the subject of the clause before the colon, when a person or
+        # a body, says it; "Это аналогия девизу: «…»" is nobody's; "Или: «…»" goes on with
+        # the last speaker.
+        finite = [t for t in an.tokens_in(clause_lo, clause_hi) if an.inside_marked(t.start) is None
+                  and (t.pos in {"VERB", "AUX"} and t.feats.get("VerbForm") in {"Fin", None} or verb_form(t))]
+        if not finite:
+            if len(WORD.findall(before)) <= 3:  # "Или: «…»", "И дальше: «…»"
+                quote.continuation = True
+                an.add(quote)
+                return True
+            return False  # "Это аналогия девизу: «…»"
+        subj = an.subject_of(finite[-1].i, clause_lo, clause_hi)
+        if subj is None or not an.someone(an.doc.tokens[subj[1]]):
+            return False
         quote.cue = (clause_hi, clause_hi + 1)
+        quote.speaker, quote.head = subj
         an.add(quote)
         return True
     return False
+

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
-from ..lexicon import SOURCE_FORMS, SPEECH_VERBS
-from ..parse import RuDoc, RuToken
+from ..entities import is_common_noun
+from ..lexicon import SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
+from ..parse import RuDoc, RuToken, models
 
-__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb"]
+__all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person", "verb_form",
+           "demonstrative_subject"]
 
 # Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
 # marks inside straight marks) inside; „…“ closes with “.
@@ -89,16 +91,66 @@ class Found:
 
 _POSSESSIVE = {"его": "Masc", "её": "Fem", "ее": "Fem", "их": "Plur"}
 _RELATIVE = frozenset({"что", "который", "кто", "это", "то", "все", "всё"})
+_DEMONSTRATIVE = frozenset({"это", "то", "все", "всё"})
+PERSONAL = frozenset({"я", "мы", "ты", "вы", "он", "она", "оно", "они"})
+
+
+def first_person(t: RuToken) -> bool:
+    """Whether a finite verb is in the first person (``подчеркну``, ``считаем``); natasha's
+    tagger gives no person, pymorphy2's readings of the form do."""
+    if t.pos not in {"VERB", "AUX"} or t.feats.get("VerbForm") not in {None, "Fin"}:
+        return False
+    readings = [p for p in models()["vocab"].parse(t.text.lower()) if "VERB" in p.tag]
+    return bool(readings) and all("1per" in p.tag or "incl" in p.tag for p in readings)
 
 
 def is_speech_verb(t: RuToken) -> bool:
     """A reporting verb that attributes: finite forms and infinitives only (participles,
     ``констатировавший``, and gerunds, ``заявив``, describe rather than attribute)."""
-    return (
-        t.lemma in SPEECH_VERBS
-        and t.pos in {"VERB", "AUX"}
-        and t.feats.get("VerbForm") not in {"Part", "Conv"}
-    )
+    if t.lemma not in SPEECH_VERBS or t.feats.get("VerbForm") in {"Part", "Conv"}:
+        return False
+    return t.pos in {"VERB", "AUX"} or verb_form(t)
+
+
+def verb_form(t: RuToken) -> bool:
+    """Whether a token the tagger calls something else is a finite verb all the same
+    (``…, передаёт NEWSru.com``, ``Марлоу загадал:`` tagged as nouns): pymorphy2 reads the
+    form only as a finite verb."""
+    if t.pos in {"PUNCT", "PROPN"} or not t.text.isalpha():
+        return False
+    readings = models()["vocab"].parse(t.text.lower())
+    return bool(readings) and all("VERB" in p.tag for p in readings)
+
+
+def _name_like(t: RuToken) -> bool:
+    """A capitalised proper noun that is not a common noun opening a sentence (a surname NER
+    missed: ``Марлоу загадал``)."""
+    return t.pos == "PROPN" and t.text[:1].isupper() and not is_common_noun(t.text)
+
+
+def _indeclinable(t: RuToken) -> bool:
+    """A name with one form for every case (``Марлоу``, ``Шойгу``): the tagger's case for it
+    is a guess."""
+    return t.pos == "PROPN" and any("Fixd" in p.tag for p in models()["vocab"].parse(t.text.lower()))
+
+
+def demonstrative_subject(doc: RuDoc, v: int) -> bool:
+    """``Это говорит о том, что …``, ``Это напоминает девиз: «…»``: a fact, not a speaker."""
+    subj = [c for c in doc.children(v) if c.rel in _SUBJ]
+    return bool(subj) and all(c.lemma in _DEMONSTRATIVE for c in subj)
+
+
+def _opened(run: list[RuToken]) -> bool:
+    """Whether ``run`` leaves a quotation mark open (its closing mark belongs to the phrase)."""
+    depth = 0
+    for t in run:
+        if t.text in "«„":
+            depth += 1
+        elif t.text in "»“" and depth:
+            depth -= 1
+        elif t.text == '"':
+            depth = 0 if depth else 1
+    return depth > 0
 
 
 class Reader:
@@ -158,16 +210,56 @@ class Reader:
                 return m
         return None
 
-    def covered(self, start: int, end: int) -> bool:
-        return any(f.start < end and start < f.end for f in self.found)
+    def someone(self, t: RuToken) -> bool:
+        """A subject that can say something: an entity, a person noun, a personal pronoun, a
+        body (:data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`), a verb in the first person."""
+        return (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim" or t.lemma in PERSONAL
+                or t.lemma in SPEAKING_BODIES or first_person(t))
+
+    def is_name(self, m: Marked) -> bool:
+        """Whether a quotation between marks is a name or a title (``«Tele2 Россия»``,
+        ``«Звёздных войн»``, ``«Gzt.Ru»``): a few words opening with a capital, with no verb and
+        no sentence punctuation at the end."""
+        text = self.text[m.start:m.end].strip()
+        words = WORD.findall(text)
+        if not words or len(words) > 4 or not text[:1].isupper() or text[-1:] in ".!?…":
+            return False
+        return not any(t.pos in {"VERB", "AUX"} for t in self.tokens_in(m.start, m.end))
+
+    def covered(self, start: int, end: int, *, nesting: bool = False) -> bool:
+        """Whether a quote found already overlaps ``[start, end)``; with ``nesting``, one that
+        lies inside it with its cue (``A, считает X, пишут «Ведомости»``: the outlet relays
+        the whole of ``A, считает X``) does not count."""
+        return any(f.start < end and start < f.end
+                   and not (nesting and start <= f.start and f.end <= end and f.cue is not None
+                            and start <= f.cue[0] and f.cue[1] <= end)
+                   for f in self.found)
 
     def subject_of(self, v: int, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
-        """The subject phrase of verb ``v`` as (span, head), looking inside [lo, hi)."""
+        """The subject phrase of verb ``v`` as (span, head), looking inside [lo, hi).
+
+        A verb in the first person with no ``я``/``мы`` is its own subject (``Подчеркну, что
+        …``; a form of address before it, ``Уважаемые друзья, подчеркну``, is no subject);
+        ``который`` stands for the noun its clause hangs on; a demonstrative (``Это говорит о
+        том, что``) is no one.  Without a subject in the parse, the nearest person, entity or
+        personal pronoun after (inverted order) or before the verb in the nominative."""
         doc = self.doc
-        cands = [c for c in doc.children(v) if c.rel in _SUBJ]
-        if not cands and doc.tokens[v].rel == "conj" and doc.tokens[v].head >= 0:
-            cands = [c for c in doc.children(doc.tokens[v].head) if c.rel in _SUBJ]
+        verb = doc.tokens[v]
+        cands = self._parse_subjects(verb)
+        if not cands and verb.feats.get("VerbForm") == "Conv":
+            return self._gerund_subject(verb, lo, hi)
+        if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
+            return (verb.start, verb.end), v
+        if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
+            span = self.phrase(verb.head, lo, hi)
+            if span:
+                return span, verb.head
+        if cands and all(c.lemma in _DEMONSTRATIVE for c in cands):
+            return None
         cands = [c for c in cands if c.lemma not in _RELATIVE]
+        # A participle the parser took for a second subject describes the noun
+        # ("Осведомлённый в деталях источник сообщил"): the noun first.
+        cands.sort(key=lambda c: c.pos not in {"NOUN", "PROPN", "PRON"})
         for subj in cands:
             span = self.phrase(subj.i, lo, hi)
             if span:
@@ -178,10 +270,56 @@ class Reader:
         after = [t for t in toks if t.i > v and t.pos in nominal and t.lemma not in _RELATIVE]
         before = [t for t in toks if t.i < v and t.pos in nominal and t.lemma not in _RELATIVE]
         for t in after[:1] + before[-1:]:
-            if t.feats.get("Case", "Nom") == "Nom":
+            nominative = t.feats.get("Case", "Nom") == "Nom" or _indeclinable(t)
+            if nominative and (t.i in self.tok_ent or t.feats.get("Animacy") == "Anim"
+                               or t.lemma in PERSONAL or _name_like(t)):
                 span = self.phrase(t.i, lo, hi)
                 if span:
                     return span, t.i
+        return None
+
+    def _parse_subjects(self, verb: RuToken) -> list[RuToken]:
+        """The parse's subjects of ``verb``, or of the verb it is coordinated with."""
+        doc = self.doc
+        outside = self.inside_marked(verb.start) is None
+        # a verb outside quotation marks has no subject inside them (a parse across the marks)
+        cands = [c for c in doc.children(verb.i) if c.rel in _SUBJ and not (outside and self.inside_marked(c.start))]
+        if not cands and verb.rel == "conj" and 0 <= verb.head < verb.i:
+            head = doc.tokens[verb.head]
+            if verb.lemma in SPEECH_VERBS and head.lemma not in SPEECH_VERBS and head.rel == "ccomp" and head.head >= 0:
+                # "напомнила, что P, а также добавила, что …": the parser joins the second
+                # report to the verb of the first one's clause; it shares the reporter
+                head = doc.tokens[head.head]
+            cands = [c for c in doc.children(head.i) if c.rel in _SUBJ]
+        opening = self.text[doc.sents[verb.sent].start:verb.start]
+        if not cands and re.search(r"(?:\bи|,\s*а|,\s*но)\s+(?:\w+\s+)?$", opening):
+            # "актриса … попросила не писать …, и попросила: «…»": a second verb joined by "и"
+            # shares the subject of the verb before it (whatever the parser hung it on)
+            prev = [t for t in doc.tokens[doc.sents[verb.sent].first:verb.i] if t.pos in {"VERB", "AUX"}
+                    and t.feats.get("VerbForm") == "Fin" and self.inside_marked(t.start) is None]
+            if prev:
+                cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
+        return cands
+
+    def _gerund_subject(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """``…, заявив, что P``: a gerund's subject is its clause's — the nearest verb above it
+        whose subject can speak (the parser may hang it on a subordinate clause)."""
+        doc = self.doc
+        seen, h = {verb.i}, verb.head
+        chain = []
+        while h >= 0 and h not in seen and len(seen) < 6:
+            seen.add(h)
+            chain.append(h)
+            h = doc.tokens[h].head
+        # then the finite verbs before it in its sentence, nearest first (a parse in pieces)
+        first = doc.sents[verb.sent].first
+        chain += [t.i for t in reversed(doc.tokens[first:verb.i]) if t.i not in seen
+                  and t.pos in {"VERB", "AUX"} and t.feats.get("VerbForm") == "Fin"]
+        for h in chain:
+            if doc.tokens[h].pos in {"VERB", "AUX"} and doc.tokens[h].feats.get("VerbForm") != "Conv":
+                found = self.subject_of(h, min(lo, doc.tokens[h].start), max(hi, doc.tokens[h].end))
+                if found is not None and self.someone(doc.tokens[found[1]]):
+                    return found
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:
@@ -198,17 +336,31 @@ class Reader:
             a -= 1
         while b + 1 < len(idx) and idx[b + 1] == idx[b] + 1:
             b += 1
-        # A participle or relative clause cut out of the middle ends the phrase there.
-        if any(doc.tokens[i].pos == "PUNCT" and doc.tokens[i].text in "«»\"„“" for i in idx[a : b + 1]):
+        # Quotation marks in the phrase: a name in marks stays (``радиостанция «Маяк»``,
+        # ``источник «Прайм»``); other quoted words end the phrase at its head.
+        marks = [k for k in range(a, b + 1) if doc.tokens[idx[k]].text in "«»\"„“"]
+        if marks and not self._quoted_names(idx, marks):
             b = pos
         run = [doc.tokens[i] for i in idx[a : b + 1]]
-        while run and run[-1].pos == "PUNCT":
-            run.pop()
         while run and run[0].pos == "PUNCT":
             run.pop(0)
+        while run and run[-1].pos == "PUNCT" and not (run[-1].text in "»“\"" and _opened(run[:-1])):
+            run.pop()
         if not run:
             return None
         return run[0].start, run[-1].end
+
+    def _quoted_names(self, idx: list[int], marks: list[int]) -> bool:
+        """Whether every stretch between the quotation marks at ``marks`` (positions in
+        ``idx``) is a name: an entity or capitalised proper nouns."""
+        if len(marks) % 2:
+            return False
+        for k in range(0, len(marks), 2):
+            inner = [self.doc.tokens[i] for i in idx[marks[k] + 1 : marks[k + 1]]]
+            if not inner or not all(t.i in self.tok_ent or (t.pos == "PROPN" or t.pos == "PUNCT")
+                                    and t.text[:1].isupper() or t.pos == "PUNCT" for t in inner):
+                return False
+        return True
 
     def source_phrase(self, lo: int, hi: int) -> tuple[tuple[int, int], tuple[int, int], int] | None:
         """``по словам X`` inside [lo, hi): (cue span, speaker span, speaker head)."""
@@ -228,9 +380,9 @@ class Reader:
                     np_toks.append(t)
                 if not np_toks:
                     continue
-                head = next((t.i for t in np_toks if t.i in self.tok_ent), None)
-                if head is None:
-                    head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
+                # The source is the first noun ("по словам [пресс-секретаря] Путина Пескова");
+                # the speaker resolution follows its appositions from there.
+                head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
                 return (a.start, b.end), (np_toks[0].start, np_toks[-1].end), head
         return None
 

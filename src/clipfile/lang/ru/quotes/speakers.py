@@ -8,10 +8,15 @@ attributed one), or ``unresolved``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ....analysis.problems import isolated
 from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
-from ....records import Cue, Entity, Quote, Speaker
-from ..lexicon import FIRST_PERSON, PRONOUNS
-from .reader import _POSSESSIVE, Found, Reader
+from ....records import Cue, Entity, Quote, Ref, Speaker
+from ..entities import is_common_noun
+from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
+from ..parse import RuToken
+from .reader import _POSSESSIVE, Found, Reader, first_person
 
 __all__ = ["resolve"]
 
@@ -33,6 +38,7 @@ def resolve(an: Reader) -> list[Quote]:
     resolved: dict[int, Speaker | None] = {}
     drafts: dict[int, QuoteDraft] = {}
     lines = line_starts(an.text)
+    signer = _signer(an)
     last: Speaker | None = None
     last_end = -1
     for k in order:
@@ -47,7 +53,18 @@ def resolve(an: Reader) -> list[Quote]:
                 else Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
             )
         else:
-            sp = speaker(an, f)
+            sp = None
+            with isolated("quote", f.start, f.end) as item:  # a failure skips this quote only
+                sp = speaker(an, f)
+            if item.failed:
+                continue
+            if sp is None:
+                if f.kind != "direct":
+                    continue  # "Эти цифры говорят о том, что …": nobody reports anything
+                sp = Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
+            if sp.resolution == "first-person" and signer is not None and f.kind != "direct":
+                # the writer's own past words in a signed letter are the signer's ("я обещал …")
+                sp = Speaker(signer.name, signer.id, sp.start, sp.end, "first-person", _CONFIDENCE["first-person"])
         resolved[k] = sp
         if sp is not None and sp.resolution != "unresolved":
             last, last_end = sp, f.end
@@ -63,35 +80,205 @@ def resolve(an: Reader) -> list[Quote]:
     return assemble(list(drafts.values()), an.text)
 
 
+def _signer(an: Reader) -> Entity | None:
+    """The person who signs the text: its last line is a short name line (``Кирсан Илюмжинов
+    Президент ФИДЕ``) with no sentence in it."""
+    lines = [ln for ln in an.text.rstrip().splitlines() if ln.strip()]
+    if len(lines) < 3:
+        return None
+    last = lines[-1].strip()
+    if len(last.split()) > 8 or last[-1:] in ".!?…»\"":
+        return None
+    start = an.text.rstrip().rfind(last)
+    for e in an.ents:
+        if e.type == "PERSON" and any(start <= m.start < start + len(last) for m in e.mentions):
+            return e
+    return None
+
+
 def _near(an: Reader, prev_end: int, start: int) -> bool:
     # Same or next paragraph.
     return an.text.count("\n\n", prev_end, start) <= 1 and start - prev_end < 1500
 
 
-def speaker(an: Reader, f: Found) -> Speaker:
+def speaker(an: Reader, f: Found) -> Speaker | None:
+    """The speaker of a found quote; None when its source phrase names no one who can speak
+    (then it is no quote)."""
     if f.speaker is None:
         return Speaker(None, None, None, None, "unresolved", _CONFIDENCE["unresolved"])
     s, e = f.speaker
     toks = an.tokens_in(s, e)
-    ents = [an.tok_ent[t.i] for t in toks if t.i in an.tok_ent]
-    persons = [x for x in ents if x.type == "PERSON"]
-    if persons or ents:
-        ent = (persons or ents)[0]
-        return Speaker(ent.name, ent.id, s, e, "named", _CONFIDENCE["named"])
     head = an.doc.tokens[f.head] if f.head is not None else (toks[0] if toks else None)
+    if head is not None and head.pos in {"VERB", "AUX"} and first_person(head):
+        return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
+    if head is not None and head.pos == "PROPN" and is_common_noun(head.text):
+        head = replace(head, pos="NOUN")  # "Канцлер считает …": a capital opening the sentence
+    ent, principal = _named(an, toks, head)
+    behalf = Ref(principal.name, principal.id) if principal is not None else None
+    if ent is not None:
+        return Speaker(ent.name, ent.id, s, e, "named", _CONFIDENCE["named"], behalf)
+    if behalf is not None:
+        # "пресс-служба Кремля", "представители Walt Disney": the description speaks, for the body.
+        return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2, behalf)
     word = head.text.lower() if head else ""
     if word in FIRST_PERSON:
         return Speaker(None, None, s, e, "first-person", _CONFIDENCE["first-person"])
     if word in _PRONOUN_FORMS and len(toks) == 1:
+        if _PRONOUN_FORMS[word] == "Plur":
+            group = _group_antecedent(an, s)
+            if group is not None:
+                return Speaker(an.text[group[0]:group[1]], None, s, e, "pronoun", _CONFIDENCE["pronoun"] - 0.2)
         person = _antecedent(an, s, _PRONOUN_FORMS[word])
         if person is None:
             return Speaker(None, None, s, e, "unresolved", _CONFIDENCE["unresolved"])
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
-    if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"}:
+    if head is not None and not _can_speak(an, toks, head):
+        return None
+    if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"} and head.feats.get("Number") != "Plur":
+        # a plural description ("Инженеры говорят") is a group, not the one engineer named
         person = _titled(an, s, head.lemma)
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"])
+        person = _described(an, f, toks, head)
+        if person is not None:
+            return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"] - 0.15)
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
+
+
+# Offices: a description by office is resolved only to someone the text gives that office
+# (the "президент" of one sentence need not be the person most written about).
+_OFFICES = frozenset(
+    """
+    президент премьер премьер-министр министр замминистра канцлер губернатор мэр глава
+    председатель зампред директор гендиректор спикер посол прокурор генпрокурор судья генсек
+    секретарь руководитель начальник командующий заместитель вице-премьер вице-президент
+    """.split()
+)
+# Words that make a description someone new to the story ("другой эксперт", "один из депутатов").
+_NEW_PERSON = frozenset("другой один некий некоторый какой-то очередной ещё еще иной".split())
+
+
+def _described(an: Reader, f: Found, toks: list[RuToken], head: RuToken) -> Entity | None:
+    """The person a bare description stands for (``по словам политика``, ``заметил
+    оппозиционер``, ``актриса попросила``): the most written-about person of the text whose
+    gender agrees (a feminine noun or a verb's past-tense ending says it), when the noun is a
+    singular person noun that is not an office and nothing marks the person as new."""
+    if head.pos != "NOUN" or head.feats.get("Animacy") != "Anim" or head.feats.get("Number") == "Plur":
+        return None
+    if head.lemma in _OFFICES or head.lemma in REPRESENTATIVE_NOUNS or any(t.lemma in _NEW_PERSON for t in toks):
+        return None
+    gender = "Fem" if head.feats.get("Gender") == "Fem" else None
+    if f.cue is not None:
+        cue = an.doc.token_at(f.cue[0])
+        if cue is not None and an.doc.tokens[cue].feats.get("Gender") in {"Masc", "Fem"}:
+            gender = an.doc.tokens[cue].feats["Gender"]
+    best, best_key = None, None
+    for ent in an.ents:
+        if ent.type != "PERSON" or not ent.mentions:
+            continue
+        genders = {_gender(an, m) for m in ent.mentions} - {None}
+        if gender and genders and gender not in genders:
+            continue
+        key = (len(ent.mentions), -min(abs(m.start - toks[0].start) for m in ent.mentions))
+        if best_key is None or key > best_key:
+            best, best_key = ent, key
+    return best
+
+
+def _group_antecedent(an: Reader, before: int) -> tuple[int, int] | None:
+    """``их``/``они`` after a group that spoke: the nearest plural person or group subject in
+    this or the two sentences before (``Об этом рассказали несколько участников заседания. По
+    их словам, …``), as written."""
+    k = an.doc.token_at(before)
+    if k is None:
+        return None
+    first = an.doc.sents[max(an.doc.tokens[k].sent - 2, 0)].first
+    for t in reversed(an.doc.tokens[first:k]):
+        if t.rel not in {"nsubj", "nsubj:pass"}:
+            continue
+        noun = t if t.pos == "NOUN" else next((c for c in an.doc.children(t.i) if c.pos == "NOUN"), None)
+        if noun is None or noun.feats.get("Animacy") != "Anim" or noun.feats.get("Number") != "Plur":
+            continue
+        span = an.phrase(t.i, an.doc.sents[t.sent].start, an.doc.sents[t.sent].end)
+        if span is not None:
+            return span
+    return None
+
+
+# Links inside a noun phrase that name the same referent as the word they hang on
+# ("пресс-секретарь [Дмитрий Песков]", "[Владимир] Путин").
+_SAME = frozenset({"appos", "flat", "flat:name", "flat:foreign"})
+
+
+def _named(an: Reader, toks: list[RuToken], head: RuToken | None) -> tuple[Entity | None, Entity | None]:
+    """The entity a speaker phrase names, and the one it speaks for.
+
+    The speaker is the phrase's head or a name in apposition to it (``пресс-секретарь
+    Владимира Путина Дмитрий Песков`` → Peskov); a name hung on the head or its apposition as a
+    genitive (``nmod``) is someone else — the party a spokesperson speaks for when the role is a
+    representative's (``пресс-секретарь``, ``представитель``, ``пресс-служба``), otherwise just a
+    modifier (``глава Минэкономразвития``).  Without a parse link to follow, the first person
+    named in the phrase, else the first entity."""
+    inside = {t.i for t in toks}
+    ents = [an.tok_ent[t.i] for t in toks if t.i in an.tok_ent]
+    if head is None or head.i not in inside:
+        persons = [x for x in ents if x.type == "PERSON"]
+        return ((persons or ents)[0] if ents else None), None
+    same, owners = [head], []
+    todo = [head]
+    while todo:
+        t = todo.pop()
+        for c in an.doc.children(t.i):
+            if c.i not in inside:
+                continue
+            if c.rel in _SAME:
+                same.append(c)
+                todo.append(c)
+            elif c.rel == "nmod" and c.feats.get("Case", "Gen") == "Gen" and _nounish(t):
+                owners.append((t, c))
+    if head.i in an.tok_ent:
+        named = [an.tok_ent[head.i]]
+    else:
+        # Two names in apposition to a role in a genitive chain (``пресс-секретаря Владимира
+        # Путина Дмитрия Пескова``): the holder's name comes last, the principal's first.
+        named = [an.tok_ent[t.i] for t in sorted(same, key=lambda t: -t.i) if t.i in an.tok_ent]
+        named = list(dict.fromkeys(named))
+        named.sort(key=lambda x: x.type != "PERSON")
+        owners += [(head, t) for t in same[1:] if t.i in an.tok_ent and named
+                   and an.tok_ent[t.i] is not named[0] and t.rel == "appos"]
+    principal = next((an.tok_ent[c.i] for r, c in owners if r.lemma in REPRESENTATIVE_NOUNS
+                      and c.i in an.tok_ent), None)
+    if named and head.i not in an.tok_ent and head.lemma in REPRESENTATIVE_NOUNS and named[0].type != "PERSON":
+        # "представители Walt Disney": the representatives speak, for the company
+        return None, named[0]
+    if named:
+        return named[0], principal if principal is not named[0] else None
+    # A description whose names are all someone else's (``адвокат жены Иванова``,
+    # ``пресс-служба Федерации бобслея России``) is the speaker itself.
+    return None, principal
+
+
+def _nounish(t: RuToken) -> bool:
+    """A common noun, also when the tagger calls a capitalised one a proper noun."""
+    return t.pos == "NOUN" or t.pos == "PROPN" and is_common_noun(t.text)
+
+
+def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
+    """Whether a phrase with no entity in it can be a source: a person or group (an animate
+    noun or a personal pronoun), or a body, outlet or document that speaks
+    (:data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`).  ``Эти цифры говорят о том, что …``,
+    ``Вопросы …``, ``Уважаемые …`` are nobody."""
+    if head.pos in {"PRON", "DET", "NUM"}:
+        # "он", "та", "один из ректоров", "многие"; not "это", "то", "всё"
+        return head.text.lower() not in {"это", "то", "всё", "все", "что", "оно", "это"}
+    if head.pos == "X":
+        return head.text[:1].isupper() or head.text[:1].isascii()  # "NEWSru.com", "Reuters"
+    if head.pos in {"NOUN", "PROPN"}:
+        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper():
+            return True
+        return head.lemma in SPEAKING_BODIES or any(t.lemma in SPEAKING_BODIES for t in toks if t.pos == "NOUN")
+    # an adjective or participle used as a noun: "опрошенные", "собравшиеся"
+    return head.pos in {"ADJ", "VERB"} and head.feats.get("Number") == "Plur" and head.text[:1].islower()
 
 
 def _antecedent(an: Reader, before: int, gender: str) -> Entity | None:
@@ -108,21 +295,38 @@ def _antecedent(an: Reader, before: int, gender: str) -> Entity | None:
 
 
 def _titled(an: Reader, before: int, lemma: str) -> Entity | None:
-    """The last person introduced with the title ``lemma`` (министр ... Шойгу)."""
+    """The last person introduced with the title ``lemma`` (министр ... Шойгу), else — in a
+    headline or lead that names them only later — the first one after.  The title agrees in
+    case with the name (``муж актрисы Сергей Сенин`` does not make Senin the actress)."""
     best, best_pos = None, -1
+    after, after_pos = None, len(an.text)
     for e in an.ents:
         if e.type != "PERSON":
             continue
         for m in e.mentions:
-            if m.end > before or m.start <= best_pos:
-                continue
             toks = an.tokens_in(m.start, m.end)
             if not toks:
                 continue
-            window = an.doc.tokens[max(toks[0].i - 4, an.doc.sents[toks[0].sent].first) : toks[0].i]
-            if any(t.lemma == lemma for t in window):
+            window = an.doc.tokens[max(toks[0].i - 6, an.doc.sents[toks[0].sent].first) : toks[0].i]
+            # the title in the name's own noun phrase: no verb or comma between them
+            titles = [k for k, t in enumerate(window) if t.lemma == lemma and not _of_someone(an, t)]
+            if not any(not any(t.pos in {"VERB", "AUX"} or t.text in ",;:—–" for t in window[k + 1:])
+                       for k in titles):
+                continue
+            if m.end <= before and m.start > best_pos:
                 best, best_pos = e, m.start
-    return best
+            elif m.start >= before and m.start < after_pos:
+                after, after_pos = e, m.start
+    return best or after
+
+
+def _of_someone(an: Reader, t: RuToken) -> bool:
+    """A title that is a genitive of another person noun (``муж [актрисы] Сергей Сенин``):
+    it describes someone else, not the name after it."""
+    if t.rel != "nmod" or t.head < 0:
+        return False
+    h = an.doc.tokens[t.head]
+    return h.pos == "NOUN" and h.feats.get("Animacy") == "Anim" and h.i < t.i
 
 
 def _gender(an: Reader, m) -> str | None:

@@ -1,0 +1,95 @@
+"""The forecast ledger over a real SQLite library: forecasters are entities, deadlines point ahead.
+
+The analyses are written by hand here (as an older pipeline might have stored them), so the
+ledger's own rules are tested apart from the extractors.  Fictional names throughout.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clipfile.ledger import ledger, resolve, scores, unscored
+from clipfile.records import Document
+from clipfile.store.sqlite import SQLiteStore
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteStore(tmp_path / "lib.sqlite")
+    yield s
+    s.close()
+
+
+def forecast(n, start, end, *, who=None, deadline=None, p=0.8):
+    return {
+        "id": f"f{n}", "start": start, "end": end, "text": "x" * (end - start),
+        "event": {"start": start, "end": end, "text": "x" * (end - start)},
+        "probability": p, "probability_term": None, "forecaster": who, "target": None,
+        "condition": None, "deadline": ({"start": start, "end": start + 4, "text": deadline, "value": deadline,
+                                        "precision": "year"} if deadline else None),
+        "markers": [], "quote_id": None,
+    }
+
+
+def save(store, text, entities, forecasts, *, published="2024-05-01"):
+    doc = Document(text=text, published=published)
+    store.add_document(doc)
+    ents = [{"id": f"e{i}", "name": name, "type": typ, "aliases": [name],
+             "mentions": [{"start": text.index(name), "end": text.index(name) + len(name), "text": name}]}
+            for i, (name, typ) in enumerate(entities, 1)]
+    store.save_analysis({"document": {"id": doc.id}, "entities": ents, "forecasts": forecasts}, version="test")
+    return doc.id
+
+
+def test_scores_group_by_entity_under_its_canonical_name_across_scripts(store):
+    save(store, "Marta Lindqvist said the toll would rise.", [("Marta Lindqvist", "PERSON")],
+         [forecast(1, 26, 41, who={"name": "Marta Lindqvist", "entity_id": "e1"})])
+    save(store, "Марта Линдквист заявила, что пошлина вырастет.", [("Марта Линдквист", "PER")],
+         [forecast(1, 29, 46, who={"name": "Марта Линдквист", "entity_id": "e1"})])
+    save(store, "Lindqvist said the bridge would close.", [("Lindqvist", "PERSON")],
+         [forecast(1, 15, 37, who={"name": "Lindqvist", "entity_id": "e1"})])
+    latin = store.find_entities("Marta Lindqvist")[0]
+    for other in store.find_entities("Марта Линдквист"):
+        if other.id != latin.id:  # the analyst links what the linker could not
+            store.merge_entities(latin.id, other.id)
+    [row] = scores(store)
+    assert (row["forecaster"], row["forecasts"]) == ("Marta Lindqvist", 3)
+    assert row["entity"] == f"E{latin.id}"
+    assert {e.forecaster for e in ledger(store)} == {"Marta Lindqvist"}
+
+
+def test_descriptions_and_things_are_not_scored_forecasters(store):
+    text = "A previous estimate said the port would shrink. The Harbour Act says it will grow. Analysts agree."
+    save(store, text, [("Harbour Act", "LAW")], [
+        forecast(1, 28, 46, who={"name": "A previous estimate", "entity_id": None}),
+        forecast(2, 66, 80, who={"name": "Harbour Act", "entity_id": "e1"}),
+        forecast(3, 81, 95, who={"name": "Analysts", "entity_id": None}),
+    ])
+    entries = ledger(store)
+    assert scores(store) == []
+    assert unscored(entries) == 3
+    # The ledger keeps the words of the text for a description, and no holder for a law.
+    assert sorted(e.forecaster for e in entries) == ["(unattributed)", "A previous estimate", "Analysts"]
+
+
+def test_a_deadline_that_ended_before_publication_is_never_overdue(store):
+    text = "Dr Ilse Varga said the dam would open by 2025. The canal, she said, dates from 1130."
+    save(store, text, [("Ilse Varga", "PERSON")], [
+        forecast(1, 19, 45, who={"name": "Ilse Varga", "entity_id": "e1"}, deadline="2025"),
+        forecast(2, 47, 84, who={"name": "Ilse Varga", "entity_id": "e1"}, deadline="1130"),
+    ], published="2024-05-01")
+    status = {e.forecast["id"]: e.status for e in ledger(store, today=TODAY)}
+    assert status == {"f1": "overdue", "f2": "open"}
+
+
+def test_resolving_moves_a_forecast_out_of_the_open_ledger_and_into_the_score(store):
+    save(store, "Ilse Varga said the dam would open by 2025.", [("Ilse Varga", "PERSON")],
+         [forecast(1, 15, 42, who={"name": "Ilse Varga", "entity_id": "e1"}, deadline="2025", p=0.9)])
+    [entry] = ledger(store, today=TODAY)
+    resolve(store, entry.id, outcome=False, when="2026-01-05", note="still closed")
+    assert ledger(store, only_open=True) == []
+    [row] = scores(store)
+    assert row["resolved"] == 1 and row["brier"] == pytest.approx(0.81)
