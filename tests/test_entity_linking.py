@@ -65,6 +65,8 @@ def test_canonical_choice():
     # Equally full spellings: the better attested wins, not the longer (a typo's extra letter).
     seen = {"Нико Гварамиа": 7, "Нико Гвараамиа": 1}
     assert canonical_choice(["Нико Гвараамиа", "Нико Гварамиа"], "PERSON", seen) == "Нико Гварамиа"
+    # A name written out beats its initial.
+    assert canonical_choice(["В. Громов", "Владимир Громов"], "PERSON", {"В. Громов": 3}) == "Владимир Громов"
     # Titles do not make a name fuller.
     assert canonical_choice(["Ana Ruiz", "Mayor Ruiz"], "PERSON") == "Ana Ruiz"
 

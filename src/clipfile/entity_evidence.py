@@ -200,15 +200,22 @@ def _word_count(name: str, type_: str) -> int:
     return len(name.split())
 
 
+def _spelled_out(name: str) -> int:
+    """Name words written out, not as initials (``Владимир Громов`` 2, ``В. Громов`` 1)."""
+    return sum(1 for w in name.split() if _initials(w) is None)
+
+
 def canonical_choice(names: Sequence[str], type_: str, attestation: Mapping[str, int] | None = None) -> str:
     """The name an entity goes by, from ``names`` in the order they were seen.
 
-    Names that are names (:func:`is_name_like`) first; then the fullest (most name words); then
-    the best attested (``attestation``: how often each spelling occurs, so a one-off typo
-    loses to the usual spelling); then the first seen.
+    Names that are names (:func:`is_name_like`) first; then the fullest (most name words, then
+    most written out rather than as initials); then the best attested (``attestation``: how
+    often each spelling occurs, so a one-off typo loses to the usual spelling); then the first
+    seen.
     """
     if not names:
         raise ValueError("canonical_choice needs at least one name")
     counts = attestation or {}
     order = {n: i for i, n in reversed(list(enumerate(names)))}
-    return max(order, key=lambda n: (is_name_like(n, type_), _word_count(n, type_), counts.get(n, 0), -order[n]))
+    return max(order, key=lambda n: (is_name_like(n, type_), _word_count(n, type_), _spelled_out(n),
+                                     counts.get(n, 0), -order[n]))

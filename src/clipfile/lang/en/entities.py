@@ -359,10 +359,12 @@ def entities(doc) -> list[Entity]:
     out = []
     for n, c in enumerate(clusters, 1):
         full = c.full
-        # The canonical name as written in its fullest mention (keeps the text's spacing); among
-        # equally full spellings the most frequent one, so a one-off typo is not the name.
+        # The canonical name as written in its fullest mention (keeps the text's spacing; most
+        # words, then most written out rather than as initials); among equally full spellings the
+        # most frequent one, so a one-off typo is not the name.
         spelled = Counter(_key(m.words) for m in c.mentions)
-        best = max(c.mentions, key=lambda m: (len(m.words), spelled[_key(m.words)], m.core_end - m.core_start))
+        best = max(c.mentions, key=lambda m: (len(m.words), sum(len(w.rstrip(".")) > 1 for w in m.words),
+                                              spelled[_key(m.words)], m.core_end - m.core_start))
         name = text[best.core_start:best.core_end]
         name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
         if name.isupper() and len(name) > 4 and c.label == "PERSON":

@@ -118,10 +118,12 @@ class _Cluster:
 
     @property
     def canonical(self) -> str:
-        # The fullest form (most words); among equally full ones the most frequent spelling, so a
-        # one-off typo ("Сааакашвили") does not name the person; then the first seen.
+        # The fullest form (most words, then most written out: "Владимир Громов" over "В. Громов");
+        # among equally full ones the most frequent spelling, so a one-off typo ("Сааакашвили")
+        # does not name the person; then the first seen.
         order = {n: i for i, n in enumerate(self.names)}
-        return max(self.names, key=lambda n: (len(n.split()), self.seen[n], -order[n]))
+        return max(self.names, key=lambda n: (len(n.split()), sum(not _is_initial(w) for w in n.split()),
+                                              self.seen[n], -order[n]))
 
 
 def _bounds(span) -> tuple[int, int]:
