@@ -40,13 +40,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.analysis.names import strip_title_words  # noqa: E402
-from clipfile.entity_evidence import NAME_PARTICLES  # noqa: E402
 from clipfile.errors import ClipfileError  # noqa: E402
 from clipfile.pipeline import analysis_language, analyze, pipeline_version  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.translit import fold  # noqa: E402
 
+# Lower-case words that begin names ("al-Assad", "de Gaulle"): defined here, apart from the rules.
+NAME_PARTICLES = frozenset("al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 
