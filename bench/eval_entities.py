@@ -47,7 +47,8 @@ from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.translit import fold  # noqa: E402
 
 # Lower-case words that begin names ("al-Assad", "de Gaulle"): defined here, apart from the rules.
-NAME_PARTICLES = frozenset("al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
+NAME_PARTICLES = frozenset(
+    "al el ad ash as bin ibn bint abu de del della di da dos du la le van von der den ter".split())
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 
