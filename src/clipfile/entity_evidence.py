@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .analysis.names import strip_title_words
 from .translit import fold, romanize
@@ -77,6 +78,7 @@ def _first_letter(word: str) -> str:
     return letters[0] if letters else word[:1].casefold()
 
 
+@lru_cache(maxsize=65536)
 def person_name(name: str) -> PersonName:
     """Split a person's name as printed (titles dropped; Russian ``Фамилия Имя Отчество``
     order recognised) into :class:`PersonName`."""
@@ -108,12 +110,16 @@ def names_agree(a: str, b: str) -> bool:
     """Whether two names of people can name one person.
 
     Surnames must fold to the same key; a name that is the other less its first words agrees
-    (``Peña Nieto`` with ``Enrique Peña Nieto``); otherwise, when both give a first name (or initial) those must
-    agree (an initial agrees with a name that starts with it, ``Alex`` with ``Alexander``); when
-    both give a middle name or initial, the first of those must agree too.  A bare name (one
-    word) agrees with any full name whose surname or first name it is.
+    (``Peña Nieto`` with ``Enrique Peña Nieto``); otherwise, when both give a first name (or
+    initial) those must agree (an initial agrees with a name that starts with it, ``Alex`` with
+    ``Alexander``); when both give a middle name or initial (a patronymic is one), the first of
+    those must agree too.  A bare name (one word) agrees with any full name whose surname or
+    first name it is.
     """
-    pa, pb = person_name(a), person_name(b)
+    return _parts_agree(person_name(a), person_name(b))
+
+
+def _parts_agree(pa: PersonName, pb: PersonName) -> bool:
     if not pa.surname or not pb.surname:
         return True
     if not pa.given or not pb.given:
@@ -128,8 +134,6 @@ def names_agree(a: str, b: str) -> bool:
     if not _given_agree(pa.given[0], pb.given[0]):
         return False
     ma, mb = pa.given[1:], pb.given[1:]
-    # A Russian patronymic is a middle name only Russian sources give: it never disagrees
-    # with an English name's middle initial, which Russian names do not carry.
     if ma and mb and not _given_agree(ma[0], mb[0]):
         return False
     return True
@@ -138,9 +142,9 @@ def names_agree(a: str, b: str) -> bool:
 def people_agree(names: Iterable[str], other: Iterable[str]) -> bool:
     """Whether every full name of one entity agrees with every full name of the other
     (:func:`names_agree`); bare names take no part."""
-    full_a = [n for n in names if person_name(n).full]
-    full_b = [n for n in other if person_name(n).full]
-    return all(names_agree(x, y) for x in full_a for y in full_b)
+    full_a = {p for p in map(person_name, names) if p.full}
+    full_b = {p for p in map(person_name, other) if p.full}
+    return all(_parts_agree(x, y) for x in full_a for y in full_b)
 
 
 def is_name_like(name: str, type_: str) -> bool:

@@ -651,12 +651,15 @@ class SQLiteStore:
                 "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
                 " WHERE k.key = ? AND e.merged_into IS NULL", (key,))]
 
+        verdicts: dict[int, bool] = {}
+
         def agrees(entity_id: int) -> bool:
             if etype != "PERSON":
                 return True
-            known = [r[0] for r in db.execute(
-                f"SELECT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
-            return people_agree(names, [_entity_name(db, entity_id), *known])
+            if entity_id not in verdicts:  # (its own names: what an analyst merged in is vouched for)
+                known = [r[0] for r in db.execute("SELECT alias FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
+                verdicts[entity_id] = people_agree(names, [_entity_name(db, entity_id), *known])
+            return verdicts[entity_id]
 
         for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
             found = [e for e in roots_with(key) if agrees(e)]
