@@ -65,7 +65,9 @@ def test_canonical_choice():
     # Equally full spellings: the better attested wins, not the longer (a typo's extra letter).
     seen = {"Нико Гварамиа": 7, "Нико Гвараамиа": 1}
     assert canonical_choice(["Нико Гвараамиа", "Нико Гварамиа"], "PERSON", seen) == "Нико Гварамиа"
-    # A name written out beats its initial.
+    # The usual full name beats an epithet the tagger took in; a name written out beats its initial.
+    said = {"Hillary Clinton": 9, "Crooked Hillary Clinton": 1}
+    assert canonical_choice(["Crooked Hillary Clinton", "Hillary Clinton"], "PERSON", said) == "Hillary Clinton"
     assert canonical_choice(["В. Громов", "Владимир Громов"], "PERSON", {"В. Громов": 3}) == "Владимир Громов"
     # Titles do not make a name fuller.
     assert canonical_choice(["Ana Ruiz", "Mayor Ruiz"], "PERSON") == "Ana Ruiz"
@@ -105,11 +107,13 @@ def _save(store, text, *ents):
     for i, (name, type_, *forms) in enumerate(ents, 1):
         forms = forms or [name]
         mentions = []
-        for form in forms:
-            at = text.index(form)
+        after: dict[str, int] = {}
+        for form in forms:  # a form listed twice is its first and second occurrence
+            at = text.index(form, after.get(form, 0))
+            after[form] = at + len(form)
             mentions.append({"start": at, "end": at + len(form), "text": form, "label": type_})
         out.append({"id": f"e{i}", "name": name, "type": type_,
-                    "aliases": [f for f in forms if f != name], "mentions": mentions})
+                    "aliases": sorted({f for f in forms if f != name}), "mentions": mentions})
     saved = store.save_analysis({"document": {"id": d.id}, "entities": out}, version="t")
     return [e["id"] for e in saved["entities"]]
 
@@ -172,7 +176,7 @@ def test_the_library_name_is_a_name_and_the_usual_spelling(store):
     [p1] = _save(store, f"{typo} прибыл в Белмору.", (typo, "PERSON"))
     right = "Нико Гварамиа"
     [p2] = _save(store, f"{right} заявил, что {right} и его партия победят. Гварамиа уехал.",
-                 (right, "PERSON", right, "Гварамиа"))
+                 (right, "PERSON", right, right, "Гварамиа"))
     assert p1 == p2 and _entity(store, p1).name == right
 
 

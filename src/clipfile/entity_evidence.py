@@ -209,17 +209,28 @@ def _spelled_out(name: str) -> int:
     return sum(1 for w in name.split() if _initials(w) is None)
 
 
+def _first_written_out(name: str) -> bool:
+    words = strip_title_words(name.split())
+    return bool(words) and _initials(words[0]) is None
+
+
 def canonical_choice(names: Sequence[str], type_: str, attestation: Mapping[str, int] | None = None) -> str:
     """The name an entity goes by, from ``names`` in the order they were seen.
 
-    Names that are names (:func:`is_name_like`) first; then the fullest (most name words, then
-    most written out rather than as initials); then the best attested (``attestation``: how
-    often each spelling occurs, so a one-off typo loses to the usual spelling); then the first
-    seen.
+    Names that are names (:func:`is_name_like`) first; for a person, then a full name (given
+    name and surname) over a bare one, a first name written out over an initial, then the best
+    attested full name (``attestation``: how
+    many mentions carry the spelling, so a one-off typo or an epithet the tagger took in —
+    ``Crooked Hillary Clinton`` — loses to the usual name); then the fullest (most name words,
+    then most written out rather than as initials); for other types the fullest, then the best
+    attested; then the first seen.
     """
     if not names:
         raise ValueError("canonical_choice needs at least one name")
     counts = attestation or {}
     order = {n: i for i, n in reversed(list(enumerate(names)))}
+    if type_ == "PERSON":
+        return max(order, key=lambda n: (is_name_like(n, type_), person_name(n).full, _first_written_out(n),
+                                         counts.get(n, 0), _word_count(n, type_), _spelled_out(n), -order[n]))
     return max(order, key=lambda n: (is_name_like(n, type_), _word_count(n, type_), _spelled_out(n),
                                      counts.get(n, 0), -order[n]))

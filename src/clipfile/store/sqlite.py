@@ -1191,16 +1191,15 @@ def _co_mentioned(db: sqlite3.Connection, entity_id: int, most_docs: int = 400) 
 
 def _attestation(db: sqlite3.Connection, entity_id: int, names: tuple[str, ...], ent: dict) -> dict[str, int]:
     """How often each of ``names`` is written in the entity's mentions, in the library and in
-    the document being linked (``ent``): a mention attests a name when it holds the name's last
-    word less its last letter (so inflected Russian forms count)."""
-    texts = [r[0] for r in db.execute(
+    the document being linked (``ent``): a mention attests a name when it holds every word of
+    the name less its last letter (so inflected Russian forms count)."""
+    texts = [r[0].casefold() for r in db.execute(
         f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
-    texts += [m.get("text", "") for m in ent.get("mentions", [])]
+    texts += [m.get("text", "").casefold() for m in ent.get("mentions", [])]
     out = {}
     for name in names:
-        words = name.split()
-        stem = words[-1][:-1] if words and len(words[-1]) > 3 else (words[-1] if words else "")
-        out[name] = sum(stem.casefold() in t.casefold() for t in texts) if stem else 0
+        stems = [w[:-1] if len(w) > 3 else w for w in name.casefold().split()]
+        out[name] = sum(all(s in t for s in stems) for t in texts) if stems else 0
     return out
 
 

@@ -359,12 +359,19 @@ def entities(doc) -> list[Entity]:
     out = []
     for n, c in enumerate(clusters, 1):
         full = c.full
-        # The canonical name as written in its fullest mention (keeps the text's spacing; most
-        # words, then most written out rather than as initials); among equally full spellings the
-        # most frequent one, so a one-off typo is not the name.
-        spelled = Counter(_key(m.words) for m in c.mentions)
-        best = max(c.mentions, key=lambda m: (len(m.words), sum(len(w.rstrip(".")) > 1 for w in m.words),
-                                              spelled[_key(m.words)], m.core_end - m.core_start))
+        # The canonical name as written in one mention (keeps the text's spacing): for a person
+        # the best attested full name (a one-off typo or an epithet the tagger took in, "Crooked
+        # Hillary Clinton", is not the name), then the fullest (most words, then most written
+        # out rather than as initials).
+        said = [{w.casefold() for w in m.words} for m in c.mentions]
+
+        def attested(m: _M) -> int:  # mentions that carry every word of m's name
+            words = {w.casefold() for w in m.words}
+            return sum(words <= s for s in said)
+
+        best = max(c.mentions, key=lambda m: (
+            (len(m.words) > 1, len(m.words[0].rstrip(".")) > 1, attested(m)) if c.label == "PERSON" else (0, 0, 0),
+            len(m.words), sum(len(w.rstrip(".")) > 1 for w in m.words), attested(m), m.core_end - m.core_start))
         name = text[best.core_start:best.core_end]
         name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
         if name.isupper() and len(name) > 4 and c.label == "PERSON":

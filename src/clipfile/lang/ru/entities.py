@@ -118,11 +118,20 @@ class _Cluster:
 
     @property
     def canonical(self) -> str:
-        # The fullest form (most words, then most written out: "Владимир Громов" over "В. Громов");
-        # among equally full ones the most frequent spelling, so a one-off typo ("Сааакашвили")
-        # does not name the person; then the first seen.
+        # A person's best attested full name (a one-off typo, "Сааакашвили", is not the name),
+        # then the fullest form (most words, then most written out: "Владимир Громов" over
+        # "В. Громов"), then the most frequent spelling, then the first seen.
         order = {n: i for i, n in enumerate(self.names)}
-        return max(self.names, key=lambda n: (len(n.split()), sum(not _is_initial(w) for w in n.split()),
+        words = {n: set(n.casefold().split()) for n in self.names}
+
+        def attested(n: str) -> int:  # mentions whose name carries every word of n
+            return sum(self.seen[m] for m in self.names if words[n] <= words[m])
+
+        def person_key(n: str) -> tuple[bool, bool, int]:
+            return (len(words[n]) > 1, not _is_initial(n.split()[0]), attested(n))
+
+        return max(self.names, key=lambda n: (person_key(n) if self.type == "PERSON" else (False, False, 0),
+                                              len(n.split()), sum(not _is_initial(w) for w in n.split()),
                                               self.seen[n], -order[n]))
 
 
