@@ -7,8 +7,8 @@ the same name is a person elsewhere in the text; a person the tagger missed alto
 added when a personal title precedes the name (``Mayor Ana Ruiz``) or a first name and surname
 say something (``Ana Ruiz said``); and a person's bare surname that the tagger missed is added
 as a mention.  A lower-case prefix is not part of a name (``anti-Biden`` mentions Biden), and a
-nationality used as an adjective (``Scottish voters``) is no entity.  The canonical name is the
-fullest form, the most frequent spelling among equally full ones.
+nationality used as an adjective (``Scottish voters``) is no entity.  The canonical name of a
+person is the best attested full name, else (and for other types) the fullest form.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ keeping the bearer's gender: ``Путина`` → ``Путин``, ``Наваль
 surname joins the person last named with it.  Surname mentions that NER missed (a capitalised
 ``Навальным`` opening a sentence) are picked up by matching the normalised word against the
 known surnames.  Places and organisations cluster on natasha's normal form.  The canonical
-name is the fullest form, and among equally full spellings the most frequent one.
+name of a person is the best attested full name, else the fullest form.
 """
 from __future__ import annotations
 
