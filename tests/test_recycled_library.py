@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from clipfile.library import Library
-from clipfile.store.sqlite import SCHEMA_VERSION
+from clipfile.store.sqlite import MIGRATIONS, SCHEMA_VERSION
+from clipfile.store.sqlite_recycled import MIGRATION as RECYCLED_MIGRATION
 
 SHARED = ("The regional water board confirmed on Thursday that the reservoir at Kessel Falls had dropped "
           "to its lowest level in nineteen years, and that rationing would begin in the northern districts.")
@@ -181,7 +182,7 @@ def test_a_library_with_the_old_index_blob_is_converted(tmp_path):
                       "recycled_pending", "recycled_unfiled"):
             db.execute(f"DROP TABLE {table}")
         db.execute("INSERT INTO blobs VALUES ('recycled-index', x'7b7d', '2024-03-01T00:00:00+00:00')")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(RECYCLED_MIGRATION)}")
     later = tmp_path / "later.jsonl"
     later.write_text(_record("Ledger drought story", "2024-03-02",
                              f"Drought tightens\n\nShops ran out of bottled water on Friday.\n\n{SHARED}\n") + "\n",

@@ -13,9 +13,10 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .. import deadline
 from ..entity_evidence import best_supported, canonical_choice, people_agree
@@ -29,8 +30,26 @@ from .sqlite_recycled import SQLiteRecycled
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
-# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+def _contentless_documents_fts(db: sqlite3.Connection) -> None:
+    """Migration 6: rebuild the document index without its copy of the text.
+
+    Nothing reads text back from the index (snippets come from the stored text) and documents
+    are never deleted, the one thing a contentless table makes harder.  The index form is copied
+    from the old table, so no text is indexed again.  A table already contentless is left alone.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    if "content=''" in sql.replace(" ", ""):
+        return
+    db.execute("CREATE VIRTUAL TABLE documents_fts_terms USING fts5(title, body, content='',"
+               " tokenize='unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO documents_fts_terms (rowid, title, body) SELECT rowid, title, body FROM documents_fts")
+    db.execute("DROP TABLE documents_fts")
+    db.execute("ALTER TABLE documents_fts_terms RENAME TO documents_fts")
+
+
+# Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
+# where SQL alone cannot say it.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE documents (
         rowid INTEGER PRIMARY KEY,
@@ -137,8 +156,107 @@ MIGRATIONS: list[str] = [
     """,
     # 4: the recycled-text index in tables written with each document, instead of one blob.
     _RECYCLED_TABLES,
+    # 5: reads whose cost must not grow with the library.  Merged-entity lookups seek an index
+    # (SQLite otherwise builds a temporary one over every entity for each lookup), and an
+    # entity's statements are read from an index alone; listings newest first walk an index
+    # and stop; the statistics come from counters kept in the same transaction as the rows they
+    # count (one full count here, then never again): by triggers, except for items, which are
+    # many per document and counted per analysis by the store (a trigger on them made saving
+    # an analysis a third slower).
+    """
+    CREATE INDEX IF NOT EXISTS entities_merged_into ON entities(merged_into);
+    CREATE INDEX IF NOT EXISTS documents_recent ON documents(coalesce(published, ingested));
+    CREATE INDEX IF NOT EXISTS item_entities_entity_item ON item_entities(entity_id, role, item_id);
+    DROP INDEX IF EXISTS item_entities_entity;
+    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT OR REPLACE INTO counters (name, n)
+        SELECT 'documents', count(*) FROM documents
+        UNION ALL SELECT 'characters', coalesce(sum(length(text)), 0) FROM documents
+        UNION ALL SELECT 'analyzed', count(*) FROM analyses
+        UNION ALL SELECT 'entities', count(*) FROM entities WHERE merged_into IS NULL
+        UNION ALL SELECT 'language:' || coalesce(language, '?'), count(*) FROM documents GROUP BY 1
+        UNION ALL SELECT 'kind:' || kind, count(*) FROM documents GROUP BY 1
+        UNION ALL SELECT 'item:' || kind, count(*) FROM items GROUP BY 1;
+    CREATE TRIGGER IF NOT EXISTS documents_counted AFTER INSERT ON documents BEGIN
+        INSERT INTO counters (name, n) VALUES ('documents', 1), ('characters', length(NEW.text)),
+            ('language:' || coalesce(NEW.language, '?'), 1), ('kind:' || NEW.kind, 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
+    END;
+    CREATE TRIGGER IF NOT EXISTS documents_uncounted AFTER DELETE ON documents BEGIN
+        INSERT INTO counters (name, n) VALUES ('documents', -1), ('characters', -length(OLD.text)),
+            ('language:' || coalesce(OLD.language, '?'), -1), ('kind:' || OLD.kind, -1)
+            ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
+    END;
+    CREATE TRIGGER IF NOT EXISTS documents_recounted AFTER UPDATE OF text, language, kind ON documents BEGIN
+        INSERT INTO counters (name, n) VALUES ('characters', length(NEW.text) - length(OLD.text)),
+            ('language:' || coalesce(OLD.language, '?'), -1), ('kind:' || OLD.kind, -1)
+            ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
+        INSERT INTO counters (name, n) VALUES
+            ('language:' || coalesce(NEW.language, '?'), 1), ('kind:' || NEW.kind, 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
+    END;
+    CREATE TRIGGER IF NOT EXISTS analyses_counted AFTER INSERT ON analyses BEGIN
+        INSERT INTO counters (name, n) VALUES ('analyzed', 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS analyses_uncounted AFTER DELETE ON analyses BEGIN
+        INSERT INTO counters (name, n) VALUES ('analyzed', -1) ON CONFLICT(name) DO UPDATE SET n = n - 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS entities_counted AFTER INSERT ON entities WHEN NEW.merged_into IS NULL BEGIN
+        INSERT INTO counters (name, n) VALUES ('entities', 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS entities_uncounted AFTER DELETE ON entities WHEN OLD.merged_into IS NULL BEGIN
+        INSERT INTO counters (name, n) VALUES ('entities', -1) ON CONFLICT(name) DO UPDATE SET n = n - 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS entities_recounted AFTER UPDATE OF merged_into ON entities
+        WHEN (OLD.merged_into IS NULL) != (NEW.merged_into IS NULL) BEGIN
+        INSERT INTO counters (name, n) VALUES ('entities', CASE WHEN NEW.merged_into IS NULL THEN 1 ELSE -1 END)
+            ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
+    END;
+    """,
+    # 6: the document index keeps no copy of the text (a contentless FTS5 table: the terms and
+    # their positions only); see _contentless_documents_fts.
+    _contentless_documents_fts,
+    # 7: each analysis stored once.  The item lists (quotes, claims, forecasts, events,
+    # duplicates) live in the items table only; the analysis keeps their number in their place,
+    # and get_analysis puts the items back.  (Every migration from 5 on may run again over its
+    # own result: a test rewinds the version to replay an older one.)
+    """
+    UPDATE analyses SET data = json_set(data, '$.quotes', json_array_length(data, '$.quotes'))
+        WHERE json_type(data, '$.quotes') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.claims', json_array_length(data, '$.claims'))
+        WHERE json_type(data, '$.claims') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.forecasts', json_array_length(data, '$.forecasts'))
+        WHERE json_type(data, '$.forecasts') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.events', json_array_length(data, '$.events'))
+        WHERE json_type(data, '$.events') = 'array';
+    UPDATE analyses SET data = json_set(data, '$.duplicates', json_array_length(data, '$.duplicates'))
+        WHERE json_type(data, '$.duplicates') = 'array';
+    """,
+    # 8: an item's text stored once, in its column: the JSON keeps the key, with null.
+    """
+    UPDATE items SET data = json_set(data, '$.text', json('null'))
+        WHERE text != '' AND json_type(data, '$.text') = 'text' AND json_extract(data, '$.text') = text;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# Ranked search scores (bm25) matches in blocks of this many, newest (in storage order) first:
+# page one is the best of the newest block, so its cost does not grow with the library.
+RANK_WINDOW = 1000
+# The web search page counts its facets over the newest this-many matches (documents, and
+# items apart); past it the counts are scaled estimates and the page says so.
+FACET_SAMPLE = 500
+# With filters (a source, dates, an entity, item kinds), the page first looks at the newest
+# this-many matches and filters them; only when too few pass does it look further back.
+FILTER_SCAN = 4000
+# ... too few: fewer than this many pass the filters among the scanned matches.
+MIN_SAMPLE = 20
+
+# The lists of an analysis that are stored as items (their key in the analysis, their kind).
+_ITEM_LISTS = {"quotes": "quote", "claims": "claim", "forecasts": "forecast", "events": "event",
+               "duplicates": "duplicate"}
+_LIST_OF_KIND = {kind: key for key, kind in _ITEM_LISTS.items()}
 
 # Fields of item JSON that hold entity references, and the role each gives the entity.
 _REF_FIELDS = {
@@ -423,8 +541,12 @@ class SQLiteStore:
             )
         for target in range(version, SCHEMA_VERSION):
             with self._tx() as db:
-                for statement in _split_sql(MIGRATIONS[target]):
-                    db.execute(statement)
+                step = MIGRATIONS[target]
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in _split_sql(step):
+                        db.execute(statement)
                 db.execute(f"PRAGMA user_version = {target + 1}")
 
     @property
@@ -478,13 +600,15 @@ class SQLiteStore:
 
     def _resolve_doc_id(self, db: sqlite3.Connection, ref: str) -> str:
         ref = ref.strip()
-        # A whole id first: the prefix match below cannot use the index and reads every row.
         if db.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
             return ref
-        rows = db.execute(
-            "SELECT id FROM documents WHERE id = ? OR id LIKE ? LIMIT 2",
-            (ref, ref.replace("%", "").replace("_", r"\_") + "%"),
-        ).fetchall()
+        # A prefix, as a range of the id index (LIKE would read every id); as typed, else in
+        # lower case (content ids are).
+        rows: list[sqlite3.Row] = []
+        for prefix in dict.fromkeys((ref, ref.lower())):
+            if prefix and not rows:
+                rows = db.execute("SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                                  (prefix, prefix + "\U0010ffff")).fetchall()
         if not rows or len(ref) < 4 and rows[0]["id"] != ref:
             raise NotFound(f"no document {ref!r} in {self.path}")
         if len(rows) > 1 and rows[0]["id"] != ref:
@@ -497,13 +621,35 @@ class SQLiteStore:
             row = db.execute("SELECT * FROM documents WHERE id = ?", (self._resolve_doc_id(db, ref),)).fetchone()
         return _row_to_document(row)
 
-    def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
+    def list_documents(self, *, limit: int = 50, offset: int = 0, after: str | None = None) -> list[DocumentSummary]:
+        """Documents newest first (published, else ingested).
+
+        ``after``: the id of the last document of the previous page.  The page then starts right
+        after it, by a seek in the newest-first index (keyset pagination: the same cost at any
+        depth, where ``offset`` walks past every skipped entry of the index).
+
+        Raises:
+            NotFound: ``after`` is no document of the library.
+        """
         with self._read() as db:
+            where, args = "", []
+            if after is not None:
+                key = db.execute("SELECT coalesce(published, ingested), rowid FROM documents WHERE id = ?",
+                                 (after,)).fetchone()
+                if key is None:
+                    raise NotFound(f"no document {after!r} in {self.path} to list after")
+                # (t, rowid) < key, written so that the index on t gives the range
+                where = " WHERE coalesce(published, ingested) <= ? AND (coalesce(published, ingested) < ? OR rowid < ?)"
+                args = [key[0], key[0], key[1]]
+            # The page's row ids from the newest-first index alone (skipping ``offset`` entries
+            # of it reads no rows), then only those rows.
             rows = db.execute(
-                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
-                " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
-                " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
-                (limit, offset),
+                "WITH page AS MATERIALIZED (SELECT rowid AS rid, coalesce(published, ingested) AS t FROM documents"
+                f"{where} ORDER BY t DESC, rowid DESC LIMIT ? OFFSET ?)"
+                " SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text) AS chars,"
+                " d.url, a.version FROM page CROSS JOIN documents d ON d.rowid = page.rid"
+                " LEFT JOIN analyses a ON a.doc_id = d.id ORDER BY page.t DESC, page.rid DESC",
+                (*args, limit, offset),
             ).fetchall()
         return [DocumentSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
 
@@ -522,7 +668,8 @@ class SQLiteStore:
 
     def document_count(self) -> int:
         with self._read() as db:
-            return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            row = db.execute("SELECT n FROM counters WHERE name = 'documents'").fetchone()
+        return row[0] if row else 0
 
     # -- search -----------------------------------------------------------------------------
 
@@ -533,6 +680,11 @@ class SQLiteStore:
 
         The query uses FTS5 syntax (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``,
         ``NEAR(a b)``); words are matched in any grammatical case for Russian.
+
+        Hits are ranked by bm25 within blocks of the :data:`RANK_WINDOW` most recently stored
+        matches, not among all: scoring every match of a common word costs time in proportion to
+        the library.  The first page is the best of the newest block; paging walks the blocks
+        in turn.  A library with fewer matches than the window is ranked as before.
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits
@@ -546,21 +698,14 @@ class SQLiteStore:
         try:
             with self._read() as db:
                 if not kinds:
-                    rows = db.execute(
-                        "SELECT d.id AS doc_id, d.title, d.text, d.published, d.source, d.language,"
-                        " bm25(documents_fts) AS rank FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-                        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                        (fts_query, limit, offset),
-                    ).fetchall()
+                    rows = _ranked(db, _DOCUMENTS, fts_query,
+                                   "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank",
+                                   ["1"], [], limit, offset)
                 else:
-                    marks = ",".join("?" * len(kinds))
-                    rows = db.execute(
-                        "SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
-                        " d.source, d.language, bm25(items_fts) AS rank FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                        f" JOIN documents d ON d.id = i.doc_id WHERE items_fts MATCH ? AND i.kind IN ({marks})"
-                        " ORDER BY rank LIMIT ? OFFSET ?",
-                        (fts_query, *kinds, limit, offset),
-                    ).fetchall()
+                    rows = _ranked(db, _ITEMS, fts_query,
+                                   "i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
+                                   " d.source, d.language, s.rank",
+                                   ["1", f"i.kind IN ({','.join('?' * len(kinds))})"], list(kinds), limit, offset)
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(query, exc)) from exc
         hits = []
@@ -590,11 +735,15 @@ class SQLiteStore:
             self._clear_analysis(db, doc_id)
             mapping = self._link_entities(db, doc_id, analysis.get("entities", []))
             stored = _rewrite_entity_ids(analysis, mapping)
-            for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
-                              ("event", "events"), ("duplicate", "duplicates")):
-                for item in stored.get(key, []):
+            added: dict[str, int] = {}
+            for key, kind in _ITEM_LISTS.items():
+                for item in stored.get(key) or []:
                     self._insert_item(db, doc_id, kind, item)
-            body = {k: v for k, v in stored.items() if k != "document"}
+                    added[kind] = added.get(kind, 0) + 1
+            _count_items(db, added)
+            # The item lists are stored once, as items: the analysis keeps their number.
+            body = {k: (len(v) if k in _ITEM_LISTS and isinstance(v, list) else v)
+                    for k, v in stored.items() if k != "document"}
             db.execute(
                 "INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (?,?,?,?)",
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
@@ -602,6 +751,8 @@ class SQLiteStore:
         return stored
 
     def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
+        _count_items(db, {k: -n for k, n in db.execute(
+            "SELECT kind, count(*) FROM items WHERE doc_id = ? GROUP BY 1", (doc_id,))})
         ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
         db.executemany("DELETE FROM items_fts WHERE rowid = ?", [(i,) for i in ids])
         db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
@@ -674,10 +825,12 @@ class SQLiteStore:
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
         text = item.get("text") or ""
+        # The text is in its column; the JSON keeps its place with null (see _item_json).
+        data = {**item, "text": None} if isinstance(item.get("text"), str) and text else item
         cur = db.execute(
             "INSERT INTO items (doc_id, kind, local_id, start, end, text, data) VALUES (?,?,?,?,?,?,?)",
             (doc_id, kind, item.get("id"), item["start"], item["end"], text,
-             json.dumps(item, ensure_ascii=False)),
+             json.dumps(data, ensure_ascii=False)),
         )
         item_id = cur.lastrowid
         if text:
@@ -705,6 +858,8 @@ class SQLiteStore:
             if row is None:
                 return
             data = json.loads(row["data"])
+            own = db.execute("SELECT count(*) FROM items WHERE doc_id = ? AND kind = 'duplicate'"
+                             " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchone()[0]
             stale = [r[0] for r in db.execute(
                 "SELECT id FROM items WHERE doc_id = ? AND kind = 'duplicate'"
                 " AND json_extract(data, '$.of.document') != ?", (doc_id, doc_id))]
@@ -712,7 +867,8 @@ class SQLiteStore:
             db.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in stale])
             for dup in duplicates:
                 self._insert_item(db, doc_id, "duplicate", dup)
-            data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
+            _count_items(db, {"duplicate": len(duplicates) - len(stale)})
+            data["duplicates"] = own + len(duplicates)  # the items are the list (schema 7)
             db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(data, ensure_ascii=False), doc_id))
 
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
@@ -720,9 +876,17 @@ class SQLiteStore:
         with self._read() as db:
             doc_id = self._resolve_doc_id(db, doc_id)
             row = db.execute("SELECT version, data FROM analyses WHERE doc_id = ?", (doc_id,)).fetchone()
-        if row is None:
-            return None
-        data = json.loads(row["data"])
+            if row is None:
+                return None
+            data = json.loads(row["data"])
+            lists: dict[str, list[dict[str, Any]]] = {key: [] for key in _ITEM_LISTS}
+            for kind, item, text in db.execute(
+                    "SELECT kind, data, text FROM items WHERE doc_id = ? ORDER BY id", (doc_id,)):
+                if kind in _LIST_OF_KIND:
+                    lists[_LIST_OF_KIND[kind]].append(_item_json(item, text))
+        for key, value in data.items():
+            if key in _ITEM_LISTS and isinstance(value, int):  # stored once, as items
+                data[key] = lists[key]
         from ..records import to_dict
 
         return {"document": to_dict(self.get_document(doc_id)), **data, "pipeline_version": row["version"]}
@@ -765,7 +929,7 @@ class SQLiteStore:
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
         Items without a ``source`` of their own also get the outlet as ``source``.
         """
-        sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
+        sql = ("SELECT i.id, i.doc_id, i.data, i.text, d.title, d.published, d.source, d.url FROM items i"
                " JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?")
         args: list[Any] = [kind]
         if doc_id:
@@ -792,7 +956,7 @@ class SQLiteStore:
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
-            data = json.loads(r["data"])
+            data = _item_json(r["data"], r["text"])
             # The document's outlet is ``outlet``: a claim's own ``source`` is its speaker.
             data.update(item_id=r["id"], document=r["doc_id"], title=r["title"],
                         published=r["published"], outlet=r["source"], url=r["url"])
@@ -855,11 +1019,12 @@ class SQLiteStore:
             n_mentions = db.execute(
                 f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)).fetchone()[0]
             # documents that mention it, or where it speaks without being named in the text
-            # (a transcript's speaker known from its captions)
+            # (a transcript's speaker known from its captions); an item links an entity as
+            # "mentioned" only for a mention in its document, counted already
             n_docs = db.execute(
                 f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
                 f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
-                f" WHERE ie.entity_id IN ({_MERGED_SET}))", (eid, eid)).fetchone()[0]
+                f" WHERE ie.entity_id IN ({_MERGED_SET}) AND ie.role != 'mentioned')", (eid, eid)).fetchone()[0]
         return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
@@ -962,20 +1127,25 @@ class SQLiteStore:
         return [(r[0], r[1]) for r in rows]
 
     def stats(self) -> dict[str, Any]:
+        """Counts of documents, analyses, entities and items, from counters kept as rows are
+        written (schema 5): reading them costs the same for ten documents as for a million."""
         with self._read() as db:
-            q = lambda sql: db.execute(sql).fetchall()  # noqa: E731
-            out: dict[str, Any] = {
-                "library": self.path,
-                "schema_version": self.schema_version,
-                "documents": q("SELECT count(*) FROM documents")[0][0],
-                "analyzed": q("SELECT count(*) FROM analyses")[0][0],
-                "entities": q("SELECT count(*) FROM entities WHERE merged_into IS NULL")[0][0],
-                "by_language": dict(q("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1")),
-                "by_kind": dict(q("SELECT kind, count(*) FROM documents GROUP BY 1")),
-                "items": dict(q("SELECT kind, count(*) FROM items GROUP BY 1")),
-                "characters": q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
-            }
-        return out
+            counts = dict(db.execute("SELECT name, n FROM counters WHERE n != 0 OR name NOT LIKE '%:%'").fetchall())
+
+        def group(prefix: str) -> dict[str, int]:
+            return {k[len(prefix):]: n for k, n in sorted(counts.items()) if k.startswith(prefix)}
+
+        return {
+            "library": self.path,
+            "schema_version": self.schema_version,
+            "documents": counts.get("documents", 0),
+            "analyzed": counts.get("analyzed", 0),
+            "entities": counts.get("entities", 0),
+            "by_language": group("language:"),
+            "by_kind": group("kind:"),
+            "items": group("item:"),
+            "characters": counts.get("characters", 0),
+        }
 
     # -- web queries ------------------------------------------------------------------------
     # Read-only queries the web workbench needs beyond the CLI's: filtered search with facet
@@ -997,8 +1167,16 @@ class SQLiteStore:
         """Search (or, with an empty query, browse) documents or items with filters and facets.
 
         Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
-        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}}``.  Dates compare
-        on the first ten characters of ``published`` (``YYYY-MM-DD``).
+        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}, "estimated": bool,
+        "sample": int}``.  Dates compare on the first ten characters of ``published``
+        (``YYYY-MM-DD``).
+
+        The cost does not grow with the library: hits are ranked by bm25 within blocks of the
+        newest :data:`RANK_WINDOW` matches (as :meth:`search`), and the total and the facet counts are
+        counted over the newest ``sample`` matching documents and items.  With more matches than
+        that they are estimates (``estimated`` is true), scaled by how much of the library the
+        sample spans (the entity facet too: top entities of the sampled documents, as records
+        with id, name and type but no library-wide counts).
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits.
@@ -1023,88 +1201,96 @@ class SQLiteStore:
             doc_args.append(date_to)
         eid = self._root(_parse_entity_ref(entity)) if entity not in (None, "") else None
 
-        def doc_part() -> tuple[str, list[Any]]:
+        doc_only = len(doc_where) == 1  # no filter on documents (besides the text match)
+
+        def doc_filters() -> tuple[list[str], list[Any]]:
             where, args = list(doc_where), list(doc_args)
-            source = "documents d"
-            if fts_query:
-                # CROSS JOIN keeps the full-text match first; otherwise SQLite may walk an index
-                # of the filters and probe the FTS table once per row, which is far slower.
-                source = "documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid"
-                where.insert(0, "documents_fts MATCH ?")
-                args.insert(0, fts_query)
             if eid is not None:
                 where.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))")
                 args.append(eid)
-            return f"FROM {source} WHERE " + " AND ".join(where), args
+            return where, args
 
-        def item_part(item_kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
-            where, args = list(doc_where), list(doc_args)
-            # Without a text match the filters are on documents: start there, then their items.
-            source = "documents d CROSS JOIN items i ON i.doc_id = d.id"
-            if fts_query:
-                source = ("items_fts CROSS JOIN items i ON i.id = items_fts.rowid"
-                          " CROSS JOIN documents d ON d.id = i.doc_id")
-                where.insert(0, "items_fts MATCH ?")
-                args.insert(0, fts_query)
+        def item_filters(item_kinds: tuple[str, ...], *extra: str) -> tuple[list[str], list[Any]]:
+            where, args = [*doc_where, *extra], list(doc_args)
             if item_kinds:
                 where.append(f"i.kind IN ({','.join('?' * len(item_kinds))})")
                 args.extend(item_kinds)
             if eid is not None:
                 where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))")
                 args.append(eid)
-            return f"FROM {source} WHERE " + " AND ".join(where), args
+            return where, args
 
         try:
             with self._read() as db:
                 if kinds:
-                    base, args = item_part(kinds)
-                    rank = "bm25(items_fts)" if fts_query else "0"
-                    order = "rank, d.published DESC" if fts_query else "coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
-                    rows = db.execute(
-                        f"SELECT i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
-                        f" d.source, d.language, {rank} AS rank {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                        (*args, limit, offset)).fetchall()
+                    where, args = item_filters(kinds)
+                    cols = ("i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
+                            " d.source, d.language, s.rank")
+                    if fts_query:
+                        rows = _ranked(db, _ITEMS, fts_query, cols, where, args, limit, offset)
+                    else:
+                        rows = db.execute(
+                            f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d CROSS JOIN items i"
+                            f" ON i.doc_id = d.id WHERE {' AND '.join(where)}"
+                            " ORDER BY coalesce(d.published, d.ingested) DESC, i.doc_id, i.start LIMIT ? OFFSET ?",
+                            (*args, limit, offset)).fetchall()
                 else:
-                    base, args = doc_part()
-                    rank = "bm25(documents_fts)" if fts_query else "0"
-                    order = "rank" if fts_query else "coalesce(d.published, d.ingested) DESC, d.rowid DESC"
-                    rows = db.execute(
-                        f"SELECT d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
-                        f" {base} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
-                # One grouped pass each over matching documents and matching items gives the
-                # total and every count facet (a pass per facet costs several times more).
-                dbase, dargs = doc_part()
-                doc_groups = db.execute(
-                    f"SELECT d.source, d.language, count(*) {dbase} GROUP BY 1, 2", dargs).fetchall()
-                ibase, iargs = item_part(())
-                item_groups = db.execute(
-                    f"SELECT d.source, d.language, i.kind, count(*) {ibase} AND i.kind != 'duplicate'"
-                    " GROUP BY 1, 2, 3", iargs).fetchall()
-                chosen = [(r[0], r[1], r[3]) for r in item_groups if r[2] in kinds] if kinds else \
-                    [(r[0], r[1], r[2]) for r in doc_groups]
-                total = sum(n for _, _, n in chosen)
-                facets: dict[str, Any] = {}
-                for col, pos in (("source", 0), ("language", 1)):
-                    counts: dict[str, int] = {}
-                    for row in chosen:
-                        if row[pos] is not None:
-                            counts[row[pos]] = counts.get(row[pos], 0) + row[2]
-                    facets[col] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-                by_kind: dict[str, int] = {}
-                for r in item_groups:
-                    by_kind[r[2]] = by_kind.get(r[2], 0) + r[3]
-                facets["kind"] = [("document", sum(r[2] for r in doc_groups)), *sorted(by_kind.items())]
+                    where, args = doc_filters()
+                    cols = "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank"
+                    if fts_query:
+                        rows = _ranked(db, _DOCUMENTS, fts_query, cols, where, args, limit, offset)
+                    else:
+                        rows = db.execute(
+                            f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d"
+                            f" WHERE {' AND '.join(where)}"
+                            " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
+                            (*args, limit, offset)).fetchall()
+                # Facets and totals are counted over a sample of the newest matching documents
+                # (and, apart, items), not over every match: past it they are estimates scaled
+                # by the share of the library the sample spans.
+                where, args = doc_filters()
+                doc_sample, doc_scale = _sample(db, _DOCUMENTS, fts_query, "d.id, d.source, d.language",
+                                                where, args, filtered=not doc_only or eid is not None)
+                where, args = item_filters((), "i.kind != 'duplicate'")
+                item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
+                                                  where, args, filtered=True)
                 ent_rows = db.execute(
-                    f"SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
-                    f" (SELECT d.id {dbase}) GROUP BY 1 ORDER BY n DESC LIMIT 30", dargs).fetchall()
+                    "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
+                    " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
+                    (json.dumps([r[1] for r in doc_sample]),)).fetchall()
                 roots: dict[int, int] = {}
                 for r in ent_rows:
                     root = self._root(r[0])
                     roots[root] = max(roots.get(root, 0), r[1])
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(query, exc)) from exc
+        if kinds:
+            chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
+        else:
+            chosen, scale = [(r[2], r[3]) for r in doc_sample], doc_scale
+        total = _estimate(len(chosen), scale)
+        facets: dict[str, Any] = {}
+        for col, pos in (("source", 0), ("language", 1)):
+            counts: dict[str, int] = {}
+            for row in chosen:
+                if row[pos] is not None:
+                    counts[row[pos]] = counts.get(row[pos], 0) + 1
+            facets[col] = sorted(((v, _estimate(n, scale)) for v, n in counts.items()),
+                                 key=lambda kv: (-kv[1], kv[0]))[:15]
+        by_kind: dict[str, int] = {}
+        for r in item_sample:
+            by_kind[r[3]] = by_kind.get(r[3], 0) + 1
+        facets["kind"] = [("document", _estimate(len(doc_sample), doc_scale)),
+                          *sorted((k, _estimate(n, item_scale)) for k, n in by_kind.items())]
         top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
-        facets["entity"] = [(self.get_entity(i), n) for i, n in top]
+        # The facet names entities only: their library-wide counts (get_entity) would cost a
+        # pass over each one's mentions and statements.
+        with self._read() as db:
+            names = {r[0]: r for r in db.execute(
+                "SELECT id, name, type FROM entities WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([i for i, _ in top]),))}
+        facets["entity"] = [(EntityRecord(i, names[i][1], names[i][2]), _estimate(n, doc_scale))
+                            for i, n in top if i in names]
         hits = []
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()
@@ -1115,7 +1301,8 @@ class SQLiteStore:
             else:
                 hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
-        return {"hits": hits, "total": total, "facets": facets}
+        return {"hits": hits, "total": total, "facets": facets, "estimated": max(doc_scale, item_scale) > 1,
+                "sample": FACET_SAMPLE}
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
@@ -1165,6 +1352,141 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+@dataclass(frozen=True)
+class _Side:
+    """Where the web search page looks: documents or items, their FTS table, and how to reach
+    their columns from a candidate row id ``s.rid``."""
+
+    fts: str  # the full-text table, rowid = the row's key
+    table: str
+    key: str  # the table's integer key, in storage order
+    join: str  # joins from candidates ``s`` to the table (as i or d) and its document d
+    source: str  # the table and its document, for a scan that filters as it goes ...
+    source_key: str
+    fts_source: str  # ... and the same starting from the full-text matches
+
+
+_ITEMS = _Side("items_fts", "items", "id", "CROSS JOIN items i ON i.id = s.rid CROSS JOIN documents d ON d.id = i.doc_id",
+               "items i CROSS JOIN documents d ON d.id = i.doc_id", "i.id",
+               "items_fts CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN documents d ON d.id = i.doc_id")
+_DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents d ON d.rowid = s.rid",
+                   "documents d", "d.rowid", "documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid")
+
+
+def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]:
+    """The newest rows (or full-text matches) of a side, ``LIMIT ?`` left to fill."""
+    if fts_query:
+        rank = f"bm25({side.fts})" if ranked else "0"
+        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
+                " ORDER BY rowid DESC LIMIT ?", [fts_query])
+    return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} ORDER BY {side.key} DESC LIMIT ?", []
+
+
+def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool) -> tuple[str, list[Any]]:
+    """The newest rows (or matches) that pass the filters, however far back they are."""
+    source, key, conds = side.source, side.source_key, list(where)
+    if fts_query:
+        # the full-text match first: probing the FTS table once per filtered row is far slower
+        source, key = side.fts_source, f"{side.fts}.rowid"
+        conds.insert(0, f"{side.fts} MATCH ?")
+    rank = f"bm25({side.fts})" if ranked and fts_query else "0"
+    return (f"SELECT {key} AS rid, {rank} AS rank FROM {source} WHERE {' AND '.join(conds)}"
+            f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
+
+
+def _ranked(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
+            limit: int, offset: int) -> list[sqlite3.Row]:
+    """One page of hits, ranked by bm25 within blocks of :data:`RANK_WINDOW` matches.
+
+    Matches that pass the filters are taken newest first (storage order) in blocks of the
+    window; the first page holds the best of the newest block, and paging walks the blocks in
+    turn, so every match is reached exactly once and no page scores more than the blocks up to
+    it.  bm25 costs more than finding and filtering a match, so with filters the candidates are
+    found first (among the newest :data:`FILTER_SCAN` matches when enough of them pass: the
+    cost stays bounded; else however far back) and only they are scored.
+    """
+    window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
+    if len(where) == 1:  # no filters: score the newest matches directly
+        scan, scan_args = _scan(side, fts_query, ranked=True)
+        scored = db.execute(scan, (*scan_args, window)).fetchall()
+    else:
+        n = max(FILTER_SCAN, window)
+        scan, scan_args = _scan(side, fts_query, ranked=False)
+        found = [r[0] for r in db.execute(
+            f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid FROM s {side.join} WHERE {' AND '.join(where)}"
+            " ORDER BY s.rid DESC LIMIT ?", (*scan_args, n, *args, window))]
+        if len(found) < min(window, offset + limit) and _scanned(db, side, fts_query, n)[0] == n:
+            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+            found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
+        if not found:
+            return []
+        # Score the candidates only: "rowid IN (...)" in the WHERE would make FTS5 run the
+        # query once per candidate, so they are picked out inside the scan of their range.
+        scored = db.execute(
+            f"SELECT rid, rank FROM (SELECT rowid AS rid, CASE WHEN rowid IN (SELECT value FROM json_each(?))"
+            f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?"
+            " ORDER BY rowid DESC) WHERE rank IS NOT NULL",
+            (json.dumps(found), fts_query, min(found), max(found))).fetchall()
+    order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
+    page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
+    if not page:
+        return []
+    return db.execute(
+        "WITH s(rid, rank, pos) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), key"
+        " FROM json_each(?))"
+        f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
+
+
+def _scanned(db: sqlite3.Connection, side: _Side, fts_query: str, n: int) -> tuple[int, int | None]:
+    """How many rows a scan of ``n`` newest rows (or matches) found, and the oldest key among them."""
+    scan, scan_args = _scan(side, fts_query, ranked=False)
+    row = db.execute(f"SELECT count(*), min(rid) FROM ({scan})", (*scan_args, n)).fetchone()
+    return row[0], row[1]
+
+
+def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
+            *, filtered: bool) -> tuple[list[sqlite3.Row], float]:
+    """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
+    matches each stands for (1.0: the sample is every match).
+
+    Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
+    :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the scan goes
+    further back, filtering as it goes, so a narrow filter still gets counts.
+    """
+    n = FILTER_SCAN if filtered else FACET_SAMPLE
+    scan, scan_args = _scan(side, fts_query, ranked=False)
+    rows = db.execute(
+        f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} WHERE {' AND '.join(where)}"
+        " ORDER BY s.rid DESC LIMIT ?", (*scan_args, n, *args, FACET_SAMPLE)).fetchall()
+    if len(rows) >= FACET_SAMPLE:
+        oldest: int | None = rows[-1][0]
+    elif not filtered:
+        return rows, 1.0  # every match
+    else:
+        count, oldest = _scanned(db, side, fts_query, n)
+        if count < n:
+            return rows, 1.0  # the scan saw every match
+        if len(rows) < MIN_SAMPLE:
+            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+            rows = db.execute(
+                f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
+                (*scan_args, *args, FACET_SAMPLE)).fetchall()
+            if len(rows) < FACET_SAMPLE:
+                return rows, 1.0
+            oldest = rows[-1][0]
+    newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
+    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+
+
+def _estimate(n: int, scale: float) -> int:
+    """``n`` sample rows scaled to the library, rounded to two significant figures when scaled."""
+    if scale <= 1 or n == 0:
+        return n
+    value = n * scale
+    step = 10 ** max(0, len(str(int(value))) - 2)
+    return max(n, int(round(value / step) * step))
 
 
 def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
@@ -1219,6 +1541,21 @@ def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> di
     return out
 
 
+def _count_items(db: sqlite3.Connection, change: dict[str, int]) -> None:
+    """Add to the item counters (``item:KIND``) what a write added (or, negative, removed)."""
+    db.executemany("INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+                   [(f"item:{kind}", n) for kind, n in change.items() if n])
+
+
+def _item_json(data: str, text: str) -> dict[str, Any]:
+    """An item as it was saved: its JSON holds ``"text": null`` where the text was (the text is
+    stored once, in the items table's column; schema 8)."""
+    item = json.loads(data)
+    if "text" in item and item["text"] is None and text:
+        item["text"] = text
+    return item
+
+
 def _row_to_document(row: sqlite3.Row) -> Document:
     return Document(
         text=row["text"], id=row["id"], title=row["title"], source=row["source"], url=row["url"],
@@ -1230,7 +1567,17 @@ def _row_to_document(row: sqlite3.Row) -> Document:
 
 
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration script (a trigger's body holds semicolons of its own)."""
+    out, current = [], ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n;"):
+                out.append(current.strip())
+            current = ""
+    if current.strip(" \n;"):
+        out.append(current.strip())
+    return out
 
 
 def _explain_fts_error(query: str, exc: sqlite3.OperationalError) -> str:

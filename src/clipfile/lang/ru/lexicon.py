@@ -9,6 +9,9 @@ __all__ = [
     "STANCE_VERBS",
     "STANCE_NOUNS",
     "PREDICATIVE_VERBS",
+    "AS_VERBS",
+    "QUOTING_VERBS",
+    "WORDS_NOUNS",
     "PRONOUNS",
     "REPRESENTATIVE_NOUNS",
     "SPEAKING_BODIES",
@@ -67,6 +70,30 @@ STANCE_NOUNS = frozenset(
 # "обвинил министра в халатности" (the content is the object with what is said of it).
 PREDICATIVE_VERBS = frozenset(
     "назвать называть обвинить обвинять упрекнуть упрекать охарактеризовать характеризовать".split()
+)
+
+# Verbs that characterise something "as" something: "обозначил свой стиль как суси-нуар",
+# "сформулировав его суть как покушение на убийство" (the content is what follows the verb:
+# the object with "как Y", or "Y" alone when the object stands before the verb).
+AS_VERBS = frozenset(
+    """
+    обозначить обозначать определить определять охарактеризовать характеризовать расценить
+    расценивать оценить оценивать квалифицировать описать описывать сформулировать
+    формулировать назвать называть трактовать истолковать
+    """.split()
+)
+
+# Verbs of quoting someone: their person object is who said the words, their subject who
+# passes them on ("…, процитировали её участники заседания": hers, and the participants').
+QUOTING_VERBS = frozenset("цитировать процитировать".split())
+
+# Nouns for someone's words or writing: owned by a person before a quotation ("вопрос одной
+# читательницы: «…»", "отрывок из его интервью: «…»"), the owner said the words.
+WORDS_NOUNS = frozenset(
+    """
+    слово вопрос интервью заявление письмо обращение послание цитата реплика фраза высказывание
+    речь выступление признание совет призыв лозунг девиз записка дневник мемуары воспоминание
+    """.split()
 )
 
 # "по словам X", "по мнению X", "по данным X"...: nouns that name a source after "по".

@@ -10,7 +10,8 @@ import re
 from ....analysis.problems import isolated
 from ....analysis.ranges import strip_range
 from ..lexicon import SPEECH_VERBS
-from .reader import WORD, Found, Reader
+from ..parse import models
+from .reader import WORD, Found, Reader, verb_form
 
 __all__ = ["dialogue"]
 
@@ -24,6 +25,10 @@ _RESUME = re.compile(r"[.,:][ \t\u00a0]*[—–-][ \t\u00a0]+")
 # A replica run into a paragraph after a sentence or a quotation ends: "… загадал: «…» —
 # Дополз! — сказал детектив вслух."
 _INLINE_START = re.compile(r"(?<=[.!?…»\"])[ \t\u00a0]+[—–][ \t\u00a0]+")
+
+
+# Inside speech: the end of a sentence, a dash and a capital — the next replica.
+_REPLICA = re.compile(r"(?<=[.!?…])[ \t\u00a0]+[—–][ \t\u00a0]+(?=[A-ZА-ЯЁ«])")
 
 
 def dialogue(an: Reader) -> None:
@@ -73,6 +78,16 @@ def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int, *, inlin
             # A dash inside the speech itself, not the author's words.
             search = brk.end()
             continue
+        # "… спрашивает X. — Q2. — Q3? — уточняет он.": a sentence, a dash and a capital
+        # inside the speech start another replica; the one before goes on with the last author
+        split = [r for r in _REPLICA.finditer(text, seg_start, brk.start()) if an.inside_marked(r.start()) is None
+                 and first is not None]  # after the line's first author's words only
+        for r in split:
+            # "— Я пришёл. — Он помолчал. — Но поздно, — сказал X.": a piece that is the
+            # author's words (a past verb of a third person) is no replica
+            if not _authorial(an, seg_start, r.start()):
+                _emit_dialogue_segment(an, seg_start, r.start(), first, last)
+            seg_start = r.end()
         content_end = brk.start() + (1 if text[brk.start()] in "!?…" else 0)
         speech = [t for t in verbs if t.lemma in SPEECH_VERBS] or verbs
         v = speech[0]
@@ -88,6 +103,23 @@ def _dialogue_line(an: Reader, line_start: int, line_end: int, cs: int, *, inlin
         if res is None:
             return
         seg_start = search = res.end()
+
+
+def _authorial(an: Reader, lo: int, hi: int) -> bool:
+    """Whether a short piece between dashes is the author's words (``Он помолчал.``,
+    ``Анна кивнула.``): a past-tense verb whose subject opens it in the third person."""
+    toks = [t for t in an.tokens_in(lo, hi) if t.pos != "PUNCT"]
+    if not toks or len(toks) > 8 or any(t.lemma in {"я", "мы", "ты", "вы"} for t in toks):
+        return False
+    opener = toks[0]
+    third = opener.lemma in {"он", "она", "они"} or opener.pos == "PROPN" or opener.i in an.tok_ent or (
+        opener.pos == "NOUN" and opener.feats.get("Animacy") == "Anim" and opener.feats.get("Case") == "Nom")
+    return third and any(t.pos == "VERB" and t.feats.get("Tense") == "Past" or verb_form(t) and _past(t) for t in toks)
+
+
+def _past(t) -> bool:
+    """A verb form pymorphy2 reads in the past tense (``помолчал``, which the tagger may call a noun)."""
+    return any("past" in p.tag for p in models()["vocab"].parse(t.text.lower()))
 
 
 def _emit_dialogue_segment(an: Reader, start: int, end: int, first: int | None, last: int | None) -> None:

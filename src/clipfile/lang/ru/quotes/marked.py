@@ -6,6 +6,7 @@ A quote inside a quote needs a cue inside its container.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ....analysis.problems import isolated
 from .reader import WORD, Found, Marked, Reader, demonstrative_subject, is_speech_verb, verb_form
@@ -48,6 +49,10 @@ def _attribute_marked(an: Reader, n: int, m: Marked, lo: int, hi: int, parent: i
     if _author_after(an, quote, m.hi, s_end):
         return
     before = text[s_start:m.lo].rstrip()
+    if before.endswith(":") and re.match(r"[ \t]+\w", text[m.hi : s_end]) and text[cs:ce].rstrip()[-1:] not in ".!?…":
+        # "X подметил: «коммерческий панк» изначально фальшив": the quoted words open the
+        # reported clause, which the reported pass takes whole (mixed)
+        return
     if _author_before(an, quote, s_start, before, require_cue=require_cue, long=n_words >= 3):
         return
     # A quote standing as its own sentence: continues the last speaker.
@@ -64,6 +69,15 @@ def _with_verb(an: Reader, quote: Found, v, lo: int, hi: int) -> None:
     an.used_verbs.add(v.i)
     quote.cue = (v.start, v.end)
     subj = an.subject_of(v.i, lo, hi)
+    quoted = an.quoted_person(v.i)
+    if subj and quoted and subj[0][0] <= quoted[0][0] < subj[0][1]:
+        rest = an.text[quoted[0][1] : subj[0][1]]  # "— процитировали её участники": the object
+        subj = ((quoted[0][1] + len(rest) - len(rest.lstrip()), subj[0][1]), subj[1])
+    if quoted:
+        # "Он процитировал министра: «Q»": the words are the minister's, passed on by him
+        an.add(replace(quote, speaker=quoted[0], head=quoted[1], extra={}))
+        if not subj:
+            return  # "Хочется процитировать отрывок из его интервью: «Q»": his alone
     if subj:
         quote.speaker, quote.head = subj
     an.add(quote)
@@ -114,6 +128,8 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
     if verbs and not (src and before.endswith(",") and src[0][0] > verbs[-1].start):
         _with_verb(an, quote, verbs[-1], clause_lo, clause_hi)
         return True
+    if src and before.endswith(",") and an.text[max(src[0][1], src[1][1]) : s_start + len(before)].strip(" ,»\""):
+        src = None  # "Согласно X, … слов "великая", "прекрасная"": the source phrase is not right before
     if src:
         quote.cue, quote.speaker, quote.head = src
         an.add(quote)
@@ -130,8 +146,10 @@ def _author_before(an: Reader, quote: Found, s_start: int, before: str, *, requi
                 an.add(quote)
                 return True
             return False  # "Это аналогия девизу: «…»"
-        subj = an.subject_of(finite[-1].i, clause_lo, clause_hi)
-        if subj is None or not an.someone(an.doc.tokens[subj[1]]):
+        # "X адресовал писателю вопрос одной читательницы: «…»": the owner of the words
+        owner = an.words_owner(clause_lo, clause_hi)
+        subj = owner or an.subject_of(finite[-1].i, clause_lo, clause_hi)
+        if subj is None or owner is None and not an.someone(an.doc.tokens[subj[1]]):
             return False
         quote.cue = (clause_hi, clause_hi + 1)
         quote.speaker, quote.head = subj

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from ....analysis.marks import MarkStyle, marked_spans
 from ....records import Entity
 from ..entities import is_common_noun
-from ..lexicon import SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS
+from ..lexicon import QUOTING_VERBS, SOURCE_FORMS, SPEAKING_BODIES, SPEECH_VERBS, WORDS_NOUNS
 from ..parse import RuDoc, RuToken, models
 
 __all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "first_person", "verb_form",
-           "demonstrative_subject"]
+           "demonstrative_subject", "animate_noun", "verb_lemma"]
 
 # Russian quotation marks: «ёлочки» with „лапки“ (or “…”, or «ёлочки» again, or straight
 # marks inside straight marks) inside; „…“ closes with “.
@@ -89,6 +89,8 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
+# Impersonal reports whose source may be the document they are in ("говорится в обращении").
+_IMPERSONAL_REPORTS = frozenset({"говориться", "сообщаться"})
 _POSSESSIVE = {"его": "Masc", "её": "Fem", "ее": "Fem", "их": "Plur"}
 _RELATIVE = frozenset({"что", "который", "кто", "это", "то", "все", "всё"})
 _DEMONSTRATIVE = frozenset({"это", "то", "все", "всё"})
@@ -107,9 +109,22 @@ def first_person(t: RuToken) -> bool:
 def is_speech_verb(t: RuToken) -> bool:
     """A reporting verb that attributes: finite forms and infinitives only (participles,
     ``констатировавший``, and gerunds, ``заявив``, describe rather than attribute)."""
-    if t.lemma not in SPEECH_VERBS or t.feats.get("VerbForm") in {"Part", "Conv"}:
+    if t.feats.get("VerbForm") in {"Part", "Conv"}:
         return False
-    return t.pos in {"VERB", "AUX"} or verb_form(t)
+    if t.lemma in SPEECH_VERBS:
+        return t.pos in {"VERB", "AUX"} or verb_form(t)
+    # A form the tagger misread (``подметил`` as an adverb, its own lemma) is still a
+    # reporting verb when pymorphy2 reads it only as one.
+    return verb_form(t) and verb_lemma(t) in SPEECH_VERBS
+
+
+def verb_lemma(t: RuToken) -> str:
+    """The infinitive of a verb form from pymorphy2's first verb reading (``подметил`` →
+    ``подметить``), for a token whose tagger lemma is the form itself."""
+    for p in models()["vocab"].parse(t.text.lower()):
+        if "VERB" in p.tag or "INFN" in p.tag:
+            return str(p.normal_form)
+    return t.lemma
 
 
 def verb_form(t: RuToken) -> bool:
@@ -120,6 +135,13 @@ def verb_form(t: RuToken) -> bool:
         return False
     readings = models()["vocab"].parse(t.text.lower())
     return bool(readings) and all("VERB" in p.tag for p in readings)
+
+
+def animate_noun(t: RuToken) -> bool:
+    """Whether pymorphy2 reads the form only as an animate noun (``читательницы``, which the
+    tagger may call inanimate)."""
+    readings = [p for p in models()["vocab"].parse(t.text.lower()) if "NOUN" in p.tag]
+    return bool(readings) and all("anim" in p.tag for p in readings)
 
 
 def _name_like(t: RuToken) -> bool:
@@ -248,6 +270,8 @@ class Reader:
         cands = self._parse_subjects(verb)
         if not cands and verb.feats.get("VerbForm") == "Conv":
             return self._gerund_subject(verb, lo, hi)
+        if not cands and verb.lemma in _IMPERSONAL_REPORTS:
+            return self._document_source(verb, lo, hi)
         if first_person(verb) and not any(c.lemma in {"я", "мы"} for c in cands):
             return (verb.start, verb.end), v
         if any(c.lemma == "который" for c in cands) and verb.rel == "acl:relcl" and verb.head >= 0:
@@ -301,6 +325,36 @@ class Reader:
                 cands = [c for c in doc.children(prev[-1].i) if c.rel in _SUBJ]
         return cands
 
+    def _document_source(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """``— говорится в обращении учителей``, ``В докладе говорится, что …``: the document
+        or outlet the impersonal report is in (a body, outlet or document of
+        :data:`~clipfile.lang.ru.lexicon.SPEAKING_BODIES`), without its preposition; None for
+        a bare ``сообщается``."""
+        doc = self.doc
+        for c in doc.children(verb.i):
+            if c.rel != "obl" or c.feats.get("Case") != "Loc" or c.lemma not in SPEAKING_BODIES:
+                continue
+            if not any(p.rel == "case" and p.lemma in {"в", "на"} for p in doc.children(c.i)):
+                continue
+            sent = doc.sents[c.sent]
+            span = self.phrase(c.i, max(lo, sent.start) if c.start >= lo else sent.start, sent.end)
+            if span is None:
+                continue
+            first = doc.token_at(span[0])
+            if first is not None and doc.tokens[first].pos == "ADP":
+                span = (doc.tokens[first + 1].start, span[1])
+            # the owner in the genitive stays even when a title in marks cut the phrase
+            # ("в статье Навального «Как наказать …»")
+            inside, j = {c.i}, c.i + 1
+            while j < len(doc.tokens) and doc.tokens[j].head in inside and doc.tokens[j].rel in {"nmod", "flat:name",
+                                                                                              "appos", "flat"} \
+                    and doc.tokens[j].pos in {"NOUN", "PROPN"} and doc.tokens[j].end <= sent.end:
+                inside.add(j)
+                span = (span[0], max(span[1], doc.tokens[j].end))
+                j += 1
+            return span, c.i
+        return None
+
     def _gerund_subject(self, verb: RuToken, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
         """``…, заявив, что P``: a gerund's subject is its clause's — the nearest verb above it
         whose subject can speak (the parser may hang it on a subordinate clause)."""
@@ -320,6 +374,65 @@ class Reader:
                 found = self.subject_of(h, min(lo, doc.tokens[h].start), max(hi, doc.tokens[h].end))
                 if found is not None and self.someone(doc.tokens[found[1]]):
                     return found
+        return None
+
+    def quoted_person(self, v: int) -> tuple[tuple[int, int], int] | None:
+        """Whom a verb of quoting (``процитировали её участники``, ``процитировал министра``)
+        quotes: its person object, or a personal pronoun right after it (which the parser may
+        hang on the subject as a possessive, ``её участники``)."""
+        doc = self.doc
+        if doc.tokens[v].lemma not in QUOTING_VERBS:
+            return None
+        if v + 1 < len(doc.tokens):
+            nxt = doc.tokens[v + 1]
+            if nxt.pos in {"PRON", "DET"} and nxt.text.lower() in _POSSESSIVE:
+                return (nxt.start, nxt.end), nxt.i
+        for c in doc.children(v):
+            if c.rel == "obj" and (c.i in self.tok_ent or c.feats.get("Animacy") == "Anim"):
+                span = self.phrase(c.i, c.start, doc.sents[c.sent].end)
+                if span:
+                    return span, c.i
+        # "процитировать отрывок из его интервью: «…»": the owner of the words quoted
+        colon = self.text.find(":", doc.tokens[v].end, doc.sents[doc.tokens[v].sent].end)
+        return self.words_owner(doc.tokens[v].end, colon) if colon >= 0 else None
+
+    def words_owner(self, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
+        """The person whose words a noun in ``[lo, hi)`` names (``вопрос одной читательницы``,
+        ``из его интервью``, ``слова министра``: :data:`~clipfile.lang.ru.lexicon.WORDS_NOUNS`):
+        a possessive pronoun before the noun or a person in the genitive right after it; the
+        last such noun wins.  A noun after another preposition than ``из`` (``ответил на письмо
+        министра``) is a topic, not the words quoted."""
+        toks = [t for t in self.tokens_in(lo, hi) if self.inside_marked(t.start) is None]
+        for k in range(len(toks) - 1, -1, -1):
+            n = toks[k]
+            if n.lemma not in WORDS_NOUNS or n.pos != "NOUN":
+                continue
+            j = k - 1
+            while j >= 0 and toks[j].pos in {"ADJ", "DET"} and toks[j].text.lower() not in _POSSESSIVE:
+                j -= 1
+            owner = None
+            if j >= 0 and toks[j].pos in {"DET", "PRON"} and toks[j].text.lower() in _POSSESSIVE:
+                owner = ((toks[j].start, toks[j].end), toks[j].i)
+                j -= 1
+                while j >= 0 and toks[j].pos in {"ADJ", "DET"}:
+                    j -= 1
+            if j >= 0 and toks[j].pos == "ADP" and toks[j].text.lower() != "из":
+                continue
+            if owner is None and k + 1 < len(toks):
+                for m, t in enumerate(toks[k + 1 : k + 4], start=k + 1):
+                    if t.pos in {"NUM", "ADJ", "DET"}:
+                        continue
+                    if t.pos in {"NOUN", "PROPN"} and t.feats.get("Case") == "Gen" and (
+                            t.i in self.tok_ent or t.feats.get("Animacy") == "Anim" or animate_noun(t)):
+                        # the owner with its modifiers and a name after it ("одной читательницы",
+                        # "министра Павла Орлова"), not what else hangs on it
+                        last = m
+                        while last + 1 < len(toks) and toks[last + 1].pos == "PROPN":
+                            last += 1
+                        owner = (toks[k + 1].start, toks[last].end), t.i
+                    break
+            if owner is not None:
+                return owner
         return None
 
     def phrase(self, head: int, lo: int, hi: int) -> tuple[int, int] | None:
@@ -366,7 +479,7 @@ class Reader:
         """``по словам X`` inside [lo, hi): (cue span, speaker span, speaker head)."""
         toks = self.tokens_in(lo, hi)
         for a, b, c in zip(toks, toks[1:], toks[2:] + [None]):
-            if a.text.lower() != "по":
+            if a.text.lower() not in {"по", "согласно"}:
                 continue
             if c is not None and b.text.lower() in _POSSESSIVE and c.text.lower() in SOURCE_FORMS:
                 # "по его словам": the possessive is the (pronoun) speaker.
@@ -379,12 +492,32 @@ class Reader:
                         break
                     np_toks.append(t)
                 if not np_toks:
+                    # "согласно информации, опубликованной в «КП», …": the outlet that published it
+                    out = self._published_in(rest)
+                    if out is not None:
+                        return (a.start, b.end), out[0], out[1]
                     continue
                 # The source is the first noun ("по словам [пресс-секретаря] Путина Пескова");
                 # the speaker resolution follows its appositions from there.
                 head = next((t.i for t in np_toks if t.pos in {"NOUN", "PROPN", "PRON"}), np_toks[0].i)
                 return (a.start, b.end), (np_toks[0].start, np_toks[-1].end), head
         return None
+
+    def _published_in(self, rest: list[RuToken]) -> tuple[tuple[int, int], int] | None:
+        """``, опубликованной в «КП»,`` / ``, распространённой на сайте X`` after a source
+        noun: (span, head) of where it was published, up to the next comma."""
+        if len(rest) < 4 or rest[0].text != "," or rest[1].feats.get("VerbForm") != "Part" \
+                or rest[2].text.lower() not in {"в", "на"}:
+            return None
+        np_toks = []
+        for t in rest[3:]:
+            if t.text in {",", ".", ";", ":"} or t.text in "—–" and t.pos == "PUNCT":
+                break
+            np_toks.append(t)
+        head = next((t for t in np_toks if t.pos in {"NOUN", "PROPN"}), None)
+        if head is None:
+            return None
+        return (np_toks[0].start, np_toks[-1].end), head.i
 
     def speech_verbs(self, lo: int, hi: int, *, nested: bool = False) -> list[RuToken]:
         """Reporting verbs in [lo, hi) outside quotation marks (inside, for a nested quote)."""

@@ -9,6 +9,7 @@ import re
 from ....analysis.problems import isolated
 from ....analysis.ranges import strip_range
 from ..lexicon import (
+    AS_VERBS,
     DIRECTIVE_VERBS,
     NOUN_CONTENT_VERBS,
     PREDICATIVE_VERBS,
@@ -17,7 +18,7 @@ from ..lexicon import (
     STANCE_VERBS,
 )
 from ..parse import RuToken
-from .reader import WORD, Found, Reader, demonstrative_subject, first_person, is_speech_verb
+from .reader import WORD, Found, Reader, demonstrative_subject, first_person, is_speech_verb, verb_form, verb_lemma
 
 __all__ = ["reported"]
 
@@ -30,11 +31,22 @@ def reported(an: Reader) -> None:
     doc = an.doc
     for sent in doc.sents:
         s_lo, s_hi = sent.start, sent.end
+        inside = an.inside_marked(s_hi - 1) if an.inside_marked(s_lo) is None else None
+        if inside is not None and an.text.find("\n", s_hi, inside.hi) < 0:
+            # the parser ends the sentence at a full stop inside a quotation ("… попросила:
+            # «Напишите просто. Не люблю пафос»."): the sentence runs to its closing mark
+            s_hi = inside.hi
         if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi) and not any(
                 t.i in an.used_verbs and _that_then_quote(an, t, s_hi) for t in doc.tokens[sent.first : sent.last]):
             continue
         for t in doc.tokens[sent.first : sent.last]:
-            if an.inside_marked(t.start) is not None or an.covered(t.start, t.end):
+            if an.inside_marked(t.start) is not None:
+                continue
+            if an.covered(t.start, t.end):
+                # inside an outlet's relay, a characterisation is still its subject's own
+                if all(_relayed(an, f) for f in an.found if f.start < t.end and t.start < f.end):
+                    with isolated("quote candidate", t.start, t.end):
+                        _characterised_as(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
                 continue
             with isolated("quote candidate", t.start, t.end):  # a failure skips this verb only
                 _one_candidate(an, t, s_lo, s_hi)
@@ -51,6 +63,8 @@ _IMPERSONAL_MODALS = frozenset("следовать стоить нужно на�
 def _one_candidate(an: Reader, t, s_lo: int, s_hi: int) -> None:
     """The reported speech one verb (or gerund, stance verb, predication) introduces."""
     if t.i in an.used_verbs and not _that_then_quote(an, t, s_hi):
+        return
+    if _characterised_as(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi)):
         return
     if is_speech_verb(t):
         if _performative(an, t) or _demonstrative_subject(an, t):
@@ -228,6 +242,48 @@ def _predication(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> None:
     _emit_span(an, c_lo, c_hi, v, subj)
 
 
+# "как" that begins an example list, not a characterisation ("такие страны, как …").
+_SUCH = re.compile(r"\b(?:такие|такой|такая|такое|таких|такими|таким|так\s+же|также|так)\b", re.I)
+
+
+def _characterised_as(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> bool:
+    """``Свой стиль писатель обозначил как суси-нуар``, ``…, сформулировав его суть как
+    покушение на убийство, а не как убийство``: what a verb of characterising
+    (:data:`~clipfile.lang.ru.lexicon.AS_VERBS`, finite or a gerund) says something is — the
+    object after the verb with ``как Y``, or ``Y`` alone when the object stands before it.  It
+    may stand inside another source's report (``X, как пишет газета, …, сформулировав …``)."""
+    if v.feats.get("VerbForm") not in {"Fin", "Conv"} and not verb_form(v):
+        return False
+    lemma = v.lemma if v.lemma in AS_VERBS else verb_lemma(v) if verb_form(v) else ""
+    if lemma not in AS_VERBS or v.pos not in {"VERB", "AUX"} and not verb_form(v):
+        return False
+    m = re.match(r"((?:\s+[^\s,.;:!?«»\"—–]+){0,5}?)\s+как\s+(?=\S)", an.text[v.end : s_hi])
+    if m is None or _SUCH.search(m.group(1)):
+        return False
+    c_lo = v.end + (m.end() if not m.group(1) else len(m.group(1)) - len(m.group(1).lstrip()))
+    end = _clause_end(an, c_lo, s_hi)
+    while end < s_hi and re.match(r",\s*а\s+не\s+как\b", an.text[end:s_hi]):
+        nxt = _CLAUSE_BREAK.search(an.text, end + 1, s_hi)  # "…, а не как убийство" goes on
+        end = nxt.start() if nxt else s_hi
+    c_lo, c_hi = strip_range(an.text, c_lo, end)
+    if c_hi <= c_lo or _overlaps_but_in(an, c_lo, c_hi):
+        return False
+    subj = an.subject_of(v.i, s_lo, v.start) or an.subject_of(v.i, s_lo, s_hi)
+    if subj is None or not an.someone(an.doc.tokens[subj[1]]):
+        return False
+    an.used_verbs.add(v.i)
+    _emit_span(an, c_lo, c_hi, v, subj)
+    return True
+
+
+def _overlaps_but_in(an: Reader, lo: int, hi: int) -> bool:
+    """Whether a quote found already overlaps ``[lo, hi)`` other than as a report around it
+    whose cue lies outside it (``как пишет «Gzt.Ru»`` around a nested report)."""
+    return any(f.start < hi and lo < f.end and not (f.start <= lo and hi <= f.end and f.cue is not None
+                                                    and (f.cue[1] <= lo or f.cue[0] >= hi))
+               for f in an.found)
+
+
 def _lemma(an: Reader, pos: int) -> str:
     i = an.doc.token_at(pos)
     return an.doc.tokens[i].lemma if i is not None else ""
@@ -245,13 +301,21 @@ def _complement_after(an: Reader, v: RuToken, s_lo: int, s_hi: int) -> bool:
     m = re.match(r"(?:\s+\w+){0,3}\s*:\s*", right)
     if m and m.end() < len(right):
         c_lo = v.end + m.end()
-        if text[c_lo] in _OPENING_MARKS:
+        if text[c_lo] in _OPENING_MARKS and not _words_after_mark(an, c_lo, s_hi):
             return True  # a marked quote after a colon: the direct pass owns it
         # Without a subject ("скажут: ...") it is a saying, not someone's statement.
         if an.subject_of(v.i, s_lo, v.start) is not None:
             _emit_reported(an, v, c_lo, s_hi, s_lo, s_hi, clip=False)
         return True
     return False
+
+
+def _words_after_mark(an: Reader, lo: int, hi: int) -> bool:
+    """Whether the quotation opening at ``lo`` leaves words of the clause after it, before
+    ``hi`` (the quoted words only open the reported clause: mixed speech)."""
+    m = next((m for m in an.marked if m.depth == 0 and m.lo == lo), None)
+    return m is not None and re.match(r"[ \t]+\w", an.text[m.hi : hi]) is not None \
+        and an.text[m.start : m.end].rstrip()[-1:] not in ".!?…"
 
 
 def _author_inside(an: Reader, v: RuToken, s_lo: int, s_hi: int, content_end: int) -> None:
@@ -457,6 +521,11 @@ def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: t
         c_lo, c_hi = strip_range(an.text, c_lo, _trim_end_punct(an.text, c_lo, brk))
         if c_hi <= c_lo:
             return
+    quoted = an.quoted_person(v.i) if v is not None else None
+    if quoted is not None and subj is not None and subj[0][0] <= quoted[0][0] < subj[0][1]:
+        # "процитировали её участники": the pronoun is the object, not the subject's possessive
+        rest = an.text[quoted[0][1] : subj[0][1]]
+        subj = ((quoted[0][1] + len(rest) - len(rest.lstrip()), subj[0][1]), subj[1])
     speaker, head = subj if subj else (None, None)
     # Names and titles in marks do not make reported speech mixed ("в «Tele2 Россия»").
     inner = [m for m in an.marked if m.depth == 0 and c_lo <= m.lo and m.hi <= c_hi + 1 and not an.is_name(m)]
@@ -469,8 +538,11 @@ def _emit_span(an: Reader, c_lo: int, c_hi: int, v: RuToken | None, subj, cue: t
         tail = an.text[m.hi : c_hi].strip()
         if n_all and n_q / n_all >= 0.75 and all(ch in ".!?…,;" for ch in tail):
             ms, me = strip_range(an.text, ms, me)
-            an.add(Found(ms, me, "direct", cue=cue, speaker=speaker, head=head))
-            return
+            c_lo, c_hi, kind = ms, me, "direct"
+            break
+    if quoted is not None:
+        # the words are the quoted person's first, passed on by the subject
+        an.add(Found(c_lo, c_hi, kind, cue=cue, speaker=quoted[0], head=quoted[1]))
     an.add(Found(c_lo, c_hi, kind, cue=cue, speaker=speaker, head=head))
 
 

@@ -15,8 +15,8 @@ from ....analysis.quotes import QuoteDraft, assemble, line_of, line_starts
 from ....records import Cue, Entity, Quote, Ref, Speaker
 from ..entities import is_common_noun
 from ..lexicon import FIRST_PERSON, PRONOUNS, REPRESENTATIVE_NOUNS, SPEAKING_BODIES
-from ..parse import RuToken
-from .reader import _POSSESSIVE, Found, Reader, first_person
+from ..parse import RuToken, models
+from .reader import _POSSESSIVE, Found, Reader, animate_noun, first_person
 
 __all__ = ["resolve"]
 
@@ -71,6 +71,7 @@ def resolve(an: Reader) -> list[Quote]:
         cue = Cue(f.cue[0], f.cue[1], an.text[f.cue[0] : f.cue[1]]) if f.cue else None
         continued = f.marked is not None and an.marked[f.marked].continued
         drafts[k] = QuoteDraft(f.start, f.end, f.kind, cue, sp, line_of(lines, f.start), continued)
+    _carry_back(an, order, drafts)
     for k, d in drafts.items():
         f = an.found[k]
         if f.nested_in is not None:
@@ -78,6 +79,26 @@ def resolve(an: Reader) -> list[Quote]:
         if f.extra.get("follows") is not None:
             d.follows = drafts.get(f.extra["follows"])
     return assemble(list(drafts.values()), an.text)
+
+
+def _carry_back(an: Reader, order: list[int], drafts: dict[int, QuoteDraft]) -> None:
+    """A quotation over several paragraphs (the mark reopens on each) is often attributed only
+    in a later paragraph (``«P1.`` / ``«P2», — сказал X.``): an earlier paragraph left without
+    a speaker takes the speaker of the paragraph that continues it, as a continuation."""
+    by_marked = {an.found[k].marked: k for k in order if k in drafts and an.found[k].marked is not None}
+    for k in reversed(order):
+        d = drafts.get(k)
+        f = an.found[k]
+        if d is None or f.marked is None or not an.marked[f.marked].continued:
+            continue
+        if d.speaker is not None and d.speaker.resolution != "unresolved":
+            continue
+        nxt = next((n for n in range(f.marked + 1, len(an.marked)) if an.marked[n].depth == 0), None)
+        later = drafts.get(by_marked.get(nxt, -1))
+        sp = later.speaker if later is not None else None
+        if sp is not None and sp.resolution != "unresolved" and sp.name:
+            d.speaker = Speaker(sp.name, sp.entity_id, None, None, "continuation", _CONFIDENCE["continuation"],
+                                sp.on_behalf_of)
 
 
 def _signer(an: Reader) -> Entity | None:
@@ -134,6 +155,10 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         return Speaker(person.name, person.id, s, e, "pronoun", _CONFIDENCE["pronoun"])
     if head is not None and not _can_speak(an, toks, head):
         return None
+    if head is not None and (head.lemma in _AUTHOR_NOUNS or head.lemma in _DOCUMENTS):
+        authors = _document_authors(an, head, s)
+        if authors is not None:
+            return Speaker(an.text[authors[0]:authors[1]], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
     if head is not None and head.pos in {"NOUN", "ADJ", "PRON", "NUM", "DET"} and head.feats.get("Number") != "Plur":
         # a plural description ("Инженеры говорят") is a group, not the one engineer named
         person = _titled(an, s, head.lemma)
@@ -142,6 +167,10 @@ def speaker(an: Reader, f: Found) -> Speaker | None:
         person = _described(an, f, toks, head)
         if person is not None:
             return Speaker(person.name, person.id, s, e, "nominal", _CONFIDENCE["nominal"] - 0.15)
+    if head is not None and head.lemma in SPEAKING_BODIES and head.feats.get("Case") == "Loc" and toks \
+            and head.i == toks[0].i:
+        # "— говорится в обращении учителей": the document named in the nominative
+        return Speaker(_nominative(head) + an.text[head.end:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
     return Speaker(an.text[s:e], None, s, e, "nominal", _CONFIDENCE["nominal"] - 0.2)
 
 
@@ -183,6 +212,62 @@ def _described(an: Reader, f: Found, toks: list[RuToken], head: RuToken) -> Enti
         if best_key is None or key > best_key:
             best, best_key = ent, key
     return best
+
+
+# "авторы письма", "подписанты обращения": those who wrote a document the text names.
+_AUTHOR_NOUNS = frozenset("автор подписант составитель".split())
+# Documents someone writes and sends, and the verbs that say who did.
+_DOCUMENTS = frozenset("письмо обращение послание петиция заявление открытка телеграмма".split())
+_AUTHORING_VERBS = frozenset(
+    """
+    обратиться обращаться направить направлять написать писать подписать подписывать отправить
+    отправлять опубликовать публиковать подготовить готовить составить составлять выпустить
+    распространить подать
+    """.split()
+)
+
+
+def _nominative(t: RuToken) -> str:
+    """A noun in the nominative of its number, as pymorphy2 inflects it (``обращении`` →
+    ``обращение``); the word as written when it cannot."""
+    from pymorphy2.analyzer import Parse
+
+    for p in models()["vocab"].parse(t.text.lower()):
+        if "NOUN" in p.tag:
+            form = Parse.inflect(p, {"nomn", "plur" if t.feats.get("Number") == "Plur" else "sing"})
+            if form is not None:
+                word = form.word
+                return word[:1].upper() + word[1:] if t.text[:1].isupper() else word
+    return t.text
+
+
+def _document_authors(an: Reader, head: RuToken, before: int) -> tuple[int, int] | None:
+    """``Авторы письма попросили …``, ``— говорится в письме``: the subject of an earlier
+    clause in which the text has them write, send or address with that document (``X
+    обратились с открытым письмом``, ``X направили письмо``), as written; None when it does
+    not say (``министр получил письмо`` names a reader, not its authors)."""
+    doc = an.doc
+    if head.lemma in _DOCUMENTS:
+        lemma = head.lemma
+    else:
+        docs = [c for c in doc.children(head.i) if c.rel == "nmod" and c.feats.get("Case") == "Gen"]
+        if not docs:
+            return None
+        lemma = docs[0].lemma
+    k = doc.token_at(before)
+    for t in reversed(doc.tokens[: k if k is not None else 0]):
+        if t.lemma != lemma or t.head < 0:
+            continue
+        verb = doc.tokens[t.head]
+        subj = next((c for c in doc.children(verb.i) if c.rel in {"nsubj", "nsubj:pass"}), None)
+        if verb.pos not in {"VERB", "AUX"} or verb.lemma not in _AUTHORING_VERBS or subj is None \
+                or subj.pos not in {"NOUN", "PROPN"}:
+            continue
+        sent = doc.sents[subj.sent]
+        span = an.phrase(subj.i, sent.start, sent.end)
+        if span is not None:
+            return span
+    return None
 
 
 def _group_antecedent(an: Reader, before: int) -> tuple[int, int] | None:
@@ -274,7 +359,8 @@ def _can_speak(an: Reader, toks: list[RuToken], head: RuToken) -> bool:
     if head.pos == "X":
         return head.text[:1].isupper() or head.text[:1].isascii()  # "NEWSru.com", "Reuters"
     if head.pos in {"NOUN", "PROPN"}:
-        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper():
+        if head.feats.get("Animacy") == "Anim" or head.pos == "PROPN" and head.text[:1].isupper() \
+                or animate_noun(head):  # "читательницы", tagged inanimate
             return True
         return head.lemma in SPEAKING_BODIES or any(t.lemma in SPEAKING_BODIES for t in toks if t.pos == "NOUN")
     # an adjective or participle used as a noun: "опрошенные", "собравшиеся"

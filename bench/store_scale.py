@@ -1,0 +1,269 @@
+"""How the SQLite store's read costs and size grow with the library (issue #17 item 5).
+
+Generates libraries of 10k and 100k documents (``--sizes``; 1M when there is time: about
+2-3 minutes per 100k documents on a loaded 2-core machine) written straight through the store:
+``add_document`` and ``save_analysis`` with synthetic analyses (entities with mentions, quotes,
+claims, a forecast and an event per document, at real offsets; no NLP).  Every document holds
+words of a small common vocabulary (each in most documents) and one word of a long tail (each in
+a handful of documents), so the queries below cover both ends.  Then, per size, back to back:
+
+- ``search``: ``SQLiteStore.search`` ranked top 20 for a common word, a rare word and a phrase;
+- ``web search``: the ``/search`` page (hits and facets) for a common word, and a boolean query
+  with a source and date filter;
+- ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
+  ``list_documents(50)`` at the start and 5,000 rows in;
+- ``get_document`` by whole id and by an 8-character prefix;
+- ``ledger``: the ``/forecasts`` page;
+- the file size per document (after a WAL checkpoint) and the largest tables (``dbstat``).
+
+Prints p50/p95 in milliseconds and the load average next to each size: the machine is shared,
+so compare figures taken back to back.
+
+    .venv/bin/python bench/store_scale.py [--sizes 10000,100000] [--repeat 30] [--keep DIR]
+
+With ``--keep DIR`` the libraries are kept (and reused when present) in DIR.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from clipfile.records import Document
+from clipfile.store.sqlite import SQLiteStore
+
+SYL = ["ka", "lo", "mi", "ren", "to", "va", "sel", "dor", "an", "bri", "ne", "os", "tal", "vik", "mar", "el", "ur",
+       "zan"]
+COMMON = ("harbour council budget ferry terminal contract storm pier fees vote election minister port "
+          "shipping road bridge school hospital river energy grid water tax report audit court police "
+          "union strike festival museum market bank loan farm fishery weather flood plan survey").split()
+TAIL = 50_000  # size of the rare vocabulary: a rare word is in about docs / TAIL * 2 documents
+STATUSES = ["asserted", "hedged", "hearsay", "evidenced", "unsupported", "disputed", "denied"]
+
+
+def _rare(k: int) -> str:
+    """The k-th word of the long tail (letters only, so the tokenizer keeps it whole)."""
+    out = ""
+    for _ in range(4):
+        out += SYL[k % len(SYL)]
+        k //= len(SYL)
+    return "q" + out
+
+
+def _name(rng: random.Random) -> str:
+    first = "".join(rng.choice(SYL) for _ in range(2)).title()
+    last = "".join(rng.choice(SYL) for _ in range(3)).title()
+    return f"{first} {last}"
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(COMMON) for _ in range(n)).capitalize() + "."
+
+
+def _memoize_linking() -> None:
+    """Cache the pure name-key functions while building: the generated cast of 2,000 people
+    recurs in every document, and deriving their keys again dominates the build time."""
+    import importlib
+
+    for module in ("clipfile.linking", "clipfile.store.sqlite", "clipfile.store.linking", "clipfile.entities"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        for name in ("entity_keys", "weak_keys", "name_key", "_script_keys"):
+            fn = getattr(mod, name, None)
+            if callable(fn) and not hasattr(fn, "cache_info"):
+                setattr(mod, name, functools.lru_cache(maxsize=None)(fn))
+
+
+def build(path: Path, n_docs: int, *, seed: int = 7, start: int = 0) -> float:
+    """Write ``n_docs`` generated documents with analyses; returns documents per second."""
+    _memoize_linking()
+    rng = random.Random(seed + start)
+    people = list(dict.fromkeys(_name(random.Random(seed + k)) for k in range(3000)))[:2000]
+    sources = [f"{w.title()} {k}" for w in COMMON[:20] for k in ("Gazette", "Courier", "Post")]
+    store = SQLiteStore(path)
+    t0 = time.perf_counter()
+    batch = 500
+    for b in range(start, start + n_docs, batch):
+        with store.transaction():
+            for i in range(b, min(b + batch, start + n_docs)):
+                doc, analysis = _document(rng, i, people, sources)
+                store.add_document(doc)
+                store.save_analysis(analysis, version="bench")
+        done = min(b + batch, start + n_docs) - start
+        if done % 20_000 == 0:
+            print(f"  built {done:,} documents in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    store.close()
+    return n_docs / (time.perf_counter() - t0)
+
+
+def _document(rng: random.Random, i: int, people: list[str], sources: list[str]) -> tuple[Document, dict]:
+    parts: list[str] = []
+    pos = 0
+
+    def add(s: str) -> tuple[int, int]:
+        nonlocal pos
+        start = pos
+        parts.append(s)
+        pos += len(s)
+        return start, pos
+
+    cast = rng.sample(people, 3)
+    ents = {p: {"id": f"e{k + 1}", "name": p, "type": "PERSON", "aliases": [p.split()[1]], "mentions": []}
+            for k, p in enumerate(cast)}
+    quotes, claims = [], []
+    for k in range(rng.randint(3, 6)):
+        who = rng.choice(cast)
+        add(_sentence(rng, rng.randint(8, 20)) + " ")
+        s, e = add(who)
+        ents[who]["mentions"].append({"start": s, "end": e, "text": who, "label": "PERSON"})
+        add(" said that ")
+        words = [rng.choice(COMMON) for _ in range(rng.randint(6, 14))]
+        if k == 0:
+            words.insert(rng.randrange(len(words)), _rare(rng.randrange(TAIL)))
+        qs, qe = add(" ".join(words))
+        add(". ")
+        text = "".join(parts)[qs:qe]
+        quotes.append({"id": f"q{k}", "start": qs, "end": qe, "text": text, "kind": "indirect",
+                       "speaker": {"name": who, "entity_id": ents[who]["id"], "start": s, "end": e,
+                                   "resolution": "named", "confidence": 0.9}})
+        claims.append({"id": f"c{k}", "start": qs, "end": qe, "text": text, "status": rng.choice(STATUSES),
+                       "certainty": round(rng.random(), 2), "source": {"name": who, "entity_id": ents[who]["id"]},
+                       "subject": None})
+    year = rng.randint(2015, 2024)
+    fs, fe = add(f"The {rng.choice(COMMON)} will {rng.choice(COMMON)} by {year + 2}. ")
+    ftext = "".join(parts)[fs:fe - 1]
+    forecasts = [{"id": "f1", "start": fs, "end": fe - 1, "text": ftext, "event": {"start": fs, "end": fe - 1,
+                  "text": ftext}, "probability": round(rng.random(), 2), "probability_term": "will",
+                  "forecaster": {"name": cast[0], "entity_id": ents[cast[0]]["id"]}, "target": None,
+                  "deadline": {"start": fe - 6, "end": fe - 2, "text": str(year + 2), "value": str(year + 2),
+                               "precision": "year"}}]
+    es, ee = add(f"The {rng.choice(COMMON)} opened in {year - 3}.")
+    events = [{"id": "v1", "start": es, "end": ee, "text": "".join(parts)[es:ee],
+               "date": {"start": ee - 5, "end": ee - 1, "text": str(year - 3), "value": str(year - 3),
+                        "precision": "year"},
+               "participants": [{"name": cast[1], "entity_id": ents[cast[1]]["id"]}]}]
+    text = "".join(parts)
+    doc = Document(text, title=f"{_sentence(rng, 5)[:-1]} ({i})", source=rng.choice(sources),
+                   published=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", language="en")
+    analysis = {"document": {"id": doc.id}, "entities": list(ents.values()), "quotes": quotes, "claims": claims,
+                "forecasts": forecasts, "events": events, "duplicates": []}
+    return doc, analysis
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def _time(fn: Callable[[], object], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _load() -> str:
+    return "load %.1f %.1f %.1f" % os.getloadavg()
+
+
+def measure(path: Path, n_docs: int, repeat: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from clipfile.web import create_app
+
+    rng = random.Random(3)
+    store = SQLiteStore(path)
+    ids = [d.id for d in store.list_documents(limit=200)]
+    ids += [store.list_documents(limit=1, offset=rng.randrange(n_docs))[0].id for _ in range(20)]
+    sources = sorted({d.source for d in store.list_documents(limit=200) if d.source})
+    # a rare word that is in the library: the one in a document's first quote
+    rare = next(w for w in store.get_document(ids[0]).text.split() if w.startswith("q") and len(w) > 5)
+    rare_hits = len(store.search(rare.strip(".,"), limit=1000))
+    rows: list[tuple[str, list[float]]] = []
+    slow = max(3, repeat // 10)
+
+    def add(label: str, fn: Callable[[], object], n: int = repeat) -> None:
+        fn()  # warm the page cache
+        rows.append((label, _time(fn, n)))
+
+    words = iter(rng.choice(COMMON) for _ in range(10 ** 6))
+    add("search common word top20", lambda: store.search(next(words), limit=20))
+    add(f"search rare word top20 ({rare_hits} hits)", lambda: store.search(rare, limit=20))
+    add("search phrase top20", lambda: store.search(f'"{next(words)} {next(words)}"', limit=20))
+    add("search items (quote) top20", lambda: store.search(next(words), limit=20, kinds=("quote",)))
+    add("get_document by id", lambda: store.get_document(rng.choice(ids)))
+    add("get_document by 8-char prefix", lambda: store.get_document(rng.choice(ids)[:8]))
+    add("stats()", store.stats, slow)
+    add("list_documents(50)", lambda: store.list_documents(limit=50), slow)
+    add("list_documents(50, offset=5000)", lambda: store.list_documents(limit=50, offset=5000), slow)
+    with TestClient(create_app(path, request_timeout=None)) as c:
+
+        def page(url: str) -> Callable[[], object]:
+            def get() -> None:
+                r = c.get(url() if callable(url) else url)
+                if r.status_code != 200:
+                    raise SystemExit(f"{url} answered {r.status_code}")
+            return get
+
+        add("web /search common word", page(lambda: f"/search?q={next(words)}"))
+        add("web /search bool+filters", page(
+            lambda: f"/search?q=({next(words)}+OR+{next(words)})+NOT+{next(words)}"
+                    f"&source={rng.choice(sources).replace(' ', '+')}&date_from=2018-01-01"))
+        add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
+        add("web /search browse (stats)", page("/search"), slow)
+        add("web /forecasts (ledger)", page("/forecasts"), 3)
+    store.close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = os.path.getsize(path)
+    try:
+        tables = db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").fetchall()
+    except sqlite3.OperationalError:
+        tables = []
+    db.close()
+    print(f"\n== {n_docs:,} documents ({_load()})")
+    print(f"{'what':42} {'n':>4} {'p50 ms':>9} {'p95 ms':>9}")
+    for label, ts in rows:
+        print(f"{label:42} {len(ts):4d} {statistics.median(ts):9.1f} {_pct(ts, 0.95):9.1f}")
+    print(f"file: {size / 1e6:,.1f} MB = {size / n_docs:,.0f} bytes per document"
+          f" ({size / n_docs * 1e6 / 1e9:.2f} GB per 1M)")
+    print("largest tables and indexes: " + ", ".join(f"{n} {s / n_docs:,.0f} B/doc" for n, s in tables))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000", help="library sizes, comma-separated")
+    ap.add_argument("--repeat", type=int, default=30, help="timed repeats of each fast query")
+    ap.add_argument("--keep", type=Path, help="keep (and reuse) the libraries in this folder")
+    args = ap.parse_args()
+    tmp = None
+    folder = args.keep
+    if folder is None:
+        tmp = tempfile.TemporaryDirectory()
+        folder = Path(tmp.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in (int(s) for s in args.sizes.split(",")):
+        path = folder / f"scale-{n}.sqlite"
+        have = SQLiteStore(path).document_count() if path.exists() else 0
+        if have < n:
+            rate = build(path, n - have, start=have)
+            print(f"built {n - have:,} documents at {rate:,.0f} docs/s ({_load()})")
+        measure(path, n, args.repeat)
+    if tmp:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

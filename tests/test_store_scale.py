@@ -1,0 +1,223 @@
+"""The SQLite store's reads whose cost must not grow with the library (issue #17 item 5):
+counters kept by triggers, ranking within a bounded window, facets over a bounded sample."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+import clipfile.store.sqlite as sqlite_store
+from clipfile.errors import NotFound
+from clipfile.records import Document
+from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
+from clipfile.textindex import index_text
+
+OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
+
+
+def _fill(store: SQLiteStore, n: int, *, rare_first: bool = False) -> list[Document]:
+    """``n`` short reports on the harbour, each analysed with one quote of a named official."""
+    docs = []
+    for k in range(n):
+        who = ["Ivo Marek", "Marta Kell", "Oren Vadik"][k % 3]
+        outlet = "Island Herald" if rare_first and k == 0 else OUTLETS[k % 3]
+        text = f"{who} said the harbour fees would rise in year {k}. The ferry board met on day {k}."
+        d = Document(text, title=f"Fees report {k}", source=outlet, language="en",
+                     published=f"2024-01-{k % 28 + 1:02d}")
+        store.add_document(d)
+        q = text.index("the harbour")
+        store.save_analysis({
+            "document": {"id": d.id},
+            "entities": [{"id": "e1", "name": who, "type": "PERSON", "aliases": [who.split()[1]],
+                          "mentions": [{"start": 0, "end": len(who), "text": who, "label": "PERSON"}]}],
+            "quotes": [{"id": "q1", "start": q, "end": q + 27, "text": text[q:q + 27], "kind": "indirect",
+                        "speaker": {"name": who, "entity_id": "e1", "start": 0, "end": len(who)}}],
+            "claims": [{"id": "c1", "start": q, "end": q + 27, "text": text[q:q + 27], "status": "asserted"}],
+        }, version="t")
+        docs.append(d)
+    return docs
+
+
+def _counted(store: SQLiteStore) -> dict:
+    """The statistics counted the slow way, over every row."""
+    db = sqlite3.connect(store.path)
+    q = lambda sql: db.execute(sql).fetchall()  # noqa: E731
+    out = {
+        "documents": q("SELECT count(*) FROM documents")[0][0],
+        "analyzed": q("SELECT count(*) FROM analyses")[0][0],
+        "entities": q("SELECT count(*) FROM entities WHERE merged_into IS NULL")[0][0],
+        "by_language": dict(q("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1")),
+        "by_kind": dict(q("SELECT kind, count(*) FROM documents GROUP BY 1")),
+        "items": dict(q("SELECT kind, count(*) FROM items GROUP BY 1")),
+        "characters": q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
+    }
+    db.close()
+    return out
+
+
+def _stats(store: SQLiteStore) -> dict:
+    return {k: v for k, v in store.stats().items() if k not in ("library", "schema_version")}
+
+
+def test_statistics_come_from_counters_that_follow_every_write(tmp_path):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    assert _stats(store) == _counted(store)
+    docs = _fill(store, 6)
+    store.add_document(Document("Ein kurzer Bericht über den Hafen.", language="de"))
+    assert _stats(store) == _counted(store)
+    assert store.stats()["documents"] == store.document_count() == 7
+    # a re-analysis replaces items; merging and splitting change the number of entities
+    _fill(store, 2)
+    a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    store.merge_entities(a.id, b.id)
+    assert _stats(store) == _counted(store)
+    store.split_entity(a.id, "Marta Kell")
+    assert _stats(store) == _counted(store)
+    store.replace_cross_duplicates(docs[0].id, [])
+    assert _stats(store) == _counted(store)
+    store.close()
+
+
+def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
+    path = tmp_path / "lib.sqlite"
+    store = SQLiteStore(path)
+    docs = _fill(store, 5)
+    analyses = {d.id: store.get_analysis(d.id) for d in docs}
+    store.close()
+    # Take it back to schema 4: no counters, no triggers, the index holding a copy of the
+    # text, each analysis with its item lists.
+    db = sqlite3.connect(path)
+    for (kind, name) in db.execute("SELECT type, name FROM sqlite_master WHERE name LIKE '%counted'"
+                                   " OR name = 'counters' OR name IN ('documents_recent', 'entities_merged_into')"
+                                   " ORDER BY type = 'table'").fetchall():
+        db.execute(f"DROP {kind.upper()} {name}")
+    db.execute("DROP TABLE documents_fts")
+    db.execute("CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
+    for rowid, title, text in db.execute("SELECT rowid, title, text FROM documents").fetchall():
+        db.execute("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+                   (rowid, index_text(title or ""), index_text(text)))
+    for doc_id, analysis in analyses.items():
+        body = {k: v for k, v in analysis.items() if k not in ("document", "pipeline_version")}
+        db.execute("UPDATE analyses SET data = ? WHERE doc_id = ?", (json.dumps(body), doc_id))
+    db.execute("UPDATE items SET data = json_set(data, '$.text', text) WHERE json_type(data, '$.text') = 'null'")
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    store = SQLiteStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert _stats(store) == _counted(store) and store.stats()["documents"] == 5
+    assert {d.id: store.get_analysis(d.id) for d in docs} == analyses
+    assert {h.doc_id for h in store.search("ferry board")} == {d.id for d in docs}
+    store.close()
+    db = sqlite3.connect(path)
+    assert "content=''" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    # the item lists are stored once, as items; the analysis keeps their number
+    assert all(json.loads(data)["quotes"] == 1 for (data,) in db.execute("SELECT data FROM analyses"))
+    # ... and an item's text once, in its column
+    assert all(json.loads(data)["text"] is None for (data,) in db.execute("SELECT data FROM items"))
+    db.close()
+
+
+def test_an_analysis_is_stored_once_and_read_back_whole(tmp_path):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    [d] = _fill(store, 1)
+    saved = store.get_analysis(d.id)
+    assert [q["text"] for q in saved["quotes"]] == ["the harbour fees would rise"]
+    assert [q["text"] for q in store.items("quote")] == ["the harbour fees would rise"]
+    assert list(saved["quotes"][0]) == ["id", "start", "end", "text", "kind", "speaker"]  # keys in place
+    assert saved["claims"][0]["status"] == "asserted" and "events" not in saved
+    dup = {"start": 0, "end": 9, "text": d.text[:9], "of": {"document": "d0ther", "start": 0, "end": 9}}
+    store.replace_cross_duplicates(d.id, [dup])
+    assert store.get_analysis(d.id)["duplicates"] == [dup]
+    store.replace_cross_duplicates(d.id, [])
+    assert store.get_analysis(d.id)["duplicates"] == []
+    store.close()
+
+
+def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    # the oldest report says "harbour" most often: bm25 puts it first when it is in the window
+    oldest = Document("Harbour, harbour, harbour: the harbour vote is today.", title="Vote")
+    store.add_document(oldest)
+    _fill(store, 8)
+    assert store.search("harbour", limit=3)[0].doc_id == oldest.id
+    assert store.search_page("harbour", limit=3)["hits"][0].doc_id == oldest.id
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
+    hits = store.search("harbour", limit=3)
+    assert len(hits) == 3 and oldest.id not in {h.doc_id for h in hits}
+    assert oldest.id not in {h.doc_id for h in store.search_page("harbour", limit=3)["hits"]}
+    # paging walks the blocks of the window in turn: every match once, the oldest on the last page
+    pages = [store.search("harbour", limit=3, offset=k) for k in (0, 3, 6)]
+    assert sorted(h.doc_id for p in pages for h in p) == sorted(h.doc_id for h in store.search("harbour", limit=20))
+    assert oldest.id in {h.doc_id for h in pages[2]}
+    store.close()
+
+
+def test_facets_past_the_sample_are_estimates_and_say_so(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    _fill(store, 30)
+    exact = store.search_page("harbour")
+    assert exact["total"] == 30 and not exact["estimated"]
+    assert dict(exact["facets"]["source"]) == {o: 10 for o in OUTLETS}
+    assert dict(exact["facets"]["kind"]) == {"document": 30, "claim": 30, "quote": 30}
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 9)
+    page = store.search_page("harbour")
+    # 6 of 30 matches counted, spanning the newest fifth of the library: scaled back to 30
+    assert page["estimated"] and page["total"] == 30 and page["sample"] == 6
+    assert dict(page["facets"]["source"]) == {o: 10 for o in OUTLETS}
+    quotes = store.search_page("harbour", kinds=("quote",))
+    assert quotes["estimated"] and 20 <= quotes["total"] <= 40
+    # fewer matches than the sample: exact
+    few = store.search_page("day 7")
+    assert not few["estimated"] and few["total"] == 1
+    # ranked hits and facets agree with the filters
+    filtered = store.search_page("harbour", source="Coast Courier")
+    assert {h.source for h in filtered["hits"]} == {"Coast Courier"}
+    assert 5 <= filtered["total"] <= 20
+    store.close()
+
+
+def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = _fill(store, 30, rare_first=True)
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 3)
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 3)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 5)
+    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
+    page = store.search_page("harbour", source="Island Herald")
+    assert [h.doc_id for h in page["hits"]] == [docs[0].id]
+    assert page["total"] == 1 and not page["estimated"]
+    quotes = store.search_page("harbour", kinds=("quote",), source="Island Herald")
+    assert [h.doc_id for h in quotes["hits"]] == [docs[0].id] and quotes["total"] == 1
+    store.close()
+
+
+@pytest.mark.parametrize("query", ["harbour", ""])
+def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    _fill(store, 9)
+    facet = store.search_page(query)["facets"]["entity"]
+    assert sorted((e.name, n) for e, n in facet) == [("Ivo Marek", 3), ("Marta Kell", 3), ("Oren Vadik", 3)]
+    store.close()
+
+
+def test_listing_pages_and_id_prefixes(tmp_path):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = _fill(store, 12)
+    newest_first = sorted(docs, key=lambda d: (d.published, docs.index(d)), reverse=True)
+    pages = [store.list_documents(limit=5, offset=k) for k in (0, 5, 10)]
+    assert [s.id for p in pages for s in p] == [d.id for d in newest_first]
+    assert pages[0][0].analyzed_version == "t" and pages[0][0].chars == len(newest_first[0].text)
+    # keyset pagination: the page after the last one seen, the same as by offset
+    keyset = [store.list_documents(limit=5)]
+    while len(keyset) < 4:
+        keyset.append(store.list_documents(limit=5, after=keyset[-1][-1].id))
+    assert [[s.id for s in p] for p in keyset] == [[s.id for s in p] for p in pages] + [[]]
+    with pytest.raises(NotFound):
+        store.list_documents(after="d0000")
+    d = docs[4]
+    assert store.get_document(d.id[:9]).id == d.id
+    assert store.get_document(d.id[:9].upper()).id == d.id
+    store.close()
