@@ -115,7 +115,7 @@ def test_show_lists_stances_apart_from_quotes(tmp_path):
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
     assert "1 quotes," in out
-    quotes_part, stances_part = out.split("stances (not quotes):")
+    quotes_part, stances_part = out.split("Stances (not quotes)")
     assert "the harbour board had ignored the fishermen" in quotes_part
     assert "the plan for the northern quay" in stances_part and "object" in stances_part
     shown = json.loads(runner.invoke(app, ["--library", str(lib), "show", "--json", doc_id]).output)

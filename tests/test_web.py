@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip install fastapi jinja2 python-multipart)")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from clipfile.read.entities import script_of  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.app import _json_for_script  # noqa: E402
 from clipfile.web.highlight import Mark, highlight  # noqa: E402
-from clipfile.web.pages import deadline_end, script_of  # noqa: E402
+from clipfile.web.pages import deadline_end  # noqa: E402
 from clipfile.web.security import is_loopback, origin_matches  # noqa: E402
 
 from _webfix import ARTICLE_2, build_library  # noqa: E402

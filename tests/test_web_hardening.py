@@ -31,13 +31,13 @@ from typer.testing import CliRunner  # noqa: E402
 from clipfile import deadline  # noqa: E402
 from clipfile.cli import app as cli  # noqa: E402
 from clipfile.errors import Interrupted, QueryError, StoreError  # noqa: E402
+from clipfile.read.whosaid import who_said  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query, snippet  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.limits import RequestLimits  # noqa: E402
 from clipfile.web.security import local_target  # noqa: E402
-from clipfile.whosaid import who_said  # noqa: E402
 
 from _webfix import build_library  # noqa: E402
 

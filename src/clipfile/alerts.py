@@ -9,8 +9,12 @@ restricted to a ``kind`` of item:
 - ``recycled``: a passage repeated from earlier text (any, or one mentioning the entity/phrase).
 
 Without a kind, a rule fires once per document on the first mention/occurrence (with a count).
-A query is words that must all occur, ``"quoted phrases"``, ``-word`` or ``NOT word`` to exclude,
-and ``OR`` between alternatives: ``bridge "next year" -rumour OR ferry``.
+An entity is named as in search: its words in a name, or the same name in another script
+(``entity = "Varin"`` fires on "Олег Варин").
+A query is written and matched as in ``clipfile search`` (:mod:`clipfile.read.query`): words that
+must all occur, ``"quoted phrases"``, ``prefix*``, ``OR`` between alternatives, ``NOT`` (and
+``-word``) to exclude, parentheses; Russian words match in any grammatical case, as in search
+(``санкции`` fires on "говорил о санкциях").  A ``phrase`` is matched as a quoted search phrase.
 
 Sinks: a terminal line, a JSON Lines log (what ``clipfile alerts`` lists), a webhook (JSON POST
 with retries and a timeout).  Each alert carries the document id and the offsets of the item,
@@ -33,6 +37,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .errors import QueryError
+from .linking import entity_keys, is_weak
+from .read.query import TextQuery
 from .records import to_dict
 
 __all__ = [
@@ -77,6 +84,12 @@ def rule_problem(*, entity: str | None, phrase: str | None, query: str | None, k
         return "needs an entity, a phrase or a query"
     if kind == "quote-by" and not entity:
         return "kind 'quote-by' needs the entity who speaks"
+    for label, words in (("query", query), ("phrase", phrase)):
+        if words:
+            try:
+                _phrase_query(words) if label == "phrase" else TextQuery.parse(words)
+            except QueryError as exc:
+                return f"{label}: {exc}"
     return None
 
 
@@ -142,61 +155,31 @@ def _tokens(name: str) -> list[str]:
     return re.findall(r"\w+", name.casefold().replace("ё", "е"))
 
 
-def _name_matches(rule: str, candidate: str | None) -> bool:
-    """The rule's words appear, in order and together, in the candidate name."""
+def _name_matches(rule: str, candidate: str | None, type_: str = "PERSON") -> bool:
+    """The rule's words appear, in order and together, in the candidate name, or the two are
+    one name in two scripts (``Varin`` and ``Олег Варин``), as search by a name finds both."""
     if not candidate:
         return False
     want, have = _tokens(rule), _tokens(candidate)
     if not want:
         return False
-    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+    if any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1)):
+        return True
+    return _same_name_across_scripts(rule, candidate, type_ or "PERSON")
 
 
-def _phrase_regex(phrase: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+def _same_name_across_scripts(rule: str, candidate: str, type_: str) -> bool:
+    """A full name written in another script (a shared script-neutral key), or, for a rule of
+    one word, the surname of a person written in another script."""
+    shared = set(entity_keys(rule, type_)) & set(entity_keys(candidate, type_))
+    if any(not is_weak(k) for k in shared):
+        return True
+    return len(_tokens(rule)) == 1 and any(k.startswith(f"last:{type_}:sur:") for k in shared)
 
 
-def _parse_query(query: str) -> list[list[tuple[bool, re.Pattern[str]]]]:
-    """``a "b c" -d OR e`` to OR-groups of (negated, pattern)."""
-    groups: list[list[tuple[bool, re.Pattern[str]]]] = [[]]
-    negate_next = False
-    for m in re.finditer(r'(-?)"([^"]+)"|(\S+)', query):
-        if m.group(3) == "OR":
-            groups.append([])
-            continue
-        if m.group(3) == "NOT":
-            negate_next = True
-            continue
-        if m.group(2) is not None:
-            negated, term = bool(m.group(1)), m.group(2)
-        else:
-            term = m.group(3)
-            negated = term.startswith("-") and len(term) > 1
-            term = term[1:] if negated else term
-        groups[-1].append((negated or negate_next, _phrase_regex(term)))
-        negate_next = False
-    return [g for g in groups if any(not neg for neg, _ in g)]
-
-
-def _query_hit(groups: list[list[tuple[bool, re.Pattern[str]]]], text: str) -> re.Match[str] | None:
-    """First match of a positive term in the first satisfied group, or None."""
-    for group in groups:
-        hits = []
-        ok = True
-        for negated, pattern in group:
-            m = pattern.search(text)
-            if negated and m:
-                ok = False
-                break
-            if not negated:
-                if not m:
-                    ok = False
-                    break
-                hits.append(m)
-        if ok and hits:
-            return min(hits, key=lambda h: h.start())
-    return None
+def _phrase_query(phrase: str) -> TextQuery:
+    """A rule's ``phrase`` as a search phrase: its words in order, in any grammatical case."""
+    return TextQuery.parse('"' + phrase.replace('"', " ") + '"')
 
 
 def _get(item: Any, *path: str) -> Any:
@@ -249,12 +232,12 @@ def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> lis
         if rule.entity:
             for ent in entities:
                 names = [ent.get("name")] + list(ent.get("aliases") or [])
-                if any(_name_matches(rule.entity, n) for n in names):
+                if any(_name_matches(rule.entity, n, ent.get("type") or "PERSON") for n in names):
                     ids.add(ent.get("id"))
                     mentions.extend(ent.get("mentions") or [])
             mentions.sort(key=lambda m: m.get("start", 0))
-        phrase = _phrase_regex(rule.phrase) if rule.phrase else None
-        query = _parse_query(rule.query) if rule.query else None
+        phrase = _phrase_query(rule.phrase) if rule.phrase else None
+        query = TextQuery.parse(rule.query) if rule.query else None
 
         def mentioned(start: int, end: int) -> bool:
             return any(start <= m.get("start", -1) and m.get("end", -1) <= end for m in mentions)
@@ -262,9 +245,9 @@ def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> lis
         def words_hold(start: int, end: int) -> str | None:
             """None when phrase/query fail inside [start, end), else what matched."""
             span = text[start:end]
-            if phrase and not phrase.search(span):
+            if phrase and not phrase.matches(span):
                 return None
-            if query and _query_hit(query, span) is None:
+            if query and not query.matches(span):
                 return None
             return rule.phrase or rule.query or ""
 
@@ -312,14 +295,14 @@ def match_alerts(rules: Iterable[AlertRule], analysis: Mapping[str, Any]) -> lis
                     m = mentions[0]
                     out.append(make(rule, m["start"], m["end"], "mention", rule.entity, count=len(mentions)))
             elif phrase:
-                found = list(phrase.finditer(text))
-                if found and (query is None or _query_hit(query, text)):
-                    out.append(make(rule, found[0].start(), found[0].end(), "phrase", rule.phrase or "",
+                found = phrase.spans(text) or []
+                if found and (query is None or query.matches(text)):
+                    out.append(make(rule, found[0][0], found[0][1], "phrase", rule.phrase or "",
                                     count=len(found)))
             elif query:
-                hit = _query_hit(query, text)
+                hit = query.find(text)
                 if hit:
-                    out.append(make(rule, hit.start(), hit.end(), "query", rule.query or ""))
+                    out.append(make(rule, hit[0], hit[1], "query", rule.query or ""))
     return out
 
 

@@ -248,29 +248,75 @@ def analyze(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help='FTS query: words, "phrases", AND/OR/NOT, prefix*.'),
+    query: str = typer.Argument(..., help='Words, "phrases", AND/OR/NOT, prefix*; a name also finds the '
+                                'entity\'s names in other scripts.'),
     kind: Optional[str] = typer.Option(None, "--kind", help="Search extracted items: quote, claim, forecast, event."),
-    limit: int = typer.Option(20, "--limit", "-n"),
-    offset: int = typer.Option(0, "--offset"),
+    footing: Optional[str] = typer.Option(None, "--footing", help="Only claims of this footing (implies --kind "
+                                          "claim): evidenced, asserted, hedged, hearsay, unsupported, disputed, "
+                                          "denied."),
+    entity: Optional[str] = typer.Option(None, "--entity", help="Only documents (or items) that mention this "
+                                         "entity, in any script (a name or an id like E12)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Only documents from this outlet."),
+    language: Optional[str] = typer.Option(None, "--language", help="Only documents in this language (en, ru, ...)."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Only documents published on or after this date "
+                                            "(YYYY, YYYY-MM or YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Only documents published on or before this date."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
     as_json: bool = typer.Option(False, "--json", help="Print JSON Lines."),
 ) -> None:
-    """Full-text search with highlighted snippets."""
+    """Full-text search with highlighted snippets (the same results as the web workbench)."""
+    from .read.entities import one_entity
+    from .read.search import SearchRequest
+    from .read.search import search as run
+
+    if footing and kind not in (None, "claim"):
+        _fail("--footing applies to claims: use it with --kind claim (or without --kind)", code=2)
     with _open_library() as lib:
-        hits = lib.store.search(query, limit=limit, offset=offset, kinds=(kind,) if kind else ())
+        eid = f"E{one_entity(lib.store, entity).id}" if entity else None
+        page = run(lib.store, SearchRequest(query, kind=kind or ("claim" if footing else "document"), source=source,
+                                            language=language, date_from=date_from, date_to=date_to, entity=eid,
+                                            footing=footing, limit=limit, offset=offset), facets=False)
+    if page.widened:
+        err.print(f"[dim]also searching for the same entity's names: {escape(', '.join(page.widened))}[/dim]")
     if as_json:
         from .records import to_dict
 
-        for h in hits:
-            print(json.dumps(to_dict(h), ensure_ascii=False))
+        for h in page.hits:
+            row = to_dict(h)
+            if h.item_id in page.items:
+                row["item"] = page.items[h.item_id]
+            print(json.dumps(row, ensure_ascii=False))
         return
-    if not hits:
-        err.print(f"no matches for {escape(query)!s}")
+    if not page.hits:
+        err.print(escape(page.message or "no matches"))
         return
-    for h in hits:
+    for h in page.hits:
         where = f" [dim]{h.kind} {h.start}-{h.end}[/dim]" if h.kind != "document" else ""
         meta = " · ".join(x for x in (h.source, (h.published or "")[:10]) if x)
         out.print(f"[bold]{escape(h.title or '(untitled)')}[/bold]  [dim]{h.doc_id}[/dim]{where}  {escape(meta)}")
+        item = page.items.get(h.item_id) if h.item_id is not None else None
+        if item is not None:
+            out.print("  " + _item_label(h.kind, item))
         out.print(_highlight(h.snippet))
+
+
+def _ref_name(ref: object, fallback: str) -> str:
+    return (ref.get("name") if isinstance(ref, dict) else None) or fallback
+
+
+def _item_label(kind: str, item: dict) -> str:
+    """Who and on what footing, for an item hit: a claim's footing and source, a quote's speaker."""
+    if kind == "claim":
+        return (f"[magenta]{escape(item.get('status') or 'asserted')}[/magenta] "
+                f"[dim]source:[/dim] {escape(_ref_name(item.get('source'), 'the author'))}"
+                + (f" [dim]certainty {item['certainty']:.2f}[/dim]" if isinstance(item.get("certainty"), (int, float))
+                   else ""))
+    if kind == "quote":
+        return f"[cyan]{escape(_ref_name(item.get('speaker'), 'unresolved'))}[/cyan] [dim]{item.get('kind', '')}[/dim]"
+    if kind == "forecast":
+        return f"[cyan]{escape(_ref_name(item.get('forecaster'), 'unattributed'))}[/cyan]"
+    return ""
 
 
 @app.command("list")
@@ -297,11 +343,15 @@ def list_documents(
 def show(
     doc: str = typer.Argument(..., help="Document id (or a unique prefix)."),
     as_json: bool = typer.Option(False, "--json", help="Print the stored analysis as JSON."),
+    text: bool = typer.Option(True, "--text/--no-text", help="Print the document's text before what was found."),
 ) -> None:
-    """Show a document, its provenance and what was found in it."""
+    """Show a document, its provenance and everything found in it: quotes, claims, forecasts,
+    events and recycled passages."""
+    from .read.documents import document_view
+
     with _open_library() as lib:
-        d = lib.store.get_document(doc)
-        analysis = lib.store.get_analysis(d.id)
+        view = document_view(lib.store, doc)
+    d, analysis = view["document"], view["analysis"]
     if as_json:
         from .records import to_dict
 
@@ -315,24 +365,69 @@ def show(
                          ("ingested", d.ingested), ("supersedes", d.supersedes)):
         if value:
             out.print(f"  [dim]{label:10}[/dim] {escape(str(value))}")
-    out.print()
-    out.print(escape(d.text))
-    if analysis:
+    if text:
         out.print()
-        counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
-                           ("entities", "quotes", "stances", "claims", "forecasts", "events", "duplicates"))
-        out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
-        from .analysis.problems import problem_line
+        out.print(escape(d.text))
+    if not analysis:
+        out.print("\n[dim]not analysed (clipfile reanalyze)[/dim]")
+        return
+    out.print()
+    counts = ", ".join(f"{len(analysis.get(k, []))} {k}" for k in
+                       ("entities", "quotes", "stances", "claims", "forecasts", "events", "duplicates"))
+    out.print(f"[dim]analysis {analysis.get('pipeline_version')}: {counts}[/dim]")
+    from .analysis.problems import problem_line
 
-        for problem in analysis.get("problems") or ():
-            out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
-        for q in analysis.get("quotes", []):
-            _print_quote(q, d.text)
-        if analysis.get("stances"):
-            # positions and intentions attributed to someone, not their words (docs/FORMAT.md)
-            out.print("[dim]stances (not quotes):[/dim]")
-            for q in analysis["stances"]:
-                _print_quote(q, d.text)
+    for problem in analysis.get("problems") or ():  # items the analysis had to leave out
+        out.print(f"[yellow]{escape(problem_line(problem))}[/yellow]")
+    sections = (("Quotes", "quotes", lambda q: _print_quote(q)),
+                # positions and intentions attributed to someone, not their words (docs/FORMAT.md)
+                ("Stances (not quotes)", "stances", lambda q: _print_quote(q)),
+                ("Claims", "claims", _print_claim),
+                ("Forecasts", "forecasts", _print_forecast),
+                ("Events", "events", _print_event),
+                ("Recycled passages", "duplicates", _print_recycled))
+    for title, key, show_one in sections:
+        if view[key]:
+            out.print(f"\n[bold]{title}[/bold] ({len(view[key])})")
+            for item in view[key]:
+                show_one(item)
+
+
+def _span(item: dict) -> str:
+    return f"[dim]{item.get('start')}-{item.get('end')}[/dim]"
+
+
+def _print_claim(c: dict) -> None:
+    out.print(f"{_span(c)} {_item_label('claim', c)}: {escape((c.get('text') or '')[:400])}")
+
+
+def _print_forecast(f: dict) -> None:
+    deadline = (f.get("deadline") or {}).get("value") if isinstance(f.get("deadline"), dict) else None
+    res = f.get("resolution")
+    status = ("came true" if res["outcome"] else "did not happen") if res else None
+    prob = f.get("probability")
+    out.print(f"{_span(f)} [bold]{f.get('ledger_id', '')}[/bold] {_item_label('forecast', f)}"
+              + (f" p={prob:.2f}" if isinstance(prob, (int, float)) else "")
+              + (f" by {escape(str(deadline))}" if deadline else "")
+              + (f" [green]{status}[/green]" if status else "")
+              + f": {escape((f.get('text') or '')[:400])}")
+
+
+def _print_event(ev: dict) -> None:
+    d = ev.get("date") if isinstance(ev.get("date"), dict) else {}
+    out.print(f"{_span(ev)} [bold]{escape(str(d.get('value') or '?'))}[/bold] {escape((ev.get('text') or '')[:300])}")
+
+
+def _print_recycled(dup: dict, *, with_origin: bool = False) -> None:
+    of = dup.get("of") if isinstance(dup.get("of"), dict) else {}
+    sim = dup.get("similarity")
+    out.print(f"{_span(dup)} repeats [bold]{escape(str(of.get('document')))}[/bold] {of.get('start')}-{of.get('end')}"
+              + (f" [dim]similarity {sim:.2f}[/dim]" if isinstance(sim, (int, float)) else "")
+              + f": {escape((dup.get('text') or '')[:300])}")
+    if with_origin and dup.get("of_text") is not None and dup.get("of_text") != dup.get("text"):
+        out.print(f"    [dim]earlier:[/dim] {escape(str(dup['of_text'])[:300])}")
+    for diff in dup.get("inconsistencies") or ():
+        out.print(f"    [yellow]differs: {escape(str(diff))}[/yellow]")
 
 
 @app.command()
@@ -393,50 +488,109 @@ def _print_quote(q: dict, text: str | None = None, *, sources: list[dict] | None
 
 
 def _one_entity(lib: Library, name: str):
-    found = lib.store.find_entities(name)
-    if not found:
-        _fail(f"no entity named {name!r} in the library")
-    return found[0]
+    from .read.entities import one_entity
+
+    return one_entity(lib.store, name)
+
+
+def _choice(option: str, check, value: Optional[str]) -> Optional[str]:
+    """A checked option value, or a usage error (exit 2) naming the allowed values."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}", code=2)
+        raise  # not reached: _fail exits
 
 
 @app.command()
 def quotes(
     speaker: Optional[str] = typer.Option(None, "--speaker", help="Quotes by this person or group (an entity's name, "
                                           "or words of an unnamed speaker's description)."),
-    about: Optional[str] = typer.Option(None, "--about", help="Quotes that mention this entity."),
+    about: Optional[str] = typer.Option(None, "--about", help="Quotes about this entity (its subject, or naming it)."),
     kind: Optional[str] = typer.Option(None, "--kind", help="direct, mixed or indirect."),
-    limit: int = typer.Option(100, "--limit", "-n"),
+    limit: int = typer.Option(100, "--limit", "-n", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Quotations in the library, with speakers and sources."""
+    from .read import items as it
+
+    quote_kind = _choice("--kind", it.check_quote_kind, kind)
+    page = {"quote_kind": quote_kind, "limit": limit, "offset": offset}
     with _open_library() as lib:
-        if speaker and about:
-            by = {q["item_id"] for q in lib.store.items("quote", entity=_one_entity(lib, speaker).id, role="speaker")}
-            rows = [q for q in lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
-                    if q["item_id"] in by]
-        elif speaker:
-            found = lib.store.find_entities(speaker)
-            if found:
-                rows = lib.store.items("quote", entity=found[0].id, role="speaker")
-            else:
-                # a speaker who is no entity: "a senior diplomat", "people briefed on the talks"
-                rows = lib.store.items("quote", speaker_like=speaker)
-                if not rows:
-                    _fail(f"no entity named {speaker!r} and no quote by a speaker so described")
-        elif about:
-            rows = lib.store.items("quote", entity=_one_entity(lib, about).id, role="mentioned")
+        about_id = _one_entity(lib, about).id if about else None
+        found = lib.store.find_entities(speaker) if speaker else []
+        if speaker and not found:
+            # a speaker who is no entity: "a senior diplomat", "people briefed on the talks"
+            rows = it.listing(lib.store, "quote", about_entity=about_id, speaker_like=speaker, **page)
+            if not rows and not offset:
+                _fail(f"no entity named {speaker!r} and no quote by a speaker so described")
         else:
-            rows = lib.store.items("quote")
-    if kind:
-        rows = [q for q in rows if q.get("kind") == kind]
-    rows = rows[:limit]
+            rows = it.listing(lib.store, "quote", by_entity=found[0].id if found else None, about_entity=about_id,
+                              **page)
     if as_json:
         for q in rows:
             print(json.dumps(q, ensure_ascii=False))
         return
     for q in rows:
         _print_quote(q)
-    err.print(f"{len(rows)} quotes")
+    err.print(f"{len(rows)} quotes" + (" (--offset to see more)" if len(rows) == limit else ""))
+
+
+@app.command()
+def claims(
+    by: Optional[str] = typer.Option(None, "--by", help="Claims whose source is this person or group."),
+    about: Optional[str] = typer.Option(None, "--about", help="Claims about this entity (its subject, or naming it)."),
+    footing: Optional[str] = typer.Option(None, "--footing", help="Only this footing: evidenced, asserted, hedged, "
+                                          "hearsay, unsupported, disputed, denied."),
+    limit: int = typer.Option(100, "--limit", "-n", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Claims in the library with their footing (asserted, hedged, hearsay, denied, ...) and source."""
+    from .read import items as it
+
+    status = _choice("--footing", it.check_footing, footing)
+    with _open_library() as lib:
+        rows = it.listing(lib.store, "claim", by_entity=_one_entity(lib, by).id if by else None,
+                          about_entity=_one_entity(lib, about).id if about else None, footing=status,
+                          limit=limit, offset=offset)
+    if as_json:
+        for c in rows:
+            print(json.dumps(c, ensure_ascii=False))
+        return
+    for c in rows:
+        out.print(f"{_item_label('claim', c)}: {escape((c.get('text') or '')[:400])}")
+        out.print(f"    [dim]{c['document']} {c['start']}-{c['end']} {escape(c.get('outlet') or '')} "
+                  f"{escape((c.get('published') or '')[:10])} {escape((c.get('title') or '')[:60])}[/dim]")
+    err.print(f"{len(rows)} claims" + (" (--offset to see more)" if len(rows) == limit else ""))
+
+
+@app.command()
+def recycled(
+    doc: Optional[str] = typer.Option(None, "--doc", help="Only passages of this document (id or unique prefix)."),
+    about: Optional[str] = typer.Option(None, "--about", help="Only passages that name this entity."),
+    within: bool = typer.Option(False, "--within", help="Also list repeats inside one document."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Recycled text: passages that repeat earlier text, with the copy they repeat."""
+    from .read.documents import recycled as find
+
+    with _open_library() as lib:
+        doc_id = lib.store.get_document(doc).id if doc else None
+        rows = find(lib.store, doc_id=doc_id, entity=_one_entity(lib, about).id if about else None,
+                    within=within, limit=limit, offset=offset)
+    if as_json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    for r in rows:
+        out.print(f"[bold]{escape(r.get('title') or '(untitled)')}[/bold]  [dim]{r['document']}[/dim]  "
+                  f"{escape(' · '.join(x for x in (r.get('outlet'), (r.get('published') or '')[:10]) if x))}")
+        _print_recycled(r, with_origin=True)
+    err.print(f"{len(rows)} recycled passages" + (" (--offset to see more)" if len(rows) == limit else ""))
 
 
 @app.command("who-said")
@@ -446,7 +600,7 @@ def who_said(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Find a quote and who said it; the same quote in several outlets shows once with all sources."""
-    from .whosaid import who_said as find
+    from .read.whosaid import who_said as find
 
     with _open_library() as lib:
         groups = find(lib.store, phrase, limit=limit)
@@ -491,14 +645,18 @@ def entity(
             return
         name = " ".join(args[1:] if args[0] == "show" else args)
         e = _one_entity(lib, name)
-        by = lib.store.items("quote", entity=e.id, role="speaker")
-        about = [q for q in lib.store.items("quote", entity=e.id, role="mentioned")
-                 if q["item_id"] not in {b["item_id"] for b in by}]
+        from .read import items as it
+        from .read.entities import mention_volume
+
+        by = it.by(lib.store, e.id, "quote")
+        about = it.about(lib.store, e.id, "quote")
+        volume = mention_volume(lib.store, e)
         others = lib.store.find_entities(name)[1:]
     if as_json:
         from .records import to_dict
 
-        print(json.dumps({"entity": to_dict(e), "quotes_by": by, "quotes_about": about}, ensure_ascii=False))
+        print(json.dumps({"entity": to_dict(e), "quotes_by": by, "quotes_about": about,
+                          "mentions_by_month": volume}, ensure_ascii=False))
         return
     seen = (f"{e.mention_count} mentions in {e.document_count} documents" if e.mention_count
             else f"a speaker in {e.document_count} documents, not named in their text")
@@ -506,6 +664,10 @@ def entity(
     out.print("  names: " + escape(", ".join(e.aliases)))
     if others:
         out.print("  [dim]also matching: " + escape(", ".join(f"E{o.id} {o.name}" for o in others)) + "[/dim]")
+    if volume["months"] or volume["undated"]:
+        months = "  ".join(f"{v['month']}: {v['n']}" for v in volume["months"])
+        undated = f"  undated: {volume['undated']}" if volume["undated"] else ""
+        out.print(f"  [dim]mentions by month published:[/dim] {months}{undated}")
     out.print(f"\n[bold]Quotes by {escape(e.name)}[/bold] ({len(by)})")
     for q in by:
         _print_quote(q)
@@ -632,7 +794,7 @@ def timeline(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """An entity's dated events in order, with their sources."""
-    from .brief import timeline as build
+    from .read.brief import timeline as build
 
     with _open_library() as lib:
         e = _one_entity(lib, name)
@@ -657,7 +819,7 @@ def brief(
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
 ) -> None:
     """One page on an actor: statements, claims, forecasts, timeline, recycled material, sources."""
-    from .brief import brief_data, render_html, render_markdown
+    from .read.brief import brief_data, render_html, render_markdown
 
     if fmt not in ("md", "html"):
         _fail(f"unknown format {fmt!r}: use md or html", code=2)

@@ -23,6 +23,7 @@ from typing import Any
 from .analysis.forecasts import FORECASTER_TYPES
 from .analysis.timex import bounds
 from .errors import NotFound
+from .read import items as read_items
 from .scoring import brier, calibration
 from .store.base import Store
 
@@ -102,12 +103,13 @@ def ledger(
     only_open: bool = False,
     today: date | None = None,
 ) -> list[LedgerEntry]:
-    """Forecasts in the library, optionally by one forecaster or about one entity."""
+    """Forecasts in the library, optionally by one forecaster or about one entity (and not by
+    it: :mod:`clipfile.read.items` says what "by" and "about" mean everywhere)."""
     today = today or date.today()
     if by is not None:
-        items = store.items("forecast", entity=by, role="speaker")
+        items = read_items.by(store, by, "forecast")
     elif about is not None:
-        items = store.items("forecast", entity=about, role=("subject", "mentioned"))
+        items = read_items.about(store, about, "forecast")
     else:
         items = store.items("forecast")
     resolutions = store.forecast_resolutions()

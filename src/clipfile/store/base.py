@@ -11,7 +11,7 @@ from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 from ..records import Document
 
-__all__ = ["Store", "AddResult", "SearchHit", "DocumentSummary", "EntityRecord", "RecycledTable",
+__all__ = ["Store", "AddResult", "SearchHit", "DocumentSummary", "EntityRecord", "EntityLink", "RecycledTable",
            "IndexedDocument", "Copy", "Passage"]
 
 
@@ -70,6 +70,21 @@ class EntityRecord:
     mention_count: int = 0
     document_count: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """A condition on how an item is linked to a library entity, for :meth:`Store.items`.
+
+    The item must be linked to ``entity`` (or an entity merged into it) in one of ``roles``
+    (any role when empty); with ``absent`` it must not be.  Roles: ``speaker`` (a quote's
+    speaker, a claim's source, a forecaster), ``subject`` (a claim's subject, a forecast's
+    target), ``participant`` (of an event), ``mentioned`` (named inside the item's span).
+    """
+
+    entity: int
+    roles: tuple[str, ...] = ()
+    absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +208,23 @@ class Store(Protocol):
     def stale_documents(self, version: str) -> list[str]: ...
 
     # items and entities
-    def items(self, kind: str, **filters: Any) -> list[dict[str, Any]]: ...
+    def items(self, kind: str, *, doc_id: str | None = None, entity: int | None = None,
+              role: str | tuple[str, ...] | None = None, links: Sequence[EntityLink] = (),
+              ids: list[int] | None = None, speaker_like: str | None = None, quote_kind: str | None = None,
+              footing: str | None = None, cross_document: bool = False, limit: int | None = None,
+              offset: int = 0) -> list[dict[str, Any]]:
+        """Stored items of one kind with their document's fields; every filter, the order and
+        the limit are applied by the backend (see ``SQLiteStore.items``)."""
+        ...
+    def search_page(self, query: str = "", *, kinds: tuple[str, ...] = (), source: str | None = None,
+                    language: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                    entity: int | str | None = None, footing: str | None = None, limit: int = 20,
+                    offset: int = 0, with_facets: bool = True) -> dict[str, Any]:
+        """Search or browse documents or items with filters, total and facet counts."""
+        ...
+    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str | None, int]]:
+        """Mentions per month of publication; undated documents' mentions under None."""
+        ...
     def find_entities(self, name: str) -> list[EntityRecord]: ...
     def get_entity(self, entity_id: int) -> EntityRecord: ...
     def merge_entities(self, keep: int, other: int) -> EntityRecord: ...

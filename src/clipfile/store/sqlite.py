@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from .. import deadline
 from ..entity_evidence import best_supported, canonical_choice, people_agree
@@ -24,7 +24,7 @@ from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_bare_person, is_weak, weak_keys
 from ..records import Document
 from ..textindex import check_query, index_text, query_terms, snippet
-from .base import AddResult, DocumentSummary, EntityRecord, SearchHit
+from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, SearchHit
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
 
@@ -916,14 +916,24 @@ class SQLiteStore:
         doc_id: str | None = None,
         entity: int | None = None,
         role: str | tuple[str, ...] | None = None,
+        links: Sequence[EntityLink] = (),
         ids: list[int] | None = None,
         speaker_like: str | None = None,
+        quote_kind: str | None = None,
+        footing: str | None = None,
+        cross_document: bool = False,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """Stored items of one kind, optionally of one document or linked to an entity.
+        """Stored items of one kind, optionally of one document or linked to entities.
 
-        ``speaker_like``: only items whose speaker's name contains these words (case folded),
-        for speakers who are no entity ("a senior diplomat", "people briefed on the talks").
+        ``entity``/``role``: linked to that entity in one of those roles (a shorthand for one
+        :class:`EntityLink`); ``links``: every condition must hold.  ``speaker_like``: only items
+        whose speaker's name contains these words (case folded), for speakers who are no entity
+        ("a senior diplomat", "people briefed on the talks").  ``quote_kind``: a quote's ``kind``
+        (direct, mixed, indirect); ``footing``: a claim's ``status`` (hearsay, denied, ...);
+        ``cross_document``: only duplicates whose earlier copy is in another document.
+        Filters, order, ``limit`` and ``offset`` are all applied in the query.
 
         Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
@@ -941,17 +951,26 @@ class SQLiteStore:
         if speaker_like:
             sql += " AND cf_contains(json_extract(i.data, '$.speaker.name'), ?)"
             args.append(speaker_like)
+        for field_name, value in (("kind", quote_kind), ("status", footing)):
+            if value:
+                sql += f" AND json_extract(i.data, '$.{field_name}') = ?"
+                args.append(value)
+        if cross_document:
+            sql += " AND json_extract(i.data, '$.of.document') != i.doc_id"
+        conditions = list(links)
         if entity is not None:
-            roles = (role,) if isinstance(role, str) else tuple(role or ())
-            sql += " AND i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
-            args.append(entity)
-            if roles:
-                sql += f" AND role IN ({','.join('?' * len(roles))})"
-                args.extend(roles)
+            conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
+        for link in conditions:
+            sql += (" AND i.id NOT IN" if link.absent else " AND i.id IN")
+            sql += " (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
+            args.append(link.entity)
+            if link.roles:
+                sql += f" AND role IN ({','.join('?' * len(link.roles))})"
+                args.extend(link.roles)
             sql += ")"
-        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
+        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
+        if limit or offset:
+            sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
         with self._read() as db:
             rows = db.execute(sql, args).fetchall()
         out = []
@@ -1070,13 +1089,17 @@ class SQLiteStore:
                     db.execute("UPDATE entities SET name = ? WHERE id = ?", (rest[0], eid))
         return self.get_entity(new_id)
 
-    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str, int]]:
+    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str | None, int]]:
+        """Mentions of an entity per month of the documents' publication (``YYYY-MM``), in
+        order; mentions in undated documents (or dated to the year only) are counted under
+        ``None`` (last), never under the month they were ingested."""
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
             rows = db.execute(
-                "SELECT substr(coalesce(d.published, d.ingested), 1, 7) AS month, count(*) FROM mentions m"
+                "SELECT CASE WHEN d.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+                " THEN substr(d.published, 1, 7) END AS month, count(*) FROM mentions m"
                 f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
-                " GROUP BY month ORDER BY month", (eid,)).fetchall()
+                " GROUP BY month ORDER BY month IS NULL, month", (eid,)).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     # -- forecast ledger --------------------------------------------------------------------
@@ -1161,13 +1184,15 @@ class SQLiteStore:
         date_from: str | None = None,
         date_to: str | None = None,
         entity: int | str | None = None,
+        footing: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        with_facets: bool = True,
     ) -> dict[str, Any]:
         """Search (or, with an empty query, browse) documents or items with filters and facets.
 
         Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
-        "language": [...], "kind": [...], "entity": [(EntityRecord, n)]}, "estimated": bool,
+        "language": [...], "kind": [...], "footing": [...], "entity": [(EntityRecord, n)]}, "estimated": bool,
         "sample": int}``.  Dates compare on the first ten characters of ``published``
         (``YYYY-MM-DD``).
 
@@ -1177,6 +1202,10 @@ class SQLiteStore:
         that they are estimates (``estimated`` is true), scaled by how much of the library the
         sample spans (the entity facet too: top entities of the sampled documents, as records
         with id, name and type but no library-wide counts).
+
+        ``footing`` keeps only claims of that status (other kinds are unaffected); the footing
+        facet counts matching claims by status, whatever ``footing`` is.  With ``with_facets=False``
+        only the hits are computed (``total`` is None, ``facets`` empty).
 
         Raises:
             QueryError: the query could not be parsed or is beyond the limits.
@@ -1210,16 +1239,24 @@ class SQLiteStore:
                 args.append(eid)
             return where, args
 
-        def item_filters(item_kinds: tuple[str, ...], *extra: str) -> tuple[list[str], list[Any]]:
+        def item_filters(item_kinds: tuple[str, ...], *extra: str,
+                         use_footing: bool = True) -> tuple[list[str], list[Any]]:
             where, args = [*doc_where, *extra], list(doc_args)
             if item_kinds:
                 where.append(f"i.kind IN ({','.join('?' * len(item_kinds))})")
                 args.extend(item_kinds)
+            if footing and use_footing:
+                where.append("(i.kind != 'claim' OR json_extract(i.data, '$.status') = ?)")
+                args.append(footing)
             if eid is not None:
                 where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))")
                 args.append(eid)
             return where, args
 
+        total: int | None = None
+        facets: dict[str, Any] = {}
+        roots: dict[int, int] = {}
+        doc_scale = item_scale = 1.0
         try:
             with self._read() as db:
                 if kinds:
@@ -1245,52 +1282,64 @@ class SQLiteStore:
                             f" WHERE {' AND '.join(where)}"
                             " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
                             (*args, limit, offset)).fetchall()
-                # Facets and totals are counted over a sample of the newest matching documents
-                # (and, apart, items), not over every match: past it they are estimates scaled
-                # by the share of the library the sample spans.
-                where, args = doc_filters()
-                doc_sample, doc_scale = _sample(db, _DOCUMENTS, fts_query, "d.id, d.source, d.language",
-                                                where, args, filtered=not doc_only or eid is not None)
-                where, args = item_filters((), "i.kind != 'duplicate'")
-                item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
-                                                  where, args, filtered=True)
-                ent_rows = db.execute(
-                    "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
-                    " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
-                    (json.dumps([r[1] for r in doc_sample]),)).fetchall()
-                roots: dict[int, int] = {}
-                for r in ent_rows:
-                    root = self._root(r[0])
-                    roots[root] = max(roots.get(root, 0), r[1])
+                if with_facets:
+                    # Facets and totals are counted over a sample of the newest matching documents
+                    # (and, apart, items), not over every match: past it they are estimates scaled
+                    # by the share of the library the sample spans.
+                    where, args = doc_filters()
+                    doc_sample, doc_scale = _sample(db, _DOCUMENTS, fts_query, "d.id, d.source, d.language",
+                                                    where, args, filtered=not doc_only or eid is not None)
+                    where, args = item_filters((), "i.kind != 'duplicate'")
+                    item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
+                                                      where, args, filtered=True)
+                    ent_rows = db.execute(
+                        "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
+                        " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
+                        (json.dumps([r[1] for r in doc_sample]),)).fetchall()
+                    for r in ent_rows:
+                        root = self._root(r[0])
+                        roots[root] = max(roots.get(root, 0), r[1])
+                    if "claim" in kinds:
+                        where, args = item_filters(("claim",), use_footing=False)
+                        footing_sample, footing_scale = _sample(
+                            db, _ITEMS, fts_query, "d.source, d.language, json_extract(i.data, '$.status')",
+                            where, args, filtered=True)
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(query, exc)) from exc
-        if kinds:
-            chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
-        else:
-            chosen, scale = [(r[2], r[3]) for r in doc_sample], doc_scale
-        total = _estimate(len(chosen), scale)
-        facets: dict[str, Any] = {}
-        for col, pos in (("source", 0), ("language", 1)):
-            counts: dict[str, int] = {}
-            for row in chosen:
-                if row[pos] is not None:
-                    counts[row[pos]] = counts.get(row[pos], 0) + 1
-            facets[col] = sorted(((v, _estimate(n, scale)) for v, n in counts.items()),
-                                 key=lambda kv: (-kv[1], kv[0]))[:15]
-        by_kind: dict[str, int] = {}
-        for r in item_sample:
-            by_kind[r[3]] = by_kind.get(r[3], 0) + 1
-        facets["kind"] = [("document", _estimate(len(doc_sample), doc_scale)),
-                          *sorted((k, _estimate(n, item_scale)) for k, n in by_kind.items())]
-        top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
-        # The facet names entities only: their library-wide counts (get_entity) would cost a
-        # pass over each one's mentions and statements.
-        with self._read() as db:
-            names = {r[0]: r for r in db.execute(
-                "SELECT id, name, type FROM entities WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps([i for i, _ in top]),))}
-        facets["entity"] = [(EntityRecord(i, names[i][1], names[i][2]), _estimate(n, doc_scale))
-                            for i, n in top if i in names]
+        if with_facets:
+            if kinds:
+                chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
+            else:
+                chosen, scale = [(r[2], r[3]) for r in doc_sample], doc_scale
+            total = _estimate(len(chosen), scale)
+            for col, pos in (("source", 0), ("language", 1)):
+                counts: dict[str, int] = {}
+                for row in chosen:
+                    if row[pos] is not None:
+                        counts[row[pos]] = counts.get(row[pos], 0) + 1
+                facets[col] = sorted(((v, _estimate(n, scale)) for v, n in counts.items()),
+                                     key=lambda kv: (-kv[1], kv[0]))[:15]
+            by_kind: dict[str, int] = {}
+            for r in item_sample:
+                by_kind[r[3]] = by_kind.get(r[3], 0) + 1
+            facets["kind"] = [("document", _estimate(len(doc_sample), doc_scale)),
+                              *sorted((k, _estimate(n, item_scale)) for k, n in by_kind.items())]
+            top = sorted(roots.items(), key=lambda kv: -kv[1])[:10]
+            # The facet names entities only: their library-wide counts (get_entity) would cost a
+            # pass over each one's mentions and statements.
+            with self._read() as db:
+                names = {r[0]: r for r in db.execute(
+                    "SELECT id, name, type FROM entities WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([i for i, _ in top]),))}
+            facets["entity"] = [(EntityRecord(i, names[i][1], names[i][2]), _estimate(n, doc_scale))
+                                for i, n in top if i in names]
+            if "claim" in kinds:
+                statuses: dict[str, int] = {}
+                for r in footing_sample:
+                    if r[3]:
+                        statuses[r[3]] = statuses.get(r[3], 0) + 1
+                facets["footing"] = sorted(((v, _estimate(n, footing_scale)) for v, n in statuses.items()),
+                                           key=lambda kv: (-kv[1], kv[0]))
         hits = []
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()

@@ -17,10 +17,9 @@ import re
 import sys
 import threading
 from contextlib import asynccontextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,44 +30,25 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..errors import ClipfileError, Interrupted, NotFound, QueryError, StoreError
+from ..errors import Interrupted, NotFound, QueryError
+from ..read.search import ITEM_KINDS
 from ..store.sqlite import SQLiteStore
-from ..textindex import MAX_QUERY_CHARS
 from ..weburl import http_url
 from . import pages
-from .highlight import CLAIM_STATUSES, highlight, spans_from_analysis
+from .common import CSP, BadRequest, error_page, render
+from .highlight import CLAIM_STATUSES
 from .limits import RequestLimits
-from .security import (
-    CSRF_COOKIE,
-    CSRF_FIELD,
-    TOKEN_COOKIE,
-    TOKEN_HEADER,
-    is_loopback,
-    local_target,
-    new_token,
-    origin_matches,
-    tokens_match,
-)
+from .routes import ROUTERS
+from .security import CSRF_COOKIE, TOKEN_COOKIE, TOKEN_HEADER, is_loopback, local_target, new_token, tokens_match
 
-__all__ = ["create_app", "run"]
+__all__ = ["create_app", "run", "BadRequest"]
 
 HERE = Path(__file__).parent
-PER_PAGE = 20
-ITEM_KINDS = ("quote", "claim", "forecast", "event")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_PASSAGE = re.compile(r"^(\d{1,9})-(\d{1,9})$")
 # Seconds one request may take before its database work is stopped (`serve --request-timeout`).
 REQUEST_TIMEOUT = 10.0
 # Seconds `serve` waits for requests in flight once told to stop (their database work is
 # interrupted at once, so they usually end within milliseconds).
 SHUTDOWN_GRACE = 3
-
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-class BadRequest(ClipfileError):
-    """A page was asked for with parameters it cannot use; the message says which."""
 
 
 def _json_for_script(data: Any) -> Markup:
@@ -77,10 +57,30 @@ def _json_for_script(data: Any) -> Markup:
     return Markup(text.replace("&", "\\u0026"))
 
 
+def _templates() -> Jinja2Templates:
+    """The page templates with Clipfile's globals and filters."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.globals.update(claim_statuses=CLAIM_STATUSES, passage_href=pages.passage_href,
+                       to_json=_json_for_script, item_kinds=ITEM_KINDS)
+    env.filters["snippet"] = _snippet_html
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env.filters["http_url"] = http_url  # only http(s) addresses become links (javascript:, data: never)
+    env.filters["short"] = lambda s, n=90: (s if len(s or "") <= n else (s or "")[: n - 1] + "…")
+    # Quotation marks around direct quotes only; reported and mixed speech read as written.
+    env.filters["said"] = lambda q, n=300: (
+        "“" + env.filters["short"](q.get("text"), n) + "”" if q.get("kind") == "direct"
+        else env.filters["short"](q.get("text"), n))
+    return templates
+
+
 def create_app(library_path: str | Path, *, token: str | None = None,
                trusted_hosts: list[str] | None = None,
                request_timeout: float | None = REQUEST_TIMEOUT) -> FastAPI:
     """The workbench app over the library at ``library_path``.
+
+    The pages live in :mod:`clipfile.web.routes`, one module per page type; this function opens
+    the library, sets up templates, the token and CSRF guard and the error pages, and mounts them.
 
     Args:
         library_path: the library file (created when missing).
@@ -103,27 +103,8 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     app.state.store = store
     app.state.token = token
     app.state.stopping = stopping
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    env = templates.env
-    env.globals.update(claim_statuses=CLAIM_STATUSES, passage_href=pages.passage_href,
-                       to_json=_json_for_script, item_kinds=ITEM_KINDS)
-    env.filters["snippet"] = _snippet_html
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
-    env.filters["http_url"] = http_url  # only http(s) addresses become links (javascript:, data: never)
-    env.filters["short"] = lambda s, n=90: (s if len(s or "") <= n else (s or "")[: n - 1] + "…")
-    # Quotation marks around direct quotes only; reported and mixed speech read as written.
-    env.filters["said"] = lambda q, n=300: (
-        "“" + env.filters["short"](q.get("text"), n) + "”" if q.get("kind") == "direct"
-        else env.filters["short"](q.get("text"), n))
+    app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
-    def render(request: Request, name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
-        ctx.setdefault("title", "Clipfile")
-        return templates.TemplateResponse(request, name, {"csrf": request.state.csrf, **ctx},
-                                          status_code=code)
-
-    def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-        return render(request, "error.html", status, title="Error", status=status, message=message)
 
     # -- middleware: token, CSRF cookie, security headers ------------------------------------
 
@@ -147,26 +128,6 @@ def create_app(library_path: str | Path, *, token: str | None = None,
                 return _finish(request, resp)
         resp = await call_next(request)
         return _finish(request, resp)
-
-    def _finish(request: Request, resp: Response) -> Response:
-        if request.cookies.get(CSRF_COOKIE) != request.state.csrf:
-            resp.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
-        resp.headers.setdefault("Content-Security-Policy", _CSP)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        return resp
-
-    async def verify_csrf(request: Request) -> dict[str, str]:
-        """The submitted form, once its CSRF token and origin check out."""
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        cookie = request.cookies.get(CSRF_COOKIE)
-        given = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token")
-        if not tokens_match(given, cookie) or not origin_matches(request.headers.get("origin"),
-                                                                 request.headers.get("host")):
-            raise StarletteHTTPException(403, "This form has expired or did not come from this page "
-                                              "(CSRF check failed). Reload the page and try again.")
-        return form
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -202,159 +163,8 @@ def create_app(library_path: str | Path, *, token: str | None = None,
 
     # -- pages ------------------------------------------------------------------------------
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/search", status_code=307)
-
-    @app.get("/search", response_class=HTMLResponse)
-    def search(request: Request, q: str = "", kind: str = "document", source: str = "", language: str = "",
-               date_from: str = "", date_to: str = "", entity: str = "", page: int = 1) -> HTMLResponse:
-        if kind not in ("document", *ITEM_KINDS):
-            raise BadRequest(f"unknown kind {kind!r}: choose document, {', '.join(ITEM_KINDS)}")
-        for label, value in (("from", date_from), ("to", date_to)):
-            _check_date(value, label)
-        if not 1 <= page <= 10_000:
-            raise BadRequest("page must be between 1 and 10000")
-        if entity and not re.fullmatch(r"[Ee]?\d{1,12}", entity):
-            raise BadRequest(f"{entity!r} is not an entity id (entity ids look like E12)")
-        params = {"q": q, "kind": kind, "source": source, "language": language, "date_from": date_from,
-                  "date_to": date_to, "entity": entity}
-        error = None
-        try:
-            result = store.search_page(q, kinds=() if kind == "document" else (kind,), source=source or None,
-                                       language=language or None, date_from=date_from or None,
-                                       date_to=date_to or None, entity=entity or None,
-                                       limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-        except QueryError as exc:
-            error, result = str(exc), {"hits": [], "total": 0, "facets": {}}
-        entity_rec = None
-        if entity:
-            entity_rec = store.get_entity(entity)
-        pages_total = max(1, -(-result["total"] // PER_PAGE))
-
-        def url(**changes: Any) -> str:
-            merged = {**params, "page": page, **changes}
-            if "page" not in changes:
-                merged["page"] = 1
-            return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 1) or k == "q"})
-
-        return render(request, "search.html", 400 if error else 200, title=f"Search: {q}" if q else "Search",
-                      params=params, result=result, page=page, pages_total=pages_total, url=url, error=error,
-                      entity_rec=entity_rec, stats=store.stats() if not q else None)
-
-    @app.get("/doc/{doc_id}", response_class=HTMLResponse)
-    def document(request: Request, doc_id: str, hl: str = "") -> HTMLResponse:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", doc_id):
-            raise NotFound(f"no document {doc_id!r}")
-        doc = store.get_document(doc_id)
-        target = None
-        if hl:
-            m = _PASSAGE.match(hl)
-            if not m or not int(m.group(1)) < int(m.group(2)) <= len(doc.text):
-                raise BadRequest(f"hl={hl!r} is not a passage of this document; write it as START-END "
-                                 f"with 0 ≤ START < END ≤ {len(doc.text)}")
-            target = (int(m.group(1)), int(m.group(2)))
-        analysis = store.get_analysis(doc.id) or {}
-        body = highlight(doc.text, spans_from_analysis(analysis, target=target))
-        resolutions = store.forecast_resolutions()
-        forecasts = []
-        for f in analysis.get("forecasts") or []:
-            if isinstance(f.get("start"), int):
-                key = pages.forecast_key({**f, "document": doc.id})
-                forecasts.append({**f, "key": key, "resolution": resolutions.get(key)})
-        return render(request, "document.html", title=doc.title or doc.id, doc=doc, body=body,
-                      analysis=analysis, forecasts=forecasts, target=target)
-
-    @app.get("/entities", response_class=HTMLResponse)
-    def entities(request: Request, q: str = "", page: int = 1) -> HTMLResponse:
-        if not 1 <= page <= 10_000:
-            raise BadRequest("page must be between 1 and 10000")
-        if len(q) > MAX_QUERY_CHARS:
-            raise BadRequest(f"the name is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,} characters")
-        found = store.find_entities(q) if q.strip() else store.list_entities(limit=50, offset=(page - 1) * 50)
-        return render(request, "entities.html", title="Entities", q=q, entities=found, page=page)
-
-    def _entity(ref: str):
-        if not re.fullmatch(r"[Ee]?\d{1,12}", ref):
-            raise NotFound(f"no entity {ref!r} (entity ids look like E12)")
-        return store.get_entity(ref)
-
-    @app.get("/entity/{ref}", response_class=HTMLResponse)
-    def entity(request: Request, ref: str) -> HTMLResponse:
-        e = _entity(ref)
-        if f"E{e.id}" != ref:  # merged entities and lower-case ids land on the canonical page
-            return RedirectResponse(f"/entity/E{e.id}", status_code=307)
-        return render(request, "entity.html", title=e.name, **pages.entity_page(store, e))
-
-    @app.post("/entity/{ref}/merge")
-    async def merge(request: Request, ref: str) -> Response:
-        form = await verify_csrf(request)
-        keep = _entity(ref)
-        other_ref = (form.get("other") or "").strip()
-        if not other_ref:
-            raise BadRequest("say which entity to merge into this one (an id like E12 or a name)")
-        if re.fullmatch(r"[Ee]?\d{1,12}", other_ref):
-            other = store.get_entity(other_ref)
-            other_ref = f"E{other_ref.lstrip('Ee')}"
-        else:
-            matches = [m for m in store.find_entities(other_ref) if m.id != keep.id]
-            if len(matches) != 1:
-                raise BadRequest(f"{other_ref!r} matches {len(matches)} other entities; give the id (E12)")
-            other = matches[0]
-            other_ref = f"E{other.id}"
-        try:
-            merged = store.merge_entities(f"E{ref.lstrip('Ee')}", other_ref)
-        except NotFound:
-            raise
-        except StoreError as exc:  # the same entity twice: say so rather than do nothing
-            raise BadRequest(str(exc)) from exc
-        return RedirectResponse(f"/entity/E{merged.id}?merged=E{other.id}", status_code=303)
-
-    @app.get("/entity/{ref}/brief", response_class=HTMLResponse)
-    def brief(request: Request, ref: str, download: int = 0) -> HTMLResponse:
-        e = _entity(ref)
-        resp = render(request, "brief.html", title=f"Brief: {e.name}", generated=date.today().isoformat(),
-                      base_url=str(request.base_url).rstrip("/"), **pages.brief(store, e))
-        # The brief is saved and printed on its own, so its stylesheet is inline (no scripts).
-        resp.headers["Content-Security-Policy"] = _CSP.replace("style-src 'self'", "style-src 'unsafe-inline'")
-        if download:
-            safe = re.sub(r"[^A-Za-z0-9]+", "-", e.name).strip("-") or f"E{e.id}"
-            resp.headers["Content-Disposition"] = f'attachment; filename="brief-E{e.id}-{safe}.html"'
-        return resp
-
-    @app.get("/forecasts", response_class=HTMLResponse)
-    def forecasts(request: Request, by: str = "", show: str = "all") -> HTMLResponse:
-        if show not in ("all", "open", "overdue", "resolved"):
-            raise BadRequest("show must be one of all, open, overdue, resolved")
-        return render(request, "ledger.html", title="Forecast ledger", by=by, show=show, row_limit=200,
-                      **pages.ledger(store, forecaster=by or None))
-
-    @app.post("/forecasts/resolve")
-    async def resolve(request: Request) -> Response:
-        form = await verify_csrf(request)
-        key = form.get("key", "")
-        m = re.fullmatch(r"([A-Za-z0-9_-]+):(\d+)-(\d+)", key)
-        if not m:
-            raise BadRequest(f"{key!r} is not a forecast key (document:start-end)")
-        doc_id = m.group(1)
-        if not any(pages.forecast_key(f) == key for f in store.items("forecast", doc_id=doc_id)):
-            raise NotFound(f"no forecast {key!r}")
-        outcome = form.get("outcome")
-        if outcome not in ("yes", "no"):
-            raise BadRequest("say whether the forecast came true: outcome yes or no")
-        when = (form.get("date") or "").strip() or None
-        _check_date(when, "resolution")
-        note = (form.get("note") or "").strip()[:2000] or None
-        store.resolve_forecast(key, outcome=outcome == "yes", date=when, note=note)
-        nxt = form.get("next") or "/forecasts"
-        parts = urlsplit(nxt)
-        nxt = "/forecasts" if parts.scheme or parts.netloc or not nxt.startswith("/") else \
-            local_target(unquote(parts.path), parts.query)
-        return RedirectResponse(nxt, status_code=303)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, Any]:
-        return {"ok": True, "documents": store.document_count()}
+    for router in ROUTERS:
+        app.include_router(router)
 
     app.add_middleware(RequestLimits, seconds=request_timeout, stopping=stopping)
     hosts = list(trusted_hosts or [])
@@ -363,18 +173,15 @@ def create_app(library_path: str | Path, *, token: str | None = None,
     return app
 
 
-def _check_date(value: str | None, label: str) -> None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD naming a real day/month; else a readable 400."""
-    if not value:
-        return
-    m = _DATE.match(value)
-    try:
-        if not m:
-            raise ValueError
-        parts = [int(p) for p in value.split("-")]
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        raise BadRequest(f"the {label} date {value!r} is not a date; write it as YYYY-MM-DD") from None
+def _finish(request: Request, resp: Response) -> Response:
+    """Set the CSRF cookie when it is new, and the security headers every response carries."""
+    if request.cookies.get(CSRF_COOKIE) != request.state.csrf:
+        resp.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
+    resp.headers.setdefault("Content-Security-Policy", CSP)
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    return resp
 
 
 def _snippet_html(snippet: str) -> Markup:

@@ -1,24 +1,16 @@
-"""What each page shows, assembled from the store: plain dicts for the templates, no HTML.
+"""Web-only helpers for the pages: passage links, and the ledger grouped for its page.
 
-Kept apart from the routes so the CLI or tests can reach the same data.
+What a page shows is asked of :mod:`clipfile.read` (the same answers the CLI prints); this module
+only shapes the forecast ledger into the groups the ledger page lays out.
 """
 from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from ..brief import unique_items
-from ..store.base import EntityRecord
-from .highlight import CLAIM_STATUSES
-
-# Lists on the entity page stop here; the full, paginated lists are a search away.
-LIST_LIMIT = 200
-
-__all__ = ["forecast_key", "deadline_end", "ledger", "entity_page", "brief", "script_of", "passage_href"]
+__all__ = ["forecast_key", "deadline_end", "ledger", "passage_href"]
 
 
 def forecast_key(item: dict[str, Any]) -> str:
@@ -93,96 +85,3 @@ def ledger(store: Any, *, today: date | None = None, forecaster: str | None = No
               for sc in book.scores(store, entries=everyone)
               if sc["resolved"] and int(sc["entity"][1:]) in shown]
     return {**groups, "scores": scores, "today": today.isoformat()}
-
-
-def script_of(name: str) -> str:
-    """The writing system a name is in (Latin, Cyrillic, ...), from its letters."""
-    for ch in name:
-        if ch.isalpha():
-            try:
-                return unicodedata.name(ch).split()[0].title()
-            except ValueError:
-                return "Other"
-    return "Other"
-
-
-def entity_page(store: Any, entity: EntityRecord) -> dict[str, Any]:
-    """Everything the entity page shows: names by script, statements by and about, claims by
-    status, forecasts, events, mention volume and co-mentioned entities."""
-    eid = entity.id
-    names: dict[str, list[str]] = defaultdict(list)
-    for n in sorted({entity.name, *entity.aliases}):
-        names[script_of(n)].append(n)
-    quotes_by = store.items("quote", entity=eid, role="speaker", limit=LIST_LIMIT)
-    by_ids = {q["item_id"] for q in quotes_by}
-    about = ("subject", "mentioned")
-    quotes_about = [q for q in unique_items(store.items("quote", entity=eid, role=about, limit=LIST_LIMIT))
-                    if q["item_id"] not in by_ids]
-    claims_by = store.items("claim", entity=eid, role="speaker", limit=LIST_LIMIT)
-    claims_about = [c for c in unique_items(store.items("claim", entity=eid, role=about, limit=LIST_LIMIT))
-                    if c["item_id"] not in {x["item_id"] for x in claims_by}]
-    claims_by_status: dict[str, list[dict]] = {s: [] for s in CLAIM_STATUSES}
-    claims = unique_items(claims_by + claims_about)
-    for c in claims:
-        c["source_ref"] = c.get("source")  # the claim's speaker; the outlet is ``outlet``
-    for c in claims:
-        status = c.get("status") if c.get("status") in CLAIM_STATUSES else "asserted"
-        c["by_entity"] = c["item_id"] in {x["item_id"] for x in claims_by}
-        claims_by_status[status].append(c)
-    forecasts_by = store.items("forecast", entity=eid, role="speaker", limit=LIST_LIMIT)
-    forecasts_about = [f for f in unique_items(store.items("forecast", entity=eid, role=about, limit=LIST_LIMIT))
-                       if f["item_id"] not in {x["item_id"] for x in forecasts_by}]
-    resolutions = store.forecast_resolutions()
-    for f in forecasts_by + forecasts_about:
-        f["key"] = forecast_key(f)
-        f["resolution"] = resolutions.get(f["key"])
-    events = unique_items(store.items("event", entity=eid, limit=LIST_LIMIT))
-    timeline = []
-    for ev in events:
-        d = ev.get("date") if isinstance(ev.get("date"), dict) else {}
-        if d.get("value"):
-            timeline.append({"date": d["value"], "precision": d.get("precision"), "label": ev.get("text", "")[:120],
-                             "href": passage_href(ev["document"], ev.get("start"), ev.get("end"))})
-    timeline.sort(key=lambda t: t["date"])
-    return {
-        "entity": entity,
-        "list_limit": LIST_LIMIT,
-        "names": dict(names),
-        "quotes_by": quotes_by,
-        "quotes_about": quotes_about,
-        "claims_by_status": {k: v for k, v in claims_by_status.items() if v},
-        "forecasts_by": forecasts_by,
-        "forecasts_about": forecasts_about,
-        "events": sorted(events, key=lambda e: ((e.get("date") or {}).get("value") or "")),
-        "timeline": timeline,
-        "volume": [{"month": m, "n": n} for m, n in store.entity_mentions_by_month(eid)],
-        "co_mentioned": store.co_mentioned_entities(eid),
-        "documents": store.entity_documents(eid, limit=20),
-    }
-
-
-def brief(store: Any, entity: EntityRecord) -> dict[str, Any]:
-    """The actor brief: :func:`clipfile.brief.brief_data` (what the CLI prints), plus names by
-    script, claim speakers, the text of recycled passages and co-mentioned entities."""
-    from ..brief import brief_data
-
-    data = brief_data(store, entity)
-    names: dict[str, list[str]] = defaultdict(list)
-    for n in sorted({entity.name, *entity.aliases}):
-        names[script_of(n)].append(n)
-    claims = [c for cs in data["claims_by_status"].values() for c in cs]
-    for c in claims:
-        c["source_ref"] = c.get("source")  # the claim's speaker; the outlet is ``outlet``
-    texts: dict[str, str] = {}
-    for d in data["recycled"]:  # duplicate records carry offsets only; show the passage itself
-        if not d.get("text") and isinstance(d.get("start"), int):
-            if d["document"] not in texts:
-                texts[d["document"]] = store.get_document(d["document"]).text
-            d["text"] = texts[d["document"]][d["start"]:d["end"]]
-    return {
-        **data,
-        "names": dict(names),
-        "open_forecasts": [e for e in data["forecasts"] if not e.resolution],
-        "resolved_forecasts": [e for e in data["forecasts"] if e.resolution],
-        "co_mentioned": store.co_mentioned_entities(entity.id),
-    }

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import QueryError
-from .store.base import Store
-from .textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from ..errors import QueryError
+from ..store.base import Store
+from ..textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from .search import SearchRequest, search
 
 __all__ = ["who_said", "quote_key"]
 
@@ -46,10 +47,10 @@ def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, An
     words = _within_query_limits(_WORD.findall(phrase))
     if not words:
         raise QueryError("give some words of the quote to look for")
-    hits = store.search('"' + " ".join(words) + '"', kinds=("quote",), limit=500)
-    if not hits:
-        hits = store.search(" AND ".join(words), kinds=("quote",), limit=500)
-    items = store.items("quote", ids=[h.item_id for h in hits if h.item_id is not None]) if hits else []
+    page = search(store, SearchRequest('"' + " ".join(words) + '"', kind="quote", limit=500), facets=False)
+    if not page.hits:
+        page = search(store, SearchRequest(" AND ".join(words), kind="quote", limit=500), facets=False)
+    items = [page.items[h.item_id] for h in page.hits if h.item_id in page.items]
     groups: dict[str, dict[str, Any]] = {}
     for q in items:
         g = groups.setdefault(quote_key(q["text"]), {"quote": q, "sources": []})

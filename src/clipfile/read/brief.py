@@ -1,16 +1,23 @@
-"""An actor's timeline and one-page brief, every line tied to its source passage."""
+"""An actor's timeline and one-page brief, every line tied to its source passage.
+
+:func:`brief_data` is the brief as plain data: ``clipfile brief`` renders it as Markdown or HTML
+(:func:`render_markdown`, :func:`render_html`) and the web brief page renders the same data with
+its template, so both show the same statements, claims and forecasts.  What counts as "by" and
+"about" the actor is :mod:`clipfile.read.items`'s definition.
+"""
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from typing import Any
 
-from .ledger import ledger
-from .store.base import EntityRecord, Store
+from ..ledger import ledger
+from ..store.base import EntityRecord, Store
+from . import items as it
+from .entities import names_by_script
 
-__all__ = ["timeline", "brief_data", "render_markdown", "render_html", "unique_items"]
+__all__ = ["timeline", "brief_data", "recycled_in", "render_markdown", "render_html", "CLAIM_ORDER"]
 
-CLAIM_ORDER = ("evidenced", "asserted", "hedged", "hearsay", "unsupported", "disputed", "denied")
+CLAIM_ORDER = it.FOOTINGS
 
 
 def _date_key(event: dict[str, Any]) -> str:
@@ -18,44 +25,49 @@ def _date_key(event: dict[str, Any]) -> str:
 
 
 def timeline(store: Store, entity: EntityRecord) -> list[dict[str, Any]]:
-    """Events the entity takes part in or is mentioned in, in date order."""
-    out = unique_items(store.items("event", entity=entity.id, role=("participant", "mentioned")))
+    """Events the entity takes part in, speaks of or is mentioned in, in date order."""
+    out = it.by_or_about(store, entity.id, "event")
     return sorted(out, key=lambda e: (_date_key(e), e.get("published") or "", e["start"]))
 
 
-def unique_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Items in their order, each library item once (an item can match several roles)."""
-    seen, out = set(), []
-    for it in items:
-        if it["item_id"] not in seen:
-            seen.add(it["item_id"])
-            out.append(it)
+def recycled_in(store: Store, doc_ids: list[str] | set[str]) -> list[dict[str, Any]]:
+    """Recycled passages of these documents, each with the passage's own text."""
+    out: list[dict[str, Any]] = []
+    for doc_id in sorted(doc_ids):
+        dups = store.items("duplicate", doc_id=doc_id)
+        text = store.get_document(doc_id).text if any(not d.get("text") for d in dups) else ""
+        for d in dups:  # duplicate records carry offsets only; show the passage itself
+            if not d.get("text") and isinstance(d.get("start"), int):
+                d["text"] = text[d["start"]:d["end"]]
+            out.append(d)
     return out
 
 
 def brief_data(store: Store, entity: EntityRecord) -> dict[str, Any]:
-    """Everything the brief shows, as plain data (the web layer renders the same)."""
-    own = store.items("quote", entity=entity.id, role="speaker")
-    own_ids = {q["item_id"] for q in own}
-    about = [q for q in store.items("quote", entity=entity.id, role="mentioned") if q["item_id"] not in own_ids]
-    claims = unique_items(store.items("claim", entity=entity.id, role=("speaker", "subject")))
-    by_status: dict[str, list] = defaultdict(list)
+    """Everything the brief shows, as plain data (the web brief renders the same)."""
+    own = it.by(store, entity.id, "quote")
+    about = it.about(store, entity.id, "quote")
+    claims = it.by_or_about(store, entity.id, "claim")
+    by_status: dict[str, list] = {}
     for c in claims:
-        by_status[c.get("status", "asserted")].append(c)
+        c["source_ref"] = c.get("source")  # the claim's speaker; the document's outlet is ``outlet``
+        status = c.get("status")
+        by_status.setdefault(status if isinstance(status, str) and status in CLAIM_ORDER else "asserted", []).append(c)
     forecasts = {e.key: e for e in ledger(store, by=entity.id)}
     forecasts.update({e.key: e for e in ledger(store, about=entity.id)})
-    recycled = []
-    for doc_id in {q["document"] for q in own + about}:
-        for dup in store.items("duplicate", doc_id=doc_id):
-            recycled.append(dup)
+    ordered = sorted(forecasts.values(), key=lambda e: (e.status, e.forecast.get("published") or ""))
     return {
         "entity": entity,
+        "names": names_by_script(entity),
         "own_quotes": own,
         "quotes_about": about,
         "claims_by_status": {s: by_status[s] for s in CLAIM_ORDER if by_status.get(s)},
-        "forecasts": sorted(forecasts.values(), key=lambda e: (e.status, e.forecast.get("published") or "")),
+        "forecasts": ordered,
+        "open_forecasts": [e for e in ordered if not e.resolution],
+        "resolved_forecasts": [e for e in ordered if e.resolution],
         "timeline": timeline(store, entity),
-        "recycled": recycled,
+        "recycled": recycled_in(store, {q["document"] for q in own + about}),
+        "co_mentioned": store.co_mentioned_entities(entity.id),
     }
 
 
