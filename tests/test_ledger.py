@@ -46,11 +46,14 @@ def save(store, text, entities, forecasts, *, published="2024-05-01"):
 
 
 def test_scores_group_by_entity_under_its_canonical_name_across_scripts(store):
-    save(store, "Marta Lindqvist said the toll would rise.", [("Marta Lindqvist", "PERSON")],
+    save(store, "Marta Lindqvist of Norvikgaz said the toll would rise.",
+         [("Marta Lindqvist", "PERSON"), ("Norvikgaz", "ORG")],
          [forecast(1, 26, 41, who={"name": "Marta Lindqvist", "entity_id": "e1"})])
     save(store, "Марта Линдквист заявила, что пошлина вырастет.", [("Марта Линдквист", "PER")],
          [forecast(1, 29, 46, who={"name": "Марта Линдквист", "entity_id": "e1"})])
-    save(store, "Lindqvist said the bridge would close.", [("Lindqvist", "PERSON")],
+    # A bare surname joins her with shared context (Norvikgaz again; docs/entities.md).
+    save(store, "Lindqvist of Norvikgaz said the bridge would close.",
+         [("Lindqvist", "PERSON"), ("Norvikgaz", "ORG")],
          [forecast(1, 15, 37, who={"name": "Lindqvist", "entity_id": "e1"})])
     latin = store.find_entities("Marta Lindqvist")[0]
     for other in store.find_entities("Марта Линдквист"):

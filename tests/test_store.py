@@ -417,6 +417,8 @@ def test_linking_primitives(store):
     other = store.add_entity("Ivo Marek", "PERSON")
     store.add_entity_names(other, [], ["last:PERSON:marek"])
     assert sorted(store.entities_with_key("last:PERSON:marek")) == sorted([eid, other])
+    assert sorted(store.entity_aliases(eid)) == ["Ivo Marek", "Marek"]
+    assert store.entity_mention_texts(eid) == [] and store.entity_company(eid) == {}
     store.merge_entities(eid, other)
     assert store.entities_with_key("last:PERSON:marek") == [eid]  # merged ones are not candidates
     d = doc("Ivo Marek said the quay would open.")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .entity_evidence import best_supported, canonical_choice, people_agree
 from .errors import NotFound
-from .linking import entity_keys, is_weak, name_key, weak_keys
+from .linking import entity_keys, is_bare_person, is_weak, weak_keys
 from .store.base import Store
 
 __all__ = ["save_linked", "link_entities", "find_entity_for", "rewrite_entity_ids"]
@@ -38,37 +39,70 @@ def save_linked(store: Store, analysis: dict[str, Any], *, version: str) -> dict
 
 def link_entities(store: Store, entities: list[dict[str, Any]]) -> dict[str, str]:
     """Library ids (``E12``) for a document's entities, by local id; new entities are made for
-    names the library does not know, and the names and keys of each are added to its entity."""
+    names the library does not know, and the names and keys of each are added to its entity.
+    People named by surname alone link last: the document's other entities are their context
+    (:func:`clipfile.entity_evidence.best_supported`).  The library's name for an entity is the
+    best-attested of its names (:func:`clipfile.entity_evidence.canonical_choice`)."""
     mapping: dict[str, str] = {}
-    for ent in entities:
+    context: dict[int, str] = {}  # library entities this document names so far, with their type
+    bare = {id(e): all(is_bare_person(n, e.get("type") or "MISC") for n in [e["name"], *e.get("aliases", [])])
+            for e in entities}
+    for ent in sorted(entities, key=lambda e: bare[id(e)]):
         names = [ent["name"], *ent.get("aliases", [])]
         etype = ent.get("type") or "MISC"
-        entity_id = find_entity_for(store, names, etype)
+        entity_id = find_entity_for(store, names, etype, context)
         if entity_id is None:
             entity_id = store.add_entity(ent["name"], etype)
-        elif len(name_key(ent["name"])) > len(name_key(store.entity_name(entity_id))):
-            # The library keeps the fullest form as the canonical name.
-            store.rename_entity(entity_id, ent["name"])
+        else:
+            current = store.entity_name(entity_id)
+            if ent["name"] != current:
+                best = canonical_choice([current, ent["name"]], etype,
+                                        _attestation(store, entity_id, (current, ent["name"]), ent))
+                if best != current:
+                    store.rename_entity(entity_id, best)
         store.add_entity_names(entity_id, names, [key for name in names for key in entity_keys(name, etype)])
         mapping[ent["id"]] = f"E{entity_id}"
+        context[entity_id] = etype
     return mapping
 
 
-def find_entity_for(store: Store, names: list[str], etype: str) -> int | None:
-    """The one library entity these names of a document's entity belong to, or None."""
-    def only_entity(key: str) -> int | None:
-        found = store.entities_with_key(key)
-        return found[0] if len(found) == 1 else None
+def find_entity_for(store: Store, names: list[str], etype: str,
+                    context: dict[int, str] | None = None) -> int | None:
+    """The library entity these names of one document entity link to (keys from
+    :mod:`clipfile.linking`, evidence from :mod:`clipfile.entity_evidence`), or None."""
+    verdicts: dict[int, bool] = {}
+
+    def agrees(entity_id: int) -> bool:
+        if etype != "PERSON":
+            return True
+        if entity_id not in verdicts:  # its own names: what an analyst merged in is vouched for
+            known = store.entity_aliases(entity_id)
+            verdicts[entity_id] = people_agree(names, [store.entity_name(entity_id), *known])
+        return verdicts[entity_id]
 
     for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
-        if (found := only_entity(key)) is not None:
-            return found
-    # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname.
-    if all(len(name_key(n).split()) <= 1 for n in names):
-        for key in (k for n in names for k in weak_keys(n, etype)):
-            if (found := only_entity(key)) is not None:
-                return found
+        found = [e for e in store.entities_with_key(key) if agrees(e)]
+        if len(found) == 1:
+            return found[0]
+    # A surname alone ("Kessler", "Кесслер") joins the library person with that surname whose
+    # documents share this document's company best.
+    if all(is_bare_person(n, etype) for n in names):
+        bearers = {e for n in names for k in weak_keys(n, etype) for e in store.entities_with_key(k)}
+        return best_supported(context or {}, {e: store.entity_company(e) for e in bearers})
     return None
+
+
+def _attestation(store: Store, entity_id: int, names: tuple[str, ...], ent: dict[str, Any]) -> dict[str, int]:
+    """How often each of ``names`` is written in the entity's mentions, in the library and in
+    the document being linked (``ent``): a mention attests a name when it holds every word of
+    the name less its last letter (so inflected Russian forms count)."""
+    texts = [t.casefold() for t in store.entity_mention_texts(entity_id)]
+    texts += [m.get("text", "").casefold() for m in ent.get("mentions", [])]
+    out = {}
+    for name in names:
+        stems = [w[:-1] if len(w) > 3 else w for w in name.casefold().split()]
+        out[name] = sum(all(s in t for s in stems) for t in texts) if stems else 0
+    return out
 
 
 def rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:

@@ -743,6 +743,25 @@ class PostgresStore:
             raise NotFound(f"no entity E{entity_id}")
         return str(row[0])
 
+    def entity_aliases(self, entity_id: int) -> list[str]:
+        with self._read() as db:
+            return [str(r[0]) for r in db.execute(
+                "SELECT alias FROM entity_aliases WHERE entity_id = %s ORDER BY alias", (entity_id,)).fetchall()]
+
+    def entity_mention_texts(self, entity_id: int) -> list[str]:
+        with self._read() as db:
+            return [str(r[0]) for r in db.execute(
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,)).fetchall()]
+
+    def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
+        with self._read() as db:
+            return {int(r[0]): str(r[1]) for r in db.execute(
+                f"WITH d AS (SELECT mm.doc_id FROM mentions mm JOIN documents doc ON doc.id = mm.doc_id"
+                f" WHERE mm.entity_id IN ({_MERGED_SET}) GROUP BY mm.doc_id ORDER BY max(doc.ingested) DESC LIMIT %s)"
+                " SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM d"
+                " JOIN mentions m ON m.doc_id = d.doc_id JOIN entities e ON e.id = m.entity_id",
+                (entity_id, most_docs)).fetchall()}
+
     def add_entity(self, name: str, type: str) -> int:
         with self._tx() as db:
             return int(_one(db.execute("INSERT INTO entities (name, type) VALUES (%s, %s) RETURNING id",

@@ -1005,6 +1005,28 @@ class SQLiteStore:
             raise NotFound(f"no entity E{entity_id}")
         return row[0]
 
+    def entity_aliases(self, entity_id: int) -> list[str]:
+        """The names filed under an entity itself (not those of entities merged into it)."""
+        with self._read() as db:
+            return [r[0] for r in db.execute("SELECT alias FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
+
+    def entity_mention_texts(self, entity_id: int) -> list[str]:
+        """The words of every mention of an entity (merged ones included), as written."""
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
+
+    def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
+        """Library entities (root id → type) named in the documents that name ``entity_id``
+        (its latest ``most_docs`` documents: bounded work for the most mentioned)."""
+        with self._read() as db:
+            return {r[0]: r[1] for r in db.execute(
+                f"WITH d AS (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
+                " GROUP BY doc_id ORDER BY max(rowid) DESC LIMIT ?)"
+                " SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM d"
+                " JOIN mentions m ON m.doc_id = d.doc_id JOIN entities e ON e.id = m.entity_id",
+                (entity_id, most_docs))}
+
     def add_entity(self, name: str, type: str) -> int:
         """A new library entity; its id."""
         with self._tx() as db:
