@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.analysis.names import strip_title_words  # noqa: E402
+from clipfile.entitylinks import save_linked  # noqa: E402
 from clipfile.errors import ClipfileError  # noqa: E402
 from clipfile.pipeline import analysis_language, analyze, pipeline_version  # noqa: E402
 from clipfile.records import Document  # noqa: E402
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                     t2 = time.perf_counter()
                     stored = store.add_document(doc)
                     result["document"]["id"] = stored.id
-                    store.save_analysis(result, version=result["pipeline_version"])
+                    save_linked(store, result, version=result["pipeline_version"])
                     analysed += t2 - t1
                     linking += time.perf_counter() - t2
         print(f"== entities: {', '.join(s.name for s in sources)} "
