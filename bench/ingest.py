@@ -2,10 +2,11 @@
 """Ingest + store throughput (no NLP) and search latency.
 
 Generates a corpus of synthetic news-like documents, ingests it through the real readers and
-the SQLite library (``Library.ingest`` with analysis off), then times full-text queries at
-10,000 and 100,000 documents.  Prints the figures; asserts nothing.
+the library (``Library.ingest`` with analysis off; a temporary SQLite file, or the empty library
+at ``--library URL``, such as a PostgreSQL database), then times full-text queries at 10,000
+and 100,000 documents.  Prints the figures; asserts nothing.
 
-    python bench/ingest.py [--docs 10000] [--big 100000] [--queries 200]
+    python bench/ingest.py [--docs 10000] [--big 100000] [--queries 200] [--library URL]
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--big", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--library", help="an empty library to fill (postgresql://…); default: a temporary SQLite file")
     args = ap.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,7 +88,8 @@ def main() -> None:
         files.mkdir()
         for i in range(args.docs):
             (files / f"{i:06d}.txt").write_text(article(rng, i), encoding="utf-8")
-        lib = Library(tmp / "lib.sqlite")
+        lib = Library(args.library or tmp / "lib.sqlite")
+        print(f"library: {lib.store.path}")
         t = time.perf_counter()
         report = lib.ingest([str(files)], analyze_documents=False)
         dt = time.perf_counter() - t
@@ -114,8 +117,9 @@ def main() -> None:
             print(f"ingest {n} JSON Lines records: {dt:.1f} s, {n / dt:.0f} documents/s ({report.summary()})")
             p50, p95 = time_queries(lib, rng, args.queries)
             print(f"search latency at {lib.store.document_count()} documents: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-        size = sum(p.stat().st_size for p in tmp.glob("lib.sqlite*"))
-        print(f"library size: {size / 2**20:.0f} MiB")
+        if not args.library:
+            size = sum(p.stat().st_size for p in tmp.glob("lib.sqlite*"))
+            print(f"library size: {size / 2**20:.0f} MiB")
         lib.close()
 
 

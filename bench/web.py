@@ -20,8 +20,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from clipfile.entitylinks import save_linked
 from clipfile.records import Document
-from clipfile.store.sqlite import SQLiteStore
+from clipfile.store import open_store
 from clipfile.web import create_app
 
 SYL = ["ka", "lo", "mi", "ren", "to", "va", "sel", "dor", "an", "bri", "ne", "os", "tal", "vik", "mar", "el", "ur",
@@ -50,7 +51,7 @@ def build(path: Path, n_docs: int, seed: int = 7, *, blocks: tuple[int, int] = (
     rng = random.Random(seed)
     people = list(dict.fromkeys(_name(rng) for _ in range(400)))[:300]
     sources = [f"{w.title()} {k}" for w in WORDS[:15] for k in ("Gazette", "Courier")]
-    store = SQLiteStore(path)
+    store = open_store(path)
     t0 = time.perf_counter()
     for i in range(n_docs):
         parts: list[str] = []
@@ -99,7 +100,7 @@ def build(path: Path, n_docs: int, seed: int = 7, *, blocks: tuple[int, int] = (
         doc = Document(text, title=f"{_sentence(rng, 5)[:-1]} ({i})", source=rng.choice(sources),
                        published=f"{year}-{month:02d}-{rng.randint(1, 28):02d}", language="en")
         store.add_document(doc)
-        store.save_analysis({"document": {"id": doc.id}, "entities": list(ents.values()), "quotes": quotes,
+        save_linked(store, {"document": {"id": doc.id}, "entities": list(ents.values()), "quotes": quotes,
                              "claims": claims, "forecasts": forecasts, "events": events, "duplicates": []},
                             version="bench")
         if (i + 1) % 2000 == 0:
@@ -115,7 +116,7 @@ def _pct(values: list[float], q: float) -> float:
 def measure(path: Path, n: int, seed: int = 11) -> dict[str, list[float]]:
     """Request each page kind ``n`` times; return latencies in milliseconds."""
     rng = random.Random(seed)
-    store = SQLiteStore(path)
+    store = open_store(path)
     doc_ids = [d.id for d in store.list_documents(limit=100_000)]
     entity_ids = [e.id for e in store.list_entities(limit=300)]
     store.close()
@@ -152,12 +153,12 @@ def main() -> None:
     if path is None:
         tmp = tempfile.TemporaryDirectory()
         path = Path(tmp.name) / "bench.sqlite"
-    existing = SQLiteStore(path).document_count() if path.exists() else 0
+    existing = open_store(path).document_count() if path.exists() else 0
     if existing < args.docs:
         t = time.perf_counter()
         build(path, args.docs - existing, seed=7 + existing)
         print(f"built {args.docs - existing} documents in {time.perf_counter() - t:.1f}s")
-    store = SQLiteStore(path)
+    store = open_store(path)
     stats = store.stats()
     store.close()
     print(f"library: {stats['documents']} documents, {stats['entities']} entities, items {stats['items']}")

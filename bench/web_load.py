@@ -187,7 +187,7 @@ q = " ".join(["port*"] * int(sys.argv[2]))
 t = time.perf_counter()
 try:
     r = store.search_page(q, limit=20)
-    out = {"status": "ok", "hits": len(r["hits"])}
+    out = {"status": "ok", "hits": len(r.hits if hasattr(r, "hits") else r["hits"])}  # a dict in older code
 except ClipfileError as exc:
     out = {"status": "refused", "message": str(exc)[:200]}
 out["seconds"] = time.perf_counter() - t

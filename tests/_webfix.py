@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clipfile.entitylinks import save_linked
 from clipfile.records import Document
-from clipfile.store.sqlite import SQLiteStore
+from clipfile.store import open_store
 
 ARTICLE_1 = (
     "Harbour board chair Lena Osk said on Monday that the new ferry terminal "
@@ -39,7 +40,7 @@ def mention(text: str, phrase: str, label: str = "PERSON", nth: int = 0) -> dict
 
 def build_library(path: str | Path) -> dict[str, str]:
     """Store three documents with analyses; return their ids by name."""
-    store = SQLiteStore(path)
+    store = open_store(path)
     d1 = Document(ARTICLE_1, title="Ferry terminal to open before winter, board says", source="Harbour Gazette",
                   published="2020-03-02", language="en")
     d2 = Document(ARTICLE_2, title="Councillor doubts <b>terminal</b> timetable", source="Coast Courier",
@@ -55,7 +56,7 @@ def build_library(path: str | Path) -> dict[str, str]:
     c2 = at(t, "the contractor Brannoch Works may have underbid")
     f1 = at(t, "Osk expects the council to approve the second pier by 2021")
     ev = at(t, "The terminal plan was first announced in 2019")
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": d1.id},
         "entities": [
             {"id": "e1", "name": "Lena Osk", "type": "PERSON", "aliases": ["Osk"],
@@ -92,7 +93,7 @@ def build_library(path: str | Path) -> dict[str, str]:
     q2 = at(t, "Lena Osk has no evidence for her timetable,")
     f2 = at(t, "harbour fees will probably rise by 2099")
     dup = at(t, "Osk expects the council to approve the second pier by 2021.")
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": d2.id},
         "entities": [
             {"id": "e1", "name": "Pavel Dunmore", "type": "PERSON", "aliases": ["Dunmore"],
@@ -118,7 +119,7 @@ def build_library(path: str | Path) -> dict[str, str]:
     }, version="test")
 
     t = ARTICLE_3
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": d3.id},
         "entities": [{"id": "e1", "name": "Лена Оск", "type": "PERSON", "aliases": [],
                       "mentions": [mention(t, "Лена Оск")]}],

@@ -33,3 +33,24 @@ def seed_text() -> str:
     if not files:
         pytest.skip(f"seed article not found under {shared_dir() / 'seed'} (set CLIPFILE_SHARED)")
     return files[0].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (tests/_pgserver.py); skips with the reason
+    where none can be started."""
+    from _pgserver import start
+
+    server = start()
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL: {server}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The URL of a new, empty database on the session's PostgreSQL server, dropped afterwards."""
+    name = postgres_server.new_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)

@@ -286,3 +286,16 @@ def test_candidates_per_unit_stay_bounded():
     # the variant is found through band keys (by now most are held in memory, sorted)
     [variant] = [f for f in found if probe[f.start:f.end].startswith("Officials")]
     assert variant.similarity >= 0.5 and variant.inconsistencies == ()  # texts not kept
+
+
+def test_permutations_are_datasketchs():
+    """The permutations drawn without importing datasketch are the ones its MinHash draws for
+    the same seed (stored band keys depend on them)."""
+    from datasketch import MinHash
+
+    from clipfile.analysis.duplicates import affine32_permutations
+
+    for num_perm, seed in ((64, 20240501), (128, 1), (7, 42)):
+        ours = affine32_permutations(num_perm, seed)
+        theirs = MinHash(num_perm=num_perm, seed=seed).permutations
+        assert ours.dtype == theirs.dtype and (ours == theirs).all()

@@ -84,3 +84,45 @@ def test_missed_person_is_the_speaker_and_the_antecedent(nlp):
     lately = [q for q in qs if q.kind == "indirect" and "come to believe" in q.text]
     assert lately and lately[0].speaker.name == "Ana Ruiz"
     assert lately[0].speaker.resolution == "pronoun"
+
+
+def test_prefix_forms_and_nationality_adjectives_are_not_names(nlp):
+    """``anti-Kemble`` mentions Kemble; ``Scottish voters`` names no entity (issue #16, item 7)."""
+    text = ("Senator Arthur Kemble told Scottish voters on Monday that the anti-Kemble campaign "
+            "was paid for by Belmoran donors. Kemble said British officials agreed.")
+    ents = entities(nlp(text))
+    names = [e.name for e in ents]
+    assert not any(n[:1].islower() for n in names), names
+    assert not {"Scottish", "British"} & set(names), names
+    kemble = [e for e in ents if e.name == "Arthur Kemble"]
+    assert len(kemble) == 1
+    assert any(text[m.start:m.end] == "Kemble" and text[m.start - 5:m.start] == "anti-" for m in kemble[0].mentions)
+    for e in ents:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text
+
+
+def test_canonical_name_is_the_usual_spelling(nlp):
+    text = ("Mayor Lena Ostrova opened the bridge. Lena Ostrova said it cost less than planned. "
+            "Critics said Lena Osstrova had hidden the bill. Lena Ostrova denied it.")
+    ents = entities(nlp(text))
+    assert "Lena Ostrova" in [e.name for e in ents]
+    assert "Lena Osstrova" not in [e.name for e in ents]
+
+
+def test_words_the_tagger_took_into_a_name_are_left_out(nlp):
+    """A sentence-opening verb or preposition, an article, a possessive's noun and a number are
+    no part of a person's name; a person-named institution is an organisation."""
+    text = ("Telling Arthur Kemble to resign, Mr. Ostrander - 60 percent in one poll - laughed. "
+            "Without Kemble, a White House aide said, the Kemble Foundation would close. "
+            "Kemble's Belmora office stayed open, said Charles de Varenne.")
+    ents = entities(nlp(text))
+    by_name = {e.name: e for e in ents}
+    assert "Arthur Kemble" in by_name and by_name["Arthur Kemble"].type == "PERSON"
+    assert not any(n.startswith(("Telling", "Without", "a ")) for n in by_name), list(by_name)
+    assert not any(ch.isdigit() for n in by_name for ch in n), list(by_name)
+    assert all(not (e.type == "PERSON" and e.name.endswith("Foundation")) for e in ents)
+    assert all(e.name[:1].isupper() for e in ents if e.type == "PERSON")
+    for e in ents:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text

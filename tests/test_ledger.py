@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from clipfile.entitylinks import save_linked
 from clipfile.ledger import ledger, resolve, scores, unscored
 from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
@@ -40,16 +41,19 @@ def save(store, text, entities, forecasts, *, published="2024-05-01"):
     ents = [{"id": f"e{i}", "name": name, "type": typ, "aliases": [name],
              "mentions": [{"start": text.index(name), "end": text.index(name) + len(name), "text": name}]}
             for i, (name, typ) in enumerate(entities, 1)]
-    store.save_analysis({"document": {"id": doc.id}, "entities": ents, "forecasts": forecasts}, version="test")
+    save_linked(store, {"document": {"id": doc.id}, "entities": ents, "forecasts": forecasts}, version="test")
     return doc.id
 
 
 def test_scores_group_by_entity_under_its_canonical_name_across_scripts(store):
-    save(store, "Marta Lindqvist said the toll would rise.", [("Marta Lindqvist", "PERSON")],
+    save(store, "Marta Lindqvist of Norvikgaz said the toll would rise.",
+         [("Marta Lindqvist", "PERSON"), ("Norvikgaz", "ORG")],
          [forecast(1, 26, 41, who={"name": "Marta Lindqvist", "entity_id": "e1"})])
     save(store, "Марта Линдквист заявила, что пошлина вырастет.", [("Марта Линдквист", "PER")],
          [forecast(1, 29, 46, who={"name": "Марта Линдквист", "entity_id": "e1"})])
-    save(store, "Lindqvist said the bridge would close.", [("Lindqvist", "PERSON")],
+    # A bare surname joins her with shared context (Norvikgaz again; docs/entities.md).
+    save(store, "Lindqvist of Norvikgaz said the bridge would close.",
+         [("Lindqvist", "PERSON"), ("Norvikgaz", "ORG")],
          [forecast(1, 15, 37, who={"name": "Lindqvist", "entity_id": "e1"})])
     latin = store.find_entities("Marta Lindqvist")[0]
     for other in store.find_entities("Марта Линдквист"):

@@ -158,3 +158,44 @@ def test_killed_ingest_leaves_a_consistent_library(tmp_path):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with Library(lib) as library:
         assert library.store.stats()["documents"] == 400
+
+
+def test_the_library_is_named_by_a_url_or_given_as_a_store(tmp_path, corpus, monkeypatch):
+    from clipfile.errors import StoreError
+    from clipfile.store import open_store
+
+    url = f"sqlite:///{tmp_path}/by-url.sqlite"
+    r = run(url, "ingest", "--no-analyze", str(corpus / "harbour.txt"))
+    assert r.exit_code == 0 and "1 new" in r.output, r.output
+    assert (tmp_path / "by-url.sqlite").exists()  # the URL's file, not a file named like the URL
+    monkeypatch.setenv("CLIPFILE_LIBRARY", url)
+    r = CliRunner().invoke(app, ["search", "dredging"])
+    assert r.exit_code == 0 and "Harbour chief warns of silting" in r.output
+    r = run("mysql://db/clips", "stats")
+    assert r.exit_code == 1 and "unknown library scheme 'mysql'" in r.output and "Traceback" not in r.output
+    with Library(open_store(tmp_path / "by-url.sqlite")) as library:
+        assert library.path == tmp_path / "by-url.sqlite" and library.store.document_count() == 1
+    with Library("sqlite:///:memory:") as library:
+        assert library.path is None and library.store.document_count() == 0
+    with pytest.raises(StoreError):
+        Library("postgresql://db/clips")
+
+
+def test_a_postgresql_library_end_to_end(postgres_url, corpus):
+    """Ingest with analysis, search, quotes and entities through the CLI on a PostgreSQL library
+    (the contract tests cover the store; this covers the library and the CLI over it)."""
+    r = run(postgres_url, "ingest", str(corpus / "harbour.txt"), str(corpus / "sub"))
+    assert "2 new" in r.output, r.output
+    r = run(postgres_url, "search", "dredging")
+    assert r.exit_code == 0 and "Harbour chief warns of silting" in r.output and "Council delays" in r.output
+    r = run(postgres_url, "search", "--json", "--kind", "quote", "aground")
+    assert r.exit_code == 0 and "[[aground]]" in r.output
+    r = run(postgres_url, "quotes", "--speaker", "Solberg")
+    assert r.exit_code == 0 and "too shallow" in r.output
+    assert run(postgres_url, "search", '"unclosed').exit_code == 1
+    r = run(postgres_url, "reanalyze", "--all")
+    assert r.exit_code == 0, r.output
+    with Library(postgres_url) as library:
+        assert library.path is None and library.store.stats()["documents"] == 2
+        assert library.stale_documents() == []
+        assert "secret" not in library.store.path

@@ -56,10 +56,22 @@ def test_a_stray_closing_mark_after_a_quote_in_its_sentence_opens_nothing():
     text = '"We answer this," he said. The answer is no."'
     assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
         ("We answer this,", False), ("The answer is no.", True)]
-    # ... also where the mark is reopened on each sentence (read as before: from the mark).
+    # ... and where the mark is reopened on each sentence, the quotation printed as one
+    # paragraph (issue #16), each sentence is a quote of its own, without the marks.
     text = 'She said: "We answer this. "The answer is no."'
     assert [(text[m.start:m.end], m.recovered) for m in marked_spans(text)] == [
-        ("We answer this.", False), ('"The answer is no.', True)]
+        ("We answer this.", True), ("The answer is no.", False)]
+
+
+def test_a_quotation_reopened_on_each_sentence_is_split_at_each_opening_mark():
+    text = ('Ms Vale said: "The pier is safe. "We checked every beam last spring. "Nothing was '
+            'found." Her deputy called it "the "best" pier" in town.')
+    got = [text[m.start:m.end] for m in marked_spans(text) if m.depth == 0]
+    assert got[:3] == ["The pier is safe.", "We checked every beam last spring.", "Nothing was found."]
+    # a closing mark right after the stop still closes, and a mark before a lower-case word
+    # inside a quotation is no new sentence
+    text = 'He said: "It is over." Then: "we go "home" now."'
+    assert [text[m.start:m.end] for m in marked_spans(text) if m.depth == 0][0] == "It is over."
 
 
 def test_a_language_style_nests_double_marks():

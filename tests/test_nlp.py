@@ -1,4 +1,5 @@
-"""The shared English pipeline: line breaks end sentences, except in hard-wrapped text."""
+"""The shared English pipeline: line breaks end sentences, except in hard-wrapped text; lemmas
+are spaCy's own, computed once per word form."""
 from __future__ import annotations
 
 
@@ -21,3 +22,30 @@ def test_hard_wrapped_lines_do_not_break_sentences(nlp):
     sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
     assert sents[0].startswith("The council met") and sents[0].endswith("first drawn.")
     assert sents[1] == "A second meeting is planned."
+
+
+def test_cached_lemmas_are_spacys(nlp):
+    """The lemma component in the pipeline gives what spaCy's own pipeline gives, for a word
+    seen before as much as for a new one, and leaves a lemma set before it."""
+    import importlib.util
+
+    import spacy
+
+    from clipfile.lang.en.parse import _ENGLISH_PACKAGES
+
+    name = next(n for n in _ENGLISH_PACKAGES if importlib.util.find_spec(n) is not None)
+    plain = spacy.load(name, exclude=["ner"])
+    plain.add_pipe("clipfile_paragraphs", before="parser")
+    text = (
+        "The ministers were meeting again on Friday, and the meeting ran late.\n"
+        "She said the dogs had been barking at the postmen; he says they barked louder.\n"
+        "Better roads were promised, the best ones by 2030, officials were told.\n"
+    )
+    expected = [t.lemma_ for t in plain(text)]
+    assert [t.lemma_ for t in nlp(text)] == expected
+    assert [t.lemma_ for t in nlp(text)] == expected  # now every lemma comes from the cache
+    doc = nlp.make_doc("The dogs barked")
+    doc[1].lemma_ = "set-before"
+    for pipe_name, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert doc[1].lemma_ == "set-before"

@@ -83,6 +83,28 @@ def test_lower_case_rest_of_a_cued_sentence(nlp):
     assert text[q.speaker.start:q.speaker.end] == "the mayor"
 
 
+def test_lower_case_words_right_after_said_to_the_end_of_the_sentence(nlp):
+    # Issue #16: 'The board said "the harbour is ready …".' quotes the whole complement; it is
+    # no scare-quoted fragment for being in lower case.
+    text = ('The ferry will not run in May. The Harbour Board said "the port is ready to take '
+            'the larger ships from June". Its rivals said nothing.\n')
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if "larger ships" in q.text)
+    assert q.text == "the port is ready to take the larger ships from June"
+    assert q.cue.text == "said" and "Harbour Board" in q.speaker.name
+
+
+def test_quoted_words_that_are_all_a_report_holds_are_a_quote(nlp):
+    # Issue #16: 'According to Mr Lind, Harbourside "were not planning to bid again".' - the
+    # quoted words are the whole report, not a scare-quoted fragment in mid-sentence.
+    text = ('Company spokesman Tomas Lind said the deal still stood. According to Mr Lind, '
+            'Harbourside "were not planning to bid at the new auction anyway". Nobody else spoke.\n')
+    qs = top_direct(run(nlp, text))
+    q = next(q for q in qs if "planning to bid" in q.text)
+    assert q.text == "were not planning to bid at the new auction anyway"
+    assert q.speaker is not None and q.speaker.name == "Tomas Lind"
+
+
 def test_one_word_answer_with_its_cue(nlp):
     text = (
         "Lunn was asked whether the ferry would return next year.\n"

@@ -301,3 +301,73 @@ def test_noun_with_an_infinitive_is_a_broad_candidate(nlp):
     got = [(text[r.start:r.end], text[r.cue_start:r.cue_end], r.source.text if r.source is not None else None,
             r.family) for r in broad_candidates(doc, known=reports(doc))]
     assert ("to close the old ferry terminal by spring", "plan", "her", "any-noun-to") in got
+
+
+def test_an_emotion_about_a_clause_is_attributed(nlp):
+    # Issue #16: the real-news guidelines count "are angry that P" as the holder's report.
+    text = ("Ferry crews are also angry they will have only two days to study the new rota "
+            "before it starts.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.startswith("they will have only two days"))
+    assert spoken(q, text) == "Ferry crews"
+
+
+def test_accused_of_with_the_of_hung_on_a_description_of_the_accused(nlp):
+    # Issue #16: "has accused its predecessor, led by X, of corruption" - the parser hangs
+    # "of" on X; the accused and the charge are still one content.
+    text = ("Mayor Ilse Varga's administration has accused its predecessor, led by former mayor "
+            "Piet Sonne, of corruption.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.endswith("of corruption"))
+    assert q.text.startswith("its predecessor")
+    assert "administration" in spoken(q, text)
+
+
+def test_a_participle_of_saying_on_a_place_name_is_the_clause_subjects(nlp):
+    # Issue #16: the parser hangs "accusing" on the name in "opposite the Town Hall"; the
+    # accusation is the subject's.  The parse real news gets, built by hand (the parser reads
+    # a sentence written for the test its own way).
+    from spacy.tokens import Doc
+
+    words = ["And", "the", "Harbour", "Party", "unveiled", "a", "banner", "opposite", "the", "Town",
+             "Hall", "accusing", "the", "council", "of", "hiding", "losses", "."]
+    heads = [4, 3, 3, 4, 4, 6, 4, 4, 10, 10, 7, 10, 13, 11, 11, 14, 15, 4]
+    deps = ["cc", "det", "compound", "nsubj", "ROOT", "det", "dobj", "prep", "det", "compound",
+            "pobj", "acl", "det", "dobj", "prep", "pcomp", "dobj", "punct"]
+    tags = ["CC", "DT", "NNP", "NNP", "VBD", "DT", "NN", "IN", "DT", "NNP", "NNP", "VBG", "DT", "NN",
+            "IN", "VBG", "NNS", "."]
+    pos = ["CCONJ", "DET", "PROPN", "PROPN", "VERB", "DET", "NOUN", "ADP", "DET", "PROPN", "PROPN",
+           "VERB", "DET", "NOUN", "ADP", "VERB", "NOUN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[4], lemmas[11], lemmas[15], lemmas[16] = "unveil", "accuse", "hide", "loss"
+    spaces = [True] * len(words)
+    spaces[16] = spaces[17] = False
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags, pos=pos,
+              lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
+    reps = [r for r in reports(doc) if doc.text[r.start:r.end].startswith("the council of hiding")]
+    assert reps and reps[0].source is not None and reps[0].source.text == "Party"
+
+
+def test_quoted_as_saying_closes_the_clause_before_it(nlp):
+    # Issue #16: "P, minister X was quoted as saying by Y." reports P, X's words; "according
+    # to the law" in P is no attribution (a norm, not a source).
+    text = ("The harbour dispute will be settled according to the port's own rules, transport "
+            "minister Ilse Varga was quoted as saying by the Coastal Gazette.\n")
+    qs = run(nlp, text)
+    q = next(q for q in qs if q.text.startswith("The harbour dispute"))
+    assert q.text == "The harbour dispute will be settled according to the port's own rules"
+    assert q.speaker.name == "Ilse Varga" and q.cue.text == "quoted as saying"
+    assert not [q for q in qs if q.cue is not None and q.cue.text == "according to"]
+
+
+def test_a_complement_whose_subject_the_parser_made_the_object_is_one_content(nlp):
+    # Issue #16: 'suggested the "cosy deal" between the board, the unions and the council had
+    # cost the town' - the parse makes 'the "cosy deal" between the board' the object of
+    # "suggested" and the rest the complement; the content is the whole clause.
+    text = ('She said she did not feel her own party could be trusted, but suggested the '
+            '"three-sided bargain" between the board, the unions and the council had a hand in '
+            'the losses.\n')
+    qs = run(nlp, text)
+    q = next(q for q in qs if "had a hand in the losses" in q.text)
+    assert q.text.startswith('the "three-sided bargain" between the board'), q.text
+    assert q.kind == "mixed"

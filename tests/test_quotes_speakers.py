@@ -227,3 +227,177 @@ def test_verbs_of_manner_of_speaking_are_cues(nlp):
     )
     q = quote(run(nlp, text), "If they were serious")
     assert q.cue is not None and q.cue.text == "fumed" and q.speaker.name == "Tor Lind"
+
+
+def test_a_quotation_printed_as_one_paragraph_stays_with_its_speaker(nlp):
+    # Issue #16: `"A. "B. "C."` - each reopened sentence is a quote, all the speaker's.
+    text = ('Ines Dahl, the harbour master, said the ferry would sail. Ms Dahl said: "The pier is safe. '
+            '"We checked every beam and I believe the council will pay for the rest. '
+            '"Nobody should worry about Monday."\n')
+    qs = run(nlp, text)
+    for frag in ("The pier is safe", "We checked every beam", "Nobody should worry"):
+        q = quote(qs, frag)
+        assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Ines Dahl", (frag, q)
+
+
+def test_a_percentage_that_says_something_is_poll_respondents(nlp):
+    # Issue #16: "61% said" reports what a share of the people polled said; the source is
+    # the respondents, not the number "61".
+    text = ('A survey for the Coastal Gazette asked 800 residents about the new harbour. '
+            'Some 64% said the harbour would bring jobs, while 21 per cent said it was too costly. '
+            '58% of the 800 adults questioned by the pollsters said the council had not listened.\n')
+    qs = run(nlp, text)
+    for frag in ("the harbour would bring jobs", "it was too costly", "the council had not listened"):
+        q = quote(qs, frag)
+        assert q.speaker is not None and q.speaker.name == "poll respondents", (frag, q.speaker)
+    # a share of a group the text names is that group
+    text = "A poll for the Gazette was published on Monday. 67 percent of fishermen said the quay was too small.\n"
+    q = quote(run(nlp, text), "the quay was too small")
+    assert q.speaker is not None and q.speaker.name == "fishermen", q.speaker
+
+
+def test_the_second_of_two_coordinated_clauses_has_its_own_subject(nlp):
+    # Issue #16: the parser reads "... like schoolboys and the Greens claim P" as one clause
+    # and "owns Northfield and the council has said P" as a subject "Northfield and the
+    # council"; the source of the second report is the second clause's subject.
+    text = ('The unions say the two directors are behaving like squabbling schoolboys and '
+            'the Green Party claim personal ambition is blocking the harbour plan.\n\n'
+            'Harbourside Holdings now owns Northfield and the Ostby Council has said '
+            'it will turn the site into a park.\n')
+    qs = run(nlp, text)
+    q = quote(qs, "personal ambition is blocking")
+    assert q.speaker is not None and q.speaker.name and "Green" in q.speaker.name, q.speaker
+    q = quote(qs, "it will turn the site into a park")
+    assert q.speaker is not None and q.speaker.name and "Council" in q.speaker.name, q.speaker
+
+
+def test_a_participle_of_saying_after_an_object_is_the_subjects(nlp):
+    # Issue #16: "X dismissed the figures insisting that P" - the parser makes "the figures"
+    # the subject of "insisting"; figures insist nothing, X does.
+    text = ('Harbour master Tomas Lind also dismissed the figures insisting that the '
+            '"typical passenger" has been much better off since the new ferry.\n')
+    qs = run(nlp, text)
+    q = quote(qs, "has been much better off")
+    assert q.speaker is not None and q.speaker.name == "Tomas Lind", q.speaker
+
+
+def test_a_book_speaks_for_the_one_author_the_text_names(nlp):
+    # Issue #16: "despite a new book saying P" before the text says whose book it is
+    # ("Harbour Lights, by journalist Ada Quill"): the book is its author's.
+    text = ('The mayor insisted the ferry would run, despite a new book saying the service had '
+            'lost money for a decade.\n\nThe claims were made in Harbour Lights, by Gazette '
+            'journalist Ada Quill, which was published on Monday.\n\n'
+            'The new book claims the mayor hid the losses from the council.\n')
+    qs = run(nlp, text)
+    for frag in ("the service had lost money", "the mayor hid the losses"):
+        q = quote(qs, frag)
+        assert q.speaker is not None and q.speaker.name == "Ada Quill", (frag, q.speaker)
+
+
+def test_a_name_before_an_aside_in_dashes_is_the_speaker(nlp):
+    # Issue #16: "Mr X - keen to reassure investors - had said P": the aside leaves the parse
+    # without a subject for "said"; the name before it is the speaker.
+    text = ('The harbour sale was confirmed on Monday. A day earlier, Mr Lindqvist - keen to '
+            'calm the fishermen - had said only three old piers would be sold.\n')
+    qs = run(nlp, text)
+    q = quote(qs, "only three old piers would be sold")
+    assert q.speaker is not None and q.speaker.name and "Lindqvist" in q.speaker.name, q.speaker
+
+
+def test_a_name_before_an_aside_the_parser_lost_is_the_speaker(nlp):
+    # The parse the small model gives such a sentence in real news: "said" left as the root
+    # without a subject, the name hung on the aside.  Built by hand so the test does not hang
+    # on the parser's mood; the rule must find the name before the aside.
+    from spacy.tokens import Doc
+
+    from clipfile.lang.en.reported import reports
+
+    words = ["A", "day", "earlier", ",", "Mr", "Lindqvist", "-", "keen", "to", "calm", "the",
+             "fishermen", "-", "had", "said", "only", "three", "piers", "would", "be", "sold", "."]
+    heads = [1, 2, 14, 14, 5, 7, 7, 3, 9, 3, 11, 9, 14, 14, 14, 16, 17, 20, 20, 20, 14, 14]
+    deps = ["det", "npadvmod", "advmod", "punct", "compound", "npadvmod", "punct", "prep", "aux",
+            "prep", "det", "dobj", "punct", "aux", "ROOT", "advmod", "nummod", "nsubjpass", "aux",
+            "auxpass", "ccomp", "punct"]
+    tags = ["DT", "NN", "RBR", ",", "NNP", "NNP", "HYPH", "NNP", "TO", "VB", "DT", "NNS", ",",
+            "VBD", "VBN", "RB", "CD", "NNS", "MD", "VB", "VBN", "."]
+    pos = ["DET", "NOUN", "ADV", "PUNCT", "PROPN", "PROPN", "PUNCT", "PROPN", "PART", "VERB", "DET",
+           "NOUN", "PUNCT", "AUX", "VERB", "ADV", "NUM", "NOUN", "AUX", "AUX", "VERB", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[14], lemmas[13], lemmas[20] = "say", "have", "sell"
+    spaces = [True] * len(words)
+    spaces[2] = spaces[20] = spaces[21] = False
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags, pos=pos,
+              lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
+    reps = [r for r in reports(doc) if doc.text[r.cue_start:r.cue_end] == "said"]
+    assert reps and reps[0].source is not None and reps[0].source.text == "Lindqvist"
+
+
+def test_a_headline_quotes_its_subject_without_a_verb(nlp):
+    # Issue #16: BBC-style headlines put the subject's words in single marks after it, or
+    # end with a dash and the speaker's name.
+    text = ("Lindqvist 'ready to sell' the old piers\n\nHarbour master Tomas Lindqvist says the "
+            "old piers could be sold by the summer.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "ready to sell")
+    assert q.kind == "direct" and q.text == "ready to sell"
+    assert q.speaker is not None and q.speaker.name == "Tomas Lindqvist"
+    text = ("Keep the ferry running - Lindqvist\n\nHarbour master Tomas Lindqvist has urged the "
+            "council to keep the night ferry.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "Keep the ferry running")
+    assert q.kind == "indirect" and q.speaker.name == "Tomas Lindqvist"
+    # a group in plain words, words with an apostrophe inside
+    text = "Fishermen 'can't trust the council'\n\nFour in five fishermen say the council broke its word.\n"
+    q = quote(run(nlp, text), "trust the council")
+    assert q.kind == "direct" and q.text == "can't trust the council" and q.speaker.name == "Fishermen"
+    # a headline's scare quotes after a word that is no subject are not quotes
+    text = "Ferry 'crisis' deepens as crews quit\n\nThe harbour lost two more crews on Monday.\n"
+    assert not [q for q in run(nlp, text) if "crisis" in q.text]
+
+
+def test_a_pronoun_is_never_the_person_named_in_the_words_it_reports(nlp):
+    # Issue #16: "he insisted he still trusted Mr Lind" - whoever "he" is, not Lind.
+    text = ("Tomas Lind faces the council on Monday after a week of talk about his rift "
+            "with Piet Sonne.\n\nMeanwhile, the deputy mayor is leaving for a tour of the islands. "
+            "But before doing so, he insisted he still trusted Mr Lind.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "he still trusted Mr Lind")
+    assert q.speaker is not None and q.speaker.name != "Tomas Lind", q.speaker
+
+
+def test_a_quotation_before_a_described_speaker_with_an_aside_stays_direct(nlp):
+    # The aside rule must not turn "“…,” Harbour delegate X, wearing a cap, said" into a
+    # report whose content runs from the quotation over the speaker's name.
+    text = ("Not everyone was pleased.\n\n\u201cWe have had better seasons than this one,\u201d harbour "
+            "delegate Piet Sonne, wearing a cap and \u201cSave the Pier\u201d badges, said as the rain "
+            "fell around him.\n")
+    qs = run(nlp, text)
+    q = quote(qs, "better seasons")
+    assert q.kind == "direct" and q.text == "We have had better seasons than this one,"
+
+
+def test_a_name_the_parser_hung_in_the_complement_is_not_taken_for_the_aside_subject(nlp):
+    # The parse real news gets for such a sentence, built by hand: the name is an adverbial
+    # of the quoted clause; the report of "said" must not reach over the quotation to it.
+    from spacy.tokens import Doc
+
+    from clipfile.lang.en.reported import reports
+
+    words = ["\u201c", "We", "had", "better", "seasons", ",", "\u201d", "delegate", "Piet", "Sonne",
+             ",", "wearing", "a", "cap", ",", "said", "."]
+    heads = [2, 2, 15, 4, 2, 2, 5, 9, 9, 2, 2, 2, 13, 11, 15, 15, 15]
+    deps = ["punct", "nsubj", "ccomp", "amod", "dobj", "punct", "punct", "compound", "compound",
+            "npadvmod", "punct", "advcl", "det", "dobj", "punct", "ROOT", "punct"]
+    tags = ["``", "PRP", "VBD", "JJR", "NNS", ",", "''", "NN", "NNP", "NNP", ",", "VBG", "DT", "NN",
+            ",", "VBD", "."]
+    pos = ["PUNCT", "PRON", "VERB", "ADJ", "NOUN", "PUNCT", "PUNCT", "NOUN", "PROPN", "PROPN", "PUNCT",
+           "VERB", "DET", "NOUN", "PUNCT", "VERB", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[2], lemmas[11], lemmas[15] = "have", "wear", "say"
+    spaces = [False, True, True, True, False, False, True, True, True, False, True, True, True, False,
+              True, False, False]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags, pos=pos,
+              lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
+    for r in reports(doc):
+        if doc.text[r.cue_start:r.cue_end] == "said":
+            assert "Sonne" not in doc.text[r.start:r.end], doc.text[r.start:r.end]

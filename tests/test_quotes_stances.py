@@ -76,6 +76,17 @@ def test_a_report_nobody_makes_is_a_judgement(nlp):
     assert all(s.speaker is None or s.speaker.name is None for s in stances if s.kind == "judgement")
 
 
+@pytest.mark.parametrize("text, content", [
+    # Issue #16: a demonstrative standing for a fact, or nobody, holds no report
+    ("The mayor hinted at a deal. That suggests the ferry will run all winter.\n", "the ferry will run all winter"),
+    ("Nobody should doubt that the harbour needs a new quay, he argued.\n", "the harbour needs a new quay"),
+])
+def test_a_report_whose_subject_names_no_one_is_no_quote(nlp, text, content):
+    qs, stances = run(nlp, text)
+    assert not [q for q in qs if content in q.text and q.speaker is not None
+                and q.speaker.name in ("That", "Nobody")], texts(qs)
+
+
 def test_a_report_stops_before_another_source_reports(nlp):
     text = "The mayor insisted she had made no deals over the harbour while Councillor Ivo Renn says he will not let gossip distract him.\n"
     qs, _ = run(nlp, text)

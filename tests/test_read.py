@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from clipfile.alerts import AlertRule, match_alerts
 from clipfile.cli import app as cli
+from clipfile.entitylinks import save_linked
 from clipfile.read import items as it
 from clipfile.read.documents import document_view, recycled
 from clipfile.read.entities import entity_view, mention_volume, one_entity
@@ -59,7 +60,7 @@ def build(path) -> dict[str, str]:
     varin = {"name": "Oleg Varin", "entity_id": "e1"}
     claim = lambda phrase, status, **kw: {"id": f"c{status}", **span(t, phrase), "status": status,  # noqa: E731
                                           "certainty": 0.5, "source": None, "subject": None, **kw}
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": en.id},
         "entities": [person("e1", "Oleg Varin", t, ("Oleg Varin", 0), ("Varin", 1), ("Varin", 2), ("Varin", 3))],
         "quotes": [{"id": "q1", **span(t, "will run all winter"), "kind": "direct",
@@ -73,7 +74,7 @@ def build(path) -> dict[str, str]:
         "forecasts": [], "events": [], "duplicates": [],
     }, version="test")
     t = RU
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": ru.id},
         "entities": [person("e1", "Олег Варин", t, ("Олег Варин", 0))],
         "quotes": [{"id": "q1", **span(t, "паром будет ходить всю зиму"), "kind": "indirect",
@@ -86,7 +87,7 @@ def build(path) -> dict[str, str]:
     t = COPY
     s, e = at(COPY, 'Mayor Oleg Varin said the ferry "will run all winter".')
     o = at(EN, 'Mayor Oleg Varin said the ferry "will run all winter".')
-    store.save_analysis({
+    save_linked(store, {
         "document": {"id": copy.id},
         "entities": [person("e1", "Oleg Varin", t, ("Oleg Varin", 0), ("Oleg Varin", 1))],
         "quotes": [], "claims": [], "forecasts": [],
@@ -319,7 +320,7 @@ QUERIES = ["ferry", "winter ferry", '"will run"', "ferr*", "ferry OR паром"
 @pytest.mark.parametrize("query", QUERIES)
 def test_in_memory_matching_agrees_with_the_index(store, query):
     docs = list(store.iter_documents())
-    by_index = {h.doc_id for h in store.search_page(query.replace("-critics", "NOT critics"), limit=50)["hits"]}
+    by_index = {h.doc_id for h in store.search_page(query.replace("-critics", "NOT critics"), limit=50).hits}
     in_memory = {d.id for d in docs if TextQuery.parse(query).matches(d.title + " " + d.text)}
     assert in_memory == by_index
 

@@ -62,3 +62,11 @@ def test_places_and_organisations(ents):
 )
 def test_normalize_name(oblique, nominative):
     assert normalize_name(oblique) == nominative
+
+
+def test_a_misspelt_surname_is_the_same_person_under_the_usual_spelling():
+    text = ("Губернатор Нико Гвараамиа прибыл в Белмору. Нико Гварамиа заявил, что мост откроют "
+            "весной. По словам Нико Гварамиа, денег хватит. Гварамиа уехал вечером.")
+    found = [e for e in entities(parse(text)) if e.type == "PERSON"]
+    assert [e.name for e in found] == ["Нико Гварамиа"]
+    assert "Нико Гвараамиа" in found[0].aliases

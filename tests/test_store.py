@@ -3,18 +3,42 @@ from __future__ import annotations
 
 import pytest
 
+from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound, QueryError, StoreError
 from clipfile.records import Document
+from clipfile.store import open_store
+from clipfile.store.base import EntityLink, SearchPage, Store
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
-BACKENDS = {"sqlite": lambda tmp_path: SQLiteStore(tmp_path / "lib.sqlite")}
+# Each backend: the URL of a fresh, empty library.  A backend whose server cannot be had here
+# skips its tests with the reason (conftest.py's postgres_server); every test below runs on each.
+BACKENDS = {
+    "sqlite": lambda request, tmp_path: f"sqlite:///{tmp_path}/lib.sqlite",
+    "postgresql": lambda request, tmp_path: request.getfixturevalue("postgres_url"),
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def store(request, tmp_path):
-    s = BACKENDS[request.param](tmp_path)
+def library_url(request, tmp_path) -> str:
+    return BACKENDS[request.param](request, tmp_path)
+
+
+@pytest.fixture
+def store(library_url) -> Store:
+    s = open_store(library_url)
     yield s
     s.close()
+
+
+def test_the_contract_covers_the_whole_protocol():
+    """Every member of the Store protocol is called somewhere in these tests: a method added to
+    the protocol without a contract test fails here."""
+    from pathlib import Path
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    members = {name for name in vars(Store) if not name.startswith("_")} | set(Store.__annotations__)
+    untested = sorted(m for m in members if f"store.{m}" not in source)
+    assert not untested, f"Store members without a contract test: {untested}"
 
 
 def doc(text, **kw):
@@ -131,7 +155,7 @@ def test_analysis_links_entities_across_documents(store):
     d2 = doc("Engineer Ivo Marek praised the quay again.")
     for d in (d1, d2):
         store.add_document(d)
-        saved = store.save_analysis(_analysis(d), version="t1")
+        saved = save_linked(store, _analysis(d), version="t1")
         assert saved["quotes"][0]["speaker"]["entity_id"].startswith("E")
     [ent] = store.find_entities("Marek")
     assert ent.mention_count == 2 and ent.document_count == 2
@@ -139,17 +163,17 @@ def test_analysis_links_entities_across_documents(store):
     assert store.search("quay", kinds=("quote",))[0].kind == "quote"
     assert store.stale_documents("t1") == [] and len(store.stale_documents("t2")) == 2
     # Re-saving replaces, never duplicates.
-    store.save_analysis(_analysis(d1), version="t1")
+    save_linked(store, _analysis(d1), version="t1")
     assert len(store.items("quote")) == 2
 
 
 def test_merge_and_split_entities(store):
     d1 = doc("Ivo Marek said the quay would open.")
     store.add_document(d1)
-    store.save_analysis(_analysis(d1), version="t")
+    save_linked(store, _analysis(d1), version="t")
     other = doc("Marta Kell and the quay board met.")
     store.add_document(other)
-    store.save_analysis({"document": {"id": other.id}, "entities": [
+    save_linked(store, {"document": {"id": other.id}, "entities": [
         {"id": "e1", "name": "Marta Kell", "type": "PERSON", "aliases": [],
          "mentions": [{"start": 0, "end": 10, "text": "Marta Kell", "label": "PERSON"}]}]}, version="t")
     a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
@@ -169,7 +193,12 @@ def test_state_and_schema_version(store):
     assert store.get_state("watch") is None
     store.set_state("watch", {"etag": "x", "seen": [1, 2]})
     assert store.get_state("watch") == {"etag": "x", "seen": [1, 2]}
-    assert store.stats()["schema_version"] == SCHEMA_VERSION
+    assert store.stats()["schema_version"] == store.schema_version >= 1  # migrated on open
+
+
+def test_sqlite_is_migrated_to_the_latest_schema(tmp_path):
+    with SQLiteStore(tmp_path / "lib.sqlite") as s:
+        assert s.schema_version == SCHEMA_VERSION
 
 
 def test_reopen_keeps_everything(tmp_path):
@@ -203,13 +232,13 @@ def test_people_sharing_a_surname_stay_apart_but_a_bare_surname_joins(store):
                   doc("Later, Orlova met Kessler again."))
     for d in (d1, d2):
         store.add_document(d)
-    store.save_analysis(_person_analysis(d1, "Anna Kessler"), version="t")
-    store.save_analysis(_person_analysis(d2, "Boris Kessler"), version="t")
+    save_linked(store, _person_analysis(d1, "Anna Kessler"), version="t")
+    save_linked(store, _person_analysis(d2, "Boris Kessler"), version="t")
     assert len(store.find_entities("Anna Kessler")) == 1
     assert store.find_entities("Anna Kessler")[0].id != store.find_entities("Boris Kessler")[0].id
     # "Kessler" alone is ambiguous now: it must not be filed under either of them.
     store.add_document(d3)
-    store.save_analysis(_person_analysis(d3, "Kessler"), version="t")
+    save_linked(store, _person_analysis(d3, "Kessler"), version="t")
     assert store.find_entities("Anna Kessler")[0].mention_count == 1
 
 
@@ -217,7 +246,7 @@ def test_names_in_two_scripts_are_one_entity(store):
     en, ru = doc("Mayor Anna Kessler spoke."), doc("Мэр Анна Кесслер выступила.")
     for d, name in ((en, "Anna Kessler"), (ru, "Анна Кесслер")):
         store.add_document(d)
-        store.save_analysis(_person_analysis(d, name), version="t")
+        save_linked(store, _person_analysis(d, name), version="t")
     [one] = store.find_entities("Кесслер")
     assert set(one.aliases) == {"Anna Kessler", "Анна Кесслер"} and one.document_count == 2
     assert store.find_entities("Anna Kessler")[0].id == one.id
@@ -231,7 +260,7 @@ def test_recycled_index_tables(store):
     text = "Ferry services resumed on Monday after the storm. The harbour master said so.\n"
     d = doc(text, published="2024-05-02")
     store.add_document(d)
-    store.save_analysis({"document": {"id": d.id}}, version="t")
+    save_linked(store, {"document": {"id": d.id}}, version="t")
     assert table.unindexed() == [(d.id, "2024-05-02")]
     with store.transaction():
         first = table.register(d.id, "2024-05-02")
@@ -276,3 +305,342 @@ def test_recycled_index_tables(store):
     assert table.document("ghost") is None and table.pending() == []
     table.clear()
     assert table.unit_count() == 0 and table.document(d.id) is None
+
+
+# -- the rest of the protocol: documents, analyses, filtered search, entity pages, ledger, blobs
+
+def _library(store):
+    """Three documents, two analysed: Ivo Marek quoted in both, Marta Kell beside him in one."""
+    d1 = doc("Ivo Marek said the quay would open. Marta Kell agreed.", title="Quay opens", source="Gazette",
+             published="2024-03-02", language="en")
+    d2 = doc("Engineer Ivo Marek praised the quay again.", title="Quay praised", source="Courier",
+             published="2024-04-10", language="en")
+    d3 = doc("Мэр Анна Кесслер открыла причал.", title="Причал", source="Вестник", published="2024-04-12",
+             language="ru")
+    for d in (d1, d2, d3):
+        store.add_document(d)
+    a1 = _analysis(d1)
+    k = d1.text.index("Marta Kell")
+    a1["entities"].append({"id": "e2", "name": "Marta Kell", "type": "PERSON", "aliases": [],
+                           "mentions": [{"start": k, "end": k + 10, "text": "Marta Kell", "label": "PERSON"}]})
+    f = d1.text.index("the quay would open")
+    a1["forecasts"] = [{"id": "f1", "start": f, "end": f + 19, "text": "the quay would open",
+                        "forecaster": {"name": "Ivo Marek", "entity_id": "e1"}}]
+    save_linked(store, a1, version="t1")
+    save_linked(store, _analysis(d2), version="t2")
+    return d1, d2, d3
+
+
+def test_documents_listed_counted_and_their_analyses(store):
+    d1, d2, d3 = _library(store)
+    assert store.path and store.has_document(d1.id) and not store.has_document("dnothere")
+    assert store.document_count() == 3
+    listed = store.list_documents(limit=2)
+    assert [s.id for s in listed] == [d3.id, d2.id]  # newest first
+    assert (listed[1].title, listed[1].chars, listed[1].analyzed_version) == ("Quay praised", len(d2.text), "t2")
+    assert [s.id for s in store.list_documents(limit=5, offset=2)] == [d1.id]
+    assert store.analysis_version(d1.id) == "t1" and store.analysis_version(d3.id) is None
+    got = store.get_analysis(d1.id[:10])
+    assert got["document"]["id"] == d1.id and got["pipeline_version"] == "t1"
+    assert got["quotes"][0]["speaker"]["entity_id"].startswith("E")
+    assert store.get_analysis(d3.id) is None
+    assert store.analyzed_documents() == [(d1.id, "2024-03-02"), (d2.id, "2024-04-10")]
+    assert [d.id for d in store.iter_documents()] == [d1.id, d2.id, d3.id]
+    assert store.stats()["items"] == {"quote": 2, "forecast": 1}
+
+
+def test_items_by_document_entity_role_ids_and_speaker(store):
+    d1, d2, _ = _library(store)
+    [marek] = store.find_entities("Ivo Marek")
+    quotes = store.items("quote")
+    assert [q["document"] for q in quotes] == [d1.id, d2.id]  # by date
+    assert quotes[0]["outlet"] == "Gazette" and quotes[0]["title"] == "Quay opens"
+    assert [q["document"] for q in store.items("quote", doc_id=d2.id)] == [d2.id]
+    assert len(store.items("quote", entity=marek.id, role="speaker")) == 2
+    assert len(store.items("quote", entity=marek.id, role=("subject", "mentioned"))) == 0
+    assert len(store.items("forecast", entity=marek.id, role="speaker")) == 1
+    assert store.items("quote", ids=[quotes[1]["item_id"]])[0]["document"] == d2.id
+    assert len(store.items("quote", speaker_like="ivo  MAREK")) == 2
+    assert len(store.items("quote", limit=1)) == 1
+
+
+def test_search_page_filters_facets_and_browsing(store):
+    d1, d2, d3 = _library(store)
+    page = store.search_page("quay")
+    assert isinstance(page, SearchPage) and page.total == 2
+    assert {h.doc_id for h in page.hits} == {d1.id, d2.id} and all("[[quay]]" in h.snippet for h in page.hits)
+    assert sorted(page.facets.source) == [("Courier", 1), ("Gazette", 1)]
+    assert page.facets.language == [("en", 2)]
+    assert page.facets.kind == [("document", 2), ("forecast", 1), ("quote", 2)]
+    assert [(e.name, n) for e, n in page.facets.entity] == [("Ivo Marek", 2), ("Marta Kell", 1)]
+    assert [h.doc_id for h in store.search_page("quay", source="Courier").hits] == [d2.id]
+    assert store.search_page("quay", date_from="2024-04-01").total == 1
+    assert store.search_page("quay", date_to="2024-03-31").hits[0].doc_id == d1.id
+    kell = store.find_entities("Marta Kell")[0]
+    assert [h.doc_id for h in store.search_page("quay", entity=f"E{kell.id}").hits] == [d1.id]
+    quotes = store.search_page("quay", kinds=("quote",))
+    assert quotes.total == 2 and {h.kind for h in quotes.hits} == {"quote"} and quotes.hits[0].item_id
+    browse = store.search_page("", language="ru")
+    assert browse.total == 1 and browse.hits[0].doc_id == d3.id and browse.hits[0].snippet.startswith("Мэр")
+    assert [h.doc_id for h in store.search_page("", limit=1, offset=1).hits] == [d2.id]
+    with pytest.raises(QueryError):
+        store.search_page("quay AND")
+
+
+def test_entity_pages(store):
+    d1, d2, _ = _library(store)
+    marek, kell = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    assert store.get_entity(f"E{marek.id}") == store.get_entity(marek.id)
+    assert (marek.mention_count, marek.document_count) == (2, 2)
+    assert [e.name for e in store.list_entities()] == ["Ivo Marek", "Marta Kell"]  # most mentioned first
+    assert [e.name for e in store.list_entities(limit=1, offset=1)] == ["Marta Kell"]
+    assert store.list_entities(type="ORG") == []
+    assert [(e.name, n) for e, n in store.co_mentioned_entities(marek.id)] == [("Marta Kell", 1)]
+    assert [d.id for d in store.entity_documents(marek.id)] == [d2.id, d1.id]  # newest first
+    assert store.entity_mentions_by_month(marek.id) == [("2024-03", 1), ("2024-04", 1)]
+    # merged entities answer as one
+    store.merge_entities(marek.id, kell.id)
+    assert store.get_entity(kell.id).id == marek.id and store.co_mentioned_entities(marek.id) == []
+    with pytest.raises(NotFound):
+        store.get_entity(99999)
+
+
+def test_linking_primitives(store):
+    """What clipfile.entitylinks builds on: keys, names, new entities; a local id is refused."""
+    eid = store.add_entity("Marek", "PERSON")
+    store.add_entity_names(eid, ["Marek", "Ivo Marek"], ["full:PERSON:marek", "last:PERSON:marek"])
+    store.add_entity_names(eid, ["Marek"], ["full:PERSON:marek"])  # again: kept once
+    assert store.entities_with_key("last:PERSON:marek") == [eid] and store.entities_with_key("nope") == []
+    assert store.entity_name(eid) == "Marek"
+    store.rename_entity(eid, "Ivo Marek")
+    assert store.entity_name(eid) == "Ivo Marek" and store.get_entity(eid).aliases == ("Ivo Marek", "Marek")
+    other = store.add_entity("Ivo Marek", "PERSON")
+    store.add_entity_names(other, [], ["last:PERSON:marek"])
+    assert sorted(store.entities_with_key("last:PERSON:marek")) == sorted([eid, other])
+    assert sorted(store.entity_aliases(eid)) == ["Ivo Marek", "Marek"]
+    assert store.entity_mention_texts(eid) == [] and store.entity_company(eid) == {}
+    store.merge_entities(eid, other)
+    assert store.entities_with_key("last:PERSON:marek") == [eid]  # merged ones are not candidates
+    d = doc("Ivo Marek said the quay would open.")
+    store.add_document(d)
+    with pytest.raises(StoreError, match="not linked"):
+        store.save_analysis(_analysis(d), version="t")
+    linked = _analysis(d)
+    linked["entities"][0]["id"] = f"E{eid}"
+    linked["quotes"][0]["speaker"]["entity_id"] = f"E{eid}"
+    store.save_analysis(linked, version="t")
+    assert store.get_entity(eid).mention_count == 1
+    assert store.items("quote", entity=eid, role="speaker")[0]["document"] == d.id
+    with pytest.raises(NotFound):
+        store.save_analysis({"document": {"id": "dnothere"}}, version="t")
+
+
+def test_cross_document_duplicates_are_replaced_alone(store):
+    d1, d2, _ = _library(store)
+    own = {"start": 0, "end": 9, "text": "Ivo Marek", "of": {"document": d1.id, "start": 0, "end": 9}}
+    save_linked(store, {**_analysis(d1), "duplicates": [own]}, version="t1")
+    other = {"start": 0, "end": 9, "text": "Ivo Marek", "of": {"document": d2.id, "start": 9, "end": 18}}
+    store.replace_cross_duplicates(d1.id, [other])
+    store.replace_cross_duplicates(d1.id, [other])  # again: replaced, not added
+    dups = store.get_analysis(d1.id)["duplicates"]
+    assert [x["of"]["document"] for x in dups] == [d1.id, d2.id]
+    assert len(store.items("duplicate", doc_id=d1.id)) == 2
+    store.replace_cross_duplicates("dnothere", [other])  # no analysis: nothing to do
+
+
+def test_forecast_ledger_and_blobs(store):
+    assert store.forecast_resolutions() == {}
+    store.resolve_forecast("d1:0-5", outcome=True, date="2024-05-01", note="opened")
+    store.resolve_forecast("d1:0-5", outcome=False, date=None, note=None)  # a second word replaces the first
+    [(key, res)] = store.forecast_resolutions().items()
+    assert key == "d1:0-5" and (res["outcome"], res["date"], res["note"]) == (False, None, None) and res["resolved"]
+    assert store.get_blob("index") is None
+    store.set_blob("index", b"\x00\x01")
+    store.set_blob("index", b"\x02")
+    assert store.get_blob("index") == b"\x02"
+
+
+def test_a_failed_transaction_stores_no_document(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_document(doc("Written, then rolled back."))
+        store.set_state("k", 1)
+        raise RuntimeError
+    assert store.document_count() == 0 and store.get_state("k") is None
+
+
+def test_open_store_reads_urls_and_paths(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/a.sqlite") as s:  # sqlite:/// + an absolute path: four slashes
+        assert s.path == str(tmp_path / "a.sqlite")
+        s.add_document(doc("Kept in a file named by a URL."))
+    with open_store(tmp_path / "a.sqlite") as s:
+        assert s.document_count() == 1
+    with open_store(str(tmp_path / "a.sqlite")) as s:
+        assert s.document_count() == 1
+    with open_store("sqlite:///:memory:") as s:
+        assert s.document_count() == 0
+    for bad, says in (("mysql://db/lib", "unknown library scheme 'mysql'"), ("sqlite://", "names no file"),
+                      ("postgresql://me:secret@nowhere.invalid/lib", "cannot open")):
+        with pytest.raises(StoreError, match=says) as info:
+            open_store(bad)
+        assert "secret" not in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_closed_library_says_so(store):
+    store.add_document(doc("Stored before closing."))
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.document_count()
+    store.close()  # closing twice is harmless
+
+
+def test_two_writers_and_a_reader_lose_nothing(library_url):
+    """Two writers (each its own connection, as two processes would have) store documents and
+    link the same people at once while a reader counts: every document is there once, each
+    person is one entity, and the reader never sees a document without its analysis's items."""
+    import threading
+
+    per_writer = 12
+    errors: list[BaseException] = []
+    done = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def write(w: int) -> None:
+        try:
+            with open_store(library_url) as s:
+                for i in range(per_writer):
+                    d = doc(f"Ivo Marek said the quay would open, report {w}-{i}.", published=f"2024-05-{i + 1:02d}")
+                    with s.transaction():  # a document and its analysis together, as one reader sees them
+                        s.add_document(d)
+                        save_linked(s, _analysis(d), version="t")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    def read() -> None:
+        try:
+            with open_store(library_url) as s:
+                while True:  # at least once, and once more after the writers are done
+                    finished = done.is_set()
+                    stats = s.stats()
+                    seen.append((stats["documents"], stats["items"].get("quote", 0)))
+                    if finished:
+                        return
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    open_store(library_url).close()  # the library exists before anyone writes (its creation races elsewhere)
+    writers = [threading.Thread(target=write, args=(w,)) for w in (1, 2)]
+    reader = threading.Thread(target=read)
+    reader.start()
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join(120)
+    done.set()
+    reader.join(60)
+    assert not errors, errors
+    with open_store(library_url) as s:
+        assert s.document_count() == 2 * per_writer
+        [marek] = s.find_entities("Ivo Marek")
+        assert marek.mention_count == 2 * per_writer and marek.document_count == 2 * per_writer
+        assert len(s.items("quote", entity=marek.id, role="speaker")) == 2 * per_writer
+    assert all(docs == quotes for docs, quotes in seen)  # one snapshot per read
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # what was seen stays seen
+    assert seen[-1] == (2 * per_writer, 2 * per_writer)
+
+
+def test_processes_opening_a_new_library_at_once_migrate_it_once(tmp_path):
+    """Each migration is read and applied inside one write transaction: a second opener finds
+    it done instead of failing on 'table already exists'."""
+    import threading
+
+    url = f"sqlite:///{tmp_path}/new.sqlite"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        try:
+            start.wait()
+            open_store(url).close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    with open_store(url) as s:
+        assert s.schema_version == SCHEMA_VERSION
+
+
+def test_postgresql_statements_stop_at_the_deadline(postgres_url):
+    """A read or write past its deadline is cancelled on the server (Interrupted), a write rolls
+    back, and the connections are fit for the next request."""
+    from clipfile import deadline
+    from clipfile.errors import Interrupted
+
+    with open_store(postgres_url) as s:
+        s.add_document(doc("Kept, whatever happens next."))
+        with deadline.time_limit(0.2):
+            with pytest.raises(Interrupted, match="took longer than 0.2 s"):
+                with s._read() as db:
+                    db.execute("SELECT pg_sleep(30)").fetchone()
+        assert s.document_count() == 1
+        with deadline.time_limit(0.2):
+            with pytest.raises(Interrupted):
+                with s._tx() as db:
+                    db.execute("UPDATE documents SET title = 'half-done'")
+                    db.execute("SELECT pg_sleep(30)").fetchone()
+        assert "half-done" not in {d.title for d in s.list_documents()}
+        s.set_state("after", 1)
+        assert s.get_state("after") == 1
+
+
+def test_read_side_filters_run_in_the_query(store):
+    """What clipfile.read asks: entity links (by, about and not by), a quote's kind, a claim's
+    footing, cross-document duplicates, limit and offset, a footing facet, hits without facets,
+    and mentions by month of publication with undated documents apart."""
+    text = "Ivo Marek said the quay would open. Critics say Marek misled the board. Marek denied the leak."
+    a = doc(text, title="Quay", published="2024-03-02", language="en")
+    b = doc("Ivo Marek said the quay would open. More later.", title="Copy")  # undated
+    for d in (a, b):
+        store.add_document(d)
+    at = text.index
+    marek = {"name": "Ivo Marek", "entity_id": "e1"}
+    save_linked(store, {
+        "document": {"id": a.id},
+        "entities": [{"id": "e1", "name": "Ivo Marek", "type": "PERSON", "aliases": ["Marek"], "mentions": [
+            {"start": 0, "end": 9, "text": "Ivo Marek", "label": "PERSON"},
+            {"start": at("Marek misled"), "end": at("Marek misled") + 5, "text": "Marek", "label": "PERSON"}]}],
+        "quotes": [{"id": "q1", "start": at("the quay"), "end": at(" would open") + 11, "kind": "indirect",
+                    "text": "the quay would open", "speaker": {**marek, "start": 0, "end": 9}}],
+        "claims": [
+            {"id": "c1", "start": at("Marek misled"), "end": at(" the board") + 10, "status": "asserted",
+             "text": "Marek misled the board", "source": {"name": "Critics"}},
+            {"id": "c2", "start": at("the leak"), "end": at("the leak") + 8, "status": "denied", "text": "the leak",
+             "source": marek},
+        ],
+    }, version="t")
+    save_linked(store, {
+        "document": {"id": b.id},
+        "entities": [{"id": "e1", "name": "Ivo Marek", "type": "PERSON", "aliases": [],
+                      "mentions": [{"start": 0, "end": 9, "text": "Ivo Marek", "label": "PERSON"}]}],
+        "duplicates": [{"start": 0, "end": 35, "of": {"document": a.id, "start": 0, "end": 35}, "similarity": 1.0},
+                       {"start": 36, "end": 47, "of": {"document": b.id, "start": 36, "end": 47}, "similarity": 1.0}],
+    }, version="t")
+    [e] = store.find_entities("Ivo Marek")
+    by = EntityLink(e.id, ("speaker",))
+    about = (EntityLink(e.id, ("subject", "mentioned")), EntityLink(e.id, ("speaker",), absent=True))
+    assert [c["text"] for c in store.items("claim", links=[by])] == ["the leak"]
+    assert [c["text"] for c in store.items("claim", links=about)] == ["Marek misled the board"]
+    assert [c["text"] for c in store.items("claim", footing="denied")] == ["the leak"]
+    assert store.items("quote", quote_kind="direct") == [] and len(store.items("quote", quote_kind="indirect")) == 1
+    assert [c["text"] for c in store.items("claim", limit=1, offset=1)] == ["the leak"]
+    assert [d["of"]["document"] for d in store.items("duplicate", cross_document=True)] == [a.id]
+    claims = store.search_page("marek OR leak", kinds=("claim",), footing="denied")
+    assert [h.item_id for h in claims.hits] == [c["item_id"] for c in store.items("claim", footing="denied")]
+    assert claims.total == 1 and dict(claims.facets.footing) == {"asserted": 1, "denied": 1}
+    bare = store.search_page("quay", with_facets=False)
+    assert bare.total is None and len(bare.hits) == 2 and bare.facets.source == []
+    assert store.entity_mentions_by_month(e.id) == [("2024-03", 2), (None, 1)]

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 import clipfile.store.sqlite as sqlite_store
+from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
@@ -27,7 +28,7 @@ def _fill(store: SQLiteStore, n: int, *, rare_first: bool = False) -> list[Docum
                      published=f"2024-01-{k % 28 + 1:02d}")
         store.add_document(d)
         q = text.index("the harbour")
-        store.save_analysis({
+        save_linked(store, {
             "document": {"id": d.id},
             "entities": [{"id": "e1", "name": who, "type": "PERSON", "aliases": [who.split()[1]],
                           "mentions": [{"start": 0, "end": len(who), "text": who, "label": "PERSON"}]}],
@@ -142,11 +143,11 @@ def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):
     store.add_document(oldest)
     _fill(store, 8)
     assert store.search("harbour", limit=3)[0].doc_id == oldest.id
-    assert store.search_page("harbour", limit=3)["hits"][0].doc_id == oldest.id
+    assert store.search_page("harbour", limit=3).hits[0].doc_id == oldest.id
     monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
     hits = store.search("harbour", limit=3)
     assert len(hits) == 3 and oldest.id not in {h.doc_id for h in hits}
-    assert oldest.id not in {h.doc_id for h in store.search_page("harbour", limit=3)["hits"]}
+    assert oldest.id not in {h.doc_id for h in store.search_page("harbour", limit=3).hits}
     # paging walks the blocks of the window in turn: every match once, the oldest on the last page
     pages = [store.search("harbour", limit=3, offset=k) for k in (0, 3, 6)]
     assert sorted(h.doc_id for p in pages for h in p) == sorted(h.doc_id for h in store.search("harbour", limit=20))
@@ -158,24 +159,24 @@ def test_facets_past_the_sample_are_estimates_and_say_so(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
     _fill(store, 30)
     exact = store.search_page("harbour")
-    assert exact["total"] == 30 and not exact["estimated"]
-    assert dict(exact["facets"]["source"]) == {o: 10 for o in OUTLETS}
-    assert dict(exact["facets"]["kind"]) == {"document": 30, "claim": 30, "quote": 30}
+    assert exact.total == 30 and not exact.estimated
+    assert dict(exact.facets.source) == {o: 10 for o in OUTLETS}
+    assert dict(exact.facets.kind) == {"document": 30, "claim": 30, "quote": 30}
     monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 9)
     page = store.search_page("harbour")
     # 6 of 30 matches counted, spanning the newest fifth of the library: scaled back to 30
-    assert page["estimated"] and page["total"] == 30 and page["sample"] == 6
-    assert dict(page["facets"]["source"]) == {o: 10 for o in OUTLETS}
+    assert page.estimated and page.total == 30 and page.sample == 6
+    assert dict(page.facets.source) == {o: 10 for o in OUTLETS}
     quotes = store.search_page("harbour", kinds=("quote",))
-    assert quotes["estimated"] and 20 <= quotes["total"] <= 40
+    assert quotes.estimated and 20 <= quotes.total <= 40
     # fewer matches than the sample: exact
     few = store.search_page("day 7")
-    assert not few["estimated"] and few["total"] == 1
+    assert not few.estimated and few.total == 1
     # ranked hits and facets agree with the filters
     filtered = store.search_page("harbour", source="Coast Courier")
-    assert {h.source for h in filtered["hits"]} == {"Coast Courier"}
-    assert 5 <= filtered["total"] <= 20
+    assert {h.source for h in filtered.hits} == {"Coast Courier"}
+    assert 5 <= filtered.total <= 20
     store.close()
 
 
@@ -187,10 +188,10 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path,
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 5)
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
     page = store.search_page("harbour", source="Island Herald")
-    assert [h.doc_id for h in page["hits"]] == [docs[0].id]
-    assert page["total"] == 1 and not page["estimated"]
+    assert [h.doc_id for h in page.hits] == [docs[0].id]
+    assert page.total == 1 and not page.estimated
     quotes = store.search_page("harbour", kinds=("quote",), source="Island Herald")
-    assert [h.doc_id for h in quotes["hits"]] == [docs[0].id] and quotes["total"] == 1
+    assert [h.doc_id for h in quotes.hits] == [docs[0].id] and quotes.total == 1
     store.close()
 
 
@@ -198,7 +199,7 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path,
 def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
     store = SQLiteStore(tmp_path / "lib.sqlite")
     _fill(store, 9)
-    facet = store.search_page(query)["facets"]["entity"]
+    facet = store.search_page(query).facets.entity
     assert sorted((e.name, n) for e, n in facet) == [("Ivo Marek", 3), ("Marta Kell", 3), ("Oren Vadik", 3)]
     store.close()
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from clipfile.read.entities import script_of  # noqa: E402
 from clipfile.records import Document  # noqa: E402
-from clipfile.store.sqlite import SQLiteStore  # noqa: E402
+from clipfile.store import open_store  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.app import _json_for_script  # noqa: E402
 from clipfile.web.highlight import Mark, highlight  # noqa: E402
@@ -24,9 +24,11 @@ from clipfile.web.security import is_loopback, origin_matches  # noqa: E402
 from _webfix import ARTICLE_2, build_library  # noqa: E402
 
 
-@pytest.fixture()
-def lib(tmp_path):
-    path = tmp_path / "lib.sqlite"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lib(request, tmp_path):
+    """The hand-built library, in an SQLite file and on PostgreSQL (skipped where no server can
+    be started): the pages must read the same from either."""
+    path = tmp_path / "lib.sqlite" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     ids = build_library(path)
     return path, ids
 
@@ -76,7 +78,7 @@ def test_search_item_kinds(client, lib):
 
 
 def test_search_pagination(tmp_path):
-    store = SQLiteStore(tmp_path / "many.sqlite")
+    store = open_store(tmp_path / "many.sqlite")
     for i in range(25):
         store.add_document(Document(f"Bulletin number {i}: the lighthouse keeper reported calm seas.",
                                     title=f"Bulletin {i}", source="Lighthouse Log", published=f"2021-01-{i + 1:02d}"))
@@ -132,7 +134,7 @@ def test_document_text_is_escaped(client, lib):
 )
 def test_only_http_urls_become_the_original_link(lib, url):
     # As a library written before ingest refused such URLs may hold them.
-    with SQLiteStore(lib[0]) as store:
+    with open_store(lib[0]) as store:
         bad = Document("The ferry timetable changes on Monday, the harbour office said.", url=url)
         good = Document("The bridge toll rises in May, the council said.", url="https://valley.example/toll")
         store.add_document(bad)
@@ -231,7 +233,7 @@ def test_brief_lines_link_to_passages(client, lib):
     assert r.status_code == 200
     links = re.findall(r'href="http://testserver/doc/(\w+)\?hl=(\d+)-(\d+)#passage"', r.text)
     assert len(links) >= 4
-    store = SQLiteStore(lib[0])
+    store = open_store(lib[0])
     for doc_id, s, e in links:  # every link points at a real passage of a stored document
         assert 0 <= int(s) < int(e) <= len(store.get_document(doc_id).text)
     store.close()
@@ -261,7 +263,8 @@ def test_csrf_required_for_writes(client, lib):
     # A browser without the cookie (another site's form) cannot pass, even with a copied field.
     fresh = TestClient(client.app)
     assert fresh.post("/forecasts/resolve", data={**form, "csrf": token}).status_code == 403
-    assert SQLiteStore(lib[0]).forecast_resolutions() == {}
+    with open_store(lib[0]) as store:
+        assert store.forecast_resolutions() == {}
     ok = client.post("/forecasts/resolve", data={**form, "csrf": token}, follow_redirects=False)
     assert ok.status_code == 303
 
@@ -377,3 +380,11 @@ def test_serve_command_is_listed():
 
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_the_app_takes_an_open_store_or_a_url(lib):
+    url = str(lib[0]) if "://" in str(lib[0]) else f"sqlite:///{lib[0]}"
+    for library in (open_store(lib[0]), url):
+        with TestClient(create_app(library)) as c:
+            r = c.get("/search", params={"q": "terminal"})
+            assert r.status_code == 200 and "Ferry terminal to open before winter" in r.text

@@ -216,9 +216,9 @@ def test_reads_run_while_another_read_and_a_write_transaction_are_open(lib):
                 th, out = _in_thread(store.search_page, "terminal")
                 th.join(timeout=30)  # a bound on termination, not on speed
                 assert not th.is_alive(), "a read waited for another connection's transaction"
-                assert out["value"]["total"] == 2
+                assert out["value"].total == 2
                 # ... and it saw the library as last committed, not the write in progress
-                th, out = _in_thread(lambda: store.get_document(out["value"]["hits"][0].doc_id).title)
+                th, out = _in_thread(lambda: store.get_document(out["value"].hits[0].doc_id).title)
                 th.join(timeout=30)
                 assert out["value"] != "changed"
     finally:
@@ -243,7 +243,7 @@ def test_in_memory_library_still_works():
     with SQLiteStore(":memory:") as store:
         store.add_document(Document("The ferry left the quay at dawn.", title="Ferry"))
         assert store.search("quay")[0].title == "Ferry"
-        assert store.search_page("ferry")["total"] == 1
+        assert store.search_page("ferry").total == 1
 
 
 # -- deadlines: too long, client gone, shutting down -----------------------------------------------

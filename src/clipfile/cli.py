@@ -35,7 +35,7 @@ app = typer.Typer(
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
-_state: dict[str, Optional[Path]] = {"library": None}
+_state: dict[str, Optional[str]] = {"library": None}
 
 
 def _version(value: bool) -> None:
@@ -46,9 +46,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    library: Optional[Path] = typer.Option(
+    library: Optional[str] = typer.Option(
         None, "--library", "-L", envvar="CLIPFILE_LIBRARY",
-        help="Library file (default: library.sqlite in your user data folder).",
+        help="Library file or URL (sqlite:///path; default: library.sqlite in your user data folder).",
     ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
@@ -248,8 +248,8 @@ def analyze(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help='Words, "phrases", AND/OR/NOT, prefix*; a name also finds the '
-                                'entity\'s names in other scripts.'),
+    query: str = typer.Argument(..., help='Search query: words, "phrases", AND/OR/NOT, prefix*, NEAR(a b); a name '
+                                'also finds the entity\'s names in other scripts.'),
     kind: Optional[str] = typer.Option(None, "--kind", help="Search extracted items: quote, claim, forecast, event."),
     footing: Optional[str] = typer.Option(None, "--footing", help="Only claims of this footing (implies --kind "
                                           "claim): evidenced, asserted, hedged, hearsay, unsupported, disputed, "
@@ -889,7 +889,7 @@ def listen(
         language = _checked_language(language)
         _model_can_do(asr_model, language, "--language")
     with _open_library() as lib:
-        out_dir = recordings or lib.path.parent / "recordings"
+        out_dir = recordings or (lib.path.parent if lib.path else Path.cwd()) / "recordings"
 
         def on_chunk(doc) -> None:
             o = lib.add(doc)

@@ -85,19 +85,29 @@ class DaskCluster:
         running: dict[Any, Job] = {}
         finished = as_completed(loop=self.client.loop)
         exhausted = False
+        # A worker that dies takes the documents queued on it down with the one that killed it:
+        # each document given up on that way is tried once more, alone, after the rest.
+        alone: list[Job] = []
+        last_tries: set[Any] = set()
         try:
             while True:
-                window = self.window
-                while not exhausted and len(running) < window:
-                    job = next(todo, None)
-                    if job is None:
-                        exhausted = True
+                window = 1 if exhausted and not running and alone else self.window
+                while len(running) < window:
+                    if not exhausted:
+                        job = next(todo, None)
+                        if job is None:
+                            exhausted = True
+                            continue
+                        last_try = False
+                    elif alone and not running:
+                        job, last_try = alone.pop(0), True
+                    else:
                         break
-                    # A fresh key per submission: a document sent again is analysed again.
-                    future = self.client.submit(attempt, self.task, job.document, pure=False,
-                                                key=f"clipfile-analyze-{job.document.id}-{os.urandom(4).hex()}")
+                    future = self._submit(job)
                     running[future] = job
                     finished.add(future)
+                    if last_try:
+                        last_tries.add(future)
                 if not running:
                     return
                 future = next(finished)
@@ -105,15 +115,33 @@ class DaskCluster:
                 if future.status == "finished":
                     result, error = future.result()
                     yield Done(job, result, error)
+                elif future not in last_tries and _killed(future):
+                    alone.append(job)
                 else:
                     yield Done(job, error=_failure(future, job.document.id))
+                last_tries.discard(future)
                 future.release()
         finally:
             for future in running:  # the caller stopped early: nothing more is wanted
                 future.cancel()
 
+    def _submit(self, job: Job) -> Any:
+        # A fresh key per submission: a document sent again is analysed again.
+        return self.client.submit(attempt, self.task, job.document, pure=False,
+                                  key=f"clipfile-analyze-{job.document.id}-{os.urandom(4).hex()}")
+
     def close(self) -> None:
         self.client.close()
+
+
+def _killed(future: Any) -> bool:
+    """Whether a task was given up on because the workers running it died."""
+    from distributed import KilledWorker
+
+    try:
+        return isinstance(future.exception(timeout=5), KilledWorker)
+    except Exception:  # cancelled, or the scheduler went away
+        return False
 
 
 def _failure(future: Any, doc_id: str) -> str:

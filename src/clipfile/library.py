@@ -13,20 +13,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .analysis.problems import problem_line
+from .entitylinks import save_linked
 from .errors import ClipfileError, IngestError, NotFound
 from .parallel import Done, Executor, Inline, Job
 from .pipeline import analysis_language, analyze, pipeline_version
 from .records import Document, to_dict
-from .store.sqlite import SQLiteStore
+from .store import is_url, open_store
+from .store.base import Store
 
 __all__ = ["Library", "ItemOutcome", "BatchReport", "default_library_path"]
 
 
-def default_library_path() -> Path:
-    """``$CLIPFILE_LIBRARY``, else ``library.sqlite`` in the user's data folder."""
+def default_library_path() -> str | Path:
+    """``$CLIPFILE_LIBRARY`` (a file path or a library URL, :func:`clipfile.store.open_store`),
+    else ``library.sqlite`` in the user's data folder."""
     env = os.environ.get("CLIPFILE_LIBRARY")
     if env:
-        return Path(env).expanduser()
+        return env if is_url(env) else Path(env).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("clipfile", appauthor=False)) / "library.sqlite"
@@ -68,18 +71,27 @@ class BatchReport:
 
 
 class Library:
-    """A Clipfile library on disk.
+    """A Clipfile library.
 
     Args:
-        path: the library file; default :func:`default_library_path`.
+        library: an open :class:`~clipfile.store.base.Store`, or where to open one: a file path
+            or a library URL (:func:`clipfile.store.open_store`); default
+            :func:`default_library_path`.  The store is closed with the library.
         executor: where batch methods run the analysis (:mod:`clipfile.parallel`): in this
             process (the default), a pool of worker processes, or a Dask cluster.  This object
             stays the one writer whichever it is, and closes the executor with the library.
+
+    ``path`` is the library's file (None for a library that is no file, such as one on a
+    database server).
     """
 
-    def __init__(self, path: str | Path | None = None, *, executor: Executor | None = None) -> None:
-        self.path = Path(path).expanduser() if path else default_library_path()
-        self.store = SQLiteStore(self.path)
+    def __init__(self, library: str | Path | Store | None = None, *, executor: Executor | None = None) -> None:
+        if library is None or isinstance(library, (str, Path)):
+            self.store: Store = open_store(library or default_library_path())
+        else:
+            self.store = library
+        where = self.store.path
+        self.path: Path | None = None if is_url(where) or where == ":memory:" else Path(where)
         # Where batches are analysed (clipfile.parallel): this process unless the caller says.
         self.executor: Executor = executor or Inline()
         self._recycled: Any = None  # the cross-document DuplicateIndex, made on first use
@@ -262,7 +274,7 @@ class Library:
                     cross = index.find(doc.id, doc.text, doc.published)
                     later = index.add(doc.id, doc.published, doc.text)
                 result["duplicates"] += to_dict(cross)
-                stored = self.store.save_analysis(result, version=result["pipeline_version"])
+                stored = save_linked(self.store, result, version=result["pipeline_version"])
                 self.store.recycled.mark_pending(later)
         except BaseException:
             index.forget_unfiled()  # band keys of passages that were rolled back

@@ -54,7 +54,7 @@ __all__ = [
 STAGE_VERSIONS: dict[str, int] = {
     "parse": 1,
     "entities": 2,  # 2: a transcript label's speaker is a person (``PUTIN:``, ``В.Путин:``)
-    "quotes": 2,  # 2: a plain-text transcript label carries to the next label (analysis/turns.py)
+    "quotes": 3,  # 3: a quotation reopened on each sentence of one paragraph is split (analysis/marks.py)
     "claims": 2,  # 2: footing from the parse (issue #16)
     "forecasts": 2,  # 2: forecasts per the real-news guidelines (issue #16 item 8)
     "events": 1,

@@ -1,25 +1,27 @@
-"""What goes into the full-text index, how a user's query is read, and search snippets.
+"""What goes into the full-text index, the bounds on a query, and search snippets.
 
 Index and query pass through the same normalisation (:mod:`clipfile.textsearch`: Russian words
 are reduced to their stems, so a search finds any grammatical case), and the snippet shown for a
-hit marks the words of the stored text whose normalised form matches a query term.
+hit marks the words of the stored text whose normalised form matches a query term.  How a query
+is read is :mod:`clipfile.store.query`; how a backend writes it for its engine lives with the
+backend (FTS5: :mod:`clipfile.store.sqlite_fts`).
 
-The bounds on a query live here too (:data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_TERMS`,
+The bounds on a query live here (:data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_TERMS`,
 :func:`check_query`): every query the store runs passes them, so one pasted page cannot occupy
 the full-text engine and the snippet builder for minutes.  Within the bounds the work is linear:
-FTS5 gets the query once, and a snippet normalises each word of the text once and looks it up
-in sets of the query's terms (no pass over the terms per word).
+the engine gets the query once, and a snippet normalises each word of the text once and looks it
+up in sets of the query's terms (no pass over the terms per word).
 """
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from .errors import QueryError
 from .textsearch import index_text as _index_text
-from .textsearch import query_terms as _query_terms
 
-__all__ = ["index_text", "query_terms", "prepare_query", "snippet", "check_query", "count_terms",
-           "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "HIGHLIGHT"]
+__all__ = ["index_text", "snippet", "check_query", "count_terms", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
+           "HIGHLIGHT"]
 
 # A search query may be this long; beyond it is a pasted document, not a question.
 MAX_QUERY_CHARS = 1000
@@ -29,8 +31,13 @@ MAX_QUERY_TERMS = 32
 HIGHLIGHT = ("[[", "]]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
-# A query token: a "phrase", a parenthesis, or a run of anything else.
-_QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+
+
+class ParsedQuery(Protocol):
+    """A parsed query (:class:`clipfile.store.query.Query`): its words, each with whether it
+    is a prefix."""
+
+    def terms(self) -> list[tuple[str, bool]]: ...
 
 
 def count_terms(query: str) -> int:
@@ -56,40 +63,18 @@ def index_text(text: str) -> str:
     return _index_text(text)
 
 
-def prepare_query(query: str) -> str:
-    """Make everyday input valid FTS5: words with inner punctuation (``Putin's``, ``U.S.``,
-    ``e-mail``) become quoted phrases; operators, phrases, ``prefix*`` and parentheses stay."""
-    out = []
-    for tok in _QUERY_TOKEN.findall(query):
-        if tok.startswith('"') or tok in "()" or tok in _OPERATORS:
-            out.append(tok)
-            continue
-        star = tok.endswith("*")
-        core = tok[:-1] if star else tok
-        if core and _WORD.fullmatch(core):
-            out.append(tok)
-        elif core and _WORD.search(core):
-            out.append('"' + " ".join(_WORD.findall(core)) + '"' + ("*" if star else ""))
-        else:
-            out.append(tok)  # lone punctuation: let FTS5 say what is wrong with it
-    return " ".join(out)
-
-
-def query_terms(query: str) -> str:
-    """The FTS5 query to run for what the user typed."""
-    return _query_terms(prepare_query(query))
-
-
-def _terms(query: str) -> list[tuple[str, bool]]:
+def _terms(query: str | ParsedQuery) -> list[tuple[str, bool]]:
     """(normalised term, is_prefix) for each distinct word of a query, operators left out."""
+    if isinstance(query, str):
+        words = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"(\w+)(\*)?", query)
+                 if m.group(1) not in _OPERATORS]
+    else:
+        words = query.terms()
     terms: dict[tuple[str, bool], None] = {}
-    for m in re.finditer(r"(\w+)(\*)?", query):
-        word = m.group(1)
-        if word in _OPERATORS:
-            continue
+    for word, prefix in words:
         norm = index_text(word).strip()
         if norm:
-            terms[(norm, bool(m.group(2)))] = None
+            terms[(norm, prefix)] = None
     return list(terms)
 
 
@@ -116,8 +101,10 @@ class _Matcher:
         return known
 
 
-def snippet(text: str, query: str, *, width: int = 240) -> str:
+def snippet(text: str, query: str | ParsedQuery, *, width: int = 240) -> str:
     """A stretch of ``text`` around the densest cluster of query matches, matches marked [[ ]].
+
+    ``query``: the parsed query the store ran, or the words of one as typed.
 
     Linear in the length of the text plus the length of the query.
     """

@@ -2,9 +2,8 @@
 
 SQLite's FTS5 tokeniser knows nothing of Russian cases, so ``Путина`` would not find
 ``Путиным``.  The store indexes :func:`index_text` of a document instead of its raw text, and
-runs user queries through :func:`query_terms`, which applies the same reduction to each word
-while leaving FTS5 syntax (phrases in double quotes, ``AND``/``OR``/``NOT``/``NEAR``, ``prefix*``,
-``column:``, parentheses) untouched.  Words in other scripts are only lower-cased, so mixed
+applies the same reduction to each word of a parsed query when it writes the query for FTS5
+(:mod:`clipfile.store.sqlite_fts`).  Words in other scripts are only lower-cased, so mixed
 libraries keep working with the unicode61 tokeniser's own case folding.
 """
 from __future__ import annotations
@@ -12,11 +11,10 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["index_text", "query_terms", "stem"]
+__all__ = ["index_text", "stem"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,26 +48,3 @@ def index_text(text: str) -> str:
         The words of ``text``, Russian ones stemmed (``Путиным`` → ``путин``), others lower-cased.
     """
     return " ".join(stem(m.group()) for m in _WORD.finditer(text))
-
-
-def query_terms(query: str) -> str:
-    """Apply :func:`index_text`'s word reduction to an FTS5 query, keeping its syntax.
-
-    Args:
-        query: an FTS5 query as a user typed it (``"Путина заявил" OR Навальным*``).
-
-    Returns:
-        The same query with each word replaced by its index term; operators, quotes,
-        parentheses, prefix stars and column names are kept as they are.
-    """
-
-    def repl(m: re.Match[str]) -> str:
-        word = m.group()
-        if word in _OPERATORS:
-            return word
-        after = query[m.end() : m.end() + 1]
-        if after == ":":
-            return word  # a column filter such as ``title:``
-        return stem(word)
-
-    return _WORD.sub(repl, query)

@@ -55,7 +55,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import numpy as np
-from datasketch import MinHash
 
 from ..records import Duplicate, DuplicateOf, Span
 from .ranges import strip_range
@@ -200,7 +199,7 @@ class _Hasher:
 
     def __init__(self, num_perm: int, bands: int, rows: int) -> None:
         self.num_perm, self.bands, self.rows = num_perm, bands, rows
-        self.permutations = MinHash(num_perm=num_perm, seed=_SEED).permutations
+        self.permutations = affine32_permutations(num_perm, _SEED)
         rng = np.random.default_rng(_SEED)
         self.mult = rng.integers(1, 2**63 - 1, size=(rows,), dtype=np.uint64) | np.uint64(1)
         self.salt = rng.integers(1, 2**63 - 1, size=(bands,), dtype=np.uint64)
@@ -231,6 +230,20 @@ class _Hasher:
         # Folded to 32 bits: a key stores in 4 bytes, and the rare collision only adds a candidate
         # that the exact similarity then drops.
         return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32).view(np.int32)
+
+
+def affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The ``(a, b)`` parameters, shape (2, num_perm), of datasketch's ``affine32`` MinHash with
+    this seed (``MinHash(num_perm, seed).permutations``), drawn the way datasketch draws them.
+
+    Drawn here rather than by importing datasketch: its package imports its LSH module and so
+    SciPy, which took a second of every run's start-up (most of analysing one short text), for
+    two arrays.  The band keys stored in a library depend on these values; a test checks them
+    against datasketch's own."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:

@@ -181,6 +181,17 @@ def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
                 inner = []
                 open_at, open_len = i, len(mk)
                 continue
+            if role == "open" and mk in _SYMMETRIC and _runs_together(text, open_at + open_len, i):
+                # `"A. "B. "C."`: the paragraphs of a long quotation printed as one, each
+                # reopened and none but the last closed.  The quote before the new opening
+                # mark ends at its sentence; the new one opens (issue #16).
+                s, e = strip_range(text, open_at + open_len, i)
+                if e > s:
+                    spans.append(MarkedSpan(s, e, open_at, None, recovered=True))
+                spans += inner
+                inner = []
+                open_at, open_len = i, len(mk)
+                continue
             s, e = strip_range(text, open_at + open_len, i)
             if e > s:
                 spans.append(MarkedSpan(s, e, open_at, i))
@@ -208,6 +219,22 @@ def _top_level(text: str, style: MarkStyle) -> list[MarkedSpan]:
                                         recovered=recovered))
             spans += inner
     return spans
+
+
+def _runs_together(text: str, content_start: int, mark: int) -> bool:
+    """True when a straight mark at ``mark`` reopens rather than closes the quote whose
+    content starts at ``content_start``: the content so far is a sentence or more (it ends
+    with . ! ? and holds a space), the mark follows it after a space and a capital follows the
+    mark.  A close would sit right after the punctuation (`… sorry."`), and a quote nested in
+    straight marks (`"the "failing" agency"`) neither ends a sentence before it nor starts one."""
+    before = text[content_start:mark]
+    stripped = before.rstrip()
+    if len(stripped) == len(before) or not stripped or stripped[-1] not in ".!?":
+        return False
+    if " " not in stripped.strip():
+        return False
+    nxt = text[mark + 1:mark + 2]
+    return nxt.isupper() or nxt.isdigit()
 
 
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[A-Z\u201c\"\[(])")

@@ -6,9 +6,9 @@ new document's passages as they arrive.  Both read the same syntax — words, ``
 in the same normalised form (:func:`clipfile.textsearch.stem`: Russian words by their stems, so
 ``санкции`` finds ``санкциях``; other words case-folded).  Operators bind as in SQLite FTS5:
 ``NOT`` tightest, then ``AND``, then ``OR``; ``NEAR(a b, 5)`` holds where the terms are within 5
-words.  One form the index does not take is accepted here for older watch files: ``-word`` and
-a leading ``NOT word`` exclude (:class:`Without`).  The tree has the shape of the store's parsed
-query (``Term``, ``Phrase``, ``Near``, ``And``, ``Or``, ``Not``) so one reading can serve both.
+words.  The query is read once, by the store's reader (:mod:`clipfile.store.query`), and the same
+tree is matched here.  One form the index does not take is accepted for older watch files:
+``-word`` and a leading ``NOT word`` exclude (:class:`Excluding`), from the whole query.
 
 >>> TextQuery.parse('санкции "next year" -rumour').find("Он говорил о санкциях next year.")
 (13, 21)
@@ -20,70 +20,28 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..errors import QueryError
+from ..store.query import And, Near, Not, Or, Phrase, Term, parse_query
+from ..store.query import Node as QueryNode
 from ..textindex import check_query
 from ..textsearch import stem
 
-__all__ = ["TextQuery", "Term", "Phrase", "Near", "And", "Or", "Not", "Without", "Node"]
+__all__ = ["TextQuery", "Excluding", "Node"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A token: a "phrase" (with an optional star), a parenthesis, or a run of anything else.
-_TOKEN = re.compile(r'-?"[^"]*"?\*?|[()]|[^\s()"]+')
-_OPERATORS = {"AND", "OR", "NOT"}
 
 Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
-class Term:
-    """One word as typed; ``prefix``: any word that starts with it."""
+class Excluding:
+    """Holds where ``keep`` holds (anywhere when None) and none of ``drop`` does: an older watch
+    file's ``-word`` or leading ``NOT word``, which the index's syntax has no form for."""
 
-    word: str
-    prefix: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """Words next to each other in this order; ``prefix``: the last one is a prefix."""
-
-    words: tuple[str, ...]
-    prefix: bool = False
+    keep: QueryNode | None
+    drop: tuple[QueryNode, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Near:
-    """Terms or phrases within ``distance`` words of each other (between the end of the first
-    and the start of the last, as FTS5 counts)."""
-
-    parts: tuple["Term | Phrase", ...]
-    distance: int = 10
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    parts: tuple["Node", ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    parts: tuple["Node", ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    """What matches ``keep`` and not ``drop``."""
-
-    keep: "Node"
-    drop: "Node"
-
-
-@dataclass(frozen=True, slots=True)
-class Without:
-    """Holds where ``part`` does not (an older watch file's ``-word`` or leading ``NOT word``)."""
-
-    part: "Node"
-
-
-Node = Union[Term, Phrase, Near, And, Or, Not, Without]
+Node = Union[QueryNode, Excluding]
 
 
 class _Text:
@@ -132,112 +90,28 @@ def _near(node: Near, text: _Text) -> list[tuple[int, int]] | None:
     return None
 
 
-def _terms_node(raw: str, prefix: bool) -> Term | Phrase | None:
-    words = tuple(_WORD.findall(raw))
-    if not words:
-        return None
-    return Term(words[0], prefix) if len(words) == 1 else Phrase(words, prefix)
+_EXCLUDED = re.compile(r'(?:(?<=\s)|^)-("[^"]*"|[^\s()"]+)')
+_LEADING_NOT = re.compile(r'^\s*NOT\s+("[^"]*"|[^\s()"]+)')
 
 
-class _Parser:
-    def __init__(self, query: str) -> None:
-        self.query = query
-        self.tokens = _TOKEN.findall(query)
-        self.i = 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def take(self) -> str:
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
-    def fail(self, why: str) -> QueryError:
-        return QueryError(f"cannot understand the query {self.query!r} ({why}); use words, \"quoted phrases\", "
-                          "AND / OR / NOT between terms, and word* for prefixes")
-
-    def parse(self) -> Node:
-        node = self.or_expr()
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()!r}")
-        return node
-
-    def or_expr(self) -> Node:
-        parts = [self.and_expr()]
-        while self.peek() == "OR":
-            self.take()
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else Or(tuple(parts))
-
-    def and_expr(self) -> Node:
-        parts = [self.not_expr()]
-        while self.peek() not in (None, "OR", ")"):
-            if self.peek() == "AND":
-                self.take()
-            parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else And(tuple(parts))
-
-    def not_expr(self) -> Node:
-        node = self.unary()
-        while self.peek() == "NOT":
-            self.take()
-            node = Not(node, self.unary())
-        return node
-
-    def unary(self) -> Node:
-        tok = self.peek()
-        if tok is None:
-            raise self.fail("it ends where a word was expected")
-        if tok == "NOT":  # a leading NOT: exclude (the index wants "a NOT b")
-            self.take()
-            return Without(self.unary())
-        if tok in ("AND", "OR", ")"):
-            raise self.fail(f"{tok!r} where a word was expected")
-        self.take()
-        if tok == "(":
-            node = self.or_expr()
-            if self.peek() != ")":
-                raise self.fail("a parenthesis is not closed")
-            self.take()
-            return node
-        if tok.startswith("NEAR(") or tok == "NEAR":
-            return self.near(tok)
-        negate = tok.startswith("-") and len(tok) > 1
-        if negate:
-            tok = tok[1:]
-        prefix = tok.endswith("*")
-        terms = _terms_node(tok.rstrip("*"), prefix)
-        if terms is None:
-            raise self.fail(f"{tok!r} has no word in it")
-        return Without(terms) if negate else terms
-
-    def near(self, tok: str) -> Near:
-        """``NEAR(a "b c", 5)``: terms or phrases within 5 words (10 when not given)."""
-        inner = tok[5:] if tok.startswith("NEAR(") else ""
-        if tok == "NEAR" and self.peek() == "(":
-            self.take()
-        raw: list[str] = []
-        while True:
-            if inner:
-                raw.append(inner)
-            nxt = self.peek()
-            if nxt is None:
-                raise self.fail("NEAR( is not closed")
-            self.take()
-            if nxt == ")":
-                break
-            inner = nxt
-        body = " ".join(raw)
-        distance = 10
-        m = re.search(r",\s*(\d+)\s*$", body)
-        if m:
-            distance, body = int(m.group(1)), body[: m.start()]
-        parts = [p for tok_ in re.findall(r'"[^"]*"\*?|[^\s,]+', body)
-                 if (p := _terms_node(tok_.strip('"*'), tok_.endswith("*"))) is not None]
-        if not parts:
-            raise self.fail("NEAR() has no words")
-        return Near(tuple(parts), distance)
+def _read(query: str) -> Node:
+    """The store's reading of the query (:func:`clipfile.store.query.parse_query`), with an older
+    watch file's exclusions (``-word``, a leading ``NOT word``) taken out first: each makes the
+    whole query hold only where its words do not occur."""
+    excluded: list[str] = []
+    m = _LEADING_NOT.match(query)
+    if m:
+        excluded.append(m.group(1))
+        query = query[m.end():]
+    excluded.extend(_EXCLUDED.findall(query))
+    rest = _EXCLUDED.sub(" ", query)
+    keep = parse_query(rest).root if rest.strip() else None
+    drop = tuple(root for ex in excluded if (root := parse_query(ex).root) is not None)
+    if drop:
+        return Excluding(keep, drop)
+    if keep is None:
+        raise QueryError("empty query: give at least one word to search for")
+    return keep
 
 
 def _eval(node: Node, text: _Text) -> list[tuple[int, int]] | None:
@@ -260,7 +134,10 @@ def _eval(node: Node, text: _Text) -> list[tuple[int, int]] | None:
     if isinstance(node, Not):
         keep = _eval(node.keep, text)
         return keep if keep is not None and _eval(node.drop, text) is None else None
-    return [] if _eval(node.part, text) is None else None  # Without: holds, with nothing to point at
+    # Excluding: the kept part's places, or (nothing kept) a match with nothing to point at
+    if any(_eval(d, text) is not None for d in node.drop):
+        return None
+    return [] if node.keep is None else _eval(node.keep, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +157,7 @@ class TextQuery:
         check_query(query)
         if not _WORD.search(query):
             raise QueryError("empty query: give at least one word to search for")
-        return cls(query, _Parser(query).parse())
+        return cls(query, _read(query))
 
     def spans(self, text: str) -> list[Span] | None:
         """Where the query's words occur in ``text`` when it holds there (may be empty for a

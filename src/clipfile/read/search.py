@@ -18,7 +18,8 @@ from datetime import date
 from typing import Any
 
 from ..errors import QueryError
-from ..store.base import EntityRecord, SearchHit, Store
+from ..store.base import EntityRecord, Facets, SearchHit, Store
+from ..store.query import Query
 from ..textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query, count_terms
 from .items import FOOTINGS, check_footing
 
@@ -42,7 +43,7 @@ class SearchRequest:
     status (only with ``kind="claim"``); dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
     compared with the document's publication date."""
 
-    query: str = ""
+    query: str | Query = ""
     kind: str = "document"
     source: str | None = None
     language: str | None = None
@@ -63,7 +64,7 @@ class SearchResult:
     request: SearchRequest
     hits: list[SearchHit]
     total: int | None
-    facets: dict[str, Any] = field(default_factory=dict)
+    facets: Facets = field(default_factory=Facets)
     items: dict[int, dict[str, Any]] = field(default_factory=dict)
     widened: list[str] = field(default_factory=list)
     estimated: bool = False  # the total and facets are scaled up from a sample of ``sample`` matches
@@ -75,16 +76,17 @@ class SearchResult:
         if self.hits:
             return None
         r = self.request
+        text = r.query.text if isinstance(r.query, Query) else r.query
         what = f"{r.footing} claims" if r.footing else f"{r.kind}s"
         filters = [f"{k.replace('_', ' ')} {v}" for k, v in (("source", r.source), ("language", r.language),
                    ("from", r.date_from), ("to", r.date_to), ("entity", r.entity)) if v]
         where = f" ({', '.join(filters)})" if filters else ""
         if r.offset and self.total:
-            return f"no more {what} match {r.query!r}{where}: all {self.total} are on earlier pages"
-        if not r.query.strip():
+            return f"no more {what} match {text!r}{where}: all {self.total} are on earlier pages"
+        if not text.strip():
             return f"no {what}{where} in the library"
-        hint = "; try fewer words, a prefix like word*, or remove a filter" if (filters or r.query) else ""
-        return f"no {what} match {r.query!r}{where}{hint}"
+        hint = "; try fewer words, a prefix like word*, or remove a filter" if (filters or text) else ""
+        return f"no {what} match {text!r}{where}{hint}"
 
 
 def check_date(value: str | None, label: str) -> None:
@@ -162,18 +164,18 @@ def search(store: Store, req: SearchRequest, *, facets: bool = True) -> SearchRe
         Interrupted: the current deadline passed first.
     """
     req = check_request(req)
-    check_query(req.query)  # before anything looks at the words
-    query = req.query
+    query: str | Query = req.query
     widened: list[str] = []
-    if req.query.strip():
-        _, names = entity_names_for(store, req.query)
-        query, widened = _widened(req.query, names)
+    if isinstance(query, str):
+        check_query(query)  # before anything looks at the words
+        if query.strip():
+            _, names = entity_names_for(store, query)
+            query, widened = _widened(query, names)
     result = store.search_page(
         query, kinds=() if req.kind == "document" else (req.kind,), source=req.source or None,
         language=req.language or None, date_from=req.date_from or None, date_to=req.date_to or None,
         entity=req.entity or None, footing=req.footing, limit=req.limit, offset=req.offset, with_facets=facets)
-    hits: list[SearchHit] = result["hits"]
+    hits: list[SearchHit] = result.hits
     ids = [h.item_id for h in hits if h.item_id is not None]
     items = {i["item_id"]: i for i in store.items(req.kind, ids=ids)} if ids else {}
-    return SearchResult(req, hits, result["total"], result["facets"], items, widened,
-                        bool(result.get("estimated")), int(result.get("sample") or 0))
+    return SearchResult(req, hits, result.total, result.facets, items, widened, result.estimated, result.sample or 0)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import QueryError
 from ..store.base import Store
+from ..store.query import Query
 from ..textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .search import SearchRequest, search
 
@@ -47,9 +48,9 @@ def who_said(store: Store, phrase: str, *, limit: int = 20) -> list[dict[str, An
     words = _within_query_limits(_WORD.findall(phrase))
     if not words:
         raise QueryError("give some words of the quote to look for")
-    page = search(store, SearchRequest('"' + " ".join(words) + '"', kind="quote", limit=500), facets=False)
+    page = search(store, SearchRequest(Query.phrase(words), kind="quote", limit=500), facets=False)
     if not page.hits:
-        page = search(store, SearchRequest(" AND ".join(words), kind="quote", limit=500), facets=False)
+        page = search(store, SearchRequest(Query.all_of(words), kind="quote", limit=500), facets=False)
     items = [page.items[h.item_id] for h in page.hits if h.item_id in page.items]
     groups: dict[str, dict[str, Any]] = {}
     for q in items:

@@ -1,18 +1,22 @@
 """The storage interface every library backend implements.
 
-The pipeline, CLI and web layer talk to a :class:`Store` only; SQL lives in the backend modules.
-SQLite (``sqlite.py``) is the embedded default; a PostgreSQL backend implements the same protocol
-and runs the same contract tests (``tests/test_store.py``).
+The pipeline, CLI and web layer talk to a :class:`Store` only, opened from a URL by
+:func:`clipfile.store.open_store`; SQL lives in the backend modules.  SQLite (``sqlite.py``) is
+the embedded default; another backend implements this protocol and runs the same contract tests
+(``tests/test_store.py``).  What is policy rather than storage stays above it: linking entities
+across documents (:mod:`clipfile.entitylinks`), reading a search query
+(:mod:`clipfile.store.query`; a backend only renders the parsed tree for its engine).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
+from typing import Any, ContextManager, Iterable, Iterator, Protocol, Self, Sequence
 
 from ..records import Document
+from .query import Query
 
-__all__ = ["Store", "AddResult", "SearchHit", "DocumentSummary", "EntityRecord", "EntityLink", "RecycledTable",
-           "IndexedDocument", "Copy", "Passage"]
+__all__ = ["Store", "AddResult", "SearchHit", "SearchPage", "Facets", "DocumentSummary", "EntityRecord",
+           "EntityLink", "RecycledTable", "IndexedDocument", "Copy", "Passage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,33 @@ class SearchHit:
     source: str | None = None
     language: str | None = None
     item_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts beside a page of search results, each list most frequent first: over the matching
+    documents or items, by ``source`` and ``language``; matches by ``kind`` (``document`` and
+    each item kind); the entities mentioned in most matching documents; and, when claims are
+    searched, matching claims by ``footing`` (their status), whichever footing was asked for."""
+
+    source: list[tuple[str, int]] = field(default_factory=list)
+    language: list[tuple[str, int]] = field(default_factory=list)
+    kind: list[tuple[str, int]] = field(default_factory=list)
+    entity: list[tuple["EntityRecord", int]] = field(default_factory=list)
+    footing: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of a filtered search (:meth:`Store.search_page`): its hits, how many match in
+    all (None when only the hits were asked for), and the facets (estimates where ``estimated``: a backend
+    may count over a sample)."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int | None = 0
+    facets: Facets = field(default_factory=Facets)
+    estimated: bool = False  # the total and counts are estimates from a sample of the matches
+    sample: int | None = None  # how many matches of each sort the counts were taken over
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,32 +213,59 @@ class RecycledTable(Protocol):
 
 
 class Store(Protocol):
-    """A Clipfile library."""
+    """A Clipfile library: everything the application asks of its storage.
+
+    ``path`` names the library (a file, or the URL it was opened from).  Entity references
+    given as ``int | str`` take an id or its ``E12`` form; an entity merged into another
+    answers as the one it was merged into.
+    """
 
     path: str
-    recycled: RecycledTable
 
+    @property
+    def recycled(self) -> RecycledTable:
+        """The tables of the cross-document recycled-text index."""
+        ...
+    @property
+    def schema_version(self) -> int: ...
     def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
     def transaction(self) -> ContextManager[None]:
         """Make the store's writes inside the block one transaction (blocks nest)."""
         ...
 
     # documents
     def add_document(self, doc: Document) -> AddResult: ...
-    def get_document(self, ref: str) -> Document: ...
+    def get_document(self, ref: str) -> Document:
+        """The document with this id or unique id prefix (:class:`~clipfile.errors.NotFound`)."""
+        ...
     def has_document(self, doc_id: str) -> bool: ...
     def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]: ...
     def iter_documents(self) -> Iterator[Document]: ...
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()) -> list[SearchHit]: ...
+    def document_count(self) -> int: ...
     def stats(self) -> dict[str, Any]: ...
 
-    # analyses
+    # search (a str is read by clipfile.store.query.parse_query)
+    def search(self, query: str | Query, *, limit: int = 20, offset: int = 0,
+               kinds: tuple[str, ...] = ()) -> list[SearchHit]: ...
+    def search_page(self, query: str | Query = "", *, kinds: tuple[str, ...] = (), source: str | None = None,
+                    language: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                    entity: int | str | None = None, footing: str | None = None, limit: int = 20,
+                    offset: int = 0, with_facets: bool = True) -> SearchPage:
+        """Search (or, with an empty query, browse) documents or items with filters and facets;
+        ``footing`` keeps only claims of that status; ``with_facets=False``: the hits only."""
+        ...
+
+    # analyses (linked to library entities first: clipfile.entitylinks.save_linked)
     def save_analysis(self, analysis: dict[str, Any], *, version: str) -> None: ...
     def get_analysis(self, doc_id: str) -> dict[str, Any] | None: ...
+    def analysis_version(self, doc_id: str) -> str | None: ...
     def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None: ...
     def stale_documents(self, version: str) -> list[str]: ...
+    def analyzed_documents(self) -> list[tuple[str, str | None]]: ...
 
-    # items and entities
+    # items
     def items(self, kind: str, *, doc_id: str | None = None, entity: int | None = None,
               role: str | tuple[str, ...] | None = None, links: Sequence[EntityLink] = (),
               ids: list[int] | None = None, speaker_like: str | None = None, quote_kind: str | None = None,
@@ -216,23 +274,35 @@ class Store(Protocol):
         """Stored items of one kind with their document's fields; every filter, the order and
         the limit are applied by the backend (see ``SQLiteStore.items``)."""
         ...
-    def search_page(self, query: str = "", *, kinds: tuple[str, ...] = (), source: str | None = None,
-                    language: str | None = None, date_from: str | None = None, date_to: str | None = None,
-                    entity: int | str | None = None, footing: str | None = None, limit: int = 20,
-                    offset: int = 0, with_facets: bool = True) -> dict[str, Any]:
-        """Search or browse documents or items with filters, total and facet counts."""
-        ...
+
+    # entities
+    def find_entities(self, name: str) -> list[EntityRecord]: ...
+    def get_entity(self, entity_id: int | str) -> EntityRecord: ...
+    def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]: ...
+    def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord: ...
+    def split_entity(self, entity_id: int | str, alias: str) -> EntityRecord: ...
+    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]: ...
+    def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]: ...
     def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str | None, int]]:
         """Mentions per month of publication; undated documents' mentions under None."""
         ...
-    def find_entities(self, name: str) -> list[EntityRecord]: ...
-    def get_entity(self, entity_id: int) -> EntityRecord: ...
-    def merge_entities(self, keep: int, other: int) -> EntityRecord: ...
-    def split_entity(self, entity_id: int, alias: str) -> EntityRecord: ...
+
+    # what linking a document's entities needs (the rules are clipfile.entitylinks)
+    def entities_with_key(self, key: str) -> list[int]: ...
+    def entity_name(self, entity_id: int) -> str: ...
+    def entity_aliases(self, entity_id: int) -> list[str]: ...
+    def entity_mention_texts(self, entity_id: int) -> list[str]: ...
+    def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]: ...
+    def add_entity(self, name: str, type: str) -> int: ...
+    def rename_entity(self, entity_id: int, name: str) -> None: ...
+    def add_entity_names(self, entity_id: int, names: Sequence[str], keys: Sequence[str]) -> None: ...
+
+    # the forecast ledger's resolutions, by forecast key
+    def resolve_forecast(self, key: str, *, outcome: bool, date: str | None, note: str | None) -> None: ...
+    def forecast_resolutions(self) -> dict[str, dict[str, Any]]: ...
 
     # small key/value state for long-running jobs (watch, listen), and binary state (indexes)
     def get_state(self, key: str) -> Any: ...
     def set_state(self, key: str, value: Any) -> None: ...
     def get_blob(self, key: str) -> bytes | None: ...
     def set_blob(self, key: str, value: bytes) -> None: ...
-    def analyzed_documents(self) -> list[tuple[str, str | None]]: ...

@@ -16,14 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Self, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
-from ..linking import entity_keys, is_weak, name_key, weak_keys
+from ..linking import entity_keys, is_weak
 from ..records import Document
-from ..textindex import check_query, index_text, query_terms, snippet
-from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, SearchHit
+from ..textindex import index_text, snippet
+from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
+from .query import SYNTAX_HINT, Query, parse_query
+from .sqlite_fts import fts5_query
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
 
@@ -275,6 +277,9 @@ def _entity_ref(entity_id: int) -> str:
     return f"E{entity_id}"
 
 
+_LIBRARY_REF = re.compile(r"E\d+")
+
+
 def _parse_entity_ref(ref: str | int) -> int:
     if isinstance(ref, int):
         return ref
@@ -421,7 +426,7 @@ class SQLiteStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "SQLiteStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -532,21 +537,30 @@ class SQLiteStore:
         self._idle.put(conn)
 
     def _migrate(self) -> None:
+        """Bring the schema up to date, one migration per transaction.  The version is read
+        again inside each write transaction, so processes opening a new library at the same
+        moment apply each migration once (the later one finds it done); an up-to-date library
+        is opened without writing."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"library {self.path} has schema version {version}, newer than this Clipfile "
-                f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
-            )
-        for target in range(version, SCHEMA_VERSION):
+        while True:
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"library {self.path} has schema version {version}, newer than this Clipfile "
+                    f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
+                )
+            if version == SCHEMA_VERSION:
+                return
             with self._tx() as db:
-                step = MIGRATIONS[target]
-                if callable(step):
-                    step(db)
-                else:
-                    for statement in _split_sql(step):
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {target + 1}")
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION:
+                    step = MIGRATIONS[version]
+                    if callable(step):
+                        step(db)
+                    else:
+                        for statement in _split_sql(step):
+                            db.execute(statement)
+                    version += 1
+                    db.execute(f"PRAGMA user_version = {version}")
 
     @property
     def schema_version(self) -> int:
@@ -673,12 +687,13 @@ class SQLiteStore:
     # -- search -----------------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()
+        self, query: str | Query, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()
     ) -> list[SearchHit]:
         """Full-text search over documents (``kinds=()``) or extracted items of the given kinds.
 
-        The query uses FTS5 syntax (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``,
-        ``NEAR(a b)``); words are matched in any grammatical case for Russian.
+        The query is read by :func:`clipfile.store.query.parse_query` (words, ``"phrases"``,
+        ``AND``/``OR``/``NOT``, ``prefix*``, ``NEAR(a b)``) unless it comes parsed; words are
+        matched in any grammatical case for Russian.
 
         Hits are ranked by bm25 within blocks of the :data:`RANK_WINDOW` most recently stored
         matches, not among all: scoring every match of a common word costs time in proportion to
@@ -690,10 +705,10 @@ class SQLiteStore:
                 (:func:`clipfile.textindex.check_query`); the message says why.
             Interrupted: the current deadline passed before the search finished.
         """
-        check_query(query)
-        fts_query = query_terms(query)
-        if not fts_query.strip():
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        if parsed.empty:
             raise QueryError("empty query: give at least one word to search for")
+        fts_query = fts5_query(parsed)
         try:
             with self._read() as db:
                 if not kinds:
@@ -706,48 +721,61 @@ class SQLiteStore:
                                    " d.source, d.language, s.rank",
                                    ["1", f"i.kind IN ({','.join('?' * len(kinds))})"], list(kinds), limit, offset)
         except sqlite3.OperationalError as exc:
-            raise QueryError(_explain_fts_error(query, exc)) from exc
+            raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         hits = []
         for r in rows:
             deadline.check()
             if not kinds:
-                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], parsed), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
             else:
-                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], query), r["rank"], kind=r["kind"],
+                hits.append(SearchHit(r["doc_id"], r["title"], snippet(r["text"], parsed), r["rank"], kind=r["kind"],
                                       start=r["start"], end=r["end"], published=r["published"], source=r["source"],
                                       language=r["language"], item_id=r["item_id"]))
         return hits
 
     # -- analyses ---------------------------------------------------------------------------
 
-    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> dict[str, Any]:
-        """Store one document's analysis (the ``analyze --json`` object) in one transaction.
+    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> None:
+        """Store one document's analysis (the ``analyze --json`` object) in one transaction,
+        replacing earlier results for the document.
 
-        Local entity ids (``e1``) are linked to library entities (``E12``) and rewritten in the
-        stored items; earlier results for the document are replaced.  Returns the stored object.
+        Its entities must be linked to library entities already (ids ``E12``, what
+        :func:`clipfile.entitylinks.save_linked` does): their mentions are stored under those
+        ids, and the items' references to them become the item-entity links.
+
+        Raises:
+            NotFound: the document is not in the library.
+            StoreError: an entity of the analysis has a local id (``e1``): it was not linked.
         """
         doc_id = analysis["document"]["id"]
+        entities = analysis.get("entities", [])
+        for ent in entities:
+            if not _LIBRARY_REF.fullmatch(str(ent.get("id"))):
+                raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
+                                 "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
             if not db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             self._clear_analysis(db, doc_id)
-            mapping = self._link_entities(db, doc_id, analysis.get("entities", []))
-            stored = _rewrite_entity_ids(analysis, mapping)
+            for ent in entities:
+                db.executemany(
+                    "INSERT INTO mentions (doc_id, entity_id, start, end, text) VALUES (?,?,?,?,?)",
+                    [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
+                )
             added: dict[str, int] = {}
             for key, kind in _ITEM_LISTS.items():
-                for item in stored.get(key) or []:
+                for item in analysis.get(key) or []:
                     self._insert_item(db, doc_id, kind, item)
                     added[kind] = added.get(kind, 0) + 1
             _count_items(db, added)
             # The item lists are stored once, as items: the analysis keeps their number.
             body = {k: (len(v) if k in _ITEM_LISTS and isinstance(v, list) else v)
-                    for k, v in stored.items() if k != "document"}
+                    for k, v in analysis.items() if k != "document"}
             db.execute(
                 "INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (?,?,?,?)",
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
             )
-        return stored
 
     def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
         _count_items(db, {k: -n for k, n in db.execute(
@@ -757,48 +785,6 @@ class SQLiteStore:
         db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
-
-    def _link_entities(self, db: sqlite3.Connection, doc_id: str, entities: list[dict]) -> dict[str, str]:
-        mapping: dict[str, str] = {}
-        for ent in entities:
-            names = [ent["name"], *ent.get("aliases", [])]
-            etype = ent.get("type") or "MISC"
-            entity_id = self._find_entity_for(db, names, etype)
-            if entity_id is None:
-                entity_id = db.execute(
-                    "INSERT INTO entities (name, type) VALUES (?, ?)", (ent["name"], etype)
-                ).lastrowid
-            elif len(name_key(ent["name"])) > len(name_key(_entity_name(db, entity_id))):
-                # The library keeps the fullest form as the canonical name.
-                db.execute("UPDATE entities SET name = ? WHERE id = ?", (ent["name"], entity_id))
-            for name in names:
-                db.execute("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", (entity_id, name))
-                for key in entity_keys(name, etype):
-                    db.execute("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", (key, entity_id))
-            db.executemany(
-                "INSERT INTO mentions (doc_id, entity_id, start, end, text) VALUES (?,?,?,?,?)",
-                [(doc_id, entity_id, m["start"], m["end"], m["text"]) for m in ent.get("mentions", [])],
-            )
-            mapping[ent["id"]] = _entity_ref(entity_id)
-        return mapping
-
-    def _find_entity_for(self, db: sqlite3.Connection, names: list[str], etype: str) -> int | None:
-        def only_entity(key: str) -> int | None:
-            rows = db.execute(
-                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
-                " WHERE k.key = ? AND e.merged_into IS NULL", (key,)
-            ).fetchall()
-            return rows[0][0] if len(rows) == 1 else None
-
-        for key in (k for n in names for k in entity_keys(n, etype) if not is_weak(k)):
-            if (found := only_entity(key)) is not None:
-                return found
-        # A surname alone ("Kessler", "Кесслер") joins the one library person with that surname.
-        if all(len(name_key(n).split()) <= 1 for n in names):
-            for key in (k for n in names for k in weak_keys(n, etype)):
-                if (found := only_entity(key)) is not None:
-                    return found
-        return None
 
     def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
         text = item.get("text") or ""
@@ -1002,6 +988,62 @@ class SQLiteStore:
                 entity_id = row[0]
         return entity_id
 
+    # primitives for linking a document's entities (the rules are clipfile.entitylinks)
+
+    def entities_with_key(self, key: str) -> list[int]:
+        """Ids of the entities (not merged into another) that carry a link key."""
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                " WHERE k.key = ? AND e.merged_into IS NULL", (key,))]
+
+    def entity_name(self, entity_id: int) -> str:
+        """The canonical name of an entity (without following merges)."""
+        with self._read() as db:
+            row = db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no entity E{entity_id}")
+        return row[0]
+
+    def entity_aliases(self, entity_id: int) -> list[str]:
+        """The names filed under an entity itself (not those of entities merged into it)."""
+        with self._read() as db:
+            return [r[0] for r in db.execute("SELECT alias FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
+
+    def entity_mention_texts(self, entity_id: int) -> list[str]:
+        """The words of every mention of an entity (merged ones included), as written."""
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
+
+    def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
+        """Library entities (root id → type) named in the documents that name ``entity_id``
+        (its latest ``most_docs`` documents: bounded work for the most mentioned)."""
+        with self._read() as db:
+            return {r[0]: r[1] for r in db.execute(
+                f"WITH d AS (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
+                " GROUP BY doc_id ORDER BY max(rowid) DESC LIMIT ?)"
+                " SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM d"
+                " JOIN mentions m ON m.doc_id = d.doc_id JOIN entities e ON e.id = m.entity_id",
+                (entity_id, most_docs))}
+
+    def add_entity(self, name: str, type: str) -> int:
+        """A new library entity; its id."""
+        with self._tx() as db:
+            new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (name, type)).lastrowid
+        assert new_id is not None  # an INSERT's rowid
+        return new_id
+
+    def rename_entity(self, entity_id: int, name: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE entities SET name = ? WHERE id = ?", (name, entity_id))
+
+    def add_entity_names(self, entity_id: int, names: Sequence[str], keys: Sequence[str]) -> None:
+        """File names (aliases) and link keys under an entity; ones it has already are kept once."""
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", [(entity_id, n) for n in names])
+            db.executemany("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", [(k, entity_id) for k in keys])
+
     def get_entity(self, entity_id: int | str) -> EntityRecord:
         eid = _parse_entity_ref(entity_id)
         with self._read() as db:
@@ -1052,6 +1094,7 @@ class SQLiteStore:
                 raise NotFound(f"entity E{eid} has no name {alias!r}")
             etype = db.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()[0]
             new_id = db.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (alias, etype)).lastrowid
+            assert new_id is not None  # an INSERT's rowid
             db.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks}) AND alias = ?", (*members, alias))
             db.execute("INSERT INTO entity_aliases VALUES (?, ?)", (new_id, alias))
             for key in entity_keys(alias, etype):
@@ -1153,7 +1196,7 @@ class SQLiteStore:
 
     def search_page(
         self,
-        query: str = "",
+        query: str | Query = "",
         *,
         kinds: tuple[str, ...] = (),
         source: str | None = None,
@@ -1165,13 +1208,11 @@ class SQLiteStore:
         limit: int = 20,
         offset: int = 0,
         with_facets: bool = True,
-    ) -> dict[str, Any]:
+    ) -> SearchPage:
         """Search (or, with an empty query, browse) documents or items with filters and facets.
 
-        Returns ``{"hits": [SearchHit], "total": int, "facets": {"source": [(value, n)],
-        "language": [...], "kind": [...], "footing": [...], "entity": [(EntityRecord, n)]}, "estimated": bool,
-        "sample": int}``.  Dates compare on the first ten characters of ``published``
-        (``YYYY-MM-DD``).
+        Returns a :class:`SearchPage`; dates compare on the first ten characters of
+        ``published`` (``YYYY-MM-DD``).
 
         The cost does not grow with the library: hits are ranked by bm25 within blocks of the
         newest :data:`RANK_WINDOW` matches (as :meth:`search`), and the total and the facet counts are
@@ -1188,11 +1229,10 @@ class SQLiteStore:
             QueryError: the query could not be parsed or is beyond the limits.
             Interrupted: the current deadline passed before the page was ready.
         """
-        check_query(query)
-        fts_query = query_terms(query) if query.strip() else ""
-        if query.strip() and not fts_query.strip():
-            raise QueryError("the query has no words to search for")
-        doc_where, doc_args = ["1"], []
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        fts_query = fts5_query(parsed)
+        doc_where: list[str] = ["1"]
+        doc_args: list[Any] = []
         if source:
             doc_where.append("d.source = ?")
             doc_args.append(source)
@@ -1282,7 +1322,7 @@ class SQLiteStore:
                             db, _ITEMS, fts_query, "d.source, d.language, json_extract(i.data, '$.status')",
                             where, args, filtered=True)
         except sqlite3.OperationalError as exc:
-            raise QueryError(_explain_fts_error(query, exc)) from exc
+            raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         if with_facets:
             if kinds:
                 chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
@@ -1321,14 +1361,14 @@ class SQLiteStore:
         for r in rows:  # snippets after the read: the connection goes back to the pool sooner
             deadline.check()
             if kinds:
-                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], parsed), r["rank"],
                                       kind=r["kind"], start=r["start"], end=r["end"], published=r["published"],
                                       source=r["source"], language=r["language"], item_id=r["item_id"]))
             else:
-                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], query), r["rank"],
+                hits.append(SearchHit(r["doc_id"], r["title"], _web_snippet(r["text"], parsed), r["rank"],
                                       published=r["published"], source=r["source"], language=r["language"]))
-        return {"hits": hits, "total": total, "facets": facets, "estimated": max(doc_scale, item_scale) > 1,
-                "sample": FACET_SAMPLE}
+        return SearchPage(hits, total, Facets(**facets), estimated=max(doc_scale, item_scale) > 1,
+                          sample=FACET_SAMPLE)
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
@@ -1523,26 +1563,6 @@ def _same_entity_message(keep: int | str, other: int | str, root: int) -> str:
     return f"cannot merge an entity into itself: {a} and {b} are already one entity ({_entity_ref(root)})"
 
 
-def _entity_name(db: sqlite3.Connection, entity_id: int) -> str:
-    return db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-
-
-def _rewrite_entity_ids(analysis: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
-    """Replace local entity ids (``e1``) with library ids (``E12``) throughout an analysis."""
-
-    def walk(obj: Any) -> Any:
-        if isinstance(obj, dict):
-            return {k: (mapping.get(v, v) if k == "entity_id" and isinstance(v, str) else walk(v))
-                    for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [walk(v) for v in obj]
-        return obj
-
-    out = walk(analysis)
-    out["entities"] = [{**e, "id": mapping.get(e["id"], e["id"])} for e in out.get("entities", [])]
-    return out
-
-
 def _count_items(db: sqlite3.Connection, change: dict[str, int]) -> None:
     """Add to the item counters (``item:KIND``) what a write added (or, negative, removed)."""
     db.executemany("INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
@@ -1583,20 +1603,21 @@ def _split_sql(script: str) -> list[str]:
 
 
 def _explain_fts_error(query: str, exc: sqlite3.OperationalError) -> str:
+    """A one-line message for an error FTS5 raised for a query the parser accepted."""
     msg = str(exc)
     if "syntax error" in msg or "unterminated" in msg or "malformed" in msg:
-        detail = msg.replace("fts5: ", "")
-        return (f"cannot understand the query {query!r} ({detail}); use words, \"quoted phrases\", "
-                "AND / OR / NOT between terms, and word* for prefixes")
-    if "no such column" in msg:
-        return (f"cannot understand the query {query!r}: a word followed by ':' is read as a column name; "
-                "put it in double quotes")
+        return f"cannot understand the query {query!r} ({msg.replace('fts5: ', '')}); {SYNTAX_HINT}"
     return f"search failed for {query!r}: {msg}"
 
 
-def _web_snippet(text: str, query: str, *, width: int = 240) -> str:
+def _web_snippet(text: str, query: Query, *, width: int = 240) -> str:
     """A search snippet; without a query, the opening of the text."""
-    if query.strip():
+    if not query.empty:
         return snippet(text, query, width=width)
     head = " ".join(text[: width + 40].split())
     return head[:width] + ("…" if len(head) > width else "")
+
+
+def _is_a_store(store: SQLiteStore) -> Store:
+    """The type check that SQLiteStore is a Store: mypy compares every member's signature here."""
+    return store

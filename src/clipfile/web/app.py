@@ -32,7 +32,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import Interrupted, NotFound, QueryError
 from ..read.search import ITEM_KINDS
-from ..store.sqlite import SQLiteStore
+from ..store import open_store
+from ..store.base import Store
 from ..weburl import http_url
 from . import pages
 from .common import CSP, BadRequest, error_page, render
@@ -74,16 +75,18 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def create_app(library_path: str | Path, *, token: str | None = None,
+def create_app(library: str | Path | Store, *, token: str | None = None,
                trusted_hosts: list[str] | None = None,
                request_timeout: float | None = REQUEST_TIMEOUT) -> FastAPI:
-    """The workbench app over the library at ``library_path``.
+    """The workbench app over a library.
 
     The pages live in :mod:`clipfile.web.routes`, one module per page type; this function opens
     the library, sets up templates, the token and CSRF guard and the error pages, and mounts them.
 
     Args:
-        library_path: the library file (created when missing).
+        library: an open store, or the library's file path or URL
+            (:func:`clipfile.store.open_store`; a file is created when missing).  The store is
+            closed when the app shuts down.
         token: when set, every request must present it (cookie, header or ``?token=``).
         trusted_hosts: when set, requests whose ``Host`` is not one of these are refused
             (guards a loopback server against DNS rebinding).
@@ -91,7 +94,7 @@ def create_app(library_path: str | Path, *, token: str | None = None,
             ends with a 503 page (None: no limit).  ``app.state.stopping.set()`` stops every
             request in flight (what :func:`run` does on SIGINT/SIGTERM).
     """
-    store = SQLiteStore(library_path)
+    store = open_store(library) if isinstance(library, (str, Path)) else library
     stopping = threading.Event()
 
     @asynccontextmanager
@@ -192,7 +195,7 @@ def _snippet_html(snippet: str) -> Markup:
     return Markup("".join(f"<b>{escape(p)}</b>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)))
 
 
-def run(library_path: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
+def run(library: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
         token: str | None = None, request_timeout: float | None = REQUEST_TIMEOUT) -> None:
     """Serve the workbench; beyond loopback a token is required (generated and printed when not given).
 
@@ -216,7 +219,7 @@ def run(library_path: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
     trusted = [h for h in ("127.0.0.1", "localhost", "::1", "[::1]")] if loopback and not token else None
     if trusted and host not in trusted:
         trusted.append(host)
-    app = create_app(library_path, token=token, trusted_hosts=trusted, request_timeout=request_timeout)
+    app = create_app(library, token=token, trusted_hosts=trusted, request_timeout=request_timeout)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:

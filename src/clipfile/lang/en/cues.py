@@ -76,10 +76,14 @@ mock decry lament hail laud write remind promote thank identify recognize recogn
 publish address
 """.split())
 
-# "X is sure that ...", "X is convinced ...": adjectives that report a belief.
+# "X is sure that ...", "X is convinced ...": adjectives that report a belief; and an emotion
+# about a clause ("X is angry that ...", "are furious they will ..."), which the real-news
+# guidelines count as attributed too (issue #16).
 PREDICATIVE_ADJECTIVES = frozenset("""
 sure certain confident convinced aware worried afraid concerned hopeful skeptical sceptical
 optimistic pessimistic adamant clear
+angry furious upset annoyed irritated delighted pleased unhappy disappointed dismayed alarmed
+frustrated surprised shocked astonished relieved proud satisfied outraged incensed
 """.split())
 
 # Role nouns that name a person by office; "the general" -> someone titled "General".

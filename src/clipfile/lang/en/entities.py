@@ -6,7 +6,9 @@ full name it belongs to; a name the tagger mislabelled (``Kalugin`` as ORG) is c
 the same name is a person elsewhere in the text; a person the tagger missed altogether is
 added when a personal title precedes the name (``Mayor Ana Ruiz``) or a first name and surname
 say something (``Ana Ruiz said``); and a person's bare surname that the tagger missed is added
-as a mention.  The canonical name is the fullest form.
+as a mention.  A lower-case prefix is not part of a name (``anti-Biden`` mentions Biden), and a
+nationality used as an adjective (``Scottish voters``) is no entity.  The canonical name of a
+person is the best attested full name, else (and for other types) the fullest form.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 
 from ...analysis.names import TITLE_CORE, is_role_label
 from ...analysis.problems import isolated
+from ...entity_evidence import NAME_PARTICLES
 from ...records import Entity, Mention
+from ...translit import fold
 from .cues import SPEECH_VERBS
 
 __all__ = ["entities"]
@@ -49,6 +53,15 @@ def _is_title(tok) -> bool:
     return tok.lower_.rstrip(".") in TITLE_CORE and (tok.is_title or tok.text.endswith("."))
 
 
+# Parts of speech a person's name does not start with (a sentence-initial word the tagger took in).
+_NOT_NAME_POS = frozenset({"VERB", "AUX", "ADP", "ADV", "SCONJ", "CCONJ", "DET", "PRON", "PART", "INTJ", "ADJ"})
+# Words that end the name of an institution, not of a person ("the Clinton Foundation").
+_INSTITUTION_END = frozenset("""
+foundation institute institution university college committee commission council ministry
+department agency corporation company party campaign administration association
+""".split())
+
+
 def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
     toks = list(doc[start_tok:end_tok])
     # Trim possessive ending and punctuation.
@@ -56,8 +69,25 @@ def _mention(doc, start_tok: int, end_tok: int, label: str) -> _M | None:
         toks.pop()
     while toks and (toks[0].is_punct or toks[0].lower_ == "the"):
         toks.pop(0)
-    if not toks:
-        return None
+    # A lower-case prefix joined by a hyphen is not part of the name ("anti-Biden", "ex-Yukos"),
+    # nor is a lower-case word before it ("a White House", "federal Securities and Exchange
+    # Commission"), unless it is a name particle ("al-Assad", "de Gaulle").
+    while len(toks) > 1 and toks[0].is_lower and toks[0].lower_ not in NAME_PARTICLES:
+        hyphen = len(toks) > 2 and toks[1].text in ("-", "\u2013") and toks[1].idx == toks[0].idx + len(toks[0]) \
+            and toks[2].idx == toks[1].idx + 1
+        toks = toks[2:] if hyphen else toks[1:]
+    if label in ("PERSON", "PER"):
+        # A person's name ends at a possessive or a number ("Cruz's Iowa", "Trump - 60 percent")
+        # and does not start with a verb, preposition or adjective that opened the sentence or
+        # an epithet ("Telling Jeb Bush", "Without Bloomberg", "Crooked Hillary Clinton").
+        cut = next((k for k, t in enumerate(toks) if k and (t.lower_ in ("'s", "\u2019s") or t.like_num
+                                                            or (t.is_punct and t.whitespace_ and t.text != "."))),
+                   len(toks))
+        toks = toks[:cut]
+        while len(toks) > 1 and toks[0].pos_ in _NOT_NAME_POS and not _is_title(toks[0]):
+            toks.pop(0)
+    if not toks or not any(t.text[:1].isupper() for t in toks):
+        return None  # no capitalised word: no name ("n't")
     core = toks
     # Titles inside the entity span move out of the core.
     while len(core) > 1 and _is_title(core[0]):
@@ -192,6 +222,10 @@ def _merge_acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
     return out
 
 
+def _folded(words: list[str]) -> list[str]:
+    return [fold(w) or w.casefold() for w in words]
+
+
 def _key(words: list[str]) -> str:
     return " ".join(w.casefold() for w in words)
 
@@ -218,8 +252,13 @@ def entities(doc) -> list[Entity]:
             m = _mention(doc, ent.start, end, ent.label_)
             if m is None or not any(ch.isalpha() for ch in "".join(m.words)):
                 continue
+            if m.label == "PERSON" and len(m.words) > 1 and m.words[-1].casefold() in _INSTITUTION_END:
+                m.label = "ORG"  # "the Clinton Foundation": named after a person, not one
             if len(m.words) >= 4 and _headline(text, m.start) and _line_share(text, m) >= 0.8:
                 continue  # the whole headline taken for a name
+            if m.label == "NORP" and all(t.tag_ in ("JJ", "JJR", "JJS") or t.dep_ == "amod" for t in ent
+                                         if m.core_start <= t.idx < m.core_end):
+                continue  # a nationality or creed as an adjective ("Scottish voters"): no one's name
             raw.append(m)
 
     raw.extend(_untagged_people(doc, text, raw))
@@ -245,6 +284,7 @@ def entities(doc) -> list[Entity]:
             # "Alexei Navalny" tagged ORG while "Navalny" is a person: a short all-capitalised
             # name ending in a person's surname is that person.
             or (2 <= len(m.words) <= 3 and m.words[-1].casefold() in single
+                and m.words[-1].casefold() not in _NOT_NAMES  # "White House" after a "House"
                 and all(w[:1].isupper() for w in m.words))
         ):
             m.label = "PERSON"
@@ -278,8 +318,10 @@ def entities(doc) -> list[Entity]:
         k = _key(m.words)
         candidates = []
         for c in person_clusters:
-            full = [w.casefold() for w in c.full]
-            mw = [w.casefold() for w in m.words]
+            # Compared folded (clipfile.translit.fold): a doubled letter or a romanisation habit
+            # ("Osstrova", "Alexei"/"Aleksei") does not make another person.
+            full = _folded(c.full)
+            mw = _folded(m.words)
             if full == mw or (len(mw) < len(full) and full[-len(mw):] == mw) or (
                 len(mw) == 1 and full[0] == mw[0] and len(full) > 1
             ):
@@ -317,8 +359,19 @@ def entities(doc) -> list[Entity]:
     out = []
     for n, c in enumerate(clusters, 1):
         full = c.full
-        # The canonical name as written in its fullest mention (keeps the text's spacing).
-        best = max(c.mentions, key=lambda m: (len(m.words), m.core_end - m.core_start))
+        # The canonical name as written in one mention (keeps the text's spacing): for a person
+        # the best attested full name (a one-off typo or an epithet the tagger took in, "Crooked
+        # Hillary Clinton", is not the name), then the fullest (most words, then most written
+        # out rather than as initials).
+        said = [{w.casefold() for w in m.words} for m in c.mentions]
+
+        def attested(m: _M) -> int:  # mentions that carry every word of m's name
+            words = {w.casefold() for w in m.words}
+            return sum(words <= s for s in said)
+
+        best = max(c.mentions, key=lambda m: (
+            (len(m.words) > 1, len(m.words[0].rstrip(".")) > 1, attested(m)) if c.label == "PERSON" else (0, 0, 0),
+            len(m.words), sum(len(w.rstrip(".")) > 1 for w in m.words), attested(m), m.core_end - m.core_start))
         name = text[best.core_start:best.core_end]
         name = " ".join(_POSSESSIVE.sub("", w) or w for w in name.split()) if len(full) else name
         if name.isupper() and len(name) > 4 and c.label == "PERSON":

@@ -22,6 +22,7 @@ from ...analysis.quotes import assemble_attributions, line_of, line_starts
 from ...analysis.turns import label_turns, turns_with_stances
 from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
+from .headlines import headline_quotes
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -49,6 +50,7 @@ class _Q:
     parent: int | None = None  # index of the enclosing quote
     continued: bool = False
     weak: bool = False  # short fragment without a cue
+    complement: bool = False  # the whole content of a report: the words reported, no fragment
     host: "_Q | None" = None  # the report whose content holds this report's cue
     container: "_Q | None" = None  # the enclosing quote or the host, once assembled
     follows: "_Q | None" = None
@@ -115,6 +117,14 @@ def attributions(doc, entities: list[Entity], *, model: ReportModel | None | obj
             q.skipped = q.skipped or item.failed
 
     final = _shown(items, roles.absorbed, out_reports)
+    # A headline's quotes without a verb of saying ("Blair 'up for it' ahead of poll").
+    # A stance or a report nobody is named as making is the parse's misreading of the
+    # headline and gives way.
+    with isolated("quote", 0, text.find("\n") if "\n" in text else len(text)):
+        said = [q for q in final if not q.stance and q.speaker is not None and q.speaker.name]
+        for h in headline_quotes(doc, res, [q.outer for q in said]):
+            final = [q for q in final if q in said or not (q.start < h.end and h.start < q.end)]
+            final.append(_Q(h.start, h.end, h.kind, h.outer, 0, speaker=h.speaker))
     for q in final:
         q.container = items[q.parent] if q.parent is not None else q.host
     out, stances = assemble_attributions(final, text)
@@ -178,6 +188,7 @@ def _candidates(reps: list[Report], items: list[_Q], quoted_ranges: list[tuple[i
                         q = items[i]
                         if q.cue is None:
                             q.cue = Cue(r.cue_start, r.cue_end, text[r.cue_start:r.cue_end])
+                        q.complement = q.complement or (_says(r) and len(contained) == 1)
                 continue
             kind = "mixed"
         candidates.append((r, kind, contained))
@@ -250,7 +261,10 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
                 if spk is None:
                     spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
                 q.cue, q.speaker = cue, spk
-                q.weak = _is_fragment(text, q, cue) or id(q) in excerpts
+                # a quotation that is all a verb of saying reports ('According to X, Exxon
+                # "were not planning to bid"') is no scare-quoted fragment, however it starts
+                q.weak = (_is_fragment(text, q, cue) and not (q.complement and len(text[q.start:q.end].split()) >= 3)) \
+                    or id(q) in excerpts
             else:
                 r, kind = cast("tuple[Report, str]", obj)
                 spk = _report_speaker(r, res)
@@ -424,6 +438,9 @@ def _is_fragment(text: str, q: _Q, cue) -> bool:
     if cue is not None and before[-1:] in (",", ":") and cue.end <= q.outer[0] \
             and re.search(r"[.!?]$", body.rstrip("\u201d\"' ")) and text[q.outer[0] - 60:q.outer[0]].count(".") == 0:
         return False  # 'he told the host, “it was demoralizing.”': the rest of a cued sentence
+    if cue is not None and cue.end <= q.outer[0] and not text[cue.end:q.outer[0]].strip() and len(words) >= 3 \
+            and (re.match(r"\s*[.!?]", text[q.outer[1]:q.outer[1] + 2]) or re.search(r"[.!?]$", body)):
+        return False  # 'The agency said "the government is interested …".': the whole rest of the sentence
     prev_word = re.search(r"(?<![\w-])(\w+)(?:\s+as)?\s*$", text[max(0, q.outer[0] - 30):q.outer[0]])
     if prev_word and prev_word.group(1).lower() in _NAMING_VERBS:
         return False  # 'which he dubbed “the little senator”': the words themselves, quoted
@@ -698,4 +715,4 @@ def _report_speaker(r: Report, res: Resolver) -> Speaker:
             e -= 1
         if e <= r.source.idx:
             s, e = r.source.idx, r.source.idx + len(r.source)
-    return res.resolve(r.source, (s, e))
+    return res.resolve(r.source, (s, e), content=(r.start, r.end))

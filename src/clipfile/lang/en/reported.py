@@ -111,6 +111,13 @@ def _subject(tok):
             cur = cur.head.head
             seen += 1
             continue
+        if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "PROPN" and cur.head.dep_ == "pobj" \
+                and cur.lemma_.lower() in SPEECH_VERBS and cur.head.head.head.pos_ in ("VERB", "AUX"):
+            # "X unveiled a billboard opposite the Palace of Westminster accusing …": a participle
+            # of saying hung on a name in a phrase of place speaks for the clause's subject
+            cur = cur.head.head.head
+            seen += 1
+            continue
         if cur.dep_ == "acl" and cur.tag_ in ("VBG", "VBN") and cur.head.pos_ == "NOUN" \
                 and cur.head.lemma_.lower() not in PERSON_NOUNS:
             noun = cur.head
@@ -286,12 +293,21 @@ def reports(doc) -> list[Report]:
                 r = _relative_report(tok)
                 if r is not None:
                     out.append(r)
+            charged = _charge_verb(tok) if tok.dep_ == "prep" and tok.lower_ == "of" else None
             if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
                 r = _prep_report(tok)
                 if r is not None:
                     out.append(replace(r, family="prep"))
+            elif charged is not None:
+                r = _prep_report(tok, verb=charged)
+                if r is not None:
+                    out.append(replace(r, family="prep"))
             elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
                 out.extend(_tag(_according(tok), "according"))
+            elif tok.lower_ == "saying" and tok.dep_ == "pcomp":
+                r = _quoted_as_saying(tok)
+                if r is not None:
+                    out.append(r)
             elif tok.lower_ in _TRAILING_EVIDENCE:
                 r = _trailing_evidence(tok)
                 if r is not None:
@@ -424,10 +440,32 @@ def _passive_judgement(verb) -> list[Report]:
 _NON_CONTENT_SUBJECTS = {"it", "there", "that", "this", "which", "what", "who"}
 
 
-def _prep_report(prep) -> Report | None:
-    """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content."""
-    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+def _charge_verb(prep):
+    """``has accused its predecessor, led by X, of corruption``: the parser hung the charge's
+    ``of`` on the last noun of a description of the accused; the verb of accusing it belongs
+    to (it has the accused for object and no ``of`` of its own), else None."""
     head = prep.head
+    for _ in range(6):
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() == "accuse":
+            break
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    else:
+        return None
+    if head.lemma_.lower() != "accuse" or prep.head.i == head.i:
+        return None
+    dobj = next((c for c in head.children if c.dep_ == "dobj" and c.i < prep.i), None)
+    if dobj is None or any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        return None
+    return head
+
+
+def _prep_report(prep, *, verb=None) -> Report | None:
+    """``asked about X``, ``criticism of X``, ``accused Y of X``: the object is the content.
+    ``verb``: the cue the preposition belongs to when the parser hung it elsewhere."""
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    head = prep.head if verb is None else verb
     if obj is None:
         return None
     s, e = _subtree_range(obj)
@@ -485,12 +523,21 @@ def _clip_to_paragraph(text: str, r: Report) -> Report | None:
 
 def _verb_report(verb, lemma: str) -> list[Report]:
     comp = _clause_complement(verb)
-    src = _subject(verb)
+    src = _coordinated_subject(verb) if lemma in REPORTING_VERBS else None
+    src = src or _participle_subject(verb, lemma) or _subject(verb)
     if src is None and lemma in REPORTING_VERBS:
-        src = _paragraph_subject(verb) or adjacent_subject(verb)
+        src = _paragraph_subject(verb) or adjacent_subject(verb) or _aside_subject(verb)
     fam = "ccomp"
+    if comp is not None and _participle_subject(comp, comp.lemma_.lower()) is not None:
+        return []  # "dismissed the figures insisting that …": the participle reports, not the verb
     if comp is not None:
         s, e = _subtree_range(comp, side_of=verb)
+        split = _object_split_from_complement(verb, comp)
+        if split is not None:
+            # 'suggested the "three-cornered relationship" between the press, politicians and
+            # the public had a hand in it': the parser made the start of the complement's
+            # subject the verb's object; the content is both
+            s = min(s, _subtree_range(split)[0])
         # "said the Iranians released by X were close to ...": the parser splits one clause
         # into two complements after the verb; the content runs over both.
         for other in verb.children:
@@ -680,6 +727,116 @@ def _paragraph_subject(verb):
     return head
 
 
+def _coordinated_subject(verb):
+    """The subject of a finite verb of saying in the second of two coordinated clauses the
+    parser read as one: ``X are behaving like schoolboys and the Liberal Democrats claim …``
+    (the noun hung on ``schoolboys`` as a conjunct, ``claim`` left without a subject, whose
+    inherited subject would be the first clause's) and ``Rosneft now owns Yugansk and Russia
+    has said …`` (the object of ``owns``, lacking, made the subject with ``Russia`` its
+    conjunct).  Returns None when the parse shows neither."""
+    auxes = [c for c in verb.children if c.dep_ == "aux"]
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not auxes:
+        return None
+    subs = [c for c in verb.children if c.dep_ in _SUBJ]
+    if not subs:
+        # the word before the verb and its auxiliaries: a noun hung as a conjunct on the
+        # first clause's object, with "and"/"but" before it
+        lo = verb.i
+        while lo > 0 and verb.doc[lo - 1].dep_ in ("aux", "neg", "advmod") and verb.doc[lo - 1].head.i == verb.i:
+            lo -= 1
+        prev = verb.doc[lo - 1] if lo > 0 else None
+        if prev is not None and prev.dep_ == "conj" and prev.pos_ in ("PROPN", "NOUN") and prev.head.i < prev.i \
+                and not any(c.i > prev.i for c in prev.children) \
+                and any(c.dep_ == "cc" and c.i < prev.i for c in prev.head.children):
+            return prev
+        return None
+    subj = subs[0]
+    conjs = [c for c in subj.children if c.dep_ == "conj"]
+    singular = verb.tag_ == "VBZ" or any(a.tag_ == "VBZ" for a in auxes)
+    before = verb.doc[subj.left_edge.i - 1] if subj.left_edge.i > 0 else None
+    if len(conjs) == 1 and singular and subj.i < verb.i and before is not None and before.pos_ == "VERB" \
+            and before.i == verb.head.i and not any(c.dep_ in ("dobj", "attr", "ccomp", "xcomp", "dative")
+                                                    for c in before.children if c.i != verb.i):
+        # a singular verb cannot have "X and Y" for subject: X is the bare verb's object
+        return conjs[0]
+    return None
+
+
+def _object_split_from_complement(verb, comp):
+    """The direct object of a verb of saying or thinking that is really the start of its
+    complement clause: the object comes right before the complement, parted from it by a
+    comma only, the complement has its own subject and no ``that``, and the verb takes no
+    hearer (``told reporters the plan was dead`` keeps its hearer out).  None otherwise."""
+    if verb.lemma_.lower() in _RECIPIENT_VERBS or verb.lemma_.lower() in ("tell", "ask", "show", "promise", "give"):
+        return None
+    dobj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < comp.i), None)
+    if dobj is None or any(c.dep_ == "mark" for c in comp.children):
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < comp.i for c in comp.children):
+        return None
+    last = dobj.right_edge.i
+    while last > dobj.i and verb.doc[last].is_punct:
+        last -= 1
+    first = comp.left_edge.i
+    while first < comp.i and verb.doc[first].is_punct:
+        first += 1
+    between = verb.doc[last + 1:first]
+    if [t.text for t in between] != [","]:
+        return None
+    return dobj
+
+
+def _participle_subject(verb, lemma: str):
+    """``Mr X dismissed the figures insisting that …``: the parser made the object of
+    ``dismissed`` the subject of the participle; a thing insists nothing, so a participle of
+    saying whose parsed subject is a common noun right after the verb it hangs on (that verb
+    left without an object; not a person, nor a writing, which speaks itself) is the main
+    clause's subject's.  None when the parse shows no such thing."""
+    if verb.tag_ != "VBG" or lemma not in SPEECH_VERBS or verb.dep_ not in ("ccomp", "advcl", "xcomp"):
+        return None
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None  # "the figures are showing": a finite clause of its own
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    head = verb.head
+    if subj is None or subj.pos_ != "NOUN" or subj.lemma_.lower() in PERSON_NOUNS \
+            or subj.lemma_.lower() in DOCUMENT_NOUNS or head.pos_ != "VERB" or head.i > subj.left_edge.i \
+            or any(t.pos_ in ("VERB", "AUX") for t in verb.doc[head.i + 1:subj.left_edge.i]) \
+            or any(c.dep_ in ("dobj", "dative") for c in head.children):
+        return None
+    return _subject(head)
+
+
+_ASIDE_MARKS = ("-", "\u2013", "\u2014", "--", ",")
+
+
+def _aside_subject(verb):
+    """``A day earlier, Mr X - keen to reassure investors - had said …``: an aside set off by
+    dashes or commas between the subject and its verb of saying throws the parser, which
+    leaves the verb without a subject; the name right before the aside is it."""
+    doc = verb.doc
+    lo = verb.i
+    while lo > 0 and doc[lo - 1].dep_ in ("aux", "neg", "advmod") and doc[lo - 1].head.i == verb.i:
+        lo -= 1
+    if lo < 3 or doc[lo - 1].text not in _ASIDE_MARKS or verb.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+        return None
+    close = doc[lo - 1].text
+    start = verb.sent.start
+    for k in range(lo - 2, max(start, lo - 25) - 1, -1):
+        t = doc[k]
+        if t.text in (".", ";", ":") or t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
+            return None
+        if t.text == close or (close != "," and t.text in _ASIDE_MARKS[:4]):
+            name = doc[k - 1] if k > start else None
+            if name is not None and name.pos_ == "PROPN" and k - 1 < lo - 3 and not any(
+                    c.dep_ in ("ccomp", "parataxis") and c.left_edge.i <= name.i <= c.right_edge.i
+                    for c in verb.children):
+                # (a name the parser hung in the complement, "“…,” Texas delegate X, wearing a
+                # hat, said", belongs to the quotation's attribution, which the marks handle)
+                return name
+            return None
+    return None
+
+
 def adjacent_subject(verb):
     """``In a speech to the party Mr X said …``: the parser hung the name on the phrase before
     it and left the verb without a subject; a name or noun right before a finite verb of
@@ -736,11 +893,38 @@ def _misattached_that_clause(verb):
     return None
 
 
+# "dealt with according to the law": in accordance with a norm, not on someone's word
+_NORM_NOUNS = frozenset("""
+law rule regulation plan schedule timetable tradition custom procedure agreement contract
+constitution guideline standard principle protocol treaty formula criterion definition
+""".split())
+
+
+def _quoted_as_saying(tok) -> Report | None:
+    """``P, minister X was quoted as saying (by Interfax).``: the closing attribution of the
+    clause before the comma; the source is the one quoted (the passive subject)."""
+    as_ = tok.head
+    quoted = as_.head
+    if as_.lower_ != "as" or quoted.tag_ != "VBN" or quoted.lemma_.lower() not in ("quote", "report", "cite"):
+        return None
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
+        return None  # "was quoted as saying that …": the complement is the content
+    src = next((c for c in quoted.children if c.dep_ == "nsubjpass"), None)
+    if src is None or src.left_edge.i < 2 or tok.doc[src.left_edge.i - 1].text != ",":
+        return None
+    toks = _sentence_before(quoted, src.left_edge.i - 1)
+    if sum(t.is_alpha for t in toks) < 3 or "\n" in "".join(t.text_with_ws for t in toks):
+        return None
+    s, e = _span(toks)
+    cs, ce = _cue(quoted)
+    return Report(s, e, cs, tok.idx + len(tok), src, tok, "paren") if e > s else None
+
+
 def _according(tok) -> list[Report]:
     to = next(c for c in tok.children if c.lower_ == "to")
     src = next((c for c in to.children if c.dep_ == "pobj"), None)
     host = tok.head
-    if src is None or host.i == tok.i:
+    if src is None or host.i == tok.i or src.lemma_.lower() in _NORM_NOUNS:
         return []
     while host.dep_ not in ("ROOT",) and host.pos_ not in ("VERB", "AUX") and host.head.i != host.i:
         host = host.head
@@ -844,7 +1028,7 @@ def _broad_verb(verb) -> list[Report]:
         if e > s:
             out.append(Report(s, e, cs, ce, src, verb, "any-xcomp"))
     comp = next((c for c in kids if c.dep_ == "ccomp" and c.i > verb.i), None)
-    if comp is not None:
+    if comp is not None and _participle_subject(comp, comp.lemma_.lower()) is None:
         s, e = _subtree_range(comp, side_of=verb)
         if e > s:
             out.append(Report(s, e, cs, ce, src, verb, "any-ccomp"))

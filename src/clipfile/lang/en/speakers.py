@@ -381,6 +381,13 @@ class Resolver:
         sent_start = tok.sent.start_char
         sent_no = self._sent_of(pos)
         own = self._reported_at(pos)
+        # "He insisted he still trusted Mr X": a name in the words a pronoun reports is never
+        # the pronoun's referent (a speaker does not name himself where "he" would do)
+        # (a possessive is no such name: "he notes there was an issue with X's microphone" is
+        # how news paraphrases X's own complaint)
+        text = doc_text(self.doc)
+        named_inside = {r.entity.id for r in self.refs if content is not None and content[0] <= r.start < content[1]
+                        and not text.startswith(("'s", "\u2019s"), r.end)}
         j = bisect.bisect_left(self._cand_starts, pos) - 1
         while j >= 0 and len(order) < 8:
             c = self._cands[j]
@@ -392,7 +399,7 @@ class Resolver:
             if content is not None and content[0] <= c.start < content[1]:
                 continue  # "… they could see X win, he added": X is not who added it
             e = c.entity
-            if e is not None and e.id in exclude:
+            if e is not None and (e.id in exclude or e.id in named_inside):
                 continue
             if group:
                 if e is None or e.type not in (("ORG", "GPE") if body else ("ORG", "NORP", "GPE")):
@@ -420,7 +427,7 @@ class Resolver:
             if c.key not in best or sc > best[c.key][0]:
                 best[c.key] = (sc, c)
         if not best:
-            if not group and not inside and self.last_speaker is not None:
+            if not group and not inside and self.last_speaker is not None and self.last_speaker.id not in named_inside:
                 g = self._gender.get(self.last_speaker.id)
                 if not (want_gender and g and g != want_gender):
                     return _Cand(pos, self.last_speaker, self.last_speaker.name, 0, None), 0.4
@@ -539,6 +546,11 @@ class Resolver:
             return Speaker(None, None, start, end, "unresolved", 0.2)
         if head.pos_ == "NOUN" and head.lemma_.lower() in DOCUMENT_NOUNS:
             return self._document(head, start, end)
+        if _is_share(head):
+            # "61% said", "Some 87% of the adults quizzed said": a share of the people a poll
+            # asked, who are the source (as the guidelines name them), not the number; a share
+            # of a named group is that group ("67 percent of voters" -> voters)
+            return Speaker(_share_of(head) or RESPONDENTS, None, start, end, "nominal", 0.6)
         if head.pos_ == "NOUN" or (e is None and _common_head(head) and _has_det(head, _DEFINITE)):
             # (a capitalised office, "The Foreign Secretary", is a description too)
             if not any(c.dep_ == "appos" for c in head.children) and (
@@ -575,11 +587,31 @@ class Resolver:
                     author = self._author_of(tok)
                     if author is not None:
                         break
+        if author is None and head.lemma_.lower() in _AUTHORED_WORKS:
+            author = self._sole_author()
         if isinstance(author, Entity):
             return self._speaker(author, start, end, "nominal", 0.7)
         if author is not None:
             return Speaker(author, None, start, end, "nominal", 0.5)
         return Speaker(_np_name(head, clauses=True), None, start, end, "nominal", 0.5)
+
+    def _sole_author(self) -> Entity | None:
+        """The one person the text names as an author (``X's new book``, a title ``…, by
+        journalist X``), when it names exactly one: ``a new book saying …`` in a story about a
+        book is that book, whether its author is named before or after."""
+        found: dict[str, Entity] = {}
+        for tok in self.doc:
+            named: Entity | str | None = None
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in _AUTHORED_WORKS:
+                named = self._author_of(tok)
+            elif tok.lower_ == "by" and tok.i > 1 and self.doc[tok.i - 1].text == "," \
+                    and self.doc[tok.i - 2].pos_ == "PROPN":
+                # "Brown's Britain, by Sunday Telegraph journalist X": a title and its author
+                obj = next((g for g in tok.children if g.dep_ == "pobj"), None)
+                named = self._mention_at(obj.idx) if obj is not None else None
+            if isinstance(named, Entity) and named.type == "PERSON":
+                found[named.id] = named
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _author_of(self, doc_tok) -> Entity | str | None:
         """Who wrote or published the writing ``doc_tok`` heads: a name compounded with it or
@@ -652,6 +684,34 @@ class Resolver:
                 self.speaker_counts[e.id] += 1
         elif speaker is not None and speaker.name and speaker.resolution in ("nominal", "pronoun"):
             self._last_key = "~" + speaker.name.casefold()  # someone described, not named
+
+
+RESPONDENTS = "poll respondents"
+# Writings a person signs (a report or a poll is an organisation's).
+_AUTHORED_WORKS = frozenset("book memoir biography autobiography novel diary".split())
+_SHARE_NOUNS = frozenset({"%", "percent", "cent", "pc"})
+
+
+def _is_share(head) -> bool:
+    """A percentage as a subject (``61%``, ``40 per cent``, ``87% of the adults asked``):
+    the head is the percent sign or word and a number counts it."""
+    return head.lower_ in _SHARE_NOUNS and any(c.dep_ == "nummod" or c.like_num for c in head.children)
+
+
+def _share_of(head) -> str | None:
+    """The group a percentage is a share of (``of Democrats``, ``of likely voters``), unless it
+    only says people were asked (``of the 1,000 adults quizzed``, ``of respondents``)."""
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    group = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    if group is None or group.tag_ not in ("NNS", "NNPS") or group.lemma_.lower() in _ANYONE_ASKED:
+        return None
+    lo, hi = speaker_np_head(group)
+    words = [w for w in doc_text(head.doc)[lo:hi].split() if w.lower() not in ("the", "those", "these", "all")
+             and not any(ch.isdigit() for ch in w)]
+    return " ".join(words) or None
+
+
+_ANYONE_ASKED = frozenset("people adult person respondent those one individual participant".split())
 
 
 def _np_name(head, *, clauses: bool = False) -> str:

@@ -29,6 +29,8 @@ _OBJECT_FAMILIES = frozenset("dobj any-dobj prep any-prep relative any-relative 
 _INFINITIVE_FAMILIES = frozenset("xcomp xadj any-xcomp any-noun-to".split())
 # Judgements with no holder: appearance (``X seems ...``) and the agentless passive.
 _JUDGEMENT_FAMILIES = frozenset("appear passive".split())
+# Subjects that name no holder: a demonstrative standing for a fact, a negative quantifier.
+_NO_ONE = frozenset("this that these those nobody none".split())
 _WH = frozenset("what why how whether if who whom whose which when where".split())
 _NOUNISH = frozenset("NOUN PROPN PRON NUM DET ADJ X".split())
 
@@ -40,6 +42,9 @@ def stance_kind(r: Report, kind: str, doc) -> str | None:
         return None  # quoted words: a quote
     fam = r.family
     lemma = r.verb.lemma_.lower()
+    if r.source is not None and r.source.lower_ in _NO_ONE and not any(c.dep_ in ("prep", "relcl", "acl")
+                                                                       for c in r.source.children):
+        return "judgement"  # "That suggests …", "Nobody should doubt …": no one named holds it
     if fam in _JUDGEMENT_FAMILIES or r.source is None:
         # held by no one named ("X is expected to …", "allegations that …", "is seen as …"):
         # an attribution needs a source

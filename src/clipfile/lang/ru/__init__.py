@@ -22,8 +22,9 @@ __all__ = ["LANGUAGE"]
 LANGUAGE = Language(
     code="ru",
     name="Russian",
-    # 2: footing from the parse; 3: who said it (wire patterns, spokespeople, labels); 4: #16 quote targets
-    version=4,
+    # 2: footing from the parse; 3: who said it (wire patterns, spokespeople, labels); 4: #16 quote targets;
+    # 5: entity names (spellings that fold alike are one person, the usual spelling names them)
+    version=5,
     parse=parse,
     entities=entities,
     quotes=quotes,

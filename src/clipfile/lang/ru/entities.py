@@ -5,14 +5,17 @@ keeping the bearer's gender: ``Путина`` → ``Путин``, ``Наваль
 ``Юлией Навальной`` → ``Юлия Навальная``.  Mentions of one person share a surname; a bare
 surname joins the person last named with it.  Surname mentions that NER missed (a capitalised
 ``Навальным`` opening a sentence) are picked up by matching the normalised word against the
-known surnames.  Places and organisations cluster on natasha's normal form.
+known surnames.  Places and organisations cluster on natasha's normal form.  The canonical
+name of a person is the best attested full name, else the fullest form.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...analysis.problems import isolated
 from ...records import Entity, Mention
+from ...translit import fold
 from .parse import RuDoc, RuSpan, RuToken, models
 
 __all__ = ["entities", "normalize_name", "normalize_word", "is_common_noun"]
@@ -111,11 +114,25 @@ class _Cluster:
     mentions: list[Mention] = field(default_factory=list)
     first: str | None = None
     last: str | None = None
+    seen: Counter = field(default_factory=Counter)  # mentions per name
 
     @property
     def canonical(self) -> str:
-        # The fullest form: most words, then longest, then first seen.
-        return max(self.names, key=lambda n: (len(n.split()), len(n)))
+        # A person's best attested full name (a one-off typo, "Сааакашвили", is not the name),
+        # then the fullest form (most words, then most written out: "Владимир Громов" over
+        # "В. Громов"), then the most frequent spelling, then the first seen.
+        order = {n: i for i, n in enumerate(self.names)}
+        words = {n: set(n.casefold().split()) for n in self.names}
+
+        def attested(n: str) -> int:  # mentions whose name carries every word of n
+            return sum(self.seen[m] for m in self.names if words[n] <= words[m])
+
+        def person_key(n: str) -> tuple[bool, bool, int]:
+            return (len(words[n]) > 1, not _is_initial(n.split()[0]), attested(n))
+
+        return max(self.names, key=lambda n: (person_key(n) if self.type == "PERSON" else (False, False, 0),
+                                              len(n.split()), sum(not _is_initial(w) for w in n.split()),
+                                              self.seen[n], -order[n]))
 
 
 def _bounds(span) -> tuple[int, int]:
@@ -173,6 +190,12 @@ def _same_initial(a: str, b: str) -> bool:
     return a[:1].casefold() == b[:1].casefold()
 
 
+def _k(word: str) -> str:
+    """A name word's clustering key: its cross-script fold (:func:`clipfile.translit.fold`), so
+    that spellings differing by a doubled letter or a romanisation habit are one name."""
+    return fold(word) or word.lower()
+
+
 def _person_parts(words: list[str]) -> tuple[str | None, str]:
     if len(words) == 1:
         return None, words[0]
@@ -212,6 +235,7 @@ def entities(rudoc: RuDoc) -> list[Entity]:
                     clusters.append(cl)
                 if span.normal not in cl.names:
                     cl.names.append(span.normal)
+                cl.seen[span.normal] += 1
                 cl.mentions.append(mention)
                 continue
             name = normalize_name(span.text, rudoc.tokens[span.first : span.last])
@@ -221,14 +245,14 @@ def entities(rudoc: RuDoc) -> list[Entity]:
             given, surname = _person_parts(words)
             cl = None
             if given is not None:
-                cl = by_key.get(("PERSON", f"{given} {surname}".lower()))
+                cl = by_key.get(("PERSON", f"{_k(given)} {_k(surname)}"))
                 if cl is None:
                     # A full name after a bare-surname mention completes that person; an initial
                     # and a given name that agree are one person ("В. Путин", "Владимир Путин").
-                    cl = next((c for c in reversed(by_surname.get(surname.lower(), []))
+                    cl = next((c for c in reversed(by_surname.get(_k(surname), []))
                                if c.first is None or _same_initial(c.first, given)), None)
             else:
-                cands = by_surname.get(surname.lower()) or by_given.get(surname.lower())
+                cands = by_surname.get(_k(surname)) or by_given.get(_k(surname))
                 cl = cands[-1] if cands else None
             if cl is None:
                 cl = _Cluster("PERSON")
@@ -236,14 +260,15 @@ def entities(rudoc: RuDoc) -> list[Entity]:
             if given is not None:
                 if cl.first is None or _is_initial(cl.first) and not _is_initial(given):
                     cl.first = given
-                by_key[("PERSON", f"{given} {surname}".lower())] = cl
+                by_key[("PERSON", f"{_k(given)} {_k(surname)}")] = cl
                 if not _is_initial(given):
-                    by_given.setdefault(given.lower(), []).append(cl)
-            if cl.last is None and (given is not None or not by_given.get(surname.lower())):
+                    by_given.setdefault(_k(given), []).append(cl)
+            if cl.last is None and (given is not None or not by_given.get(_k(surname))):
                 cl.last = surname
-                by_surname.setdefault(surname.lower(), []).append(cl)
+                by_surname.setdefault(_k(surname), []).append(cl)
             if name not in cl.names:
                 cl.names.append(name)
+            cl.seen[name] += 1
             cl.mentions.append(mention)
 
     _add_missed_surnames(rudoc, covered, by_surname)
@@ -265,7 +290,7 @@ def _add_missed_surnames(rudoc: RuDoc, covered: set[int], by_surname: dict[str, 
     for tok in rudoc.tokens:
         if tok.i in covered or not tok.text[:1].isupper() or tok.pos not in {"PROPN", "NOUN", "ADJ"}:
             continue
-        form = normalize_word(tok.text, tok.feats).lower()
-        cands = by_surname.get(form) or by_surname.get(tok.lemma)
+        form = normalize_word(tok.text, tok.feats)
+        cands = by_surname.get(_k(form)) or by_surname.get(_k(tok.lemma))
         if cands:
             cands[-1].mentions.append(Mention(tok.start, tok.end, tok.text, "PERSON"))

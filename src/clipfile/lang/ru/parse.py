@@ -106,11 +106,11 @@ class RuDoc:
 
 @functools.lru_cache(maxsize=1)
 def models() -> dict[str, Any]:
-    """Load natasha's bundled models once per process."""
+    """Load natasha's bundled models once per process (the name grammar loads apart, on the
+    first person's name: :func:`_names`)."""
     try:
         from natasha import (
             MorphVocab,
-            NamesExtractor,
             NewsEmbedding,
             NewsMorphTagger,
             NewsNERTagger,
@@ -123,14 +123,12 @@ def models() -> dict[str, Any]:
         ) from exc
     _name_unnamed_letters()
     emb = NewsEmbedding()
-    vocab = MorphVocab()
     return {
         "segmenter": Segmenter(),
-        "vocab": vocab,
+        "vocab": _morph_vocab(MorphVocab),
         "morph": NewsMorphTagger(emb),
         "syntax": NewsSyntaxParser(emb),
         "ner": NewsNERTagger(emb),
-        "names": NamesExtractor(vocab),
     }
 
 
@@ -160,6 +158,51 @@ def _name_unnamed_letters() -> None:
 
     is_latin_char._clipfile = True  # type: ignore[attr-defined]
     shapes.is_latin_char = is_latin_char  # shapes.is_latin looks it up at each call
+
+
+def _morph_vocab(cls: Any) -> Any:
+    """natasha's ``MorphVocab`` on pymorphy2's Russian dictionaries, opened by their path.
+
+    ``MorphVocab()`` finds the dictionaries through setuptools' entry points, and importing
+    ``pkg_resources`` to read them took a good share of the start-up; the dictionary package
+    names its own path, so the same dictionaries open without it (the same analyser: natasha's
+    ``MorphVocab.__init__`` is this call without the path)."""
+    try:
+        import pymorphy2_dicts_ru
+        from natasha.morph.vocab import MorphForm
+        from pymorphy2 import MorphAnalyzer
+    except ImportError:  # pragma: no cover - another dictionary package: let pymorphy2 look
+        return cls()
+    vocab = cls.__new__(cls)
+    MorphAnalyzer.__init__(vocab, path=pymorphy2_dicts_ru.get_path(), result_type=MorphForm)
+    return vocab
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> Any:
+    """natasha's name extractor: a yargy grammar that takes a while to build, needed only for
+    the parts of a person's name, so a text naming nobody never loads it."""
+    from natasha import NamesExtractor
+
+    return NamesExtractor(models()["vocab"])
+
+
+# Lemmas and name parts are pure functions of what they are computed from; news repeats its
+# words and names, so each is computed once per process (bounded, for long runs).
+@functools.lru_cache(maxsize=200_000)
+def _lemma(word: str, pos: str | None, feats: tuple[tuple[str, str], ...]) -> str:
+    """natasha's lemma of ``word`` with this part of speech and these features (pymorphy's
+    analyses, the best-matching form's normal form)."""
+    return models()["vocab"].lemmatize(word, pos, dict(feats)) or word
+
+
+@functools.lru_cache(maxsize=20_000)
+def _name_parts(normal: str) -> tuple[tuple[str, str], ...]:
+    """The parts (first, last, middle) natasha's name grammar finds in a person's normal name."""
+    match = _names().find(normal)
+    if not match:
+        return ()
+    return tuple((k, v) for k, v in match.fact.slots if isinstance(v, str))
 
 
 def natasha_doc(text: str, *, ner: bool = True):
@@ -203,16 +246,16 @@ def parse(text: str) -> RuDoc:
     for s_no, sent in enumerate(doc.sents):
         first = len(tokens)
         for tok in sent.tokens:
-            tok.lemmatize(vocab)
+            feats = tok.feats or {}
             tokens.append(
                 RuToken(
                     i=len(tokens),
                     start=tok.start,
                     end=tok.stop,
                     text=tok.text,
-                    lemma=(tok.lemma or tok.text).lower(),
+                    lemma=_lemma(tok.text, tok.pos, tuple(feats.items())).lower(),
                     pos=tok.pos or "X",
-                    feats=dict(tok.feats or {}),
+                    feats=dict(feats),
                     head=_head_index(tok.head_id, s_no, first) if tok.head_id else -1,
                     rel=tok.rel or "",
                     sent=s_no,
@@ -222,11 +265,7 @@ def parse(text: str) -> RuDoc:
     rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
     for span in doc.spans:
         span.normalize(vocab)
-        parts: dict[str, str] = {}
-        if span.type == "PER":
-            span.extract_fact(m["names"])
-            if span.fact is not None:
-                parts = {k: v for k, v in span.fact.as_dict.items() if isinstance(v, str)}
+        parts = dict(_name_parts(span.normal)) if span.type == "PER" and span.normal else {}
         first_at = rudoc.token_at(span.start)
         last_at = rudoc.token_at(span.stop - 1)
         if first_at is None or last_at is None:

@@ -40,7 +40,7 @@ def search_page(request: Request, q: str = "", kind: str = "document", source: s
     try:
         result = search(store, req)
     except QueryError as exc:
-        error, result = str(exc), SearchResult(req, [], 0, {})
+        error, result = str(exc), SearchResult(req, [], 0)
     entity_rec = store.get_entity(entity) if entity else None
     pages_total = max(1, -(-(result.total or 0) // PER_PAGE))
 

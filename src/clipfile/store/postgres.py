@@ -1,0 +1,1054 @@
+"""A library on a PostgreSQL server, shared by several analysts and processes.
+
+Opened by URL (``clipfile -L postgresql://user@host/db``, :func:`clipfile.store.open_store`)
+with psycopg 3.  The schema is versioned in the ``clipfile_schema`` table and migrated forward
+on open, as the SQLite library's is; each migration is one transaction under an advisory lock,
+so two processes opening a new database do not both migrate it.
+
+Full-text search uses ``tsvector`` columns under GIN indexes, built with the text-search
+configuration of each document's language (``english``, ``russian``; ``simple`` for others), and
+a query is matched against each configuration (:mod:`clipfile.store.postgres_tsquery`), so a
+Russian word is found in any grammatical case as in the SQLite library.
+
+Several processes may write at once: every write transaction first takes one advisory lock
+(``pg_advisory_xact_lock``), so writes are applied one transaction at a time, as in SQLite,
+and nothing is lost or linked twice however many writers there are; reads never wait for it.
+Each read runs in one ``REPEATABLE READ`` transaction on a pool of connections, so it sees one
+consistent state, and stops when the :mod:`clipfile.deadline` it runs under expires.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import queue
+import re
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator, Self, Sequence
+
+import psycopg
+
+from .. import deadline
+from ..errors import Interrupted, NotFound, QueryError, StoreError
+from ..linking import entity_keys, is_weak
+from ..records import Document
+from ..textindex import snippet
+from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
+from .facets import count_facets, top_entities
+from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
+from .postgres_recycled import PostgresRecycled
+from .postgres_recycled import one_row as _one
+from .postgres_tsquery import tsquery_text
+from .query import Query, parse_query
+
+__all__ = ["PostgresStore", "SCHEMA_VERSION"]
+
+# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE documents (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT, title TEXT, source TEXT, author TEXT,
+        published TEXT, published_precision TEXT,
+        fetched TEXT, ingested TEXT NOT NULL,
+        language TEXT, kind TEXT NOT NULL, origin TEXT,
+        text TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        supersedes TEXT,
+        superseded_by TEXT,
+        fetched_from TEXT,
+        search TSVECTOR NOT NULL
+    );
+    CREATE INDEX documents_id_prefix ON documents (id text_pattern_ops);
+    CREATE INDEX documents_url ON documents (url);
+    CREATE INDEX documents_published ON documents (published);
+    CREATE INDEX documents_fetched_from ON documents (fetched_from);
+    CREATE INDEX documents_search ON documents USING GIN (search);
+
+    CREATE TABLE analyses (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        analyzed TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+
+    CREATE TABLE entities (
+        id BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        merged_into BIGINT REFERENCES entities(id)
+    );
+    CREATE INDEX entities_merged_into ON entities (merged_into);
+    CREATE TABLE entity_aliases (
+        entity_id BIGINT NOT NULL REFERENCES entities(id),
+        alias TEXT NOT NULL,
+        PRIMARY KEY (entity_id, alias)
+    );
+    CREATE INDEX entity_aliases_folded ON entity_aliases (lower(alias));
+    CREATE TABLE entity_keys (
+        key TEXT NOT NULL,
+        entity_id BIGINT NOT NULL REFERENCES entities(id),
+        PRIMARY KEY (key, entity_id)
+    );
+    CREATE TABLE mentions (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        entity_id BIGINT NOT NULL REFERENCES entities(id),
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions (entity_id);
+    CREATE INDEX mentions_doc ON mentions (doc_id);
+
+    CREATE TABLE items (
+        id BIGSERIAL PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        local_id TEXT,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        data TEXT NOT NULL,
+        search TSVECTOR
+    );
+    CREATE INDEX items_doc ON items (doc_id, kind);
+    CREATE INDEX items_kind ON items (kind);
+    CREATE INDEX items_search ON items USING GIN (search);
+    CREATE TABLE item_entities (
+        item_id BIGINT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        entity_id BIGINT NOT NULL REFERENCES entities(id),
+        role TEXT NOT NULL
+    );
+    CREATE INDEX item_entities_entity ON item_entities (entity_id, role);
+    CREATE INDEX item_entities_item ON item_entities (item_id);
+
+    CREATE TABLE forecast_resolutions (
+        key TEXT PRIMARY KEY,
+        outcome BOOLEAN NOT NULL,
+        date TEXT,
+        note TEXT,
+        resolved TEXT NOT NULL
+    );
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE blobs (
+        key TEXT PRIMARY KEY,
+        value BYTEA NOT NULL,
+        updated TEXT NOT NULL
+    );
+
+    -- case-insensitive containment with runs of white space as one space (as SQLite's cf_contains)
+    CREATE FUNCTION cf_contains(haystack TEXT, needle TEXT) RETURNS BOOLEAN
+    LANGUAGE sql IMMUTABLE AS $$
+        SELECT coalesce(haystack, '') <> '' AND coalesce(needle, '') <> ''
+           AND position(lower(btrim(regexp_replace(needle, '\\s+', ' ', 'g')))
+                        IN lower(btrim(regexp_replace(haystack, '\\s+', ' ', 'g')))) > 0
+    $$;
+    """
+    + _RECYCLED_TABLES,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Text-search configuration by document language; every query is matched against each.
+_CONFIGS = {"en": "english", "ru": "russian"}
+_QUERY_CONFIGS = ("english", "russian", "simple")
+# The most characters of a text that go into its tsvector (PostgreSQL caps a tsvector at 1 MB).
+_MAX_INDEXED = 400_000
+# The advisory lock every write transaction holds: one writer at a time across all processes.
+_WRITE_LOCK = 0x636C6970  # "clip"
+
+_TSQUERY = " || ".join(f"to_tsquery('{c}', %(q)s)" for c in _QUERY_CONFIGS)
+
+_REF_FIELDS = {
+    "speaker": "speaker",
+    "source": "speaker",
+    "forecaster": "speaker",
+    "subject": "subject",
+    "target": "subject",
+}
+_LIBRARY_REF = re.compile(r"E\d+")
+_DOC_COLUMNS = ("id, url, title, source, author, published, published_precision, fetched, ingested, language,"
+                " kind, origin, text, metadata, supersedes, fetched_from")
+
+# Every entity id that has been merged (directly or through others) into the given root id.
+_MERGED_SET = (
+    "WITH RECURSIVE m(id) AS (SELECT %s::bigint UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
+    " SELECT id FROM m"
+)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _config(language: str | None) -> str:
+    return _CONFIGS.get((language or "").split("-")[0].lower(), "simple")
+
+
+def _parse_entity_ref(ref: str | int) -> int:
+    if isinstance(ref, int):
+        return ref
+    m = re.fullmatch(r"[Ee]?(\d+)", ref.strip())
+    if not m:
+        raise NotFound(f"not an entity id: {ref!r} (entity ids look like E12)")
+    return int(m.group(1))
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+class _Watchdog:
+    """Cancels the statements of work whose deadline has passed (``Connection.cancel_safe``,
+    from this thread), as the SQLite library's watchdog interrupts its connections."""
+
+    TICK = 0.05
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[int, tuple[psycopg.Connection[Any], deadline.Deadline]] = {}
+        self._ids = iter(range(1, 1 << 62))
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watching(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
+        d = deadline.current()
+        if d is None:
+            yield
+            return
+        with self._lock:
+            key = next(self._ids)
+            self._active[key] = (conn, d)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="clipfile-pg-watchdog", daemon=True)
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._active[key]
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            with self._lock:
+                expired = [conn for conn, d in self._active.values() if d.expired()]
+            for conn in expired:
+                try:
+                    conn.cancel_safe(timeout=1.0)
+                except psycopg.Error:
+                    pass
+
+
+_WATCHDOG = _Watchdog()
+
+
+@contextmanager
+def _stop_on_cancel() -> Iterator[None]:
+    """Turn a cancelled statement into :class:`Interrupted` saying why the work stopped."""
+    try:
+        yield
+    except psycopg.errors.QueryCanceled as exc:
+        d = deadline.current()
+        raise Interrupted(d.reason() if d is not None else "the query was interrupted") from exc
+
+
+class PostgresStore:
+    """A Clipfile library in a PostgreSQL database.
+
+    Args:
+        url: a ``postgresql://`` connection URL (libpq's, so ``?host=/run/postgresql`` and the
+            ``PG*`` environment variables work too).  The database must exist; its tables are
+            created on first open.
+        readers: the most read connections to open (threads beyond that wait for one).
+    """
+
+    def __init__(self, url: str, *, readers: int = 8) -> None:
+        self.url = url
+        self.path = _redacted(url)
+        self._lock = threading.RLock()  # the writer connection
+        self._local = threading.local()  # .conn: the connection this thread reads (or writes) on
+        self._max_readers = max(1, readers)
+        self._idle: queue.LifoQueue[psycopg.Connection[Any]] = queue.LifoQueue()
+        self._readers: list[psycopg.Connection[Any]] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        self._depth = 0
+        self.recycled = PostgresRecycled(self)
+        self._db = self._connect()
+        try:
+            self._migrate()
+        except psycopg.Error as exc:
+            self._db.close()
+            raise StoreError(f"cannot set up the library {self.path}: {exc}".splitlines()[0]) from exc
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot open library {self.path}: {str(exc).strip().splitlines()[0]}") from exc
+
+    def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                break
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Connection[Any]]:
+        """One write transaction under the library's write lock; rolled back on any error.
+        Inside another one it joins it."""
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"the library {self.path} is closed")
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
+            outer = getattr(self._local, "conn", None)
+            self._local.conn = self._db
+            self._depth = 1
+            try:
+                with _stop_on_cancel(), _WATCHDOG.watching(self._db), self._db.transaction():
+                    self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                    yield self._db
+            finally:
+                self._depth = 0
+                self._local.conn = outer
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make every write inside the block one transaction: all of it is stored, or none."""
+        with self._tx():
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[psycopg.Connection[Any]]:
+        """A connection for reading, in one read transaction (one snapshot of the library)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        deadline.check()
+        conn = self._checkout()
+        self._local.conn = conn
+        try:
+            with _stop_on_cancel(), _WATCHDOG.watching(conn):
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield conn
+        finally:
+            self._local.conn = None
+            self._checkin(conn)
+
+    def _checkout(self) -> psycopg.Connection[Any]:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._pool_lock:
+            if self._closed:
+                raise StoreError(f"the library {self.path} is closed")
+            if len(self._readers) < self._max_readers:
+                conn = self._connect()
+                self._readers.append(conn)
+                return conn
+        while True:
+            try:
+                return self._idle.get(timeout=0.05)
+            except queue.Empty:
+                deadline.check()
+
+    def _checkin(self, conn: psycopg.Connection[Any]) -> None:
+        try:
+            conn.execute("ROLLBACK")
+            healthy = not conn.closed
+        except psycopg.Error:
+            healthy = False
+        with self._pool_lock:
+            if self._closed or not healthy:
+                self._readers.remove(conn)
+                conn.close()
+                return
+        self._idle.put(conn)
+
+    def _migrate(self) -> None:
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            self._db.execute("CREATE TABLE IF NOT EXISTS clipfile_schema (version INTEGER NOT NULL)")
+            row = self._db.execute("SELECT version FROM clipfile_schema").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO clipfile_schema VALUES (0)")
+            version = row[0] if row else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"library {self.path} has schema version {version}, newer than this Clipfile "
+                    f"understands ({SCHEMA_VERSION}); upgrade Clipfile")
+            for target in range(version, SCHEMA_VERSION):
+                self._db.execute(MIGRATIONS[target].encode())
+                self._db.execute("UPDATE clipfile_schema SET version = %s", (target + 1,))
+
+    @property
+    def schema_version(self) -> int:
+        with self._read() as db:
+            row = _one(db.execute("SELECT version FROM clipfile_schema"))
+        return int(row[0])
+
+    # -- documents --------------------------------------------------------------------------
+
+    def add_document(self, doc: Document) -> AddResult:
+        """Store a document unless its content is already there (a new version of the document
+        last fetched from the same ``fetched_from`` URL, if there is one)."""
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM documents WHERE id = %s", (doc.id,)).fetchone():
+                return AddResult(doc.id, "duplicate")
+            previous = None
+            if doc.fetched_from:
+                row = db.execute(
+                    "SELECT id FROM documents WHERE fetched_from = %s AND superseded_by IS NULL"
+                    " ORDER BY seq DESC LIMIT 1", (doc.fetched_from,)).fetchone()
+                previous = row[0] if row else None
+            config = _config(doc.language)
+            db.execute(
+                f"INSERT INTO documents ({_DOC_COLUMNS}, search) VALUES"
+                " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
+                " setweight(to_tsvector(%s::regconfig, %s), 'A') || to_tsvector(%s::regconfig, %s))",
+                (doc.id, doc.url, doc.title, doc.source, doc.author, doc.published, doc.published_precision,
+                 doc.fetched, doc.ingested or _now(), doc.language, doc.kind, doc.origin, doc.text,
+                 json.dumps(doc.metadata, ensure_ascii=False), previous, doc.fetched_from,
+                 config, doc.title or "", config, doc.text[:_MAX_INDEXED]))
+            if previous:
+                db.execute("UPDATE documents SET superseded_by = %s WHERE id = %s", (doc.id, previous))
+                return AddResult(doc.id, "version", previous)
+        return AddResult(doc.id, "new")
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._read() as db:
+            return db.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone() is not None
+
+    def _resolve_doc_id(self, db: psycopg.Connection[Any], ref: str) -> str:
+        ref = ref.strip()
+        if db.execute("SELECT 1 FROM documents WHERE id = %s", (ref,)).fetchone():
+            return ref
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = db.execute("SELECT id FROM documents WHERE id LIKE %s LIMIT 2", (pattern,)).fetchall()
+        if not rows or len(ref) < 4:
+            raise NotFound(f"no document {ref!r} in {self.path}")
+        if len(rows) > 1:
+            raise NotFound(f"{ref!r} matches several documents; give more of the id")
+        return str(rows[0][0])
+
+    def get_document(self, ref: str) -> Document:
+        """The document with this id (or a unique id prefix)."""
+        with self._read() as db:
+            row = _one(db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = %s",
+                                  (self._resolve_doc_id(db, ref),)))
+        return _row_to_document(row)
+
+    def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text),"
+                " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
+                " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC LIMIT %s OFFSET %s",
+                (limit, offset)).fetchall()
+        return [DocumentSummary(*r) for r in rows]
+
+    def iter_documents(self) -> Iterator[Document]:
+        last = 0
+        while True:
+            with self._read() as db:
+                rows = db.execute(
+                    f"SELECT seq, {_DOC_COLUMNS} FROM documents WHERE seq > %s ORDER BY seq LIMIT 200",
+                    (last,)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_document(row[1:])
+            last = rows[-1][0]
+
+    def document_count(self) -> int:
+        with self._read() as db:
+            return int(_one(db.execute("SELECT count(*) FROM documents"))[0])
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(self, query: str | Query, *, limit: int = 20, offset: int = 0,
+               kinds: tuple[str, ...] = ()) -> list[SearchHit]:
+        """Full-text search over documents (``kinds=()``) or extracted items of the given kinds,
+        best match first (``rank``: lower is better, as in the SQLite library)."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        if parsed.empty:
+            raise QueryError("empty query: give at least one word to search for")
+        q = {"q": tsquery_text(parsed), "limit": limit, "offset": offset, "kinds": list(kinds)}
+        with self._read() as db:
+            if not kinds:
+                rows = db.execute(
+                    f"WITH q AS (SELECT {_TSQUERY} AS q)"
+                    " SELECT d.id, d.title, d.text, d.published, d.source, d.language,"
+                    " -ts_rank_cd(d.search, q.q) AS rank, NULL, NULL, NULL, NULL"
+                    " FROM documents d, q WHERE d.search @@ q.q ORDER BY rank, d.seq"
+                    " LIMIT %(limit)s OFFSET %(offset)s", q).fetchall()
+            else:
+                rows = db.execute(
+                    f"WITH q AS (SELECT {_TSQUERY} AS q)"
+                    " SELECT i.doc_id, d.title, i.text, d.published, d.source, d.language,"
+                    " -ts_rank_cd(i.search, q.q) AS rank, i.id, i.kind, i.start, i.\"end\""
+                    " FROM items i JOIN documents d ON d.id = i.doc_id, q"
+                    " WHERE i.search @@ q.q AND i.kind = ANY(%(kinds)s) ORDER BY rank, i.id"
+                    " LIMIT %(limit)s OFFSET %(offset)s", q).fetchall()
+        hits = []
+        for r in rows:
+            deadline.check()
+            hit = SearchHit(r[0], r[1], snippet(r[2], parsed), float(r[6]), published=r[3], source=r[4],
+                            language=r[5])
+            if kinds:
+                hit = SearchHit(r[0], r[1], hit.snippet, hit.rank, kind=r[8], start=r[9], end=r[10],
+                                published=r[3], source=r[4], language=r[5], item_id=r[7])
+            hits.append(hit)
+        return hits
+
+    # -- analyses ---------------------------------------------------------------------------
+
+    def save_analysis(self, analysis: dict[str, Any], *, version: str) -> None:
+        """Store one document's analysis, its entities already linked to the library's
+        (:func:`clipfile.entitylinks.save_linked`), replacing earlier results, in one transaction.
+
+        Raises:
+            NotFound: the document is not in the library.
+            StoreError: an entity of the analysis has a local id (``e1``): it was not linked.
+        """
+        doc_id = analysis["document"]["id"]
+        entities = analysis.get("entities", [])
+        for ent in entities:
+            if not _LIBRARY_REF.fullmatch(str(ent.get("id"))):
+                raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
+                                 "(store analyses with clipfile.entitylinks.save_linked)")
+        with self._tx() as db:
+            row = db.execute("SELECT language FROM documents WHERE id = %s", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document {doc_id!r}: store it before its analysis")
+            config = _config(row[0])
+            self._clear_analysis(db, doc_id)
+            mentions = [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"])
+                        for ent in entities for m in ent.get("mentions", [])]
+            if mentions:
+                with db.cursor() as cur:
+                    cur.executemany('INSERT INTO mentions (doc_id, entity_id, start, "end", text)'
+                                    " VALUES (%s,%s,%s,%s,%s)", mentions)
+            for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
+                              ("event", "events"), ("duplicate", "duplicates")):
+                for item in analysis.get(key, []):
+                    self._insert_item(db, doc_id, kind, item, config)
+            body = {k: v for k, v in analysis.items() if k != "document"}
+            db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
+                       (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
+
+    def _clear_analysis(self, db: psycopg.Connection[Any], doc_id: str) -> None:
+        db.execute("DELETE FROM items WHERE doc_id = %s", (doc_id,))
+        db.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
+        db.execute("DELETE FROM analyses WHERE doc_id = %s", (doc_id,))
+
+    def _insert_item(self, db: psycopg.Connection[Any], doc_id: str, kind: str, item: dict[str, Any],
+                     config: str) -> None:
+        text = item.get("text") or ""
+        row = db.execute(
+            'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, search)'
+            " VALUES (%s,%s,%s,%s,%s,%s,%s, CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END)"
+            " RETURNING id",
+            (doc_id, kind, item.get("id"), item["start"], item["end"], text, json.dumps(item, ensure_ascii=False),
+             text, config, text[:_MAX_INDEXED]))
+        item_id = _one(row)[0]
+        links: set[tuple[int, str]] = set()
+        for field_name, role in _REF_FIELDS.items():
+            ref = item.get(field_name)
+            if isinstance(ref, dict) and ref.get("entity_id"):
+                links.add((_parse_entity_ref(ref["entity_id"]), role))
+        for ref in item.get("participants") or []:
+            if ref.get("entity_id"):
+                links.add((_parse_entity_ref(ref["entity_id"]), "participant"))
+        for (eid,) in db.execute(
+                'SELECT DISTINCT entity_id FROM mentions WHERE doc_id = %s AND start >= %s AND "end" <= %s',
+                (doc_id, item["start"], item["end"])).fetchall():
+            links.add((eid, "mentioned"))
+        if links:
+            with db.cursor() as cur:
+                cur.executemany("INSERT INTO item_entities VALUES (%s, %s, %s)",
+                                [(item_id, e, r) for e, r in sorted(links)])
+
+    def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None:
+        """Replace a document's duplicates that point into other documents, in one transaction."""
+        with self._tx() as db:
+            row = db.execute("SELECT a.data, d.language FROM analyses a JOIN documents d ON d.id = a.doc_id"
+                             " WHERE a.doc_id = %s", (doc_id,)).fetchone()
+            if row is None:
+                return
+            data = json.loads(row[0])
+            db.execute("DELETE FROM items WHERE doc_id = %s AND kind = 'duplicate'"
+                       " AND (data::jsonb -> 'of' ->> 'document') <> %s", (doc_id, doc_id))
+            for dup in duplicates:
+                self._insert_item(db, doc_id, "duplicate", dup, _config(row[1]))
+            data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
+            db.execute("UPDATE analyses SET data = %s WHERE doc_id = %s", (json.dumps(data, ensure_ascii=False), doc_id))
+
+    def get_analysis(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored analysis of a document (with its document record), or None."""
+        with self._read() as db:
+            doc_id = self._resolve_doc_id(db, doc_id)
+            row = db.execute("SELECT version, data FROM analyses WHERE doc_id = %s", (doc_id,)).fetchone()
+            if row is None:
+                return None
+            doc = self.get_document(doc_id)
+        from ..records import to_dict
+
+        return {"document": to_dict(doc), **json.loads(row[1]), "pipeline_version": row[0]}
+
+    def analysis_version(self, doc_id: str) -> str | None:
+        with self._read() as db:
+            row = db.execute("SELECT version FROM analyses WHERE doc_id = %s", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def stale_documents(self, version: str) -> list[str]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT d.id FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
+                " WHERE a.version IS NULL OR a.version <> %s ORDER BY d.seq", (version,)).fetchall()
+        return [r[0] for r in rows]
+
+    def analyzed_documents(self) -> list[tuple[str, str | None]]:
+        with self._read() as db:
+            rows = db.execute("SELECT d.id, d.published FROM documents d JOIN analyses a ON a.doc_id = d.id"
+                              " ORDER BY d.seq").fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    # -- items ------------------------------------------------------------------------------
+
+    def items(self, kind: str, *, doc_id: str | None = None, entity: int | None = None,
+              role: str | tuple[str, ...] | None = None, links: Sequence[EntityLink] = (),
+              ids: list[int] | None = None, speaker_like: str | None = None, quote_kind: str | None = None,
+              footing: str | None = None, cross_document: bool = False, limit: int | None = None,
+              offset: int = 0) -> list[dict[str, Any]]:
+        """Stored items of one kind, filtered as :meth:`SQLiteStore.items` filters them."""
+        sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
+               " JOIN documents d ON d.id = i.doc_id WHERE i.kind = %s")
+        args: list[Any] = [kind]
+        if doc_id:
+            sql += " AND i.doc_id = %s"
+            args.append(doc_id)
+        if ids is not None:
+            sql += " AND i.id = ANY(%s)"
+            args.append(list(ids))
+        if speaker_like:
+            sql += " AND cf_contains(i.data::jsonb -> 'speaker' ->> 'name', %s)"
+            args.append(speaker_like)
+        for field_name, value in (("kind", quote_kind), ("status", footing)):
+            if value:
+                sql += f" AND i.data::jsonb ->> '{field_name}' = %s"
+                args.append(value)
+        if cross_document:
+            sql += " AND (i.data::jsonb -> 'of' ->> 'document') <> i.doc_id"
+        conditions = list(links)
+        if entity is not None:
+            conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
+        for link in conditions:
+            sql += " AND i.id NOT IN" if link.absent else " AND i.id IN"
+            sql += f" (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET})"
+            args.append(link.entity)
+            if link.roles:
+                sql += " AND role = ANY(%s)"
+                args.append(list(link.roles))
+            sql += ")"
+        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
+        if limit or offset:
+            sql += f" LIMIT {int(limit) if limit else 'ALL'} OFFSET {int(offset)}"
+        with self._read() as db:
+            rows = db.execute(sql, args).fetchall()
+        out = []
+        for r in rows:
+            data = json.loads(r[2])
+            data.update(item_id=r[0], document=r[1], title=r[3], published=r[4], outlet=r[5], url=r[6])
+            data.setdefault("source", r[5])
+            out.append(data)
+        return out
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def find_entities(self, name: str) -> list[EntityRecord]:
+        """Library entities whose name, alias or link key matches ``name`` (any script)."""
+        with self._read() as db:
+            ids: list[int] = []
+            ref = re.fullmatch(r"[Ee](\d+)", name.strip())
+            if ref and db.execute("SELECT 1 FROM entities WHERE id = %s", (int(ref.group(1)),)).fetchone():
+                ids.append(int(ref.group(1)))
+            types = [r[0] for r in db.execute("SELECT DISTINCT type FROM entities").fetchall()]
+            for strength in (False, True):
+                if ids:
+                    break
+                keys = sorted({k for t in types for k in entity_keys(name, t) if is_weak(k) == strength})
+                if keys:
+                    ids = [r[0] for r in db.execute(
+                        "SELECT DISTINCT entity_id FROM entity_keys WHERE key = ANY(%s)", (keys,)).fetchall()]
+            if not ids:
+                ids = [r[0] for r in db.execute(
+                    "SELECT DISTINCT entity_id FROM entity_aliases WHERE lower(alias) = lower(%s)", (name,)).fetchall()]
+            roots: list[int] = []
+            for i in ids:
+                root = self._root(i)
+                if root not in roots:
+                    roots.append(root)
+            found = [self.get_entity(i) for i in roots]
+        return sorted(found, key=lambda e: -e.mention_count)
+
+    def _root(self, entity_id: int) -> int:
+        seen = set()
+        with self._read() as db:
+            while entity_id not in seen:
+                seen.add(entity_id)
+                row = db.execute("SELECT merged_into FROM entities WHERE id = %s", (entity_id,)).fetchone()
+                if row is None or row[0] is None:
+                    return entity_id
+                entity_id = row[0]
+        return entity_id
+
+    def entities_with_key(self, key: str) -> list[int]:
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                "SELECT DISTINCT e.id FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                " WHERE k.key = %s AND e.merged_into IS NULL ORDER BY e.id", (key,)).fetchall()]
+
+    def entity_name(self, entity_id: int) -> str:
+        with self._read() as db:
+            row = db.execute("SELECT name FROM entities WHERE id = %s", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no entity E{entity_id}")
+        return str(row[0])
+
+    def entity_aliases(self, entity_id: int) -> list[str]:
+        with self._read() as db:
+            return [str(r[0]) for r in db.execute(
+                "SELECT alias FROM entity_aliases WHERE entity_id = %s ORDER BY alias", (entity_id,)).fetchall()]
+
+    def entity_mention_texts(self, entity_id: int) -> list[str]:
+        with self._read() as db:
+            return [str(r[0]) for r in db.execute(
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,)).fetchall()]
+
+    def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
+        with self._read() as db:
+            return {int(r[0]): str(r[1]) for r in db.execute(
+                f"WITH d AS (SELECT mm.doc_id FROM mentions mm JOIN documents doc ON doc.id = mm.doc_id"
+                f" WHERE mm.entity_id IN ({_MERGED_SET}) GROUP BY mm.doc_id ORDER BY max(doc.ingested) DESC LIMIT %s)"
+                " SELECT DISTINCT COALESCE(e.merged_into, e.id), e.type FROM d"
+                " JOIN mentions m ON m.doc_id = d.doc_id JOIN entities e ON e.id = m.entity_id",
+                (entity_id, most_docs)).fetchall()}
+
+    def add_entity(self, name: str, type: str) -> int:
+        with self._tx() as db:
+            return int(_one(db.execute("INSERT INTO entities (name, type) VALUES (%s, %s) RETURNING id",
+                                  (name, type)))[0])
+
+    def rename_entity(self, entity_id: int, name: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE entities SET name = %s WHERE id = %s", (name, entity_id))
+
+    def add_entity_names(self, entity_id: int, names: Sequence[str], keys: Sequence[str]) -> None:
+        with self._tx() as db, db.cursor() as cur:
+            cur.executemany("INSERT INTO entity_aliases VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                            [(entity_id, n) for n in dict.fromkeys(names)])
+            cur.executemany("INSERT INTO entity_keys VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                            [(k, entity_id) for k in dict.fromkeys(keys)])
+
+    def get_entity(self, entity_id: int | str) -> EntityRecord:
+        eid = _parse_entity_ref(entity_id)
+        with self._read() as db:
+            eid = self._root(eid)
+            row = db.execute("SELECT id, name, type FROM entities WHERE id = %s", (eid,)).fetchone()
+            if row is None:
+                raise NotFound(f"no entity E{eid}")
+            aliases = tuple(r[0] for r in db.execute(
+                f"SELECT DISTINCT alias COLLATE \"C\" FROM entity_aliases WHERE entity_id IN ({_MERGED_SET})"
+                " ORDER BY 1", (eid,)).fetchall())
+            n_mentions = _one(db.execute(
+                f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)))[0]
+            n_docs = _one(db.execute(
+                f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
+                f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
+                f" WHERE ie.entity_id IN ({_MERGED_SET})) x", (eid, eid)))[0]
+        return EntityRecord(row[0], row[1], row[2], aliases, int(n_mentions), int(n_docs))
+
+    def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
+        """Make ``other`` part of ``keep`` (see :meth:`SQLiteStore.merge_entities`)."""
+        a, b = self._root(_parse_entity_ref(keep)), self._root(_parse_entity_ref(other))
+        self.get_entity(a), self.get_entity(b)
+        if a == b:
+            ka, kb = f"E{_parse_entity_ref(keep)}", f"E{_parse_entity_ref(other)}"
+            raise StoreError(f"cannot merge an entity into itself ({ka})" if ka == kb else
+                             f"cannot merge an entity into itself: {ka} and {kb} are already one entity (E{a})")
+        with self._tx() as db:
+            db.execute("UPDATE entities SET merged_into = %s WHERE id = %s", (a, b))
+        return self.get_entity(a)
+
+    def split_entity(self, entity_id: int | str, alias: str) -> EntityRecord:
+        """Take one name (and its mentions) out of an entity into an entity of its own."""
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._tx() as db:
+            members = [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})",
+                                                (eid,)).fetchall()]
+            hit = db.execute("SELECT entity_id FROM entity_aliases WHERE entity_id = ANY(%s) AND alias = %s",
+                             (members, alias)).fetchone()
+            if hit is None:
+                raise NotFound(f"entity E{eid} has no name {alias!r}")
+            etype = _one(db.execute("SELECT type FROM entities WHERE id = %s", (eid,)))[0]
+            new_id = _one(db.execute("INSERT INTO entities (name, type) VALUES (%s, %s) RETURNING id",
+                                (alias, etype)))[0]
+            db.execute("DELETE FROM entity_aliases WHERE entity_id = ANY(%s) AND alias = %s", (members, alias))
+            db.execute("INSERT INTO entity_aliases VALUES (%s, %s)", (new_id, alias))
+            for key in entity_keys(alias, etype):
+                db.execute("DELETE FROM entity_keys WHERE key = %s AND entity_id = ANY(%s)", (key, members))
+                db.execute("INSERT INTO entity_keys VALUES (%s, %s) ON CONFLICT DO NOTHING", (key, new_id))
+            db.execute("UPDATE mentions SET entity_id = %s WHERE entity_id = ANY(%s) AND text = %s",
+                       (new_id, members, alias))
+            if _one(db.execute("SELECT name FROM entities WHERE id = %s", (eid,)))[0] == alias:
+                rest = db.execute("SELECT alias FROM entity_aliases WHERE entity_id = %s"
+                                  " ORDER BY length(alias) DESC LIMIT 1", (eid,)).fetchone()
+                if rest:
+                    db.execute("UPDATE entities SET name = %s WHERE id = %s", (rest[0], eid))
+        return self.get_entity(new_id)
+
+    def entity_mentions_by_month(self, entity_id: int | str) -> list[tuple[str | None, int]]:
+        """Mentions per month of publication, undated documents' under None (last)."""
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT CASE WHEN d.published ~ '^[0-9]{4}-[0-9]{2}' THEN substr(d.published, 1, 7) END AS month,"
+                " count(*) FROM mentions m"
+                f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
+                " GROUP BY 1 ORDER BY 1 NULLS LAST", (eid,)).fetchall()
+        return [(r[0], int(r[1])) for r in rows]
+
+    # -- forecast ledger, state, stats -----------------------------------------------------
+
+    def resolve_forecast(self, key: str, *, outcome: bool, date: str | None, note: str | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO forecast_resolutions (key, outcome, date, note, resolved) VALUES (%s,%s,%s,%s,%s)"
+                " ON CONFLICT (key) DO UPDATE SET outcome=excluded.outcome, date=excluded.date,"
+                " note=excluded.note, resolved=excluded.resolved", (key, bool(outcome), date, note, _now()))
+
+    def forecast_resolutions(self) -> dict[str, dict[str, Any]]:
+        with self._read() as db:
+            rows = db.execute("SELECT key, outcome, date, note, resolved FROM forecast_resolutions").fetchall()
+        return {r[0]: {"outcome": bool(r[1]), "date": r[2], "note": r[3], "resolved": r[4]} for r in rows}
+
+    def get_state(self, key: str) -> Any:
+        with self._read() as db:
+            row = db.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO state (key, value) VALUES (%s, %s)"
+                       " ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+                       (key, json.dumps(value, ensure_ascii=False)))
+
+    def get_blob(self, key: str) -> bytes | None:
+        with self._read() as db:
+            row = db.execute("SELECT value FROM blobs WHERE key = %s", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_blob(self, key: str, value: bytes) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO blobs (key, value, updated) VALUES (%s, %s, %s) ON CONFLICT (key)"
+                       " DO UPDATE SET value=excluded.value, updated=excluded.updated", (key, value, _now()))
+
+    def stats(self) -> dict[str, Any]:
+        with self._read() as db:
+            def q(sql: str) -> list[Any]:
+                return db.execute(sql).fetchall()
+
+            return {
+                "library": self.path,
+                "schema_version": self.schema_version,
+                "documents": q("SELECT count(*) FROM documents")[0][0],
+                "analyzed": q("SELECT count(*) FROM analyses")[0][0],
+                "entities": q("SELECT count(*) FROM entities WHERE merged_into IS NULL")[0][0],
+                "by_language": dict(q("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1")),
+                "by_kind": dict(q("SELECT kind, count(*) FROM documents GROUP BY 1")),
+                "items": dict(q("SELECT kind, count(*) FROM items GROUP BY 1")),
+                "characters": q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
+            }
+
+    # -- web queries ------------------------------------------------------------------------
+
+    def search_page(self, query: str | Query = "", *, kinds: tuple[str, ...] = (), source: str | None = None,
+                    language: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                    entity: int | str | None = None, footing: str | None = None, limit: int = 20,
+                    offset: int = 0, with_facets: bool = True) -> SearchPage:
+        """Search (or, with an empty query, browse) documents or items with filters and facets,
+        as :meth:`SQLiteStore.search_page` does."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        text_query = tsquery_text(parsed)
+        doc_where: list[str] = ["TRUE"]
+        args: dict[str, Any] = {"q": text_query, "limit": limit, "offset": offset, "kinds": list(kinds)}
+        for name, value, cond in (("source", source, "d.source = %(source)s"),
+                                  ("language", language, "d.language = %(language)s"),
+                                  ("date_from", date_from, "substr(d.published, 1, 10) >= %(date_from)s"),
+                                  ("date_to", date_to, "substr(d.published, 1, 10) <= %(date_to)s")):
+            if value:
+                doc_where.append(cond)
+                args[name] = value
+        if entity not in (None, ""):
+            assert entity is not None
+            args["entity"] = self._root(_parse_entity_ref(entity))
+        merged = _MERGED_SET.replace("%s", "%(entity)s")
+
+        def doc_part() -> str:
+            where = list(doc_where)
+            if text_query:
+                where.insert(0, "d.search @@ q.q")
+            if "entity" in args:
+                where.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({merged}))")
+            return "FROM documents d, q WHERE " + " AND ".join(where)
+
+        if footing:
+            args["footing"] = footing
+
+        def item_part(item_kinds: bool, use_footing: bool = True) -> str:
+            where = list(doc_where)
+            if text_query:
+                where.insert(0, "i.search @@ q.q")
+            if item_kinds:
+                where.append("i.kind = ANY(%(kinds)s)")
+            if footing and use_footing:
+                where.append("(i.kind <> 'claim' OR i.data::jsonb ->> 'status' = %(footing)s)")
+            if "entity" in args:
+                where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({merged}))")
+            return "FROM items i JOIN documents d ON d.id = i.doc_id, q WHERE " + " AND ".join(where)
+
+        with_q = f"WITH q AS (SELECT {_TSQUERY if text_query else 'NULL::tsquery'} AS q) "
+        with self._read() as db:
+            if kinds:
+                rank = "-ts_rank_cd(i.search, q.q)" if text_query else "0"
+                order = "rank, d.published DESC" if text_query else \
+                    "coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
+                rows = db.execute(
+                    f"{with_q}SELECT i.doc_id, d.title, i.text, d.published, d.source, d.language, {rank} AS rank,"
+                    f" i.id, i.kind, i.start, i.\"end\" {item_part(True)} ORDER BY {order}"
+                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+            else:
+                rank = "-ts_rank_cd(d.search, q.q)" if text_query else "0"
+                order = "rank, d.seq" if text_query else "coalesce(d.published, d.ingested) DESC, d.seq DESC"
+                rows = db.execute(
+                    f"{with_q}SELECT d.id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
+                    f" {doc_part()} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+            if with_facets:
+                doc_groups = db.execute(
+                    f"{with_q}SELECT d.source, d.language, count(*) {doc_part()} GROUP BY 1, 2", args).fetchall()
+                item_groups = db.execute(
+                    f"{with_q}SELECT d.source, d.language, i.kind, count(*) {item_part(False)}"
+                    " AND i.kind <> 'duplicate' GROUP BY 1, 2, 3", args).fetchall()
+                footing_counts: list[tuple[str, int]] = []
+                if "claim" in kinds:
+                    footing_counts = [(r[0], int(r[1])) for r in db.execute(
+                        f"{with_q}SELECT i.data::jsonb ->> 'status' AS st, count(*) AS n"
+                        f" {item_part(False, use_footing=False)} AND i.kind = 'claim'"
+                        " GROUP BY 1 ORDER BY n DESC, st", args).fetchall() if r[0]]
+                ent_rows = db.execute(
+                    f"{with_q}SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
+                    f" (SELECT d.id {doc_part()}) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", args).fetchall()
+                top = top_entities(((r[0], r[1]) for r in ent_rows), self._root)
+        total: int | None = None
+        facets = Facets()
+        if with_facets:
+            total, counted = count_facets(doc_groups, item_groups, kinds,
+                                          [(self.get_entity(i), n) for i, n in top])
+            facets = dataclasses.replace(counted, footing=footing_counts)
+        hits = []
+        for r in rows:
+            deadline.check()
+            text = snippet(r[2], parsed) if not parsed.empty else _opening(r[2])
+            if kinds:
+                hits.append(SearchHit(r[0], r[1], text, float(r[6]), kind=r[8], start=r[9], end=r[10],
+                                      published=r[3], source=r[4], language=r[5], item_id=r[7]))
+            else:
+                hits.append(SearchHit(r[0], r[1], text, float(r[6]), published=r[3], source=r[4], language=r[5]))
+        return SearchPage(hits, total, facets)
+
+    def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
+        """Library entities (merged ones folded in), most mentioned first."""
+        sql = ("SELECT e.id FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id"
+               " WHERE e.merged_into IS NULL")
+        args: list[Any] = []
+        if type:
+            sql += " AND e.type = %s"
+            args.append(type)
+        sql += " GROUP BY e.id ORDER BY count(m.entity_id) DESC, e.name COLLATE \"C\" LIMIT %s OFFSET %s"
+        with self._read() as db:
+            ids = [r[0] for r in db.execute(sql, (*args, limit, offset)).fetchall()]
+        return [self.get_entity(i) for i in ids]
+
+    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._read() as db:
+            rows = db.execute(
+                f"WITH mine AS ({_MERGED_SET}),"
+                " docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN (SELECT id FROM mine))"
+                " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
+                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND m.entity_id NOT IN (SELECT id FROM mine)"
+                " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %s", (eid, limit * 3)).fetchall()
+            shared: dict[int, int] = {}
+            for r in rows:
+                root = self._root(r[0])
+                if root != eid:
+                    shared[root] = max(shared.get(root, 0), r[1])
+        top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
+        return [(self.get_entity(i), n) for i, n in top]
+
+    def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
+        eid = self._root(_parse_entity_ref(entity_id))
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text), d.url, a.version"
+                " FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.id IN"
+                f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
+                " ORDER BY coalesce(d.published, d.ingested) DESC LIMIT %s", (eid, limit)).fetchall()
+        return [DocumentSummary(*r) for r in rows]
+
+
+def _row_to_document(row: Sequence[Any]) -> Document:
+    (doc_id, url, title, source, author, published, precision, fetched, ingested, language, kind, origin,
+     text, metadata, supersedes, fetched_from) = row
+    return Document(
+        text=text, id=doc_id, title=title, source=source, url=url, author=author, published=published,
+        published_precision=precision, fetched=fetched, ingested=ingested, language=language, kind=kind,
+        origin=origin, metadata=json.loads(metadata or "{}"), supersedes=supersedes, fetched_from=fetched_from)
+
+
+def _opening(text: str, width: int = 240) -> str:
+    head = " ".join(text[: width + 40].split())
+    return head[:width] + ("…" if len(head) > width else "")
+
+
+def _is_a_store(store: PostgresStore) -> Store:
+    """The type check that PostgresStore is a Store: mypy compares every member's signature here."""
+    return store
