@@ -565,6 +565,11 @@ class Resolver:
                 # the description takes up the unnamed person it introduced
                 return Speaker(_np_name(earlier), None, start, end, "nominal", 0.6)
             if _named_complement(head) and self._link_of(head) is None:
+                ent, conf = self.nominal(head)
+                if ent is not None and ent is self.last_speaker and self._last_key == ent.id:
+                    # "…," said the former head of X: the one who has just been speaking,
+                    # described again (the news habit of varying how a speaker is named)
+                    return self._speaker(ent, start, end, "nominal", min(conf, 0.6))
                 # "the Archbishop of Ostby": a unique role nobody in the text was named as
                 return Speaker(_np_name(head), None, start, end, "nominal", 0.5)
             ent, conf = self.nominal(head)
@@ -667,7 +672,9 @@ class Resolver:
             for ap in (c for c in host.children if c.dep_ == "appos" and start <= c.idx < end):
                 for t in [ap] + [c for c in ap.children if c.dep_ in ("appos", "compound") and c.i > ap.i]:
                     named = self._mention_at(t.idx)
-                    if named is not None:
+                    # (a parenthesis inside the host's own name is no apposition: "the head of
+                    # the First Directorate (Counter-Intelligence)")
+                    if named is not None and not self._mention_has(named, host.idx):
                         return named
         return None
 
