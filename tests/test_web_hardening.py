@@ -369,10 +369,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_exits_promptly_on_sigterm_with_a_request_in_flight(lib):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_exits_promptly_on_sigterm_with_a_request_in_flight(lib, workers):
+    """One process, or several accepting on one socket: SIGTERM stops them all."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.Popen([sys.executable, "-m", "clipfile", "-L", str(lib[0]), "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "clipfile", "-L", str(lib[0]), "serve", "--port", str(port),
+                             "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         for _ in range(300):  # up to 30 s to start
@@ -383,6 +386,10 @@ def test_serve_exits_promptly_on_sigterm_with_a_request_in_flight(lib):
                 time.sleep(0.1)
         else:
             pytest.fail(f"serve did not start: {proc.stderr.read().decode() if proc.poll() is not None else ''}")
+        for _ in range(6):  # every process answers (connections are spread over them)
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                assert c.recv(64).startswith(b"HTTP/1.1 200")
         # A client that sends half a form and then nothing: the request stays in flight.
         hanging = socket.create_connection(("127.0.0.1", port), timeout=5)
         hanging.sendall(b"POST /forecasts/resolve HTTP/1.1\r\nHost: 127.0.0.1\r\n"

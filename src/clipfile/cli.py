@@ -1010,6 +1010,9 @@ def serve(
     request_timeout: float = typer.Option(
         10.0, "--request-timeout", min=0.1, metavar="SECONDS",
         help="Stop a request's database work after this long (it gets an error page)."),
+    workers: int = typer.Option(
+        os.cpu_count() or 1, "--workers", min=1, max=64,
+        help="Processes serving requests (default: the machine's cores)."),
 ) -> None:
     """Open the library as a web workbench in your browser (search, documents, entities, ledger, briefs)."""
     try:
@@ -1017,7 +1020,8 @@ def serve(
     except ImportError as exc:
         _fail(f"the web workbench needs its extra packages (fastapi, uvicorn, jinja2, python-multipart): {exc}")
     try:
-        run(_state["library"] or default_library_path(), host=host, port=port, request_timeout=request_timeout)
+        run(_state["library"] or default_library_path(), host=host, port=port, request_timeout=request_timeout,
+            workers=workers)
     except ClipfileError as exc:
         _fail(str(exc))
 

@@ -13,7 +13,10 @@ page instead of occupying a worker.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import socket
 import sys
 import threading
 from contextlib import asynccontextmanager
@@ -196,12 +199,13 @@ def _snippet_html(snippet: str) -> Markup:
 
 
 def run(library: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
-        token: str | None = None, request_timeout: float | None = REQUEST_TIMEOUT) -> None:
+        token: str | None = None, request_timeout: float | None = REQUEST_TIMEOUT, workers: int = 1) -> None:
     """Serve the workbench; beyond loopback a token is required (generated and printed when not given).
 
     Stops promptly on SIGINT/SIGTERM: the signal stops the database work of every request in
     flight (they end with a 503 page), and what has not finished :data:`SHUTDOWN_GRACE` seconds
-    later is cancelled.
+    later is cancelled.  ``workers`` processes accept on the same socket (each with its own
+    store connections), so requests are served on every core.
     """
     import uvicorn
 
@@ -219,13 +223,58 @@ def run(library: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
     trusted = [h for h in ("127.0.0.1", "localhost", "::1", "[::1]")] if loopback and not token else None
     if trusted and host not in trusted:
         trusted.append(host)
-    app = create_app(library, token=token, trusted_hosts=trusted, request_timeout=request_timeout)
 
-    class Server(uvicorn.Server):
-        def handle_exit(self, sig: int, frame: Any) -> None:
-            app.state.stopping.set()  # interrupt the database work of requests in flight
-            super().handle_exit(sig, frame)
+    children: list[int] = []
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                            timeout_graceful_shutdown=SHUTDOWN_GRACE)
-    Server(config).run()
+    def serve_here(sockets: list[Any] | None, *, parent: bool = False) -> None:
+        # Each serving process opens the library itself (its own writer and readers).
+        app = create_app(library, token=token, trusted_hosts=trusted, request_timeout=request_timeout)
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                app.state.stopping.set()  # interrupt the database work of requests in flight
+                if parent:  # the other serving processes stop too (uvicorn re-raises the signal
+                    _signal_all(children, sig)  # once it has shut down: no code runs after it)
+                super().handle_exit(sig, frame)
+
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                timeout_graceful_shutdown=SHUTDOWN_GRACE)
+        Server(config).run(sockets=sockets)
+
+    if workers <= 1 or not hasattr(os, "fork"):
+        serve_here(None)
+        return
+    # Several processes accept on one socket: request work (pages, snippets) holds Python's
+    # lock, so one process serves one request at a time however many connections it reads on.
+    sock = uvicorn.Config(create_app, host=host, port=port).bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        # (accepted connections inherit it: without it a one-client exchange waits on
+        # delayed acknowledgements, ~40 ms a request)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 0
+            try:
+                serve_here([sock])
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    try:
+        serve_here([sock], parent=True)
+    finally:
+        _signal_all(children, signal.SIGTERM)
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _signal_all(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
