@@ -392,17 +392,29 @@ class SQLiteStore:
             self._db = self._connect()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open library {self.path}: {exc}") from exc
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            # 64 MB of page cache for the writer (the default is 2 MB): the recycled-text index
-            # probes band keys all over its table for every document it adds.
-            self._db.execute("PRAGMA cache_size=-65536")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StoreError(f"{self.path} is not a Clipfile library (or is damaged): {exc}") from exc
+        waited = 0.0
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                # 64 MB of page cache for the writer (the default is 2 MB): the recycled-text
+                # index probes band keys all over its table for every document it adds.
+                self._db.execute("PRAGMA cache_size=-65536")
+                self._migrate()
+                break
+            except sqlite3.OperationalError as exc:
+                # Switching a new file to WAL takes a lock the busy timeout does not wait for:
+                # several processes opening a new library at once wait their turn here.
+                if "locked" in str(exc) and waited < 30:
+                    time.sleep(0.05 + 0.1 * min(waited, 1.0))
+                    waited += 0.05 + 0.1 * min(waited, 1.0)
+                    continue
+                self._db.close()
+                raise StoreError(f"{self.path} is not a Clipfile library (or is damaged): {exc}") from exc
+            except sqlite3.DatabaseError as exc:
+                self._db.close()
+                raise StoreError(f"{self.path} is not a Clipfile library (or is damaged): {exc}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------
 
