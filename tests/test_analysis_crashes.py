@@ -135,3 +135,11 @@ def test_caption_cues_a_record_invents_are_ignored():
         a = analyze(Document(text=text, language="en", metadata={"cues": cues}))
         assert a.problems == ()
         assert a.quotes == analyze(Document(text=text, language="en")).quotes
+
+
+def test_russian_forecast_holder_the_parse_hangs_in_its_own_clause():
+    # ValueError (min of an empty list) in the Russian forecast holder, found by the fuzz: a
+    # holder word the parser made part of its own relative clause left no words to name.
+    text = '"The minister", заявил министр заявилпереговоры сорвутсяcould '
+    a = analyze(Document(text=text, language="ru"))
+    assert a.problems == ()

@@ -593,7 +593,7 @@ class RussianForecasts:
             sub = self.refs.subtree(tok.i)
             drop = {j for i in sub if self.refs.tokens[i].rel in {"acl", "acl:relcl", "parataxis"}
                     for j in self.refs.subtree(i)}
-            ids = [i for i in sub if i not in drop]
+            ids = [i for i in sub if i not in drop] or [tok.i]  # (a parse that hangs the word in its own clause)
             s, e = self.refs.tokens[min(ids)].start, self.refs.tokens[max(ids)].end
             name = self.text[s:e].strip(" ,.;:—–-\n")
             return Ref(name=name) if name else None
