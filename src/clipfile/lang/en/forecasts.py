@@ -324,15 +324,11 @@ def _scheduled(tok, times) -> bool:
     if tok.lemma_.lower() in _STATIVE | {"be", "have", "say", "tell"} or tok.dep_ in {"aux", "auxpass"}:
         return False
     auxes = [c for c in tok.children if c.dep_ in {"aux", "auxpass"}]
-    if tok.tag_ in _PRESENT and not auxes:
-        pass
-    elif tok.tag_ == "VBG" and any(a.tag_ in _PRESENT for a in auxes) and not any(a.tag_ == "MD" for a in auxes):
-        pass
-    elif tok.tag_ == "VBN" and any(a.lower_ == "being" for a in auxes) and any(a.tag_ in _PRESENT for a in auxes):
-        pass
-    else:
-        return False
-    return _schedule_time(tok, times)
+    present = any(a.tag_ in _PRESENT for a in auxes)
+    simple = tok.tag_ in _PRESENT and not auxes  # "faces"
+    progressive = tok.tag_ == "VBG" and present and not any(a.tag_ == "MD" for a in auxes)  # "is leaving"
+    passive = tok.tag_ == "VBN" and present and any(a.lower_ == "being" for a in auxes)  # "is being shown"
+    return (simple or progressive or passive) and _schedule_time(tok, times)
 
 
 def _reported(tok, quoted=lambda tok: False) -> bool:
