@@ -120,6 +120,10 @@ def test_get_document_roundtrip_and_prefix(store):
     assert got.text == d.text and got.metadata == d.metadata and got.published == "2024-05-01"
     with pytest.raises(NotFound):
         store.get_document("dzzzzzzzz")
+    # SQL wildcards in a typed prefix are characters, not patterns
+    for wild in (d.id[:3] + "_", d.id[:3] + "%", "____", "%%%%", d.id[:7] + "_"):
+        with pytest.raises(NotFound):
+            store.get_document(wild)
 
 
 def test_search_snippets_and_bad_queries(store):
