@@ -1,32 +1,45 @@
-"""How the SQLite store's read costs and size grow with the library (issue #17 item 5).
+"""How the store's read costs and size grow with the library, SQLite and PostgreSQL side by side
+(issue #17 items 3 and 5).
 
 Generates libraries of 10k and 100k documents (``--sizes``; 1M when there is time: about
-2-3 minutes per 100k documents on a loaded 2-core machine) written straight through the store:
-``add_document`` and ``save_analysis`` with synthetic analyses (entities with mentions, quotes,
-claims, a forecast and an event per document, at real offsets; no NLP).  Every document holds
-words of a small common vocabulary (each in most documents) and one word of a long tail (each in
-a handful of documents), so the queries below cover both ends.  Then, per size, back to back:
+2-3 minutes per 100k documents on a loaded 2-core machine) written straight through the
+:class:`~clipfile.store.base.Store` protocol: ``add_document`` and ``save_analysis`` with synthetic
+analyses (entities with mentions, quotes, claims, a forecast and an event per document, at real
+offsets; no NLP), 500 documents per transaction.  The cast of 2,000 people is made library
+entities once, up front (``add_entity``, ``add_entity_names``), so every backend stores the same
+analyses without running the linking rules.  Every document holds words of a small common
+vocabulary (each in most documents) and one word of a long tail (each in a handful of
+documents), so the queries below cover both ends.  Then, per size and backend, back to back:
 
-- ``search``: ``SQLiteStore.search`` ranked top 20 for a common word, a rare word and a phrase;
+- ``ingest``: documents written per second (document and stored analysis, no analysis run),
+  and the share of that time spent in ``add_document``;
+- ``search``: ``Store.search`` ranked top 20 for a common word, a rare word and a phrase;
 - ``web search``: the ``/search`` page (hits and facets) for a common word, and a boolean query
   with a source and date filter;
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
 - ``get_document`` by whole id and by an 8-character prefix;
 - ``ledger``: the ``/forecasts`` page;
-- the file size per document (after a WAL checkpoint) and the largest tables (``dbstat``).
+- the size per document (SQLite: the file after a WAL checkpoint; PostgreSQL: the database)
+  and the largest tables.
+
+``--backend sqlite,postgresql`` measures both and prints them side by side.  PostgreSQL runs on
+the server at ``$CLIPFILE_TEST_POSTGRES`` (a URL where databases may be created) or on one this
+script starts in a temporary folder (``tests/_pgserver.py``: PostgreSQL's binaries are needed;
+under root the server runs as the ``postgres`` user); each size is a database of its own.
 
 Prints p50/p95 in milliseconds and the load average next to each size: the machine is shared,
 so compare figures taken back to back.
 
-    .venv/bin/python bench/store_scale.py [--sizes 10000,100000] [--repeat 30] [--keep DIR]
+    .venv/bin/python bench/store_scale.py [--sizes 10000,100000] [--backend sqlite,postgresql]
+        [--repeat 30] [--keep DIR]
 
-With ``--keep DIR`` the libraries are kept (and reused when present) in DIR.
+With ``--keep DIR`` the libraries are kept (and reused when present) in DIR, the PostgreSQL
+cluster in ``DIR/postgresql`` (DIR must then be reachable by the server's user).
 """
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import random
 import sqlite3
@@ -34,11 +47,15 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from clipfile.linking import entity_keys
 from clipfile.records import Document
-from clipfile.store.sqlite import SQLiteStore
+from clipfile.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SYL = ["ka", "lo", "mi", "ren", "to", "va", "sel", "dor", "an", "bri", "ne", "os", "tal", "vik", "mar", "el", "ur",
        "zan"]
@@ -68,45 +85,48 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(COMMON) for _ in range(n)).capitalize() + "."
 
 
-def _memoize_linking() -> None:
-    """Cache the pure name-key functions while building: the generated cast of 2,000 people
-    recurs in every document, and deriving their keys again dominates the build time."""
-    import importlib
+def _cast(store: Store, people: list[str]) -> dict[str, str]:
+    """The generated people as library entities (``E12`` by name), made once per library."""
+    known = store.get_state("bench:cast")
+    if known:
+        return dict(known)
+    cast = {}
+    with store.transaction():
+        for name in people:
+            eid = store.add_entity(name, "PERSON")
+            store.add_entity_names(eid, [name, name.split()[1]], entity_keys(name, "PERSON"))
+            cast[name] = f"E{eid}"
+        store.set_state("bench:cast", cast)
+    return cast
 
-    for module in ("clipfile.linking", "clipfile.store.sqlite", "clipfile.store.linking", "clipfile.entities"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for name in ("entity_keys", "weak_keys", "name_key", "_script_keys"):
-            fn = getattr(mod, name, None)
-            if callable(fn) and not hasattr(fn, "cache_info"):
-                setattr(mod, name, functools.lru_cache(maxsize=None)(fn))
 
-
-def build(path: Path, n_docs: int, *, seed: int = 7, start: int = 0) -> float:
-    """Write ``n_docs`` generated documents with analyses; returns documents per second."""
-    _memoize_linking()
+def build(store: Store, n_docs: int, *, seed: int = 7, start: int = 0) -> tuple[float, float]:
+    """Write ``n_docs`` generated documents with analyses; returns documents per second and
+    the share of the time spent in ``add_document``."""
     rng = random.Random(seed + start)
     people = list(dict.fromkeys(_name(random.Random(seed + k)) for k in range(3000)))[:2000]
     sources = [f"{w.title()} {k}" for w in COMMON[:20] for k in ("Gazette", "Courier", "Post")]
-    store = SQLiteStore(path)
+    cast = _cast(store, people)
     t0 = time.perf_counter()
+    in_add = 0.0
     batch = 500
     for b in range(start, start + n_docs, batch):
         with store.transaction():
             for i in range(b, min(b + batch, start + n_docs)):
-                doc, analysis = _document(rng, i, people, sources)
+                doc, analysis = _document(rng, i, people, sources, cast)
+                t = time.perf_counter()
                 store.add_document(doc)
+                in_add += time.perf_counter() - t
                 store.save_analysis(analysis, version="bench")
         done = min(b + batch, start + n_docs) - start
         if done % 20_000 == 0:
             print(f"  built {done:,} documents in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    store.close()
-    return n_docs / (time.perf_counter() - t0)
+    took = time.perf_counter() - t0
+    return n_docs / took, in_add / took
 
 
-def _document(rng: random.Random, i: int, people: list[str], sources: list[str]) -> tuple[Document, dict]:
+def _document(rng: random.Random, i: int, people: list[str], sources: list[str],
+              entity_ids: dict[str, str]) -> tuple[Document, dict]:
     parts: list[str] = []
     pos = 0
 
@@ -118,7 +138,7 @@ def _document(rng: random.Random, i: int, people: list[str], sources: list[str])
         return start, pos
 
     cast = rng.sample(people, 3)
-    ents = {p: {"id": f"e{k + 1}", "name": p, "type": "PERSON", "aliases": [p.split()[1]], "mentions": []}
+    ents = {p: {"id": entity_ids[p], "name": p, "type": "PERSON", "aliases": [p.split()[1]], "mentions": []}
             for k, p in enumerate(cast)}
     quotes, claims = [], []
     for k in range(rng.randint(3, 6)):
@@ -178,20 +198,33 @@ def _load() -> str:
     return "load %.1f %.1f %.1f" % os.getloadavg()
 
 
-def measure(path: Path, n_docs: int, repeat: int) -> None:
+@dataclass
+class Library:
+    """One generated library of one backend: where it is and what was measured on it."""
+
+    backend: str
+    url: str
+    n_docs: int
+    rows: list[tuple[str, list[float]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(lib: Library, repeat: int) -> None:
     from fastapi.testclient import TestClient
 
     from clipfile.web import create_app
 
     rng = random.Random(3)
-    store = SQLiteStore(path)
+    n_docs = lib.n_docs
+    store = open_store(lib.url)
     ids = [d.id for d in store.list_documents(limit=200)]
     ids += [store.list_documents(limit=1, offset=rng.randrange(n_docs))[0].id for _ in range(20)]
     sources = sorted({d.source for d in store.list_documents(limit=200) if d.source})
     # a rare word that is in the library: the one in a document's first quote
     rare = next(w for w in store.get_document(ids[0]).text.split() if w.startswith("q") and len(w) > 5)
     rare_hits = len(store.search(rare.strip(".,"), limit=1000))
-    rows: list[tuple[str, list[float]]] = []
+    lib.notes.append(f"rare word {rare.strip('.,')!r}: {rare_hits} hits")
+    rows = lib.rows
     slow = max(3, repeat // 10)
 
     def add(label: str, fn: Callable[[], object], n: int = repeat) -> None:
@@ -200,7 +233,7 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
 
     words = iter(rng.choice(COMMON) for _ in range(10 ** 6))
     add("search common word top20", lambda: store.search(next(words), limit=20))
-    add(f"search rare word top20 ({rare_hits} hits)", lambda: store.search(rare, limit=20))
+    add("search rare word top20", lambda: store.search(rare, limit=20))
     add("search phrase top20", lambda: store.search(f'"{next(words)} {next(words)}"', limit=20))
     add("search items (quote) top20", lambda: store.search(next(words), limit=20, kinds=("quote",)))
     add("get_document by id", lambda: store.get_document(rng.choice(ids)))
@@ -208,9 +241,9 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
     add("stats()", store.stats, slow)
     add("list_documents(50)", lambda: store.list_documents(limit=50), slow)
     add("list_documents(50, offset=5000)", lambda: store.list_documents(limit=50, offset=5000), slow)
-    with TestClient(create_app(path, request_timeout=None)) as c:
+    with TestClient(create_app(lib.url, request_timeout=None)) as c:
 
-        def page(url: str) -> Callable[[], object]:
+        def page(url: str | Callable[[], str]) -> Callable[[], object]:
             def get() -> None:
                 r = c.get(url() if callable(url) else url)
                 if r.status_code != 200:
@@ -225,6 +258,11 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
         add("web /search browse (stats)", page("/search"), slow)
         add("web /forecasts (ledger)", page("/forecasts"), 3)
     store.close()
+    lib.notes.extend(_sqlite_size(lib) if lib.backend == "sqlite" else _postgres_size(lib))
+
+
+def _sqlite_size(lib: Library) -> list[str]:
+    path = lib.url.removeprefix("sqlite:///")
     db = sqlite3.connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = os.path.getsize(path)
@@ -233,36 +271,104 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
     except sqlite3.OperationalError:
         tables = []
     db.close()
+    return _size_lines("file", size, tables, lib.n_docs)
+
+
+def _postgres_size(lib: Library) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(lib.url, autocommit=True) as db:
+        size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        tables = db.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' ORDER BY 2 DESC LIMIT 8").fetchall()
+    return _size_lines("database", size, tables, lib.n_docs)
+
+
+def _size_lines(what: str, size: int, tables: list[Any], n_docs: int) -> list[str]:
+    return [f"{what}: {size / 1e6:,.1f} MB = {size / n_docs:,.0f} bytes per document"
+            f" ({size / n_docs * 1e6 / 1e9:.2f} GB per 1M)",
+            "largest tables and indexes: " + ", ".join(f"{n} {s / n_docs:,.0f} B/doc" for n, s in tables)]
+
+
+def report(libs: list[Library]) -> None:
+    """The figures of one size, the backends side by side."""
+    n_docs = libs[0].n_docs
     print(f"\n== {n_docs:,} documents ({_load()})")
-    print(f"{'what':42} {'n':>4} {'p50 ms':>9} {'p95 ms':>9}")
-    for label, ts in rows:
-        print(f"{label:42} {len(ts):4d} {statistics.median(ts):9.1f} {_pct(ts, 0.95):9.1f}")
-    print(f"file: {size / 1e6:,.1f} MB = {size / n_docs:,.0f} bytes per document"
-          f" ({size / n_docs * 1e6 / 1e9:.2f} GB per 1M)")
-    print("largest tables and indexes: " + ", ".join(f"{n} {s / n_docs:,.0f} B/doc" for n, s in tables))
+    head = f"{'what':36} {'n':>4}" + "".join(f" {lib.backend + ' p50':>15} {'p95':>8}" for lib in libs)
+    print(head)
+    for k, (label, ts) in enumerate(libs[0].rows):
+        line = f"{label:36} {len(ts):4d}"
+        for lib in libs:
+            t = lib.rows[k][1]
+            line += f" {statistics.median(t):15.1f} {_pct(t, 0.95):8.1f}"
+        print(line)
+    for lib in libs:
+        for note in lib.notes:
+            print(f"{lib.backend}: {note}")
+
+
+def _postgres_server(keep: Path | None) -> Any:
+    """A server to build PostgreSQL libraries on (``tests/_pgserver.py``)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _pgserver import start
+
+    server = start(str(keep / "postgresql") if keep else None)
+    if isinstance(server, str):
+        raise SystemExit(f"PostgreSQL: {server}")
+    return server
+
+
+def _postgres_library(server: Any, n: int) -> str:
+    import psycopg
+
+    name = f"clipfile_scale_{n}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return str(server.url(name))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="library sizes, comma-separated")
+    ap.add_argument("--backend", default="sqlite", help="sqlite, postgresql or both, comma-separated")
     ap.add_argument("--repeat", type=int, default=30, help="timed repeats of each fast query")
     ap.add_argument("--keep", type=Path, help="keep (and reuse) the libraries in this folder")
     args = ap.parse_args()
+    backends = [b.strip() for b in args.backend.split(",") if b.strip()]
+    unknown = sorted(set(backends) - {"sqlite", "postgresql"})
+    if unknown:
+        raise SystemExit(f"unknown backend {', '.join(unknown)}: use sqlite, postgresql or both")
     tmp = None
     folder = args.keep
     if folder is None:
         tmp = tempfile.TemporaryDirectory()
         folder = Path(tmp.name)
+    folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    for n in (int(s) for s in args.sizes.split(",")):
-        path = folder / f"scale-{n}.sqlite"
-        have = SQLiteStore(path).document_count() if path.exists() else 0
-        if have < n:
-            rate = build(path, n - have, start=have)
-            print(f"built {n - have:,} documents at {rate:,.0f} docs/s ({_load()})")
-        measure(path, n, args.repeat)
-    if tmp:
-        tmp.cleanup()
+    server = _postgres_server(args.keep and folder) if "postgresql" in backends else None
+    try:
+        for n in (int(s) for s in args.sizes.split(",")):
+            libs = []
+            for backend in backends:
+                url = f"sqlite:///{folder}/scale-{n}.sqlite" if backend == "sqlite" else _postgres_library(server, n)
+                lib = Library(backend, url, n)
+                store = open_store(url)
+                have = store.document_count()
+                if have < n:
+                    rate, share = build(store, n - have, start=have)
+                    lib.notes.append(f"ingest (no analysis run): {n - have:,} documents at {rate:,.0f} docs/s,"
+                                     f" {share:.0%} of it in add_document ({_load()})")
+                store.close()
+                measure(lib, args.repeat)
+                libs.append(lib)
+            report(libs)
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp:
+            tmp.cleanup()
 
 
 if __name__ == "__main__":

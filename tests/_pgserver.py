@@ -6,6 +6,10 @@ and started with ``pg_ctl``, listening on a Unix socket in that folder only, and
 end of the session.  The server refuses to run as root, so under root it runs as the
 ``postgres`` user (or ``nobody``).  Where neither works, :func:`start` says why, and the tests
 that need the server skip with that reason.
+
+``bench/store_scale.py`` starts its server here too; with ``--keep`` the cluster lives in a
+folder it names (``start(folder=...)``), is started again when present and is kept on
+:meth:`Server.stop`, so a library of a million documents is built once.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ class Server:
     folder: str | None = None  # the throwaway cluster's folder (None: a server given by URL)
     bin: str | None = None
     user: str | None = None
+    keep: bool = False  # a kept cluster: stop() stops the server and leaves its folder
 
     def url(self, database: str) -> str:
         if self.folder is None:
@@ -53,8 +58,9 @@ class Server:
         if self.folder is None:
             return
         _run_as(self.user, [os.path.join(self.bin or "", "pg_ctl"), "-D", os.path.join(self.folder, "data"),
-                            "-m", "immediate", "stop"], check=False)
-        shutil.rmtree(self.folder, ignore_errors=True)
+                            "-m", "fast" if self.keep else "immediate", "stop"], check=False)
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _binaries() -> str | None:
@@ -83,8 +89,13 @@ def _run_as(user: str | None, cmd: list[str], *, check: bool = True) -> subproce
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=check, cwd="/")
 
 
-def start() -> Server | str:
-    """A running server, or why none could be had."""
+def start(folder: str | None = None) -> Server | str:
+    """A running server, or why none could be had.
+
+    Args:
+        folder: keep the cluster in this folder (made when missing, reused when present) instead
+            of a temporary one; it must be reachable by the server's user.
+    """
     url = os.environ.get("CLIPFILE_TEST_POSTGRES")
     if url:
         return Server(url)
@@ -99,18 +110,25 @@ def start() -> Server | str:
         user = _server_user()
     except RuntimeError as exc:
         return str(exc)
-    folder = tempfile.mkdtemp(prefix="clipfile-pg-")
+    keep = folder is not None
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix="clipfile-pg-")
+    else:
+        folder = os.path.abspath(folder)
+        os.makedirs(folder, exist_ok=True)
+    data = os.path.join(folder, "data")
     try:
         if user is not None:
             shutil.chown(folder, user)
         os.chmod(folder, 0o755)
-        data = os.path.join(folder, "data")
-        _run_as(user, [os.path.join(bin_dir, "initdb"), "-D", data, "-A", "trust", "-U", "clipfile",
-                       "--encoding=UTF8", "--locale=C.UTF-8", "-N"])
+        if not os.path.exists(os.path.join(data, "PG_VERSION")):
+            _run_as(user, [os.path.join(bin_dir, "initdb"), "-D", data, "-A", "trust", "-U", "clipfile",
+                           "--encoding=UTF8", "--locale=C.UTF-8", "-N"])
         _run_as(user, [os.path.join(bin_dir, "pg_ctl"), "-D", data, "-l", os.path.join(folder, "log"), "-w",
                        "-o", f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start"])
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
-        shutil.rmtree(folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
         return f"could not start a throwaway PostgreSQL server: {detail.strip().splitlines()[-1] if detail else exc}"
-    return Server(folder, folder=folder, bin=bin_dir, user=user)
+    return Server(folder, folder=folder, bin=bin_dir, user=user, keep=keep)
