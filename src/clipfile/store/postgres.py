@@ -420,23 +420,28 @@ class PostgresStore:
         """Store a document unless its content is already there (a new version of the document
         last fetched from the same ``fetched_from`` URL, if there is one)."""
         with self._tx() as db:
-            if db.execute("SELECT 1 FROM documents WHERE id = %s", (doc.id,)).fetchone():
-                return AddResult(doc.id, "duplicate")
             previous = None
             if doc.fetched_from:
+                if db.execute("SELECT 1 FROM documents WHERE id = %s", (doc.id,)).fetchone():
+                    return AddResult(doc.id, "duplicate")  # not a version of itself
                 row = db.execute(
                     "SELECT id FROM documents WHERE fetched_from = %s AND superseded_by IS NULL"
                     " ORDER BY seq DESC LIMIT 1", (doc.fetched_from,)).fetchone()
                 previous = row[0] if row else None
             config = _config(doc.language)
-            db.execute(
-                f"INSERT INTO documents ({_DOC_COLUMNS}, search) VALUES"
-                " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
-                " setweight(to_tsvector(%s::regconfig, %s), 'A') || to_tsvector(%s::regconfig, %s))",
+            # The check and the insert in one statement (one round trip); the text is indexed
+            # only when the document is new.
+            stored = db.execute(
+                f"INSERT INTO documents ({_DOC_COLUMNS}, search) SELECT"
+                " %s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
+                " setweight(to_tsvector(%s::regconfig, %s), 'A') || to_tsvector(%s::regconfig, %s)"
+                " WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = %s) RETURNING seq",
                 (doc.id, doc.url, doc.title, doc.source, doc.author, doc.published, doc.published_precision,
                  doc.fetched, doc.ingested or _now(), doc.language, doc.kind, doc.origin, doc.text,
                  json.dumps(doc.metadata, ensure_ascii=False), previous, doc.fetched_from,
-                 config, doc.title or "", config, doc.text[:_MAX_INDEXED]))
+                 config, doc.title or "", config, doc.text[:_MAX_INDEXED], doc.id)).fetchone()
+            if stored is None:
+                return AddResult(doc.id, "duplicate")
             if previous:
                 db.execute("UPDATE documents SET superseded_by = %s WHERE id = %s", (doc.id, previous))
                 return AddResult(doc.id, "version", previous)
@@ -549,52 +554,69 @@ class PostgresStore:
             if row is None:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             config = _config(row[0])
-            self._clear_analysis(db, doc_id)
             mentions = [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"])
                         for ent in entities for m in ent.get("mentions", [])]
-            if mentions:
-                with db.cursor() as cur:
+            body = {k: v for k, v in analysis.items() if k != "document"}
+            items = [(kind, item) for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
+                                                    ("event", "events"), ("duplicate", "duplicates"))
+                     for item in analysis.get(key, [])]
+            # One round trip for the lot where the server allows (a pipeline): a document's
+            # analysis is a few dozen rows, and waiting for each one's answer cost ten times more
+            # than writing it.
+            with db.pipeline(), db.cursor() as cur:
+                self._clear_analysis(db, doc_id)
+                if mentions:
                     cur.executemany('INSERT INTO mentions (doc_id, entity_id, start, "end", text)'
                                     " VALUES (%s,%s,%s,%s,%s)", mentions)
-            for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
-                              ("event", "events"), ("duplicate", "duplicates")):
-                for item in analysis.get(key, []):
-                    self._insert_item(db, doc_id, kind, item, config)
-            body = {k: v for k, v in analysis.items() if k != "document"}
-            db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
-                       (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
+                self._insert_items(db, doc_id, items, config, [(m[1], m[2], m[3]) for m in mentions])
+                db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
+                           (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
 
     def _clear_analysis(self, db: psycopg.Connection[Any], doc_id: str) -> None:
         db.execute("DELETE FROM items WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = %s", (doc_id,))
 
-    def _insert_item(self, db: psycopg.Connection[Any], doc_id: str, kind: str, item: dict[str, Any],
-                     config: str) -> None:
-        text = item.get("text") or ""
-        row = db.execute(
-            'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, search)'
-            " VALUES (%s,%s,%s,%s,%s,%s,%s, CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END)"
-            " RETURNING id",
-            (doc_id, kind, item.get("id"), item["start"], item["end"], text, json.dumps(item, ensure_ascii=False),
-             text, config, text[:_MAX_INDEXED]))
-        item_id = _one(row)[0]
-        links: set[tuple[int, str]] = set()
-        for field_name, role in _REF_FIELDS.items():
-            ref = item.get(field_name)
-            if isinstance(ref, dict) and ref.get("entity_id"):
-                links.add((_parse_entity_ref(ref["entity_id"]), role))
-        for ref in item.get("participants") or []:
-            if ref.get("entity_id"):
-                links.add((_parse_entity_ref(ref["entity_id"]), "participant"))
-        for (eid,) in db.execute(
-                'SELECT DISTINCT entity_id FROM mentions WHERE doc_id = %s AND start >= %s AND "end" <= %s',
-                (doc_id, item["start"], item["end"])).fetchall():
-            links.add((eid, "mentioned"))
+    def _insert_items(self, db: psycopg.Connection[Any], doc_id: str, items: list[tuple[str, dict[str, Any]]],
+                      config: str, mentions: list[tuple[int, int, int]] | None = None) -> None:
+        """Store a document's items and their links to entities: the references they hold and
+        the entities mentioned (``mentions``: ``(entity id, start, end)`` of the document's
+        mentions; read from the library when None) inside their span."""
+        if not items:
+            return
+        if mentions is None:
+            mentions = [(r[0], r[1], r[2]) for r in db.execute(
+                'SELECT entity_id, start, "end" FROM mentions WHERE doc_id = %s', (doc_id,)).fetchall()]
+        with db.cursor() as cur:
+            cur.executemany(
+                'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, search)'
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,"
+                " CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END) RETURNING id",
+                [(doc_id, kind, item.get("id"), item["start"], item["end"], item.get("text") or "",
+                  json.dumps(item, ensure_ascii=False), item.get("text") or "", config,
+                  (item.get("text") or "")[:_MAX_INDEXED]) for kind, item in items], returning=True)
+            ids = []
+            while True:
+                ids.append(_one(cur)[0])
+                if not cur.nextset():
+                    break
+        links: list[tuple[int, int, str]] = []
+        for item_id, (_, item) in zip(ids, items):
+            found: set[tuple[int, str]] = set()
+            for field_name, role in _REF_FIELDS.items():
+                ref = item.get(field_name)
+                if isinstance(ref, dict) and ref.get("entity_id"):
+                    found.add((_parse_entity_ref(ref["entity_id"]), role))
+            for ref in item.get("participants") or []:
+                if ref.get("entity_id"):
+                    found.add((_parse_entity_ref(ref["entity_id"]), "participant"))
+            for eid, start, end in mentions:
+                if start >= item["start"] and end <= item["end"]:
+                    found.add((eid, "mentioned"))
+            links.extend((item_id, e, r) for e, r in sorted(found))
         if links:
             with db.cursor() as cur:
-                cur.executemany("INSERT INTO item_entities VALUES (%s, %s, %s)",
-                                [(item_id, e, r) for e, r in sorted(links)])
+                cur.executemany("INSERT INTO item_entities VALUES (%s, %s, %s)", links)
 
     def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None:
         """Replace a document's duplicates that point into other documents, in one transaction."""
@@ -606,8 +628,7 @@ class PostgresStore:
             data = json.loads(row[0])
             db.execute("DELETE FROM items WHERE doc_id = %s AND kind = 'duplicate'"
                        " AND (data::jsonb -> 'of' ->> 'document') <> %s", (doc_id, doc_id))
-            for dup in duplicates:
-                self._insert_item(db, doc_id, "duplicate", dup, _config(row[1]))
+            self._insert_items(db, doc_id, [("duplicate", dup) for dup in duplicates], _config(row[1]))
             data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
             db.execute("UPDATE analyses SET data = %s WHERE doc_id = %s", (json.dumps(data, ensure_ascii=False), doc_id))
 
