@@ -648,3 +648,101 @@ def test_read_side_filters_run_in_the_query(store):
     bare = store.search_page("quay", with_facets=False)
     assert bare.total is None and len(bare.hits) == 2 and bare.facets.source == []
     assert store.entity_mentions_by_month(e.id) == [("2024-03", 2), (None, 1)]
+
+
+# -- costs that do not grow with the library: ranking within a window, facets over a sample -----
+# The bounds are the backend's constants (clipfile.store.sqlite, clipfile.store.postgres_search),
+# made small here so that a few documents exceed them.
+
+OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
+
+
+def _bounds(store, monkeypatch, **values):
+    import clipfile.store.sqlite as sqlite_store
+
+    module = sqlite_store if isinstance(store, SQLiteStore) else __import__(
+        "clipfile.store.postgres_search", fromlist=["RANK_WINDOW"])
+    for name, value in values.items():
+        monkeypatch.setattr(module, name, value)
+
+
+def _reports(store, n, *, rare_first=False):
+    """``n`` short reports on the harbour, each with one quote and one claim of a named official."""
+    docs = []
+    for k in range(n):
+        who = ["Ivo Marek", "Marta Kell", "Oren Vadik"][k % 3]
+        outlet = "Island Herald" if rare_first and k == 0 else OUTLETS[k % 3]
+        text = f"{who} said the harbour fees would rise in year {k}. The ferry board met on day {k}."
+        d = doc(text, title=f"Fees report {k}", source=outlet, language="en", published=f"2024-01-{k % 28 + 1:02d}")
+        store.add_document(d)
+        q = text.index("the harbour")
+        save_linked(store, {
+            "document": {"id": d.id},
+            "entities": [{"id": "e1", "name": who, "type": "PERSON", "aliases": [who.split()[1]],
+                          "mentions": [{"start": 0, "end": len(who), "text": who, "label": "PERSON"}]}],
+            "quotes": [{"id": "q1", "start": q, "end": q + 27, "text": text[q:q + 27], "kind": "indirect",
+                        "speaker": {"name": who, "entity_id": "e1", "start": 0, "end": len(who)}}],
+            "claims": [{"id": "c1", "start": q, "end": q + 27, "text": text[q:q + 27], "status": "asserted"}],
+        }, version="t")
+        docs.append(d)
+    return docs
+
+
+def test_ranked_search_scores_the_newest_matches_only(store, monkeypatch):
+    # the oldest report says "harbour" most often: it ranks first while it is in the window
+    oldest = doc("Harbour, harbour, harbour: the harbour vote is today.", title="Vote")
+    store.add_document(oldest)
+    _reports(store, 8)
+    assert store.search("harbour", limit=3)[0].doc_id == oldest.id
+    assert store.search_page("harbour", limit=3).hits[0].doc_id == oldest.id
+    _bounds(store, monkeypatch, RANK_WINDOW=4)
+    hits = store.search("harbour", limit=3)
+    assert len(hits) == 3 and oldest.id not in {h.doc_id for h in hits}
+    assert oldest.id not in {h.doc_id for h in store.search_page("harbour", limit=3).hits}
+    # paging walks the blocks of the window in turn: every match once, the oldest on the last page
+    pages = [store.search("harbour", limit=3, offset=k) for k in (0, 3, 6)]
+    assert sorted(h.doc_id for p in pages for h in p) == sorted(h.doc_id for h in store.search("harbour", limit=20))
+    assert oldest.id in {h.doc_id for h in pages[2]}
+    quotes = [store.search("harbour", limit=3, offset=k, kinds=("quote",)) for k in (0, 3, 6)]
+    assert len({h.item_id for p in quotes for h in p}) == 8
+
+
+def test_facets_past_the_sample_are_estimates_and_say_so(store, monkeypatch):
+    _reports(store, 30)
+    exact = store.search_page("harbour")
+    assert exact.total == 30 and not exact.estimated
+    assert dict(exact.facets.source) == {o: 10 for o in OUTLETS}
+    assert dict(exact.facets.kind) == {"document": 30, "claim": 30, "quote": 30}
+    _bounds(store, monkeypatch, FACET_SAMPLE=6, FILTER_SCAN=9)
+    page = store.search_page("harbour")
+    # 6 of 30 matches counted, spanning the newest fifth of the library: scaled back to 30
+    assert page.estimated and page.total == 30 and page.sample == 6
+    assert dict(page.facets.source) == {o: 10 for o in OUTLETS}
+    assert sorted((e.name, n) for e, n in page.facets.entity) == [("Ivo Marek", 10), ("Marta Kell", 10),
+                                                                  ("Oren Vadik", 10)]
+    quotes = store.search_page("harbour", kinds=("quote",))
+    assert quotes.estimated and 20 <= quotes.total <= 40 and {h.kind for h in quotes.hits} == {"quote"}
+    claims = store.search_page("harbour", kinds=("claim",))
+    assert claims.estimated and 20 <= dict(claims.facets.footing)["asserted"] <= 40
+    browse = store.search_page("")
+    assert browse.estimated and browse.total == 30
+    # fewer matches than the sample: exact
+    few = store.search_page("day 7")
+    assert not few.estimated and few.total == 1
+    # ranked hits and facets agree with the filters
+    filtered = store.search_page("harbour", source="Coast Courier")
+    assert {h.source for h in filtered.hits} == {"Coast Courier"}
+    assert 5 <= filtered.total <= 20
+
+
+def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
+    docs = _reports(store, 30, rare_first=True)
+    _bounds(store, monkeypatch, RANK_WINDOW=3, FACET_SAMPLE=3, FILTER_SCAN=5, MIN_SAMPLE=2)
+    page = store.search_page("harbour", source="Island Herald")
+    assert [h.doc_id for h in page.hits] == [docs[0].id]
+    assert page.total == 1 and not page.estimated
+    quotes = store.search_page("harbour", kinds=("quote",), source="Island Herald")
+    assert [h.doc_id for h in quotes.hits] == [docs[0].id] and quotes.total == 1
+    marek = store.find_entities("Ivo Marek")[0]
+    by_marek = store.search_page("harbour", entity=marek.id)
+    assert {h.doc_id for h in by_marek.hits} <= {d.id for d in docs[::3]} and by_marek.hits

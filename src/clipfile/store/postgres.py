@@ -18,7 +18,6 @@ consistent state, and stops when the :mod:`clipfile.deadline` it runs under expi
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import queue
 import re
@@ -35,11 +34,13 @@ from ..errors import Interrupted, NotFound, QueryError, StoreError
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import snippet
+from . import postgres_search
 from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
-from .facets import count_facets, top_entities
+from .facets import VALUES_SHOWN, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
+from .postgres_search import DOCUMENTS, ITEMS, estimate, ranked, sample
 from .postgres_tsquery import tsquery_text
 from .query import Query, parse_query
 
@@ -154,15 +155,13 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# Text-search configuration by document language; every query is matched against each.
+# Text-search configuration by document language; every query is matched against each
+# (postgres_search.TSQUERY).
 _CONFIGS = {"en": "english", "ru": "russian"}
-_QUERY_CONFIGS = ("english", "russian", "simple")
 # The most characters of a text that go into its tsvector (PostgreSQL caps a tsvector at 1 MB).
 _MAX_INDEXED = 400_000
 # The advisory lock every write transaction holds: one writer at a time across all processes.
 _WRITE_LOCK = 0x636C6970  # "clip"
-
-_TSQUERY = " || ".join(f"to_tsquery('{c}', %(q)s)" for c in _QUERY_CONFIGS)
 
 _REF_FIELDS = {
     "speaker": "speaker",
@@ -501,36 +500,31 @@ class PostgresStore:
     def search(self, query: str | Query, *, limit: int = 20, offset: int = 0,
                kinds: tuple[str, ...] = ()) -> list[SearchHit]:
         """Full-text search over documents (``kinds=()``) or extracted items of the given kinds,
-        best match first (``rank``: lower is better, as in the SQLite library)."""
+        best match first (``rank``: lower is better, as in the SQLite library).
+
+        Hits are ranked within blocks of the newest matches, not among all of them
+        (:mod:`clipfile.store.postgres_search`): the first page is the best of the newest block.
+        """
         parsed = query if isinstance(query, Query) else parse_query(query)
         if parsed.empty:
             raise QueryError("empty query: give at least one word to search for")
-        q = {"q": tsquery_text(parsed), "limit": limit, "offset": offset, "kinds": list(kinds)}
+        q = {"q": tsquery_text(parsed), "kinds": list(kinds)}
         with self._read() as db:
             if not kinds:
-                rows = db.execute(
-                    f"WITH q AS (SELECT {_TSQUERY} AS q)"
-                    " SELECT d.id, d.title, d.text, d.published, d.source, d.language,"
-                    " -ts_rank_cd(d.search, q.q) AS rank, NULL, NULL, NULL, NULL"
-                    " FROM documents d, q WHERE d.search @@ q.q ORDER BY rank, d.seq"
-                    " LIMIT %(limit)s OFFSET %(offset)s", q).fetchall()
+                rows = ranked(db, DOCUMENTS, "d.id, d.title, d.text, d.published, d.source, d.language",
+                              (), (), q, limit, offset)
             else:
-                rows = db.execute(
-                    f"WITH q AS (SELECT {_TSQUERY} AS q)"
-                    " SELECT i.doc_id, d.title, i.text, d.published, d.source, d.language,"
-                    " -ts_rank_cd(i.search, q.q) AS rank, i.id, i.kind, i.start, i.\"end\""
-                    " FROM items i JOIN documents d ON d.id = i.doc_id, q"
-                    " WHERE i.search @@ q.q AND i.kind = ANY(%(kinds)s) ORDER BY rank, i.id"
-                    " LIMIT %(limit)s OFFSET %(offset)s", q).fetchall()
+                rows = ranked(db, ITEMS, "i.doc_id, d.title, i.text, d.published, d.source, d.language,"
+                              " i.id, i.kind, i.start, i.\"end\"", ("i.kind = ANY(%(kinds)s)",), (), q, limit, offset)
         hits = []
         for r in rows:
             deadline.check()
-            hit = SearchHit(r[0], r[1], snippet(r[2], parsed), float(r[6]), published=r[3], source=r[4],
-                            language=r[5])
+            text = snippet(r[4], parsed)
             if kinds:
-                hit = SearchHit(r[0], r[1], hit.snippet, hit.rank, kind=r[8], start=r[9], end=r[10],
-                                published=r[3], source=r[4], language=r[5], item_id=r[7])
-            hits.append(hit)
+                hits.append(SearchHit(r[2], r[3], text, float(r[1]), kind=r[9], start=r[10], end=r[11],
+                                      published=r[5], source=r[6], language=r[7], item_id=r[8]))
+            else:
+                hits.append(SearchHit(r[2], r[3], text, float(r[1]), published=r[5], source=r[6], language=r[7]))
         return hits
 
     # -- analyses ---------------------------------------------------------------------------
@@ -926,11 +920,14 @@ class PostgresStore:
                     entity: int | str | None = None, footing: str | None = None, limit: int = 20,
                     offset: int = 0, with_facets: bool = True) -> SearchPage:
         """Search (or, with an empty query, browse) documents or items with filters and facets,
-        as :meth:`SQLiteStore.search_page` does."""
+        as :meth:`SQLiteStore.search_page` does: hits ranked within blocks of the newest matches,
+        the total and facets counted over a sample of the newest matches and estimated past it
+        (``estimated``; :mod:`clipfile.store.postgres_search`)."""
         parsed = query if isinstance(query, Query) else parse_query(query)
         text_query = tsquery_text(parsed)
-        doc_where: list[str] = ["TRUE"]
-        args: dict[str, Any] = {"q": text_query, "limit": limit, "offset": offset, "kinds": list(kinds)}
+        doc_where: list[str] = []
+        args: dict[str, Any] = {"q": text_query, "limit": limit, "offset": offset, "kinds": list(kinds),
+                                "footing": footing}
         for name, value, cond in (("source", source, "d.source = %(source)s"),
                                   ("language", language, "d.language = %(language)s"),
                                   ("date_from", date_from, "substr(d.published, 1, 10) >= %(date_from)s"),
@@ -938,82 +935,84 @@ class PostgresStore:
             if value:
                 doc_where.append(cond)
                 args[name] = value
+        doc_entity: list[str] = []
+        item_entity: list[str] = []
         if entity not in (None, ""):
             assert entity is not None
             args["entity"] = self._root(_parse_entity_ref(entity))
-        merged = _MERGED_SET.replace("%s", "%(entity)s")
+            merged = _MERGED_SET.replace("%s", "%(entity)s")
+            doc_entity = [f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({merged}))"]
+            item_entity = [f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({merged}))"]
 
-        def doc_part() -> str:
-            where = list(doc_where)
-            if text_query:
-                where.insert(0, "d.search @@ q.q")
-            if "entity" in args:
-                where.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({merged}))")
-            return "FROM documents d, q WHERE " + " AND ".join(where)
-
-        if footing:
-            args["footing"] = footing
-
-        def item_part(item_kinds: bool, use_footing: bool = True) -> str:
-            where = list(doc_where)
-            if text_query:
-                where.insert(0, "i.search @@ q.q")
-            if item_kinds:
-                where.append("i.kind = ANY(%(kinds)s)")
+        def item_filters(item_kinds: bool, use_footing: bool = True) -> list[str]:
+            where = ["i.kind = ANY(%(kinds)s)"] if item_kinds else []
             if footing and use_footing:
                 where.append("(i.kind <> 'claim' OR i.data::jsonb ->> 'status' = %(footing)s)")
-            if "entity" in args:
-                where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({merged}))")
-            return "FROM items i JOIN documents d ON d.id = i.doc_id, q WHERE " + " AND ".join(where)
+            return where + item_entity
 
-        with_q = f"WITH q AS (SELECT {_TSQUERY if text_query else 'NULL::tsquery'} AS q) "
-        with self._read() as db:
-            if kinds:
-                rank = "-ts_rank_cd(i.search, q.q)" if text_query else "0"
-                order = "rank, d.published DESC" if text_query else \
-                    "coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
-                rows = db.execute(
-                    f"{with_q}SELECT i.doc_id, d.title, i.text, d.published, d.source, d.language, {rank} AS rank,"
-                    f" i.id, i.kind, i.start, i.\"end\" {item_part(True)} ORDER BY {order}"
-                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
-            else:
-                rank = "-ts_rank_cd(d.search, q.q)" if text_query else "0"
-                order = "rank, d.seq" if text_query else "coalesce(d.published, d.ingested) DESC, d.seq DESC"
-                rows = db.execute(
-                    f"{with_q}SELECT d.id, d.title, d.text, d.published, d.source, d.language, {rank} AS rank"
-                    f" {doc_part()} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
-            if with_facets:
-                doc_groups = db.execute(
-                    f"{with_q}SELECT d.source, d.language, count(*) {doc_part()} GROUP BY 1, 2", args).fetchall()
-                item_groups = db.execute(
-                    f"{with_q}SELECT d.source, d.language, i.kind, count(*) {item_part(False)}"
-                    " AND i.kind <> 'duplicate' GROUP BY 1, 2, 3", args).fetchall()
-                footing_counts: list[tuple[str, int]] = []
-                if "claim" in kinds:
-                    footing_counts = [(r[0], int(r[1])) for r in db.execute(
-                        f"{with_q}SELECT i.data::jsonb ->> 'status' AS st, count(*) AS n"
-                        f" {item_part(False, use_footing=False)} AND i.kind = 'claim'"
-                        " GROUP BY 1 ORDER BY n DESC, st", args).fetchall() if r[0]]
-                ent_rows = db.execute(
-                    f"{with_q}SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id IN"
-                    f" (SELECT d.id {doc_part()}) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", args).fetchall()
-                top = top_entities(((r[0], r[1]) for r in ent_rows), self._root)
+        item_cols = "i.doc_id, d.title, i.text, d.published, d.source, d.language, i.id, i.kind, i.start, i.\"end\""
+        doc_cols = "d.id, d.title, d.text, d.published, d.source, d.language"
         total: int | None = None
         facets = Facets()
-        if with_facets:
-            total, counted = count_facets(doc_groups, item_groups, kinds,
-                                          [(self.get_entity(i), n) for i, n in top])
-            facets = dataclasses.replace(counted, footing=footing_counts)
+        doc_scale = item_scale = 1.0
+        with self._read() as db:
+            if text_query:
+                if kinds:
+                    rows = [(*r[2:8], r[1], *r[8:]) for r in ranked(
+                        db, ITEMS, item_cols, item_filters(True), doc_where, args, limit, offset)]
+                else:
+                    rows = [(*r[2:8], r[1]) for r in ranked(
+                        db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset)]
+            elif kinds:
+                where = " AND ".join(["TRUE", *item_filters(True), *doc_where])
+                rows = db.execute(
+                    f"SELECT {item_cols.replace(', i.id', ', 0, i.id')} FROM items i JOIN documents d ON d.id = i.doc_id"
+                    f" WHERE {where} ORDER BY coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
+                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+            else:
+                where = " AND ".join(["TRUE", *doc_where, *doc_entity])
+                rows = db.execute(
+                    f"SELECT {doc_cols}, 0 FROM documents d WHERE {where}"
+                    " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC"
+                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+            if with_facets:
+                text = bool(text_query)
+                doc_sample, doc_scale = sample(db, DOCUMENTS, text, "d.id, d.source, d.language", (),
+                                               doc_where + doc_entity, args,
+                                               filtered=bool(doc_where or doc_entity))
+                item_sample, item_scale = sample(db, ITEMS, text, "d.source, d.language, i.kind",
+                                                 ["i.kind <> 'duplicate'", *item_filters(False)], doc_where, args,
+                                                 filtered=True)
+                footing_sample: list[Any] = []
+                footing_scale = 1.0
+                if "claim" in kinds:
+                    footing_sample, footing_scale = sample(
+                        db, ITEMS, text, "d.source, d.language, i.data::jsonb ->> 'status'",
+                        ["i.kind = 'claim'", *item_entity], doc_where, args, filtered=True)
+                ent_rows = db.execute(
+                    "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id = ANY(%s)"
+                    " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", ([r[1] for r in doc_sample],)).fetchall()
+                top = top_entities(((r[0], r[1]) for r in ent_rows), self._root)
+                # The facet names entities only, as the SQLite library's: their library-wide counts
+                # (get_entity) would cost a pass over each one's mentions and statements.
+                names = {r[0]: r for r in db.execute("SELECT id, name, type FROM entities WHERE id = ANY(%s)",
+                                                     ([i for i, _ in top],)).fetchall()}
+                facets = _sampled_facets(kinds, doc_sample, doc_scale, item_sample, item_scale,
+                                         [(EntityRecord(i, names[i][1], names[i][2]), estimate(n, doc_scale))
+                                          for i, n in top if i in names], footing_sample, footing_scale)
+                chosen = [r for r in item_sample if r[3] in kinds] if kinds else doc_sample
+                total = estimate(len(chosen), item_scale if kinds else doc_scale)
         hits = []
         for r in rows:
             deadline.check()
-            text = snippet(r[2], parsed) if not parsed.empty else _opening(r[2])
+            text_ = snippet(r[2], parsed) if not parsed.empty else _opening(r[2])
             if kinds:
-                hits.append(SearchHit(r[0], r[1], text, float(r[6]), kind=r[8], start=r[9], end=r[10],
+                hits.append(SearchHit(r[0], r[1], text_, float(r[6]), kind=r[8], start=r[9], end=r[10],
                                       published=r[3], source=r[4], language=r[5], item_id=r[7]))
             else:
-                hits.append(SearchHit(r[0], r[1], text, float(r[6]), published=r[3], source=r[4], language=r[5]))
-        return SearchPage(hits, total, facets)
+                hits.append(SearchHit(r[0], r[1], text_, float(r[6]), published=r[3], source=r[4], language=r[5]))
+        return SearchPage(hits, total, facets, estimated=with_facets and max(doc_scale, item_scale) > 1,
+                          sample=postgres_search.FACET_SAMPLE if with_facets else None)
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
@@ -1054,6 +1053,38 @@ class PostgresStore:
                 f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
                 " ORDER BY coalesce(d.published, d.ingested) DESC LIMIT %s", (eid, limit)).fetchall()
         return [DocumentSummary(*r) for r in rows]
+
+
+def _sampled_facets(kinds: tuple[str, ...], doc_sample: list[Any], doc_scale: float, item_sample: list[Any],
+                    item_scale: float, entities: list[tuple[EntityRecord, int]], footing_sample: list[Any],
+                    footing_scale: float) -> Facets:
+    """The facets of a search page from its samples (``rid`` first in each row), each count
+    scaled to the library (:func:`~clipfile.store.postgres_search.estimate`)."""
+    if kinds:
+        chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
+    else:
+        chosen, scale = [(r[2], r[3]) for r in doc_sample], doc_scale
+    by_value: dict[str, list[tuple[str, int]]] = {}
+    for col, pos in (("source", 0), ("language", 1)):
+        counts: dict[str, int] = {}
+        for row in chosen:
+            if row[pos] is not None:
+                counts[row[pos]] = counts.get(row[pos], 0) + 1
+        by_value[col] = sorted(((v, estimate(n, scale)) for v, n in counts.items()),
+                               key=lambda kv: (-kv[1], kv[0]))[:VALUES_SHOWN]
+    by_kind: dict[str, int] = {}
+    for r in item_sample:
+        by_kind[r[3]] = by_kind.get(r[3], 0) + 1
+    statuses: dict[str, int] = {}
+    for r in footing_sample:
+        if r[3]:
+            statuses[r[3]] = statuses.get(r[3], 0) + 1
+    return Facets(source=by_value["source"], language=by_value["language"],
+                  kind=[("document", estimate(len(doc_sample), doc_scale)),
+                        *sorted((k, estimate(n, item_scale)) for k, n in by_kind.items())],
+                  entity=entities,
+                  footing=sorted(((v, estimate(n, footing_scale)) for v, n in statuses.items()),
+                                 key=lambda kv: (-kv[1], kv[0])))
 
 
 def _row_to_document(row: Sequence[Any]) -> Document:

@@ -1,0 +1,176 @@
+"""Search on the PostgreSQL library at a cost that does not grow with the library.
+
+Ranking every match of a common word (``ts_rank_cd`` over a million rows) and counting facets
+over every match cost time in proportion to the library.  As in the SQLite library
+(:mod:`clipfile.store.sqlite`, same constants, same semantics):
+
+- ranked hits are scored within blocks of :data:`RANK_WINDOW` matches, newest (in storage order:
+  ``documents.seq``, ``items.id``) first; page one is the best of the newest block and paging
+  walks the blocks in turn, so every match is reached once;
+- with filters (a source, dates, an entity, item kinds) the candidates are the newest
+  :data:`FILTER_SCAN` matches that pass them; only when too few pass is the search taken
+  further back, with the filters in the query;
+- the total and the facet counts are taken over the newest :data:`FACET_SAMPLE` matches (of
+  documents, and of items apart); past it they are estimates, scaled by the share of the library
+  the sample spans, and the page says so (``SearchPage.estimated``).
+
+The newest matches are found by walking the primary key backwards and testing each row against
+the query: the planner takes that walk when the words are common and the GIN index when they
+are rare, so each statement is planned for its own query words (``prepare=False``: a generic
+plan would not know how common they are).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import psycopg
+
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "DOCUMENTS", "ITEMS", "TSQUERY",
+           "ranked", "sample", "estimate"]
+
+RANK_WINDOW = 1000
+FACET_SAMPLE = 500
+FILTER_SCAN = 4000
+MIN_SAMPLE = 20
+
+# Every query is matched against each text-search configuration the library indexes with.
+_QUERY_CONFIGS = ("english", "russian", "simple")
+TSQUERY = "(" + " || ".join(f"to_tsquery('{c}', %(q)s)" for c in _QUERY_CONFIGS) + ")"
+
+
+@dataclass(frozen=True)
+class Side:
+    """Documents or items: the table, its key in storage order, its ``tsvector``, and how its
+    rows reach their document's columns (``d``)."""
+
+    table: str  # the table with its alias
+    key: str  # the integer key, in storage order
+    vector: str
+    join: str  # "" when the table is the documents themselves
+    plain: str  # the table name and key, for max(key)
+
+
+DOCUMENTS = Side("documents d", "d.seq", "d.search", "", "documents")
+ITEMS = Side("items i", "i.id", "i.search", " JOIN documents d ON d.id = i.doc_id", "items")
+
+
+def _run(db: psycopg.Connection[Any], sql: str, args: dict[str, Any]) -> list[Any]:
+    return db.execute(sql.encode(), args, prepare=False).fetchall()
+
+
+def _newest(side: Side, text: bool, item_filters: Sequence[str], limit: str) -> str:
+    """The newest rows (or text matches) of a side that pass ``item_filters`` (conditions on
+    the side's own row), ``limit`` of them."""
+    where = [f"{side.vector} @@ {TSQUERY}"] if text else []
+    where += item_filters
+    cols = f"{side.key} AS rid" + (", i.doc_id" if side is ITEMS else "")
+    return (f"SELECT {cols} FROM {side.table}{' WHERE ' + ' AND '.join(where) if where else ''}"
+            f" ORDER BY {side.key} DESC LIMIT {limit}")
+
+
+def _then(side: Side, inner: str, cols: str, doc_filters: Sequence[str], limit: str) -> str:
+    """``cols`` of the rows of ``inner`` (newest first) that pass ``doc_filters`` (conditions on
+    their document ``d``), at most ``limit``."""
+    join = (f" JOIN {side.table} ON {side.key} = s.rid" + side.join) if side is ITEMS else \
+        " JOIN documents d ON d.seq = s.rid"
+    where = f" WHERE {' AND '.join(doc_filters)}" if doc_filters else ""
+    return f"SELECT s.rid, {cols} FROM ({inner}) s{join}{where} ORDER BY s.rid DESC LIMIT {limit}"
+
+
+def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: Sequence[str], cols: str,
+              limit: str) -> str:
+    """The newest rows (or matches) passing every filter, however far back they are."""
+    where = [f"{side.vector} @@ {TSQUERY}"] if text else []
+    where += [*item_filters, *doc_filters]
+    return (f"SELECT {side.key} AS rid, {cols} FROM {side.table}{side.join}"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {side.key} DESC LIMIT {limit}")
+
+
+def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Sequence[str],
+           doc_filters: Sequence[str], args: dict[str, Any], limit: int, offset: int) -> list[Any]:
+    """One page of hits for the text query ``args["q"]``: rows of ``rid, rank, cols`` in rank
+    order (rank: ``-ts_rank_cd``, lower is better), ranked within blocks of :data:`RANK_WINDOW`
+    matches (see the module docstring)."""
+    window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
+    a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
+    if not item_filters and not doc_filters:
+        found = [r[0] for r in _run(db, _newest(side, True, (), "%(_window)s"), a)]
+    else:
+        # the newest matches first, then the filters: a bounded walk ...
+        inner = _newest(side, True, (), "%(_scan)s")
+        if side is ITEMS and not doc_filters:
+            found = [r[0] for r in _run(db, f"SELECT s.rid FROM ({inner}) s JOIN items i ON i.id = s.rid"
+                                         f" WHERE {' AND '.join(item_filters)} ORDER BY s.rid DESC"
+                                         " LIMIT %(_window)s", a)]
+        else:
+            found = [r[0] for r in _run(db, _then(side, inner, "1", [*item_filters, *doc_filters], "%(_window)s"),
+                                        a)]
+        # ... and when too few pass among them, the filters go into the search itself
+        if len(found) < min(window, offset + limit) and _count(db, side, a, "%(_scan)s") == a["_scan"]:
+            found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"),
+                                        a)]
+    if not found:
+        return []
+    scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
+                           f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
+    order = sorted(range(len(found)), key=lambda k: (k // RANK_WINDOW, scores[found[k]], k))
+    page = [found[k] for k in order[offset:offset + limit]]
+    if not page:
+        return []
+    rows = {r[0]: r for r in _run(db, f"SELECT {side.key}, {cols} FROM {side.table}{side.join}"
+                                      f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": page})}
+    return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
+
+
+def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
+    """How many text matches there are, counting no further than ``limit``."""
+    return int(_run(db, f"SELECT count(*) FROM ({_newest(side, True, (), limit)}) s", args)[0][0])
+
+
+def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
+           doc_filters: Sequence[str], args: dict[str, Any], *, filtered: bool) -> tuple[list[Any], float]:
+    """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
+    matches each stands for (1.0: the sample is every match).
+
+    Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
+    :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the search
+    goes further back with the filters, so a narrow filter still gets counts.
+    """
+    n = FILTER_SCAN if filtered else FACET_SAMPLE
+    a = {**args, "_n": n, "_sample": FACET_SAMPLE}
+    if side is ITEMS and not doc_filters:
+        # filters on the items alone: the documents are joined for the sample only
+        inner = (f"SELECT s.rid, i.doc_id FROM ({_newest(side, text, (), '%(_n)s')}) s JOIN items i ON i.id = s.rid"
+                 f"{' WHERE ' + ' AND '.join(item_filters) if item_filters else ''}"
+                 " ORDER BY s.rid DESC LIMIT %(_sample)s")
+        rows = _run(db, f"SELECT s.rid, {cols} FROM ({inner}) s JOIN items i ON i.id = s.rid"
+                        " JOIN documents d ON d.id = i.doc_id ORDER BY s.rid DESC", a)
+    else:
+        rows = _run(db, _then(side, _newest(side, text, (), "%(_n)s"), cols, [*item_filters, *doc_filters],
+                              "%(_sample)s"), a)
+    if len(rows) >= FACET_SAMPLE:
+        oldest = rows[-1][0]
+    elif not filtered:
+        return rows, 1.0  # every match
+    else:
+        scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, (), '%(_n)s')}) s", a)[0]
+        if scanned[0] < n:
+            return rows, 1.0  # the scan saw every match
+        oldest = scanned[1]
+        if len(rows) < MIN_SAMPLE:
+            rows = _run(db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
+            if len(rows) < FACET_SAMPLE:
+                return rows, 1.0
+            oldest = rows[-1][0]
+    newest = _run(db, f"SELECT max({'seq' if side is DOCUMENTS else 'id'}) FROM {side.plain}", a)[0][0] or 0
+    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+
+
+def estimate(n: int, scale: float) -> int:
+    """``n`` sample rows scaled to the library, rounded to two significant figures when scaled."""
+    if scale <= 1 or n == 0:
+        return n
+    value = n * scale
+    step = 10 ** max(0, len(str(int(value))) - 2)
+    return max(n, int(round(value / step) * step))
