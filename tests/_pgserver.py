@@ -124,8 +124,11 @@ def start(folder: str | None = None) -> Server | str:
         if not os.path.exists(os.path.join(data, "PG_VERSION")):
             _run_as(user, [os.path.join(bin_dir, "initdb"), "-D", data, "-A", "trust", "-U", "clipfile",
                            "--encoding=UTF8", "--locale=C.UTF-8", "-N"])
-        _run_as(user, [os.path.join(bin_dir, "pg_ctl"), "-D", data, "-l", os.path.join(folder, "log"), "-w",
-                       "-o", f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start"])
+        running = keep and _run_as(user, [os.path.join(bin_dir, "pg_ctl"), "-D", data, "status"],
+                                   check=False).returncode == 0
+        if not running:
+            _run_as(user, [os.path.join(bin_dir, "pg_ctl"), "-D", data, "-l", os.path.join(folder, "log"), "-w",
+                           "-o", f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start"])
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         if not keep:

@@ -746,3 +746,57 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, mo
     marek = store.find_entities("Ivo Marek")[0]
     by_marek = store.search_page("harbour", entity=marek.id)
     assert {h.doc_id for h in by_marek.hits} <= {d.id for d in docs[::3]} and by_marek.hits
+
+
+def test_statistics_follow_every_write(store):
+    """The statistics are counters kept as rows are written: they must follow re-analyses,
+    merges and splits, and replaced duplicates."""
+    docs = _reports(store, 6)
+    german = doc("Ein kurzer Bericht über den Hafen.", language="de")
+    store.add_document(german)
+    _reports(store, 2)  # the first two again: the same documents, their analyses replaced
+    expected = {"documents": 7, "analyzed": 6, "entities": 3, "by_language": {"de": 1, "en": 6},
+                "by_kind": {"text": 7}, "items": {"claim": 6, "quote": 6},
+                "characters": sum(len(d.text) for d in [*docs, german])}
+
+    def stats():
+        return {k: v for k, v in store.stats().items() if k not in ("library", "schema_version")}
+
+    assert stats() == expected and store.document_count() == 7
+    a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
+    store.merge_entities(a.id, b.id)
+    assert stats() == {**expected, "entities": 2}
+    store.split_entity(a.id, "Marta Kell")
+    assert stats() == expected
+    dup = {"start": 0, "end": 9, "text": docs[0].text[:9], "of": {"document": docs[1].id, "start": 0, "end": 9}}
+    store.replace_cross_duplicates(docs[0].id, [dup])
+    assert stats()["items"] == {"claim": 6, "duplicate": 1, "quote": 6}
+    store.replace_cross_duplicates(docs[0].id, [])
+    assert stats() == expected
+
+
+def test_a_postgresql_library_of_schema_1_gets_its_counters_on_open(postgres_url):
+    import psycopg
+
+    from clipfile.store.postgres import SCHEMA_VERSION as PG_VERSION
+
+    with open_store(postgres_url) as s:
+        docs = _reports(s, 4)
+        before = {k: v for k, v in s.stats().items() if k != "schema_version"}
+    # Take it back to schema 1: no counters, no triggers, no listing index.
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        for trigger, table in (("documents_counted", "documents"), ("analyses_counted", "analyses"),
+                               ("entities_counted", "entities")):
+            db.execute(f"DROP TRIGGER {trigger} ON {table}")
+        db.execute("DROP TABLE counters")
+        db.execute("DROP INDEX documents_recent")
+        for fn in ("clipfile_count_document()", "clipfile_count_analysis()", "clipfile_count_entity()",
+                   "clipfile_count(TEXT, BIGINT)"):
+            db.execute(f"DROP FUNCTION {fn}")
+        db.execute("UPDATE clipfile_schema SET version = 1")
+    with open_store(postgres_url) as s:
+        assert s.schema_version == PG_VERSION
+        assert {k: v for k, v in s.stats().items() if k != "schema_version"} == before
+        s.add_document(doc("One more report on the harbour fees."))
+        assert s.stats()["documents"] == 5 and [d.id for d in s.list_documents(limit=5)][-4:] == [
+            d.id for d in sorted(docs, key=lambda d: d.published, reverse=True)]

@@ -152,6 +152,63 @@ MIGRATIONS: list[str] = [
     $$;
     """
     + _RECYCLED_TABLES,
+    # 2: reads whose cost does not grow with the library (as the SQLite library's schema 5).
+    # Listings newest first walk an index and stop; the statistics come from counters kept in
+    # the same transaction as the rows they count (one full count here, then never again): by
+    # triggers, except for items, which are many per document and counted per analysis by the
+    # store.
+    """
+    CREATE INDEX documents_recent ON documents ((coalesce(published, ingested)), seq);
+    CREATE TABLE counters (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
+    INSERT INTO counters (name, n)
+        SELECT 'documents', count(*) FROM documents
+        UNION ALL SELECT 'characters', coalesce(sum(length(text)), 0) FROM documents
+        UNION ALL SELECT 'analyzed', count(*) FROM analyses
+        UNION ALL SELECT 'entities', count(*) FROM entities WHERE merged_into IS NULL
+        UNION ALL SELECT 'language:' || coalesce(language, '?'), count(*) FROM documents GROUP BY 1
+        UNION ALL SELECT 'kind:' || kind, count(*) FROM documents GROUP BY 1
+        UNION ALL SELECT 'item:' || kind, count(*) FROM items GROUP BY 1;
+
+    CREATE FUNCTION clipfile_count(counter TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO counters (name, n) VALUES (counter, delta)
+        ON CONFLICT (name) DO UPDATE SET n = counters.n + excluded.n
+    $$;
+    CREATE FUNCTION clipfile_count_document() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM clipfile_count('documents', -1), clipfile_count('characters', -length(OLD.text)),
+                    clipfile_count('language:' || coalesce(OLD.language, '?'), -1),
+                    clipfile_count('kind:' || OLD.kind, -1);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM clipfile_count('documents', 1), clipfile_count('characters', length(NEW.text)),
+                    clipfile_count('language:' || coalesce(NEW.language, '?'), 1),
+                    clipfile_count('kind:' || NEW.kind, 1);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER documents_counted AFTER INSERT OR DELETE OR UPDATE OF text, language, kind
+        ON documents FOR EACH ROW EXECUTE FUNCTION clipfile_count_document();
+    CREATE FUNCTION clipfile_count_analysis() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM clipfile_count('analyzed', CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER analyses_counted AFTER INSERT OR DELETE
+        ON analyses FOR EACH ROW EXECUTE FUNCTION clipfile_count_analysis();
+    CREATE FUNCTION clipfile_count_entity() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' AND OLD.merged_into IS NULL THEN
+            PERFORM clipfile_count('entities', -1);
+        END IF;
+        IF TG_OP <> 'DELETE' AND NEW.merged_into IS NULL THEN
+            PERFORM clipfile_count('entities', 1);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER entities_counted AFTER INSERT OR DELETE OR UPDATE OF merged_into
+        ON entities FOR EACH ROW EXECUTE FUNCTION clipfile_count_entity();
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -493,7 +550,8 @@ class PostgresStore:
 
     def document_count(self) -> int:
         with self._read() as db:
-            return int(_one(db.execute("SELECT count(*) FROM documents"))[0])
+            row = db.execute("SELECT n FROM counters WHERE name = 'documents'").fetchone()
+        return int(row[0]) if row else 0
 
     # -- search -----------------------------------------------------------------------------
 
@@ -544,16 +602,22 @@ class PostgresStore:
                 raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
                                  "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
-            row = db.execute("SELECT language FROM documents WHERE id = %s", (doc_id,)).fetchone()
+            row = db.execute("SELECT language, array(SELECT kind FROM items WHERE doc_id = d.id)"
+                             " FROM documents d WHERE id = %s", (doc_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             config = _config(row[0])
+            change: dict[str, int] = {}
+            for kind in row[1]:
+                change[kind] = change.get(kind, 0) - 1
             mentions = [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"])
                         for ent in entities for m in ent.get("mentions", [])]
             body = {k: v for k, v in analysis.items() if k != "document"}
             items = [(kind, item) for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
                                                     ("event", "events"), ("duplicate", "duplicates"))
                      for item in analysis.get(key, [])]
+            for kind, _ in items:
+                change[kind] = change.get(kind, 0) + 1
             # One round trip for the lot where the server allows (a pipeline): a document's
             # analysis is a few dozen rows, and waiting for each one's answer cost ten times more
             # than writing it.
@@ -565,6 +629,7 @@ class PostgresStore:
                 self._insert_items(db, doc_id, items, config, [(m[1], m[2], m[3]) for m in mentions])
                 db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
                            (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
+                _count_items(cur, change)
 
     def _clear_analysis(self, db: psycopg.Connection[Any], doc_id: str) -> None:
         db.execute("DELETE FROM items WHERE doc_id = %s", (doc_id,))
@@ -620,8 +685,10 @@ class PostgresStore:
             if row is None:
                 return
             data = json.loads(row[0])
-            db.execute("DELETE FROM items WHERE doc_id = %s AND kind = 'duplicate'"
-                       " AND (data::jsonb -> 'of' ->> 'document') <> %s", (doc_id, doc_id))
+            gone = db.execute("DELETE FROM items WHERE doc_id = %s AND kind = 'duplicate'"
+                              " AND (data::jsonb -> 'of' ->> 'document') <> %s", (doc_id, doc_id)).rowcount
+            with db.cursor() as cur:
+                _count_items(cur, {"duplicate": len(duplicates) - max(0, gone)})
             self._insert_items(db, doc_id, [("duplicate", dup) for dup in duplicates], _config(row[1]))
             data["duplicates"] = [d for d in data.get("duplicates", []) if d["of"]["document"] == doc_id] + duplicates
             db.execute("UPDATE analyses SET data = %s WHERE doc_id = %s", (json.dumps(data, ensure_ascii=False), doc_id))
@@ -897,21 +964,26 @@ class PostgresStore:
                        " DO UPDATE SET value=excluded.value, updated=excluded.updated", (key, value, _now()))
 
     def stats(self) -> dict[str, Any]:
+        """Counts of documents, analyses, entities and items, from counters kept as rows are
+        written (schema 2): reading them costs the same for ten documents as for a million."""
         with self._read() as db:
-            def q(sql: str) -> list[Any]:
-                return db.execute(sql).fetchall()
+            counts = {r[0]: int(r[1]) for r in db.execute(
+                "SELECT name, n FROM counters WHERE n <> 0 OR name NOT LIKE '%:%'").fetchall()}
 
-            return {
-                "library": self.path,
-                "schema_version": self.schema_version,
-                "documents": q("SELECT count(*) FROM documents")[0][0],
-                "analyzed": q("SELECT count(*) FROM analyses")[0][0],
-                "entities": q("SELECT count(*) FROM entities WHERE merged_into IS NULL")[0][0],
-                "by_language": dict(q("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1")),
-                "by_kind": dict(q("SELECT kind, count(*) FROM documents GROUP BY 1")),
-                "items": dict(q("SELECT kind, count(*) FROM items GROUP BY 1")),
-                "characters": q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
-            }
+        def group(prefix: str) -> dict[str, int]:
+            return {k[len(prefix):]: n for k, n in sorted(counts.items()) if k.startswith(prefix)}
+
+        return {
+            "library": self.path,
+            "schema_version": self.schema_version,
+            "documents": counts.get("documents", 0),
+            "analyzed": counts.get("analyzed", 0),
+            "entities": counts.get("entities", 0),
+            "by_language": group("language:"),
+            "by_kind": group("kind:"),
+            "items": group("item:"),
+            "characters": counts.get("characters", 0),
+        }
 
     # -- web queries ------------------------------------------------------------------------
 
@@ -1053,6 +1125,13 @@ class PostgresStore:
                 f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
                 " ORDER BY coalesce(d.published, d.ingested) DESC LIMIT %s", (eid, limit)).fetchall()
         return [DocumentSummary(*r) for r in rows]
+
+
+def _count_items(cur: psycopg.Cursor[Any], change: dict[str, int]) -> None:
+    """Add to the item counters (``item:KIND``) what a write added (or, negative, removed)."""
+    rows = [(f"item:{kind}", n) for kind, n in sorted(change.items()) if n]
+    if rows:
+        cur.executemany("SELECT clipfile_count(%s, %s)", rows)
 
 
 def _sampled_facets(kinds: tuple[str, ...], doc_sample: list[Any], doc_scale: float, item_sample: list[Any],
