@@ -32,7 +32,8 @@ class Server:
     folder: str | None = None  # the throwaway cluster's folder (None: a server given by URL)
     bin: str | None = None
     user: str | None = None
-    keep: bool = False  # a kept cluster: stop() stops the server and leaves its folder
+    keep: bool = False  # a kept cluster: stop() stops the server and leaves its folder ...
+    started: bool = True  # ... and leaves the server running when it was running already
 
     def url(self, database: str) -> str:
         if self.folder is None:
@@ -55,7 +56,7 @@ class Server:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        if self.folder is None:
+        if self.folder is None or not self.started:
             return
         _run_as(self.user, [os.path.join(self.bin or "", "pg_ctl"), "-D", os.path.join(self.folder, "data"),
                             "-m", "fast" if self.keep else "immediate", "stop"], check=False)
@@ -134,4 +135,4 @@ def start(folder: str | None = None) -> Server | str:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
         return f"could not start a throwaway PostgreSQL server: {detail.strip().splitlines()[-1] if detail else exc}"
-    return Server(folder, folder=folder, bin=bin_dir, user=user, keep=keep)
+    return Server(folder, folder=folder, bin=bin_dir, user=user, keep=keep, started=not running)
