@@ -40,7 +40,7 @@ from .facets import VALUES_SHOWN, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
-from .postgres_search import DOCUMENTS, ITEMS, estimate, ranked, sample
+from .postgres_search import DOCUMENTS, ITEMS, estimate, ranked, sample, tsquery
 from .postgres_tsquery import tsquery_text
 from .query import Query, parse_query
 
@@ -158,7 +158,9 @@ MIGRATIONS: list[str] = [
     # triggers, except for items, which are many per document and counted per analysis by the
     # store.
     """
-    CREATE INDEX documents_recent ON documents ((coalesce(published, ingested)), seq);
+    -- the dates are included so that a page is found on the index alone (an index-only scan
+    -- needs every column its expression reads)
+    CREATE INDEX documents_recent ON documents ((coalesce(published, ingested)), seq) INCLUDE (published, ingested);
     CREATE TABLE counters (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
     INSERT INTO counters (name, n)
         SELECT 'documents', count(*) FROM documents
@@ -528,11 +530,13 @@ class PostgresStore:
 
     def list_documents(self, *, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
         with self._read() as db:
+            # the page is found on the listing index alone; only its rows are read whole
             rows = db.execute(
                 "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text),"
-                " d.url, a.version FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
-                " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC LIMIT %s OFFSET %s",
-                (limit, offset)).fetchall()
+                " d.url, a.version FROM (SELECT seq FROM documents"
+                " ORDER BY coalesce(published, ingested) DESC, seq DESC LIMIT %s OFFSET %s) p"
+                " JOIN documents d ON d.seq = p.seq LEFT JOIN analyses a ON a.doc_id = d.id"
+                " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC", (limit, offset)).fetchall()
         return [DocumentSummary(*r) for r in rows]
 
     def iter_documents(self) -> Iterator[Document]:
@@ -566,8 +570,9 @@ class PostgresStore:
         parsed = query if isinstance(query, Query) else parse_query(query)
         if parsed.empty:
             raise QueryError("empty query: give at least one word to search for")
-        q = {"q": tsquery_text(parsed), "kinds": list(kinds)}
+        q: dict[str, Any] = {"kinds": list(kinds)}
         with self._read() as db:
+            q["tsq"] = tsquery(db, tsquery_text(parsed))
             if not kinds:
                 rows = ranked(db, DOCUMENTS, "d.id, d.title, d.text, d.published, d.source, d.language",
                               (), (), q, limit, offset)
@@ -998,7 +1003,7 @@ class PostgresStore:
         parsed = query if isinstance(query, Query) else parse_query(query)
         text_query = tsquery_text(parsed)
         doc_where: list[str] = []
-        args: dict[str, Any] = {"q": text_query, "limit": limit, "offset": offset, "kinds": list(kinds),
+        args: dict[str, Any] = {"limit": limit, "offset": offset, "kinds": list(kinds),
                                 "footing": footing}
         for name, value, cond in (("source", source, "d.source = %(source)s"),
                                   ("language", language, "d.language = %(language)s"),
@@ -1029,6 +1034,7 @@ class PostgresStore:
         doc_scale = item_scale = 1.0
         with self._read() as db:
             if text_query:
+                args["tsq"] = tsquery(db, text_query)
                 if kinds:
                     rows = [(*r[2:8], r[1], *r[8:]) for r in ranked(
                         db, ITEMS, item_cols, item_filters(True), doc_where, args, limit, offset)]

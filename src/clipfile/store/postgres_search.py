@@ -27,16 +27,28 @@ from typing import Any, Sequence
 import psycopg
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "DOCUMENTS", "ITEMS", "TSQUERY",
-           "ranked", "sample", "estimate"]
+           "tsquery", "ranked", "sample", "estimate"]
 
 RANK_WINDOW = 1000
 FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 MIN_SAMPLE = 20
 
-# Every query is matched against each text-search configuration the library indexes with.
+# Every query is matched against each text-search configuration the library indexes with:
+# ``args["tsq"]`` is the query of each (:func:`tsquery`), OR'ed.
 _QUERY_CONFIGS = ("english", "russian", "simple")
-TSQUERY = "(" + " || ".join(f"to_tsquery('{c}', %(q)s)" for c in _QUERY_CONFIGS) + ")"
+TSQUERY = "%(tsq)s::tsquery"
+
+
+def tsquery(db: psycopg.Connection[Any], text: str) -> str:
+    """The ``tsquery`` (as text) that matches ``text`` (:func:`~clipfile.store.postgres_tsquery.tsquery_text`)
+    in any of the library's configurations, each distinct form once: the three are mostly the
+    same words, and ranking (``ts_rank_cd``) an OR of the same word three times cost ten times
+    more than ranking it once."""
+    forms = [r[0] for r in db.execute(
+        "SELECT DISTINCT to_tsquery(c::regconfig, %s)::text FROM unnest(%s::text[]) c",
+        (text, list(_QUERY_CONFIGS))).fetchall() if r[0]]
+    return " | ".join(f"({f})" for f in sorted(forms)) if len(forms) > 1 else (forms[0] if forms else "")
 
 
 @dataclass(frozen=True)
@@ -89,9 +101,11 @@ def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: 
 
 def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Sequence[str],
            doc_filters: Sequence[str], args: dict[str, Any], limit: int, offset: int) -> list[Any]:
-    """One page of hits for the text query ``args["q"]``: rows of ``rid, rank, cols`` in rank
+    """One page of hits for the text query ``args["tsq"]`` (:func:`tsquery`): rows of ``rid, rank, cols`` in rank
     order (rank: ``-ts_rank_cd``, lower is better), ranked within blocks of :data:`RANK_WINDOW`
     matches (see the module docstring)."""
+    if not args["tsq"]:
+        return []  # nothing to match (only stop words)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
     if not item_filters and not doc_filters:
@@ -137,6 +151,8 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the search
     goes further back with the filters, so a narrow filter still gets counts.
     """
+    if text and not args["tsq"]:
+        return [], 1.0  # nothing to match (only stop words)
     n = FILTER_SCAN if filtered else FACET_SAMPLE
     a = {**args, "_n": n, "_sample": FACET_SAMPLE}
     if side is ITEMS and not doc_filters:
