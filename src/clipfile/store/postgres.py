@@ -1070,7 +1070,12 @@ class PostgresStore:
                 ent_rows = db.execute(
                     "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id = ANY(%s)"
                     " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", ([r[1] for r in doc_sample],)).fetchall()
-                top = top_entities(((r[0], r[1]) for r in ent_rows), self._root)
+                # entities merged into others are rare: follow those alone, one lookup for the rest
+                into = {int(r[0]): int(r[1]) for r in db.execute(
+                    "SELECT id, merged_into FROM entities WHERE id = ANY(%s) AND merged_into IS NOT NULL",
+                    ([r[0] for r in ent_rows],)).fetchall()}
+                top = top_entities(((r[0], r[1]) for r in ent_rows),
+                                   lambda i: self._root(into[i]) if i in into else i)
                 # The facet names entities only, as the SQLite library's: their library-wide counts
                 # (get_entity) would cost a pass over each one's mentions and statements.
                 names = {r[0]: r for r in db.execute("SELECT id, name, type FROM entities WHERE id = ANY(%s)",

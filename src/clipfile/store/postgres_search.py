@@ -108,8 +108,13 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         return []  # nothing to match (only stop words)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
+    scores: dict[int, float] = {}
     if not item_filters and not doc_filters:
-        found = [r[0] for r in _run(db, _newest(side, True, (), "%(_window)s"), a)]
+        # scored as they are found: each match is read once
+        newest = _newest(side, True, (), "%(_window)s").replace(
+            " AS rid", f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank", 1)
+        scores = {r[0]: r[1] for r in _run(db, newest, a)}
+        found = list(scores)
     else:
         # the newest matches first, then the filters: a bounded walk ...
         inner = _newest(side, True, (), "%(_scan)s")
@@ -126,8 +131,9 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
                                         a)]
     if not found:
         return []
-    scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
-                           f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
+    if not scores:
+        scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
+                               f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
     order = sorted(range(len(found)), key=lambda k: (k // RANK_WINDOW, scores[found[k]], k))
     page = [found[k] for k in order[offset:offset + limit]]
     if not page:
@@ -155,6 +161,7 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
         return [], 1.0  # nothing to match (only stop words)
     n = FILTER_SCAN if filtered else FACET_SAMPLE
     a = {**args, "_n": n, "_sample": FACET_SAMPLE}
+    scanned: tuple[int, int] | None = None  # how many matches the scan saw, and the oldest
     if side is ITEMS and not doc_filters:
         # filters on the items alone: the documents are joined for the sample only
         inner = (f"SELECT s.rid, i.doc_id FROM ({_newest(side, text, (), '%(_n)s')}) s JOIN items i ON i.id = s.rid"
@@ -162,6 +169,17 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
                  " ORDER BY s.rid DESC LIMIT %(_sample)s")
         rows = _run(db, f"SELECT s.rid, {cols} FROM ({inner}) s JOIN items i ON i.id = s.rid"
                         " JOIN documents d ON d.id = i.doc_id ORDER BY s.rid DESC", a)
+    elif doc_filters:
+        # Filters on the documents pass few of the matches as a rule, so the whole scan is read
+        # anyway: how far it went is counted in the same pass.
+        inner = (f"SELECT rid, count(*) OVER () AS scanned, min(rid) OVER () AS oldest"
+                 f" FROM ({_newest(side, text, (), '%(_n)s')}) w")
+        rows = _run(db, _then(side, inner, f"{cols}, s.scanned, s.oldest", [*item_filters, *doc_filters],
+                              "%(_sample)s"), a)
+        scanned = (rows[0][-2], rows[0][-1]) if rows else None
+        rows = [r[:-2] for r in rows]
+        if len(rows) < FACET_SAMPLE and scanned is not None and scanned[0] < n:
+            return rows, 1.0  # the scan saw every match
     else:
         rows = _run(db, _then(side, _newest(side, text, (), "%(_n)s"), cols, [*item_filters, *doc_filters],
                               "%(_sample)s"), a)
@@ -170,7 +188,8 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     elif not filtered:
         return rows, 1.0  # every match
     else:
-        scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, (), '%(_n)s')}) s", a)[0]
+        if scanned is None:
+            scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, (), '%(_n)s')}) s", a)[0]
         if scanned[0] < n:
             return rows, 1.0  # the scan saw every match
         oldest = scanned[1]
