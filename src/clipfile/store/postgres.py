@@ -36,11 +36,11 @@ from ..records import Document
 from ..textindex import snippet
 from . import postgres_search
 from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
-from .facets import VALUES_SHOWN, top_entities
+from .facets import estimate, sampled_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
-from .postgres_search import DOCUMENTS, ITEMS, estimate, ranked, sample, tsquery
+from .postgres_search import DOCUMENTS, ITEMS, ranked, sample, tsquery
 from .postgres_tsquery import tsquery_text
 from .query import Query, parse_query
 
@@ -1080,7 +1080,7 @@ class PostgresStore:
                 # (get_entity) would cost a pass over each one's mentions and statements.
                 names = {r[0]: r for r in db.execute("SELECT id, name, type FROM entities WHERE id = ANY(%s)",
                                                      ([i for i, _ in top],)).fetchall()}
-                facets = _sampled_facets(kinds, doc_sample, doc_scale, item_sample, item_scale,
+                facets = sampled_facets(kinds, doc_sample, doc_scale, item_sample, item_scale,
                                          [(EntityRecord(i, names[i][1], names[i][2]), estimate(n, doc_scale))
                                           for i, n in top if i in names], footing_sample, footing_scale)
                 chosen = [r for r in item_sample if r[3] in kinds] if kinds else doc_sample
@@ -1143,38 +1143,6 @@ def _count_items(cur: psycopg.Cursor[Any], change: dict[str, int]) -> None:
     rows = [(f"item:{kind}", n) for kind, n in sorted(change.items()) if n]
     if rows:
         cur.executemany("SELECT clipfile_count(%s, %s)", rows)
-
-
-def _sampled_facets(kinds: tuple[str, ...], doc_sample: list[Any], doc_scale: float, item_sample: list[Any],
-                    item_scale: float, entities: list[tuple[EntityRecord, int]], footing_sample: list[Any],
-                    footing_scale: float) -> Facets:
-    """The facets of a search page from its samples (``rid`` first in each row), each count
-    scaled to the library (:func:`~clipfile.store.postgres_search.estimate`)."""
-    if kinds:
-        chosen, scale = [(r[1], r[2]) for r in item_sample if r[3] in kinds], item_scale
-    else:
-        chosen, scale = [(r[2], r[3]) for r in doc_sample], doc_scale
-    by_value: dict[str, list[tuple[str, int]]] = {}
-    for col, pos in (("source", 0), ("language", 1)):
-        counts: dict[str, int] = {}
-        for row in chosen:
-            if row[pos] is not None:
-                counts[row[pos]] = counts.get(row[pos], 0) + 1
-        by_value[col] = sorted(((v, estimate(n, scale)) for v, n in counts.items()),
-                               key=lambda kv: (-kv[1], kv[0]))[:VALUES_SHOWN]
-    by_kind: dict[str, int] = {}
-    for r in item_sample:
-        by_kind[r[3]] = by_kind.get(r[3], 0) + 1
-    statuses: dict[str, int] = {}
-    for r in footing_sample:
-        if r[3]:
-            statuses[r[3]] = statuses.get(r[3], 0) + 1
-    return Facets(source=by_value["source"], language=by_value["language"],
-                  kind=[("document", estimate(len(doc_sample), doc_scale)),
-                        *sorted((k, estimate(n, item_scale)) for k, n in by_kind.items())],
-                  entity=entities,
-                  footing=sorted(((v, estimate(n, footing_scale)) for v, n in statuses.items()),
-                                 key=lambda kv: (-kv[1], kv[0])))
 
 
 def _row_to_document(row: Sequence[Any]) -> Document:

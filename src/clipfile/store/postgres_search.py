@@ -27,7 +27,7 @@ from typing import Any, Sequence
 import psycopg
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "DOCUMENTS", "ITEMS", "TSQUERY",
-           "tsquery", "ranked", "sample", "estimate"]
+           "tsquery", "ranked", "sample"]
 
 RANK_WINDOW = 1000
 FACET_SAMPLE = 500
@@ -200,12 +200,3 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
             oldest = rows[-1][0]
     newest = _run(db, f"SELECT max({'seq' if side is DOCUMENTS else 'id'}) FROM {side.plain}", a)[0][0] or 0
     return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
-
-
-def estimate(n: int, scale: float) -> int:
-    """``n`` sample rows scaled to the library, rounded to two significant figures when scaled."""
-    if scale <= 1 or n == 0:
-        return n
-    value = n * scale
-    step = 10 ** max(0, len(str(int(value))) - 2)
-    return max(n, int(round(value / step) * step))
