@@ -790,6 +790,7 @@ def test_a_postgresql_library_of_schema_1_gets_its_counters_on_open(postgres_url
             db.execute(f"DROP TRIGGER {trigger} ON {table}")
         db.execute("DROP TABLE counters")
         db.execute("DROP INDEX documents_recent")
+        db.execute("DROP INDEX documents_source")
         for fn in ("clipfile_count_document()", "clipfile_count_analysis()", "clipfile_count_entity()",
                    "clipfile_count(TEXT, BIGINT)"):
             db.execute(f"DROP FUNCTION {fn}")

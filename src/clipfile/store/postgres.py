@@ -161,6 +161,8 @@ MIGRATIONS: list[str] = [
     -- the dates are included so that a page is found on the index alone (an index-only scan
     -- needs every column its expression reads)
     CREATE INDEX documents_recent ON documents ((coalesce(published, ingested)), seq) INCLUDE (published, ingested);
+    -- a search filtered to one source that must look past the newest matches starts here
+    CREATE INDEX documents_source ON documents (source, seq);
     CREATE TABLE counters (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
     INSERT INTO counters (name, n)
         SELECT 'documents', count(*) FROM documents

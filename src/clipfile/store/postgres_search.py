@@ -53,41 +53,50 @@ def tsquery(db: psycopg.Connection[Any], text: str) -> str:
 
 @dataclass(frozen=True)
 class Side:
-    """Documents or items: the table, its key in storage order, its ``tsvector``, and how its
-    rows reach their document's columns (``d``)."""
+    """Documents or items: the table, its key in storage order, its ``tsvector``, the columns a
+    filter may read, and how its rows reach their document's columns (``d``)."""
 
     table: str  # the table with its alias
+    alias: str
     key: str  # the integer key, in storage order
     vector: str
+    carried: str  # the columns a walk carries for the filters (as ``alias.column``)
     join: str  # "" when the table is the documents themselves
-    plain: str  # the table name and key, for max(key)
+    plain: str  # the table name
 
 
-DOCUMENTS = Side("documents d", "d.seq", "d.search", "", "documents")
-ITEMS = Side("items i", "i.id", "i.search", " JOIN documents d ON d.id = i.doc_id", "items")
+DOCUMENTS = Side("documents d", "d", "d.seq", "d.search", "d.id, d.source, d.language, d.published", "",
+                 "documents")
+ITEMS = Side("items i", "i", "i.id", "i.search", "i.id, i.doc_id, i.kind, i.data",
+             " JOIN documents d ON d.id = i.doc_id", "items")
+# An item's document, looked up per item: a join the planner may not turn into a scan of every
+# document (it did, to filter them by source first).
+_ITEM_DOCUMENT = " CROSS JOIN LATERAL (SELECT * FROM documents d WHERE d.id = i.doc_id OFFSET 0) d"
 
 
 def _run(db: psycopg.Connection[Any], sql: str, args: dict[str, Any]) -> list[Any]:
     return db.execute(sql.encode(), args, prepare=False).fetchall()
 
 
-def _newest(side: Side, text: bool, item_filters: Sequence[str], limit: str) -> str:
-    """The newest rows (or text matches) of a side that pass ``item_filters`` (conditions on
-    the side's own row), ``limit`` of them."""
-    where = [f"{side.vector} @@ {TSQUERY}"] if text else []
-    where += item_filters
-    cols = f"{side.key} AS rid" + (", i.doc_id" if side is ITEMS else "")
-    return (f"SELECT {cols} FROM {side.table}{' WHERE ' + ' AND '.join(where) if where else ''}"
+def _newest(side: Side, text: bool, limit: str, *, counted: bool = False) -> str:
+    """The newest rows (or text matches) of a side, ``limit`` of them: ``rid`` and the carried
+    columns (and, ``counted``, how many there are and the oldest key, on every row)."""
+    where = f" WHERE {side.vector} @@ {TSQUERY}" if text else ""
+    walk = (f"SELECT {side.key} AS rid, {side.carried} FROM {side.table}{where}"
             f" ORDER BY {side.key} DESC LIMIT {limit}")
+    if counted:
+        walk = f"SELECT w.*, count(*) OVER () AS scanned, min(w.rid) OVER () AS oldest FROM ({walk}) w"
+    return walk
 
 
-def _then(side: Side, inner: str, cols: str, doc_filters: Sequence[str], limit: str) -> str:
-    """``cols`` of the rows of ``inner`` (newest first) that pass ``doc_filters`` (conditions on
-    their document ``d``), at most ``limit``."""
-    join = (f" JOIN {side.table} ON {side.key} = s.rid" + side.join) if side is ITEMS else \
-        " JOIN documents d ON d.seq = s.rid"
-    where = f" WHERE {' AND '.join(doc_filters)}" if doc_filters else ""
-    return f"SELECT s.rid, {cols} FROM ({inner}) s{join}{where} ORDER BY s.rid DESC LIMIT {limit}"
+def _then(side: Side, inner: str, cols: str, filters: Sequence[str], limit: str, *, documents: bool = True) -> str:
+    """``rid`` and ``cols`` of the rows of ``inner`` (:func:`_newest`, newest first) that pass
+    ``filters``, at most ``limit``; items reach their document ``d`` when ``documents``.  The
+    rows are taken newest first and the walk stops as soon as enough pass."""
+    join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
+    where = f" WHERE {' AND '.join(filters)}" if filters else ""
+    return (f"SELECT {side.alias}.rid, {cols} FROM ({inner}) {side.alias}{join}{where}"
+            f" ORDER BY {side.alias}.rid DESC LIMIT {limit}")
 
 
 def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: Sequence[str], cols: str,
@@ -111,20 +120,15 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
     scores: dict[int, float] = {}
     if not item_filters and not doc_filters:
         # scored as they are found: each match is read once
-        newest = _newest(side, True, (), "%(_window)s").replace(
+        newest = _newest(side, True, "%(_window)s").replace(
             " AS rid", f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank", 1)
         scores = {r[0]: r[1] for r in _run(db, newest, a)}
         found = list(scores)
     else:
         # the newest matches first, then the filters: a bounded walk ...
-        inner = _newest(side, True, (), "%(_scan)s")
-        if side is ITEMS and not doc_filters:
-            found = [r[0] for r in _run(db, f"SELECT s.rid FROM ({inner}) s JOIN items i ON i.id = s.rid"
-                                         f" WHERE {' AND '.join(item_filters)} ORDER BY s.rid DESC"
-                                         " LIMIT %(_window)s", a)]
-        else:
-            found = [r[0] for r in _run(db, _then(side, inner, "1", [*item_filters, *doc_filters], "%(_window)s"),
-                                        a)]
+        found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1",
+                                              [*item_filters, *doc_filters], "%(_window)s",
+                                              documents=bool(doc_filters)), a)]
         # ... and when too few pass among them, the filters go into the search itself
         if len(found) < min(window, offset + limit) and _count(db, side, a, "%(_scan)s") == a["_scan"]:
             found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"),
@@ -145,7 +149,7 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
 
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
     """How many text matches there are, counting no further than ``limit``."""
-    return int(_run(db, f"SELECT count(*) FROM ({_newest(side, True, (), limit)}) s", args)[0][0])
+    return int(_run(db, f"SELECT count(*) FROM ({_newest(side, True, limit)}) s", args)[0][0])
 
 
 def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
@@ -163,33 +167,29 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     a = {**args, "_n": n, "_sample": FACET_SAMPLE}
     scanned: tuple[int, int] | None = None  # how many matches the scan saw, and the oldest
     if side is ITEMS and not doc_filters:
-        # filters on the items alone: the documents are joined for the sample only
-        inner = (f"SELECT s.rid, i.doc_id FROM ({_newest(side, text, (), '%(_n)s')}) s JOIN items i ON i.id = s.rid"
-                 f"{' WHERE ' + ' AND '.join(item_filters) if item_filters else ''}"
-                 " ORDER BY s.rid DESC LIMIT %(_sample)s")
-        rows = _run(db, f"SELECT s.rid, {cols} FROM ({inner}) s JOIN items i ON i.id = s.rid"
-                        " JOIN documents d ON d.id = i.doc_id ORDER BY s.rid DESC", a)
+        # filters on the items alone: the documents are looked up for the sample only
+        inner = _then(side, _newest(side, text, "%(_n)s"), "i.id, i.doc_id, i.kind, i.data", item_filters,
+                      "%(_sample)s", documents=False)
+        rows = _run(db, _then(side, inner, cols, (), "%(_sample)s"), a)
     elif doc_filters:
         # Filters on the documents pass few of the matches as a rule, so the whole scan is read
         # anyway: how far it went is counted in the same pass.
-        inner = (f"SELECT rid, count(*) OVER () AS scanned, min(rid) OVER () AS oldest"
-                 f" FROM ({_newest(side, text, (), '%(_n)s')}) w")
-        rows = _run(db, _then(side, inner, f"{cols}, s.scanned, s.oldest", [*item_filters, *doc_filters],
+        rows = _run(db, _then(side, _newest(side, text, "%(_n)s", counted=True),
+                              f"{cols}, {side.alias}.scanned, {side.alias}.oldest", [*item_filters, *doc_filters],
                               "%(_sample)s"), a)
         scanned = (rows[0][-2], rows[0][-1]) if rows else None
         rows = [r[:-2] for r in rows]
         if len(rows) < FACET_SAMPLE and scanned is not None and scanned[0] < n:
             return rows, 1.0  # the scan saw every match
     else:
-        rows = _run(db, _then(side, _newest(side, text, (), "%(_n)s"), cols, [*item_filters, *doc_filters],
-                              "%(_sample)s"), a)
+        rows = _run(db, _then(side, _newest(side, text, "%(_n)s"), cols, item_filters, "%(_sample)s"), a)
     if len(rows) >= FACET_SAMPLE:
         oldest = rows[-1][0]
     elif not filtered:
         return rows, 1.0  # every match
     else:
         if scanned is None:
-            scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, (), '%(_n)s')}) s", a)[0]
+            scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, '%(_n)s')}) s", a)[0]
         if scanned[0] < n:
             return rows, 1.0  # the scan saw every match
         oldest = scanned[1]
