@@ -660,8 +660,10 @@ OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
 def _bounds(store, monkeypatch, **values):
     import clipfile.store.sqlite as sqlite_store
 
-    module = sqlite_store if isinstance(store, SQLiteStore) else __import__(
-        "clipfile.store.postgres_search", fromlist=["RANK_WINDOW"])
+    if isinstance(store, SQLiteStore):
+        module = sqlite_store
+    else:
+        import clipfile.store.postgres_search as module
     for name, value in values.items():
         monkeypatch.setattr(module, name, value)
 
