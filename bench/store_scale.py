@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from clipfile.entitylinks import save_linked
 from clipfile.records import Document
 from clipfile.store.sqlite import SQLiteStore
 
@@ -98,7 +99,7 @@ def build(path: Path, n_docs: int, *, seed: int = 7, start: int = 0) -> float:
             for i in range(b, min(b + batch, start + n_docs)):
                 doc, analysis = _document(rng, i, people, sources)
                 store.add_document(doc)
-                store.save_analysis(analysis, version="bench")
+                save_linked(store, analysis, version="bench")  # entities linked as ingest does
         done = min(b + batch, start + n_docs) - start
         if done % 20_000 == 0:
             print(f"  built {done:,} documents in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
