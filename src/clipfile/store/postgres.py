@@ -26,16 +26,19 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator, Self, Sequence
+from typing import Any, Callable, Iterator, Self, Sequence
 
 import psycopg
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
+from ..forecast_fields import due_date, forecast_key, holder_id
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import snippet
-from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
+from . import ledger_sql
+from .base import (AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, ForecasterTotals, ForecastPage,
+                   SearchHit, SearchPage, Store)
 from .facets import count_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
@@ -45,8 +48,36 @@ from .query import Query, parse_query
 
 __all__ = ["PostgresStore", "SCHEMA_VERSION"]
 
-# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+def _forecast_columns(db: psycopg.Connection[Any]) -> None:
+    """Migration 2: the forecast ledger's columns of ``items`` (as the SQLite library's
+    migration 9: ``fkey``, ``holder``, ``due``, ``dated``), filled from the stored forecasts,
+    under partial indexes."""
+    db.execute("ALTER TABLE items ADD COLUMN IF NOT EXISTS fkey TEXT, ADD COLUMN IF NOT EXISTS holder BIGINT,"
+               " ADD COLUMN IF NOT EXISTS due TEXT, ADD COLUMN IF NOT EXISTS dated TEXT")
+    rows = db.execute("SELECT i.id, i.doc_id, i.data, d.published, d.ingested FROM items i"
+                      " JOIN documents d ON d.id = i.doc_id WHERE i.kind = 'forecast'").fetchall()
+    with db.cursor() as cur:
+        cur.executemany("UPDATE items SET fkey = %s, holder = %s, due = %s, dated = %s WHERE id = %s",
+                        [(*_forecast_columns_of(json.loads(r[2]), r[1], r[3], r[4]), r[0]) for r in rows])
+    db.execute(f"""
+    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items (dated, doc_id, start, id) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_due ON items ((coalesce(due, '{ledger_sql.NEVER}')), id)
+        WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_holder ON items (holder, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_key ON items (fkey) WHERE kind = 'forecast';
+    """.encode())
+
+
+def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | None,
+                         ingested: str | None) -> tuple[str, int | None, str | None, str | None]:
+    """``(fkey, holder, due, dated)`` of a forecast item of this document."""
+    return (forecast_key({**item, "document": doc_id}), holder_id(item),
+            due_date(item.get("deadline"), published), published or ingested)
+
+
+# Each entry migrates from version i to i + 1: SQL, or a function of the connection where SQL
+# alone cannot say it.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     """
     CREATE TABLE documents (
         seq BIGSERIAL PRIMARY KEY,
@@ -151,6 +182,8 @@ MIGRATIONS: list[str] = [
     $$;
     """
     + _RECYCLED_TABLES,
+    # 2: the forecast ledger reads a page of forecasts, and its totals, from indexed columns.
+    _forecast_columns,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -180,6 +213,15 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT %s::bigint UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+_DIALECT = ledger_sql.Dialect("%s", _MERGED_SET, lambda path: "i.data::jsonb #>> '{" + path.replace(".", ",") + "}'")
+
+
+def _entity_rows(db: psycopg.Connection[Any], ids: list[int]) -> list[tuple[Any, ...]]:
+    """``(id, merged_into, name, type)`` of these entities."""
+    return [tuple(r) for r in db.execute("SELECT id, merged_into, name, type FROM entities WHERE id = ANY(%s)",
+                                         (list(ids),)).fetchall()]
 
 
 def _now() -> str:
@@ -405,7 +447,11 @@ class PostgresStore:
                     f"library {self.path} has schema version {version}, newer than this Clipfile "
                     f"understands ({SCHEMA_VERSION}); upgrade Clipfile")
             for target in range(version, SCHEMA_VERSION):
-                self._db.execute(MIGRATIONS[target].encode())
+                step = MIGRATIONS[target]
+                if callable(step):
+                    step(self._db)
+                else:
+                    self._db.execute(step.encode())
                 self._db.execute("UPDATE clipfile_schema SET version = %s", (target + 1,))
 
     @property
@@ -545,7 +591,7 @@ class PostgresStore:
                 raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
                                  "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
-            row = db.execute("SELECT language FROM documents WHERE id = %s", (doc_id,)).fetchone()
+            row = db.execute("SELECT language, published, ingested FROM documents WHERE id = %s", (doc_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             config = _config(row[0])
@@ -559,7 +605,7 @@ class PostgresStore:
             for kind, key in (("quote", "quotes"), ("claim", "claims"), ("forecast", "forecasts"),
                               ("event", "events"), ("duplicate", "duplicates")):
                 for item in analysis.get(key, []):
-                    self._insert_item(db, doc_id, kind, item, config)
+                    self._insert_item(db, doc_id, kind, item, config, dated=(row[1], row[2]))
             body = {k: v for k, v in analysis.items() if k != "document"}
             db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
                        (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
@@ -570,14 +616,17 @@ class PostgresStore:
         db.execute("DELETE FROM analyses WHERE doc_id = %s", (doc_id,))
 
     def _insert_item(self, db: psycopg.Connection[Any], doc_id: str, kind: str, item: dict[str, Any],
-                     config: str) -> None:
+                     config: str, dated: tuple[str | None, str | None] = (None, None)) -> None:
+        """Store one item; ``dated``: its document's ``(published, ingested)``, which a
+        forecast's ledger columns need (migration 2)."""
         text = item.get("text") or ""
+        ledger = _forecast_columns_of(item, doc_id, *dated) if kind == "forecast" else (None, None, None, None)
         row = db.execute(
-            'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, search)'
-            " VALUES (%s,%s,%s,%s,%s,%s,%s, CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END)"
-            " RETURNING id",
+            'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, fkey, holder, due, dated, search)'
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
+            " CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END) RETURNING id",
             (doc_id, kind, item.get("id"), item["start"], item["end"], text, json.dumps(item, ensure_ascii=False),
-             text, config, text[:_MAX_INDEXED]))
+             *ledger, text, config, text[:_MAX_INDEXED]))
         item_id = _one(row)[0]
         links: set[tuple[int, str]] = set()
         for field_name, role in _REF_FIELDS.items():
@@ -859,6 +908,52 @@ class PostgresStore:
         with self._read() as db:
             rows = db.execute("SELECT key, outcome, date, note, resolved FROM forecast_resolutions").fetchall()
         return {r[0]: {"outcome": bool(r[1]), "date": r[2], "note": r[3], "resolved": r[4]} for r in rows}
+
+    def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
+                      links: Sequence[EntityLink] = (), described: str | None = None, key: str | None = None,
+                      after: str | None = None, limit: int = 50) -> ForecastPage:
+        """One page of the ledger, read along an index from ``after`` (:mod:`.ledger_sql`)."""
+        q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
+                                  key=key, after=after, limit=limit)
+        with self._read() as db:
+            rows = db.execute(q.sql.encode(), q.args).fetchall()
+            holders = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids),
+                                              {r[5] for r in rows[:limit] if r[5] is not None})
+        return ForecastPage([ledger_sql.page_row(tuple(r), holders, json.loads(r[2])) for r in rows[:limit]],
+                            ledger_sql.next_cursor(rows, limit, q.order_columns))
+
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
+                        described: str | None = None) -> dict[str, int]:
+        sql, args = ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described)
+        with self._read() as db:
+            total, late, resolved, resolved_late = (int(v) for v in _one(db.execute(sql.encode(), args)))
+        overdue = late - resolved_late
+        return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
+
+    def forecaster_totals(self, *, today: str, entities: Sequence[int] | None = None, resolved_only: bool = False,
+                          bins: int = 5) -> list[ForecasterTotals]:
+        if bins < 1:
+            raise ValueError("bins must be at least 1")
+        with self._read() as db:
+            def members_of(roots: Any) -> list[int]:
+                return sorted({r[0] for root in roots for r in db.execute(
+                    f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})".encode(), (root,)).fetchall()})
+
+            members = members_of({self._root(int(e)) for e in entities}) if entities is not None else None
+            sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
+            resolved = db.execute(sql.encode(), args).fetchall()
+            if resolved_only:
+                roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
+                members = members_of({v[0] for v in roots.values()})
+            sql, args = ledger_sql.holder_counts_query(_DIALECT, today=today, holders=members)
+            counts = db.execute(sql.encode(), args).fetchall()
+            roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})
+        return ledger_sql.combine_totals(counts, resolved, roots, bins)
+
+    def forecast_keys(self) -> list[str]:
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                "SELECT fkey FROM items WHERE kind = 'forecast' AND fkey IS NOT NULL").fetchall()]
 
     def get_state(self, key: str) -> Any:
         with self._read() as db:
