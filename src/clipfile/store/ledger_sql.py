@@ -28,6 +28,7 @@ __all__ = ["Dialect", "NEVER", "PageQuery", "page_query", "counts_query", "resol
 # What ``due`` reads as when a forecast never falls due: after every ISO date in any collation.
 NEVER = "9999-99-99"
 
+_ORDER_INDEX = {"recent": "items_forecast_dated", "dated": "items_forecast_dated", "deadline": "items_forecast_due"}
 _ORDER_COLUMNS = {
     "recent": ("i.dated", "i.doc_id", "i.start", "i.id"),
     "dated": ("i.dated", "i.doc_id", "i.start", "i.id"),
@@ -40,11 +41,14 @@ _COLUMNS = ("i.id, i.doc_id, i.data, i.text, i.fkey, i.holder, i.due, i.dated, i
 @dataclass(frozen=True)
 class Dialect:
     """``mark``: the placeholder; ``merged_set``: SQL of every entity merged into the one given
-    (one placeholder); ``json_text``: SQL reading a text field (a dotted path) of ``i.data``."""
+    (one placeholder); ``json_text``: SQL reading a text field (a dotted path) of ``i.data``;
+    ``use_index``: what follows ``items i`` to make the planner walk this index (SQLite's
+    ``INDEXED BY``: left to itself it takes the index on ``kind`` and sorts every forecast)."""
 
     mark: str
     merged_set: str
     json_text: Callable[[str], str]
+    use_index: Callable[[str], str] = lambda name: ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,11 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
         source = "forecast_resolutions r CROSS JOIN items i JOIN documents d ON d.id = i.doc_id"
         where.append("i.fkey = r.key")
     else:
-        source = "items i JOIN documents d ON d.id = i.doc_id LEFT JOIN forecast_resolutions r ON r.key = i.fkey"
+        # Walk the index in the page's order and stop after a page, unless a filter picks few
+        # forecasts (by an entity, a description, a key): then the planner reads those first.
+        hint = dialect.use_index(_ORDER_INDEX[order]) if not (links or described is not None or key) else ""
+        source = (f"items i{hint} JOIN documents d ON d.id = i.doc_id"
+                  " LEFT JOIN forecast_resolutions r ON r.key = i.fkey")
         if show != "all":
             where.append("r.key IS NULL")
         if show == "open":
@@ -116,14 +124,17 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
 
 
 def counts_query(dialect: Dialect, *, today: str, links: Sequence[EntityLink], described: str | None,
-                 ) -> tuple[str, list[Any]]:
-    """``(forecasts, due before today, resolved, resolved and due before today)``."""
+                 resolved: bool) -> tuple[str, list[Any]]:
+    """``(forecasts, due before today)``: of every forecast (read from the index on ``holder,
+    due`` alone), or of the resolved ones (found from the resolutions)."""
     where, args = _filters(dialect, links, described, None)
-    late = _late(dialect)
-    sql = (f"SELECT count(*), coalesce(sum({late}), 0), count(r.key),"
-           f" coalesce(sum(CASE WHEN r.key IS NULL THEN 0 ELSE {late} END), 0)"
-           f" FROM items i LEFT JOIN forecast_resolutions r ON r.key = i.fkey WHERE {' AND '.join(where)}")
-    return sql, [today, today, *args]
+    if resolved:
+        source = "forecast_resolutions r CROSS JOIN items i"
+        where.append("i.fkey = r.key")
+    else:
+        source = "items i" + (dialect.use_index("items_forecast_holder") if described is None else "")
+    return (f"SELECT count(*), coalesce(sum({_late(dialect)}), 0) FROM {source} WHERE {' AND '.join(where)}",
+            [today, *args])
 
 
 def _probability(dialect: Dialect) -> str:
@@ -162,8 +173,8 @@ def holder_counts_query(dialect: Dialect, *, today: str, holders: Sequence[int] 
     if holders is not None:
         where.append(f"i.holder IN ({','.join([m] * len(holders))})" if holders else "1 = 0")
         args.extend(holders)
-    return (f"SELECT i.holder, count(*), sum({_late(dialect)}) FROM items i WHERE {' AND '.join(where)}"
-            " GROUP BY i.holder", args)
+    return (f"SELECT i.holder, count(*), sum({_late(dialect)}) FROM items i{dialect.use_index('items_forecast_holder')}"
+            f" WHERE {' AND '.join(where)} GROUP BY i.holder", args)
 
 
 def entity_roots(fetch: Callable[[list[int]], Iterable[Sequence[Any]]], ids: Iterable[int],

@@ -60,7 +60,7 @@ def _forecast_columns(db: psycopg.Connection[Any]) -> None:
         cur.executemany("UPDATE items SET fkey = %s, holder = %s, due = %s, dated = %s WHERE id = %s",
                         [(*_forecast_columns_of(json.loads(r[2]), r[1], r[3], r[4]), r[0]) for r in rows])
     db.execute(f"""
-    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items (dated, doc_id, start, id) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items (dated, doc_id, start, id, due) WHERE kind = 'forecast';
     CREATE INDEX IF NOT EXISTS items_forecast_due ON items ((coalesce(due, '{ledger_sql.NEVER}')), id)
         WHERE kind = 'forecast';
     CREATE INDEX IF NOT EXISTS items_forecast_holder ON items (holder, due) WHERE kind = 'forecast';
@@ -924,9 +924,11 @@ class PostgresStore:
 
     def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
                         described: str | None = None) -> dict[str, int]:
-        sql, args = ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described)
         with self._read() as db:
-            total, late, resolved, resolved_late = (int(v) for v in _one(db.execute(sql.encode(), args)))
+            queries = [ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described,
+                                               resolved=done) for done in (False, True)]
+            (total, late), (resolved, resolved_late) = [
+                [int(v) for v in _one(db.execute(sql.encode(), args))] for sql, args in queries]
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
 

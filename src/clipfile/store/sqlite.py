@@ -70,8 +70,8 @@ def _forecast_columns(db: sqlite3.Connection) -> None:
 
 
 _FORECAST_INDEXES = """
-    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items(dated, doc_id, start, id) WHERE kind = 'forecast';
-    CREATE INDEX IF NOT EXISTS items_forecast_due ON items(coalesce(due, '~'), id) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items(dated, doc_id, start, id, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_due ON items(coalesce(due, '9999-99-99'), id) WHERE kind = 'forecast';
     CREATE INDEX IF NOT EXISTS items_forecast_holder ON items(holder, due) WHERE kind = 'forecast';
     CREATE INDEX IF NOT EXISTS items_forecast_key ON items(fkey) WHERE kind = 'forecast';
 """
@@ -1210,9 +1210,10 @@ class SQLiteStore:
 
     def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
                         described: str | None = None) -> dict[str, int]:
-        sql, args = ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described)
         with self._read() as db:
-            total, late, resolved, resolved_late = db.execute(sql, args).fetchone()
+            queries = [ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described,
+                                               resolved=done) for done in (False, True)]
+            (total, late), (resolved, resolved_late) = [db.execute(sql, args).fetchone() for sql, args in queries]
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
 
@@ -1521,7 +1522,8 @@ _MERGED_SET = (
 )
 
 
-_DIALECT = ledger_sql.Dialect("?", _MERGED_SET, lambda path: f"json_extract(i.data, '$.{path}')")
+_DIALECT = ledger_sql.Dialect("?", _MERGED_SET, lambda path: f"json_extract(i.data, '$.{path}')",
+                              lambda index: f" INDEXED BY {index}")
 
 
 def _entity_rows(db: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...]]:
