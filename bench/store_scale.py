@@ -13,7 +13,10 @@ a handful of documents), so the queries below cover both ends.  Then, per size, 
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
 - ``get_document`` by whole id and by an 8-character prefix;
-- ``ledger``: the ``/forecasts`` page;
+- ``ledger``: the ``/forecasts`` page (every section's first page, counts and scores), the second
+  page of one section (following its next-page link), one forecaster's page, and
+  ``clipfile.ledger.scores`` over every forecaster (what ``clipfile scores`` prints), after
+  resolving 200 forecasts spread over the library (the same ones each run);
 - the file size per document (after a WAL checkpoint) and the largest tables (``dbstat``).
 
 Prints p50/p95 in milliseconds and the load average next to each size: the machine is shared,
@@ -209,6 +212,16 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
     add("stats()", store.stats, slow)
     add("list_documents(50)", lambda: store.list_documents(limit=50), slow)
     add("list_documents(50, offset=5000)", lambda: store.list_documents(limit=50, offset=5000), slow)
+    # The ledger: resolve 200 forecasts spread over the library (the same each run), when this
+    # Clipfile reads the ledger a page at a time (before it, the page read every forecast).
+    ledger_is_slow = not hasattr(store, "forecast_keys")
+    holder = 1
+    if not ledger_is_slow:
+        keys = sorted(store.forecast_keys())
+        for k in keys[:: max(1, len(keys) // 200)][:200]:
+            store.resolve_forecast(k, outcome=rng.random() < 0.5, date=None, note="bench")
+        one = store.forecast_page(today="2026-01-01", show="resolved", limit=1).rows
+        holder = one[0]["holder"]["entity"] if one and one[0]["holder"] else 1
     with TestClient(create_app(path, request_timeout=None)) as c:
 
         def page(url: str) -> Callable[[], object]:
@@ -224,7 +237,19 @@ def measure(path: Path, n_docs: int, repeat: int) -> None:
                     f"&source={rng.choice(sources).replace(' ', '+')}&date_from=2018-01-01"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
-        add("web /forecasts (ledger)", page("/forecasts"), 3)
+        add("web /forecasts (ledger)", page("/forecasts"), slow if ledger_is_slow else repeat)
+        if not ledger_is_slow:
+            import html
+            import re
+
+            first = c.get("/forecasts?show=open").text
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', first)
+            if nxt:
+                add("web /forecasts?show=open page 2", page(html.unescape(nxt.group(1))))
+            add("web /forecasts?by=E… (one forecaster)", page(f"/forecasts?by=E{holder}"))
+            from clipfile.ledger import scores
+
+            add("ledger scores() every forecaster", lambda: scores(store), slow)
     store.close()
     db = sqlite3.connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

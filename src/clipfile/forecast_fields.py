@@ -4,10 +4,11 @@ A forecast is keyed by where its predicted event stands, ``<document id>:<start>
 (two forecasts can share a sentence, never an event), so a resolution survives re-analysis.
 Its holder is the library entity its ``forecaster`` names (``E12``: 12), before merges.
 
-The day a forecast falls due is the last day its deadline covers, as an ISO date.  The ledger calls a forecast overdue when today is past that day and nobody resolved it.  The
-store keeps the day in a column beside each forecast (computed here when the forecast is
-saved, and by a migration for forecasts saved before), so "overdue" is an indexed range
-(``due < today``) instead of a verdict that every forecast must be decoded to reach.
+The day a forecast falls due is the last day its deadline covers, as an ISO date.  The ledger
+calls a forecast overdue when today is past that day and nobody resolved it.  The store keeps
+the day in a column beside each forecast (computed here when the forecast is saved, and by a
+migration for forecasts saved before), so "overdue" is an indexed range (``due < today``)
+instead of a verdict that every forecast must be decoded to reach.
 
 A deadline of ``2027`` falls due on 2027-12-31, ``2027-06`` on 2027-06-30, ``2027-06-15`` on
 that day.  A deadline that ended before the document was published is no deadline (a year read

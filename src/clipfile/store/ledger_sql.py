@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .base import FORECAST_ORDERS, FORECAST_SHOWS, EntityLink, ForecasterTotals
 
-__all__ = ["Dialect", "NEVER", "PageQuery", "page_query", "counts_query", "resolved_totals_query",
+__all__ = ["Dialect", "NEVER", "PageQuery", "page_query", "counts_query", "members_query", "members",
+           "resolved_totals_query",
            "holder_counts_query", "entity_roots", "combine_totals", "next_cursor", "page_row"]
 
 # What ``due`` reads as when a forecast never falls due: after every ISO date in any collation.
@@ -123,18 +124,43 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
     return PageQuery(sql, args, len(cols))
 
 
-def counts_query(dialect: Dialect, *, today: str, links: Sequence[EntityLink], described: str | None,
-                 resolved: bool) -> tuple[str, list[Any]]:
-    """``(forecasts, due before today)``: of every forecast (read from the index on ``holder,
-    due`` alone), or of the resolved ones (found from the resolutions)."""
+def counts_query(dialect: Dialect, what: str, *, today: str, links: Sequence[EntityLink], described: str | None,
+                 ) -> tuple[str, list[Any]]:
+    """``what``: ``forecasts`` (how many), ``late`` (how many are due before today: a range of
+    the due index) or ``resolved`` (how many, and how many of them are due before today,
+    found from the resolutions)."""
     where, args = _filters(dialect, links, described, None)
-    if resolved:
-        source = "forecast_resolutions r CROSS JOIN items i"
+    plain = not links and described is None  # else the planner picks the few rows first
+    if what == "resolved":
         where.append("i.fkey = r.key")
-    else:
-        source = "items i" + (dialect.use_index("items_forecast_holder") if described is None else "")
-    return (f"SELECT count(*), coalesce(sum({_late(dialect)}), 0) FROM {source} WHERE {' AND '.join(where)}",
-            [today, *args])
+        return (f"SELECT count(*), coalesce(sum({_late(dialect)}), 0) FROM forecast_resolutions r CROSS JOIN items i"
+                f" WHERE {' AND '.join(where)}", [today, *args])
+    if what == "late":
+        where.append(f"coalesce(i.due, '{NEVER}') < {dialect.mark}")
+        args.append(today)
+    index = "items_forecast_due" if what == "late" else "items_forecast_holder"
+    return (f"SELECT count(*) FROM items i{dialect.use_index(index) if plain else ''} WHERE {' AND '.join(where)}",
+            args)
+
+
+def members_query(dialect: Dialect) -> str:
+    """``(id, merged_into)`` of every entity merged into another (merges are the analysts' few)."""
+    return "SELECT id, merged_into FROM entities WHERE merged_into IS NOT NULL"
+
+
+def members(merged: Iterable[Sequence[Any]], roots: Iterable[int]) -> list[int]:
+    """The roots and every entity merged into them, through any chain, from the rows of
+    :func:`members_query`."""
+    children: dict[int, list[int]] = {}
+    for eid, parent in merged:
+        children.setdefault(int(parent), []).append(int(eid))
+    out, todo = set(), list(roots)
+    while todo:
+        e = todo.pop()
+        if e not in out:
+            out.add(e)
+            todo.extend(children.get(e, ()))
+    return sorted(out)
 
 
 def _probability(dialect: Dialect) -> str:

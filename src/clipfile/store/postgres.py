@@ -37,8 +37,18 @@ from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import snippet
 from . import ledger_sql
-from .base import (AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, ForecasterTotals, ForecastPage,
-                   SearchHit, SearchPage, Store)
+from .base import (
+    AddResult,
+    DocumentSummary,
+    EntityLink,
+    EntityRecord,
+    Facets,
+    ForecasterTotals,
+    ForecastPage,
+    SearchHit,
+    SearchPage,
+    Store,
+)
 from .facets import count_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
@@ -925,9 +935,9 @@ class PostgresStore:
     def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
                         described: str | None = None) -> dict[str, int]:
         with self._read() as db:
-            queries = [ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described,
-                                               resolved=done) for done in (False, True)]
-            (total, late), (resolved, resolved_late) = [
+            queries = [ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described)
+                       for what in ("forecasts", "late", "resolved")]
+            (total,), (late,), (resolved, resolved_late) = [
                 [int(v) for v in _one(db.execute(sql.encode(), args))] for sql, args in queries]
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
@@ -937,16 +947,15 @@ class PostgresStore:
         if bins < 1:
             raise ValueError("bins must be at least 1")
         with self._read() as db:
-            def members_of(roots: Any) -> list[int]:
-                return sorted({r[0] for root in roots for r in db.execute(
-                    f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})".encode(), (root,)).fetchall()})
-
-            members = members_of({self._root(int(e)) for e in entities}) if entities is not None else None
+            merged = db.execute(ledger_sql.members_query(_DIALECT).encode()).fetchall()
+            members: list[int] | None = None
+            if entities is not None:
+                members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
             sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
             resolved = db.execute(sql.encode(), args).fetchall()
             if resolved_only:
                 roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
-                members = members_of({v[0] for v in roots.values()})
+                members = ledger_sql.members(merged, {v[0] for v in roots.values()})
             sql, args = ledger_sql.holder_counts_query(_DIALECT, today=today, holders=members)
             counts = db.execute(sql.encode(), args).fetchall()
             roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})

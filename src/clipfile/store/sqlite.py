@@ -25,8 +25,18 @@ from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
 from . import ledger_sql
-from .base import (AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, ForecasterTotals, ForecastPage,
-                   SearchHit, SearchPage, Store)
+from .base import (
+    AddResult,
+    DocumentSummary,
+    EntityLink,
+    EntityRecord,
+    Facets,
+    ForecasterTotals,
+    ForecastPage,
+    SearchHit,
+    SearchPage,
+    Store,
+)
 from .query import SYNTAX_HINT, Query, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
@@ -1211,9 +1221,9 @@ class SQLiteStore:
     def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
                         described: str | None = None) -> dict[str, int]:
         with self._read() as db:
-            queries = [ledger_sql.counts_query(_DIALECT, today=today, links=links, described=described,
-                                               resolved=done) for done in (False, True)]
-            (total, late), (resolved, resolved_late) = [db.execute(sql, args).fetchone() for sql, args in queries]
+            (total,), (late,), (resolved, resolved_late) = [
+                db.execute(*ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described))
+                .fetchone() for what in ("forecasts", "late", "resolved")]
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
 
@@ -1222,16 +1232,15 @@ class SQLiteStore:
         if bins < 1:
             raise ValueError("bins must be at least 1")
         with self._read() as db:
+            merged = db.execute(ledger_sql.members_query(_DIALECT)).fetchall()
             members: list[int] | None = None
             if entities is not None:
-                members = sorted({r[0] for e in entities for r in db.execute(
-                    f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (self._root(int(e)),))})
+                members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
             sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
             resolved = db.execute(sql, args).fetchall()
             if resolved_only:
                 roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
-                members = sorted({r[0] for root in {v[0] for v in roots.values()} for r in db.execute(
-                    f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (root,))})
+                members = ledger_sql.members(merged, {v[0] for v in roots.values()})
             sql, args = ledger_sql.holder_counts_query(_DIALECT, today=today, holders=members)
             counts = db.execute(sql, args).fetchall()
             roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})

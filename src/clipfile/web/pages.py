@@ -44,8 +44,10 @@ def deadline_end(value: str | None) -> date | None:
         return None
 
 
-# How many forecasts a section of the ledger page shows at a time.
+# How many forecasts a section of the ledger page shows at a time, and how many forecasters'
+# scores (best first; `clipfile scores` lists them all).
 PAGE_ROWS = 50
+SCORE_ROWS = 50
 
 
 def ledger(store: Any, *, today: date | None = None, forecaster: str | None = None, show: str = "all",
@@ -84,7 +86,8 @@ def ledger(store: Any, *, today: date | None = None, forecaster: str | None = No
         [] if described else book.scores(store, resolved_only=True, today=today)
     scores = [{"id": sc["entity"], "name": sc["forecaster"], "n": sc["resolved"],
                "brier": sc["brier"], "calibration": sc["calibration"]} for sc in scored if sc["resolved"]]
-    return {**groups, "counts": tally, "more": more, "scores": scores, "today": today.isoformat()}
+    return {**groups, "counts": tally, "more": more, "scores": scores[:SCORE_ROWS],
+            "more_scores": max(0, len(scores) - SCORE_ROWS), "today": today.isoformat()}
 
 
 def _ledger_row(e: Any) -> dict[str, Any]:
