@@ -739,11 +739,23 @@ def test_forecast_pages_walk_every_forecast_once_with_counts_and_totals(store):
                      "resolved": {"2025", "2026-05-31", "2026-06", "2027"},
                      "unresolved": {"2030", "1130", "2025-03"}}
     assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}
+    # Analysed again (its forecasts replaced), a document is counted once: the counts per due
+    # day are kept with the forecasts.
+    again = row["2025-03"]["document"]
+    store.save_analysis(store.get_analysis(again), version="t2")
+    assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}
+    assert store.forecast_counts(today="2031-01-01") == {"open": 1, "overdue": 2, "resolved": 4}  # 1130: never
     # By an entity (merged names count as one), held by a description, one key.
     mine = EntityLink(marta, ("speaker",))
     assert {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, links=[mine]).rows} == \
         {row[v]["key"] for v in ("2025", "2030", "2026-05-31")}
     assert store.forecast_counts(today=LEDGER_TODAY, links=[mine]) == {"open": 1, "overdue": 0, "resolved": 2}
+    for show in ("all", "resolved", "open"):  # held by her: the same forecasts, from the ledger's index
+        assert {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, show=show, held_by=marta).rows} == \
+            {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, show=show, links=[mine]).rows}
+    assert store.forecast_counts(today=LEDGER_TODAY, held_by=marta) == {"open": 1, "overdue": 0, "resolved": 2}
+    gaz_id = store.find_entities("Norvikgaz")[0].id  # and the name merged into it
+    assert store.forecast_counts(today=LEDGER_TODAY, held_by=gaz_id) == {"open": 0, "overdue": 1, "resolved": 1}
     assert [r["key"] for r in store.forecast_page(today=LEDGER_TODAY, described="Analysts").rows] == \
         [row["2026-06"]["key"]]
     assert [r["key"] for r in store.forecast_page(today=LEDGER_TODAY, key=row["2030"]["key"]).rows] == \
@@ -801,6 +813,7 @@ def test_a_migrated_library_gets_its_forecast_columns_filled(library_url):
 
         db = sqlite3.connect(library_url.removeprefix("sqlite:///"))
         db.execute("UPDATE items SET fkey = NULL, holder = NULL, due = NULL, dated = NULL")
+        db.execute("DROP TABLE forecast_due_counts")
         db.execute(f"PRAGMA user_version = {steps.index(step)}")
         db.commit()
         db.close()
@@ -812,6 +825,7 @@ def test_a_migrated_library_gets_its_forecast_columns_filled(library_url):
 
         with psycopg.connect(library_url, autocommit=True) as db:
             db.execute("UPDATE items SET fkey = NULL, holder = NULL, due = NULL, dated = NULL")
+            db.execute("DROP TABLE forecast_due_counts")
             db.execute("UPDATE clipfile_schema SET version = %s", (pg_steps.index(pg_step),))
     with open_store(library_url) as store:
         assert store.forecast_page(today=LEDGER_TODAY, limit=100).rows == before

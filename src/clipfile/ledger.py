@@ -89,10 +89,10 @@ def _deadline_passed(forecast: dict[str, Any], today: date) -> bool:
 
 
 def _links(by: int | None, about: int | None) -> list[EntityLink]:
-    """The store's conditions for "by" and "about" (:mod:`clipfile.read.items` defines them)."""
+    """The store's conditions for "about" (:mod:`clipfile.read.items` defines it).  "By" is
+    the store's ``held_by``: a forecast's one speaker is its forecaster, so the forecasts by an
+    entity are those it holds, read from the ledger's own index."""
     links = []
-    if by is not None:
-        links.append(EntityLink(by, BY_ROLES))
     if about is not None:
         links.append(EntityLink(about, ABOUT_ROLES))
         if by is None:
@@ -135,7 +135,7 @@ def page(
     held by a description (``described``, e.g. "analysts")."""
     today = today or date.today()
     got = store.forecast_page(today=today.isoformat(), show=show, order=order, links=_links(by, about),
-                              described=described, key=key, after=after, limit=limit)
+                              held_by=by, described=described, key=key, after=after, limit=limit)
     return LedgerPage([_entry(r, today) for r in got.rows], got.after)
 
 
@@ -153,7 +153,7 @@ def pages(store: Store, *, page_size: int = 500, **query: Any) -> Iterator[Ledge
 def counts(store: Store, *, by: int | None = None, about: int | None = None, described: str | None = None,
            today: date | None = None) -> dict[str, int]:
     """How many forecasts are open, overdue and resolved (the filters of :func:`page`)."""
-    return store.forecast_counts(today=(today or date.today()).isoformat(), links=_links(by, about),
+    return store.forecast_counts(today=(today or date.today()).isoformat(), links=_links(by, about), held_by=by,
                                  described=described)
 
 

@@ -340,16 +340,18 @@ class Store(Protocol):
     def resolve_forecast(self, key: str, *, outcome: bool, date: str | None, note: str | None) -> None: ...
     def forecast_resolutions(self) -> dict[str, dict[str, Any]]: ...
     def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
-                      links: Sequence[EntityLink] = (), described: str | None = None, key: str | None = None,
-                      after: str | None = None, limit: int = 50) -> ForecastPage:
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
         """One page of forecasts (keyset: ``after`` is the previous page's cursor), each row
         decoded once, with its resolution and holder looked up for the page alone.  ``today``
         (ISO date) decides which are overdue; ``show`` is one of :data:`FORECAST_SHOWS`,
-        ``order`` one of :data:`FORECAST_ORDERS`; ``links`` as for :meth:`items`;
+        ``order`` one of :data:`FORECAST_ORDERS`; ``links`` as for :meth:`items`; ``held_by``:
+        only forecasts whose forecaster is this entity (or one merged into it: the forecasts
+        *by* it, the forecaster being a forecast's one speaker), read from the ledger's index;
         ``described``: only forecasts held by no entity, under this description; ``key``: the
         forecast with this key.  ValueError for an unknown ``show``/``order`` or a bad cursor."""
         ...
-    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
                         described: str | None = None) -> dict[str, int]:
         """How many forecasts are ``open``, ``overdue`` and ``resolved`` (filters as for
         :meth:`forecast_page`)."""

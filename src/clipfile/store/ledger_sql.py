@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .base import FORECAST_ORDERS, FORECAST_SHOWS, EntityLink, ForecasterTotals
 
-__all__ = ["Dialect", "NEVER", "PageQuery", "page_query", "counts_query", "members_query", "members",
+__all__ = ["Dialect", "NEVER", "DUE_COUNTS_TABLE", "DUE_COUNTS_FILL", "due_count_changes", "due_counts_query",
+           "PageQuery", "page_query", "counts_query", "members_query", "members",
            "resolved_totals_query",
            "holder_counts_query", "entity_roots", "combine_totals", "next_cursor", "page_row"]
 
@@ -60,10 +61,13 @@ class PageQuery:
 
 
 def _filters(dialect: Dialect, links: Sequence[EntityLink], described: str | None, key: str | None,
-             ) -> tuple[list[str], list[Any]]:
+             held_by: Sequence[int] | None = None) -> tuple[list[str], list[Any]]:
     m = dialect.mark
     where: list[str] = ["i.kind = 'forecast'"]
     args: list[Any] = []
+    if held_by is not None:  # an entity and those merged into it (:func:`members`)
+        where.append(f"i.holder IN ({','.join([m] * len(held_by))})" if held_by else "1 = 0")
+        args.extend(held_by)
     if key is not None:
         where.append(f"i.fkey = {m}")
         args.append(key)
@@ -86,7 +90,8 @@ def _late(dialect: Dialect) -> str:
 
 
 def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Sequence[EntityLink],
-               described: str | None, key: str | None, after: str | None, limit: int) -> PageQuery:
+               described: str | None, key: str | None, after: str | None, limit: int,
+               held_by: Sequence[int] | None = None) -> PageQuery:
     """The query of one page (one row more than ``limit``: whether there is a next page)."""
     if show not in FORECAST_SHOWS:
         raise ValueError(f"unknown ledger view {show!r}: choose {', '.join(FORECAST_SHOWS)}")
@@ -94,7 +99,7 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
         raise ValueError(f"unknown ledger order {order!r}: choose {', '.join(FORECAST_ORDERS)}")
     m = dialect.mark
     cols = _ORDER_COLUMNS[order]
-    where, args = _filters(dialect, links, described, key)
+    where, args = _filters(dialect, links, described, key, held_by)
     if show == "resolved":
         # Driven from the resolutions (the analysts' work), each finding its forecast by key.
         source = "forecast_resolutions r CROSS JOIN items i JOIN documents d ON d.id = i.doc_id"
@@ -102,7 +107,9 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
     else:
         # Walk the index in the page's order and stop after a page, unless a filter picks few
         # forecasts (by an entity, a description, a key): then the planner reads those first.
-        hint = dialect.use_index(_ORDER_INDEX[order]) if not (links or described is not None or key) else ""
+        few = links or described is not None or key
+        hint = dialect.use_index("items_forecast_holder") if held_by is not None else \
+            "" if few else dialect.use_index(_ORDER_INDEX[order])
         source = (f"items i{hint} JOIN documents d ON d.id = i.doc_id"
                   " LEFT JOIN forecast_resolutions r ON r.key = i.fkey")
         if show != "all":
@@ -125,11 +132,11 @@ def page_query(dialect: Dialect, *, today: str, show: str, order: str, links: Se
 
 
 def counts_query(dialect: Dialect, what: str, *, today: str, links: Sequence[EntityLink], described: str | None,
-                 ) -> tuple[str, list[Any]]:
+                 held_by: Sequence[int] | None = None) -> tuple[str, list[Any]]:
     """``what``: ``forecasts`` (how many), ``late`` (how many are due before today: a range of
     the due index) or ``resolved`` (how many, and how many of them are due before today,
     found from the resolutions)."""
-    where, args = _filters(dialect, links, described, None)
+    where, args = _filters(dialect, links, described, None, held_by)
     plain = not links and described is None  # else the planner picks the few rows first
     if what == "resolved":
         where.append("i.fkey = r.key")
@@ -138,9 +145,34 @@ def counts_query(dialect: Dialect, what: str, *, today: str, links: Sequence[Ent
     if what == "late":
         where.append(f"coalesce(i.due, '{NEVER}') < {dialect.mark}")
         args.append(today)
-    index = "items_forecast_due" if what == "late" else "items_forecast_holder"
+    index = "items_forecast_due" if what == "late" and held_by is None else "items_forecast_holder"
     return (f"SELECT count(*) FROM items i{dialect.use_index(index) if plain else ''} WHERE {' AND '.join(where)}",
             args)
+
+
+# Forecasts per due day (``NEVER`` for none), kept by the store in the transaction that saves or
+# clears a document's forecasts: the ledger's header counts read these few rows (one per day
+# that forecasts fall due), not the forecasts.  A counter, unlike the totals per forecaster,
+# because it answers for any day: sum the rows before it.
+DUE_COUNTS_TABLE = "CREATE TABLE IF NOT EXISTS forecast_due_counts (due TEXT PRIMARY KEY, n BIGINT NOT NULL)"
+DUE_COUNTS_FILL = (f"INSERT INTO forecast_due_counts (due, n) SELECT coalesce(due, '{NEVER}'), count(*) FROM items"
+                   " WHERE kind = 'forecast' GROUP BY 1")
+
+
+def due_count_changes(dialect: Dialect) -> tuple[str, str]:
+    """SQL of ``(what a document's forecasts add per due day, a change to one day's count)``:
+    the first takes the document id, the second ``(due, n)``."""
+    m = dialect.mark
+    return (f"SELECT coalesce(due, '{NEVER}'), count(*) FROM items WHERE doc_id = {m} AND kind = 'forecast'"
+            " GROUP BY 1",
+            f"INSERT INTO forecast_due_counts (due, n) VALUES ({m}, {m})"
+            " ON CONFLICT (due) DO UPDATE SET n = forecast_due_counts.n + excluded.n")
+
+
+def due_counts_query(dialect: Dialect) -> str:
+    """``(all forecasts, those due before today)`` from the counters (one placeholder: today)."""
+    return (f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN due < {dialect.mark} THEN n ELSE 0 END), 0)"
+            " FROM forecast_due_counts")
 
 
 def members_query(dialect: Dialect) -> str:

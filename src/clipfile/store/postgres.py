@@ -61,7 +61,7 @@ __all__ = ["PostgresStore", "SCHEMA_VERSION"]
 def _forecast_columns(db: psycopg.Connection[Any]) -> None:
     """Migration 2: the forecast ledger's columns of ``items`` (as the SQLite library's
     migration 9: ``fkey``, ``holder``, ``due``, ``dated``), filled from the stored forecasts,
-    under partial indexes."""
+    under partial indexes, and the forecasts per due day (``forecast_due_counts``)."""
     db.execute("ALTER TABLE items ADD COLUMN IF NOT EXISTS fkey TEXT, ADD COLUMN IF NOT EXISTS holder BIGINT,"
                " ADD COLUMN IF NOT EXISTS due TEXT, ADD COLUMN IF NOT EXISTS dated TEXT")
     rows = db.execute("SELECT i.id, i.doc_id, i.data, d.published, d.ingested FROM items i"
@@ -76,6 +76,9 @@ def _forecast_columns(db: psycopg.Connection[Any]) -> None:
     CREATE INDEX IF NOT EXISTS items_forecast_holder ON items (holder, due) WHERE kind = 'forecast';
     CREATE INDEX IF NOT EXISTS items_forecast_key ON items (fkey) WHERE kind = 'forecast';
     """.encode())
+    db.execute(ledger_sql.DUE_COUNTS_TABLE.encode())
+    db.execute("DELETE FROM forecast_due_counts")
+    db.execute(ledger_sql.DUE_COUNTS_FILL.encode())
 
 
 def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | None,
@@ -616,11 +619,21 @@ class PostgresStore:
                               ("event", "events"), ("duplicate", "duplicates")):
                 for item in analysis.get(key, []):
                     self._insert_item(db, doc_id, kind, item, config, dated=(row[1], row[2]))
+            self._count_due(db, doc_id, 1)
             body = {k: v for k, v in analysis.items() if k != "document"}
             db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
                        (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
 
+    def _count_due(self, db: psycopg.Connection[Any], doc_id: str, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a document's forecasts from the counts per due day."""
+        per_day, change = ledger_sql.due_count_changes(_DIALECT)
+        rows = [(due, sign * int(n)) for due, n in db.execute(per_day.encode(), (doc_id,)).fetchall()]
+        if rows:
+            with db.cursor() as cur:
+                cur.executemany(change.encode(), rows)
+
     def _clear_analysis(self, db: psycopg.Connection[Any], doc_id: str) -> None:
+        self._count_due(db, doc_id, -1)
         db.execute("DELETE FROM items WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = %s", (doc_id,))
@@ -920,25 +933,33 @@ class PostgresStore:
         return {r[0]: {"outcome": bool(r[1]), "date": r[2], "note": r[3], "resolved": r[4]} for r in rows}
 
     def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
-                      links: Sequence[EntityLink] = (), described: str | None = None, key: str | None = None,
-                      after: str | None = None, limit: int = 50) -> ForecastPage:
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
         """One page of the ledger, read along an index from ``after`` (:mod:`.ledger_sql`)."""
-        q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
-                                  key=key, after=after, limit=limit)
         with self._read() as db:
+            q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
+                                      key=key, after=after, limit=limit, held_by=self._held_by(db, held_by))
             rows = db.execute(q.sql.encode(), q.args).fetchall()
             holders = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids),
                                               {r[5] for r in rows[:limit] if r[5] is not None})
         return ForecastPage([ledger_sql.page_row(tuple(r), holders, json.loads(r[2])) for r in rows[:limit]],
                             ledger_sql.next_cursor(rows, limit, q.order_columns))
 
-    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
                         described: str | None = None) -> dict[str, int]:
         with self._read() as db:
-            queries = [ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described)
-                       for what in ("forecasts", "late", "resolved")]
-            (total,), (late,), (resolved, resolved_late) = [
-                [int(v) for v in _one(db.execute(sql.encode(), args))] for sql, args in queries]
+            members = self._held_by(db, held_by)
+            def query(what: str) -> list[int]:
+                sql, args = ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described,
+                                                    held_by=members)
+                return [int(v) for v in _one(db.execute(sql.encode(), args))]
+
+            if not links and members is None and described is None:  # all of them: the counters
+                total, late = (int(v) for v in _one(db.execute(ledger_sql.due_counts_query(_DIALECT).encode(),
+                                                                (today,))))
+            else:
+                (total,), (late,) = query("forecasts"), query("late")
+            resolved, resolved_late = query("resolved")
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
 
@@ -960,6 +981,13 @@ class PostgresStore:
             counts = db.execute(sql.encode(), args).fetchall()
             roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})
         return ledger_sql.combine_totals(counts, resolved, roots, bins)
+
+    def _held_by(self, db: Any, entity: int | None) -> list[int] | None:
+        """An entity (after merges) and every entity merged into it, or None for none."""
+        if entity is None:
+            return None
+        return ledger_sql.members(db.execute(ledger_sql.members_query(_DIALECT).encode()).fetchall(),
+                                  [self._root(int(entity))])
 
     def forecast_keys(self) -> list[str]:
         with self._read() as db:

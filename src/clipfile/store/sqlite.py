@@ -65,7 +65,8 @@ def _forecast_columns(db: sqlite3.Connection) -> None:
     """Migration 9: what the forecast ledger reads a page at a time by, in columns of ``items``
     (NULL for other kinds): ``fkey`` the forecast key, ``holder`` the forecaster's entity id,
     ``due`` the day after which it is overdue (:mod:`clipfile.forecast_fields`) and ``dated``
-    its document's date; filled here from the stored forecasts, under partial indexes."""
+    its document's date; filled here from the stored forecasts, under partial indexes; and the
+    forecasts per due day (``forecast_due_counts``), counted here once and kept since."""
     have = {r[1] for r in db.execute("PRAGMA table_info(items)")}
     for column, sql_type in (("fkey", "TEXT"), ("holder", "INTEGER"), ("due", "TEXT"), ("dated", "TEXT")):
         if column not in have:
@@ -77,6 +78,9 @@ def _forecast_columns(db: sqlite3.Connection) -> None:
                        [(*_forecast_columns_of(json.loads(r[2]), r[1], r[3], r[4]), r[0]) for r in batch])
     for statement in _split_sql(_FORECAST_INDEXES):
         db.execute(statement)
+    db.execute(ledger_sql.DUE_COUNTS_TABLE)
+    db.execute("DELETE FROM forecast_due_counts")
+    db.execute(ledger_sql.DUE_COUNTS_FILL)
 
 
 _FORECAST_INDEXES = """
@@ -830,6 +834,7 @@ class SQLiteStore:
                     self._insert_item(db, doc_id, kind, item, dated=(dated[0], dated[1]))
                     added[kind] = added.get(kind, 0) + 1
             _count_items(db, added)
+            self._count_due(db, doc_id, 1)
             # The item lists are stored once, as items: the analysis keeps their number.
             body = {k: (len(v) if k in _ITEM_LISTS and isinstance(v, list) else v)
                     for k, v in analysis.items() if k != "document"}
@@ -838,7 +843,13 @@ class SQLiteStore:
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
             )
 
+    def _count_due(self, db: sqlite3.Connection, doc_id: str, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a document's forecasts from the counts per due day."""
+        per_day, change = ledger_sql.due_count_changes(_DIALECT)
+        db.executemany(change, [(due, sign * n) for due, n in db.execute(per_day, (doc_id,)).fetchall()])
+
     def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
+        self._count_due(db, doc_id, -1)
         _count_items(db, {k: -n for k, n in db.execute(
             "SELECT kind, count(*) FROM items WHERE doc_id = ? GROUP BY 1", (doc_id,))})
         ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
@@ -1206,24 +1217,31 @@ class SQLiteStore:
                            "resolved": r["resolved"]} for r in rows}
 
     def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
-                      links: Sequence[EntityLink] = (), described: str | None = None, key: str | None = None,
-                      after: str | None = None, limit: int = 50) -> ForecastPage:
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
         """One page of the ledger, read along an index from ``after`` (:mod:`.ledger_sql`)."""
-        q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
-                                  key=key, after=after, limit=limit)
         with self._read() as db:
+            q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
+                                      key=key, after=after, limit=limit, held_by=self._held_by(db, held_by))
             rows = db.execute(q.sql, q.args).fetchall()
             holders = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids),
                                               {r[5] for r in rows[:limit] if r[5] is not None})
         return ForecastPage([ledger_sql.page_row(tuple(r), holders, _item_json(r[2], r[3])) for r in rows[:limit]],
                             ledger_sql.next_cursor(rows, limit, q.order_columns))
 
-    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (),
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
                         described: str | None = None) -> dict[str, int]:
         with self._read() as db:
-            (total,), (late,), (resolved, resolved_late) = [
-                db.execute(*ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described))
-                .fetchone() for what in ("forecasts", "late", "resolved")]
+            members = self._held_by(db, held_by)
+            def query(what: str) -> tuple[Any, ...]:
+                return tuple(db.execute(*ledger_sql.counts_query(
+                    _DIALECT, what, today=today, links=links, described=described, held_by=members)).fetchone())
+
+            if not links and members is None and described is None:  # all of them: the counters
+                total, late = db.execute(ledger_sql.due_counts_query(_DIALECT), (today,)).fetchone()
+            else:
+                (total,), (late,) = query("forecasts"), query("late")
+            resolved, resolved_late = query("resolved")
         overdue = late - resolved_late
         return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
 
@@ -1245,6 +1263,13 @@ class SQLiteStore:
             counts = db.execute(sql, args).fetchall()
             roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})
         return ledger_sql.combine_totals(counts, resolved, roots, bins)
+
+    def _held_by(self, db: Any, entity: int | None) -> list[int] | None:
+        """An entity (after merges) and every entity merged into it, or None for none."""
+        if entity is None:
+            return None
+        return ledger_sql.members(db.execute(ledger_sql.members_query(_DIALECT)).fetchall(),
+                                  [self._root(int(entity))])
 
     def forecast_keys(self) -> list[str]:
         with self._read() as db:
