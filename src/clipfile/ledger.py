@@ -11,6 +11,11 @@ entity are one forecaster, under its canonical name).  A forecast held by a desc
 two "analysts" in two articles are not one forecaster.  A deadline that ended before the
 document was published is no deadline (a year read from "since 1917" by an older analysis):
 such a forecast is never overdue.
+
+The ledger is read a page at a time (:func:`page`, :meth:`Store.forecast_page`): the store
+keeps each forecast's key, holder and due day in indexed columns, so a page costs the same in
+a library of a thousand forecasts or a million, and the counts and scores are aggregates in
+the store (:meth:`Store.forecast_counts`, :meth:`Store.forecaster_totals`).
 """
 from __future__ import annotations
 
@@ -28,8 +33,8 @@ from .read.items import ABOUT_ROLES, BY_ROLES
 from .scoring import brier, calibration
 from .store.base import EntityLink, ForecasterTotals, Store
 
-__all__ = ["Forecaster", "LedgerEntry", "LedgerPage", "ledger", "page", "counts", "resolve", "scores", "unscored",
-           "unscored_count", "forecast_key", "short_id"]
+__all__ = ["Forecaster", "LedgerEntry", "LedgerPage", "ledger", "page", "pages", "counts", "resolve", "scores",
+           "unscored", "unscored_count", "forecast_key", "short_id"]
 
 # What a stored row carries beside the forecast's own fields (taken off: the entry holds them).
 _ROW_FIELDS = ("key", "due", "holder", "resolution")
