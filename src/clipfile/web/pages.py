@@ -5,19 +5,11 @@ only shapes the forecast ledger into the groups the ledger page lays out.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from typing import Any
 
-__all__ = ["forecast_key", "deadline_end", "ledger", "passage_href"]
-
-
-def forecast_key(item: dict[str, Any]) -> str:
-    """The ledger key of a stored forecast (:func:`clipfile.ledger.forecast_key`)."""
-    from ..ledger import forecast_key as key
-
-    return key(item)
+__all__ = ["ledger", "passage_href"]
 
 
 def passage_href(doc_id: str, start: Any, end: Any) -> str:
@@ -25,23 +17,6 @@ def passage_href(doc_id: str, start: Any, end: Any) -> str:
     if isinstance(start, int) and isinstance(end, int):
         return f"/doc/{doc_id}?hl={start}-{end}#passage"
     return f"/doc/{doc_id}"
-
-
-def deadline_end(value: str | None) -> date | None:
-    """The last day a deadline (``2021``, ``2021-03``, ``2021-03-04``) still allows, or None."""
-    if not value or not isinstance(value, str):
-        return None
-    parts = value[:10].split("-")
-    try:
-        year = int(parts[0])
-        if len(parts) == 1:
-            return date(year, 12, 31)
-        month = int(parts[1])
-        if len(parts) == 2:
-            return date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, month, int(parts[2]))
-    except (ValueError, IndexError):
-        return None
 
 
 # How many forecasts a section of the ledger page shows at a time, and how many forecasters'
