@@ -19,7 +19,10 @@ documents), so the queries below cover both ends.  Then, per size and backend, b
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
 - ``get_document`` by whole id and by an 8-character prefix;
-- ``ledger``: the ``/forecasts`` page;
+- ``ledger``: the ``/forecasts`` page (every section's first page, counts and scores), the second
+  page of one section (following its next-page link), one forecaster's page, and
+  ``clipfile.ledger.scores`` over every forecaster (what ``clipfile scores`` prints), after
+  resolving 200 forecasts spread over the library (the same ones each run);
 - the size per document (SQLite: the file after a WAL checkpoint; PostgreSQL: the database)
   and the largest tables.
 
@@ -118,7 +121,7 @@ def build(store: Store, n_docs: int, *, seed: int = 7, start: int = 0) -> tuple[
                 t = time.perf_counter()
                 store.add_document(doc)
                 in_add += time.perf_counter() - t
-                store.save_analysis(analysis, version="bench")
+                store.save_analysis(analysis, version="bench")  # its entities are the cast's, linked
         done = min(b + batch, start + n_docs) - start
         if done % 20_000 == 0:
             print(f"  built {done:,} documents in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
@@ -243,6 +246,16 @@ def measure(lib: Library, repeat: int) -> None:
     add("stats()", store.stats, slow)
     add("list_documents(50)", lambda: store.list_documents(limit=50), slow)
     add("list_documents(50, offset=5000)", lambda: store.list_documents(limit=50, offset=5000), slow)
+    # The ledger: resolve 200 forecasts spread over the library (the same each run), when this
+    # Clipfile reads the ledger a page at a time (before it, the page read every forecast).
+    ledger_is_slow = not hasattr(store, "forecast_keys")
+    holder = 1
+    if not ledger_is_slow:
+        keys = sorted(store.forecast_keys())
+        for k in keys[:: max(1, len(keys) // 200)][:200]:
+            store.resolve_forecast(k, outcome=rng.random() < 0.5, date=None, note="bench")
+        one = store.forecast_page(today="2026-01-01", show="resolved", limit=1).rows
+        holder = one[0]["holder"]["entity"] if one and one[0]["holder"] else 1
     with TestClient(create_app(lib.url, request_timeout=None)) as c:
 
         def page(url: str | Callable[[], str]) -> Callable[[], object]:
@@ -258,7 +271,19 @@ def measure(lib: Library, repeat: int) -> None:
                     f"&source={rng.choice(sources).replace(' ', '+')}&date_from=2018-01-01"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
-        add("web /forecasts (ledger)", page("/forecasts"), 3)
+        add("web /forecasts (ledger)", page("/forecasts"), slow if ledger_is_slow else repeat)
+        if not ledger_is_slow:
+            import html
+            import re
+
+            first = c.get("/forecasts?show=open").text
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', first)
+            if nxt:
+                add("web /forecasts?show=open page 2", page(html.unescape(nxt.group(1))))
+            add("web /forecasts?by=E… (one forecaster)", page(f"/forecasts?by=E{holder}"))
+            from clipfile.ledger import scores
+
+            add("ledger scores() every forecaster", lambda: scores(store), slow)
     store.close()
     lib.notes.extend(_sqlite_size(lib) if lib.backend == "sqlite" else _postgres_size(lib))
 
@@ -297,13 +322,14 @@ def report(libs: list[Library]) -> None:
     """The figures of one size, the backends side by side."""
     n_docs = libs[0].n_docs
     print(f"\n== {n_docs:,} documents ({_load()})")
-    head = f"{'what':36} {'n':>4}" + "".join(f" {lib.backend + ' p50':>15} {'p95':>8}" for lib in libs)
+    head = f"{'what':38} {'n':>4}" + "".join(f" {lib.backend + ' p50':>15} {'p95':>8}" for lib in libs)
     print(head)
-    for k, (label, ts) in enumerate(libs[0].rows):
-        line = f"{label:36} {len(ts):4d}"
-        for lib in libs:
-            t = lib.rows[k][1]
-            line += f" {statistics.median(t):15.1f} {_pct(t, 0.95):8.1f}"
+    labels = list(dict.fromkeys(label for lib in libs for label, _ in lib.rows))
+    for label in labels:
+        times = [dict(lib.rows).get(label) for lib in libs]
+        line = f"{label:38} {max(len(t) for t in times if t):4d}"
+        for t in times:
+            line += f" {statistics.median(t):15.1f} {_pct(t, 0.95):8.1f}" if t else f" {'-':>15} {'-':>8}"
         print(line)
     for lib in libs:
         for note in lib.notes:

@@ -97,3 +97,41 @@ def test_resolving_moves_a_forecast_out_of_the_open_ledger_and_into_the_score(st
     assert ledger(store, only_open=True) == []
     [row] = scores(store)
     assert row["resolved"] == 1 and row["brier"] == pytest.approx(0.81)
+
+
+def _passed_as_before(value, published, today):
+    """The rule the ledger applied to each forecast before the due day was stored (the spec)."""
+    from clipfile.analysis.timex import bounds
+
+    if not value[:4].isdigit():
+        return False
+    span, pub = bounds(value), bounds(str(published or "")[:10] or None)
+    if span is not None and pub is not None and span[1] < pub[0]:
+        return False
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return today.year > year
+        month = int(parts[1])
+        if len(parts) == 2:
+            return (today.year, today.month) > (year, month)
+        return today > date(year, month, int(parts[2][:2]))
+    except ValueError:
+        return False
+
+
+def test_the_stored_due_day_says_overdue_exactly_when_the_deadline_rule_did():
+    from clipfile.forecast_fields import due_date
+
+    values = ["2025", "2026", "2027", "1130", "199", "2025-06", "2026-05", "2026-06", "2026-02", "2024-02-29",
+              "2026-05-31", "2026-06-01", "2026-06-02", "2026-13", "2026-00", "2026-W12", "2026-02-30",
+              "2026-06-01T10:00", "PRESENT_REF", "", "20271", "0000", "2026-6"]
+    published = [None, "2024-05-01", "2026-07-01T09:00:00Z", "2026", "nonsense"]
+    days = [date(2026, 6, 1), date(2026, 5, 31), date(2027, 1, 1), date(2025, 12, 31), date(2026, 6, 2)]
+    for value in values:
+        for pub in published:
+            due = due_date({"value": value}, pub)
+            for today in days:
+                assert (due is not None and today.isoformat() > due) == _passed_as_before(value, pub, today), \
+                    (value, pub, today, due)

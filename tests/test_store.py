@@ -777,7 +777,7 @@ def test_statistics_follow_every_write(store):
     assert stats() == expected
 
 
-def test_a_postgresql_library_of_schema_1_gets_its_counters_on_open(postgres_url):
+def test_a_postgresql_library_of_schema_2_gets_its_counters_on_open(postgres_url):
     import psycopg
 
     from clipfile.store.postgres import SCHEMA_VERSION as PG_VERSION
@@ -785,7 +785,7 @@ def test_a_postgresql_library_of_schema_1_gets_its_counters_on_open(postgres_url
     with open_store(postgres_url) as s:
         docs = _reports(s, 4)
         before = {k: v for k, v in s.stats().items() if k != "schema_version"}
-    # Take it back to schema 1: no counters, no triggers, no listing index.
+    # Take it back to schema 2: no counters, no triggers, no listing indexes.
     with psycopg.connect(postgres_url, autocommit=True) as db:
         for trigger, table in (("documents_counted", "documents"), ("analyses_counted", "analyses"),
                                ("entities_counted", "entities")):
@@ -796,10 +796,190 @@ def test_a_postgresql_library_of_schema_1_gets_its_counters_on_open(postgres_url
         for fn in ("clipfile_count_document()", "clipfile_count_analysis()", "clipfile_count_entity()",
                    "clipfile_count(TEXT, BIGINT)"):
             db.execute(f"DROP FUNCTION {fn}")
-        db.execute("UPDATE clipfile_schema SET version = 1")
+        db.execute("UPDATE clipfile_schema SET version = 2")
     with open_store(postgres_url) as s:
         assert s.schema_version == PG_VERSION
         assert {k: v for k, v in s.stats().items() if k != "schema_version"} == before
         s.add_document(doc("One more report on the harbour fees."))
         assert s.stats()["documents"] == 5 and [d.id for d in s.list_documents(limit=5)][-4:] == [
             d.id for d in sorted(docs, key=lambda d: d.published, reverse=True)]
+# -- the forecast ledger, a page at a time --------------------------------------------------------
+
+LEDGER_TODAY = "2026-06-01"
+
+
+def _forecast(n, start, end, *, who, deadline=None, p=0.7):
+    return {"id": f"f{n}", "start": start, "end": end, "text": "x" * (end - start),
+            "event": {"start": start, "end": end, "text": "x" * (end - start)}, "probability": p,
+            "probability_term": None, "forecaster": who, "target": None, "condition": None, "markers": [],
+            "deadline": {"start": start, "end": start + 4, "text": deadline, "value": deadline, "precision": "year"}
+            if deadline else None}
+
+
+def _ledger_library(store):
+    """Forecasts by a person (named in two scripts), an organisation (under two names the
+    analyst merged), a description and a law, some resolved, due in the past, the future or never; returns the person's entity id."""
+    def save(text, published, entities, forecasts):
+        d = doc(text, published=published)
+        store.add_document(d)
+        ents = [{"id": f"e{k}", "name": name, "type": typ, "aliases": [name],
+                 "mentions": [{"start": text.index(name), "end": text.index(name) + len(name), "text": name}]}
+                for k, (name, typ) in enumerate(entities, 1)]
+        save_linked(store, {"document": {"id": d.id}, "entities": ents, "forecasts": forecasts}, version="t")
+        return d.id
+
+    marta = {"name": "Marta Lindqvist", "entity_id": "e1"}
+    save("Marta Lindqvist said the toll would rise and the ferry would stop. Norvikgaz said prices fall.",
+         "2024-05-01", [("Marta Lindqvist", "PERSON"), ("Norvikgaz", "ORG")],
+         [_forecast(1, 16, 40, who=marta, deadline="2025", p=0.8),
+          _forecast(2, 45, 66, who=marta, deadline="2030", p=0.6),
+          _forecast(3, 78, 89, who={"name": "Norvikgaz", "entity_id": "e2"}, deadline="2025-03", p=0.9)])
+    save("Марта Линдквист заявила, что пошлина вырастет.", "2024-07-02", [("Марта Линдквист", "PERSON")],
+         [_forecast(1, 25, 46, who={"name": "Марта Линдквист", "entity_id": "e1"}, deadline="2026-05-31", p=0.3)])
+    save("Analysts expect the canal to silt up. The Harbour Act says the pier will grow by 1130.", "2025-01-09",
+         [("Harbour Act", "LAW")],
+         [_forecast(1, 9, 36, who={"name": "Analysts", "entity_id": None}, deadline="2026-06", p=0.5),
+          _forecast(2, 58, 84, who={"name": "Harbour Act", "entity_id": "e1"}, deadline="1130", p=0.5)])
+    save("Norvik Gas Company expects the terminal to close.", "2025-02-03", [("Norvik Gas Company", "ORG")],
+         [_forecast(1, 27, 49, who={"name": "Norvik Gas Company", "entity_id": "e1"}, deadline="2027", p=0.2)])
+    [gaz], [gas] = store.find_entities("Norvikgaz"), store.find_entities("Norvik Gas Company")
+    assert gaz.id != gas.id
+    store.merge_entities(gaz.id, gas.id)  # the analyst links what the linker could not
+    latin = store.find_entities("Marta Lindqvist")[0]
+    keys = {r["key"]: r for r in store.forecast_page(today=LEDGER_TODAY, limit=100).rows}
+    by_deadline = {(r["deadline"] or {}).get("value"): k for k, r in keys.items()}
+    store.resolve_forecast(by_deadline["2025"], outcome=True, date=None, note=None)       # Marta, p 0.8
+    store.resolve_forecast(by_deadline["2026-05-31"], outcome=False, date=None, note=None)  # Marta, p 0.3
+    store.resolve_forecast(by_deadline["2026-06"], outcome=True, date=None, note=None)     # analysts
+    store.resolve_forecast(by_deadline["2027"], outcome=False, date=None, note=None)       # Norvik Gas, p 0.2
+    return latin.id
+
+
+def test_forecast_pages_walk_every_forecast_once_with_counts_and_totals(store):
+    marta = _ledger_library(store)
+    everything = store.forecast_page(today=LEDGER_TODAY, limit=100)
+    assert everything.after is None and len(everything.rows) == 7
+    assert set(store.forecast_keys()) == {r["key"] for r in everything.rows}
+    for order in ("recent", "dated", "deadline"):
+        seen, after = [], None
+        while True:  # two at a time, from cursor to cursor
+            got = store.forecast_page(today=LEDGER_TODAY, order=order, after=after, limit=2)
+            seen += got.rows
+            if got.after is None:
+                break
+            after = got.after
+        assert sorted(r["key"] for r in seen) == sorted(r["key"] for r in everything.rows)
+        dated = [(r["published"], r["document"], r["start"]) for r in seen]
+        if order == "recent":
+            assert dated == sorted(dated, reverse=True)
+        elif order == "dated":
+            assert dated == sorted(dated)
+            assert [r["item_id"] for r in seen] == [r["item_id"] for r in store.items("forecast")]
+        else:
+            assert [r["due"] or "~" for r in seen] == sorted(r["due"] or "~" for r in seen)
+    row = {(r["deadline"] or {}).get("value"): r for r in everything.rows}
+    assert row["2025"]["due"] == "2025-12-31" and row["2025-03"]["due"] == "2025-03-31"
+    assert row["1130"]["due"] is None  # ended before the text was written: no deadline
+    assert row["2025"]["holder"] == row["2026-05-31"]["holder"] == {"entity": marta, "name": "Marta Lindqvist",
+                                                                    "type": "PERSON"}
+    assert row["2026-06"]["holder"] is None and row["1130"]["holder"]["type"] == "LAW"
+    assert row["2025"]["resolution"]["outcome"] is True and row["2030"]["resolution"] is None
+    # Which: overdue is Norvikgaz's 2025-03 alone (Marta's 2025 is resolved); open the rest.
+    shows = {show: {(r["deadline"] or {}).get("value") for r in
+                    store.forecast_page(today=LEDGER_TODAY, show=show, limit=100).rows}
+             for show in ("open", "overdue", "resolved", "unresolved")}
+    assert shows == {"open": {"2030", "1130"}, "overdue": {"2025-03"},
+                     "resolved": {"2025", "2026-05-31", "2026-06", "2027"},
+                     "unresolved": {"2030", "1130", "2025-03"}}
+    assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}
+    # Analysed again (its forecasts replaced), a document is counted once: the counts per due
+    # day are kept with the forecasts.
+    again = row["2025-03"]["document"]
+    store.save_analysis(store.get_analysis(again), version="t2")
+    assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}
+    assert store.forecast_counts(today="2031-01-01") == {"open": 1, "overdue": 2, "resolved": 4}  # 1130: never
+    # By an entity (merged names count as one), held by a description, one key.
+    mine = EntityLink(marta, ("speaker",))
+    assert {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, links=[mine]).rows} == \
+        {row[v]["key"] for v in ("2025", "2030", "2026-05-31")}
+    assert store.forecast_counts(today=LEDGER_TODAY, links=[mine]) == {"open": 1, "overdue": 0, "resolved": 2}
+    for show in ("all", "resolved", "open"):  # held by her: the same forecasts, from the ledger's index
+        assert {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, show=show, held_by=marta).rows} == \
+            {r["key"] for r in store.forecast_page(today=LEDGER_TODAY, show=show, links=[mine]).rows}
+    assert store.forecast_counts(today=LEDGER_TODAY, held_by=marta) == {"open": 1, "overdue": 0, "resolved": 2}
+    gaz_id = store.find_entities("Norvikgaz")[0].id  # and the name merged into it
+    assert store.forecast_counts(today=LEDGER_TODAY, held_by=gaz_id) == {"open": 0, "overdue": 1, "resolved": 1}
+    assert [r["key"] for r in store.forecast_page(today=LEDGER_TODAY, described="Analysts").rows] == \
+        [row["2026-06"]["key"]]
+    assert [r["key"] for r in store.forecast_page(today=LEDGER_TODAY, key=row["2030"]["key"]).rows] == \
+        [row["2030"]["key"]]
+    # Totals per entity after merges, by aggregates in the store.
+    totals = {t.name: t for t in store.forecaster_totals(today=LEDGER_TODAY)}
+    assert set(totals) == {"Marta Lindqvist", "Norvikgaz", "Harbour Act"}
+    t = totals["Marta Lindqvist"]
+    assert (t.entity, t.forecasts, t.resolved, t.overdue) == (marta, 3, 2, 0)
+    assert t.squared_error == pytest.approx((0.8 - 1) ** 2 + 0.3 ** 2)
+    assert [b[0] for b in t.bins] == [0, 1, 0, 0, 1] and t.bins[4][1:] == (pytest.approx(0.8), 1)
+    gaz = totals["Norvikgaz"]  # and the name merged into it
+    assert (gaz.forecasts, gaz.overdue, gaz.resolved, gaz.squared_error) == (2, 1, 1, pytest.approx(0.04))
+    assert {t.name for t in store.forecaster_totals(today=LEDGER_TODAY, resolved_only=True)} == \
+        {"Marta Lindqvist", "Norvikgaz"}
+    assert [t.forecasts for t in store.forecaster_totals(today=LEDGER_TODAY, entities=[marta])] == [3]
+    with pytest.raises(ValueError, match="not a ledger page cursor"):
+        store.forecast_page(today=LEDGER_TODAY, after="bm9wZQ")
+    with pytest.raises(ValueError, match="unknown ledger view"):
+        store.forecast_page(today=LEDGER_TODAY, show="someday")
+
+
+def test_ledger_scores_from_store_totals_equal_scores_over_every_entry(store):
+    """The Brier score and calibration the store's aggregates give are what scoring every
+    ledger entry in Python gives (resolved and unresolved forecasts, several holders, merged
+    names, a description and a law that are no forecasters)."""
+    from datetime import date
+
+    from clipfile.ledger import ledger, scores
+
+    _ledger_library(store)
+    today = date.fromisoformat(LEDGER_TODAY)
+    from_store = scores(store, today=today)
+    in_python = scores(store, entries=ledger(store, today=today))
+    assert [s["forecaster"] for s in from_store] == [s["forecaster"] for s in in_python] == \
+        ["Norvikgaz", "Marta Lindqvist"]
+    for a, b in zip(from_store, in_python):
+        assert {k: v for k, v in a.items() if k not in ("brier", "calibration")} == \
+            {k: v for k, v in b.items() if k not in ("brier", "calibration")}
+        assert a["brier"] == pytest.approx(b["brier"], abs=1e-12) if b["brier"] is not None else a["brier"] is None
+        assert a["calibration"] == [pytest.approx(row) if row["n"] else row for row in b["calibration"]]
+
+
+def test_a_migrated_library_gets_its_forecast_columns_filled(library_url):
+    """A library from before the ledger columns (rewound: columns emptied, version set back)
+    gets them filled from its stored forecasts when opened."""
+    with open_store(library_url) as store:
+        _ledger_library(store)
+        before = store.forecast_page(today=LEDGER_TODAY, limit=100).rows
+    if library_url.startswith("sqlite"):
+        import sqlite3
+
+        from clipfile.store.sqlite import MIGRATIONS as steps
+        from clipfile.store.sqlite import _forecast_columns as step
+
+        db = sqlite3.connect(library_url.removeprefix("sqlite:///"))
+        db.execute("UPDATE items SET fkey = NULL, holder = NULL, due = NULL, dated = NULL")
+        db.execute("DROP TABLE forecast_due_counts")
+        db.execute(f"PRAGMA user_version = {steps.index(step)}")
+        db.commit()
+        db.close()
+    else:
+        import psycopg
+
+        from clipfile.store.postgres import MIGRATIONS as pg_steps
+        from clipfile.store.postgres import _forecast_columns as pg_step
+
+        with psycopg.connect(library_url, autocommit=True) as db:
+            db.execute("UPDATE items SET fkey = NULL, holder = NULL, due = NULL, dated = NULL")
+            db.execute("DROP TABLE forecast_due_counts")
+            db.execute("UPDATE clipfile_schema SET version = %s", (pg_steps.index(pg_step),))
+    with open_store(library_url) as store:
+        assert store.forecast_page(today=LEDGER_TODAY, limit=100).rows == before
+        assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}

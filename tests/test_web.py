@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip install fastapi jinja2 python-multipart)")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from clipfile.forecast_fields import due_date  # noqa: E402
 from clipfile.read.entities import script_of  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 from clipfile.store import open_store  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
 from clipfile.web.app import _json_for_script  # noqa: E402
 from clipfile.web.highlight import Mark, highlight  # noqa: E402
-from clipfile.web.pages import deadline_end  # noqa: E402
 from clipfile.web.security import is_loopback, origin_matches  # noqa: E402
 
 from _webfix import ARTICLE_2, build_library  # noqa: E402
@@ -347,11 +347,11 @@ def test_json_for_script_cannot_close_the_element():
     assert "</script" not in out and "<" not in out
 
 
-def test_deadline_end_and_scripts():
-    assert str(deadline_end("2021")) == "2021-12-31"
-    assert str(deadline_end("2020-02")) == "2020-02-29"
-    assert str(deadline_end("2020-08-20")) == "2020-08-20"
-    assert deadline_end("197X") is None and deadline_end(None) is None
+def test_due_date_and_scripts():
+    assert due_date("2021", None) == "2021-12-31"
+    assert due_date("2020-02", None) == "2020-02-29"
+    assert due_date("2020-08-20", "2020-01-01") == "2020-08-20"
+    assert due_date("197X", None) is None and due_date(None, None) is None
     assert script_of("Лена") == "Cyrillic" and script_of("Lena") == "Latin"
 
 

@@ -688,20 +688,26 @@ def forecasts(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The forecast ledger: who predicted what, and what became of it (overdue ones first)."""
-    from .ledger import ledger
+    from itertools import islice
+
+    from .ledger import counts, pages
 
     with _open_library() as lib:
-        entries = ledger(lib.store, by=_one_entity(lib, by).id if by else None,
-                         about=_one_entity(lib, about).id if about else None, only_open=only_open)
-    # Most pressing first: overdue, then open, then resolved; the store's date order within.
-    entries.sort(key=lambda e: {"overdue": 0, "open": 1}.get(e.status, 2))
-    shown = entries[:limit] if limit > 0 else entries
+        who = {"by": _one_entity(lib, by).id if by else None, "about": _one_entity(lib, about).id if about else None}
+        tally = counts(lib.store, **who)
+        total = tally["overdue"] + tally["open"] + (0 if only_open else tally["resolved"])
+        # Most pressing first: overdue, then open, then resolved; the store's date order within.
+        # Read a page at a time, only as far as the listing goes.
+        views = ("overdue", "open") if only_open else ("overdue", "open", "resolved")
+        listed = (e for view in views for e in pages(lib.store, show=view, order="dated", page_size=min(limit, 500)
+                                                     if limit > 0 else 500, **who))
+        shown = list(islice(listed, limit) if limit > 0 else listed)
     if as_json:
         for e in shown:
             print(json.dumps({**e.forecast, "id": e.id, "local_id": e.forecast.get("id"), "key": e.key,
                               "status": e.status, "resolution": e.resolution,
                               "forecaster_entity": e.holder.ref if e.holder else None}, ensure_ascii=False))
-        _more(len(entries) - len(shown), "forecasts")
+        _more(total - len(shown), "forecasts")
         return
     colours = {"open": "white", "overdue": "red", "resolved-yes": "green", "resolved-no": "yellow"}
     for e in shown:
@@ -717,8 +723,8 @@ def forecasts(
         if f.get("condition"):
             out.print(f"    [dim]if: {escape(f['condition']['text'][:200])}[/dim]")
         out.print(f"    [dim]{f['document']} {f['start']}-{f['end']} {escape(f.get('title') or '')}[/dim]")
-    err.print(f"{len(entries)} forecasts, {sum(e.overdue for e in entries)} overdue")
-    _more(len(entries) - len(shown), "forecasts")
+    err.print(f"{total} forecasts, {tally['overdue']} overdue")
+    _more(total - len(shown), "forecasts")
 
 
 def _more(hidden: int, what: str) -> None:
@@ -762,12 +768,12 @@ def scores(
 ) -> None:
     """Brier score, resolved count and calibration per forecaster (a person or organisation in
     the library: one row per entity, whatever name or script the texts use)."""
-    from .ledger import ledger, unscored
     from .ledger import scores as compute
+    from .ledger import unscored_count
 
     with _open_library() as lib:
-        entries = ledger(lib.store)
-        rows = compute(lib.store, entries=entries)
+        rows = compute(lib.store)
+        hidden = unscored_count(lib.store, rows)
     shown = rows[:limit] if limit > 0 else rows
     if as_json:
         print(json.dumps(shown, ensure_ascii=False, indent=1))
@@ -783,7 +789,7 @@ def scores(
                       f"{r['brier']:.3f}" if r["brier"] is not None else "—", cal)
     out.print(table)
     _more(len(rows) - len(shown), "forecasters")
-    if n := unscored(entries):
+    if n := hidden:
         err.print(f"[dim]{n} forecasts held by no named person or organisation (a description such as "
                   "'analysts', or the article's own voice) are not scored[/dim]")
 

@@ -11,28 +11,33 @@ entity are one forecaster, under its canonical name).  A forecast held by a desc
 two "analysts" in two articles are not one forecaster.  A deadline that ended before the
 document was published is no deadline (a year read from "since 1917" by an older analysis):
 such a forecast is never overdue.
+
+The ledger is read a page at a time (:func:`page`, :meth:`Store.forecast_page`): the store
+keeps each forecast's key, holder and due day in indexed columns, so a page costs the same in
+a library of a thousand forecasts or a million, and the counts and scores are aggregates in
+the store (:meth:`Store.forecast_counts`, :meth:`Store.forecaster_totals`).
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 from .analysis.forecasts import FORECASTER_TYPES
-from .analysis.timex import bounds
 from .errors import NotFound
-from .read import items as read_items
+from .forecast_fields import due_date, forecast_key
+from .read.items import ABOUT_ROLES, BY_ROLES
 from .scoring import brier, calibration
-from .store.base import Store
+from .store.base import EntityLink, ForecasterTotals, Store
 
-__all__ = ["Forecaster", "LedgerEntry", "ledger", "resolve", "scores", "forecast_key", "short_id"]
+__all__ = ["Forecaster", "LedgerEntry", "LedgerPage", "ledger", "page", "pages", "counts", "resolve", "scores",
+           "unscored", "unscored_count", "forecast_key", "short_id"]
 
-
-def forecast_key(item: dict[str, Any]) -> str:
-    span = item.get("event") or item
-    return f"{item['document']}:{span['start']}-{span['end']}"
+# What a stored row carries beside the forecast's own fields (taken off: the entry holds them).
+_ROW_FIELDS = ("key", "due", "holder", "resolution")
 
 
 def short_id(key: str) -> str:
@@ -74,25 +79,87 @@ class LedgerEntry:
         return "overdue" if self.overdue else "open"
 
 
+@dataclass(frozen=True)
+class LedgerPage:
+    """One page of the ledger and the cursor of the next (None on the last)."""
+
+    entries: list[LedgerEntry]
+    after: str | None
+
+
 def _deadline_passed(forecast: dict[str, Any], today: date) -> bool:
-    value = ((forecast.get("deadline") or {}).get("value")) or ""
-    if not value[:4].isdigit():
-        return False
-    span, published = bounds(value), bounds(str(forecast.get("published") or "")[:10] or None)
-    if span is not None and published is not None and span[1] < published[0]:
-        return False  # ended before the text was written: not a deadline
-    # A deadline of "2027" has passed only when 2027 is over; "2027-06" when June is over.
-    parts = value.split("-")
-    try:
-        year = int(parts[0])
-        if len(parts) == 1:
-            return today.year > year
-        month = int(parts[1])
-        if len(parts) == 2:
-            return (today.year, today.month) > (year, month)
-        return today > date(year, month, int(parts[2][:2]))
-    except ValueError:
-        return False
+    """Has the forecast's deadline passed (:func:`clipfile.forecast_fields.due_date`)?"""
+    due = due_date(forecast.get("deadline"), forecast.get("published"))
+    return due is not None and today.isoformat() > due
+
+
+def _links(by: int | None, about: int | None) -> list[EntityLink]:
+    """The store's conditions for "about" (:mod:`clipfile.read.items` defines it).  "By" is
+    the store's ``held_by``: a forecast's one speaker is its forecaster, so the forecasts by an
+    entity are those it holds, read from the ledger's own index."""
+    links = []
+    if about is not None:
+        links.append(EntityLink(about, ABOUT_ROLES))
+        if by is None:
+            links.append(EntityLink(about, BY_ROLES, absent=True))
+    return links
+
+
+def _entry(row: dict[str, Any], today: date) -> LedgerEntry:
+    """A ledger entry of a stored row (:meth:`Store.forecast_page`).  The holder is the entity
+    after merges when it is a person or an organisation; an entity of another kind (a law, a
+    film) holds no forecast; a forecaster named by no entity is the description the text gives."""
+    key, due, held, res = (row.pop(f, None) for f in _ROW_FIELDS)
+    holder = None
+    if held is not None:
+        if held["type"] in FORECASTER_TYPES:
+            holder = Forecaster(held["name"], held["entity"], held["type"])
+    else:
+        ref = row.get("forecaster")
+        if isinstance(ref, dict) and not ref.get("entity_id") and (ref.get("name") or "").strip():
+            holder = Forecaster(ref["name"].strip())
+    return LedgerEntry(short_id(key), key, row, res, res is None and due is not None and today.isoformat() > due,
+                       holder)
+
+
+def page(
+    store: Store,
+    *,
+    show: str = "all",
+    order: str = "recent",
+    by: int | None = None,
+    about: int | None = None,
+    described: str | None = None,
+    key: str | None = None,
+    after: str | None = None,
+    limit: int = 50,
+    today: date | None = None,
+) -> LedgerPage:
+    """One page of the ledger (:meth:`Store.forecast_page`: ``show`` which, ``order`` how,
+    ``after`` the previous page's cursor), optionally by one forecaster, about one entity, or
+    held by a description (``described``, e.g. "analysts")."""
+    today = today or date.today()
+    got = store.forecast_page(today=today.isoformat(), show=show, order=order, links=_links(by, about),
+                              held_by=by, described=described, key=key, after=after, limit=limit)
+    return LedgerPage([_entry(r, today) for r in got.rows], got.after)
+
+
+def pages(store: Store, *, page_size: int = 500, **query: Any) -> Iterator[LedgerEntry]:
+    """Every entry :func:`page` gives for ``query``, a page at a time."""
+    after = None
+    while True:
+        got = page(store, after=after, limit=page_size, **query)
+        yield from got.entries
+        if got.after is None:
+            return
+        after = got.after
+
+
+def counts(store: Store, *, by: int | None = None, about: int | None = None, described: str | None = None,
+           today: date | None = None) -> dict[str, int]:
+    """How many forecasts are open, overdue and resolved (the filters of :func:`page`)."""
+    return store.forecast_counts(today=(today or date.today()).isoformat(), links=_links(by, about), held_by=by,
+                                 described=described)
 
 
 def ledger(
@@ -103,73 +170,63 @@ def ledger(
     only_open: bool = False,
     today: date | None = None,
 ) -> list[LedgerEntry]:
-    """Forecasts in the library, optionally by one forecaster or about one entity (and not by
-    it: :mod:`clipfile.read.items` says what "by" and "about" mean everywhere)."""
-    today = today or date.today()
-    if by is not None:
-        items = read_items.by(store, by, "forecast")
-    elif about is not None:
-        items = read_items.about(store, about, "forecast")
-    else:
-        items = store.items("forecast")
-    resolutions = store.forecast_resolutions()
-    holders = _Holders(store)
-    out = []
-    for item in items:
-        key = forecast_key(item)
-        res = resolutions.get(key)
-        entry = LedgerEntry(short_id(key), key, item, res, res is None and _deadline_passed(item, today),
-                            holders.of(item.get("forecaster")))
-        if only_open and res is not None:
-            continue
-        out.append(entry)
-    return out
-
-
-class _Holders:
-    """Forecasters of stored forecasts, each entity looked up once."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.seen: dict[str, Forecaster | None] = {}
-
-    def of(self, ref: Any) -> Forecaster | None:
-        if not isinstance(ref, dict):
-            return None
-        eid, name = ref.get("entity_id"), (ref.get("name") or "").strip()
-        if eid:
-            if eid not in self.seen:
-                try:
-                    ent = self.store.get_entity(eid)
-                except (NotFound, ValueError):
-                    ent = None
-                # An entity of another kind (a law, a film) holds no forecast.
-                self.seen[eid] = (Forecaster(ent.name, ent.id, ent.type)
-                                  if ent is not None and ent.type in FORECASTER_TYPES else None)
-            return self.seen[eid]
-        return Forecaster(name) if name else None
+    """Every forecast in the library in the store's date order (a page at a time), optionally
+    by one forecaster or about one entity (and not by it: :mod:`clipfile.read.items` says what
+    "by" and "about" mean everywhere); ``only_open``: the unresolved ones."""
+    return list(pages(store, show="unresolved" if only_open else "all", order="dated", by=by, about=about,
+                      today=today))
 
 
 def resolve(store: Store, ref: str, *, outcome: bool, when: str | None = None, note: str | None = None) -> LedgerEntry:
     """Record whether a forecast came true.  ``ref`` is a short id (``F1a2b3c4``) or a key."""
-    matches = [e for e in ledger(store) if e.id.lower() == ref.lower() or e.key == ref]
-    if not matches:
+    key = ref if re.fullmatch(r"[A-Za-z0-9_-]+:\d+-\d+", ref) else \
+        next((k for k in store.forecast_keys() if short_id(k).lower() == ref.lower()), None)
+    found = page(store, key=key, limit=1).entries if key else []
+    if not found:
         raise NotFound(f"no forecast {ref!r}; `clipfile forecasts` lists them with their ids")
-    entry = matches[0]
-    store.resolve_forecast(entry.key, outcome=outcome, date=when, note=note)
-    return next(e for e in ledger(store) if e.key == entry.key)
+    store.resolve_forecast(found[0].key, outcome=outcome, date=when, note=note)
+    return page(store, key=found[0].key, limit=1).entries[0]
 
 
-def scores(store: Store, *, bins: int = 5, entries: list[LedgerEntry] | None = None) -> list[dict[str, Any]]:
+def scores(store: Store, *, bins: int = 5, entries: list[LedgerEntry] | None = None,
+           entities: list[int] | None = None, resolved_only: bool = False,
+           today: date | None = None) -> list[dict[str, Any]]:
     """Per forecaster (a library entity, a person or an organisation): forecasts made,
-    resolved, overdue, Brier score and calibration table.  Forecasts held by a description or
-    by nobody are left out (:func:`unscored` counts them).  ``entries``: a ledger already read."""
+    resolved, overdue, Brier score and calibration table, best first.  Forecasts held by a
+    description or by nobody are left out (:func:`unscored` counts them).
+
+    The library's totals come from aggregates in the store (:meth:`Store.forecaster_totals`;
+    ``entities``: only these forecasters, ``resolved_only``: only those with a resolved
+    forecast); ``entries``: score these ledger entries instead (a ledger already read)."""
+    if entries is not None:
+        return _sorted(_scored_entries(entries, bins))
+    totals = store.forecaster_totals(today=(today or date.today()).isoformat(), entities=entities,
+                                     resolved_only=resolved_only, bins=bins)
+    return _sorted([_score_of(t, bins) for t in totals if t.type in FORECASTER_TYPES])
+
+
+def _score_of(t: ForecasterTotals, bins: int) -> dict[str, Any]:
+    table = []
+    for b, (n, sum_p, came) in enumerate(t.bins):
+        table.append({"low": round(b / bins, 6), "high": round((b + 1) / bins, 6), "n": n,
+                      "mean_forecast": sum_p / n if n else None, "observed": came / n if n else None})
+    return {"forecaster": t.name, "entity": f"E{t.entity}", "type": t.type, "forecasts": t.forecasts,
+            "resolved": t.resolved, "overdue": t.overdue, "brier": t.squared_error / t.resolved if t.resolved else None,
+            "calibration": table if t.resolved else []}
+
+
+def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda s: (s["brier"] is None, s["brier"] or 0, -s["forecasts"], s["forecaster"]))
+
+
+def _scored_entries(entries: list[LedgerEntry], bins: int) -> list[dict[str, Any]]:
+    """Scores over ledger entries in memory, grouped by holder entity."""
     by_entity: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in entries if entries is not None else ledger(store):
+    for entry in entries:
         if entry.holder is not None and entry.holder.entity is not None:
             by_entity[entry.holder.entity].append(entry)
     out = []
-    for entity_id, group in by_entity.items():
+    for group in by_entity.values():
         holder = group[0].holder
         assert holder is not None
         pairs = [(float(e.forecast.get("probability", 0.5)), e.resolution["outcome"])
@@ -184,9 +241,14 @@ def scores(store: Store, *, bins: int = 5, entries: list[LedgerEntry] | None = N
             "brier": brier(pairs) if pairs else None,
             "calibration": calibration(pairs, bins=bins) if pairs else [],
         })
-    return sorted(out, key=lambda s: (s["brier"] is None, s["brier"] or 0, -s["forecasts"], s["forecaster"]))
+    return out
 
 
 def unscored(entries: list[LedgerEntry]) -> int:
     """How many forecasts no entity holds (a description such as "analysts", or nobody)."""
     return sum(1 for e in entries if e.holder is None or e.holder.entity is None)
+
+
+def unscored_count(store: Store, scored: list[dict[str, Any]], *, today: date | None = None) -> int:
+    """How many of the library's forecasts no forecaster of ``scores(store)`` holds."""
+    return sum(counts(store, today=today).values()) - sum(s["forecasts"] for s in scored)

@@ -16,7 +16,14 @@ from ..records import Document
 from .query import Query
 
 __all__ = ["Store", "AddResult", "SearchHit", "SearchPage", "Facets", "DocumentSummary", "EntityRecord",
-           "EntityLink", "RecycledTable", "IndexedDocument", "Copy", "Passage"]
+           "EntityLink", "RecycledTable", "IndexedDocument", "Copy", "Passage", "ForecastPage", "ForecasterTotals",
+           "FORECAST_SHOWS", "FORECAST_ORDERS"]
+
+# Which forecasts a ledger page shows: ``open`` is unresolved and not overdue, ``unresolved``
+# open or overdue.  How it orders them: ``recent`` newest document first, ``dated`` oldest
+# first (the order of :meth:`Store.items`), ``deadline`` soonest due first (none last).
+FORECAST_SHOWS = ("all", "open", "overdue", "resolved", "unresolved")
+FORECAST_ORDERS = ("recent", "dated", "deadline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +167,38 @@ class Passage:
     origin_sim: float
 
 
+@dataclass(frozen=True, slots=True)
+class ForecastPage:
+    """One page of the forecast ledger (:meth:`Store.forecast_page`).
+
+    Each row is the forecast's item as :meth:`Store.items` gives it, plus ``key`` (the forecast
+    key), ``due`` (the ISO day after which it is overdue, or None), ``resolution`` (or None) and
+    ``holder``: the library entity its forecaster names, after merges, as ``{"entity", "name",
+    "type"}`` (None for a description, nobody, or an entity no longer in the library).
+    ``after`` is the cursor of the next page (None on the last).
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecasterTotals:
+    """One forecaster's book (:meth:`Store.forecaster_totals`): a library entity after merges,
+    with the forecasts it holds, how many are resolved and overdue, the sum of squared errors
+    ``(p - outcome)^2`` over the resolved ones (the Brier score is that over ``resolved``) and,
+    per calibration bin, ``(n, sum of p, how many came true)``."""
+
+    entity: int
+    name: str
+    type: str
+    forecasts: int
+    resolved: int
+    overdue: int
+    squared_error: float
+    bins: tuple[tuple[int, float, int], ...]
+
+
 class RecycledTable(Protocol):
     """The tables of the cross-document recycled-text index (``analysis.duplicates.DuplicateIndex``).
 
@@ -300,6 +339,32 @@ class Store(Protocol):
     # the forecast ledger's resolutions, by forecast key
     def resolve_forecast(self, key: str, *, outcome: bool, date: str | None, note: str | None) -> None: ...
     def forecast_resolutions(self) -> dict[str, dict[str, Any]]: ...
+    def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
+        """One page of forecasts (keyset: ``after`` is the previous page's cursor), each row
+        decoded once, with its resolution and holder looked up for the page alone.  ``today``
+        (ISO date) decides which are overdue; ``show`` is one of :data:`FORECAST_SHOWS`,
+        ``order`` one of :data:`FORECAST_ORDERS`; ``links`` as for :meth:`items`; ``held_by``:
+        only forecasts whose forecaster is this entity (or one merged into it: the forecasts
+        *by* it, the forecaster being a forecast's one speaker), read from the ledger's index;
+        ``described``: only forecasts held by no entity, under this description; ``key``: the
+        forecast with this key.  ValueError for an unknown ``show``/``order`` or a bad cursor."""
+        ...
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
+                        described: str | None = None) -> dict[str, int]:
+        """How many forecasts are ``open``, ``overdue`` and ``resolved`` (filters as for
+        :meth:`forecast_page`)."""
+        ...
+    def forecaster_totals(self, *, today: str, entities: Sequence[int] | None = None, resolved_only: bool = False,
+                          bins: int = 5) -> list[ForecasterTotals]:
+        """Per forecaster entity (after merges), its totals, computed by aggregates in the
+        store; ``entities``: only these; ``resolved_only``: only forecasters with a resolved
+        forecast.  Calibration bins as :func:`clipfile.scoring.calibration` makes them."""
+        ...
+    def forecast_keys(self) -> list[str]:
+        """The key of every stored forecast (read from an index: the short ids are hashes)."""
+        ...
 
     # small key/value state for long-running jobs (watch, listen), and binary state (indexes)
     def get_state(self, key: str) -> Any: ...

@@ -25,17 +25,29 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator, Self, Sequence
+from typing import Any, Callable, Iterator, Self, Sequence
 
 import psycopg
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
+from ..forecast_fields import due_date, forecast_key, holder_id
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import snippet
-from . import postgres_search
-from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
+from . import ledger_sql, postgres_search
+from .base import (
+    AddResult,
+    DocumentSummary,
+    EntityLink,
+    EntityRecord,
+    Facets,
+    ForecasterTotals,
+    ForecastPage,
+    SearchHit,
+    SearchPage,
+    Store,
+)
 from .facets import estimate, sampled_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
@@ -46,8 +58,39 @@ from .query import Query, parse_query
 
 __all__ = ["PostgresStore", "SCHEMA_VERSION"]
 
-# Each entry migrates from version i to i + 1.  Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+def _forecast_columns(db: psycopg.Connection[Any]) -> None:
+    """Migration 2: the forecast ledger's columns of ``items`` (as the SQLite library's
+    migration 9: ``fkey``, ``holder``, ``due``, ``dated``), filled from the stored forecasts,
+    under partial indexes, and the forecasts per due day (``forecast_due_counts``)."""
+    db.execute("ALTER TABLE items ADD COLUMN IF NOT EXISTS fkey TEXT, ADD COLUMN IF NOT EXISTS holder BIGINT,"
+               " ADD COLUMN IF NOT EXISTS due TEXT, ADD COLUMN IF NOT EXISTS dated TEXT")
+    rows = db.execute("SELECT i.id, i.doc_id, i.data, d.published, d.ingested FROM items i"
+                      " JOIN documents d ON d.id = i.doc_id WHERE i.kind = 'forecast'").fetchall()
+    with db.cursor() as cur:
+        cur.executemany("UPDATE items SET fkey = %s, holder = %s, due = %s, dated = %s WHERE id = %s",
+                        [(*_forecast_columns_of(json.loads(r[2]), r[1], r[3], r[4]), r[0]) for r in rows])
+    db.execute(f"""
+    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items (dated, doc_id, start, id, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_due ON items ((coalesce(due, '{ledger_sql.NEVER}')), id)
+        WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_holder ON items (holder, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_key ON items (fkey) WHERE kind = 'forecast';
+    """.encode())
+    db.execute(ledger_sql.DUE_COUNTS_TABLE.encode())
+    db.execute("DELETE FROM forecast_due_counts")
+    db.execute(ledger_sql.DUE_COUNTS_FILL.encode())
+
+
+def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | None,
+                         ingested: str | None) -> tuple[str, int | None, str | None, str | None]:
+    """``(fkey, holder, due, dated)`` of a forecast item of this document."""
+    return (forecast_key({**item, "document": doc_id}), holder_id(item),
+            due_date(item.get("deadline"), published), published or ingested)
+
+
+# Each entry migrates from version i to i + 1: SQL, or a function of the connection where SQL
+# alone cannot say it.  Never edit a released entry: append a new one.
+MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     """
     CREATE TABLE documents (
         seq BIGSERIAL PRIMARY KEY,
@@ -152,18 +195,22 @@ MIGRATIONS: list[str] = [
     $$;
     """
     + _RECYCLED_TABLES,
-    # 2: reads whose cost does not grow with the library (as the SQLite library's schema 5).
+    # 2: the forecast ledger reads a page of forecasts, and its totals, from indexed columns.
+    _forecast_columns,
+    # 3: reads whose cost does not grow with the library (as the SQLite library's schema 5).
     # Listings newest first walk an index and stop; the statistics come from counters kept in
     # the same transaction as the rows they count (one full count here, then never again): by
     # triggers, except for items, which are many per document and counted per analysis by the
-    # store.
+    # store.  It may run again over its own work (a migration test rewinds the version past
+    # it): everything is made if missing and counted afresh.
     """
     -- the dates are included so that a page is found on the index alone (an index-only scan
     -- needs every column its expression reads)
-    CREATE INDEX documents_recent ON documents ((coalesce(published, ingested)), seq) INCLUDE (published, ingested);
+    CREATE INDEX IF NOT EXISTS documents_recent ON documents ((coalesce(published, ingested)), seq) INCLUDE (published, ingested);
     -- a search filtered to one source that must look past the newest matches starts here
-    CREATE INDEX documents_source ON documents (source, seq);
-    CREATE TABLE counters (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
+    CREATE INDEX IF NOT EXISTS documents_source ON documents (source, seq);
+    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
+    DELETE FROM counters;
     INSERT INTO counters (name, n)
         SELECT 'documents', count(*) FROM documents
         UNION ALL SELECT 'characters', coalesce(sum(length(text)), 0) FROM documents
@@ -173,11 +220,11 @@ MIGRATIONS: list[str] = [
         UNION ALL SELECT 'kind:' || kind, count(*) FROM documents GROUP BY 1
         UNION ALL SELECT 'item:' || kind, count(*) FROM items GROUP BY 1;
 
-    CREATE FUNCTION clipfile_count(counter TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
+    CREATE OR REPLACE FUNCTION clipfile_count(counter TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
         INSERT INTO counters (name, n) VALUES (counter, delta)
         ON CONFLICT (name) DO UPDATE SET n = counters.n + excluded.n
     $$;
-    CREATE FUNCTION clipfile_count_document() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION clipfile_count_document() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP <> 'INSERT' THEN
             PERFORM clipfile_count('documents', -1), clipfile_count('characters', -length(OLD.text)),
@@ -191,16 +238,18 @@ MIGRATIONS: list[str] = [
         END IF;
         RETURN NULL;
     END $$;
+    DROP TRIGGER IF EXISTS documents_counted ON documents;
     CREATE TRIGGER documents_counted AFTER INSERT OR DELETE OR UPDATE OF text, language, kind
         ON documents FOR EACH ROW EXECUTE FUNCTION clipfile_count_document();
-    CREATE FUNCTION clipfile_count_analysis() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION clipfile_count_analysis() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM clipfile_count('analyzed', CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END);
         RETURN NULL;
     END $$;
+    DROP TRIGGER IF EXISTS analyses_counted ON analyses;
     CREATE TRIGGER analyses_counted AFTER INSERT OR DELETE
         ON analyses FOR EACH ROW EXECUTE FUNCTION clipfile_count_analysis();
-    CREATE FUNCTION clipfile_count_entity() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION clipfile_count_entity() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP <> 'INSERT' AND OLD.merged_into IS NULL THEN
             PERFORM clipfile_count('entities', -1);
@@ -210,6 +259,7 @@ MIGRATIONS: list[str] = [
         END IF;
         RETURN NULL;
     END $$;
+    DROP TRIGGER IF EXISTS entities_counted ON entities;
     CREATE TRIGGER entities_counted AFTER INSERT OR DELETE OR UPDATE OF merged_into
         ON entities FOR EACH ROW EXECUTE FUNCTION clipfile_count_entity();
     """,
@@ -240,6 +290,15 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT %s::bigint UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+_DIALECT = ledger_sql.Dialect("%s", _MERGED_SET, lambda path: "i.data::jsonb #>> '{" + path.replace(".", ",") + "}'")
+
+
+def _entity_rows(db: psycopg.Connection[Any], ids: list[int]) -> list[tuple[Any, ...]]:
+    """``(id, merged_into, name, type)`` of these entities."""
+    return [tuple(r) for r in db.execute("SELECT id, merged_into, name, type FROM entities WHERE id = ANY(%s)",
+                                         (list(ids),)).fetchall()]
 
 
 def _now() -> str:
@@ -465,7 +524,11 @@ class PostgresStore:
                     f"library {self.path} has schema version {version}, newer than this Clipfile "
                     f"understands ({SCHEMA_VERSION}); upgrade Clipfile")
             for target in range(version, SCHEMA_VERSION):
-                self._db.execute(MIGRATIONS[target].encode())
+                step = MIGRATIONS[target]
+                if callable(step):
+                    step(self._db)
+                else:
+                    self._db.execute(step.encode())
                 self._db.execute("UPDATE clipfile_schema SET version = %s", (target + 1,))
 
     @property
@@ -609,13 +672,13 @@ class PostgresStore:
                 raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
                                  "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
-            row = db.execute("SELECT language, array(SELECT kind FROM items WHERE doc_id = d.id)"
+            row = db.execute("SELECT language, published, ingested, array(SELECT kind FROM items WHERE doc_id = d.id)"
                              " FROM documents d WHERE id = %s", (doc_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             config = _config(row[0])
             change: dict[str, int] = {}
-            for kind in row[1]:
+            for kind in row[3]:
                 change[kind] = change.get(kind, 0) - 1
             mentions = [(doc_id, int(ent["id"][1:]), m["start"], m["end"], m["text"])
                         for ent in entities for m in ent.get("mentions", [])]
@@ -633,21 +696,35 @@ class PostgresStore:
                 if mentions:
                     cur.executemany('INSERT INTO mentions (doc_id, entity_id, start, "end", text)'
                                     " VALUES (%s,%s,%s,%s,%s)", mentions)
-                self._insert_items(db, doc_id, items, config, [(m[1], m[2], m[3]) for m in mentions])
+                self._insert_items(db, doc_id, items, config, [(m[1], m[2], m[3]) for m in mentions],
+                                   dated=(row[1], row[2]))
+                self._count_due(db, doc_id, 1)
                 db.execute("INSERT INTO analyses (doc_id, version, analyzed, data) VALUES (%s,%s,%s,%s)",
                            (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)))
                 _count_items(cur, change)
 
+    def _count_due(self, db: psycopg.Connection[Any], doc_id: str, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a document's forecasts from the counts per due day."""
+        per_day, change = ledger_sql.due_count_changes(_DIALECT)
+        rows = [(due, sign * int(n)) for due, n in db.execute(per_day.encode(), (doc_id,)).fetchall()]
+        if rows:
+            with db.cursor() as cur:
+                cur.executemany(change.encode(), rows)
+
     def _clear_analysis(self, db: psycopg.Connection[Any], doc_id: str) -> None:
+        self._count_due(db, doc_id, -1)
         db.execute("DELETE FROM items WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = %s", (doc_id,))
 
     def _insert_items(self, db: psycopg.Connection[Any], doc_id: str, items: list[tuple[str, dict[str, Any]]],
-                      config: str, mentions: list[tuple[int, int, int]] | None = None) -> None:
+                      config: str, mentions: list[tuple[int, int, int]] | None = None,
+                      dated: tuple[str | None, str | None] = (None, None)) -> None:
         """Store a document's items and their links to entities: the references they hold and
         the entities mentioned (``mentions``: ``(entity id, start, end)`` of the document's
-        mentions; read from the library when None) inside their span."""
+        mentions; read from the library when None) inside their span.  ``dated``: the
+        document's ``(published, ingested)``, which a forecast's ledger columns need
+        (migration 2)."""
         if not items:
             return
         if mentions is None:
@@ -655,12 +732,14 @@ class PostgresStore:
                 'SELECT entity_id, start, "end" FROM mentions WHERE doc_id = %s', (doc_id,)).fetchall()]
         with db.cursor() as cur:
             cur.executemany(
-                'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, search)'
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,"
+                'INSERT INTO items (doc_id, kind, local_id, start, "end", text, data, fkey, holder, due, dated, search)'
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
                 " CASE WHEN %s = '' THEN NULL ELSE to_tsvector(%s::regconfig, %s) END) RETURNING id",
                 [(doc_id, kind, item.get("id"), item["start"], item["end"], item.get("text") or "",
-                  json.dumps(item, ensure_ascii=False), item.get("text") or "", config,
-                  (item.get("text") or "")[:_MAX_INDEXED]) for kind, item in items], returning=True)
+                  json.dumps(item, ensure_ascii=False),
+                  *(_forecast_columns_of(item, doc_id, *dated) if kind == "forecast" else (None, None, None, None)),
+                  item.get("text") or "", config, (item.get("text") or "")[:_MAX_INDEXED]) for kind, item in items],
+                returning=True)
             ids = []
             while True:
                 ids.append(_one(cur)[0])
@@ -948,6 +1027,68 @@ class PostgresStore:
         with self._read() as db:
             rows = db.execute("SELECT key, outcome, date, note, resolved FROM forecast_resolutions").fetchall()
         return {r[0]: {"outcome": bool(r[1]), "date": r[2], "note": r[3], "resolved": r[4]} for r in rows}
+
+    def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
+        """One page of the ledger, read along an index from ``after`` (:mod:`.ledger_sql`)."""
+        with self._read() as db:
+            q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
+                                      key=key, after=after, limit=limit, held_by=self._held_by(db, held_by))
+            rows = db.execute(q.sql.encode(), q.args).fetchall()
+            holders = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids),
+                                              {r[5] for r in rows[:limit] if r[5] is not None})
+        return ForecastPage([ledger_sql.page_row(tuple(r), holders, json.loads(r[2])) for r in rows[:limit]],
+                            ledger_sql.next_cursor(rows, limit, q.order_columns))
+
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
+                        described: str | None = None) -> dict[str, int]:
+        with self._read() as db:
+            members = self._held_by(db, held_by)
+            def query(what: str) -> list[int]:
+                sql, args = ledger_sql.counts_query(_DIALECT, what, today=today, links=links, described=described,
+                                                    held_by=members)
+                return [int(v) for v in _one(db.execute(sql.encode(), args))]
+
+            if not links and members is None and described is None:  # all of them: the counters
+                total, late = (int(v) for v in _one(db.execute(ledger_sql.due_counts_query(_DIALECT).encode(),
+                                                                (today,))))
+            else:
+                (total,), (late,) = query("forecasts"), query("late")
+            resolved, resolved_late = query("resolved")
+        overdue = late - resolved_late
+        return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
+
+    def forecaster_totals(self, *, today: str, entities: Sequence[int] | None = None, resolved_only: bool = False,
+                          bins: int = 5) -> list[ForecasterTotals]:
+        if bins < 1:
+            raise ValueError("bins must be at least 1")
+        with self._read() as db:
+            merged = db.execute(ledger_sql.members_query(_DIALECT).encode()).fetchall()
+            members: list[int] | None = None
+            if entities is not None:
+                members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
+            sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
+            resolved = db.execute(sql.encode(), args).fetchall()
+            if resolved_only:
+                roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
+                members = ledger_sql.members(merged, {v[0] for v in roots.values()})
+            sql, args = ledger_sql.holder_counts_query(_DIALECT, today=today, holders=members)
+            counts = db.execute(sql.encode(), args).fetchall()
+            roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})
+        return ledger_sql.combine_totals(counts, resolved, roots, bins)
+
+    def _held_by(self, db: Any, entity: int | None) -> list[int] | None:
+        """An entity (after merges) and every entity merged into it, or None for none."""
+        if entity is None:
+            return None
+        return ledger_sql.members(db.execute(ledger_sql.members_query(_DIALECT).encode()).fetchall(),
+                                  [self._root(int(entity))])
+
+    def forecast_keys(self) -> list[str]:
+        with self._read() as db:
+            return [r[0] for r in db.execute(
+                "SELECT fkey FROM items WHERE kind = 'forecast' AND fkey IS NOT NULL").fetchall()]
 
     def get_state(self, key: str) -> Any:
         with self._read() as db:

@@ -20,10 +20,23 @@ from typing import Any, Callable, Iterator, Self, Sequence
 
 from .. import deadline
 from ..errors import Interrupted, NotFound, QueryError, StoreError
+from ..forecast_fields import due_date, forecast_key, holder_id
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
-from .base import AddResult, DocumentSummary, EntityLink, EntityRecord, Facets, SearchHit, SearchPage, Store
+from . import ledger_sql
+from .base import (
+    AddResult,
+    DocumentSummary,
+    EntityLink,
+    EntityRecord,
+    Facets,
+    ForecasterTotals,
+    ForecastPage,
+    SearchHit,
+    SearchPage,
+    Store,
+)
 from .query import SYNTAX_HINT, Query, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
@@ -46,6 +59,43 @@ def _contentless_documents_fts(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO documents_fts_terms (rowid, title, body) SELECT rowid, title, body FROM documents_fts")
     db.execute("DROP TABLE documents_fts")
     db.execute("ALTER TABLE documents_fts_terms RENAME TO documents_fts")
+
+
+def _forecast_columns(db: sqlite3.Connection) -> None:
+    """Migration 9: what the forecast ledger reads a page at a time by, in columns of ``items``
+    (NULL for other kinds): ``fkey`` the forecast key, ``holder`` the forecaster's entity id,
+    ``due`` the day after which it is overdue (:mod:`clipfile.forecast_fields`) and ``dated``
+    its document's date; filled here from the stored forecasts, under partial indexes; and the
+    forecasts per due day (``forecast_due_counts``), counted here once and kept since."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(items)")}
+    for column, sql_type in (("fkey", "TEXT"), ("holder", "INTEGER"), ("due", "TEXT"), ("dated", "TEXT")):
+        if column not in have:
+            db.execute(f"ALTER TABLE items ADD COLUMN {column} {sql_type}")
+    rows = db.execute("SELECT i.id, i.doc_id, i.data, d.published, d.ingested FROM items i"
+                      " JOIN documents d ON d.id = i.doc_id WHERE i.kind = 'forecast'")
+    while batch := rows.fetchmany(5000):
+        db.executemany("UPDATE items SET fkey = ?, holder = ?, due = ?, dated = ? WHERE id = ?",
+                       [(*_forecast_columns_of(json.loads(r[2]), r[1], r[3], r[4]), r[0]) for r in batch])
+    for statement in _split_sql(_FORECAST_INDEXES):
+        db.execute(statement)
+    db.execute(ledger_sql.DUE_COUNTS_TABLE)
+    db.execute("DELETE FROM forecast_due_counts")
+    db.execute(ledger_sql.DUE_COUNTS_FILL)
+
+
+_FORECAST_INDEXES = """
+    CREATE INDEX IF NOT EXISTS items_forecast_dated ON items(dated, doc_id, start, id, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_due ON items(coalesce(due, '9999-99-99'), id) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_holder ON items(holder, due) WHERE kind = 'forecast';
+    CREATE INDEX IF NOT EXISTS items_forecast_key ON items(fkey) WHERE kind = 'forecast';
+"""
+
+
+def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | None,
+                         ingested: str | None) -> tuple[str, int | None, str | None, str | None]:
+    """``(fkey, holder, due, dated)`` of a forecast item of this document."""
+    return (forecast_key({**item, "document": doc_id}), holder_id(item),
+            due_date(item.get("deadline"), published), published or ingested)
 
 
 # Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
@@ -238,6 +288,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     UPDATE items SET data = json_set(data, '$.text', json('null'))
         WHERE text != '' AND json_type(data, '$.text') = 'text' AND json_extract(data, '$.text') = text;
     """,
+    # 9: the forecast ledger reads a page of forecasts, and its totals, from indexed columns.
+    _forecast_columns,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -767,7 +819,8 @@ class SQLiteStore:
                 raise StoreError(f"entity {ent.get('id')!r} of {doc_id} is not linked to the library "
                                  "(store analyses with clipfile.entitylinks.save_linked)")
         with self._tx() as db:
-            if not db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            dated = db.execute("SELECT published, ingested FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if not dated:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
             self._clear_analysis(db, doc_id)
             for ent in entities:
@@ -778,9 +831,10 @@ class SQLiteStore:
             added: dict[str, int] = {}
             for key, kind in _ITEM_LISTS.items():
                 for item in analysis.get(key) or []:
-                    self._insert_item(db, doc_id, kind, item)
+                    self._insert_item(db, doc_id, kind, item, dated=(dated[0], dated[1]))
                     added[kind] = added.get(kind, 0) + 1
             _count_items(db, added)
+            self._count_due(db, doc_id, 1)
             # The item lists are stored once, as items: the analysis keeps their number.
             body = {k: (len(v) if k in _ITEM_LISTS and isinstance(v, list) else v)
                     for k, v in analysis.items() if k != "document"}
@@ -789,7 +843,13 @@ class SQLiteStore:
                 (doc_id, version, _now(), json.dumps(body, ensure_ascii=False)),
             )
 
+    def _count_due(self, db: sqlite3.Connection, doc_id: str, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a document's forecasts from the counts per due day."""
+        per_day, change = ledger_sql.due_count_changes(_DIALECT)
+        db.executemany(change, [(due, sign * n) for due, n in db.execute(per_day, (doc_id,)).fetchall()])
+
     def _clear_analysis(self, db: sqlite3.Connection, doc_id: str) -> None:
+        self._count_due(db, doc_id, -1)
         _count_items(db, {k: -n for k, n in db.execute(
             "SELECT kind, count(*) FROM items WHERE doc_id = ? GROUP BY 1", (doc_id,))})
         ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
@@ -798,14 +858,19 @@ class SQLiteStore:
         db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
 
-    def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict) -> None:
+    def _insert_item(self, db: sqlite3.Connection, doc_id: str, kind: str, item: dict,
+                     dated: tuple[str | None, str | None] = (None, None)) -> None:
+        """Store one item; ``dated``: its document's ``(published, ingested)``, which a
+        forecast's ledger columns need (migration 9)."""
         text = item.get("text") or ""
         # The text is in its column; the JSON keeps its place with null (see _item_json).
         data = {**item, "text": None} if isinstance(item.get("text"), str) and text else item
+        ledger = _forecast_columns_of(item, doc_id, *dated) if kind == "forecast" else (None, None, None, None)
         cur = db.execute(
-            "INSERT INTO items (doc_id, kind, local_id, start, end, text, data) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO items (doc_id, kind, local_id, start, end, text, data, fkey, holder, due, dated)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (doc_id, kind, item.get("id"), item["start"], item["end"], text,
-             json.dumps(data, ensure_ascii=False)),
+             json.dumps(data, ensure_ascii=False), *ledger),
         )
         item_id = cur.lastrowid
         if text:
@@ -1151,6 +1216,65 @@ class SQLiteStore:
         return {r["key"]: {"outcome": bool(r["outcome"]), "date": r["date"], "note": r["note"],
                            "resolved": r["resolved"]} for r in rows}
 
+    def forecast_page(self, *, today: str, show: str = "all", order: str = "recent",
+                      links: Sequence[EntityLink] = (), held_by: int | None = None, described: str | None = None,
+                      key: str | None = None, after: str | None = None, limit: int = 50) -> ForecastPage:
+        """One page of the ledger, read along an index from ``after`` (:mod:`.ledger_sql`)."""
+        with self._read() as db:
+            q = ledger_sql.page_query(_DIALECT, today=today, show=show, order=order, links=links, described=described,
+                                      key=key, after=after, limit=limit, held_by=self._held_by(db, held_by))
+            rows = db.execute(q.sql, q.args).fetchall()
+            holders = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids),
+                                              {r[5] for r in rows[:limit] if r[5] is not None})
+        return ForecastPage([ledger_sql.page_row(tuple(r), holders, _item_json(r[2], r[3])) for r in rows[:limit]],
+                            ledger_sql.next_cursor(rows, limit, q.order_columns))
+
+    def forecast_counts(self, *, today: str, links: Sequence[EntityLink] = (), held_by: int | None = None,
+                        described: str | None = None) -> dict[str, int]:
+        with self._read() as db:
+            members = self._held_by(db, held_by)
+            def query(what: str) -> tuple[Any, ...]:
+                return tuple(db.execute(*ledger_sql.counts_query(
+                    _DIALECT, what, today=today, links=links, described=described, held_by=members)).fetchone())
+
+            if not links and members is None and described is None:  # all of them: the counters
+                total, late = db.execute(ledger_sql.due_counts_query(_DIALECT), (today,)).fetchone()
+            else:
+                (total,), (late,) = query("forecasts"), query("late")
+            resolved, resolved_late = query("resolved")
+        overdue = late - resolved_late
+        return {"open": total - resolved - overdue, "overdue": overdue, "resolved": resolved}
+
+    def forecaster_totals(self, *, today: str, entities: Sequence[int] | None = None, resolved_only: bool = False,
+                          bins: int = 5) -> list[ForecasterTotals]:
+        if bins < 1:
+            raise ValueError("bins must be at least 1")
+        with self._read() as db:
+            merged = db.execute(ledger_sql.members_query(_DIALECT)).fetchall()
+            members: list[int] | None = None
+            if entities is not None:
+                members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
+            sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
+            resolved = db.execute(sql, args).fetchall()
+            if resolved_only:
+                roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
+                members = ledger_sql.members(merged, {v[0] for v in roots.values()})
+            sql, args = ledger_sql.holder_counts_query(_DIALECT, today=today, holders=members)
+            counts = db.execute(sql, args).fetchall()
+            roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in counts})
+        return ledger_sql.combine_totals(counts, resolved, roots, bins)
+
+    def _held_by(self, db: Any, entity: int | None) -> list[int] | None:
+        """An entity (after merges) and every entity merged into it, or None for none."""
+        if entity is None:
+            return None
+        return ledger_sql.members(db.execute(ledger_sql.members_query(_DIALECT)).fetchall(),
+                                  [self._root(int(entity))])
+
+    def forecast_keys(self) -> list[str]:
+        with self._read() as db:
+            return [r[0] for r in db.execute("SELECT fkey FROM items WHERE kind = 'forecast' AND fkey IS NOT NULL")]
+
     # -- state and stats --------------------------------------------------------------------
 
     def get_state(self, key: str) -> Any:
@@ -1430,6 +1554,16 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+_DIALECT = ledger_sql.Dialect("?", _MERGED_SET, lambda path: f"json_extract(i.data, '$.{path}')",
+                              lambda index: f" INDEXED BY {index}")
+
+
+def _entity_rows(db: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    """``(id, merged_into, name, type)`` of these entities."""
+    return [tuple(r) for r in db.execute(
+        f"SELECT id, merged_into, name, type FROM entities WHERE id IN ({','.join('?' * len(ids))})", ids)]
 
 
 @dataclass(frozen=True)

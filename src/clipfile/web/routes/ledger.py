@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Request
@@ -18,11 +19,16 @@ router = APIRouter()
 
 
 @router.get("/forecasts", response_class=HTMLResponse)
-def forecasts(request: Request, by: str = "", show: str = "all") -> HTMLResponse:
+def forecasts(request: Request, by: str = "", show: str = "all", after: str = "") -> HTMLResponse:
     if show not in ("all", "open", "overdue", "resolved"):
         raise BadRequest("show must be one of all, open, overdue, resolved")
-    return render(request, "ledger.html", title="Forecast ledger", by=by, show=show, row_limit=200,
-                  **pages.ledger(store_of(request), forecaster=by or None))
+    if after and show == "all":
+        raise BadRequest("a page cursor (after) goes with one section: show=open, overdue or resolved")
+    try:
+        book = pages.ledger(store_of(request), forecaster=by or None, show=show, after=after or None)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    return render(request, "ledger.html", title="Forecast ledger", by=by, show=show, after=after, **book)
 
 
 @router.post("/forecasts/resolve")
@@ -33,8 +39,7 @@ async def resolve(request: Request) -> Response:
     m = re.fullmatch(r"([A-Za-z0-9_-]+):(\d+)-(\d+)", key)
     if not m:
         raise BadRequest(f"{key!r} is not a forecast key (document:start-end)")
-    doc_id = m.group(1)
-    if not any(pages.forecast_key(f) == key for f in store.items("forecast", doc_id=doc_id)):
+    if not store.forecast_page(today=date.today().isoformat(), key=key, limit=1).rows:
         raise NotFound(f"no forecast {key!r}")
     outcome = form.get("outcome")
     if outcome not in ("yes", "no"):
