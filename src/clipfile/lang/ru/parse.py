@@ -106,30 +106,19 @@ class RuDoc:
 
 @functools.lru_cache(maxsize=1)
 def models() -> dict[str, Any]:
-    """Load natasha's bundled models once per process (the name grammar loads apart, on the
-    first person's name: :func:`_names`)."""
+    """Load natasha's bundled models once per process (:mod:`.models` says how, for less
+    than natasha's constructors take; the name grammar loads apart, on the first person's
+    name: :func:`_names`)."""
     try:
-        from natasha import (
-            MorphVocab,
-            NewsEmbedding,
-            NewsMorphTagger,
-            NewsNERTagger,
-            NewsSyntaxParser,
-            Segmenter,
-        )
+        from natasha import MorphVocab
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ExtractionError(
             "Russian analysis needs natasha: `pip install natasha` (its models are bundled)."
         ) from exc
+    from .models import load
+
     _name_unnamed_letters()
-    emb = NewsEmbedding()
-    return {
-        "segmenter": Segmenter(),
-        "vocab": _morph_vocab(MorphVocab),
-        "morph": NewsMorphTagger(emb),
-        "syntax": NewsSyntaxParser(emb),
-        "ner": NewsNERTagger(emb),
-    }
+    return {**load(), "vocab": _morph_vocab(MorphVocab)}
 
 
 def _name_unnamed_letters() -> None:

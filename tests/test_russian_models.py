@@ -1,0 +1,70 @@
+"""natasha's models as Clipfile loads them (clipfile.lang.ru.models) tag exactly as natasha's
+own constructors do, while building the shared vocabulary once and no similarity tables."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("natasha")
+
+from natasha import Doc, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter  # noqa: E402
+
+from clipfile.lang.ru.models import embedding, load  # noqa: E402
+
+TEXTS = [
+    "Губернатор Заречной области Виктор Лапин заявил во вторник, что мост через Вязьму "
+    "откроют не раньше осени. «Подрядчик сорвал сроки», — добавил он.",
+    "По словам пресс-секретаря компании «Северный поток угля» Анны Гриневой, переговоры "
+    "с банком «Восход» продолжатся в Казани 14 марта 2027 года.",
+    "Депутаты Госдумы отклонили законопроект о налоге на роскошь; министр финансов "
+    "Олег Ракитин назвал решение ошибкой и пообещал внести новый вариант.",
+    "   ",
+    "В Новосибирске, Томске и Омске синоптики ждут морозов до −35 °C.",
+]
+
+
+def _markup(models: dict, text: str) -> tuple[list, list]:
+    doc = Doc(text)
+    doc.segment(models["segmenter"])
+    doc.sents = [s for s in doc.sents if s.tokens]
+    doc.tag_morph(models["morph"])
+    doc.parse_syntax(models["syntax"])
+    doc.tag_ner(models["ner"])
+    tokens = [(t.start, t.stop, t.pos, t.feats, t.head_id, t.rel) for t in doc.tokens]
+    return tokens, [(s.start, s.stop, s.type) for s in doc.spans]
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[dict, dict]:
+    emb = NewsEmbedding()
+    natasha = {"segmenter": Segmenter(), "morph": NewsMorphTagger(emb),
+               "syntax": NewsSyntaxParser(emb), "ner": NewsNERTagger(emb)}
+    return natasha, load()
+
+
+def test_same_tags_parse_and_entities_as_natashas_constructors(both):
+    natasha, ours = both
+    for text in TEXTS:
+        assert _markup(ours, text) == _markup(natasha, text)
+    # the texts exercise all three models: a person, a place, an organisation, a parse
+    tokens, spans = _markup(ours, " ".join(TEXTS))
+    assert {"PER", "LOC", "ORG"} <= {s[2] for s in spans}
+    assert any(t[5] == "nsubj" for t in tokens)
+
+
+def test_one_vocabulary_for_the_three_packs_and_no_similarity_tables(both):
+    _natasha, ours = both
+    encoders = [ours[name].infer.encoder for name in ("morph", "syntax", "ner")]
+    assert len({id(e.words_vocab) for e in encoders}) == 1
+    assert len(encoders[0].words_vocab.items) > 100_000
+    pq = ours["morph"].infer.model.emb.word
+    assert pq.indexes.array.shape[0] == len(encoders[0].words_vocab.items)
+
+
+def test_the_embedding_holds_what_taggers_inject_and_no_similarity_tables():
+    from natasha.data import NEWS_EMBEDDING
+
+    emb = embedding(NEWS_EMBEDDING)
+    full = NewsEmbedding()
+    assert emb.meta.id == full.meta.id
+    assert (emb.pq.indexes == full.pq.indexes).all() and (emb.pq.codes == full.pq.codes).all()
+    assert emb.vocab is None and not hasattr(emb.pq, "ab")
