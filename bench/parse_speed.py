@@ -25,6 +25,13 @@ against a fresh process that loads natasha's same models and parses it.
 ``--before DIR`` times ``analyze`` of another checkout too (``DIR/src``), in alternation with
 this one, round after round, so both see the same load: the machine is shared and its load
 average is printed.  Every timing runs in a fresh process (this script in worker mode).
+
+``--blas-threads N`` runs every variant with N native BLAS/OpenMP threads (numpy's OpenBLAS,
+which natasha's models multiply with; by default as many as cores).  A second BLAS thread
+shortens natasha's multiplications a little on an idle machine but spins for a while after
+each, and that CPU time is charged to whatever the process does next (``analyze``'s own
+stages), so ``--blas-threads 1`` is the like-for-like comparison of what ``analyze`` adds;
+worker processes (``--jobs``) run with one thread each anyway.
 """
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TINY_RU = "Министр заявил, что бюджет будет принят в среду."
+BLAS_THREADS = ""  # --blas-threads: native threads in every timed process ("" = as inherited)
 
 
 def shared_dir() -> Path:
@@ -130,14 +138,24 @@ def run_worker(kind: str, limit: int, src: Path) -> dict:
     """Run :func:`_worker` in a fresh interpreter with ``src`` first on the path; the start-up
     variants are timed from outside (interpreter start-up included)."""
     env = dict(os.environ, PYTHONPATH=str(src))
-    t0 = time.perf_counter()
+    if BLAS_THREADS:
+        env.update({name: BLAS_THREADS for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                     "MKL_NUM_THREADS", "BLIS_NUM_THREADS")})
+    t0, c0 = time.perf_counter(), _children_cpu()
     out = subprocess.run([sys.executable, __file__, "--worker", kind, "--limit", str(limit)],
                          env=env, capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if kind.startswith("startup"):
-        result = {"n": 1, "wall": wall, "cpu": result.get("cpu", 0.0)}
+        result = {"n": 1, "wall": wall, "cpu": cpu}  # the whole process, interpreter start-up included
     return result
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 # ---------------------------------------------------------------- report
@@ -246,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--before", type=Path, help="another checkout whose analyze to time too")
     ap.add_argument("--lang", choices=("en", "ru"))
+    ap.add_argument("--blas-threads", type=int, help="native BLAS/OpenMP threads in every timed process")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -256,7 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     src = ROOT / "src"
     before = args.before.resolve() / "src" if args.before else None
-    print(f"machine: {os.cpu_count()} cores, load average {load()} (1, 5, 15 min) at the start")
+    global BLAS_THREADS
+    BLAS_THREADS = str(args.blas_threads) if args.blas_threads else ""
+    threads = f"{BLAS_THREADS} BLAS thread(s)" if BLAS_THREADS else "BLAS threads as inherited"
+    print(f"machine: {os.cpu_count()} cores, load average {load()} (1, 5, 15 min) at the start; {threads}")
     if args.lang in (None, "en"):
         _texts, label = english_texts(args.limit)
         print(f"English: {label}, {len(_texts)} articles, best of {args.rounds} rounds")
@@ -284,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
             variants.append(("analyze, before", "startup-clipfile", before))
         best = timings(variants, 1, max(args.rounds, 3))
         print("  start-up, a fresh process for one tiny text (best of "
-              f"{max(args.rounds, 3)}): " + ", ".join(f"{k} {r['wall']:.2f} s" for k, r in best.items()))
+              f"{max(args.rounds, 3)}, by CPU time): "
+              + ", ".join(f"{k} {r['wall']:.2f} s ({r['cpu']:.2f} s CPU)" for k, r in best.items()))
     print(f"load average at the end: {load()}")
     return 0
 

@@ -68,3 +68,48 @@ def test_the_embedding_holds_what_taggers_inject_and_no_similarity_tables():
     assert emb.meta.id == full.meta.id
     assert (emb.pq.indexes == full.pq.indexes).all() and (emb.pq.codes == full.pq.codes).all()
     assert emb.vocab is None and not hasattr(emb.pq, "ab")
+
+
+# ---- what the parse wrapper and the stages keep instead of recomputing -------------------
+
+def _doc(text: str):
+    from clipfile.lang.ru.parse import RuDoc, RuToken
+
+    toks, pos = [], 0
+    for word in text.split():
+        start = text.index(word, pos)
+        pos = start + len(word)
+        toks.append(RuToken(len(toks), start, pos, word, word.lower(), "X", {}, -1, "", 0))
+    # "Мэр открыл мост": the verb heads both nouns
+    toks = [t if t.i == 1 else RuToken(t.i, t.start, t.end, t.text, t.lemma, t.pos, t.feats, 1, "dep", 0)
+            for t in toks]
+    return RuDoc(text=text, tokens=toks, sents=[], spans=[])
+
+
+def test_token_at_finds_the_covering_or_next_token():
+    doc = _doc("Мэр  открыл мост")
+    assert [doc.token_at(k) for k in (0, 2, 3, 4, 5, 11, 12, 15)] == [0, 0, 1, 1, 1, 2, 2, 2]
+    assert doc.token_at(16) is None and doc.token_at(100) is None
+
+
+def test_children_in_text_order_and_none_for_a_leaf():
+    doc = _doc("Мэр открыл мост")
+    assert [t.text for t in doc.children(1)] == ["Мэр", "мост"]
+    assert doc.children(0) == [] and doc.children(2) == []
+    assert doc.subtree(1) == [0, 1, 2]
+
+
+def test_markers_found_again_are_the_same_at_each_offset_and_for_each_kind_filter():
+    from clipfile.analysis.markers import find_markers
+    from clipfile.lang.ru.markers import LEXICON
+
+    text = "По неподтверждённым данным, министр, возможно, уйдёт в отставку."
+    first = find_markers(text, LEXICON)
+    assert first and find_markers(text, LEXICON) == first
+    shifted = find_markers(text, LEXICON, offset=100)
+    assert [(m.start - 100, m.end - 100, m.text, m.kind, c) for m, c in shifted] == \
+        [(m.start, m.end, m.text, m.kind, c) for m, c in first]
+    kind = first[0][0].kind
+    only = find_markers(text, LEXICON, kinds=[kind])
+    assert only and all(m.kind == kind for m, _ in only)
+    assert find_markers(text, LEXICON, kinds=[]) == []

@@ -22,6 +22,7 @@ present, ``"full:<given> <surname>"``.  Russian order with a patronymic (``Пу�
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -66,6 +67,7 @@ def romanize(text: str) -> str:
     return "".join(_BASE.get(ch, ch) for ch in text.lower())
 
 
+@functools.lru_cache(maxsize=20_000)  # names recur: each word is folded once per process
 def fold(word: str) -> str:
     """Fold one name word, in any script, to its cross-romanisation key form."""
     latin = romanize(word)

@@ -19,6 +19,7 @@ verbal probability terms to Sherman Kent's categories of estimative probability 
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
@@ -83,7 +84,18 @@ def find_markers(
     Offsets are shifted by ``offset`` so they point into the document the text came from.
     Where matches overlap, the longest wins (``could not be verified`` beats ``could``).
     """
-    wanted = set(kinds) if kinds is not None else None
+    wanted = tuple(sorted(set(kinds))) if kinds is not None else None
+    return [
+        (Marker(start=s + offset, end=e + offset, text=text[s:e], kind=kind), cls)
+        for s, e, kind, cls in _markers_in(text, lexicon, wanted)
+    ]
+
+
+# The stages look for markers in the same stretch of text several times (a sentence as a
+# possible comment, then as a claim, then for its claim's footing), and the scan is a couple
+# of dozen case-insensitive expressions over it: each stretch is scanned once.
+@functools.lru_cache(maxsize=4096)
+def _markers_in(text: str, lexicon: Lexicon, wanted: tuple[str, ...] | None) -> tuple[tuple[int, int, str, str], ...]:
     found: list[tuple[int, int, str, str]] = []
     for kind, cls, rx in lexicon.compiled:
         if wanted is not None and kind not in wanted:
@@ -98,10 +110,7 @@ def find_markers(
         if all(f[1] <= t[0] or f[0] >= t[1] for t in taken):
             taken.append(f)
     taken.sort()
-    return [
-        (Marker(start=s + offset, end=e + offset, text=text[s:e], kind=kind), cls)
-        for s, e, kind, cls in taken
-    ]
+    return tuple(taken)
 
 
 def probability_terms(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:

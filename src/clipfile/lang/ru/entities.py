@@ -10,6 +10,7 @@ name of a person is the best attested full name, else the fullest form.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,12 +44,17 @@ def normalize_word(word: str, feats: dict[str, str] | None = None) -> str:
     pymorphy2's readings.  A word already nominative, or an unknown indeclinable foreign name,
     comes back unchanged.
     """
-    from pymorphy2.analyzer import Parse
-
     feats = feats or {}
     case = feats.get("Case")
     if case == "Nom" or not any("\u0400" <= ch <= "\u04ff" for ch in word):
         return word
+    return _nominative(word, case, feats.get("Gender", ""))
+
+
+@functools.lru_cache(maxsize=20_000)  # a name recurs in a text and across texts in its forms
+def _nominative(word: str, case: str | None, gender: str) -> str:
+    from pymorphy2.analyzer import Parse
+
     vocab = models()["vocab"]
     low = word.lower()
     parses = vocab.parse(low)
@@ -56,7 +62,7 @@ def normalize_word(word: str, feats: dict[str, str] | None = None) -> str:
         return word
     if low.endswith(_INDECLINABLE_END) and not low.endswith(_ADJ_OBLIQUE) and not vocab.word_is_known(low):
         return word
-    oc_case, oc_gender = _UD_CASE.get(case or ""), _UD_GENDER.get(feats.get("Gender", ""))
+    oc_case, oc_gender = _UD_CASE.get(case or ""), _UD_GENDER.get(gender)
     def score(p) -> float:
         s = p.score
         if oc_case and oc_case in p.tag:

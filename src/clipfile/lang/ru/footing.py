@@ -50,6 +50,7 @@ PROPOSITION_NOUNS = frozenset("""
 _HEARSAY_NOUNS = frozenset("сообщение слух информация сведение".split())
 # "по данным X", "по информации X", "согласно X": the source of what follows.
 _SOURCE_NOUNS = frozenset("данные информация сведение".split())
+_REPORT_NOUNS = _HEARSAY_NOUNS | _SOURCE_NOUNS
 _UNOFFICIAL = frozenset("некоторый неофициальный непроверенный неподтверждённый неподтвержденный "
                         "различный разный отдельный имеющийся".split())
 
@@ -344,16 +345,18 @@ def _irrealis(refs: RuReferents, t: RuToken) -> bool:
 
 def _classify(refs: RuReferents, t: RuToken) -> tuple[Marker, str, Ref | None] | None:
     """The footing a report word gives its content, as (marker, class, holder)."""
+    lemma = t.lemma
+    # The tagger reads "передаёт" as a noun now and then: the lemma says what it is.
+    report_word = t.pos in _VERBAL or lemma in _WIRE_VERBS or (t.pos == "NOUN" and lemma in _REPORT_NOUNS)
+    if not report_word and lemma != "слово":  # every token comes here: most leave at once
+        return None
     if _irrealis(refs, t):
         return None
-    lemma = t.lemma
     neg = _negated(refs, t)
     subj = _subject(refs, t)
     if _is_words_of(refs, t):
         return _words_of(refs, t)
-    # The tagger reads "передаёт" as a noun now and then: the lemma says what it is.
-    if t.pos not in _VERBAL and lemma not in _WIRE_VERBS and not (
-            t.pos == "NOUN" and lemma in _HEARSAY_NOUNS | _SOURCE_NOUNS):
+    if not report_word:
         return None
     if not neg:
         if lemma in _DENIAL_VERBS:

@@ -7,6 +7,7 @@ extraction stages never touch natasha objects and offsets always refer to the te
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,9 @@ class RuSpan:
     parts: dict[str, str] = field(default_factory=dict)
 
 
+_NO_TOKENS: list[RuToken] = []
+
+
 @dataclass
 class RuDoc:
     """A parsed Russian text."""
@@ -67,15 +71,22 @@ class RuDoc:
     sents: list[RuSentence]
     spans: list[RuSpan]
     _kids: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _kid_tokens: dict[int, list[RuToken]] = field(default_factory=dict, repr=False)
+    _ends: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        self._ends = [t.end for t in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
                 self._kids.setdefault(t.head, []).append(t.i)
+                self._kid_tokens.setdefault(t.head, []).append(t)
 
     def children(self, i: int) -> list[RuToken]:
-        """Tokens whose syntactic head is token ``i``, in text order."""
-        return [self.tokens[j] for j in self._kids.get(i, ())]
+        """Tokens whose syntactic head is token ``i``, in text order.
+
+        The stages ask for a token's children tens of times per token, so the list is built
+        once and shared: read it, do not change it."""
+        return self._kid_tokens.get(i, _NO_TOKENS)
 
     def subtree(self, i: int, *, skip: frozenset[str] = frozenset()) -> list[int]:
         """Indices of token ``i`` and its descendants, leaving out children whose relation
@@ -94,13 +105,7 @@ class RuDoc:
 
     def token_at(self, offset: int) -> int | None:
         """Index of the token covering character ``offset`` (or the next one), if any."""
-        lo, hi = 0, len(self.tokens)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.tokens[mid].end <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_right(self._ends, offset)
         return lo if lo < len(self.tokens) else None
 
 

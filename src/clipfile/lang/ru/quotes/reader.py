@@ -6,6 +6,7 @@ The passes (:mod:`.dialogue`, :mod:`.marked`, :mod:`.reported`) add what they fi
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -133,7 +134,12 @@ def verb_form(t: RuToken) -> bool:
     form only as a finite verb."""
     if t.pos in {"PUNCT", "PROPN"} or not t.text.isalpha():
         return False
-    readings = models()["vocab"].parse(t.text.lower())
+    return _only_verb(t.text.lower())
+
+
+@functools.lru_cache(maxsize=50_000)  # asked for every token, often for the same word
+def _only_verb(word: str) -> bool:
+    readings = models()["vocab"].parse(word)
     return bool(readings) and all("VERB" in p.tag for p in readings)
 
 
