@@ -84,7 +84,7 @@ def _shared_vocabularies() -> Iterator[None]:
     built: dict[bytes | tuple[bytes], Any] = {}
 
     def bytes_vocab(data: bytes) -> Any:
-        key = _deflated(data)
+        key: bytes | tuple[bytes] | None = _deflated(data)
         if key is None:
             key = gzip.decompress(data)
         if key not in built:
