@@ -113,3 +113,33 @@ def test_markers_found_again_are_the_same_at_each_offset_and_for_each_kind_filte
     only = find_markers(text, LEXICON, kinds=[kind])
     assert only and all(m.kind == kind for m, _ in only)
     assert find_markers(text, LEXICON, kinds=[]) == []
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz"])
+def test_the_embedding_of_a_plain_or_a_compressed_archive(tmp_path, mode):
+    """natasha's archive is a plain tar, whose index table is mapped; a compressed one is read."""
+    import tarfile
+
+    import numpy as np
+    from navec import Navec
+    from navec.meta import Meta
+    from navec.pq import PQ
+    from navec.vocab import Vocab
+
+    rng = np.random.default_rng(7)
+    words = ["мост", "река", "город", "вторник", "<unk>", "<pad>"]
+    pq = PQ(len(words), 6, 3, 4, rng.integers(0, 4, (len(words), 3)).astype(np.uint8),
+            rng.random((3, 4, 2)).astype(np.float32))
+    made = Navec(Meta("tiny_test"), Vocab(words, [5, 4, 3, 2, 1, 1]), pq)
+    plain = tmp_path / "tiny.tar"
+    made.dump(str(plain))
+    path = plain
+    if mode == "w:gz":
+        path = tmp_path / "tiny.tar.gz"
+        with tarfile.open(plain) as src, tarfile.open(path, mode) as dst:
+            for member in src.getmembers():
+                dst.addfile(member, src.extractfile(member))
+    full, ours = Navec.load(str(path)), embedding(str(path))
+    assert ours.meta.id == "tiny_test"
+    assert (ours.pq.indexes == full.pq.indexes).all() and (ours.pq.codes == full.pq.codes).all()
+    assert ours.pq.indexes.shape == (len(words), 3) and ours.pq.codes.shape == (3, 4, 2)

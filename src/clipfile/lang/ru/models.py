@@ -18,6 +18,7 @@ what natasha's constructors give.
 from __future__ import annotations
 
 import gzip
+import io
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -63,11 +64,15 @@ def embedding(path: str) -> Any:
         if blob is None:  # pragma: no cover - a directory, not navec's archive
             raise ValueError(f"{path}: pq.bin is not a file")
         vectors, dim, qdim, centroids = (int(x) for x in np.frombuffer(blob.read(16), np.uint32))
+        # An uncompressed tar (natasha's) stores the member's bytes as they are, from
+        # offset_data on, so the index table maps; a compressed one is read like navec does.
+        mappable = isinstance(tar.fileobj, io.BufferedReader)
+        indexes = None if mappable else np.frombuffer(blob.read(vectors * qdim), np.uint8).reshape(vectors, qdim)
         blob.seek(16 + vectors * qdim)
         codes = np.frombuffer(blob.read(), np.float32).reshape(qdim, centroids, -1)
-    # An uncompressed tar stores the member's bytes as they are, from offset_data on.
-    indexes = np.memmap(path, dtype=np.uint8, mode="r", offset=member.offset_data + 16,
-                        shape=(vectors, qdim)).view(np.ndarray)
+    if indexes is None:
+        indexes = np.memmap(path, dtype=np.uint8, mode="r", offset=member.offset_data + 16,
+                            shape=(vectors, qdim)).view(np.ndarray)
     pq = PQ.__new__(PQ)  # PQ.__init__ would precompute the similarity tables
     pq.vectors, pq.dim, pq.qdim, pq.centroids = vectors, dim, qdim, centroids
     pq.indexes, pq.codes = indexes, codes
