@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 import clipfile.store.sqlite as sqlite_store
+import clipfile.store.sqlite_rank as sqlite_rank
 from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound
 from clipfile.records import Document
@@ -152,6 +153,58 @@ def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):
     pages = [store.search("harbour", limit=3, offset=k) for k in (0, 3, 6)]
     assert sorted(h.doc_id for p in pages for h in p) == sorted(h.doc_id for h in store.search("harbour", limit=20))
     assert oldest.id in {h.doc_id for h in pages[2]}
+    store.close()
+
+
+def _reports(store: SQLiteStore) -> dict[str, Document]:
+    """Reports that say "harbour" (and "harbour fees") more or less often, in longer or shorter
+    texts, among others that never do: what bm25 orders."""
+    texts = {
+        "often": "Harbour fees, harbour fees and more harbour fees: the harbour board met.",
+        "twice": "The harbour fees rose; the harbour master said little about the ferry.",
+        "once-long": "The ferry board met on Monday and talked about the weather, the road, the bridge, "
+                     "the school budget, the museum and, at the very end, the harbour.",
+        "once-short": "Harbour fees rose.",
+        "Russian": "Глава порта говорил о гавани; гавань закрыта, гаванью занимается совет.",
+    }
+    docs = {}
+    for k, (key, text) in enumerate(texts.items()):
+        docs[key] = Document(text, title=f"Report {k}", source=OUTLETS[k % 3], language="en")
+        store.add_document(docs[key])
+    for k in range(6):
+        store.add_document(Document(f"The museum opened a new wing on day {k}.", title=f"Museum {k}"))
+    return docs
+
+
+@pytest.mark.parametrize("query", ["harbour", '"harbour fees"', "harbour OR ferry", "harbour NOT ferry", "harb*",
+                                   "гавань"])
+def test_ranking_from_stored_text_orders_as_bm25_does(tmp_path, monkeypatch, query):
+    # Past a few hundred matches bm25() costs a walk over every match; the store then scores the
+    # newest block from its stored text.  On a small library both are possible: same hits, and
+    # the same order where the text leaves no doubt.
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    _reports(store)
+    by_bm25 = store.search(query, limit=20)
+    monkeypatch.setattr(sqlite_rank, "CHEAP_MATCHES", 0)
+    estimated = store.search(query, limit=20)
+    assert [h.doc_id for h in estimated] == [h.doc_id for h in by_bm25]
+    page = store.search_page(query, source=OUTLETS[0])
+    assert {h.doc_id for h in page.hits} == {h.doc_id for h in by_bm25 if h.source == OUTLETS[0]}
+    store.close()
+
+
+def test_ranking_from_stored_text_pages_through_every_match_once(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = _reports(store)
+    _fill(store, 7)
+    monkeypatch.setattr(sqlite_rank, "CHEAP_MATCHES", 0)
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
+    pages = [store.search("harbour", limit=3, offset=k) for k in range(0, 15, 3)]
+    seen = [h.doc_id for p in pages for h in p]
+    assert len(seen) == len(set(seen)) == 11
+    # the newest block (four of the _fill reports, alike) first; the oldest block holds the
+    # report that says "harbour" most often and ranks it first within its block
+    assert docs["often"].id in seen[8:] and seen.index(docs["often"].id) < seen.index(docs["once-long"].id)
     store.close()
 
 

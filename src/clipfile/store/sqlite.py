@@ -39,6 +39,7 @@ from .base import (
 )
 from .query import SYNTAX_HINT, Query, parse_query
 from .sqlite_fts import fts5_query
+from .sqlite_rank import Scorer, bm25_is_cheap
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
 from .sqlite_recycled import SQLiteRecycled
 
@@ -772,15 +773,14 @@ class SQLiteStore:
         parsed = query if isinstance(query, Query) else parse_query(query)
         if parsed.empty:
             raise QueryError("empty query: give at least one word to search for")
-        fts_query = fts5_query(parsed)
         try:
             with self._read() as db:
                 if not kinds:
-                    rows = _ranked(db, _DOCUMENTS, fts_query,
+                    rows = _ranked(db, _DOCUMENTS, parsed,
                                    "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank",
                                    ["1"], [], limit, offset)
                 else:
-                    rows = _ranked(db, _ITEMS, fts_query,
+                    rows = _ranked(db, _ITEMS, parsed,
                                    "i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
                                    " d.source, d.language, s.rank",
                                    ["1", f"i.kind IN ({','.join('?' * len(kinds))})"], list(kinds), limit, offset)
@@ -1417,7 +1417,7 @@ class SQLiteStore:
                     cols = ("i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
                             " d.source, d.language, s.rank")
                     if fts_query:
-                        rows = _ranked(db, _ITEMS, fts_query, cols, where, args, limit, offset)
+                        rows = _ranked(db, _ITEMS, parsed, cols, where, args, limit, offset)
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d CROSS JOIN items i"
@@ -1428,7 +1428,7 @@ class SQLiteStore:
                     where, args = doc_filters()
                     cols = "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank"
                     if fts_query:
-                        rows = _ranked(db, _DOCUMENTS, fts_query, cols, where, args, limit, offset)
+                        rows = _ranked(db, _DOCUMENTS, parsed, cols, where, args, limit, offset)
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d"
@@ -1578,13 +1578,17 @@ class _Side:
     source: str  # the table and its document, for a scan that filters as it goes ...
     source_key: str
     fts_source: str  # ... and the same starting from the full-text matches
+    text: str  # the stored text of a row ``s.value`` reached by ``text_join`` (for ranking)
+    text_join: str
 
 
 _ITEMS = _Side("items_fts", "items", "id", "CROSS JOIN items i ON i.id = s.rid CROSS JOIN documents d ON d.id = i.doc_id",
                "items i CROSS JOIN documents d ON d.id = i.doc_id", "i.id",
-               "items_fts CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN documents d ON d.id = i.doc_id")
+               "items_fts CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN documents d ON d.id = i.doc_id",
+               "i.text", "CROSS JOIN items i ON i.id = s.value")
 _DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents d ON d.rowid = s.rid",
-                   "documents d", "d.rowid", "documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid")
+                   "documents d", "d.rowid", "documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid",
+                   "coalesce(d.title, '') || char(10) || d.text", "CROSS JOIN documents d ON d.rowid = s.value")
 
 
 def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]:
@@ -1608,21 +1612,26 @@ def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: boo
             f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
 
 
-def _ranked(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
+def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where: list[str], args: list[Any],
             limit: int, offset: int) -> list[sqlite3.Row]:
     """One page of hits, ranked by bm25 within blocks of :data:`RANK_WINDOW` matches.
 
     Matches that pass the filters are taken newest first (storage order) in blocks of the
     window; the first page holds the best of the newest block, and paging walks the blocks in
     turn, so every match is reached exactly once and no page scores more than the blocks up to
-    it.  bm25 costs more than finding and filtering a match, so with filters the candidates are
-    found first (among the newest :data:`FILTER_SCAN` matches when enough of them pass: the
-    cost stays bounded; else however far back) and only they are scored.
+    it.  With filters the candidates are found first (among the newest :data:`FILTER_SCAN`
+    matches when enough of them pass: the cost stays bounded; else however far back) and only
+    they are scored.  The scores are FTS5's ``bm25()`` while it is cheap for the query, else the
+    same formula over the candidates' stored text (:mod:`clipfile.store.sqlite_rank`: ``bm25()``
+    walks every match of every phrase, whatever it scores).
     """
+    fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
-    if len(where) == 1:  # no filters: score the newest matches directly
-        scan, scan_args = _scan(side, fts_query, ranked=True)
+    cheap = bm25_is_cheap(db, side.fts, query)
+    if len(where) == 1:  # no filters: the newest matches
+        scan, scan_args = _scan(side, fts_query, ranked=cheap)
         scored = db.execute(scan, (*scan_args, window)).fetchall()
+        found = [r[0] for r in scored]
     else:
         n = max(FILTER_SCAN, window)
         scan, scan_args = _scan(side, fts_query, ranked=False)
@@ -1634,13 +1643,16 @@ def _ranked(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
             found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
         if not found:
             return []
-        # Score the candidates only: "rowid IN (...)" in the WHERE would make FTS5 run the
-        # query once per candidate, so they are picked out inside the scan of their range.
-        scored = db.execute(
-            f"SELECT rid, rank FROM (SELECT rowid AS rid, CASE WHEN rowid IN (SELECT value FROM json_each(?))"
-            f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?"
-            " ORDER BY rowid DESC) WHERE rank IS NOT NULL",
-            (json.dumps(found), fts_query, min(found), max(found))).fetchall()
+        if cheap:
+            # Score the candidates only: "rowid IN (...)" in the WHERE would make FTS5 run the
+            # query once per candidate, so they are picked out inside the scan of their range.
+            scored = db.execute(
+                f"SELECT rid, rank FROM (SELECT rowid AS rid, CASE WHEN rowid IN (SELECT value FROM json_each(?))"
+                f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
+                " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
+                (json.dumps(found), fts_query, min(found), max(found))).fetchall()
+    if not cheap:
+        scored = _estimated_scores(db, side, query, found, every=len(found) < window)
     order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
@@ -1649,6 +1661,25 @@ def _ranked(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
         "WITH s(rid, rank, pos) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), key"
         " FROM json_each(?))"
         f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
+
+
+def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
+                      *, every: bool) -> list[tuple[int, float]]:
+    """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
+    text (:class:`clipfile.store.sqlite_rank.Scorer`).  A block stands for the rows from just
+    below the block before it (or the newest row) down to its oldest match (or, when ``every``
+    match was found, the first row)."""
+    texts = dict(db.execute(f"SELECT s.value, {side.text} FROM json_each(?) s {side.text_join}",
+                            (json.dumps(found),)).fetchall())
+    newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
+    scorer = Scorer(query)
+    out: list[tuple[int, float]] = []
+    for b in range(0, len(found), RANK_WINDOW):
+        block = found[b:b + RANK_WINDOW]
+        upper = found[b - 1] - 1 if b else max(newest, block[0])
+        lower = 1 if every and b + RANK_WINDOW >= len(found) else block[-1]
+        out.extend(zip(block, scorer.scores([texts.get(rid) or "" for rid in block], upper - lower + 1)))
+    return out
 
 
 def _scanned(db: sqlite3.Connection, side: _Side, fts_query: str, n: int) -> tuple[int, int | None]:
