@@ -307,6 +307,9 @@ FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
 
+# Bytes of the library each reader maps into memory (PRAGMA mmap_size).
+READER_MMAP = 1 << 30
+
 # The lists of an analysis that are stored as items (their key in the analysis, their kind).
 _ITEM_LISTS = {"quotes": "quote", "claims": "claim", "forecasts": "forecast", "events": "event",
                "duplicates": "duplicate"}
@@ -478,6 +481,10 @@ class SQLiteStore:
         db.create_function("cf_contains", 2, _cf_contains, deterministic=True)
         if reader:
             db.execute("PRAGMA query_only=ON")
+            # A search page reads a few thousand rows scattered over the newest part of the
+            # library: through a memory map they come from the operating system's page cache
+            # without a read call and a copy each (shared by every reader; nothing is reserved).
+            db.execute(f"PRAGMA mmap_size={READER_MMAP}")
         return db
 
     def close(self) -> None:
@@ -1412,12 +1419,13 @@ class SQLiteStore:
         doc_scale = item_scale = 1.0
         try:
             with self._read() as db:
+                scans = _Scans(db, fts_query)  # the newest matches, read once for hits and facets
                 if kinds:
                     where, args = item_filters(kinds)
                     cols = ("i.id AS item_id, i.doc_id, d.title, i.kind, i.start, i.end, i.text, d.published,"
                             " d.source, d.language, s.rank")
                     if fts_query:
-                        rows = _ranked(db, _ITEMS, parsed, cols, where, args, limit, offset)
+                        rows = _ranked(db, _ITEMS, parsed, cols, where, args, limit, offset, scans)
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d CROSS JOIN items i"
@@ -1428,7 +1436,7 @@ class SQLiteStore:
                     where, args = doc_filters()
                     cols = "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank"
                     if fts_query:
-                        rows = _ranked(db, _DOCUMENTS, parsed, cols, where, args, limit, offset)
+                        rows = _ranked(db, _DOCUMENTS, parsed, cols, where, args, limit, offset, scans)
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d"
@@ -1441,10 +1449,11 @@ class SQLiteStore:
                     # by the share of the library the sample spans.
                     where, args = doc_filters()
                     doc_sample, doc_scale = _sample(db, _DOCUMENTS, fts_query, "d.id, d.source, d.language",
-                                                    where, args, filtered=not doc_only or eid is not None)
+                                                    where, args, filtered=not doc_only or eid is not None,
+                                                    scans=scans)
                     where, args = item_filters((), "i.kind != 'duplicate'")
                     item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
-                                                      where, args, filtered=True)
+                                                      where, args, filtered=True, scans=scans)
                     ent_rows = db.execute(
                         "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
                         " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
@@ -1456,7 +1465,7 @@ class SQLiteStore:
                         where, args = item_filters(("claim",), use_footing=False)
                         footing_sample, footing_scale = _sample(
                             db, _ITEMS, fts_query, "d.source, d.language, json_extract(i.data, '$.status')",
-                            where, args, filtered=True)
+                            where, args, filtered=True, scans=scans)
         except sqlite3.OperationalError as exc:
             raise QueryError(_explain_fts_error(parsed.text, exc)) from exc
         if with_facets:
@@ -1613,7 +1622,7 @@ def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: boo
 
 
 def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where: list[str], args: list[Any],
-            limit: int, offset: int) -> list[sqlite3.Row]:
+            limit: int, offset: int, scans: _Scans | None = None) -> list[sqlite3.Row]:
     """One page of hits, ranked by bm25 within blocks of :data:`RANK_WINDOW` matches.
 
     Matches that pass the filters are taken newest first (storage order) in blocks of the
@@ -1634,11 +1643,9 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         found = [r[0] for r in scored]
     else:
         n = max(FILTER_SCAN, window)
-        scan, scan_args = _scan(side, fts_query, ranked=False)
-        found = [r[0] for r in db.execute(
-            f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid FROM s {side.join} WHERE {' AND '.join(where)}"
-            " ORDER BY s.rid DESC LIMIT ?", (*scan_args, n, *args, window))]
-        if len(found) < min(window, offset + limit) and _scanned(db, side, fts_query, n)[0] == n:
+        scans = scans or _Scans(db, fts_query)
+        found = scans.passing(side, n, where, args)[:window]
+        if len(found) < min(window, offset + limit) and len(scans.newest(side, n)) == n:
             scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
             found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
         if not found:
@@ -1682,45 +1689,79 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
     return out
 
 
-def _scanned(db: sqlite3.Connection, side: _Side, fts_query: str, n: int) -> tuple[int, int | None]:
-    """How many rows a scan of ``n`` newest rows (or matches) found, and the oldest key among them."""
-    scan, scan_args = _scan(side, fts_query, ranked=False)
-    row = db.execute(f"SELECT count(*), min(rid) FROM ({scan})", (*scan_args, n)).fetchone()
-    return row[0], row[1]
-
-
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
-            *, filtered: bool) -> tuple[list[sqlite3.Row], float]:
+            *, filtered: bool, scans: _Scans | None = None) -> tuple[list[sqlite3.Row], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
-    :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the scan goes
-    further back, filtering as it goes, so a narrow filter still gets counts.
+    Unfiltered, the sample is the newest matches.  Filtered, the newest :data:`FACET_SAMPLE`
+    matches are read and filtered first; when fewer than half a sample passes, the newest
+    :data:`FILTER_SCAN`; when fewer than :data:`MIN_SAMPLE` pass even then, the scan goes further
+    back, filtering as it goes, so a narrow filter still gets counts.  The sample stands for the
+    stretch of the library its scan covered.  ``scans`` shares the newest matches with the
+    ranking and the other samples of the same page.
     """
-    n = FILTER_SCAN if filtered else FACET_SAMPLE
-    scan, scan_args = _scan(side, fts_query, ranked=False)
-    rows = db.execute(
-        f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} WHERE {' AND '.join(where)}"
-        " ORDER BY s.rid DESC LIMIT ?", (*scan_args, n, *args, FACET_SAMPLE)).fetchall()
-    if len(rows) >= FACET_SAMPLE:
-        oldest: int | None = rows[-1][0]
-    elif not filtered:
-        return rows, 1.0  # every match
+    scans = scans or _Scans(db, fts_query)
+    steps = (FACET_SAMPLE, max(FACET_SAMPLE, FILTER_SCAN)) if filtered else (FACET_SAMPLE,)
+    for n in steps:
+        rids = scans.newest(side, n)
+        passing = scans.passing(side, n, where, args) if filtered else rids
+        if len(passing) >= FACET_SAMPLE // 2 or len(rids) < n:
+            break
+    passing = passing[:FACET_SAMPLE]
+    rows = _rows_of(db, side, passing, cols) if passing else []
+    if len(rids) < n:
+        return rows, 1.0  # the scan saw every match
+    if len(passing) == FACET_SAMPLE:
+        oldest: int | None = passing[-1]
+    elif len(passing) >= MIN_SAMPLE:
+        oldest = rids[-1]  # what passed among every row scanned
     else:
-        count, oldest = _scanned(db, side, fts_query, n)
-        if count < n:
-            return rows, 1.0  # the scan saw every match
-        if len(rows) < MIN_SAMPLE:
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
-            rows = db.execute(
-                f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
-                (*scan_args, *args, FACET_SAMPLE)).fetchall()
-            if len(rows) < FACET_SAMPLE:
-                return rows, 1.0
-            oldest = rows[-1][0]
+        scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+        rows = db.execute(
+            f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
+            (*scan_args, *args, FACET_SAMPLE)).fetchall()
+        if len(rows) < FACET_SAMPLE:
+            return rows, 1.0
+        oldest = rows[-1][0]
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+
+
+def _rows_of(db: sqlite3.Connection, side: _Side, rids: list[int], cols: str) -> list[sqlite3.Row]:
+    """``rid`` and ``cols`` of these rows, in the same order."""
+    return db.execute(f"WITH s(rid, pos) AS (SELECT value, key FROM json_each(?)) SELECT s.rid, {cols} FROM s"
+                      f" {side.join} ORDER BY s.pos", (json.dumps(rids),)).fetchall()
+
+
+class _Scans:
+    """The newest matches of one query on one page, read once: the ranking and the facet
+    samples look at the same rows (the newest n matches of a side, and which of them pass a
+    set of filters)."""
+
+    def __init__(self, db: sqlite3.Connection, fts_query: str) -> None:
+        self.db, self.fts_query = db, fts_query
+        self._newest: dict[str, tuple[int, list[int]]] = {}
+        self._passing: dict[tuple[Any, ...], list[int]] = {}
+
+    def newest(self, side: _Side, n: int) -> list[int]:
+        """The keys of the newest ``n`` matches (fewer: every match), newest first."""
+        asked, rids = self._newest.get(side.fts, (0, []))
+        if asked < n and len(rids) == asked:  # not read this far yet, and there may be more
+            scan, scan_args = _scan(side, self.fts_query, ranked=False)
+            rids = [r[0] for r in self.db.execute(scan, (*scan_args, n))]
+            self._newest[side.fts] = (n, rids)
+        return rids[:n]
+
+    def passing(self, side: _Side, n: int, where: list[str], args: list[Any]) -> list[int]:
+        """Which of the newest ``n`` matches pass the filters, newest first."""
+        key = (side.fts, n, tuple(where), tuple(args))
+        if key not in self._passing:
+            rids = self.newest(side, n)
+            self._passing[key] = rids if len(where) == 1 else [r[0] for r in self.db.execute(
+                f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
+                f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
+        return self._passing[key]
 
 
 def _estimate(n: int, scale: float) -> int:
