@@ -64,7 +64,8 @@ def grow(source: Path, target: Path, times: int) -> None:
                    " AND text != '' ORDER BY id")
         db.execute(f"INSERT INTO item_entities (item_id, entity_id, role) SELECT item_id + {k * items}, entity_id,"
                    f" role FROM item_entities WHERE item_id <= {items}")
-        db.executemany("INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+        db.executemany("INSERT INTO counters (name, n) VALUES (?, ?)"
+                       " ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
                        [(f"item:{kind}", n) for kind, n in kinds.items()])
         db.execute("COMMIT")
         print(f"  copy {k + 1} of {times} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
