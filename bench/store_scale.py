@@ -14,8 +14,8 @@ documents), so the queries below cover both ends.  Then, per size and backend, b
 - ``ingest``: documents written per second (document and stored analysis, no analysis run),
   and the share of that time spent in ``add_document``;
 - ``search``: ``Store.search`` ranked top 20 for a common word, a rare word and a phrase;
-- ``web search``: the ``/search`` page (hits and facets) for a common word, and a boolean query
-  with a source and date filter;
+- ``web search``: the ``/search`` page (hits and facets) for a common word, a boolean query
+  with a source and date filter, a phrase of two common words, and quotes holding a common word;
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
 - ``get_document`` by whole id and by an 8-character prefix;
@@ -269,6 +269,7 @@ def measure(lib: Library, repeat: int) -> None:
         add("web /search bool+filters", page(
             lambda: f"/search?q=({next(words)}+OR+{next(words)})+NOT+{next(words)}"
                     f"&source={rng.choice(sources).replace(' ', '+')}&date_from=2018-01-01"))
+        add("web /search phrase", page(lambda: f"/search?q=%22{next(words)}+{next(words)}%22"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
         add("web /forecasts (ledger)", page("/forecasts"), slow if ledger_is_slow else repeat)

@@ -28,11 +28,12 @@ pytest.importorskip("fastapi", reason="the web workbench needs fastapi (pip inst
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from clipfile import deadline  # noqa: E402
+from clipfile import deadline, textindex  # noqa: E402
 from clipfile.cli import app as cli  # noqa: E402
 from clipfile.errors import Interrupted, QueryError, StoreError  # noqa: E402
 from clipfile.read.whosaid import who_said  # noqa: E402
 from clipfile.records import Document  # noqa: E402
+from clipfile.store.query import parse_query  # noqa: E402
 from clipfile.store.sqlite import SQLiteStore  # noqa: E402
 from clipfile.textindex import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query, snippet  # noqa: E402
 from clipfile.web import create_app  # noqa: E402
@@ -128,6 +129,19 @@ def test_snippet_is_unchanged_in_what_it_shows():
     assert "[[port]]" in s and "[[porters]]" in s and s.startswith("The [[port]]")
     assert snippet("Путина встретили в порту.", "Путин") == "[[Путина]] встретили в порту."
     assert snippet("no match here", "zebra") == "no match here"
+
+
+@pytest.mark.parametrize("query", ["port", "port*", "PORT quay", "Путин", "ёлка", "елки", "café", "s*",
+                                   '"port authority"', "(porters OR quay) NOT x"])
+def test_snippet_finds_the_words_a_pass_over_every_word_finds(query):
+    # The snippet searches for the terms and checks only the words that begin with one; the
+    # words it marks are those a check of every word of the text marks.
+    text = ("The PORT, port-side Porters; x_port Port's portal. Café cafe CAFÉ. Путина встретили, "
+            "ПУТИНЫМ гордились, путинизм; Ёлка у ёлки, елка. Straße strasse ß. ") * 3 + _port_text(300)
+    matcher = textindex._Matcher(textindex._terms(parse_query(query)))
+    every_word = [(m.start(), m.end()) for m in textindex._WORD.finditer(text) if matcher(m.group())]
+    assert matcher.candidates is not None
+    assert [(m.start(), m.end()) for m in matcher.hits(text)] == every_word and every_word
 
 
 def test_check_query_names_the_limits():
