@@ -1742,7 +1742,7 @@ class _Scans:
     def __init__(self, db: sqlite3.Connection, fts_query: str) -> None:
         self.db, self.fts_query = db, fts_query
         self._newest: dict[str, tuple[int, list[int]]] = {}
-        self._passing: dict[tuple[Any, ...], list[int]] = {}
+        self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
 
     def newest(self, side: _Side, n: int) -> list[int]:
         """The keys of the newest ``n`` matches (fewer: every match), newest first."""
@@ -1755,13 +1755,18 @@ class _Scans:
 
     def passing(self, side: _Side, n: int, where: list[str], args: list[Any]) -> list[int]:
         """Which of the newest ``n`` matches pass the filters, newest first."""
-        key = (side.fts, n, tuple(where), tuple(args))
-        if key not in self._passing:
-            rids = self.newest(side, n)
-            self._passing[key] = rids if len(where) == 1 else [r[0] for r in self.db.execute(
-                f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
-                f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
-        return self._passing[key]
+        rids = self.newest(side, n)
+        if len(where) == 1 or not rids:
+            return rids
+        key = (side.fts, tuple(where), tuple(args))
+        known = self._passing.get(key)
+        if known is not None and known[0] >= len(rids):  # filtered further back already
+            return [r for r in known[1] if r >= rids[-1]]
+        passing = [r[0] for r in self.db.execute(
+            f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
+            f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
+        self._passing[key] = (len(rids), passing)
+        return passing
 
 
 def _estimate(n: int, scale: float) -> int:
