@@ -291,6 +291,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 9: the forecast ledger reads a page of forecasts, and its totals, from indexed columns.
     _forecast_columns,
+    # 10: a search filtered by a source that few documents come from walks that source's
+    # documents, newest first, instead of every match of the query (search_page: FILTER_PROBES).
+    """
+    CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -306,6 +311,11 @@ FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
+# Then the filter is narrow for the query: when at most this many documents pass it, they are
+# taken newest first through the filter's index and looked up in the full-text index (in blocks
+# of PROBE_BLOCK), instead of walking every older match of the query.
+FILTER_PROBES = 3000
+PROBE_BLOCK = 250
 
 # Bytes of the library each reader maps into memory (PRAGMA mmap_size).
 READER_MMAP = 1 << 30
@@ -1383,7 +1393,9 @@ class SQLiteStore:
             doc_where.append("d.language = ?")
             doc_args.append(language)
         if date_from:
-            doc_where.append("substr(d.published, 1, 10) >= ?")
+            # the same as substr(d.published, 1, 10) >= ? for a date of at most ten characters,
+            # and the index on published can answer it
+            doc_where.append("d.published >= ?")
             doc_args.append(date_from)
         if date_to:
             doc_where.append("substr(d.published, 1, 10) <= ?")
@@ -1646,8 +1658,12 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         scans = scans or _Scans(db, fts_query)
         found = scans.passing(side, n, where, args)[:window]
         if len(found) < min(window, offset + limit) and len(scans.newest(side, n)) == n:
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
-            found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
+            narrow = _filter_first(db, side, fts_query, where, args, window)
+            if narrow is not None:
+                found = narrow
+            else:
+                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+                found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
         if not found:
             return []
         if cheap:
@@ -1689,6 +1705,40 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
     return out
 
 
+def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
+                  n: int) -> list[int] | None:
+    """The newest ``n`` documents that pass the filters and match the query, found from the
+    filters' side, or None when the filters are not narrow enough for that.
+
+    Called when few of the newest matches pass the filters: the filters are narrow for the
+    query, and walking further back through the matches costs a step for every older match.
+    When no more than :data:`FILTER_PROBES` documents pass the filters at all (an index on
+    the source or the publication date finds them; counting stops there), they are taken
+    newest first and looked up in the full-text index, :data:`PROBE_BLOCK` at a time, until
+    ``n`` match: a cost bounded by the filters' size, not the query's.  Items are not walked
+    this way (their filters are their documents').
+    """
+    if side is not _DOCUMENTS:
+        return None
+    candidates = [r[0] for r in db.execute(
+        f"SELECT d.rowid FROM documents d WHERE {' AND '.join(where)} ORDER BY d.rowid DESC LIMIT ?",
+        (*args, FILTER_PROBES + 1))]
+    if len(candidates) > FILTER_PROBES:
+        return None
+    if not fts_query:
+        return candidates[:n]
+    found: list[int] = []
+    for b in range(0, len(candidates), PROBE_BLOCK):
+        block = candidates[b:b + PROBE_BLOCK]
+        matching = {r[0] for r in db.execute(
+            f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (fts_query, json.dumps(block)))}
+        found.extend(rid for rid in block if rid in matching)
+        if len(found) >= n:
+            break
+    return found[:n]
+
+
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
             *, filtered: bool, scans: _Scans | None = None) -> tuple[list[sqlite3.Row], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
@@ -1717,10 +1767,14 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
     elif len(passing) >= MIN_SAMPLE:
         oldest = rids[-1]  # what passed among every row scanned
     else:
-        scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
-        rows = db.execute(
-            f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
-            (*scan_args, *args, FACET_SAMPLE)).fetchall()
+        narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
+        if narrow is not None:
+            rows = _rows_of(db, side, narrow, cols) if narrow else []
+        else:
+            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+            rows = db.execute(
+                f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
+                (*scan_args, *args, FACET_SAMPLE)).fetchall()
         if len(rows) < FACET_SAMPLE:
             return rows, 1.0
         oldest = rows[-1][0]
