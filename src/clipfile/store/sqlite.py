@@ -1653,10 +1653,12 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         scan, scan_args = _scan(side, fts_query, ranked=cheap)
         scored = db.execute(scan, (*scan_args, window)).fetchall()
         found = [r[0] for r in scored]
+        every = len(found) < window  # every match is among them
     else:
         n = max(FILTER_SCAN, window)
         scans = scans or _Scans(db, fts_query)
         found = scans.passing(side, n, where, args)[:window]
+        every = len(scans.newest(side, n)) < n and len(found) < window
         if len(found) < min(window, offset + limit) and len(scans.newest(side, n)) == n:
             narrow = _filter_first(db, side, fts_query, where, args, window)
             if narrow is not None:
@@ -1664,6 +1666,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
             else:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
+            every = len(found) < window
         if not found:
             return []
         if cheap:
@@ -1675,7 +1678,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
     if not cheap:
-        scored = _estimated_scores(db, side, query, found, every=len(found) < window)
+        scored = _estimated_scores(db, side, query, found, every=every)
     order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
