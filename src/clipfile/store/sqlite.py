@@ -24,7 +24,7 @@ from ..forecast_fields import due_date, forecast_key, holder_id
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
-from . import ledger_sql
+from . import ledger_sql, sqlite_rank
 from .base import (
     AddResult,
     DocumentSummary,
@@ -37,7 +37,7 @@ from .base import (
     SearchPage,
     Store,
 )
-from .query import SYNTAX_HINT, Query, parse_query
+from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
 from .sqlite_recycled import MIGRATION as _RECYCLED_TABLES
@@ -1648,13 +1648,23 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     """
     fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
-    cheap = bm25_is_cheap(db, side.fts, query)
-    if len(where) == 1:  # no filters: the newest matches
+    if len(where) == 1 and isinstance(query.root, (Term, Phrase)):
+        # one word or phrase, no filters: its newest matches say whether bm25() is cheap
+        scan, scan_args = _scan(side, fts_query, ranked=False)
+        found = [r[0] for r in db.execute(scan, (*scan_args, window))]
+        every = len(found) < window
+        cheap = len(found) < sqlite_rank.CHEAP_MATCHES
+        if cheap:
+            scan, scan_args = _scan(side, fts_query, ranked=True)
+            scored = db.execute(scan, (*scan_args, window)).fetchall()
+    elif len(where) == 1:  # no filters: the newest matches
+        cheap = bm25_is_cheap(db, side.fts, query)
         scan, scan_args = _scan(side, fts_query, ranked=cheap)
         scored = db.execute(scan, (*scan_args, window)).fetchall()
         found = [r[0] for r in scored]
         every = len(found) < window  # every match is among them
     else:
+        cheap = bm25_is_cheap(db, side.fts, query)
         n = max(FILTER_SCAN, window)
         scans = scans or _Scans(db, fts_query)
         found = scans.passing(side, n, where, args)[:window]
