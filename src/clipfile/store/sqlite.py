@@ -1601,15 +1601,17 @@ class _Side:
     fts_source: str  # ... and the same starting from the full-text matches
     text: str  # the stored text of a row ``s.value`` reached by ``text_join`` (for ranking)
     text_join: str
+    own_join: str  # ``join`` without the document, for filters on the row's own columns
 
 
 _ITEMS = _Side("items_fts", "items", "id", "CROSS JOIN items i ON i.id = s.rid CROSS JOIN documents d ON d.id = i.doc_id",
                "items i CROSS JOIN documents d ON d.id = i.doc_id", "i.id",
                "items_fts CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN documents d ON d.id = i.doc_id",
-               "i.text", "CROSS JOIN items i ON i.id = s.value")
+               "i.text", "CROSS JOIN items i ON i.id = s.value", "CROSS JOIN items i ON i.id = s.rid")
 _DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents d ON d.rowid = s.rid",
                    "documents d", "d.rowid", "documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid",
-                   "coalesce(d.title, '') || char(10) || d.text", "CROSS JOIN documents d ON d.rowid = s.value")
+                   "coalesce(d.title, '') || char(10) || d.text", "CROSS JOIN documents d ON d.rowid = s.value",
+                   "CROSS JOIN documents d ON d.rowid = s.rid")
 
 
 def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]:
@@ -1801,6 +1803,9 @@ def _rows_of(db: sqlite3.Connection, side: _Side, rids: list[int], cols: str) ->
                       f" {side.join} ORDER BY s.pos", (json.dumps(rids),)).fetchall()
 
 
+_DOCUMENT_COLUMN = re.compile(r"\bd\.")
+
+
 class _Scans:
     """The newest matches of one query on one page, read once: the ranking and the facet
     samples look at the same rows (the newest n matches of a side, and which of them pass a
@@ -1829,8 +1834,10 @@ class _Scans:
         known = self._passing.get(key)
         if known is not None and known[0] >= len(rids):  # filtered further back already
             return [r for r in known[1] if r >= rids[-1]]
+        # filters on an item's own columns (kind, footing, entity) need no join to its document
+        join = side.join if any(_DOCUMENT_COLUMN.search(w) for w in where) else side.own_join
         passing = [r[0] for r in self.db.execute(
-            f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
+            f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {join}"
             f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
         self._passing[key] = (len(rids), passing)
         return passing
