@@ -316,6 +316,9 @@ MIN_SAMPLE = 20
 # of PROBE_BLOCK), instead of walking every older match of the query.
 FILTER_PROBES = 3000
 PROBE_BLOCK = 250
+# Counts beside a page's own (the item kinds beside a page of documents) look this many rows
+# further back at most when a filter is narrow.
+SHALLOW_SPAN = 20_000
 
 # Bytes of the library each reader maps into memory (PRAGMA mmap_size).
 READER_MMAP = 1 << 30
@@ -1464,8 +1467,9 @@ class SQLiteStore:
                                                     where, args, filtered=not doc_only or eid is not None,
                                                     scans=scans)
                     where, args = item_filters((), "i.kind != 'duplicate'")
+                    # on a page of documents the items only give the kind facet: no deep walk
                     item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
-                                                      where, args, filtered=True, scans=scans)
+                                                      where, args, filtered=True, scans=scans, deep=bool(kinds))
                     ent_rows = db.execute(
                         "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
                         " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
@@ -1623,13 +1627,17 @@ def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]
     return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} ORDER BY {side.key} DESC LIMIT ?", []
 
 
-def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool) -> tuple[str, list[Any]]:
-    """The newest rows (or matches) that pass the filters, however far back they are."""
+def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
+                   floor: int = 0) -> tuple[str, list[Any]]:
+    """The newest rows (or matches) that pass the filters, however far back they are (down to
+    the key ``floor``)."""
     source, key, conds = side.source, side.source_key, list(where)
     if fts_query:
         # the full-text match first: probing the FTS table once per filtered row is far slower
         source, key = side.fts_source, f"{side.fts}.rowid"
         conds.insert(0, f"{side.fts} MATCH ?")
+    if floor > 1:
+        conds.append(f"{key} >= {int(floor)}")
     rank = f"bm25({side.fts})" if ranked and fts_query else "0"
     return (f"SELECT {key} AS rid, {rank} AS rank FROM {source} WHERE {' AND '.join(conds)}"
             f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
@@ -1755,16 +1763,17 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
 
 
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
-            *, filtered: bool, scans: _Scans | None = None) -> tuple[list[sqlite3.Row], float]:
+            *, filtered: bool, scans: _Scans | None = None, deep: bool = True) -> tuple[list[sqlite3.Row], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
     Unfiltered, the sample is the newest matches.  Filtered, the newest :data:`FACET_SAMPLE`
     matches are read and filtered first; when fewer than half a sample passes, the newest
     :data:`FILTER_SCAN`; when fewer than :data:`MIN_SAMPLE` pass even then, the scan goes further
-    back, filtering as it goes, so a narrow filter still gets counts.  The sample stands for the
-    stretch of the library its scan covered.  ``scans`` shares the newest matches with the
-    ranking and the other samples of the same page.
+    back, filtering as it goes, so a narrow filter still gets counts (with ``deep`` false, for
+    counts beside the page's own, no further than :data:`SHALLOW_SPAN` rows).  The sample
+    stands for the stretch of the library its scan covered.  ``scans`` shares the newest
+    matches with the ranking and the other samples of the same page.
     """
     scans = scans or _Scans(db, fts_query)
     steps = (FACET_SAMPLE, max(FACET_SAMPLE, FILTER_SCAN)) if filtered else (FACET_SAMPLE,)
@@ -1783,16 +1792,17 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
         oldest = rids[-1]  # what passed among every row scanned
     else:
         narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
+        floor = 0 if deep else rids[-1] - SHALLOW_SPAN
         if narrow is not None:
             rows = _rows_of(db, side, narrow, cols) if narrow else []
         else:
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, floor=floor)
             rows = db.execute(
                 f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
                 (*scan_args, *args, FACET_SAMPLE)).fetchall()
-        if len(rows) < FACET_SAMPLE:
-            return rows, 1.0
-        oldest = rows[-1][0]
+        if len(rows) < FACET_SAMPLE and (narrow is not None or floor <= 1):
+            return rows, 1.0  # every match that passes
+        oldest = rows[-1][0] if len(rows) == FACET_SAMPLE else floor
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
 
