@@ -248,6 +248,24 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path,
     store.close()
 
 
+def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = _fill(store, 30, rare_first=True)  # the one Island Herald report is the oldest
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 4)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 5)
+    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
+    exact = store.search_page("harbour", source="Island Herald")
+    assert dict(exact.facets.kind) == {"document": 1, "claim": 1, "quote": 1} and not exact.estimated
+    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 10)  # the items are further back than that
+    bounded = store.search_page("harbour", source="Island Herald")
+    assert [h.doc_id for h in bounded.hits] == [docs[0].id] and bounded.total == 1  # the page's own: exact
+    assert dict(bounded.facets.kind) == {"document": 1} and bounded.estimated  # the kinds: estimates
+    # a page of items still walks back as far as it takes
+    quotes = store.search_page("harbour", kinds=("quote",), source="Island Herald")
+    assert quotes.total == 1 and [h.doc_id for h in quotes.hits] == [docs[0].id]
+    store.close()
+
+
 @pytest.mark.parametrize("query", ["harbour", '"harbour fees"', "(harbour OR ferry) NOT board", "master", ""])
 def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(tmp_path, monkeypatch, query):
     # A source few documents come from: when the newest matches hold too few of them, the page
