@@ -320,8 +320,10 @@ PROBE_BLOCK = 250
 # further back at most when a filter is narrow.
 SHALLOW_SPAN = 20_000
 
-# Bytes of the library each reader maps into memory (PRAGMA mmap_size).
-READER_MMAP = 1 << 30
+# Bytes of the library each reader maps into memory (PRAGMA mmap_size; SQLite maps at most the
+# first 2 GB), and the kilobytes of pages each reader keeps (the default is 2 MB).
+READER_MMAP = 1 << 31
+READER_CACHE_KB = 32768
 
 # The lists of an analysis that are stored as items (their key in the analysis, their kind).
 _ITEM_LISTS = {"quotes": "quote", "claims": "claim", "forecasts": "forecast", "events": "event",
@@ -498,6 +500,7 @@ class SQLiteStore:
             # library: through a memory map they come from the operating system's page cache
             # without a read call and a copy each (shared by every reader; nothing is reserved).
             db.execute(f"PRAGMA mmap_size={READER_MMAP}")
+            db.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
         return db
 
     def close(self) -> None:
@@ -1468,7 +1471,9 @@ class SQLiteStore:
                                                     scans=scans)
                     where, args = item_filters((), "i.kind != 'duplicate'")
                     # on a page of documents the items only give the kind facet: no deep walk
-                    item_sample, item_scale = _sample(db, _ITEMS, fts_query, "d.source, d.language, i.kind",
+                    # (and their kind is all it needs of them)
+                    item_cols = "d.source, d.language, i.kind" if kinds else "NULL, NULL, i.kind"
+                    item_sample, item_scale = _sample(db, _ITEMS, fts_query, item_cols,
                                                       where, args, filtered=True, scans=scans, deep=bool(kinds))
                     ent_rows = db.execute(
                         "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
@@ -1808,9 +1813,11 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
 
 
 def _rows_of(db: sqlite3.Connection, side: _Side, rids: list[int], cols: str) -> list[sqlite3.Row]:
-    """``rid`` and ``cols`` of these rows, in the same order."""
+    """``rid`` and ``cols`` of these rows, in the same order (an item's document is reached only
+    for its columns)."""
+    join = side.join if _DOCUMENT_COLUMN.search(cols) else side.own_join
     return db.execute(f"WITH s(rid, pos) AS (SELECT value, key FROM json_each(?)) SELECT s.rid, {cols} FROM s"
-                      f" {side.join} ORDER BY s.pos", (json.dumps(rids),)).fetchall()
+                      f" {join} ORDER BY s.pos", (json.dumps(rids),)).fetchall()
 
 
 _DOCUMENT_COLUMN = re.compile(r"\bd\.")
