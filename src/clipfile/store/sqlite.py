@@ -1702,6 +1702,8 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
+    if scans is not None and len(where) == 1:
+        scans.record(side, window, found)  # the facets read the same newest matches
     if not cheap:
         scored = _estimated_scores(db, side, query, found, every=every)
     order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
@@ -1841,6 +1843,11 @@ class _Scans:
             rids = [r[0] for r in self.db.execute(scan, (*scan_args, n))]
             self._newest[side.fts] = (n, rids)
         return rids[:n]
+
+    def record(self, side: _Side, n: int, rids: list[int]) -> None:
+        """What a scan of the newest ``n`` matches found elsewhere (the ranking's)."""
+        if self._newest.get(side.fts, (0, []))[0] < n:
+            self._newest[side.fts] = (n, rids)
 
     def passing(self, side: _Side, n: int, where: list[str], args: list[Any]) -> list[int]:
         """Which of the newest ``n`` matches pass the filters, newest first."""
