@@ -380,6 +380,10 @@ def test_search_page_filters_facets_and_browsing(store):
     assert [h.doc_id for h in store.search_page("quay", source="Courier").hits] == [d2.id]
     assert store.search_page("quay", date_from="2024-04-01").total == 1
     assert store.search_page("quay", date_to="2024-03-31").hits[0].doc_id == d1.id
+    # a year or a month as the end date keeps all of it
+    assert store.search_page("quay", date_to="2024").total == 2
+    assert [h.doc_id for h in store.search_page("quay", date_to="2024-03").hits] == [d1.id]
+    assert store.search_page("quay", date_to="2023").total == 0
     kell = store.find_entities("Marta Kell")[0]
     assert [h.doc_id for h in store.search_page("quay", entity=f"E{kell.id}").hits] == [d1.id]
     quotes = store.search_page("quay", kinds=("quote",))

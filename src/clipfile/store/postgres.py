@@ -1151,10 +1151,13 @@ class PostgresStore:
         for name, value, cond in (("source", source, "d.source = %(source)s"),
                                   ("language", language, "d.language = %(language)s"),
                                   ("date_from", date_from, "substr(d.published, 1, 10) >= %(date_from)s"),
-                                  ("date_to", date_to, "substr(d.published, 1, 10) <= %(date_to)s")):
+                                  # published cut to the given date's length: --to 2024 keeps all of 2024
+                                  ("date_to", date_to,
+                                   "substr(d.published, 1, %(date_to_len)s) <= %(date_to)s")):
             if value:
                 doc_where.append(cond)
                 args[name] = value
+        args["date_to_len"] = len(date_to or "")
         doc_entity: list[str] = []
         item_entity: list[str] = []
         if entity not in (None, ""):

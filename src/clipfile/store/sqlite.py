@@ -1404,8 +1404,9 @@ class SQLiteStore:
             doc_where.append("d.published >= ?")
             doc_args.append(date_from)
         if date_to:
-            doc_where.append("substr(d.published, 1, 10) <= ?")
-            doc_args.append(date_to)
+            # published cut to the given date's length: --to 2024 keeps all of 2024
+            doc_where.append("substr(d.published, 1, ?) <= ?")
+            doc_args.extend((len(date_to), date_to))
         eid = self._root(_parse_entity_ref(entity)) if entity not in (None, "") else None
 
         doc_only = len(doc_where) == 1  # no filter on documents (besides the text match)
