@@ -8,8 +8,10 @@ JSON Lines are read row by row (text, source and publication date), so their gol
 stay out of the output.
 
     python bench/analyze_snapshot.py --save before.jsonl
-    python bench/analyze_snapshot.py --compare before.jsonl [--only ru] [--show 3]
+    python bench/analyze_snapshot.py --compare before.jsonl [--only ru] [--show 3] [--many]
 
+``--many`` analyses with ``clipfile.pipeline.analyze_many`` (documents parsed in batches, as
+``ingest`` does) instead of one ``analyze`` per document: its output must be the same.
 ``--save`` writes one canonical JSON line per document (``{"key", "lang", "json"}``);
 ``--compare`` runs again and prints, per language, how many documents are identical and, for
 the changed ones, which fields changed (for list fields: which record fields).  Left out of the
@@ -33,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from clipfile.errors import ClipfileError  # noqa: E402
 from clipfile.ingest import expand_sources, read_source  # noqa: E402
-from clipfile.pipeline import analyze  # noqa: E402
+from clipfile.pipeline import analyze, analyze_many  # noqa: E402
 from clipfile.records import Document  # noqa: E402
 
 
@@ -97,11 +99,14 @@ def canonical(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def snapshot(only: str | None) -> dict[str, dict[str, str]]:
+def snapshot(only: str | None, many: bool = False) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     t0 = time.perf_counter()
-    for key, doc in corpus(only):
-        a = analyze(doc)
+    pairs = list(corpus(only))
+    found = analyze_many(doc for _key, doc in pairs) if many else (analyze(doc) for _key, doc in pairs)
+    for (key, _doc), a in zip(pairs, found):
+        if isinstance(a, Exception):
+            raise a
         out[key] = {"key": key, "lang": a.language or "-", "json": canonical(a.to_json())}
     print(f"{len(out)} documents analysed in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     return out
@@ -174,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", type=Path, help="compare with a saved snapshot")
     ap.add_argument("--only", help="run only the groups whose name contains this (samples, "
                                    "testdata, seed, realnews-en, realnews-ru, adaq-ru, polnear)")
+    ap.add_argument("--many", action="store_true", help="analyse with analyze_many (batched parses)")
     ap.add_argument("--show", type=int, default=5, help="changed documents to name per language")
     args = ap.parse_args(argv)
     if not args.save and not args.compare:
@@ -182,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         with args.compare.open(encoding="utf-8") as fh:
             saved = {r["key"]: {**r, "json": canonical(json.loads(r["json"]))} for r in map(json.loads, fh)}
-    now = snapshot(args.only)
+    now = snapshot(args.only, args.many)
     if args.save:
         with args.save.open("w", encoding="utf-8") as fh:
             for row in now.values():

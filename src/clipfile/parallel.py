@@ -3,32 +3,39 @@
 The library's batch loops (:meth:`~clipfile.library.Library.ingest`, ``reanalyze``, ``add_many``)
 store documents and hand them, as :class:`Job` s, to an *executor*; the executor yields a
 :class:`Done` per job as results come back, in whatever order they finish, and the library saves
-each one.  Only the pure analysis (:func:`analyze_document`: a document in, the ``analyze --json``
-object out) runs in workers.  Everything that touches the library stays in the calling process,
-the one writer: storing documents, the cross-document recycled-text index, saving analyses.  So
-SQLite needs no locking across processes, and a worker that dies loses nothing but the analysis it
-was running, which is simply run again.
+each one.  Only the pure analysis (:func:`analyze_documents`: documents in, one ``analyze --json``
+object or one error each out) runs in workers.  Every executor hands it documents a few at a time
+(:func:`clipfile.pipeline.analyze_many` parses a batch together, which costs less per document
+than one at a time), and a document that fails fails alone.  Everything that touches the library
+stays in the calling process, the one writer: storing documents, the cross-document recycled-text
+index, saving analyses.  So SQLite needs no locking across processes, and a worker that dies loses
+nothing but the analyses it was running, which are simply run again.
 
 Three executors, one contract (``run(jobs) -> Iterator[Done]``, ``close()``):
 
-- :class:`Inline` runs each job in this process as it is pulled: ``--jobs 1``, the behaviour of
-  a single process exactly (document stored, analysed, saved, reported, then the next one).
+- :class:`Inline` runs the jobs in this process as they are pulled, a batch at a time: ``--jobs
+  1`` (a batch of documents stored, analysed, then each saved and reported, then the next batch).
 - :class:`ProcessPool` runs jobs in ``jobs`` worker processes (started with ``spawn``, so no
   thread or lock of the caller is copied into them; each loads the language models once, on
   first use).  A batch of one or two documents runs inline: starting workers would cost more
   than it saves.  A worker that dies (killed, out of memory, a crash in a native library) breaks
   the whole pool; the pool is restarted and the jobs whose results had not come back are run
   again, one at a time, so that a document that kills its worker is found and, after a retry,
-  failed with a message instead of looping.
+  failed with a message instead of looping.  Batches are cut smaller at the end of the jobs, so
+  that the last documents are shared among the workers.
 - :class:`~clipfile.cluster.DaskCluster` sends jobs to the workers of a ``dask.distributed`` scheduler; results flow
   back to this process.  Dask itself reruns the tasks of a worker that died, and fails a task
   that killed workers repeatedly (``KilledWorker``).
 
 Every executor keeps a bounded number of jobs in flight (it pulls the next job only when there is
 room), so a million-document run holds a window of documents in memory, not the batch.
+
+Tests and benchmarks may give an executor another ``task`` (a function of one document, such as
+one that kills its worker on a chosen document); it runs a document at a time.
 """
 from __future__ import annotations
 
+import math
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -49,12 +56,18 @@ __all__ = [
     "ProcessPool",
     "PoolStats",
     "analyze_document",
+    "analyze_documents",
     "attempt",
+    "attempt_all",
     "default_jobs",
     "executor_for",
 ]
 
 Task = Callable[[Document], dict[str, Any]]
+Outcome = tuple[dict[str, Any] | None, str | None]  # a document's analysis JSON, or why there is none
+
+# Documents an executor hands the analysis at once (analyze_many parses them together).
+BATCH = 8
 
 
 def analyze_document(doc: Document) -> dict[str, Any]:
@@ -66,6 +79,43 @@ def analyze_document(doc: Document) -> dict[str, Any]:
     from .pipeline import analyze
 
     return analyze(doc).to_json()
+
+
+def analyze_documents(docs: list[Document]) -> list[Outcome]:
+    """The workers' batch task: for each document, its analysis JSON or the one-line reason
+    there is none, in order.
+
+    The documents are parsed together (:func:`clipfile.pipeline.analyze_many`; the results are
+    those :func:`analyze_document` gives one at a time).  A document that fails fails alone: the
+    others are analysed, and should the batch itself break, the documents it had not reached
+    are analysed one at a time.
+    """
+    from .pipeline import analyze_many
+
+    out: list[Outcome] = []
+    try:
+        for doc, found in zip(docs, analyze_many(docs, batch=len(docs))):
+            if isinstance(found, ClipfileError):
+                out.append((None, str(found)))
+                continue
+            try:
+                out.append((found.to_json(), None))
+            except Exception as exc:  # a bug must fail one document, not the batch
+                out.append((None, _failed(doc, exc)))
+    except Exception:  # noqa: S110 - the batch broke: what is left is analysed one at a time
+        pass
+    return out + [attempt(analyze_document, doc) for doc in docs[len(out):]]
+
+
+def attempt_all(task: Task | None, docs: list[Document]) -> list[Outcome]:
+    """What a worker runs for a batch: the analysis (``task`` None) or ``task`` per document."""
+    if task is None:
+        return analyze_documents(docs)
+    return [attempt(task, doc) for doc in docs]
+
+
+def _failed(doc: Document, exc: Exception) -> str:
+    return f"analysis failed on document {doc.id}: {exc!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,30 +171,37 @@ def executor_for(jobs: int | None = None, scheduler: str | None = None) -> Execu
     return Inline() if n == 1 else ProcessPool(n)
 
 
-def attempt(task: Task, doc: Document) -> tuple[dict[str, Any] | None, str | None]:
-    """Run the task in a worker, its failure turned into a message (not every exception pickles)."""
+def attempt(task: Task, doc: Document) -> Outcome:
+    """Run the task on one document, its failure turned into a message (not every exception
+    pickles, and a bug must fail one document, not the batch)."""
     try:
         return task(doc), None
     except ClipfileError as exc:
         return None, str(exc)
     except Exception as exc:  # a bug must fail one document, not the batch
-        return None, f"analysis failed in a worker on document {doc.id}: {exc!r}"
+        return None, _failed(doc, exc)
+
+
+def _batches(todo: Iterator[Job], size: int) -> Iterator[list[Job]]:
+    while chunk := list(islice(todo, size)):
+        yield chunk
 
 
 class Inline:
-    """Analyse each job in this process when it is pulled (``--jobs 1``)."""
+    """Analyse the jobs in this process as they are pulled, ``batch`` at a time (``--jobs 1``).
 
-    def __init__(self, task: Task = analyze_document) -> None:
+    ``task`` None is the analysis (documents parsed together); another task runs per document.
+    """
+
+    def __init__(self, task: Task | None = None, *, batch: int = BATCH) -> None:
         self.task = task
+        self.batch = max(1, batch)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Done]:
-        for job in jobs:
-            try:
-                result = self.task(job.document)
-            except ClipfileError as exc:
-                yield Done(job, error=str(exc))
-                continue
-            yield Done(job, result)
+        for chunk in _batches(iter(jobs), self.batch):
+            found = attempt_all(self.task, [job.document for job in chunk])
+            for job, (result, error) in zip(chunk, found):
+                yield Done(job, result, error)
 
     def close(self) -> None:
         pass
@@ -199,10 +256,13 @@ class ProcessPool:
 
     Args:
         jobs: worker processes.
-        task: the function workers run (module-level, so that it pickles); tests wrap
-            :func:`analyze_document` to make a worker die on a chosen document.
-        window: jobs in flight at most (default four per worker: enough to keep every worker
-            busy while the writer saves a result, little enough to bound memory).
+        task: None for the analysis (:func:`analyze_documents`, a batch at a time), or a function
+            of one document that workers run instead (module-level, so that it pickles); tests
+            wrap :func:`analyze_document` to make a worker die on a chosen document.
+        batch: documents sent to a worker at once (fewer at the end of the jobs, so that the last
+            ones are shared among the workers).
+        window: jobs in flight at most (default two batches per worker: one running, one
+            waiting, so a worker never waits for the writer; little enough to bound memory).
         inline_max: a batch of at most this many jobs runs in this process when no pool is up.
         max_crashes: a document that kills its worker this many times while running alone is
             failed with a message (the first death, among other jobs, is not counted against it).
@@ -211,18 +271,20 @@ class ProcessPool:
     keeps its top-level work under ``if __name__ == "__main__":`` (the ``clipfile`` command does).
     """
 
-    def __init__(self, jobs: int, *, task: Task = analyze_document, window: int | None = None,
+    def __init__(self, jobs: int, *, task: Task | None = None, batch: int = BATCH, window: int | None = None,
                  inline_max: int = 2, max_crashes: int = 2) -> None:
         if jobs < 1:
             raise ValueError("jobs must be 1 or more")
         self.jobs = jobs
         self.task = task
-        self.window = window or 4 * jobs
+        self.batch = max(1, batch)
+        self.window = window or 2 * jobs * self.batch
+        self.batch = min(self.batch, self.window)
         self.inline_max = inline_max
         self.max_crashes = max_crashes
         self.stats = PoolStats()
         self._pool: ProcessPoolExecutor | None = None
-        self._inline = Inline(task)
+        self._inline = Inline(task, batch=self.batch)
 
     # -- the pool
 
@@ -241,12 +303,13 @@ class ProcessPool:
             self._pool = None
         self._start()
 
-    def _submit(self, running: _Running) -> Future:
+    def _submit(self, items: list[_Running]) -> Future:
+        docs = [item.job.document for item in items]
         try:
-            return self._start().submit(attempt, self.task, running.job.document)
+            return self._start().submit(attempt_all, self.task, docs)
         except BrokenProcessPool:  # a worker died while the pool was idle (between batches)
             self._restart()
-            return self._start().submit(attempt, self.task, running.job.document)
+            return self._start().submit(attempt_all, self.task, docs)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -266,8 +329,16 @@ class ProcessPool:
             todo = chain(head, todo)
         yield from self._pooled(todo)
 
+    def _size(self, waiting: int, exhausted: bool) -> int:
+        """Documents for the next batch: a full batch, or at the end of the jobs the waiting ones
+        shared among the workers."""
+        if not exhausted:
+            return self.batch
+        return max(1, min(self.batch, math.ceil(waiting / self.jobs)))
+
     def _pooled(self, todo: Iterator[Job]) -> Iterator[Done]:
-        running: dict[Future, _Running] = {}
+        running: dict[Future, list[_Running]] = {}
+        waiting: deque[_Running] = deque()  # pulled, not yet sent
         suspects: deque[_Running] = deque()  # jobs lost with a dead worker, to run one at a time
         exhausted = False
         breaks_without_progress = 0
@@ -277,16 +348,24 @@ class ProcessPool:
                     if not running:
                         suspect = suspects.popleft()
                         suspect.alone = True
-                        running[self._submit(suspect)] = suspect
+                        running[self._submit([suspect])] = [suspect]
                 else:
-                    while not exhausted and len(running) < self.window:
+                    in_flight = sum(len(items) for items in running.values())
+                    while not exhausted and in_flight + len(waiting) < self.window:
                         job = next(todo, None)
                         if job is None:
                             exhausted = True
                         else:
-                            item = _Running(job)
-                            running[self._submit(item)] = item
+                            waiting.append(_Running(job))
+                    while waiting and len(running) < 2 * self.jobs:
+                        size = self._size(len(waiting), exhausted)
+                        if not exhausted and len(waiting) < size:
+                            break  # a full batch once more jobs come
+                        items = [waiting.popleft() for _ in range(min(size, len(waiting)))]
+                        running[self._submit(items)] = items
                 if not running:
+                    if waiting:
+                        continue
                     return
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 if any(isinstance(f.exception(), BrokenProcessPool) for f in finished):
@@ -296,13 +375,13 @@ class ProcessPool:
                     finished = set(running)
                 lost: list[_Running] = []
                 for future in finished:
-                    item = running.pop(future)
+                    items = running.pop(future)
                     if isinstance(future.exception(), BrokenProcessPool):
-                        lost.append(item)
+                        lost.extend(items)
                         continue
-                    result, error = future.result()
                     breaks_without_progress = 0
-                    yield Done(item.job, result, error)
+                    for item, (result, error) in zip(items, future.result()):
+                        yield Done(item.job, result, error)
                 if not lost:
                     continue
                 self.stats.broken += 1

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .analysis.claims import claims as find_claims
 from .analysis.events import events as find_events
@@ -44,6 +44,7 @@ __all__ = [
     "STAGES",
     "STAGE_VERSIONS",
     "analyze",
+    "analyze_many",
     "analysis_language",
     "parse",
     "pipeline_version",
@@ -218,7 +219,11 @@ def analyze(document: Document, *, stages: Iterable[Stage] = STAGES) -> Analysis
     Raises:
         ExtractionError: the analysis cannot run at all (no model for the language installed).
     """
-    a = Analysis(document=document)
+    return _run(Analysis(document=document), tuple(stages))
+
+
+def _run(a: Analysis, stages: tuple[Stage, ...]) -> Analysis:
+    """Run ``stages`` over ``a`` (the body of :func:`analyze`, which starts from nothing)."""
     found: list[Problem] = []
     with recording(found):
         for stage in stages:
@@ -230,3 +235,83 @@ def analyze(document: Document, *, stages: Iterable[Stage] = STAGES) -> Analysis
                 except Exception as exc:  # a bug in one stage must not cost the document the others
                     found.append(Problem(stage.__name__, "stage", None, None, describe(exc)))
     return a.replace(problems=tuple(found)) if found else a
+
+
+# Documents parsed together at most, and their characters at most: a batch's parses are all held
+# in memory until each document's later stages have run.
+BATCH_DOCUMENTS = 16
+BATCH_CHARS = 200_000
+
+
+def analyze_many(
+    documents: Iterable[Document], *, stages: Iterable[Stage] = STAGES, batch: int = BATCH_DOCUMENTS
+) -> Iterator[Analysis | ExtractionError]:
+    """Analyse documents as :func:`analyze` does one at a time, parsing them in batches.
+
+    Yields, in the order of ``documents`` and one per document, its :class:`Analysis` -- the
+    very one :func:`analyze` gives -- or the :class:`~clipfile.errors.ExtractionError`
+    :func:`analyze` would raise for it, so that the rest of the batch goes on.
+
+    Why: a parser fed several texts at once spends less per text than fed one at a time
+    (spaCy's ``nlp.pipe`` runs its networks over a batch: about a tenth of the parse saved on
+    news articles; natasha's entity tagger decodes a batch of texts in one pass).  Only the
+    parse is batched, and only where the language offers ``parse_many``; every later stage runs
+    per document, as in :func:`analyze`.  When a batch's parse fails, its documents are parsed
+    again one at a time, so a document the parser fails on fails alone, recorded as it would be
+    by :func:`analyze`.  At most ``batch`` documents (and :data:`BATCH_CHARS` characters, a
+    longer document alone) are read ahead and held parsed at once.
+    """
+    stages = tuple(stages)
+    batched = bool(stages) and stages[0] is parse
+    for chunk in _chunks(iter(documents), max(1, batch)):
+        parsed = _parse_together(chunk) if batched and len(chunk) > 1 else [None] * len(chunk)
+        for doc, pre in zip(chunk, parsed):
+            try:
+                yield _run(pre, stages[1:]) if pre is not None else _run(Analysis(document=doc), stages)
+            except ExtractionError as exc:
+                yield exc
+
+
+def _chunks(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    """Consecutive runs of at most ``size`` documents and about :data:`BATCH_CHARS` characters."""
+    chunk: list[Document] = []
+    chars = 0
+    for doc in documents:
+        if chunk and chars + len(doc.text) > BATCH_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(doc)
+        chars += len(doc.text)
+        if len(chunk) >= size:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _parse_together(docs: list[Document]) -> list[Analysis | None]:
+    """The parse stage's result for each document parsed in a batch with the others of its
+    language, or None for one left to the parse stage (no batch parser for its language, the
+    only one of its language, or a batch whose parse failed)."""
+    out: list[Analysis | None] = [None] * len(docs)
+    groups: dict[str, list[int]] = {}
+    for k, doc in enumerate(docs):
+        try:
+            code = analysis_language(doc)
+        except Exception:  # noqa: S112 - the document's own parse stage meets it and records it
+            continue
+        if code is not None:
+            groups.setdefault(code, []).append(k)
+    for code, ks in groups.items():
+        batch_parse = get_language(code).parse_many
+        if batch_parse is None or len(ks) < 2:
+            continue
+        try:
+            found = batch_parse([docs[k].text for k in ks])
+        except Exception:  # noqa: S112 - parsed one at a time, the failing document fails alone
+            continue
+        if len(found) != len(ks):
+            continue
+        for k, parsed in zip(ks, found):
+            out[k] = Analysis(document=docs[k], language=code, parsed=parsed)
+    return out

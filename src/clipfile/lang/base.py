@@ -194,3 +194,6 @@ class Language:
     # A language that tells stances (``criticised [the plan]``, ``plans [to cut taxes]``) from
     # quotes gives both in one pass here; the pipeline then calls it instead of ``quotes``.
     attributions: Callable[[Any, list[Entity]], tuple[list[Quote], list[Stance]]] | None = None
+    # Several texts parsed at once, each exactly as ``parse`` parses it alone (a parser fed a
+    # batch spends less per text): :func:`clipfile.pipeline.analyze_many` uses it when given.
+    parse_many: Callable[[list[str]], Sequence[Parsed]] | None = None

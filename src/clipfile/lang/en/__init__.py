@@ -12,7 +12,7 @@ from .entities import entities
 from .events import EnglishEvents
 from .forecasts import EnglishForecasts
 from .markers import LEXICON
-from .parse import parse
+from .parse import parse, parse_many
 from .quotes import MARKS, attributions, quotes
 from .timex import TIMES
 
@@ -32,4 +32,5 @@ LANGUAGE = Language(
     times=TIMES,
     event_syntax=EnglishEvents,
     attributions=attributions,
+    parse_many=parse_many,
 )

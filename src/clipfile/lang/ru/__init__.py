@@ -13,7 +13,7 @@ from .entities import entities
 from .events import RussianEvents
 from .forecasts import RussianForecasts
 from .markers import LEXICON
-from .parse import parse
+from .parse import parse, parse_many
 from .quotes import MARKS, quotes
 from .timex import TIMES
 
@@ -34,4 +34,5 @@ LANGUAGE = Language(
     forecast_syntax=RussianForecasts,
     times=TIMES,
     event_syntax=RussianEvents,
+    parse_many=parse_many,
 )
