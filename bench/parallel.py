@@ -9,6 +9,8 @@ generated news-like text), one figure per variant, in articles per second:
 - ``spacy``: spaCy's parse alone (the pipeline Clipfile loads), one process;
 - ``spacy2``: the same with ``nlp.pipe(n_process=2)``;
 - ``analyze1``: ``pipeline.analyze`` alone, one process, nothing stored (not in the default list);
+- ``many1``: ``pipeline.analyze_many`` alone (documents parsed in batches, as the executors do), one
+  process, nothing stored (not in the default list);
 - ``jobs1``: what ``clipfile ingest --jobs 1`` does after reading: store each document in a new
   SQLite library, analyse it, save the analysis (``Library.add_many`` with the inline executor);
 - ``jobs2``: the same with ``--jobs 2`` (a pool of two worker processes; its start-up, the workers
@@ -118,6 +120,17 @@ def analyze_only(texts: list[str], args: argparse.Namespace) -> Timing:
     return clock.timing(len(docs))
 
 
+def analyze_many_only(texts: list[str], args: argparse.Namespace) -> Timing:
+    from clipfile.pipeline import analyze_many
+
+    _warm_here()
+    docs = _documents(texts)
+    clock = Clock()
+    for found in analyze_many(docs):
+        found.to_json()  # type: ignore[union-attr]  (an ExtractionError would raise here)
+    return clock.timing(len(docs))
+
+
 def _ingest(texts: list[str], make: Callable[[], Executor], warm: Callable[[Executor], None]) -> Timing:
     """Store and analyse the texts in a new library with the executor ``make`` returns, after
     ``warm`` has started it (timed as start-up)."""
@@ -172,6 +185,7 @@ VARIANTS: dict[str, tuple[str, Callable[[list[str], argparse.Namespace], Timing]
     "spacy": ("spaCy parse only, 1 process", spacy_parse, "limit"),
     "spacy2": ("spaCy parse only, nlp.pipe(n_process=2)", lambda t, a: spacy_parse(t, a, 2), "limit"),
     "analyze1": ("analyze only (no store), 1 process", analyze_only, "limit"),
+    "many1": ("analyze_many only (no store), 1 process", analyze_many_only, "limit"),
     "jobs1": ("ingest + analysis, --jobs 1", jobs1, "limit"),
     "jobs2": ("ingest + analysis, --jobs 2", jobs_n, "limit"),
     "cluster": ("ingest + analysis, LocalCluster 2 workers", cluster, "cluster"),

@@ -22,6 +22,7 @@ from ...entity_evidence import NAME_PARTICLES
 from ...records import Entity, Mention
 from ...translit import fold
 from .cues import SPEECH_VERBS
+from .parse import doc_text
 
 __all__ = ["entities"]
 
@@ -239,7 +240,7 @@ def entities(doc) -> list[Entity]:
         Entities in order of first mention, each with its canonical (fullest) name, type,
         aliases (distinct forms as written) and mentions (offsets into the text).
     """
-    text = doc.text  # spaCy rebuilds Doc.text on every access: once here
+    text = doc_text(doc)  # spaCy rebuilds Doc.text on every access
     raw: list[_M] = []
     for ent in doc.ents:
         with isolated("entity mention", ent.start_char, ent.end_char):  # a failure skips this name only

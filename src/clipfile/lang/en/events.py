@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...records import Entity, Ref
+from .parse import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -91,7 +92,7 @@ class EnglishEvents:
 
     def __init__(self, doc: "Doc", entities: list[Entity]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
 
     def time_tokens(self, start: int, end: int) -> "Span | None":
         span = self.doc.char_span(start, end, alignment_mode="expand")

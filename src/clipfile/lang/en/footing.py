@@ -30,6 +30,7 @@ from ...analysis.markers import find_markers
 from ...records import Marker, Quote, Ref
 from ..base import Frame
 from .cues import COGNITION_VERBS, PERSON_NOUNS, SPEECH_VERBS
+from .parse import doc_text
 
 __all__ = ["govern", "frames", "subclauses", "EVIDENCE_NOUNS", "MEDIA_NOUNS", "PROPOSITION_NOUNS"]
 
@@ -381,7 +382,7 @@ def _marker(toks, kind: str) -> Marker:
     toks = sorted(toks, key=lambda t: t.i)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
     doc = toks[0].doc
-    return Marker(start, end, doc.text[start:end], kind)
+    return Marker(start, end, doc_text(doc)[start:end], kind)
 
 
 def _irrealis(t) -> bool:
@@ -536,7 +537,7 @@ def _said_of(doc, t) -> list[tuple[Marker, str, Any]]:
     from .markers import LEXICON  # the lexicon, for the words said of the noun
 
     out = []
-    for m, cls in find_markers(doc.text[start:end], LEXICON, offset=start, kinds=_SAID_OF_KINDS):
+    for m, cls in find_markers(doc_text(doc)[start:end], LEXICON, offset=start, kinds=_SAID_OF_KINDS):
         h = _head_of(doc, m)
         if h is not None and (h.i == verb.i or h.head.i == verb.i):
             out.append((m, cls, clause))

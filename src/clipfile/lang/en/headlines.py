@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ...records import Speaker
+from .parse import doc_text
 from .speakers import Resolver
 
 __all__ = ["HeadlineQuote", "headline_quotes"]
@@ -47,7 +48,7 @@ def _headline(text: str) -> str | None:
 def headline_quotes(doc, res: Resolver, taken: list[tuple[int, int]]) -> list[HeadlineQuote]:
     """The quotes of the text's headline that no quotation mark or report gave already
     (``taken``: ranges already quoted)."""
-    text = doc.text
+    text = doc_text(doc)
     line = _headline(text)
     if line is None:
         return []

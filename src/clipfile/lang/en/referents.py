@@ -10,6 +10,7 @@ import bisect
 
 from ...analysis.referents import outermost_quote, ref_of, same_ref, speaker_ref, stating_quote
 from ...records import Entity, Quote, Ref
+from .parse import doc_text
 
 __all__ = ["Referents", "REPORTING_LEMMAS"]
 
@@ -31,7 +32,7 @@ class Referents:
 
     def __init__(self, doc, entities: list[Entity], quotes: list[Quote]) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        self.text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
         mentions = [(m.start, m.end, e) for e in entities for m in e.mentions]
         mentions.sort(key=lambda x: (x[0], -x[1]))
         self._mentions = mentions

@@ -28,18 +28,10 @@ from .cues import (
     XCOMP_ADJECTIVES,
     XCOMP_CONTENT_VERBS,
 )
+from .parse import doc_text
 
 __all__ = ["Report", "reports", "broad_candidates", "doc_text", "RULE_FAMILIES"]
 
-_LAST_TEXT: list = [None, ""]
-
-
-def doc_text(doc) -> str:
-    """``doc.text``, kept for the last Doc seen: spaCy rebuilds the string on every access,
-    which dominated the stage's run time when called per token or per report."""
-    if _LAST_TEXT[0] is not doc:
-        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
-    return _LAST_TEXT[1]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 
