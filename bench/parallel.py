@@ -196,7 +196,7 @@ DEFAULT = "spacy,spacy2,jobs1,jobs2,cluster"
 def _show(name: str, title: str, timing: Timing) -> None:
     extra = f"  start-up {timing.startup:.1f} s" if timing.startup is not None else ""
     note = f"  ({timing.note})" if timing.note else ""
-    cpu = f"  {timing.cpu / timing.articles:5.2f} CPU s/article" if timing.cpu is not None else ""
+    cpu = f"  {timing.cpu / timing.articles:6.3f} CPU s/article" if timing.cpu is not None else ""
     print(f"  {name:9s} {title:42s} {timing.articles:4d} articles {timing.seconds:7.1f} s "
           f"{timing.rate:6.2f} articles/s{cpu}{extra}{note}", flush=True)
 

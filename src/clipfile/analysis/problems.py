@@ -91,6 +91,8 @@ class isolated:  # noqa: N801 - used as a statement, like contextlib's suppress
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            return False  # the usual case, first: no context variable to read
         sink = _SINK.get()
         if sink is None or not isinstance(exc, Exception) or isinstance(exc, ExtractionError):
             return False  # outside the pipeline, or the analysis cannot run at all: raise
