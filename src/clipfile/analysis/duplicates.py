@@ -50,7 +50,7 @@ import heapq
 import itertools
 import re
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
@@ -274,21 +274,31 @@ class _Hashed:
     bands: list[int]
 
 
-_last_hashed: tuple[str, int, list[_Hashed]] | None = None
+# The units and hashes of the last few texts (at most _HASHED_SIZE, and _HASHED_CHARS characters
+# besides the newest): the library hashes a document for its within-document repeats and then
+# again for the library index when it saves the analysis, and with documents analysed a batch at
+# a time (pipeline.analyze_many) a batch of other texts comes between the two.
+_HASHED: OrderedDict[tuple[int, str], list[_Hashed]] = OrderedDict()
+_HASHED_SIZE = 32
+_HASHED_CHARS = 2_000_000
 
 
 def _hash_units(hasher: _Hasher, text: str) -> list[_Hashed]:
-    """The units of ``text`` with their hashes.  The last text's are kept: the library hashes a
-    document for its within-document repeats and then again for the library index."""
-    global _last_hashed
-    last = _last_hashed
-    if last is not None and last[1] == hasher.num_perm and last[0] == text:
-        return last[2]
+    """The units of ``text`` with their hashes (kept for the last few texts: see _HASHED)."""
+    key = (hasher.num_perm, text)
+    found = _HASHED.get(key)
+    if found is not None:
+        _HASHED.move_to_end(key)
+        return found
     units = _units(text)
     hashes = [_bigram_hashes(u.tokens) for u in units]
     keys = hasher.band_keys(hasher.signatures(hashes)).tolist() if units else []
     out = [_Hashed(u, _exact_key(u.tokens), h, k) for u, h, k in zip(units, hashes, keys)]
-    _last_hashed = (text, hasher.num_perm, out)
+    _HASHED[key] = out
+    chars = sum(len(t) for _n, t in _HASHED)
+    while len(_HASHED) > 1 and (len(_HASHED) > _HASHED_SIZE or chars > _HASHED_CHARS + len(text)):
+        (_n, old), _ = _HASHED.popitem(last=False)
+        chars -= len(old)
     return out
 
 
