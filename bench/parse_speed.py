@@ -9,7 +9,8 @@ English (PolNeAR dev articles when ../shared/bench is present, CLIPFILE_SHARED h
 generated news-like text):
 
 - documents/s of a bare spaCy parse (the pipeline Clipfile loads, one document at a time as
-  ``analyze`` does) and of ``pipeline.analyze``, wall clock and CPU seconds per document;
+  ``analyze`` does), of ``pipeline.analyze`` and of ``pipeline.analyze_many`` (documents parsed
+  in batches, as ingest runs them), wall clock and CPU seconds per document;
 - what each spaCy component costs (CPU seconds, its share of the parse);
 - the share of sentences that hold an item of the analysis (a quote with its cue and speaker, a
   claim, a forecast, an event: a sentence without one could go unparsed without changing the
@@ -19,7 +20,7 @@ generated news-like text):
 
 Russian (the real-news dev texts, adaq-ru in ten-sentence texts and generated news, when
 ../shared is present): texts/s of bare natasha (segment, morphology, syntax, NER) and of
-``pipeline.analyze``, and the start-up: seconds for a fresh process to analyse one tiny text,
+``pipeline.analyze`` (and ``analyze_many``), and the start-up: seconds for a fresh process to analyse one tiny text,
 against a fresh process that loads natasha's same models and parses it.
 
 ``--before DIR`` times ``analyze`` of another checkout too (``DIR/src``), in alternation with
@@ -122,6 +123,16 @@ def _worker(kind: str, limit: int) -> dict:
         natasha_doc = importlib.import_module("clipfile.lang.ru.parse").natasha_doc
         natasha_doc(texts[0])
         run = natasha_doc
+    elif kind.endswith("-many"):
+        from clipfile.pipeline import analyze_many
+
+        analyze(Document(text=texts[0], language=lang))
+        wall, cpu = _clock()
+        for found in analyze_many(Document(text=text, language=lang) for text in texts):
+            if isinstance(found, Exception):
+                raise found
+        wall2, cpu2 = _clock()
+        return {"n": len(texts), "wall": wall2 - wall, "cpu": cpu2 - cpu}
     else:
         analyze(Document(text=texts[0], language=lang))
 
@@ -282,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang in (None, "en"):
         _texts, label = english_texts(args.limit)
         print(f"English: {label}, {len(_texts)} articles, best of {args.rounds} rounds")
-        variants = [("bare spaCy", "en-spacy", src), ("analyze", "en-analyze", src)]
+        variants = [("bare spaCy", "en-spacy", src), ("analyze", "en-analyze", src),
+                    ("analyze_many", "en-many", src)]
         if before:
             variants.append(("analyze, before", "en-analyze", before))
         best = timings(variants, args.limit, args.rounds)
@@ -294,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang in (None, "ru"):
         _texts, label = russian_texts(args.ru_limit)
         print(f"Russian: {label} texts, best of {args.rounds} rounds")
-        variants = [("bare natasha", "ru-natasha", src), ("analyze", "ru-analyze", src)]
+        variants = [("bare natasha", "ru-natasha", src), ("analyze", "ru-analyze", src),
+                    ("analyze_many", "ru-many", src)]
         if before:
             variants.append(("analyze, before", "ru-analyze", before))
         best = timings(variants, args.ru_limit, args.rounds)
