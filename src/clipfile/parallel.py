@@ -67,7 +67,7 @@ Task = Callable[[Document], dict[str, Any]]
 Outcome = tuple[dict[str, Any] | None, str | None]  # a document's analysis JSON, or why there is none
 
 # Documents an executor hands the analysis at once (analyze_many parses them together).
-BATCH = 8
+BATCH = 16
 
 
 def analyze_document(doc: Document) -> dict[str, Any]:
