@@ -1,6 +1,8 @@
 """Contract tests for the library store; every backend must pass them."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from clipfile.entitylinks import save_linked
@@ -393,6 +395,40 @@ def test_search_page_filters_facets_and_browsing(store):
     assert [h.doc_id for h in store.search_page("", limit=1, offset=1).hits] == [d2.id]
     with pytest.raises(QueryError):
         store.search_page("quay AND")
+
+
+@pytest.mark.parametrize("query", ["harbour", '"harbour fees"', "(harbour OR ferry) NOT board", "master", ""])
+def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(store, monkeypatch, query):
+    # A source few documents come from: when the newest matches hold too few of them, the page
+    # takes that source's documents newest first and looks them up against the query in blocks
+    # (filter first) instead of walking every older match (query first).  Both find the same.
+    import clipfile.store.postgres_search as postgres_search
+    import clipfile.store.sqlite as sqlite_store
+
+    module: Any = sqlite_store if isinstance(store, SQLiteStore) else postgres_search
+    walker = "_filter_first" if module is sqlite_store else "filter_first"
+    outlets = ("Harbour Gazette", "Valley Courier", "Coast Post")
+    for k in range(60):
+        outlet = "Island Herald" if k % 12 in (5, 6) else outlets[k % 3]
+        words = "harbour fees" if k % 2 else "ferry board"
+        store.add_document(Document(f"Report {k}: the {words} rose on day {k % 4}. The harbour master spoke.",
+                                    title=f"Report {k}", source=outlet, published=f"2024-02-{k % 28 + 1:02d}"))
+    narrow = {"source": "Island Herald", "date_from": "2024-02-03"}
+    everything = store.search_page(query, **narrow)  # the newest matches hold them all
+    monkeypatch.setattr(module, "FILTER_SCAN", 6)
+    monkeypatch.setattr(module, "FACET_SAMPLE", 12)  # more than pass: the totals stay exact
+    monkeypatch.setattr(module, "MIN_SAMPLE", 3)
+    walked: list[Any] = []
+    first = getattr(module, walker)
+    monkeypatch.setattr(module, walker, lambda *a: walked.append(a) or first(*a))
+    filter_first = store.search_page(query, **narrow)
+    assert walked  # the filter was walked first
+    monkeypatch.setattr(module, "FILTER_PROBES", 0)  # too wide to walk: the matches first
+    query_first = store.search_page(query, **narrow)
+    assert everything.hits and not everything.estimated
+    for page in (filter_first, query_first):
+        assert [h.doc_id for h in page.hits] == [h.doc_id for h in everything.hits]
+        assert page.total == everything.total and dict(page.facets.source) == dict(everything.facets.source)
 
 
 def test_entity_pages(store):

@@ -266,36 +266,6 @@ def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tm
     store.close()
 
 
-@pytest.mark.parametrize("query", ["harbour", '"harbour fees"', "(harbour OR ferry) NOT board", "master", ""])
-def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(tmp_path, monkeypatch, query):
-    # A source few documents come from: when the newest matches hold too few of them, the page
-    # takes that source's documents newest first and looks each block up in the full-text index
-    # (filter first) instead of walking every older match (query first).  Both find the same.
-    store = SQLiteStore(tmp_path / "lib.sqlite")
-    for k in range(60):
-        outlet = "Island Herald" if k % 12 == 5 else OUTLETS[k % 3]
-        words = "harbour fees" if k % 2 else "ferry board"
-        store.add_document(Document(f"Report {k}: the {words} rose on day {k % 4}. The harbour master spoke.",
-                                    title=f"Report {k}", source=outlet, published=f"2024-02-{k % 28 + 1:02d}"))
-    narrow = {"source": "Island Herald", "date_from": "2024-02-03"}
-    everything = store.search_page(query, **narrow)  # the newest matches hold them all
-    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 6)
-    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 4)
-    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 3)
-    walked = []
-    first = sqlite_store._filter_first
-    monkeypatch.setattr(sqlite_store, "_filter_first", lambda *a: walked.append(a) or first(*a))
-    filter_first = store.search_page(query, **narrow)
-    assert walked  # the filter was walked first
-    monkeypatch.setattr(sqlite_store, "FILTER_PROBES", 0)  # too wide to walk: the matches first
-    query_first = store.search_page(query, **narrow)
-    assert everything.hits and not everything.estimated
-    for page in (filter_first, query_first):
-        assert [h.doc_id for h in page.hits] == [h.doc_id for h in everything.hits]
-        assert page.total == everything.total and dict(page.facets.source) == dict(everything.facets.source)
-    store.close()
-
-
 @pytest.mark.parametrize("query", ["harbour", ""])
 def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
     store = SQLiteStore(tmp_path / "lib.sqlite")

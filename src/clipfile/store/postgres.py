@@ -52,7 +52,7 @@ from .facets import estimate, sampled_facets, top_entities
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
-from .postgres_search import DOCUMENTS, ITEMS, ranked, sample, tsquery
+from .postgres_search import DOCUMENTS, ITEMS, Scans, ranked, sample, tsquery
 from .postgres_tsquery import tsquery_text
 from .query import Query, parse_query
 
@@ -1183,6 +1183,7 @@ class PostgresStore:
         total: int | None = None
         facets = Facets()
         doc_scale = item_scale = 1.0
+        scans = Scans() if with_facets else None  # the ranking and the facets walk the matches once
         with self._read() as db:
             if text_query:
                 args["tsq"] = tsquery(db, text_query)
@@ -1191,7 +1192,7 @@ class PostgresStore:
                         db, ITEMS, item_cols, item_filters(True), doc_where, args, limit, offset)]
                 else:
                     rows = [(*r[2:8], r[1]) for r in ranked(
-                        db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset)]
+                        db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset, scans)]
             elif kinds:
                 where = " AND ".join(["TRUE", *item_filters(True), *doc_where])
                 rows = db.execute(
@@ -1208,7 +1209,7 @@ class PostgresStore:
                 text = bool(text_query)
                 doc_sample, doc_scale = sample(db, DOCUMENTS, text, "d.id, d.source, d.language", (),
                                                doc_where + doc_entity, args,
-                                               filtered=bool(doc_where or doc_entity))
+                                               filtered=bool(doc_where or doc_entity), scans=scans)
                 item_sample, item_scale = sample(db, ITEMS, text, "d.source, d.language, i.kind",
                                                  ["i.kind <> 'duplicate'", *item_filters(False)], doc_where, args,
                                                  filtered=True)

@@ -10,9 +10,15 @@ over every match cost time in proportion to the library.  As in the SQLite libra
 - with filters (a source, dates, an entity, item kinds) the candidates are the newest
   :data:`FILTER_SCAN` matches that pass them; only when too few pass is the search taken
   further back, with the filters in the query;
+- when fewer than enough of those pass and at most :data:`FILTER_PROBES` documents pass the
+  filters at all (a source filter: its index finds them newest first), those documents are
+  looked up against the query :data:`PROBE_BLOCK` at a time (:func:`filter_first`) instead of
+  walking every older match of the query: the same documents, at a cost bounded by the filter;
 - the total and the facet counts are taken over the newest :data:`FACET_SAMPLE` matches (of
   documents, and of items apart); past it they are estimates, scaled by the share of the library
-  the sample spans, and the page says so (``SearchPage.estimated``).
+  the sample spans, and the page says so (``SearchPage.estimated``);
+- one page walks the newest matches of documents once (:class:`Scans`): the ranking and the
+  facet sample read the same filtered rows.
 
 The newest matches are found by walking the primary key backwards and testing each row against
 the query: the planner takes that walk when the words are common and the GIN index when they
@@ -26,13 +32,17 @@ from typing import Any, Sequence
 
 import psycopg
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "DOCUMENTS", "ITEMS", "TSQUERY",
-           "tsquery", "ranked", "sample"]
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "DOCUMENTS",
+           "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
 
 RANK_WINDOW = 1000
 FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 MIN_SAMPLE = 20
+# A filter is narrow when at most this many documents pass it: they are then looked up against
+# the query (PROBE_BLOCK at a time) rather than the query's older matches walked.
+FILTER_PROBES = 3000
+PROBE_BLOCK = 250
 
 # Every query is matched against each text-search configuration the library indexes with:
 # ``args["tsq"]`` is the query of each (:func:`tsquery`), OR'ed.
@@ -109,10 +119,12 @@ def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: 
 
 
 def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Sequence[str],
-           doc_filters: Sequence[str], args: dict[str, Any], limit: int, offset: int) -> list[Any]:
+           doc_filters: Sequence[str], args: dict[str, Any], limit: int, offset: int,
+           scans: Scans | None = None) -> list[Any]:
     """One page of hits for the text query ``args["tsq"]`` (:func:`tsquery`): rows of ``rid, rank, cols`` in rank
     order (rank: ``-ts_rank_cd``, lower is better), ranked within blocks of :data:`RANK_WINDOW`
-    matches (see the module docstring)."""
+    matches (see the module docstring).  ``scans`` shares the walk of the newest matches with
+    the page's facet sample."""
     if not args["tsq"]:
         return []  # nothing to match (only stop words)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
@@ -125,14 +137,22 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         scores = {r[0]: r[1] for r in _run(db, newest, a)}
         found = list(scores)
     else:
+        filters = [*item_filters, *doc_filters]
         # the newest matches first, then the filters: a bounded walk ...
-        found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1",
-                                              [*item_filters, *doc_filters], "%(_window)s",
-                                              documents=bool(doc_filters)), a)]
-        # ... and when too few pass among them, the filters go into the search itself
-        if len(found) < min(window, offset + limit) and _count(db, side, a, "%(_scan)s") == a["_scan"]:
-            found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"),
-                                        a)]
+        if scans is not None and side is DOCUMENTS and a["_scan"] == FILTER_SCAN:
+            passing, scanned, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
+            found = [r[0] for r in passing[:window]]
+            too_few = len(found) < min(window, offset + limit) and scanned == FILTER_SCAN
+        else:
+            found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1", filters,
+                                                  "%(_window)s", documents=bool(doc_filters)), a)]
+            too_few = len(found) < min(window, offset + limit) and _count(db, side, a, "%(_scan)s") == a["_scan"]
+        # ... and when too few pass among them, the filter's own documents (when few) are looked
+        # up, or the filters go into the search itself
+        if too_few:
+            narrow = filter_first(db, side, True, filters, a, window)
+            found = narrow if narrow is not None else [
+                r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
     if not found:
         return []
     if not scores:
@@ -153,24 +173,34 @@ def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit:
 
 
 def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
-           doc_filters: Sequence[str], args: dict[str, Any], *, filtered: bool) -> tuple[list[Any], float]:
+           doc_filters: Sequence[str], args: dict[str, Any], *, filtered: bool,
+           scans: Scans | None = None) -> tuple[list[Any], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
     Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
     :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the search
-    goes further back with the filters, so a narrow filter still gets counts.
+    goes further back with the filters (or looks up a narrow filter's own documents,
+    :func:`filter_first`), so a narrow filter still gets counts.  ``scans`` shares the walk of
+    the newest matches with the page's ranking.
     """
     if text and not args["tsq"]:
         return [], 1.0  # nothing to match (only stop words)
     n = FILTER_SCAN if filtered else FACET_SAMPLE
     a = {**args, "_n": n, "_sample": FACET_SAMPLE}
-    scanned: tuple[int, int] | None = None  # how many matches the scan saw, and the oldest
+    scanned: tuple[int, int | None] | None = None  # how many matches the scan saw, and the oldest
     if side is ITEMS and not doc_filters:
         # filters on the items alone: the documents are looked up for the sample only
         inner = _then(side, _newest(side, text, "%(_n)s"), "i.id, i.doc_id, i.kind, i.data", item_filters,
                       "%(_sample)s", documents=False)
         rows = _run(db, _then(side, inner, cols, (), "%(_sample)s"), a)
+    elif doc_filters and scans is not None and side is DOCUMENTS and _carried(side, cols) is not None:
+        passing, count, oldest_seen = scans.filtered(db, side, text, [*item_filters, *doc_filters], a, n)
+        picks = _carried(side, cols) or []
+        rows = [(r[0], *(r[1 + k] for k in picks)) for r in passing[:FACET_SAMPLE]]
+        scanned = (count, oldest_seen)
+        if len(rows) < FACET_SAMPLE and count < n:
+            return rows, 1.0  # the scan saw every match
     elif doc_filters:
         # Filters on the documents pass few of the matches as a rule, so the whole scan is read
         # anyway: how far it went is counted in the same pass.
@@ -194,9 +224,87 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
             return rows, 1.0  # the scan saw every match
         oldest = scanned[1]
         if len(rows) < MIN_SAMPLE:
-            rows = _run(db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
+            narrow = filter_first(db, side, text, [*item_filters, *doc_filters], a, FACET_SAMPLE)
+            rows = _rows_of(db, side, narrow, cols, a) if narrow is not None else _run(
+                db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
             if len(rows) < FACET_SAMPLE:
                 return rows, 1.0
             oldest = rows[-1][0]
     newest = _run(db, f"SELECT max({'seq' if side is DOCUMENTS else 'id'}) FROM {side.plain}", a)[0][0] or 0
     return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+
+
+def _carried(side: Side, cols: str) -> list[int] | None:
+    """Where each of ``cols`` is among the columns a walk of ``side`` carries, or None when one
+    is not carried."""
+    carried = [c.strip() for c in side.carried.split(",")]
+    wanted = [c.strip() for c in cols.split(",")]
+    return [carried.index(c) for c in wanted] if all(c in carried for c in wanted) else None
+
+
+def _rows_of(db: psycopg.Connection[Any], side: Side, rids: list[int], cols: str, args: dict[str, Any]) -> list[Any]:
+    """``rid`` and ``cols`` of these rows, newest first."""
+    if not rids:
+        return []
+    return _run(db, f"SELECT {side.key} AS rid, {cols} FROM {side.table}{side.join} WHERE {side.key} = ANY(%(_ids)s)"
+                    f" ORDER BY {side.key} DESC", {**args, "_ids": rids})
+
+
+class Scans:
+    """The newest matches of documents on one page, walked once: the ranking and the facet
+    sample of a filtered page read the same rows (a walk of :data:`FILTER_SCAN` matches of a
+    common word reads tens of thousands of rows, since the GIN index holds no order)."""
+
+    def __init__(self) -> None:
+        self._walks: dict[tuple[Any, ...], tuple[list[Any], int, int | None]] = {}
+
+    def filtered(self, db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str],
+                 args: dict[str, Any], n: int) -> tuple[list[Any], int, int | None]:
+        """Of the newest ``n`` matches (rows, without ``text``): those that pass ``filters``
+        (``rid`` and the side's carried columns, newest first), how many matches the walk saw
+        and the oldest of them.  The oldest row is returned whether or not it passes, so that
+        one walk tells both."""
+        key = (side.plain, text, tuple(filters), n, args.get("tsq"))
+        if key not in self._walks:
+            passes = f"coalesce(({') AND ('.join(filters)}), false)" if filters else "true"
+            carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
+            walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
+                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True)}) {side.alias}")
+            rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
+                        {**args, "_walk": n})
+            self._walks[key] = ([r[:-3] for r in rows if r[-1]], int(rows[0][-3]) if rows else 0,
+                                rows[0][-2] if rows else None)
+        return self._walks[key]
+
+
+def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
+                 n: int) -> list[int] | None:
+    """The keys of the newest ``n`` documents that pass ``filters`` and match the query (every
+    such document when fewer), found from the filter's side; None when the filter is not
+    narrow enough for that.
+
+    Called when few of the newest matches pass the filters: walking further back through the
+    query's matches costs a row read for every older match (and a common word's GIN posting
+    list holds no order to stop early).  A source filter's index (``documents_source``) gives
+    its documents newest first; when no more than :data:`FILTER_PROBES` pass every filter
+    (counting stops there), they are checked against the query :data:`PROBE_BLOCK` at a time
+    until ``n`` match: a cost bounded by the filter, not the query.  Other filters (dates, an
+    entity) have no index that walks them newest first, and items are not walked this way.
+    """
+    if side is not DOCUMENTS or not args.get("source") or not filters:
+        return None
+    candidates = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE {' AND '.join(filters)}"
+                                         " ORDER BY d.seq DESC LIMIT %(_probes)s", {**args, "_probes": FILTER_PROBES + 1})]
+    if len(candidates) > FILTER_PROBES:
+        return None
+    if not text:
+        return candidates[:n]
+    found: list[int] = []
+    for b in range(0, len(candidates), PROBE_BLOCK):
+        block = candidates[b:b + PROBE_BLOCK]
+        matching = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s)"
+                                           f" AND d.search @@ {TSQUERY}", {**args, "_ids": block})}
+        found.extend(rid for rid in block if rid in matching)
+        if len(found) >= n:
+            break
+    return found[:n]
