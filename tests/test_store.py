@@ -415,6 +415,9 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
                                     title=f"Report {k}", source=outlet, published=f"2024-02-{k % 28 + 1:02d}"))
     narrow = {"source": "Island Herald", "date_from": "2024-02-03"}
     everything = store.search_page(query, **narrow)  # the newest matches hold them all
+    matching = [k for k in range(60) if k % 12 in (5, 6) and k % 28 + 1 >= 3
+                and (k % 2 or query in ("harbour", "master", ""))]
+    assert everything.total == len(matching) and dict(everything.facets.source) == {"Island Herald": len(matching)}
     monkeypatch.setattr(module, "FILTER_SCAN", 6)
     monkeypatch.setattr(module, "FACET_SAMPLE", 12)  # more than pass: the totals stay exact
     monkeypatch.setattr(module, "MIN_SAMPLE", 3)
@@ -429,6 +432,31 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
     for page in (filter_first, query_first):
         assert [h.doc_id for h in page.hits] == [h.doc_id for h in everything.hits]
         assert page.total == everything.total and dict(page.facets.source) == dict(everything.facets.source)
+
+
+@pytest.mark.parametrize("query", ["harbour", '"harbour fees"'])
+@pytest.mark.parametrize("filters", [{}, {"source": "Valley Courier"}])
+def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch, query, filters):
+    # The ranking and the facet sample of a page read the same newest matches: PostgreSQL's GIN
+    # index holds no order, so each walk tests row after row against the query.
+    import clipfile.store.postgres_search as postgres_search
+
+    if isinstance(store, SQLiteStore):
+        pytest.skip("SQLite's pages share their scans through sqlite._Scans (tests/test_store_scale.py)")
+    outlets = ("Harbour Gazette", "Valley Courier", "Coast Post")
+    for k in range(30):
+        words = "harbour fees" if k % 2 else "harbour board"
+        store.add_document(Document(f"Item {k}: the {words} met on day {k}.", source=outlets[k % 3],
+                                    published=f"2024-03-{k % 28 + 1:02d}"))
+    unshared = store.search_page(query, **filters, with_facets=False)
+    walks: list[str] = []
+    run = postgres_search._run
+    monkeypatch.setattr(postgres_search, "_run", lambda db, sql, args: walks.append(sql) or run(db, sql, args))
+    page = store.search_page(query, **filters)
+    assert sum("FROM documents d WHERE d.search @@" in sql for sql in walks) == 1
+    expected = [k for k in range(30) if (k % 2 or query == "harbour") and (not filters or k % 3 == 1)]
+    assert page.total == len(expected) and [h.doc_id for h in page.hits] == [h.doc_id for h in unshared.hits]
+    assert sum(n for _, n in page.facets.source) == len(expected)
 
 
 def test_entity_pages(store):

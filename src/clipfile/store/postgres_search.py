@@ -18,7 +18,7 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   documents, and of items apart); past it they are estimates, scaled by the share of the library
   the sample spans, and the page says so (``SearchPage.estimated``);
 - one page walks the newest matches of documents once (:class:`Scans`): the ranking and the
-  facet sample read the same filtered rows.
+  facet sample read the same rows (filtered or not).
 
 The newest matches are found by walking the primary key backwards and testing each row against
 the query: the planner takes that walk when the words are common and the GIN index when they
@@ -134,8 +134,11 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         # scored as they are found: each match is read once
         newest = _newest(side, True, "%(_window)s").replace(
             " AS rid", f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank", 1)
-        scores = {r[0]: r[1] for r in _run(db, newest, a)}
+        scored = _run(db, newest, a)
+        scores = {r[0]: r[1] for r in scored}
         found = list(scores)
+        if scans is not None and side is DOCUMENTS:
+            scans.record(side, window, [(r[0], *r[2:]) for r in scored])  # the facets read the same rows
     else:
         filters = [*item_filters, *doc_filters]
         # the newest matches first, then the filters: a bounded walk ...
@@ -211,6 +214,10 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
         rows = [r[:-2] for r in rows]
         if len(rows) < FACET_SAMPLE and scanned is not None and scanned[0] < n:
             return rows, 1.0  # the scan saw every match
+    elif (scans is not None and not filtered and not item_filters and side is DOCUMENTS
+          and (at := _carried(side, cols)) is not None
+          and (newest_rows := scans.newest(side, text, FACET_SAMPLE)) is not None):
+        rows = [(r[0], *(r[1 + k] for k in at)) for r in newest_rows]  # what the ranking read
     else:
         rows = _run(db, _then(side, _newest(side, text, "%(_n)s"), cols, item_filters, "%(_sample)s"), a)
     if len(rows) >= FACET_SAMPLE:
@@ -257,6 +264,20 @@ class Scans:
 
     def __init__(self) -> None:
         self._walks: dict[tuple[Any, ...], tuple[list[Any], int, int | None]] = {}
+        self._newest: dict[str, tuple[int, list[Any]]] = {}
+
+    def record(self, side: Side, n: int, rows: list[Any]) -> None:
+        """The newest ``n`` text matches as the ranking read them (``rid`` and the side's
+        carried columns, newest first; fewer than ``n``: every match)."""
+        if self._newest.get(side.plain, (0, []))[0] < n:
+            self._newest[side.plain] = (n, rows)
+
+    def newest(self, side: Side, text: bool, n: int) -> list[Any] | None:
+        """The newest ``n`` text matches when a longer read of them was recorded, else None."""
+        asked, rows = self._newest.get(side.plain, (0, []))
+        if not text or not asked or (asked < n and len(rows) == asked):
+            return None
+        return rows[:n]
 
     def filtered(self, db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str],
                  args: dict[str, Any], n: int) -> tuple[list[Any], int, int | None]:
