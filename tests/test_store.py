@@ -402,10 +402,12 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
     # A source few documents come from: when the newest matches hold too few of them, the page
     # takes that source's documents newest first and looks them up against the query in blocks
     # (filter first) instead of walking every older match (query first).  Both find the same.
-    import clipfile.store.postgres_search as postgres_search
     import clipfile.store.sqlite as sqlite_store
 
-    module: Any = sqlite_store if isinstance(store, SQLiteStore) else postgres_search
+    if isinstance(store, SQLiteStore):
+        module: Any = sqlite_store
+    else:
+        import clipfile.store.postgres_search as module
     walker = "_filter_first" if module is sqlite_store else "filter_first"
     outlets = ("Harbour Gazette", "Valley Courier", "Coast Post")
     for k in range(60):
@@ -439,10 +441,9 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
 def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch, query, filters):
     # The ranking and the facet sample of a page read the same newest matches: PostgreSQL's GIN
     # index holds no order, so each walk tests row after row against the query.
-    import clipfile.store.postgres_search as postgres_search
-
     if isinstance(store, SQLiteStore):
         pytest.skip("SQLite's pages share their scans through sqlite._Scans (tests/test_store_scale.py)")
+    import clipfile.store.postgres_search as postgres_search
     outlets = ("Harbour Gazette", "Valley Courier", "Coast Post")
     for k in range(30):
         words = "harbour fees" if k % 2 else "harbour board"
