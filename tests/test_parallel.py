@@ -3,6 +3,7 @@ worker dies, a document that kills every worker it meets failed with a message."
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections import Counter
@@ -69,8 +70,15 @@ def _items(lib: Library, doc_id: str) -> list[tuple]:
                   for kind in ("quotes", "claims", "forecasts", "events") for x in found.get(kind, []))
 
 
-def test_default_jobs_is_the_usable_cores():
+def test_default_jobs_is_the_usable_cores(monkeypatch):
     assert 1 <= default_jobs() <= (psutil.cpu_count() or 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert default_jobs() == 3  # the cores this process may run on, not all the machine's
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    assert default_jobs() == 6  # where the OS does not say: all of them
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert default_jobs() == 1
     assert isinstance(executor_for(1), Inline)
     assert isinstance(executor_for(2), ProcessPool)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _harbour import OUTLETS, harbour_reports  # noqa: E402
 
 from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound, QueryError, StoreError
@@ -723,7 +724,6 @@ def test_read_side_filters_run_in_the_query(store):
 # The bounds are the backend's constants (clipfile.store.sqlite, clipfile.store.postgres_search),
 # made small here so that a few documents exceed them.
 
-OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
 
 
 def _bounds(store, monkeypatch, **values):
@@ -737,33 +737,11 @@ def _bounds(store, monkeypatch, **values):
         monkeypatch.setattr(module, name, value)
 
 
-def _reports(store, n, *, rare_first=False):
-    """``n`` short reports on the harbour, each with one quote and one claim of a named official."""
-    docs = []
-    for k in range(n):
-        who = ["Ivo Marek", "Marta Kell", "Oren Vadik"][k % 3]
-        outlet = "Island Herald" if rare_first and k == 0 else OUTLETS[k % 3]
-        text = f"{who} said the harbour fees would rise in year {k}. The ferry board met on day {k}."
-        d = doc(text, title=f"Fees report {k}", source=outlet, language="en", published=f"2024-01-{k % 28 + 1:02d}")
-        store.add_document(d)
-        q = text.index("the harbour")
-        save_linked(store, {
-            "document": {"id": d.id},
-            "entities": [{"id": "e1", "name": who, "type": "PERSON", "aliases": [who.split()[1]],
-                          "mentions": [{"start": 0, "end": len(who), "text": who, "label": "PERSON"}]}],
-            "quotes": [{"id": "q1", "start": q, "end": q + 27, "text": text[q:q + 27], "kind": "indirect",
-                        "speaker": {"name": who, "entity_id": "e1", "start": 0, "end": len(who)}}],
-            "claims": [{"id": "c1", "start": q, "end": q + 27, "text": text[q:q + 27], "status": "asserted"}],
-        }, version="t")
-        docs.append(d)
-    return docs
-
-
 def test_ranked_search_scores_the_newest_matches_only(store, monkeypatch):
     # the oldest report says "harbour" most often: it ranks first while it is in the window
     oldest = doc("Harbour, harbour, harbour: the harbour vote is today.", title="Vote")
     store.add_document(oldest)
-    _reports(store, 8)
+    harbour_reports(store, 8)
     assert store.search("harbour", limit=3)[0].doc_id == oldest.id
     assert store.search_page("harbour", limit=3).hits[0].doc_id == oldest.id
     _bounds(store, monkeypatch, RANK_WINDOW=4)
@@ -779,7 +757,7 @@ def test_ranked_search_scores_the_newest_matches_only(store, monkeypatch):
 
 
 def test_facets_past_the_sample_are_estimates_and_say_so(store, monkeypatch):
-    _reports(store, 30)
+    harbour_reports(store, 30)
     exact = store.search_page("harbour")
     assert exact.total == 30 and not exact.estimated
     assert dict(exact.facets.source) == {o: 10 for o in OUTLETS}
@@ -807,7 +785,7 @@ def test_facets_past_the_sample_are_estimates_and_say_so(store, monkeypatch):
 
 
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
-    docs = _reports(store, 30, rare_first=True)
+    docs = harbour_reports(store, 30, rare_first=True)
     _bounds(store, monkeypatch, RANK_WINDOW=3, FACET_SAMPLE=3, FILTER_SCAN=5, MIN_SAMPLE=2)
     page = store.search_page("harbour", source="Island Herald")
     assert [h.doc_id for h in page.hits] == [docs[0].id]
@@ -822,10 +800,10 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, mo
 def test_statistics_follow_every_write(store):
     """The statistics are counters kept as rows are written: they must follow re-analyses,
     merges and splits, and replaced duplicates."""
-    docs = _reports(store, 6)
+    docs = harbour_reports(store, 6)
     german = doc("Ein kurzer Bericht über den Hafen.", language="de")
     store.add_document(german)
-    _reports(store, 2)  # the first two again: the same documents, their analyses replaced
+    harbour_reports(store, 2)  # the first two again: the same documents, their analyses replaced
     expected = {"documents": 7, "analyzed": 6, "entities": 3, "by_language": {"de": 1, "en": 6},
                 "by_kind": {"text": 7}, "items": {"claim": 6, "quote": 6},
                 "characters": sum(len(d.text) for d in [*docs, german])}
@@ -852,7 +830,7 @@ def test_a_postgresql_library_of_schema_2_gets_its_counters_on_open(postgres_url
     from clipfile.store.postgres import SCHEMA_VERSION as PG_VERSION
 
     with open_store(postgres_url) as s:
-        docs = _reports(s, 4)
+        docs = harbour_reports(s, 4)
         before = {k: v for k, v in s.stats().items() if k != "schema_version"}
     # Take it back to schema 2: no counters, no triggers, no listing indexes.
     with psycopg.connect(postgres_url, autocommit=True) as db:

@@ -6,39 +6,14 @@ import json
 import sqlite3
 
 import pytest
+from _harbour import OUTLETS, harbour_reports  # noqa: E402
 
 import clipfile.store.sqlite as sqlite_store
 import clipfile.store.sqlite_rank as sqlite_rank
-from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 from clipfile.textindex import index_text
-
-OUTLETS = ["Harbour Gazette", "Coast Courier", "Valley Post"]
-
-
-def _fill(store: SQLiteStore, n: int, *, rare_first: bool = False) -> list[Document]:
-    """``n`` short reports on the harbour, each analysed with one quote of a named official."""
-    docs = []
-    for k in range(n):
-        who = ["Ivo Marek", "Marta Kell", "Oren Vadik"][k % 3]
-        outlet = "Island Herald" if rare_first and k == 0 else OUTLETS[k % 3]
-        text = f"{who} said the harbour fees would rise in year {k}. The ferry board met on day {k}."
-        d = Document(text, title=f"Fees report {k}", source=outlet, language="en",
-                     published=f"2024-01-{k % 28 + 1:02d}")
-        store.add_document(d)
-        q = text.index("the harbour")
-        save_linked(store, {
-            "document": {"id": d.id},
-            "entities": [{"id": "e1", "name": who, "type": "PERSON", "aliases": [who.split()[1]],
-                          "mentions": [{"start": 0, "end": len(who), "text": who, "label": "PERSON"}]}],
-            "quotes": [{"id": "q1", "start": q, "end": q + 27, "text": text[q:q + 27], "kind": "indirect",
-                        "speaker": {"name": who, "entity_id": "e1", "start": 0, "end": len(who)}}],
-            "claims": [{"id": "c1", "start": q, "end": q + 27, "text": text[q:q + 27], "status": "asserted"}],
-        }, version="t")
-        docs.append(d)
-    return docs
 
 
 def _counted(store: SQLiteStore) -> dict:
@@ -65,12 +40,12 @@ def _stats(store: SQLiteStore) -> dict:
 def test_statistics_come_from_counters_that_follow_every_write(tmp_path):
     store = SQLiteStore(tmp_path / "lib.sqlite")
     assert _stats(store) == _counted(store)
-    docs = _fill(store, 6)
+    docs = harbour_reports(store, 6)
     store.add_document(Document("Ein kurzer Bericht über den Hafen.", language="de"))
     assert _stats(store) == _counted(store)
     assert store.stats()["documents"] == store.document_count() == 7
     # a re-analysis replaces items; merging and splitting change the number of entities
-    _fill(store, 2)
+    harbour_reports(store, 2)
     a, b = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]
     store.merge_entities(a.id, b.id)
     assert _stats(store) == _counted(store)
@@ -84,7 +59,7 @@ def test_statistics_come_from_counters_that_follow_every_write(tmp_path):
 def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
     path = tmp_path / "lib.sqlite"
     store = SQLiteStore(path)
-    docs = _fill(store, 5)
+    docs = harbour_reports(store, 5)
     analyses = {d.id: store.get_analysis(d.id) for d in docs}
     store.close()
     # Take it back to schema 4: no counters, no triggers, the index holding a copy of the
@@ -123,7 +98,7 @@ def test_a_library_from_schema_4_is_migrated_once_on_open(tmp_path):
 
 def test_an_analysis_is_stored_once_and_read_back_whole(tmp_path):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    [d] = _fill(store, 1)
+    [d] = harbour_reports(store, 1)
     saved = store.get_analysis(d.id)
     assert [q["text"] for q in saved["quotes"]] == ["the harbour fees would rise"]
     assert [q["text"] for q in store.items("quote")] == ["the harbour fees would rise"]
@@ -142,7 +117,7 @@ def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):
     # the oldest report says "harbour" most often: bm25 puts it first when it is in the window
     oldest = Document("Harbour, harbour, harbour: the harbour vote is today.", title="Vote")
     store.add_document(oldest)
-    _fill(store, 8)
+    harbour_reports(store, 8)
     assert store.search("harbour", limit=3)[0].doc_id == oldest.id
     assert store.search_page("harbour", limit=3).hits[0].doc_id == oldest.id
     monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
@@ -196,7 +171,7 @@ def test_ranking_from_stored_text_orders_as_bm25_does(tmp_path, monkeypatch, que
 def test_ranking_from_stored_text_pages_through_every_match_once(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
     docs = _reports(store)
-    _fill(store, 7)
+    harbour_reports(store, 7)
     monkeypatch.setattr(sqlite_rank, "CHEAP_MATCHES", 0)
     monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
     pages = [store.search("harbour", limit=3, offset=k) for k in range(0, 15, 3)]
@@ -210,7 +185,7 @@ def test_ranking_from_stored_text_pages_through_every_match_once(tmp_path, monke
 
 def test_facets_past_the_sample_are_estimates_and_say_so(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    _fill(store, 30)
+    harbour_reports(store, 30)
     exact = store.search_page("harbour")
     assert exact.total == 30 and not exact.estimated
     assert dict(exact.facets.source) == {o: 10 for o in OUTLETS}
@@ -235,7 +210,7 @@ def test_facets_past_the_sample_are_estimates_and_say_so(tmp_path, monkeypatch):
 
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    docs = _fill(store, 30, rare_first=True)
+    docs = harbour_reports(store, 30, rare_first=True)
     monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 3)
     monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 3)
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 5)
@@ -250,7 +225,7 @@ def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path,
 
 def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    docs = _fill(store, 30, rare_first=True)  # the one Island Herald report is the oldest
+    docs = harbour_reports(store, 30, rare_first=True)  # the one Island Herald report is the oldest
     monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 4)
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 5)
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
@@ -269,7 +244,7 @@ def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tm
 @pytest.mark.parametrize("query", ["harbour", ""])
 def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    _fill(store, 9)
+    harbour_reports(store, 9)
     facet = store.search_page(query).facets.entity
     assert sorted((e.name, n) for e, n in facet) == [("Ivo Marek", 3), ("Marta Kell", 3), ("Oren Vadik", 3)]
     store.close()
@@ -277,7 +252,7 @@ def test_entity_facet_names_the_entities_of_the_matches(tmp_path, query):
 
 def test_listing_pages_and_id_prefixes(tmp_path):
     store = SQLiteStore(tmp_path / "lib.sqlite")
-    docs = _fill(store, 12)
+    docs = harbour_reports(store, 12)
     newest_first = sorted(docs, key=lambda d: (d.published, docs.index(d)), reverse=True)
     pages = [store.list_documents(limit=5, offset=k) for k in (0, 5, 10)]
     assert [s.id for p in pages for s in p] == [d.id for d in newest_first]

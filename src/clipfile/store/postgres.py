@@ -18,6 +18,7 @@ consistent state, and stops when the :mod:`clipfile.deadline` it runs under expi
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import re
@@ -358,10 +359,9 @@ class _Watchdog:
             with self._lock:
                 expired = [conn for conn, d in self._active.values() if d.expired()]
             for conn in expired:
-                try:
+                # a connection that cannot be reached to cancel is closing anyway
+                with contextlib.suppress(psycopg.Error):
                     conn.cancel_safe(timeout=1.0)
-                except psycopg.Error:
-                    pass
 
 
 _WATCHDOG = _Watchdog()

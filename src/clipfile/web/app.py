@@ -12,6 +12,7 @@ page instead of occupying a worker.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -266,15 +267,11 @@ def run(library: str | Path, host: str = "127.0.0.1", port: int = 8000, *,
     finally:
         _signal_all(children, signal.SIGTERM)
         for pid in children:
-            try:
+            with contextlib.suppress(ChildProcessError):  # reaped already
                 os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
 
 
 def _signal_all(pids: list[int], sig: int) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # that worker has exited already
             os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
