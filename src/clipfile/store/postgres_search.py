@@ -32,17 +32,11 @@ from typing import Any, Sequence
 
 import psycopg
 
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
+
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "DOCUMENTS",
            "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
 
-RANK_WINDOW = 1000
-FACET_SAMPLE = 500
-FILTER_SCAN = 4000
-MIN_SAMPLE = 20
-# A filter is narrow when at most this many documents pass it: they are then looked up against
-# the query (PROBE_BLOCK at a time) rather than the query's older matches walked.
-FILTER_PROBES = 3000
-PROBE_BLOCK = 250
 
 # Every query is matched against each text-search configuration the library indexes with:
 # ``args["tsq"]`` is the query of each (:func:`tsquery`), OR'ed.

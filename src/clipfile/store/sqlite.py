@@ -37,6 +37,7 @@ from .base import (
     SearchPage,
     Store,
 )
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -300,22 +301,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-# Ranked search scores (bm25) matches in blocks of this many, newest (in storage order) first:
-# page one is the best of the newest block, so its cost does not grow with the library.
-RANK_WINDOW = 1000
-# The web search page counts its facets over the newest this-many matches (documents, and
-# items apart); past it the counts are scaled estimates and the page says so.
-FACET_SAMPLE = 500
-# With filters (a source, dates, an entity, item kinds), the page first looks at the newest
-# this-many matches and filters them; only when too few pass does it look further back.
-FILTER_SCAN = 4000
-# ... too few: fewer than this many pass the filters among the scanned matches.
-MIN_SAMPLE = 20
-# Then the filter is narrow for the query: when at most this many documents pass it, they are
-# taken newest first through the filter's index and looked up in the full-text index (in blocks
-# of PROBE_BLOCK), instead of walking every older match of the query.
-FILTER_PROBES = 3000
-PROBE_BLOCK = 250
+# How far a search looks (the same on every backend): see :mod:`clipfile.store.bounds`.
 # Counts beside a page's own (the item kinds beside a page of documents) look this many rows
 # further back at most when a filter is narrow.
 SHALLOW_SPAN = 20_000

@@ -1,0 +1,22 @@
+"""How far a search looks, the same on every backend: what keeps a page's cost from growing
+with the library.  Each backend imports these names (tests narrow them per backend module)."""
+from __future__ import annotations
+
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK"]
+
+# Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
+# is the best of the newest block, so its cost does not grow with the library.
+RANK_WINDOW = 1000
+# The web search page counts its facets over the newest this-many matches (documents, and items
+# apart); past it the counts are scaled estimates and the page says so.
+FACET_SAMPLE = 500
+# With filters (a source, dates, an entity, item kinds), the page first looks at the newest
+# this-many matches and filters them; only when too few pass does it look further back.
+FILTER_SCAN = 4000
+# ... too few: fewer than this many pass the filters among the scanned matches.
+MIN_SAMPLE = 20
+# Then the filter is narrow for the query: when at most this many documents pass it, they are
+# taken newest first through the filter's index and looked up in the full-text index (in blocks
+# of PROBE_BLOCK), instead of walking every older match of the query.
+FILTER_PROBES = 3000
+PROBE_BLOCK = 250
