@@ -49,3 +49,29 @@ def test_cached_lemmas_are_spacys(nlp):
     for pipe_name, proc in nlp.pipeline:
         doc = proc(doc)
     assert doc[1].lemma_ == "set-before"
+
+
+def test_cached_lemmas_travel_with_the_pipeline(nlp, tmp_path):
+    """The lemma component carries spaCy's lemmatizer itself, so a pipeline pickled into a
+    fresh process (spaCy's ``nlp.pipe(n_process=2)`` spawns its workers on macOS, and they
+    unpickle each component) lemmatizes there as here; it once read a module global that only
+    the loading process had set."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    text = "The ministers were meeting again; she said the dogs had barked at the postmen."
+    expected = [t.lemma_ for t in nlp(text)]
+    with nlp.select_pipes(disable=["lemmatizer"]):
+        doc = nlp(text)
+    assert [t.lemma_ for t in doc] != expected  # words left for the lemmatizer
+    packed = tmp_path / "pipe.pickle"
+    packed.write_bytes(pickle.dumps((nlp.get_pipe("lemmatizer"), doc)))
+    run = subprocess.run(
+        [sys.executable, "-c", "import pickle, sys\n"
+         "component, doc = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+         "print(' '.join(t.lemma_ for t in component(doc)))", str(packed)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.split() == expected

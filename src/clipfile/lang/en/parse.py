@@ -56,8 +56,11 @@ class _Lemmas:
 
     LIMIT = 500_000  # entries; emptied past it, so a long run's memory stays bounded
 
-    def __init__(self) -> None:
-        self.rule = None  # spaCy's lemmatizer, set when the pipeline loads
+    def __init__(self, rule) -> None:
+        # spaCy's lemmatizer, carried by the component (not a module global) so that a pipeline
+        # pickled into another process (spaCy's own ``nlp.pipe(n_process=...)``, which spawns
+        # its workers on macOS) brings it along
+        self.rule = rule
         self.cache: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, doc):
@@ -74,12 +77,10 @@ class _Lemmas:
         return doc
 
 
-_LEMMAS = _Lemmas()
-
-
-def cached_lemmas(doc):
-    """spaCy component: :class:`_Lemmas` of the loaded pipeline."""
-    return _LEMMAS(doc)
+def cached_lemmas(nlp, name):
+    """spaCy factory: a :class:`_Lemmas` around the pipeline's own lemmatizer (added beside it,
+    before it is taken out)."""
+    return _Lemmas(nlp.get_pipe("lemmatizer"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,10 +96,10 @@ def english():
                 Language.component("clipfile_paragraphs", func=paragraph_breaks)
             nlp.add_pipe("clipfile_paragraphs", before="parser")
             if "clipfile_lemmas" not in Language.factories:
-                Language.component("clipfile_lemmas", func=cached_lemmas)
-            _LEMMAS.rule = nlp.get_pipe("lemmatizer")
-            _LEMMAS.cache.clear()
-            nlp.replace_pipe("lemmatizer", "clipfile_lemmas")
+                Language.factory("clipfile_lemmas", func=cached_lemmas)
+            nlp.add_pipe("clipfile_lemmas", after="lemmatizer")
+            nlp.remove_pipe("lemmatizer")
+            nlp.rename_pipe("clipfile_lemmas", "lemmatizer")  # in its place, under its name
             # Long articles and transcripts: the parser copes; the default guard is 1M chars.
             nlp.max_length = 20_000_000
             return nlp
