@@ -505,6 +505,14 @@ def test_linking_primitives(store):
     store.save_analysis(linked, version="t")
     assert store.get_entity(eid).mention_count == 1
     assert store.items("quote", entity=eid, role="speaker")[0]["document"] == d.id
+    assert store.entity_mention_texts(eid) == ["Ivo Marek"]
+    store.add_document(d2 := doc("Ivo Marek said the quay was late."))
+    again = _analysis(d2)
+    again["entities"][0]["id"] = f"E{other}"  # the merged one's mentions count as the entity's
+    again["quotes"][0]["speaker"]["entity_id"] = f"E{other}"
+    store.save_analysis(again, version="t")
+    assert store.entity_mention_texts(eid) == ["Ivo Marek", "Ivo Marek"]
+    assert store.entity_mention_texts(eid, most=1) == ["Ivo Marek"]  # bounded
     with pytest.raises(NotFound):
         store.save_analysis({"document": {"id": "dnothere"}}, version="t")
 

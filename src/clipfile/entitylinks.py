@@ -95,7 +95,9 @@ def find_entity_for(store: Store, names: list[str], etype: str,
 def _attestation(store: Store, entity_id: int, names: tuple[str, ...], ent: dict[str, Any]) -> dict[str, int]:
     """How often each of ``names`` is written in the entity's mentions, in the library and in
     the document being linked (``ent``): a mention attests a name when it holds every word of
-    the name less its last letter (so inflected Russian forms count)."""
+    the name less its last letter (so inflected Russian forms count).  The library's side is a
+    sample of the entity's latest mentions (``Store.entity_mention_texts``): a name written
+    everywhere was read once per document from every mention, a cost that grew with the library."""
     texts = [t.casefold() for t in store.entity_mention_texts(entity_id)]
     texts += [m.get("text", "").casefold() for m in ent.get("mentions", [])]
     out = {}

@@ -921,10 +921,11 @@ class PostgresStore:
             return [str(r[0]) for r in db.execute(
                 "SELECT alias FROM entity_aliases WHERE entity_id = %s ORDER BY alias", (entity_id,)).fetchall()]
 
-    def entity_mention_texts(self, entity_id: int) -> list[str]:
+    def entity_mention_texts(self, entity_id: int, *, most: int = 2000) -> list[str]:
+        # mentions have no key in storage order here: the first ``most`` the entity index gives
         with self._read() as db:
             return [str(r[0]) for r in db.execute(
-                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,)).fetchall()]
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET}) LIMIT %s", (entity_id, most)).fetchall()]
 
     def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
         with self._read() as db:

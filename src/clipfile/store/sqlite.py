@@ -1096,11 +1096,13 @@ class SQLiteStore:
         with self._read() as db:
             return [r[0] for r in db.execute("SELECT alias FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
 
-    def entity_mention_texts(self, entity_id: int) -> list[str]:
-        """The words of every mention of an entity (merged ones included), as written."""
+    def entity_mention_texts(self, entity_id: int, *, most: int = 2000) -> list[str]:
+        """The words of an entity's mentions (merged ones included), as written: the latest
+        ``most`` of them (bounded work for the most mentioned)."""
         with self._read() as db:
             return [r[0] for r in db.execute(
-                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET})", (entity_id,))]
+                f"SELECT text FROM mentions WHERE entity_id IN ({_MERGED_SET}) ORDER BY rowid DESC LIMIT ?",
+                (entity_id, most))]
 
     def entity_company(self, entity_id: int, *, most_docs: int = 400) -> dict[int, str]:
         """Library entities (root id → type) named in the documents that name ``entity_id``
