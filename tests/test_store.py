@@ -530,6 +530,78 @@ def test_cross_document_duplicates_are_replaced_alone(store):
     store.replace_cross_duplicates("dnothere", [other])  # no analysis: nothing to do
 
 
+def _item_index_is_sound(library_url: str) -> None:
+    """SQLite: the item index holds exactly the terms of its items' text, nothing of removed
+    ones, and keeps no copy of the text."""
+    if not library_url.startswith("sqlite"):
+        return
+    import sqlite3
+
+    from _itemindex import assert_item_index_sound
+
+    path = library_url.removeprefix("sqlite:///")
+    assert_item_index_sound(path)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_content'").fetchone()[0] == 0
+    db.close()
+
+
+def _quoted(d, said, *, speaker="Ivo Marek"):
+    """An analysis of ``d`` with one quote, the words ``said`` of its text."""
+    i, q = d.text.index(speaker), d.text.index(said)
+    return {"document": {"id": d.id},
+            "entities": [{"id": "e1", "name": speaker, "type": "PERSON", "aliases": [],
+                          "mentions": [{"start": i, "end": i + len(speaker), "text": speaker, "label": "PERSON"}]}],
+            "quotes": [{"id": "q1", "start": q, "end": q + len(said), "text": said, "kind": "direct",
+                        "speaker": {"name": speaker, "entity_id": "e1", "start": i, "end": i + len(speaker)}}]}
+
+
+def test_item_search_follows_reanalysis_and_removed_items(store, library_url):
+    """Items leave the item index with their rows: a re-analysis that drops or changes a quote,
+    replaced duplicates and a rewritten last document (whose new items may take the ids the old
+    ones had) leave no hit behind, in English and Russian, and the index stays sound."""
+    en = doc("Ivo Marek said: the quay will reopen before the winter storms. The board agreed.",
+             language="en", source="Gazette", published="2024-03-02")
+    ru = doc("Анна Орлова заявила: паромы пойдут по зимнему расписанию. Совет согласился.",
+             language="ru", source="Вестник", published="2024-03-03")
+    for d in (en, ru):
+        store.add_document(d)
+    save_linked(store, _quoted(en, "the quay will reopen before the winter storms"), version="t1")
+    save_linked(store, _quoted(ru, "паромы пойдут по зимнему расписанию", speaker="Анна Орлова"), version="t1")
+    assert [h.doc_id for h in store.search("quay", kinds=("quote",))] == [en.id]
+    assert [h.doc_id for h in store.search("паромов", kinds=("quote",))] == [ru.id]  # another case, one stem
+    _item_index_is_sound(library_url)
+
+    # Re-analysis: the English quote changes, the Russian one (the newest items) is rewritten
+    # several times, then dropped.
+    save_linked(store, _quoted(en, "The board agreed"), version="t2")
+    for _ in range(3):
+        save_linked(store, _quoted(ru, "Совет согласился", speaker="Анна Орлова"), version="t2")
+        assert [h.doc_id for h in store.search("совета", kinds=("quote",))] == [ru.id]
+        assert store.search("расписанию", kinds=("quote",)) == []
+    assert store.search("quay OR storms", kinds=("quote",)) == []
+    assert [h.doc_id for h in store.search("board", kinds=("quote",))] == [en.id]
+    assert [h.doc_id for h in store.search_page("board", kinds=("quote",)).hits] == [en.id]
+    _item_index_is_sound(library_url)
+    save_linked(store, {"document": {"id": ru.id}, "entities": []}, version="t3")
+    assert store.search("совет", kinds=("quote",)) == [] and store.items("quote", doc_id=ru.id) == []
+    _item_index_is_sound(library_url)
+
+    # Cross-document duplicates replaced: the old passage is no longer found as a duplicate.
+    winter = en.text.index("the winter storms")
+    store.replace_cross_duplicates(en.id, [{"start": winter, "end": winter + 17, "text": "the winter storms",
+                                            "of": {"document": ru.id, "start": 0, "end": 5}}])
+    assert [h.doc_id for h in store.search("storms", kinds=("duplicate",))] == [en.id]
+    store.replace_cross_duplicates(en.id, [{"start": 0, "end": 9, "text": "Ivo Marek",
+                                            "of": {"document": ru.id, "start": 0, "end": 5}}])
+    assert store.search("storms", kinds=("duplicate",)) == []
+    assert [h.doc_id for h in store.search("marek", kinds=("duplicate",))] == [en.id]
+    store.replace_cross_duplicates(en.id, [])
+    assert store.search("marek", kinds=("duplicate",)) == []
+    assert [h.doc_id for h in store.search("board", kinds=("quote",))] == [en.id]
+    _item_index_is_sound(library_url)
+
+
 def test_forecast_ledger_and_blobs(store):
     assert store.forecast_resolutions() == {}
     store.resolve_forecast("d1:0-5", outcome=True, date="2024-05-01", note="opened")

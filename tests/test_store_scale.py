@@ -7,13 +7,16 @@ import sqlite3
 
 import pytest
 from _harbour import OUTLETS, harbour_reports  # noqa: E402
+from _itemindex import assert_item_index_sound, item_index_postings
 
 import clipfile.store.sqlite as sqlite_store
 import clipfile.store.sqlite_rank as sqlite_rank
+from clipfile.entitylinks import save_linked
 from clipfile.errors import NotFound
 from clipfile.records import Document
 from clipfile.store.sqlite import SCHEMA_VERSION, SQLiteStore
 from clipfile.textindex import index_text
+from clipfile.textsearch import index_form
 
 
 def _counted(store: SQLiteStore) -> dict:
@@ -110,6 +113,104 @@ def test_an_analysis_is_stored_once_and_read_back_whole(tmp_path):
     store.replace_cross_duplicates(d.id, [])
     assert store.get_analysis(d.id)["duplicates"] == []
     store.close()
+
+
+def _ferry_report_ru(store: SQLiteStore) -> Document:
+    """A Russian report analysed with one quote (its words indexed by their stems)."""
+    d = Document("Анна Орлова заявила: паромы пойдут по зимнему расписанию.", language="ru", source="Вестник")
+    store.add_document(d)
+    q = d.text.index("паромы")
+    save_linked(store, {"document": {"id": d.id}, "entities": [], "quotes": [
+        {"id": "q1", "start": q, "end": len(d.text) - 1, "text": d.text[q:-1], "kind": "direct"}]}, version="t")
+    return d
+
+
+def _rewrite_item_index(path, sql: str, body, *, version: int | None = None, form: str | None = None) -> None:
+    """Replace the library's item index by ``sql`` holding ``body(text)`` for every item, as an
+    older Clipfile (or one with another stemmer) would have left it."""
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE items_fts")
+    db.execute(sql)
+    for item_id, text in db.execute("SELECT id, text FROM items WHERE text != ''").fetchall():
+        db.execute("INSERT INTO items_fts (rowid, body) VALUES (?, ?)", (item_id, body(text)))
+    db.execute("DELETE FROM state WHERE key = 'items_fts_form'")
+    if form is not None:
+        db.execute("INSERT INTO state (key, value) VALUES ('items_fts_form', ?)", (json.dumps(form),))
+    if version is not None:
+        db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+
+
+def test_an_item_index_with_a_copy_of_the_text_is_migrated_copying_its_terms(tmp_path, monkeypatch):
+    """Schema 11: the item index becomes contentless.  Terms are copied, not computed again,
+    except for items with Cyrillic words (their stems depend on the stemmer installed): one
+    left by another stemmer is indexed again, so a search by another case finds it and a
+    re-analysis removes exactly what is there.  Run twice (a rewound version), nothing changes."""
+    path = tmp_path / "lib.sqlite"
+    store = SQLiteStore(path)
+    docs = harbour_reports(store, 4)
+    ru = _ferry_report_ru(store)
+    store.close()
+    old = "CREATE VIRTUAL TABLE items_fts USING fts5(body, tokenize='unicode61 remove_diacritics 2')"
+    other_stemmer = lambda text: " ".join(text.lower().split())  # noqa: E731  (no stems at all)
+    step = sqlite_store.MIGRATIONS.index(sqlite_store._contentless_items_fts)
+    _rewrite_item_index(path, old, lambda text: other_stemmer(text) if "паром" in text else index_text(text),
+                        version=step)
+    computed: list[str] = []
+    monkeypatch.setattr(sqlite_store, "index_text", lambda text: computed.append(text) or index_text(text))
+    store = SQLiteStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert computed == [ru.text[ru.text.index("паромы"):-1]]  # the one Cyrillic item, no other
+    assert store.get_state("items_fts_form") == index_form()
+    assert [h.doc_id for h in store.search("паромов", kinds=("quote",))] == [ru.id]
+    assert {h.doc_id for h in store.search("harbour fees", kinds=("quote",))} == {d.id for d in docs}
+    db = sqlite3.connect(path)
+    assert "content=''" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_content'").fetchone()[0] == 0
+    db.close()
+    assert_item_index_sound(path)
+    harbour_reports(store, 2)  # documents 0 and 1 analysed again: their items replaced
+    _ferry_report_ru(store)
+    assert_item_index_sound(path)
+    store.close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {step}")
+    db.commit()
+    db.close()
+    computed.clear()
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION and computed == []
+        assert [h.doc_id for h in store.search("паромов", kinds=("quote",))] == [ru.id]
+        assert len(store.search("harbour fees", kinds=("quote",))) == 4
+    assert_item_index_sound(path)
+
+
+def test_an_item_index_written_in_another_index_form_is_rebuilt_before_items_leave_it(tmp_path):
+    """Removing an item gives the index the terms it went in with, computed again from its
+    text: a library whose index another index form wrote (another stemmer, Python or Clipfile)
+    is rebuilt in this process's form before the first write touches it.  Without that record
+    the removal damages the index (the control below)."""
+    path = tmp_path / "lib.sqlite"
+    store = SQLiteStore(path)
+    docs = harbour_reports(store, 3)
+    store.close()
+    contentless = sqlite_store._ITEMS_FTS.format(name="items_fts")
+    elsewhere = lambda text: index_text(text) + " gammon"  # noqa: E731  (a form that adds a term)
+    _rewrite_item_index(path, contentless, elsewhere, form="0 another form")
+    with SQLiteStore(path) as store:
+        assert len(store.search("gammon", kinds=("quote",))) == 3  # what the other form indexed
+        harbour_reports(store, 1)  # document 0 analysed again: the index is rebuilt first
+        assert store.search("gammon", kinds=("quote",)) == []
+        assert {h.doc_id for h in store.search("harbour", kinds=("quote",))} == {d.id for d in docs}
+        assert store.get_state("items_fts_form") == index_form()
+    assert_item_index_sound(path)
+    # The control: the same index recorded (wrongly) as this process's form.
+    _rewrite_item_index(path, contentless, elsewhere, form=index_form())
+    with SQLiteStore(path) as store:
+        harbour_reports(store, 1)
+    held, wanted = item_index_postings(path)  # FTS5's own check passes, yet ...
+    assert {r for _, r, _ in held} - {r for _, r, _ in wanted}  # ... rows of removed items remain
 
 
 def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):

@@ -9,9 +9,17 @@ libraries keep working with the unicode61 tokeniser's own case folding.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import re
+import unicodedata
 
-__all__ = ["index_text", "stem"]
+__all__ = ["index_text", "index_form", "stem", "FORM_VERSION"]
+
+# The version of index_text's rules: bump it whenever index_text gives another output for any
+# text.  A library records the form its item index was written in (index_form) and rebuilds that
+# index when the form changes, because removing an item from it means giving the index the
+# same terms it was given when the item went in (clipfile.store.sqlite: items_fts).
+FORM_VERSION = 1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -36,6 +44,20 @@ def stem(word: str) -> str:
     if not _CYRILLIC.search(low):
         return low
     return _stemmer()(low.replace("ё", "е"))
+
+
+@functools.lru_cache(maxsize=1)
+def index_form() -> str:
+    """Everything :func:`index_text`'s output depends on, as one string: the rules
+    (:data:`FORM_VERSION`), Python's Unicode tables (what ``\\w`` and ``lower()`` know) and the
+    Russian stemmer with its version.  Two processes with the same form index any text alike."""
+    stemmer = type(_stemmer().__self__).__module__.split(".")[0]  # Stemmer or snowballstemmer
+    package = {"Stemmer": "PyStemmer"}.get(stemmer, stemmer)
+    try:
+        version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return f"{FORM_VERSION} unicode {unicodedata.unidata_version} {package} {version}"
 
 
 def index_text(text: str) -> str:

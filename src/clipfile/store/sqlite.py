@@ -24,6 +24,7 @@ from ..forecast_fields import due_date, forecast_key, holder_id
 from ..linking import entity_keys, is_weak
 from ..records import Document
 from ..textindex import index_text, snippet
+from ..textsearch import index_form
 from . import ledger_sql, sqlite_rank
 from .base import (
     AddResult,
@@ -61,6 +62,88 @@ def _contentless_documents_fts(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO documents_fts_terms (rowid, title, body) SELECT rowid, title, body FROM documents_fts")
     db.execute("DROP TABLE documents_fts")
     db.execute("ALTER TABLE documents_fts_terms RENAME TO documents_fts")
+
+
+# The item index holds no copy of the item text (a contentless FTS5 table, migration 11), so an
+# item leaves it by FTS5's 'delete' command given the terms it went in with: index_text of the
+# item's text, recomputed.  That is only right while index_text gives what it gave then, so the
+# library records the form the index was written in (textsearch.index_form: index_text's rules,
+# Python's Unicode tables, the Russian stemmer and its version) under this state key, and every
+# write to the index checks it first: a process with another form rebuilds the index from the
+# items' text before it adds or removes anything (_check_items_index).  A 'delete' with other
+# terms than went in would leave the old terms pointing at a row that is gone (bm25() over it
+# then fails as a damaged database) or at the next item given the same id (a false hit), and
+# FTS5's 'integrity-check' cannot see it in a contentless table.
+_ITEMS_FORM = "items_fts_form"
+_ITEMS_FTS = ("CREATE VIRTUAL TABLE {name} USING fts5(body, content='',"
+              " tokenize='unicode61 remove_diacritics 2')")
+# An item's text holds a Cyrillic letter: the only words whose index form depends on the stemmer.
+_CYRILLIC_GLOB = "*[\u0400-\u04ff]*"
+
+
+def _contentless_items_fts(db: sqlite3.Connection) -> None:
+    """Migration 11: rebuild the item index without its copy of the item text.
+
+    The terms are copied from the old table (no text is indexed again) except for items whose
+    text has a Cyrillic word: their index form depends on the Russian stemmer installed, so it
+    is computed again and replaces the old one where they differ.  Every other word's form is
+    its lower case, and ``index_text`` has not changed since the store began, so after this the
+    index holds ``index_text`` of every item's text under this process's form, which is
+    recorded.  A table already contentless is left alone (its recorded form is checked on the
+    next write, see :func:`_check_items_index`).
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
+    if "content=''" in sql.replace(" ", ""):
+        return
+    changed: list[tuple[int, str]] = []
+    rows = db.execute("SELECT f.rowid, f.body, i.text FROM items_fts f CROSS JOIN items i ON i.id = f.rowid"
+                      " WHERE i.text GLOB ?", (_CYRILLIC_GLOB,))
+    while batch := rows.fetchmany(5000):
+        changed += [(rowid, form) for rowid, body, text in batch if (form := index_text(text)) != body]
+    db.execute(_ITEMS_FTS.format(name="items_fts_terms"))
+    db.execute("CREATE TEMP TABLE items_fts_changed (rowid INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO items_fts_changed (rowid) VALUES (?)", [(r,) for r, _ in changed])
+    # Only rows of items that exist (the index never held others; this makes sure).
+    db.execute("INSERT INTO items_fts_terms (rowid, body) SELECT f.rowid, f.body FROM items_fts f"
+               " CROSS JOIN items i ON i.id = f.rowid WHERE i.text != ''"
+               " AND f.rowid NOT IN (SELECT rowid FROM items_fts_changed)")
+    db.executemany("INSERT INTO items_fts_terms (rowid, body) VALUES (?, ?)", changed)
+    db.execute("DROP TABLE items_fts_changed")
+    db.execute("DROP TABLE items_fts")
+    db.execute("ALTER TABLE items_fts_terms RENAME TO items_fts")
+    _record_items_form(db)
+
+
+def _record_items_form(db: sqlite3.Connection) -> None:
+    db.execute("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               (_ITEMS_FORM, json.dumps(index_form())))
+
+
+def _check_items_index(db: sqlite3.Connection) -> None:
+    """Before a write to the item index: rebuild it if it was written in another index form
+    than this process's (another Clipfile, Python or stemmer version wrote it), so that what
+    this process removes from it is exactly what went in.  One indexed lookup when it matches."""
+    row = db.execute("SELECT value FROM state WHERE key = ?", (_ITEMS_FORM,)).fetchone()
+    if row is None or json.loads(row[0]) != index_form():
+        _rebuild_items_fts(db)
+
+
+def _rebuild_items_fts(db: sqlite3.Connection) -> None:
+    """Index every item's text again, in this process's index form (a contentless table)."""
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    db.execute(_ITEMS_FTS.format(name="items_fts"))
+    rows = db.execute("SELECT id, text FROM items WHERE text != '' ORDER BY id")
+    while batch := rows.fetchmany(5000):
+        db.executemany("INSERT INTO items_fts (rowid, body) VALUES (?, ?)",
+                       [(item_id, index_text(text)) for item_id, text in batch])
+    _record_items_form(db)
+
+
+def _unindex_items(db: sqlite3.Connection, items: Sequence[tuple[int, str]]) -> None:
+    """Take items ``(id, text)`` out of the item index, before their rows go: FTS5's 'delete'
+    with the terms they were indexed with (an item with empty text was never indexed)."""
+    db.executemany("INSERT INTO items_fts (items_fts, rowid, body) VALUES ('delete', ?, ?)",
+                   [(item_id, index_text(text)) for item_id, text in items if text])
 
 
 def _forecast_columns(db: sqlite3.Connection) -> None:
@@ -297,6 +380,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
     """,
+    # 11: the item index keeps no copy of the item text either; see _contentless_items_fts.
+    _contentless_items_fts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -831,6 +916,7 @@ class SQLiteStore:
             dated = db.execute("SELECT published, ingested FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if not dated:
                 raise NotFound(f"no document {doc_id!r}: store it before its analysis")
+            _check_items_index(db)
             self._clear_analysis(db, doc_id)
             for ent in entities:
                 db.executemany(
@@ -861,8 +947,7 @@ class SQLiteStore:
         self._count_due(db, doc_id, -1)
         _count_items(db, {k: -n for k, n in db.execute(
             "SELECT kind, count(*) FROM items WHERE doc_id = ? GROUP BY 1", (doc_id,))})
-        ids = [r[0] for r in db.execute("SELECT id FROM items WHERE doc_id = ?", (doc_id,))]
-        db.executemany("DELETE FROM items_fts WHERE rowid = ?", [(i,) for i in ids])
+        _unindex_items(db, db.execute("SELECT id, text FROM items WHERE doc_id = ?", (doc_id,)).fetchall())
         db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
@@ -909,11 +994,12 @@ class SQLiteStore:
             data = json.loads(row["data"])
             own = db.execute("SELECT count(*) FROM items WHERE doc_id = ? AND kind = 'duplicate'"
                              " AND json_extract(data, '$.of.document') = ?", (doc_id, doc_id)).fetchone()[0]
-            stale = [r[0] for r in db.execute(
-                "SELECT id FROM items WHERE doc_id = ? AND kind = 'duplicate'"
-                " AND json_extract(data, '$.of.document') != ?", (doc_id, doc_id))]
-            db.executemany("DELETE FROM items_fts WHERE rowid = ?", [(i,) for i in stale])
-            db.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in stale])
+            stale = db.execute(
+                "SELECT id, text FROM items WHERE doc_id = ? AND kind = 'duplicate'"
+                " AND json_extract(data, '$.of.document') != ?", (doc_id, doc_id)).fetchall()
+            _check_items_index(db)
+            _unindex_items(db, stale)
+            db.executemany("DELETE FROM items WHERE id = ?", [(i,) for i, _ in stale])
             for dup in duplicates:
                 self._insert_item(db, doc_id, "duplicate", dup)
             _count_items(db, {"duplicate": len(duplicates) - len(stale)})
