@@ -189,8 +189,9 @@ def test_an_item_index_with_a_copy_of_the_text_is_migrated_copying_its_terms(tmp
 def test_an_item_index_written_in_another_index_form_is_rebuilt_before_items_leave_it(tmp_path):
     """Removing an item gives the index the terms it went in with, computed again from its
     text: a library whose index another index form wrote (another stemmer, Python or Clipfile)
-    is rebuilt in this process's form before the first write touches it.  Without that record
-    the removal damages the index (the control below)."""
+    is rebuilt in this process's form when opened, and again before a write if another process
+    wrote it in the meantime.  Without that record the removal damages the index (the control
+    below)."""
     path = tmp_path / "lib.sqlite"
     store = SQLiteStore(path)
     docs = harbour_reports(store, 3)
@@ -198,8 +199,13 @@ def test_an_item_index_written_in_another_index_form_is_rebuilt_before_items_lea
     contentless = sqlite_store._ITEMS_FTS.format(name="items_fts")
     elsewhere = lambda text: index_text(text) + " gammon"  # noqa: E731  (a form that adds a term)
     _rewrite_item_index(path, contentless, elsewhere, form="0 another form")
-    with SQLiteStore(path) as store:
-        assert len(store.search("gammon", kinds=("quote",))) == 3  # what the other form indexed
+    with SQLiteStore(path) as store:  # rebuilt on open
+        assert store.search("gammon", kinds=("quote",)) == []
+        assert store.get_state("items_fts_form") == index_form()
+        assert_item_index_sound(path)
+        # another Clipfile rewrites the index while this one has the library open
+        _rewrite_item_index(path, contentless, elsewhere, form="0 another form")
+        assert len(store.search("gammon", kinds=("quote",))) == 3
         harbour_reports(store, 1)  # document 0 analysed again: the index is rebuilt first
         assert store.search("gammon", kinds=("quote",)) == []
         assert {h.doc_id for h in store.search("harbour", kinds=("quote",))} == {d.id for d in docs}
@@ -208,9 +214,10 @@ def test_an_item_index_written_in_another_index_form_is_rebuilt_before_items_lea
     # The control: the same index recorded (wrongly) as this process's form.
     _rewrite_item_index(path, contentless, elsewhere, form=index_form())
     with SQLiteStore(path) as store:
-        harbour_reports(store, 1)
-    held, wanted = item_index_postings(path)  # FTS5's own check passes, yet ...
-    assert {r for _, r, _ in held} - {r for _, r, _ in wanted}  # ... rows of removed items remain
+        harbour_reports(store, 1)  # document 0's new items take the ids its old ones had
+        held, wanted = item_index_postings(path)  # FTS5's own check passes, yet ...
+        assert {t for t, _, _ in held - wanted} == {"gammon"}  # ... the old terms stayed behind
+        assert docs[0].id in {h.doc_id for h in store.search("gammon", kinds=("quote",))}  # a false hit
 
 
 def test_ranked_search_scores_the_newest_matches_only(tmp_path, monkeypatch):

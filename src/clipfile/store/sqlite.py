@@ -70,7 +70,8 @@ def _contentless_documents_fts(db: sqlite3.Connection) -> None:
 # library records the form the index was written in (textsearch.index_form: index_text's rules,
 # Python's Unicode tables, the Russian stemmer and its version) under this state key, and every
 # write to the index checks it first: a process with another form rebuilds the index from the
-# items' text before it adds or removes anything (_check_items_index).  A 'delete' with other
+# items' text before it adds or removes anything (_check_items_index; also on open, as a
+# migration would: _check_items_index_on_open).  A 'delete' with other
 # terms than went in would leave the old terms pointing at a row that is gone (bm25() over it
 # then fails as a damaged database) or at the next item given the same id (a false hit), and
 # FTS5's 'integrity-check' cannot see it in a contentless table.
@@ -708,6 +709,7 @@ class SQLiteStore:
                     f"understands ({SCHEMA_VERSION}); upgrade Clipfile"
                 )
             if version == SCHEMA_VERSION:
+                self._check_items_index_on_open()
                 return
             with self._tx() as db:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -720,6 +722,20 @@ class SQLiteStore:
                             db.execute(statement)
                     version += 1
                     db.execute(f"PRAGMA user_version = {version}")
+
+    def _check_items_index_on_open(self) -> None:
+        """Rebuild the item index now, as a migration would, if another index form wrote it
+        (a Clipfile, Python or stemmer upgrade), rather than inside the first analysis saved.
+        A library this process may not write is left as it is: nothing removes items from it."""
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", (_ITEMS_FORM,)).fetchone()
+        if row is not None and json.loads(row[0]) == index_form():
+            return
+        try:
+            with self._tx() as db:
+                _check_items_index(db)
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc):
+                raise
 
     @property
     def schema_version(self) -> int:
