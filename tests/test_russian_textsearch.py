@@ -34,3 +34,15 @@ def test_fts5_finds_any_case():
         rows = db.execute("SELECT rowid FROM t WHERE t MATCH ?", (query_terms(query),)).fetchall()
         assert rows, query
     assert not db.execute("SELECT rowid FROM t WHERE t MATCH ?", (query_terms("Навальный"),)).fetchall()
+
+
+def test_the_index_form_names_what_index_text_gives():
+    """A SQLite library's item index is removed from by giving it index_text of an item's text
+    again, and rebuilt when the recorded index form differs (clipfile.store.sqlite): so a
+    change to index_text's output must bump FORM_VERSION.  This pins its output for version 1 —
+    if it fails, index_text changed: bump textsearch.FORM_VERSION and update the expected text."""
+    from clipfile.textsearch import FORM_VERSION, index_form
+
+    assert FORM_VERSION == 1 and index_form().startswith("1 unicode ")
+    text = "Мэр Анна Орлова заявила Путиным: «Паромы пойдут!» — Ёлки, Café_NO.5 and ﬁnal COSTS 2024½"
+    assert index_text(text) == "мэр ан орлов заяв путин паром пойдут елк café_no 5 and ﬁnal costs 2024½"
