@@ -90,28 +90,28 @@ def _contentless_items_fts(db: sqlite3.Connection) -> None:
     is computed again and replaces the old one where they differ.  Every other word's form is
     its lower case, and ``index_text`` has not changed since the store began, so after this the
     index holds ``index_text`` of every item's text under this process's form, which is
-    recorded.  A table already contentless is left alone (its recorded form is checked on the
-    next write, see :func:`_check_items_index`).
+    recorded.  A table already contentless is left alone (its recorded form is checked on open
+    and before each write, see :func:`_check_items_index`).
     """
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()[0]
     if "content=''" in sql.replace(" ", ""):
         return
-    changed: list[tuple[int, str]] = []
-    rows = db.execute("SELECT f.rowid, f.body, i.text FROM items_fts f CROSS JOIN items i ON i.id = f.rowid"
-                      " WHERE i.text GLOB ?", (_CYRILLIC_GLOB,))
+    # The terms go to a temporary table first and the old index is dropped before the new one
+    # is written, so the new one takes the pages the old one frees (the file does not grow).
+    # Only rows of items that exist are kept (the index never held others; this makes sure).
+    db.execute("CREATE TEMP TABLE items_fts_terms (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    db.execute("INSERT INTO temp.items_fts_terms (rowid, body) SELECT f.rowid, f.body FROM items_fts f"
+               " CROSS JOIN items i ON i.id = f.rowid WHERE i.text != ''")
+    changed: list[tuple[str, int]] = []
+    rows = db.execute("SELECT t.rowid, t.body, i.text FROM temp.items_fts_terms t CROSS JOIN items i"
+                      " ON i.id = t.rowid WHERE i.text GLOB ?", (_CYRILLIC_GLOB,))
     while batch := rows.fetchmany(5000):
-        changed += [(rowid, form) for rowid, body, text in batch if (form := index_text(text)) != body]
-    db.execute(_ITEMS_FTS.format(name="items_fts_terms"))
-    db.execute("CREATE TEMP TABLE items_fts_changed (rowid INTEGER PRIMARY KEY)")
-    db.executemany("INSERT INTO items_fts_changed (rowid) VALUES (?)", [(r,) for r, _ in changed])
-    # Only rows of items that exist (the index never held others; this makes sure).
-    db.execute("INSERT INTO items_fts_terms (rowid, body) SELECT f.rowid, f.body FROM items_fts f"
-               " CROSS JOIN items i ON i.id = f.rowid WHERE i.text != ''"
-               " AND f.rowid NOT IN (SELECT rowid FROM items_fts_changed)")
-    db.executemany("INSERT INTO items_fts_terms (rowid, body) VALUES (?, ?)", changed)
-    db.execute("DROP TABLE items_fts_changed")
+        changed += [(form, rowid) for rowid, body, text in batch if (form := index_text(text)) != body]
+    db.executemany("UPDATE temp.items_fts_terms SET body = ? WHERE rowid = ?", changed)
     db.execute("DROP TABLE items_fts")
-    db.execute("ALTER TABLE items_fts_terms RENAME TO items_fts")
+    db.execute(_ITEMS_FTS.format(name="items_fts"))
+    db.execute("INSERT INTO items_fts (rowid, body) SELECT rowid, body FROM temp.items_fts_terms ORDER BY rowid")
+    db.execute("DROP TABLE temp.items_fts_terms")
     _record_items_form(db)
 
 
