@@ -172,9 +172,10 @@ def _timed(label: str, fn: Callable[[], object]) -> None:
     print(f"  {label} in {time.perf_counter() - t:.0f}s", file=sys.stderr)
 
 
-def grow_postgres(source: str, target: str, times: int) -> None:
+def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = False) -> None:
     """PostgreSQL: make ``target`` a copy of ``source`` (or take the copy made already) and
-    append ``times - 1`` copies of its rows."""
+    append ``times - 1`` copies of its rows (``keep_indexes``: keep every index during the
+    copy instead of building them again after it, to compare the two ways)."""
     import psycopg
 
     open_store(source).close()  # migrated
@@ -200,7 +201,7 @@ def grow_postgres(source: str, target: str, times: int) -> None:
                 "forecast_due_counts": db.execute("SELECT due, n FROM forecast_due_counts").fetchall()}
         db.execute("CREATE TEMP TABLE originals AS SELECT id FROM documents")
         db.execute("ANALYZE originals")
-        indexes = _pg_indexes(db)
+        indexes = [] if keep_indexes else _pg_indexes(db)
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
 
@@ -270,12 +271,14 @@ def main() -> None:
     ap.add_argument("source", help="a SQLite file or a postgresql:// URL")
     ap.add_argument("target", help="a new SQLite file, or a postgresql:// URL of a database on the same server")
     ap.add_argument("--times", type=int, default=10, help="the target holds this many copies of the source")
+    ap.add_argument("--keep-indexes", action="store_true",
+                    help="PostgreSQL: keep every index during the copy (to compare; dropping is faster)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     if args.source.startswith("postgresql://"):
         if not args.target.startswith("postgresql://"):
             raise SystemExit("copy a PostgreSQL library to a postgresql:// URL")
-        grow_postgres(args.source, args.target, args.times)
+        grow_postgres(args.source, args.target, args.times, keep_indexes=args.keep_indexes)
         check(args.target)
     else:
         target = Path(args.target)

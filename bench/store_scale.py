@@ -18,6 +18,7 @@ documents), so the queries below cover both ends.  Then, per size and backend, b
   with a source and date filter, a phrase of two common words, and quotes holding a common word;
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
+- ``entities``: the ``/entities`` page (the 50 most mentioned) and one person's page;
 - ``get_document`` by whole id and by an 8-character prefix;
 - ``ledger``: the ``/forecasts`` page (every section's first page, counts and scores), the second
   page of one section (following its next-page link), one forecaster's page, and
@@ -284,6 +285,10 @@ def measure(lib: Library, repeat: int) -> None:
         add("web /search phrase", page(lambda: f"/search?q=%22{next(words)}+{next(words)}%22"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
+        # entities: the list is ordered by mentions, and each entity shows its mention and
+        # document counts
+        add("web /entities (list of 50)", page("/entities"), slow)
+        add("web /entity/E… (one person)", page(f"/entity/E{holder}"), slow)
         add("web /forecasts (ledger)", page("/forecasts"), slow if ledger_is_slow else repeat)
         if not ledger_is_slow:
             import html
