@@ -844,11 +844,16 @@ class PostgresStore:
         if entity is not None:
             conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
         for link in conditions:
-            sql += " AND i.id NOT IN" if link.absent else " AND i.id IN"
-            sql += f" (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET})"
+            # NOT EXISTS, not NOT IN: the planner cannot turn NOT IN into an anti-join (NULLs),
+            # so it read every item of the kind (12 s for an entity's page at 1M documents)
+            if link.absent:
+                sql += " AND NOT EXISTS (SELECT 1 FROM item_entities ie WHERE ie.item_id = i.id AND"
+            else:
+                sql += " AND i.id IN (SELECT ie.item_id FROM item_entities ie WHERE"
+            sql += f" ie.entity_id IN ({_MERGED_SET})"
             args.append(link.entity)
             if link.roles:
-                sql += " AND role = ANY(%s)"
+                sql += " AND ie.role = ANY(%s)"
                 args.append(list(link.roles))
             sql += ")"
         sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
