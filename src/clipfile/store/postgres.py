@@ -1271,12 +1271,14 @@ class PostgresStore:
     def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
+            # the entity and those merged into it as a list, not a recursive query: the planner
+            # guessed ten times the documents from that, and read every mention (1.2 s at 1M)
+            mine = self._held_by(db, eid)
             rows = db.execute(
-                f"WITH mine AS ({_MERGED_SET}),"
-                " docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN (SELECT id FROM mine))"
+                "WITH docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = ANY(%(mine)s::bigint[]))"
                 " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
-                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND m.entity_id NOT IN (SELECT id FROM mine)"
-                " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %s", (eid, limit * 3)).fetchall()
+                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND NOT (m.entity_id = ANY(%(mine)s::bigint[]))"
+                " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %(limit)s", {"mine": mine, "limit": limit * 3}).fetchall()
             shared: dict[int, int] = {}
             for r in rows:
                 root = self._root(r[0])
