@@ -1714,19 +1714,22 @@ _DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents 
                    "CROSS JOIN documents d ON d.rowid = s.rid")
 
 
-def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]:
-    """The newest rows (or full-text matches) of a side, ``LIMIT ?`` left to fill."""
+def _scan(side: _Side, fts_query: str, *, ranked: bool, below: int | None = None) -> tuple[str, list[Any]]:
+    """The newest rows (or full-text matches) of a side, ``LIMIT ?`` left to fill; with ``below``,
+    the newest of those older than that key (a scan going on from where an earlier one stopped)."""
     if fts_query:
         rank = f"bm25({side.fts})" if ranked else "0"
-        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
+        older = f" AND rowid < {int(below)}" if below is not None else ""
+        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?{older}"
                 " ORDER BY rowid DESC LIMIT ?", [fts_query])
-    return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} ORDER BY {side.key} DESC LIMIT ?", []
+    older = f" WHERE {side.key} < {int(below)}" if below is not None else ""
+    return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table}{older} ORDER BY {side.key} DESC LIMIT ?", []
 
 
 def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
-                   floor: int = 0) -> tuple[str, list[Any]]:
+                   floor: int = 0, below: int | None = None) -> tuple[str, list[Any]]:
     """The newest rows (or matches) that pass the filters, however far back they are (down to
-    the key ``floor``)."""
+    the key ``floor``; only keys under ``below``, when given: the newer ones were looked at)."""
     source, key, conds = side.source, side.source_key, list(where)
     if fts_query:
         # the full-text match first: probing the FTS table once per filtered row is far slower
@@ -1734,6 +1737,8 @@ def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: boo
         conds.insert(0, f"{side.fts} MATCH ?")
     if floor > 1:
         conds.append(f"{key} >= {int(floor)}")
+    if below is not None:
+        conds.append(f"{key} < {int(below)}")
     rank = f"bm25({side.fts})" if ranked and fts_query else "0"
     return (f"SELECT {key} AS rid, {rank} AS rank FROM {source} WHERE {' AND '.join(conds)}"
             f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
@@ -1779,9 +1784,10 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
             narrow = _filter_first(db, side, fts_query, where, args, window)
             if narrow is not None:
                 found = narrow
-            else:
-                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
-                found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
+            else:  # on from the oldest match scanned
+                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False,
+                                                 below=scans.newest(side, n)[-1])
+                found += [r[0] for r in db.execute(scan, (*scan_args, *args, window - len(found)))]
             every = len(found) < window
         if not found:
             return []
@@ -1893,11 +1899,11 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
         floor = 0 if deep else rids[-1] - SHALLOW_SPAN
         if narrow is not None:
             rows = _rows_of(db, side, narrow, cols) if narrow else []
-        else:
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, floor=floor)
-            rows = db.execute(
+        else:  # on from the oldest match scanned, below the rows that passed there
+            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, floor=floor, below=rids[-1])
+            rows = [*rows, *db.execute(
                 f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
-                (*scan_args, *args, FACET_SAMPLE)).fetchall()
+                (*scan_args, *args, FACET_SAMPLE - len(rows))).fetchall()]
         if len(rows) < FACET_SAMPLE and (narrow is not None or floor <= 1):
             return rows, 1.0  # every match that passes
         oldest = rows[-1][0] if len(rows) == FACET_SAMPLE else floor
@@ -1919,7 +1925,8 @@ _DOCUMENT_COLUMN = re.compile(r"\bd\.")
 class _Scans:
     """The newest matches of one query on one page, read once: the ranking and the facet
     samples look at the same rows (the newest n matches of a side, and which of them pass a
-    set of filters)."""
+    set of filters).  A longer scan goes on from where a shorter one stopped, and filters are
+    applied to the rows not filtered before."""
 
     def __init__(self, db: sqlite3.Connection, fts_query: str) -> None:
         self.db, self.fts_query = db, fts_query
@@ -1930,8 +1937,8 @@ class _Scans:
         """The keys of the newest ``n`` matches (fewer: every match), newest first."""
         asked, rids = self._newest.get(side.fts, (0, []))
         if asked < n and len(rids) == asked:  # not read this far yet, and there may be more
-            scan, scan_args = _scan(side, self.fts_query, ranked=False)
-            rids = [r[0] for r in self.db.execute(scan, (*scan_args, n))]
+            scan, scan_args = _scan(side, self.fts_query, ranked=False, below=rids[-1] if rids else None)
+            rids = rids + [r[0] for r in self.db.execute(scan, (*scan_args, n - len(rids)))]
             self._newest[side.fts] = (n, rids)
         return rids[:n]
 
@@ -1946,16 +1953,34 @@ class _Scans:
         if len(where) == 1 or not rids:
             return rids
         key = (side.fts, tuple(where), tuple(args))
-        known = self._passing.get(key)
-        if known is not None and known[0] >= len(rids):  # filtered further back already
-            return [r for r in known[1] if r >= rids[-1]]
-        # filters on an item's own columns (kind, footing, entity) need no join to its document
-        join = side.join if any(_DOCUMENT_COLUMN.search(w) for w in where) else side.own_join
-        passing = [r[0] for r in self.db.execute(
-            f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {join}"
-            f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
+        checked, passing = self._passing.get(key, (0, []))
+        if checked >= len(rids):  # filtered this far back already
+            return [r for r in passing if r >= rids[-1]]
+        passing = passing + _passing(self.db, side, rids[checked:], where, args)
         self._passing[key] = (len(rids), passing)
         return passing
+
+
+def _passing(db: sqlite3.Connection, side: _Side, rids: list[int], where: list[str], args: list[Any]) -> list[int]:
+    """Which of these keys (newest first) pass the filters.
+
+    A source filter on documents is answered first from the index on the source: the
+    documents of that source among the keys' range are a short stretch of that index, so only
+    they are looked up (a few thousand matches are otherwise a row read each, scattered over
+    the newest part of the library)."""
+    if side is _DOCUMENTS and "d.source = ?" in where:
+        at = where.index("d.source = ?")
+        source = args[sum(w.count("?") for w in where[:at])]
+        of_source = {r[0] for r in db.execute(
+            "SELECT rowid FROM documents WHERE source = ? AND rowid BETWEEN ? AND ?", (source, rids[-1], rids[0]))}
+        rids = [r for r in rids if r in of_source]
+        if not rids:
+            return []
+    # filters on an item's own columns (kind, footing, entity) need no join to its document
+    join = side.join if any(_DOCUMENT_COLUMN.search(w) for w in where) else side.own_join
+    return [r[0] for r in db.execute(
+        f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {join}"
+        f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
 
 
 def _estimate(n: int, scale: float) -> int:
