@@ -316,6 +316,84 @@ def test_facets_past_the_sample_are_estimates_and_say_so(tmp_path, monkeypatch):
     store.close()
 
 
+def _passing_one_by_one(db, side, rids, where, args):
+    """Which of the keys pass the filters, each row read and filtered (no index on the source)."""
+    join = side.join if any(sqlite_store._DOCUMENT_COLUMN.search(w) for w in where) else side.own_join
+    return [r[0] for r in db.execute(
+        f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {join}"
+        f" WHERE {' AND '.join(where)} ORDER BY s.rid DESC", (json.dumps(rids), *args))]
+
+
+def _newest_anew(scans, side, n):
+    """The newest ``n`` matches, read from the newest one whatever was read before."""
+    scan, args = sqlite_store._scan(side, scans.fts_query, ranked=False)
+    return [r[0] for r in scans.db.execute(scan, (*args, n))]
+
+
+@pytest.mark.parametrize("query", ["harbour", '"ferry board"', "(fees OR board) NOT ferry", ""])
+@pytest.mark.parametrize("filters", [{"source": "Coast Courier"}, {"source": "Coast Courier", "date_from": "2024-01-10"},
+                                     {"source": "Island Herald"}, {"language": "en", "date_to": "2024-01-20"}])
+def test_filtered_pages_read_through_the_source_index_as_row_by_row(tmp_path, monkeypatch, query, filters):
+    # A source filter on documents is checked on the documents of that source among the scanned
+    # matches only (found in the source index), and a longer scan goes on from a shorter one:
+    # the page is the one that reading the newest matches anew and filtering every one of them
+    # row by row gives.
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    harbour_reports(store, 46, rare_first=True)  # the oldest of the newest 12 is a Coast Courier report
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
+    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 3)
+    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 20)
+    pages = []
+    for passing, newest in ((sqlite_store._passing, sqlite_store._Scans.newest), (_passing_one_by_one, _newest_anew)):
+        monkeypatch.setattr(sqlite_store, "_passing", passing)
+        monkeypatch.setattr(sqlite_store._Scans, "newest", newest)
+        pages.append([store.search_page(query, kinds=kinds, limit=3, offset=offset, **filters)
+                      for kinds in ((), ("quote",)) for offset in (0, 3)])
+    assert pages[0] == pages[1]
+    assert any(p.hits for p in pages[0]) and any(p.estimated for p in pages[0]) or "Island" in str(filters)
+    store.close()
+
+
+@pytest.mark.parametrize("deep", [True, False])
+def test_a_sample_that_looks_further_back_goes_on_below_the_scanned_matches(tmp_path, monkeypatch, deep):
+    # Too few of the newest matches pass: the walk further back starts below them and keeps the
+    # ones that passed there, so the sample is the newest passing matches, each once.
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    harbour_reports(store, 46)
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
+    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 5)
+    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 12)
+    where, args = ["1", "d.source = ?", "i.kind != 'duplicate'"], ["Coast Courier"]
+    with store._read() as db:
+        rows, scale = sqlite_store._sample(db, sqlite_store._ITEMS, "harbour", "i.kind", where, args,
+                                           filtered=True, deep=deep)
+        matches = [r[0] for r in db.execute(
+            "SELECT f.rowid FROM items_fts f CROSS JOIN items i ON i.id = f.rowid CROSS JOIN documents d"
+            " ON d.id = i.doc_id WHERE items_fts MATCH 'harbour' AND d.source = ? ORDER BY f.rowid DESC", args)]
+        newest = [r[0] for r in db.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH 'harbour' ORDER BY rowid DESC LIMIT 12")]
+    assert len([m for m in matches if m >= newest[-1]]) < 5  # too few pass among the newest 12
+    floor = 0 if deep else newest[-1] - 12
+    assert [r[0] for r in rows] == [m for m in matches if m >= floor][:6]
+    store.close()
+
+
+def test_a_ranking_that_looks_further_back_goes_on_below_the_scanned_matches(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    docs = harbour_reports(store, 46)  # the oldest of the newest 12 is a Coast Courier report
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 8)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
+    monkeypatch.setattr(sqlite_store, "FILTER_PROBES", 0)  # not walked from the filter's side
+    page = store.search_page("harbour", source="Coast Courier", limit=8, with_facets=False)
+    # four of the newest 12 pass; the other four of the block come from further back
+    coast = [d.id for d in reversed(docs) if d.source == "Coast Courier"]
+    assert sorted(h.doc_id for h in page.hits) == sorted(coast[:8])
+    store.close()
+
+
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(tmp_path, monkeypatch):
     store = SQLiteStore(tmp_path / "lib.sqlite")
     docs = harbour_reports(store, 30, rare_first=True)
