@@ -455,7 +455,8 @@ def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch
     run = postgres_search._run
     monkeypatch.setattr(postgres_search, "_run", lambda db, sql, args: walks.append(sql) or run(db, sql, args))
     page = store.search_page(query, **filters)
-    assert sum("FROM documents d WHERE d.search @@" in sql for sql in walks) == 1
+    # (a walk of the newest rows tests "(d.search @@ q) IS TRUE": no index for it to read)
+    assert sum("FROM documents d WHERE d.search @@" in sql.replace("(", "") for sql in walks) == 1
     expected = [k for k in range(30) if (k % 2 or query == "harbour") and (not filters or k % 3 == 1)]
     assert page.total == len(expected) and [h.doc_id for h in page.hits] == [h.doc_id for h in unshared.hits]
     assert sum(n for _, n in page.facets.source) == len(expected)

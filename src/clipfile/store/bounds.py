@@ -2,7 +2,7 @@
 with the library.  Each backend imports these names (tests narrow them per backend module)."""
 from __future__ import annotations
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK"]
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -20,3 +20,10 @@ MIN_SAMPLE = 20
 # of PROBE_BLOCK), instead of walking every older match of the query.
 FILTER_PROBES = 3000
 PROBE_BLOCK = 250
+# A page's samples (the facets and the total) and its filtered candidates are drawn from the
+# newest this-many rows of a side (documents; items apart), however many of them match: the
+# rows a walk tests, not the matches it finds, bound its cost (a sparse query, or a query whose
+# words are common but whose matches are few, would otherwise be walked far back).  Past it the
+# counts are estimates scaled by the span walked; only when fewer than MIN_SAMPLE match there
+# does the page look further back.
+SAMPLE_ROWS = 4000

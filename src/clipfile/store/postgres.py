@@ -1218,7 +1218,7 @@ class PostgresStore:
                                                filtered=bool(doc_where or doc_entity), scans=scans)
                 item_sample, item_scale = sample(db, ITEMS, text, "d.source, d.language, i.kind",
                                                  ["i.kind <> 'duplicate'", *item_filters(False)], doc_where, args,
-                                                 filtered=True)
+                                                 filtered=True, deep=bool(kinds))
                 footing_sample: list[Any] = []
                 footing_scale = 1.0
                 if "claim" in kinds:

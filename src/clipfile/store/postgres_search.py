@@ -32,9 +32,9 @@ from typing import Any, Sequence
 
 import psycopg
 
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "DOCUMENTS",
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "DOCUMENTS",
            "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
 
 
@@ -82,10 +82,16 @@ def _run(db: psycopg.Connection[Any], sql: str, args: dict[str, Any]) -> list[An
     return db.execute(sql.encode(), args, prepare=False).fetchall()
 
 
-def _newest(side: Side, text: bool, limit: str, *, counted: bool = False) -> str:
+def _newest(side: Side, text: bool, limit: str, *, counted: bool = False, floored: bool = False) -> str:
     """The newest rows (or text matches) of a side, ``limit`` of them: ``rid`` and the carried
-    columns (and, ``counted``, how many there are and the oldest key, on every row)."""
-    where = f" WHERE {side.vector} @@ {TSQUERY}" if text else ""
+    columns (and, ``counted``, how many there are and the oldest key, on every row); ``floored``:
+    only rows whose key is above ``%(_floor)s`` (:meth:`Scans.window`)."""
+    # Above a floor the rows are walked newest first, each tested: ANDed with the key's range,
+    # the full-text index would read the whole posting list of every word (the planner took
+    # that for common words), a cost that grows with the library.
+    match = f"({side.vector} @@ {TSQUERY}) IS TRUE" if floored else f"{side.vector} @@ {TSQUERY}"
+    conds = ([match] if text else []) + ([f"{side.key} > %(_floor)s"] if floored else [])
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
     walk = (f"SELECT {side.key} AS rid, {side.carried} FROM {side.table}{where}"
             f" ORDER BY {side.key} DESC LIMIT {limit}")
     if counted:
@@ -137,9 +143,9 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         filters = [*item_filters, *doc_filters]
         # the newest matches first, then the filters: a bounded walk ...
         if scans is not None and side is DOCUMENTS and a["_scan"] == FILTER_SCAN:
-            passing, scanned, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
+            passing, reached, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
             found = [r[0] for r in passing[:window]]
-            too_few = len(found) < min(window, offset + limit) and scanned == FILTER_SCAN
+            too_few = len(found) < min(window, offset + limit) and reached
         else:
             found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1", filters,
                                                   "%(_window)s", documents=bool(doc_filters)), a)]
@@ -148,6 +154,8 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         # up, or the filters go into the search itself
         if too_few:
             narrow = filter_first(db, side, True, filters, a, window)
+            if scans is not None and narrow is not None:
+                scans.narrow[(tuple(filters), a["tsq"])] = (window, narrow)  # the sample reads them too
             found = narrow if narrow is not None else [
                 r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
     if not found:
@@ -171,68 +179,54 @@ def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit:
 
 def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
            doc_filters: Sequence[str], args: dict[str, Any], *, filtered: bool,
-           scans: Scans | None = None) -> tuple[list[Any], float]:
+           scans: Scans | None = None, deep: bool = True) -> tuple[list[Any], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
-    :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the search
-    goes further back with the filters (or looks up a narrow filter's own documents,
-    :func:`filter_first`), so a narrow filter still gets counts.  ``scans`` shares the walk of
-    the newest matches with the page's ranking.
+    Unfiltered, the sample of documents is the newest matches (what the ranking read).  Any other
+    sample (with filters; items, which leave duplicates out) is drawn from the newest
+    :data:`SAMPLE_ROWS` rows of its side: the first :data:`FACET_SAMPLE` of their matches that
+    pass (no more than the newest :data:`FILTER_SCAN` matches are looked at), standing for the
+    span of rows walked.  When fewer than :data:`MIN_SAMPLE` pass there, the search goes further
+    back with the filters (or looks up a narrow filter's own documents, :func:`filter_first`),
+    so a narrow filter still gets counts (not ``deep``, for counts beside the page's own, such
+    as the item kinds beside a page of documents: every match of the window that passes, however
+    few, is the sample).  ``scans`` shares the walks with the page's ranking.
     """
     if text and not args["tsq"]:
         return [], 1.0  # nothing to match (only stop words)
-    n = FILTER_SCAN if filtered else FACET_SAMPLE
-    a = {**args, "_n": n, "_sample": FACET_SAMPLE}
-    scanned: tuple[int, int | None] | None = None  # how many matches the scan saw, and the oldest
-    if side is ITEMS and not doc_filters:
-        # filters on the items alone: the documents are looked up for the sample only
-        inner = _then(side, _newest(side, text, "%(_n)s"), "i.id, i.doc_id, i.kind, i.data", item_filters,
-                      "%(_sample)s", documents=False)
-        rows = _run(db, _then(side, inner, cols, (), "%(_sample)s"), a)
-    elif doc_filters and scans is not None and side is DOCUMENTS and _carried(side, cols) is not None:
-        passing, count, oldest_seen = scans.filtered(db, side, text, [*item_filters, *doc_filters], a, n)
-        picks = _carried(side, cols) or []
-        rows = [(r[0], *(r[1 + k] for k in picks)) for r in passing[:FACET_SAMPLE]]
-        scanned = (count, oldest_seen)
-        if len(rows) < FACET_SAMPLE and count < n:
-            return rows, 1.0  # the scan saw every match
-    elif doc_filters:
-        # Filters on the documents pass few of the matches as a rule, so the whole scan is read
-        # anyway: how far it went is counted in the same pass.
-        rows = _run(db, _then(side, _newest(side, text, "%(_n)s", counted=True),
-                              f"{cols}, {side.alias}.scanned, {side.alias}.oldest", [*item_filters, *doc_filters],
-                              "%(_sample)s"), a)
-        scanned = (rows[0][-2], rows[0][-1]) if rows else None
-        rows = [r[:-2] for r in rows]
-        if len(rows) < FACET_SAMPLE and scanned is not None and scanned[0] < n:
-            return rows, 1.0  # the scan saw every match
-    elif (scans is not None and not filtered and not item_filters and side is DOCUMENTS
-          and (at := _carried(side, cols)) is not None
-          and (newest_rows := scans.newest(side, text, FACET_SAMPLE)) is not None):
-        rows = [(r[0], *(r[1 + k] for k in at)) for r in newest_rows]  # what the ranking read
+    scans = scans or Scans()
+    newest, floor = scans.window(db, side)
+    # (not deep: every match of the window, the window alone bounding the walk)
+    n = SAMPLE_ROWS if not deep else FILTER_SCAN if filtered else FACET_SAMPLE
+    a = {**args, "_n": n, "_sample": FACET_SAMPLE, "_floor": floor}
+    filters = [*item_filters, *doc_filters]
+    at = _carried(side, cols)
+    lowest: int | None = None  # the oldest key the sample stands for; None: it holds every match
+    if (not filtered and not filters and side is DOCUMENTS and at is not None
+            and (recorded := scans.newest(side, text, FACET_SAMPLE)) is not None):
+        rows = [(r[0], *(r[1 + k] for k in at)) for r in recorded]  # what the ranking read
+        if len(rows) < FACET_SAMPLE:
+            return rows, 1.0  # every match
     else:
-        rows = _run(db, _then(side, _newest(side, text, "%(_n)s"), cols, item_filters, "%(_sample)s"), a)
-    if len(rows) >= FACET_SAMPLE:
-        oldest = rows[-1][0]
-    elif not filtered:
-        return rows, 1.0  # every match
-    else:
-        if scanned is None:
-            scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, '%(_n)s')}) s", a)[0]
-        if scanned[0] < n:
-            return rows, 1.0  # the scan saw every match
-        oldest = scanned[1]
-        if len(rows) < MIN_SAMPLE:
-            narrow = filter_first(db, side, text, [*item_filters, *doc_filters], a, FACET_SAMPLE)
+        passing, reached, lowest = scans.filtered(db, side, text, filters, a, n, documents=bool(doc_filters))
+        if at is not None:
+            rows = [(r[0], *(r[1 + k] for k in at)) for r in passing[:FACET_SAMPLE]]
+        else:
+            rows = _rows_of(db, side, [r[0] for r in passing[:FACET_SAMPLE]], cols, a)
+        if len(rows) < FACET_SAMPLE and not reached:
+            return rows, 1.0  # the walk saw every match
+        if len(rows) < MIN_SAMPLE and deep:
+            # too few in the walk: further back, with the filters
+            asked, known = scans.narrow.get((tuple(filters), a.get("tsq")), (0, []))
+            narrow = (known[:FACET_SAMPLE] if text and asked >= FACET_SAMPLE
+                      else filter_first(db, side, text, filters, a, FACET_SAMPLE) if doc_filters else None)
             rows = _rows_of(db, side, narrow, cols, a) if narrow is not None else _run(
                 db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
             if len(rows) < FACET_SAMPLE:
                 return rows, 1.0
-            oldest = rows[-1][0]
-    newest = _run(db, f"SELECT max({'seq' if side is DOCUMENTS else 'id'}) FROM {side.plain}", a)[0][0] or 0
-    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+    oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else (lowest or 0)
+    return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
 
 def _carried(side: Side, cols: str) -> list[int] | None:
@@ -257,8 +251,20 @@ class Scans:
     common word reads tens of thousands of rows, since the GIN index holds no order)."""
 
     def __init__(self) -> None:
-        self._walks: dict[tuple[Any, ...], tuple[list[Any], int, int | None]] = {}
+        self._walks: dict[tuple[Any, ...], tuple[list[Any], bool, int]] = {}
         self._newest: dict[str, tuple[int, list[Any]]] = {}
+        self._windows: dict[str, tuple[int, int]] = {}
+        # what the ranking found from a narrow filter's side (filter_first): how many it asked
+        # for, and the keys, newest first
+        self.narrow: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
+
+    def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
+        """The newest key of a side, and the floor of its walks: the keys above it are the newest
+        :data:`SAMPLE_ROWS` rows (0: the walks may reach every row)."""
+        if side.plain not in self._windows:
+            newest = _run(db, f"SELECT max({side.key.split('.')[-1]}) FROM {side.plain}", {})[0][0] or 0
+            self._windows[side.plain] = (int(newest), max(0, int(newest) - SAMPLE_ROWS))
+        return self._windows[side.plain]
 
     def record(self, side: Side, n: int, rows: list[Any]) -> None:
         """The newest ``n`` text matches as the ranking read them (``rid`` and the side's
@@ -274,21 +280,28 @@ class Scans:
         return rows[:n]
 
     def filtered(self, db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str],
-                 args: dict[str, Any], n: int) -> tuple[list[Any], int, int | None]:
-        """Of the newest ``n`` matches (rows, without ``text``): those that pass ``filters``
-        (``rid`` and the side's carried columns, newest first), how many matches the walk saw
-        and the oldest of them.  The oldest row is returned whether or not it passes, so that
-        one walk tells both."""
-        key = (side.plain, text, tuple(filters), n, args.get("tsq"))
+                 args: dict[str, Any], n: int, *, documents: bool = True) -> tuple[list[Any], bool, int]:
+        """Of the newest ``n`` matches (rows, without ``text``) among the newest
+        :data:`SAMPLE_ROWS` rows (:meth:`window`): those that pass ``filters`` (``rid`` and the
+        side's carried columns, newest first); whether the walk stopped before it saw every
+        match; and the oldest key it stands for.  Items reach their document for the filters
+        when ``documents``.  The oldest row is returned whether or not it passes, so that one
+        walk tells both."""
+        _, floor = self.window(db, side)
+        key = (side.plain, text, tuple(filters), n, args.get("tsq"), documents)
         if key not in self._walks:
             passes = f"coalesce(({') AND ('.join(filters)}), false)" if filters else "true"
             carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
+            join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
             walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
-                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True)}) {side.alias}")
+                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)})"
+                    f" {side.alias}{join}")
             rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
-                        {**args, "_walk": n})
-            self._walks[key] = ([r[:-3] for r in rows if r[-1]], int(rows[0][-3]) if rows else 0,
-                                rows[0][-2] if rows else None)
+                        {**args, "_walk": n, "_floor": floor})
+            seen = int(rows[0][-3]) if rows else 0
+            # cut by the count of matches (at the oldest match seen) or by the window (above it)
+            lowest = int(rows[0][-2]) if seen >= n else floor + 1
+            self._walks[key] = ([r[:-3] for r in rows if r[-1]], seen >= n or floor > 0, lowest)
         return self._walks[key]
 
 
