@@ -82,15 +82,18 @@ def _run(db: psycopg.Connection[Any], sql: str, args: dict[str, Any]) -> list[An
     return db.execute(sql.encode(), args, prepare=False).fetchall()
 
 
-def _newest(side: Side, text: bool, limit: str, *, counted: bool = False, floored: bool = False) -> str:
+def _newest(side: Side, text: bool, limit: str, *, counted: bool = False, floored: bool = False,
+            below: bool = False) -> str:
     """The newest rows (or text matches) of a side, ``limit`` of them: ``rid`` and the carried
     columns (and, ``counted``, how many there are and the oldest key, on every row); ``floored``:
-    only rows whose key is above ``%(_floor)s`` (:meth:`Scans.window`)."""
+    only rows whose key is above ``%(_floor)s`` (:meth:`Scans.window`); ``below``: only rows
+    whose key is below ``%(_below)s``."""
     # Above a floor the rows are walked newest first, each tested: ANDed with the key's range,
     # the full-text index would read the whole posting list of every word (the planner took
     # that for common words), a cost that grows with the library.
     match = f"({side.vector} @@ {TSQUERY}) IS TRUE" if floored else f"{side.vector} @@ {TSQUERY}"
-    conds = ([match] if text else []) + ([f"{side.key} > %(_floor)s"] if floored else [])
+    conds = (([match] if text else []) + ([f"{side.key} > %(_floor)s"] if floored else [])
+             + ([f"{side.key} < %(_below)s"] if below else []))
     where = f" WHERE {' AND '.join(conds)}" if conds else ""
     walk = (f"SELECT {side.key} AS rid, {side.carried} FROM {side.table}{where}"
             f" ORDER BY {side.key} DESC LIMIT {limit}")
@@ -123,22 +126,34 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
            scans: Scans | None = None) -> list[Any]:
     """One page of hits for the text query ``args["tsq"]`` (:func:`tsquery`): rows of ``rid, rank, cols`` in rank
     order (rank: ``-ts_rank_cd``, lower is better), ranked within blocks of :data:`RANK_WINDOW`
-    matches (see the module docstring).  ``scans`` shares the walk of the newest matches with
+    matches, the first of them (without filters) no older than the newest :data:`SAMPLE_ROWS`
+    rows (see the module docstring).  ``scans`` shares the walk of the newest matches with
     the page's facet sample."""
     if not args["tsq"]:
         return []  # nothing to match (only stop words)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
     scores: dict[int, float] = {}
+    head = 0  # unfiltered: how many matches the first block holds (the blocks after it: RANK_WINDOW each)
     if not item_filters and not doc_filters:
-        # scored as they are found: each match is read once
-        newest = _newest(side, True, "%(_window)s").replace(
-            " AS rid", f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank", 1)
-        scored = _run(db, newest, a)
+        # Scored as they are found: each match is read once.  The first block is the matches
+        # among the newest SAMPLE_ROWS rows (at most RANK_WINDOW): its cost is bounded by the rows
+        # tested, however few of them match; the blocks after it go on further back.
+        scans = scans if scans is not None else Scans()
+        _, floor = scans.window(db, side)
+        rank = f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank"
+        scored = _run(db, _newest(side, True, "%(_first)s", floored=True).replace(" AS rid", rank, 1),
+                      {**a, "_first": RANK_WINDOW, "_floor": floor})
+        head = len(scored)
+        if side is DOCUMENTS:
+            scans.record(side, [(r[0], *r[2:]) for r in scored], head < RANK_WINDOW)  # the facets read them
+        if head < offset + limit and (head == RANK_WINDOW or floor > 0):
+            more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+            below = scored[-1][0] if head == RANK_WINDOW else floor + 1
+            scored += _run(db, _newest(side, True, "%(_more)s", below=True).replace(" AS rid", rank, 1),
+                           {**a, "_more": more, "_below": below})
         scores = {r[0]: r[1] for r in scored}
         found = list(scores)
-        if scans is not None and side is DOCUMENTS:
-            scans.record(side, window, [(r[0], *r[2:]) for r in scored])  # the facets read the same rows
     else:
         filters = [*item_filters, *doc_filters]
         # the newest matches first, then the filters: a bounded walk ...
@@ -163,13 +178,21 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
     if not scores:
         scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
                                f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
-    order = sorted(range(len(found)), key=lambda k: (k // RANK_WINDOW, scores[found[k]], k))
+    order = sorted(range(len(found)), key=lambda k: (_block(k, head), scores[found[k]], k))
     page = [found[k] for k in order[offset:offset + limit]]
     if not page:
         return []
     rows = {r[0]: r for r in _run(db, f"SELECT {side.key}, {cols} FROM {side.table}{side.join}"
                                       f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": page})}
     return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
+
+
+def _block(k: int, head: int) -> int:
+    """Which ranking block the ``k``-th match (newest first) is in, when the first block holds
+    ``head`` matches (0: blocks of RANK_WINDOW throughout)."""
+    if not head:
+        return k // RANK_WINDOW
+    return 0 if k < head else 1 + (k - head) // RANK_WINDOW
 
 
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
@@ -203,18 +226,18 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     filters = [*item_filters, *doc_filters]
     at = _carried(side, cols)
     lowest: int | None = None  # the oldest key the sample stands for; None: it holds every match
-    if (not filtered and not filters and side is DOCUMENTS and at is not None
+    if (not filters and side is DOCUMENTS and at is not None
             and (recorded := scans.newest(side, text, FACET_SAMPLE)) is not None):
-        rows = [(r[0], *(r[1 + k] for k in at)) for r in recorded]  # what the ranking read
-        if len(rows) < FACET_SAMPLE:
-            return rows, 1.0  # every match
+        passing, every = recorded  # what the ranking read
+        reached, lowest = not (every and floor == 0), floor + 1
     else:
         passing, reached, lowest = scans.filtered(db, side, text, filters, a, n, documents=bool(doc_filters))
-        if at is not None:
-            rows = [(r[0], *(r[1 + k] for k in at)) for r in passing[:FACET_SAMPLE]]
-        else:
-            rows = _rows_of(db, side, [r[0] for r in passing[:FACET_SAMPLE]], cols, a)
-        if len(rows) < FACET_SAMPLE and not reached:
+    if at is not None:
+        rows = [(r[0], *(r[1 + k] for k in at)) for r in passing[:FACET_SAMPLE]]
+    else:
+        rows = _rows_of(db, side, [r[0] for r in passing[:FACET_SAMPLE]], cols, a)
+    if len(rows) < FACET_SAMPLE:
+        if not reached:
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, with the filters
@@ -252,7 +275,7 @@ class Scans:
 
     def __init__(self) -> None:
         self._walks: dict[tuple[Any, ...], tuple[list[Any], bool, int]] = {}
-        self._newest: dict[str, tuple[int, list[Any]]] = {}
+        self._newest: dict[str, tuple[bool, list[Any]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
         # what the ranking found from a narrow filter's side (filter_first): how many it asked
         # for, and the keys, newest first
@@ -266,18 +289,21 @@ class Scans:
             self._windows[side.plain] = (int(newest), max(0, int(newest) - SAMPLE_ROWS))
         return self._windows[side.plain]
 
-    def record(self, side: Side, n: int, rows: list[Any]) -> None:
-        """The newest ``n`` text matches as the ranking read them (``rid`` and the side's
-        carried columns, newest first; fewer than ``n``: every match)."""
-        if self._newest.get(side.plain, (0, []))[0] < n:
-            self._newest[side.plain] = (n, rows)
+    def record(self, side: Side, rows: list[Any], complete: bool) -> None:
+        """The first ranking block's matches (``rid`` and the side's carried columns, newest
+        first): the newest matches among the newest :data:`SAMPLE_ROWS` rows, every one of them
+        when ``complete``."""
+        self._newest[side.plain] = (complete, rows)
 
-    def newest(self, side: Side, text: bool, n: int) -> list[Any] | None:
-        """The newest ``n`` text matches when a longer read of them was recorded, else None."""
-        asked, rows = self._newest.get(side.plain, (0, []))
-        if not text or not asked or (asked < n and len(rows) == asked):
+    def newest(self, side: Side, text: bool, n: int) -> tuple[list[Any], bool] | None:
+        """The newest ``n`` text matches among the newest :data:`SAMPLE_ROWS` rows, and whether
+        they are every match there, when the ranking read them; else None."""
+        if not text or side.plain not in self._newest:
             return None
-        return rows[:n]
+        complete, rows = self._newest[side.plain]
+        if len(rows) < n and not complete:
+            return None
+        return rows[:n], complete and len(rows) <= n
 
     def filtered(self, db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str],
                  args: dict[str, Any], n: int, *, documents: bool = True) -> tuple[list[Any], bool, int]:
