@@ -865,6 +865,38 @@ def test_facets_past_the_sample_are_estimates_and_say_so(store, monkeypatch):
     assert 5 <= filtered.total <= 20
 
 
+def test_a_page_looks_at_the_newest_rows_not_the_newest_matches(store, monkeypatch):
+    # A phrase of common words matches few rows: a page's first ranking block and its samples
+    # are the matches among the newest SAMPLE_ROWS rows, however few (the rows tested bound the
+    # cost); the blocks after the first go further back, and past the window the total is an
+    # estimate scaled by the span of rows walked.
+    oldest = doc("Harbour fees, harbour fees, harbour fees: the harbour fees vote is today.", title="Fees")
+    store.add_document(oldest)
+    reports = [doc(f"Report {k}: the harbour {'fees' if k % 4 == 0 else 'board'} met on day {k}.",
+                   title=f"Report {k}", source=OUTLETS[k % 3]) for k in range(1, 20)]
+    for d in reports:
+        store.add_document(d)
+    matches = [oldest.id] + [d.id for k, d in enumerate(reports, 1) if k % 4 == 0]  # 5 of 20 rows
+    everything = store.search_page('"harbour fees"')
+    assert everything.hits[0].doc_id == oldest.id and everything.total == 5 and not everything.estimated
+    _bounds(store, monkeypatch, SAMPLE_ROWS=8, MIN_SAMPLE=2)  # the newest 8 rows hold 2 of the matches
+    page = store.search_page('"harbour fees"')
+    window = {reports[11].id, reports[15].id}  # reports 12 and 16
+    assert {h.doc_id for h in page.hits[:2]} == window and sorted(h.doc_id for h in page.hits) == sorted(matches)
+    # 2 matches in the newest 8 of 20 rows: 2 × 20/8 = 5, shown as an estimate
+    assert page.estimated and page.total == 5 and sum(n for _, n in page.facets.source) >= 2
+    hits = store.search('"harbour fees"', limit=20)
+    assert {h.doc_id for h in hits[:2]} == window and len(hits) == 5
+    # paging walks the blocks in turn: every match once
+    pages = [store.search('"harbour fees"', limit=2, offset=k) for k in (0, 2, 4)]
+    assert sorted(h.doc_id for p in pages for h in p) == sorted(matches)
+    assert {h.doc_id for h in pages[0]} == window
+    # too few in the window for a sample: the page looks further back, and counts exactly
+    _bounds(store, monkeypatch, MIN_SAMPLE=3)
+    deep = store.search_page('"harbour fees"')
+    assert deep.total == 5 and not deep.estimated and {h.doc_id for h in deep.hits[:2]} == window
+
+
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
     docs = harbour_reports(store, 30, rare_first=True)
     _bounds(store, monkeypatch, RANK_WINDOW=3, FACET_SAMPLE=3, FILTER_SCAN=5, MIN_SAMPLE=2)

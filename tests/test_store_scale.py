@@ -339,7 +339,7 @@ def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tm
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
     exact = store.search_page("harbour", source="Island Herald")
     assert dict(exact.facets.kind) == {"document": 1, "claim": 1, "quote": 1} and not exact.estimated
-    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 10)  # the items are further back than that
+    monkeypatch.setattr(sqlite_store, "SAMPLE_ROWS", 10)  # the items are further back than that
     bounded = store.search_page("harbour", source="Island Herald")
     assert [h.doc_id for h in bounded.hits] == [docs[0].id] and bounded.total == 1  # the page's own: exact
     assert dict(bounded.facets.kind) == {"document": 1} and bounded.estimated  # the kinds: estimates

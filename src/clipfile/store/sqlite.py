@@ -38,7 +38,7 @@ from .base import (
     SearchPage,
     Store,
 )
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -388,9 +388,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # How far a search looks (the same on every backend): see :mod:`clipfile.store.bounds`.
-# Counts beside a page's own (the item kinds beside a page of documents) look this many rows
-# further back at most when a filter is narrow.
-SHALLOW_SPAN = 20_000
 
 # Bytes of the library each reader maps into memory (PRAGMA mmap_size; SQLite maps at most the
 # first 2 GB), and the kilobytes of pages each reader keeps (the default is 2 MB).
@@ -1714,13 +1711,18 @@ _DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents 
                    "CROSS JOIN documents d ON d.rowid = s.rid")
 
 
-def _scan(side: _Side, fts_query: str, *, ranked: bool) -> tuple[str, list[Any]]:
-    """The newest rows (or full-text matches) of a side, ``LIMIT ?`` left to fill."""
+def _scan(side: _Side, fts_query: str, *, ranked: bool, above: int = 0, below: int | None = None
+          ) -> tuple[str, list[Any]]:
+    """The newest rows (or full-text matches) of a side whose key is above ``above`` (and below
+    ``below``), ``LIMIT ?`` left to fill."""
+    key = "rowid" if fts_query else side.key
+    bounds = (f" AND {key} > {int(above)}" if above > 0 else "") + (f" AND {key} < {int(below)}" if below else "")
     if fts_query:
         rank = f"bm25({side.fts})" if ranked else "0"
-        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
+        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?{bounds}"
                 " ORDER BY rowid DESC LIMIT ?", [fts_query])
-    return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} ORDER BY {side.key} DESC LIMIT ?", []
+    return (f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} WHERE 1{bounds}"
+            f" ORDER BY {side.key} DESC LIMIT ?", [])
 
 
 def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
@@ -1754,28 +1756,40 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     """
     fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
-    if len(where) == 1 and isinstance(query.root, (Term, Phrase)):
-        # one word or phrase, no filters: its newest matches say whether bm25() is cheap
-        scan, scan_args = _scan(side, fts_query, ranked=False)
-        found = [r[0] for r in db.execute(scan, (*scan_args, window))]
-        every = len(found) < window
-        cheap = len(found) < sqlite_rank.CHEAP_MATCHES
-        if cheap:
-            scan, scan_args = _scan(side, fts_query, ranked=True)
-            scored = db.execute(scan, (*scan_args, window)).fetchall()
-    elif len(where) == 1:  # no filters: the newest matches
-        cheap = bm25_is_cheap(db, side.fts, query)
-        scan, scan_args = _scan(side, fts_query, ranked=cheap)
-        scored = db.execute(scan, (*scan_args, window)).fetchall()
+    scans = scans or _Scans(db, fts_query)
+    head = 0  # unfiltered: how many matches the first block holds (the blocks after it: RANK_WINDOW each)
+    floor = scans.window(side)[1]
+    if len(where) == 1:
+        # No filters: the first block is the matches among the newest SAMPLE_ROWS rows (at most
+        # RANK_WINDOW); the blocks after it go on further back, as many as the page needs.
+        one = isinstance(query.root, (Term, Phrase))  # its newest matches say whether bm25() is cheap
+        cheap = False if one else bm25_is_cheap(db, side.fts, query)
+
+        def blocks(ranked: bool) -> tuple[list[Any], int, bool]:
+            scan, scan_args = _scan(side, fts_query, ranked=ranked, above=floor)
+            rows = db.execute(scan, (*scan_args, RANK_WINDOW)).fetchall()
+            first, every = len(rows), len(rows) < RANK_WINDOW and floor == 0
+            if first < offset + limit and not every:
+                more = RANK_WINDOW * -(-(offset + limit - first) // RANK_WINDOW)
+                scan, scan_args = _scan(side, fts_query, ranked=ranked,
+                                        below=rows[-1][0] if first == RANK_WINDOW else floor + 1)
+                older = db.execute(scan, (*scan_args, more)).fetchall()
+                rows, every = rows + older, len(older) < more
+            return rows, first, every
+
+        scored, head, every = blocks(cheap)
         found = [r[0] for r in scored]
-        every = len(found) < window  # every match is among them
+        if one and len(found) < sqlite_rank.CHEAP_MATCHES:
+            cheap = True
+            scored = blocks(True)[0]
+        scans.record(side, found[:head], head < RANK_WINDOW)  # the facets read the first block
     else:
         cheap = bm25_is_cheap(db, side.fts, query)
         n = max(FILTER_SCAN, window)
-        scans = scans or _Scans(db, fts_query)
         found = scans.passing(side, n, where, args)[:window]
-        every = len(scans.newest(side, n)) < n and len(found) < window
-        if len(found) < min(window, offset + limit) and len(scans.newest(side, n)) == n:
+        reached = len(scans.newest(side, n)) >= n or floor > 0  # the walk stopped before every match
+        every = not reached and len(found) < window
+        if len(found) < min(window, offset + limit) and reached:
             narrow = _filter_first(db, side, fts_query, where, args, window)
             if narrow is not None:
                 found = narrow
@@ -1793,11 +1807,9 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
-    if scans is not None and len(where) == 1:
-        scans.record(side, window, found)  # the facets read the same newest matches
     if not cheap:
-        scored = _estimated_scores(db, side, query, found, every=every)
-    order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
+        scored = _estimated_scores(db, side, query, found, every=every, head=head, floor=floor)
+    order = sorted(range(len(scored)), key=lambda k: (_block(k, head), scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
         return []
@@ -1807,21 +1819,35 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
 
 
+def _block(k: int, head: int) -> int:
+    """Which ranking block the ``k``-th match (newest first) is in, when the first block holds
+    ``head`` matches (0: blocks of RANK_WINDOW throughout)."""
+    if not head:
+        return k // RANK_WINDOW
+    return 0 if k < head else 1 + (k - head) // RANK_WINDOW
+
+
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
-                      *, every: bool) -> list[tuple[int, float]]:
+                      *, every: bool, head: int = 0, floor: int = 0) -> list[tuple[int, float]]:
     """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
     text (:class:`clipfile.store.sqlite_rank.Scorer`).  A block stands for the rows from just
     below the block before it (or the newest row) down to its oldest match (or, when ``every``
-    match was found, the first row)."""
+    match was found, the first row; a first block of ``head`` matches cut by the window, down to
+    the window's ``floor``)."""
     texts = dict(db.execute(f"SELECT s.value, {side.text} FROM json_each(?) s {side.text_join}",
                             (json.dumps(found),)).fetchall())
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     scorer = Scorer(query)
     out: list[tuple[int, float]] = []
-    for b in range(0, len(found), RANK_WINDOW):
-        block = found[b:b + RANK_WINDOW]
+    starts = ([0] if head else []) + list(range(head, len(found), RANK_WINDOW))
+    for i, b in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(found)
+        block = found[b:end]
+        if not block:
+            continue
         upper = found[b - 1] - 1 if b else max(newest, block[0])
-        lower = 1 if every and b + RANK_WINDOW >= len(found) else block[-1]
+        lower = (1 if every and end >= len(found) else
+                 floor + 1 if b == 0 and head and head < RANK_WINDOW else block[-1])
         out.extend(zip(block, scorer.scores([texts.get(rid) or "" for rid in block], upper - lower + 1)))
     return out
 
@@ -1865,44 +1891,41 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample is the newest matches.  Filtered, the newest :data:`FACET_SAMPLE`
-    matches are read and filtered first; when fewer than half a sample passes, the newest
-    :data:`FILTER_SCAN`; when fewer than :data:`MIN_SAMPLE` pass even then, the scan goes further
-    back, filtering as it goes, so a narrow filter still gets counts (with ``deep`` false, for
-    counts beside the page's own, no further than :data:`SHALLOW_SPAN` rows).  The sample
-    stands for the stretch of the library its scan covered.  ``scans`` shares the newest
-    matches with the ranking and the other samples of the same page.
+    The sample is drawn from the newest :data:`SAMPLE_ROWS` rows of its side: the first
+    :data:`FACET_SAMPLE` of their matches that pass the filters (no more than the newest
+    :data:`FILTER_SCAN` matches are looked at), standing for the span of rows walked.  When fewer
+    than :data:`MIN_SAMPLE` pass there, the scan goes further back with the filters (or looks up
+    a narrow filter's own documents), so a narrow filter still gets counts (not ``deep``, for
+    counts beside the page's own, such as the item kinds beside a page of documents: every match
+    of the window that passes, however few, is the sample).  ``scans`` shares the newest matches
+    with the ranking and the other samples of the same page.  The same rule as the PostgreSQL
+    library's (:func:`clipfile.store.postgres_search.sample`).
     """
     scans = scans or _Scans(db, fts_query)
-    steps = (FACET_SAMPLE, max(FACET_SAMPLE, FILTER_SCAN)) if filtered else (FACET_SAMPLE,)
-    for n in steps:
-        rids = scans.newest(side, n)
-        passing = scans.passing(side, n, where, args) if filtered else rids
-        if len(passing) >= FACET_SAMPLE // 2 or len(rids) < n:
-            break
-    passing = passing[:FACET_SAMPLE]
+    newest, floor = scans.window(side)
+    n = SAMPLE_ROWS if not deep else FILTER_SCAN if filtered else FACET_SAMPLE
+    rids = scans.newest(side, n)
+    passing = (scans.passing(side, n, where, args) if filtered else rids)[:FACET_SAMPLE]
+    reached = len(rids) >= n or floor > 0  # the walk stopped before it saw every match
+    lowest = rids[-1] if len(rids) >= n else floor + 1
     rows = _rows_of(db, side, passing, cols) if passing else []
-    if len(rids) < n:
-        return rows, 1.0  # the scan saw every match
-    if len(passing) == FACET_SAMPLE:
-        oldest: int | None = passing[-1]
-    elif len(passing) >= MIN_SAMPLE:
-        oldest = rids[-1]  # what passed among every row scanned
-    else:
-        narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
-        floor = 0 if deep else rids[-1] - SHALLOW_SPAN
-        if narrow is not None:
-            rows = _rows_of(db, side, narrow, cols) if narrow else []
-        else:
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, floor=floor)
-            rows = db.execute(
-                f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
-                (*scan_args, *args, FACET_SAMPLE)).fetchall()
-        if len(rows) < FACET_SAMPLE and (narrow is not None or floor <= 1):
-            return rows, 1.0  # every match that passes
-        oldest = rows[-1][0] if len(rows) == FACET_SAMPLE else floor
-    newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
-    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+    if len(rows) < FACET_SAMPLE:
+        if not reached:
+            return rows, 1.0  # the walk saw every match
+        if len(rows) < MIN_SAMPLE and deep:
+            # too few in the walk: further back, with the filters
+            narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE) if len(where) > 1 else None
+            if narrow is not None:
+                rows = _rows_of(db, side, narrow, cols) if narrow else []
+            else:
+                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+                rows = db.execute(
+                    f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
+                    (*scan_args, *args, FACET_SAMPLE)).fetchall()
+            if len(rows) < FACET_SAMPLE:
+                return rows, 1.0  # every match that passes
+    oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else lowest
+    return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
 
 def _rows_of(db: sqlite3.Connection, side: _Side, rids: list[int], cols: str) -> list[sqlite3.Row]:
@@ -1925,18 +1948,30 @@ class _Scans:
         self.db, self.fts_query = db, fts_query
         self._newest: dict[str, tuple[int, list[int]]] = {}
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
+        self._windows: dict[str, tuple[int, int]] = {}
+
+    def window(self, side: _Side) -> tuple[int, int]:
+        """The newest key of a side, and the floor of its walks: the keys above it are the newest
+        :data:`SAMPLE_ROWS` rows (0: the walks may reach every row)."""
+        if side.fts not in self._windows:
+            newest = self.db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
+            self._windows[side.fts] = (int(newest), max(0, int(newest) - SAMPLE_ROWS))
+        return self._windows[side.fts]
 
     def newest(self, side: _Side, n: int) -> list[int]:
-        """The keys of the newest ``n`` matches (fewer: every match), newest first."""
+        """The keys of the newest ``n`` matches among the newest :data:`SAMPLE_ROWS` rows (fewer:
+        every match there), newest first."""
         asked, rids = self._newest.get(side.fts, (0, []))
         if asked < n and len(rids) == asked:  # not read this far yet, and there may be more
-            scan, scan_args = _scan(side, self.fts_query, ranked=False)
+            scan, scan_args = _scan(side, self.fts_query, ranked=False, above=self.window(side)[1])
             rids = [r[0] for r in self.db.execute(scan, (*scan_args, n))]
             self._newest[side.fts] = (n, rids)
         return rids[:n]
 
-    def record(self, side: _Side, n: int, rids: list[int]) -> None:
-        """What a scan of the newest ``n`` matches found elsewhere (the ranking's)."""
+    def record(self, side: _Side, rids: list[int], complete: bool) -> None:
+        """What the ranking found among the newest :data:`SAMPLE_ROWS` rows: the newest matches
+        there (every one when ``complete``)."""
+        n = len(rids) + 1 if complete else len(rids)
         if self._newest.get(side.fts, (0, []))[0] < n:
             self._newest[side.fts] = (n, rids)
 
