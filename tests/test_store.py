@@ -897,6 +897,27 @@ def test_a_page_looks_at_the_newest_rows_not_the_newest_matches(store, monkeypat
     assert deep.total == 5 and not deep.estimated and {h.doc_id for h in deep.hits[:2]} == window
 
 
+def test_a_wide_filter_is_looked_up_a_bounded_way_and_estimated_past_it(store, monkeypatch):
+    # A source with more documents than FILTER_PROBES: its newest documents are looked up (a
+    # cost bounded by the probes), they are the first ranking block and the sample, standing
+    # for the span of the library they reach back to; the page still reaches every match.
+    herald = []
+    for k in range(40):
+        d = doc(f"Report {k}: the harbour board met on day {k}.", title=f"Report {k}",
+                source="Island Herald" if k % 4 == 0 else OUTLETS[k % 3])
+        store.add_document(d)
+        if k % 4 == 0:
+            herald.append(d.id)
+    exact = store.search_page("harbour", source="Island Herald")
+    assert exact.total == 10 and not exact.estimated
+    _bounds(store, monkeypatch, SAMPLE_ROWS=4, FILTER_SCAN=4, MIN_SAMPLE=2, FILTER_PROBES=4)
+    page = store.search_page("harbour", source="Island Herald")
+    assert sorted(h.doc_id for h in page.hits) == sorted(herald)
+    assert {h.doc_id for h in page.hits[:4]} == set(herald[-4:])  # the probed ones: the first block
+    # 4 matches among the 4 newest Herald reports, which reach back over 16 of the 40 rows: 4 × 40/16
+    assert page.estimated and page.total == 10 and dict(page.facets.source) == {"Island Herald": 10}
+
+
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
     docs = harbour_reports(store, 30, rare_first=True)
     _bounds(store, monkeypatch, RANK_WINDOW=3, FACET_SAMPLE=3, FILTER_SCAN=5, MIN_SAMPLE=2)

@@ -113,10 +113,11 @@ def _then(side: Side, inner: str, cols: str, filters: Sequence[str], limit: str,
 
 
 def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: Sequence[str], cols: str,
-              limit: str) -> str:
-    """The newest rows (or matches) passing every filter, however far back they are."""
+              limit: str, *, below: bool = False) -> str:
+    """The newest rows (or matches) passing every filter, however far back they are (``below``:
+    only keys below ``%(_below)s``)."""
     where = [f"{side.vector} @@ {TSQUERY}"] if text else []
-    where += [*item_filters, *doc_filters]
+    where += [*item_filters, *doc_filters] + ([f"{side.key} < %(_below)s"] if below else [])
     return (f"SELECT {side.key} AS rid, {cols} FROM {side.table}{side.join}"
             f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {side.key} DESC LIMIT {limit}")
 
@@ -170,9 +171,21 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         if too_few:
             narrow = filter_first(db, side, True, filters, a, window)
             if scans is not None and narrow is not None:
-                scans.narrow[(tuple(filters), a["tsq"])] = (window, narrow)  # the sample reads them too
-            found = narrow if narrow is not None else [
-                r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
+                scans.narrow[(tuple(filters), a["tsq"])] = (window, *narrow)  # the sample reads them too
+            if narrow is None:
+                found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
+            else:
+                found, cut = narrow
+                if cut is not None and len(found) < offset + limit:
+                    # the filter's newest documents are the first block; the blocks after it
+                    # go on further back with the filters in the query
+                    head = len(found)
+                    more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+                    found = found + [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1",
+                                                                      "%(_more)s", below=True),
+                                                        {**a, "_more": more, "_below": cut})]
+                elif cut is not None:
+                    head = len(found)
     if not found:
         return []
     if not scores:
@@ -188,11 +201,12 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
 
 
 def _block(k: int, head: int) -> int:
-    """Which ranking block the ``k``-th match (newest first) is in, when the first block holds
-    ``head`` matches (0: blocks of RANK_WINDOW throughout)."""
-    if not head:
+    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
+    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
+    such cut)."""
+    if not head or k < head:
         return k // RANK_WINDOW
-    return 0 if k < head else 1 + (k - head) // RANK_WINDOW
+    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
 
 
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
@@ -241,13 +255,17 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, with the filters
-            asked, known = scans.narrow.get((tuple(filters), a.get("tsq")), (0, []))
-            narrow = (known[:FACET_SAMPLE] if text and asked >= FACET_SAMPLE
+            asked, known, known_cut = scans.narrow.get((tuple(filters), a.get("tsq")), (0, [], None))
+            narrow = ((known[:FACET_SAMPLE], known_cut) if text and asked >= FACET_SAMPLE
                       else filter_first(db, side, text, filters, a, FACET_SAMPLE) if doc_filters else None)
-            rows = _rows_of(db, side, narrow, cols, a) if narrow is not None else _run(
-                db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
-            if len(rows) < FACET_SAMPLE:
-                return rows, 1.0
+            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
+                rows, lowest = _rows_of(db, side, narrow[0], cols, a), narrow[1]
+                if len(rows) < FACET_SAMPLE and lowest is None:
+                    return rows, 1.0  # every document of the filter was looked up
+            else:
+                rows = _run(db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
+                if len(rows) < FACET_SAMPLE:
+                    return rows, 1.0
     oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else (lowest or 0)
     return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
@@ -278,8 +296,8 @@ class Scans:
         self._newest: dict[str, tuple[bool, list[Any]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
         # what the ranking found from a narrow filter's side (filter_first): how many it asked
-        # for, and the keys, newest first
-        self.narrow: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
+        # for, the keys (newest first) and where its probes stopped
+        self.narrow: dict[tuple[Any, ...], tuple[int, list[int], int | None]] = {}
 
     def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -332,33 +350,39 @@ class Scans:
 
 
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
-                 n: int) -> list[int] | None:
-    """The keys of the newest ``n`` documents that pass ``filters`` and match the query (every
-    such document when fewer), found from the filter's side; None when the filter is not
-    narrow enough for that.
+                 n: int) -> tuple[list[int], int | None] | None:
+    """The keys of the newest ``n`` documents that pass ``filters`` and match the query, found
+    from the filter's side, and where the look-ups stopped short (the oldest key looked up, when
+    the filter holds more documents than were looked up and fewer than ``n`` matched; else
+    None); None when the filter has no such side.
 
     Called when few of the newest matches pass the filters: walking further back through the
     query's matches costs a row read for every older match (and a common word's GIN posting
     list holds no order to stop early).  A source filter's index (``documents_source``) gives
-    its documents newest first; when no more than :data:`FILTER_PROBES` pass every filter
-    (counting stops there), they are checked against the query :data:`PROBE_BLOCK` at a time
-    until ``n`` match: a cost bounded by the filter, not the query.  Other filters (dates, an
-    entity) have no index that walks them newest first, and items are not walked this way.
+    its documents newest first; the newest :data:`FILTER_PROBES` that pass every filter are
+    checked against the query :data:`PROBE_BLOCK` at a time until ``n`` match: a cost bounded
+    by the probes, not the query or the library.  When the filter holds more documents than
+    that, what they find stands for the span of the library they reach back to (the caller
+    scales it, or goes further back when it is too little).  Other filters (dates, an entity)
+    have no index that walks them newest first, and items are not walked this way.
     """
     if side is not DOCUMENTS or not args.get("source") or not filters:
         return None
     candidates = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE {' AND '.join(filters)}"
                                          " ORDER BY d.seq DESC LIMIT %(_probes)s", {**args, "_probes": FILTER_PROBES + 1})]
-    if len(candidates) > FILTER_PROBES:
+    wide = len(candidates) > FILTER_PROBES
+    probes = candidates[:FILTER_PROBES]
+    if wide and not probes:
         return None
     if not text:
-        return candidates[:n]
-    found: list[int] = []
-    for b in range(0, len(candidates), PROBE_BLOCK):
-        block = candidates[b:b + PROBE_BLOCK]
-        matching = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s)"
-                                           f" AND d.search @@ {TSQUERY}", {**args, "_ids": block})}
-        found.extend(rid for rid in block if rid in matching)
-        if len(found) >= n:
-            break
-    return found[:n]
+        found = probes[:n]
+    else:
+        found = []
+        for b in range(0, len(probes), PROBE_BLOCK):
+            block = probes[b:b + PROBE_BLOCK]
+            matching = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s)"
+                                               f" AND d.search @@ {TSQUERY}", {**args, "_ids": block})}
+            found.extend(rid for rid in block if rid in matching)
+            if len(found) >= n:
+                break
+    return found[:n], (probes[-1] if wide and len(found) < n else None)

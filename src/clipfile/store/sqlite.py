@@ -1726,9 +1726,9 @@ def _scan(side: _Side, fts_query: str, *, ranked: bool, above: int = 0, below: i
 
 
 def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
-                   floor: int = 0) -> tuple[str, list[Any]]:
+                   floor: int = 0, below: int | None = None) -> tuple[str, list[Any]]:
     """The newest rows (or matches) that pass the filters, however far back they are (down to
-    the key ``floor``)."""
+    the key ``floor``; below the key ``below``)."""
     source, key, conds = side.source, side.source_key, list(where)
     if fts_query:
         # the full-text match first: probing the FTS table once per filtered row is far slower
@@ -1736,6 +1736,8 @@ def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: boo
         conds.insert(0, f"{side.fts} MATCH ?")
     if floor > 1:
         conds.append(f"{key} >= {int(floor)}")
+    if below is not None:
+        conds.append(f"{key} < {int(below)}")
     rank = f"bm25({side.fts})" if ranked and fts_query else "0"
     return (f"SELECT {key} AS rid, {rank} AS rank FROM {source} WHERE {' AND '.join(conds)}"
             f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
@@ -1757,7 +1759,8 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     scans = scans or _Scans(db, fts_query)
-    head = 0  # unfiltered: how many matches the first block holds (the blocks after it: RANK_WINDOW each)
+    head = 0  # where the blocks were cut short: a window or a filter's look-ups stopped there
+    head_lower: int | None = None  # ... and the oldest key that cut block stands for
     floor = scans.window(side)[1]
     if len(where) == 1:
         # No filters: the first block is the matches among the newest SAMPLE_ROWS rows (at most
@@ -1778,6 +1781,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
             return rows, first, every
 
         scored, head, every = blocks(cheap)
+        head_lower = floor + 1 if head < RANK_WINDOW else None  # a first block cut by the window
         found = [r[0] for r in scored]
         if one and len(found) < sqlite_rank.CHEAP_MATCHES:
             cheap = True
@@ -1791,12 +1795,22 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         every = not reached and len(found) < window
         if len(found) < min(window, offset + limit) and reached:
             narrow = _filter_first(db, side, fts_query, where, args, window)
-            if narrow is not None:
-                found = narrow
-            else:
+            if narrow is None:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
-            every = len(found) < window
+                every = len(found) < window
+            else:
+                found, cut = narrow
+                every = cut is None and len(found) < window
+                if cut is not None:
+                    # the filter's newest documents are the first blocks; the blocks after them
+                    # go on further back with the filters in the query
+                    head, head_lower = len(found), cut
+                    if len(found) < offset + limit:
+                        more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+                        scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below=cut)
+                        older = [r[0] for r in db.execute(scan, (*scan_args, *args, more))]
+                        found, every = found + older, len(older) < more
         if not found:
             return []
         if cheap:
@@ -1808,7 +1822,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
     if not cheap:
-        scored = _estimated_scores(db, side, query, found, every=every, head=head, floor=floor)
+        scored = _estimated_scores(db, side, query, found, every=every, head=head, head_lower=head_lower)
     order = sorted(range(len(scored)), key=lambda k: (_block(k, head), scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
@@ -1820,26 +1834,27 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
 
 
 def _block(k: int, head: int) -> int:
-    """Which ranking block the ``k``-th match (newest first) is in, when the first block holds
-    ``head`` matches (0: blocks of RANK_WINDOW throughout)."""
-    if not head:
+    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
+    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
+    such cut)."""
+    if not head or k < head:
         return k // RANK_WINDOW
-    return 0 if k < head else 1 + (k - head) // RANK_WINDOW
+    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
 
 
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
-                      *, every: bool, head: int = 0, floor: int = 0) -> list[tuple[int, float]]:
+                      *, every: bool, head: int = 0, head_lower: int | None = None) -> list[tuple[int, float]]:
     """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
     text (:class:`clipfile.store.sqlite_rank.Scorer`).  A block stands for the rows from just
     below the block before it (or the newest row) down to its oldest match (or, when ``every``
-    match was found, the first row; a first block of ``head`` matches cut by the window, down to
-    the window's ``floor``)."""
+    match was found, the first row; the block cut short at ``head`` matches, down to
+    ``head_lower``)."""
     texts = dict(db.execute(f"SELECT s.value, {side.text} FROM json_each(?) s {side.text_join}",
                             (json.dumps(found),)).fetchall())
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     scorer = Scorer(query)
     out: list[tuple[int, float]] = []
-    starts = ([0] if head else []) + list(range(head, len(found), RANK_WINDOW))
+    starts = list(range(0, head, RANK_WINDOW)) + list(range(head, len(found), RANK_WINDOW))
     for i, b in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(found)
         block = found[b:end]
@@ -1847,43 +1862,50 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
             continue
         upper = found[b - 1] - 1 if b else max(newest, block[0])
         lower = (1 if every and end >= len(found) else
-                 floor + 1 if b == 0 and head and head < RANK_WINDOW else block[-1])
+                 head_lower if end == head and head_lower is not None else block[-1])
         out.extend(zip(block, scorer.scores([texts.get(rid) or "" for rid in block], upper - lower + 1)))
     return out
 
 
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  n: int) -> list[int] | None:
+                  n: int) -> tuple[list[int], int | None] | None:
     """The newest ``n`` documents that pass the filters and match the query, found from the
-    filters' side, or None when the filters are not narrow enough for that.
+    filters' side, and where the look-ups stopped short (the oldest key looked up, when the
+    filters pass more documents than were looked up and fewer than ``n`` matched; else None);
+    None when there are no filters to walk.
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
-    When no more than :data:`FILTER_PROBES` documents pass the filters at all (an index on
-    the source or the publication date finds them; counting stops there), they are taken
-    newest first and looked up in the full-text index, :data:`PROBE_BLOCK` at a time, until
-    ``n`` match: a cost bounded by the filters' size, not the query's.  Items are not walked
-    this way (their filters are their documents').
+    The newest :data:`FILTER_PROBES` documents that pass the filters (an index on the source or
+    the publication date finds them) are looked up in the full-text index, :data:`PROBE_BLOCK`
+    at a time, until ``n`` match: a cost bounded by the probes, not the query or the library.
+    When the filters pass more documents than that, what they find stands for the span of the
+    library they reach back to (the caller scales it, or goes further back when it is too
+    little), as in the PostgreSQL library (:func:`clipfile.store.postgres_search.filter_first`).
+    Items are not walked this way (their filters are their documents').
     """
-    if side is not _DOCUMENTS:
+    if side is not _DOCUMENTS or len(where) < 2:
         return None
     candidates = [r[0] for r in db.execute(
         f"SELECT d.rowid FROM documents d WHERE {' AND '.join(where)} ORDER BY d.rowid DESC LIMIT ?",
         (*args, FILTER_PROBES + 1))]
-    if len(candidates) > FILTER_PROBES:
+    wide = len(candidates) > FILTER_PROBES
+    probes = candidates[:FILTER_PROBES]
+    if wide and not probes:
         return None
     if not fts_query:
-        return candidates[:n]
-    found: list[int] = []
-    for b in range(0, len(candidates), PROBE_BLOCK):
-        block = candidates[b:b + PROBE_BLOCK]
-        matching = {r[0] for r in db.execute(
-            f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-            (fts_query, json.dumps(block)))}
-        found.extend(rid for rid in block if rid in matching)
-        if len(found) >= n:
-            break
-    return found[:n]
+        found = probes[:n]
+    else:
+        found = []
+        for b in range(0, len(probes), PROBE_BLOCK):
+            block = probes[b:b + PROBE_BLOCK]
+            matching = {r[0] for r in db.execute(
+                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+                (fts_query, json.dumps(block)))}
+            found.extend(rid for rid in block if rid in matching)
+            if len(found) >= n:
+                break
+    return found[:n], (probes[-1] if wide and len(found) < n else None)
 
 
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
@@ -1914,16 +1936,18 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, with the filters
-            narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE) if len(where) > 1 else None
-            if narrow is not None:
-                rows = _rows_of(db, side, narrow, cols) if narrow else []
+            narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
+            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
+                rows, lowest = (_rows_of(db, side, narrow[0], cols) if narrow[0] else []), (narrow[1] or 0)
+                if len(rows) < FACET_SAMPLE and narrow[1] is None:
+                    return rows, 1.0  # every document of the filters was looked up
             else:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 rows = db.execute(
                     f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
                     (*scan_args, *args, FACET_SAMPLE)).fetchall()
-            if len(rows) < FACET_SAMPLE:
-                return rows, 1.0  # every match that passes
+                if len(rows) < FACET_SAMPLE:
+                    return rows, 1.0  # every match that passes
     oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else lowest
     return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
