@@ -6,24 +6,29 @@ over every match cost time in proportion to the library.  As in the SQLite libra
 
 - ranked hits are scored within blocks of :data:`RANK_WINDOW` matches, newest (in storage order:
   ``documents.seq``, ``items.id``) first; page one is the best of the newest block and paging
-  walks the blocks in turn, so every match is reached once;
-- with filters (a source, dates, an entity, item kinds) the candidates are the newest
-  :data:`FILTER_SCAN` matches that pass them; only when too few pass is the search taken
-  further back, with the filters in the query;
-- when fewer than enough of those pass and at most :data:`FILTER_PROBES` documents pass the
-  filters at all (a source filter: its index finds them newest first), those documents are
-  looked up against the query :data:`PROBE_BLOCK` at a time (:func:`filter_first`) instead of
-  walking every older match of the query: the same documents, at a cost bounded by the filter;
-- the total and the facet counts are taken over the newest :data:`FACET_SAMPLE` matches (of
-  documents, and of items apart); past it they are estimates, scaled by the share of the library
-  the sample spans, and the page says so (``SearchPage.estimated``);
+  walks the blocks in turn, so every match is reached once.  Without filters the first block is
+  the matches among the newest :data:`SAMPLE_ROWS` rows: the rows a page tests are bounded, not
+  the matches it finds (a phrase of common words matches one row in fifteen);
+- with filters (a source, dates, an entity, item kinds) the candidates are the matches among
+  the newest :data:`SAMPLE_ROWS` rows (at most :data:`FILTER_SCAN`) that pass them; only when
+  too few pass is the search taken further back;
+- then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
+  finds them newest first) are looked up against the query :data:`PROBE_BLOCK` at a time
+  (:func:`filter_first`): a cost bounded by the probes; they stand for the span of the library
+  they reach back to, and only when even they hold too few does the search go further back with
+  the filters in the query;
+- the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
+  the same way (documents, and items apart); past it they are estimates, scaled by the share of
+  the library the sample spans, and the page says so (``SearchPage.estimated``);
 - one page walks the newest matches of documents once (:class:`Scans`): the ranking and the
   facet sample read the same rows (filtered or not).
 
 The newest matches are found by walking the primary key backwards and testing each row against
 the query: the planner takes that walk when the words are common and the GIN index when they
 are rare, so each statement is planned for its own query words (``prepare=False``: a generic
-plan would not know how common they are).
+plan would not know how common they are).  Within the window of the newest rows the walk is the
+only plan (the test is written so that no index answers it): ANDed with the key range, the GIN
+index would read the whole posting list of every common word, a cost that grows with the library.
 """
 from __future__ import annotations
 
@@ -220,9 +225,8 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample of documents is the newest matches (what the ranking read).  Any other
-    sample (with filters; items, which leave duplicates out) is drawn from the newest
-    :data:`SAMPLE_ROWS` rows of its side: the first :data:`FACET_SAMPLE` of their matches that
+    The sample is drawn from the newest :data:`SAMPLE_ROWS` rows of its side (unfiltered
+    documents: the ranking's first block, read once): the first :data:`FACET_SAMPLE` of their matches that
     pass (no more than the newest :data:`FILTER_SCAN` matches are looked at), standing for the
     span of rows walked.  When fewer than :data:`MIN_SAMPLE` pass there, the search goes further
     back with the filters (or looks up a narrow filter's own documents, :func:`filter_first`),
