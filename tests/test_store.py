@@ -897,6 +897,27 @@ def test_a_page_looks_at_the_newest_rows_not_the_newest_matches(store, monkeypat
     assert deep.total == 5 and not deep.estimated and {h.doc_id for h in deep.hits[:2]} == window
 
 
+def test_a_rare_words_item_kinds_are_counted_beyond_the_window(store, monkeypatch):
+    # Beside a page of documents the item kinds come from the window of the newest item rows;
+    # when the query's documents are few enough to be counted exactly, so are its items.
+    harbour_reports(store, 1)  # the oldest report: a quote and a claim about the harbour
+    for k in range(10):
+        d = doc(f"Vik Anders said the ferry fees would rise in year {k}.", title=f"Ferry {k}")
+        store.add_document(d)
+        q = d.text.index("the ferry")
+        save_linked(store, {
+            "document": {"id": d.id}, "entities": [],
+            "quotes": [{"id": "q1", "start": q, "end": q + 25, "text": d.text[q:q + 25], "kind": "indirect"}],
+            "claims": [{"id": "c1", "start": q, "end": q + 25, "text": d.text[q:q + 25], "status": "asserted"}],
+        }, version="t")
+    _bounds(store, monkeypatch, SAMPLE_ROWS=4, MIN_SAMPLE=2)  # the newest 4 items hold no harbour
+    page = store.search_page("harbour")
+    assert page.total == 1 and dict(page.facets.kind) == {"document": 1, "claim": 1, "quote": 1}
+    assert not page.estimated
+    common = store.search_page("fees")  # 11 documents: past the window, the kinds are the window's
+    assert common.estimated and set(dict(common.facets.kind)) <= {"document", "claim", "quote"}
+
+
 def test_a_wide_filter_is_looked_up_a_bounded_way_and_estimated_past_it(store, monkeypatch):
     # A source with more documents than FILTER_PROBES: its newest documents are looked up (a
     # cost bounded by the probes), they are the first ranking block and the sample, standing

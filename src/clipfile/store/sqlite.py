@@ -1562,7 +1562,11 @@ class SQLiteStore:
                     # (and their kind is all it needs of them)
                     item_cols = "d.source, d.language, i.kind" if kinds else "NULL, NULL, i.kind"
                     item_sample, item_scale = _sample(db, _ITEMS, fts_query, item_cols,
-                                                      where, args, filtered=True, scans=scans, deep=bool(kinds))
+                                                      where, args, filtered=True, scans=scans,
+                                                      # a window's few suffice, unless the query's
+                                                      # documents were few enough to count them all
+                                                      deep=bool(kinds) or (doc_scale == 1.0 and doc_only
+                                                                           and eid is None))
                     ent_rows = db.execute(
                         "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
                         " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
