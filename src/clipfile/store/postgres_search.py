@@ -248,6 +248,12 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
             and (recorded := scans.newest(side, text, FACET_SAMPLE)) is not None):
         passing, every = recorded  # what the ranking read
         reached, lowest = not (every and floor == 0), floor + 1
+    elif not deep:
+        # every match of the window that passes, the first FACET_SAMPLE of them: the walk stops
+        # there, and fewer means it reached the window's end (nothing to count)
+        passing = _run(db, _then(side, _newest(side, text, "%(_n)s", floored=True), side.carried, filters,
+                                 "%(_sample)s", documents=bool(doc_filters)), a)
+        reached, lowest = floor > 0, floor + 1
     else:
         passing, reached, lowest = scans.filtered(db, side, text, filters, a, n, documents=bool(doc_filters))
     if at is not None:
