@@ -15,9 +15,10 @@ FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
-# Then the filter is narrow for the query: when at most this many documents pass it, they are
-# taken newest first through the filter's index and looked up in the full-text index (in blocks
-# of PROBE_BLOCK), instead of walking every older match of the query.
+# Then the filter is narrow for the query: a source filter's newest this-many documents are
+# taken through its index and looked up in the full-text index (in blocks of PROBE_BLOCK),
+# instead of walking every older match of the query; with more documents in the source, what
+# they find stands for the span they reach back to (estimates).
 FILTER_PROBES = 3000
 PROBE_BLOCK = 250
 # A page's samples (the facets and the total) and its filtered candidates are drawn from the

@@ -369,30 +369,30 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     Called when few of the newest matches pass the filters: walking further back through the
     query's matches costs a row read for every older match (and a common word's GIN posting
     list holds no order to stop early).  A source filter's index (``documents_source``) gives
-    its documents newest first; the newest :data:`FILTER_PROBES` that pass every filter are
-    checked against the query :data:`PROBE_BLOCK` at a time until ``n`` match: a cost bounded
-    by the probes, not the query or the library.  When the filter holds more documents than
-    that, what they find stands for the span of the library they reach back to (the caller
+    its documents newest first without reading their rows; the newest :data:`FILTER_PROBES` are
+    checked against the query and the other filters :data:`PROBE_BLOCK` at a time until ``n``
+    pass: a cost bounded by the probes, not the query or the library.  When the source holds
+    more documents than that, what they find stands for the span of the library they reach back to (the caller
     scales it, or goes further back when it is too little).  Other filters (dates, an entity)
     have no index that walks them newest first, and items are not walked this way.
     """
     if side is not DOCUMENTS or not args.get("source") or not filters:
         return None
-    candidates = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE {' AND '.join(filters)}"
+    # the source's documents, newest first, from its index alone (the other filters would read
+    # every row of them)
+    candidates = [r[0] for r in _run(db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
                                          " ORDER BY d.seq DESC LIMIT %(_probes)s", {**args, "_probes": FILTER_PROBES + 1})]
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
-    if not text:
-        found = probes[:n]
-    else:
-        found = []
-        for b in range(0, len(probes), PROBE_BLOCK):
-            block = probes[b:b + PROBE_BLOCK]
-            matching = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s)"
-                                               f" AND d.search @@ {TSQUERY}", {**args, "_ids": block})}
-            found.extend(rid for rid in block if rid in matching)
-            if len(found) >= n:
-                break
+    found: list[int] = []
+    test = " AND ".join([*filters, *([f"d.search @@ {TSQUERY}"] if text else [])])
+    for b in range(0, len(probes), PROBE_BLOCK):
+        block = probes[b:b + PROBE_BLOCK]
+        passing = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}",
+                                      {**args, "_ids": block})}
+        found.extend(rid for rid in block if rid in passing)
+        if len(found) >= n:
+            break
     return found[:n], (probes[-1] if wide and len(found) < n else None)

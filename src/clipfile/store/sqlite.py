@@ -1787,7 +1787,9 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         scored, head, every = blocks(cheap)
         head_lower = floor + 1 if head < RANK_WINDOW else None  # a first block cut by the window
         found = [r[0] for r in scored]
-        if one and len(found) < sqlite_rank.CHEAP_MATCHES:
+        # cheap when the whole library holds few matches (the same answer on every page): the
+        # blocks read say so when they hold every match, else a probe does
+        if one and len(found) < sqlite_rank.CHEAP_MATCHES and (every or bm25_is_cheap(db, side.fts, query)):
             cheap = True
             scored = blocks(True)[0]
         scans.record(side, found[:head], head < RANK_WINDOW)  # the facets read the first block
@@ -1799,6 +1801,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         every = not reached and len(found) < window
         if len(found) < min(window, offset + limit) and reached:
             narrow = _filter_first(db, side, fts_query, where, args, window)
+            scans.narrow[(side.fts, tuple(where), tuple(args))] = (window, narrow)  # the sample reads them too
             if narrow is None:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
@@ -1875,40 +1878,49 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
                   n: int) -> tuple[list[int], int | None] | None:
     """The newest ``n`` documents that pass the filters and match the query, found from the
     filters' side, and where the look-ups stopped short (the oldest key looked up, when the
-    filters pass more documents than were looked up and fewer than ``n`` matched; else None);
-    None when there are no filters to walk.
+    source holds more documents than were looked up and fewer than ``n`` passed; else None);
+    None without a source filter (other filters have no newest-first index to walk).
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
-    The newest :data:`FILTER_PROBES` documents that pass the filters (an index on the source or
-    the publication date finds them) are looked up in the full-text index, :data:`PROBE_BLOCK`
-    at a time, until ``n`` match: a cost bounded by the probes, not the query or the library.
-    When the filters pass more documents than that, what they find stands for the span of the
+    The newest :data:`FILTER_PROBES` documents of a source filter (its index gives them newest
+    first, without reading their rows) are looked up in the full-text index, :data:`PROBE_BLOCK`
+    at a time, and the matches checked against the other filters, until ``n`` pass: a cost
+    bounded by the probes, not the query or the library.  When the source holds more documents
+    than that, what they find stands for the span of the
     library they reach back to (the caller scales it, or goes further back when it is too
     little), as in the PostgreSQL library (:func:`clipfile.store.postgres_search.filter_first`).
     Items are not walked this way (their filters are their documents').
     """
-    if side is not _DOCUMENTS or len(where) < 2:
+    if side is not _DOCUMENTS or "d.source = ?" not in where:
         return None
-    candidates = [r[0] for r in db.execute(
-        f"SELECT d.rowid FROM documents d WHERE {' AND '.join(where)} ORDER BY d.rowid DESC LIMIT ?",
-        (*args, FILTER_PROBES + 1))]
+    at = where.index("d.source = ?")
+    source = args[sum(w.count("?") for w in where[:at])]
+    # the source's documents, newest first, from its index alone
+    candidates = [r[0] for r in db.execute("SELECT rowid FROM documents WHERE source = ? ORDER BY rowid DESC LIMIT ?",
+                                           (source, FILTER_PROBES + 1))]
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
-    if not fts_query:
-        found = probes[:n]
-    else:
-        found = []
-        for b in range(0, len(probes), PROBE_BLOCK):
-            block = probes[b:b + PROBE_BLOCK]
+    found: list[int] = []
+    for b in range(0, len(probes), PROBE_BLOCK):
+        block = probes[b:b + PROBE_BLOCK]
+        if fts_query:
+            # the matches within the block's span, in one pass of the index ("rowid IN (...)"
+            # would make FTS5 run the whole query once per candidate)
             matching = {r[0] for r in db.execute(
-                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-                (fts_query, json.dumps(block)))}
-            found.extend(rid for rid in block if rid in matching)
-            if len(found) >= n:
-                break
+                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
+                (fts_query, block[-1], block[0]))}
+            block = [rid for rid in block if rid in matching]
+        if block and len(where) > 2:  # the other filters, on the matches alone
+            passing = {r[0] for r in db.execute(
+                f"SELECT d.rowid FROM documents d WHERE d.rowid IN (SELECT value FROM json_each(?))"
+                f" AND {' AND '.join(where)}", (json.dumps(block), *args))}
+            block = [rid for rid in block if rid in passing]
+        found.extend(block)
+        if len(found) >= n:
+            break
     return found[:n], (probes[-1] if wide and len(found) < n else None)
 
 
@@ -1940,7 +1952,9 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, with the filters
-            narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
+            asked, known = scans.narrow.get((side.fts, tuple(where), tuple(args)), (0, None))
+            narrow = ((known[0][:FACET_SAMPLE], known[1]) if known is not None and fts_query and asked >= FACET_SAMPLE
+                      else _filter_first(db, side, fts_query, where, args, FACET_SAMPLE))
             if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
                 rows, lowest = (_rows_of(db, side, narrow[0], cols) if narrow[0] else []), (narrow[1] or 0)
                 if len(rows) < FACET_SAMPLE and narrow[1] is None:
@@ -1977,6 +1991,9 @@ class _Scans:
         self._newest: dict[str, tuple[int, list[int]]] = {}
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
+        # what the ranking found from a narrow filter's side (_filter_first): how many it asked
+        # for, and what it found
+        self.narrow: dict[tuple[Any, ...], tuple[int, tuple[list[int], int | None] | None]] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
