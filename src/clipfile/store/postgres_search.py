@@ -13,8 +13,8 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   the newest :data:`SAMPLE_ROWS` rows (at most :data:`FILTER_SCAN`) that pass them; only when
   too few pass is the search taken further back;
 - then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
-  finds them newest first) are looked up against the query :data:`PROBE_BLOCK` at a time
-  (:func:`filter_first`): a cost bounded by the probes; they stand for the span of the library
+  finds them newest first) are looked up against the query (:func:`filter_first`): a cost
+  bounded by the probes; they stand for the span of the library
   they reach back to, and only when even they hold too few does the search go further back with
   the filters in the query;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
@@ -370,11 +370,13 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     query's matches costs a row read for every older match (and a common word's GIN posting
     list holds no order to stop early).  A source filter's index (``documents_source``) gives
     its documents newest first without reading their rows; the newest :data:`FILTER_PROBES` are
-    checked against the query and the other filters :data:`PROBE_BLOCK` at a time until ``n``
-    pass: a cost bounded by the probes, not the query or the library.  When the source holds
-    more documents than that, what they find stands for the span of the library they reach back to (the caller
-    scales it, or goes further back when it is too little).  Other filters (dates, an entity)
-    have no index that walks them newest first, and items are not walked this way.
+    checked against the query and the other filters in one statement (the rows read in the
+    table's order; SQLite's library looks them up :data:`PROBE_BLOCK` at a time), the newest
+    ``n`` that pass kept: a cost bounded by the probes, not the query or the library.  When the
+    source holds more documents than that, what they find stands for the span of the library
+    they reach back to (the caller scales it, or goes further back when it is too little).
+    Other filters (dates, an entity) have no index that walks them newest first, and items are
+    not walked this way.
     """
     if side is not DOCUMENTS or not args.get("source") or not filters:
         return None
@@ -386,13 +388,10 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
-    found: list[int] = []
+    # one statement for every probe: the rows are read in the table's order (a bitmap of them),
+    # where blocks of PROBE_BLOCK in key order read them at random, one round trip each; a
+    # narrow filter's probes are all read anyway (fewer than ``n`` pass)
     test = " AND ".join([*filters, *([f"d.search @@ {TSQUERY}"] if text else [])])
-    for b in range(0, len(probes), PROBE_BLOCK):
-        block = probes[b:b + PROBE_BLOCK]
-        passing = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}",
-                                      {**args, "_ids": block})}
-        found.extend(rid for rid in block if rid in passing)
-        if len(found) >= n:
-            break
+    found = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}"
+                                    " ORDER BY d.seq DESC LIMIT %(_n)s", {**args, "_ids": probes, "_n": n})]
     return found[:n], (probes[-1] if wide and len(found) < n else None)
