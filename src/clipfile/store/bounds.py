@@ -19,7 +19,7 @@ MIN_SAMPLE = 20
 # taken through its index and looked up in the full-text index (in blocks of PROBE_BLOCK),
 # instead of walking every older match of the query; with more documents in the source, what
 # they find stands for the span they reach back to (estimates).
-FILTER_PROBES = 3000
+FILTER_PROBES = 1000
 PROBE_BLOCK = 250
 # A page's samples (the facets and the total) and its filtered candidates are drawn from the
 # newest this-many rows of a side (documents; items apart), however many of them match: the
