@@ -455,7 +455,8 @@ def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch
     run = postgres_search._run
     monkeypatch.setattr(postgres_search, "_run", lambda db, sql, args: walks.append(sql) or run(db, sql, args))
     page = store.search_page(query, **filters)
-    assert sum("FROM documents d WHERE d.search @@" in sql for sql in walks) == 1
+    # (a walk of the newest rows tests "(d.search @@ q) IS TRUE": no index for it to read)
+    assert sum("FROM documents d WHERE d.search @@" in sql.replace("(", "") for sql in walks) == 1
     expected = [k for k in range(30) if (k % 2 or query == "harbour") and (not filters or k % 3 == 1)]
     assert page.total == len(expected) and [h.doc_id for h in page.hits] == [h.doc_id for h in unshared.hits]
     assert sum(n for _, n in page.facets.source) == len(expected)
@@ -862,6 +863,80 @@ def test_facets_past_the_sample_are_estimates_and_say_so(store, monkeypatch):
     filtered = store.search_page("harbour", source="Coast Courier")
     assert {h.source for h in filtered.hits} == {"Coast Courier"}
     assert 5 <= filtered.total <= 20
+
+
+def test_a_page_looks_at_the_newest_rows_not_the_newest_matches(store, monkeypatch):
+    # A phrase of common words matches few rows: a page's first ranking block and its samples
+    # are the matches among the newest SAMPLE_ROWS rows, however few (the rows tested bound the
+    # cost); the blocks after the first go further back, and past the window the total is an
+    # estimate scaled by the span of rows walked.
+    oldest = doc("Harbour fees, harbour fees, harbour fees: the harbour fees vote is today.", title="Fees")
+    store.add_document(oldest)
+    reports = [doc(f"Report {k}: the harbour {'fees' if k % 4 == 0 else 'board'} met on day {k}.",
+                   title=f"Report {k}", source=OUTLETS[k % 3]) for k in range(1, 20)]
+    for d in reports:
+        store.add_document(d)
+    matches = [oldest.id] + [d.id for k, d in enumerate(reports, 1) if k % 4 == 0]  # 5 of 20 rows
+    everything = store.search_page('"harbour fees"')
+    assert everything.hits[0].doc_id == oldest.id and everything.total == 5 and not everything.estimated
+    _bounds(store, monkeypatch, SAMPLE_ROWS=8, MIN_SAMPLE=2)  # the newest 8 rows hold 2 of the matches
+    page = store.search_page('"harbour fees"')
+    window = {reports[11].id, reports[15].id}  # reports 12 and 16
+    assert {h.doc_id for h in page.hits[:2]} == window and sorted(h.doc_id for h in page.hits) == sorted(matches)
+    # 2 matches in the newest 8 of 20 rows: 2 × 20/8 = 5, shown as an estimate
+    assert page.estimated and page.total == 5 and sum(n for _, n in page.facets.source) >= 2
+    hits = store.search('"harbour fees"', limit=20)
+    assert {h.doc_id for h in hits[:2]} == window and len(hits) == 5
+    # paging walks the blocks in turn: every match once
+    pages = [store.search('"harbour fees"', limit=2, offset=k) for k in (0, 2, 4)]
+    assert sorted(h.doc_id for p in pages for h in p) == sorted(matches)
+    assert {h.doc_id for h in pages[0]} == window
+    # too few in the window for a sample: the page looks further back, and counts exactly
+    _bounds(store, monkeypatch, MIN_SAMPLE=3)
+    deep = store.search_page('"harbour fees"')
+    assert deep.total == 5 and not deep.estimated and {h.doc_id for h in deep.hits[:2]} == window
+
+
+def test_a_rare_words_item_kinds_are_counted_beyond_the_window(store, monkeypatch):
+    # Beside a page of documents the item kinds come from the window of the newest item rows;
+    # when the query's documents are few enough to be counted exactly, so are its items.
+    harbour_reports(store, 1)  # the oldest report: a quote and a claim about the harbour
+    for k in range(10):
+        d = doc(f"Vik Anders said the ferry fees would rise in year {k}.", title=f"Ferry {k}")
+        store.add_document(d)
+        q = d.text.index("the ferry")
+        save_linked(store, {
+            "document": {"id": d.id}, "entities": [],
+            "quotes": [{"id": "q1", "start": q, "end": q + 25, "text": d.text[q:q + 25], "kind": "indirect"}],
+            "claims": [{"id": "c1", "start": q, "end": q + 25, "text": d.text[q:q + 25], "status": "asserted"}],
+        }, version="t")
+    _bounds(store, monkeypatch, SAMPLE_ROWS=4, MIN_SAMPLE=2)  # the newest 4 items hold no harbour
+    page = store.search_page("harbour")
+    assert page.total == 1 and dict(page.facets.kind) == {"document": 1, "claim": 1, "quote": 1}
+    assert not page.estimated
+    common = store.search_page("fees")  # 11 documents: past the window, the kinds are the window's
+    assert common.estimated and set(dict(common.facets.kind)) <= {"document", "claim", "quote"}
+
+
+def test_a_wide_filter_is_looked_up_a_bounded_way_and_estimated_past_it(store, monkeypatch):
+    # A source with more documents than FILTER_PROBES: its newest documents are looked up (a
+    # cost bounded by the probes), they are the first ranking block and the sample, standing
+    # for the span of the library they reach back to; the page still reaches every match.
+    herald = []
+    for k in range(40):
+        d = doc(f"Report {k}: the harbour board met on day {k}.", title=f"Report {k}",
+                source="Island Herald" if k % 4 == 0 else OUTLETS[k % 3])
+        store.add_document(d)
+        if k % 4 == 0:
+            herald.append(d.id)
+    exact = store.search_page("harbour", source="Island Herald")
+    assert exact.total == 10 and not exact.estimated
+    _bounds(store, monkeypatch, SAMPLE_ROWS=4, FILTER_SCAN=4, MIN_SAMPLE=2, FILTER_PROBES=4)
+    page = store.search_page("harbour", source="Island Herald")
+    assert sorted(h.doc_id for h in page.hits) == sorted(herald)
+    assert {h.doc_id for h in page.hits[:4]} == set(herald[-4:])  # the probed ones: the first block
+    # 4 matches among the 4 newest Herald reports, which reach back over 16 of the 40 rows: 4 × 40/16
+    assert page.estimated and page.total == 10 and dict(page.facets.source) == {"Island Herald": 10}
 
 
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):

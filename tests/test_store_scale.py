@@ -326,7 +326,7 @@ def _passing_one_by_one(db, side, rids, where, args):
 
 def _newest_anew(scans, side, n):
     """The newest ``n`` matches, read from the newest one whatever was read before."""
-    scan, args = sqlite_store._scan(side, scans.fts_query, ranked=False)
+    scan, args = sqlite_store._scan(side, scans.fts_query, ranked=False, above=scans.window(side)[1])
     return [r[0] for r in scans.db.execute(scan, (*args, n))]
 
 
@@ -344,7 +344,7 @@ def test_filtered_pages_read_through_the_source_index_as_row_by_row(tmp_path, mo
     monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 3)
-    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 20)
+    monkeypatch.setattr(sqlite_store, "SAMPLE_ROWS", 60)  # a window that does not reach the first item
     pages = []
     for passing, newest in ((sqlite_store._passing, sqlite_store._Scans.newest), (_passing_one_by_one, _newest_anew)):
         monkeypatch.setattr(sqlite_store, "_passing", passing)
@@ -365,7 +365,6 @@ def test_a_sample_that_looks_further_back_goes_on_below_the_scanned_matches(tmp_
     monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
     monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 5)
-    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 12)
     where, args = ["1", "d.source = ?", "i.kind != 'duplicate'"], ["Coast Courier"]
     with store._read() as db:
         rows, scale = sqlite_store._sample(db, sqlite_store._ITEMS, "harbour", "i.kind", where, args,
@@ -376,8 +375,8 @@ def test_a_sample_that_looks_further_back_goes_on_below_the_scanned_matches(tmp_
         newest = [r[0] for r in db.execute(
             "SELECT rowid FROM items_fts WHERE items_fts MATCH 'harbour' ORDER BY rowid DESC LIMIT 12")]
     assert len([m for m in matches if m >= newest[-1]]) < 5  # too few pass among the newest 12
-    floor = 0 if deep else newest[-1] - 12
-    assert [r[0] for r in rows] == [m for m in matches if m >= floor][:6]
+    # deep: further back with the filters; not deep: the window's matches (here every row)
+    assert [r[0] for r in rows] == matches[:6]
     store.close()
 
 
@@ -417,7 +416,7 @@ def test_item_kinds_beside_a_narrow_page_of_documents_look_back_a_bounded_way(tm
     monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 2)
     exact = store.search_page("harbour", source="Island Herald")
     assert dict(exact.facets.kind) == {"document": 1, "claim": 1, "quote": 1} and not exact.estimated
-    monkeypatch.setattr(sqlite_store, "SHALLOW_SPAN", 10)  # the items are further back than that
+    monkeypatch.setattr(sqlite_store, "SAMPLE_ROWS", 10)  # the items are further back than that
     bounded = store.search_page("harbour", source="Island Herald")
     assert [h.doc_id for h in bounded.hits] == [docs[0].id] and bounded.total == 1  # the page's own: exact
     assert dict(bounded.facets.kind) == {"document": 1} and bounded.estimated  # the kinds: estimates

@@ -2,7 +2,7 @@
 with the library.  Each backend imports these names (tests narrow them per backend module)."""
 from __future__ import annotations
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK"]
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -15,8 +15,16 @@ FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
-# Then the filter is narrow for the query: when at most this many documents pass it, they are
-# taken newest first through the filter's index and looked up in the full-text index (in blocks
-# of PROBE_BLOCK), instead of walking every older match of the query.
-FILTER_PROBES = 3000
+# Then the filter is narrow for the query: a source filter's newest this-many documents are
+# taken through its index and looked up in the full-text index (in blocks of PROBE_BLOCK),
+# instead of walking every older match of the query; with more documents in the source, what
+# they find stands for the span they reach back to (estimates).
+FILTER_PROBES = 1000
 PROBE_BLOCK = 250
+# A page's samples (the facets and the total) and its filtered candidates are drawn from the
+# newest this-many rows of a side (documents; items apart), however many of them match: the
+# rows a walk tests, not the matches it finds, bound its cost (a sparse query, or a query whose
+# words are common but whose matches are few, would otherwise be walked far back).  Past it the
+# counts are estimates scaled by the span walked; only when fewer than MIN_SAMPLE match there
+# does the page look further back.
+SAMPLE_ROWS = 4000

@@ -1218,7 +1218,12 @@ class PostgresStore:
                                                filtered=bool(doc_where or doc_entity), scans=scans)
                 item_sample, item_scale = sample(db, ITEMS, text, "d.source, d.language, i.kind",
                                                  ["i.kind <> 'duplicate'", *item_filters(False)], doc_where, args,
-                                                 filtered=True)
+                                                 filtered=True,
+                                                 # beside a page of documents, a window's few matches
+                                                 # suffice, unless the query's documents were few
+                                                 # enough to count them all
+                                                 deep=bool(kinds) or (doc_scale == 1.0 and not doc_where
+                                                                      and not doc_entity))
                 footing_sample: list[Any] = []
                 footing_scale = 1.0
                 if "claim" in kinds:

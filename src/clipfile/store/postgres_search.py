@@ -6,24 +6,29 @@ over every match cost time in proportion to the library.  As in the SQLite libra
 
 - ranked hits are scored within blocks of :data:`RANK_WINDOW` matches, newest (in storage order:
   ``documents.seq``, ``items.id``) first; page one is the best of the newest block and paging
-  walks the blocks in turn, so every match is reached once;
-- with filters (a source, dates, an entity, item kinds) the candidates are the newest
-  :data:`FILTER_SCAN` matches that pass them; only when too few pass is the search taken
-  further back, with the filters in the query;
-- when fewer than enough of those pass and at most :data:`FILTER_PROBES` documents pass the
-  filters at all (a source filter: its index finds them newest first), those documents are
-  looked up against the query :data:`PROBE_BLOCK` at a time (:func:`filter_first`) instead of
-  walking every older match of the query: the same documents, at a cost bounded by the filter;
-- the total and the facet counts are taken over the newest :data:`FACET_SAMPLE` matches (of
-  documents, and of items apart); past it they are estimates, scaled by the share of the library
-  the sample spans, and the page says so (``SearchPage.estimated``);
+  walks the blocks in turn, so every match is reached once.  Without filters the first block is
+  the matches among the newest :data:`SAMPLE_ROWS` rows: the rows a page tests are bounded, not
+  the matches it finds (a phrase of common words matches one row in fifteen);
+- with filters (a source, dates, an entity, item kinds) the candidates are the matches among
+  the newest :data:`SAMPLE_ROWS` rows (at most :data:`FILTER_SCAN`) that pass them; only when
+  too few pass is the search taken further back;
+- then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
+  finds them newest first) are looked up against the query (:func:`filter_first`): a cost
+  bounded by the probes; they stand for the span of the library
+  they reach back to, and only when even they hold too few does the search go further back with
+  the filters in the query;
+- the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
+  the same way (documents, and items apart); past it they are estimates, scaled by the share of
+  the library the sample spans, and the page says so (``SearchPage.estimated``);
 - one page walks the newest matches of documents once (:class:`Scans`): the ranking and the
   facet sample read the same rows (filtered or not).
 
 The newest matches are found by walking the primary key backwards and testing each row against
 the query: the planner takes that walk when the words are common and the GIN index when they
 are rare, so each statement is planned for its own query words (``prepare=False``: a generic
-plan would not know how common they are).
+plan would not know how common they are).  Within the window of the newest rows the walk is the
+only plan (the test is written so that no index answers it): ANDed with the key range, the GIN
+index would read the whole posting list of every common word, a cost that grows with the library.
 """
 from __future__ import annotations
 
@@ -32,9 +37,9 @@ from typing import Any, Sequence
 
 import psycopg
 
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "DOCUMENTS",
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "DOCUMENTS",
            "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
 
 
@@ -82,10 +87,19 @@ def _run(db: psycopg.Connection[Any], sql: str, args: dict[str, Any]) -> list[An
     return db.execute(sql.encode(), args, prepare=False).fetchall()
 
 
-def _newest(side: Side, text: bool, limit: str, *, counted: bool = False) -> str:
+def _newest(side: Side, text: bool, limit: str, *, counted: bool = False, floored: bool = False,
+            below: bool = False) -> str:
     """The newest rows (or text matches) of a side, ``limit`` of them: ``rid`` and the carried
-    columns (and, ``counted``, how many there are and the oldest key, on every row)."""
-    where = f" WHERE {side.vector} @@ {TSQUERY}" if text else ""
+    columns (and, ``counted``, how many there are and the oldest key, on every row); ``floored``:
+    only rows whose key is above ``%(_floor)s`` (:meth:`Scans.window`); ``below``: only rows
+    whose key is below ``%(_below)s``."""
+    # Above a floor the rows are walked newest first, each tested: ANDed with the key's range,
+    # the full-text index would read the whole posting list of every word (the planner took
+    # that for common words), a cost that grows with the library.
+    match = f"({side.vector} @@ {TSQUERY}) IS TRUE" if floored else f"{side.vector} @@ {TSQUERY}"
+    conds = (([match] if text else []) + ([f"{side.key} > %(_floor)s"] if floored else [])
+             + ([f"{side.key} < %(_below)s"] if below else []))
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
     walk = (f"SELECT {side.key} AS rid, {side.carried} FROM {side.table}{where}"
             f" ORDER BY {side.key} DESC LIMIT {limit}")
     if counted:
@@ -104,10 +118,11 @@ def _then(side: Side, inner: str, cols: str, filters: Sequence[str], limit: str,
 
 
 def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: Sequence[str], cols: str,
-              limit: str) -> str:
-    """The newest rows (or matches) passing every filter, however far back they are."""
+              limit: str, *, below: bool = False) -> str:
+    """The newest rows (or matches) passing every filter, however far back they are (``below``:
+    only keys below ``%(_below)s``)."""
     where = [f"{side.vector} @@ {TSQUERY}"] if text else []
-    where += [*item_filters, *doc_filters]
+    where += [*item_filters, *doc_filters] + ([f"{side.key} < %(_below)s"] if below else [])
     return (f"SELECT {side.key} AS rid, {cols} FROM {side.table}{side.join}"
             f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {side.key} DESC LIMIT {limit}")
 
@@ -117,29 +132,41 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
            scans: Scans | None = None) -> list[Any]:
     """One page of hits for the text query ``args["tsq"]`` (:func:`tsquery`): rows of ``rid, rank, cols`` in rank
     order (rank: ``-ts_rank_cd``, lower is better), ranked within blocks of :data:`RANK_WINDOW`
-    matches (see the module docstring).  ``scans`` shares the walk of the newest matches with
+    matches, the first of them (without filters) no older than the newest :data:`SAMPLE_ROWS`
+    rows (see the module docstring).  ``scans`` shares the walk of the newest matches with
     the page's facet sample."""
     if not args["tsq"]:
         return []  # nothing to match (only stop words)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
     scores: dict[int, float] = {}
+    head = 0  # unfiltered: how many matches the first block holds (the blocks after it: RANK_WINDOW each)
     if not item_filters and not doc_filters:
-        # scored as they are found: each match is read once
-        newest = _newest(side, True, "%(_window)s").replace(
-            " AS rid", f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank", 1)
-        scored = _run(db, newest, a)
+        # Scored as they are found: each match is read once.  The first block is the matches
+        # among the newest SAMPLE_ROWS rows (at most RANK_WINDOW): its cost is bounded by the rows
+        # tested, however few of them match; the blocks after it go on further back.
+        scans = scans if scans is not None else Scans()
+        _, floor = scans.window(db, side)
+        rank = f" AS rid, -ts_rank_cd({side.vector}, {TSQUERY}) AS rank"
+        scored = _run(db, _newest(side, True, "%(_first)s", floored=True).replace(" AS rid", rank, 1),
+                      {**a, "_first": RANK_WINDOW, "_floor": floor})
+        head = len(scored)
+        if side is DOCUMENTS:
+            scans.record(side, [(r[0], *r[2:]) for r in scored], head < RANK_WINDOW)  # the facets read them
+        if head < offset + limit and (head == RANK_WINDOW or floor > 0):
+            more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+            below = scored[-1][0] if head == RANK_WINDOW else floor + 1
+            scored += _run(db, _newest(side, True, "%(_more)s", below=True).replace(" AS rid", rank, 1),
+                           {**a, "_more": more, "_below": below})
         scores = {r[0]: r[1] for r in scored}
         found = list(scores)
-        if scans is not None and side is DOCUMENTS:
-            scans.record(side, window, [(r[0], *r[2:]) for r in scored])  # the facets read the same rows
     else:
         filters = [*item_filters, *doc_filters]
         # the newest matches first, then the filters: a bounded walk ...
         if scans is not None and side is DOCUMENTS and a["_scan"] == FILTER_SCAN:
-            passing, scanned, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
+            passing, reached, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
             found = [r[0] for r in passing[:window]]
-            too_few = len(found) < min(window, offset + limit) and scanned == FILTER_SCAN
+            too_few = len(found) < min(window, offset + limit) and reached
         else:
             found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1", filters,
                                                   "%(_window)s", documents=bool(doc_filters)), a)]
@@ -148,20 +175,43 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         # up, or the filters go into the search itself
         if too_few:
             narrow = filter_first(db, side, True, filters, a, window)
-            found = narrow if narrow is not None else [
-                r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
+            if scans is not None and narrow is not None:
+                scans.narrow[(tuple(filters), a["tsq"])] = (window, *narrow)  # the sample reads them too
+            if narrow is None:
+                found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
+            else:
+                found, cut = narrow
+                if cut is not None and len(found) < offset + limit:
+                    # the filter's newest documents are the first block; the blocks after it
+                    # go on further back with the filters in the query
+                    head = len(found)
+                    more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+                    found = found + [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1",
+                                                                      "%(_more)s", below=True),
+                                                        {**a, "_more": more, "_below": cut})]
+                elif cut is not None:
+                    head = len(found)
     if not found:
         return []
     if not scores:
         scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
                                f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
-    order = sorted(range(len(found)), key=lambda k: (k // RANK_WINDOW, scores[found[k]], k))
+    order = sorted(range(len(found)), key=lambda k: (_block(k, head), scores[found[k]], k))
     page = [found[k] for k in order[offset:offset + limit]]
     if not page:
         return []
     rows = {r[0]: r for r in _run(db, f"SELECT {side.key}, {cols} FROM {side.table}{side.join}"
                                       f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": page})}
     return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
+
+
+def _block(k: int, head: int) -> int:
+    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
+    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
+    such cut)."""
+    if not head or k < head:
+        return k // RANK_WINDOW
+    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
 
 
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
@@ -171,68 +221,63 @@ def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit:
 
 def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
            doc_filters: Sequence[str], args: dict[str, Any], *, filtered: bool,
-           scans: Scans | None = None) -> tuple[list[Any], float]:
+           scans: Scans | None = None, deep: bool = True) -> tuple[list[Any], float]:
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample is the newest matches.  Filtered, it is those of the newest
-    :data:`FILTER_SCAN` matches that pass; when fewer than :data:`MIN_SAMPLE` pass, the search
-    goes further back with the filters (or looks up a narrow filter's own documents,
-    :func:`filter_first`), so a narrow filter still gets counts.  ``scans`` shares the walk of
-    the newest matches with the page's ranking.
+    The sample is drawn from the newest :data:`SAMPLE_ROWS` rows of its side (unfiltered
+    documents: the ranking's first block, read once): the first :data:`FACET_SAMPLE` of their matches that
+    pass (no more than the newest :data:`FILTER_SCAN` matches are looked at), standing for the
+    span of rows walked.  When fewer than :data:`MIN_SAMPLE` pass there, the search goes further
+    back with the filters (or looks up a narrow filter's own documents, :func:`filter_first`),
+    so a narrow filter still gets counts (not ``deep``, for counts beside the page's own, such
+    as the item kinds beside a page of documents: every match of the window that passes, however
+    few, is the sample).  ``scans`` shares the walks with the page's ranking.
     """
     if text and not args["tsq"]:
         return [], 1.0  # nothing to match (only stop words)
-    n = FILTER_SCAN if filtered else FACET_SAMPLE
-    a = {**args, "_n": n, "_sample": FACET_SAMPLE}
-    scanned: tuple[int, int | None] | None = None  # how many matches the scan saw, and the oldest
-    if side is ITEMS and not doc_filters:
-        # filters on the items alone: the documents are looked up for the sample only
-        inner = _then(side, _newest(side, text, "%(_n)s"), "i.id, i.doc_id, i.kind, i.data", item_filters,
-                      "%(_sample)s", documents=False)
-        rows = _run(db, _then(side, inner, cols, (), "%(_sample)s"), a)
-    elif doc_filters and scans is not None and side is DOCUMENTS and _carried(side, cols) is not None:
-        passing, count, oldest_seen = scans.filtered(db, side, text, [*item_filters, *doc_filters], a, n)
-        picks = _carried(side, cols) or []
-        rows = [(r[0], *(r[1 + k] for k in picks)) for r in passing[:FACET_SAMPLE]]
-        scanned = (count, oldest_seen)
-        if len(rows) < FACET_SAMPLE and count < n:
-            return rows, 1.0  # the scan saw every match
-    elif doc_filters:
-        # Filters on the documents pass few of the matches as a rule, so the whole scan is read
-        # anyway: how far it went is counted in the same pass.
-        rows = _run(db, _then(side, _newest(side, text, "%(_n)s", counted=True),
-                              f"{cols}, {side.alias}.scanned, {side.alias}.oldest", [*item_filters, *doc_filters],
-                              "%(_sample)s"), a)
-        scanned = (rows[0][-2], rows[0][-1]) if rows else None
-        rows = [r[:-2] for r in rows]
-        if len(rows) < FACET_SAMPLE and scanned is not None and scanned[0] < n:
-            return rows, 1.0  # the scan saw every match
-    elif (scans is not None and not filtered and not item_filters and side is DOCUMENTS
-          and (at := _carried(side, cols)) is not None
-          and (newest_rows := scans.newest(side, text, FACET_SAMPLE)) is not None):
-        rows = [(r[0], *(r[1 + k] for k in at)) for r in newest_rows]  # what the ranking read
+    scans = scans or Scans()
+    newest, floor = scans.window(db, side)
+    # (not deep: every match of the window, the window alone bounding the walk)
+    n = SAMPLE_ROWS if not deep else FILTER_SCAN if filtered else FACET_SAMPLE
+    a = {**args, "_n": n, "_sample": FACET_SAMPLE, "_floor": floor}
+    filters = [*item_filters, *doc_filters]
+    at = _carried(side, cols)
+    lowest: int | None = None  # the oldest key the sample stands for; None: it holds every match
+    if (not filters and side is DOCUMENTS and at is not None
+            and (recorded := scans.newest(side, text, FACET_SAMPLE)) is not None):
+        passing, every = recorded  # what the ranking read
+        reached, lowest = not (every and floor == 0), floor + 1
+    elif not deep:
+        # every match of the window that passes, the first FACET_SAMPLE of them: the walk stops
+        # there, and fewer means it reached the window's end (nothing to count)
+        passing = _run(db, _then(side, _newest(side, text, "%(_n)s", floored=True), side.carried, filters,
+                                 "%(_sample)s", documents=bool(doc_filters)), a)
+        reached, lowest = floor > 0, floor + 1
     else:
-        rows = _run(db, _then(side, _newest(side, text, "%(_n)s"), cols, item_filters, "%(_sample)s"), a)
-    if len(rows) >= FACET_SAMPLE:
-        oldest = rows[-1][0]
-    elif not filtered:
-        return rows, 1.0  # every match
+        passing, reached, lowest = scans.filtered(db, side, text, filters, a, n, documents=bool(doc_filters))
+    if at is not None:
+        rows = [(r[0], *(r[1 + k] for k in at)) for r in passing[:FACET_SAMPLE]]
     else:
-        if scanned is None:
-            scanned = _run(db, f"SELECT count(*), min(rid) FROM ({_newest(side, text, '%(_n)s')}) s", a)[0]
-        if scanned[0] < n:
-            return rows, 1.0  # the scan saw every match
-        oldest = scanned[1]
-        if len(rows) < MIN_SAMPLE:
-            narrow = filter_first(db, side, text, [*item_filters, *doc_filters], a, FACET_SAMPLE)
-            rows = _rows_of(db, side, narrow, cols, a) if narrow is not None else _run(
-                db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
-            if len(rows) < FACET_SAMPLE:
-                return rows, 1.0
-            oldest = rows[-1][0]
-    newest = _run(db, f"SELECT max({'seq' if side is DOCUMENTS else 'id'}) FROM {side.plain}", a)[0][0] or 0
-    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+        rows = _rows_of(db, side, [r[0] for r in passing[:FACET_SAMPLE]], cols, a)
+    if len(rows) < FACET_SAMPLE:
+        if not reached:
+            return rows, 1.0  # the walk saw every match
+        if len(rows) < MIN_SAMPLE and deep:
+            # too few in the walk: further back, with the filters
+            asked, known, known_cut = scans.narrow.get((tuple(filters), a.get("tsq")), (0, [], None))
+            narrow = ((known[:FACET_SAMPLE], known_cut) if text and asked >= FACET_SAMPLE
+                      else filter_first(db, side, text, filters, a, FACET_SAMPLE) if doc_filters else None)
+            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
+                rows, lowest = _rows_of(db, side, narrow[0], cols, a), narrow[1]
+                if len(rows) < FACET_SAMPLE and lowest is None:
+                    return rows, 1.0  # every document of the filter was looked up
+            else:
+                rows = _run(db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
+                if len(rows) < FACET_SAMPLE:
+                    return rows, 1.0
+    oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else (lowest or 0)
+    return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
 
 def _carried(side: Side, cols: str) -> list[int] | None:
@@ -257,69 +302,96 @@ class Scans:
     common word reads tens of thousands of rows, since the GIN index holds no order)."""
 
     def __init__(self) -> None:
-        self._walks: dict[tuple[Any, ...], tuple[list[Any], int, int | None]] = {}
-        self._newest: dict[str, tuple[int, list[Any]]] = {}
+        self._walks: dict[tuple[Any, ...], tuple[list[Any], bool, int]] = {}
+        self._newest: dict[str, tuple[bool, list[Any]]] = {}
+        self._windows: dict[str, tuple[int, int]] = {}
+        # what the ranking found from a narrow filter's side (filter_first): how many it asked
+        # for, the keys (newest first) and where its probes stopped
+        self.narrow: dict[tuple[Any, ...], tuple[int, list[int], int | None]] = {}
 
-    def record(self, side: Side, n: int, rows: list[Any]) -> None:
-        """The newest ``n`` text matches as the ranking read them (``rid`` and the side's
-        carried columns, newest first; fewer than ``n``: every match)."""
-        if self._newest.get(side.plain, (0, []))[0] < n:
-            self._newest[side.plain] = (n, rows)
+    def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
+        """The newest key of a side, and the floor of its walks: the keys above it are the newest
+        :data:`SAMPLE_ROWS` rows (0: the walks may reach every row)."""
+        if side.plain not in self._windows:
+            newest = _run(db, f"SELECT max({side.key.split('.')[-1]}) FROM {side.plain}", {})[0][0] or 0
+            self._windows[side.plain] = (int(newest), max(0, int(newest) - SAMPLE_ROWS))
+        return self._windows[side.plain]
 
-    def newest(self, side: Side, text: bool, n: int) -> list[Any] | None:
-        """The newest ``n`` text matches when a longer read of them was recorded, else None."""
-        asked, rows = self._newest.get(side.plain, (0, []))
-        if not text or not asked or (asked < n and len(rows) == asked):
+    def record(self, side: Side, rows: list[Any], complete: bool) -> None:
+        """The first ranking block's matches (``rid`` and the side's carried columns, newest
+        first): the newest matches among the newest :data:`SAMPLE_ROWS` rows, every one of them
+        when ``complete``."""
+        self._newest[side.plain] = (complete, rows)
+
+    def newest(self, side: Side, text: bool, n: int) -> tuple[list[Any], bool] | None:
+        """The newest ``n`` text matches among the newest :data:`SAMPLE_ROWS` rows, and whether
+        they are every match there, when the ranking read them; else None."""
+        if not text or side.plain not in self._newest:
             return None
-        return rows[:n]
+        complete, rows = self._newest[side.plain]
+        if len(rows) < n and not complete:
+            return None
+        return rows[:n], complete and len(rows) <= n
 
     def filtered(self, db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str],
-                 args: dict[str, Any], n: int) -> tuple[list[Any], int, int | None]:
-        """Of the newest ``n`` matches (rows, without ``text``): those that pass ``filters``
-        (``rid`` and the side's carried columns, newest first), how many matches the walk saw
-        and the oldest of them.  The oldest row is returned whether or not it passes, so that
-        one walk tells both."""
-        key = (side.plain, text, tuple(filters), n, args.get("tsq"))
+                 args: dict[str, Any], n: int, *, documents: bool = True) -> tuple[list[Any], bool, int]:
+        """Of the newest ``n`` matches (rows, without ``text``) among the newest
+        :data:`SAMPLE_ROWS` rows (:meth:`window`): those that pass ``filters`` (``rid`` and the
+        side's carried columns, newest first); whether the walk stopped before it saw every
+        match; and the oldest key it stands for.  Items reach their document for the filters
+        when ``documents``.  The oldest row is returned whether or not it passes, so that one
+        walk tells both."""
+        _, floor = self.window(db, side)
+        key = (side.plain, text, tuple(filters), n, args.get("tsq"), documents)
         if key not in self._walks:
             passes = f"coalesce(({') AND ('.join(filters)}), false)" if filters else "true"
             carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
+            join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
             walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
-                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True)}) {side.alias}")
+                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)})"
+                    f" {side.alias}{join}")
             rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
-                        {**args, "_walk": n})
-            self._walks[key] = ([r[:-3] for r in rows if r[-1]], int(rows[0][-3]) if rows else 0,
-                                rows[0][-2] if rows else None)
+                        {**args, "_walk": n, "_floor": floor})
+            seen = int(rows[0][-3]) if rows else 0
+            # cut by the count of matches (at the oldest match seen) or by the window (above it)
+            lowest = int(rows[0][-2]) if seen >= n else floor + 1
+            self._walks[key] = ([r[:-3] for r in rows if r[-1]], seen >= n or floor > 0, lowest)
         return self._walks[key]
 
 
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
-                 n: int) -> list[int] | None:
-    """The keys of the newest ``n`` documents that pass ``filters`` and match the query (every
-    such document when fewer), found from the filter's side; None when the filter is not
-    narrow enough for that.
+                 n: int) -> tuple[list[int], int | None] | None:
+    """The keys of the newest ``n`` documents that pass ``filters`` and match the query, found
+    from the filter's side, and where the look-ups stopped short (the oldest key looked up, when
+    the filter holds more documents than were looked up and fewer than ``n`` matched; else
+    None); None when the filter has no such side.
 
     Called when few of the newest matches pass the filters: walking further back through the
     query's matches costs a row read for every older match (and a common word's GIN posting
     list holds no order to stop early).  A source filter's index (``documents_source``) gives
-    its documents newest first; when no more than :data:`FILTER_PROBES` pass every filter
-    (counting stops there), they are checked against the query :data:`PROBE_BLOCK` at a time
-    until ``n`` match: a cost bounded by the filter, not the query.  Other filters (dates, an
-    entity) have no index that walks them newest first, and items are not walked this way.
+    its documents newest first without reading their rows; the newest :data:`FILTER_PROBES` are
+    checked against the query and the other filters in one statement (the rows read in the
+    table's order; SQLite's library looks them up :data:`PROBE_BLOCK` at a time), the newest
+    ``n`` that pass kept: a cost bounded by the probes, not the query or the library.  When the
+    source holds more documents than that, what they find stands for the span of the library
+    they reach back to (the caller scales it, or goes further back when it is too little).
+    Other filters (dates, an entity) have no index that walks them newest first, and items are
+    not walked this way.
     """
     if side is not DOCUMENTS or not args.get("source") or not filters:
         return None
-    candidates = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE {' AND '.join(filters)}"
+    # the source's documents, newest first, from its index alone (the other filters would read
+    # every row of them)
+    candidates = [r[0] for r in _run(db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
                                          " ORDER BY d.seq DESC LIMIT %(_probes)s", {**args, "_probes": FILTER_PROBES + 1})]
-    if len(candidates) > FILTER_PROBES:
+    wide = len(candidates) > FILTER_PROBES
+    probes = candidates[:FILTER_PROBES]
+    if wide and not probes:
         return None
-    if not text:
-        return candidates[:n]
-    found: list[int] = []
-    for b in range(0, len(candidates), PROBE_BLOCK):
-        block = candidates[b:b + PROBE_BLOCK]
-        matching = {r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s)"
-                                           f" AND d.search @@ {TSQUERY}", {**args, "_ids": block})}
-        found.extend(rid for rid in block if rid in matching)
-        if len(found) >= n:
-            break
-    return found[:n]
+    # one statement for every probe: the rows are read in the table's order (a bitmap of them),
+    # where blocks of PROBE_BLOCK in key order read them at random, one round trip each; a
+    # narrow filter's probes are all read anyway (fewer than ``n`` pass)
+    test = " AND ".join([*filters, *([f"d.search @@ {TSQUERY}"] if text else [])])
+    found = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}"
+                                    " ORDER BY d.seq DESC LIMIT %(_n)s", {**args, "_ids": probes, "_n": n})]
+    return found[:n], (probes[-1] if wide and len(found) < n else None)

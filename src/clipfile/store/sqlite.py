@@ -38,7 +38,7 @@ from .base import (
     SearchPage,
     Store,
 )
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW
+from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -388,9 +388,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # How far a search looks (the same on every backend): see :mod:`clipfile.store.bounds`.
-# Counts beside a page's own (the item kinds beside a page of documents) look this many rows
-# further back at most when a filter is narrow.
-SHALLOW_SPAN = 20_000
 
 # Bytes of the library each reader maps into memory (PRAGMA mmap_size; SQLite maps at most the
 # first 2 GB), and the kilobytes of pages each reader keeps (the default is 2 MB).
@@ -1565,7 +1562,11 @@ class SQLiteStore:
                     # (and their kind is all it needs of them)
                     item_cols = "d.source, d.language, i.kind" if kinds else "NULL, NULL, i.kind"
                     item_sample, item_scale = _sample(db, _ITEMS, fts_query, item_cols,
-                                                      where, args, filtered=True, scans=scans, deep=bool(kinds))
+                                                      where, args, filtered=True, scans=scans,
+                                                      # a window's few suffice, unless the query's
+                                                      # documents were few enough to count them all
+                                                      deep=bool(kinds) or (doc_scale == 1.0 and doc_only
+                                                                           and eid is None))
                     ent_rows = db.execute(
                         "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
                         " WHERE m.doc_id IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY n DESC LIMIT 30",
@@ -1714,22 +1715,24 @@ _DOCUMENTS = _Side("documents_fts", "documents", "rowid", "CROSS JOIN documents 
                    "CROSS JOIN documents d ON d.rowid = s.rid")
 
 
-def _scan(side: _Side, fts_query: str, *, ranked: bool, below: int | None = None) -> tuple[str, list[Any]]:
-    """The newest rows (or full-text matches) of a side, ``LIMIT ?`` left to fill; with ``below``,
-    the newest of those older than that key (a scan going on from where an earlier one stopped)."""
+def _scan(side: _Side, fts_query: str, *, ranked: bool, above: int = 0, below: int | None = None
+          ) -> tuple[str, list[Any]]:
+    """The newest rows (or full-text matches) of a side whose key is above ``above`` (and below
+    ``below``), ``LIMIT ?`` left to fill."""
+    key = "rowid" if fts_query else side.key
+    bounds = (f" AND {key} > {int(above)}" if above > 0 else "") + (f" AND {key} < {int(below)}" if below else "")
     if fts_query:
         rank = f"bm25({side.fts})" if ranked else "0"
-        older = f" AND rowid < {int(below)}" if below is not None else ""
-        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?{older}"
+        return (f"SELECT rowid AS rid, {rank} AS rank FROM {side.fts} WHERE {side.fts} MATCH ?{bounds}"
                 " ORDER BY rowid DESC LIMIT ?", [fts_query])
-    older = f" WHERE {side.key} < {int(below)}" if below is not None else ""
-    return f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table}{older} ORDER BY {side.key} DESC LIMIT ?", []
+    return (f"SELECT {side.key} AS rid, 0 AS rank FROM {side.table} WHERE 1{bounds}"
+            f" ORDER BY {side.key} DESC LIMIT ?", [])
 
 
 def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
                    floor: int = 0, below: int | None = None) -> tuple[str, list[Any]]:
     """The newest rows (or matches) that pass the filters, however far back they are (down to
-    the key ``floor``; only keys under ``below``, when given: the newer ones were looked at)."""
+    the key ``floor``; below the key ``below``)."""
     source, key, conds = side.source, side.source_key, list(where)
     if fts_query:
         # the full-text match first: probing the FTS table once per filtered row is far slower
@@ -1759,36 +1762,62 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     """
     fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
-    if len(where) == 1 and isinstance(query.root, (Term, Phrase)):
-        # one word or phrase, no filters: its newest matches say whether bm25() is cheap
-        scan, scan_args = _scan(side, fts_query, ranked=False)
-        found = [r[0] for r in db.execute(scan, (*scan_args, window))]
-        every = len(found) < window
-        cheap = len(found) < sqlite_rank.CHEAP_MATCHES
-        if cheap:
-            scan, scan_args = _scan(side, fts_query, ranked=True)
-            scored = db.execute(scan, (*scan_args, window)).fetchall()
-    elif len(where) == 1:  # no filters: the newest matches
-        cheap = bm25_is_cheap(db, side.fts, query)
-        scan, scan_args = _scan(side, fts_query, ranked=cheap)
-        scored = db.execute(scan, (*scan_args, window)).fetchall()
+    scans = scans or _Scans(db, fts_query)
+    head = 0  # where the blocks were cut short: a window or a filter's look-ups stopped there
+    head_lower: int | None = None  # ... and the oldest key that cut block stands for
+    floor = scans.window(side)[1]
+    if len(where) == 1:
+        # No filters: the first block is the matches among the newest SAMPLE_ROWS rows (at most
+        # RANK_WINDOW); the blocks after it go on further back, as many as the page needs.
+        one = isinstance(query.root, (Term, Phrase))  # its newest matches say whether bm25() is cheap
+        cheap = False if one else bm25_is_cheap(db, side.fts, query)
+
+        def blocks(ranked: bool) -> tuple[list[Any], int, bool]:
+            scan, scan_args = _scan(side, fts_query, ranked=ranked, above=floor)
+            rows = db.execute(scan, (*scan_args, RANK_WINDOW)).fetchall()
+            first, every = len(rows), len(rows) < RANK_WINDOW and floor == 0
+            if first < offset + limit and not every:
+                more = RANK_WINDOW * -(-(offset + limit - first) // RANK_WINDOW)
+                scan, scan_args = _scan(side, fts_query, ranked=ranked,
+                                        below=rows[-1][0] if first == RANK_WINDOW else floor + 1)
+                older = db.execute(scan, (*scan_args, more)).fetchall()
+                rows, every = rows + older, len(older) < more
+            return rows, first, every
+
+        scored, head, every = blocks(cheap)
+        head_lower = floor + 1 if head < RANK_WINDOW else None  # a first block cut by the window
         found = [r[0] for r in scored]
-        every = len(found) < window  # every match is among them
+        # cheap when the whole library holds few matches (the same answer on every page): the
+        # blocks read say so when they hold every match, else a probe does
+        if one and len(found) < sqlite_rank.CHEAP_MATCHES and (every or bm25_is_cheap(db, side.fts, query)):
+            cheap = True
+            scored = blocks(True)[0]
+        scans.record(side, found[:head], head < RANK_WINDOW)  # the facets read the first block
     else:
         cheap = bm25_is_cheap(db, side.fts, query)
         n = max(FILTER_SCAN, window)
-        scans = scans or _Scans(db, fts_query)
         found = scans.passing(side, n, where, args)[:window]
-        every = len(scans.newest(side, n)) < n and len(found) < window
-        if len(found) < min(window, offset + limit) and len(scans.newest(side, n)) == n:
+        reached = len(scans.newest(side, n)) >= n or floor > 0  # the walk stopped before every match
+        every = not reached and len(found) < window
+        if len(found) < min(window, offset + limit) and reached:
             narrow = _filter_first(db, side, fts_query, where, args, window)
-            if narrow is not None:
-                found = narrow
-            else:  # on from the oldest match scanned
-                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False,
-                                                 below=scans.newest(side, n)[-1])
-                found += [r[0] for r in db.execute(scan, (*scan_args, *args, window - len(found)))]
-            every = len(found) < window
+            scans.narrow[(side.fts, tuple(where), tuple(args))] = (window, narrow)  # the sample reads them too
+            if narrow is None:
+                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+                found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
+                every = len(found) < window
+            else:
+                found, cut = narrow
+                every = cut is None and len(found) < window
+                if cut is not None:
+                    # the filter's newest documents are the first blocks; the blocks after them
+                    # go on further back with the filters in the query
+                    head, head_lower = len(found), cut
+                    if len(found) < offset + limit:
+                        more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
+                        scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below=cut)
+                        older = [r[0] for r in db.execute(scan, (*scan_args, *args, more))]
+                        found, every = found + older, len(older) < more
         if not found:
             return []
         if cheap:
@@ -1799,11 +1828,9 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 f" THEN bm25({side.fts}) END AS rank FROM {side.fts} WHERE {side.fts} MATCH ?"
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
-    if scans is not None and len(where) == 1:
-        scans.record(side, window, found)  # the facets read the same newest matches
     if not cheap:
-        scored = _estimated_scores(db, side, query, found, every=every)
-    order = sorted(range(len(scored)), key=lambda k: (k // RANK_WINDOW, scored[k][1], k))
+        scored = _estimated_scores(db, side, query, found, every=every, head=head, head_lower=head_lower)
+    order = sorted(range(len(scored)), key=lambda k: (_block(k, head), scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
         return []
@@ -1813,57 +1840,88 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
 
 
+def _block(k: int, head: int) -> int:
+    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
+    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
+    such cut)."""
+    if not head or k < head:
+        return k // RANK_WINDOW
+    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
+
+
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
-                      *, every: bool) -> list[tuple[int, float]]:
+                      *, every: bool, head: int = 0, head_lower: int | None = None) -> list[tuple[int, float]]:
     """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
     text (:class:`clipfile.store.sqlite_rank.Scorer`).  A block stands for the rows from just
     below the block before it (or the newest row) down to its oldest match (or, when ``every``
-    match was found, the first row)."""
+    match was found, the first row; the block cut short at ``head`` matches, down to
+    ``head_lower``)."""
     texts = dict(db.execute(f"SELECT s.value, {side.text} FROM json_each(?) s {side.text_join}",
                             (json.dumps(found),)).fetchall())
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     scorer = Scorer(query)
     out: list[tuple[int, float]] = []
-    for b in range(0, len(found), RANK_WINDOW):
-        block = found[b:b + RANK_WINDOW]
+    starts = list(range(0, head, RANK_WINDOW)) + list(range(head, len(found), RANK_WINDOW))
+    for i, b in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(found)
+        block = found[b:end]
+        if not block:
+            continue
         upper = found[b - 1] - 1 if b else max(newest, block[0])
-        lower = 1 if every and b + RANK_WINDOW >= len(found) else block[-1]
+        lower = (1 if every and end >= len(found) else
+                 head_lower if end == head and head_lower is not None else block[-1])
         out.extend(zip(block, scorer.scores([texts.get(rid) or "" for rid in block], upper - lower + 1)))
     return out
 
 
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  n: int) -> list[int] | None:
+                  n: int) -> tuple[list[int], int | None] | None:
     """The newest ``n`` documents that pass the filters and match the query, found from the
-    filters' side, or None when the filters are not narrow enough for that.
+    filters' side, and where the look-ups stopped short (the oldest key looked up, when the
+    source holds more documents than were looked up and fewer than ``n`` passed; else None);
+    None without a source filter (other filters have no newest-first index to walk).
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
-    When no more than :data:`FILTER_PROBES` documents pass the filters at all (an index on
-    the source or the publication date finds them; counting stops there), they are taken
-    newest first and looked up in the full-text index, :data:`PROBE_BLOCK` at a time, until
-    ``n`` match: a cost bounded by the filters' size, not the query's.  Items are not walked
-    this way (their filters are their documents').
+    The newest :data:`FILTER_PROBES` documents of a source filter (its index gives them newest
+    first, without reading their rows) are looked up in the full-text index, :data:`PROBE_BLOCK`
+    at a time, and the matches checked against the other filters, until ``n`` pass: a cost
+    bounded by the probes, not the query or the library.  When the source holds more documents
+    than that, what they find stands for the span of the
+    library they reach back to (the caller scales it, or goes further back when it is too
+    little), as in the PostgreSQL library (:func:`clipfile.store.postgres_search.filter_first`).
+    Items are not walked this way (their filters are their documents').
     """
-    if side is not _DOCUMENTS:
+    if side is not _DOCUMENTS or "d.source = ?" not in where:
         return None
-    candidates = [r[0] for r in db.execute(
-        f"SELECT d.rowid FROM documents d WHERE {' AND '.join(where)} ORDER BY d.rowid DESC LIMIT ?",
-        (*args, FILTER_PROBES + 1))]
-    if len(candidates) > FILTER_PROBES:
+    at = where.index("d.source = ?")
+    source = args[sum(w.count("?") for w in where[:at])]
+    # the source's documents, newest first, from its index alone
+    candidates = [r[0] for r in db.execute("SELECT rowid FROM documents WHERE source = ? ORDER BY rowid DESC LIMIT ?",
+                                           (source, FILTER_PROBES + 1))]
+    wide = len(candidates) > FILTER_PROBES
+    probes = candidates[:FILTER_PROBES]
+    if wide and not probes:
         return None
-    if not fts_query:
-        return candidates[:n]
     found: list[int] = []
-    for b in range(0, len(candidates), PROBE_BLOCK):
-        block = candidates[b:b + PROBE_BLOCK]
-        matching = {r[0] for r in db.execute(
-            f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-            (fts_query, json.dumps(block)))}
-        found.extend(rid for rid in block if rid in matching)
+    for b in range(0, len(probes), PROBE_BLOCK):
+        block = probes[b:b + PROBE_BLOCK]
+        if fts_query:
+            # the matches within the block's span, in one pass of the index ("rowid IN (...)"
+            # would make FTS5 run the whole query once per candidate)
+            matching = {r[0] for r in db.execute(
+                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
+                (fts_query, block[-1], block[0]))}
+            block = [rid for rid in block if rid in matching]
+        if block and len(where) > 2:  # the other filters, on the matches alone
+            passing = {r[0] for r in db.execute(
+                f"SELECT d.rowid FROM documents d WHERE d.rowid IN (SELECT value FROM json_each(?))"
+                f" AND {' AND '.join(where)}", (json.dumps(block), *args))}
+            block = [rid for rid in block if rid in passing]
+        found.extend(block)
         if len(found) >= n:
             break
-    return found[:n]
+    return found[:n], (probes[-1] if wide and len(found) < n else None)
 
 
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
@@ -1871,44 +1929,45 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
     """The newest :data:`FACET_SAMPLE` matching rows (``rid`` first, then ``cols``), and how many
     matches each stands for (1.0: the sample is every match).
 
-    Unfiltered, the sample is the newest matches.  Filtered, the newest :data:`FACET_SAMPLE`
-    matches are read and filtered first; when fewer than half a sample passes, the newest
-    :data:`FILTER_SCAN`; when fewer than :data:`MIN_SAMPLE` pass even then, the scan goes further
-    back, filtering as it goes, so a narrow filter still gets counts (with ``deep`` false, for
-    counts beside the page's own, no further than :data:`SHALLOW_SPAN` rows).  The sample
-    stands for the stretch of the library its scan covered.  ``scans`` shares the newest
-    matches with the ranking and the other samples of the same page.
+    The sample is drawn from the newest :data:`SAMPLE_ROWS` rows of its side: the first
+    :data:`FACET_SAMPLE` of their matches that pass the filters (no more than the newest
+    :data:`FILTER_SCAN` matches are looked at), standing for the span of rows walked.  When fewer
+    than :data:`MIN_SAMPLE` pass there, the scan goes further back with the filters (or looks up
+    a narrow filter's own documents), so a narrow filter still gets counts (not ``deep``, for
+    counts beside the page's own, such as the item kinds beside a page of documents: every match
+    of the window that passes, however few, is the sample).  ``scans`` shares the newest matches
+    with the ranking and the other samples of the same page.  The same rule as the PostgreSQL
+    library's (:func:`clipfile.store.postgres_search.sample`).
     """
     scans = scans or _Scans(db, fts_query)
-    steps = (FACET_SAMPLE, max(FACET_SAMPLE, FILTER_SCAN)) if filtered else (FACET_SAMPLE,)
-    for n in steps:
-        rids = scans.newest(side, n)
-        passing = scans.passing(side, n, where, args) if filtered else rids
-        if len(passing) >= FACET_SAMPLE // 2 or len(rids) < n:
-            break
-    passing = passing[:FACET_SAMPLE]
+    newest, floor = scans.window(side)
+    n = SAMPLE_ROWS if not deep else FILTER_SCAN if filtered else FACET_SAMPLE
+    rids = scans.newest(side, n)
+    passing = (scans.passing(side, n, where, args) if filtered else rids)[:FACET_SAMPLE]
+    reached = len(rids) >= n or floor > 0  # the walk stopped before it saw every match
+    lowest = rids[-1] if len(rids) >= n else floor + 1
     rows = _rows_of(db, side, passing, cols) if passing else []
-    if len(rids) < n:
-        return rows, 1.0  # the scan saw every match
-    if len(passing) == FACET_SAMPLE:
-        oldest: int | None = passing[-1]
-    elif len(passing) >= MIN_SAMPLE:
-        oldest = rids[-1]  # what passed among every row scanned
-    else:
-        narrow = _filter_first(db, side, fts_query, where, args, FACET_SAMPLE)
-        floor = 0 if deep else rids[-1] - SHALLOW_SPAN
-        if narrow is not None:
-            rows = _rows_of(db, side, narrow, cols) if narrow else []
-        else:  # on from the oldest match scanned, below the rows that passed there
-            scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, floor=floor, below=rids[-1])
-            rows = [*rows, *db.execute(
-                f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
-                (*scan_args, *args, FACET_SAMPLE - len(rows))).fetchall()]
-        if len(rows) < FACET_SAMPLE and (narrow is not None or floor <= 1):
-            return rows, 1.0  # every match that passes
-        oldest = rows[-1][0] if len(rows) == FACET_SAMPLE else floor
-    newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
-    return rows, max(1.0, newest / max(1, newest - (oldest or 0) + 1))
+    if len(rows) < FACET_SAMPLE:
+        if not reached:
+            return rows, 1.0  # the walk saw every match
+        if len(rows) < MIN_SAMPLE and deep:
+            # too few in the walk: further back, with the filters
+            asked, known = scans.narrow.get((side.fts, tuple(where), tuple(args)), (0, None))
+            narrow = ((known[0][:FACET_SAMPLE], known[1]) if known is not None and fts_query and asked >= FACET_SAMPLE
+                      else _filter_first(db, side, fts_query, where, args, FACET_SAMPLE))
+            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
+                rows, lowest = (_rows_of(db, side, narrow[0], cols) if narrow[0] else []), (narrow[1] or 0)
+                if len(rows) < FACET_SAMPLE and narrow[1] is None:
+                    return rows, 1.0  # every document of the filters was looked up
+            else:
+                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
+                rows = db.execute(
+                    f"WITH s AS MATERIALIZED ({scan}) SELECT s.rid, {cols} FROM s {side.join} ORDER BY s.rid DESC",
+                    (*scan_args, *args, FACET_SAMPLE)).fetchall()
+                if len(rows) < FACET_SAMPLE:
+                    return rows, 1.0  # every match that passes
+    oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else lowest
+    return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
 
 def _rows_of(db: sqlite3.Connection, side: _Side, rids: list[int], cols: str) -> list[sqlite3.Row]:
@@ -1932,18 +1991,35 @@ class _Scans:
         self.db, self.fts_query = db, fts_query
         self._newest: dict[str, tuple[int, list[int]]] = {}
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
+        self._windows: dict[str, tuple[int, int]] = {}
+        # what the ranking found from a narrow filter's side (_filter_first): how many it asked
+        # for, and what it found
+        self.narrow: dict[tuple[Any, ...], tuple[int, tuple[list[int], int | None] | None]] = {}
+
+    def window(self, side: _Side) -> tuple[int, int]:
+        """The newest key of a side, and the floor of its walks: the keys above it are the newest
+        :data:`SAMPLE_ROWS` rows (0: the walks may reach every row)."""
+        if side.fts not in self._windows:
+            newest = self.db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
+            self._windows[side.fts] = (int(newest), max(0, int(newest) - SAMPLE_ROWS))
+        return self._windows[side.fts]
 
     def newest(self, side: _Side, n: int) -> list[int]:
-        """The keys of the newest ``n`` matches (fewer: every match), newest first."""
+        """The keys of the newest ``n`` matches among the newest :data:`SAMPLE_ROWS` rows (fewer:
+        every match there), newest first."""
         asked, rids = self._newest.get(side.fts, (0, []))
         if asked < n and len(rids) == asked:  # not read this far yet, and there may be more
-            scan, scan_args = _scan(side, self.fts_query, ranked=False, below=rids[-1] if rids else None)
+            # on from where a shorter scan of the same page stopped
+            scan, scan_args = _scan(side, self.fts_query, ranked=False, above=self.window(side)[1],
+                                    below=rids[-1] if rids else None)
             rids = rids + [r[0] for r in self.db.execute(scan, (*scan_args, n - len(rids)))]
             self._newest[side.fts] = (n, rids)
         return rids[:n]
 
-    def record(self, side: _Side, n: int, rids: list[int]) -> None:
-        """What a scan of the newest ``n`` matches found elsewhere (the ranking's)."""
+    def record(self, side: _Side, rids: list[int], complete: bool) -> None:
+        """What the ranking found among the newest :data:`SAMPLE_ROWS` rows: the newest matches
+        there (every one when ``complete``)."""
+        n = len(rids) + 1 if complete else len(rids)
         if self._newest.get(side.fts, (0, []))[0] < n:
             self._newest[side.fts] = (n, rids)
 
