@@ -1,6 +1,7 @@
 """Contract tests for the library store; every backend must pass them."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -1185,3 +1186,129 @@ def test_a_migrated_library_gets_its_forecast_columns_filled(library_url):
     with open_store(library_url) as store:
         assert store.forecast_page(today=LEDGER_TODAY, limit=100).rows == before
         assert store.forecast_counts(today=LEDGER_TODAY) == {"open": 2, "overdue": 1, "resolved": 4}
+
+
+# -- kept entity counts ---------------------------------------------------------------------------
+
+def _raw(library_url: str):
+    """A plain connection to the library (foreign keys on, as the store has them) and its
+    placeholder, for checks the store's API does not expose."""
+    if library_url.startswith("sqlite"):
+        import sqlite3
+
+        db = sqlite3.connect(library_url.removeprefix("sqlite:///"), isolation_level=None)
+        db.execute("PRAGMA foreign_keys=ON")
+        return db, "?"
+    import psycopg
+
+    return psycopg.connect(library_url, autocommit=True), "%s"
+
+
+def _counted_afresh(library_url: str, store) -> dict[int, tuple[int, int]]:
+    """Every root entity's (mentions, documents) counted from the mentions and links, as
+    get_entity did before the counts were kept: documents naming it, or where it is linked to an
+    item in another role than "mentioned", once each, over all the members of a merged one."""
+    db, mark = _raw(library_url)
+    merged = ("WITH RECURSIVE m(id) AS (SELECT CAST({0} AS BIGINT) UNION SELECT e.id FROM entities e"
+              " JOIN m ON e.merged_into = m.id) SELECT id FROM m").format(mark)
+    try:
+        roots = [r[0] for r in db.execute("SELECT id FROM entities WHERE merged_into IS NULL").fetchall()]
+        out = {}
+        for eid in roots:
+            n_mentions = db.execute(f"SELECT count(*) FROM mentions WHERE entity_id IN ({merged})",
+                                    (eid,)).fetchone()[0]
+            n_docs = db.execute(
+                f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({merged})"
+                f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
+                f" WHERE ie.entity_id IN ({merged}) AND ie.role != 'mentioned') x", (eid, eid)).fetchone()[0]
+            out[eid] = (int(n_mentions), int(n_docs))
+    finally:
+        db.close()
+    return out
+
+
+def _kept(store) -> dict[int, tuple[int, int]]:
+    return {e.id: (e.mention_count, e.document_count) for e in store.list_entities(limit=1000)}
+
+
+def _meeting(d, names: list[str], *, speaker: str | None = None, quoted: str = "the fees") -> dict[str, Any]:
+    """An analysis naming each of ``names`` wherever it occurs in ``d``, with one quote of
+    ``speaker`` (who need not be named in the text: a transcript's speaker)."""
+    entities = []
+    for k, name in enumerate(names, 1):
+        spans = [m.start() for m in re.finditer(re.escape(name), d.text)]
+        entities.append({"id": f"e{k}", "name": name, "type": "PERSON", "aliases": [],
+                         "mentions": [{"start": s, "end": s + len(name), "text": name, "label": "PERSON"}
+                                      for s in spans]})
+    analysis: dict[str, Any] = {"document": {"id": d.id}, "entities": entities}
+    if speaker:
+        if speaker not in names:
+            entities.append({"id": f"e{len(entities) + 1}", "name": speaker, "type": "PERSON",
+                             "aliases": [], "mentions": []})
+        ref = next(e["id"] for e in entities if e["name"] == speaker)
+        q = d.text.index(quoted)
+        analysis["quotes"] = [{"id": "q1", "start": q, "end": q + len(quoted), "text": quoted,
+                               "kind": "indirect", "speaker": {"name": speaker, "entity_id": ref}}]
+    return analysis
+
+
+def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
+    """Each entity's mentions and documents are kept as rows are written; after adds,
+    re-analyses, a merge, a split and a deleted document they equal the counts made from every
+    mention and link, and the list is in the order of those counts (own mentions, then name)."""
+    a = doc("Ivo Marek met Marta Kell. Later Ivo Marek said the fees would rise.", language="en")
+    b = doc("Marta Kell and Ivo Marek toured the quay; the fees were discussed.", language="en")
+    c = doc("Host: the fees stay. Guest: they rise.", kind="transcript", language="en")
+    e = doc("Oren Vadik answered Marta Kell about the fees.", language="en")
+    for d in (a, b, c, e):
+        store.add_document(d)
+
+    def check():
+        assert _kept(store) == _counted_afresh(library_url, store)
+        listed = store.list_entities(limit=1000)
+        db, mark = _raw(library_url)
+        try:
+            own = {r[0]: r[1] for r in db.execute(
+                "SELECT e.id, count(m.entity_id) FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id"
+                " WHERE e.merged_into IS NULL GROUP BY e.id").fetchall()}
+        finally:
+            db.close()
+        assert [x.id for x in listed] == [x.id for x in sorted(listed, key=lambda x: (-own[x.id], x.name))]
+        for x in listed:
+            assert store.get_entity(x.id) == x
+
+    save_linked(store, _meeting(a, ["Ivo Marek", "Marta Kell"], speaker="Ivo Marek"), version="t")
+    save_linked(store, _meeting(b, ["Marta Kell", "Ivo Marek"]), version="t")
+    # a speaker who is not named in the text: his document counts, no mention does
+    save_linked(store, _meeting(c, [], speaker="Oren Vadik"), version="t")
+    save_linked(store, _meeting(e, ["Oren Vadik", "Marta Kell"], speaker="Oren Vadik"), version="t")
+    check()
+    marek, kell, vadik = (store.find_entities(n)[0] for n in ("Ivo Marek", "Marta Kell", "Oren Vadik"))
+    assert [(x.mention_count, x.document_count) for x in (marek, kell, vadik)] == [(3, 2), (3, 3), (1, 2)]
+    # re-analysis: items and mentions replaced (Marek no longer named twice in a, nor speaking)
+    save_linked(store, _meeting(a, ["Marta Kell"], speaker="Marta Kell"), version="t2")
+    check()
+    save_linked(store, _meeting(a, ["Ivo Marek", "Marta Kell"], speaker="Ivo Marek"), version="t3")
+    save_linked(store, _meeting(c, [], speaker="Oren Vadik"), version="t3")  # the same again
+    check()
+    # a merge: a document naming both counts once for the merged entity
+    merged = store.merge_entities(kell.id, marek.id)
+    assert (merged.mention_count, merged.document_count) == (6, 3)
+    check()
+    # a split moves mentions (Marek's name) out into an entity of their own
+    split = store.split_entity(kell.id, "Ivo Marek")
+    assert (split.mention_count, split.document_count) == (3, 2)
+    assert (store.get_entity(kell.id).mention_count, store.get_entity(kell.id).document_count) == (3, 3)
+    check()
+    # a merge whose members were linked by statements only
+    store.merge_entities(vadik.id, split.id)
+    check()
+    # a document deleted: its mentions, items and their links go with it
+    db, mark = _raw(library_url)
+    try:
+        db.execute(f"DELETE FROM analyses WHERE doc_id = {mark}", (e.id,))
+        db.execute(f"DELETE FROM documents WHERE id = {mark}", (e.id,))
+    finally:
+        db.close()
+    check()
+    assert (store.get_entity(vadik.id).mention_count, store.get_entity(vadik.id).document_count) == (3, 3)

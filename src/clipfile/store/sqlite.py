@@ -184,6 +184,97 @@ def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | Non
             due_date(item.get("deadline"), published), published or ingested)
 
 
+# Each entity's own mentions and documents, kept on its row (``entities.mentions``,
+# ``entities.documents``) by triggers as mentions and statement links are written, so that the
+# entity list and pages read two numbers instead of counting every mention.  An entity is in a
+# document if it is mentioned there or linked to one of its items in a role other than
+# "mentioned" (a transcript's speaker known only from its captions).  A document must count once
+# however many mentions and links put the entity there, and a trigger cannot tell that cheaply
+# from the rows alone (the mentions index is by entity or by document, not by both, and the
+# links are reached from an item), so ``entity_documents`` keeps, per (entity, document), how
+# many such rows there are: the entity's document count changes only when that goes from 0 to 1
+# or back to 0 — one primary-key seek per row written, whatever the size of the library or of
+# the document.  It also answers a merged entity's documents exactly (distinct documents of
+# its members), which cannot be summed.  An item's links are written once with the item and
+# leave with it (the trigger is on the item: a cascaded delete of the links no longer sees
+# the item's document).
+_ENTITY_COUNTS = """
+    CREATE TABLE IF NOT EXISTS entity_documents (
+        entity_id INTEGER NOT NULL, doc_id TEXT NOT NULL, refs INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, doc_id)) WITHOUT ROWID;
+    DELETE FROM entity_documents;
+    INSERT INTO entity_documents (entity_id, doc_id, refs)
+        SELECT entity_id, doc_id, count(*) FROM (
+            SELECT entity_id, doc_id FROM mentions
+            UNION ALL SELECT ie.entity_id, i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id
+                WHERE ie.role != 'mentioned')
+        GROUP BY 1, 2;
+    UPDATE entities SET
+        mentions = (SELECT count(*) FROM mentions m WHERE m.entity_id = entities.id),
+        documents = (SELECT count(*) FROM entity_documents x WHERE x.entity_id = entities.id);
+    CREATE INDEX IF NOT EXISTS entities_listed ON entities(mentions DESC, name) WHERE merged_into IS NULL;
+    CREATE TRIGGER IF NOT EXISTS mentions_entity_counted AFTER INSERT ON mentions BEGIN
+        UPDATE entities SET mentions = mentions + 1, documents = documents + NOT EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = NEW.entity_id AND doc_id = NEW.doc_id)
+            WHERE id = NEW.entity_id;
+        INSERT INTO entity_documents (entity_id, doc_id, refs) VALUES (NEW.entity_id, NEW.doc_id, 1)
+            ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = refs + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS mentions_entity_uncounted AFTER DELETE ON mentions BEGIN
+        UPDATE entity_documents SET refs = refs - 1 WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id;
+        UPDATE entities SET mentions = mentions - 1, documents = documents - EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0)
+            WHERE id = OLD.entity_id;
+        DELETE FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0;
+    END;
+    CREATE TRIGGER IF NOT EXISTS mentions_entity_moved AFTER UPDATE OF entity_id, doc_id ON mentions BEGIN
+        UPDATE entity_documents SET refs = refs - 1 WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id;
+        UPDATE entities SET mentions = mentions - 1, documents = documents - EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0)
+            WHERE id = OLD.entity_id;
+        DELETE FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0;
+        UPDATE entities SET mentions = mentions + 1, documents = documents + NOT EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = NEW.entity_id AND doc_id = NEW.doc_id)
+            WHERE id = NEW.entity_id;
+        INSERT INTO entity_documents (entity_id, doc_id, refs) VALUES (NEW.entity_id, NEW.doc_id, 1)
+            ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = refs + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS item_entities_counted AFTER INSERT ON item_entities
+        WHEN NEW.role != 'mentioned' BEGIN
+        UPDATE entities SET documents = documents + NOT EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = NEW.entity_id
+                AND doc_id = (SELECT doc_id FROM items WHERE id = NEW.item_id))
+            WHERE id = NEW.entity_id;
+        INSERT INTO entity_documents (entity_id, doc_id, refs)
+            SELECT NEW.entity_id, doc_id, 1 FROM items WHERE id = NEW.item_id
+            ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = refs + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS items_entities_uncounted BEFORE DELETE ON items BEGIN
+        UPDATE entity_documents SET refs = refs - (SELECT count(*) FROM item_entities ie
+                WHERE ie.item_id = OLD.id AND ie.entity_id = entity_documents.entity_id AND ie.role != 'mentioned')
+            WHERE doc_id = OLD.doc_id AND entity_id IN
+                (SELECT entity_id FROM item_entities WHERE item_id = OLD.id AND role != 'mentioned');
+        UPDATE entities SET documents = documents - 1
+            WHERE id IN (SELECT entity_id FROM item_entities WHERE item_id = OLD.id AND role != 'mentioned')
+            AND EXISTS (SELECT 1 FROM entity_documents x WHERE x.entity_id = entities.id
+                AND x.doc_id = OLD.doc_id AND x.refs <= 0);
+        DELETE FROM entity_documents WHERE doc_id = OLD.doc_id AND refs <= 0 AND entity_id IN
+            (SELECT entity_id FROM item_entities WHERE item_id = OLD.id AND role != 'mentioned');
+    END;
+"""
+
+
+def _entity_counts(db: sqlite3.Connection) -> None:
+    """Migration 12: each entity's mentions and documents on its row, counted here once and
+    kept by triggers since (see _ENTITY_COUNTS); may run again over its own result."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(entities)")}
+    for column in ("mentions", "documents"):
+        if column not in have:
+            db.execute(f"ALTER TABLE entities ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    for statement in _split_sql(_ENTITY_COUNTS):
+        db.execute(statement)
+
+
 # Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
 # where SQL alone cannot say it.  Never edit a released entry: append a new one.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -383,6 +474,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 11: the item index keeps no copy of the item text either; see _contentless_items_fts.
     _contentless_items_fts,
+    # 12: each entity's mentions and documents kept on its row; see _ENTITY_COUNTS.
+    _entity_counts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1241,15 +1334,17 @@ class SQLiteStore:
             aliases = tuple(r[0] for r in db.execute(
                 f"SELECT DISTINCT alias FROM entity_aliases WHERE entity_id IN ({_MERGED_SET}) ORDER BY alias",
                 (eid,)))
-            n_mentions = db.execute(
-                f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)).fetchone()[0]
-            # documents that mention it, or where it speaks without being named in the text
-            # (a transcript's speaker known from its captions); an item links an entity as
-            # "mentioned" only for a mention in its document, counted already
-            n_docs = db.execute(
-                f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
-                f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
-                f" WHERE ie.entity_id IN ({_MERGED_SET}) AND ie.role != 'mentioned')", (eid, eid)).fetchone()[0]
+            # kept counts (_ENTITY_COUNTS); a document naming two members of a merged entity
+            # counts once, so theirs are counted from the documents each member is in
+            members = db.execute(f"SELECT id, mentions, documents FROM entities WHERE id IN ({_MERGED_SET})",
+                                 (eid,)).fetchall()
+            n_mentions = sum(r[1] for r in members)
+            if len(members) == 1:
+                n_docs = members[0][2]
+            else:
+                n_docs = db.execute(
+                    f"SELECT count(DISTINCT doc_id) FROM entity_documents WHERE entity_id IN ({_MERGED_SET})",
+                    (eid,)).fetchone()[0]
         return EntityRecord(row["id"], row["name"], row["type"], aliases, n_mentions, n_docs)
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
@@ -1630,13 +1725,13 @@ class SQLiteStore:
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
-        sql = ("SELECT e.id FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id"
-               " WHERE e.merged_into IS NULL")
+        # by each entity's own kept mention count, along the entities_listed index
+        sql = "SELECT e.id FROM entities e WHERE e.merged_into IS NULL"
         args: list[Any] = []
         if type:
             sql += " AND e.type = ?"
             args.append(type)
-        sql += " GROUP BY e.id ORDER BY count(m.entity_id) DESC, e.name LIMIT ? OFFSET ?"
+        sql += " ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?"
         with self._read() as db:
             ids = [r[0] for r in db.execute(sql, (*args, limit, offset))]
         return [self.get_entity(i) for i in ids]
