@@ -264,6 +264,85 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     CREATE TRIGGER entities_counted AFTER INSERT OR DELETE OR UPDATE OF merged_into
         ON entities FOR EACH ROW EXECUTE FUNCTION clipfile_count_entity();
     """,
+    # 4: each entity's own mentions and documents kept on its row by triggers, as the SQLite
+    # library's schema 12 (see sqlite._ENTITY_COUNTS for why a count of rows per (entity,
+    # document) is kept).  It may run again over its own work: everything is counted afresh.
+    """
+    ALTER TABLE entities ADD COLUMN IF NOT EXISTS mentions BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE entities ADD COLUMN IF NOT EXISTS documents BIGINT NOT NULL DEFAULT 0;
+    CREATE TABLE IF NOT EXISTS entity_documents (
+        entity_id BIGINT NOT NULL, doc_id TEXT NOT NULL, refs INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, doc_id));
+    DELETE FROM entity_documents;
+    INSERT INTO entity_documents (entity_id, doc_id, refs)
+        SELECT entity_id, doc_id, count(*) FROM (
+            SELECT entity_id, doc_id FROM mentions
+            UNION ALL SELECT ie.entity_id, i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id
+                WHERE ie.role <> 'mentioned') x
+        GROUP BY 1, 2;
+    UPDATE entities SET mentions = 0, documents = 0 WHERE mentions <> 0 OR documents <> 0;
+    UPDATE entities e SET mentions = x.n
+        FROM (SELECT entity_id, count(*) AS n FROM mentions GROUP BY 1) x WHERE e.id = x.entity_id;
+    UPDATE entities e SET documents = x.n
+        FROM (SELECT entity_id, count(*) AS n FROM entity_documents GROUP BY 1) x WHERE e.id = x.entity_id;
+    CREATE INDEX IF NOT EXISTS entities_listed ON entities (mentions DESC, name COLLATE "C")
+        WHERE merged_into IS NULL;
+
+    -- one more (delta 1) or one fewer (-1) row putting an entity in a document; ``mention``:
+    -- the change to its mentions.  Its documents change when that document's rows go from
+    -- none to some or back.
+    CREATE OR REPLACE FUNCTION clipfile_entity_document(entity BIGINT, doc TEXT, delta INTEGER, mention INTEGER)
+    RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE refs_now INTEGER;
+    BEGIN
+        IF delta > 0 THEN
+            INSERT INTO entity_documents AS x (entity_id, doc_id, refs) VALUES (entity, doc, delta)
+                ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = x.refs + excluded.refs
+                RETURNING x.refs INTO refs_now;
+            UPDATE entities SET mentions = mentions + mention,
+                documents = documents + CASE WHEN refs_now = delta THEN 1 ELSE 0 END WHERE id = entity;
+        ELSE
+            UPDATE entity_documents SET refs = refs + delta WHERE entity_id = entity AND doc_id = doc
+                RETURNING refs INTO refs_now;
+            IF refs_now <= 0 THEN
+                DELETE FROM entity_documents WHERE entity_id = entity AND doc_id = doc;
+            END IF;
+            UPDATE entities SET mentions = mentions + mention,
+                documents = documents - CASE WHEN refs_now <= 0 THEN 1 ELSE 0 END WHERE id = entity;
+        END IF;
+    END $$;
+    CREATE OR REPLACE FUNCTION clipfile_count_mention() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM clipfile_entity_document(OLD.entity_id, OLD.doc_id, -1, -1);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM clipfile_entity_document(NEW.entity_id, NEW.doc_id, 1, 1);
+        END IF;
+        RETURN NULL;
+    END $$;
+    DROP TRIGGER IF EXISTS mentions_counted ON mentions;
+    CREATE TRIGGER mentions_counted AFTER INSERT OR DELETE OR UPDATE OF entity_id, doc_id
+        ON mentions FOR EACH ROW EXECUTE FUNCTION clipfile_count_mention();
+    CREATE OR REPLACE FUNCTION clipfile_count_item_link() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM clipfile_entity_document(NEW.entity_id, i.doc_id, 1, 0) FROM items i WHERE i.id = NEW.item_id;
+        RETURN NULL;
+    END $$;
+    DROP TRIGGER IF EXISTS item_entities_counted ON item_entities;
+    CREATE TRIGGER item_entities_counted AFTER INSERT ON item_entities
+        FOR EACH ROW WHEN (NEW.role <> 'mentioned') EXECUTE FUNCTION clipfile_count_item_link();
+    -- an item's links leave with it (a cascaded delete of the links no longer sees the item)
+    CREATE OR REPLACE FUNCTION clipfile_uncount_item_links() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM clipfile_entity_document(ie.entity_id, OLD.doc_id, -1, 0) FROM item_entities ie
+            WHERE ie.item_id = OLD.id AND ie.role <> 'mentioned';
+        RETURN OLD;
+    END $$;
+    DROP TRIGGER IF EXISTS items_links_uncounted ON items;
+    CREATE TRIGGER items_links_uncounted BEFORE DELETE ON items
+        FOR EACH ROW EXECUTE FUNCTION clipfile_uncount_item_links();
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -967,12 +1046,16 @@ class PostgresStore:
             aliases = tuple(r[0] for r in db.execute(
                 f"SELECT DISTINCT alias COLLATE \"C\" FROM entity_aliases WHERE entity_id IN ({_MERGED_SET})"
                 " ORDER BY 1", (eid,)).fetchall())
-            n_mentions = _one(db.execute(
-                f"SELECT count(*) FROM mentions WHERE entity_id IN ({_MERGED_SET})", (eid,)))[0]
-            n_docs = _one(db.execute(
-                f"SELECT count(*) FROM (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET})"
-                f" UNION SELECT i.doc_id FROM item_entities ie JOIN items i ON i.id = ie.item_id"
-                f" WHERE ie.entity_id IN ({_MERGED_SET})) x", (eid, eid)))[0]
+            # kept counts (migration 4); a document naming two members of a merged entity counts
+            # once, so theirs are counted from the documents each member is in
+            members = db.execute(f"SELECT id, mentions, documents FROM entities WHERE id IN ({_MERGED_SET})",
+                                 (eid,)).fetchall()
+            n_mentions = sum(r[1] for r in members)
+            if len(members) == 1:
+                n_docs = members[0][2]
+            else:
+                n_docs = _one(db.execute("SELECT count(DISTINCT doc_id) FROM entity_documents"
+                                         " WHERE entity_id = ANY(%s)", ([r[0] for r in members],)))[0]
         return EntityRecord(row[0], row[1], row[2], aliases, int(n_mentions), int(n_docs))
 
     def merge_entities(self, keep: int | str, other: int | str) -> EntityRecord:
@@ -1262,13 +1345,13 @@ class PostgresStore:
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
-        sql = ("SELECT e.id FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id"
-               " WHERE e.merged_into IS NULL")
+        # by each entity's own kept mention count, along the entities_listed index
+        sql = "SELECT e.id FROM entities e WHERE e.merged_into IS NULL"
         args: list[Any] = []
         if type:
             sql += " AND e.type = %s"
             args.append(type)
-        sql += " GROUP BY e.id ORDER BY count(m.entity_id) DESC, e.name COLLATE \"C\" LIMIT %s OFFSET %s"
+        sql += " ORDER BY e.mentions DESC, e.name COLLATE \"C\" LIMIT %s OFFSET %s"
         with self._read() as db:
             ids = [r[0] for r in db.execute(sql, (*args, limit, offset)).fetchall()]
         return [self.get_entity(i) for i in ids]
