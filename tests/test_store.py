@@ -1312,3 +1312,45 @@ def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
         db.close()
     check()
     assert (store.get_entity(vadik.id).mention_count, store.get_entity(vadik.id).document_count) == (3, 3)
+
+
+def test_a_library_from_before_kept_entity_counts_gets_them_on_open(library_url):
+    """A library rewound to before the kept counts (no count table, triggers or listing index,
+    the columns dropped) gets them counted when opened, and kept from then on."""
+    with open_store(library_url) as store:
+        harbour_reports(store, 5)
+        before = _kept(store)
+        assert before == _counted_afresh(library_url, store)
+    db, _ = _raw(library_url)
+    try:
+        if library_url.startswith("sqlite"):
+            from clipfile.store.sqlite import MIGRATIONS as steps
+            from clipfile.store.sqlite import _entity_counts as step
+
+            for trigger in ("mentions_entity_counted", "mentions_entity_uncounted", "mentions_entity_moved",
+                            "item_entities_counted", "items_entities_uncounted"):
+                db.execute(f"DROP TRIGGER {trigger}")
+            db.execute("DROP INDEX entities_listed")
+            db.execute("ALTER TABLE entities DROP COLUMN mentions")
+            db.execute("ALTER TABLE entities DROP COLUMN documents")
+            db.execute("DROP TABLE entity_documents")
+            db.execute(f"PRAGMA user_version = {steps.index(step)}")
+        else:
+            from clipfile.store.postgres import MIGRATIONS as pg_steps
+
+            for trigger, table in (("mentions_counted", "mentions"), ("item_entities_counted", "item_entities"),
+                                   ("items_links_uncounted", "items")):
+                db.execute(f"DROP TRIGGER {trigger} ON {table}")
+            db.execute("DROP TABLE entity_documents")
+            db.execute("ALTER TABLE entities DROP COLUMN mentions, DROP COLUMN documents")
+            db.execute("UPDATE clipfile_schema SET version = %s", (next(
+                i for i, step in enumerate(pg_steps) if "TABLE IF NOT EXISTS entity_documents" in str(step)),))
+    finally:
+        db.close()
+    with open_store(library_url) as store:
+        assert _kept(store) == before
+        more = doc("Ivo Marek and Oren Vadik said the harbour fees would rise.", language="en")
+        store.add_document(more)
+        save_linked(store, _meeting(more, ["Ivo Marek", "Oren Vadik"], speaker="Ivo Marek",
+                                    quoted="the harbour fees"), version="t")
+        assert _kept(store) == _counted_afresh(library_url, store) != before
