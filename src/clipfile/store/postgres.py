@@ -1345,16 +1345,28 @@ class PostgresStore:
 
     def list_entities(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[EntityRecord]:
         """Library entities (merged ones folded in), most mentioned first."""
-        # by each entity's own kept mention count, along the entities_listed index
-        sql = "SELECT e.id FROM entities e WHERE e.merged_into IS NULL"
+        # by each entity's own kept mention count, along the entities_listed index; an entity
+        # that others were merged into is read as get_entity reads it, the rest from these rows
+        sql = ("SELECT e.id, e.name, e.type, e.mentions, e.documents,"
+               " EXISTS (SELECT 1 FROM entities x WHERE x.merged_into = e.id) FROM entities e"
+               " WHERE e.merged_into IS NULL")
         args: list[Any] = []
         if type:
             sql += " AND e.type = %s"
             args.append(type)
         sql += " ORDER BY e.mentions DESC, e.name COLLATE \"C\" LIMIT %s OFFSET %s"
         with self._read() as db:
-            ids = [r[0] for r in db.execute(sql, (*args, limit, offset)).fetchall()]
-        return [self.get_entity(i) for i in ids]
+            rows = db.execute(sql, (*args, limit, offset)).fetchall()
+            plain = [r[0] for r in rows if not r[5]]
+            aliases: dict[int, set[str]] = {}
+            if plain:
+                for entity, alias in db.execute(
+                        "SELECT entity_id, alias FROM entity_aliases WHERE entity_id = ANY(%s)", (plain,)).fetchall():
+                    aliases.setdefault(entity, set()).add(alias)
+        # aliases in code-point order, as get_entity's ORDER BY (SQLite's binary, PostgreSQL's "C")
+        return [self.get_entity(r[0]) if r[5] else
+                EntityRecord(r[0], r[1], r[2], tuple(sorted(aliases.get(r[0], ()))), int(r[3]), int(r[4]))
+                for r in rows]
 
     def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
         eid = self._root(_parse_entity_ref(entity_id))
