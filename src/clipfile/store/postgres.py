@@ -1039,6 +1039,14 @@ class PostgresStore:
     def get_entity(self, entity_id: int | str) -> EntityRecord:
         eid = _parse_entity_ref(entity_id)
         with self._read() as db:
+            # an entity neither merged into another nor holding merged ones: its row says it all
+            own = db.execute("SELECT id, name, type, mentions, documents FROM entities e WHERE id = %s"
+                             " AND merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM entities x WHERE x.merged_into = e.id)",
+                             (eid,)).fetchone()
+            if own is not None:
+                aliases = tuple(r[0] for r in db.execute(
+                    "SELECT alias FROM entity_aliases WHERE entity_id = %s ORDER BY alias COLLATE \"C\"", (eid,)).fetchall())
+                return EntityRecord(own[0], own[1], own[2], aliases, int(own[3]), int(own[4]))
             eid = self._root(eid)
             row = db.execute("SELECT id, name, type FROM entities WHERE id = %s", (eid,)).fetchone()
             if row is None:
