@@ -1276,6 +1276,18 @@ def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
         assert [x.id for x in listed] == [x.id for x in sorted(listed, key=lambda x: (-own[x.id], x.name))]
         for x in listed:
             assert store.get_entity(x.id) == x
+            # its documents, newest first: read either way (the whole list, or a walk for one)
+            named = store.entity_documents(x.id, limit=50)
+            assert store.entity_documents(x.id, limit=1) == named[:1]
+            db, mark = _raw(library_url)
+            try:
+                members = [x.id] + [r[0] for r in db.execute(
+                    f"SELECT id FROM entities WHERE merged_into = {mark}", (x.id,)).fetchall()]
+                expected = {r[0] for m in members for r in db.execute(
+                    f"SELECT doc_id FROM mentions WHERE entity_id = {mark}", (m,)).fetchall()}
+            finally:
+                db.close()
+            assert {d.id for d in named} == expected
 
     save_linked(store, _meeting(a, ["Ivo Marek", "Marta Kell"], speaker="Ivo Marek"), version="t")
     save_linked(store, _meeting(b, ["Marta Kell", "Ivo Marek"]), version="t")
