@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from clipfile.store import open_store
+from clipfile.store import ledger_sql, open_store
 from clipfile.store.sqlite import SQLiteStore
 from clipfile.textindex import index_text
 
@@ -178,6 +178,7 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
     copy instead of building them again after it, to compare the two ways)."""
     import psycopg
 
+    from clipfile.store.postgres import _DIALECT as pg_dialect
     from clipfile.store.postgres import ENTITY_COUNTS_FILL
 
     open_store(source).close()  # migrated
@@ -233,6 +234,9 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
             db.execute(f"ALTER TABLE {t.split()[0]} ENABLE TRIGGER {t.split()[1]}")
         # the entity counts the triggers would have kept, counted afresh as migration 4 does
         _timed("entity counts", lambda: db.execute(ENTITY_COUNTS_FILL))
+        # the forecasters' books are kept by triggers, off above: counted afresh
+        for statement in ledger_sql.holder_fill(pg_dialect):
+            db.execute(statement.encode())
         for table, column in (("documents", "seq"), ("items", "id")):
             db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), max({column})) FROM {table}")
         _timed("VACUUM (ANALYZE)", lambda: db.execute(f"VACUUM (ANALYZE) {', '.join(COPIED)}"))

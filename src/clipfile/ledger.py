@@ -14,8 +14,9 @@ such a forecast is never overdue.
 
 The ledger is read a page at a time (:func:`page`, :meth:`Store.forecast_page`): the store
 keeps each forecast's key, holder and due day in indexed columns, so a page costs the same in
-a library of a thousand forecasts or a million, and the counts and scores are aggregates in
-the store (:meth:`Store.forecast_counts`, :meth:`Store.forecaster_totals`).
+a library of a thousand forecasts or a million; the counts come from counters and aggregates in
+the store (:meth:`Store.forecast_counts`) and the scores from each forecaster's book, kept by
+the store as forecasts and resolutions change (:meth:`Store.forecaster_totals`).
 """
 from __future__ import annotations
 
@@ -195,7 +196,7 @@ def scores(store: Store, *, bins: int = 5, entries: list[LedgerEntry] | None = N
     resolved, overdue, Brier score and calibration table, best first.  Forecasts held by a
     description or by nobody are left out (:func:`unscored` counts them).
 
-    The library's totals come from aggregates in the store (:meth:`Store.forecaster_totals`;
+    The library's totals come from the forecasters' books in the store (:meth:`Store.forecaster_totals`;
     ``entities``: only these forecasters, ``resolved_only``: only those with a resolved
     forecast); ``entries``: score these ledger entries instead (a ledger already read)."""
     if entries is not None:

@@ -106,6 +106,87 @@ ENTITY_COUNTS_FILL = """
         FROM (SELECT entity_id, count(*) AS n FROM entity_documents GROUP BY 1) x WHERE e.id = x.entity_id;
 """
 
+def _forecast_books(db: psycopg.Connection[Any]) -> None:
+    """Migration 5: each forecaster's book, as the SQLite library's schema 13
+    (:data:`.ledger_sql.HOLDER_TABLES`), kept by triggers on the forecasts and the resolutions;
+    counted here afresh (it may run again over its own work)."""
+    for statement in ledger_sql.HOLDER_TABLES:
+        db.execute(statement.encode())
+    db.execute(_BOOK_TRIGGERS.encode())
+    for statement in ledger_sql.holder_fill(_DIALECT):
+        db.execute(statement.encode())
+
+
+# A forecast (holder, due, key, JSON, 1 added or -1 taken away) in its holder's book, and a
+# resolution (key, outcome, 1 or -1) moving its forecasts between unresolved and resolved.
+_BOOK_TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION clipfile_book_forecast(h BIGINT, d TEXT, k TEXT, body TEXT, delta INTEGER)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE came BOOLEAN; is_resolved BOOLEAN;
+BEGIN
+    SELECT outcome INTO came FROM forecast_resolutions WHERE key = k;
+    is_resolved := FOUND;
+    INSERT INTO forecast_holder_counts AS c (holder, due, n, unresolved)
+        VALUES (h, coalesce(d, '{ledger_sql.NEVER}'), delta, CASE WHEN is_resolved THEN 0 ELSE delta END)
+        ON CONFLICT (holder, due) DO UPDATE SET n = c.n + excluded.n, unresolved = c.unresolved + excluded.unresolved;
+    DELETE FROM forecast_holder_counts c WHERE c.holder = h AND c.due = coalesce(d, '{ledger_sql.NEVER}') AND c.n = 0;
+    IF is_resolved THEN
+        INSERT INTO forecast_holder_resolved AS c (holder, p, outcome, n)
+            VALUES (h, CAST(coalesce(body::jsonb ->> 'probability', '0.5') AS DOUBLE PRECISION),
+                    CASE WHEN came THEN 1 ELSE 0 END, delta)
+            ON CONFLICT (holder, p, outcome) DO UPDATE SET n = c.n + excluded.n;
+        DELETE FROM forecast_holder_resolved c WHERE c.holder = h AND c.n = 0;
+    END IF;
+END $$;
+CREATE OR REPLACE FUNCTION clipfile_book_resolution(k TEXT, came BOOLEAN, delta INTEGER)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO forecast_holder_counts AS c (holder, due, n, unresolved)
+        SELECT i.holder, coalesce(i.due, '{ledger_sql.NEVER}'), 0, -delta * count(*) FROM items i
+        WHERE i.kind = 'forecast' AND i.fkey = k AND i.holder IS NOT NULL GROUP BY 1, 2
+        ON CONFLICT (holder, due) DO UPDATE SET unresolved = c.unresolved + excluded.unresolved;
+    INSERT INTO forecast_holder_resolved AS c (holder, p, outcome, n)
+        SELECT i.holder, CAST(coalesce(i.data::jsonb ->> 'probability', '0.5') AS DOUBLE PRECISION),
+               CASE WHEN came THEN 1 ELSE 0 END, delta * count(*) FROM items i
+        WHERE i.kind = 'forecast' AND i.fkey = k AND i.holder IS NOT NULL GROUP BY 1, 2, 3
+        ON CONFLICT (holder, p, outcome) DO UPDATE SET n = c.n + excluded.n;
+    DELETE FROM forecast_holder_resolved c WHERE c.n = 0 AND c.holder IN
+        (SELECT i.holder FROM items i WHERE i.kind = 'forecast' AND i.fkey = k);
+$$;
+CREATE OR REPLACE FUNCTION clipfile_booked_forecast() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.kind = 'forecast' AND OLD.holder IS NOT NULL THEN
+        PERFORM clipfile_book_forecast(OLD.holder, OLD.due, OLD.fkey, OLD.data, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.kind = 'forecast' AND NEW.holder IS NOT NULL THEN
+        PERFORM clipfile_book_forecast(NEW.holder, NEW.due, NEW.fkey, NEW.data, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION clipfile_booked_resolution() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM clipfile_book_resolution(OLD.key, OLD.outcome, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM clipfile_book_resolution(NEW.key, NEW.outcome, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS forecast_booked ON items;
+DROP TRIGGER IF EXISTS forecast_unbooked ON items;
+DROP TRIGGER IF EXISTS forecast_rebooked ON items;
+DROP TRIGGER IF EXISTS resolution_booked ON forecast_resolutions;
+CREATE TRIGGER forecast_booked AFTER INSERT ON items FOR EACH ROW WHEN (NEW.kind = 'forecast')
+    EXECUTE FUNCTION clipfile_booked_forecast();
+CREATE TRIGGER forecast_unbooked AFTER DELETE ON items FOR EACH ROW WHEN (OLD.kind = 'forecast')
+    EXECUTE FUNCTION clipfile_booked_forecast();
+CREATE TRIGGER forecast_rebooked AFTER UPDATE OF kind, holder, due, fkey, data ON items FOR EACH ROW
+    WHEN (OLD.kind = 'forecast' OR NEW.kind = 'forecast') EXECUTE FUNCTION clipfile_booked_forecast();
+CREATE TRIGGER resolution_booked AFTER INSERT OR DELETE OR UPDATE OF key, outcome ON forecast_resolutions
+    FOR EACH ROW EXECUTE FUNCTION clipfile_booked_resolution();
+"""
+
+
 # Each entry migrates from version i to i + 1: SQL, or a function of the connection where SQL
 # alone cannot say it.  Never edit a released entry: append a new one.
 MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
@@ -349,6 +430,8 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     CREATE TRIGGER items_links_uncounted BEFORE DELETE ON items
         FOR EACH ROW EXECUTE FUNCTION clipfile_uncount_item_links();
     """,
+    # 5: each forecaster's book kept by triggers: the ledger's scores read no forecasts.
+    _forecast_books,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1176,7 +1259,7 @@ class PostgresStore:
             members: list[int] | None = None
             if entities is not None:
                 members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
-            sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
+            sql, args = ledger_sql.resolved_totals_query(_DIALECT, holders=members)
             resolved = db.execute(sql.encode(), args).fetchall()
             if resolved_only:
                 roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})

@@ -275,6 +275,72 @@ def _entity_counts(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _forecast_books(db: sqlite3.Connection) -> None:
+    """Migration 13: each forecaster's book (:data:`.ledger_sql.HOLDER_TABLES`: forecasts per
+    due day and unresolved, resolved per probability and outcome), kept by triggers on the
+    forecasts and the resolutions, so the ledger's scores read rows per forecaster, not every
+    forecast of the forecasters scored; counted here afresh (it may run again over its own work)."""
+    for statement in ledger_sql.HOLDER_TABLES:  # rows kept in key order: a holder's rows are read together
+        db.execute(statement + " WITHOUT ROWID")
+    for name, statement in _BOOK_TRIGGERS.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(statement)
+    for statement in ledger_sql.holder_fill(_DIALECT):
+        db.execute(statement)
+
+
+def _book_forecast(row: str, sign: int) -> str:
+    """Trigger statements adding (``sign`` 1) or taking away (-1) the forecast ``row`` (``NEW``
+    or ``OLD``) from its holder's book; nothing for another item or a forecast held by nobody."""
+    mine = f"{row}.kind = 'forecast' AND {row}.holder IS NOT NULL"
+    due = f"coalesce({row}.due, '{ledger_sql.NEVER}')"
+    return f"""
+    INSERT INTO forecast_holder_counts (holder, due, n, unresolved)
+        SELECT {row}.holder, {due}, {sign},
+               CASE WHEN EXISTS (SELECT 1 FROM forecast_resolutions WHERE key = {row}.fkey) THEN 0 ELSE {sign} END
+        WHERE {mine}
+        ON CONFLICT (holder, due) DO UPDATE SET n = n + excluded.n, unresolved = unresolved + excluded.unresolved;
+    DELETE FROM forecast_holder_counts WHERE {mine} AND holder = {row}.holder AND due = {due} AND n = 0;
+    INSERT INTO forecast_holder_resolved (holder, p, outcome, n)
+        SELECT {row}.holder, CAST(coalesce(json_extract({row}.data, '$.probability'), '0.5') AS REAL),
+               CASE WHEN r.outcome THEN 1 ELSE 0 END, {sign}
+        FROM forecast_resolutions r WHERE r.key = {row}.fkey AND {mine}
+        ON CONFLICT (holder, p, outcome) DO UPDATE SET n = n + excluded.n;
+    DELETE FROM forecast_holder_resolved WHERE {mine} AND holder = {row}.holder AND n = 0;"""
+
+
+def _book_resolution(row: str, sign: int) -> str:
+    """Trigger statements for a resolution ``row`` added (``sign`` 1) or taken away (-1): its
+    forecasts move between unresolved and resolved in their holders' books."""
+    forecasts = f"FROM items WHERE kind = 'forecast' AND fkey = {row}.key AND holder IS NOT NULL"
+    return f"""
+    INSERT INTO forecast_holder_counts (holder, due, n, unresolved)
+        SELECT holder, coalesce(due, '{ledger_sql.NEVER}'), 0, {-sign} * count(*) {forecasts} GROUP BY 1, 2
+        ON CONFLICT (holder, due) DO UPDATE SET unresolved = unresolved + excluded.unresolved;
+    INSERT INTO forecast_holder_resolved (holder, p, outcome, n)
+        SELECT holder, CAST(coalesce(json_extract(data, '$.probability'), '0.5') AS REAL),
+               CASE WHEN {row}.outcome THEN 1 ELSE 0 END, {sign} * count(*) {forecasts} GROUP BY 1, 2, 3
+        ON CONFLICT (holder, p, outcome) DO UPDATE SET n = n + excluded.n;
+    DELETE FROM forecast_holder_resolved WHERE n = 0 AND holder IN (SELECT holder {forecasts});"""
+
+
+_BOOK_TRIGGERS = {
+    "forecast_booked": "CREATE TRIGGER forecast_booked AFTER INSERT ON items WHEN NEW.kind = 'forecast'"
+                       f" BEGIN {_book_forecast('NEW', 1)} END",
+    "forecast_unbooked": "CREATE TRIGGER forecast_unbooked AFTER DELETE ON items WHEN OLD.kind = 'forecast'"
+                         f" BEGIN {_book_forecast('OLD', -1)} END",
+    "forecast_rebooked": "CREATE TRIGGER forecast_rebooked AFTER UPDATE OF kind, holder, due, fkey, data ON items"
+                         " WHEN OLD.kind = 'forecast' OR NEW.kind = 'forecast'"
+                         f" BEGIN {_book_forecast('OLD', -1)} {_book_forecast('NEW', 1)} END",
+    "resolution_booked": "CREATE TRIGGER resolution_booked AFTER INSERT ON forecast_resolutions"
+                         f" BEGIN {_book_resolution('NEW', 1)} END",
+    "resolution_unbooked": "CREATE TRIGGER resolution_unbooked AFTER DELETE ON forecast_resolutions"
+                           f" BEGIN {_book_resolution('OLD', -1)} END",
+    "resolution_rebooked": "CREATE TRIGGER resolution_rebooked AFTER UPDATE OF key, outcome ON forecast_resolutions"
+                           f" BEGIN {_book_resolution('OLD', -1)} {_book_resolution('NEW', 1)} END",
+}
+
+
 # Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
 # where SQL alone cannot say it.  Never edit a released entry: append a new one.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -476,6 +542,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     _contentless_items_fts,
     # 12: each entity's mentions and documents kept on its row; see _ENTITY_COUNTS.
     _entity_counts,
+    # 13: each forecaster's book kept by triggers: the ledger's scores read no forecasts.
+    _forecast_books,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1467,7 +1535,7 @@ class SQLiteStore:
             members: list[int] | None = None
             if entities is not None:
                 members = ledger_sql.members(merged, {self._root(int(e)) for e in entities})
-            sql, args = ledger_sql.resolved_totals_query(_DIALECT, today=today, holders=members, bins=bins)
+            sql, args = ledger_sql.resolved_totals_query(_DIALECT, holders=members)
             resolved = db.execute(sql, args).fetchall()
             if resolved_only:
                 roots = ledger_sql.entity_roots(lambda ids: _entity_rows(db, ids), {r[0] for r in resolved})
