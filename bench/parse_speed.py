@@ -32,7 +32,10 @@ which natasha's models multiply with; by default as many as cores).  A second BL
 shortens natasha's multiplications a little on an idle machine but spins for a while after
 each, and that CPU time is charged to whatever the process does next (``analyze``'s own
 stages), so ``--blas-threads 1`` is the like-for-like comparison of what ``analyze`` adds;
-worker processes (``--jobs``) run with one thread each anyway.
+worker processes (``--jobs``) run with one thread each anyway.  ``analyze`` runs natasha's
+taggers on one BLAS thread in any process (``clipfile.lang.ru.parse.one_blas_thread``), so
+without ``--blas-threads`` bare natasha is timed both ways: as natasha runs by default, and on
+one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each.
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -117,10 +121,16 @@ def _worker(kind: str, limit: int) -> dict:
         nlp = english()
         nlp(texts[0])
         run = nlp
-    elif kind == "ru-natasha":
+    elif kind.startswith("ru-natasha"):
         import importlib
 
-        natasha_doc = importlib.import_module("clipfile.lang.ru.parse").natasha_doc
+        ru_parse = importlib.import_module("clipfile.lang.ru.parse")
+        natasha_doc = ru_parse.natasha_doc
+        if kind == "ru-natasha-1":  # natasha's taggers on one BLAS thread, as ``analyze`` runs them
+
+            def natasha_doc(text: str) -> Any:
+                with ru_parse.one_blas_thread():
+                    return ru_parse.natasha_doc(text)
         natasha_doc(texts[0])
         run = natasha_doc
     elif kind.endswith("-many"):
@@ -306,14 +316,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang in (None, "ru"):
         _texts, label = russian_texts(args.ru_limit)
         print(f"Russian: {label} texts, best of {args.rounds} rounds")
-        variants = [("bare natasha", "ru-natasha", src), ("analyze", "ru-analyze", src),
-                    ("analyze_many", "ru-many", src)]
+        variants = [("bare natasha", "ru-natasha", src)]
+        if not BLAS_THREADS:  # analyze runs natasha on one BLAS thread: its baseline both ways
+            variants.append(("bare natasha/1", "ru-natasha-1", src))
+        variants += [("analyze", "ru-analyze", src), ("analyze_many", "ru-many", src)]
         if before:
             variants.append(("analyze, before", "ru-analyze", before))
         best = timings(variants, args.ru_limit, args.rounds)
-        base = best["bare natasha"]
+        base, one = best["bare natasha"], best.get("bare natasha/1")
         for label_, r in best.items():
             print(f"  {label_:16s} {_rate(r, base, 'bare natasha')}")
+            if one is not None and label_.startswith("analyze"):
+                print(f"  {'':16s} {'':26s}  = {one['wall'] / r['wall']:.2f}x bare natasha/1 by the clock,"
+                      f" {one['cpu'] / r['cpu']:.2f}x by CPU time")
+        if one is not None:
+            print("  (bare natasha/1: natasha's taggers on one BLAS thread, as analyze runs them)")
         variants = [("natasha", "startup-natasha", src), ("analyze", "startup-clipfile", src)]
         if before:
             variants.append(("analyze, before", "startup-clipfile", before))

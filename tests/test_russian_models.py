@@ -143,3 +143,20 @@ def test_the_embedding_of_a_plain_or_a_compressed_archive(tmp_path, mode):
     assert ours.meta.id == "tiny_test"
     assert (ours.pq.indexes == full.pq.indexes).all() and (ours.pq.codes == full.pq.codes).all()
     assert ours.pq.indexes.shape == (len(words), 3) and ours.pq.codes.shape == (3, 4, 2)
+
+
+def test_natasha_runs_on_one_blas_thread_and_the_process_keeps_its_threads():
+    """OpenBLAS's spare threads spin after each of natasha's small multiplications; the parse
+    runs natasha on one thread, and numpy outside the parse keeps the threads it had."""
+    from threadpoolctl import threadpool_info
+
+    from clipfile.lang.ru.parse import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    assert before, "numpy's BLAS is loaded (natasha multiplies with it)"
+    with one_blas_thread():
+        assert blas_threads() == {1}
+    assert blas_threads() == before

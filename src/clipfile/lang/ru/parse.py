@@ -8,6 +8,7 @@ extraction stages never touch natasha objects and offsets always refer to the te
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,6 +200,34 @@ def _name_parts(normal: str) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in match.fact.slots if isinstance(v, str))
 
 
+@functools.lru_cache(maxsize=1)
+def _blas() -> Any:
+    """threadpoolctl's controller of the native thread pools loaded so far (numpy's OpenBLAS,
+    which natasha's taggers multiply with), found once: finding them walks the loaded libraries,
+    so numpy is loaded first."""
+    import numpy  # noqa: F401 - its OpenBLAS is the pool to find
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Any:
+    """Run natasha's taggers on one BLAS thread.
+
+    OpenBLAS starts a thread per core and, after each multiplication, keeps the others spinning
+    for a while in case another follows; natasha's matrices are small (a sentence at a time),
+    so a second thread saves little of a multiplication's time and its spinning costs a core:
+    on a machine busy with other work, bare natasha spent about three times its CPU time and
+    ran at about half the speed with two threads (``bench/parse_speed.py --blas-threads``).
+    Worker processes (``--jobs``) start with one thread already; this is for the one process
+    of ``analyze``.  The limit holds only inside the block, so numpy elsewhere in the process
+    keeps its threads.
+    """
+    with _blas().limit(limits=1, user_api="blas"):
+        yield
+
+
 def natasha_doc(text: str, *, ner: bool = True):
     """Run the full natasha pipeline on ``text`` and return natasha's ``Doc``."""
     from natasha import Doc
@@ -232,7 +261,9 @@ def parse(text: str) -> RuDoc:
     Returns:
         The parsed document.
     """
-    return _rudoc(text, natasha_doc(text))
+    with one_blas_thread():
+        doc = natasha_doc(text)
+    return _rudoc(text, doc)
 
 
 def parse_many(texts: list[str]) -> list[RuDoc]:
@@ -246,10 +277,11 @@ def parse_many(texts: list[str]) -> list[RuDoc]:
     batch, so batching them across texts would change it.
     """
     m = models()
-    docs = [natasha_doc(text, ner=False) for text in texts]
     tagged = [k for k, text in enumerate(texts) if text.strip()]
     tagged.sort(key=lambda k: len(texts[k]))
-    markups = dict(zip(tagged, m["ner"].map([texts[k] for k in tagged])))
+    with one_blas_thread():
+        docs = [natasha_doc(text, ner=False) for text in texts]
+        markups = dict(zip(tagged, m["ner"].map([texts[k] for k in tagged])))
     for k, doc in enumerate(docs):
         # natasha's own step, handed the batch's tags for this text (a blank text gets none).
         doc.tag_ner(lambda _text, markup=markups.get(k): markup)
