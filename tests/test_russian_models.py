@@ -160,3 +160,20 @@ def test_natasha_runs_on_one_blas_thread_and_the_process_keeps_its_threads():
     with one_blas_thread():
         assert blas_threads() == {1}
     assert blas_threads() == before
+
+
+def test_name_parts_are_found_when_asked_for_not_with_the_parse():
+    """No stage reads a person's name parts: the parse leaves natasha's name grammar unloaded,
+    and a span still gives its parts on demand."""
+    import importlib
+
+    ru_parse = importlib.import_module("clipfile.lang.ru.parse")
+    ru_parse._names.cache_clear()
+    ru_parse._name_parts.cache_clear()
+    doc = ru_parse.parse("Губернатор Виктор Лапин заявил, что мост через Вязьму откроют осенью.")
+    assert ru_parse._names.cache_info().currsize == 0
+    person = next(s for s in doc.spans if s.type == "PER")
+    assert person.normal == "Виктор Лапин"
+    assert person.parts == {"first": "Виктор", "last": "Лапин"}
+    place = next(s for s in doc.spans if s.type == "LOC")
+    assert place.parts == {}

@@ -57,7 +57,18 @@ class RuSpan:
     normal: str
     first: int
     last: int
-    parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """The parts of a person's name (``first``, ``last``, ``middle``) natasha's name grammar
+        finds in :attr:`normal`; empty for other spans.
+
+        Found when asked for, not with the parse: the grammar (yargy) costs about as much per
+        new name as the rest of the parse wrapper per text, and no stage reads the parts
+        (the entities stage splits names its own way)."""
+        if self.type != "PER" or not self.normal:
+            return {}
+        return dict(_name_parts(self.normal))
 
 
 _NO_TOKENS: list[RuToken] = []
@@ -113,8 +124,8 @@ class RuDoc:
 @functools.lru_cache(maxsize=1)
 def models() -> dict[str, Any]:
     """Load natasha's bundled models once per process (:mod:`.models` says how, for less
-    than natasha's constructors take; the name grammar loads apart, on the first person's
-    name: :func:`_names`)."""
+    than natasha's constructors take; the name grammar loads apart, when a person's name
+    parts are first asked for: :func:`_names`)."""
     try:
         from natasha import MorphVocab
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -176,7 +187,7 @@ def _morph_vocab(cls: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def _names() -> Any:
     """natasha's name extractor: a yargy grammar that takes a while to build, needed only for
-    the parts of a person's name, so a text naming nobody never loads it."""
+    the parts of a person's name (:attr:`RuSpan.parts`), so it loads when they are first asked for."""
     from natasha import NamesExtractor
 
     return NamesExtractor(models()["vocab"])
@@ -315,7 +326,6 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
     rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
     for span in doc.spans:
         span.normalize(vocab)
-        parts = dict(_name_parts(span.normal)) if span.type == "PER" and span.normal else {}
         first_at = rudoc.token_at(span.start)
         last_at = rudoc.token_at(span.stop - 1)
         if first_at is None or last_at is None:
@@ -329,7 +339,6 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
                 normal=span.normal or span.text,
                 first=first_at,
                 last=last_at + 1,
-                parts=parts,
             )
         )
     return rudoc
