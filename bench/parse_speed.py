@@ -35,7 +35,10 @@ stages), so ``--blas-threads 1`` is the like-for-like comparison of what ``analy
 worker processes (``--jobs``) run with one thread each anyway.  ``analyze`` runs natasha's
 taggers on one BLAS thread in any process (``clipfile.lang.ru.parse.one_blas_thread``), so
 without ``--blas-threads`` bare natasha is timed both ways: as natasha runs by default, and on
-one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each.
+one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each.  ``natasha+lemmas``
+is natasha doing all that ``analyze`` reads of it: the same taggers on one BLAS thread, then
+natasha's own lemma of every token (``DocToken.lemmatize``) and normal form of every span
+(``DocSpan.normalize``) -- the like-for-like baseline of the parse wrapper.
 """
 from __future__ import annotations
 
@@ -131,6 +134,17 @@ def _worker(kind: str, limit: int) -> dict:
             def natasha_doc(text: str) -> Any:
                 with ru_parse.one_blas_thread():
                     return ru_parse.natasha_doc(text)
+        elif kind == "ru-natasha-lemmas":  # and natasha's lemmas and normal forms, which analyze reads
+
+            def natasha_doc(text: str) -> Any:
+                with ru_parse.one_blas_thread():
+                    doc = ru_parse.natasha_doc(text)
+                vocab = ru_parse.models()["vocab"]
+                for token in doc.tokens:
+                    token.lemmatize(vocab)
+                for span in doc.spans:
+                    span.normalize(vocab)
+                return doc
         natasha_doc(texts[0])
         run = natasha_doc
     elif kind.endswith("-many"):
@@ -319,18 +333,24 @@ def main(argv: list[str] | None = None) -> int:
         variants = [("bare natasha", "ru-natasha", src)]
         if not BLAS_THREADS:  # analyze runs natasha on one BLAS thread: its baseline both ways
             variants.append(("bare natasha/1", "ru-natasha-1", src))
+        variants.append(("natasha+lemmas", "ru-natasha-lemmas", src))
         variants += [("analyze", "ru-analyze", src), ("analyze_many", "ru-many", src)]
         if before:
             variants.append(("analyze, before", "ru-analyze", before))
         best = timings(variants, args.ru_limit, args.rounds)
-        base, one = best["bare natasha"], best.get("bare natasha/1")
+        bases = [k for k in best if not k.startswith("analyze")]
         for label_, r in best.items():
-            print(f"  {label_:16s} {_rate(r, base, 'bare natasha')}")
-            if one is not None and label_.startswith("analyze"):
-                print(f"  {'':16s} {'':26s}  = {one['wall'] / r['wall']:.2f}x bare natasha/1 by the clock,"
-                      f" {one['cpu'] / r['cpu']:.2f}x by CPU time")
-        if one is not None:
-            print("  (bare natasha/1: natasha's taggers on one BLAS thread, as analyze runs them)")
+            print(f"  {label_:16s} {_rate(r)}")
+        for label_, r in best.items():
+            if label_.startswith("analyze"):
+                print(f"  {label_:16s} = " + "; ".join(
+                    f"{best[b]['wall'] / r['wall']:.2f}x {b} by the clock, {best[b]['cpu'] / r['cpu']:.2f}x by CPU"
+                    for b in bases))
+        print("  (bare natasha: segment, morphology, syntax, NER, BLAS threads "
+              + (f"{BLAS_THREADS}" if BLAS_THREADS else "as inherited") + ";"
+              + (" bare natasha/1: the same on one BLAS thread, as analyze runs it;" if not BLAS_THREADS else "")
+              + " natasha+lemmas: that on one BLAS thread and natasha's lemma of every token and normal"
+              " form of every span, the rest of what analyze reads of natasha)")
         variants = [("natasha", "startup-natasha", src), ("analyze", "startup-clipfile", src)]
         if before:
             variants.append(("analyze, before", "startup-clipfile", before))

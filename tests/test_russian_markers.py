@@ -62,3 +62,46 @@ def test_same_shape_as_english():
     for kind, classes in MARKERS_RU.items():
         assert set(classes) <= set(MARKERS[kind])
     assert {c for _p, c in PROBABILITY_SCALE_RU} <= set(KENT)
+
+
+def _class_by_class(text, lexicon):
+    """The markers and probability terms as the engine found them before its one-pass check."""
+    from clipfile.analysis import markers
+
+    markers._markers_in.cache_clear()
+    lexicon.compiled_any = lexicon.compiled_scale_any = None  # no one-pass check
+    try:
+        return markers.find_markers(text, lexicon), markers.probability_terms(text, lexicon)
+    finally:
+        del lexicon.compiled_any, lexicon.compiled_scale_any
+        markers._markers_in.cache_clear()
+
+
+@pytest.mark.parametrize("lang, texts", [
+    ("ru", ["Министр якобы знал о сделке, но, вероятно, промолчал.", "Мост откроют в среду.",
+            "По данным Росстата, цены, скорее всего, вырастут на 5%.", "", "—", "Почти наверняка"]),
+    ("en", ["The minister allegedly knew, and will probably resign.", "The bridge opens on Monday.",
+            "According to the census, prices are likely to rise.", "", "It is almost certain."]),
+])
+def test_one_pass_check_finds_what_the_class_by_class_scan_finds(lang, texts):
+    """A stretch without markers is rejected in one pass; one with markers is scanned class by
+    class as before: either way the engine finds the same markers and probability terms."""
+    from clipfile.analysis.markers import _markers_in, find_markers, probability_terms
+    from clipfile.lang import get_language
+
+    lexicon = get_language(lang).lexicon
+    assert lexicon.compiled_any is not None and lexicon.compiled_scale_any is not None
+    some = 0
+    for text in texts:
+        _markers_in.cache_clear()
+        now = find_markers(text, lexicon), probability_terms(text, lexicon)
+        assert now == _class_by_class(text, lexicon)
+        some += bool(now[0]) + bool(now[1])
+    assert some >= 3  # the texts exercise both the rejection and the scan
+
+
+def test_fragments_with_a_numbered_back_reference_are_not_joined():
+    from clipfile.analysis.markers import Lexicon
+
+    lexicon = Lexicon({"hedged": {"modal": [r"(мо)\1жет", "вероятно"]}}, [("вероятно", "probable")])
+    assert lexicon.compiled_any is None and lexicon.compiled_scale_any is not None

@@ -71,6 +71,31 @@ class Lexicon:
         return tuple((re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), cat)
                      for p, cat in self.scale)
 
+    # Most stretches of text hold no marker at all, and a scan runs each class's expression
+    # over the stretch in turn; one expression of every fragment finds whether any would match
+    # in a single pass (a class's expression matches only where this one does), so a stretch
+    # without markers costs one pass, not one per class.
+    @cached_property
+    def compiled_any(self) -> re.Pattern[str] | None:
+        return _any_of([p for classes in self.markers.values() for patterns in classes.values() for p in patterns])
+
+    @cached_property
+    def compiled_scale_any(self) -> re.Pattern[str] | None:
+        return _any_of([p for p, _cat in self.scale])
+
+
+def _any_of(fragments: Sequence[str]) -> re.Pattern[str] | None:
+    """One expression matching where any of ``fragments`` would, as the marker expressions
+    match them (case-insensitively, on word boundaries), or None when they cannot be joined: a
+    numbered back-reference would point at another fragment's group once they are."""
+    if not fragments or any(re.search(r"\\[1-9]|\(\?P=", f) for f in fragments):
+        return None
+    alt = "|".join(f"(?:{f})" for f in fragments)
+    try:
+        return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+    except re.error:  # e.g. two fragments naming a group alike: scan class by class
+        return None
+
 
 def find_markers(
     text: str,
@@ -97,6 +122,8 @@ def find_markers(
 @functools.lru_cache(maxsize=4096)
 def _markers_in(text: str, lexicon: Lexicon, wanted: tuple[str, ...] | None) -> tuple[tuple[int, int, str, str], ...]:
     found: list[tuple[int, int, str, str]] = []
+    if lexicon.compiled_any is not None and lexicon.compiled_any.search(text) is None:
+        return ()
     for kind, cls, rx in lexicon.compiled:
         if wanted is not None and kind not in wanted:
             continue
@@ -119,6 +146,8 @@ def probability_terms(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, 
     Overlaps resolve to the earliest scale entry (the most specific), then the longest match.
     """
     found = []
+    if lexicon.compiled_scale_any is not None and lexicon.compiled_scale_any.search(text) is None:
+        return []
     for rank, (rx, cat) in enumerate(lexicon.compiled_scale):
         for m in rx.finditer(text):
             found.append((rank, -(m.end() - m.start()), m.start(), m.end(), cat))
