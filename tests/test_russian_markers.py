@@ -105,3 +105,13 @@ def test_fragments_with_a_numbered_back_reference_are_not_joined():
 
     lexicon = Lexicon({"hedged": {"modal": [r"(мо)\1жет", "вероятно"]}}, [("вероятно", "probable")])
     assert lexicon.compiled_any is None and lexicon.compiled_scale_any is not None
+
+
+@pytest.mark.parametrize("fragment, first", [
+    ("думаю", "д"), ("Якобы", "Я"), ("думаю|считаю", None), ("(?:я|мы)\\s+думаю", None),
+    ("а?б", None), ("\\d+", None), ("[вк]роде", None),
+])
+def test_fragments_grouped_by_their_first_letter_only_when_every_match_opens_with_it(fragment, first):
+    from clipfile.analysis.markers import _first_literal
+
+    assert _first_literal(fragment) == first

@@ -19,6 +19,7 @@ verbal probability terms to Sherman Kent's categories of estimative probability 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,13 +85,38 @@ class Lexicon:
         return _any_of([p for p, _cat in self.scale])
 
 
+def _first_literal(fragment: str) -> str | None:
+    """The character every match of ``fragment`` opens with, when it opens with a plain one
+    (not a class, a group, an alternation or a repeated character), else None."""
+    with contextlib.suppress(Exception):  # another Python's parser, or a bad fragment: no grouping
+        from re import _parser  # type: ignore[attr-defined]
+
+        data = _parser.parse(fragment, re.IGNORECASE).data
+        if data and data[0][0] is _parser.LITERAL:
+            return chr(data[0][1])
+    return None
+
+
 def _any_of(fragments: Sequence[str]) -> re.Pattern[str] | None:
     """One expression matching where any of ``fragments`` would, as the marker expressions
     match them (case-insensitively, on word boundaries), or None when they cannot be joined: a
     numbered back-reference would point at another fragment's group once they are."""
     if not fragments or any(re.search(r"\\[1-9]|\(\?P=", f) for f in fragments):
         return None
-    alt = "|".join(f"(?:{f})" for f in fragments)
+    # Under IGNORECASE the engine tries every alternative at every word start; fragments that
+    # open with a letter are grouped behind a look-ahead for it, so a word start tries one
+    # look-ahead per letter rather than every fragment (where any matches is unchanged: a
+    # fragment matches only where its first letter does).
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for f in fragments:
+        first = _first_literal(f)
+        if first is None:
+            rest.append(f)
+        else:
+            groups.setdefault(first, []).append(f)
+    alts = [f"(?={re.escape(c)})(?:{'|'.join(f'(?:{f})' for f in fs)})" for c, fs in groups.items()]
+    alt = "|".join(alts + [f"(?:{f})" for f in rest])
     try:
         return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
     except re.error:  # e.g. two fragments naming a group alike: scan class by class
