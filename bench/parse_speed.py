@@ -35,7 +35,9 @@ stages), so ``--blas-threads 1`` is the like-for-like comparison of what ``analy
 worker processes (``--jobs``) run with one thread each anyway.  ``analyze`` runs natasha's
 taggers on one BLAS thread in any process (``clipfile.lang.ru.parse.one_blas_thread``), so
 without ``--blas-threads`` bare natasha is timed both ways: as natasha runs by default, and on
-one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each.  ``natasha+lemmas``
+one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each; ``--blas-both`` also
+times ``analyze`` with that limit lifted (``analyze, threads``: natasha on the threads the
+process has), the measurement behind the limit.  ``natasha+lemmas``
 is natasha doing all that ``analyze`` reads of it: the same taggers on one BLAS thread, then
 natasha's own lemma of every token (``DocToken.lemmatize``) and normal form of every span
 (``DocSpan.normalize``) -- the like-for-like baseline of the parse wrapper.
@@ -118,6 +120,12 @@ def _worker(kind: str, limit: int) -> dict:
 
     lang = kind.split("-")[0]
     texts = english_texts(limit)[0] if lang == "en" else russian_texts(limit)[0]
+    if kind == "ru-analyze-threads":  # analyze with natasha on the inherited BLAS threads
+        import contextlib
+        import importlib
+
+        importlib.import_module("clipfile.lang.ru.parse").one_blas_thread = contextlib.nullcontext
+        kind = "ru-analyze"
     if kind == "en-spacy":
         from clipfile.lang.en.parse import english
 
@@ -300,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", type=Path, help="another checkout whose analyze to time too")
     ap.add_argument("--lang", choices=("en", "ru"))
     ap.add_argument("--blas-threads", type=int, help="native BLAS/OpenMP threads in every timed process")
+    ap.add_argument("--blas-both", action="store_true",
+                    help="also time analyze with natasha on the inherited BLAS threads (its one-thread limit lifted)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -335,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
             variants.append(("bare natasha/1", "ru-natasha-1", src))
         variants.append(("natasha+lemmas", "ru-natasha-lemmas", src))
         variants += [("analyze", "ru-analyze", src), ("analyze_many", "ru-many", src)]
+        if args.blas_both:
+            variants.append(("analyze, threads", "ru-analyze-threads", src))
         if before:
             variants.append(("analyze, before", "ru-analyze", before))
         best = timings(variants, args.ru_limit, args.rounds)
