@@ -177,3 +177,14 @@ def test_name_parts_are_found_when_asked_for_not_with_the_parse():
     assert person.parts == {"first": "Виктор", "last": "Лапин"}
     place = next(s for s in doc.spans if s.type == "LOC")
     assert place.parts == {}
+
+
+def test_the_parse_keeps_the_whole_text_and_each_token_its_word():
+    from clipfile.lang.ru.parse import parse
+
+    text = "Министр Иван Петров заявил, что мост откроют в среду."
+    doc = parse(text)
+    assert doc.text == text
+    assert [t.text for t in doc.tokens][:4] == ["Министр", "Иван", "Петров", "заявил"]
+    assert all(text[t.start:t.end] == t.text for t in doc.tokens)
+    assert doc.sents[-1].end == len(text)

@@ -304,24 +304,17 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
     vocab = models()["vocab"]
     tokens: list[RuToken] = []
     sents: list[RuSentence] = []
+    add, lemma = tokens.append, _lemma
     for s_no, sent in enumerate(doc.sents):
         first = len(tokens)
         for tok in sent.tokens:
             feats = tok.feats or {}
-            tokens.append(
-                RuToken(
-                    i=len(tokens),
-                    start=tok.start,
-                    end=tok.stop,
-                    text=tok.text,
-                    lemma=_lemma(tok.text, tok.pos, tuple(feats.items())).lower(),
-                    pos=tok.pos or "X",
-                    feats=dict(feats),
-                    head=_head_index(tok.head_id, s_no, first) if tok.head_id else -1,
-                    rel=tok.rel or "",
-                    sent=s_no,
-                )
-            )
+            word, pos, head_id = tok.text, tok.pos, tok.head_id
+            # (i, start, end, text, lemma, pos, feats, head, rel, sent), positionally: a token
+            # is built per word of every text
+            add(RuToken(len(tokens), tok.start, tok.stop, word, lemma(word, pos, tuple(feats.items())).lower(),
+                        pos or "X", dict(feats), _head_index(head_id, s_no, first) if head_id else -1,
+                        tok.rel or "", s_no))
         sents.append(RuSentence(sent.start, sent.stop, first, len(tokens)))
     rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
     for span in doc.spans:
