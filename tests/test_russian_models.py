@@ -188,3 +188,23 @@ def test_the_parse_keeps_the_whole_text_and_each_token_its_word():
     assert [t.text for t in doc.tokens][:4] == ["Министр", "Иван", "Петров", "заявил"]
     assert all(text[t.start:t.end] == t.text for t in doc.tokens)
     assert doc.sents[-1].end == len(text)
+
+
+def test_overlapping_blocks_hold_one_thread_until_the_last_leaves():
+    """Analyses in threads of one process: an early leaver does not lift the limit under the
+    others, and the threads come back when the last one leaves."""
+    from threadpoolctl import threadpool_info
+
+    from clipfile.lang.ru.parse import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    first, second = one_blas_thread(), one_blas_thread()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert blas_threads() == {1}
+    second.__exit__(None, None, None)
+    assert blas_threads() == before

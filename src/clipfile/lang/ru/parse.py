@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,21 +224,40 @@ def _blas() -> Any:
     return ThreadpoolController()
 
 
+# Analyses running at once in threads of one process share the limit: the first to enter sets
+# it, the last to leave restores the threads (a limit per block would let an early leaver lift
+# it under the others, or a late one restore the one-thread "original" it saw for good).
+_BLAS_LOCK = threading.Lock()
+_blas_inside = 0
+_blas_limiter: Any = None
+
+
 @contextlib.contextmanager
-def one_blas_thread() -> Any:
+def one_blas_thread() -> Iterator[None]:
     """Run natasha's taggers on one BLAS thread.
 
     OpenBLAS starts a thread per core and, after each multiplication, keeps the others spinning
     for a while in case another follows; natasha's matrices are small (a sentence at a time),
     so a second thread saves little of a multiplication's time and its spinning costs a core:
-    on a machine busy with other work, bare natasha spent about three times its CPU time and
-    ran at about half the speed with two threads (``bench/parse_speed.py --blas-threads``).
-    Worker processes (``--jobs``) start with one thread already; this is for the one process
-    of ``analyze``.  The limit holds only inside the block, so numpy elsewhere in the process
-    keeps its threads.
+    on the shared 2-core machine under load, bare natasha spent 203 ms CPU a text with two
+    threads against 33 ms with one, at 1.9 against 12.9 texts/s (``bench/parse_speed.py``).
+    Worker processes (``--jobs``) start with one thread already (here the limit changes
+    nothing); this is for the one process of ``analyze``.  The limit holds only while some
+    analysis is inside a block, so numpy elsewhere in the process keeps its threads.
     """
-    with _blas().limit(limits=1, user_api="blas"):
+    global _blas_inside, _blas_limiter
+    with _BLAS_LOCK:
+        if _blas_inside == 0:
+            _blas_limiter = _blas().limit(limits=1, user_api="blas")
+        _blas_inside += 1
+    try:
         yield
+    finally:
+        with _BLAS_LOCK:
+            _blas_inside -= 1
+            if _blas_inside == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
 
 
 def natasha_doc(text: str, *, ner: bool = True):
