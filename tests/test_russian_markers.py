@@ -115,3 +115,45 @@ def test_fragments_grouped_by_their_first_letter_only_when_every_match_opens_wit
     from clipfile.analysis.markers import _first_literal
 
     assert _first_literal(fragment) == first
+
+
+def _samples(lang):
+    """The stretches the engine scans in the shipped samples of ``lang`` and, where
+    ``../shared`` is beside the project, in the real-news development articles: each
+    sentence-sized piece of text (split at sentence ends and line breaks), markup and all."""
+    import json
+    from pathlib import Path
+
+    import clipfile
+
+    folder = Path(clipfile.__file__).parent / "samples"
+    texts = []
+    for path in sorted(p for p in folder.iterdir() if p.name.startswith("ru-") == (lang == "ru")):
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:  # the cp1251 copy of a UTF-8 sample
+            continue
+    realnews = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "realnews" / f"{lang}-dev.jsonl"
+    if realnews.exists():
+        texts += [json.loads(line)["text"] for line in realnews.read_text(encoding="utf-8").splitlines() if line]
+    return [s for text in texts for s in re.split(r"(?<=[.!?»”\"])\s+|\n+", text) if s.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_pass_check_agrees_with_the_class_by_class_scan_on_every_sample_sentence(lang):
+    """Every sentence of the shipped samples and of the real-news articles (news text, with
+    and without markers): the same markers and probability terms with the one-pass check as
+    without it."""
+    from clipfile.analysis.markers import _markers_in, find_markers, probability_terms
+    from clipfile.lang import get_language
+
+    lexicon = get_language(lang).lexicon
+    stretches = _samples(lang)
+    assert len(stretches) > 15
+    held = 0
+    for text in stretches:
+        _markers_in.cache_clear()
+        now = find_markers(text, lexicon), probability_terms(text, lexicon)
+        assert now == _class_by_class(text, lexicon), text
+        held += bool(now[0])
+    assert 0 < held < len(stretches)  # both sides of the check are exercised
