@@ -32,7 +32,15 @@ which natasha's models multiply with; by default as many as cores).  A second BL
 shortens natasha's multiplications a little on an idle machine but spins for a while after
 each, and that CPU time is charged to whatever the process does next (``analyze``'s own
 stages), so ``--blas-threads 1`` is the like-for-like comparison of what ``analyze`` adds;
-worker processes (``--jobs``) run with one thread each anyway.
+worker processes (``--jobs``) run with one thread each anyway.  ``analyze`` runs natasha's
+taggers on one BLAS thread in any process (``clipfile.lang.ru.parse.one_blas_thread``), so
+without ``--blas-threads`` bare natasha is timed both ways: as natasha runs by default, and on
+one BLAS thread (``bare natasha/1``), and ``analyze`` is set against each; ``--blas-both`` also
+times ``analyze`` with that limit lifted (``analyze, threads``: natasha on the threads the
+process has), the measurement behind the limit.  ``natasha+lemmas``
+is natasha doing all that ``analyze`` reads of it: the same taggers on one BLAS thread, then
+natasha's own lemma of every token (``DocToken.lemmatize``) and normal form of every span
+(``DocSpan.normalize``) -- the like-for-like baseline of the parse wrapper.
 """
 from __future__ import annotations
 
@@ -44,6 +52,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -111,16 +120,39 @@ def _worker(kind: str, limit: int) -> dict:
 
     lang = kind.split("-")[0]
     texts = english_texts(limit)[0] if lang == "en" else russian_texts(limit)[0]
+    if kind == "ru-analyze-threads":  # analyze with natasha on the inherited BLAS threads
+        import contextlib
+        import importlib
+
+        importlib.import_module("clipfile.lang.ru.parse").one_blas_thread = contextlib.nullcontext
+        kind = "ru-analyze"
     if kind == "en-spacy":
         from clipfile.lang.en.parse import english
 
         nlp = english()
         nlp(texts[0])
         run = nlp
-    elif kind == "ru-natasha":
+    elif kind.startswith("ru-natasha"):
         import importlib
 
-        natasha_doc = importlib.import_module("clipfile.lang.ru.parse").natasha_doc
+        ru_parse = importlib.import_module("clipfile.lang.ru.parse")
+        natasha_doc = ru_parse.natasha_doc
+        if kind == "ru-natasha-1":  # natasha's taggers on one BLAS thread, as ``analyze`` runs them
+
+            def natasha_doc(text: str) -> Any:
+                with ru_parse.one_blas_thread():
+                    return ru_parse.natasha_doc(text)
+        elif kind == "ru-natasha-lemmas":  # and natasha's lemmas and normal forms, which analyze reads
+
+            def natasha_doc(text: str) -> Any:
+                with ru_parse.one_blas_thread():
+                    doc = ru_parse.natasha_doc(text)
+                vocab = ru_parse.models()["vocab"]
+                for token in doc.tokens:
+                    token.lemmatize(vocab)
+                for span in doc.spans:
+                    span.normalize(vocab)
+                return doc
         natasha_doc(texts[0])
         run = natasha_doc
     elif kind.endswith("-many"):
@@ -276,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", type=Path, help="another checkout whose analyze to time too")
     ap.add_argument("--lang", choices=("en", "ru"))
     ap.add_argument("--blas-threads", type=int, help="native BLAS/OpenMP threads in every timed process")
+    ap.add_argument("--blas-both", action="store_true",
+                    help="also time analyze with natasha on the inherited BLAS threads (its one-thread limit lifted)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -306,14 +340,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang in (None, "ru"):
         _texts, label = russian_texts(args.ru_limit)
         print(f"Russian: {label} texts, best of {args.rounds} rounds")
-        variants = [("bare natasha", "ru-natasha", src), ("analyze", "ru-analyze", src),
-                    ("analyze_many", "ru-many", src)]
+        variants = [("bare natasha", "ru-natasha", src)]
+        if not BLAS_THREADS:  # analyze runs natasha on one BLAS thread: its baseline both ways
+            variants.append(("bare natasha/1", "ru-natasha-1", src))
+        variants.append(("natasha+lemmas", "ru-natasha-lemmas", src))
+        variants += [("analyze", "ru-analyze", src), ("analyze_many", "ru-many", src)]
+        if args.blas_both:
+            variants.append(("analyze, threads", "ru-analyze-threads", src))
         if before:
             variants.append(("analyze, before", "ru-analyze", before))
         best = timings(variants, args.ru_limit, args.rounds)
-        base = best["bare natasha"]
+        bases = [k for k in best if not k.startswith("analyze")]
         for label_, r in best.items():
-            print(f"  {label_:16s} {_rate(r, base, 'bare natasha')}")
+            print(f"  {label_:16s} {_rate(r)}")
+        for label_, r in best.items():
+            if label_.startswith("analyze"):
+                print(f"  {label_:16s} = " + "; ".join(
+                    f"{best[b]['wall'] / r['wall']:.2f}x {b} by the clock, {best[b]['cpu'] / r['cpu']:.2f}x by CPU"
+                    for b in bases))
+        print("  (bare natasha: segment, morphology, syntax, NER, BLAS threads "
+              + (f"{BLAS_THREADS}" if BLAS_THREADS else "as inherited") + ";"
+              + (" bare natasha/1: the same on one BLAS thread, as analyze runs it;" if not BLAS_THREADS else "")
+              + " natasha+lemmas: that on one BLAS thread and natasha's lemma of every token and normal"
+              " form of every span, the rest of what analyze reads of natasha)")
         variants = [("natasha", "startup-natasha", src), ("analyze", "startup-clipfile", src)]
         if before:
             variants.append(("analyze, before", "startup-clipfile", before))

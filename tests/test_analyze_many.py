@@ -152,3 +152,28 @@ def test_the_russian_batch_parser_parses_each_text_as_parse_does():
     for alone, together in zip(map(lang.parse, texts), together_all):
         assert together.tokens == alone.tokens and together.sents == alone.sents
         assert together.spans == alone.spans
+
+
+def test_russian_entities_are_tagged_in_batches_of_like_length_each_as_alone(monkeypatch):
+    """Texts of about one length share an entity batch, a much longer one gets its own; each
+    text's entities are those it gets alone."""
+    import importlib
+
+    ru_parse = importlib.import_module("clipfile.lang.ru.parse")
+    ner = ru_parse.models()["ner"]
+    batches: list[int] = []
+
+    class Counting:
+        def map(self, items):
+            batches.append(len(items))
+            return ner.map(items)
+
+    short = ["Мэр Казани Ильдар Гараев открыл мост.", "Губернатор Омска Павел Рябов уехал в Томск."]
+    long = " ".join(RUSSIAN) * 2
+    texts = short + [long]
+    alone = [ru_parse.parse(t) for t in texts]
+    monkeypatch.setitem(ru_parse.models(), "ner", Counting())
+    together = ru_parse.parse_many(texts)
+    assert sorted(batches) == [1, 2]
+    assert [d.spans for d in together] == [d.spans for d in alone]
+    assert any(d.spans for d in together)

@@ -143,3 +143,68 @@ def test_the_embedding_of_a_plain_or_a_compressed_archive(tmp_path, mode):
     assert ours.meta.id == "tiny_test"
     assert (ours.pq.indexes == full.pq.indexes).all() and (ours.pq.codes == full.pq.codes).all()
     assert ours.pq.indexes.shape == (len(words), 3) and ours.pq.codes.shape == (3, 4, 2)
+
+
+def test_natasha_runs_on_one_blas_thread_and_the_process_keeps_its_threads():
+    """OpenBLAS's spare threads spin after each of natasha's small multiplications; the parse
+    runs natasha on one thread, and numpy outside the parse keeps the threads it had."""
+    from threadpoolctl import threadpool_info
+
+    from clipfile.lang.ru.parse import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    assert before, "numpy's BLAS is loaded (natasha multiplies with it)"
+    with one_blas_thread():
+        assert blas_threads() == {1}
+    assert blas_threads() == before
+
+
+def test_name_parts_are_found_when_asked_for_not_with_the_parse():
+    """No stage reads a person's name parts: the parse leaves natasha's name grammar unloaded,
+    and a span still gives its parts on demand."""
+    import importlib
+
+    ru_parse = importlib.import_module("clipfile.lang.ru.parse")
+    ru_parse._names.cache_clear()
+    ru_parse._name_parts.cache_clear()
+    doc = ru_parse.parse("Губернатор Виктор Лапин заявил, что мост через Вязьму откроют осенью.")
+    assert ru_parse._names.cache_info().currsize == 0
+    person = next(s for s in doc.spans if s.type == "PER")
+    assert person.normal == "Виктор Лапин"
+    assert person.parts == {"first": "Виктор", "last": "Лапин"}
+    place = next(s for s in doc.spans if s.type == "LOC")
+    assert place.parts == {}
+
+
+def test_the_parse_keeps_the_whole_text_and_each_token_its_word():
+    from clipfile.lang.ru.parse import parse
+
+    text = "Министр Иван Петров заявил, что мост откроют в среду."
+    doc = parse(text)
+    assert doc.text == text
+    assert [t.text for t in doc.tokens][:4] == ["Министр", "Иван", "Петров", "заявил"]
+    assert all(text[t.start:t.end] == t.text for t in doc.tokens)
+    assert doc.sents[-1].end == len(text)
+
+
+def test_overlapping_blocks_hold_one_thread_until_the_last_leaves():
+    """Analyses in threads of one process: an early leaver does not lift the limit under the
+    others, and the threads come back when the last one leaves."""
+    from threadpoolctl import threadpool_info
+
+    from clipfile.lang.ru.parse import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    first, second = one_blas_thread(), one_blas_thread()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert blas_threads() == {1}
+    second.__exit__(None, None, None)
+    assert blas_threads() == before

@@ -57,3 +57,28 @@ def test_vague_references():
 def test_no_date_to_count_from():
     (got,) = times("Вчера шёл дождь.", published=None)
     assert got[1] is None
+
+
+def test_rules_skipped_for_a_missing_word_find_what_running_every_rule_finds():
+    """A rule whose word (``назад``, ``спустя``, ``через``, ``течение``) a text lacks is not
+    run: the expressions found are those every rule run over the text finds."""
+    from clipfile.analysis.timex import _TIMES_CACHE
+    from clipfile.lang.ru.timex import TIMES
+
+    texts = [
+        "Три года назад завод закрыли. Через два месяца его откроют; в течение недели решат.",
+        "Спустя полгода, 14 марта 2027 года, суд вынес решение. ПОЛТОРА ГОДА НАЗАД всё началось.",
+        "Министр выступил в среду. Решение примут в ближайшие месяцы.",
+    ]
+    for text in texts:
+        _TIMES_CACHE.clear()
+        skipping = [(t.start, t.end, t.value) for t in find_times(text, published="2026-05-01")]
+        _TIMES_CACHE.clear()
+        TIMES.needs = {}  # every rule run
+        try:
+            every = [(t.start, t.end, t.value) for t in find_times(text, published="2026-05-01")]
+        finally:
+            del TIMES.needs  # the class's again
+            _TIMES_CACHE.clear()
+        assert skipping == every and every
+    assert TIMES.needs["ago"].search("назад") and not TIMES.needs["ago"].search("Министр выступил")

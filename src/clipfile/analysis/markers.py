@@ -19,6 +19,7 @@ verbal probability terms to Sherman Kent's categories of estimative probability 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,6 +72,56 @@ class Lexicon:
         return tuple((re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), cat)
                      for p, cat in self.scale)
 
+    # Most stretches of text hold no marker at all, and a scan runs each class's expression
+    # over the stretch in turn; one expression of every fragment finds whether any would match
+    # in a single pass (a class's expression matches only where this one does), so a stretch
+    # without markers costs one pass, not one per class.
+    @cached_property
+    def compiled_any(self) -> re.Pattern[str] | None:
+        return _any_of([p for classes in self.markers.values() for patterns in classes.values() for p in patterns])
+
+    @cached_property
+    def compiled_scale_any(self) -> re.Pattern[str] | None:
+        return _any_of([p for p, _cat in self.scale])
+
+
+def _first_literal(fragment: str) -> str | None:
+    """The character every match of ``fragment`` opens with, when it opens with a plain one
+    (not a class, a group, an alternation or a repeated character), else None."""
+    with contextlib.suppress(Exception):  # another Python's parser, or a bad fragment: no grouping
+        from re import _parser  # type: ignore[attr-defined]
+
+        data = _parser.parse(fragment, re.IGNORECASE).data
+        if data and data[0][0] is _parser.LITERAL:
+            return chr(data[0][1])
+    return None
+
+
+def _any_of(fragments: Sequence[str]) -> re.Pattern[str] | None:
+    """One expression matching where any of ``fragments`` would, as the marker expressions
+    match them (case-insensitively, on word boundaries), or None when they cannot be joined: a
+    numbered back-reference would point at another fragment's group once they are."""
+    if not fragments or any(re.search(r"\\[1-9]|\(\?P=", f) for f in fragments):
+        return None
+    # Under IGNORECASE the engine tries every alternative at every word start; fragments that
+    # open with a letter are grouped behind a look-ahead for it, so a word start tries one
+    # look-ahead per letter rather than every fragment (where any matches is unchanged: a
+    # fragment matches only where its first letter does).
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for f in fragments:
+        first = _first_literal(f)
+        if first is None:
+            rest.append(f)
+        else:
+            groups.setdefault(first, []).append(f)
+    alts = [f"(?={re.escape(c)})(?:{'|'.join(f'(?:{f})' for f in fs)})" for c, fs in groups.items()]
+    alt = "|".join(alts + [f"(?:{f})" for f in rest])
+    try:
+        return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+    except re.error:  # e.g. two fragments naming a group alike: scan class by class
+        return None
+
 
 def find_markers(
     text: str,
@@ -97,6 +148,8 @@ def find_markers(
 @functools.lru_cache(maxsize=4096)
 def _markers_in(text: str, lexicon: Lexicon, wanted: tuple[str, ...] | None) -> tuple[tuple[int, int, str, str], ...]:
     found: list[tuple[int, int, str, str]] = []
+    if lexicon.compiled_any is not None and lexicon.compiled_any.search(text) is None:
+        return ()
     for kind, cls, rx in lexicon.compiled:
         if wanted is not None and kind not in wanted:
             continue
@@ -119,6 +172,8 @@ def probability_terms(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, 
     Overlaps resolve to the earliest scale entry (the most specific), then the longest match.
     """
     found = []
+    if lexicon.compiled_scale_any is not None and lexicon.compiled_scale_any.search(text) is None:
+        return []
     for rank, (rx, cat) in enumerate(lexicon.compiled_scale):
         for m in rx.finditer(text):
             found.append((rank, -(m.end() - m.start()), m.start(), m.end(), cat))

@@ -188,7 +188,10 @@ class Context:
 
 
 class TimexRules(Protocol):
-    """A language's time expressions: named patterns and what each match means."""
+    """A language's time expressions: named patterns and what each match means.
+
+    It may also have ``needs``: rule name -> an expression every match of that rule contains,
+    so that a text without it skips the rule (:func:`_candidates`)."""
 
     @property
     def rules(self) -> Sequence[tuple[str, re.Pattern[str]]]:
@@ -214,7 +217,14 @@ class TimexRules(Protocol):
 def _candidates(text: str, rules: TimexRules, start: int, end: int) -> list[Hit]:
     """Non-overlapping matches in text order."""
     hits: list[Hit] = []
+    # A language may name, per rule, an expression every match of the rule contains (``needs``:
+    # a word such as "ago"); a rule whose word the stretch lacks cannot match and is not run,
+    # which spares rules that try many words at every word start their scan of most texts.
+    needs = getattr(rules, "needs", None) or {}
     for name, rx in rules.rules:
+        need = needs.get(name)
+        if need is not None and need.search(text, start, end) is None:
+            continue
         for m in rx.finditer(text, start, end):
             s, e = rules.span(m)
             if e > s:

@@ -156,7 +156,7 @@ def _one_line(rudoc: RuDoc, span: RuSpan) -> RuSpan | None:
         return None
     text = rudoc.text[span.start:toks[-1].end]
     normal = span.normal if span.type == "PER" else " ".join(span.normal.split()[:len(text.split())])
-    return RuSpan(span.start, toks[-1].end, span.type, text, normal, span.first, toks[-1].i + 1, span.parts)
+    return RuSpan(span.start, toks[-1].end, span.type, text, normal, span.first, toks[-1].i + 1)
 
 
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})

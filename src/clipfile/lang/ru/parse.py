@@ -8,7 +8,10 @@ extraction stages never touch natasha objects and offsets always refer to the te
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +59,18 @@ class RuSpan:
     normal: str
     first: int
     last: int
-    parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """The parts of a person's name (``first``, ``last``, ``middle``) natasha's name grammar
+        finds in :attr:`normal`; empty for other spans.
+
+        Found when asked for, not with the parse: the grammar (yargy) costs about as much per
+        new name as the rest of the parse wrapper per text, and no stage reads the parts
+        (the entities stage splits names its own way)."""
+        if self.type != "PER" or not self.normal:
+            return {}
+        return dict(_name_parts(self.normal))
 
 
 _NO_TOKENS: list[RuToken] = []
@@ -112,8 +126,8 @@ class RuDoc:
 @functools.lru_cache(maxsize=1)
 def models() -> dict[str, Any]:
     """Load natasha's bundled models once per process (:mod:`.models` says how, for less
-    than natasha's constructors take; the name grammar loads apart, on the first person's
-    name: :func:`_names`)."""
+    than natasha's constructors take; the name grammar loads apart, when a person's name
+    parts are first asked for: :func:`_names`)."""
     try:
         from natasha import MorphVocab
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -175,7 +189,7 @@ def _morph_vocab(cls: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def _names() -> Any:
     """natasha's name extractor: a yargy grammar that takes a while to build, needed only for
-    the parts of a person's name, so a text naming nobody never loads it."""
+    the parts of a person's name (:attr:`RuSpan.parts`), so it loads when they are first asked for."""
     from natasha import NamesExtractor
 
     return NamesExtractor(models()["vocab"])
@@ -197,6 +211,53 @@ def _name_parts(normal: str) -> tuple[tuple[str, str], ...]:
     if not match:
         return ()
     return tuple((k, v) for k, v in match.fact.slots if isinstance(v, str))
+
+
+@functools.lru_cache(maxsize=1)
+def _blas() -> Any:
+    """threadpoolctl's controller of the native thread pools loaded so far (numpy's OpenBLAS,
+    which natasha's taggers multiply with), found once: finding them walks the loaded libraries,
+    so numpy is loaded first."""
+    import numpy  # noqa: F401 - its OpenBLAS is the pool to find
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+# Analyses running at once in threads of one process share the limit: the first to enter sets
+# it, the last to leave restores the threads (a limit per block would let an early leaver lift
+# it under the others, or a late one restore the one-thread "original" it saw for good).
+_BLAS_LOCK = threading.Lock()
+_blas_inside = 0
+_blas_limiter: Any = None
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run natasha's taggers on one BLAS thread.
+
+    OpenBLAS starts a thread per core and, after each multiplication, keeps the others spinning
+    for a while in case another follows; natasha's matrices are small (a sentence at a time),
+    so a second thread saves little of a multiplication's time and its spinning costs a core:
+    on the shared 2-core machine under load, bare natasha spent 203 ms CPU a text with two
+    threads against 33 ms with one, at 1.9 against 12.9 texts/s (``bench/parse_speed.py``).
+    Worker processes (``--jobs``) start with one thread already (here the limit changes
+    nothing); this is for the one process of ``analyze``.  The limit holds only while some
+    analysis is inside a block, so numpy elsewhere in the process keeps its threads.
+    """
+    global _blas_inside, _blas_limiter
+    with _BLAS_LOCK:
+        if _blas_inside == 0:
+            _blas_limiter = _blas().limit(limits=1, user_api="blas")
+        _blas_inside += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _blas_inside -= 1
+            if _blas_inside == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
 
 
 def natasha_doc(text: str, *, ner: bool = True):
@@ -232,24 +293,42 @@ def parse(text: str) -> RuDoc:
     Returns:
         The parsed document.
     """
-    return _rudoc(text, natasha_doc(text))
+    with one_blas_thread():
+        doc = natasha_doc(text)
+    return _rudoc(text, doc)
+
+
+# Texts whose entities are tagged in one batch differ in length by at most this factor.
+NER_SPREAD = 1.25
 
 
 def parse_many(texts: list[str]) -> list[RuDoc]:
     """Parse several texts, each into the :class:`RuDoc` :func:`parse` gives for it alone.
 
     natasha's entity tagger takes a whole text as one item and decodes its tags position by
-    position in Python, so a batch of texts decodes in the time of about one: the texts' entities
-    are tagged together (in order of length, so that little of a batch is padding; the tagger
-    masks the padding, and each text's tags are those it gets alone).  Segmentation, morphology
-    and syntax stay per text: the syntax parser's output depends on which sentences share its
-    batch, so batching them across texts would change it.
+    position in Python, so a batch of texts decodes in about the time of its longest: texts of
+    about the same length (within :data:`NER_SPREAD` of the shortest of their batch) have their
+    entities tagged together; the tagger masks the padding, so each text's tags are those it
+    gets alone.  A batch of any lengths pads every text to the longest, and cost more than
+    tagging the texts one at a time (on the Russian benchmark's texts, 942 to 9,700 characters:
+    11.3 ms of CPU a text in batches of sixteen, 9.4 alone, 7.5 by length).  Segmentation,
+    morphology and syntax stay per text: the syntax parser's output depends on which sentences
+    share its batch, so batching them across texts would change it.
     """
     m = models()
-    docs = [natasha_doc(text, ner=False) for text in texts]
     tagged = [k for k, text in enumerate(texts) if text.strip()]
     tagged.sort(key=lambda k: len(texts[k]))
-    markups = dict(zip(tagged, m["ner"].map([texts[k] for k in tagged])))
+    groups: list[list[int]] = []
+    for k in tagged:
+        if groups and len(texts[k]) <= NER_SPREAD * len(texts[groups[-1][0]]):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    markups: dict[int, Any] = {}
+    with one_blas_thread():
+        docs = [natasha_doc(text, ner=False) for text in texts]
+        for group in groups:
+            markups.update(zip(group, m["ner"].map([texts[k] for k in group])))
     for k, doc in enumerate(docs):
         # natasha's own step, handed the batch's tags for this text (a blank text gets none).
         doc.tag_ner(lambda _text, markup=markups.get(k): markup)
@@ -261,29 +340,21 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
     vocab = models()["vocab"]
     tokens: list[RuToken] = []
     sents: list[RuSentence] = []
+    add, lemma = tokens.append, _lemma
     for s_no, sent in enumerate(doc.sents):
         first = len(tokens)
         for tok in sent.tokens:
             feats = tok.feats or {}
-            tokens.append(
-                RuToken(
-                    i=len(tokens),
-                    start=tok.start,
-                    end=tok.stop,
-                    text=tok.text,
-                    lemma=_lemma(tok.text, tok.pos, tuple(feats.items())).lower(),
-                    pos=tok.pos or "X",
-                    feats=dict(feats),
-                    head=_head_index(tok.head_id, s_no, first) if tok.head_id else -1,
-                    rel=tok.rel or "",
-                    sent=s_no,
-                )
-            )
+            word, pos, head_id = tok.text, tok.pos, tok.head_id
+            # (i, start, end, text, lemma, pos, feats, head, rel, sent), positionally: a token
+            # is built per word of every text
+            add(RuToken(len(tokens), tok.start, tok.stop, word, lemma(word, pos, tuple(feats.items())).lower(),
+                        pos or "X", dict(feats), _head_index(head_id, s_no, first) if head_id else -1,
+                        tok.rel or "", s_no))
         sents.append(RuSentence(sent.start, sent.stop, first, len(tokens)))
     rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
     for span in doc.spans:
         span.normalize(vocab)
-        parts = dict(_name_parts(span.normal)) if span.type == "PER" and span.normal else {}
         first_at = rudoc.token_at(span.start)
         last_at = rudoc.token_at(span.stop - 1)
         if first_at is None or last_at is None:
@@ -297,7 +368,6 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
                 normal=span.normal or span.text,
                 first=first_at,
                 last=last_at + 1,
-                parts=parts,
             )
         )
     return rudoc

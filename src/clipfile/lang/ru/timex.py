@@ -279,10 +279,25 @@ _RESOLVE = {
 }
 
 
+# Per rule, a word each of its matches holds (the same case-insensitive match): a text without
+# it skips the rule.  The relative rules open with optional hedges and numbers, dozens of
+# words tried at every word start, and most texts hold no "назад", "спустя" or "через".
+_AGO = re.compile(r"назад|спустя", re.I)
+_AFTER = re.compile(r"спустя|через", re.I)
+_NEEDS: dict[str, re.Pattern[str]] = {
+    "within": re.compile(r"течение", re.I),
+    "half_year": _AFTER,
+    "half_ago": _AGO,
+    "after": _AFTER,
+    "ago": _AGO,
+}
+
+
 class RussianTimes:
     """:class:`~clipfile.analysis.timex.TimexRules` for Russian."""
 
     rules = _RULES
+    needs = _NEEDS
     # Blank-line paragraphs: a date carries further than in English.  Measured on the Russian
     # real-news and adaq texts, every line a paragraph resolves 7 of 130 dates differently
     # (4 to no date at all).

@@ -181,6 +181,9 @@ def _opened(run: list[RuToken]) -> bool:
     return depth > 0
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 class Reader:
     """One document: its text, parse, entities, quotations between marks, and what the
     passes found so far."""
@@ -192,10 +195,8 @@ class Reader:
         self.marked = marked(self.text)
         masked = list(self.text)
         for m in self.marked:
-            if m.depth == 0:
-                for k in range(m.start, m.end):
-                    if masked[k] != "\n":
-                        masked[k] = "x"
+            if m.depth == 0:  # every character of the quotation but its line breaks
+                masked[m.start:m.end] = _NOT_NEWLINE.sub("x", "".join(masked[m.start:m.end]))
         self.masked = "".join(masked)
         self.found: list[Found] = []
         self.used_verbs: set[int] = set()

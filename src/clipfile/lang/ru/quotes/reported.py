@@ -39,17 +39,21 @@ def reported(an: Reader) -> None:
         if an.covered(s_lo, s_hi) and _fully_direct(an, s_lo, s_hi) and not any(
                 t.i in an.used_verbs and _that_then_quote(an, t, s_hi) for t in doc.tokens[sent.first : sent.last]):
             continue
+        # the sentence's end without its closing punctuation, and the quotations between marks
+        # that reach into it (only those can hold one of its tokens): found once per sentence
+        s_end = _trim_end_punct(an.text, s_lo, s_hi)
+        marks = [m for m in an.marked if m.depth == 0 and m.lo < s_hi and s_lo < m.close]
         for t in doc.tokens[sent.first : sent.last]:
-            if an.inside_marked(t.start) is not None:
+            if marks and any(m.lo < t.start < m.close for m in marks):  # an.inside_marked(t.start)
                 continue
             if an.covered(t.start, t.end):
                 # inside an outlet's relay, a characterisation is still its subject's own
                 if all(_relayed(an, f) for f in an.found if f.start < t.end and t.start < f.end):
                     with isolated("quote candidate", t.start, t.end):
-                        _characterised_as(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+                        _characterised_as(an, t, s_lo, s_end)
                 continue
             with isolated("quote candidate", t.start, t.end):  # a failure skips this verb only
-                _one_candidate(an, t, s_lo, s_hi)
+                _one_candidate(an, t, s_lo, s_hi, s_end)
         with isolated("sentence", s_lo, s_hi):
             src = an.source_phrase(s_lo, s_hi)
             if src and not an.covered(src[0][0], src[1][1]):
@@ -60,11 +64,12 @@ def reported(an: Reader) -> None:
 _IMPERSONAL_MODALS = frozenset("следовать стоить нужно надо необходимо важно можно хотеться".split())
 
 
-def _one_candidate(an: Reader, t, s_lo: int, s_hi: int) -> None:
-    """The reported speech one verb (or gerund, stance verb, predication) introduces."""
+def _one_candidate(an: Reader, t, s_lo: int, s_hi: int, s_end: int) -> None:
+    """The reported speech one verb (or gerund, stance verb, predication) introduces
+    (``s_end``: the sentence's end before its closing punctuation)."""
     if t.i in an.used_verbs and not _that_then_quote(an, t, s_hi):
         return
-    if _characterised_as(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi)):
+    if _characterised_as(an, t, s_lo, s_end):
         return
     if is_speech_verb(t):
         if _performative(an, t) or _demonstrative_subject(an, t):
@@ -72,11 +77,11 @@ def _one_candidate(an: Reader, t, s_lo: int, s_hi: int) -> None:
         _reported_from_verb(an, t, s_lo, s_hi)
     elif t.lemma in SPEECH_VERBS and t.feats.get("VerbForm") == "Conv":
         # "…, заявив, что P": the gerund reports for the subject of its clause
-        _complement_after(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+        _complement_after(an, t, s_lo, s_end)
     elif t.lemma in STANCE_VERBS and t.pos == "VERB":
-        _stance(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+        _stance(an, t, s_lo, s_end)
     elif t.lemma in PREDICATIVE_VERBS and t.pos == "VERB" and t.feats.get("VerbForm") == "Fin":
-        _predication(an, t, s_lo, _trim_end_punct(an.text, s_lo, s_hi))
+        _predication(an, t, s_lo, s_end)
 
 
 def _performative(an: Reader, v: RuToken) -> bool:
