@@ -2,7 +2,7 @@
 with the library.  Each backend imports these names (tests narrow them per backend module)."""
 from __future__ import annotations
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS"]
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "rank_block"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -28,3 +28,12 @@ PROBE_BLOCK = 250
 # counts are estimates scaled by the span walked; only when fewer than MIN_SAMPLE match there
 # does the page look further back.
 SAMPLE_ROWS = 4000
+
+
+def rank_block(k: int, head: int, window: int) -> int:
+    """Which ranking block the ``k``-th match (newest first) is in: blocks of ``window`` (the
+    backend's RANK_WINDOW, which tests narrow per backend module), the last before ``head`` cut
+    short there (where a window or a filter's look-ups stopped; 0: no such cut)."""
+    if not head or k < head:
+        return k // window
+    return -(-head // window) + (k - head) // window

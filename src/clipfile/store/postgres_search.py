@@ -37,7 +37,16 @@ from typing import Any, Sequence
 
 import psycopg
 
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
+from .bounds import (
+    FACET_SAMPLE,
+    FILTER_PROBES,
+    FILTER_SCAN,
+    MIN_SAMPLE,
+    PROBE_BLOCK,
+    RANK_WINDOW,
+    SAMPLE_ROWS,
+    rank_block,
+)
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "DOCUMENTS",
            "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
@@ -196,7 +205,7 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
     if not scores:
         scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
                                f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
-    order = sorted(range(len(found)), key=lambda k: (_block(k, head), scores[found[k]], k))
+    order = sorted(range(len(found)), key=lambda k: (rank_block(k, head, RANK_WINDOW), scores[found[k]], k))
     page = [found[k] for k in order[offset:offset + limit]]
     if not page:
         return []
@@ -204,14 +213,6 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
                                       f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": page})}
     return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
 
-
-def _block(k: int, head: int) -> int:
-    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
-    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
-    such cut)."""
-    if not head or k < head:
-        return k // RANK_WINDOW
-    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
 
 
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:

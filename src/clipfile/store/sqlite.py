@@ -38,7 +38,16 @@ from .base import (
     SearchPage,
     Store,
 )
-from .bounds import FACET_SAMPLE, FILTER_PROBES, FILTER_SCAN, MIN_SAMPLE, PROBE_BLOCK, RANK_WINDOW, SAMPLE_ROWS
+from .bounds import (
+    FACET_SAMPLE,
+    FILTER_PROBES,
+    FILTER_SCAN,
+    MIN_SAMPLE,
+    PROBE_BLOCK,
+    RANK_WINDOW,
+    SAMPLE_ROWS,
+    rank_block,
+)
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -2014,7 +2023,7 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
     if not cheap:
         scored = _estimated_scores(db, side, query, found, every=every, head=head, head_lower=head_lower)
-    order = sorted(range(len(scored)), key=lambda k: (_block(k, head), scored[k][1], k))
+    order = sorted(range(len(scored)), key=lambda k: (rank_block(k, head, RANK_WINDOW), scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
         return []
@@ -2023,14 +2032,6 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         " FROM json_each(?))"
         f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
 
-
-def _block(k: int, head: int) -> int:
-    """Which ranking block the ``k``-th match (newest first) is in: blocks of RANK_WINDOW, the
-    last before ``head`` cut short there (where a window or a filter's look-ups stopped; 0: no
-    such cut)."""
-    if not head or k < head:
-        return k // RANK_WINDOW
-    return -(-head // RANK_WINDOW) + (k - head) // RANK_WINDOW
 
 
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
