@@ -463,6 +463,46 @@ def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch
     assert sum(n for _, n in page.facets.source) == len(expected)
 
 
+
+def _mentioned(store, text, names, published):
+    """A document of ``text`` whose analysis mentions each of ``names`` wherever it occurs."""
+    d = doc(text, published=published, language="en")
+    store.add_document(d)
+    entities = [{"id": f"e{k}", "name": name, "type": "PERSON", "aliases": [],
+                 "mentions": [{"start": m.start(), "end": m.end(), "text": name, "label": "PERSON"}
+                              for m in re.finditer(re.escape(name), text)]}
+                for k, name in enumerate(names)]
+    save_linked(store, {"document": {"id": d.id}, "entities": entities}, version="t1")
+    return d
+
+
+def test_co_mentioned_entities_count_shared_documents_once_each(store):
+    _mentioned(store, "Ivo Marek met Marta Kell; Marta Kell and Ivo Marek spoke.", ["Ivo Marek", "Marta Kell"],
+               "2024-03-01")
+    _mentioned(store, "Ivo Marek and Marta Kell toured with Olek Brandt.", ["Ivo Marek", "Marta Kell", "Olek Brandt"],
+               "2024-03-02")
+    _mentioned(store, "Ivo Marek thanked Olek Brandt.", ["Ivo Marek", "Olek Brandt"], "2024-03-03")
+    _mentioned(store, "Pia Sorensen wrote to Ivo Marek.", ["Pia Sorensen", "Ivo Marek"], "2024-03-04")
+    _mentioned(store, "Marta Kell and Pia Sorensen, without him.", ["Marta Kell", "Pia Sorensen"], "2024-03-05")
+    _mentioned(store, "Pia Sorensen met Marta Kell again.", ["Pia Sorensen", "Marta Kell"], "2024-03-06")
+    _mentioned(store, "Marta Kell answered Ivo Marek.", ["Marta Kell", "Ivo Marek"], "2024-03-07")
+    marek, kell, brandt, sorensen = (store.find_entities(n)[0] for n in
+                                     ("Ivo Marek", "Marta Kell", "Olek Brandt", "Pia Sorensen"))
+
+    def named(eid, **kw):
+        return [(e.name, n) for e, n in store.co_mentioned_entities(eid, **kw)]
+
+    # shared documents, not mentions (Kell and Marek are named twice in the first)
+    assert named(marek.id) == [("Marta Kell", 3), ("Olek Brandt", 2), ("Pia Sorensen", 1)]
+    assert named(marek.id, limit=1) == [("Marta Kell", 3)]
+    assert named(sorensen.id) == [("Marta Kell", 2), ("Ivo Marek", 1)]
+    # merged entities answer as one (each co-mentioned root with the most documents any of its
+    # members shares: Kell's 3 with Marek, not the 4 that Kell or Sorensen share with him)
+    store.merge_entities(kell.id, sorensen.id)
+    assert named(marek.id) == [("Marta Kell", 3), ("Olek Brandt", 2)]
+    assert [name for name, _n in named(sorensen.id)] == ["Ivo Marek", "Olek Brandt"]
+    assert named(sorensen.id) == named(kell.id) and brandt.id != kell.id
+
 def test_entity_pages(store):
     d1, d2, _ = _library(store)
     marek, kell = store.find_entities("Ivo Marek")[0], store.find_entities("Marta Kell")[0]

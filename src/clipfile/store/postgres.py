@@ -1469,12 +1469,17 @@ class PostgresStore:
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
             # the entity and those merged into it as a list, not a recursive query: the planner
-            # guessed ten times the documents from that, and read every mention (1.2 s at 1M)
+            # guessed ten times the documents from that, and read every mention (1.2 s at 1M).
+            # Each of its documents' entities are read through the document index (a lateral
+            # join: the planner, joining the documents to every mention, hashed all of them:
+            # 545 ms for a person in 1,450 of 1M documents, 20 ms this way); an entity counts
+            # once per document, so count(*) is the number of documents shared.
             mine = self._held_by(db, eid)
             rows = db.execute(
-                "WITH docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = ANY(%(mine)s::bigint[]))"
-                " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
-                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND NOT (m.entity_id = ANY(%(mine)s::bigint[]))"
+                "WITH docs AS MATERIALIZED (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = ANY(%(mine)s::bigint[]))"
+                " SELECT x.entity_id, count(*) AS n FROM docs CROSS JOIN LATERAL"
+                " (SELECT DISTINCT m.entity_id FROM mentions m WHERE m.doc_id = docs.doc_id) x"
+                " WHERE NOT (x.entity_id = ANY(%(mine)s::bigint[]))"
                 " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %(limit)s", {"mine": mine, "limit": limit * 3}).fetchall()
             shared: dict[int, int] = {}
             for r in rows:
