@@ -1,6 +1,7 @@
-"""The Russian parse's shortcuts give what the plain computations they replace give: natasha's
-morphological analyses with each tag's features worked out once, span normal forms with each
-word's inflection cached, and ``RuToken``'s own ``__init__``."""
+"""The Russian parse's and stages' shortcuts give what the plain computations they replace give:
+natasha's morphological analyses with each tag's features worked out once, span normal forms
+with each word's inflection cached, the title index behind ``RuReferents.titled``, and
+``RuToken``'s own ``__init__``."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,6 +17,8 @@ import pytest
 pytest.importorskip("natasha")
 
 import clipfile  # noqa: E402
+from clipfile.pipeline import STAGES, analyze  # noqa: E402
+from clipfile.records import Document  # noqa: E402
 
 ru_parse = importlib.import_module("clipfile.lang.ru.parse")
 
@@ -75,6 +78,54 @@ def test_span_normal_forms_as_natashas(texts):
             assert ours == span.normal, span.text
             types.add(span.type)
     assert types == {"PER", "LOC", "ORG"}
+
+
+def _titled_by_scan(refs, i):
+    """``RuReferents.titled`` as it was: every mention before the token scanned."""
+    lemma = refs.tokens[i].lemma
+    best, best_pos = None, -1
+    for (s, _e, ent) in refs._mentions:
+        if s >= refs.tokens[i].start:
+            break
+        if ent.type not in {"PERSON", "PER"} or s <= best_pos:
+            continue
+        j = refs.doc.token_at(s)
+        if j is None:
+            continue
+        lo = max(j - 3, refs.doc.sents[refs.tokens[j].sent].first)
+        if any(t.lemma == lemma for t in refs.tokens[lo:j]):
+            best, best_pos = ent, s
+    return best
+
+
+def test_titled_as_the_scan_of_every_mention(texts):
+    from clipfile.lang.ru.referents import _PERSON, RuReferents
+
+    assert _PERSON == {"PERSON", "PER"}
+    found = 0
+    for text in texts:
+        a = analyze(Document(text=text, language="ru"), stages=STAGES[:3])
+        refs = RuReferents(a.parsed, list(a.entities), list(a.quotes))
+        for t in refs.tokens:
+            expected = _titled_by_scan(refs, t.i)
+            assert refs.titled(t.i) is expected, (t.text, t.start)
+            found += expected is not None
+    assert found  # some noun names a person introduced with it
+
+
+def test_titled_takes_the_first_of_the_mentions_starting_at_one_place():
+    from clipfile.lang.ru.referents import RuReferents
+    from clipfile.records import Entity, Mention
+
+    text = "Генерал Игорь Калугин прибыл в Казань. Генерал сообщил о начале учений."
+    s = text.index("Игорь")
+    e = s + len("Игорь Калугин")
+    ents = [Entity("e1", "Игорь Калугин прибыл", "ORG", mentions=(Mention(s, e + 7, text[s:e + 7], "ORG"),)),
+            Entity("e2", "Игорь Калугин", "PERSON", mentions=(Mention(s, e, text[s:e], "PERSON"),)),
+            Entity("e3", "Игорь", "PERSON", mentions=(Mention(s, s + 5, "Игорь", "PERSON"),))]
+    refs = RuReferents(ru_parse.parse(text), ents, [])
+    noun = next(t for t in refs.tokens if t.text == "Генерал" and t.start > s)
+    assert refs.titled(noun.i) is _titled_by_scan(refs, noun.i) is ents[1]
 
 
 def test_tokens_stay_frozen_values():
