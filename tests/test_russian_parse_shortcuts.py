@@ -1,7 +1,7 @@
 """The Russian parse's and stages' shortcuts give what the plain computations they replace give:
 natasha's morphological analyses with each tag's features worked out once, span normal forms
-with each word's inflection cached, the title index behind ``RuReferents.titled``, and
-``RuToken``'s own ``__init__``."""
+with each word's inflection cached, the title index behind ``RuReferents.titled``, the
+terminator index behind ``Reader.sent_start``, and ``RuToken``'s own ``__init__``."""
 from __future__ import annotations
 
 import dataclasses
@@ -126,6 +126,27 @@ def test_titled_takes_the_first_of_the_mentions_starting_at_one_place():
     refs = RuReferents(ru_parse.parse(text), ents, [])
     noun = next(t for t in refs.tokens if t.text == "Генерал" and t.start > s)
     assert refs.titled(noun.i) is _titled_by_scan(refs, noun.i) is ents[1]
+
+
+def _sent_start_by_scan(reader, pos):
+    """``Reader.sent_start`` as it was: the terminators of the text up to ``pos`` scanned."""
+    from clipfile.lang.ru.quotes.reader import _TERMINATOR
+
+    start = 0
+    for m in _TERMINATOR.finditer(reader.masked, 0, pos):
+        start = m.end()
+    while start < pos and reader.text[start].isspace():
+        start += 1
+    return start
+
+
+def test_sent_start_as_the_scan_at_every_position(texts):
+    from clipfile.lang.ru.quotes.reader import Reader
+
+    for text in texts[:2]:  # the sample and the text of sentence ends of every kind
+        reader = Reader(ru_parse.parse(text), [])
+        for pos in range(len(text) + 1):
+            assert reader.sent_start(pos) == _sent_start_by_scan(reader, pos), pos
 
 
 def test_tokens_stay_frozen_values():
