@@ -163,15 +163,3 @@ def test_tokens_stay_frozen_values():
     assert not hasattr(t, "__dict__")
     hashable = make(1, 2, 3, "a", "a", "X", {}, -1, "", 0)
     assert dataclasses.replace(hashable, feats=()) in {dataclasses.replace(hashable, feats=())}
-
-
-def test_the_loaded_models_are_left_out_of_garbage_collections():
-    """A full collection does not walk natasha's vocabularies again (``gc.freeze`` after the
-    load): the 250,000 words the taggers share are in no generation of the collector."""
-    import gc
-
-    models = ru_parse.models()
-    words = models["morph"].infer.encoder.words_vocab.items
-    assert len(words) > 100_000
-    assert gc.get_freeze_count() > 0
-    assert not any(obj is words for obj in gc.get_objects())

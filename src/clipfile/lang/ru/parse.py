@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import gc
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -159,16 +158,7 @@ def models() -> dict[str, Any]:
     from .models import load
 
     _name_unnamed_letters()
-    loaded = {**load(), "vocab": _morph_vocab(MorphVocab)}
-    # The models live as long as the process, and a full garbage collection walks every object
-    # the collector tracks: with natasha's vocabularies, pymorphy2's and the modules they import,
-    # 20-50 ms a collection on the shared machine, which the objects a stream of analyses leaves
-    # (caches of lemmas and analyses) set off every few tens of texts (1.2 ms a text over the
-    # Russian benchmark).  Moved out of the collector's generations, they are not walked again.
-    # (Everything the process holds at this moment goes with them: a cycle among those objects
-    # that later becomes garbage stays in memory.)
-    gc.freeze()
-    return loaded
+    return {**load(), "vocab": _morph_vocab(MorphVocab)}
 
 
 def _name_unnamed_letters() -> None:
