@@ -12,7 +12,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ...errors import ExtractionError
@@ -20,7 +20,7 @@ from ...errors import ExtractionError
 __all__ = ["RuToken", "RuSentence", "RuSpan", "RuDoc", "parse", "parse_many", "models"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RuToken:
     """One token: ``i`` is its index in :attr:`RuDoc.tokens`; ``head`` the index of its
     syntactic head (-1 for a sentence root); offsets are into :attr:`RuDoc.text`."""
@@ -35,6 +35,27 @@ class RuToken:
     head: int
     rel: str
     sent: int
+
+    def __init__(self, i: int, start: int, end: int, text: str, lemma: str, pos: str,
+                 feats: dict[str, str], head: int, rel: str, sent: int) -> None:
+        # The __init__ a frozen dataclass makes sets each field through object.__setattr__ (to
+        # get past its own __setattr__, which refuses): 4 us a token, built for every word of
+        # every text.  Each field's slot is set directly here, in a third of that.
+        _set_i(self, i)
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_text(self, text)
+        _set_lemma(self, lemma)
+        _set_pos(self, pos)
+        _set_feats(self, feats)
+        _set_head(self, head)
+        _set_rel(self, rel)
+        _set_sent(self, sent)
+
+
+# Each field's slot setter (the slot's own, which a frozen __setattr__ does not stand in front of).
+(_set_i, _set_start, _set_end, _set_text, _set_lemma, _set_pos, _set_feats, _set_head, _set_rel,
+ _set_sent) = (getattr(RuToken, f.name).__set__ for f in fields(RuToken))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,13 +198,41 @@ def _morph_vocab(cls: Any) -> Any:
     ``MorphVocab.__init__`` is this call without the path)."""
     try:
         import pymorphy2_dicts_ru
-        from natasha.morph.vocab import MorphForm
         from pymorphy2 import MorphAnalyzer
     except ImportError:  # pragma: no cover - another dictionary package: let pymorphy2 look
         return cls()
     vocab = cls.__new__(cls)
-    MorphAnalyzer.__init__(vocab, path=pymorphy2_dicts_ru.get_path(), result_type=MorphForm)
+    MorphAnalyzer.__init__(vocab, path=pymorphy2_dicts_ru.get_path(), result_type=_morph_form())
     return vocab
+
+
+@functools.lru_cache(maxsize=1)
+def _morph_form() -> type:
+    """natasha's ``MorphForm`` (a pymorphy2 analysis with its universal part of speech and
+    features), with the part of speech and features of each tag worked out once.
+
+    natasha's own works them out anew for every analysis pymorphy2 gives, and a word has several
+    (13,720 analyses for the 3,393 words of the Russian benchmark's texts); they are a function of
+    the tag's grammemes alone, and the dictionaries have a few thousand tags.  Each analysis gets
+    its own features dict, as from natasha's."""
+    from natasha.morph.vocab import MorphForm, PymorphyParse, ud_feats, ud_pos
+
+    known: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
+
+    class TaggedMorphForm(MorphForm):
+        def __new__(cls, *args: Any) -> Any:
+            self = PymorphyParse.__new__(cls, *args)
+            tag = self.tag
+            ud = known.get(tag._grammemes_tuple)
+            if ud is None:
+                ud = known[tag._grammemes_tuple] = (ud_pos(tag), dict(ud_feats(tag)))
+            self.normal = self.normal_form
+            self.pos = ud[0]
+            self.feats = dict(ud[1])
+            return self
+
+    TaggedMorphForm.__name__ = TaggedMorphForm.__qualname__ = "MorphForm"
+    return TaggedMorphForm
 
 
 @functools.lru_cache(maxsize=1)
@@ -202,6 +251,32 @@ def _lemma(word: str, pos: str | None, feats: tuple[tuple[str, str], ...]) -> st
     """natasha's lemma of ``word`` with this part of speech and these features (pymorphy's
     analyses, the best-matching form's normal form)."""
     return models()["vocab"].lemmatize(word, pos, dict(feats)) or word
+
+
+def _span_normal(span: Any) -> str:
+    """natasha's normal form of an entity span (``DocSpan.normalize``: every word put in the
+    nominative, or for an organisation the words it governs, in each word's own case and
+    spacing), each word's inflection computed once per process (:func:`_inflected`)."""
+    from natasha.const import ORG
+    from natasha.norm import recover_shapes, recover_spaces, select_inflectable
+
+    tokens = span.tokens
+    ids = set(select_inflectable(tokens)) if span.type == ORG else None
+    words = [_inflected(t.text, t.pos, None if t.feats is None else tuple(t.feats.items()))
+             if not ids or t.id in ids else t.text for t in tokens]
+    return recover_spaces(recover_shapes(words, tokens), tokens)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _inflected(word: str, pos: str | None, feats: tuple[tuple[str, str], ...] | None) -> str:
+    """natasha's nominative of ``word`` with this part of speech and these features, as
+    ``DocSpan.normalize`` puts each word of a span (lower case)."""
+    from types import SimpleNamespace
+
+    from natasha.norm import inflect_word
+
+    token = SimpleNamespace(text=word, pos=pos, feats=None if feats is None else dict(feats))
+    return inflect_word(models()["vocab"], token)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -337,7 +412,6 @@ def parse_many(texts: list[str]) -> list[RuDoc]:
 
 def _rudoc(text: str, doc: Any) -> RuDoc:
     """The :class:`RuDoc` of natasha's parsed ``doc`` of ``text``."""
-    vocab = models()["vocab"]
     tokens: list[RuToken] = []
     sents: list[RuSentence] = []
     add, lemma = tokens.append, _lemma
@@ -354,7 +428,7 @@ def _rudoc(text: str, doc: Any) -> RuDoc:
         sents.append(RuSentence(sent.start, sent.stop, first, len(tokens)))
     rudoc = RuDoc(text=text, tokens=tokens, sents=sents, spans=[])
     for span in doc.spans:
-        span.normalize(vocab)
+        span.normal = _span_normal(span)
         first_at = rudoc.token_at(span.start)
         last_at = rudoc.token_at(span.stop - 1)
         if first_at is None or last_at is None:

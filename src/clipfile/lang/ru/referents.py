@@ -51,6 +51,7 @@ class RuReferents:
             votes = [v for v in votes if v in {"Masc", "Fem"}]
             self.gender[ent.id] = max(set(votes), key=votes.count) if votes else None
         self._memo: dict[tuple[int, Ref | None], Ref | None] = {}
+        self._title_index: dict[str, tuple[list[int], list[Entity]]] | None = None
 
     # ---- lookups --------------------------------------------------------------------
     def sent_tokens(self, s: int) -> list[RuToken]:
@@ -195,21 +196,36 @@ class RuReferents:
         return None
 
     def titled(self, i: int) -> Entity | None:
-        """The last person introduced with the title noun of token ``i`` (генерал … Калугин)."""
-        lemma = self.tokens[i].lemma
-        best, best_pos = None, -1
-        for (s, e, ent) in self._mentions:
-            if s >= self.tokens[i].start:
-                break
-            if ent.type not in _PERSON or s <= best_pos:
-                continue
-            j = self.doc.token_at(s)
-            if j is None:
-                continue
-            lo = max(j - 3, self.doc.sents[self.tokens[j].sent].first)
-            if any(t.lemma == lemma for t in self.tokens[lo:j]):
-                best, best_pos = ent, s
-        return best
+        """The last person introduced with the title noun of token ``i`` (генерал … Калугин):
+        the last person mentioned before the token with a word of its lemma among the three
+        before the mention in its sentence (of mentions starting at one place, the first)."""
+        found = self._titles().get(self.tokens[i].lemma)
+        if found is None:
+            return None
+        starts, ents = found
+        k = bisect.bisect_left(starts, self.tokens[i].start)
+        return ents[k - 1] if k else None
+
+    def _titles(self) -> dict[str, tuple[list[int], list[Entity]]]:
+        """Lemma -> the starts of the person mentions with a word of that lemma among the three
+        before them in their sentence, and their entities (the first mention of each start), in
+        text order: built once, as :meth:`titled` is asked of every noun that names no one."""
+        if self._title_index is None:
+            index: dict[str, tuple[list[int], list[Entity]]] = {}
+            for s, _e, ent in self._mentions:
+                if ent.type not in _PERSON:
+                    continue
+                j = self.doc.token_at(s)
+                if j is None:
+                    continue
+                lo = max(j - 3, self.doc.sents[self.tokens[j].sent].first)
+                for lemma in {t.lemma for t in self.tokens[lo:j]}:
+                    starts, ents = index.setdefault(lemma, ([], []))
+                    if not starts or starts[-1] != s:
+                        starts.append(s)
+                        ents.append(ent)
+            self._title_index = index
+        return self._title_index
 
     def first_ref(self, indices, *, exclude: Ref | None = None) -> Ref | None:
         """The first token among ``indices`` that resolves to someone."""

@@ -6,6 +6,7 @@ The passes (:mod:`.dialogue`, :mod:`.marked`, :mod:`.reported`) add what they fi
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ __all__ = ["MARKS", "WORD", "Reader", "Found", "Marked", "is_speech_verb", "firs
 MARKS = MarkStyle(closes={"„": "“"}, inner={"„": "“", "“": "”"}, nests_itself="«\"")
 WORD = re.compile(r"\w+")
 _TERMINATOR = re.compile(r"(?:[.!?…]+)(?=\s|$)|\n")
+_TERMINATOR_CHARS = ".!?…\n"  # a text ending in one of these ends with a terminator
 # Dependents that are not part of a speaker's noun phrase.
 _NP_SKIP = frozenset({"acl", "acl:relcl", "parataxis", "cc", "conj", "advcl", "ccomp", "csubj", "mark", "obj", "iobj",
                       "obl", "advmod", "xcomp"})
@@ -198,6 +200,7 @@ class Reader:
             if m.depth == 0:  # every character of the quotation but its line breaks
                 masked[m.start:m.end] = _NOT_NEWLINE.sub("x", "".join(masked[m.start:m.end]))
         self.masked = "".join(masked)
+        self._terminator_ends: list[int] | None = None
         self.found: list[Found] = []
         self.used_verbs: set[int] = set()
         # token index -> entity, for every token inside a mention
@@ -226,9 +229,17 @@ class Reader:
         return m.end() if m.group() != "\n" else m.start()
 
     def sent_start(self, pos: int) -> int:
-        start = 0
-        for m in _TERMINATOR.finditer(self.masked, 0, pos):
-            start = m.end()
+        """Where the sentence holding ``pos`` starts: after the last terminator before ``pos``
+        (:data:`_TERMINATOR` in the text up to ``pos``), its spaces skipped."""
+        if 0 < pos <= len(self.masked) and self.masked[pos - 1] in _TERMINATOR_CHARS:
+            start = pos  # the text cut at pos ends with a terminator
+        else:
+            # a terminator ending before pos is one in the whole text too (its look-ahead reads
+            # a character before pos): the text's terminators are found once
+            if self._terminator_ends is None:
+                self._terminator_ends = [m.end() for m in _TERMINATOR.finditer(self.masked)]
+            k = bisect.bisect_left(self._terminator_ends, pos)
+            start = self._terminator_ends[k - 1] if k else 0
         while start < pos and self.text[start].isspace():
             start += 1
         return start
