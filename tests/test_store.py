@@ -496,11 +496,14 @@ def test_co_mentioned_entities_count_shared_documents_once_each(store):
     assert named(marek.id) == [("Marta Kell", 3), ("Olek Brandt", 2), ("Pia Sorensen", 1)]
     assert named(marek.id, limit=1) == [("Marta Kell", 3)]
     assert named(sorensen.id) == [("Marta Kell", 2), ("Ivo Marek", 1)]
-    # merged entities answer as one (each co-mentioned root with the most documents any of its
-    # members shares: Kell's 3 with Marek, not the 4 that Kell or Sorensen share with him)
+    # merged entities answer as one: the documents naming any of them, each once (Kell or
+    # Sorensen beside Marek: 4 documents, though each alone shares fewer)
     store.merge_entities(kell.id, sorensen.id)
-    assert named(marek.id) == [("Marta Kell", 3), ("Olek Brandt", 2)]
-    assert [name for name, _n in named(sorensen.id)] == ["Ivo Marek", "Olek Brandt"]
+    assert named(marek.id) == [("Marta Kell", 4), ("Olek Brandt", 2)]
+    assert named(kell.id) == named(sorensen.id) == [("Ivo Marek", 4), ("Olek Brandt", 1)]
+    # and from the merged side too, when a third entity is merged into the co-mentioned one
+    store.merge_entities(brandt.id, marek.id)
+    assert named(kell.id) == [("Olek Brandt", 4)]
     assert named(sorensen.id) == named(kell.id) and brandt.id != kell.id
 
 def test_entity_pages(store):

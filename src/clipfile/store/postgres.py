@@ -1486,6 +1486,14 @@ class PostgresStore:
                 root = self._root(r[0])
                 if root != eid:
                     shared[root] = max(shared.get(root, 0), r[1])
+            # an entity with others merged into it shares the documents any of them is named in
+            merged = db.execute(ledger_sql.members_query(_DIALECT).encode()).fetchall()
+            for root in shared:
+                members = ledger_sql.members(merged, [root])
+                if len(members) > 1:
+                    shared[root] = _one(db.execute(
+                        "SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id = ANY(%s::bigint[]) AND doc_id IN"
+                        " (SELECT doc_id FROM mentions WHERE entity_id = ANY(%s::bigint[]))", (members, mine)))[0]
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.get_entity(i), n) for i, n in top]
 

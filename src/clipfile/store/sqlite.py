@@ -1849,6 +1849,15 @@ class SQLiteStore:
                 root = self._root(r[0])
                 if root != eid:
                     shared[root] = max(shared.get(root, 0), r[1])
+            # an entity with others merged into it shares the documents any of them is named in
+            merged = db.execute(ledger_sql.members_query(_DIALECT)).fetchall()
+            for root in shared:
+                members = ledger_sql.members(merged, [root])
+                if len(members) > 1:
+                    shared[root] = db.execute(
+                        f"SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id IN ({','.join('?' * len(members))})"
+                        f" AND doc_id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))",
+                        (*members, eid)).fetchone()[0]
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.get_entity(i), n) for i, n in top]
 
