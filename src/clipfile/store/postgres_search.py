@@ -214,7 +214,6 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
     return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
 
 
-
 def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
     """How many text matches there are, counting no further than ``limit``."""
     return int(_run(db, f"SELECT count(*) FROM ({_newest(side, True, limit)}) s", args)[0][0])

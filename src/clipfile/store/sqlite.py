@@ -2042,7 +2042,6 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         f" SELECT {cols} FROM s {side.join} ORDER BY s.pos", (json.dumps(page),)).fetchall()
 
 
-
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
                       *, every: bool, head: int = 0, head_lower: int | None = None) -> list[tuple[int, float]]:
     """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
