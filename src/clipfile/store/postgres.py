@@ -649,10 +649,8 @@ class PostgresStore:
             self._checkin(conn)
 
     def _checkout(self) -> psycopg.Connection[Any]:
-        try:
+        with contextlib.suppress(queue.Empty):  # none idle: open one or wait below
             return self._idle.get_nowait()
-        except queue.Empty:
-            pass
         with self._pool_lock:
             if self._closed:
                 raise StoreError(f"the library {self.path} is closed")

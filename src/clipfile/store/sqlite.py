@@ -6,6 +6,7 @@ The schema is versioned in ``PRAGMA user_version`` and migrated forward on open.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import re
@@ -643,10 +644,8 @@ class _Watchdog:
             with self._lock:
                 for conn, d in self._active.values():
                     if d.expired():
-                        try:
+                        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: nothing to stop
                             conn.interrupt()
-                        except sqlite3.ProgrammingError:  # closed meanwhile: nothing left to stop
-                            pass
 
 
 _WATCHDOG = _Watchdog()
@@ -828,10 +827,8 @@ class SQLiteStore:
 
     def _checkout(self) -> sqlite3.Connection:
         """An idle reader, a new one while the pool has room, else the next one returned."""
-        try:
+        with contextlib.suppress(queue.Empty):  # none idle: open one or wait below
             return self._idle.get_nowait()
-        except queue.Empty:
-            pass
         with self._pool_lock:
             if self._closed:
                 raise StoreError(f"the library {self.path} is closed")
