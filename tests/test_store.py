@@ -427,7 +427,7 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
     monkeypatch.setattr(module, "MIN_SAMPLE", 3)
     walked: list[Any] = []
     first = getattr(module, walker)
-    monkeypatch.setattr(module, walker, lambda *a: walked.append(a) or first(*a))
+    monkeypatch.setattr(module, walker, lambda *a, **k: walked.append(a) or first(*a, **k))
     filter_first = store.search_page(query, **narrow)
     assert walked  # the filter was walked first
     monkeypatch.setattr(module, "FILTER_PROBES", 0)  # too wide to walk: the matches first
@@ -979,8 +979,17 @@ def test_a_wide_filter_is_looked_up_a_bounded_way_and_estimated_past_it(store, m
     page = store.search_page("harbour", source="Island Herald")
     assert sorted(h.doc_id for h in page.hits) == sorted(herald)
     assert {h.doc_id for h in page.hits[:4]} == set(herald[-4:])  # the probed ones: the first block
+    # a page of 20 looked up every Herald report, 4 at a time (each chunk a block): exact counts
+    assert [{h.doc_id for h in page.hits[k:k + 4]} for k in (4, 8)] == [set(herald[-8:-4]), set(herald[:2])]
+    assert not page.estimated and page.total == 10
+    first = store.search_page("harbour", source="Island Herald", limit=4)
+    assert [h.doc_id for h in first.hits] == [h.doc_id for h in page.hits[:4]]
     # 4 matches among the 4 newest Herald reports, which reach back over 16 of the 40 rows: 4 × 40/16
-    assert page.estimated and page.total == 10 and dict(page.facets.source) == {"Island Herald": 10}
+    assert first.estimated and first.total == 10 and dict(first.facets.source) == {"Island Herald": 10}
+    # the next pages go on below them, a chunk of 4 documents at a time: every match once, in
+    # the order of the page of 20
+    later = [store.search_page("harbour", source="Island Herald", limit=4, offset=k).hits for k in (4, 8)]
+    assert [h.doc_id for p in later for h in p] == [h.doc_id for h in page.hits[4:]]
 
 
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
