@@ -2128,22 +2128,35 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
     for b in range(0, len(probes), PROBE_BLOCK):
         block = probes[b:b + PROBE_BLOCK]
         if side is _ITEMS:
+            # the items of the block's documents that pass the filters (a document's own tested
+            # once), and the oldest item of them all: the span the chunk stands for
+            docs = json.dumps(block)
+            oldest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                                " CROSS JOIN items i ON i.doc_id = d.id", (docs,)).fetchone()[0]
+            lowest = oldest if lowest is None or (oldest is not None and oldest < lowest) else lowest
             block = [r[0] for r in db.execute(
                 "SELECT i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                " CROSS JOIN items i ON i.doc_id = d.id ORDER BY s.key, i.id DESC", (json.dumps(block),))]
-            lowest = min([*block, *([] if lowest is None else [lowest])]) if block else lowest
-        if fts_query and block:
-            # the matches within the block's span, in one pass of the index ("rowid IN (...)"
-            # would make FTS5 run the whole query once per candidate)
-            matching = {r[0] for r in db.execute(
-                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
-                (fts_query, min(block), max(block)))}
-            block = [rid for rid in block if rid in matching]
-        if block and others:  # the other filters, on the matches alone
+                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)} ORDER BY s.key, i.id DESC",
+                (docs, *args))]
+        elif block and others:  # the other filters first: they read the block's rows alone
             passing = {r[0] for r in db.execute(
                 f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
                 f" WHERE {' AND '.join(where)}", (json.dumps(block), *args))}
             block = [rid for rid in block if rid in passing]
+        if fts_query and len(block) > PROBE_BLOCK // 4:
+            # the matches within the block's span, in one pass of the index ("rowid IN (...)"
+            # makes FTS5 run the whole query once per candidate) ...
+            matching = {r[0] for r in db.execute(
+                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
+                (fts_query, min(block), max(block)))}
+            block = [rid for rid in block if rid in matching]
+        elif fts_query and block:
+            # ... or, for the few the other filters left, a look-up of each (a seek per word:
+            # the span of a narrow source's documents holds many matches of a common word)
+            matching = {r[0] for r in db.execute(
+                f"SELECT s.value FROM json_each(?) s WHERE EXISTS (SELECT 1 FROM {side.fts}"
+                f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(block), fts_query))}
+            block = [rid for rid in block if rid in matching]
         found.extend(block)
     if not wide:
         return found, None, None
