@@ -285,6 +285,16 @@ def measure(lib: Library, repeat: int) -> None:
         add("web /search phrase", page(lambda: f"/search?q=%22{next(words)}+{next(words)}%22"))
         add("web /search quotes common word", page(lambda: f"/search?q={next(words)}&kind=quote"))
         add("web /search browse (stats)", page("/search"), slow)
+        # a narrow source filter (the generated sources each hold 1/60 of the library): a
+        # source no document has, and a source with one quarter of one year, browsing items,
+        # searching, and the second page (which goes on below the first page's look-ups)
+        quarter = "&source=Harbour+Gazette&date_from=2019-01-01&date_to=2019-03"
+        add("web /search browse quotes, no such source", page("/search?kind=quote&source=Nowhere+Gazette"))
+        add("web /search browse claims, source+quarter", page(f"/search?kind=claim{quarter}"))
+        add("web /search word, source+quarter", page(lambda: f"/search?q={next(words)}{quarter}"))
+        add("web /search word, source+quarter p2", page(lambda: f"/search?q={next(words)}{quarter}&page=2"))
+        add("web /search quotes word, source+qtr p2",
+            page(lambda: f"/search?q={next(words)}&kind=quote{quarter}&page=2"))
         # entities: the list is ordered by mentions, and each entity shows its mention and
         # document counts
         add("web /entities (list of 50)", page("/entities"), slow)

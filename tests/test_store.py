@@ -427,7 +427,7 @@ def test_a_narrow_filter_walked_first_finds_what_the_matches_walked_first_find(s
     monkeypatch.setattr(module, "MIN_SAMPLE", 3)
     walked: list[Any] = []
     first = getattr(module, walker)
-    monkeypatch.setattr(module, walker, lambda *a: walked.append(a) or first(*a))
+    monkeypatch.setattr(module, walker, lambda *a, **k: walked.append(a) or first(*a, **k))
     filter_first = store.search_page(query, **narrow)
     assert walked  # the filter was walked first
     monkeypatch.setattr(module, "FILTER_PROBES", 0)  # too wide to walk: the matches first
@@ -979,8 +979,62 @@ def test_a_wide_filter_is_looked_up_a_bounded_way_and_estimated_past_it(store, m
     page = store.search_page("harbour", source="Island Herald")
     assert sorted(h.doc_id for h in page.hits) == sorted(herald)
     assert {h.doc_id for h in page.hits[:4]} == set(herald[-4:])  # the probed ones: the first block
+    if not isinstance(store, SQLiteStore):  # (PostgreSQL: past the probes, with the filters in the query)
+        assert page.estimated and page.total == 10 and dict(page.facets.source) == {"Island Herald": 10}
+        return
+    # a page of 20 looked up every Herald report, 4 at a time (each chunk a block): exact counts
+    assert [{h.doc_id for h in page.hits[k:k + 4]} for k in (4, 8)] == [set(herald[-8:-4]), set(herald[:2])]
+    assert not page.estimated and page.total == 10
+    first = store.search_page("harbour", source="Island Herald", limit=4)
+    assert [h.doc_id for h in first.hits] == [h.doc_id for h in page.hits[:4]]
     # 4 matches among the 4 newest Herald reports, which reach back over 16 of the 40 rows: 4 × 40/16
-    assert page.estimated and page.total == 10 and dict(page.facets.source) == {"Island Herald": 10}
+    assert first.estimated and first.total == 10 and dict(first.facets.source) == {"Island Herald": 10}
+    # the next pages go on below them, a chunk of 4 documents at a time: every match once, in
+    # the order of the page of 20
+    later = [store.search_page("harbour", source="Island Herald", limit=4, offset=k).hits for k in (4, 8)]
+    assert [h.doc_id for p in later for h in p] == [h.doc_id for h in page.hits[4:]]
+
+
+@pytest.mark.parametrize("query", ["", "harbour"])
+def test_a_narrow_sources_items_are_looked_up_from_its_documents_page_after_page(store, monkeypatch, query):
+    # Quotes of a source few documents come from: the page takes the source's documents newest
+    # first, a chunk at a time, and their items (not every older item of the library); each
+    # later page goes on below the chunks before it.  Paging reaches every quote once, in the
+    # order of one page holding them all (browsing: newest document first, exactly).
+    from clipfile.entitylinks import save_linked as link
+
+    herald = []
+    for k in range(40):
+        outlet = "Island Herald" if k % 5 == 0 else OUTLETS[k % 3]
+        text = f"Ivo Marek said the harbour fees would rise in year {k}. The ferry board met on day {k}."
+        d = doc(text, title=f"Report {k}", source=outlet, published=f"2024-03-{k % 28 + 1:02d}")
+        store.add_document(d)
+        q = text.index("the harbour")
+        link(store, {"document": {"id": d.id}, "entities": [],
+                     "quotes": [{"id": "q1", "start": q, "end": q + 27, "text": text[q:q + 27], "kind": "indirect"}],
+                     "claims": [{"id": "c1", "start": q, "end": q + 27, "text": text[q:q + 27], "status": "asserted"}]},
+             version="t")
+        if outlet == "Island Herald":
+            herald.append(d.id)
+    narrow = {"kinds": ("quote",), "source": "Island Herald"}
+    everything = store.search_page(query, limit=50, **narrow)
+    assert sorted(h.doc_id for h in everything.hits) == sorted(herald) and everything.total == 8
+    assert not everything.estimated and {h.kind for h in everything.hits} == {"quote"}
+    _bounds(store, monkeypatch, SAMPLE_ROWS=4, FILTER_SCAN=4, MIN_SAMPLE=2, FILTER_PROBES=3, RANK_WINDOW=3)
+    whole = store.search_page(query, limit=50, **narrow)  # every chunk read: the quotes counted exactly
+    if not query:
+        assert [h.item_id for h in whole.hits] == [h.item_id for h in everything.hits]
+    assert sorted(h.doc_id for h in whole.hits) == sorted(herald) and whole.total == 8
+    pages = [store.search_page(query, limit=3, offset=k, **narrow) for k in (0, 3, 6)]
+    assert [h.item_id for p in pages for h in p.hits] == [h.item_id for h in whole.hits]
+    # the first page read the newest 3 Herald reports: its counts stand for the span they reach
+    # (a search ranks them as the first block; browsing orders by publication date)
+    assert pages[0].estimated and (not query or {h.doc_id for h in pages[0].hits} == set(herald[-3:]))
+    if isinstance(store, SQLiteStore):  # (PostgreSQL's items are searched with the filters already)
+        _bounds(store, monkeypatch, PROBE_CHUNKS=1)  # past the chunks: the filters go into the search
+    pages = [store.search_page(query, limit=3, offset=k, **narrow) for k in (0, 3, 6)]
+    assert sorted(h.doc_id for p in pages for h in p.hits) == sorted(herald)
+    assert len({h.item_id for p in pages for h in p.hits}) == 8
 
 
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):

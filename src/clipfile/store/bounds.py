@@ -2,7 +2,10 @@
 with the library.  Each backend imports these names (tests narrow them per backend module)."""
 from __future__ import annotations
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "rank_block"]
+from typing import Sequence
+
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
+           "SAMPLE_ROWS", "rank_block"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -21,6 +24,11 @@ MIN_SAMPLE = 20
 # they find stands for the span they reach back to (estimates).
 FILTER_PROBES = 1000
 PROBE_BLOCK = 250
+# A later page that needs more matches than a narrow filter's newest FILTER_PROBES documents hold
+# goes on below them the same way, FILTER_PROBES documents at a time (each such chunk its own
+# ranking block), up to this many chunks in all; only past them does it search further back
+# with the filters in the query (a walk over every older match of the query).
+PROBE_CHUNKS = 8
 # A page's samples (the facets and the total) and its filtered candidates are drawn from the
 # newest this-many rows of a side (documents; items apart), however many of them match: the
 # rows a walk tests, not the matches it finds, bound its cost (a sparse query, or a query whose
@@ -30,10 +38,16 @@ PROBE_BLOCK = 250
 SAMPLE_ROWS = 4000
 
 
-def rank_block(k: int, head: int, window: int) -> int:
+def rank_block(k: int, heads: int | Sequence[int], window: int) -> int:
     """Which ranking block the ``k``-th match (newest first) is in: blocks of ``window`` (the
-    backend's RANK_WINDOW, which tests narrow per backend module), the last before ``head`` cut
-    short there (where a window or a filter's look-ups stopped; 0: no such cut)."""
-    if not head or k < head:
-        return k // window
-    return -(-head // window) + (k - head) // window
+    backend's RANK_WINDOW, which tests narrow per backend module), each group of them cut short
+    at the next of ``heads`` (ascending positions where a window or a filter's look-ups, or a
+    chunk of them, stopped; 0 or none: no such cut)."""
+    block = start = 0
+    for head in ((heads,) if isinstance(heads, int) else heads):
+        if not head or head <= start:
+            continue
+        if k < head:
+            break
+        block, start = block + -(-(head - start) // window), head
+    return block + (k - start) // window

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Self, Sequence
@@ -45,6 +45,7 @@ from .bounds import (
     FILTER_SCAN,
     MIN_SAMPLE,
     PROBE_BLOCK,
+    PROBE_CHUNKS,
     RANK_WINDOW,
     SAMPLE_ROWS,
     rank_block,
@@ -1929,9 +1930,10 @@ def _scan(side: _Side, fts_query: str, *, ranked: bool, above: int = 0, below: i
 
 
 def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: bool,
-                   floor: int = 0, below: int | None = None) -> tuple[str, list[Any]]:
+                   floor: int = 0, below: int | None = None, below_document: int | None = None
+                   ) -> tuple[str, list[Any]]:
     """The newest rows (or matches) that pass the filters, however far back they are (down to
-    the key ``floor``; below the key ``below``)."""
+    the key ``floor``; below the key ``below``; of documents below the rowid ``below_document``)."""
     source, key, conds = side.source, side.source_key, list(where)
     if fts_query:
         # the full-text match first: probing the FTS table once per filtered row is far slower
@@ -1941,6 +1943,8 @@ def _filtered_scan(side: _Side, fts_query: str, where: list[str], *, ranked: boo
         conds.append(f"{key} >= {int(floor)}")
     if below is not None:
         conds.append(f"{key} < {int(below)}")
+    if below_document is not None:
+        conds.append(f"d.rowid < {int(below_document)}")
     rank = f"bm25({side.fts})" if ranked and fts_query else "0"
     return (f"SELECT {key} AS rid, {rank} AS rank FROM {source} WHERE {' AND '.join(conds)}"
             f" ORDER BY {key} DESC LIMIT ?", [fts_query] if fts_query else [])
@@ -1962,8 +1966,8 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     fts_query = fts5_query(query)
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     scans = scans or _Scans(db, fts_query)
-    head = 0  # where the blocks were cut short: a window or a filter's look-ups stopped there
-    head_lower: int | None = None  # ... and the oldest key that cut block stands for
+    heads: list[int] = []  # where groups of blocks were cut short: a window or a filter's look-ups stopped there
+    lowers: dict[int, int] = {}  # ... and the oldest key each cut group stands for
     floor = scans.window(side)[1]
     if len(where) == 1:
         # No filters: the first block is the matches among the newest SAMPLE_ROWS rows (at most
@@ -1984,7 +1988,9 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
             return rows, first, every
 
         scored, head, every = blocks(cheap)
-        head_lower = floor + 1 if head < RANK_WINDOW else None  # a first block cut by the window
+        heads = [head]
+        if head < RANK_WINDOW:
+            lowers[head] = floor + 1  # a first block cut by the window
         found = [r[0] for r in scored]
         # cheap when the whole library holds few matches (the same answer on every page): the
         # blocks read say so when they hold every match, else a probe does
@@ -1999,24 +2005,23 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
         reached = len(scans.newest(side, n)) >= n or floor > 0  # the walk stopped before every match
         every = not reached and len(found) < window
         if len(found) < min(window, offset + limit) and reached:
-            narrow = _filter_first(db, side, fts_query, where, args, window)
-            scans.narrow[(side.fts, tuple(where), tuple(args))] = (window, narrow)  # the sample reads them too
+            key = (side.fts, tuple(where), tuple(args))
+            narrow = _narrow(db, side, fts_query, where, args, offset + limit, scans.narrow.get(key))
             if narrow is None:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
                 every = len(found) < window
             else:
-                found, cut = narrow
-                every = cut is None and len(found) < window
-                if cut is not None:
-                    # the filter's newest documents are the first blocks; the blocks after them
-                    # go on further back with the filters in the query
-                    head, head_lower = len(found), cut
-                    if len(found) < offset + limit:
-                        more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
-                        scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below=cut)
-                        older = [r[0] for r in db.execute(scan, (*scan_args, *args, more))]
-                        found, every = found + older, len(older) < more
+                scans.narrow[key] = narrow  # the sample reads them too
+                # each chunk of the filter's own documents is a group of ranking blocks; past
+                # them the blocks go on further back with the filters in the query
+                found, every = list(narrow.found), narrow.below is None
+                heads, lowers = list(narrow.ends), {e: c for e, c in zip(narrow.ends, narrow.cuts) if c is not None}
+                if len(found) < offset + limit and narrow.below is not None:
+                    more = RANK_WINDOW * -(-(offset + limit - len(found)) // RANK_WINDOW)
+                    scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below_document=narrow.below)
+                    older = [r[0] for r in db.execute(scan, (*scan_args, *args, more))]
+                    found, every = found + older, len(older) < more
         if not found:
             return []
         if cheap:
@@ -2028,8 +2033,8 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
                 " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC) WHERE rank IS NOT NULL",
                 (json.dumps(found), fts_query, min(found), max(found))).fetchall()
     if not cheap:
-        scored = _estimated_scores(db, side, query, found, every=every, head=head, head_lower=head_lower)
-    order = sorted(range(len(scored)), key=lambda k: (rank_block(k, head, RANK_WINDOW), scored[k][1], k))
+        scored = _estimated_scores(db, side, query, found, every=every, heads=heads, lowers=lowers)
+    order = sorted(range(len(scored)), key=lambda k: (rank_block(k, heads, RANK_WINDOW), scored[k][1], k))
     page = [[scored[k][0], scored[k][1]] for k in order[offset:offset + limit]]
     if not page:
         return []
@@ -2040,78 +2045,146 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
 
 
 def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: list[int],
-                      *, every: bool, head: int = 0, head_lower: int | None = None) -> list[tuple[int, float]]:
+                      *, every: bool, heads: Sequence[int] = (), lowers: dict[int, int] | None = None
+                      ) -> list[tuple[int, float]]:
     """``(rowid, score)`` of candidates (newest first), scored block by block from their stored
     text (:class:`clipfile.store.sqlite_rank.Scorer`).  A block stands for the rows from just
     below the block before it (or the newest row) down to its oldest match (or, when ``every``
-    match was found, the first row; the block cut short at ``head`` matches, down to
-    ``head_lower``)."""
+    match was found, the first row; a group of blocks cut short at one of ``heads`` matches,
+    down to the key ``lowers`` gives for it)."""
     texts = dict(db.execute(f"SELECT s.value, {side.text} FROM json_each(?) s {side.text_join}",
                             (json.dumps(found),)).fetchall())
     newest = db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0
     scorer = Scorer(query)
+    lowers = lowers or {}
     out: list[tuple[int, float]] = []
-    starts = list(range(0, head, RANK_WINDOW)) + list(range(head, len(found), RANK_WINDOW))
+    starts: list[int] = []
+    for a, b in zip([0, *heads], [*heads, len(found)]):
+        starts.extend(range(a, min(b, len(found)), RANK_WINDOW))
+    starts = sorted(set(starts))
     for i, b in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(found)
         block = found[b:end]
         if not block:
             continue
         upper = found[b - 1] - 1 if b else max(newest, block[0])
-        lower = (1 if every and end >= len(found) else
-                 head_lower if end == head and head_lower is not None else block[-1])
+        lower = (1 if every and end >= len(found) else lowers.get(end, min(block)))
         out.extend(zip(block, scorer.scores([texts.get(rid) or "" for rid in block], upper - lower + 1)))
     return out
 
 
+@dataclass
+class _Chunks:
+    """What a narrow filter's own documents hold (:func:`_narrow`): the matches that pass, newest
+    first, chunk after chunk; where each chunk ends among them and the oldest key it stands for
+    (None: every document of the filter was looked up by then); and the document (rowid) the
+    next chunk goes on below (None: there is none)."""
+
+    found: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    cuts: list[int | None] = field(default_factory=list)
+    below: int | None = None
+
+    @property
+    def cut(self) -> int | None:
+        """The oldest key the chunks read stand for (None: they are every match)."""
+        return self.cuts[-1] if self.cuts else None
+
+
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  n: int) -> tuple[list[int], int | None] | None:
-    """The newest ``n`` documents that pass the filters and match the query, found from the
-    filters' side, and where the look-ups stopped short (the oldest key looked up, when the
-    source holds more documents than were looked up and fewer than ``n`` passed; else None);
-    None without a source filter (other filters have no newest-first index to walk).
+                  *, below: int | None = None) -> tuple[list[int], int | None, int | None] | None:
+    """One chunk of a narrow filter's own documents: the matches (documents, or their items) that
+    pass the filters among the newest :data:`FILTER_PROBES` documents of its source (below the
+    document ``below``), newest first; the oldest key they stand for when the source holds more
+    documents (else None); and the last document looked up, when the source holds more (else
+    None).  None without a source filter (other filters have no newest-first index to walk).
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
-    The newest :data:`FILTER_PROBES` documents of a source filter (its index gives them newest
-    first, without reading their rows) are looked up in the full-text index, :data:`PROBE_BLOCK`
-    at a time, and the matches checked against the other filters, until ``n`` pass: a cost
-    bounded by the probes, not the query or the library.  When the source holds more documents
-    than that, what they find stands for the span of the
-    library they reach back to (the caller scales it, or goes further back when it is too
-    little), as in the PostgreSQL library (:func:`clipfile.store.postgres_search.filter_first`).
-    Items are not walked this way (their filters are their documents').
+    The source's index gives its documents newest first without reading their rows; they are
+    looked up in the full-text index :data:`PROBE_BLOCK` at a time (the span of each block in one
+    pass), and the matches checked against the other filters: a cost bounded by the probes, not
+    the query or the library.  A page of items takes the items of those documents (newest
+    document first, each one's items newest first), so a narrow source is browsed or searched
+    from its own documents too.  What a chunk finds stands for the span of the library it
+    reaches back to (the caller scales it, or goes on below it), as in the PostgreSQL library
+    (:func:`clipfile.store.postgres_search.filter_first`).
     """
-    if side is not _DOCUMENTS or "d.source = ?" not in where:
+    if "d.source = ?" not in where:
         return None
     at = where.index("d.source = ?")
     source = args[sum(w.count("?") for w in where[:at])]
     # the source's documents, newest first, from its index alone
-    candidates = [r[0] for r in db.execute("SELECT rowid FROM documents WHERE source = ? ORDER BY rowid DESC LIMIT ?",
-                                           (source, FILTER_PROBES + 1))]
+    candidates = [r[0] for r in db.execute(
+        f"SELECT rowid FROM documents WHERE source = ?{'' if below is None else ' AND rowid < ?'}"
+        " ORDER BY rowid DESC LIMIT ?", (source, *(() if below is None else (below,)), FILTER_PROBES + 1))]
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
     found: list[int] = []
+    lowest: int | None = None
+    others = len(where) > 2 or side is _ITEMS  # filters besides the source (an item's own, at least)
     for b in range(0, len(probes), PROBE_BLOCK):
         block = probes[b:b + PROBE_BLOCK]
-        if fts_query:
+        if side is _ITEMS:
+            # the items of the block's documents that pass the filters (a document's own tested
+            # once), and the oldest item of them all: the span the chunk stands for
+            docs = json.dumps(block)
+            oldest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                                " CROSS JOIN items i ON i.doc_id = d.id", (docs,)).fetchone()[0]
+            lowest = oldest if lowest is None or (oldest is not None and oldest < lowest) else lowest
+            block = [r[0] for r in db.execute(
+                "SELECT i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)} ORDER BY s.key, i.id DESC",
+                (docs, *args))]
+        elif block and others:  # the other filters first: they read the block's rows alone
+            passing = {r[0] for r in db.execute(
+                f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
+                f" WHERE {' AND '.join(where)}", (json.dumps(block), *args))}
+            block = [rid for rid in block if rid in passing]
+        if fts_query and len(block) > PROBE_BLOCK // 4:
             # the matches within the block's span, in one pass of the index ("rowid IN (...)"
-            # would make FTS5 run the whole query once per candidate)
+            # makes FTS5 run the whole query once per candidate) ...
             matching = {r[0] for r in db.execute(
                 f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
-                (fts_query, block[-1], block[0]))}
+                (fts_query, min(block), max(block)))}
             block = [rid for rid in block if rid in matching]
-        if block and len(where) > 2:  # the other filters, on the matches alone
-            passing = {r[0] for r in db.execute(
-                f"SELECT d.rowid FROM documents d WHERE d.rowid IN (SELECT value FROM json_each(?))"
-                f" AND {' AND '.join(where)}", (json.dumps(block), *args))}
-            block = [rid for rid in block if rid in passing]
+        elif fts_query and block:
+            # ... or, for the few the other filters left, a look-up of each (a seek per word:
+            # the span of a narrow source's documents holds many matches of a common word)
+            matching = {r[0] for r in db.execute(
+                f"SELECT s.value FROM json_each(?) s WHERE EXISTS (SELECT 1 FROM {side.fts}"
+                f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(block), fts_query))}
+            block = [rid for rid in block if rid in matching]
         found.extend(block)
-        if len(found) >= n:
-            break
-    return found[:n], (probes[-1] if wide and len(found) < n else None)
+    if not wide:
+        return found, None, None
+    cut = probes[-1] if side is _DOCUMENTS else (lowest if lowest is not None else _newest_key(db, side) + 1)
+    return found, cut, probes[-1]
+
+
+def _newest_key(db: sqlite3.Connection, side: _Side) -> int:
+    return int(db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0)
+
+
+def _narrow(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
+            need: int, known: _Chunks | None = None) -> _Chunks | None:
+    """A narrow filter's own documents looked up chunk after chunk (:func:`_filter_first`) until
+    ``need`` matches pass, the source's documents run out or :data:`PROBE_CHUNKS` chunks were
+    read (going on from the chunks ``known`` holds); None without a source filter.  Each chunk is
+    the same whatever is needed, so that every page of a search sees the same chunks."""
+    chunks = known or _Chunks()
+    while not chunks.ends or (len(chunks.found) < need and chunks.below is not None
+                              and len(chunks.ends) < PROBE_CHUNKS):
+        one = _filter_first(db, side, fts_query, where, args, below=chunks.below)
+        if one is None:
+            return None
+        chunks.found.extend(one[0])
+        chunks.ends.append(len(chunks.found))
+        chunks.cuts.append(one[1])
+        chunks.below = one[2]
+    return chunks
 
 
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
@@ -2141,14 +2214,17 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
         if not reached:
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
-            # too few in the walk: further back, with the filters
-            asked, known = scans.narrow.get((side.fts, tuple(where), tuple(args)), (0, None))
-            narrow = ((known[0][:FACET_SAMPLE], known[1]) if known is not None and fts_query and asked >= FACET_SAMPLE
-                      else _filter_first(db, side, fts_query, where, args, FACET_SAMPLE))
-            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
-                rows, lowest = (_rows_of(db, side, narrow[0], cols) if narrow[0] else []), (narrow[1] or 0)
-                if len(rows) < FACET_SAMPLE and narrow[1] is None:
-                    return rows, 1.0  # every document of the filters was looked up
+            # too few in the walk: further back, from a narrow source's own documents (chunk
+            # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
+            # else with the filters in the query
+            key = (side.fts, tuple(where), tuple(args))
+            narrow = _narrow(db, side, fts_query, where, args, MIN_SAMPLE, scans.narrow.get(key))
+            if narrow is not None:
+                scans.narrow[key] = narrow
+                rows = _rows_of(db, side, narrow.found[:FACET_SAMPLE], cols) if narrow.found else []
+                if len(rows) < FACET_SAMPLE and narrow.below is None:
+                    return rows, 1.0  # every document of the filter was looked up
+                lowest = narrow.cut or 0
             else:
                 scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
                 rows = db.execute(
@@ -2156,7 +2232,7 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
                     (*scan_args, *args, FACET_SAMPLE)).fetchall()
                 if len(rows) < FACET_SAMPLE:
                     return rows, 1.0  # every match that passes
-    oldest = rows[-1][0] if len(rows) >= FACET_SAMPLE else lowest
+    oldest = min(r[0] for r in rows) if len(rows) >= FACET_SAMPLE else lowest  # (items: by document)
     return rows, max(1.0, newest / max(1, newest - oldest + 1))
 
 
@@ -2182,9 +2258,8 @@ class _Scans:
         self._newest: dict[str, tuple[int, list[int]]] = {}
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
-        # what the ranking found from a narrow filter's side (_filter_first): how many it asked
-        # for, and what it found
-        self.narrow: dict[tuple[Any, ...], tuple[int, tuple[list[int], int | None] | None]] = {}
+        # what the ranking or a sample found from a narrow filter's side (_narrow)
+        self.narrow: dict[tuple[Any, ...], _Chunks] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
