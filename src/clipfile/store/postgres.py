@@ -1373,7 +1373,7 @@ class PostgresStore:
                 args["tsq"] = tsquery(db, text_query)
                 if kinds:
                     rows = [(*r[2:8], r[1], *r[8:]) for r in ranked(
-                        db, ITEMS, item_cols, item_filters(True), doc_where, args, limit, offset)]
+                        db, ITEMS, item_cols, item_filters(True), doc_where, args, limit, offset, scans)]
                 else:
                     rows = [(*r[2:8], r[1]) for r in ranked(
                         db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset, scans)]
