@@ -1033,6 +1033,33 @@ def test_a_narrow_sources_items_are_looked_up_from_its_documents_page_after_page
     assert len({h.item_id for p in pages for h in p.hits}) == 8
 
 
+@pytest.mark.parametrize("narrow", [{"source": "Island Herald"}, {"date_from": "2024-03-01", "date_to": "2024-03"}])
+def test_later_pages_go_on_below_a_walk_that_filled_the_first(store, monkeypatch, narrow):
+    # The newest rows hold a few matches that pass the filter: enough for the first page, not
+    # the second.  Every page must rank the same groups: the walk's matches first (page 1
+    # ranks only them), then the look-ups below the walk, so that paging repeats and skips
+    # nothing.  The older reports say "harbour" more often: had page 2 looked up the filter's
+    # matches from the newest again, they would rank above the walk's and page 2 would show the
+    # walk's matches a second time.
+    herald = []
+    for k in range(40):
+        mine = k % 4 == 0
+        words = "harbour, harbour and the harbour" if mine and k < 32 else "harbour"
+        d = doc(f"Report {k}: the {words} board met on day {k}.", title=f"Report {k}",
+                source="Island Herald" if mine else OUTLETS[k % 3],
+                published=f"2024-{3 if mine else 2:02d}-{k % 28 + 1:02d}")
+        store.add_document(d)
+        if mine:
+            herald.append(d.id)
+    _bounds(store, monkeypatch, SAMPLE_ROWS=8, FILTER_SCAN=8, MIN_SAMPLE=2, FILTER_PROBES=3, RANK_WINDOW=4)
+    whole = store.search_page("harbour", limit=10, **narrow)
+    assert sorted(h.doc_id for h in whole.hits) == sorted(herald)
+    first = store.search_page("harbour", limit=2, **narrow)
+    assert {h.doc_id for h in first.hits} == set(herald[-2:])  # the newest 8 rows hold 2 of them
+    pages = [first.hits] + [store.search_page("harbour", limit=2, offset=k, **narrow).hits for k in (2, 4, 6, 8)]
+    assert [h.doc_id for p in pages for h in p] == [h.doc_id for h in whole.hits]
+
+
 def test_a_narrow_filter_still_finds_matches_beyond_the_scanned_window(store, monkeypatch):
     docs = harbour_reports(store, 30, rare_first=True)
     _bounds(store, monkeypatch, RANK_WINDOW=3, FACET_SAMPLE=3, FILTER_SCAN=5, MIN_SAMPLE=2)
