@@ -32,6 +32,7 @@ index would read the whole posting list of every common word, a cost that grows 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -349,6 +350,12 @@ class Scans:
         return self._walks[key]
 
 
+# an item's own column in a filter (the others are its document's)
+_ITEM_COLUMN = re.compile(r"\bi\.")
+# how many of a chunk's oldest documents tell the oldest item it stands for
+_OLDEST_DOCUMENTS = 8
+
+
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
                  *, below: int | None = None, under: int | None = None
                  ) -> tuple[list[int], int | None, int | None] | None:
@@ -392,15 +399,22 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
         found = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}"
                                         " ORDER BY d.seq DESC", {**args, "_ids": probes})]
     else:
-        # the items of those documents that pass (a document's own filters tested once per
-        # item, cheap), and the oldest item of them all: the span the chunk stands for
-        own = "" if under is None else " WHERE i.id < %(_under)s"
-        passing, lowest = _run(
-            db, f"SELECT array_agg(i.id ORDER BY s.pos, i.id DESC) FILTER (WHERE {test}), min(i.id)"
-                " FROM unnest(%(_ids)s::bigint[]) WITH ORDINALITY s(seq, pos)"
-                f" JOIN documents d ON d.seq = s.seq JOIN items i ON i.doc_id = d.id{own}",
-            {**args, "_ids": probes, "_under": under})[0]
-        found = list(passing or [])
+        # the items of the documents that pass their filters (tested once per document), and
+        # the oldest item of the chunk's oldest documents: the span the chunk stands for (the
+        # oldest of all its items would read every item of a thousand documents)
+        own = [f for f in filters if _ITEM_COLUMN.search(f)]
+        docs = [f for f in filters if f not in own] or ["TRUE"]
+        own += ([f"{side.vector} @@ {TSQUERY}"] if text else []) + ([] if under is None else ["i.id < %(_under)s"])
+        found = [r[0] for r in _run(
+            db, "WITH s AS MATERIALIZED (SELECT d.id, u.pos FROM unnest(%(_ids)s::bigint[]) WITH ORDINALITY u(seq, pos)"
+                f" JOIN documents d ON d.seq = u.seq WHERE {' AND '.join(docs)})"
+                f" SELECT i.id FROM s JOIN items i ON i.doc_id = s.id WHERE {' AND '.join(own or ['TRUE'])}"
+                " ORDER BY s.pos, i.id DESC", {**args, "_ids": probes, "_under": under})]
+        oldest = _run(db, "SELECT min(i.id) FROM documents d JOIN items i ON i.doc_id = d.id WHERE d.seq = ANY(%(_ids)s)",
+                      {"_ids": probes[-_OLDEST_DOCUMENTS:]})[0][0]
+        lowest = min([*found, *([oldest] if oldest is not None else [])], default=None)
+        if lowest is not None and under is not None:
+            lowest = min(lowest, under - 1)
     if not wide:
         return found, None, None
     if side is not DOCUMENTS and lowest is None:  # no item of the chunk: it stands for nothing
