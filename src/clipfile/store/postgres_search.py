@@ -14,9 +14,11 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   too few pass is the search taken further back;
 - then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
   finds them newest first) are looked up against the query (:func:`filter_first`): a cost
-  bounded by the probes; they stand for the span of the library
-  they reach back to, and only when even they hold too few does the search go further back with
-  the filters in the query;
+  bounded by the probes; they stand for the span of the library they reach back to, and when
+  a later page or a sample needs more the look-ups go on below them, a chunk at a time
+  (:data:`PROBE_CHUNKS` at most, each chunk its own group of ranking blocks:
+  :mod:`clipfile.store.chunks`); only past them does the search go further back with the
+  filters in the query.  A page of items reads the items of those documents the same way;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
   the library the sample spans, and the page says so (``SearchPage.estimated``);
