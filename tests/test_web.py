@@ -197,12 +197,11 @@ def test_entity_page(client):
 def test_entity_page_lists_are_the_newest_and_say_when_there_are_more(client, lib, monkeypatch):
     """Each list on an entity's page is its newest items, newest first; a list cut at the limit
     shows "N+" and says the newest are shown, where the rest are; an uncut one its count."""
+    from clipfile.entitylinks import save_linked
     from clipfile.read import entities
     from clipfile.read import items as it
-    from clipfile.store import open_store
-
-    from clipfile.entitylinks import save_linked
     from clipfile.records import Document
+    from clipfile.store import open_store
 
     with open_store(str(lib[0])) as store:  # one more statement of hers, in a later report
         d = Document("Lena Osk said the ferry timetable is settled.", published="2031-05-01", language="en")
