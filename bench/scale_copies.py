@@ -224,8 +224,9 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
                 db.execute(f"INSERT INTO items (id, doc_id, fkey, {ITEM_COLUMNS}, search) SELECT id + {k * items},"
                            f" {new_id('doc_id', k)}, {new_fkey(k)}, {ITEM_COLUMNS}, search FROM items"
                            f" WHERE {rows('items')} AND id <= {items}")
-                db.execute(f"INSERT INTO item_entities (item_id, entity_id, role, kind, at) SELECT item_id + {k * items},"
-                           f" entity_id, role, kind, at FROM item_entities WHERE {rows('item_entities')}"
+                db.execute(f"INSERT INTO item_entities (item_id, entity_id, role, kind, at)"
+                           f" SELECT item_id + {k * items}, entity_id, role, kind, at FROM item_entities"
+                           f" WHERE {rows('item_entities')}"
                            f" AND item_id <= {items}")
                 _grow_counts(db, "%s", base)
         for name, definition in indexes:

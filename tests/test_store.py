@@ -1311,6 +1311,28 @@ def _raw(library_url: str):
     return psycopg.connect(library_url, autocommit=True), "%s"
 
 
+def _rewind(library_url: str, *, sqlite: list[str], sqlite_step: Any, postgresql: list[str],
+            postgresql_step: Any) -> None:
+    """Undo a migration by hand (the backend's statements) and set the library's version back
+    to before it, so that opening the library runs it again."""
+    db, _ = _raw(library_url)
+    try:
+        if library_url.startswith("sqlite"):
+            from clipfile.store.sqlite import MIGRATIONS as steps
+
+            for statement in sqlite:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {steps.index(sqlite_step)}")
+        else:
+            from clipfile.store.postgres import MIGRATIONS as pg_steps
+
+            for statement in postgresql:
+                db.execute(statement)
+            db.execute("UPDATE clipfile_schema SET version = %s", (pg_steps.index(postgresql_step),))
+    finally:
+        db.close()
+
+
 def _counted_afresh(library_url: str, store) -> dict[int, tuple[int, int]]:
     """Every root entity's (mentions, documents) counted from the mentions and links, as
     get_entity did before the counts were kept: documents naming it, or where it is linked to an
@@ -1526,32 +1548,18 @@ def test_a_library_from_before_kept_entity_counts_gets_them_on_open(library_url)
         harbour_reports(store, 5)
         before = _kept(store)
         assert before == _counted_afresh(library_url, store)
-    db, _ = _raw(library_url)
-    try:
-        if library_url.startswith("sqlite"):
-            from clipfile.store.sqlite import MIGRATIONS as steps
-            from clipfile.store.sqlite import _entity_counts as step
+    from clipfile.store.postgres import MIGRATIONS as pg_steps
+    from clipfile.store.sqlite import _entity_counts
 
-            for trigger in ("mentions_entity_counted", "mentions_entity_uncounted", "mentions_entity_moved",
-                            "item_entities_counted", "items_entities_uncounted"):
-                db.execute(f"DROP TRIGGER {trigger}")
-            db.execute("DROP INDEX entities_listed")
-            db.execute("ALTER TABLE entities DROP COLUMN mentions")
-            db.execute("ALTER TABLE entities DROP COLUMN documents")
-            db.execute("DROP TABLE entity_documents")
-            db.execute(f"PRAGMA user_version = {steps.index(step)}")
-        else:
-            from clipfile.store.postgres import MIGRATIONS as pg_steps
-
-            for trigger, table in (("mentions_counted", "mentions"), ("item_entities_counted", "item_entities"),
-                                   ("items_links_uncounted", "items")):
-                db.execute(f"DROP TRIGGER {trigger} ON {table}")
-            db.execute("DROP TABLE entity_documents")
-            db.execute("ALTER TABLE entities DROP COLUMN mentions, DROP COLUMN documents")
-            db.execute("UPDATE clipfile_schema SET version = %s", (next(
-                i for i, step in enumerate(pg_steps) if "TABLE IF NOT EXISTS entity_documents" in str(step)),))
-    finally:
-        db.close()
+    _rewind(library_url, sqlite=[*(f"DROP TRIGGER {t}" for t in (
+        "mentions_entity_counted", "mentions_entity_uncounted", "mentions_entity_moved", "item_entities_counted",
+        "items_entities_uncounted")), "DROP INDEX entities_listed", "ALTER TABLE entities DROP COLUMN mentions",
+        "ALTER TABLE entities DROP COLUMN documents", "DROP TABLE entity_documents"], sqlite_step=_entity_counts,
+        postgresql=[*(f"DROP TRIGGER {t} ON {table}" for t, table in (
+            ("mentions_counted", "mentions"), ("item_entities_counted", "item_entities"),
+            ("items_links_uncounted", "items"))), "DROP TABLE entity_documents",
+            "ALTER TABLE entities DROP COLUMN mentions, DROP COLUMN documents"],
+        postgresql_step=next(step for step in pg_steps if "TABLE IF NOT EXISTS entity_documents" in str(step)))
     with open_store(library_url) as store:
         assert _kept(store) == before
         more = doc("Ivo Marek and Oren Vadik said the harbour fees would rise.", language="en")
@@ -1603,34 +1611,21 @@ def test_a_library_from_before_the_entity_pages_gets_its_links_dated_and_months_
         roots = [e.id for e in store.list_entities()]
         months = {eid: store.entity_mentions_by_month(eid) for eid in roots}
         assert months == {eid: _months_afresh(library_url, eid) for eid in roots}
-    db, _ = _raw(library_url)
-    try:
-        if library_url.startswith("sqlite"):
-            from clipfile.store.sqlite import MIGRATIONS as steps
-            from clipfile.store.sqlite import _entity_pages as step
+    from clipfile.store.postgres import _ENTITY_PAGES
+    from clipfile.store.postgres import MIGRATIONS as pg_steps
+    from clipfile.store.sqlite import _entity_pages
 
-            for trigger in ("mentions_month_counted", "mentions_month_uncounted", "mentions_month_moved",
-                            "documents_mentions_first", "documents_redated"):
-                db.execute(f"DROP TRIGGER {trigger}")
-            db.execute("DROP INDEX item_entities_listed")
-            db.execute("CREATE INDEX item_entities_entity_item ON item_entities(entity_id, role, item_id)")
-            db.execute("ALTER TABLE item_entities DROP COLUMN kind")
-            db.execute("ALTER TABLE item_entities DROP COLUMN at")
-            db.execute("DROP TABLE entity_months")
-            db.execute(f"PRAGMA user_version = {steps.index(step)}")
-        else:
-            from clipfile.store.postgres import _ENTITY_PAGES as pg_step
-            from clipfile.store.postgres import MIGRATIONS as pg_steps
-
-            db.execute("DROP TRIGGER mentions_month_counted ON mentions")
-            db.execute("DROP TRIGGER documents_mentions_first ON documents")
-            db.execute("DROP TRIGGER documents_redated ON documents")
-            db.execute("DROP TABLE entity_months")
-            db.execute("ALTER TABLE item_entities DROP COLUMN kind, DROP COLUMN at")
-            db.execute("CREATE INDEX item_entities_entity ON item_entities (entity_id, role)")
-            db.execute("UPDATE clipfile_schema SET version = %s", (pg_steps.index(pg_step),))
-    finally:
-        db.close()
+    _rewind(library_url, sqlite=[*(f"DROP TRIGGER {t}" for t in (
+        "mentions_month_counted", "mentions_month_uncounted", "mentions_month_moved", "documents_mentions_first",
+        "documents_redated")), "DROP INDEX item_entities_listed",
+        "CREATE INDEX item_entities_entity_item ON item_entities(entity_id, role, item_id)",
+        "ALTER TABLE item_entities DROP COLUMN kind", "ALTER TABLE item_entities DROP COLUMN at",
+        "DROP TABLE entity_months"], sqlite_step=_entity_pages,
+        # the mentions' trigger as migration 4 made it (no months)
+        postgresql=["DROP TRIGGER documents_mentions_first ON documents", "DROP TRIGGER documents_redated ON documents",
+                    "DROP TABLE entity_months", pg_steps[3], "ALTER TABLE item_entities DROP COLUMN kind, DROP COLUMN at",
+                    "CREATE INDEX item_entities_entity ON item_entities (entity_id, role)"],
+        postgresql_step=_ENTITY_PAGES)
     with open_store(library_url) as store:
         assert {eid: store.entity_mentions_by_month(eid) for eid in roots} == months
         for eid in roots:

@@ -38,7 +38,6 @@ from ..records import Document
 from ..textindex import snippet
 from . import ledger_sql, postgres_search
 from .base import (
-    LINK_ROLES,
     AddResult,
     DocumentSummary,
     EntityLink,
@@ -51,6 +50,7 @@ from .base import (
     Store,
 )
 from .facets import estimate, sampled_facets, top_entities
+from .links_sql import newest_items
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
@@ -88,6 +88,22 @@ def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | Non
     """``(fkey, holder, due, dated)`` of a forecast item of this document."""
     return (forecast_key({**item, "document": doc_id}), holder_id(item),
             due_date(item.get("deadline"), published), published or ingested)
+
+
+def _count_mention(call: str) -> str:
+    """The mentions' counting trigger function: ``call`` (``{row}``: OLD or NEW, ``{sign}``: -1
+    or 1) for the mention taken away and for the one added (migrations 4 and 6)."""
+    return f"""
+    CREATE OR REPLACE FUNCTION clipfile_count_mention() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM {call.format(row='OLD', sign=-1)};
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM {call.format(row='NEW', sign=1)};
+        END IF;
+        RETURN NULL;
+    END $$;"""
 
 
 # Each entity's own mentions and documents counted afresh from the rows (migration 4, and
@@ -230,19 +246,9 @@ _ENTITY_PAGES = f"""
             DELETE FROM entity_months WHERE entity_id = entity AND month = mon AND n <= 0;
         END IF;
     END $$;
-    CREATE OR REPLACE FUNCTION clipfile_count_mention_month() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            PERFORM clipfile_entity_month(OLD.entity_id, OLD.doc_id, -1);
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM clipfile_entity_month(NEW.entity_id, NEW.doc_id, 1);
-        END IF;
-        RETURN NULL;
-    END $$;
-    DROP TRIGGER IF EXISTS mentions_month_counted ON mentions;
-    CREATE TRIGGER mentions_month_counted AFTER INSERT OR DELETE OR UPDATE OF entity_id, doc_id
-        ON mentions FOR EACH ROW EXECUTE FUNCTION clipfile_count_mention_month();
+    -- the mentions' counting trigger (migration 4) keeps the months too
+    {_count_mention("clipfile_entity_document({row}.entity_id, {row}.doc_id, {sign}, {sign}),"
+                    " clipfile_entity_month({row}.entity_id, {row}.doc_id, {sign})")}
     -- a document's mentions leave before it does, so the month they are taken from is still there
     CREATE OR REPLACE FUNCTION clipfile_mentions_first() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -486,16 +492,7 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
                 documents = documents - CASE WHEN refs_now <= 0 THEN 1 ELSE 0 END WHERE id = entity;
         END IF;
     END $$;
-    CREATE OR REPLACE FUNCTION clipfile_count_mention() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            PERFORM clipfile_entity_document(OLD.entity_id, OLD.doc_id, -1, -1);
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM clipfile_entity_document(NEW.entity_id, NEW.doc_id, 1, 1);
-        END IF;
-        RETURN NULL;
-    END $$;
+    """ + _count_mention("clipfile_entity_document({row}.entity_id, {row}.doc_id, {sign}, {sign})") + """
     DROP TRIGGER IF EXISTS mentions_counted ON mentions;
     CREATE TRIGGER mentions_counted AFTER INSERT OR DELETE OR UPDATE OF entity_id, doc_id
         ON mentions FOR EACH ROW EXECUTE FUNCTION clipfile_count_mention();
@@ -1123,27 +1120,12 @@ class PostgresStore:
                 if limit or offset:
                     sql += f" LIMIT {int(limit) if limit else 'ALL'} OFFSET {int(offset)}"
             else:
-                # as SQLiteStore.items: each member and role's newest links to items of this kind
-                # that pass the other conditions, read from the links' index (migration 6)
+                # newest first through the links' index (migration 6): links_sql.newest_items
                 members = {link.entity: [r[0] for r in db.execute(
                     f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (link.entity,)).fetchall()] or [link.entity]
                     for link in conditions}
-                join = " JOIN items i ON i.id = ie.item_id" if where else ""
-                for link in conditions:
-                    if link is not walk:
-                        where.append(("NOT EXISTS" if link.absent else "EXISTS")
-                                     + " (SELECT 1 FROM item_entities x WHERE x.item_id = ie.item_id"
-                                     + " AND x.entity_id = ANY(%s::bigint[])" + (" AND x.role = ANY(%s))" if link.roles else ")"))
-                        args.extend((members[link.entity], list(link.roles)) if link.roles else (members[link.entity],))
-                reach = int(limit) + int(offset)
-                branch = (f"(SELECT ie.item_id AS id, ie.at AS at FROM item_entities ie{join}"
-                          " WHERE ie.entity_id = %s AND ie.role = %s AND ie.kind = %s" + "".join(f" AND {w}" for w in where)
-                          + f" ORDER BY ie.at DESC, ie.item_id DESC LIMIT {reach})")
-                pairs = [(m, r) for m in members[walk.entity] for r in (walk.roles or LINK_ROLES)]
-                sql = (f"SELECT {columns} FROM ({' UNION '.join([branch] * len(pairs))}) p"
-                       " JOIN items i ON i.id = p.id JOIN documents d ON d.id = i.doc_id"
-                       f" ORDER BY p.at DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
-                args = [a for m, r in pairs for a in (m, r, kind, *args)]
+                sql, args = newest_items(_DIALECT, kind, walk, conditions, members, where, args, columns=columns,
+                                         join="JOIN", limit=limit or 0, offset=offset)
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:

@@ -28,7 +28,6 @@ from ..textindex import index_text, snippet
 from ..textsearch import index_form
 from . import ledger_sql, sqlite_rank
 from .base import (
-    LINK_ROLES,
     AddResult,
     DocumentSummary,
     EntityLink,
@@ -50,6 +49,7 @@ from .bounds import (
     SAMPLE_ROWS,
     rank_block,
 )
+from .links_sql import newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -363,6 +363,15 @@ _BOOK_TRIGGERS = {
 # still there.
 _MONTH = ("CASE WHEN {row}.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
           " THEN substr({row}.published, 1, 7) ELSE '' END")
+# a mention added (NEW) to its month's count, and one taken away (OLD)
+_MONTH_ADDED = f"""
+        INSERT INTO entity_months (entity_id, month, n)
+            SELECT NEW.entity_id, {_MONTH.format(row='d')}, 1 FROM documents d WHERE d.id = NEW.doc_id
+            ON CONFLICT (entity_id, month) DO UPDATE SET n = n + 1;"""
+_MONTH_TAKEN = f"""
+        UPDATE entity_months SET n = n - 1 WHERE entity_id = OLD.entity_id
+            AND month = (SELECT {_MONTH.format(row='d')} FROM documents d WHERE d.id = OLD.doc_id);
+        DELETE FROM entity_months WHERE entity_id = OLD.entity_id AND n <= 0;"""
 _ENTITY_PAGES = f"""
     CREATE TABLE IF NOT EXISTS entity_months (
         entity_id INTEGER NOT NULL, month TEXT NOT NULL, n INTEGER NOT NULL,
@@ -372,25 +381,12 @@ _ENTITY_PAGES = f"""
         SELECT m.entity_id, {_MONTH.format(row='d')}, count(*) FROM mentions m JOIN documents d ON d.id = m.doc_id
         GROUP BY 1, 2;
     DROP TRIGGER IF EXISTS mentions_month_counted;
-    CREATE TRIGGER mentions_month_counted AFTER INSERT ON mentions BEGIN
-        INSERT INTO entity_months (entity_id, month, n)
-            SELECT NEW.entity_id, {_MONTH.format(row='d')}, 1 FROM documents d WHERE d.id = NEW.doc_id
-            ON CONFLICT (entity_id, month) DO UPDATE SET n = n + 1;
-    END;
+    CREATE TRIGGER mentions_month_counted AFTER INSERT ON mentions BEGIN {_MONTH_ADDED} END;
     DROP TRIGGER IF EXISTS mentions_month_uncounted;
-    CREATE TRIGGER mentions_month_uncounted AFTER DELETE ON mentions BEGIN
-        UPDATE entity_months SET n = n - 1 WHERE entity_id = OLD.entity_id
-            AND month = (SELECT {_MONTH.format(row='d')} FROM documents d WHERE d.id = OLD.doc_id);
-        DELETE FROM entity_months WHERE entity_id = OLD.entity_id AND n <= 0;
-    END;
+    CREATE TRIGGER mentions_month_uncounted AFTER DELETE ON mentions BEGIN {_MONTH_TAKEN} END;
     DROP TRIGGER IF EXISTS mentions_month_moved;
     CREATE TRIGGER mentions_month_moved AFTER UPDATE OF entity_id, doc_id ON mentions BEGIN
-        UPDATE entity_months SET n = n - 1 WHERE entity_id = OLD.entity_id
-            AND month = (SELECT {_MONTH.format(row='d')} FROM documents d WHERE d.id = OLD.doc_id);
-        DELETE FROM entity_months WHERE entity_id = OLD.entity_id AND n <= 0;
-        INSERT INTO entity_months (entity_id, month, n)
-            SELECT NEW.entity_id, {_MONTH.format(row='d')}, 1 FROM documents d WHERE d.id = NEW.doc_id
-            ON CONFLICT (entity_id, month) DO UPDATE SET n = n + 1;
+        {_MONTH_TAKEN} {_MONTH_ADDED}
     END;
     DROP TRIGGER IF EXISTS documents_mentions_first;
     CREATE TRIGGER documents_mentions_first BEFORE DELETE ON documents BEGIN
@@ -1384,33 +1380,12 @@ class SQLiteStore:
                 if limit or offset:
                     sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
             else:
-                # Newest first through the links' index (schema 14): for each member of the
-                # entity and each role, its newest links to items of this kind that pass every
-                # other condition (tested item by item: EXISTS through the item's links), at
-                # most offset + limit of them; the page is the newest of those.
+                # newest first through the links' index (schema 14): links_sql.newest_items
                 members = {link.entity: [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})",
                                                                   (link.entity,))] or [link.entity]
                            for link in conditions}
-                join = " CROSS JOIN items i ON i.id = ie.item_id" if where else ""
-                for link in conditions:
-                    if link is walk:
-                        continue
-                    # through the item's links (the index by entity would read all of the entity's)
-                    marks = ",".join("?" * len(members[link.entity]))
-                    where.append(("NOT EXISTS" if link.absent else "EXISTS")
-                                 + " (SELECT 1 FROM item_entities x INDEXED BY item_entities_item WHERE"
-                                 + f" x.item_id = ie.item_id AND x.entity_id IN ({marks})"
-                                 + (f" AND x.role IN ({','.join('?' * len(link.roles))}))" if link.roles else ")"))
-                    args.extend((*members[link.entity], *link.roles))
-                reach = int(limit) + int(offset)
-                branch = (f"SELECT * FROM (SELECT ie.item_id AS id, ie.at AS at FROM item_entities ie{join}"
-                          " WHERE ie.entity_id = ? AND ie.role = ? AND ie.kind = ?" + "".join(f" AND {w}" for w in where)
-                          + f" ORDER BY ie.at DESC, ie.item_id DESC LIMIT {reach})")
-                pairs = [(m, r) for m in members[walk.entity] for r in (walk.roles or LINK_ROLES)]
-                sql = (f"SELECT {columns} FROM ({' UNION '.join([branch] * len(pairs))}) p"
-                       " CROSS JOIN items i ON i.id = p.id CROSS JOIN documents d ON d.id = i.doc_id"
-                       f" ORDER BY p.at DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
-                args = [a for m, r in pairs for a in (m, r, kind, *args)]
+                sql, args = newest_items(_DIALECT, kind, walk, conditions, members, where, args, columns=columns,
+                                         join="CROSS JOIN", limit=limit or 0, offset=offset)
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
