@@ -116,8 +116,8 @@ def grow(source: Path, target: Path, times: int) -> None:
                    f" {new_id('doc_id', k)}, {new_fkey(k)}, {ITEM_COLUMNS} FROM items WHERE id <= {items} ORDER BY id")
         db.execute(f"INSERT INTO items_fts (rowid, body) SELECT id, ix(text) FROM items WHERE id > {k * items}"
                    " AND text != '' ORDER BY id")
-        db.execute(f"INSERT INTO item_entities (item_id, entity_id, role) SELECT item_id + {k * items}, entity_id,"
-                   f" role FROM item_entities WHERE item_id <= {items}")
+        db.execute(f"INSERT INTO item_entities (item_id, entity_id, role, kind, at) SELECT item_id + {k * items},"
+                   f" entity_id, role, kind, at FROM item_entities WHERE item_id <= {items}")
         _grow_counts(db, "?", base)
         db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -179,7 +179,7 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
     import psycopg
 
     from clipfile.store.postgres import _DIALECT as pg_dialect
-    from clipfile.store.postgres import ENTITY_COUNTS_FILL
+    from clipfile.store.postgres import ENTITY_COUNTS_FILL, ENTITY_MONTHS_FILL
 
     open_store(source).close()  # migrated
     _pg_make_copy(source, target)
@@ -224,8 +224,9 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
                 db.execute(f"INSERT INTO items (id, doc_id, fkey, {ITEM_COLUMNS}, search) SELECT id + {k * items},"
                            f" {new_id('doc_id', k)}, {new_fkey(k)}, {ITEM_COLUMNS}, search FROM items"
                            f" WHERE {rows('items')} AND id <= {items}")
-                db.execute(f"INSERT INTO item_entities (item_id, entity_id, role) SELECT item_id + {k * items},"
-                           f" entity_id, role FROM item_entities WHERE {rows('item_entities')}"
+                db.execute(f"INSERT INTO item_entities (item_id, entity_id, role, kind, at)"
+                           f" SELECT item_id + {k * items}, entity_id, role, kind, at FROM item_entities"
+                           f" WHERE {rows('item_entities')}"
                            f" AND item_id <= {items}")
                 _grow_counts(db, "%s", base)
         for name, definition in indexes:
@@ -234,6 +235,7 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
             db.execute(f"ALTER TABLE {t.split()[0]} ENABLE TRIGGER {t.split()[1]}")
         # the entity counts the triggers would have kept, counted afresh as migration 4 does
         _timed("entity counts", lambda: db.execute(ENTITY_COUNTS_FILL))
+        _timed("entity months", lambda: db.execute(ENTITY_MONTHS_FILL))  # as migration 6 does
         # the forecasters' books are kept by triggers, off above: counted afresh
         for statement in ledger_sql.holder_fill(pg_dialect):
             db.execute(statement.encode())

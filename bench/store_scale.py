@@ -36,7 +36,10 @@ Prints p50/p95 in milliseconds and the load average next to each size: the machi
 so compare figures taken back to back.
 
     .venv/bin/python bench/store_scale.py [--sizes 10000,100000] [--backend sqlite,postgresql]
-        [--repeat 30] [--keep DIR]
+        [--repeat 30] [--keep DIR] [--only entit,ledger]
+
+``--only`` times only the queries whose label holds one of the given words (e.g. ``--only entity``
+for the entity pages), each ``--repeat`` times, the slow ones included.
 
 With ``--keep DIR`` the libraries are kept (and reused when present) in DIR, the PostgreSQL
 cluster in ``DIR/postgresql`` (DIR must then be reachable by the server's user).
@@ -223,7 +226,7 @@ class Library:
     notes: list[str] = field(default_factory=list)
 
 
-def measure(lib: Library, repeat: int) -> None:
+def measure(lib: Library, repeat: int, only: tuple[str, ...] = ()) -> None:
     from fastapi.testclient import TestClient
 
     from clipfile.web import create_app
@@ -239,9 +242,11 @@ def measure(lib: Library, repeat: int) -> None:
     rare_hits = len(store.search(rare.strip(".,"), limit=1000))
     lib.notes.append(f"rare word {rare.strip('.,')!r}: {rare_hits} hits")
     rows = lib.rows
-    slow = max(3, repeat // 10)
+    slow = repeat if only else max(3, repeat // 10)
 
     def add(label: str, fn: Callable[[], object], n: int = repeat) -> None:
+        if only and not any(word in label for word in only):
+            return
         warm = _time(fn, 1)  # warm the page cache
         # what takes longer than SLOW_MS is timed once more, not n times
         rows.append((label, _time(fn, 1 if warm[0] > SLOW_MS else n)))
@@ -391,6 +396,8 @@ def main() -> None:
     ap.add_argument("--backend", default="sqlite", help="sqlite, postgresql or both, comma-separated")
     ap.add_argument("--repeat", type=int, default=30, help="timed repeats of each fast query")
     ap.add_argument("--keep", type=Path, help="keep (and reuse) the libraries in this folder")
+    ap.add_argument("--only", default="", help="time only the queries whose label holds one of these words"
+                                               " (comma-separated), each --repeat times")
     args = ap.parse_args()
     backends = [b.strip() for b in args.backend.split(",") if b.strip()]
     unknown = sorted(set(backends) - {"sqlite", "postgresql"})
@@ -417,7 +424,7 @@ def main() -> None:
                     lib.notes.append(f"ingest (no analysis run): {n - have:,} documents at {rate:,.0f} docs/s,"
                                      f" {share:.0%} of it in add_document ({_load()})")
                 store.close()
-                measure(lib, args.repeat)
+                measure(lib, args.repeat, tuple(w for w in args.only.split(",") if w))
                 libs.append(lib)
             report(libs)
     finally:

@@ -1388,6 +1388,28 @@ def _raw(library_url: str):
     return psycopg.connect(library_url, autocommit=True), "%s"
 
 
+def _rewind(library_url: str, *, sqlite: list[str], sqlite_step: Any, postgresql: list[str],
+            postgresql_step: Any) -> None:
+    """Undo a migration by hand (the backend's statements) and set the library's version back
+    to before it, so that opening the library runs it again."""
+    db, _ = _raw(library_url)
+    try:
+        if library_url.startswith("sqlite"):
+            from clipfile.store.sqlite import MIGRATIONS as steps
+
+            for statement in sqlite:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {steps.index(sqlite_step)}")
+        else:
+            from clipfile.store.postgres import MIGRATIONS as pg_steps
+
+            for statement in postgresql:
+                db.execute(statement)
+            db.execute("UPDATE clipfile_schema SET version = %s", (pg_steps.index(postgresql_step),))
+    finally:
+        db.close()
+
+
 def _counted_afresh(library_url: str, store) -> dict[int, tuple[int, int]]:
     """Every root entity's (mentions, documents) counted from the mentions and links, as
     get_entity did before the counts were kept: documents naming it, or where it is linked to an
@@ -1436,14 +1458,96 @@ def _meeting(d, names: list[str], *, speaker: str | None = None, quoted: str = "
     return analysis
 
 
+def _months_afresh(library_url: str, eid: int) -> list[tuple[str | None, int]]:
+    """An entity's mentions (its members' included) per month of publication, counted from
+    every mention: undated documents (and a year alone) under None, last."""
+    from collections import Counter
+
+    db, mark = _raw(library_url)
+    merged = ("WITH RECURSIVE m(id) AS (SELECT CAST({0} AS BIGINT) UNION SELECT e.id FROM entities e"
+              " JOIN m ON e.merged_into = m.id) SELECT id FROM m").format(mark)
+    try:
+        dates = [r[0] for r in db.execute(f"SELECT d.published FROM mentions x JOIN documents d ON d.id = x.doc_id"
+                                          f" WHERE x.entity_id IN ({merged})", (eid,)).fetchall()]
+    finally:
+        db.close()
+    months = Counter(p[:7] if p and re.match(r"\d{4}-\d{2}", p) else None for p in dates)
+    return sorted(months.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def _newest_items_agree(store, eid: int) -> None:
+    """An entity's items by it, about it and either, newest first, read a page at a time from
+    its links (limit, offset), are the pages of the whole list read newest first, which is the
+    oldest-first list turned round (the latest stored item first within a date)."""
+    from clipfile.read import items as it
+
+    for kind in ("quote", "claim"):
+        for read in (it.by, it.about, it.by_or_about):
+            whole = read(store, eid, kind, newest=True)
+            oldest = read(store, eid, kind)
+            assert sorted(x["item_id"] for x in whole) == sorted(x["item_id"] for x in oldest)
+            dates = [(x["published"] or store.get_document(x["document"]).ingested, x["item_id"]) for x in whole]
+            assert dates == sorted(dates, reverse=True)
+            for limit in range(1, len(whole) + 2):
+                for offset in (0, 1):
+                    assert read(store, eid, kind, newest=True, limit=limit, offset=offset) == \
+                        whole[offset:offset + limit]
+
+
+def test_an_entitys_newest_items_are_read_from_its_links(store):
+    """The entity page's lists: an entity's newest items of a kind, by it, about it (not by it)
+    and either, read from its links a page at a time, with the other filters; an entity with
+    others merged into it has their items too, an item linked to two of them once."""
+    from clipfile.read import items as it
+
+    texts = ["Ivo Marek said Marta Kell would resign over the fees.",
+             "Marta Kell said the fees were fair, and Ivo Marek agreed.",
+             "Ivo Marek said the quay would reopen.",
+             "Oren Vadik said Ivo Marek was wrong about the fees."]
+    for k in range(12):
+        text = texts[k % 4]
+        d = doc(f"{text} Report {k}.", language="en", published=None if k == 5 else f"2024-{k % 6 + 1:02d}-{k + 1:02d}")
+        store.add_document(d)
+        speaker = text.split(" said")[0]
+        names = [n for n in ("Ivo Marek", "Marta Kell", "Oren Vadik") if n in text]
+        analysis = _meeting(d, names, speaker=speaker, quoted=text[len(speaker) + 6:-1])
+        analysis["claims"] = [{**analysis["quotes"][0], "id": "c1", "status": ("hedged", "asserted")[k % 2],
+                               "source": analysis["quotes"][0]["speaker"]}]
+        save_linked(store, analysis, version="t")
+    marek, kell, vadik = (store.find_entities(n)[0] for n in ("Ivo Marek", "Marta Kell", "Oren Vadik"))
+    for x in (marek, kell, vadik):
+        _newest_items_agree(store, x.id)
+    by = it.by(store, marek.id, "quote", newest=True)
+    assert len(by) == 6 and all(q["speaker"]["name"] == "Ivo Marek" for q in by)
+    assert [q["published"] for q in by[:2]] == ["2024-05-11", "2024-05-05"]
+    about = it.about(store, marek.id, "quote", newest=True, limit=2)
+    assert [q["speaker"]["name"] for q in about] == ["Marta Kell", "Oren Vadik"]  # Kell names him, undated
+    # other filters hold on the walk: a footing, a second entity
+    hedged = it.by(store, marek.id, "claim", newest=True, limit=3, footing="hedged")
+    assert hedged == [c for c in it.by(store, marek.id, "claim", newest=True) if c["status"] == "hedged"][:3]
+    both = store.items("quote", links=[EntityLink(marek.id, ("speaker",)), EntityLink(kell.id, ("mentioned",))],
+                       newest=True, limit=10)
+    assert both and all("Marta Kell" in q["text"] for q in both)
+    # merged: Kell's items are Marek's too; a quote by one naming the other is listed once
+    store.merge_entities(marek.id, kell.id)
+    _newest_items_agree(store, marek.id)
+    either = it.by_or_about(store, marek.id, "quote", newest=True, limit=100)
+    assert len(either) == len({q["item_id"] for q in either}) == 12
+    by = it.by(store, marek.id, "quote", newest=True, limit=100)
+    assert len(by) == 9 and by[0]["published"] is None  # an undated document by the time it came in
+    assert [q["speaker"]["name"] for q in it.about(store, marek.id, "quote", newest=True, limit=100)] == ["Oren Vadik"] * 3
+
+
 def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
     """Each entity's mentions and documents are kept as rows are written; after adds,
     re-analyses, a merge, a split and a deleted document they equal the counts made from every
     mention and link, and the list is in the order of those counts (own mentions, then name)."""
-    a = doc("Ivo Marek met Marta Kell. Later Ivo Marek said the fees would rise.", language="en")
-    b = doc("Marta Kell and Ivo Marek toured the quay; the fees were discussed.", language="en")
+    a = doc("Ivo Marek met Marta Kell. Later Ivo Marek said the fees would rise.", language="en",
+            published="2024-03-02")
+    b = doc("Marta Kell and Ivo Marek toured the quay; the fees were discussed.", language="en",
+            published="2024-05-17T08:00:00")
     c = doc("Host: the fees stay. Guest: they rise.", kind="transcript", language="en")
-    e = doc("Oren Vadik answered Marta Kell about the fees.", language="en")
+    e = doc("Oren Vadik answered Marta Kell about the fees.", language="en", published="2023")
     for d in (a, b, c, e):
         store.add_document(d)
 
@@ -1472,6 +1576,10 @@ def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
             finally:
                 db.close()
             assert {d.id for d in named} == expected
+
+        for x in listed:  # the kept mentions per month, and the newest items read from the links
+            assert store.entity_mentions_by_month(x.id) == _months_afresh(library_url, x.id)
+            _newest_items_agree(store, x.id)
 
     save_linked(store, _meeting(a, ["Ivo Marek", "Marta Kell"], speaker="Ivo Marek"), version="t")
     save_linked(store, _meeting(b, ["Marta Kell", "Ivo Marek"]), version="t")
@@ -1517,32 +1625,18 @@ def test_a_library_from_before_kept_entity_counts_gets_them_on_open(library_url)
         harbour_reports(store, 5)
         before = _kept(store)
         assert before == _counted_afresh(library_url, store)
-    db, _ = _raw(library_url)
-    try:
-        if library_url.startswith("sqlite"):
-            from clipfile.store.sqlite import MIGRATIONS as steps
-            from clipfile.store.sqlite import _entity_counts as step
+    from clipfile.store.postgres import MIGRATIONS as pg_steps
+    from clipfile.store.sqlite import _entity_counts
 
-            for trigger in ("mentions_entity_counted", "mentions_entity_uncounted", "mentions_entity_moved",
-                            "item_entities_counted", "items_entities_uncounted"):
-                db.execute(f"DROP TRIGGER {trigger}")
-            db.execute("DROP INDEX entities_listed")
-            db.execute("ALTER TABLE entities DROP COLUMN mentions")
-            db.execute("ALTER TABLE entities DROP COLUMN documents")
-            db.execute("DROP TABLE entity_documents")
-            db.execute(f"PRAGMA user_version = {steps.index(step)}")
-        else:
-            from clipfile.store.postgres import MIGRATIONS as pg_steps
-
-            for trigger, table in (("mentions_counted", "mentions"), ("item_entities_counted", "item_entities"),
-                                   ("items_links_uncounted", "items")):
-                db.execute(f"DROP TRIGGER {trigger} ON {table}")
-            db.execute("DROP TABLE entity_documents")
-            db.execute("ALTER TABLE entities DROP COLUMN mentions, DROP COLUMN documents")
-            db.execute("UPDATE clipfile_schema SET version = %s", (next(
-                i for i, step in enumerate(pg_steps) if "TABLE IF NOT EXISTS entity_documents" in str(step)),))
-    finally:
-        db.close()
+    _rewind(library_url, sqlite=[*(f"DROP TRIGGER {t}" for t in (
+        "mentions_entity_counted", "mentions_entity_uncounted", "mentions_entity_moved", "item_entities_counted",
+        "items_entities_uncounted")), "DROP INDEX entities_listed", "ALTER TABLE entities DROP COLUMN mentions",
+        "ALTER TABLE entities DROP COLUMN documents", "DROP TABLE entity_documents"], sqlite_step=_entity_counts,
+        postgresql=[*(f"DROP TRIGGER {t} ON {table}" for t, table in (
+            ("mentions_counted", "mentions"), ("item_entities_counted", "item_entities"),
+            ("items_links_uncounted", "items"))), "DROP TABLE entity_documents",
+            "ALTER TABLE entities DROP COLUMN mentions, DROP COLUMN documents"],
+        postgresql_step=next(step for step in pg_steps if "TABLE IF NOT EXISTS entity_documents" in str(step)))
     with open_store(library_url) as store:
         assert _kept(store) == before
         more = doc("Ivo Marek and Oren Vadik said the harbour fees would rise.", language="en")
@@ -1584,3 +1678,39 @@ def test_a_library_from_before_the_forecasters_books_gets_them_counted(library_u
         with open_store(library_url) as store:
             kept, counted = _books(store)
             assert kept == counted == kept_before
+
+
+def test_a_library_from_before_the_entity_pages_gets_its_links_dated_and_months_counted(library_url):
+    """A library rewound to before the entity pages' schema (links without kind and date, no
+    months table, triggers or index) gets them filled when opened, and kept from then on."""
+    with open_store(library_url) as store:
+        harbour_reports(store, 7)
+        roots = [e.id for e in store.list_entities()]
+        months = {eid: store.entity_mentions_by_month(eid) for eid in roots}
+        assert months == {eid: _months_afresh(library_url, eid) for eid in roots}
+    from clipfile.store.postgres import _ENTITY_PAGES
+    from clipfile.store.postgres import MIGRATIONS as pg_steps
+    from clipfile.store.sqlite import _entity_pages
+
+    _rewind(library_url, sqlite=[*(f"DROP TRIGGER {t}" for t in (
+        "mentions_month_counted", "mentions_month_uncounted", "mentions_month_moved", "documents_mentions_first",
+        "documents_redated")), "DROP INDEX item_entities_listed",
+        "CREATE INDEX item_entities_entity_item ON item_entities(entity_id, role, item_id)",
+        "ALTER TABLE item_entities DROP COLUMN kind", "ALTER TABLE item_entities DROP COLUMN at",
+        "DROP TABLE entity_months"], sqlite_step=_entity_pages,
+        # the mentions' trigger as migration 4 made it (no months)
+        postgresql=["DROP TRIGGER documents_mentions_first ON documents", "DROP TRIGGER documents_redated ON documents",
+                    "DROP TABLE entity_months", pg_steps[3], "ALTER TABLE item_entities DROP COLUMN kind, DROP COLUMN at",
+                    "CREATE INDEX item_entities_entity ON item_entities (entity_id, role)"],
+        postgresql_step=_ENTITY_PAGES)
+    with open_store(library_url) as store:
+        assert {eid: store.entity_mentions_by_month(eid) for eid in roots} == months
+        for eid in roots:
+            _newest_items_agree(store, eid)
+        more = doc("Ivo Marek and Oren Vadik said the harbour fees would rise.", language="en", published="2023-11-30")
+        store.add_document(more)
+        save_linked(store, _meeting(more, ["Ivo Marek", "Oren Vadik"], speaker="Ivo Marek",
+                                    quoted="the harbour fees"), version="t")
+        marek = store.find_entities("Ivo Marek")[0]
+        assert store.entity_mentions_by_month(marek.id) == _months_afresh(library_url, marek.id) != months[marek.id]
+        _newest_items_agree(store, marek.id)

@@ -194,6 +194,38 @@ def test_entity_page(client):
     assert client.get("/entity/e1", follow_redirects=False).status_code == 307
 
 
+def test_entity_page_lists_are_the_newest_and_say_when_there_are_more(client, lib, monkeypatch):
+    """Each list on an entity's page is its newest items, newest first; a list cut at the limit
+    shows "N+" and says the newest are shown, where the rest are; an uncut one its count."""
+    from clipfile.entitylinks import save_linked
+    from clipfile.read import entities
+    from clipfile.read import items as it
+    from clipfile.records import Document
+    from clipfile.store import open_store
+
+    with open_store(str(lib[0])) as store:  # one more statement of hers, in a later report
+        d = Document("Lena Osk said the ferry timetable is settled.", published="2031-05-01", language="en")
+        store.add_document(d)
+        q = d.text.index("the ferry")
+        save_linked(store, {"document": {"id": d.id}, "entities": [
+            {"id": "e1", "name": "Lena Osk", "type": "PERSON", "aliases": [],
+             "mentions": [{"start": 0, "end": 8, "text": "Lena Osk", "label": "PERSON"}]}],
+            "quotes": [{"id": "q1", "start": q, "end": len(d.text) - 1, "text": d.text[q:-1], "kind": "indirect",
+                        "speaker": {"name": "Lena Osk", "entity_id": "e1"}}]}, version="t")
+        said = it.by(store, 1, "quote", newest=True)
+        about = it.about(store, 1, "quote", newest=True)
+    assert len(said) >= 2 and said[0]["document"] == d.id and 1 <= len(about) < 10
+    monkeypatch.setattr(entities, "LIST_LIMIT", 1)
+    text = html.unescape(client.get("/entity/E1").text)
+    assert 'Statements by Lena Osk <span class="n">1+</span>' in text
+    assert "The newest 1, newest first" in text and "/search?kind=quote&entity=E1" in text
+    shown = text.split("Statements by Lena Osk")[1].split("Statements about")[0]
+    assert said[0]["text"][:30] in shown and said[1]["text"][:30] not in shown
+    monkeypatch.setattr(entities, "LIST_LIMIT", 10)
+    text = html.unescape(client.get("/entity/E1").text)
+    assert f'Statements about Lena Osk <span class="n">{len(about)}</span>' in text and "The newest 10" not in text
+
+
 def test_ledger_overdue_resolve_and_brier(client, lib):
     page = client.get("/forecasts")
     assert page.status_code == 200

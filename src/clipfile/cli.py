@@ -648,8 +648,9 @@ def entity(
         from .read import items as it
         from .read.entities import mention_volume
 
-        by = it.by(lib.store, e.id, "quote")
-        about = it.about(lib.store, e.id, "quote")
+        # newest first, as the web entity page lists them (all of them here)
+        by = it.by(lib.store, e.id, "quote", newest=True)
+        about = it.about(lib.store, e.id, "quote", newest=True)
         volume = mention_volume(lib.store, e)
         others = lib.store.find_entities(name)[1:]
     if as_json:

@@ -65,15 +65,31 @@ def mention_volume(store: Store, entity: EntityRecord) -> dict[str, Any]:
     return {"months": months, "undated": undated}
 
 
-def entity_view(store: Store, entity: EntityRecord, *, limit: int = LIST_LIMIT) -> dict[str, Any]:
+def _newest(found: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """The first ``limit`` of items read ``limit + 1`` at a time, and whether there were more."""
+    return found[:limit], len(found) > limit
+
+
+def entity_view(store: Store, entity: EntityRecord, *, limit: int | None = None) -> dict[str, Any]:
     """Everything shown about an entity: names by script; quotes, claims and forecasts by it
     and about it; claims grouped by footing; dated events; mention volume; co-mentioned
-    entities; documents.  Each list holds at most ``limit`` items."""
+    entities; documents.
+
+    Each list holds the entity's newest ``limit`` items (by their document's date, newest first;
+    the events then by their own date), read newest first from the store's index of links, so
+    the page costs the same however much the library holds about the entity (``limit``:
+    :data:`LIST_LIMIT`, read when called).  ``more``
+    names the lists cut at ``limit`` (the page says there are more, not how many)."""
     eid = entity.id
+    limit = LIST_LIMIT if limit is None else limit
     view: dict[str, Any] = {"entity": entity, "list_limit": limit, "names": names_by_script(entity)}
+    more: set[str] = set()
     for kind in ("quote", "claim", "forecast"):
-        view[f"{kind}s_by"] = it.by(store, eid, kind, limit=limit)
-        view[f"{kind}s_about"] = it.about(store, eid, kind, limit=limit)
+        for side, read in (("by", it.by), ("about", it.about)):
+            key = f"{kind}s_{side}"
+            view[key], cut = _newest(read(store, eid, kind, limit=limit + 1, newest=True), limit)
+            if cut:
+                more.add(key)
     claims_by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in it.FOOTINGS}
     by_ids = {c["item_id"] for c in view["claims_by"]}
     for c in view["claims_by"] + view["claims_about"]:
@@ -87,7 +103,10 @@ def entity_view(store: Store, entity: EntityRecord, *, limit: int = LIST_LIMIT) 
     for f in view["forecasts_by"] + view["forecasts_about"]:
         f["key"] = forecast_key(f)
         f["resolution"] = resolutions.get(f["key"])
-    events = it.by_or_about(store, eid, "event", limit=limit)
+    events, cut = _newest(it.by_or_about(store, eid, "event", limit=limit + 1, newest=True), limit)
+    if cut:
+        more.add("events")
+    view["more"] = more
     view["events"] = sorted(events, key=lambda e: ((e.get("date") or {}).get("value") or ""))
     view["timeline"] = [{"date": e["date"]["value"], "precision": e["date"].get("precision"),
                          "label": e.get("text", "")[:120], "document": e["document"], "start": e.get("start"),

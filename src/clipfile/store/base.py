@@ -17,13 +17,15 @@ from .query import Query
 
 __all__ = ["Store", "AddResult", "SearchHit", "SearchPage", "Facets", "DocumentSummary", "EntityRecord",
            "EntityLink", "RecycledTable", "IndexedDocument", "Copy", "Passage", "ForecastPage", "ForecasterTotals",
-           "FORECAST_SHOWS", "FORECAST_ORDERS"]
+           "FORECAST_SHOWS", "FORECAST_ORDERS", "LINK_ROLES"]
 
 # Which forecasts a ledger page shows: ``open`` is unresolved and not overdue, ``unresolved``
 # open or overdue.  How it orders them: ``recent`` newest document first, ``dated`` oldest
 # first (the order of :meth:`Store.items`), ``deadline`` soonest due first (none last).
 FORECAST_SHOWS = ("all", "open", "overdue", "resolved", "unresolved")
 FORECAST_ORDERS = ("recent", "dated", "deadline")
+# The roles an item is linked to an entity in (see :class:`EntityLink`).
+LINK_ROLES = ("speaker", "subject", "participant", "mentioned")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,9 +311,12 @@ class Store(Protocol):
               role: str | tuple[str, ...] | None = None, links: Sequence[EntityLink] = (),
               ids: list[int] | None = None, speaker_like: str | None = None, quote_kind: str | None = None,
               footing: str | None = None, cross_document: bool = False, limit: int | None = None,
-              offset: int = 0) -> list[dict[str, Any]]:
+              offset: int = 0, newest: bool = False) -> list[dict[str, Any]]:
         """Stored items of one kind with their document's fields; every filter, the order and
-        the limit are applied by the backend (see ``SQLiteStore.items``)."""
+        the limit are applied by the backend (see ``SQLiteStore.items``).  Oldest document
+        first; ``newest``: newest document first (then the latest stored item first), and with
+        a ``limit`` and an entity to be linked to, read from that entity's links newest first,
+        so the cost is the page's, not the entity's."""
         ...
 
     # entities

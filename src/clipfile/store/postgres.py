@@ -50,6 +50,7 @@ from .base import (
     Store,
 )
 from .facets import estimate, sampled_facets, top_entities
+from .links_sql import newest_items
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
@@ -87,6 +88,22 @@ def _forecast_columns_of(item: dict[str, Any], doc_id: str, published: str | Non
     """``(fkey, holder, due, dated)`` of a forecast item of this document."""
     return (forecast_key({**item, "document": doc_id}), holder_id(item),
             due_date(item.get("deadline"), published), published or ingested)
+
+
+def _count_mention(call: str) -> str:
+    """The mentions' counting trigger function: ``call`` (``{row}``: OLD or NEW, ``{sign}``: -1
+    or 1) for the mention taken away and for the one added (migrations 4 and 6)."""
+    return f"""
+    CREATE OR REPLACE FUNCTION clipfile_count_mention() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM {call.format(row='OLD', sign=-1)};
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM {call.format(row='NEW', sign=1)};
+        END IF;
+        RETURN NULL;
+    END $$;"""
 
 
 # Each entity's own mentions and documents counted afresh from the rows (migration 4, and
@@ -184,6 +201,83 @@ CREATE TRIGGER forecast_rebooked AFTER UPDATE OF kind, holder, due, fkey, data O
     WHEN (OLD.kind = 'forecast' OR NEW.kind = 'forecast') EXECUTE FUNCTION clipfile_booked_forecast();
 CREATE TRIGGER resolution_booked AFTER INSERT OR DELETE OR UPDATE OF key, outcome ON forecast_resolutions
     FOR EACH ROW EXECUTE FUNCTION clipfile_booked_resolution();
+"""
+
+
+# Mentions per (entity, month of publication; '' for none) counted afresh from the rows
+# (migration 6, and bench/scale_copies.py after copying rows with the triggers off).
+_MONTH = "CASE WHEN {row}.published ~ '^[0-9]{{4}}-[0-9]{{2}}' THEN substr({row}.published, 1, 7) ELSE '' END"
+ENTITY_MONTHS_FILL = f"""
+    DELETE FROM entity_months;
+    INSERT INTO entity_months (entity_id, month, n)
+        SELECT m.entity_id, {_MONTH.format(row='d')}, count(*) FROM mentions m JOIN documents d ON d.id = m.doc_id
+        GROUP BY 1, 2;
+"""
+
+# 6: as the SQLite library's schema 14 (see sqlite._ENTITY_PAGES): each link carries its item's
+# kind and its document's date, indexed so an entity's newest items of a kind are read from the
+# index and the read stops at the page; mentions per (entity, month) kept by triggers.  It may
+# run again over its own work.
+_ENTITY_PAGES = f"""
+    ALTER TABLE item_entities ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE item_entities ADD COLUMN IF NOT EXISTS at TEXT COLLATE "C" NOT NULL DEFAULT '';
+    DROP INDEX IF EXISTS item_entities_listed;
+    DROP INDEX IF EXISTS item_entities_entity;
+    UPDATE item_entities ie SET kind = i.kind, at = coalesce(d.published, d.ingested)
+        FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.id = ie.item_id;
+    -- serves what (entity_id, role) served, and an entity's newest items of a kind
+    CREATE INDEX item_entities_listed ON item_entities (entity_id, role, kind, at, item_id);
+    CREATE TABLE IF NOT EXISTS entity_months (
+        entity_id BIGINT NOT NULL, month TEXT NOT NULL, n BIGINT NOT NULL,
+        PRIMARY KEY (entity_id, month));
+    {ENTITY_MONTHS_FILL}
+    -- one mention more (delta 1) or fewer (-1) of an entity in a document
+    CREATE OR REPLACE FUNCTION clipfile_entity_month(entity BIGINT, doc TEXT, delta INTEGER)
+    RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE mon TEXT;
+    BEGIN
+        SELECT {_MONTH.format(row='d')} INTO mon FROM documents d WHERE d.id = doc;
+        IF mon IS NULL THEN
+            RETURN;
+        END IF;
+        INSERT INTO entity_months AS x (entity_id, month, n) VALUES (entity, mon, delta)
+            ON CONFLICT (entity_id, month) DO UPDATE SET n = x.n + excluded.n;
+        IF delta < 0 THEN
+            DELETE FROM entity_months WHERE entity_id = entity AND month = mon AND n <= 0;
+        END IF;
+    END $$;
+    -- the mentions' counting trigger (migration 4) keeps the months too
+    {_count_mention("clipfile_entity_document({row}.entity_id, {row}.doc_id, {sign}, {sign}),"
+                    " clipfile_entity_month({row}.entity_id, {row}.doc_id, {sign})")}
+    -- a document's mentions leave before it does, so the month they are taken from is still there
+    CREATE OR REPLACE FUNCTION clipfile_mentions_first() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM mentions WHERE doc_id = OLD.id;
+        RETURN OLD;
+    END $$;
+    DROP TRIGGER IF EXISTS documents_mentions_first ON documents;
+    CREATE TRIGGER documents_mentions_first BEFORE DELETE ON documents
+        FOR EACH ROW EXECUTE FUNCTION clipfile_mentions_first();
+    -- a document dated anew: its links' dates and its mentions' months follow
+    CREATE OR REPLACE FUNCTION clipfile_redated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE item_entities SET at = coalesce(NEW.published, NEW.ingested)
+            WHERE item_id IN (SELECT id FROM items WHERE doc_id = NEW.id);
+        PERFORM clipfile_entity_month_moved(m.entity_id, {_MONTH.format(row='OLD')}, {_MONTH.format(row='NEW')}, count(*))
+            FROM mentions m WHERE m.doc_id = NEW.id GROUP BY m.entity_id;
+        RETURN NULL;
+    END $$;
+    CREATE OR REPLACE FUNCTION clipfile_entity_month_moved(entity BIGINT, old_month TEXT, new_month TEXT, k BIGINT)
+    RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE entity_months SET n = n - k WHERE entity_id = entity AND month = old_month;
+        DELETE FROM entity_months WHERE entity_id = entity AND month = old_month AND n <= 0;
+        INSERT INTO entity_months AS x (entity_id, month, n) VALUES (entity, new_month, k)
+            ON CONFLICT (entity_id, month) DO UPDATE SET n = x.n + excluded.n;
+    END $$;
+    DROP TRIGGER IF EXISTS documents_redated ON documents;
+    CREATE TRIGGER documents_redated AFTER UPDATE OF published, ingested ON documents
+        FOR EACH ROW EXECUTE FUNCTION clipfile_redated();
 """
 
 
@@ -398,16 +492,7 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
                 documents = documents - CASE WHEN refs_now <= 0 THEN 1 ELSE 0 END WHERE id = entity;
         END IF;
     END $$;
-    CREATE OR REPLACE FUNCTION clipfile_count_mention() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            PERFORM clipfile_entity_document(OLD.entity_id, OLD.doc_id, -1, -1);
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM clipfile_entity_document(NEW.entity_id, NEW.doc_id, 1, 1);
-        END IF;
-        RETURN NULL;
-    END $$;
+    """ + _count_mention("clipfile_entity_document({row}.entity_id, {row}.doc_id, {sign}, {sign})") + """
     DROP TRIGGER IF EXISTS mentions_counted ON mentions;
     CREATE TRIGGER mentions_counted AFTER INSERT OR DELETE OR UPDATE OF entity_id, doc_id
         ON mentions FOR EACH ROW EXECUTE FUNCTION clipfile_count_mention();
@@ -432,6 +517,9 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     """,
     # 5: each forecaster's book kept by triggers: the ledger's scores read no forecasts.
     _forecast_books,
+    # 6: an entity's newest items of a kind read from an index, its mentions per month kept by
+    # triggers; see _ENTITY_PAGES.
+    _ENTITY_PAGES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -917,6 +1005,7 @@ class PostgresStore:
                 if not cur.nextset():
                     break
         links: list[tuple[int, int, str]] = []
+        kinds = {item_id: kind for item_id, (kind, _) in zip(ids, items)}
         for item_id, (_, item) in zip(ids, items):
             found: set[tuple[int, str]] = set()
             for field_name, role in _REF_FIELDS.items():
@@ -931,8 +1020,12 @@ class PostgresStore:
                     found.add((eid, "mentioned"))
             links.extend((item_id, e, r) for e, r in sorted(found))
         if links:
+            # each link carries its item's kind and its document's date (migration 6)
+            at = dated[0] or dated[1] or _one(db.execute(
+                "SELECT coalesce(published, ingested) FROM documents WHERE id = %s", (doc_id,)))[0]
             with db.cursor() as cur:
-                cur.executemany("INSERT INTO item_entities VALUES (%s, %s, %s)", links)
+                cur.executemany("INSERT INTO item_entities (item_id, entity_id, role, kind, at) VALUES (%s, %s, %s, %s, %s)",
+                                [(*link, kinds[link[0]], at) for link in links])
 
     def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None:
         """Replace a document's duplicates that point into other documents, in one transaction."""
@@ -986,46 +1079,53 @@ class PostgresStore:
               role: str | tuple[str, ...] | None = None, links: Sequence[EntityLink] = (),
               ids: list[int] | None = None, speaker_like: str | None = None, quote_kind: str | None = None,
               footing: str | None = None, cross_document: bool = False, limit: int | None = None,
-              offset: int = 0) -> list[dict[str, Any]]:
-        """Stored items of one kind, filtered as :meth:`SQLiteStore.items` filters them."""
-        sql = ("SELECT i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url FROM items i"
-               " JOIN documents d ON d.id = i.doc_id WHERE i.kind = %s")
-        args: list[Any] = [kind]
+              offset: int = 0, newest: bool = False) -> list[dict[str, Any]]:
+        """Stored items of one kind, filtered and ordered as :meth:`SQLiteStore.items` does."""
+        where: list[str] = []  # conditions on the item ``i``
+        args: list[Any] = []
         if doc_id:
-            sql += " AND i.doc_id = %s"
+            where.append("i.doc_id = %s")
             args.append(doc_id)
         if ids is not None:
-            sql += " AND i.id = ANY(%s)"
+            where.append("i.id = ANY(%s)")
             args.append(list(ids))
         if speaker_like:
-            sql += " AND cf_contains(i.data::jsonb -> 'speaker' ->> 'name', %s)"
+            where.append("cf_contains(i.data::jsonb -> 'speaker' ->> 'name', %s)")
             args.append(speaker_like)
         for field_name, value in (("kind", quote_kind), ("status", footing)):
             if value:
-                sql += f" AND i.data::jsonb ->> '{field_name}' = %s"
+                where.append(f"i.data::jsonb ->> '{field_name}' = %s")
                 args.append(value)
         if cross_document:
-            sql += " AND (i.data::jsonb -> 'of' ->> 'document') <> i.doc_id"
+            where.append("(i.data::jsonb -> 'of' ->> 'document') <> i.doc_id")
         conditions = list(links)
         if entity is not None:
             conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
-        for link in conditions:
-            # NOT EXISTS, not NOT IN: the planner cannot turn NOT IN into an anti-join (NULLs),
-            # so it read every item of the kind (12 s for an entity's page at 1M documents)
-            if link.absent:
-                sql += " AND NOT EXISTS (SELECT 1 FROM item_entities ie WHERE ie.item_id = i.id AND"
-            else:
-                sql += " AND i.id IN (SELECT ie.item_id FROM item_entities ie WHERE"
-            sql += f" ie.entity_id IN ({_MERGED_SET})"
-            args.append(link.entity)
-            if link.roles:
-                sql += " AND ie.role = ANY(%s)"
-                args.append(list(link.roles))
-            sql += ")"
-        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
-        if limit or offset:
-            sql += f" LIMIT {int(limit) if limit else 'ALL'} OFFSET {int(offset)}"
+        columns = "i.id, i.doc_id, i.data, d.title, d.published, d.source, d.url"
+        walk = next((c for c in conditions if not c.absent), None) if newest and limit else None
         with self._read() as db:
+            if walk is None:
+                for link in conditions:
+                    # NOT EXISTS, not NOT IN: the planner cannot turn NOT IN into an anti-join (NULLs),
+                    # so it read every item of the kind (12 s for an entity's page at 1M documents)
+                    where.append(("NOT EXISTS (SELECT 1 FROM item_entities ie WHERE ie.item_id = i.id AND"
+                                  if link.absent else "i.id IN (SELECT ie.item_id FROM item_entities ie WHERE")
+                                 + f" ie.entity_id IN ({_MERGED_SET})" + (" AND ie.role = ANY(%s))" if link.roles else ")"))
+                    args.extend((link.entity, list(link.roles)) if link.roles else (link.entity,))
+                sql = (f"SELECT {columns} FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.kind = %s"
+                       + "".join(f" AND {w}" for w in where)
+                       + (' ORDER BY coalesce(d.published, d.ingested) COLLATE "C" DESC, i.id DESC' if newest else
+                          " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"))
+                args.insert(0, kind)
+                if limit or offset:
+                    sql += f" LIMIT {int(limit) if limit else 'ALL'} OFFSET {int(offset)}"
+            else:
+                # newest first through the links' index (migration 6): links_sql.newest_items
+                members = {link.entity: [r[0] for r in db.execute(
+                    f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (link.entity,)).fetchall()] or [link.entity]
+                    for link in conditions}
+                sql, args = newest_items(_DIALECT, kind, walk, conditions, members, where, args, columns=columns,
+                                         join="JOIN", limit=limit or 0, offset=offset)
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
@@ -1196,11 +1296,10 @@ class PostgresStore:
         """Mentions per month of publication, undated documents' under None (last)."""
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
+            # kept per (entity, month) by triggers (migration 6)
             rows = db.execute(
-                "SELECT CASE WHEN d.published ~ '^[0-9]{4}-[0-9]{2}' THEN substr(d.published, 1, 7) END AS month,"
-                " count(*) FROM mentions m"
-                f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
-                " GROUP BY 1 ORDER BY 1 NULLS LAST", (eid,)).fetchall()
+                f"SELECT nullif(month, ''), sum(n) FROM entity_months WHERE entity_id IN ({_MERGED_SET})"
+                " GROUP BY month ORDER BY month = '', month", (eid,)).fetchall()
         return [(r[0], int(r[1])) for r in rows]
 
     # -- forecast ledger, state, stats -----------------------------------------------------

@@ -51,6 +51,7 @@ from .bounds import (
     rank_block,
 )
 from .chunks import Chunks, candidates, read_chunks
+from .links_sql import newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -353,6 +354,80 @@ _BOOK_TRIGGERS = {
 }
 
 
+# The entity page reads a bounded amount whatever the library holds about the entity.  Each
+# item-entity link carries its item's kind and its document's date (``at``: published, else
+# ingested; written with the link, and again should a document's dates change), so an entity's
+# items of one kind in one role are read newest first from an index and the read stops at the
+# page's limit (``items(..., newest=True)``).  Mentions per month of publication are kept per
+# (entity, month) by triggers ('' for documents without a publication month), as the entity's
+# totals are (_ENTITY_COUNTS), so the page reads a row per month, not every mention.  A
+# document's mentions leave before the document does, so the month they are taken from is
+# still there.
+_MONTH = ("CASE WHEN {row}.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+          " THEN substr({row}.published, 1, 7) ELSE '' END")
+# a mention added (NEW) to its month's count, and one taken away (OLD)
+_MONTH_ADDED = f"""
+        INSERT INTO entity_months (entity_id, month, n)
+            SELECT NEW.entity_id, {_MONTH.format(row='d')}, 1 FROM documents d WHERE d.id = NEW.doc_id
+            ON CONFLICT (entity_id, month) DO UPDATE SET n = n + 1;"""
+_MONTH_TAKEN = f"""
+        UPDATE entity_months SET n = n - 1 WHERE entity_id = OLD.entity_id
+            AND month = (SELECT {_MONTH.format(row='d')} FROM documents d WHERE d.id = OLD.doc_id);
+        DELETE FROM entity_months WHERE entity_id = OLD.entity_id AND n <= 0;"""
+_ENTITY_PAGES = f"""
+    CREATE TABLE IF NOT EXISTS entity_months (
+        entity_id INTEGER NOT NULL, month TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, month)) WITHOUT ROWID;
+    DELETE FROM entity_months;
+    INSERT INTO entity_months (entity_id, month, n)
+        SELECT m.entity_id, {_MONTH.format(row='d')}, count(*) FROM mentions m JOIN documents d ON d.id = m.doc_id
+        GROUP BY 1, 2;
+    DROP TRIGGER IF EXISTS mentions_month_counted;
+    CREATE TRIGGER mentions_month_counted AFTER INSERT ON mentions BEGIN {_MONTH_ADDED} END;
+    DROP TRIGGER IF EXISTS mentions_month_uncounted;
+    CREATE TRIGGER mentions_month_uncounted AFTER DELETE ON mentions BEGIN {_MONTH_TAKEN} END;
+    DROP TRIGGER IF EXISTS mentions_month_moved;
+    CREATE TRIGGER mentions_month_moved AFTER UPDATE OF entity_id, doc_id ON mentions BEGIN
+        {_MONTH_TAKEN} {_MONTH_ADDED}
+    END;
+    DROP TRIGGER IF EXISTS documents_mentions_first;
+    CREATE TRIGGER documents_mentions_first BEFORE DELETE ON documents BEGIN
+        DELETE FROM mentions WHERE doc_id = OLD.id;
+    END;
+    DROP TRIGGER IF EXISTS documents_redated;
+    CREATE TRIGGER documents_redated AFTER UPDATE OF published, ingested ON documents BEGIN
+        UPDATE item_entities SET at = coalesce(NEW.published, NEW.ingested)
+            WHERE item_id IN (SELECT id FROM items WHERE doc_id = NEW.id);
+        UPDATE entity_months SET n = n - (SELECT count(*) FROM mentions m
+                WHERE m.doc_id = NEW.id AND m.entity_id = entity_months.entity_id)
+            WHERE month = {_MONTH.format(row='OLD')} AND entity_id IN (SELECT entity_id FROM mentions WHERE doc_id = NEW.id);
+        INSERT INTO entity_months (entity_id, month, n)
+            SELECT entity_id, {_MONTH.format(row='NEW')}, count(*) FROM mentions WHERE doc_id = NEW.id GROUP BY 1
+            ON CONFLICT (entity_id, month) DO UPDATE SET n = n + excluded.n;
+        DELETE FROM entity_months WHERE n <= 0 AND entity_id IN (SELECT entity_id FROM mentions WHERE doc_id = NEW.id);
+    END;
+"""
+
+
+def _entity_pages(db: sqlite3.Connection) -> None:
+    """Migration 14: the links' kind and date and their index, and the mentions per (entity,
+    month), counted here once and kept by triggers since (see _ENTITY_PAGES); may run again
+    over its own result."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(item_entities)")}
+    for column in ("kind", "at"):
+        if column not in have:
+            db.execute(f"ALTER TABLE item_entities ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    # the links as they are stored, item by item: each item and its document read once
+    db.execute("DROP INDEX IF EXISTS item_entities_listed")
+    db.execute("UPDATE item_entities SET (kind, at) = (SELECT i.kind, coalesce(d.published, d.ingested)"
+               " FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.id = item_entities.item_id)")
+    # serves what (entity_id, role, item_id) served, and an entity's newest items of a kind
+    db.execute("CREATE INDEX item_entities_listed ON item_entities(entity_id, role, kind, at, item_id)")
+    db.execute("DROP INDEX IF EXISTS item_entities_entity_item")
+    for statement in _split_sql(_ENTITY_PAGES):
+        db.execute(statement)
+
+
 # Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
 # where SQL alone cannot say it.  Never edit a released entry: append a new one.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -556,6 +631,9 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     _entity_counts,
     # 13: each forecaster's book kept by triggers: the ledger's scores read no forecasts.
     _forecast_books,
+    # 14: an entity's newest items of a kind read from an index, its mentions per month kept
+    # by triggers; see _ENTITY_PAGES.
+    _entity_pages,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1164,7 +1242,13 @@ class SQLiteStore:
             (doc_id, item["start"], item["end"]),
         ):
             links.add((eid, "mentioned"))
-        db.executemany("INSERT INTO item_entities VALUES (?, ?, ?)", [(item_id, e, r) for e, r in links])
+        if links:
+            # the link carries its item's kind and its document's date (schema 14)
+            at = dated[0] or dated[1]
+            if at is None:
+                at = db.execute("SELECT coalesce(published, ingested) FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+            db.executemany("INSERT INTO item_entities (item_id, entity_id, role, kind, at) VALUES (?, ?, ?, ?, ?)",
+                           [(item_id, e, r, kind, at) for e, r in links])
 
     def replace_cross_duplicates(self, doc_id: str, duplicates: list[dict[str, Any]]) -> None:
         """Replace a document's duplicates that point into other documents (its own repeats and
@@ -1241,6 +1325,7 @@ class SQLiteStore:
         cross_document: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        newest: bool = False,
     ) -> list[dict[str, Any]]:
         """Stored items of one kind, optionally of one document or linked to entities.
 
@@ -1250,45 +1335,59 @@ class SQLiteStore:
         ("a senior diplomat", "people briefed on the talks").  ``quote_kind``: a quote's ``kind``
         (direct, mixed, indirect); ``footing``: a claim's ``status`` (hearsay, denied, ...);
         ``cross_document``: only duplicates whose earlier copy is in another document.
-        Filters, order, ``limit`` and ``offset`` are all applied in the query.
+        Filters, order, ``limit`` and ``offset`` are all applied in the query.  The order is
+        the documents' date (published, else ingested), oldest first; ``newest``: newest first,
+        the latest stored item first within a date, and then, given a ``limit`` and a link to
+        an entity, the entity's links are read newest first from their index and the read stops
+        at ``offset + limit`` per member of the entity and role (schema 14).
 
         Each result is the item's JSON plus ``document`` (id), ``title``, ``published``,
         ``outlet`` (the document's source), ``url`` and ``item_id`` (the library's row id).
         Items without a ``source`` of their own also get the outlet as ``source``.
         """
-        sql = ("SELECT i.id, i.doc_id, i.data, i.text, d.title, d.published, d.source, d.url FROM items i"
-               " JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?")
-        args: list[Any] = [kind]
+        where: list[str] = []  # conditions on the item ``i``
+        args: list[Any] = []
         if doc_id:
-            sql += " AND i.doc_id = ?"
+            where.append("i.doc_id = ?")
             args.append(doc_id)
         if ids is not None:
-            sql += f" AND i.id IN ({','.join('?' * len(ids))})"
+            where.append(f"i.id IN ({','.join('?' * len(ids))})")
             args.extend(ids)
         if speaker_like:
-            sql += " AND cf_contains(json_extract(i.data, '$.speaker.name'), ?)"
+            where.append("cf_contains(json_extract(i.data, '$.speaker.name'), ?)")
             args.append(speaker_like)
         for field_name, value in (("kind", quote_kind), ("status", footing)):
             if value:
-                sql += f" AND json_extract(i.data, '$.{field_name}') = ?"
+                where.append(f"json_extract(i.data, '$.{field_name}') = ?")
                 args.append(value)
         if cross_document:
-            sql += " AND json_extract(i.data, '$.of.document') != i.doc_id"
+            where.append("json_extract(i.data, '$.of.document') != i.doc_id")
         conditions = list(links)
         if entity is not None:
             conditions.insert(0, EntityLink(entity, (role,) if isinstance(role, str) else tuple(role or ())))
-        for link in conditions:
-            sql += (" AND i.id NOT IN" if link.absent else " AND i.id IN")
-            sql += " (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
-            args.append(link.entity)
-            if link.roles:
-                sql += f" AND role IN ({','.join('?' * len(link.roles))})"
-                args.extend(link.roles)
-            sql += ")"
-        sql += " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"
-        if limit or offset:
-            sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
+        columns = "i.id, i.doc_id, i.data, i.text, d.title, d.published, d.source, d.url"
+        walk = next((c for c in conditions if not c.absent), None) if newest and limit else None
         with self._read() as db:
+            if walk is None:
+                for link in conditions:
+                    where.append(("i.id NOT IN" if link.absent else "i.id IN")
+                                 + " (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
+                                 + (f" AND role IN ({','.join('?' * len(link.roles))}))" if link.roles else ")"))
+                    args.extend((link.entity, *link.roles))
+                sql = (f"SELECT {columns} FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?"
+                       + "".join(f" AND {w}" for w in where)
+                       + (" ORDER BY coalesce(d.published, d.ingested) DESC, i.id DESC" if newest else
+                          " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"))
+                args.insert(0, kind)
+                if limit or offset:
+                    sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
+            else:
+                # newest first through the links' index (schema 14): links_sql.newest_items
+                members = {link.entity: [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})",
+                                                                  (link.entity,))] or [link.entity]
+                           for link in conditions}
+                sql, args = newest_items(_DIALECT, kind, walk, conditions, members, where, args, columns=columns,
+                                         join="CROSS JOIN", limit=limit or 0, offset=offset)
             rows = db.execute(sql, args).fetchall()
         out = []
         for r in rows:
@@ -1480,12 +1579,10 @@ class SQLiteStore:
         order; mentions in undated documents (or dated to the year only) are counted under
         ``None`` (last), never under the month they were ingested."""
         eid = self._root(_parse_entity_ref(entity_id))
-        with self._read() as db:
+        with self._read() as db:  # kept per (entity, month) by triggers (_ENTITY_PAGES)
             rows = db.execute(
-                "SELECT CASE WHEN d.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
-                " THEN substr(d.published, 1, 7) END AS month, count(*) FROM mentions m"
-                f" JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})"
-                " GROUP BY month ORDER BY month IS NULL, month", (eid,)).fetchall()
+                f"SELECT nullif(month, ''), sum(n) FROM entity_months WHERE entity_id IN ({_MERGED_SET})"
+                " GROUP BY month ORDER BY month = '', month", (eid,)).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     # -- forecast ledger --------------------------------------------------------------------

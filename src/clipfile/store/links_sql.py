@@ -1,0 +1,47 @@
+"""An entity's newest items of a kind, read from its links, written once for both backends.
+
+Each item-entity link carries its item's kind and its document's date (``at``), indexed by
+(entity, role, kind, at, item): for each member of the entity (those merged into it) and each
+role asked for, the walk reads that member's links newest first and stops at ``offset + limit``
+passing the other conditions; the page is the newest of what the walks found, an item found by
+two of them once.  Its cost is the page's, whatever the library holds about the entity
+(:meth:`.base.Store.items` with ``newest``).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .base import LINK_ROLES, EntityLink
+from .ledger_sql import Dialect
+
+__all__ = ["newest_items"]
+
+
+def newest_items(dialect: Dialect, kind: str, walk: EntityLink, conditions: Sequence[EntityLink],
+                 members: dict[int, list[int]], where: list[str], args: list[Any], *, columns: str, join: str,
+                 limit: int, offset: int) -> tuple[str, list[Any]]:
+    """SQL and arguments of the page: ``walk`` is the link the walks follow, ``conditions``
+    every link (the others are tested item by item, through the item's links), ``members`` each
+    linked entity's member ids, ``where``/``args`` the conditions on the item ``i`` (then read
+    from ``items``; ``join`` is the backend's join that keeps the walk driving)."""
+    mark = dialect.mark
+    where, args = list(where), list(args)
+    items = f" {join} items i ON i.id = ie.item_id" if where else ""
+    for link in conditions:
+        if link is walk:
+            continue
+        ids = members[link.entity]
+        where.append(("NOT EXISTS" if link.absent else "EXISTS")
+                     + f" (SELECT 1 FROM item_entities x{dialect.use_index('item_entities_item')} WHERE"
+                     + f" x.item_id = ie.item_id AND x.entity_id IN ({','.join([mark] * len(ids))})"
+                     + (f" AND x.role IN ({','.join([mark] * len(link.roles))}))" if link.roles else ")"))
+        args.extend((*ids, *link.roles))
+    branch = (f"SELECT * FROM (SELECT ie.item_id AS id, ie.at AS at FROM item_entities ie{items}"
+              f" WHERE ie.entity_id = {mark} AND ie.role = {mark} AND ie.kind = {mark}"
+              + "".join(f" AND {w}" for w in where)
+              + f" ORDER BY ie.at DESC, ie.item_id DESC LIMIT {int(limit) + int(offset)}) w")
+    pairs = [(m, r) for m in members[walk.entity] for r in (walk.roles or LINK_ROLES)]
+    sql = (f"SELECT {columns} FROM ({' UNION '.join([branch] * len(pairs))}) p"
+           f" {join} items i ON i.id = p.id {join} documents d ON d.id = i.doc_id"
+           f" ORDER BY p.at DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
+    return sql, [a for m, r in pairs for a in (m, r, kind, *args)]
