@@ -14,9 +14,11 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   too few pass is the search taken further back;
 - then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
   finds them newest first) are looked up against the query (:func:`filter_first`): a cost
-  bounded by the probes; they stand for the span of the library
-  they reach back to, and only when even they hold too few does the search go further back with
-  the filters in the query;
+  bounded by the probes; they stand for the span of the library they reach back to, and when
+  a later page or a sample needs more the look-ups go on below them, a chunk at a time
+  (:data:`PROBE_CHUNKS` at most, each chunk its own group of ranking blocks:
+  :mod:`clipfile.store.chunks`); only past them does the search go further back with the
+  filters in the query.  A page of items reads the items of those documents the same way;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
   the library the sample spans, and the page says so (``SearchPage.estimated``);
@@ -32,6 +34,7 @@ index would read the whole posting list of every common word, a cost that grows 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -43,12 +46,15 @@ from .bounds import (
     FILTER_SCAN,
     MIN_SAMPLE,
     PROBE_BLOCK,
+    PROBE_CHUNKS,
     RANK_WINDOW,
     SAMPLE_ROWS,
     rank_block,
 )
+from .chunks import Chunks, candidates, read_chunks
 
-__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "SAMPLE_ROWS", "DOCUMENTS",
+__all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
+           "SAMPLE_ROWS", "DOCUMENTS",
            "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
 
 
@@ -127,11 +133,12 @@ def _then(side: Side, inner: str, cols: str, filters: Sequence[str], limit: str,
 
 
 def _filtered(side: Side, text: bool, item_filters: Sequence[str], doc_filters: Sequence[str], cols: str,
-              limit: str, *, below: bool = False) -> str:
+              limit: str, *, below: bool = False, below_document: bool = False) -> str:
     """The newest rows (or matches) passing every filter, however far back they are (``below``:
-    only keys below ``%(_below)s``)."""
+    only keys below ``%(_below)s``; ``below_document``: of documents below ``%(_below_doc)s``)."""
     where = [f"{side.vector} @@ {TSQUERY}"] if text else []
-    where += [*item_filters, *doc_filters] + ([f"{side.key} < %(_below)s"] if below else [])
+    where += ([*item_filters, *doc_filters] + ([f"{side.key} < %(_below)s"] if below else [])
+              + (["d.seq < %(_below_doc)s"] if below_document else []))
     return (f"SELECT {side.key} AS rid, {cols} FROM {side.table}{side.join}"
             f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {side.key} DESC LIMIT {limit}")
 
@@ -149,7 +156,7 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
     window = RANK_WINDOW * -(-(offset + limit) // RANK_WINDOW)
     a = {**args, "_window": window, "_scan": max(FILTER_SCAN, window)}
     scores: dict[int, float] = {}
-    head = 0  # unfiltered: how many matches the first block holds (the blocks after it: RANK_WINDOW each)
+    heads: list[int] = []  # where groups of blocks were cut short (unfiltered: the first block, RANK_WINDOW or fewer)
     if not item_filters and not doc_filters:
         # Scored as they are found: each match is read once.  The first block is the matches
         # among the newest SAMPLE_ROWS rows (at most RANK_WINDOW): its cost is bounded by the rows
@@ -160,6 +167,7 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         scored = _run(db, _newest(side, True, "%(_first)s", floored=True).replace(" AS rid", rank, 1),
                       {**a, "_first": RANK_WINDOW, "_floor": floor})
         head = len(scored)
+        heads = [head]
         if side is DOCUMENTS:
             scans.record(side, [(r[0], *r[2:]) for r in scored], head < RANK_WINDOW)  # the facets read them
         if head < offset + limit and (head == RANK_WINDOW or floor > 0):
@@ -171,52 +179,37 @@ def ranked(db: psycopg.Connection[Any], side: Side, cols: str, item_filters: Seq
         found = list(scores)
     else:
         filters = [*item_filters, *doc_filters]
-        # the newest matches first, then the filters: a bounded walk ...
-        if scans is not None and side is DOCUMENTS and a["_scan"] == FILTER_SCAN:
-            passing, reached, _ = scans.filtered(db, side, True, filters, a, FILTER_SCAN)
-            found = [r[0] for r in passing[:window]]
-            too_few = len(found) < min(window, offset + limit) and reached
-        else:
-            found = [r[0] for r in _run(db, _then(side, _newest(side, True, "%(_scan)s"), "1", filters,
-                                                  "%(_window)s", documents=bool(doc_filters)), a)]
-            too_few = len(found) < min(window, offset + limit) and _count(db, side, a, "%(_scan)s") == a["_scan"]
-        # ... and when too few pass among them, the filter's own documents (when few) are looked
-        # up, or the filters go into the search itself
-        if too_few:
-            narrow = filter_first(db, side, True, filters, a, window)
-            if scans is not None and narrow is not None:
-                scans.narrow[(tuple(filters), a["tsq"])] = (window, *narrow)  # the sample reads them too
-            if narrow is None:
-                found = [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_window)s"), a)]
-            else:
-                found, cut = narrow
-                if cut is not None and len(found) < offset + limit:
-                    # the filter's newest documents are the first block; the blocks after it
-                    # go on further back with the filters in the query
-                    head = len(found)
-                    more = RANK_WINDOW * -(-(offset + limit - head) // RANK_WINDOW)
-                    found = found + [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1",
-                                                                      "%(_more)s", below=True),
-                                                        {**a, "_more": more, "_below": cut})]
-                elif cut is not None:
-                    head = len(found)
+        scans = scans if scans is not None else Scans()
+        # the newest matches first (of the newest SAMPLE_ROWS rows), then the filters: a
+        # bounded walk ...
+        walked, reached, lowest = scans.filtered(db, side, True, filters, a, a["_scan"], documents=bool(doc_filters))
+
+        def narrow(under: int | None, need: int) -> Chunks | None:
+            return _narrow(db, side, True, filters, a, need, scans, under=under)
+
+        def scan(more: int, below: int | None, under: int | None) -> list[int]:
+            return [r[0] for r in _run(db, _filtered(side, True, item_filters, doc_filters, "1", "%(_more)s",
+                                                     below=under is not None, below_document=below is not None),
+                                       {**a, "_more": more, "_below": under, "_below_doc": below})]
+
+        # ... and when too few pass among them, a narrow source's own documents chunk after
+        # chunk (each chunk a group of ranking blocks), or the filters in the search itself
+        # (chunks.candidates: the same groups on every page)
+        got = candidates([r[0] for r in walked], lowest, reached, need=offset + limit, block=RANK_WINDOW,
+                         enough=MIN_SAMPLE, narrow=narrow, scan=scan)
+        found, heads = got.found, got.heads
     if not found:
         return []
     if not scores:
         scores = dict(_run(db, f"SELECT {side.key}, -ts_rank_cd({side.vector}, {TSQUERY}) FROM {side.table}"
                                f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": found}))
-    order = sorted(range(len(found)), key=lambda k: (rank_block(k, head, RANK_WINDOW), scores[found[k]], k))
+    order = sorted(range(len(found)), key=lambda k: (rank_block(k, heads, RANK_WINDOW), scores[found[k]], k))
     page = [found[k] for k in order[offset:offset + limit]]
     if not page:
         return []
     rows = {r[0]: r for r in _run(db, f"SELECT {side.key}, {cols} FROM {side.table}{side.join}"
                                       f" WHERE {side.key} = ANY(%(_ids)s)", {**a, "_ids": page})}
     return [(rid, scores[rid], *rows[rid][1:]) for rid in page]
-
-
-def _count(db: psycopg.Connection[Any], side: Side, args: dict[str, Any], limit: str) -> int:
-    """How many text matches there are, counting no further than ``limit``."""
-    return int(_run(db, f"SELECT count(*) FROM ({_newest(side, True, limit)}) s", args)[0][0])
 
 
 def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_filters: Sequence[str],
@@ -264,14 +257,15 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
         if not reached:
             return rows, 1.0  # the walk saw every match
         if len(rows) < MIN_SAMPLE and deep:
-            # too few in the walk: further back, with the filters
-            asked, known, known_cut = scans.narrow.get((tuple(filters), a.get("tsq")), (0, [], None))
-            narrow = ((known[:FACET_SAMPLE], known_cut) if text and asked >= FACET_SAMPLE
-                      else filter_first(db, side, text, filters, a, FACET_SAMPLE) if doc_filters else None)
-            if narrow is not None and (narrow[1] is None or len(narrow[0]) >= MIN_SAMPLE):
-                rows, lowest = _rows_of(db, side, narrow[0], cols, a), narrow[1]
-                if len(rows) < FACET_SAMPLE and lowest is None:
+            # too few in the walk: further back, from a narrow source's own documents (chunk
+            # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
+            # else with the filters in the query
+            narrow = _narrow(db, side, text, filters, a, MIN_SAMPLE, scans) if doc_filters else None
+            if narrow is not None:
+                rows = _rows_of(db, side, narrow.found[:FACET_SAMPLE], cols, a)
+                if len(rows) < FACET_SAMPLE and narrow.below is None:
                     return rows, 1.0  # every document of the filter was looked up
+                lowest = narrow.cut
             else:
                 rows = _run(db, _filtered(side, text, item_filters, doc_filters, cols, "%(_sample)s"), a)
                 if len(rows) < FACET_SAMPLE:
@@ -305,9 +299,8 @@ class Scans:
         self._walks: dict[tuple[Any, ...], tuple[list[Any], bool, int]] = {}
         self._newest: dict[str, tuple[bool, list[Any]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
-        # what the ranking found from a narrow filter's side (filter_first): how many it asked
-        # for, the keys (newest first) and where its probes stopped
-        self.narrow: dict[tuple[Any, ...], tuple[int, list[int], int | None]] = {}
+        # what the ranking or a sample found from a narrow filter's side (_narrow)
+        self.narrow: dict[tuple[Any, ...], Chunks] = {}
 
     def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -359,39 +352,83 @@ class Scans:
         return self._walks[key]
 
 
+# an item's own column in a filter (the others are its document's)
+_ITEM_COLUMN = re.compile(r"\bi\.")
+# how many of a chunk's oldest documents tell the oldest item it stands for
+_OLDEST_DOCUMENTS = 8
+
+
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
-                 n: int) -> tuple[list[int], int | None] | None:
-    """The keys of the newest ``n`` documents that pass ``filters`` and match the query, found
-    from the filter's side, and where the look-ups stopped short (the oldest key looked up, when
-    the filter holds more documents than were looked up and fewer than ``n`` matched; else
-    None); None when the filter has no such side.
+                 *, below: int | None = None, under: int | None = None
+                 ) -> tuple[list[int], int | None, int | None] | None:
+    """One chunk of a narrow filter's own documents: the keys of the matches (documents, or their
+    items) that pass ``filters`` among the newest :data:`FILTER_PROBES` documents of its source
+    (below the document ``below``; keys below ``under``), newest first; the oldest key they stand
+    for when the source holds more documents (else None); and the last document looked up, when
+    the source holds more (else None).  None without a source filter.
 
     Called when few of the newest matches pass the filters: walking further back through the
     query's matches costs a row read for every older match (and a common word's GIN posting
     list holds no order to stop early).  A source filter's index (``documents_source``) gives
-    its documents newest first without reading their rows; the newest :data:`FILTER_PROBES` are
-    checked against the query and the other filters in one statement (the rows read in the
-    table's order; SQLite's library looks them up :data:`PROBE_BLOCK` at a time), the newest
-    ``n`` that pass kept: a cost bounded by the probes, not the query or the library.  When the
-    source holds more documents than that, what they find stands for the span of the library
-    they reach back to (the caller scales it, or goes further back when it is too little).
-    Other filters (dates, an entity) have no index that walks them newest first, and items are
-    not walked this way.
+    its documents newest first without reading their rows; they are checked against the query
+    and the other filters in one statement (the rows read in the table's order; SQLite's library
+    looks them up :data:`PROBE_BLOCK` at a time): a cost bounded by the probes, not the query or
+    the library.  A page of items takes the items of those documents (newest document first,
+    each one's items newest first).  What a chunk finds stands for the span of the library it
+    reaches back to (the caller scales it, or goes on below it: :func:`clipfile.store.chunks.read_chunks`).
+    Other filters (dates, an entity) have no index that walks them newest first.
     """
-    if side is not DOCUMENTS or not args.get("source") or not filters:
+    if not args.get("source") or "d.source = %(source)s" not in filters:
         return None
+    if side is DOCUMENTS and under is not None:
+        below = under if below is None else min(below, under)
     # the source's documents, newest first, from its index alone (the other filters would read
     # every row of them)
-    candidates = [r[0] for r in _run(db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
-                                         " ORDER BY d.seq DESC LIMIT %(_probes)s", {**args, "_probes": FILTER_PROBES + 1})]
+    candidates = [r[0] for r in _run(
+        db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
+            f"{'' if below is None else ' AND d.seq < %(_below_doc)s'} ORDER BY d.seq DESC LIMIT %(_probes)s",
+        {**args, "_probes": FILTER_PROBES + 1, "_below_doc": below})]
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
     # one statement for every probe: the rows are read in the table's order (a bitmap of them),
-    # where blocks of PROBE_BLOCK in key order read them at random, one round trip each; a
-    # narrow filter's probes are all read anyway (fewer than ``n`` pass)
-    test = " AND ".join([*filters, *([f"d.search @@ {TSQUERY}"] if text else [])])
-    found = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}"
-                                    " ORDER BY d.seq DESC LIMIT %(_n)s", {**args, "_ids": probes, "_n": n})]
-    return found[:n], (probes[-1] if wide and len(found) < n else None)
+    # where blocks of PROBE_BLOCK in key order read them at random, one round trip each; the
+    # text is tested last, on the rows the other filters leave
+    test = " AND ".join([*filters, *([f"{side.vector} @@ {TSQUERY}"] if text else [])])
+    lowest: int | None = probes[-1] if probes else None
+    if side is DOCUMENTS:
+        found = [r[0] for r in _run(db, f"SELECT d.seq FROM documents d WHERE d.seq = ANY(%(_ids)s) AND {test}"
+                                        " ORDER BY d.seq DESC", {**args, "_ids": probes})]
+    else:
+        # the items of the documents that pass their filters (tested once per document), and
+        # the oldest item of the chunk's oldest documents: the span the chunk stands for (the
+        # oldest of all its items would read every item of a thousand documents)
+        own = [f for f in filters if _ITEM_COLUMN.search(f)]
+        docs = [f for f in filters if f not in own] or ["TRUE"]
+        own += ([f"{side.vector} @@ {TSQUERY}"] if text else []) + ([] if under is None else ["i.id < %(_under)s"])
+        found = [r[0] for r in _run(
+            db, "WITH s AS MATERIALIZED (SELECT d.id, u.pos FROM unnest(%(_ids)s::bigint[]) WITH ORDINALITY u(seq, pos)"
+                f" JOIN documents d ON d.seq = u.seq WHERE {' AND '.join(docs)})"
+                f" SELECT i.id FROM s JOIN items i ON i.doc_id = s.id WHERE {' AND '.join(own or ['TRUE'])}"
+                " ORDER BY s.pos, i.id DESC", {**args, "_ids": probes, "_under": under})]
+        oldest = _run(db, "SELECT min(i.id) FROM documents d JOIN items i ON i.doc_id = d.id WHERE d.seq = ANY(%(_ids)s)",
+                      {"_ids": probes[-_OLDEST_DOCUMENTS:]})[0][0]
+        lowest = min([*found, *([oldest] if oldest is not None else [])], default=None)
+        if lowest is not None and under is not None:
+            lowest = min(lowest, under - 1)
+    if not wide:
+        return found, None, None
+    if side is not DOCUMENTS and lowest is None:  # no item of the chunk: it stands for nothing
+        lowest = under if under is not None else Scans().window(db, side)[0] + 1
+    return found, lowest, probes[-1]
+
+
+def _narrow(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
+            need: int, scans: Scans, *, under: int | None = None) -> Chunks | None:
+    """A narrow filter's own documents looked up chunk after chunk (:func:`filter_first`, keys
+    below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
+    going on from the chunks the page's ranking or sample read already."""
+    return read_chunks(lambda below, under: filter_first(db, side, text, filters, args, below=below, under=under),
+                       need, scans.narrow, (side.plain, tuple(filters), args.get("tsq") if text else None),
+                       under=under, most=PROBE_CHUNKS)

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Self, Sequence
@@ -50,6 +50,7 @@ from .bounds import (
     SAMPLE_ROWS,
     rank_block,
 )
+from .chunks import Chunks, candidates, read_chunks
 from .links_sql import newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
@@ -2098,27 +2099,22 @@ def _ranked(db: sqlite3.Connection, side: _Side, query: Query, cols: str, where:
     else:
         cheap = bm25_is_cheap(db, side.fts, query)
         n = max(FILTER_SCAN, window)
-        found = scans.passing(side, n, where, args)[:window]
-        reached = len(scans.newest(side, n)) >= n or floor > 0  # the walk stopped before every match
-        every = not reached and len(found) < window
-        if len(found) < min(window, offset + limit) and reached:
-            key = (side.fts, tuple(where), tuple(args))
-            narrow = _narrow(db, side, fts_query, where, args, offset + limit, scans.narrow.get(key))
-            if narrow is None:
-                scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False)
-                found = [r[0] for r in db.execute(scan, (*scan_args, *args, window))]
-                every = len(found) < window
-            else:
-                scans.narrow[key] = narrow  # the sample reads them too
-                # each chunk of the filter's own documents is a group of ranking blocks; past
-                # them the blocks go on further back with the filters in the query
-                found, every = list(narrow.found), narrow.below is None
-                heads, lowers = list(narrow.ends), {e: c for e, c in zip(narrow.ends, narrow.cuts) if c is not None}
-                if len(found) < offset + limit and narrow.below is not None:
-                    more = RANK_WINDOW * -(-(offset + limit - len(found)) // RANK_WINDOW)
-                    scan, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below_document=narrow.below)
-                    older = [r[0] for r in db.execute(scan, (*scan_args, *args, more))]
-                    found, every = found + older, len(older) < more
+        walked = scans.newest(side, n)
+
+        def narrow(under: int | None, need: int) -> Chunks | None:
+            return _narrow(db, side, fts_query, where, args, need, scans, under=under)
+
+        def scan(more: int, below: int | None, under: int | None) -> list[int]:
+            sql, scan_args = _filtered_scan(side, fts_query, where, ranked=False, below=under, below_document=below)
+            return [r[0] for r in db.execute(sql, (*scan_args, *args, more))]
+
+        # the matches of the walk that pass and, when too few for the page, a narrow source's
+        # own documents chunk after chunk (each chunk a group of ranking blocks), or the filters
+        # in the query (chunks.candidates: the same groups on every page)
+        got = candidates(scans.passing(side, n, where, args), walked[-1] if len(walked) >= n else floor + 1,
+                         len(walked) >= n or floor > 0, need=offset + limit, block=RANK_WINDOW,
+                         enough=MIN_SAMPLE, narrow=narrow, scan=scan)
+        found, heads, lowers, every = got.found, got.heads, got.lowers, got.every
         if not found:
             return []
         if cheap:
@@ -2170,31 +2166,15 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
     return out
 
 
-@dataclass
-class _Chunks:
-    """What a narrow filter's own documents hold (:func:`_narrow`): the matches that pass, newest
-    first, chunk after chunk; where each chunk ends among them and the oldest key it stands for
-    (None: every document of the filter was looked up by then); and the document (rowid) the
-    next chunk goes on below (None: there is none)."""
-
-    found: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    cuts: list[int | None] = field(default_factory=list)
-    below: int | None = None
-
-    @property
-    def cut(self) -> int | None:
-        """The oldest key the chunks read stand for (None: they are every match)."""
-        return self.cuts[-1] if self.cuts else None
-
-
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  *, below: int | None = None) -> tuple[list[int], int | None, int | None] | None:
+                  *, below: int | None = None, under: int | None = None
+                  ) -> tuple[list[int], int | None, int | None] | None:
     """One chunk of a narrow filter's own documents: the matches (documents, or their items) that
     pass the filters among the newest :data:`FILTER_PROBES` documents of its source (below the
-    document ``below``), newest first; the oldest key they stand for when the source holds more
-    documents (else None); and the last document looked up, when the source holds more (else
-    None).  None without a source filter (other filters have no newest-first index to walk).
+    document ``below``; keys below ``under``), newest first; the oldest key they stand for when
+    the source holds more documents (else None); and the last document looked up, when the
+    source holds more (else None).  None without a source filter (other filters have no
+    newest-first index to walk).
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
@@ -2211,6 +2191,9 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
         return None
     at = where.index("d.source = ?")
     source = args[sum(w.count("?") for w in where[:at])]
+    if side is _DOCUMENTS and under is not None:
+        below = under if below is None else min(below, under)
+    own = "" if side is _DOCUMENTS or under is None else f" AND i.id < {int(under)}"  # (items: the keys below)
     # the source's documents, newest first, from its index alone
     candidates = [r[0] for r in db.execute(
         f"SELECT rowid FROM documents WHERE source = ?{'' if below is None else ' AND rowid < ?'}"
@@ -2229,11 +2212,11 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
             # once), and the oldest item of them all: the span the chunk stands for
             docs = json.dumps(block)
             oldest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                                " CROSS JOIN items i ON i.doc_id = d.id", (docs,)).fetchone()[0]
+                                f" CROSS JOIN items i ON i.doc_id = d.id WHERE 1{own}", (docs,)).fetchone()[0]
             lowest = oldest if lowest is None or (oldest is not None and oldest < lowest) else lowest
             block = [r[0] for r in db.execute(
                 "SELECT i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)} ORDER BY s.key, i.id DESC",
+                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)}{own} ORDER BY s.key, i.id DESC",
                 (docs, *args))]
         elif block and others:  # the other filters first: they read the block's rows alone
             passing = {r[0] for r in db.execute(
@@ -2257,7 +2240,8 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
         found.extend(block)
     if not wide:
         return found, None, None
-    cut = probes[-1] if side is _DOCUMENTS else (lowest if lowest is not None else _newest_key(db, side) + 1)
+    cut = (probes[-1] if side is _DOCUMENTS else lowest if lowest is not None
+           else under if under is not None else _newest_key(db, side) + 1)
     return found, cut, probes[-1]
 
 
@@ -2266,22 +2250,13 @@ def _newest_key(db: sqlite3.Connection, side: _Side) -> int:
 
 
 def _narrow(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-            need: int, known: _Chunks | None = None) -> _Chunks | None:
-    """A narrow filter's own documents looked up chunk after chunk (:func:`_filter_first`) until
-    ``need`` matches pass, the source's documents run out or :data:`PROBE_CHUNKS` chunks were
-    read (going on from the chunks ``known`` holds); None without a source filter.  Each chunk is
-    the same whatever is needed, so that every page of a search sees the same chunks."""
-    chunks = known or _Chunks()
-    while not chunks.ends or (len(chunks.found) < need and chunks.below is not None
-                              and len(chunks.ends) < PROBE_CHUNKS):
-        one = _filter_first(db, side, fts_query, where, args, below=chunks.below)
-        if one is None:
-            return None
-        chunks.found.extend(one[0])
-        chunks.ends.append(len(chunks.found))
-        chunks.cuts.append(one[1])
-        chunks.below = one[2]
-    return chunks
+            need: int, scans: _Scans, *, under: int | None = None) -> Chunks | None:
+    """A narrow filter's own documents looked up chunk after chunk (:func:`_filter_first`, keys
+    below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
+    going on from the chunks the page's ranking or sample read already; None without a source
+    filter."""
+    return read_chunks(lambda below, under: _filter_first(db, side, fts_query, where, args, below=below, under=under),
+                       need, scans.narrow, (side.fts, tuple(where), tuple(args)), under=under, most=PROBE_CHUNKS)
 
 
 def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, where: list[str], args: list[Any],
@@ -2314,10 +2289,8 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
             # too few in the walk: further back, from a narrow source's own documents (chunk
             # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
             # else with the filters in the query
-            key = (side.fts, tuple(where), tuple(args))
-            narrow = _narrow(db, side, fts_query, where, args, MIN_SAMPLE, scans.narrow.get(key))
+            narrow = _narrow(db, side, fts_query, where, args, MIN_SAMPLE, scans)
             if narrow is not None:
-                scans.narrow[key] = narrow
                 rows = _rows_of(db, side, narrow.found[:FACET_SAMPLE], cols) if narrow.found else []
                 if len(rows) < FACET_SAMPLE and narrow.below is None:
                     return rows, 1.0  # every document of the filter was looked up
@@ -2356,7 +2329,7 @@ class _Scans:
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
         # what the ranking or a sample found from a narrow filter's side (_narrow)
-        self.narrow: dict[tuple[Any, ...], _Chunks] = {}
+        self.narrow: dict[tuple[Any, ...], Chunks] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
