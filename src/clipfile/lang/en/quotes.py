@@ -239,7 +239,6 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
     host set."""
     excerpts = _excerpts(text, [q for q in items if q.depth == 0])
     tok_quoted = _token_mask(doc, quoted_ranges)
-    starts = sentence_starts(doc)
     events: list[tuple[int, int, object]] = []
     for i, q in enumerate(items):
         if q.depth == 0 and i not in roles.absorbed:
@@ -259,7 +258,7 @@ def _attribute(doc, text: str, items: list[_Q], roles: _Roles, res: Resolver,
         with isolated("quote" if current is not None else "quote candidate", pos, end) as item:
             if isinstance(obj, _Q):
                 q = obj
-                cue, spk = _direct_cue(doc, q, res, tok_quoted, text, starts)
+                cue, spk = _direct_cue(doc, q, res, tok_quoted, text)
                 if spk is None:
                     spk, cue = _fallback(q, by_para, history, res, text, para_starts, cue)
                 q.cue, q.speaker = cue, spk
@@ -510,9 +509,9 @@ def _cue_tokens(verb) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
 
-def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str, starts: list[int] | None = None):
-    """The reporting verb next to a direct quote, and its subject as the speaker (``starts``:
-    :func:`~clipfile.lang.en.parse.sentence_starts` of ``doc``)."""
+def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
+    """The reporting verb next to a direct quote, and its subject as the speaker."""
+    starts = sentence_starts(doc)
 
     def sent_start(t) -> int:
         return starts[t.i] if starts is not None else t.sent.start
