@@ -77,6 +77,11 @@ _WH = frozenset("why how what when who whom where which".split())
 # Nouns that doubt the proposition of their "that"-clause ("the possibility that P").
 _HEDGE_NOUNS = frozenset("possibility chance likelihood probability prospect".split())
 _REPORT_LEMMAS = SPEECH_VERBS | COGNITION_VERBS | _EVIDENCE_VERBS | _IMPERSONAL_REPORT | _TOLD
+# The words :func:`_classify` can give a footing, by part of speech: any other word has none.
+_CLASSIFIED = {
+    "VERB": _DENIAL_VERBS | _REJECTION_VERBS | _DISPUTE_VERBS | _NEGATED_BELIEF | _REPORT_LEMMAS,
+    "NOUN": _HEDGE_NOUNS | _HEARSAY_NOUNS,
+}
 
 # Verbs of judging and of evidence that report a named judge's view when they have one.
 _AGENTIVE_CLASSES = {("hedged", "belief"), ("hedged", "epistemic_verb")}
@@ -399,6 +404,8 @@ def _irrealis(t) -> bool:
 def _classify(refs, t) -> tuple[Marker, str, Ref | None] | None:
     """The footing a report word gives its content, as (marker, class, holder)."""
     lemma = _lemma(t)
+    if lemma not in _CLASSIFIED.get(t.pos_, ()):
+        return None  # (most words: what follows would look at their clause for nothing)
     neg = [c for c in t.children if c.dep_ == "neg"]
     subj = _subject(t)
     if _irrealis(t):

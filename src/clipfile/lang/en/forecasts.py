@@ -125,6 +125,11 @@ _THEN_WORDS = {"but", "and", "or", "so", "then", "yet", "that", "while", "wherea
 _WH = {"who", "what", "which", "whether", "when", "where", "why", "how", "whom", "whose"}
 _FREE_RELATIVE = {"whoever", "whatever", "whichever", "whenever", "wherever"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
+# The unions :func:`_triggers` and :func:`_scheduled` test words against, made once.
+_MODAL_AUX = _FUTURE_AUX | _POSSIBLE_AUX | _WOULD
+_EXPECT_OR_INTEND = _EXPECT | _INTEND
+_SCHEDULE_WORDS = _SCHEDULE_ADJ | {"poise", "schedule", "slate"}
+_UNSCHEDULED = _STATIVE | {"be", "have", "say", "tell"}
 _PRESENT = {"VBZ", "VBP"}
 # What anchors a time expression in the past: "since 1917", "dates back to 1970".
 _PAST_BEFORE = re.compile(r"\b(?:since|back to|as early as|as far back as|as long ago as|dating from|dates? from)"
@@ -270,7 +275,7 @@ def _triggers(sent, times, quoted=lambda tok: False):
     headline = _headline(sent)
     for tok in sent:
         low, lemma = tok.lower_, tok.lemma_.lower()
-        if tok.tag_ == "MD" and low in _FUTURE_AUX | _POSSIBLE_AUX | _WOULD and tok.head.i > tok.i:
+        if tok.tag_ == "MD" and low in _MODAL_AUX and tok.head.i > tok.i:
             # head to the right: "or else he will." (no verb) predicts nothing we can state
             form = "will" if low in _FUTURE_AUX else "would" if low in _WOULD else "could"
             out.append((tok.head, tok, form))
@@ -278,7 +283,7 @@ def _triggers(sent, times, quoted=lambda tok: False):
             xc = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
             if xc and any(c.lemma_ == "be" for c in tok.children if c.dep_ == "aux"):
                 out.append((xc[0], tok, "going to"))
-        elif tok.pos_ == "VERB" and lemma in _EXPECT | _INTEND:
+        elif tok.pos_ == "VERB" and lemma in _EXPECT_OR_INTEND:
             comp = [c for c in tok.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}
                     and (lemma in _EXPECT or _to_infinitive(c))]
             if not comp:
@@ -297,14 +302,14 @@ def _triggers(sent, times, quoted=lambda tok: False):
             if comp and any(c.dep_ == "poss" for c in tok.children) and not any(
                     c.dep_ == "amod" and c.lower_ in _PAST_ADJ for c in tok.children):
                 out.append((comp[0], tok, "plan"))
-        elif lemma in _SCHEDULE_ADJ | {"poise", "schedule", "slate"} and (
+        elif lemma in _SCHEDULE_WORDS and (
                 tok.dep_ == "acomp" and tok.head.lemma_ == "be"
                 or tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)):
             comp = [c for c in tok.children if c.dep_ == "xcomp" and _to_infinitive(c)]
             if comp and not any(c.lower_ in {"more", "less"} for c in tok.children):
                 # "more likely to": a comparison of groups, a generic statement
                 out.append((comp[0], tok, "due"))
-        elif lemma == "be" and tok.tag_ in _FINITE | {"VBD"}:
+        elif lemma == "be" and tok.tag_ in _FINITE:  # (VBD among them)
             # "is to": "The film is to open in May", "They are to scrap student fees".
             comp = [c for c in tok.children if c.dep_ == "xcomp" and _to_infinitive(c) and c.i == tok.i + 2]
             subj = _subj(tok)
@@ -321,7 +326,7 @@ def _triggers(sent, times, quoted=lambda tok: False):
 
 def _scheduled(tok, times) -> bool:
     """A present tense (``faces``, ``is leaving``, ``is being shown``) fixed by a time ahead."""
-    if tok.lemma_.lower() in _STATIVE | {"be", "have", "say", "tell"} or tok.dep_ in {"aux", "auxpass"}:
+    if tok.lemma_.lower() in _UNSCHEDULED or tok.dep_ in {"aux", "auxpass"}:
         return False
     auxes = [c for c in tok.children if c.dep_ in {"aux", "auxpass"}]
     present = any(a.tag_ in _PRESENT for a in auxes)

@@ -23,6 +23,7 @@ from ...analysis.turns import label_turns, turns_with_stances
 from ...records import Cue, Entity, Quote, Speaker, Stance
 from .cues import REPORTING_VERBS
 from .headlines import headline_quotes
+from .parse import sentence_starts
 from .report_model import Context, ReportModel, features, load_model
 from .reported import RULE_FAMILIES, Report, _subject, adjacent_subject, broad_candidates, doc_text, reports
 from .span_choice import choose, variants
@@ -510,6 +511,11 @@ def _cue_tokens(verb) -> tuple[int, int]:
 
 def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     """The reporting verb next to a direct quote, and its subject as the speaker."""
+    starts = sentence_starts(doc)
+
+    def sent_start(t) -> int:
+        return starts[t.i] if starts is not None else t.sent.start
+
     lo, hi = q.outer
     # Paragraph bounds.
     ps = text.rfind("\n", 0, lo) + 1
@@ -521,23 +527,23 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
     first_tok = doc.char_span(lo, min(hi, len(text)), alignment_mode="expand")
     if first_tok is None:
         return None, None
-    sents = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    sents = {sent_start(first_tok[0]), sent_start(first_tok[-1])}
     # The sentence right after the quote may hold the cue when the quote closed mid-sentence.
     after = first_tok[-1].i + 1
     if after < len(doc) and after < span.end:
-        sents.add(doc[after].sent.start)
+        sents.add(sent_start(doc[after]))
     ends_sentence = text[q.start:q.end].rstrip()[-1:] in (".",)
-    own = {first_tok[0].sent.start, first_tok[-1].sent.start}
+    own = {sent_start(first_tok[0]), sent_start(first_tok[-1])}
     # "Mr X said of the plan: “…”": the parser may end the sentence at the colon
     lead = text[ps:lo].rstrip()
     if lead.endswith(":"):
         colon_tok = doc.char_span(ps + len(lead) - 1, ps + len(lead), alignment_mode="expand")
         if colon_tok is not None:
-            sents.add(colon_tok[0].sent.start)
-            own.add(colon_tok[0].sent.start)
+            sents.add(sent_start(colon_tok[0]))
+            own.add(sent_start(colon_tok[0]))
     best = None
     for t in span:
-        if quoted[t.i] or t.sent.start not in sents:
+        if quoted[t.i] or sent_start(t) not in sents:
             continue
         if t.pos_ not in ("VERB", "AUX"):
             continue
@@ -552,11 +558,11 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
             j += 1
         if lemma not in REPORTING_VERBS and not colon:
             continue
-        if t.sent.start not in own and not _opens_with_cue(t, text, hi):
+        if sent_start(t) not in own and not _opens_with_cue(t, text, hi):
             continue  # a later sentence that reports something else ("On Sunday, X told ...")
         if t.idx >= hi:
             dist = t.idx - hi
-            if ends_sentence and t.sent.start != first_tok[-1].sent.start:
+            if ends_sentence and sent_start(t) != sent_start(first_tok[-1]):
                 dist += 150
         else:
             dist = lo - (t.idx + len(t))
@@ -564,7 +570,7 @@ def _direct_cue(doc, q: _Q, res: Resolver, quoted: list[bool], text: str):
                 dist += 40  # "X said “...”" reads less often than "“...,” X said"
         if colon:
             dist -= 30
-        if t.sent.start not in (first_tok[0].sent.start, first_tok[-1].sent.start):
+        if sent_start(t) not in (sent_start(first_tok[0]), sent_start(first_tok[-1])):
             dist += 60
         if best is None or dist < best[0]:
             best = (dist, t)

@@ -132,14 +132,12 @@ class Referents:
         if ent is not None:
             return ref_of(ent)
         low = tok.lower_
-        quote = self.quote_at(tok.idx)
-        speaker = speaker_ref(quote)
         if low in _FIRST_PERSON:
             # Inside a quote "I" is the speaker; in narration it is the author (None).
-            return speaker
+            return speaker_ref(self.quote_at(tok.idx))
         if low in _THIRD_PERSON:
             # Inside a quote, "he" is rarely the speaker himself.
-            ent = self.antecedent(tok, exclude=speaker)
+            ent = self.antecedent(tok, exclude=speaker_ref(self.quote_at(tok.idx)))
             return ref_of(ent) if ent is not None else None
         if tok.pos_ in {"NOUN", "PROPN"}:
             # "his wife", "Russia's leader": the possessor is who the phrase is about.

@@ -266,27 +266,28 @@ def reports(doc) -> list[Report]:
     for tok in doc:
         with isolated("quote candidate", tok.idx, tok.idx + len(tok)):  # a failure skips this word only
             lemma = tok.lemma_.lower()
-            if tok.pos_ in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
+            pos, dep, low = tok.pos_, tok.dep_, tok.lower_  # (each read is a string lookup)
+            if pos in ("VERB", "AUX") and lemma in APPEARANCE_VERBS:
                 out.extend(_tag(_appearance(tok), "appear"))
             elif tok.tag_ == "VBN" and lemma in PASSIVE_EPISTEMIC and any(c.dep_ == "auxpass" for c in tok.children):
                 out.extend(_tag(_passive_judgement(tok), "passive"))
-            elif tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                                 or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
+            elif pos in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                             or lemma in XCOMP_CONTENT_VERBS or _reports_clause(tok, lemma)):
                 out.extend(_verb_report(tok, lemma))
-            elif tok.pos_ == "ADJ" and lemma in XCOMP_ADJECTIVES and tok.dep_ == "acomp":
+            elif pos == "ADJ" and lemma in XCOMP_ADJECTIVES and dep == "acomp":
                 comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
                 src = _subject(tok.head)
                 if comp is not None and src is not None:
                     s, e = _subtree_range(comp)
                     if e > s:
                         out.append(Report(s, e, tok.idx, tok.idx + len(tok), src, tok, "xadj"))
-            if tok.pos_ in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
-                                                or lemma in OBJECT_CONTENT_VERBS):
+            if pos in ("VERB", "AUX") and (lemma in REPORTING_VERBS or lemma in DOBJ_CONTENT_VERBS
+                                           or lemma in OBJECT_CONTENT_VERBS):
                 r = _relative_report(tok)
                 if r is not None:
                     out.append(r)
-            charged = _charge_verb(tok) if tok.dep_ == "prep" and tok.lower_ == "of" else None
-            if tok.dep_ == "prep" and (tok.head.lemma_.lower(), tok.lower_) in PREP_CONTENT:
+            charged = _charge_verb(tok) if dep == "prep" and low == "of" else None
+            if dep == "prep" and (tok.head.lemma_.lower(), low) in PREP_CONTENT:
                 r = _prep_report(tok)
                 if r is not None:
                     out.append(replace(r, family="prep"))
@@ -294,17 +295,17 @@ def reports(doc) -> list[Report]:
                 r = _prep_report(tok, verb=charged)
                 if r is not None:
                     out.append(replace(r, family="prep"))
-            elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            elif low == "according" and any(c.lower_ == "to" for c in tok.children):
                 out.extend(_tag(_according(tok), "according"))
-            elif tok.lower_ == "saying" and tok.dep_ == "pcomp":
+            elif low == "saying" and dep == "pcomp":
                 r = _quoted_as_saying(tok)
                 if r is not None:
                     out.append(r)
-            elif tok.lower_ in _TRAILING_EVIDENCE:
+            elif low in _TRAILING_EVIDENCE:
                 r = _trailing_evidence(tok)
                 if r is not None:
                     out.append(r)
-            elif tok.pos_ == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and tok.dep_ == "acomp":
+            elif pos == "ADJ" and lemma in PREDICATIVE_ADJECTIVES and dep == "acomp":
                 comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
                 if comp is not None:
                     s, e = _subtree_range(comp)

@@ -143,6 +143,7 @@ class Resolver:
         self._last_key: str | None = None  # the last speaker, named or only described
         self._reported: list[tuple[int, int]] = []
         self._sent_chars: list[int] | None = None
+        self._nouns: dict[str, list[int]] | None = None  # lower-cased lemma: its nouns' indices
         self._reported_starts: list[int] = []
         self._descriptions = self._description_links()
         self._gender = self._genders()
@@ -646,13 +647,19 @@ class Resolver:
         when no named person was described by that noun before it, else None."""
         lemma = head.lemma_.lower()
         links = [pos for pos, _e, _w in self._descriptions.get(lemma, ())]
-        for tok in reversed(self.doc[max(0, head.i - 400):head.i]):
-            if tok.pos_ == "NOUN" and tok.lemma_.lower() == lemma:
-                if _has_det(tok, _INDEFINITE) and not any(c.dep_ == "appos" for c in tok.children) \
-                        and not any(tok.idx - 200 <= p <= tok.idx + 200 for p in links):
-                    return tok
-                if not _has_det(tok, _DEFINITE):
-                    return None
+        if self._nouns is None:  # the document's nouns by lemma, once (this looks back 400 words)
+            self._nouns = {}
+            for tok in self.doc:
+                if tok.pos_ == "NOUN":
+                    self._nouns.setdefault(tok.lemma_.lower(), []).append(tok.i)
+        nouns = self._nouns.get(lemma, [])
+        for i in reversed(nouns[bisect.bisect_left(nouns, head.i - 400):bisect.bisect_left(nouns, head.i)]):
+            tok = self.doc[i]
+            if _has_det(tok, _INDEFINITE) and not any(c.dep_ == "appos" for c in tok.children) \
+                    and not any(tok.idx - 200 <= p <= tok.idx + 200 for p in links):
+                return tok
+            if not _has_det(tok, _DEFINITE):
+                return None
         return None
 
     def _mention_has(self, e: Entity, pos: int) -> bool:
