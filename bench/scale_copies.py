@@ -179,7 +179,7 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
     import psycopg
 
     from clipfile.store.postgres import _DIALECT as pg_dialect
-    from clipfile.store.postgres import ENTITY_COUNTS_FILL, ENTITY_MONTHS_FILL
+    from clipfile.store.postgres import ENTITY_COUNTS_FILL, ENTITY_DATES_FILL, ENTITY_MONTHS_FILL
 
     open_store(source).close()  # migrated
     _pg_make_copy(source, target)
@@ -236,6 +236,7 @@ def grow_postgres(source: str, target: str, times: int, *, keep_indexes: bool = 
         # the entity counts the triggers would have kept, counted afresh as migration 4 does
         _timed("entity counts", lambda: db.execute(ENTITY_COUNTS_FILL))
         _timed("entity months", lambda: db.execute(ENTITY_MONTHS_FILL))  # as migration 6 does
+        _timed("entity dates", lambda: db.execute(ENTITY_DATES_FILL))  # as migration 7 does
         # the forecasters' books are kept by triggers, off above: counted afresh
         for statement in ledger_sql.holder_fill(pg_dialect):
             db.execute(statement.encode())

@@ -1571,8 +1571,11 @@ def test_kept_entity_counts_equal_counts_made_afresh(store, library_url):
             try:
                 members = [x.id] + [r[0] for r in db.execute(
                     f"SELECT id FROM entities WHERE merged_into = {mark}", (x.id,)).fetchall()]
+                # the documents naming it, or linking it to an item in another role
                 expected = {r[0] for m in members for r in db.execute(
-                    f"SELECT doc_id FROM mentions WHERE entity_id = {mark}", (m,)).fetchall()}
+                    f"SELECT doc_id FROM mentions WHERE entity_id = {mark} UNION SELECT i.doc_id FROM items i"
+                    f" JOIN item_entities ie ON ie.item_id = i.id WHERE ie.entity_id = {mark}"
+                    " AND ie.role <> 'mentioned'", (m, m)).fetchall()}
             finally:
                 db.close()
             assert {d.id for d in named} == expected
@@ -1714,3 +1717,81 @@ def test_a_library_from_before_the_entity_pages_gets_its_links_dated_and_months_
         marek = store.find_entities("Ivo Marek")[0]
         assert store.entity_mentions_by_month(marek.id) == _months_afresh(library_url, marek.id) != months[marek.id]
         _newest_items_agree(store, marek.id)
+
+
+def test_co_mentioned_entities_are_counted_over_the_newest_documents(store):
+    """Co-mentioned entities are counted over the entity's newest ``sample`` documents (its
+    (entity, document) rows by date); when it is in more, the counts are scaled to all of its
+    documents (estimates).  A document naming two members of a merged entity is one of them."""
+    for k, (text, names) in enumerate([
+            ("Ivo Marek met Marta Kell.", ["Ivo Marek", "Marta Kell"]),
+            ("Ivo Marek and Marta Kell toured with Olek Brandt.", ["Ivo Marek", "Marta Kell", "Olek Brandt"]),
+            ("Ivo Marek thanked Olek Brandt.", ["Ivo Marek", "Olek Brandt"]),
+            ("Pia Sorensen wrote to Ivo Marek.", ["Pia Sorensen", "Ivo Marek"]),
+            ("Marta Kell and Pia Sorensen, without him.", ["Marta Kell", "Pia Sorensen"]),
+            ("Pia Sorensen met Marta Kell again.", ["Pia Sorensen", "Marta Kell"]),
+            ("Marta Kell answered Ivo Marek.", ["Marta Kell", "Ivo Marek"])]):
+        _mentioned(store, text, names, f"2024-03-0{k + 1}")
+    marek, kell, sorensen = (store.find_entities(n)[0] for n in ("Ivo Marek", "Marta Kell", "Pia Sorensen"))
+
+    def named(eid, **kw):
+        return dict((e.name, n) for e, n in store.co_mentioned_entities(eid, **kw))
+
+    every = named(marek.id)
+    assert every == {"Marta Kell": 3, "Olek Brandt": 2, "Pia Sorensen": 1}
+    assert named(marek.id, sample=5) == named(marek.id, sample=50) == every  # he is in 5: exact
+    # his newest 3 (the 7th, 4th and 3rd) name each of the others once: 1 × 5/3, rounded
+    assert named(marek.id, sample=3) == {"Marta Kell": 2, "Olek Brandt": 2, "Pia Sorensen": 2}
+    assert [d.published for d in store.entity_documents(marek.id, limit=3)] == ["2024-03-07", "2024-03-04", "2024-03-03"]
+    # merged: Kell and Sorensen are in 6 documents; their newest 2 are the 7th and the 6th (which
+    # names both: one document), so Marek is counted once among 2 and scaled to 6
+    store.merge_entities(kell.id, sorensen.id)
+    assert [d.published for d in store.entity_documents(kell.id, limit=3)] == ["2024-03-07", "2024-03-06", "2024-03-05"]
+    assert named(kell.id, sample=2) == {"Ivo Marek": 3}
+    assert named(kell.id, sample=6) == named(kell.id) == {"Ivo Marek": 4, "Olek Brandt": 1}
+
+
+def _dates_afresh(library_url: str) -> list[tuple[Any, ...]]:
+    """Every (entity, document) row whose date is not its document's."""
+    db, _ = _raw(library_url)
+    try:
+        return [tuple(r) for r in db.execute(
+            "SELECT x.entity_id, x.doc_id, x.at FROM entity_documents x JOIN documents d ON d.id = x.doc_id"
+            " WHERE x.at <> coalesce(d.published, d.ingested)").fetchall()]
+    finally:
+        db.close()
+
+
+def test_a_library_from_before_dated_entity_documents_gets_them_dated_on_open(library_url):
+    """A library rewound to before the (entity, document) rows were dated (no date, index or
+    trigger) gets them dated when opened, and kept from then on; its pages read the same."""
+    with open_store(library_url) as store:
+        harbour_reports(store, 7)
+        roots = [e.id for e in store.list_entities()]
+        before = {eid: (store.entity_documents(eid), store.co_mentioned_entities(eid)) for eid in roots}
+        browse = store.search_page("", kinds=("quote",), source=OUTLETS[0], date_from="2019-01-01", date_to="2025-06")
+    assert _dates_afresh(library_url) == []
+    from clipfile.store.postgres import _ENTITY_DATES
+    from clipfile.store.postgres import MIGRATIONS as pg_steps
+    from clipfile.store.sqlite import _entity_dates
+
+    _rewind(library_url, sqlite=[
+        "DROP INDEX entity_documents_dated", "DROP INDEX documents_source_dated", "DROP TRIGGER documents_entities_redated",
+        "ALTER TABLE entity_documents DROP COLUMN at"], sqlite_step=_entity_dates,
+        # the rows' function as migration 4 made it (no date)
+        postgresql=["DROP INDEX entity_documents_dated", "DROP INDEX documents_source_dated",
+                    "DROP TRIGGER documents_entities_redated ON documents",
+                    "ALTER TABLE entity_documents DROP COLUMN at", pg_steps[3]],
+        postgresql_step=_ENTITY_DATES)
+    with open_store(library_url) as store:
+        assert _dates_afresh(library_url) == []
+        assert {eid: (store.entity_documents(eid), store.co_mentioned_entities(eid)) for eid in roots} == before
+        assert store.search_page("", kinds=("quote",), source=OUTLETS[0], date_from="2019-01-01",
+                                 date_to="2025-06") == browse
+        more = doc("Ivo Marek and Oren Vadik said the harbour fees would rise.", language="en", published="2031-11-30")
+        store.add_document(more)
+        save_linked(store, _meeting(more, ["Ivo Marek", "Oren Vadik"], speaker="Ivo Marek",
+                                    quoted="the harbour fees"), version="t")
+        marek = store.find_entities("Ivo Marek")[0]
+        assert store.entity_documents(marek.id, limit=1)[0].id == more.id
+    assert _dates_afresh(library_url) == []

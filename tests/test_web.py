@@ -226,6 +226,24 @@ def test_entity_page_lists_are_the_newest_and_say_when_there_are_more(client, li
     assert f'Statements about Lena Osk <span class="n">{len(about)}</span>' in text and "The newest 10" not in text
 
 
+
+def test_entity_page_says_when_its_co_mentions_are_estimates(client, lib, monkeypatch):
+    """Co-mentioned entities are counted over the entity's newest documents: when it is in more,
+    the page says the shared documents are estimated, from how many."""
+    from clipfile.read import entities
+    from clipfile.store import open_store
+
+    with open_store(str(lib[0])) as store:
+        n = store.get_entity(1).document_count
+    assert n > 1
+    text = html.unescape(client.get("/entity/E1").text)
+    assert "estimated from its newest" not in text and "Pavel Dunmore" in text
+    monkeypatch.setattr(entities, "ENTITY_SAMPLE", n - 1)
+    text = html.unescape(client.get("/entity/E1").text)
+    shown = text.split("Mentioned together with")[1].split("</section>")[0]
+    assert f"Shared documents estimated from its newest {n - 1} documents." in shown
+    assert re.search(r"· about \d+ shared document", shown)
+
 def test_ledger_overdue_resolve_and_brier(client, lib):
     page = client.get("/forecasts")
     assert page.status_code == 200

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..store.base import EntityRecord, Store
+from ..store.bounds import ENTITY_SAMPLE
 from . import items as it
 
 __all__ = ["one_entity", "script_of", "names_by_script", "mention_volume", "entity_view", "LIST_LIMIT"]
@@ -114,6 +115,8 @@ def entity_view(store: Store, entity: EntityRecord, *, limit: int | None = None)
                         for e in view["events"] if isinstance(e.get("date"), dict) and e["date"].get("value")]
     volume = mention_volume(store, entity)
     view["volume"], view["volume_undated"] = volume["months"], volume["undated"]
-    view["co_mentioned"] = store.co_mentioned_entities(eid)
+    # counted over the entity's newest documents: estimates when it is in more
+    view["co_mentioned"] = store.co_mentioned_entities(eid, sample=ENTITY_SAMPLE)
+    view["co_mentioned_sample"] = ENTITY_SAMPLE if entity.document_count > ENTITY_SAMPLE else None
     view["documents"] = store.entity_documents(eid, limit=20)
     return view

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
-           "SAMPLE_ROWS", "rank_block"]
+           "SAMPLE_ROWS", "ENTITY_SAMPLE", "rank_block", "date_bounds"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -36,6 +36,27 @@ PROBE_CHUNKS = 8
 # counts are estimates scaled by the span walked; only when fewer than MIN_SAMPLE match there
 # does the page look further back.
 SAMPLE_ROWS = 4000
+# An entity's page counts the entities named beside it over its newest this-many documents;
+# past it the counts are estimates scaled by how many documents the entity is in, and the page
+# says so.
+ENTITY_SAMPLE = 500
+
+
+def date_bounds(date: str, date_from: str | None, date_to: str | None, mark: str) -> tuple[list[str], list[str]]:
+    """The search filters' date range (``published >= date_from``, ``published`` cut to the
+    length of ``date_to`` at most ``date_to``) as bounds on ``date``, an expression that is the
+    published date when there is one: conditions and their arguments.  Each filter implies its
+    bound (in code-point order: the published date cut to ``date_to``'s length is at most
+    ``date_to`` exactly when it is below ``date_to`` with its last character one higher), so
+    adding them keeps the same rows, and an index on ``date`` can seek the range."""
+    where, args = [], []
+    if date_from:
+        where.append(f"{date} >= {mark}")
+        args.append(date_from)
+    if date_to:
+        where.append(f"{date} < {mark}")
+        args.append(date_to[:-1] + chr(ord(date_to[-1]) + 1))
+    return where, args
 
 
 def rank_block(k: int, heads: int | Sequence[int], window: int) -> int:

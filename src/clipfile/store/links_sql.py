@@ -1,4 +1,5 @@
-"""An entity's newest items of a kind, read from its links, written once for both backends.
+"""An entity's newest items of a kind, read from its links, and its newest documents, read from
+its (entity, document) rows, written once for both backends.
 
 Each item-entity link carries its item's kind and its document's date (``at``), indexed by
 (entity, role, kind, at, item): for each member of the entity (those merged into it) and each
@@ -14,7 +15,7 @@ from typing import Any, Sequence
 from .base import LINK_ROLES, EntityLink
 from .ledger_sql import Dialect
 
-__all__ = ["newest_items"]
+__all__ = ["newest_items", "newest_documents"]
 
 
 def newest_items(dialect: Dialect, kind: str, walk: EntityLink, conditions: Sequence[EntityLink],
@@ -45,3 +46,16 @@ def newest_items(dialect: Dialect, kind: str, walk: EntityLink, conditions: Sequ
            f" {join} items i ON i.id = p.id {join} documents d ON d.id = i.doc_id"
            f" ORDER BY p.at DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
     return sql, [a for m, r in pairs for a in (m, r, kind, *args)]
+
+
+def newest_documents(dialect: Dialect, members: Sequence[int], limit: int) -> tuple[str, list[Any]]:
+    """SQL and arguments of ``(doc_id, at)`` of the entity's newest ``limit`` documents, newest
+    first (then the greatest id first): the entity's rows of ``entity_documents`` (the documents
+    naming it or linking it to an item; ``at``: the document's date), for each member of the
+    entity (``members``: itself and those merged into it) read newest first from their index by
+    (entity, date) and stopped at ``limit``; a document of two members once.  The cost is the
+    page's, whatever the library holds about the entity (SQLite schema 15, PostgreSQL migration 7)."""
+    branch = ("SELECT * FROM (SELECT doc_id, at FROM entity_documents WHERE entity_id = "
+              f"{dialect.mark} ORDER BY at DESC, doc_id DESC LIMIT {int(limit)}) w")
+    return (f"SELECT doc_id, at FROM ({' UNION '.join([branch] * len(members))}) p"
+            f" ORDER BY at DESC, doc_id DESC LIMIT {int(limit)}", list(members))

@@ -49,8 +49,9 @@ from .base import (
     SearchPage,
     Store,
 )
+from .bounds import ENTITY_SAMPLE, date_bounds
 from .facets import estimate, sampled_facets, top_entities
-from .links_sql import newest_items
+from .links_sql import newest_documents, newest_items
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
@@ -104,6 +105,33 @@ def _count_mention(call: str) -> str:
         END IF;
         RETURN NULL;
     END $$;"""
+
+
+def _entity_document_function(insert: str) -> str:
+    """The function that keeps the (entity, document) rows and each entity's counts: one more
+    (delta 1) or one fewer (-1) row putting an entity in a document; ``mention``: the change to
+    its mentions.  Its documents change when that document's rows go from none to some or back.
+    ``insert``: how a row is made (migration 4; dated since migration 7)."""
+    return """    CREATE OR REPLACE FUNCTION clipfile_entity_document(entity BIGINT, doc TEXT, delta INTEGER, mention INTEGER)
+    RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE refs_now INTEGER;
+    BEGIN
+        IF delta > 0 THEN
+""" + insert + """                ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = x.refs + excluded.refs
+                RETURNING x.refs INTO refs_now;
+            UPDATE entities SET mentions = mentions + mention,
+                documents = documents + CASE WHEN refs_now = delta THEN 1 ELSE 0 END WHERE id = entity;
+        ELSE
+            UPDATE entity_documents SET refs = refs + delta WHERE entity_id = entity AND doc_id = doc
+                RETURNING refs INTO refs_now;
+            IF refs_now <= 0 THEN
+                DELETE FROM entity_documents WHERE entity_id = entity AND doc_id = doc;
+            END IF;
+            UPDATE entities SET mentions = mentions + mention,
+                documents = documents - CASE WHEN refs_now <= 0 THEN 1 ELSE 0 END WHERE id = entity;
+        END IF;
+    END $$;
+"""
 
 
 # Each entity's own mentions and documents counted afresh from the rows (migration 4, and
@@ -279,6 +307,47 @@ _ENTITY_PAGES = f"""
     CREATE TRIGGER documents_redated AFTER UPDATE OF published, ingested ON documents
         FOR EACH ROW EXECUTE FUNCTION clipfile_redated();
 """
+
+
+
+# Each (entity, document) row's date, its document's (migration 7, and bench/scale_copies.py
+# after copying rows with the triggers off).
+ENTITY_DATES_FILL = """
+    UPDATE entity_documents x SET at = coalesce(d.published, d.ingested) FROM documents d
+        WHERE d.id = x.doc_id AND x.at IS DISTINCT FROM coalesce(d.published, d.ingested);
+"""
+
+# 7: as the SQLite library's schema 15 (see sqlite._ENTITY_DATES): the documents by (source,
+# date), and each (entity, document) row's date, indexed by (entity, date), kept by the
+# function that keeps the rows and by a trigger when a document is dated anew.  It may run
+# again over its own work.
+_DATED_ROW = """
+            INSERT INTO entity_documents AS x (entity_id, doc_id, refs, at)
+                VALUES (entity, doc, delta, (SELECT coalesce(d.published, d.ingested) FROM documents d WHERE d.id = doc))
+"""
+_ENTITY_DATES = f"""
+    ALTER TABLE entity_documents ADD COLUMN IF NOT EXISTS at TEXT COLLATE "C" NOT NULL DEFAULT '';
+    DROP INDEX IF EXISTS entity_documents_dated;
+    {ENTITY_DATES_FILL}
+    CREATE INDEX entity_documents_dated ON entity_documents (entity_id, at, doc_id);
+    CREATE INDEX IF NOT EXISTS documents_source_dated
+        ON documents (source, (coalesce(published, ingested)), seq);
+    {_entity_document_function(_DATED_ROW)}
+    CREATE OR REPLACE FUNCTION clipfile_entities_redated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE entity_documents SET at = coalesce(NEW.published, NEW.ingested) WHERE doc_id = NEW.id AND entity_id IN
+            (SELECT entity_id FROM mentions WHERE doc_id = NEW.id UNION SELECT ie.entity_id FROM items i
+             JOIN item_entities ie ON ie.item_id = i.id WHERE i.doc_id = NEW.id AND ie.role <> 'mentioned');
+        RETURN NULL;
+    END $$;
+    DROP TRIGGER IF EXISTS documents_entities_redated ON documents;
+    CREATE TRIGGER documents_entities_redated AFTER UPDATE OF published, ingested ON documents
+        FOR EACH ROW EXECUTE FUNCTION clipfile_entities_redated();
+"""
+
+# A document's date as a browse orders by it (published, else ingested), as documents_recent
+# and documents_source_dated (migration 7) hold it.
+_DATE = "coalesce(d.published, d.ingested)"
 
 
 # Each entry migrates from version i to i + 1: SQL, or a function of the connection where SQL
@@ -472,26 +541,9 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     -- one more (delta 1) or one fewer (-1) row putting an entity in a document; ``mention``:
     -- the change to its mentions.  Its documents change when that document's rows go from
     -- none to some or back.
-    CREATE OR REPLACE FUNCTION clipfile_entity_document(entity BIGINT, doc TEXT, delta INTEGER, mention INTEGER)
-    RETURNS void LANGUAGE plpgsql AS $$
-    DECLARE refs_now INTEGER;
-    BEGIN
-        IF delta > 0 THEN
+    """ + _entity_document_function("""
             INSERT INTO entity_documents AS x (entity_id, doc_id, refs) VALUES (entity, doc, delta)
-                ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = x.refs + excluded.refs
-                RETURNING x.refs INTO refs_now;
-            UPDATE entities SET mentions = mentions + mention,
-                documents = documents + CASE WHEN refs_now = delta THEN 1 ELSE 0 END WHERE id = entity;
-        ELSE
-            UPDATE entity_documents SET refs = refs + delta WHERE entity_id = entity AND doc_id = doc
-                RETURNING refs INTO refs_now;
-            IF refs_now <= 0 THEN
-                DELETE FROM entity_documents WHERE entity_id = entity AND doc_id = doc;
-            END IF;
-            UPDATE entities SET mentions = mentions + mention,
-                documents = documents - CASE WHEN refs_now <= 0 THEN 1 ELSE 0 END WHERE id = entity;
-        END IF;
-    END $$;
+""") + """
     """ + _count_mention("clipfile_entity_document({row}.entity_id, {row}.doc_id, {sign}, {sign})") + """
     DROP TRIGGER IF EXISTS mentions_counted ON mentions;
     CREATE TRIGGER mentions_counted AFTER INSERT OR DELETE OR UPDATE OF entity_id, doc_id
@@ -520,6 +572,9 @@ MIGRATIONS: list[str | Callable[[psycopg.Connection[Any]], None]] = [
     # 6: an entity's newest items of a kind read from an index, its mentions per month kept by
     # triggers; see _ENTITY_PAGES.
     _ENTITY_PAGES,
+    # 7: a source's and an entity's newest documents read from indexes by date; see
+    # _ENTITY_DATES.
+    _ENTITY_DATES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1467,13 +1522,14 @@ class PostgresStore:
         facets = Facets()
         doc_scale = item_scale = 1.0
         scans = Scans() if with_facets else None  # the ranking and the facets walk the matches once
-        # Browsing a source with other filters of documents (dates, a language): the source's
-        # documents through its index first, then the others.  Left to itself the planner walks
-        # every newer document by date, expecting the few that pass to come early (a quarter of
-        # one source, years back: seconds at 1M documents); this costs the source's documents.
-        narrowed = bool(source) and len(doc_where) > 1
-        documents = (f"(SELECT * FROM documents d WHERE {' AND '.join(doc_where)} OFFSET 0) d" if narrowed
-                     else "documents d")
+        # A browse (no query) reads newest first by date: the date range as bounds on that date
+        # too (the same rows pass, for dates in ISO form), so a source's documents are
+        # read newest first within the range from documents_source_dated (migration 7) and the
+        # read stops at the page.
+        dated, dated_args = date_bounds(_DATE, date_from, date_to, "%(_dated{})s")
+        for k, (cond, value) in enumerate(zip(dated, dated_args)):
+            dated[k] = cond.format(k)
+            args[f"_dated{k}"] = value
         with self._read() as db:
             if text_query:
                 args["tsq"] = tsquery(db, text_query)
@@ -1484,16 +1540,16 @@ class PostgresStore:
                     rows = [(*r[2:8], r[1]) for r in ranked(
                         db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset, scans)]
             elif kinds:
-                where = " AND ".join(["TRUE", *item_filters(True), *([] if narrowed else doc_where)])
+                where = " AND ".join(["TRUE", *item_filters(True), *doc_where, *dated])
                 rows = db.execute(
-                    f"SELECT {item_cols.replace(', i.id', ', 0, i.id')} FROM {documents} JOIN items i ON i.doc_id = d.id"
-                    f" WHERE {where} ORDER BY coalesce(d.published, d.ingested) DESC, i.doc_id, i.start"
+                    f"SELECT {item_cols.replace(', i.id', ', 0, i.id')} FROM documents d JOIN items i ON i.doc_id = d.id"
+                    f" WHERE {where} ORDER BY {_DATE} DESC, i.doc_id, i.start"
                     " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
             else:
-                where = " AND ".join(["TRUE", *([] if narrowed else doc_where), *doc_entity])
+                where = " AND ".join(["TRUE", *doc_where, *dated, *doc_entity])
                 rows = db.execute(
-                    f"SELECT {doc_cols}, 0 FROM {documents} WHERE {where}"
-                    " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC"
+                    f"SELECT {doc_cols}, 0 FROM documents d WHERE {where}"
+                    f" ORDER BY {_DATE} DESC, d.seq DESC"
                     " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
             if with_facets:
                 text = bool(text_query)
@@ -1569,22 +1625,26 @@ class PostgresStore:
                 EntityRecord(r[0], r[1], r[2], tuple(sorted(aliases.get(r[0], ()))), int(r[3]), int(r[4]))
                 for r in rows]
 
-    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
+    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15,
+                              sample: int | None = None) -> list[tuple[EntityRecord, int]]:
         eid = self._root(_parse_entity_ref(entity_id))
+        sample = ENTITY_SAMPLE if sample is None else sample
         with self._read() as db:
             # the entity and those merged into it as a list, not a recursive query: the planner
             # guessed ten times the documents from that, and read every mention (1.2 s at 1M).
-            # Each of its documents' entities are read through the document index (a lateral
-            # join: the planner, joining the documents to every mention, hashed all of them:
-            # 545 ms for a person in 1,450 of 1M documents, 20 ms this way); an entity counts
-            # once per document, so count(*) is the number of documents shared.
-            mine = self._held_by(db, eid)
+            # Its newest ``sample`` documents from their index (migration 7), and each one's
+            # entities read through the document index (a lateral join: the planner, joining the
+            # documents to every mention, hashed all of them); an entity counts once per
+            # document, so count(*) is the number of documents shared.
+            mine = self._held_by(db, eid) or [eid]
+            sql, args = newest_documents(_DIALECT, mine, sample)
+            docs = [r[0] for r in db.execute(sql.encode(), args).fetchall()]
             rows = db.execute(
-                "WITH docs AS MATERIALIZED (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = ANY(%(mine)s::bigint[]))"
-                " SELECT x.entity_id, count(*) AS n FROM docs CROSS JOIN LATERAL"
+                "SELECT x.entity_id, count(*) AS n FROM unnest(%(docs)s::text[]) docs(doc_id) CROSS JOIN LATERAL"
                 " (SELECT DISTINCT m.entity_id FROM mentions m WHERE m.doc_id = docs.doc_id) x"
                 " WHERE NOT (x.entity_id = ANY(%(mine)s::bigint[]))"
-                " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %(limit)s", {"mine": mine, "limit": limit * 3}).fetchall()
+                " GROUP BY 1 ORDER BY n DESC, 1 LIMIT %(limit)s",
+                {"docs": docs, "mine": mine, "limit": limit * 3}).fetchall()
             shared: dict[int, int] = {}
             for r in rows:
                 root = self._root(r[0])
@@ -1596,32 +1656,21 @@ class PostgresStore:
                 members = ledger_sql.members(merged, [root])
                 if len(members) > 1:
                     shared[root] = _one(db.execute(
-                        "SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id = ANY(%s::bigint[]) AND doc_id IN"
-                        " (SELECT doc_id FROM mentions WHERE entity_id = ANY(%s::bigint[]))", (members, mine)))[0]
+                        "SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id = ANY(%s::bigint[])"
+                        " AND doc_id = ANY(%s::text[])", (members, docs)))[0]
+        scale = self.get_entity(eid).document_count / sample if len(docs) >= sample else 1.0
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
-        return [(self.get_entity(i), n) for i, n in top]
+        return [(self.get_entity(i), estimate(n, scale)) for i, n in top]
 
     def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
-            members = db.execute(f"SELECT id, documents FROM entities WHERE id IN ({_MERGED_SET})", (eid,)).fetchall()
-            ids, named_in = [r[0] for r in members], sum(r[1] for r in members)
-            total = _one(db.execute("SELECT coalesce(max(n), 0) FROM counters WHERE name = 'documents'"))[0]
-            # Walking the library newest first tests about limit * total / named_in documents to
-            # find a page; reading the entity's documents first reads named_in of them (the
-            # kept count, an upper bound): the cheaper one, so neither grows with the library
-            # for a given entity (the planner, left to itself, walked all 10,000 for a person
-            # in 14 of them).
-            columns = ("d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text), d.url, a.version"
-                       " FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id")
-            order = " ORDER BY coalesce(d.published, d.ingested) DESC, d.seq DESC LIMIT %s"
-            if named_in * named_in > limit * total:
-                sql = (f"SELECT {columns} WHERE d.id IN (SELECT doc_id FROM mentions WHERE entity_id = ANY(%s))"
-                       + order)
-            else:
-                sql = ("WITH named AS MATERIALIZED (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = ANY(%s))"
-                       f" SELECT {columns} JOIN named ON named.doc_id = d.id" + order)
-            rows = db.execute(sql, (ids, limit)).fetchall()
+            # newest first from the (entity, document) rows' index by date (migration 7)
+            sql, args = newest_documents(_DIALECT, self._held_by(db, eid) or [eid], limit)
+            rows = db.execute(
+                (f"WITH n AS MATERIALIZED ({sql}) SELECT d.id, d.title, d.source, d.published, d.language, d.kind,"
+                 " length(d.text), d.url, a.version FROM n JOIN documents d ON d.id = n.doc_id LEFT JOIN analyses a"
+                 " ON a.doc_id = d.id ORDER BY n.at DESC, n.doc_id DESC").encode(), args).fetchall()
         return [DocumentSummary(*r) for r in rows]
 
 

@@ -40,6 +40,7 @@ from .base import (
     Store,
 )
 from .bounds import (
+    ENTITY_SAMPLE,
     FACET_SAMPLE,
     FILTER_PROBES,
     FILTER_SCAN,
@@ -48,10 +49,12 @@ from .bounds import (
     PROBE_CHUNKS,
     RANK_WINDOW,
     SAMPLE_ROWS,
+    date_bounds,
     rank_block,
 )
 from .chunks import Chunks, candidates, read_chunks
-from .links_sql import newest_items
+from .facets import estimate
+from .links_sql import newest_documents, newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -428,6 +431,72 @@ def _entity_pages(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+
+# Schema 15: pages that read a source's or an entity's newest documents read them from an index
+# newest first and stop at the page.  The documents by (source, date) (the date a page sorts
+# by: published, else ingested), so browsing one source, with or without a date range, reads
+# the page's documents, not all the source's.  The (entity, document) rows kept by triggers
+# (entity_documents, _ENTITY_COUNTS) carry the document's date, indexed by (entity, date), so an
+# entity's newest documents (its page's list, and the documents its co-mentioned entities are
+# counted over: bounds.ENTITY_SAMPLE) come from the index.  A row takes its document's date
+# when it is made and follows it when the document is dated anew.
+_DOC_DATE = "(SELECT coalesce(d.published, d.ingested) FROM documents d WHERE d.id = {doc})"
+# a mention added (NEW): its entity's counts and its (entity, document) row, dated
+_MENTION_ADDED = f"""
+        UPDATE entities SET mentions = mentions + 1, documents = documents + NOT EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = NEW.entity_id AND doc_id = NEW.doc_id)
+            WHERE id = NEW.entity_id;
+        INSERT INTO entity_documents (entity_id, doc_id, refs, at)
+            VALUES (NEW.entity_id, NEW.doc_id, 1, {_DOC_DATE.format(doc='NEW.doc_id')})
+            ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = refs + 1;"""
+_ENTITY_DATES = f"""
+    CREATE INDEX IF NOT EXISTS documents_source_dated ON documents(source, coalesce(published, ingested));
+    DROP TRIGGER IF EXISTS mentions_entity_counted;
+    CREATE TRIGGER mentions_entity_counted AFTER INSERT ON mentions BEGIN
+        {_MENTION_ADDED}
+    END;
+    DROP TRIGGER IF EXISTS mentions_entity_moved;
+    CREATE TRIGGER mentions_entity_moved AFTER UPDATE OF entity_id, doc_id ON mentions BEGIN
+        UPDATE entity_documents SET refs = refs - 1 WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id;
+        UPDATE entities SET mentions = mentions - 1, documents = documents - EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0)
+            WHERE id = OLD.entity_id;
+        DELETE FROM entity_documents WHERE entity_id = OLD.entity_id AND doc_id = OLD.doc_id AND refs <= 0;
+        {_MENTION_ADDED}
+    END;
+    DROP TRIGGER IF EXISTS item_entities_counted;
+    CREATE TRIGGER item_entities_counted AFTER INSERT ON item_entities
+        WHEN NEW.role != 'mentioned' BEGIN
+        UPDATE entities SET documents = documents + NOT EXISTS
+            (SELECT 1 FROM entity_documents WHERE entity_id = NEW.entity_id
+                AND doc_id = (SELECT doc_id FROM items WHERE id = NEW.item_id))
+            WHERE id = NEW.entity_id;
+        INSERT INTO entity_documents (entity_id, doc_id, refs, at)
+            SELECT NEW.entity_id, i.doc_id, 1, {_DOC_DATE.format(doc='i.doc_id')} FROM items i WHERE i.id = NEW.item_id
+            ON CONFLICT (entity_id, doc_id) DO UPDATE SET refs = refs + 1;
+    END;
+    DROP TRIGGER IF EXISTS documents_entities_redated;
+    CREATE TRIGGER documents_entities_redated AFTER UPDATE OF published, ingested ON documents BEGIN
+        UPDATE entity_documents SET at = coalesce(NEW.published, NEW.ingested) WHERE doc_id = NEW.id AND entity_id IN
+            (SELECT entity_id FROM mentions WHERE doc_id = NEW.id UNION SELECT ie.entity_id FROM items i
+             JOIN item_entities ie ON ie.item_id = i.id WHERE i.doc_id = NEW.id AND ie.role != 'mentioned');
+    END;
+"""
+
+
+def _entity_dates(db: sqlite3.Connection) -> None:
+    """Migration 15: the documents by (source, date), and the (entity, document) rows' date and
+    their index by (entity, date), dated here once and kept by triggers since (see
+    _ENTITY_DATES); may run again over its own result."""
+    if "at" not in {r[1] for r in db.execute("PRAGMA table_info(entity_documents)")}:
+        db.execute("ALTER TABLE entity_documents ADD COLUMN at TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP INDEX IF EXISTS entity_documents_dated")
+    db.execute(f"UPDATE entity_documents SET at = {_DOC_DATE.format(doc='entity_documents.doc_id')}")
+    # the rows' key (entity, document) follows in the index: the entity's newest documents
+    db.execute("CREATE INDEX entity_documents_dated ON entity_documents(entity_id, at)")
+    for statement in _split_sql(_ENTITY_DATES):
+        db.execute(statement)
+
 # Each entry migrates from version i to i + 1: an SQL script, or a function of the connection
 # where SQL alone cannot say it.  Never edit a released entry: append a new one.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -634,6 +703,9 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 14: an entity's newest items of a kind read from an index, its mentions per month kept
     # by triggers; see _ENTITY_PAGES.
     _entity_pages,
+    # 15: a source's and an entity's newest documents read from indexes by date; see
+    # _ENTITY_DATES.
+    _entity_dates,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1771,6 +1843,10 @@ class SQLiteStore:
             doc_where.append("substr(d.published, 1, ?) <= ?")
             doc_args.extend((len(date_to), date_to))
         eid = self._root(_parse_entity_ref(entity)) if entity not in (None, "") else None
+        # a browse (no query) reads newest first by date: the date range as bounds on that date
+        # too (the same rows pass), so the read seeks the range in documents_source_dated (or
+        # documents_recent) and stops at the page (schema 15)
+        dated, dated_args = date_bounds("coalesce(d.published, d.ingested)", date_from, date_to, "?")
 
         doc_only = len(doc_where) == 1  # no filter on documents (besides the text match)
 
@@ -1811,9 +1887,9 @@ class SQLiteStore:
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d CROSS JOIN items i"
-                            f" ON i.doc_id = d.id WHERE {' AND '.join(where)}"
+                            f" ON i.doc_id = d.id WHERE {' AND '.join([*where, *dated])}"
                             " ORDER BY coalesce(d.published, d.ingested) DESC, i.doc_id, i.start LIMIT ? OFFSET ?",
-                            (*args, limit, offset)).fetchall()
+                            (*args, *dated_args, limit, offset)).fetchall()
                 else:
                     where, args = doc_filters()
                     cols = "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank"
@@ -1822,9 +1898,9 @@ class SQLiteStore:
                     else:
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d"
-                            f" WHERE {' AND '.join(where)}"
+                            f" WHERE {' AND '.join([*where, *dated])}"
                             " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
-                            (*args, limit, offset)).fetchall()
+                            (*args, *dated_args, limit, offset)).fetchall()
                 if with_facets:
                     # Facets and totals are counted over a sample of the newest matching documents
                     # (and, apart, items), not over every match: past it they are estimates scaled
@@ -1930,16 +2006,22 @@ class SQLiteStore:
                 EntityRecord(r[0], r[1], r[2], tuple(sorted(aliases.get(r[0], ()))), int(r[3]), int(r[4]))
                 for r in rows]
 
-    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15) -> list[tuple[EntityRecord, int]]:
-        """Entities mentioned in the same documents as this one, with the number of shared documents."""
+    def co_mentioned_entities(self, entity_id: int | str, *, limit: int = 15,
+                              sample: int | None = None) -> list[tuple[EntityRecord, int]]:
+        """Entities mentioned in the same documents as this one, with the number of shared
+        documents, counted over its newest ``sample`` documents (:data:`ENTITY_SAMPLE`, read
+        when called); when it is in more, the numbers are estimates scaled to all of them."""
         eid = self._root(_parse_entity_ref(entity_id))
+        sample = ENTITY_SAMPLE if sample is None else sample
         with self._read() as db:
+            mine = [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (eid,))]
+            sql, args = newest_documents(_DIALECT, mine, sample)
+            found = [r[0] for r in db.execute(sql, args)]
+            docs = json.dumps(found)
             rows = db.execute(
-                f"WITH mine AS ({_MERGED_SET}),"
-                " docs AS (SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN (SELECT id FROM mine))"
-                " SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
-                " WHERE m.doc_id IN (SELECT doc_id FROM docs) AND m.entity_id NOT IN (SELECT id FROM mine)"
-                " GROUP BY 1 ORDER BY n DESC LIMIT ?", (eid, limit * 3)).fetchall()
+                "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m"
+                f" WHERE m.doc_id IN (SELECT value FROM json_each(?)) AND m.entity_id NOT IN ({','.join('?' * len(mine))})"
+                " GROUP BY 1 ORDER BY n DESC LIMIT ?", (docs, *mine, limit * 3)).fetchall()
             shared: dict[int, int] = {}
             for r in rows:
                 root = self._root(r[0])
@@ -1952,20 +2034,22 @@ class SQLiteStore:
                 if len(members) > 1:
                     shared[root] = db.execute(
                         f"SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id IN ({','.join('?' * len(members))})"
-                        f" AND doc_id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))",
-                        (*members, eid)).fetchone()[0]
+                        " AND doc_id IN (SELECT value FROM json_each(?))", (*members, docs)).fetchone()[0]
+        scale = self.get_entity(eid).document_count / sample if len(found) >= sample else 1.0
         top = sorted(shared.items(), key=lambda kv: -kv[1])[:limit]
-        return [(self.get_entity(i), n) for i, n in top]
+        return [(self.get_entity(i), estimate(n, scale)) for i, n in top]
 
     def entity_documents(self, entity_id: int | str, *, limit: int = 50) -> list[DocumentSummary]:
-        """Documents mentioning an entity, newest first."""
+        """Documents naming an entity (or linking it to one of their items), newest first: read
+        from its (entity, document) rows by date (schema 15)."""
         eid = self._root(_parse_entity_ref(entity_id))
         with self._read() as db:
+            mine = [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})", (eid,))]
+            sql, args = newest_documents(_DIALECT, mine, limit)
             rows = db.execute(
-                "SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text), d.url, a.version"
-                " FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.id IN"
-                f" (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
-                " ORDER BY coalesce(d.published, d.ingested) DESC LIMIT ?", (eid, limit)).fetchall()
+                f"WITH n AS ({sql}) SELECT d.id, d.title, d.source, d.published, d.language, d.kind, length(d.text),"
+                " d.url, a.version FROM n CROSS JOIN documents d ON d.id = n.doc_id LEFT JOIN analyses a"
+                " ON a.doc_id = d.id ORDER BY n.at DESC, n.doc_id DESC", args).fetchall()
         return [DocumentSummary(*tuple(r)) for r in rows]
 
 
