@@ -108,6 +108,9 @@ class RuDoc:
     _kids: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _kid_tokens: dict[int, list[RuToken]] = field(default_factory=dict, repr=False)
     _ends: list[int] = field(default_factory=list, repr=False)
+    # The stages' indexes of this document, built by the first stage that needs one and read by
+    # the next (:meth:`~clipfile.lang.ru.referents.RuReferents.of`).
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._ends = [t.end for t in self.tokens]
