@@ -166,6 +166,11 @@ class _Model:
         self.syntax = type(model) is sm.Syntax
         self.head: Any = _Head(model.head) if type(model) is sm.NER else model.head
         self.rel: Any = getattr(model, "rel", None)
+        self.word = word = model.emb.word
+        codes = np.ascontiguousarray(word.codes.array)  # (parts, centroids, part's floats)
+        parts, centroids, size = codes.shape
+        self.centroids = codes.reshape(parts * centroids, size).view(np.dtype((np.void, size * codes.itemsize))).ravel()
+        self.part_offsets = np.arange(parts, dtype=np.intp) * centroids
         self.layers = [(layer.conv.weight.array.reshape(layer.conv.weight.shape[0], -1).T,
                         layer.conv.weight.shape[2], layer.conv.padding, layer.conv.bias.array,
                         layer.norm) for layer in model.encoder.layers]
@@ -182,29 +187,42 @@ class _Model:
 
     def _encode(self, word_id: np.ndarray, shape_id: np.ndarray, pad_mask: np.ndarray) -> np.ndarray:
         """slovnet's embedding and CNN encoder, channel-last: (batch, length, channels)."""
-        emb = self.model.emb
         batch, length = word_id.shape
-        word, shape = emb.word, emb.shape
+        word, shape = self.word, self.model.emb.shape
         pad = self.layers[0][2]
-        width = word.dim + shape.dim
-        x = np.zeros((batch, length + 2 * pad, width), np.float32)
+        x = np.zeros((batch, length + 2 * pad, word.dim + shape.dim), np.float32)
         body = x[:, pad:pad + length]
-        indexes = word.indexes.array[word_id.ravel()]
-        body[..., :word.dim] = word.codes.array[word.qdims, indexes].reshape(batch, length, word.dim)
+        # navec's vector of a word: the centroid each of its quantised parts names
+        # (``codes[part, index]``), taken whole rather than float by float
+        parts = word.indexes.array[word_id.ravel()].astype(np.intp)
+        parts += self.part_offsets
+        body[..., :word.dim] = np.take(self.centroids, parts).view(np.float32).reshape(batch, length, word.dim)
         body[..., word.dim:] = shape.weight.array[shape_id.ravel()].reshape(batch, length, shape.dim)
+        last = len(self.layers) - 1
         for k, (weight_t, kernel, pad, bias, norm) in enumerate(self.layers):
-            if k:  # the previous layer's output, zero-padded on both sides of each sequence
-                y = np.zeros((batch, length + 2 * pad, x.shape[2]), np.float32)
-                y[:, pad:pad + length] = x
-                x = y
             in_dim = x.shape[2]
             count = x.shape[1] - kernel + 1
             # slovnet's window matrix: row (b, w) holds x[b, w + j, c] at column c * kernel + j
             windows = np.empty((batch, count, in_dim, kernel), np.float32)
             for j in range(kernel):
                 windows[:, :, :, j] = x[:, j:j + count]
-            out = np.matmul(windows.reshape(batch * count, in_dim * kernel), weight_t) + bias
-            out = out.reshape(batch, count, -1).clip(0)
-            x = (out - norm.mean.array) / norm.std.array * norm.weight.array + norm.bias.array
-            x[pad_mask] = 0
-        return x
+            out = np.matmul(windows.reshape(batch * count, in_dim * kernel), weight_t)
+            # slovnet's steps, each in place (float32 throughout, so the same roundings): bias,
+            # ReLU, batch norm ((x - mean) / std * weight + bias), the padding set to zero; the
+            # last into the next layer's zero-padded input
+            out += bias
+            out.clip(0, out=out)
+            out -= norm.mean.array
+            out /= norm.std.array
+            out *= norm.weight.array
+            out = out.reshape(batch, count, -1)
+            if k == last:
+                out += norm.bias.array
+                out[pad_mask] = 0
+                return out
+            following = self.layers[k + 1][2]
+            x = np.zeros((batch, length + 2 * following, out.shape[2]), np.float32)
+            body = x[:, following:following + length]
+            np.add(out, norm.bias.array, out=body)
+            body[pad_mask] = 0
+        return x  # pragma: no cover - a model has layers
