@@ -218,6 +218,21 @@ def test_entities_tagged_from_the_segmenters_words_as_from_the_text(texts):
         assert ner_markups(fast["ner"], group, words) == list(ru_parse.models()["ner"].map(group))
 
 
+def test_tagged_doc_as_natashas_own_pipeline(texts):
+    """Every token's part of speech, features, id, head id and relation, the sentences and the
+    entity spans: what natasha's own ``Doc`` steps set, each token with a features dict of its own."""
+    def fields(doc):
+        return ([(t.start, t.stop, t.text, t.id, t.head_id, t.rel, t.pos, t.feats) for t in doc.tokens],
+                [(s.start, s.stop, len(s.tokens)) for s in doc.sents],
+                [(s.start, s.stop, s.type, s.text, [t.id for t in s.tokens]) for s in doc.spans])
+
+    for text in [*texts, "", "  \n", "Да."]:
+        with ru_parse.one_blas_thread():
+            ours, natashas = ru_parse._tagged(text), ru_parse.natasha_doc(text)
+        assert fields(ours) == fields(natashas)
+        assert len({id(t.feats) for t in ours.tokens}) == len(ours.tokens)
+
+
 def test_parse_reads_what_natashas_own_pipeline_gives(texts):
     """The parse on the taggers run here is the parse of natasha's own ``Doc`` pipeline."""
     def fields(rudoc):

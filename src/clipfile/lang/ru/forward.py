@@ -25,6 +25,7 @@ benchmarks' bare natasha run it).
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -78,6 +79,53 @@ class _CachedItem:
                 if pairs[k] is None:
                     pairs[k] = codes[word] = self.code(word)
         return [p[0] for p in pairs], [p[1] for p in pairs]  # type: ignore[index]
+
+
+def tag_morph(doc: Any, tagger: Any) -> None:
+    """natasha's ``doc.tag_morph(tagger)``: each token's part of speech and features, set straight
+    from the tagger's predicted tags (natasha passes them through two kinds of markup record
+    first), each tag's text read once."""
+    from slovnet.chop import chop
+
+    infer = tagger.infer
+    tags = _tags(tagger)
+    for chunk in chop(doc.sents, tagger.batch_size):
+        preds = infer.process(infer.encoder([[t.text for t in sent.tokens] for sent in chunk]))
+        for sent, pred in zip(chunk, preds):
+            for token, tag in zip(sent.tokens, pred.tolist()):
+                token.pos, feats = tags[tag]
+                token.feats = dict(feats)
+
+
+def parse_syntax(doc: Any, parser: Any) -> None:
+    """natasha's ``doc.parse_syntax(parser)``: each token's id, head id (``"<sentence>_<token>"``,
+    1-based, 0 for the root) and relation, set straight from the parser's predictions."""
+    from slovnet.chop import chop
+
+    infer = parser.infer
+    rels = infer.decoder.rels_vocab.items
+    sent_id = 0
+    for chunk in chop(doc.sents, parser.batch_size):
+        preds = infer.process(infer.encoder([[t.text for t in sent.tokens] for sent in chunk]))
+        for sent, (heads, rel_ids) in zip(chunk, preds):
+            sent_id += 1
+            for k, (token, head, rel) in enumerate(zip(sent.tokens, heads.tolist(), rel_ids.tolist()), 1):
+                token.id = f"{sent_id}_{k}"
+                token.head_id = f"{sent_id}_{head}"
+                token.rel = rels[rel]
+
+
+def _tags(tagger: Any) -> list[tuple[str, dict[str, str]]]:
+    """Each tag of the tagger's vocabulary as slovnet reads it (part of speech, features), read
+    once per tagger."""
+    found = getattr(tagger, "tag_table", None)
+    if found is None:
+        from slovnet.conll import parse_conll_tag
+
+        found = [parse_conll_tag(tag) for tag in tagger.infer.decoder.tags_vocab.items]
+        with contextlib.suppress(AttributeError):
+            tagger.tag_table = found
+    return found
 
 
 def ner_markups(tagger: Any, texts: list[str], words: list[list[str]]) -> list[Any]:

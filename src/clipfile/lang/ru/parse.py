@@ -371,14 +371,14 @@ def _tagged(text: str, *, ner: bool = True):
     reading the words the segmenter found (rather than splitting the text into them again)."""
     from natasha import Doc
 
-    from .forward import ner_markups
+    from .forward import ner_markups, parse_syntax, tag_morph
 
     m, fast = models(), _taggers()
     doc = Doc(text)
     doc.segment(m["segmenter"])
     doc.sents = [s for s in doc.sents if s.tokens]  # as natasha_doc (issue #14)
-    doc.tag_morph(fast["morph"])
-    doc.parse_syntax(fast["syntax"])
+    tag_morph(doc, fast["morph"])
+    parse_syntax(doc, fast["syntax"])
     if ner:
         markup = ner_markups(fast["ner"], [text], [_words(doc)])[0] if text.strip() else None
         doc.tag_ner(lambda _text: markup)  # natasha's own step with the tags (a blank text gets none)
