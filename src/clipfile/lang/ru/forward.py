@@ -1,37 +1,43 @@
 """natasha's taggers (slovnet's morphology, syntax and NER models) run with less copying, to the bit.
 
 Most of what natasha's taggers cost on a news text is their convolution encoder, and slovnet
-spends about as long arranging each layer's input as multiplying it: it turns the activations
+spent about as long arranging each layer's input as multiplying it: it turns the activations
 channel-first (a transposing copy), pads them with ``np.pad`` (a Python function with its own
 cost), and gathers the convolution windows from that layout three floats at a time.  Here the
 activations stay channel-last, as the embeddings and every layer's output come out, and the
 windows are gathered a whole row of channels at a time into the very matrix slovnet builds (the
 same values in the same order); the multiplications are the same calls on the same operands, and
-the element-wise steps (bias, ReLU, batch norm, the padding mask) are the same expressions, so
-every tag, head and relation is the one natasha's own taggers give -- not just about the same:
-the float results match bit for bit (``tests/test_ru_forward.py`` checks them against slovnet's).
+the element-wise steps (bias, ReLU, batch norm, the padding mask) the same operations in the same
+order on float32, done in place.  navec's word vectors are gathered a centroid (three floats) at
+a time rather than float by float.  So every tag, head and relation is the one natasha's own
+taggers give -- not just about the same: the scores match slovnet's bit for bit
+(``tests/test_russian_parse_shortcuts.py`` checks them).
 
-The batches are natasha's (eight sentences of a text in order, the whole text for NER): a
+The batches are natasha's (eight sentences of a text in order; the whole text for NER): a
 multiplication's rows come out a few units in the last place apart when other rows share it
-(OpenBLAS blocks a matrix by its size), so sentences batched another way (by length, or across
-texts) would now and then take another tag.
+(OpenBLAS blocks a matrix by its size), so sentences batched another way -- by length, or across
+texts, which would spare most of the padding -- would now and then take another head or relation
+(9 of 36,964 tokens of 300 benchmark texts, sorted by length in batches of eight).
 
-The entity tagger's Viterbi decoding is slovnet's, with the best score of each step taken
-as the maximum rather than gathered at the argmax through index grids (the same float), and the
-path read back from Python lists.
+Around the models: each word's ids (word and shape) are found once per process and shared by
+the three taggers (natasha finds them per tagger and per occurrence); the morphology and syntax
+predictions are set on natasha's tokens directly (:func:`tag_morph`, :func:`parse_syntax`: the
+values natasha's ``Doc.tag_morph`` and ``Doc.parse_syntax`` set, without their two kinds of
+markup record per token); the entity tagger reads the words the segmenter found instead of
+splitting the text again (:func:`ner_markups`), and its Viterbi decoding takes each step's best
+score as the maximum rather than gathering it at the argmax through index grids (the same float).
 
 :func:`fast` wraps a loaded tagger; natasha's own stays as it is (``natasha_doc`` and the
 benchmarks' bare natasha run it).
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 from typing import Any
 
 import numpy as np
 
-__all__ = ["fast"]
+__all__ = ["fast", "tag_morph", "parse_syntax", "ner_markups"]
 
 
 def fast(tagger: Any, codes: dict[tuple[int, int], dict[str, tuple[int, int]]] | None = None) -> Any:
@@ -50,6 +56,7 @@ def fast(tagger: Any, codes: dict[tuple[int, int], dict[str, tuple[int, int]]] |
     encoder = out.infer.encoder = copy.copy(tagger.infer.encoder)
     key = (id(encoder.words_vocab), id(encoder.shapes_vocab))
     encoder.item = _CachedItem(encoder, {} if codes is None else codes.setdefault(key, {}))
+    out.tag_table = _tag_table(out)
     return out
 
 
@@ -88,7 +95,7 @@ def tag_morph(doc: Any, tagger: Any) -> None:
     from slovnet.chop import chop
 
     infer = tagger.infer
-    tags = _tags(tagger)
+    tags: Any = getattr(tagger, "tag_table", None) or _tag_table(tagger)
     for chunk in chop(doc.sents, tagger.batch_size):
         preds = infer.process(infer.encoder([[t.text for t in sent.tokens] for sent in chunk]))
         for sent, pred in zip(chunk, preds):
@@ -115,17 +122,13 @@ def parse_syntax(doc: Any, parser: Any) -> None:
                 token.rel = rels[rel]
 
 
-def _tags(tagger: Any) -> list[tuple[str, dict[str, str]]]:
-    """Each tag of the tagger's vocabulary as slovnet reads it (part of speech, features), read
-    once per tagger."""
-    found = getattr(tagger, "tag_table", None)
-    if found is None:
-        from slovnet.conll import parse_conll_tag
+def _tag_table(tagger: Any) -> list[tuple[str, dict[str, str]]] | None:
+    """Each tag of a tagger's vocabulary as slovnet reads it (part of speech, features), or None
+    for the syntax parser (relations, no tags)."""
+    from slovnet.conll import parse_conll_tag
 
-        found = [parse_conll_tag(tag) for tag in tagger.infer.decoder.tags_vocab.items]
-        with contextlib.suppress(AttributeError):
-            tagger.tag_table = found
-    return found
+    vocab = getattr(tagger.infer.decoder, "tags_vocab", None)
+    return None if vocab is None else [parse_conll_tag(tag) for tag in vocab.items]
 
 
 def ner_markups(tagger: Any, texts: list[str], words: list[list[str]]) -> list[Any]:
