@@ -40,7 +40,10 @@ times ``analyze`` with that limit lifted (``analyze, threads``: natasha on the t
 process has), the measurement behind the limit.  ``natasha+lemmas``
 is natasha doing all that ``analyze`` reads of it: the same taggers on one BLAS thread, then
 natasha's own lemma of every token (``DocToken.lemmatize``) and normal form of every span
-(``DocSpan.normalize``) -- the like-for-like baseline of the parse wrapper.
+(``DocSpan.normalize``) -- the like-for-like baseline of the parse wrapper.  The bare natasha
+variants run natasha's own pipeline (``clipfile.lang.ru.parse.natasha_doc``), one document at a
+time; ``analyze`` runs the same models through ``clipfile.lang.ru.forward`` (the same scores to
+the bit, with less copying), so it can cost less than bare natasha.
 """
 from __future__ import annotations
 

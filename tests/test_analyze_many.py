@@ -160,19 +160,19 @@ def test_russian_entities_are_tagged_in_batches_of_like_length_each_as_alone(mon
     import importlib
 
     ru_parse = importlib.import_module("clipfile.lang.ru.parse")
-    ner = ru_parse.models()["ner"]
+    forward = importlib.import_module("clipfile.lang.ru.forward")
+    ner_markups = forward.ner_markups
     batches: list[int] = []
 
-    class Counting:
-        def map(self, items):
-            batches.append(len(items))
-            return ner.map(items)
+    def counting(tagger, items, words):
+        batches.append(len(items))
+        return ner_markups(tagger, items, words)
 
     short = ["Мэр Казани Ильдар Гараев открыл мост.", "Губернатор Омска Павел Рябов уехал в Томск."]
     long = " ".join(RUSSIAN) * 2
     texts = short + [long]
     alone = [ru_parse.parse(t) for t in texts]
-    monkeypatch.setitem(ru_parse.models(), "ner", Counting())
+    monkeypatch.setattr(forward, "ner_markups", counting)
     together = ru_parse.parse_many(texts)
     assert sorted(batches) == [1, 2]
     assert [d.spans for d in together] == [d.spans for d in alone]

@@ -1,7 +1,8 @@
 """The Russian parse's and stages' shortcuts give what the plain computations they replace give:
 natasha's morphological analyses with each tag's features worked out once, span normal forms
 with each word's inflection cached, the title index behind ``RuReferents.titled``, the
-terminator index behind ``Reader.sent_start``, and ``RuToken``'s own ``__init__``."""
+terminator index behind ``Reader.sent_start``, ``RuToken``'s own ``__init__``, and natasha's
+taggers run by ``clipfile.lang.ru.forward`` (the very floats slovnet's own code computes)."""
 from __future__ import annotations
 
 import dataclasses
@@ -163,3 +164,82 @@ def test_tokens_stay_frozen_values():
     assert not hasattr(t, "__dict__")
     hashable = make(1, 2, 3, "a", "a", "X", {}, -1, "", 0)
     assert dataclasses.replace(hashable, feats=()) in {dataclasses.replace(hashable, feats=())}
+
+
+def _sentence_words(text: str) -> list[list[str]]:
+    from natasha import Doc
+
+    doc = Doc(text)
+    doc.segment(ru_parse.models()["segmenter"])
+    return [[t.text for t in sent.tokens] for sent in doc.sents if sent.tokens]
+
+
+def test_taggers_run_here_compute_slovnets_floats(texts):
+    """Morphology, syntax and NER: the scores of every batch natasha makes (eight sentences of
+    a text; the whole text for NER, alone and with other texts) are slovnet's to the bit, and the
+    entity tagger's decoded tags are slovnet's; so are each word's ids."""
+    import numpy as np
+    from slovnet.exec.infer import text_words
+
+    m, fast = ru_parse.models(), ru_parse._taggers()
+    assert all(fast[k].infer.model is not m[k].infer.model for k in fast)
+    batches = 0
+    with ru_parse.one_blas_thread():
+        for text in texts:
+            for name in ("morph", "syntax"):
+                ours, theirs = fast[name].infer, m[name].infer
+                for inp, mine in zip(theirs.encoder(_sentence_words(text)), ours.encoder(_sentence_words(text))):
+                    assert all(np.array_equal(a, b) for a, b in zip(inp, mine))
+                    a = theirs.model(inp.word_id, inp.shape_id, inp.pad_mask)
+                    b = ours.model(inp.word_id, inp.shape_id, inp.pad_mask)
+                    pairs = [(a, b)] if name == "morph" else [(a.head_id, b.head_id), (a.rel_id, b.rel_id)]
+                    assert all(x.dtype == y.dtype and np.array_equal(x, y) for x, y in pairs), name
+                    batches += 1
+        ner, ours_ner = m["ner"].infer, fast["ner"].infer
+        for group in ([texts[0]], [texts[1]], texts[:2], texts[2:10]):
+            for inp in ner.encoder([text_words(t) for t in group]):
+                a = ner.model(inp.word_id, inp.shape_id, inp.pad_mask)
+                b = ours_ner.model(inp.word_id, inp.shape_id, inp.pad_mask)
+                assert a.dtype == b.dtype and np.array_equal(a, b)
+                tags_a = ner.model.head.crf.decode(a, ~inp.pad_mask)
+                tags_b = ours_ner.model.head.crf.decode(b, ~inp.pad_mask)
+                assert [t.tolist() for t in tags_a] == [t.tolist() for t in tags_b]
+                assert all(x.dtype == y.dtype for x, y in zip(tags_a, tags_b))
+    assert batches > 10
+
+
+def test_entities_tagged_from_the_segmenters_words_as_from_the_text(texts):
+    from clipfile.lang.ru.forward import ner_markups
+
+    fast = ru_parse._taggers()
+    group = [t for t in texts[:9] if t.strip()]
+    words = [[t.text for t in ru_parse.models()["segmenter"].tokenize(text)] for text in group]
+    with ru_parse.one_blas_thread():
+        assert ner_markups(fast["ner"], group, words) == list(ru_parse.models()["ner"].map(group))
+
+
+def test_tagged_doc_as_natashas_own_pipeline(texts):
+    """Every token's part of speech, features, id, head id and relation, the sentences and the
+    entity spans: what natasha's own ``Doc`` steps set, each token with a features dict of its own."""
+    def fields(doc):
+        return ([(t.start, t.stop, t.text, t.id, t.head_id, t.rel, t.pos, t.feats) for t in doc.tokens],
+                [(s.start, s.stop, len(s.tokens)) for s in doc.sents],
+                [(s.start, s.stop, s.type, s.text, [t.id for t in s.tokens]) for s in doc.spans])
+
+    for text in [*texts, "", "  \n", "Да."]:
+        with ru_parse.one_blas_thread():
+            ours, natashas = ru_parse._tagged(text), ru_parse.natasha_doc(text)
+        assert fields(ours) == fields(natashas)
+        assert len({id(t.feats) for t in ours.tokens}) == len(ours.tokens)
+
+
+def test_parse_reads_what_natashas_own_pipeline_gives(texts):
+    """The parse on the taggers run here is the parse of natasha's own ``Doc`` pipeline."""
+    def fields(rudoc):
+        return ([(t.start, t.end, t.text, t.lemma, t.pos, t.feats, t.head, t.rel, t.sent) for t in rudoc.tokens],
+                rudoc.sents, rudoc.spans)
+
+    for text in [*texts, "", "  \n", "Да."]:
+        with ru_parse.one_blas_thread():
+            natashas = ru_parse._rudoc(text, ru_parse.natasha_doc(text))
+        assert fields(ru_parse.parse(text)) == fields(natashas)

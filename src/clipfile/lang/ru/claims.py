@@ -200,7 +200,7 @@ class RussianClaims:
     topic_prefix = 5
 
     def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> None:
-        self.refs = RuReferents(rudoc, entities, quotes)
+        self.refs = RuReferents.of(rudoc, entities, quotes)
         self.text = self.refs.text
         self.quotes = self.refs.quotes
 

@@ -74,7 +74,7 @@ class RussianEvents:
     trim_trail = " \t\n\"'»“”)]—–-,;:."
 
     def __init__(self, rudoc: RuDoc, entities: list[Entity]) -> None:
-        self.refs = RuReferents(rudoc, entities, [])
+        self.refs = RuReferents.of(rudoc, entities, [])
         self.text = rudoc.text
 
     def time_tokens(self, start: int, end: int) -> set[int] | None:

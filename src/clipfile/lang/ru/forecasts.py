@@ -256,7 +256,7 @@ class RussianForecasts:
     """:class:`~clipfile.lang.base.ForecastSyntax` for one natasha-parsed document."""
 
     def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], published: str | None) -> None:
-        self.refs = RuReferents(rudoc, entities, quotes)
+        self.refs = RuReferents.of(rudoc, entities, quotes)
         self.quotes = quotes
         self.text = self.refs.text
         self.published = published

@@ -4,6 +4,8 @@ natasha bundles its models (navec embeddings, slovnet taggers, pymorphy2 diction
 nothing downloads at run time.  The models load once per process (:func:`models`).  A
 :class:`RuDoc` keeps plain values only (offsets, lemmas, features, head indices), so the
 extraction stages never touch natasha objects and offsets always refer to the text given.
+:func:`parse` runs natasha's taggers through :mod:`.forward` (the same scores, to the bit, for
+less); :func:`natasha_doc` is natasha's own pipeline as it comes.
 """
 from __future__ import annotations
 
@@ -108,6 +110,9 @@ class RuDoc:
     _kids: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _kid_tokens: dict[int, list[RuToken]] = field(default_factory=dict, repr=False)
     _ends: list[int] = field(default_factory=list, repr=False)
+    # The stages' indexes of this document, built by the first stage that needs one and read by
+    # the next (:meth:`~clipfile.lang.ru.referents.RuReferents.of`).
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._ends = [t.end for t in self.tokens]
@@ -336,7 +341,8 @@ def one_blas_thread() -> Iterator[None]:
 
 
 def natasha_doc(text: str, *, ner: bool = True):
-    """Run the full natasha pipeline on ``text`` and return natasha's ``Doc``."""
+    """Run the full natasha pipeline on ``text`` and return natasha's ``Doc``: natasha's own
+    taggers, as they come (what :func:`parse` gets from :func:`_tagged`, to the bit)."""
     from natasha import Doc
 
     m = models()
@@ -350,6 +356,39 @@ def natasha_doc(text: str, *, ner: bool = True):
     if ner:
         doc.tag_ner(m["ner"])
     return doc
+
+
+@functools.lru_cache(maxsize=1)
+def _taggers() -> dict[str, Any]:
+    """natasha's taggers run by :mod:`.forward` (the same tags for less), sharing the words' ids."""
+    from .forward import fast
+
+    m = models()
+    codes: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
+    return {name: fast(m[name], codes) for name in ("morph", "syntax", "ner")}
+
+
+def _tagged(text: str, *, ner: bool = True):
+    """:func:`natasha_doc` of ``text`` on the taggers of :func:`_taggers`, the entity tagger
+    reading the words the segmenter found (rather than splitting the text into them again)."""
+    from natasha import Doc
+
+    from .forward import ner_markups, parse_syntax, tag_morph
+
+    m, fast = models(), _taggers()
+    doc = Doc(text)
+    doc.segment(m["segmenter"])
+    doc.sents = [s for s in doc.sents if s.tokens]  # as natasha_doc (issue #14)
+    tag_morph(doc, fast["morph"])
+    parse_syntax(doc, fast["syntax"])
+    if ner:
+        markup = ner_markups(fast["ner"], [text], [_words(doc)])[0] if text.strip() else None
+        doc.tag_ner(lambda _text: markup)  # natasha's own step with the tags (a blank text gets none)
+    return doc
+
+
+def _words(doc: Any) -> list[str]:
+    return [t.text for t in doc.tokens]
 
 
 def _head_index(tid: str, sent_no: int, offset: int) -> int:
@@ -369,7 +408,7 @@ def parse(text: str) -> RuDoc:
         The parsed document.
     """
     with one_blas_thread():
-        doc = natasha_doc(text)
+        doc = _tagged(text)
     return _rudoc(text, doc)
 
 
@@ -388,9 +427,12 @@ def parse_many(texts: list[str]) -> list[RuDoc]:
     tagging the texts one at a time (on the Russian benchmark's texts, 942 to 9,700 characters:
     11.3 ms of CPU a text in batches of sixteen, 9.4 alone, 7.5 by length).  Segmentation,
     morphology and syntax stay per text: the syntax parser's output depends on which sentences
-    share its batch, so batching them across texts would change it.
+    share its batch, so batching them across texts would change it (sentences of all the
+    texts sorted by length would spare most of the padding, about 4 ms CPU a text on the
+    benchmark's texts, but gave 9 of 36,964 tokens of 300 texts another head or relation).
     """
-    m = models()
+    from .forward import ner_markups
+
     tagged = [k for k, text in enumerate(texts) if text.strip()]
     tagged.sort(key=lambda k: len(texts[k]))
     groups: list[list[int]] = []
@@ -401,9 +443,10 @@ def parse_many(texts: list[str]) -> list[RuDoc]:
             groups.append([k])
     markups: dict[int, Any] = {}
     with one_blas_thread():
-        docs = [natasha_doc(text, ner=False) for text in texts]
+        docs = [_tagged(text, ner=False) for text in texts]
         for group in groups:
-            markups.update(zip(group, m["ner"].map([texts[k] for k in group])))
+            markups.update(zip(group, ner_markups(_taggers()["ner"], [texts[k] for k in group],
+                                                  [_words(docs[k]) for k in group])))
     for k, doc in enumerate(docs):
         # natasha's own step, handed the batch's tags for this text (a blank text gets none).
         doc.tag_ner(lambda _text, markup=markups.get(k): markup)

@@ -29,29 +29,63 @@ _NAME_RELS = frozenset({"appos", "flat", "flat:name", "flat:foreign", "nmod"})
 class RuReferents:
     """Index of entity mentions, quotes and sentences of one parsed Russian document."""
 
-    def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> None:
+    _mentions: list[tuple[int, int, Entity]]
+    _starts: list[int]
+    tok_ent: dict[int, Entity]
+    gender: dict[str, str | None]
+    _title_index: dict[str, tuple[list[int], list[Entity]]] | None
+
+    def __init__(self, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote], *,
+                 like: RuReferents | None = None) -> None:
+        """``like``: referents of the same document and entities (other quotes), whose index of
+        the entities this one shares rather than builds again."""
         self.doc = rudoc
         self.text = rudoc.text
         self.tokens = rudoc.tokens
         self.entities = entities
+        self._quotes_given = quotes
+        self.quotes = sorted((q for q in quotes if not q.nested_in), key=lambda q: (q.start, -q.end))
+        self._memo: dict[tuple[int, Ref | None], Ref | None] = {}
+        if like is not None:
+            self._mentions, self._starts = like._mentions, like._starts
+            self.tok_ent, self.gender = like.tok_ent, like.gender
+            self._title_index = like._titles()
+            return
         mentions = sorted(((m.start, m.end, e) for e in entities for m in e.mentions),
                           key=lambda x: (x[0], -x[1]))
         self._mentions = mentions
         self._starts = [m[0] for m in mentions]
-        self.quotes = sorted((q for q in quotes if not q.nested_in), key=lambda q: (q.start, -q.end))
-        self.tok_ent: dict[int, Entity] = {}
+        self.tok_ent = {}
         for s, e, ent in mentions:
             i = rudoc.token_at(s)
             while i is not None and i < len(self.tokens) and self.tokens[i].start < e:
                 self.tok_ent.setdefault(i, ent)
                 i += 1
-        self.gender: dict[str, str | None] = {}
+        self.gender = {}
         for ent in entities:
             votes = [self.tokens[i].feats.get("Gender") for i, x in self.tok_ent.items() if x is ent]
             votes = [v for v in votes if v in {"Masc", "Fem"}]
             self.gender[ent.id] = max(set(votes), key=votes.count) if votes else None
-        self._memo: dict[tuple[int, Ref | None], Ref | None] = {}
-        self._title_index: dict[str, tuple[list[int], list[Entity]]] | None = None
+        self._title_index = None
+
+    @classmethod
+    def of(cls, rudoc: RuDoc, entities: list[Entity], quotes: list[Quote]) -> RuReferents:
+        """The referents of ``rudoc`` with these entities and quotes, built once per analysis.
+
+        The claim, forecast and event stages each ask for them: the claims' are the forecasts'
+        (the same entities and quotes, and with them what each token was resolved to), and the
+        events' (no quotes) share their index of the entities.  Lists hold the same records
+        when they hold the very same objects, in order."""
+        built: list[RuReferents] = rudoc.shared.setdefault("referents", [])
+        like = None
+        for refs in built:
+            if _same(refs.entities, entities):
+                if _same(refs._quotes_given, quotes):
+                    return refs
+                like = refs
+        refs = cls(rudoc, entities, quotes, like=like)
+        built.append(refs)
+        return refs
 
     # ---- lookups --------------------------------------------------------------------
     def sent_tokens(self, s: int) -> list[RuToken]:
@@ -234,6 +268,10 @@ class RuReferents:
             if ref is not None:
                 return ref
         return None
+
+
+def _same(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def is_future(refs: RuReferents, t: RuToken) -> bool:
