@@ -453,3 +453,45 @@ def test_listing_pages_and_id_prefixes(tmp_path):
     assert store.get_document(d.id[:9]).id == d.id
     assert store.get_document(d.id[:9].upper()).id == d.id
     store.close()
+
+
+class _Unshared(dict):
+    """Whether rows match, never kept between one narrow filter's look-ups and another's."""
+
+    def setdefault(self, key, default=None):
+        return {}
+
+
+@pytest.mark.parametrize("query", ["harbour", '"ferry board"', "(fees OR board) NOT ferry", ""])
+@pytest.mark.parametrize("filters", [{"source": "Coast Courier"}, {"source": "Coast Courier", "date_from": "2024-01-10"},
+                                     {"source": "Island Herald", "footing": "asserted"}])
+def test_a_pages_filter_sets_share_their_tests_as_each_alone(tmp_path, monkeypatch, query, filters):
+    # The ranking and the samples of one page filter items by their document once (their own
+    # filters, the kind and the footing, then on the items that pass) and look a row up in the
+    # full-text index once: the page is the one each set of filters tested on its own gives.
+    store = SQLiteStore(tmp_path / "lib.sqlite")
+    harbour_reports(store, 46, rare_first=True)
+    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 4)
+    monkeypatch.setattr(sqlite_store, "FACET_SAMPLE", 6)
+    monkeypatch.setattr(sqlite_store, "FILTER_SCAN", 12)
+    monkeypatch.setattr(sqlite_store, "MIN_SAMPLE", 3)
+    monkeypatch.setattr(sqlite_store, "FILTER_PROBES", 4)
+    monkeypatch.setattr(sqlite_store, "PROBE_BLOCK", 2)
+    monkeypatch.setattr(sqlite_store, "SAMPLE_ROWS", 60)
+
+    def pages():
+        return [store.search_page(query, kinds=kinds, limit=3, offset=offset, **filters)
+                for kinds in ((), ("quote",), ("claim",)) for offset in (0, 3)]
+
+    shared = pages()
+    init = sqlite_store._Scans.__init__
+
+    def unshared(self, *args):
+        init(self, *args)
+        self.matches = _Unshared()
+
+    monkeypatch.setattr(sqlite_store._Scans, "__init__", unshared)
+    monkeypatch.setattr(sqlite_store, "_split_filters", lambda where, args: ((["1"], []), (where, args)))
+    assert shared == pages()
+    assert any(p.hits for p in shared) and any(p.estimated for p in shared)
+    store.close()

@@ -2251,7 +2251,7 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
 
 
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  *, below: int | None = None, under: int | None = None
+                  *, below: int | None = None, under: int | None = None, known: dict[int, bool] | None = None
                   ) -> tuple[list[int], int | None, int | None] | None:
     """One chunk of a narrow filter's own documents: the matches (documents, or their items) that
     pass the filters among the newest :data:`FILTER_PROBES` documents of its source (below the
@@ -2269,10 +2269,12 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
     document first, each one's items newest first), so a narrow source is browsed or searched
     from its own documents too.  What a chunk finds stands for the span of the library it
     reaches back to (the caller scales it, or goes on below it), as in the PostgreSQL library
-    (:func:`clipfile.store.postgres_search.filter_first`).
+    (:func:`clipfile.store.postgres_search.filter_first`).  ``known`` holds whether rows match
+    the query, as the page's other look-ups found (and takes what this one finds).
     """
     if "d.source = ?" not in where:
         return None
+    known = {} if known is None else known
     at = where.index("d.source = ?")
     source = args[sum(w.count("?") for w in where[:at])]
     if side is _DOCUMENTS and under is not None:
@@ -2307,20 +2309,24 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
                 f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
                 f" WHERE {' AND '.join(where)}", (json.dumps(block), *args))}
             block = [rid for rid in block if rid in passing]
-        if fts_query and len(block) > PROBE_BLOCK // 4:
+        # (rows another set of filters of the page looked up already are not looked up again)
+        unknown = [rid for rid in block if rid not in known] if fts_query else []
+        matching: set[int] = set()
+        if len(unknown) > PROBE_BLOCK // 4:
             # the matches within the block's span, in one pass of the index ("rowid IN (...)"
             # makes FTS5 run the whole query once per candidate) ...
             matching = {r[0] for r in db.execute(
                 f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
-                (fts_query, min(block), max(block)))}
-            block = [rid for rid in block if rid in matching]
-        elif fts_query and block:
+                (fts_query, min(unknown), max(unknown)))}
+        elif unknown:
             # ... or, for the few the other filters left, a look-up of each (a seek per word:
             # the span of a narrow source's documents holds many matches of a common word)
             matching = {r[0] for r in db.execute(
                 f"SELECT s.value FROM json_each(?) s WHERE EXISTS (SELECT 1 FROM {side.fts}"
-                f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(block), fts_query))}
-            block = [rid for rid in block if rid in matching]
+                f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(unknown), fts_query))}
+        known.update((rid, rid in matching) for rid in unknown)
+        if fts_query:
+            block = [rid for rid in block if known[rid]]
         found.extend(block)
     if not wide:
         return found, None, None
@@ -2339,7 +2345,9 @@ def _narrow(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str
     below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
     going on from the chunks the page's ranking or sample read already; None without a source
     filter."""
-    return read_chunks(lambda below, under: _filter_first(db, side, fts_query, where, args, below=below, under=under),
+    known = scans.matches.setdefault(side.fts, {})
+    return read_chunks(lambda below, under: _filter_first(db, side, fts_query, where, args, below=below, under=under,
+                                                          known=known),
                        need, scans.narrow, (side.fts, tuple(where), tuple(args)), under=under, most=PROBE_CHUNKS)
 
 
@@ -2412,8 +2420,11 @@ class _Scans:
         self._newest: dict[str, tuple[int, list[int]]] = {}
         self._passing: dict[tuple[Any, ...], tuple[int, list[int]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
+        self._own: dict[tuple[Any, ...], dict[int, bool]] = {}  # items: whether they pass their own filters
         # what the ranking or a sample found from a narrow filter's side (_narrow)
         self.narrow: dict[tuple[Any, ...], Chunks] = {}
+        # whether a row matches the query, by side, as a narrow filter's look-ups found
+        self.matches: dict[str, dict[int, bool]] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -2443,10 +2454,24 @@ class _Scans:
             self._newest[side.fts] = (n, rids)
 
     def passing(self, side: _Side, n: int, where: list[str], args: list[Any]) -> list[int]:
-        """Which of the newest ``n`` matches pass the filters, newest first."""
+        """Which of the newest ``n`` matches pass the filters, newest first.
+
+        An item's filters on its document are tested once for every set of filters of the page
+        that holds them (the samples' and the ranking's differ in the item's own, its kind): the
+        items that pass them are then tested against their own filters alone, a read of those
+        few rows without their documents."""
         rids = self.newest(side, n)
         if len(where) == 1 or not rids:
             return rids
+        (doc_where, doc_args), (own_where, own_args) = _split_filters(where, args)
+        if side is _ITEMS and len(doc_where) > 1 and len(own_where) > 1:
+            base = self.passing(side, n, doc_where, doc_args)
+            verdicts = self._own.setdefault((side.fts, tuple(where), tuple(args)), {})
+            unknown = [r for r in base if r not in verdicts]
+            if unknown:
+                kept = set(_passing(self.db, side, unknown, own_where, own_args))
+                verdicts.update((r, r in kept) for r in unknown)
+            return [r for r in base if verdicts[r]]
         key = (side.fts, tuple(where), tuple(args))
         checked, passing = self._passing.get(key, (0, []))
         if checked >= len(rids):  # filtered this far back already
@@ -2454,6 +2479,21 @@ class _Scans:
         passing = passing + _passing(self.db, side, rids[checked:], where, args)
         self._passing[key] = (len(rids), passing)
         return passing
+
+
+def _split_filters(where: list[str], args: list[Any]) -> tuple[tuple[list[str], list[Any]], tuple[list[str], list[Any]]]:
+    """The filters on a row's document and the row's own (an item's kind, footing, entity), each
+    with its arguments and led by the always-true ``1``."""
+    parts: tuple[tuple[list[str], list[Any]], tuple[list[str], list[Any]]] = ((["1"], []), (["1"], []))
+    at = 0
+    for cond in where:
+        k = cond.count("?")
+        if cond != "1":
+            part = parts[0] if _DOCUMENT_COLUMN.search(cond) else parts[1]
+            part[0].append(cond)
+            part[1].extend(args[at:at + k])
+        at += k
+    return parts
 
 
 def _passing(db: sqlite3.Connection, side: _Side, rids: list[int], where: list[str], args: list[Any]) -> list[int]:
