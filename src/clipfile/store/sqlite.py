@@ -2345,7 +2345,7 @@ def _narrow(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str
     below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
     going on from the chunks the page's ranking or sample read already; None without a source
     filter."""
-    known = scans.matches.setdefault(side.fts, {})
+    known = scans.matches.setdefault((side.fts, fts_query), {})
     return read_chunks(lambda below, under: _filter_first(db, side, fts_query, where, args, below=below, under=under,
                                                           known=known),
                        need, scans.narrow, (side.fts, tuple(where), tuple(args)), under=under, most=PROBE_CHUNKS)
@@ -2423,8 +2423,8 @@ class _Scans:
         self._own: dict[tuple[Any, ...], dict[int, bool]] = {}  # items: whether they pass their own filters
         # what the ranking or a sample found from a narrow filter's side (_narrow)
         self.narrow: dict[tuple[Any, ...], Chunks] = {}
-        # whether a row matches the query, by side, as a narrow filter's look-ups found
-        self.matches: dict[str, dict[int, bool]] = {}
+        # whether a row matches the query, by side and query, as a narrow filter's look-ups found
+        self.matches: dict[tuple[str, str], dict[int, bool]] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
