@@ -32,10 +32,13 @@ EXTRA = (
 
 
 def _texts() -> list[str]:
-    """The shipped Russian sample, the real-news development articles when ``../shared`` is
-    beside the project (or at ``CLIPFILE_SHARED``), and a text of sentence ends of every kind."""
+    """The shipped Russian sample, a text of sentence ends of every kind, the sample's paragraphs
+    each as a text of its own (so that, without ``../shared``, there are still texts of many
+    lengths, and several texts to batch together), and the real-news development articles when
+    ``../shared`` is beside the project (or at ``CLIPFILE_SHARED``)."""
     folder = Path(clipfile.__file__).parent / "samples"
-    texts = [(folder / "ru-plotina.txt").read_text(encoding="utf-8"), EXTRA]
+    sample = (folder / "ru-plotina.txt").read_text(encoding="utf-8")
+    texts = [sample, EXTRA, *(p for p in sample.split("\n\n") if p.strip())]
     shared = Path(os.environ.get("CLIPFILE_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
     realnews = shared / "bench" / "realnews" / "ru-dev.jsonl"
     if realnews.exists():
