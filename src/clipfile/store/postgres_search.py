@@ -344,26 +344,36 @@ class Scans:
         walk tells both."""
         _, floor = self.window(db, side)
         key = (side.plain, text, tuple(filters), n, args.get("tsq"), documents)
+        if key in self._walks:
+            return self._walks[key]
         own, docs = _split(filters)
-        if key not in self._walks and self.share and side is ITEMS and documents and own and docs:
-            # the page's sets of filters differ in the item's own (the ranking's kinds, the
-            # samples' kind and footing): the walk tests the document's once for all of them,
-            # and each set its own on the few items that pass
-            rows, reached, lowest = self.filtered(db, side, text, docs, args, n, documents=True)
+        # The page's sets of item filters differ in the item's own (the ranking's kinds, the
+        # samples' kind and claim status): one walk tests the document's for all of them (the
+        # first set's own beside them), and the other sets test their own on the items that
+        # passed, read by key.
+        shares = bool(self.share and side is ITEMS and documents and own and docs)
+        base = (side.plain, text, tuple(docs), n, args.get("tsq"), documents)
+        if shares and base in self._walks:
+            rows, reached, lowest = self._walks[base]
             self._walks[key] = (_passing_own(db, rows, own, args), reached, lowest)
-        if key not in self._walks:
-            passes = f"coalesce(({') AND ('.join(filters)}), false)" if filters else "true"
-            carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
-            join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
-            walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
-                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)})"
-                    f" {side.alias}{join}")
-            rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
-                        {**args, "_walk": n, "_floor": floor})
-            seen = int(rows[0][-3]) if rows else 0
-            # cut by the count of matches (at the oldest match seen) or by the window (above it)
-            lowest = int(rows[0][-2]) if seen >= n else floor + 1
-            self._walks[key] = ([r[:-3] for r in rows if r[-1]], seen >= n or floor > 0, lowest)
+            return self._walks[key]
+        tested, own = (docs, own) if shares else (list(filters), [])
+        passes = f"coalesce(({') AND ('.join(tested)}), false)" if tested else "true"
+        also = f"coalesce(({') AND ('.join(own)}), false)" if own else "true"
+        carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
+        join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
+        walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
+                f" {passes} AS passes, {also} AS also"
+                f" FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)}) {side.alias}{join}")
+        rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
+                    {**args, "_walk": n, "_floor": floor})
+        seen = int(rows[0][-4]) if rows else 0
+        # cut by the count of matches (at the oldest match seen) or by the window (above it)
+        lowest = int(rows[0][-3]) if seen >= n else floor + 1
+        reached = seen >= n or floor > 0
+        if shares:
+            self._walks[base] = ([r[:-4] for r in rows if r[-2]], reached, lowest)
+        self._walks[key] = ([r[:-4] for r in rows if r[-2] and r[-1]], reached, lowest)
         return self._walks[key]
 
 
@@ -461,11 +471,14 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
                                         {**args, "_ids": probes, "_under": under})]
         else:
             key = ("items", tuple(probes), under, tuple(docs), _values(docs, args), args.get("tsq") if text else None)
-            if key not in shared:
-                shared[key] = _run(db, chunk.format("i.id, i.id",
-                                                    " AND ".join(tests or ["TRUE"])),
-                                   {**args, "_ids": probes, "_under": under})
-            found = [r[0] for r in _passing_own(db, shared[key], own, args)]
+            if key in shared:
+                found = [r[0] for r in _passing_own(db, shared[key], own, args)]
+            else:  # (the first set's own filters beside the others')
+                also = f"coalesce(({') AND ('.join(own)}), false)" if own else "true"
+                rows = _run(db, chunk.format(f"i.id, i.id, {also}", " AND ".join(tests or ["TRUE"])),
+                            {**args, "_ids": probes, "_under": under})
+                shared[key] = [r[:2] for r in rows]
+                found = [r[0] for r in rows if r[2]]
         if ("oldest", tuple(probes)) not in shared:
             shared["oldest", tuple(probes)] = _run(
                 db, "SELECT min(i.id) FROM documents d JOIN items i ON i.doc_id = d.id WHERE d.seq = ANY(%(_ids)s)",
