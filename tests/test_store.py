@@ -464,6 +464,33 @@ def test_a_search_page_walks_the_newest_document_matches_once(store, monkeypatch
 
 
 
+@pytest.mark.parametrize("query", ["harbour", '"ferry board"', "(fees OR board) NOT ferry", ""])
+@pytest.mark.parametrize("filters", [{"source": "Coast Courier"}, {"source": "Coast Courier", "date_from": "2024-01-10"},
+                                     {"source": "Coast Courier", "footing": "denied"},
+                                     {"source": "Island Herald", "footing": "asserted"}])
+def test_a_pages_filter_sets_share_their_tests_as_each_alone(store, monkeypatch, query, filters):
+    # The ranking and the samples of one page (PostgreSQL) filter items by their document once,
+    # in one walk of the newest items and one read of a source's documents' items, and each set
+    # of filters tests the item's own (the kind, the footing) on what passed: the page is the
+    # one each set of filters tested on its own gives.  (SQLite: tests/test_store_scale.py.)
+    if isinstance(store, SQLiteStore):
+        pytest.skip("SQLite's pages share theirs through sqlite._Scans (tests/test_store_scale.py)")
+    import clipfile.store.postgres_search as postgres_search
+
+    harbour_reports(store, 46, rare_first=True)
+    _bounds(store, monkeypatch, RANK_WINDOW=4, FACET_SAMPLE=6, FILTER_SCAN=12, MIN_SAMPLE=3, FILTER_PROBES=4,
+            SAMPLE_ROWS=60)
+
+    def pages():
+        return [store.search_page(query, kinds=kinds, limit=3, offset=offset, **filters)
+                for kinds in ((), ("quote",), ("claim",)) for offset in (0, 3)]
+
+    shared = pages()
+    monkeypatch.setattr(postgres_search.Scans, "share", False)
+    assert shared == pages()
+    assert any(p.hits for p in shared) and any(p.estimated for p in shared)
+
+
 def _mentioned(store, text, names, published):
     """A document of ``text`` whose analysis mentions each of ``names`` wherever it occurs."""
     d = doc(text, published=published, language="en")

@@ -1558,7 +1558,7 @@ class PostgresStore:
                                                filtered=bool(doc_where or doc_entity), scans=scans)
                 item_sample, item_scale = sample(db, ITEMS, text, "d.source, d.language, i.kind",
                                                  ["i.kind <> 'duplicate'", *item_filters(False)], doc_where, args,
-                                                 filtered=True,
+                                                 filtered=True, scans=scans,
                                                  # beside a page of documents, a window's few matches
                                                  # suffice, unless the query's documents were few
                                                  # enough to count them all
@@ -1569,7 +1569,7 @@ class PostgresStore:
                 if "claim" in kinds:
                     footing_sample, footing_scale = sample(
                         db, ITEMS, text, "d.source, d.language, i.data::jsonb ->> 'status'",
-                        ["i.kind = 'claim'", *item_entity], doc_where, args, filtered=True)
+                        ["i.kind = 'claim'", *item_entity], doc_where, args, filtered=True, scans=scans)
                 ent_rows = db.execute(
                     "SELECT m.entity_id, count(DISTINCT m.doc_id) AS n FROM mentions m WHERE m.doc_id = ANY(%s)"
                     " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 30", ([r[1] for r in doc_sample],)).fetchall()

@@ -23,7 +23,10 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
   the library the sample spans, and the page says so (``SearchPage.estimated``);
 - one page walks the newest matches of documents once (:class:`Scans`): the ranking and the
-  facet sample read the same rows (filtered or not).
+  facet sample read the same rows (filtered or not).  Its sets of item filters (the ranking's
+  kinds, the samples' kind and claim status) share the tests of an item's document: one walk
+  of the newest items, and one read of each chunk of a source's documents' items, test the
+  document's filters; each set then tests the item's own on the items that passed.
 
 The newest matches are found by walking the primary key backwards and testing each row against
 the query: the planner takes that walk when the words are common and the GIN index when they
@@ -295,12 +298,17 @@ class Scans:
     sample of a filtered page read the same rows (a walk of :data:`FILTER_SCAN` matches of a
     common word reads tens of thousands of rows, since the GIN index holds no order)."""
 
+    # whether the page's sets of filters share the tests of an item's document (tests turn it off)
+    share = True
+
     def __init__(self) -> None:
         self._walks: dict[tuple[Any, ...], tuple[list[Any], bool, int]] = {}
         self._newest: dict[str, tuple[bool, list[Any]]] = {}
         self._windows: dict[str, tuple[int, int]] = {}
         # what the ranking or a sample found from a narrow filter's side (_narrow)
         self.narrow: dict[tuple[Any, ...], Chunks] = {}
+        # what a narrow filter's look-ups read, for the page's other sets of filters (filter_first)
+        self.chunks: dict[Any, Any] = {}
 
     def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -336,30 +344,71 @@ class Scans:
         walk tells both."""
         _, floor = self.window(db, side)
         key = (side.plain, text, tuple(filters), n, args.get("tsq"), documents)
-        if key not in self._walks:
-            passes = f"coalesce(({') AND ('.join(filters)}), false)" if filters else "true"
-            carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
-            join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
-            walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
-                    f" {passes} AS passes FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)})"
-                    f" {side.alias}{join}")
-            rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
-                        {**args, "_walk": n, "_floor": floor})
-            seen = int(rows[0][-3]) if rows else 0
-            # cut by the count of matches (at the oldest match seen) or by the window (above it)
-            lowest = int(rows[0][-2]) if seen >= n else floor + 1
-            self._walks[key] = ([r[:-3] for r in rows if r[-1]], seen >= n or floor > 0, lowest)
+        if key in self._walks:
+            return self._walks[key]
+        own, docs = _split(filters)
+        # The page's sets of item filters differ in the item's own (the ranking's kinds, the
+        # samples' kind and claim status): one walk tests the document's for all of them (the
+        # first set's own beside them), and the other sets test their own on the items that
+        # passed, read by key.
+        shares = bool(self.share and side is ITEMS and documents and own and docs)
+        base = (side.plain, text, tuple(docs), n, args.get("tsq"), documents)
+        if shares and base in self._walks:
+            rows, reached, lowest = self._walks[base]
+            self._walks[key] = (_passing_own(db, rows, own, args), reached, lowest)
+            return self._walks[key]
+        tested, own = (docs, own) if shares else (list(filters), [])
+        passes = f"coalesce(({') AND ('.join(tested)}), false)" if tested else "true"
+        also = f"coalesce(({') AND ('.join(own)}), false)" if own else "true"
+        carried = ", ".join(f"{side.alias}.{c.strip().split('.')[-1]}" for c in side.carried.split(","))
+        join = _ITEM_DOCUMENT if side is ITEMS and documents else ""
+        walk = (f"SELECT {side.alias}.rid, {carried}, {side.alias}.scanned, {side.alias}.oldest,"
+                f" {passes} AS passes, {also} AS also"
+                f" FROM ({_newest(side, text, '%(_walk)s', counted=True, floored=True)}) {side.alias}{join}")
+        rows = _run(db, f"SELECT * FROM ({walk}) w WHERE w.passes OR w.rid = w.oldest ORDER BY w.rid DESC",
+                    {**args, "_walk": n, "_floor": floor})
+        seen = int(rows[0][-4]) if rows else 0
+        # cut by the count of matches (at the oldest match seen) or by the window (above it)
+        lowest = int(rows[0][-3]) if seen >= n else floor + 1
+        reached = seen >= n or floor > 0
+        if shares:
+            self._walks[base] = ([r[:-4] for r in rows if r[-2]], reached, lowest)
+        self._walks[key] = ([r[:-4] for r in rows if r[-2] and r[-1]], reached, lowest)
         return self._walks[key]
 
 
 # an item's own column in a filter (the others are its document's)
 _ITEM_COLUMN = re.compile(r"\bi\.")
+
+
+def _split(filters: Sequence[str]) -> tuple[list[str], list[str]]:
+    """An item's own filters (its kind, footing, entity) and its document's."""
+    own = [f for f in filters if _ITEM_COLUMN.search(f)]
+    return own, [f for f in filters if f not in own]
+
+
+def _passing_own(db: psycopg.Connection[Any], rows: list[Any], own: Sequence[str], args: dict[str, Any]) -> list[Any]:
+    """Which of these rows of items (``rid``, then the item's key: a walk's, newest first) pass
+    the item's own filters ``own``: a read of those few items by key, without their documents
+    (sent back, the columns a walk carried cost more than the read)."""
+    if not rows or not own:
+        return rows
+    kept = {r[0] for r in _run(db, f"SELECT i.id FROM items i WHERE i.id = ANY(%(_i_id)s) AND {' AND '.join(own)}",
+                               {**args, "_i_id": [r[1] for r in rows]})}
+    return [r for r in rows if r[1] in kept]
+
+
+def _values(filters: Sequence[str], args: dict[str, Any]) -> tuple[Any, ...]:
+    """The values of the arguments ``filters`` read, for a key of what they found."""
+    return tuple((name, repr(args.get(name))) for name in sorted(set(re.findall(r"%\((\w+)\)s", " ".join(filters)))))
+
+
 # how many of a chunk's oldest documents tell the oldest item it stands for
 _OLDEST_DOCUMENTS = 8
 
 
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
-                 *, below: int | None = None, under: int | None = None
+                 *, below: int | None = None, under: int | None = None, shared: dict[Any, Any] | None = None
                  ) -> tuple[list[int], int | None, int | None] | None:
     """One chunk of a narrow filter's own documents: the keys of the matches (documents, or their
     items) that pass ``filters`` among the newest :data:`FILTER_PROBES` documents of its source
@@ -376,7 +425,10 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     the library.  A page of items takes the items of those documents (newest document first,
     each one's items newest first).  What a chunk finds stands for the span of the library it
     reaches back to (the caller scales it, or goes on below it: :func:`clipfile.store.chunks.read_chunks`).
-    Other filters (dates, an entity) have no index that walks them newest first.
+    Other filters (dates, an entity) have no index that walks them newest first.  ``shared``
+    holds what the page's other sets of filters read of the same documents (and takes what this
+    one reads): a chunk's items are read once for the page, each set testing its own filters on
+    them (:func:`_passing_own`).
     """
     if not args.get("source") or "d.source = %(source)s" not in filters:
         return None
@@ -384,10 +436,13 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
         below = under if below is None else min(below, under)
     # the source's documents, newest first, from its index alone (the other filters would read
     # every row of them)
-    candidates = [r[0] for r in _run(
-        db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
-            f"{'' if below is None else ' AND d.seq < %(_below_doc)s'} ORDER BY d.seq DESC LIMIT %(_probes)s",
-        {**args, "_probes": FILTER_PROBES + 1, "_below_doc": below})]
+    alone, shared = shared is None, {} if shared is None else shared
+    candidates = shared.get(("documents", args["source"], below))
+    if candidates is None:
+        candidates = shared["documents", args["source"], below] = [r[0] for r in _run(
+            db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
+                f"{'' if below is None else ' AND d.seq < %(_below_doc)s'} ORDER BY d.seq DESC LIMIT %(_probes)s",
+            {**args, "_probes": FILTER_PROBES + 1, "_below_doc": below})]
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
@@ -403,17 +458,32 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     else:
         # the items of the documents that pass their filters (tested once per document), and
         # the oldest item of the chunk's oldest documents: the span the chunk stands for (the
-        # oldest of all its items would read every item of a thousand documents)
-        own = [f for f in filters if _ITEM_COLUMN.search(f)]
-        docs = [f for f in filters if f not in own] or ["TRUE"]
-        own += ([f"{side.vector} @@ {TSQUERY}"] if text else []) + ([] if under is None else ["i.id < %(_under)s"])
-        found = [r[0] for r in _run(
-            db, "WITH s AS MATERIALIZED (SELECT d.id, u.pos FROM unnest(%(_ids)s::bigint[]) WITH ORDINALITY u(seq, pos)"
-                f" JOIN documents d ON d.seq = u.seq WHERE {' AND '.join(docs)})"
-                f" SELECT i.id FROM s JOIN items i ON i.doc_id = s.id WHERE {' AND '.join(own or ['TRUE'])}"
-                " ORDER BY s.pos, i.id DESC", {**args, "_ids": probes, "_under": under})]
-        oldest = _run(db, "SELECT min(i.id) FROM documents d JOIN items i ON i.doc_id = d.id WHERE d.seq = ANY(%(_ids)s)",
-                      {"_ids": probes[-_OLDEST_DOCUMENTS:]})[0][0]
+        # oldest of all its items would read every item of a thousand documents).  Shared, the
+        # matches of the documents that pass are read once for the page's sets of filters
+        # (which differ in the item's own), each set then testing its own on them.
+        own, docs = _split(filters)
+        tests = ([f"{side.vector} @@ {TSQUERY}"] if text else []) + ([] if under is None else ["i.id < %(_under)s"])
+        chunk = ("WITH s AS MATERIALIZED (SELECT d.id, u.pos FROM unnest(%(_ids)s::bigint[]) WITH ORDINALITY"
+                 f" u(seq, pos) JOIN documents d ON d.seq = u.seq WHERE {' AND '.join(docs or ['TRUE'])})"
+                 " SELECT {} FROM s JOIN items i ON i.doc_id = s.id WHERE {} ORDER BY s.pos, i.id DESC")
+        if alone:  # the set's own filters in the statement
+            found = [r[0] for r in _run(db, chunk.format("i.id", " AND ".join([*own, *tests] or ["TRUE"])),
+                                        {**args, "_ids": probes, "_under": under})]
+        else:
+            key = ("items", tuple(probes), under, tuple(docs), _values(docs, args), args.get("tsq") if text else None)
+            if key in shared:
+                found = [r[0] for r in _passing_own(db, shared[key], own, args)]
+            else:  # (the first set's own filters beside the others')
+                also = f"coalesce(({') AND ('.join(own)}), false)" if own else "true"
+                rows = _run(db, chunk.format(f"i.id, i.id, {also}", " AND ".join(tests or ["TRUE"])),
+                            {**args, "_ids": probes, "_under": under})
+                shared[key] = [r[:2] for r in rows]
+                found = [r[0] for r in rows if r[2]]
+        if ("oldest", tuple(probes)) not in shared:
+            shared["oldest", tuple(probes)] = _run(
+                db, "SELECT min(i.id) FROM documents d JOIN items i ON i.doc_id = d.id WHERE d.seq = ANY(%(_ids)s)",
+                {"_ids": probes[-_OLDEST_DOCUMENTS:]})[0][0]
+        oldest = shared["oldest", tuple(probes)]
         lowest = min([*found, *([oldest] if oldest is not None else [])], default=None)
         if lowest is not None and under is not None:
             lowest = min(lowest, under - 1)
@@ -429,6 +499,8 @@ def _narrow(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequen
     """A narrow filter's own documents looked up chunk after chunk (:func:`filter_first`, keys
     below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
     going on from the chunks the page's ranking or sample read already."""
-    return read_chunks(lambda below, under: filter_first(db, side, text, filters, args, below=below, under=under),
+    shared = scans.chunks if scans.share else None
+    return read_chunks(lambda below, under: filter_first(db, side, text, filters, args, below=below, under=under,
+                                                         shared=shared),
                        need, scans.narrow, (side.plain, tuple(filters), args.get("tsq") if text else None),
                        under=under, most=PROBE_CHUNKS)
