@@ -35,6 +35,7 @@ one that kills its worker on a chosen document); it runs a document at a time.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections import deque
@@ -93,7 +94,8 @@ def analyze_documents(docs: list[Document]) -> list[Outcome]:
     from .pipeline import analyze_many
 
     out: list[Outcome] = []
-    try:
+    # should the batch break, what it had not reached is analysed one at a time (below)
+    with contextlib.suppress(Exception):
         for doc, found in zip(docs, analyze_many(docs, batch=len(docs))):
             if isinstance(found, ClipfileError):
                 out.append((None, str(found)))
@@ -102,8 +104,6 @@ def analyze_documents(docs: list[Document]) -> list[Outcome]:
                 out.append((found.to_json(), None))
             except Exception as exc:  # a bug must fail one document, not the batch
                 out.append((None, _failed(doc, exc)))
-    except Exception:  # noqa: S110 - the batch broke: what is left is analysed one at a time
-        pass
     return out + [attempt(analyze_document, doc) for doc in docs[len(out):]]
 
 
@@ -204,7 +204,7 @@ class Inline:
                 yield Done(job, result, error)
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the jobs run in this process."""
 
 
 # Native thread pools (OpenBLAS under numpy, OpenMP) start a thread per core in every process;
