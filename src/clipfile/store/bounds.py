@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
-           "SAMPLE_ROWS", "ENTITY_SAMPLE", "rank_block", "date_bounds"]
+           "NARROW_SET", "SAMPLE_ROWS", "ENTITY_SAMPLE", "rank_block", "date_bounds"]
 
 # Ranked search scores matches in blocks of this many, newest (in storage order) first: page one
 # is the best of the newest block, so its cost does not grow with the library.
@@ -29,6 +29,11 @@ PROBE_BLOCK = 250
 # ranking block), up to this many chunks in all; only past them does it search further back
 # with the filters in the query (a walk over every older match of the query).
 PROBE_CHUNKS = 8
+# A narrow filter with no index that walks its documents newest first (an entity, a date range)
+# is walked the same way from its documents read whole, when they are at most this many (a
+# bounded read); with more, the filter is not narrow enough for a walk through the query's
+# matches to cost much.
+NARROW_SET = 5000
 # A page's samples (the facets and the total) and its filtered candidates are drawn from the
 # newest this-many rows of a side (documents; items apart), however many of them match: the
 # rows a walk tests, not the matches it finds, bound its cost (a sparse query, or a query whose

@@ -12,10 +12,11 @@ them per backend module.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
-__all__ = ["Chunks", "Candidates", "OneChunk", "read_chunks", "candidates"]
+__all__ = ["Chunks", "Candidates", "OneChunk", "read_chunks", "candidates", "newest_below"]
 
 
 @dataclass
@@ -128,3 +129,10 @@ def candidates(walked: list[int], lowest: int, reached: bool, *, need: int, bloc
         older = scan(n, chunks.below, under)
         return Candidates(found + older, heads, lowers, len(older) < n)
     return Candidates(found, heads, lowers, chunks.below is None)
+
+
+def newest_below(keys: Sequence[int], below: int | None, n: int) -> list[int]:
+    """The first ``n`` of ``keys`` (descending: a narrow filter's documents read whole, newest
+    first) that are below ``below`` (None: from the newest), as an index would give them."""
+    start = 0 if below is None else bisect.bisect_right(keys, -below, key=lambda k: -k)
+    return list(keys[start:start + n])
