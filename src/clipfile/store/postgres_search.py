@@ -282,7 +282,7 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
             # too few in the walk: further back, from a narrow source's own documents (chunk
             # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
             # else with the filters in the query
-            narrow = _narrow(db, side, text, filters, a, MIN_SAMPLE, scans) if doc_filters else None
+            narrow = _narrow(db, side, text, filters, a, MIN_SAMPLE, scans) if filters else None
             if narrow is not None:
                 rows = _rows_of(db, side, narrow.found[:FACET_SAMPLE], cols, a)
                 if len(rows) < FACET_SAMPLE and narrow.below is None:
