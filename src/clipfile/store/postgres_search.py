@@ -12,13 +12,18 @@ over every match cost time in proportion to the library.  As in the SQLite libra
 - with filters (a source, dates, an entity, item kinds) the candidates are the matches among
   the newest :data:`SAMPLE_ROWS` rows (at most :data:`FILTER_SCAN`) that pass them; only when
   too few pass is the search taken further back;
-- then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
-  finds them newest first) are looked up against the query (:func:`filter_first`): a cost
-  bounded by the probes; they stand for the span of the library they reach back to, and when
-  a later page or a sample needs more the look-ups go on below them, a chunk at a time
-  (:data:`PROBE_CHUNKS` at most, each chunk its own group of ranking blocks:
-  :mod:`clipfile.store.chunks`); only past them does the search go further back with the
-  filters in the query.  A page of items reads the items of those documents the same way;
+- then the narrow filter's own documents, newest first, its stream (:func:`_stream`, one rule
+  on every page): an entity's documents or a date range's, read whole when they are at most
+  :data:`NARROW_SET` (the smaller when both are), else a source's from its index, else a
+  language's from its index (migration 8).  Their newest :data:`FILTER_PROBES` are looked up
+  against the query (:func:`filter_first`): a cost bounded by the probes; they stand for the
+  span of the library they reach back to, and when a later page or a sample needs more the
+  look-ups go on below them, a chunk at a time (:data:`PROBE_CHUNKS` at most, each chunk its
+  own group of ranking blocks: :mod:`clipfile.store.chunks`); only past them, or without a
+  stream, does the search go further back with the filters in the query.  A page of items
+  reads the items of those documents the same way, and a browse of an entity reads its page
+  from the entity's documents when they were read whole (:func:`browsed`).  A filter whose
+  stream holds no document counts exactly 0;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
   the library the sample spans, and the page says so (``SearchPage.estimated``);
