@@ -65,6 +65,7 @@ from .postgres_search import (
     LANGUAGE,
     SOURCE,
     Scans,
+    browse,
     browsed,
     date_range,
     ranked,
@@ -1559,19 +1560,16 @@ class PostgresStore:
                     rows = [(*r[2:8], r[1]) for r in ranked(
                         db, DOCUMENTS, doc_cols, (), doc_where + doc_entity, args, limit, offset, scans)]
             elif kinds:
-                where = " AND ".join(["TRUE", *item_filters(True), *doc_where, *dated,
-                                      *browsed(db, [*item_filters(True), *doc_where], args, scans)])
-                rows = db.execute(
-                    f"SELECT {item_cols.replace(', i.id', ', 0, i.id')} FROM documents d JOIN items i ON i.doc_id = d.id"
-                    f" WHERE {where} ORDER BY {_DATE} DESC, i.doc_id, i.start"
-                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+                where = " AND ".join(["TRUE", *item_filters(True), *doc_where, *dated])
+                rows = browse(db, f"SELECT {item_cols.replace(', i.id', ', 0, i.id')} FROM documents d JOIN items i"
+                                  f" ON i.doc_id = d.id WHERE {where}", f" ORDER BY {_DATE} DESC, i.doc_id, i.start",
+                              args, browsed(db, [*item_filters(True), *doc_where], args, scans, items=True),
+                              limit, offset)
             else:
-                where = " AND ".join(["TRUE", *doc_where, *dated, *doc_entity,
-                                      *browsed(db, [*doc_where, *doc_entity], args, scans)])
-                rows = db.execute(
-                    f"SELECT {doc_cols}, 0 FROM documents d WHERE {where}"
-                    f" ORDER BY {_DATE} DESC, d.seq DESC"
-                    " LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+                where = " AND ".join(["TRUE", *doc_where, *dated, *doc_entity])
+                rows = browse(db, f"SELECT {doc_cols}, 0 FROM documents d WHERE {where}",
+                              f" ORDER BY {_DATE} DESC, d.seq DESC", args,
+                              browsed(db, [*doc_where, *doc_entity], args, scans, items=False), limit, offset)
             if with_facets:
                 text = bool(text_query)
                 doc_sample, doc_scale = sample(db, DOCUMENTS, text, "d.id, d.source, d.language", (),

@@ -65,7 +65,7 @@ from .chunks import Chunks, candidates, newest_below, read_chunks
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
            "NARROW_SET", "SAMPLE_ROWS", "DOCUMENTS", "ITEMS", "TSQUERY", "SOURCE", "LANGUAGE", "DATE_FROM", "DATE_TO",
-           "DOCUMENT_ENTITY", "ITEM_ENTITY", "Scans", "tsquery", "ranked", "sample", "filter_first", "browsed",
+           "DOCUMENT_ENTITY", "ITEM_ENTITY", "Scans", "tsquery", "ranked", "sample", "filter_first", "browsed", "browse",
            "date_range"]
 
 
@@ -81,6 +81,8 @@ LANGUAGE = "d.language = %(language)s"
 DATE_FROM = "substr(d.published, 1, 10) >= %(date_from)s"
 # published cut to the given date's length: --to 2024 keeps all of 2024
 DATE_TO = "substr(d.published, 1, %(date_to_len)s) <= %(date_to)s"
+# a document's date as a browse orders by it (published, else ingested)
+_DATE = "coalesce(d.published, d.ingested)"
 # the entity (``%(entity)s``, after merges) and every entity merged into it
 _MEMBERS = ("WITH RECURSIVE m(id) AS (SELECT %(entity)s::bigint UNION SELECT e.id FROM entities e"
             " JOIN m ON e.merged_into = m.id) SELECT id FROM m")
@@ -526,7 +528,8 @@ class _Stream:
     keys: list[int] | None = None
     walk: str = ""
     value: Any = None
-    entity: bool = False  # the entity's documents
+    # an entity's documents: in the order a browse of items reads them, and of documents
+    browse: tuple[list[int], list[int]] | None = None
 
     def chunk(self, db: psycopg.Connection[Any], args: dict[str, Any], below: int | None, n: int,
               sets: dict[Any, Any]) -> list[int]:
@@ -572,15 +575,24 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
         key = ("entity", args["entity"])
         if key not in sets:
             # at most NARROW_SET + 1 rows per member: more documents than that in all, or distinct
-            rows = _run(db, f"WITH m AS MATERIALIZED ({_MEMBERS}) SELECT d.seq, (SELECT count(*) FROM m)"
+            # at most NARROW_SET + 1 rows per member: more documents than that in all, or
+            # distinct; with each document's place in a browse's two orders (newest first by
+            # date; ties: items by document id, documents by key), its date being read anyway
+            rows = _run(db, f"WITH m AS MATERIALIZED ({_MEMBERS}) SELECT d.seq, (SELECT count(*) FROM m),"
+                            f" row_number() OVER (ORDER BY {_DATE} DESC, d.id),"
+                            f" row_number() OVER (ORDER BY {_DATE} DESC, d.seq DESC)"
                             " FROM (SELECT x.doc_id FROM entity_documents x WHERE x.entity_id IN (SELECT id FROM m)"
                             " LIMIT %(_set)s * (SELECT count(*) FROM m)) x JOIN documents d ON d.id = x.doc_id",
                         {"entity": args["entity"], "_set": NARROW_SET + 1})
             keys = sorted({r[0] for r in rows}, reverse=True)
-            sets[key] = keys if len(keys) <= NARROW_SET and not (rows and len(rows) >= (NARROW_SET + 1) * rows[0][1]) \
-                else None
+            if len(keys) <= NARROW_SET and not (rows and len(rows) >= (NARROW_SET + 1) * rows[0][1]):
+                sets[key] = keys
+                sets["browse", *key] = tuple([*dict.fromkeys(r[0] for r in sorted(rows, key=lambda r: r[k]))]
+                                             for k in (2, 3))
+            else:
+                sets[key] = None
         if sets[key] is not None:
-            found.append(_Stream(sets[key], entity=True))
+            found.append(_Stream(sets[key], browse=sets["browse", *key]))
     dates = [(f, args.get(name)) for f, name in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))
              if f in filters and args.get(name)]
     if dates:
@@ -588,7 +600,7 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
         if dated not in sets:
             # the filters' range as bounds on the date documents_recent orders by (the same
             # documents: bounds.date_bounds), the filters tested on the index's own columns
-            bounds, bound_args = date_range("coalesce(d.published, d.ingested)", args.get("date_from"),
+            bounds, bound_args = date_range(_DATE, args.get("date_from"),
                                             args.get("date_to"))
             keys = [r[0] for r in _run(
                 db, f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
@@ -604,17 +616,34 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
     return None
 
 
-def browsed(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str, Any],
-            scans: Scans | None) -> list[str]:
-    """A browse's further condition (it reads newest first by date): when the page's stream
-    (:func:`_stream`) is an entity's documents read whole, those documents (``args`` takes them),
-    so that the page sorts a few documents' rows instead of walking the library by date until
-    enough pass (the same rows)."""
+def browsed(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str, Any], scans: Scans | None,
+            *, items: bool) -> list[int] | None:
+    """The documents a browse reads its page from, in its order (newest first by date; ties: a
+    page of ``items`` by document id, of documents by key), when the page's stream
+    (:func:`_stream`) is an entity's documents read whole: the page is read from them a batch at
+    a time (:func:`browse`), not by walking the library by date until enough pass.  Else None."""
     stream = _stream(db, filters, args, scans.sets if scans is not None else {})
-    if stream is None or not stream.entity:
-        return []
-    args["_browsed"] = stream.keys
-    return ["d.seq = ANY(%(_browsed)s)"]
+    if stream is None or stream.browse is None:
+        return None
+    return stream.browse[0 if items else 1]
+
+
+def browse(db: psycopg.Connection[Any], sql: str, order: str, args: dict[str, Any], docs: list[int] | None,
+           limit: int, offset: int) -> list[Any]:
+    """A browse's page: the rows of ``sql`` (a statement with a WHERE clause) in ``order``,
+    ``limit`` of them from ``offset``.  With ``docs`` (:func:`browsed`: the documents that can
+    hold them, in that order) the rows are read from those documents, a batch after another
+    (twice as many each time) until the page is full: the same rows, in the same order."""
+    if docs is None:
+        return db.execute(f"{sql}{order} LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+    rows: list[Any] = []
+    need = offset + limit
+    start, take = 0, max(need, MIN_SAMPLE)
+    while start < len(docs) and len(rows) < need:
+        rows += _run(db, f"{sql} AND d.seq = ANY(%(_browsed)s){order} LIMIT %(_need)s",
+                     {**args, "_browsed": docs[start:start + take], "_need": need - len(rows)})
+        start, take = start + take, take * 2
+    return rows[offset:need]
 
 
 def _narrow(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
