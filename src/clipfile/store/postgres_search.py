@@ -574,7 +574,6 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
     if (DOCUMENT_ENTITY in filters or ITEM_ENTITY in filters) and args.get("entity") is not None:
         key = ("entity", args["entity"])
         if key not in sets:
-            # at most NARROW_SET + 1 rows per member: more documents than that in all, or distinct
             # at most NARROW_SET + 1 rows per member: more documents than that in all, or
             # distinct; with each document's place in a browse's two orders (newest first by
             # date; ties: items by document id, documents by key), its date being read anyway
@@ -600,8 +599,8 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
         if dated not in sets:
             # the filters' range as bounds on the date documents_recent orders by (the same
             # documents: bounds.date_bounds), the filters tested on the index's own columns
-            bounds, bound_args = date_range(_DATE, args.get("date_from"),
-                                            args.get("date_to"))
+            bounds, bound_args = date_range(_DATE, *(args.get(n) if f in filters else None
+                                                     for f, n in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))))
             keys = [r[0] for r in _run(
                 db, f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
                     " LIMIT %(_set)s", {**args, **bound_args, "_set": NARROW_SET + 1})]
