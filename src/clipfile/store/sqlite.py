@@ -2443,14 +2443,20 @@ def _stream(db: sqlite3.Connection, side: _Side, where: list[str], args: list[An
 def _browsed(db: sqlite3.Connection, side: _Side, where: list[str], args: list[Any], dated: list[str],
              dated_args: list[Any], scans: _Scans) -> tuple[list[str], list[Any]]:
     """A browse's filters (newest first by date): the page's, its date range as bounds on that
-    date (an index seeks them), and, when an entity's documents were read whole for the page
-    (:func:`_stream`), those documents: a page of them sorted, not a walk by date through the
-    library until enough pass (the same rows)."""
+    date (an index seeks them), and, when the filter's documents are few (an entity's, read
+    whole for the page by :func:`_stream`; a language's, read whole the same way from its index),
+    those documents: a page of them sorted, not a walk by date through the library until enough
+    pass (the same rows)."""
     where, args = [*where, *dated], [*args, *dated_args]
     stream = _stream(db, side, where, args, scans.sets)
+    keys = None
     if stream is not None and stream.conds[0] in (_DOC_ENTITY, _ITEM_ENTITY):
+        keys = stream.keys
+    elif stream is not None and stream.conds == (_LANGUAGE,):
+        keys = _read_set(db, scans.sets, ("language", *stream.walk[1]), *stream.walk)
+    if keys is not None:
         where.append("d.rowid IN (SELECT value FROM json_each(?))")
-        args.append(json.dumps(stream.keys))
+        args.append(json.dumps(keys))
     return where, args
 
 
