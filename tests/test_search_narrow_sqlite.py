@@ -127,3 +127,19 @@ def test_a_libraries_languages_are_walked_from_an_index(store):
             "EXPLAIN QUERY PLAN SELECT rowid FROM documents WHERE language = ? AND rowid < ? ORDER BY rowid DESC"
             " LIMIT 3", ("de", 50)))
     assert "documents_language" in plan and "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("kinds", [(), ("quote",)])
+@pytest.mark.parametrize("query", ["fees", ""])
+def test_a_merged_entity_is_walked_with_the_documents_of_its_members(store, monkeypatch, kinds, query):
+    marek, kell = (store.find_entities(name)[0].id for name in PEOPLE[:2])
+    store.merge_entities(marek, kell)
+    everything = store.search_page(query, kinds=kinds, entity=marek, limit=100)
+    assert {h.doc_id for h in everything.hits} > {h.doc_id for h in store.search_page(
+        query, kinds=kinds, entity=marek, source=OUTLETS[0], limit=100).hits}
+    scans = _narrowed(monkeypatch)
+    monkeypatch.setattr(sqlite_store, "NARROW_SET", 48)  # Marek's and Kell's 48 documents ...
+    monkeypatch.setattr(sqlite_store, "PROBE_CHUNKS", 16)  # ... in 16 chunks of 3
+    pages = [store.search_page(query, kinds=kinds, entity=marek, limit=4, offset=k) for k in range(0, 100, 4)]
+    assert sorted(k for p in pages for k in _keys(p)) == sorted(_keys(everything))
+    assert scans == []

@@ -2069,16 +2069,15 @@ _MERGED_SET = (
 
 
 # The search page's filters on a row's document (and an item's entity filter), as its conditions
-# say them: a narrow filter's stream (_stream) is told by its condition.  The language and an
-# item's entity are tested on the rows read, never sought ("+"): the index on the language would
-# take every document of a common language and sort them (a page reads the newest by date, and
-# stops), and the entity's items would be probed for each document's items.
+# say them: a narrow filter's stream (_stream) is told by its condition.  The language is tested
+# on the rows read, never sought ("+"): the index on the language (schema 16) would take every
+# document of a common language and sort them, where a page reads the newest by date and stops.
 _SOURCE = "d.source = ?"
 _LANGUAGE = "+d.language = ?"
 _DATE_FROM = "d.published >= ?"
 _DATE_TO = "substr(d.published, 1, ?) <= ?"
 _DOC_ENTITY = f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
-_ITEM_ENTITY = f"+i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))"
+_ITEM_ENTITY = f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))"
 
 
 _DIALECT = ledger_sql.Dialect("?", _MERGED_SET, lambda path: f"json_extract(i.data, '$.{path}')",
@@ -2312,19 +2311,23 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
     lowest: int | None = None
     # filters besides the stream's own (an item's own, at least)
     others = side is _ITEMS or any(w != "1" and w not in stream.conds for w in where)
+    of_block: dict[int, list[int]] = {}
+    if side is _ITEMS and probes:
+        # the items of the documents that pass the filters (a document's own tested once), by
+        # block of documents, in one read (a filter's set, an entity's items, is built once),
+        # and the oldest item of them all: the span the chunk stands for
+        docs = json.dumps(probes)
+        lowest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                            f" CROSS JOIN items i ON i.doc_id = d.id WHERE 1{own}", (docs,)).fetchone()[0]
+        for key, item in db.execute(
+                "SELECT s.key, i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(_from_documents(where))}{own}"
+                " ORDER BY s.key, i.id DESC", (docs, *args)):
+            of_block.setdefault(key - key % PROBE_BLOCK, []).append(item)
     for b in range(0, len(probes), PROBE_BLOCK):
         block = probes[b:b + PROBE_BLOCK]
         if side is _ITEMS:
-            # the items of the block's documents that pass the filters (a document's own tested
-            # once), and the oldest item of them all: the span the chunk stands for
-            docs = json.dumps(block)
-            oldest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                                f" CROSS JOIN items i ON i.doc_id = d.id WHERE 1{own}", (docs,)).fetchone()[0]
-            lowest = oldest if lowest is None or (oldest is not None and oldest < lowest) else lowest
-            block = [r[0] for r in db.execute(
-                "SELECT i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)}{own} ORDER BY s.key, i.id DESC",
-                (docs, *args))]
+            block = of_block.get(b, [])
         elif block and others:  # the other filters first: they read the block's rows alone
             passing = {r[0] for r in db.execute(
                 f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
@@ -2369,10 +2372,12 @@ _SPAN_PER_LOOKUP = 32
 @dataclass(frozen=True)
 class _Stream:
     """A narrow filter's documents newest first (keys in storage order), as :func:`_stream`
-    chose them: a set read whole (``keys``, descending), or a walk of an index (``walk``: the
-    SQL that selects the filter's documents' rowids from it, and its arguments).  ``conds``: the
-    page's filters the stream's documents pass by being in it."""
+    chose them (``kind``: entity, dates, source, language): a set read whole (``keys``,
+    descending), or a walk of an index (``walk``: the SQL that selects the filter's documents'
+    rowids from it, and its arguments).  ``conds``: the page's filters the stream's documents
+    pass by being in it."""
 
+    kind: str
     conds: tuple[str, ...]
     keys: list[int] | None = None
     walk: tuple[str, list[Any]] = ("", [])
@@ -2402,8 +2407,9 @@ def _stream(db: sqlite3.Connection, side: _Side, where: list[str], args: list[An
     (:func:`clipfile.store.postgres_search.filter_first`).
 
     1. an entity filter: the documents that can hold a match (that mention the entity or one
-       merged into it; of items, the documents of the items linked to it), read whole when they
-       are at most :data:`NARROW_SET`;
+       merged into it; of items, the documents the entity is in or an item links it to: those of
+       the items linked to it and perhaps a few more), read whole when they are at most
+       :data:`NARROW_SET`;
     2. a date range: the documents published in it (a seek of the index on the date), likewise;
        with both, the smaller set (the entity's on a tie);
     3. else a source: its documents from its index, chunk after chunk (schema 10);
@@ -2413,14 +2419,23 @@ def _stream(db: sqlite3.Connection, side: _Side, where: list[str], args: list[An
     ``sets`` keeps what was read whole for the page's other look-ups (None: too many)."""
     found: list[_Stream] = []
     entity = _args_of(where, args, _DOC_ENTITY if side is _DOCUMENTS else _ITEM_ENTITY)
-    if entity is not None:
-        sql = ("SELECT DISTINCT d.rowid FROM mentions m CROSS JOIN documents d ON d.id = m.doc_id"
-               f" WHERE m.entity_id IN ({_MERGED_SET})" if side is _DOCUMENTS else
-               "SELECT DISTINCT d.rowid FROM item_entities ie CROSS JOIN items i ON i.id = ie.item_id"
-               f" CROSS JOIN documents d ON d.id = i.doc_id WHERE ie.entity_id IN ({_MERGED_SET})")
-        keys = _read_set(db, sets, (side.fts, "entity", *entity), sql, entity)
+    if entity is not None and side is _DOCUMENTS:
+        keys = _read_set(db, sets, (side.fts, "entity", *entity), "SELECT DISTINCT d.rowid FROM mentions m"
+                         f" CROSS JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})", entity)
         if keys is not None:
-            found.append(_Stream((_DOC_ENTITY if side is _DOCUMENTS else _ITEM_ENTITY,), keys))
+            found.append(_Stream("entity", (_DOC_ENTITY,), keys))
+    elif entity is not None:
+        # the documents of the items linked to it: those the entity is in (entity_documents, kept
+        # by triggers from its mentions and its links other than "mentioned", read by its key) and
+        # those of its "mentioned" links (a few more documents, perhaps: the chunks test the
+        # filter itself), instead of reaching every linked item's row for its document
+        keys = _read_set(db, sets, (side.fts, "entity", *entity),
+                         "SELECT d.rowid FROM entity_documents ed CROSS JOIN documents d ON d.id = ed.doc_id"
+                         f" WHERE ed.entity_id IN ({_MERGED_SET}) UNION SELECT d.rowid FROM item_entities ie"
+                         " CROSS JOIN items i ON i.id = ie.item_id CROSS JOIN documents d ON d.id = i.doc_id"
+                         f" WHERE ie.entity_id IN ({_MERGED_SET}) AND ie.role = 'mentioned'", entity * 2)
+        if keys is not None:
+            found.append(_Stream("entity", (), keys))
     date_from, date_to = _args_of(where, args, _DATE_FROM), _args_of(where, args, _DATE_TO)
     if date_from or date_to:
         # the filters' range as bounds on the published date: the same documents, and an index
@@ -2430,14 +2445,22 @@ def _stream(db: sqlite3.Connection, side: _Side, where: list[str], args: list[An
         keys = _read_set(db, sets, ("dates", *bound_args, *bounds),
                          f"SELECT rowid FROM documents WHERE {' AND '.join(bounds)}", bound_args)
         if keys is not None:
-            found.append(_Stream(tuple(c for c, a in ((_DATE_FROM, date_from), (_DATE_TO, date_to)) if a), keys))
+            found.append(_Stream("dates", tuple(c for c, a in ((_DATE_FROM, date_from), (_DATE_TO, date_to)) if a),
+                                 keys))
     if found:
         return min(found, key=lambda s: len(s.keys or ()))  # (the first of equals: the entity's)
     for cond, column in ((_SOURCE, "source"), (_LANGUAGE, "language")):
         value = _args_of(where, args, cond)
         if value is not None:
-            return _Stream((cond,), walk=(f"SELECT rowid FROM documents WHERE {column} = ?", value))
+            return _Stream(column, (cond,), walk=(f"SELECT rowid FROM documents WHERE {column} = ?", value))
     return None
+
+
+def _from_documents(where: list[str]) -> list[str]:
+    """The filters of items reached from their documents (a chunk's, a browse's): the item's
+    entity tested on the items read ("+"), not sought: SQLite would otherwise look each of the
+    entity's items up among each document's items."""
+    return ["+" + w if w == _ITEM_ENTITY else w for w in where]
 
 
 def _browsed(db: sqlite3.Connection, side: _Side, where: list[str], args: list[Any], dated: list[str],
@@ -2450,14 +2473,14 @@ def _browsed(db: sqlite3.Connection, side: _Side, where: list[str], args: list[A
     where, args = [*where, *dated], [*args, *dated_args]
     stream = _stream(db, side, where, args, scans.sets)
     keys = None
-    if stream is not None and stream.conds[0] in (_DOC_ENTITY, _ITEM_ENTITY):
+    if stream is not None and stream.kind == "entity":
         keys = stream.keys
-    elif stream is not None and stream.conds == (_LANGUAGE,):
+    elif stream is not None and stream.kind == "language":
         keys = _read_set(db, scans.sets, ("language", *stream.walk[1]), *stream.walk)
     if keys is not None:
         where.append("d.rowid IN (SELECT value FROM json_each(?))")
         args.append(json.dumps(keys))
-    return where, args
+    return _from_documents(where), args
 
 
 def _read_set(db: sqlite3.Connection, sets: dict[tuple[Any, ...], list[int] | None], key: tuple[Any, ...],
