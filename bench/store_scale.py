@@ -16,6 +16,8 @@ documents), so the queries below cover both ends.  Then, per size and backend, b
 - ``search``: ``Store.search`` ranked top 20 for a common word, a rare word and a phrase;
 - ``web search``: the ``/search`` page (hits and facets) for a common word, a boolean query
   with a source and date filter, a phrase of two common words, and quotes holding a common word;
+  then narrow filters: a source (none, or one quarter of one), one month, one entity, a
+  language no document has, searching and browsing items, and second pages;
 - ``browse``: the ``/search`` page without a query (statistics shown), ``stats()``,
   ``list_documents(50)`` at the start and 5,000 rows in;
 - ``entities``: the ``/entities`` page (the 50 most mentioned) and one person's page;
@@ -300,6 +302,18 @@ def measure(lib: Library, repeat: int, only: tuple[str, ...] = ()) -> None:
         add("web /search word, source+quarter p2", page(lambda: f"/search?q={next(words)}{quarter}&page=2"))
         add("web /search quotes word, source+qtr p2",
             page(lambda: f"/search?q={next(words)}&kind=quote{quarter}&page=2"))
+        # narrow filters without a source: one month (the generated dates spread evenly over ten
+        # years: 1/120 of the library), one entity (found in a few hundred to a few thousand
+        # documents: a forecast holder, as the ledger rows below), a language no document has
+        month = "&date_from=2019-02-01&date_to=2019-02-28"
+        add("web /search word, 1 month", page(lambda: f"/search?q={next(words)}{month}"))
+        add("web /search word, 1 month p2", page(lambda: f"/search?q={next(words)}{month}&page=2"))
+        add("web /search browse quotes, 1 month", page(f"/search?kind=quote{month}"))
+        one = store.get_entity(holder)
+        lib.notes.append(f"entity E{holder}: in {one.document_count:,} documents")
+        add("web /search browse quotes, entity", page(f"/search?kind=quote&entity=E{holder}"))
+        add("web /search browse quotes, entity p2", page(f"/search?kind=quote&entity=E{holder}&page=2"))
+        add("web /search word, language ru", page(lambda: f"/search?q={next(words)}&language=ru"))
         # entities: the list is ordered by mentions, and each entity shows its mention and
         # document counts
         add("web /entities (list of 50)", page("/entities"), slow)

@@ -18,10 +18,11 @@ FACET_SAMPLE = 500
 FILTER_SCAN = 4000
 # ... too few: fewer than this many pass the filters among the scanned matches.
 MIN_SAMPLE = 20
-# Then the filter is narrow for the query: a source filter's newest this-many documents are
-# taken through its index and looked up in the full-text index (in blocks of PROBE_BLOCK),
-# instead of walking every older match of the query; with more documents in the source, what
-# they find stands for the span they reach back to (estimates).
+# Then the filter is narrow for the query: the filter's newest this-many documents (its stream,
+# chunks.py: an entity's or a date range's few, a source's, a language's) are taken and looked
+# up in the full-text index (in blocks of PROBE_BLOCK), instead of walking every older match of
+# the query; with more documents in the stream, what they find stands for the span they reach
+# back to (estimates).
 FILTER_PROBES = 1000
 PROBE_BLOCK = 250
 # A later page that needs more matches than a narrow filter's newest FILTER_PROBES documents hold

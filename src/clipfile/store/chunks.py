@@ -2,9 +2,13 @@
 
 A page with filters first walks the newest matches (a bounded walk: :data:`~.bounds.SAMPLE_ROWS`
 rows) and keeps those that pass.  When they are too few for the page, the search goes on: with
-a source filter, from the source's own documents, :data:`~.bounds.FILTER_PROBES` at a time
+a narrow filter, from its own documents newest first, :data:`~.bounds.FILTER_PROBES` at a time
 (:class:`Chunks`, each chunk its own group of ranking blocks), else (or past
-:data:`~.bounds.PROBE_CHUNKS` chunks) with the filters in the query.  Which of these a page
+:data:`~.bounds.PROBE_CHUNKS` chunks) with the filters in the query.  The filter's documents
+(its stream) are chosen by one rule on both backends: an entity's (the documents that can hold a
+match) or a date range's, read whole when at most :data:`~.bounds.NARROW_SET` (the smaller of
+the two; walked with :func:`newest_below`), else a source's, else a language's, each from an
+index in storage order; else none.  Which of these a page
 reads must not depend on the page: every page of a search has to see the same blocks, or pages
 1 and 2 repeat or skip a hit (:func:`candidates`).  The backends give the look-ups (SQL of
 their own); the bookkeeping is here.  The bounds (:mod:`~.bounds`) are passed in: tests narrow
@@ -43,8 +47,8 @@ class Chunks:
 class OneChunk(Protocol):
     """One chunk of a narrow filter's documents: given the document to go on below (None: the
     newest) and the key to stay below (None: none), the matches that pass (keys, newest first),
-    the oldest key they stand for (None: the source holds no more documents) and the last
-    document looked up (None: likewise); None without a source filter."""
+    the oldest key they stand for (None: the stream holds no more documents) and the last
+    document looked up (None: likewise); None without a narrow filter's stream."""
 
     def __call__(self, below: int | None, under: int | None) -> tuple[list[int], int | None, int | None] | None: ...
 
@@ -52,11 +56,11 @@ class OneChunk(Protocol):
 def read_chunks(one: OneChunk, need: int, kept: dict[Any, Chunks], key: Any, *, under: int | None = None,
                 most: int) -> Chunks | None:
     """A narrow filter's own documents looked up chunk after chunk (``one``) until ``need``
-    matches pass, the source's documents run out or ``most`` chunks (:data:`~.bounds.PROBE_CHUNKS`) were
+    matches pass, the filter's documents run out or ``most`` chunks (:data:`~.bounds.PROBE_CHUNKS`) were
     read, going on from the chunks ``kept`` holds for ``key`` (what the page's ranking or samples
     read already; they are kept there).  The reading stays below the key ``under`` (and so do
     its first chunk's documents: a document's key orders it as its items' keys do not, so
-    ``one`` tells them apart).  None without a source filter.  Each chunk is the same whatever
+    ``one`` tells them apart).  None without a narrow filter's stream.  Each chunk is the same whatever
     is needed, so that every page of a search sees the same chunks."""
     chunks = kept.get((key, under)) or Chunks(under=under)
     while not chunks.ends or (len(chunks.found) < need and chunks.below is not None
@@ -95,8 +99,8 @@ def candidates(walked: list[int], lowest: int, reached: bool, *, need: int, bloc
     When the walk holds too few for the page, the search goes on.  Whether the walk's own
     matches stay the first group is decided alike on every page, by whether they are enough for
     a sample (``enough``: :data:`~.bounds.MIN_SAMPLE`): then the look-ups go on below the walk; else the walk
-    is passed over and they start from the newest, where a narrow source's newest documents hold
-    more than its few.  Either way the look-ups are ``narrow(under, need)`` (a narrow source's
+    is passed over and they start from the newest, where a narrow filter's newest documents hold
+    more than its few.  Either way the look-ups are ``narrow(under, need)`` (a narrow filter's
     own documents, chunk after chunk, below the key ``under``: :func:`read_chunks`; None without
     one) and, past them or without them, ``scan(n, below, under)``: the newest ``n`` matches that
     pass with the filters in the query (of documents below the key ``below``, keys below

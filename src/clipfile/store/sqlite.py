@@ -45,6 +45,7 @@ from .bounds import (
     FILTER_PROBES,
     FILTER_SCAN,
     MIN_SAMPLE,
+    NARROW_SET,
     PROBE_BLOCK,
     PROBE_CHUNKS,
     RANK_WINDOW,
@@ -52,7 +53,7 @@ from .bounds import (
     date_bounds,
     rank_block,
 )
-from .chunks import Chunks, candidates, read_chunks
+from .chunks import Chunks, candidates, newest_below, read_chunks
 from .facets import estimate
 from .links_sql import newest_documents, newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
@@ -706,6 +707,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 15: a source's and an entity's newest documents read from indexes by date; see
     # _ENTITY_DATES.
     _entity_dates,
+    # 16: a search filtered by a language few documents are in walks that language's documents,
+    # newest first, as a source's (10) (search_page: _stream).
+    """
+    CREATE INDEX IF NOT EXISTS documents_language ON documents(language);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1828,19 +1834,19 @@ class SQLiteStore:
         doc_where: list[str] = ["1"]
         doc_args: list[Any] = []
         if source:
-            doc_where.append("d.source = ?")
+            doc_where.append(_SOURCE)
             doc_args.append(source)
         if language:
-            doc_where.append("d.language = ?")
+            doc_where.append(_LANGUAGE)
             doc_args.append(language)
         if date_from:
             # the same as substr(d.published, 1, 10) >= ? for a date of at most ten characters,
             # and the index on published can answer it
-            doc_where.append("d.published >= ?")
+            doc_where.append(_DATE_FROM)
             doc_args.append(date_from)
         if date_to:
             # published cut to the given date's length: --to 2024 keeps all of 2024
-            doc_where.append("substr(d.published, 1, ?) <= ?")
+            doc_where.append(_DATE_TO)
             doc_args.extend((len(date_to), date_to))
         eid = self._root(_parse_entity_ref(entity)) if entity not in (None, "") else None
         # a browse (no query) reads newest first by date: the date range as bounds on that date
@@ -1853,7 +1859,7 @@ class SQLiteStore:
         def doc_filters() -> tuple[list[str], list[Any]]:
             where, args = list(doc_where), list(doc_args)
             if eid is not None:
-                where.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))")
+                where.append(_DOC_ENTITY)
                 args.append(eid)
             return where, args
 
@@ -1867,7 +1873,7 @@ class SQLiteStore:
                 where.append("(i.kind != 'claim' OR json_extract(i.data, '$.status') = ?)")
                 args.append(footing)
             if eid is not None:
-                where.append(f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))")
+                where.append(_ITEM_ENTITY)
                 args.append(eid)
             return where, args
 
@@ -1885,22 +1891,24 @@ class SQLiteStore:
                     if fts_query:
                         rows = _ranked(db, _ITEMS, parsed, cols, where, args, limit, offset, scans)
                     else:
+                        where, args = _browsed(db, _ITEMS, where, args, dated, dated_args, scans)
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d CROSS JOIN items i"
-                            f" ON i.doc_id = d.id WHERE {' AND '.join([*where, *dated])}"
+                            f" ON i.doc_id = d.id WHERE {' AND '.join(where)}"
                             " ORDER BY coalesce(d.published, d.ingested) DESC, i.doc_id, i.start LIMIT ? OFFSET ?",
-                            (*args, *dated_args, limit, offset)).fetchall()
+                            (*args, limit, offset)).fetchall()
                 else:
                     where, args = doc_filters()
                     cols = "d.id AS doc_id, d.title, d.text, d.published, d.source, d.language, s.rank"
                     if fts_query:
                         rows = _ranked(db, _DOCUMENTS, parsed, cols, where, args, limit, offset, scans)
                     else:
+                        where, args = _browsed(db, _DOCUMENTS, where, args, dated, dated_args, scans)
                         rows = db.execute(
                             f"SELECT {cols.replace('s.rank', '0 AS rank')} FROM documents d"
-                            f" WHERE {' AND '.join([*where, *dated])}"
+                            f" WHERE {' AND '.join(where)}"
                             " ORDER BY coalesce(d.published, d.ingested) DESC, d.rowid DESC LIMIT ? OFFSET ?",
-                            (*args, *dated_args, limit, offset)).fetchall()
+                            (*args, limit, offset)).fetchall()
                 if with_facets:
                     # Facets and totals are counted over a sample of the newest matching documents
                     # (and, apart, items), not over every match: past it they are estimates scaled
@@ -2058,6 +2066,18 @@ _MERGED_SET = (
     "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id)"
     " SELECT id FROM m"
 )
+
+
+# The search page's filters on a row's document (and an item's entity filter), as its conditions
+# say them: a narrow filter's stream (_stream) is told by its condition.  The language is tested
+# on the rows read, never sought ("+"): the index on the language (schema 16) would take every
+# document of a common language and sort them, where a page reads the newest by date and stops.
+_SOURCE = "d.source = ?"
+_LANGUAGE = "+d.language = ?"
+_DATE_FROM = "d.published >= ?"
+_DATE_TO = "substr(d.published, 1, ?) <= ?"
+_DOC_ENTITY = f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MERGED_SET}))"
+_ITEM_ENTITY = f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MERGED_SET}))"
 
 
 _DIALECT = ledger_sql.Dialect("?", _MERGED_SET, lambda path: f"json_extract(i.data, '$.{path}')",
@@ -2251,59 +2271,63 @@ def _estimated_scores(db: sqlite3.Connection, side: _Side, query: Query, found: 
 
 
 def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str], args: list[Any],
-                  *, below: int | None = None, under: int | None = None, known: dict[int, bool] | None = None
+                  *, below: int | None = None, under: int | None = None, known: dict[int, bool] | None = None,
+                  sets: dict[tuple[Any, ...], list[int] | None] | None = None
                   ) -> tuple[list[int], int | None, int | None] | None:
     """One chunk of a narrow filter's own documents: the matches (documents, or their items) that
-    pass the filters among the newest :data:`FILTER_PROBES` documents of its source (below the
-    document ``below``; keys below ``under``), newest first; the oldest key they stand for when
-    the source holds more documents (else None); and the last document looked up, when the
-    source holds more (else None).  None without a source filter (other filters have no
-    newest-first index to walk).
+    pass the filters among the newest :data:`FILTER_PROBES` documents of its stream (:func:`_stream`:
+    an entity's or a date range's few documents, a source's, a language's; below the document
+    ``below``; keys below ``under``), newest first; the oldest key they stand for when the stream
+    holds more documents (else None); and the last document looked up, when it holds more (else
+    None).  None without a stream (the filters have no newest-first walk of their own).
 
     Called when few of the newest matches pass the filters: the filters are narrow for the
     query, and walking further back through the matches costs a step for every older match.
-    The source's index gives its documents newest first without reading their rows; they are
+    The stream gives the filter's documents newest first without reading their rows; they are
     looked up in the full-text index :data:`PROBE_BLOCK` at a time (the span of each block in one
     pass), and the matches checked against the other filters: a cost bounded by the probes, not
     the query or the library.  A page of items takes the items of those documents (newest
-    document first, each one's items newest first), so a narrow source is browsed or searched
+    document first, each one's items newest first), so a narrow filter is browsed or searched
     from its own documents too.  What a chunk finds stands for the span of the library it
     reaches back to (the caller scales it, or goes on below it), as in the PostgreSQL library
     (:func:`clipfile.store.postgres_search.filter_first`).  ``known`` holds whether rows match
-    the query, as the page's other look-ups found (and takes what this one finds).
+    the query, as the page's other look-ups found (and takes what this one finds); ``sets`` the
+    filters' documents read whole, as the page's other look-ups read them.
     """
-    if "d.source = ?" not in where:
+    stream = _stream(db, side, where, args, {} if sets is None else sets)
+    if stream is None:
         return None
     known = {} if known is None else known
-    at = where.index("d.source = ?")
-    source = args[sum(w.count("?") for w in where[:at])]
     if side is _DOCUMENTS and under is not None:
         below = under if below is None else min(below, under)
     own = "" if side is _DOCUMENTS or under is None else f" AND i.id < {int(under)}"  # (items: the keys below)
-    # the source's documents, newest first, from its index alone
-    candidates = [r[0] for r in db.execute(
-        f"SELECT rowid FROM documents WHERE source = ?{'' if below is None else ' AND rowid < ?'}"
-        " ORDER BY rowid DESC LIMIT ?", (source, *(() if below is None else (below,)), FILTER_PROBES + 1))]
+    # the stream's documents, newest first (from an index alone, or the set read whole)
+    candidates = stream.chunk(db, below, FILTER_PROBES + 1)
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
         return None
     found: list[int] = []
     lowest: int | None = None
-    others = len(where) > 2 or side is _ITEMS  # filters besides the source (an item's own, at least)
+    # filters besides the stream's own (an item's own, at least)
+    others = side is _ITEMS or any(w != "1" and w not in stream.conds for w in where)
+    of_block: dict[int, list[int]] = {}
+    if side is _ITEMS and probes:
+        # the items of the documents that pass the filters (a document's own tested once), by
+        # block of documents, in one read (a filter's set, an entity's items, is built once),
+        # and the oldest item of them all: the span the chunk stands for
+        docs = json.dumps(probes)
+        lowest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                            f" CROSS JOIN items i ON i.doc_id = d.id WHERE 1{own}", (docs,)).fetchone()[0]
+        for key, item in db.execute(
+                "SELECT s.key, i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
+                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(_from_documents(where))}{own}"
+                " ORDER BY s.key, i.id DESC", (docs, *args)):
+            of_block.setdefault(key - key % PROBE_BLOCK, []).append(item)
     for b in range(0, len(probes), PROBE_BLOCK):
         block = probes[b:b + PROBE_BLOCK]
         if side is _ITEMS:
-            # the items of the block's documents that pass the filters (a document's own tested
-            # once), and the oldest item of them all: the span the chunk stands for
-            docs = json.dumps(block)
-            oldest = db.execute("SELECT min(i.id) FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                                f" CROSS JOIN items i ON i.doc_id = d.id WHERE 1{own}", (docs,)).fetchone()[0]
-            lowest = oldest if lowest is None or (oldest is not None and oldest < lowest) else lowest
-            block = [r[0] for r in db.execute(
-                "SELECT i.id FROM json_each(?) s CROSS JOIN documents d ON d.rowid = s.value"
-                f" CROSS JOIN items i ON i.doc_id = d.id WHERE {' AND '.join(where)}{own} ORDER BY s.key, i.id DESC",
-                (docs, *args))]
+            block = of_block.get(b, [])
         elif block and others:  # the other filters first: they read the block's rows alone
             passing = {r[0] for r in db.execute(
                 f"WITH s(rid) AS (SELECT value FROM json_each(?)) SELECT s.rid FROM s {side.join}"
@@ -2312,18 +2336,22 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
         # (rows another set of filters of the page looked up already are not looked up again)
         unknown = [rid for rid in block if rid not in known] if fts_query else []
         matching: set[int] = set()
-        if len(unknown) > PROBE_BLOCK // 4:
-            # the matches within the block's span, in one pass of the index ("rowid IN (...)"
-            # makes FTS5 run the whole query once per candidate) ...
-            matching = {r[0] for r in db.execute(
-                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?",
-                (fts_query, min(unknown), max(unknown)))}
-        elif unknown:
-            # ... or, for the few the other filters left, a look-up of each (a seek per word:
-            # the span of a narrow source's documents holds many matches of a common word)
-            matching = {r[0] for r in db.execute(
-                f"SELECT s.value FROM json_each(?) s WHERE EXISTS (SELECT 1 FROM {side.fts}"
-                f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(unknown), fts_query))}
+        if unknown:
+            # the matches within the block's span, newest first, in one pass of the index
+            # ("rowid IN (...)" makes FTS5 run the whole query once per candidate), while the
+            # span holds few matches for each row to look up ...
+            most = _SPAN_PER_LOOKUP * len(unknown)
+            spanned = [r[0] for r in db.execute(
+                f"SELECT rowid FROM {side.fts} WHERE {side.fts} MATCH ? AND rowid BETWEEN ? AND ?"
+                " ORDER BY rowid DESC LIMIT ?", (fts_query, min(unknown), max(unknown), most))]
+            matching = set(spanned)
+            rest = [rid for rid in unknown if rid < spanned[-1]] if len(spanned) >= most else []
+            if rest:
+                # ... and past that, a look-up of each (a seek per word: the span of a narrow
+                # filter's documents may hold many matches of a common word for each of them)
+                matching.update(r[0] for r in db.execute(
+                    f"SELECT s.value FROM json_each(?) s WHERE EXISTS (SELECT 1 FROM {side.fts}"
+                    f" WHERE {side.fts} MATCH ? AND rowid = s.value)", (json.dumps(rest), fts_query)))
         known.update((rid, rid in matching) for rid in unknown)
         if fts_query:
             block = [rid for rid in block if known[rid]]
@@ -2335,6 +2363,136 @@ def _filter_first(db: sqlite3.Connection, side: _Side, fts_query: str, where: li
     return found, cut, probes[-1]
 
 
+# A chunk's documents are looked up in the full-text index in one pass over their span while it
+# holds at most this many matches per document (a pass reads a match in about 1/50 of the time
+# a look-up of one row takes), and one by one past that.
+_SPAN_PER_LOOKUP = 32
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """A narrow filter's documents newest first (keys in storage order), as :func:`_stream`
+    chose them (``kind``: entity, dates, source, language): a set read whole (``keys``,
+    descending), or a walk of an index (``walk``: the SQL that selects the filter's documents'
+    rowids from it, and its arguments).  ``conds``: the page's filters the stream's documents
+    pass by being in it."""
+
+    kind: str
+    conds: tuple[str, ...]
+    keys: list[int] | None = None
+    walk: tuple[str, list[Any]] = ("", [])
+
+    def chunk(self, db: sqlite3.Connection, below: int | None, n: int) -> list[int]:
+        """The stream's newest ``n`` documents below the document ``below`` (None: the newest)."""
+        if self.keys is not None:
+            return newest_below(self.keys, below, n)
+        sql, args = self.walk
+        return [r[0] for r in db.execute(
+            f"{sql}{'' if below is None else ' AND rowid < ?'} ORDER BY rowid DESC LIMIT ?",
+            (*args, *(() if below is None else (below,)), n))]
+
+
+def _args_of(where: list[str], args: list[Any], cond: str) -> list[Any] | None:
+    """The arguments of one of the conditions ``where`` (None: it is not one of them)."""
+    if cond not in where:
+        return None
+    at = sum(w.count("?") for w in where[:where.index(cond)])
+    return args[at:at + cond.count("?")]
+
+
+def _stream(db: sqlite3.Connection, side: _Side, where: list[str], args: list[Any],
+            sets: dict[tuple[Any, ...], list[int] | None]) -> _Stream | None:
+    """Where a narrow filter's documents come from, newest first, for its chunks (:func:`_filter_first`):
+    one rule, the same on every page of a search and on both backends
+    (:func:`clipfile.store.postgres_search.filter_first`).
+
+    1. an entity filter: the documents that can hold a match (that mention the entity or one
+       merged into it; of items, the documents the entity is in or an item links it to: those of
+       the items linked to it and perhaps a few more), read whole when they are at most
+       :data:`NARROW_SET`;
+    2. a date range: the documents published in it (a seek of the index on the date), likewise;
+       with both, the smaller set (the entity's on a tie);
+    3. else a source: its documents from its index, chunk after chunk (schema 10);
+    4. else a language: likewise (schema 16);
+    5. else None: the filters go into the query (a walk through its matches).
+
+    ``sets`` keeps what was read whole for the page's other look-ups (None: too many)."""
+    found: list[_Stream] = []
+    entity = _args_of(where, args, _DOC_ENTITY if side is _DOCUMENTS else _ITEM_ENTITY)
+    if entity is not None and side is _DOCUMENTS:
+        keys = _read_set(db, sets, (side.fts, "entity", *entity), "SELECT DISTINCT d.rowid FROM mentions m"
+                         f" CROSS JOIN documents d ON d.id = m.doc_id WHERE m.entity_id IN ({_MERGED_SET})", entity)
+        if keys is not None:
+            found.append(_Stream("entity", (_DOC_ENTITY,), keys))
+    elif entity is not None:
+        # the documents of the items linked to it: those the entity is in (entity_documents, kept
+        # by triggers from its mentions and its links other than "mentioned", read by its key) and
+        # those of its "mentioned" links (a few more documents, perhaps: the chunks test the
+        # filter itself), instead of reaching every linked item's row for its document
+        keys = _read_set(db, sets, (side.fts, "entity", *entity),
+                         "SELECT d.rowid FROM entity_documents ed CROSS JOIN documents d ON d.id = ed.doc_id"
+                         f" WHERE ed.entity_id IN ({_MERGED_SET}) UNION SELECT d.rowid FROM item_entities ie"
+                         " CROSS JOIN items i ON i.id = ie.item_id CROSS JOIN documents d ON d.id = i.doc_id"
+                         f" WHERE ie.entity_id IN ({_MERGED_SET}) AND ie.role = 'mentioned'", entity * 2)
+        if keys is not None:
+            found.append(_Stream("entity", (), keys))
+    date_from, date_to = _args_of(where, args, _DATE_FROM), _args_of(where, args, _DATE_TO)
+    if date_from or date_to:
+        # the filters' range as bounds on the published date: the same documents, and an index
+        # seek (bounds.date_bounds)
+        bounds, bound_args = date_bounds("published", date_from[0] if date_from else None,
+                                         date_to[1] if date_to else None, "?")
+        keys = _read_set(db, sets, ("dates", *bound_args, *bounds),
+                         f"SELECT rowid FROM documents WHERE {' AND '.join(bounds)}", bound_args)
+        if keys is not None:
+            found.append(_Stream("dates", tuple(c for c, a in ((_DATE_FROM, date_from), (_DATE_TO, date_to)) if a),
+                                 keys))
+    if found:
+        return min(found, key=lambda s: len(s.keys or ()))  # (the first of equals: the entity's)
+    for cond, column in ((_SOURCE, "source"), (_LANGUAGE, "language")):
+        value = _args_of(where, args, cond)
+        if value is not None:
+            return _Stream(column, (cond,), walk=(f"SELECT rowid FROM documents WHERE {column} = ?", value))
+    return None
+
+
+def _from_documents(where: list[str]) -> list[str]:
+    """The filters of items reached from their documents (a chunk's, a browse's): the item's
+    entity tested on the items read ("+"), not sought: SQLite would otherwise look each of the
+    entity's items up among each document's items."""
+    return ["+" + w if w == _ITEM_ENTITY else w for w in where]
+
+
+def _browsed(db: sqlite3.Connection, side: _Side, where: list[str], args: list[Any], dated: list[str],
+             dated_args: list[Any], scans: _Scans) -> tuple[list[str], list[Any]]:
+    """A browse's filters (newest first by date): the page's, its date range as bounds on that
+    date (an index seeks them), and, when the filter's documents are few (an entity's, read
+    whole for the page by :func:`_stream`; a language's, read whole the same way from its index),
+    those documents: a page of them sorted, not a walk by date through the library until enough
+    pass (the same rows)."""
+    where, args = [*where, *dated], [*args, *dated_args]
+    stream = _stream(db, side, where, args, scans.sets)
+    keys = None
+    if stream is not None and stream.kind == "entity":
+        keys = stream.keys
+    elif stream is not None and stream.kind == "language":
+        keys = _read_set(db, scans.sets, ("language", *stream.walk[1]), *stream.walk)
+    if keys is not None:
+        where.append("d.rowid IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(keys))
+    return _from_documents(where), args
+
+
+def _read_set(db: sqlite3.Connection, sets: dict[tuple[Any, ...], list[int] | None], key: tuple[Any, ...],
+              sql: str, args: list[Any]) -> list[int] | None:
+    """The rowids ``sql`` selects, newest first, when they are at most :data:`NARROW_SET` (a
+    bounded read), else None; read once per page (``sets``, by ``key``)."""
+    if key not in sets:
+        keys = [r[0] for r in db.execute(f"{sql} LIMIT ?", (*args, NARROW_SET + 1))]
+        sets[key] = sorted(keys, reverse=True) if len(keys) <= NARROW_SET else None
+    return sets[key]
+
+
 def _newest_key(db: sqlite3.Connection, side: _Side) -> int:
     return int(db.execute(f"SELECT max({side.key}) FROM {side.table}").fetchone()[0] or 0)
 
@@ -2343,11 +2501,11 @@ def _narrow(db: sqlite3.Connection, side: _Side, fts_query: str, where: list[str
             need: int, scans: _Scans, *, under: int | None = None) -> Chunks | None:
     """A narrow filter's own documents looked up chunk after chunk (:func:`_filter_first`, keys
     below ``under``) until ``need`` matches pass (:func:`clipfile.store.chunks.read_chunks`),
-    going on from the chunks the page's ranking or sample read already; None without a source
-    filter."""
+    going on from the chunks the page's ranking or sample read already; None without a narrow
+    filter's stream (:func:`_stream`)."""
     known = scans.matches.setdefault((side.fts, fts_query), {})
     return read_chunks(lambda below, under: _filter_first(db, side, fts_query, where, args, below=below, under=under,
-                                                          known=known),
+                                                          known=known, sets=scans.sets),
                        need, scans.narrow, (side.fts, tuple(where), tuple(args)), under=under, most=PROBE_CHUNKS)
 
 
@@ -2377,6 +2535,10 @@ def _sample(db: sqlite3.Connection, side: _Side, fts_query: str, cols: str, wher
     if len(rows) < FACET_SAMPLE:
         if not reached:
             return rows, 1.0  # the walk saw every match
+        if not rows and not deep and filtered:
+            stream = _stream(db, side, where, args, scans.sets)
+            if stream is not None and not stream.chunk(db, None, 1):
+                return rows, 1.0  # the filter holds no document: nothing matches, exactly
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, from a narrow source's own documents (chunk
             # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
@@ -2425,6 +2587,8 @@ class _Scans:
         self.narrow: dict[tuple[Any, ...], Chunks] = {}
         # whether a row matches the query, by side and query, as a narrow filter's look-ups found
         self.matches: dict[tuple[str, str], dict[int, bool]] = {}
+        # a narrow filter's documents read whole (None: more than NARROW_SET), by filter (_stream)
+        self.sets: dict[tuple[Any, ...], list[int] | None] = {}
 
     def window(self, side: _Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -2503,11 +2667,10 @@ def _passing(db: sqlite3.Connection, side: _Side, rids: list[int], where: list[s
     documents of that source among the keys' range are a short stretch of that index, so only
     they are looked up (a few thousand matches are otherwise a row read each, scattered over
     the newest part of the library)."""
-    if side is _DOCUMENTS and "d.source = ?" in where:
-        at = where.index("d.source = ?")
-        source = args[sum(w.count("?") for w in where[:at])]
+    source = _args_of(where, args, _SOURCE)
+    if side is _DOCUMENTS and source:
         of_source = {r[0] for r in db.execute(
-            "SELECT rowid FROM documents WHERE source = ? AND rowid BETWEEN ? AND ?", (source, rids[-1], rids[0]))}
+            "SELECT rowid FROM documents WHERE source = ? AND rowid BETWEEN ? AND ?", (*source, rids[-1], rids[0]))}
         rids = [r for r in rids if r in of_source]
         if not rids:
             return []
