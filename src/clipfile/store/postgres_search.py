@@ -12,13 +12,18 @@ over every match cost time in proportion to the library.  As in the SQLite libra
 - with filters (a source, dates, an entity, item kinds) the candidates are the matches among
   the newest :data:`SAMPLE_ROWS` rows (at most :data:`FILTER_SCAN`) that pass them; only when
   too few pass is the search taken further back;
-- then, for a source filter, its newest :data:`FILTER_PROBES` documents (the source's index
-  finds them newest first) are looked up against the query (:func:`filter_first`): a cost
-  bounded by the probes; they stand for the span of the library they reach back to, and when
-  a later page or a sample needs more the look-ups go on below them, a chunk at a time
-  (:data:`PROBE_CHUNKS` at most, each chunk its own group of ranking blocks:
-  :mod:`clipfile.store.chunks`); only past them does the search go further back with the
-  filters in the query.  A page of items reads the items of those documents the same way;
+- then the narrow filter's own documents, newest first, its stream (:func:`_stream`, one rule
+  on every page): an entity's documents or a date range's, read whole when they are at most
+  :data:`NARROW_SET` (the smaller when both are), else a source's from its index, else a
+  language's from its index (migration 8).  Their newest :data:`FILTER_PROBES` are looked up
+  against the query (:func:`filter_first`): a cost bounded by the probes; they stand for the
+  span of the library they reach back to, and when a later page or a sample needs more the
+  look-ups go on below them, a chunk at a time (:data:`PROBE_CHUNKS` at most, each chunk its
+  own group of ranking blocks: :mod:`clipfile.store.chunks`); only past them, or without a
+  stream, does the search go further back with the filters in the query.  A page of items
+  reads the items of those documents the same way, and a browse of an entity reads its page
+  from the entity's documents when they were read whole (:func:`browsed`).  A filter whose
+  stream holds no document counts exactly 0;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
   the library the sample spans, and the page says so (``SearchPage.estimated``);
@@ -48,23 +53,41 @@ from .bounds import (
     FILTER_PROBES,
     FILTER_SCAN,
     MIN_SAMPLE,
+    NARROW_SET,
     PROBE_BLOCK,
     PROBE_CHUNKS,
     RANK_WINDOW,
     SAMPLE_ROWS,
+    date_bounds,
     rank_block,
 )
-from .chunks import Chunks, candidates, read_chunks
+from .chunks import Chunks, candidates, newest_below, read_chunks
 
 __all__ = ["RANK_WINDOW", "FACET_SAMPLE", "FILTER_SCAN", "MIN_SAMPLE", "FILTER_PROBES", "PROBE_BLOCK", "PROBE_CHUNKS",
-           "SAMPLE_ROWS", "DOCUMENTS",
-           "ITEMS", "TSQUERY", "Scans", "tsquery", "ranked", "sample", "filter_first"]
+           "NARROW_SET", "SAMPLE_ROWS", "DOCUMENTS", "ITEMS", "TSQUERY", "SOURCE", "LANGUAGE", "DATE_FROM", "DATE_TO",
+           "DOCUMENT_ENTITY", "ITEM_ENTITY", "Scans", "tsquery", "ranked", "sample", "filter_first", "browsed", "browse",
+           "date_range"]
 
 
 # Every query is matched against each text-search configuration the library indexes with:
 # ``args["tsq"]`` is the query of each (:func:`tsquery`), OR'ed.
 _QUERY_CONFIGS = ("english", "russian", "simple")
 TSQUERY = "%(tsq)s::tsquery"
+
+# The search page's filters (PostgresStore.search_page), as its conditions say them: a narrow
+# filter's stream (:func:`_stream`) is told by its condition.
+SOURCE = "d.source = %(source)s"
+LANGUAGE = "d.language = %(language)s"
+DATE_FROM = "substr(d.published, 1, 10) >= %(date_from)s"
+# published cut to the given date's length: --to 2024 keeps all of 2024
+DATE_TO = "substr(d.published, 1, %(date_to_len)s) <= %(date_to)s"
+# a document's date as a browse orders by it (published, else ingested)
+_DATE = "coalesce(d.published, d.ingested)"
+# the entity (``%(entity)s``, after merges) and every entity merged into it
+_MEMBERS = ("WITH RECURSIVE m(id) AS (SELECT %(entity)s::bigint UNION SELECT e.id FROM entities e"
+            " JOIN m ON e.merged_into = m.id) SELECT id FROM m")
+DOCUMENT_ENTITY = f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({_MEMBERS}))"
+ITEM_ENTITY = f"i.id IN (SELECT item_id FROM item_entities WHERE entity_id IN ({_MEMBERS}))"
 
 
 def tsquery(db: psycopg.Connection[Any], text: str) -> str:
@@ -259,11 +282,14 @@ def sample(db: psycopg.Connection[Any], side: Side, text: bool, cols: str, item_
     if len(rows) < FACET_SAMPLE:
         if not reached:
             return rows, 1.0  # the walk saw every match
+        if not rows and filters and (stream := _stream(db, filters, a, scans.sets)) is not None \
+                and not stream.chunk(db, a, None, FILTER_PROBES + 1, scans.sets):
+            return rows, 1.0  # the filter's stream holds no document: nothing matches, exactly
         if len(rows) < MIN_SAMPLE and deep:
             # too few in the walk: further back, from a narrow source's own documents (chunk
             # after chunk, PROBE_CHUNKS at most: what they hold stands for the span they reach),
             # else with the filters in the query
-            narrow = _narrow(db, side, text, filters, a, MIN_SAMPLE, scans) if doc_filters else None
+            narrow = _narrow(db, side, text, filters, a, MIN_SAMPLE, scans) if filters else None
             if narrow is not None:
                 rows = _rows_of(db, side, narrow.found[:FACET_SAMPLE], cols, a)
                 if len(rows) < FACET_SAMPLE and narrow.below is None:
@@ -309,6 +335,9 @@ class Scans:
         self.narrow: dict[tuple[Any, ...], Chunks] = {}
         # what a narrow filter's look-ups read, for the page's other sets of filters (filter_first)
         self.chunks: dict[Any, Any] = {}
+        # a narrow filter's documents read whole (None: more than NARROW_SET), and the chunks
+        # of its index, by filter (_stream)
+        self.sets: dict[Any, Any] = {}
 
     def window(self, db: psycopg.Connection[Any], side: Side) -> tuple[int, int]:
         """The newest key of a side, and the floor of its walks: the keys above it are the newest
@@ -408,41 +437,37 @@ _OLDEST_DOCUMENTS = 8
 
 
 def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
-                 *, below: int | None = None, under: int | None = None, shared: dict[Any, Any] | None = None
-                 ) -> tuple[list[int], int | None, int | None] | None:
+                 *, below: int | None = None, under: int | None = None, shared: dict[Any, Any] | None = None,
+                 sets: dict[Any, Any] | None = None) -> tuple[list[int], int | None, int | None] | None:
     """One chunk of a narrow filter's own documents: the keys of the matches (documents, or their
-    items) that pass ``filters`` among the newest :data:`FILTER_PROBES` documents of its source
-    (below the document ``below``; keys below ``under``), newest first; the oldest key they stand
-    for when the source holds more documents (else None); and the last document looked up, when
-    the source holds more (else None).  None without a source filter.
+    items) that pass ``filters`` among the newest :data:`FILTER_PROBES` documents of its stream
+    (:func:`_stream`: an entity's or a date range's few documents read whole, a source's or a
+    language's from their index; below the document ``below``; keys below ``under``), newest
+    first; the oldest key they stand for when the stream holds more documents (else None); and
+    the last document looked up, when it holds more (else None).  None without a stream.
 
     Called when few of the newest matches pass the filters: walking further back through the
     query's matches costs a row read for every older match (and a common word's GIN posting
-    list holds no order to stop early).  A source filter's index (``documents_source``) gives
-    its documents newest first without reading their rows; they are checked against the query
-    and the other filters in one statement (the rows read in the table's order; SQLite's library
-    looks them up :data:`PROBE_BLOCK` at a time): a cost bounded by the probes, not the query or
-    the library.  A page of items takes the items of those documents (newest document first,
-    each one's items newest first).  What a chunk finds stands for the span of the library it
-    reaches back to (the caller scales it, or goes on below it: :func:`clipfile.store.chunks.read_chunks`).
-    Other filters (dates, an entity) have no index that walks them newest first.  ``shared``
-    holds what the page's other sets of filters read of the same documents (and takes what this
-    one reads): a chunk's items are read once for the page, each set testing its own filters on
-    them (:func:`_passing_own`).
+    list holds no order to stop early).  The stream gives the filter's documents newest first
+    without reading their rows; they are checked against the query and every filter in one
+    statement (the rows read in the table's order; SQLite's library looks them up
+    :data:`PROBE_BLOCK` at a time): a cost bounded by the probes, not the query or the library.
+    A page of items takes the items of those documents (newest document first, each one's items
+    newest first).  What a chunk finds stands for the span of the library it reaches back to
+    (the caller scales it, or goes on below it: :func:`clipfile.store.chunks.read_chunks`).
+    ``shared`` holds what the page's other sets of filters read of the same documents (and takes
+    what this one reads): a chunk's items are read once for the page, each set testing its own
+    filters on them (:func:`_passing_own`); ``sets`` the streams' documents (:func:`_stream`), as
+    the page's other look-ups read them.
     """
-    if not args.get("source") or "d.source = %(source)s" not in filters:
+    sets = {} if sets is None else sets
+    stream = _stream(db, filters, args, sets)
+    if stream is None:
         return None
     if side is DOCUMENTS and under is not None:
         below = under if below is None else min(below, under)
-    # the source's documents, newest first, from its index alone (the other filters would read
-    # every row of them)
     alone, shared = shared is None, {} if shared is None else shared
-    candidates = shared.get(("documents", args["source"], below))
-    if candidates is None:
-        candidates = shared["documents", args["source"], below] = [r[0] for r in _run(
-            db, "SELECT d.seq FROM documents d WHERE d.source = %(source)s"
-                f"{'' if below is None else ' AND d.seq < %(_below_doc)s'} ORDER BY d.seq DESC LIMIT %(_probes)s",
-            {**args, "_probes": FILTER_PROBES + 1, "_below_doc": below})]
+    candidates = stream.chunk(db, args, below, FILTER_PROBES + 1, sets)
     wide = len(candidates) > FILTER_PROBES
     probes = candidates[:FILTER_PROBES]
     if wide and not probes:
@@ -494,6 +519,132 @@ def filter_first(db: psycopg.Connection[Any], side: Side, text: bool, filters: S
     return found, lowest, probes[-1]
 
 
+@dataclass(frozen=True)
+class _Stream:
+    """A narrow filter's documents newest first (``documents.seq``), as :func:`_stream` chose
+    them: a set read whole (``keys``, descending), or a walk of an index (``walk``: the filter's
+    condition, which the index seeks, and ``value`` its argument)."""
+
+    keys: list[int] | None = None
+    walk: str = ""
+    value: Any = None
+    # an entity's documents: in the order a browse of items reads them, and of documents
+    browse: tuple[list[int], list[int]] | None = None
+
+    def chunk(self, db: psycopg.Connection[Any], args: dict[str, Any], below: int | None, n: int,
+              sets: dict[Any, Any]) -> list[int]:
+        """The stream's newest ``n`` documents below the document ``below`` (None: the newest),
+        read once per page (``sets``)."""
+        if self.keys is not None:
+            return newest_below(self.keys, below, n)
+        key = ("walk", self.walk, self.value, below, n)
+        if key not in sets:
+            sets[key] = [r[0] for r in _run(
+                db, f"SELECT d.seq FROM documents d WHERE {self.walk}"
+                    f"{'' if below is None else ' AND d.seq < %(_below_doc)s'} ORDER BY d.seq DESC LIMIT %(_probes)s",
+                {**args, "_probes": n, "_below_doc": below})]
+        return list(sets[key])
+
+
+def date_range(date: str, date_from: str | None, date_to: str | None) -> tuple[list[str], dict[str, Any]]:
+    """The search filters' date range as bounds on ``date`` (:func:`~clipfile.store.bounds.date_bounds`):
+    conditions, and their arguments by name."""
+    where, values = date_bounds(date, date_from, date_to, "%(_dated{})s")
+    return [c.format(k) for k, c in enumerate(where)], {f"_dated{k}": v for k, v in enumerate(values)}
+
+
+def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str, Any],
+            sets: dict[Any, Any]) -> _Stream | None:
+    """Where a narrow filter's documents come from, newest first, for its chunks
+    (:func:`filter_first`): one rule, the same on every page of a search and on both backends
+    (SQLite: :func:`clipfile.store.sqlite._stream`).
+
+    1. an entity filter (:data:`DOCUMENT_ENTITY`, :data:`ITEM_ENTITY`): the documents the entity
+       or one merged into it is in (``entity_documents``, kept by triggers: its mentions' and
+       its items' documents, so every document that can hold a match of either side; the
+       chunks test the filter itself), read whole when they are at most :data:`NARROW_SET`;
+    2. a date range: the documents published in it (a seek of ``documents_recent``, the index
+       on the date, alone), likewise; with both, the smaller set (the entity's on a tie);
+    3. else a source: its documents from its index (``documents_source``), chunk after chunk;
+    4. else a language: likewise (``documents_language``, migration 8);
+    5. else None: the filters go into the query (a walk through its matches).
+
+    Each set is read once per page (``sets``: None when it holds too many)."""
+    found: list[_Stream] = []
+    if (DOCUMENT_ENTITY in filters or ITEM_ENTITY in filters) and args.get("entity") is not None:
+        key = ("entity", args["entity"])
+        if key not in sets:
+            # at most NARROW_SET + 1 rows per member: more documents than that in all, or
+            # distinct; with each document's place in a browse's two orders (newest first by
+            # date; ties: items by document id, documents by key), its date being read anyway
+            rows = _run(db, f"WITH m AS MATERIALIZED ({_MEMBERS}) SELECT d.seq, (SELECT count(*) FROM m),"
+                            f" row_number() OVER (ORDER BY {_DATE} DESC, d.id),"
+                            f" row_number() OVER (ORDER BY {_DATE} DESC, d.seq DESC)"
+                            " FROM (SELECT x.doc_id FROM entity_documents x WHERE x.entity_id IN (SELECT id FROM m)"
+                            " LIMIT %(_set)s * (SELECT count(*) FROM m)) x JOIN documents d ON d.id = x.doc_id",
+                        {"entity": args["entity"], "_set": NARROW_SET + 1})
+            keys = sorted({r[0] for r in rows}, reverse=True)
+            if len(keys) <= NARROW_SET and not (rows and len(rows) >= (NARROW_SET + 1) * rows[0][1]):
+                sets[key] = keys
+                sets["browse", *key] = tuple([*dict.fromkeys(r[0] for r in sorted(rows, key=lambda r: r[k]))]
+                                             for k in (2, 3))
+            else:
+                sets[key] = None
+        if sets[key] is not None:
+            found.append(_Stream(sets[key], browse=sets["browse", *key]))
+    dates = [(f, args.get(name)) for f, name in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))
+             if f in filters and args.get(name)]
+    if dates:
+        dated = ("dates", *dates, args.get("date_to_len"))
+        if dated not in sets:
+            # the filters' range as bounds on the date documents_recent orders by (the same
+            # documents: bounds.date_bounds), the filters tested on the index's own columns
+            bounds, bound_args = date_range(_DATE, *(args.get(n) if f in filters else None
+                                                     for f, n in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))))
+            keys = [r[0] for r in _run(
+                db, f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
+                    " LIMIT %(_set)s", {**args, **bound_args, "_set": NARROW_SET + 1})]
+            sets[dated] = sorted(keys, reverse=True) if len(keys) <= NARROW_SET else None
+        if sets[dated] is not None:
+            found.append(_Stream(sets[dated]))
+    if found:
+        return min(found, key=lambda f: len(f.keys or ()))  # (the first of equals: the entity's)
+    for cond, name in ((SOURCE, "source"), (LANGUAGE, "language")):
+        if cond in filters and args.get(name):
+            return _Stream(walk=cond, value=args[name])
+    return None
+
+
+def browsed(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str, Any], scans: Scans | None,
+            *, items: bool) -> list[int] | None:
+    """The documents a browse reads its page from, in its order (newest first by date; ties: a
+    page of ``items`` by document id, of documents by key), when the page's stream
+    (:func:`_stream`) is an entity's documents read whole: the page is read from them a batch at
+    a time (:func:`browse`), not by walking the library by date until enough pass.  Else None."""
+    stream = _stream(db, filters, args, scans.sets if scans is not None else {})
+    if stream is None or stream.browse is None:
+        return None
+    return stream.browse[0 if items else 1]
+
+
+def browse(db: psycopg.Connection[Any], sql: str, order: str, args: dict[str, Any], docs: list[int] | None,
+           limit: int, offset: int) -> list[Any]:
+    """A browse's page: the rows of ``sql`` (a statement with a WHERE clause) in ``order``,
+    ``limit`` of them from ``offset``.  With ``docs`` (:func:`browsed`: the documents that can
+    hold them, in that order) the rows are read from those documents, a batch after another
+    (twice as many each time) until the page is full: the same rows, in the same order."""
+    if docs is None:
+        return db.execute(f"{sql}{order} LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+    rows: list[Any] = []
+    need = offset + limit
+    start, take = 0, max(need, MIN_SAMPLE)
+    while start < len(docs) and len(rows) < need:
+        rows += _run(db, f"{sql} AND d.seq = ANY(%(_browsed)s){order} LIMIT %(_need)s",
+                     {**args, "_browsed": docs[start:start + take], "_need": need - len(rows)})
+        start, take = start + take, take * 2
+    return rows[offset:need]
+
+
 def _narrow(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequence[str], args: dict[str, Any],
             need: int, scans: Scans, *, under: int | None = None) -> Chunks | None:
     """A narrow filter's own documents looked up chunk after chunk (:func:`filter_first`, keys
@@ -501,6 +652,6 @@ def _narrow(db: psycopg.Connection[Any], side: Side, text: bool, filters: Sequen
     going on from the chunks the page's ranking or sample read already."""
     shared = scans.chunks if scans.share else None
     return read_chunks(lambda below, under: filter_first(db, side, text, filters, args, below=below, under=under,
-                                                         shared=shared),
+                                                         shared=shared, sets=scans.sets),
                        need, scans.narrow, (side.plain, tuple(filters), args.get("tsq") if text else None),
                        under=under, most=PROBE_CHUNKS)
