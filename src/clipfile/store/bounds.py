@@ -34,7 +34,7 @@ PROBE_CHUNKS = 8
 # is walked the same way from its documents read whole, when they are at most this many (a
 # bounded read); with more, the filter is not narrow enough for a walk through the query's
 # matches to cost much.
-NARROW_SET = 5000
+NARROW_SET = 10000
 # A page's samples (the facets and the total) and its filtered candidates are drawn from the
 # newest this-many rows of a side (documents; items apart), however many of them match: the
 # rows a walk tests, not the matches it finds, bound its cost (a sparse query, or a query whose

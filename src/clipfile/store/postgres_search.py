@@ -573,6 +573,13 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
     found: list[_Stream] = []
     if (DOCUMENT_ENTITY in filters or ITEM_ENTITY in filters) and args.get("entity") is not None:
         key = ("entity", args["entity"])
+        # counted first, in the server: a set too large for a stream is not read (nor sorted)
+        if key not in sets and _run(
+                db, f"WITH m AS MATERIALIZED ({_MEMBERS}) SELECT count(DISTINCT x.doc_id) FROM (SELECT x.doc_id"
+                    " FROM entity_documents x WHERE x.entity_id IN (SELECT id FROM m)"
+                    " LIMIT %(_set)s * (SELECT count(*) FROM m)) x",
+                {"entity": args["entity"], "_set": NARROW_SET + 1})[0][0] > NARROW_SET:
+            sets[key] = None
         if key not in sets:
             # at most NARROW_SET + 1 rows per member: more documents than that in all, or
             # distinct; with each document's place in a browse's two orders (newest first by
@@ -601,10 +608,12 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
             # documents: bounds.date_bounds), the filters tested on the index's own columns
             bounds, bound_args = date_range(_DATE, *(args.get(n) if f in filters else None
                                                      for f, n in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))))
-            keys = [r[0] for r in _run(
-                db, f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
-                    " LIMIT %(_set)s", {**args, **bound_args, "_set": NARROW_SET + 1})]
-            sets[dated] = sorted(keys, reverse=True) if len(keys) <= NARROW_SET else None
+            read = (f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
+                    " LIMIT %(_set)s")
+            values = {**args, **bound_args, "_set": NARROW_SET + 1}
+            # counted first, in the server: a range too wide for a stream is not read
+            many = _run(db, f"SELECT count(*) FROM ({read}) s", values)[0][0] > NARROW_SET
+            sets[dated] = None if many else sorted((r[0] for r in _run(db, read, values)), reverse=True)
         if sets[dated] is not None:
             found.append(_Stream(sets[dated]))
     if found:

@@ -2488,8 +2488,9 @@ def _read_set(db: sqlite3.Connection, sets: dict[tuple[Any, ...], list[int] | No
     """The rowids ``sql`` selects, newest first, when they are at most :data:`NARROW_SET` (a
     bounded read), else None; read once per page (``sets``, by ``key``)."""
     if key not in sets:
-        keys = [r[0] for r in db.execute(f"{sql} LIMIT ?", (*args, NARROW_SET + 1))]
-        sets[key] = sorted(keys, reverse=True) if len(keys) <= NARROW_SET else None
+        # counted first (in SQLite, not row by row in Python): a set too large is not read
+        many = db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", (*args, NARROW_SET + 1)).fetchone()[0]
+        sets[key] = None if many > NARROW_SET else sorted((r[0] for r in db.execute(sql, args)), reverse=True)
     return sets[key]
 
 
