@@ -197,3 +197,52 @@ def test_a_library_of_schema_7_gets_its_language_index_on_open(postgres_url):
         assert s.search_page("Hafen", language="de").total == 3
     with psycopg.connect(postgres_url, autocommit=True) as db:
         assert db.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'documents_language'").fetchone()
+
+
+@pytest.fixture
+def same_days(postgres_url):
+    """A library of 30 reports published on 4 days (several on each: ties of date), each with
+    two quotes and two claims (one hearsay, one asserted)."""
+    store = open_store(postgres_url)
+    for k in range(30):
+        text = f"Marta Kell said the harbour fees would rise in year {k}. Ivo Marek heard the board met on day {k}."
+        d = Document(text, title=f"Report {k}", source=OUTLETS[k % 3], published=f"2024-03-{1 + k % 4:02d}")
+        store.add_document(d)
+        second = text.index("the board")
+        spans = [(text.index("the harbour"), text.index(" would")), (second, second + 15)]
+        save_linked(store, {
+            "document": {"id": d.id}, "entities": [],
+            "quotes": [{"id": f"q{j}", "start": s, "end": e, "text": text[s:e], "kind": "indirect"}
+                       for j, (s, e) in enumerate(spans)],
+            "claims": [{"id": f"c{j}", "start": s, "end": e, "text": text[s:e], "status": status}
+                       for j, ((s, e), status) in enumerate(zip(spans, ("hearsay", "asserted")))],
+        }, version="t")
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("kinds,footing", [((), None), (("quote",), None), (("claim",), "hearsay")])
+def test_a_date_range_browse_reads_its_pages_from_the_ranges_documents(same_days, monkeypatch, kinds, footing):
+    # the range's documents read whole (a stream), the page read from them a batch of whole days
+    # at a time: the same pages as the plain filter (no stream: NARROW_SET 0), ties of date
+    # (a page of items: by document id, then the item's place) kept
+    store = same_days
+    filters = {"kinds": kinds, "footing": footing, "date_from": "2024-03-02", "date_to": "2024-03-04"}
+    _narrowed(monkeypatch)
+
+    def pages(size: int) -> list[Any]:
+        return [(h.doc_id, h.item_id, h.published) for k in range(0, 60, size)
+                for h in store.search_page("", limit=size, offset=k, **filters).hits]
+
+    sqls: list[str] = []
+    run = ps._run
+    monkeypatch.setattr(ps, "_run", lambda db, sql, args: sqls.append(sql) or run(db, sql, args))
+    one, twos = pages(60), pages(2)
+    assert any("_browsed" in s for s in sqls), "read from the range's documents"
+    monkeypatch.setattr(ps, "NARROW_SET", 0)
+    sqls.clear()
+    plain = pages(60)
+    assert not any("_browsed" in s for s in sqls)
+    assert one == twos == plain
+    assert len(plain) == 22 * (1 if footing or not kinds else 2)  # 22 of the reports are dated in the range
+    assert [p for _, _, p in plain] == sorted((p for _, _, p in plain), reverse=True)

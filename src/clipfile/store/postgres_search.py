@@ -21,8 +21,8 @@ over every match cost time in proportion to the library.  As in the SQLite libra
   look-ups go on below them, a chunk at a time (:data:`PROBE_CHUNKS` at most, each chunk its
   own group of ranking blocks: :mod:`clipfile.store.chunks`); only past them, or without a
   stream, does the search go further back with the filters in the query.  A page of items
-  reads the items of those documents the same way, and a browse of an entity reads its page
-  from the entity's documents when they were read whole (:func:`browsed`).  A filter whose
+  reads the items of those documents the same way, and a browse of an entity or a date range
+  reads its page from the set's documents when they were read whole (:func:`browsed`).  A filter whose
   stream holds no document counts exactly 0;
 - the total and the facet counts are taken over a sample of :data:`FACET_SAMPLE` matches drawn
   the same way (documents, and items apart); past it they are estimates, scaled by the share of
@@ -42,6 +42,7 @@ index would read the whole posting list of every common word, a cost that grows 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -530,6 +531,9 @@ class _Stream:
     value: Any = None
     # an entity's documents: in the order a browse of items reads them, and of documents
     browse: tuple[list[int], list[int]] | None = None
+    # a date range's documents with their dates (``seq``, date), the browse's orders made from
+    # them when a browse asks (:func:`browsed`; a search does not)
+    dated: list[Any] | None = None
 
     def chunk(self, db: psycopg.Connection[Any], args: dict[str, Any], below: int | None, n: int,
               sets: dict[Any, Any]) -> list[int]:
@@ -608,14 +612,17 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
             # documents: bounds.date_bounds), the filters tested on the index's own columns
             bounds, bound_args = date_range(_DATE, *(args.get(n) if f in filters else None
                                                      for f, n in ((DATE_FROM, "date_from"), (DATE_TO, "date_to"))))
-            read = (f"SELECT d.seq FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
+            read = (f"SELECT d.seq{{}} FROM documents d WHERE {' AND '.join([*bounds, *(f for f, _ in dates)])}"
                     " LIMIT %(_set)s")
             values = {**args, **bound_args, "_set": NARROW_SET + 1}
-            # counted first, in the server: a range too wide for a stream is not read
-            many = _run(db, f"SELECT count(*) FROM ({read}) s", values)[0][0] > NARROW_SET
-            sets[dated] = None if many else sorted((r[0] for r in _run(db, read, values)), reverse=True)
+            # counted first, in the server: a range too wide for a stream is not read; with each
+            # document's date (the index's key: no row read), for a browse's orders
+            many = _run(db, f"SELECT count(*) FROM ({read.format('')}) s", values)[0][0] > NARROW_SET
+            rows = [] if many else _run(db, read.format(f", {_DATE}"), values)
+            sets[dated] = None if many else sorted((r[0] for r in rows), reverse=True)
+            sets["browse", *dated] = rows
         if sets[dated] is not None:
-            found.append(_Stream(sets[dated]))
+            found.append(_Stream(sets[dated], dated=sets["browse", *dated]))
     if found:
         return min(found, key=lambda f: len(f.keys or ()))  # (the first of equals: the entity's)
     for cond, name in ((SOURCE, "source"), (LANGUAGE, "language")):
@@ -625,32 +632,47 @@ def _stream(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str,
 
 
 def browsed(db: psycopg.Connection[Any], filters: Sequence[str], args: dict[str, Any], scans: Scans | None,
-            *, items: bool) -> list[int] | None:
+            *, items: bool) -> tuple[list[int], list[int] | None] | None:
     """The documents a browse reads its page from, in its order (newest first by date; ties: a
-    page of ``items`` by document id, of documents by key), when the page's stream
-    (:func:`_stream`) is an entity's documents read whole: the page is read from them a batch at
-    a time (:func:`browse`), not by walking the library by date until enough pass.  Else None."""
+    page of ``items`` by document id, of documents by key), and where a batch of them may end
+    (the ends of runs whose own order the browse's statement decides; None: anywhere), when
+    the page's stream (:func:`_stream`) is a set read whole (an entity's documents or a date
+    range's): the page is read from them a batch at a time (:func:`browse`), not by walking the
+    library by date, and sorting every row that passes, until enough pass.  Else None."""
     stream = _stream(db, filters, args, scans.sets if scans is not None else {})
+    if stream is not None and stream.dated is not None:
+        # a date range's orders from its documents' dates alone: documents newest first by
+        # date, then key; a page of items breaks ties of date by document id, not read, so each
+        # date's documents are one run (the browse's statement orders them: a day's few hundred
+        # documents, not the range's thousands)
+        newest = sorted(stream.dated, key=lambda r: (r[1], r[0]), reverse=True)
+        ends = [k for k in range(1, len(newest) + 1) if k == len(newest) or newest[k][1] != newest[k - 1][1]]
+        return [r[0] for r in newest], ends if items else None
     if stream is None or stream.browse is None:
         return None
-    return stream.browse[0 if items else 1]
+    return stream.browse[0 if items else 1], None
 
 
-def browse(db: psycopg.Connection[Any], sql: str, order: str, args: dict[str, Any], docs: list[int] | None,
-           limit: int, offset: int) -> list[Any]:
+def browse(db: psycopg.Connection[Any], sql: str, order: str, args: dict[str, Any],
+           docs: tuple[list[int], list[int] | None] | None, limit: int, offset: int) -> list[Any]:
     """A browse's page: the rows of ``sql`` (a statement with a WHERE clause) in ``order``,
     ``limit`` of them from ``offset``.  With ``docs`` (:func:`browsed`: the documents that can
-    hold them, in that order) the rows are read from those documents, a batch after another
-    (twice as many each time) until the page is full: the same rows, in the same order."""
+    hold them, in that order, and where a batch may end) the rows are read from those
+    documents, a batch after another (at least twice as many each time) until the page is
+    full: the same rows, in the same order."""
     if docs is None:
         return db.execute(f"{sql}{order} LIMIT %(limit)s OFFSET %(offset)s", args).fetchall()
+    keys, ends = docs
     rows: list[Any] = []
     need = offset + limit
     start, take = 0, max(need, MIN_SAMPLE)
-    while start < len(docs) and len(rows) < need:
+    while start < len(keys) and len(rows) < need:
+        end = min(start + take, len(keys))
+        if ends is not None:  # to the end of the run it reaches into
+            end = ends[bisect.bisect_left(ends, end)]
         rows += _run(db, f"{sql} AND d.seq = ANY(%(_browsed)s){order} LIMIT %(_need)s",
-                     {**args, "_browsed": docs[start:start + take], "_need": need - len(rows)})
-        start, take = start + take, take * 2
+                     {**args, "_browsed": keys[start:end], "_need": need - len(rows)})
+        start, take = end, take * 2
     return rows[offset:need]
 
 
