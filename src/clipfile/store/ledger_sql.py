@@ -47,12 +47,17 @@ class Dialect:
     """``mark``: the placeholder; ``merged_set``: SQL of every entity merged into the one given
     (one placeholder); ``json_text``: SQL reading a text field (a dotted path) of ``i.data``;
     ``use_index``: what follows ``items i`` to make the planner walk this index (SQLite's
-    ``INDEXED BY``: left to itself it takes the index on ``kind`` and sorts every forecast)."""
+    ``INDEXED BY``: left to itself it takes the index on ``kind`` and sorts every forecast);
+    ``collate``: what follows a date ordered newest first (PostgreSQL's ``COLLATE "C"``, the
+    order its indexes on dates keep); ``no_limit``: a LIMIT that keeps every row (with an
+    OFFSET)."""
 
     mark: str
     merged_set: str
     json_text: Callable[[str], str]
     use_index: Callable[[str], str] = lambda name: ""
+    collate: str = ""
+    no_limit: str = "-1"
 
 
 @dataclass(frozen=True)

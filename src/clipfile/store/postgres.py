@@ -51,7 +51,7 @@ from .base import (
 )
 from .bounds import ENTITY_SAMPLE
 from .facets import estimate, sampled_facets, top_entities
-from .links_sql import newest_documents, newest_items
+from .links_sql import linked_items, newest_documents, newest_items
 from .postgres_recycled import MIGRATION as _RECYCLED_TABLES
 from .postgres_recycled import PostgresRecycled
 from .postgres_recycled import one_row as _one
@@ -625,7 +625,8 @@ _MERGED_SET = (
 )
 
 
-_DIALECT = ledger_sql.Dialect("%s", _MERGED_SET, lambda path: "i.data::jsonb #>> '{" + path.replace(".", ",") + "}'")
+_DIALECT = ledger_sql.Dialect("%s", _MERGED_SET, lambda path: "i.data::jsonb #>> '{" + path.replace(".", ",") + "}'",
+                              collate=' COLLATE "C"', no_limit="ALL")
 
 
 def _entity_rows(db: psycopg.Connection[Any], ids: list[int]) -> list[tuple[Any, ...]]:
@@ -1188,20 +1189,8 @@ class PostgresStore:
         walk = next((c for c in conditions if not c.absent), None) if newest and limit else None
         with self._read() as db:
             if walk is None:
-                for link in conditions:
-                    # NOT EXISTS, not NOT IN: the planner cannot turn NOT IN into an anti-join (NULLs),
-                    # so it read every item of the kind (12 s for an entity's page at 1M documents)
-                    where.append(("NOT EXISTS (SELECT 1 FROM item_entities ie WHERE ie.item_id = i.id AND"
-                                  if link.absent else "i.id IN (SELECT ie.item_id FROM item_entities ie WHERE")
-                                 + f" ie.entity_id IN ({_MERGED_SET})" + (" AND ie.role = ANY(%s))" if link.roles else ")"))
-                    args.extend((link.entity, list(link.roles)) if link.roles else (link.entity,))
-                sql = (f"SELECT {columns} FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.kind = %s"
-                       + "".join(f" AND {w}" for w in where)
-                       + (' ORDER BY coalesce(d.published, d.ingested) COLLATE "C" DESC, i.id DESC' if newest else
-                          " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"))
-                args.insert(0, kind)
-                if limit or offset:
-                    sql += f" LIMIT {int(limit) if limit else 'ALL'} OFFSET {int(offset)}"
+                sql, args = linked_items(_DIALECT, kind, conditions, where, args, columns=columns, newest=newest,
+                                         limit=limit, offset=offset)
             else:
                 # newest first through the links' index (migration 6): links_sql.newest_items
                 members = {link.entity: [r[0] for r in db.execute(

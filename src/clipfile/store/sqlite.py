@@ -55,7 +55,7 @@ from .bounds import (
 )
 from .chunks import Chunks, candidates, newest_below, read_chunks
 from .facets import estimate
-from .links_sql import newest_documents, newest_items
+from .links_sql import linked_items, newest_documents, newest_items
 from .query import SYNTAX_HINT, Phrase, Query, Term, parse_query
 from .sqlite_fts import fts5_query
 from .sqlite_rank import Scorer, bm25_is_cheap
@@ -1447,18 +1447,8 @@ class SQLiteStore:
         walk = next((c for c in conditions if not c.absent), None) if newest and limit else None
         with self._read() as db:
             if walk is None:
-                for link in conditions:
-                    where.append(("i.id NOT IN" if link.absent else "i.id IN")
-                                 + " (SELECT item_id FROM item_entities WHERE entity_id IN (" + _MERGED_SET + ")"
-                                 + (f" AND role IN ({','.join('?' * len(link.roles))}))" if link.roles else ")"))
-                    args.extend((link.entity, *link.roles))
-                sql = (f"SELECT {columns} FROM items i JOIN documents d ON d.id = i.doc_id WHERE i.kind = ?"
-                       + "".join(f" AND {w}" for w in where)
-                       + (" ORDER BY coalesce(d.published, d.ingested) DESC, i.id DESC" if newest else
-                          " ORDER BY coalesce(d.published, d.ingested), i.doc_id, i.start, i.id"))
-                args.insert(0, kind)
-                if limit or offset:
-                    sql += f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
+                sql, args = linked_items(_DIALECT, kind, conditions, where, args, columns=columns, newest=newest,
+                                         limit=limit, offset=offset)
             else:
                 # newest first through the links' index (schema 14): links_sql.newest_items
                 members = {link.entity: [r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({_MERGED_SET})",
